@@ -1,0 +1,386 @@
+//! The client: where requests go, how they authenticate, and how long they may take.
+
+use crate::credentials::Credentials;
+use crate::error::Error;
+use crate::runtime::sse::{DecodeData, EventStream};
+use crate::runtime::{Operation, RawResponse, Request, Security};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// Which CloudBase gateway an environment lives behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Region {
+    /// Mainland China regions: `https://{env}.api.tcloudbasegateway.com`.
+    #[default]
+    Mainland,
+    /// International regions: `https://{env}.api.intl.tcloudbasegateway.com`.
+    International,
+}
+
+/// A CloudBase API client. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), cloudbase_api::Error> {
+/// use cloudbase_api::{Client, Credentials};
+///
+/// let client = Client::builder()
+///     .env_id("my-env-1a2b")
+///     .credentials(Credentials::api_key("..."))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: Option<Credentials>,
+    max_response_bytes: usize,
+    max_event_bytes: usize,
+    stream_idle_timeout: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to, e.g. `https://my-env.api.tcloudbasegateway.com`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends a request and reads the whole reply (up to the configured size limit).
+    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let operation = request.operation;
+        let span = tracing::debug_span!(
+            "cloudbase_request",
+            operation = operation.id,
+            method = ?operation.method,
+            path = operation.path,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = Instant::now();
+            let mut response = self.send(request, operation.accept).await?;
+            let status = response.status().as_u16();
+            let headers = std::mem::take(response.headers_mut());
+            let body = self.read_body(operation, &mut response).await?;
+            let span = tracing::Span::current();
+            span.record("status", status);
+            if let Some(id) = crate::runtime::request_id(&headers) {
+                span.record("request_id", id);
+            }
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            tracing::debug!("reply received");
+            Ok(RawResponse::new(operation, status, headers, body))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends a request asking for `text/event-stream`; a non-success reply is read whole and
+    /// mapped by `error` as `send()` would.
+    pub(crate) async fn execute_stream<T>(
+        &self,
+        request: Request,
+        terminator: Option<&'static str>,
+        decode: DecodeData<T>,
+        error: fn(RawResponse) -> Error,
+    ) -> Result<EventStream<T>, Error> {
+        let operation = request.operation;
+        let mut response = self.send(request, "text/event-stream").await?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            let headers = std::mem::take(response.headers_mut());
+            let body = self.read_body(operation, &mut response).await?;
+            return Err(error(RawResponse::new(operation, status, headers, body)));
+        }
+        let headers = response.headers().clone();
+        let media_type = crate::runtime::media_type_of(&headers);
+        if media_type != "text/event-stream" {
+            let body = self.read_body(operation, &mut response).await?;
+            return Err(RawResponse::new(operation, status, headers, body).unexpected_media_type());
+        }
+        Ok(EventStream::new(
+            operation,
+            status,
+            headers,
+            Box::pin(response.bytes_stream()),
+            decode,
+            terminator,
+            self.inner.max_event_bytes,
+            self.inner.stream_idle_timeout,
+        ))
+    }
+
+    async fn send(&self, request: Request, accept: &'static str) -> Result<reqwest::Response, Error> {
+        let operation = request.operation;
+        let mut url = String::with_capacity(self.inner.base_url.len() + request.path.len() + request.query.len() + 1);
+        url.push_str(&self.inner.base_url);
+        url.push_str(&request.path);
+        if !request.query.is_empty() {
+            url.push('?');
+            url.push_str(&request.query);
+        }
+        let mut builder = self.inner.http.request(operation.method.to_reqwest(), &url).headers(request.headers);
+        if !accept.is_empty() {
+            builder = builder.header(ACCEPT, HeaderValue::from_static(accept));
+        }
+        if let Some(authorization) = self.authorization(operation)? {
+            builder = builder.header(AUTHORIZATION, authorization);
+        }
+        if let Some((content_type, body)) = request.body {
+            builder = builder.header(CONTENT_TYPE, content_type).body(body);
+        }
+        builder.send().await.map_err(|e| transport_error(operation, e))
+    }
+
+    /// The `Authorization` value for the first of the operation's security alternatives the
+    /// configured credentials can satisfy; none when the operation takes no credentials or none fit.
+    fn authorization(&self, operation: &Operation) -> Result<Option<HeaderValue>, Error> {
+        let Some(credentials) = &self.inner.credentials else { return Ok(None) };
+        for security in operation.security {
+            let value = match security {
+                Security::None => return Ok(None),
+                Security::Bearer => credentials.bearer().map(|token| format!("Bearer {token}")),
+                Security::Basic => credentials.basic_pair().map(|(id, secret)| basic(id, secret)),
+                // Header keys in these specs are Tencent Cloud request signatures, which no
+                // credential kind produces.
+                Security::ApiKeyHeader(_) => None,
+            };
+            if let Some(value) = value {
+                let mut value = HeaderValue::from_str(&value)
+                    .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
+                value.set_sensitive(true);
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn read_body(&self, operation: &'static Operation, response: &mut reqwest::Response) -> Result<Bytes, Error> {
+        let limit = self.inner.max_response_bytes;
+        if response.content_length().is_some_and(|len| len as usize > limit) {
+            return Err(Error::invalid(operation, format!("the reply is larger than the {limit} byte limit")));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(Error::invalid(operation, format!("the reply is larger than the {limit} byte limit")));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Bytes::from(body))
+    }
+}
+
+fn transport_error(operation: &Operation, error: reqwest::Error) -> Error {
+    if error.is_timeout() {
+        Error::Timeout { operation: operation.id }
+    } else {
+        Error::Transport { operation: operation.id, source: error.without_url() }
+    }
+}
+
+fn basic(id: &str, secret: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{id}:{secret}");
+    let mut out = String::from("Basic ");
+    for chunk in input.as_bytes().chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Configures a [`Client`].
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    env_id: Option<String>,
+    region: Region,
+    base_url: Option<String>,
+    credentials: Option<Credentials>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    max_event_bytes: Option<usize>,
+    stream_idle_timeout: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// The CloudBase environment id, e.g. `my-env-1a2b`; with [`region`](Self::region) it gives
+    /// the base URL.
+    pub fn env_id(mut self, env_id: impl Into<String>) -> Self {
+        self.env_id = Some(env_id.into());
+        self
+    }
+
+    /// The gateway region (default [`Region::Mainland`]).
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// Sends requests here instead (a proxy, a test server); overrides `env_id` and `region`.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The credentials requests authenticate with.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Limit for a whole request, reply included (default 60 s). Streams use
+    /// [`stream_idle_timeout`](Self::stream_idle_timeout) instead.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for opening a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Largest reply body read into memory (default 64 MiB).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// Largest single server-sent event (default 4 MiB).
+    pub fn max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = Some(limit);
+        self
+    }
+
+    /// Longest wait between two chunks of an event stream (default 120 s).
+    pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.stream_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Builds the client; fails on an invalid env id or base URL.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = match (self.base_url, self.env_id) {
+            (Some(url), _) => {
+                let parsed = reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL `{url}`: {e}")))?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                    return Err(config_error(format!("base URL `{url}` must be an http(s) URL with a host")));
+                }
+                url.trim_end_matches('/').to_owned()
+            }
+            (None, Some(env_id)) => {
+                validate_env_id(&env_id)?;
+                match self.region {
+                    Region::Mainland => format!("https://{env_id}.api.tcloudbasegateway.com"),
+                    Region::International => format!("https://{env_id}.api.intl.tcloudbasegateway.com"),
+                }
+            }
+            (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+            .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials: self.credentials,
+                max_response_bytes: self.max_response_bytes.unwrap_or(64 << 20),
+                max_event_bytes: self.max_event_bytes.unwrap_or(4 << 20),
+                stream_idle_timeout: self.stream_idle_timeout.unwrap_or(Duration::from_secs(120)),
+            }),
+        })
+    }
+}
+
+fn config_error(message: String) -> Error {
+    Error::InvalidRequest { operation: "Client::builder", message }
+}
+
+/// Env ids are DNS labels: letters, digits and `-`, so nothing can be smuggled into the host.
+fn validate_env_id(env_id: &str) -> Result<(), Error> {
+    let valid = !env_id.is_empty()
+        && env_id.len() <= 63
+        && env_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !env_id.starts_with('-')
+        && !env_id.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(config_error(format!("`{env_id}` is not a valid env id (letters, digits and `-`, at most 63)")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_from_env_and_region() {
+        let client = Client::builder().env_id("my-env-1a2b").build().unwrap();
+        assert_eq!(client.base_url(), "https://my-env-1a2b.api.tcloudbasegateway.com");
+        let client = Client::builder().env_id("my-env-1a2b").region(Region::International).build().unwrap();
+        assert_eq!(client.base_url(), "https://my-env-1a2b.api.intl.tcloudbasegateway.com");
+        let client = Client::builder().env_id("x").base_url("http://127.0.0.1:4010/").build().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn env_ids_cannot_change_the_host() {
+        for bad in ["", "evil.com/x", "a@b", "env.evil.com", "-x", "a b", "x#"] {
+            assert!(Client::builder().env_id(bad).build().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn basic_encoding() {
+        assert_eq!(basic("id", "secret"), "Basic aWQ6c2VjcmV0");
+        assert_eq!(basic("a", "b"), "Basic YTpi");
+        assert_eq!(basic("ab", "c"), "Basic YWI6Yw==");
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let client = Client::builder().env_id("e").credentials(Credentials::api_key("sk-123")).build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("sk-123"), "{shown}");
+        assert!(shown.contains("<redacted>"));
+    }
+}

@@ -1,0 +1,319 @@
+//! The one error type of the crate.
+
+use reqwest::header::HeaderMap;
+use std::any::Any;
+use std::fmt;
+
+/// Bodies larger than this are cut when kept for diagnostics.
+pub(crate) const SNIPPET_LIMIT: usize = 1024;
+
+/// Anything that can go wrong calling a CloudBase API.
+///
+/// Match on the variant when the kind matters, or use the accessors, which work on every variant:
+/// [`status`](Self::status), [`code`](Self::code), [`message`](Self::message),
+/// [`request_id`](Self::request_id), [`is_retryable`](Self::is_retryable).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was refused before any I/O: a required parameter is missing, or a value
+    /// cannot be sent as the spec says (a header with a line break, a `..` path segment, ...).
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// operationId of the request.
+        operation: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The server answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request could not be sent or the reply not read (connection refused or reset, TLS, ...).
+    #[error("{operation}: transport error: {source}")]
+    Transport {
+        /// operationId of the request.
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The request (or the wait for the next streamed event) took longer than allowed.
+    #[error("{operation}: timed out")]
+    Timeout {
+        /// operationId of the request.
+        operation: &'static str,
+    },
+    /// The reply did not match what the spec documents.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The CloudBase error code (`INVALID_PARAM`, `invalid_argument`, ...), whichever error body
+    /// shape carried it.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.code(),
+            _ => None,
+        }
+    }
+
+    /// The server's error message.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.message(),
+            _ => None,
+        }
+    }
+
+    /// The request id from the error body, or else the `X-Request-Id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => crate::runtime::request_id(&e.headers),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again may succeed: transport errors, timeouts, and the
+    /// statuses and codes CloudBase documents as transient.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(e) => {
+                matches!(e.status, 429 | 502 | 503 | 504)
+                    || e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
+            }
+            Error::InvalidRequest { .. } | Error::Decode(_) => false,
+        }
+    }
+
+    /// The operationId of the request that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::InvalidRequest { operation, .. } | Error::Transport { operation, .. } | Error::Timeout { operation } => {
+                operation
+            }
+            Error::Api(e) => e.operation,
+            Error::Decode(e) => e.operation,
+        }
+    }
+
+    pub(crate) fn invalid(operation: &crate::runtime::Operation, message: impl Into<String>) -> Self {
+        Error::InvalidRequest { operation: operation.id, message: message.into() }
+    }
+
+    /// Names every required parameter whose flag is set.
+    pub(crate) fn missing_parameters(operation: &crate::runtime::Operation, missing: &[(&str, bool)]) -> Self {
+        let names: Vec<String> = missing.iter().filter(|(_, is_missing)| *is_missing).map(|(n, _)| format!("`{n}`")).collect();
+        let noun = if names.len() == 1 { "parameter" } else { "parameters" };
+        Error::invalid(operation, format!("missing required {noun} {}", names.join(", ")))
+    }
+}
+
+/// Error codes CloudBase documents as transient.
+const TRANSIENT_CODES: &[&str] = &[
+    "EXCEED_CONCURRENT_REQUEST_LIMIT",
+    "DATABASE_TRANSACTION_CONFLICT",
+    "OPERATION_FAILED",
+    "RESOURCE_UNAVAILABLE",
+    "DATABASE_TIMEOUT",
+    "SERVICE_TIMEOUT",
+    "SERVICE_NOT_READY",
+];
+
+/// An error status from the server, with the error body the spec documents for it.
+pub struct ApiError {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<Box<dyn ErrorBody>>,
+    /// The body as received (at most 1 KiB), when it did not decode as documented.
+    pub(crate) snippet: Option<String>,
+}
+
+impl ApiError {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The CloudBase error code from the body.
+    pub fn code(&self) -> Option<&str> {
+        self.body.as_ref().and_then(|b| b.code())
+    }
+
+    /// The error message from the body.
+    pub fn message(&self) -> Option<&str> {
+        self.body.as_ref().and_then(|b| b.message())
+    }
+
+    /// The request id from the body, or else the `X-Request-Id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.body.as_ref().and_then(|b| b.request_id()).or_else(|| crate::runtime::request_id(&self.headers))
+    }
+
+    /// The error body decoded as the spec documents it for this status, e.g.
+    /// `error.body::<cloudbase_api::auth::V1Error>()`. `None` if the body is of another type or
+    /// did not decode.
+    pub fn body<T: ErrorBody>(&self) -> Option<&T> {
+        let body: &dyn Any = self.body.as_deref()?;
+        body.downcast_ref::<T>()
+    }
+
+    /// The start of the body (at most 1 KiB) when it did not decode as documented.
+    pub fn body_snippet(&self) -> Option<&str> {
+        self.snippet.as_deref()
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code())
+            .field("message", &self.message())
+            .field("request_id", &self.request_id())
+            .field("body", &self.body)
+            .field("snippet", &self.snippet)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        if let Some(code) = self.code() {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = self.message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// An error body type from a spec. The generator implements it for each documented error body,
+/// mapping whichever fields carry the code, message and request id.
+pub trait ErrorBody: Any + fmt::Debug + Send + Sync {
+    /// The error code.
+    fn code(&self) -> Option<&str> {
+        None
+    }
+
+    /// The error message.
+    fn message(&self) -> Option<&str> {
+        None
+    }
+
+    /// The request id.
+    fn request_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Free-form error bodies: the keys of the three error shapes the CloudBase specs use.
+impl ErrorBody for serde_json::Map<String, serde_json::Value> {
+    fn code(&self) -> Option<&str> {
+        ["code", "error"].iter().find_map(|k| self.get(*k).and_then(|v| v.as_str()))
+    }
+
+    fn message(&self) -> Option<&str> {
+        ["message", "error_description"].iter().find_map(|k| self.get(*k).and_then(|v| v.as_str()))
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        ["requestId", "request_id"].iter().find_map(|k| self.get(*k).and_then(|v| v.as_str()))
+    }
+}
+
+impl ErrorBody for serde_json::Value {
+    fn code(&self) -> Option<&str> {
+        self.as_object().and_then(ErrorBody::code)
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.as_object().and_then(ErrorBody::message)
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.as_object().and_then(ErrorBody::request_id)
+    }
+}
+
+/// A text error body: its text is the message.
+impl ErrorBody for String {
+    fn message(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+/// A reply that does not match the spec.
+#[derive(Debug)]
+pub struct DecodeError {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) content_type: Option<String>,
+    pub(crate) reason: String,
+    pub(crate) snippet: String,
+}
+
+impl DecodeError {
+    /// The HTTP status of the reply.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The reply's `Content-Type`, if it had one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// Why it did not decode.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// The start of the body (at most 1 KiB, cut at a character boundary).
+    pub fn body_snippet(&self) -> &str {
+        &self.snippet
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: cannot decode HTTP {} reply", self.operation, self.status)?;
+        if let Some(ct) = &self.content_type {
+            write!(f, " ({ct})")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// The first [`SNIPPET_LIMIT`] bytes of `body` as text, cut at a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
+    let mut text = text.into_owned();
+    while text.len() > SNIPPET_LIMIT {
+        text.pop();
+    }
+    text
+}

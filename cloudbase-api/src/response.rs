@@ -1,0 +1,55 @@
+//! A decoded reply with its metadata.
+
+use reqwest::header::HeaderMap;
+use std::ops::{Deref, DerefMut};
+
+/// A successful reply: the decoded body plus status, headers and request id.
+///
+/// Derefs to the body, so fields can be read directly; [`into_inner`](Self::into_inner) takes it.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) value: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers (`Content-Range`, `Preference-Applied`, ...).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The gateway's `X-Request-Id`, to quote when asking CloudBase support.
+    pub fn request_id(&self) -> Option<&str> {
+        crate::runtime::request_id(&self.headers)
+    }
+
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The decoded body with the status and headers.
+    pub fn into_parts(self) -> (T, u16, HeaderMap) {
+        (self.value, self.status, self.headers)
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> DerefMut for Response<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}

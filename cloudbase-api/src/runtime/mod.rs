@@ -1,0 +1,326 @@
+//! What generated code builds on: operation descriptors, request assembly with the spec's
+//! encoding rules, and decoding of raw replies. Nothing here knows a particular endpoint.
+
+pub(crate) mod sse;
+pub(crate) mod union;
+
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
+use crate::Response;
+use bytes::Bytes;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt::{self, Display};
+
+/// What the spec says about one operation, as a constant in its request builder.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// operationId.
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    /// The path template, for logs and traces (never the filled-in path, which may hold ids).
+    pub(crate) path: &'static str,
+    /// `Accept` for `send()`: the documented non-stream media types.
+    pub(crate) accept: &'static str,
+    /// Ways to authenticate, any one of which will do (`Security::None`: no credentials).
+    pub(crate) security: &'static [Security],
+}
+
+/// HTTP methods, as a `Copy` constant-friendly enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Put => reqwest::Method::PUT,
+            Method::Post => reqwest::Method::POST,
+            Method::Delete => reqwest::Method::DELETE,
+            Method::Options => reqwest::Method::OPTIONS,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Trace => reqwest::Method::TRACE,
+        }
+    }
+}
+
+/// A way to authenticate, from the spec's security requirements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Security {
+    /// `{}`: no credentials.
+    None,
+    /// HTTP bearer.
+    Bearer,
+    /// HTTP basic.
+    Basic,
+    /// A key in the named header.
+    ApiKeyHeader(&'static str),
+}
+
+/// Characters of a path segment sent as they are (RFC 3986 `pchar` minus the sub-delimiters
+/// some servers treat specially); everything else is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Query keys and values: only unreserved characters are sent as they are.
+const QUERY: &AsciiSet = SEGMENT;
+
+/// Encodes one path segment. Empty, `.` and `..` segments are refused: they would change
+/// which resource the path names.
+pub(crate) fn encode_segment(operation: &Operation, name: &str, value: &dyn Display) -> Result<String, Error> {
+    let value = value.to_string();
+    check_segment(operation, name, &value)?;
+    Ok(utf8_percent_encode(&value, SEGMENT).to_string())
+}
+
+/// Encodes a sub-path (`x-path-parameter-may-contain-slashes`): `/` stays, every segment is
+/// encoded like [`encode_segment`], and `.`/`..` segments are refused so the value cannot climb
+/// out of its prefix.
+pub(crate) fn encode_sub_path(operation: &Operation, name: &str, value: &dyn Display) -> Result<String, Error> {
+    let value = value.to_string();
+    if value.is_empty() {
+        return Err(Error::invalid(operation, format!("path parameter `{name}` is empty")));
+    }
+    let mut out = String::with_capacity(value.len());
+    for (index, segment) in value.split('/').enumerate() {
+        if segment == "." || segment == ".." {
+            return Err(Error::invalid(operation, format!("path parameter `{name}` has a `{segment}` segment")));
+        }
+        if index > 0 {
+            out.push('/');
+        }
+        out.extend(utf8_percent_encode(segment, SEGMENT));
+    }
+    Ok(out)
+}
+
+fn check_segment(operation: &Operation, name: &str, value: &str) -> Result<(), Error> {
+    match value {
+        "" => Err(Error::invalid(operation, format!("path parameter `{name}` is empty"))),
+        "." | ".." => Err(Error::invalid(operation, format!("path parameter `{name}` is `{value}`"))),
+        _ => Ok(()),
+    }
+}
+
+/// A request assembled by generated code, before credentials and the base URL are applied.
+pub(crate) struct Request {
+    pub(crate) operation: &'static Operation,
+    /// The encoded path (`/v1/functions/hello`).
+    pub(crate) path: String,
+    /// The encoded query, without `?`.
+    pub(crate) query: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Option<(HeaderValue, Bytes)>,
+}
+
+impl fmt::Debug for Request {
+    // Paths, queries, headers and bodies may carry tokens (`sudo_token`, `x-captcha-token`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation.id)
+            .field("method", &self.operation.method)
+            .field("path", &self.operation.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Request {
+    pub(crate) fn new(operation: &'static Operation, path: impl Into<String>) -> Self {
+        Request { operation, path: path.into(), query: String::new(), headers: HeaderMap::new(), body: None }
+    }
+
+    fn push_pair(&mut self, name: &str, value: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.extend(utf8_percent_encode(name, QUERY));
+        self.query.push('=');
+        self.query.extend(utf8_percent_encode(value, QUERY));
+    }
+
+    /// `name=value`, when there is a value.
+    pub(crate) fn query(&mut self, name: &str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.push_pair(name, &value.to_string());
+        }
+    }
+
+    /// `name=a,b,c` (`style: form, explode: false`).
+    pub(crate) fn query_list(&mut self, name: &str, values: Option<&[impl Display]>) {
+        if let Some(values) = values {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.push_pair(name, &joined.join(","));
+        }
+    }
+
+    /// `name=a&name=b` (`style: form, explode: true` arrays).
+    pub(crate) fn query_exploded_list(&mut self, name: &str, values: Option<&[impl Display]>) {
+        for value in values.into_iter().flatten() {
+            self.push_pair(name, &value.to_string());
+        }
+    }
+
+    /// `key1=v1&key2=v2` (`style: form, explode: true` objects): each entry is its own pair.
+    pub(crate) fn query_exploded_map<'a, V: Display + 'a>(&mut self, entries: Option<impl IntoIterator<Item = (&'a String, &'a V)>>) {
+        for (key, value) in entries.into_iter().flatten() {
+            self.push_pair(key, &value.to_string());
+        }
+    }
+
+    /// A header, when there is a value; CR, LF and other control characters are refused.
+    pub(crate) fn header(&mut self, name: &'static str, value: Option<&impl Display>) -> Result<(), Error> {
+        if let Some(value) = value {
+            self.set_header(name, value.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// A comma-joined header (`style: simple` arrays).
+    pub(crate) fn header_list(&mut self, name: &'static str, values: Option<&[impl Display]>) -> Result<(), Error> {
+        if let Some(values) = values {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.set_header(name, joined.join(","))?;
+        }
+        Ok(())
+    }
+
+    fn set_header(&mut self, name: &'static str, value: String) -> Result<(), Error> {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::invalid(self.operation, format!("`{name}` is not a valid header name")))?;
+        let value = HeaderValue::from_str(&value).map_err(|_| {
+            Error::invalid(self.operation, format!("header `{name}` has a character not allowed in headers (CR, LF or another control character)"))
+        })?;
+        self.headers.insert(header, value);
+        Ok(())
+    }
+
+    pub(crate) fn json_body(&mut self, media_type: &'static str, body: impl Serialize) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(&body)
+            .map_err(|e| Error::invalid(self.operation, format!("the body cannot be serialized as JSON: {e}")))?;
+        self.body = Some((HeaderValue::from_static(media_type), Bytes::from(bytes)));
+        Ok(())
+    }
+
+    pub(crate) fn text_body(&mut self, media_type: &'static str, body: impl Into<String>) -> Result<(), Error> {
+        self.body = Some((HeaderValue::from_static(media_type), Bytes::from(body.into())));
+        Ok(())
+    }
+
+    pub(crate) fn bytes_body(&mut self, media_type: &'static str, body: impl Into<Bytes>) -> Result<(), Error> {
+        self.body = Some((HeaderValue::from_static(media_type), body.into()));
+        Ok(())
+    }
+}
+
+/// The `X-Request-Id` of a reply.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+}
+
+/// A fully read reply, decoded by generated code according to its status and media type.
+pub(crate) struct RawResponse {
+    pub(crate) operation: &'static Operation,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    /// `Content-Type` without parameters, lowercased (empty when absent).
+    pub(crate) media_type: String,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    pub(crate) fn new(operation: &'static Operation, status: u16, headers: HeaderMap, body: Bytes) -> Self {
+        let media_type = media_type_of(&headers);
+        RawResponse { operation, status, headers, media_type, body }
+    }
+
+    pub(crate) fn status(&self) -> u16 {
+        self.status
+    }
+
+    pub(crate) fn media_type(&self) -> &str {
+        &self.media_type
+    }
+
+    fn decode_error(&self, reason: impl Into<String>) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation.id,
+            status: self.status,
+            headers: self.headers.clone(),
+            content_type: self.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            reason: reason.into(),
+            snippet: snippet(&self.body),
+        }))
+    }
+
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        if self.body.is_empty() {
+            return Err(self.decode_error("empty body where JSON is documented"));
+        }
+        serde_json::from_slice(&self.body).map_err(|e| self.decode_error(format!("invalid JSON for the documented type: {e}")))
+    }
+
+    pub(crate) fn text(&self) -> Result<String, Error> {
+        String::from_utf8(self.body.to_vec()).map_err(|_| self.decode_error("text body is not UTF-8"))
+    }
+
+    pub(crate) fn bytes(&self) -> Bytes {
+        self.body.clone()
+    }
+
+    pub(crate) fn unexpected_media_type(&self) -> Error {
+        let media = if self.media_type.is_empty() { "none" } else { &self.media_type };
+        self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.status))
+    }
+
+    pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
+        Response { status: self.status, headers: self.headers, value }
+    }
+
+    /// An error reply decoded as the body type the spec documents for its status.
+    pub(crate) fn api_error<B: ErrorBody + DeserializeOwned>(self) -> Error {
+        if (200..300).contains(&self.status) {
+            return self.undocumented_error();
+        }
+        match serde_json::from_slice::<B>(&self.body) {
+            Ok(body) => self.into_api_error(Some(Box::new(body)), None),
+            Err(_) => {
+                let kept = snippet(&self.body);
+                // Not the documented shape: keep what can be read of it.
+                let fallback = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body).ok();
+                self.into_api_error(fallback.map(|b| Box::new(b) as Box<dyn ErrorBody>), Some(kept))
+            }
+        }
+    }
+
+    /// A status the spec does not document.
+    pub(crate) fn undocumented_error(self) -> Error {
+        if (200..300).contains(&self.status) {
+            return self.decode_error(format!("status {} is not documented for this operation", self.status));
+        }
+        let kept = snippet(&self.body);
+        let body = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body).ok();
+        self.into_api_error(body.map(|b| Box::new(b) as Box<dyn ErrorBody>), (!kept.is_empty()).then_some(kept))
+    }
+
+    fn into_api_error(self, body: Option<Box<dyn ErrorBody>>, snippet: Option<String>) -> Error {
+        Error::Api(Box::new(ApiError { operation: self.operation.id, status: self.status, headers: self.headers, body, snippet }))
+    }
+}
+
+pub(crate) fn media_type_of(headers: &HeaderMap) -> String {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}

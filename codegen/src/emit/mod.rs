@@ -1,0 +1,84 @@
+//! Step 3: IR -> `proc_macro2::TokenStream` with `quote!`.
+
+pub mod docs;
+mod operations;
+mod types;
+
+use crate::ir::{Api, Type, TypeKind};
+use crate::names;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// The whole generated module for one area.
+pub fn module(api: &Api) -> TokenStream {
+    let title = format!("{} (`{}`)", docs::sanitize(&api.title), api.file);
+    let description = docs::spec(api.description.as_deref());
+    let inner_doc = docs::inner_attrs(&docs::paragraphs([Some(title.as_str()), description.as_deref()]));
+    let has_ops = !api.operations.is_empty();
+    let has_types = !api.types.is_empty();
+    let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
+    let has_path_params = api.operations.iter().any(|op| op.path_parts.iter().any(|p| matches!(p, crate::ir::PathPart::Param(_))));
+    let has_sub_paths = api.operations.iter().any(|op| op.params.iter().any(|p| p.allow_slashes));
+    let encode_segment = has_path_params.then(|| quote! { encode_segment, });
+    let encode_sub_path = has_sub_paths.then(|| quote! { encode_sub_path, });
+    let runtime_use = has_ops.then(|| quote! {
+        use crate::runtime::{#encode_segment #encode_sub_path Method, Operation, RawResponse, Request, Security};
+    });
+    let crate_use = if has_ops { quote! { use crate::{Client, Error, Response}; } } else { quote! { use crate::Client; } };
+    let serde_use = has_types.then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let union_use = has_unions.then(|| quote! { use crate::runtime::union; });
+    let api_section = operations::api(api);
+    let builders = api.operations.iter().map(|op| operations::builder(api, op));
+    let types = api.types.iter().map(|def| types::type_def(api, def));
+    quote! {
+        #inner_doc
+        #crate_use
+        #runtime_use
+        #union_use
+        #serde_use
+
+        #api_section
+        #(#builders)*
+        #(#types)*
+    }
+}
+
+/// An identifier; names in the IR are already valid, keywords become raw identifiers.
+pub(crate) fn ident(name: &str) -> Ident {
+    if names::is_keyword(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The Rust spelling of an IR type.
+pub(crate) fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote! { String },
+        Type::Integer { bits: 32 } => quote! { i32 },
+        Type::Integer { .. } => quote! { i64 },
+        Type::Number { bits: 32 } => quote! { f32 },
+        Type::Number { .. } => quote! { f64 },
+        Type::Boolean => quote! { bool },
+        Type::Bytes => quote! { bytes::Bytes },
+        Type::Any => quote! { serde_json::Value },
+        Type::Object => quote! { serde_json::Map<String, serde_json::Value> },
+        Type::Array(item) => {
+            let item = type_tokens(api, item);
+            quote! { Vec<#item> }
+        }
+        Type::Map(value) => {
+            let value = type_tokens(api, value);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+        Type::Nullable(inner) => {
+            let inner = type_tokens(api, inner);
+            quote! { Option<#inner> }
+        }
+        Type::Named(id) => {
+            let name = ident(&api.type_def(*id).name);
+            quote! { #name }
+        }
+    }
+}

@@ -1,0 +1,572 @@
+//! Operations -> the area's API struct, one request builder per operation, and the success
+//! enums of operations with several documented successes.
+
+use super::{docs, ident, type_tokens};
+use crate::ir::{
+    Api, BodyKind, Content, ContentKind, Operation, Param, ParamLocation, ParamStyle, PathPart, Response,
+    SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
+};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// The API struct, the `Client` accessor, and one method per operation.
+pub fn api(api: &Api) -> TokenStream {
+    let api_struct = ident(&api.api_struct);
+    let accessor = ident(&api.area);
+    let title = docs::sanitize(&api.title);
+    let accessor_doc = docs::attrs(&format!("Operations of {title} (`{}`), one method per operation.", api.file));
+    let struct_doc = docs::attrs(&format!("Operations of {title}; get one from [`Client::{}`].", api.area));
+    let methods = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let builder = ident(&op.builder);
+        let doc = docs::attrs(&operation_doc(op));
+        let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+        quote! {
+            #doc
+            #deprecated
+            pub fn #method(&self) -> #builder {
+                #builder::new(self.client.clone())
+            }
+        }
+    });
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #api_struct {
+            client: Client,
+        }
+
+        impl Client {
+            #accessor_doc
+            pub fn #accessor(&self) -> #api_struct {
+                #api_struct { client: self.clone() }
+            }
+        }
+
+        impl #api_struct {
+            #(#methods)*
+        }
+    }
+}
+
+/// Summary, `METHOD /path` with the operationId, then the description.
+fn operation_doc(op: &Operation) -> String {
+    let signature = format!("`{} {}` (operationId `{}`)", op.method.as_str(), op.path, op.id);
+    let streaming = op.stream.as_ref().map(|_| {
+        format!("Can answer with a server-sent event stream: use [`{}::send_stream`].", op.builder)
+    });
+    let link = op.docs_url.as_ref().map(|url| docs::sanitize(&format!("Reference: {url}")));
+    docs::paragraphs([
+        docs::spec(op.summary.as_deref()).as_deref(),
+        Some(signature.as_str()),
+        docs::spec(op.description.as_deref()).as_deref(),
+        streaming.as_deref(),
+        link.as_deref(),
+    ])
+}
+
+pub fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder);
+    let method = ident(&op.method_name);
+    let api_struct = &api.api_struct;
+    let struct_doc = docs::attrs(&format!(
+        "Request builder for [`{api_struct}::{method}`]: {}\n\nSet the parameters, then call [`send`](Self::send).",
+        docs::sanitize(op.summary.as_deref().unwrap_or(&op.id))
+    ));
+    let field_decls = op.params.iter().map(|p| {
+        let field = ident(&p.name);
+        let ty = param_type(api, p);
+        quote! { #field: Option<#ty>, }
+    });
+    let body_decl = op.body.as_ref().map(|b| {
+        let ty = type_tokens(api, &b.ty);
+        quote! { body: Option<#ty>, }
+    });
+    let field_inits = op.params.iter().map(|p| {
+        let field = ident(&p.name);
+        quote! { #field: None, }
+    });
+    let body_init = op.body.as_ref().map(|_| quote! { body: None, });
+    let setters = op.params.iter().map(|p| setter(api, p));
+    let body_setter = op.body.as_ref().map(|b| {
+        let ty = type_tokens(api, &b.ty);
+        let required = if b.required { "Required." } else { "Optional." };
+        let doc = docs::attrs(&docs::paragraphs([
+            Some(format!("The request body (`{}`). {required}", b.media_type).as_str()),
+            docs::spec(b.docs.as_deref()).as_deref(),
+        ]));
+        quote! {
+            #doc
+            pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+        }
+    });
+    let operation_const = operation_const(op);
+    let into_request = into_request(op);
+    let send = send(api, op);
+    let send_stream = send_stream(api, op);
+    let error = error_fn(api, op);
+    let success_enum = success_enum(api, op);
+    let op_id = &op.id;
+    let builder_name = &op.builder;
+    quote! {
+        #struct_doc
+        #[must_use = "a request does nothing until it is sent"]
+        #[derive(Clone)]
+        pub struct #name {
+            client: Client,
+            #(#field_decls)*
+            #body_decl
+        }
+
+        impl #name {
+            #operation_const
+
+            fn new(client: Client) -> Self {
+                Self {
+                    client,
+                    #(#field_inits)*
+                    #body_init
+                }
+            }
+
+            #(#setters)*
+            #body_setter
+            #send
+            #send_stream
+            #into_request
+            #error
+        }
+
+        // Parameters and bodies may carry credentials (passwords, tokens): show only the operation.
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#builder_name).field("operation", &#op_id).finish_non_exhaustive()
+            }
+        }
+
+        #success_enum
+    }
+}
+
+/// The type a parameter's setter stores (nullability has no meaning for a parameter).
+fn param_type(api: &Api, p: &Param) -> TokenStream {
+    match &p.ty {
+        Type::Nullable(inner) => type_tokens(api, inner),
+        ty => type_tokens(api, ty),
+    }
+}
+
+fn setter(api: &Api, p: &Param) -> TokenStream {
+    let field = ident(&p.name);
+    let ty = param_type(api, p);
+    let location = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
+    let requirement = if p.required { "required" } else { "optional" };
+    let mut head = format!("`{}` ({location} parameter, {requirement}).", p.wire_name);
+    if p.allow_slashes {
+        head.push_str(" May contain `/` (sent unescaped); `.` and `..` segments are refused.");
+    }
+    if p.style == ParamStyle::Exploded {
+        head.push_str(" Each entry is sent as its own query pair.");
+    }
+    let doc = docs::attrs(&docs::paragraphs([Some(head.as_str()), docs::spec(p.docs.as_deref()).as_deref()]));
+    quote! {
+        #doc
+        pub fn #field(mut self, value: impl Into<#ty>) -> Self {
+            self.#field = Some(value.into());
+            self
+        }
+    }
+}
+
+fn operation_const(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let path = &op.path;
+    let method = format_ident!("{}", capitalize(op.method.as_str()));
+    let accept = accept(op);
+    let security = op.security.iter().map(|s| match s {
+        SecurityRequirement::None => quote! { Security::None },
+        SecurityRequirement::Bearer => quote! { Security::Bearer },
+        SecurityRequirement::Basic => quote! { Security::Basic },
+        SecurityRequirement::ApiKeyHeader(name) => quote! { Security::ApiKeyHeader(#name) },
+    });
+    quote! {
+        const OPERATION: Operation = Operation {
+            id: #id,
+            method: Method::#method,
+            path: #path,
+            accept: #accept,
+            security: &[#(#security),*],
+        };
+    }
+}
+
+fn capitalize(method: &str) -> String {
+    let lower = method.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => lower,
+    }
+}
+
+/// `Accept` for `send()`: every media type a documented non-stream success may have.
+fn accept(op: &Operation) -> String {
+    let mut media: Vec<&str> = Vec::new();
+    for response in op.responses.iter().filter(|r| r.status.is_success() || r.status == StatusSpec::Default) {
+        for content in &response.contents {
+            if content.kind != ContentKind::EventStream && !media.contains(&content.media_type.as_str()) {
+                media.push(&content.media_type);
+            }
+        }
+    }
+    media.join(", ")
+}
+
+fn into_request(op: &Operation) -> TokenStream {
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    let mut checks: Vec<(String, TokenStream)> =
+        required.iter().map(|p| (p.wire_name.clone(), { let f = ident(&p.name); quote! { self.#f } })).collect();
+    if body_required {
+        checks.push(("body".to_owned(), quote! { self.body }));
+    }
+    let take_required = if checks.is_empty() {
+        quote! {}
+    } else {
+        let flags = checks.iter().map(|(wire, access)| quote! { (#wire, #access.is_none()) });
+        let bindings: Vec<TokenStream> = required
+            .iter()
+            .map(|p| {
+                let f = ident(&p.name);
+                quote! { #f }
+            })
+            .chain(body_required.then(|| quote! { body }))
+            .collect();
+        let sources = checks.iter().map(|(_, access)| access);
+        quote! {
+            let missing = [#(#flags),*];
+            let (#(Some(#bindings),)*) = (#(#sources,)*) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+        }
+    };
+    let path = path_expr(op);
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let wire = &p.wire_name;
+        let f = ident(&p.name);
+        let value = if p.required { quote! { Some(&#f) } } else { quote! { self.#f.as_ref() } };
+        match (p.location, p.style, &p.ty) {
+            (ParamLocation::Query, ParamStyle::Exploded, Type::Array(_)) => {
+                let value = if p.required { quote! { Some(#f.as_slice()) } } else { quote! { self.#f.as_deref() } };
+                quote! { request.query_exploded_list(#wire, #value); }
+            }
+            (ParamLocation::Query, ParamStyle::Exploded, _) => quote! { request.query_exploded_map(#value); },
+            (ParamLocation::Query, _, Type::Array(_)) => {
+                let value = if p.required { quote! { Some(#f.as_slice()) } } else { quote! { self.#f.as_deref() } };
+                quote! { request.query_list(#wire, #value); }
+            }
+            (ParamLocation::Query, _, _) => quote! { request.query(#wire, #value); },
+            (ParamLocation::Header, _, Type::Array(_)) => {
+                let value = if p.required { quote! { Some(#f.as_slice()) } } else { quote! { self.#f.as_deref() } };
+                quote! { request.header_list(#wire, #value)?; }
+            }
+            (ParamLocation::Header, _, _) => quote! { request.header(#wire, #value)?; },
+            (ParamLocation::Path, _, _) => quote! {},
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let media = &b.media_type;
+        let setter = match b.kind {
+            BodyKind::Json => quote! { json_body },
+            BodyKind::Text => quote! { text_body },
+            BodyKind::Bytes => quote! { bytes_body },
+        };
+        if b.required {
+            quote! { request.#setter(#media, body)?; }
+        } else {
+            quote! {
+                if let Some(body) = self.body {
+                    request.#setter(#media, body)?;
+                }
+            }
+        }
+    });
+    let mutable = (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote! { mut });
+    quote! {
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, Request), Error> {
+            #take_required
+            let #mutable request = Request::new(&Self::OPERATION, #path);
+            #(#params)*
+            #body
+            Ok((self.client, request))
+        }
+    }
+}
+
+/// The request path: a literal, or the pieces joined with each parameter percent-encoded.
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut pieces = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(text) => pieces.push(quote! { #text }),
+            PathPart::Param(index) => {
+                let p = &op.params[*index];
+                let f = ident(&p.name);
+                let wire = &p.wire_name;
+                pieces.push(if p.allow_slashes {
+                    quote! { &encode_sub_path(&Self::OPERATION, #wire, &#f)? }
+                } else {
+                    quote! { &encode_segment(&Self::OPERATION, #wire, &#f)? }
+                });
+            }
+        }
+    }
+    match pieces.as_slice() {
+        [only] => quote! { #only },
+        _ => quote! { [#(#pieces),*].concat() },
+    }
+}
+
+fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Single(case) => case_type(api, case),
+        Success::Enum { name, .. } => {
+            let name = ident(name);
+            quote! { #name }
+        }
+    }
+}
+
+fn case_type(api: &Api, case: &SuccessCase) -> TokenStream {
+    match &case.content {
+        None => quote! { () },
+        Some(content) => content_type(api, content),
+    }
+}
+
+fn content_type(api: &Api, content: &Content) -> TokenStream {
+    match content.kind {
+        ContentKind::Body(BodyKind::Text) => quote! { String },
+        ContentKind::Body(BodyKind::Bytes) => quote! { bytes::Bytes },
+        _ => type_tokens(api, &content.ty),
+    }
+}
+
+fn decode_call(content: Option<&Content>) -> TokenStream {
+    match content.map(|c| c.kind) {
+        None => quote! { {} },
+        Some(ContentKind::Body(BodyKind::Json)) | Some(ContentKind::EventStream) => quote! { raw.json()? },
+        Some(ContentKind::Body(BodyKind::Text)) => quote! { raw.text()? },
+        Some(ContentKind::Body(BodyKind::Bytes)) => quote! { raw.bytes() },
+    }
+}
+
+fn status_pattern(status: StatusSpec) -> TokenStream {
+    match status {
+        StatusSpec::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote! { #code }
+        }
+        StatusSpec::Range(hundred) => {
+            let low = Literal::u16_unsuffixed(hundred * 100);
+            let high = Literal::u16_unsuffixed(hundred * 100 + 99);
+            quote! { #low..=#high }
+        }
+        StatusSpec::Default => quote! { 200..=299 },
+    }
+}
+
+fn send(api: &Api, op: &Operation) -> TokenStream {
+    let success = success_type(api, op);
+    let cases: Vec<(TokenStream, &SuccessCase)> = match &op.success {
+        Success::Single(case) => vec![(quote! {}, case)],
+        Success::Enum { name, variants } => {
+            let enum_name = ident(name);
+            variants
+                .iter()
+                .map(|v| {
+                    let variant = ident(&v.name);
+                    (quote! { #enum_name::#variant }, &v.case)
+                })
+                .collect()
+        }
+    };
+    let mut arms = Vec::new();
+    let mut media_checked = Vec::new();
+    for (constructor, case) in &cases {
+        let status = status_pattern(case.status);
+        let decode = decode_call(case.content.as_ref());
+        let value = match (&op.success, case.content.as_ref()) {
+            (Success::Single(_), _) => decode,
+            (Success::Enum { .. }, None) => quote! { #constructor },
+            (Success::Enum { .. }, Some(_)) => quote! { #constructor(#decode) },
+        };
+        if case.match_media_type {
+            let media = case.content.as_ref().map(|c| essence(&c.media_type)).unwrap_or_default();
+            arms.push(quote! { (#status, #media) => #value, });
+            if !media_checked.contains(&case.status) {
+                media_checked.push(case.status);
+            }
+        } else {
+            arms.push(quote! { (#status, _) => #value, });
+        }
+    }
+    // A documented status with an undocumented media type cannot be decoded.
+    let media_fallbacks = media_checked.iter().map(|status| {
+        let status = status_pattern(*status);
+        quote! { (#status, _) => return Err(raw.unexpected_media_type()), }
+    });
+    let doc = docs::attrs(&send_doc(op));
+    let (bind, value) = match &op.success {
+        Success::Single(SuccessCase { content: None, .. }) => (quote! {}, quote! { () }),
+        _ => (quote! { let value = }, quote! { value }),
+    };
+    quote! {
+        #doc
+        pub async fn send(self) -> Result<Response<#success>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            #bind match (raw.status(), raw.media_type()) {
+                #(#arms)*
+                #(#media_fallbacks)*
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(#value))
+        }
+    }
+}
+
+fn send_doc(op: &Operation) -> String {
+    let mut lines = vec!["Sends the request and decodes the documented reply.".to_owned(), String::new()];
+    for response in &op.responses {
+        let kind = if response.status.is_success() { "success" } else { "[`Error::Api`]" };
+        let media: Vec<String> = response.contents.iter().map(|c| format!("`{}`", c.media_type)).collect();
+        let media = if media.is_empty() { "no body".to_owned() } else { media.join(", ") };
+        let headers: Vec<String> = response.headers.iter().map(|h| format!("`{}`", h.name)).collect();
+        let headers = if headers.is_empty() { String::new() } else { format!("; headers {}", headers.join(", ")) };
+        let description = docs::sanitize(first_line(&response.description));
+        lines.push(format!("- {} ({kind}, {media}{headers}): {description}", response.status));
+    }
+    lines.join("\n")
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("").trim()
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
+}
+
+fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let stream = op.stream.as_ref()?;
+    let (item, decode) = match &stream.item {
+        Type::String => (quote! { String }, quote! { crate::runtime::sse::raw }),
+        ty => (type_tokens(api, ty), quote! { crate::runtime::sse::json }),
+    };
+    let terminator = match &stream.terminator {
+        Some(t) => quote! { Some(#t) },
+        None => quote! { None },
+    };
+    let doc = docs::attrs(&format!(
+        "Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.{}",
+        stream.terminator.as_ref().map(|t| format!(" The stream ends at the `{t}` event.")).unwrap_or_default()
+    ));
+    Some(quote! {
+        #doc
+        pub async fn send_stream(self) -> Result<crate::EventStream<#item>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, #terminator, #decode, Self::error).await
+        }
+    })
+}
+
+/// Maps a non-success reply to [`Error`], decoding the documented error body of its status.
+fn error_fn(api: &Api, op: &Operation) -> TokenStream {
+    let mut arms: Vec<(Vec<StatusSpec>, TokenStream)> = Vec::new();
+    let mut default = None;
+    for response in op.responses.iter().filter(|r| !r.status.is_success()) {
+        let call = error_call(api, response);
+        if response.status == StatusSpec::Default {
+            default = Some(call);
+            continue;
+        }
+        match arms.iter_mut().find(|(_, c)| c.to_string() == call.to_string()) {
+            Some((statuses, _)) => statuses.push(response.status),
+            None => arms.push((vec![response.status], call)),
+        }
+    }
+    let default = default.unwrap_or_else(|| quote! { raw.undocumented_error() });
+    let body = if arms.is_empty() {
+        default
+    } else {
+        let arms = arms.iter().map(|(statuses, call)| {
+            let patterns = statuses.iter().map(|s| status_pattern(*s));
+            quote! { #(#patterns)|* => #call, }
+        });
+        quote! {
+            match raw.status() {
+                #(#arms)*
+                _ => #default,
+            }
+        }
+    };
+    quote! {
+        fn error(raw: RawResponse) -> Error {
+            #body
+        }
+    }
+}
+
+fn error_call(api: &Api, response: &Response) -> TokenStream {
+    let json = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Json));
+    let text = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Text));
+    match (json, text) {
+        (Some(content), _) => match &content.ty {
+            Type::Named(id) if crate::normalize::struct_id(&api.types, *id).is_some() => {
+                let ty = type_tokens(api, &content.ty);
+                quote! { raw.api_error::<#ty>() }
+            }
+            Type::Object => quote! { raw.api_error::<serde_json::Map<String, serde_json::Value>>() },
+            _ => quote! { raw.api_error::<serde_json::Value>() },
+        },
+        (None, Some(_)) => quote! { raw.api_error::<String>() },
+        (None, None) => quote! { raw.undocumented_error() },
+    }
+}
+
+fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let Success::Enum { name, variants } = &op.success else { return None };
+    let name = ident(name);
+    let doc = docs::attrs(&format!(
+        "The documented successful replies of [`{}::send`]; the status and `Content-Type` decide the variant.",
+        op.builder
+    ));
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let media = v.case.content.as_ref().map(|c| format!(" `{}`", c.media_type)).unwrap_or_default();
+        let doc = docs::attrs(&format!("{}{media}: {}", v.case.status, docs::sanitize(first_line(&v.docs))));
+        match &v.case.content {
+            None => quote! { #doc #variant, },
+            Some(content) => {
+                let ty = content_type(api, content);
+                quote! { #doc #variant(#ty), }
+            }
+        }
+    });
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
+}

@@ -1,0 +1,215 @@
+//! Named types -> structs, enums and aliases.
+
+use super::{docs, ident, type_tokens};
+use crate::ir::{Api, Field, StringEnum, Struct, Type, TypeDef, TypeKind, Union};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc_text = docs::paragraphs([docs::spec(def.docs.as_deref()).as_deref(), Some(&format!("Schema: `{}`.", origin(def)))]);
+    let doc = docs::attrs(&doc_text);
+    match &def.kind {
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(api, ty);
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Struct(s) => structure(api, &name, &doc, s),
+        TypeKind::Enum(e) => string_enum(&name, &doc, e),
+        TypeKind::Union(u) => union(api, def, &name, &doc, u),
+    }
+}
+
+fn origin(def: &TypeDef) -> String {
+    match def.origin.strip_prefix("components.schemas.") {
+        Some(name) => format!("#/components/schemas/{name}"),
+        None => format!("#{}", def.pointer),
+    }
+}
+
+fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| field(api, f));
+    let extra = s.extra.as_ref().map(|extra| {
+        let extra_name = ident(&extra.name);
+        let ty = match &extra.value {
+            Type::Any => quote! { serde_json::Map<String, serde_json::Value> },
+            value => {
+                let value = type_tokens(api, value);
+                quote! { std::collections::BTreeMap<String, #value> }
+            }
+        };
+        quote! {
+            /// Properties not listed above, kept as they came.
+            #[serde(flatten)]
+            pub #extra_name: #ty,
+        }
+    });
+    let default = s.default.then(|| quote! { Default, });
+    let error_body = s.error_fields.as_ref().map(|e| {
+        let accessor = |method: &str, field: &Option<String>| {
+            let method = ident(method);
+            let field = field.as_ref()?;
+            let field = ident(field);
+            let optional = s.fields.iter().any(|f| f.name == field.to_string().trim_start_matches("r#") && (!f.required || matches!(f.ty, Type::Nullable(_))));
+            let value = if optional { quote! { self.#field.as_deref() } } else { quote! { Some(&self.#field) } };
+            Some(quote! {
+                fn #method(&self) -> Option<&str> {
+                    #value
+                }
+            })
+        };
+        let code = accessor("code", &e.code);
+        let message = accessor("message", &e.message);
+        let request_id = accessor("request_id", &e.request_id);
+        quote! {
+            impl crate::ErrorBody for #name {
+                #code
+                #message
+                #request_id
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+
+        #error_body
+    }
+}
+
+fn field(api: &Api, f: &Field) -> TokenStream {
+    let name = ident(&f.name);
+    let wire = &f.wire_name;
+    let mut notes = Vec::new();
+    if f.read_only {
+        notes.push("Read-only: set by the server.");
+    }
+    if f.write_only {
+        notes.push("Write-only: never returned by the server.");
+    }
+    let field_docs = docs::spec(f.docs.as_deref()).or_else(|| Some(format!("The `{}` property.", f.wire_name)));
+    let doc_text = docs::paragraphs([field_docs.as_deref(), (!notes.is_empty()).then(|| notes.join(" ")).as_deref()]);
+    let doc = docs::attrs(&doc_text);
+    let (inner, nullable) = match &f.ty {
+        Type::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let mut ty = type_tokens(api, inner);
+    if f.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    let optional = nullable || !f.required;
+    if optional {
+        ty = quote! { Option<#ty> };
+    }
+    let rename = (name.to_string().trim_start_matches("r#") != wire).then(|| quote! { rename = #wire });
+    let skip = (!f.required).then(|| quote! { skip_serializing_if = "Option::is_none" });
+    let serde = match (rename, skip) {
+        (None, None) => quote! {},
+        (Some(r), None) => quote! { #[serde(#r)] },
+        (None, Some(s)) => quote! { #[serde(#s)] },
+        (Some(r), Some(s)) => quote! { #[serde(#r, #s)] },
+    };
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, e: &StringEnum) -> TokenStream {
+    let other = ident(&e.other);
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        let doc = format!(" `{value}`");
+        quote! {
+            #[doc = #doc]
+            #[serde(rename = #value)]
+            #variant,
+        }
+    });
+    let arms = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.value;
+        quote! { Self::#variant => #value, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            /// A value not known when this crate was generated.
+            #[serde(untagged)]
+            #other(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream, u: &Union) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = type_tokens(api, &v.ty);
+        let doc = match &v.ty {
+            Type::Named(id) => format!(" See [`{}`].", api.type_def(*id).name),
+            _ => format!(" A {} value.", v.name.to_lowercase()),
+        };
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    let type_name = &def.name;
+    let body = match &u.discriminator {
+        Some(property) => {
+            let candidates = u.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let tag = v.discriminator_value.as_deref().unwrap_or_default();
+                quote! { (#tag, |value| serde_json::from_value(value).map(Self::#variant)) }
+            });
+            quote! { union::deserialize_tagged(deserializer, #type_name, #property, &[#(#candidates),*]) }
+        }
+        None => {
+            let candidates = u.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                let markers = &v.marker_properties;
+                quote! { (&[#(#markers),*], |value| serde_json::from_value(value).map(Self::#variant)) }
+            });
+            quote! { union::deserialize(deserializer, #type_name, &[#(#candidates),*]) }
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #body
+            }
+        }
+    }
+}

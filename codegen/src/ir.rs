@@ -1,0 +1,494 @@
+//! The intermediate representation: what the generator decided about a spec, before any Rust
+//! tokens exist. Every name here is final (a valid, collision-free Rust identifier); every wire
+//! name is kept beside it. Emitters and the summary read this and nothing else.
+
+/// One spec file, normalized.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The area, from the file name: `auth`, `ai_model`, ...; also the module and cargo feature name.
+    pub area: String,
+    /// The spec file as the caller named it, e.g. `specs/auth.yaml`.
+    pub file: String,
+    /// Name of the struct that groups the area's operations, e.g. `AuthApi`.
+    pub api_struct: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// In document order (paths, then methods in OpenAPI order).
+    pub operations: Vec<Operation>,
+    /// Named types: component schemas in document order, then inline types in order of discovery.
+    pub types: Vec<TypeDef>,
+}
+
+impl Api {
+    /// Looks a named type up by its id.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A type used by a field, parameter, body or response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `i32` or `i64`.
+    Integer {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `f64` (or `f32` for `format: float`).
+    Number {
+        /// 32 or 64.
+        bits: u8,
+    },
+    /// `bool`.
+    Boolean,
+    /// `bytes::Bytes` (binary request or response bodies).
+    Bytes,
+    /// `serde_json::Value`: the schema allows anything.
+    Any,
+    /// `serde_json::Map<String, Value>`: a free-form object.
+    Object,
+    /// `Vec<T>`.
+    Array(Box<Type>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Type>),
+    /// `Option<T>`: `nullable: true`.
+    Nullable(Box<Type>),
+    /// A generated named type.
+    Named(TypeId),
+}
+
+/// A named, generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Where it comes from: the component schema name, or a description of its position.
+    pub origin: String,
+    /// JSON pointer of the schema in the spec.
+    pub pointer: String,
+    /// The schema's title and description.
+    pub docs: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// `pub type Name = ...;` for schemas that are not structs or enums (arrays, maps, primitives).
+    Alias(Type),
+    /// An object with properties.
+    Struct(Struct),
+    /// A string enum with a catch-all variant.
+    Enum(StringEnum),
+    /// A `oneOf` / `anyOf`.
+    Union(Union),
+}
+
+/// An object schema with known properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Properties in document order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` next to known properties: a flattened map of everything else.
+    pub extra: Option<ExtraField>,
+    /// Every field is optional, so `Default` gives a valid (empty) value.
+    pub default: bool,
+    /// Set when the struct is a documented error body: which fields carry what.
+    pub error_fields: Option<ErrorFields>,
+}
+
+/// The fields of an error body that hold the error code, message and request id, picked by the
+/// names the CloudBase error shapes use (`{code, message, requestId}`,
+/// `{error, error_code, error_description}`, `{code, message, request_id}`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorFields {
+    /// Rust name of the string field holding the error code.
+    pub code: Option<String>,
+    /// Rust name of the string field holding the message.
+    pub message: Option<String>,
+    /// Rust name of the string field holding the request id.
+    pub request_id: Option<String>,
+}
+
+/// One property of a [`Struct`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// The property's type, without the `Option` that `required` decides.
+    pub ty: Type,
+    /// Listed in `required` (and neither `readOnly` nor `writeOnly`).
+    pub required: bool,
+    /// `readOnly: true`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly: true`: sent by the client only.
+    pub write_only: bool,
+    /// Needs `Box` to break a recursive type.
+    pub boxed: bool,
+    /// The property's description.
+    pub docs: Option<String>,
+}
+
+/// `additionalProperties` kept beside a struct's known properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraField {
+    /// Rust name of the flattened field.
+    pub name: String,
+    /// Value type of the map; `Type::Any` for `additionalProperties: true`.
+    pub value: Type,
+}
+
+/// A string enum; unknown values decode into a catch-all variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    /// Known values in document order.
+    pub variants: Vec<EnumVariant>,
+    /// Name of the catch-all variant (`Other`, unless a value already took that name).
+    pub other: String,
+}
+
+/// One value of a [`StringEnum`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub value: String,
+}
+
+/// A `oneOf` or `anyOf`: the first variant that matches wins, after a variant that is singled out
+/// by a property only it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// Variants in document order.
+    pub variants: Vec<UnionVariant>,
+    /// `discriminator.propertyName`, when the spec gives one.
+    pub discriminator: Option<String>,
+}
+
+/// One variant of a [`Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust name.
+    pub name: String,
+    /// Its payload.
+    pub ty: Type,
+    /// Wire names of properties that only this variant declares; their presence selects it.
+    pub marker_properties: Vec<String>,
+    /// Value of the discriminator property that selects it.
+    pub discriminator_value: Option<String>,
+}
+
+/// HTTP methods OpenAPI 3.0 knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation (path + method).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written in the spec.
+    pub id: String,
+    /// Rust method name: `snake_case(operationId)`.
+    pub method_name: String,
+    /// Rust name of the request builder.
+    pub builder: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as written, e.g. `/v1/functions/{name}`.
+    pub path: String,
+    /// The template split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `x-docs-url`, when present.
+    pub docs_url: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Path, query and header parameters, path-level ones merged in, in spec order.
+    pub params: Vec<Param>,
+    /// The request body, when there is one.
+    pub body: Option<RequestBody>,
+    /// Every documented response.
+    pub responses: Vec<Response>,
+    /// What the success of `send()` decodes into.
+    pub success: Success,
+    /// Event-stream replies, for `send_stream()`.
+    pub stream: Option<EventStream>,
+    /// Ways to authenticate, any one of which will do.
+    pub security: Vec<SecurityRequirement>,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    /// Text sent as written.
+    Literal(String),
+    /// Index into [`Operation::params`] of a path parameter.
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment (or, with `allow_slashes`, a sub-path).
+    Path,
+    /// A query pair.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How a parameter value is serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// One value (`name=value`; arrays comma-joined).
+    Simple,
+    /// `style: form, explode: true`: each array item or object entry is its own query pair.
+    Exploded,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust name of the setter and field.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: Type,
+    /// `required: true`.
+    pub required: bool,
+    /// How it is serialized.
+    pub style: ParamStyle,
+    /// `x-path-parameter-may-contain-slashes: true`: a sub-path whose `/` are sent as is.
+    pub allow_slashes: bool,
+    /// The spec's constraints on the value.
+    pub constraints: Constraints,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// Client-side checks a spec states for a value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `pattern` (ECMA-262 regular expression).
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+}
+
+/// How a body travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// Serialized with serde_json.
+    Json,
+    /// Sent or read as UTF-8 text.
+    Text,
+    /// Sent or read as raw bytes.
+    Bytes,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// Media type sent as `Content-Type`.
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Its type.
+    pub ty: Type,
+    /// `required: true`.
+    pub required: bool,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusSpec {
+    /// One status code.
+    Code(u16),
+    /// `2XX` etc.: the hundred.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+impl StatusSpec {
+    /// Whether this response documents a success.
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusSpec::Code(c) => (200..300).contains(&c),
+            StatusSpec::Range(r) => r == 2,
+            StatusSpec::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusSpec::Code(c) => write!(f, "{c}"),
+            StatusSpec::Range(r) => write!(f, "{r}XX"),
+            StatusSpec::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: StatusSpec,
+    /// `description`.
+    pub description: String,
+    /// Documented response headers.
+    pub headers: Vec<ResponseHeader>,
+    /// Bodies by media type, in spec order; empty when the response has no body.
+    pub contents: Vec<Content>,
+}
+
+/// A documented response header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// Header name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// One media type of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Content {
+    /// e.g. `application/json`.
+    pub media_type: String,
+    /// How it is decoded.
+    pub kind: ContentKind,
+    /// Its type.
+    pub ty: Type,
+}
+
+/// How a response body is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentKind {
+    /// A body (JSON, text or bytes).
+    Body(BodyKind),
+    /// `text/event-stream`: decoded by `send_stream()`, not `send()`.
+    EventStream,
+}
+
+/// What `send()` returns on success.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// Exactly one documented success shape.
+    Single(SuccessCase),
+    /// Several (statuses or media types): an enum named by the operation.
+    Enum {
+        /// Rust name of the enum.
+        name: String,
+        /// One variant per case.
+        variants: Vec<SuccessVariant>,
+    },
+}
+
+/// One success shape: a status (or range) and, when there is a body, its media type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessCase {
+    /// The status it covers.
+    pub status: StatusSpec,
+    /// `None` for a response without a body.
+    pub content: Option<Content>,
+    /// Whether other media types share this status (so the media type must be checked).
+    pub match_media_type: bool,
+}
+
+/// A variant of a [`Success::Enum`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessVariant {
+    /// Rust name.
+    pub name: String,
+    /// What it decodes.
+    pub case: SuccessCase,
+    /// The response description.
+    pub docs: String,
+}
+
+/// An operation that can answer `text/event-stream`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventStream {
+    /// Type of each event's data: `Type::String` for raw data, otherwise JSON.
+    pub item: Type,
+    /// `x-sse-terminator`: the data that ends the stream, e.g. `[DONE]`.
+    pub terminator: Option<String>,
+}
+
+/// How a request may authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityRequirement {
+    /// `{}`: no credentials.
+    None,
+    /// HTTP bearer.
+    Bearer,
+    /// HTTP basic.
+    Basic,
+    /// An API key in a header (e.g. a TC3 signature in `Authorization`).
+    ApiKeyHeader(String),
+}

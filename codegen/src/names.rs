@@ -1,0 +1,162 @@
+//! Rust names from spec names: case conversion, sanitizing and collision handling.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words Rust reserves; a field named like one becomes a raw identifier (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Whether `name` is a Rust keyword (and so needs `r#` or a suffix).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Keeps ASCII letters, digits and the separators heck understands; everything else (e.g. the
+/// specs' Chinese titles) becomes a word break.
+fn ascii_words(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// `snake_case` name for functions, fields and modules. `fallback` is used when nothing of `raw`
+/// survives sanitizing.
+pub fn snake(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// `UpperCamelCase` name for types and variants.
+pub fn pascal(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if NOT_RAW.contains(&name.as_str()) || is_keyword(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// Hands out names unique within one scope: the first taker keeps a name, later ones get a
+/// numeric suffix (`Name2`, `name_2`), in call order, so the result is deterministic.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Claims `name`, or the first free suffixed form of it.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let separator = if name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) { "" } else { "_" };
+        let base = name.trim_end_matches('_');
+        let mut n = 2;
+        loop {
+            let candidate = format!("{base}{separator}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// A variant name for a media type: `application/json` -> `Json`,
+/// `application/vnd.pgrst.object+json` -> `PgrstObjectJson`, `text/plain` -> `Text`.
+pub fn media_type_variant(media_type: &str) -> String {
+    let essence = media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => return "Json".to_owned(),
+        "text/plain" => return "Text".to_owned(),
+        "application/octet-stream" => return "Bytes".to_owned(),
+        "text/event-stream" => return "EventStream".to_owned(),
+        _ => {}
+    }
+    let subtype = essence.split('/').nth(1).unwrap_or(&essence);
+    let subtype = subtype.strip_prefix("vnd.").unwrap_or(subtype);
+    pascal(subtype, "Content")
+}
+
+/// A variant name for a status: the reason phrase (`Ok`, `Created`, `NoContent`), else `Status207`.
+pub fn status_variant(code: u16) -> String {
+    let phrase = match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritative",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        _ => return format!("Status{code}"),
+    };
+    phrase.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_and_sanitizing() {
+        assert_eq!(snake("Auth_SignIn", "op"), "auth_sign_in");
+        assert_eq!(snake("X-Tcb-Webfn", "p"), "x_tcb_webfn");
+        assert_eq!(snake("云函数", "fallback"), "fallback");
+        assert_eq!(snake("self", "x"), "self_");
+        assert_eq!(snake("2fa", "x"), "_2fa");
+        assert_eq!(pascal("v1Token", "T"), "V1Token");
+        assert_eq!(pascal("count=exact", "V"), "CountExact");
+        assert_eq!(pascal("true", "V"), "True");
+        assert_eq!(pascal("Self", "V"), "Self_");
+        assert_eq!(pascal("404", "V"), "V404");
+        assert_eq!(pascal("", "Fallback"), "Fallback");
+    }
+
+    #[test]
+    fn scope_suffixes_deterministically() {
+        let mut scope = Scope::with_reserved(&["body"]);
+        assert_eq!(scope.claim("body".into()), "body_2");
+        assert_eq!(scope.claim("name".into()), "name");
+        assert_eq!(scope.claim("name".into()), "name_2");
+        assert_eq!(scope.claim("Type".into()), "Type");
+        assert_eq!(scope.claim("Type".into()), "Type2");
+    }
+
+    #[test]
+    fn media_types() {
+        assert_eq!(media_type_variant("application/json; charset=utf-8"), "Json");
+        assert_eq!(media_type_variant("application/vnd.pgrst.object+json"), "PgrstObjectJson");
+        assert_eq!(media_type_variant("image/png"), "Png");
+    }
+}

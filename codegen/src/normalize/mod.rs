@@ -1,0 +1,146 @@
+//! Step 2: `openapiv3::OpenAPI` -> [`ir::Api`]. Every `$ref` is resolved and every name decided
+//! here; anything the generator cannot represent faithfully is an [`Error`] naming its JSON pointer.
+
+mod operation;
+mod refs;
+mod schema;
+
+pub(crate) use schema::struct_id;
+
+use crate::error::{Error, Pointer};
+use crate::ir::{Api, Type, TypeDef, TypeId, TypeKind};
+use crate::names::{self, Scope};
+use indexmap::IndexMap;
+use openapiv3::OpenAPI;
+
+/// Builds the IR of one spec. `area` names the module (`auth`, `ai_model`, ...).
+pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Error> {
+    let mut normalizer = Normalizer::new(file, document);
+    let api_struct = normalizer.type_names.claim(format!("{}Api", names::pascal(area, "Area")));
+    normalizer.reserve_components();
+    normalizer.build_components()?;
+    let operations = normalizer.operations()?;
+    let mut types = normalizer.finish()?;
+    schema::mark_union_variants(&mut types);
+    schema::box_recursive_fields(&mut types);
+    schema::mark_error_bodies(&mut types, &operations);
+    Ok(Api {
+        area: area.to_owned(),
+        file: file.to_owned(),
+        api_struct,
+        title: document.info.title.clone(),
+        description: document.info.description.clone(),
+        operations,
+        types,
+    })
+}
+
+/// State shared while one document is normalized.
+pub(crate) struct Normalizer<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) document: &'a OpenAPI,
+    /// Slots for named types; a slot is reserved before it is built so refs can point at it.
+    types: Vec<Option<TypeDef>>,
+    /// Component schema name -> its type.
+    components: IndexMap<String, TypeId>,
+    pub(crate) type_names: Scope,
+    /// Nesting depth of inline schemas, bounded so hostile specs cannot overflow the stack.
+    pub(crate) depth: usize,
+}
+
+impl<'a> Normalizer<'a> {
+    fn new(file: &'a str, document: &'a OpenAPI) -> Self {
+        Normalizer {
+            file,
+            document,
+            types: Vec::new(),
+            components: IndexMap::new(),
+            type_names: Scope::default(),
+            depth: 0,
+        }
+    }
+
+    pub(crate) fn error(&self, pointer: &Pointer, message: impl Into<String>) -> Error {
+        Error::at(self.file, pointer, message)
+    }
+
+    /// Claims the names of all component schemas first, so they win over inline types.
+    fn reserve_components(&mut self) {
+        let Some(components) = &self.document.components else { return };
+        for name in components.schemas.keys() {
+            let rust_name = self.type_names.claim(names::pascal(name, "Schema"));
+            let id = TypeId(self.types.len());
+            self.types.push(Some(TypeDef {
+                name: rust_name,
+                origin: format!("components.schemas.{name}"),
+                pointer: Pointer::root().join("components").join("schemas").join(name).to_string(),
+                docs: None,
+                kind: TypeKind::Alias(Type::Any),
+            }));
+            self.components.insert(name.clone(), id);
+        }
+    }
+
+    fn build_components(&mut self) -> Result<(), Error> {
+        let Some(components) = &self.document.components else { return Ok(()) };
+        for (name, schema) in &components.schemas {
+            let id = self.components[name];
+            let pointer = Pointer::root().join("components").join("schemas").join(name);
+            let type_name = self.type_def(id).name.clone();
+            let (kind, docs) = self.named_schema(schema, &pointer, &type_name)?;
+            let slot = self.types[id.0].as_mut().expect("component slots are filled at reservation");
+            slot.kind = kind;
+            slot.docs = docs;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn component(&self, name: &str) -> Option<TypeId> {
+        self.components.get(name).copied()
+    }
+
+    pub(crate) fn type_def(&self, id: TypeId) -> &TypeDef {
+        self.types[id.0].as_ref().expect("type slots are filled before they are read")
+    }
+
+    /// Registers a new inline type under a name derived from its position.
+    pub(crate) fn add_type(&mut self, hint: &str, origin: String, pointer: &Pointer, docs: Option<String>, kind: TypeKind) -> TypeId {
+        let name = self.type_names.claim(hint.to_owned());
+        let id = TypeId(self.types.len());
+        self.types.push(Some(TypeDef { name, origin, pointer: pointer.to_string(), docs, kind }));
+        id
+    }
+
+    /// Reserves a slot whose kind is decided later (the name is needed by nested types first).
+    pub(crate) fn reserve_type(&mut self, hint: &str, origin: String, pointer: &Pointer, docs: Option<String>) -> TypeId {
+        self.add_type(hint, origin, pointer, docs, TypeKind::Alias(Type::Any))
+    }
+
+    pub(crate) fn set_kind(&mut self, id: TypeId, kind: TypeKind) {
+        if let Some(def) = self.types[id.0].as_mut() {
+            def.kind = kind;
+        }
+    }
+
+    fn finish(self) -> Result<Vec<TypeDef>, Error> {
+        let types: Vec<TypeDef> = self.types.into_iter().flatten().collect();
+        // An alias chain that loops back on itself (`A: {$ref: B}`, `B: {$ref: A}`) names no type.
+        for (index, def) in types.iter().enumerate() {
+            let mut current = index;
+            let mut steps = 0;
+            while let TypeKind::Alias(Type::Named(next)) = &types[current].kind {
+                current = next.0;
+                steps += 1;
+                if current == index || steps > types.len() {
+                    let pointer = def.pointer.clone();
+                    return Err(Error::new(
+                        self.file,
+                        Some(crate::error::Location::Pointer(pointer)),
+                        format!("`{}` is defined only in terms of itself ($ref cycle)", def.origin),
+                    ));
+                }
+            }
+        }
+        Ok(types)
+    }
+}

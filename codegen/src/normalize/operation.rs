@@ -1,0 +1,540 @@
+//! Paths and operations -> IR operations: parameters, bodies, responses and security.
+
+use super::Normalizer;
+use crate::error::{Error, Pointer};
+use crate::ir::{
+    BodyKind, Constraints, Content, ContentKind, EventStream, Method, Operation, Param, ParamLocation, ParamStyle,
+    PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec, Success, SuccessCase,
+    SuccessVariant, Type,
+};
+use crate::names::{self, Scope};
+use openapiv3::{
+    Header, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, Schema, SchemaKind,
+    SecurityScheme, StatusCode,
+};
+use std::collections::BTreeSet;
+
+/// Setter names every request builder already uses.
+const BUILDER_RESERVED: &[&str] = &["body", "send", "send_stream", "new", "client", "timeout"];
+
+impl<'a> Normalizer<'a> {
+    pub(crate) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
+        let mut method_names = Scope::default();
+        let mut ids = BTreeSet::new();
+        let mut operations = Vec::new();
+        let document = self.document;
+        for (path, item) in &document.paths.paths {
+            let path_pointer = Pointer::root().join("paths").join(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => {
+                    return Err(self.error(&path_pointer.join("$ref"), format!("unsupported construct: path item $ref `{reference}`")));
+                }
+            };
+            let methods = [
+                (Method::Get, "get", &item.get),
+                (Method::Put, "put", &item.put),
+                (Method::Post, "post", &item.post),
+                (Method::Delete, "delete", &item.delete),
+                (Method::Options, "options", &item.options),
+                (Method::Head, "head", &item.head),
+                (Method::Patch, "patch", &item.patch),
+                (Method::Trace, "trace", &item.trace),
+            ];
+            for (method, key, operation) in methods {
+                let Some(operation) = operation else { continue };
+                let pointer = path_pointer.join(key);
+                let id = operation
+                    .operation_id
+                    .clone()
+                    .ok_or_else(|| self.error(&pointer, "operation has no operationId, so it cannot be named"))?;
+                if !ids.insert(id.clone()) {
+                    return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
+                }
+                let method_name = method_names.claim(names::snake(&id, "operation"));
+                let op = self.operation(path, method, &id, method_name, (&item.parameters, &path_pointer), operation, &pointer)?;
+                operations.push(op);
+            }
+        }
+        Ok(operations)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: Method,
+        id: &str,
+        method_name: String,
+        path_params: (&'a [ReferenceOr<Parameter>], &Pointer),
+        operation: &'a openapiv3::Operation,
+        pointer: &Pointer,
+    ) -> Result<Operation, Error> {
+        let builder = self.type_names.claim(names::pascal(id, "Operation"));
+        let params = self.parameters(path_params, &operation.parameters, pointer, &builder)?;
+        let path_parts = self.path_parts(path, &params, pointer)?;
+        let body = match &operation.request_body {
+            Some(body) => Some(self.request_body(body, &pointer.join("requestBody"), &builder)?),
+            None => None,
+        };
+        let (responses, success) = self.responses(&operation.responses, &pointer.join("responses"), &builder)?;
+        let stream = self.event_stream(&responses, operation);
+        let security = self.security(operation.security.as_ref(), pointer)?;
+        Ok(Operation {
+            id: id.to_owned(),
+            method_name,
+            builder,
+            method,
+            path: path.to_owned(),
+            path_parts,
+            pointer: pointer.to_string(),
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            docs_url: operation.extensions.get("x-docs-url").and_then(|v| v.as_str()).map(str::to_owned),
+            deprecated: operation.deprecated,
+            params,
+            body,
+            responses,
+            success,
+            stream,
+            security,
+        })
+    }
+
+    fn parameters(
+        &mut self,
+        (path_level, path_item_pointer): (&'a [ReferenceOr<Parameter>], &Pointer),
+        operation_level: &'a [ReferenceOr<Parameter>],
+        pointer: &Pointer,
+        builder: &str,
+    ) -> Result<Vec<Param>, Error> {
+        let mut resolved: Vec<(&'a Parameter, Pointer)> = Vec::new();
+        for (index, p) in path_level.iter().enumerate() {
+            resolved.push(self.resolve(p, &path_item_pointer.join("parameters").join(index), "parameters", |c| &c.parameters)?);
+        }
+        for (index, p) in operation_level.iter().enumerate() {
+            let (param, at) = self.resolve(p, &pointer.join("parameters").join(index), "parameters", |c| &c.parameters)?;
+            let data = param.parameter_data_ref();
+            // An operation-level parameter overrides the path-level one with the same name and location.
+            resolved.retain(|(existing, _)| {
+                !(existing.parameter_data_ref().name == data.name && location_key(existing) == location_key(param))
+            });
+            resolved.push((param, at));
+        }
+        let mut names = Scope::with_reserved(BUILDER_RESERVED);
+        let mut params = Vec::with_capacity(resolved.len());
+        for (param, at) in resolved {
+            params.push(self.parameter(param, &at, builder, &mut names)?);
+        }
+        Ok(params)
+    }
+
+    fn parameter(&mut self, param: &'a Parameter, at: &Pointer, builder: &str, names: &mut Scope) -> Result<Param, Error> {
+        let data = param.parameter_data_ref();
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schema,
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(self.error(&at.join("content"), "unsupported construct: parameters described by `content` (use `schema`)"));
+            }
+        };
+        let hint = format!("{builder}{}", names::pascal(&data.name, "Param"));
+        let ty = self.schema_type(schema, &at.join("schema"), &hint)?;
+        let shape = self.value_shape(&ty);
+        let (location, style) = match param {
+            Parameter::Path { style, .. } => {
+                if !matches!(style, PathStyle::Simple) {
+                    return Err(self.error(&at.join("style"), "unsupported construct: path parameter style other than `simple`"));
+                }
+                if shape != ValueShape::Scalar {
+                    return Err(self.error(&at.join("schema"), "unsupported construct: path parameters must be scalar"));
+                }
+                if !data.required {
+                    return Err(self.error(&at.join("required"), "path parameters must be `required: true`"));
+                }
+                (ParamLocation::Path, ParamStyle::Simple)
+            }
+            Parameter::Query { style, .. } => {
+                if !matches!(style, QueryStyle::Form) {
+                    return Err(self.error(&at.join("style"), "unsupported construct: query parameter style other than `form`"));
+                }
+                let explode = data.explode.unwrap_or(true);
+                match (shape, explode) {
+                    (ValueShape::Scalar, _) => (ParamLocation::Query, ParamStyle::Simple),
+                    (_, true) => (ParamLocation::Query, ParamStyle::Exploded),
+                    (ValueShape::List, false) => (ParamLocation::Query, ParamStyle::Simple),
+                    (ValueShape::Map, false) => {
+                        return Err(self.error(&at.join("explode"), "unsupported construct: object query parameters with `explode: false`"));
+                    }
+                    (ValueShape::Other, false) => {
+                        return Err(self.error(&at.join("schema"), "unsupported construct: query parameter of this type"));
+                    }
+                }
+            }
+            Parameter::Header { .. } => {
+                if !matches!(shape, ValueShape::Scalar | ValueShape::List) {
+                    return Err(self.error(&at.join("schema"), "unsupported construct: header parameters must be scalars or arrays"));
+                }
+                (ParamLocation::Header, ParamStyle::Simple)
+            }
+            Parameter::Cookie { .. } => {
+                return Err(self.error(&at.join("in"), "unsupported construct: cookie parameters"));
+            }
+        };
+        let allow_slashes = data
+            .extensions
+            .get("x-path-parameter-may-contain-slashes")
+            .map(|v| v.as_bool() == Some(true))
+            .unwrap_or(false);
+        if allow_slashes && location != ParamLocation::Path {
+            return Err(self.error(at, "`x-path-parameter-may-contain-slashes` only applies to path parameters"));
+        }
+        Ok(Param {
+            wire_name: data.name.clone(),
+            name: names.claim(names::snake(&data.name, "param")),
+            location,
+            ty,
+            required: data.required,
+            style,
+            allow_slashes,
+            constraints: self.constraints(schema, at)?,
+            docs: data.description.clone(),
+        })
+    }
+
+    fn value_shape(&self, ty: &Type) -> ValueShape {
+        match ty {
+            Type::String | Type::Integer { .. } | Type::Number { .. } | Type::Boolean => ValueShape::Scalar,
+            Type::Nullable(inner) => self.value_shape(inner),
+            Type::Array(item) if self.value_shape(item) == ValueShape::Scalar => ValueShape::List,
+            Type::Map(value) if self.value_shape(value) == ValueShape::Scalar => ValueShape::Map,
+            Type::Named(id) => match &self.type_def(*id).kind {
+                crate::ir::TypeKind::Enum(_) => ValueShape::Scalar,
+                crate::ir::TypeKind::Alias(inner) => self.value_shape(inner),
+                _ => ValueShape::Other,
+            },
+            _ => ValueShape::Other,
+        }
+    }
+
+    fn constraints(&self, schema: &'a ReferenceOr<Schema>, at: &Pointer) -> Result<Constraints, Error> {
+        let (schema, _) = self.resolve(schema, &at.join("schema"), "schemas", |c| &c.schemas)?;
+        let mut constraints = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) => {
+                constraints.pattern = s.pattern.clone();
+                constraints.min_length = s.min_length;
+                constraints.max_length = s.max_length;
+            }
+            SchemaKind::Type(openapiv3::Type::Integer(i)) => {
+                constraints.minimum = i.minimum.map(|m| m as f64 + if i.exclusive_minimum { 1.0 } else { 0.0 });
+                constraints.maximum = i.maximum.map(|m| m as f64 - if i.exclusive_maximum { 1.0 } else { 0.0 });
+            }
+            SchemaKind::Type(openapiv3::Type::Number(n)) => {
+                constraints.minimum = n.minimum;
+                constraints.maximum = n.maximum;
+            }
+            _ => {}
+        }
+        Ok(constraints)
+    }
+
+    fn path_parts(&self, path: &str, params: &[Param], pointer: &Pointer) -> Result<Vec<PathPart>, Error> {
+        let mut parts = Vec::new();
+        let mut used = BTreeSet::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let after = &rest[open + 1..];
+            let close = after
+                .find('}')
+                .ok_or_else(|| self.error(pointer, format!("path template `{path}` has an unclosed `{{`")))?;
+            let name = &after[..close];
+            let index = params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                .ok_or_else(|| self.error(pointer, format!("path template names `{{{name}}}` but no path parameter `{name}` is declared")))?;
+            used.insert(index);
+            parts.push(PathPart::Param(index));
+            rest = &after[close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(self.error(pointer, format!("path template `{path}` has an unmatched `}}`")));
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        if let Some(unused) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
+            return Err(self.error(pointer, format!("path parameter `{}` does not appear in `{path}`", unused.1.wire_name)));
+        }
+        Ok(parts)
+    }
+
+    fn request_body(&mut self, body: &'a ReferenceOr<openapiv3::RequestBody>, at: &Pointer, builder: &str) -> Result<RequestBody, Error> {
+        let (body, at) = self.resolve(body, at, "requestBodies", |c| &c.request_bodies)?;
+        let mut contents = body.content.iter();
+        let (media_type, media) = match (contents.next(), contents.next()) {
+            (Some(only), None) => only,
+            (None, _) => return Err(self.error(&at.join("content"), "request body lists no media type")),
+            (Some(_), Some(_)) => {
+                return Err(self.error(&at.join("content"), "unsupported construct: a request body with several media types"));
+            }
+        };
+        let content_pointer = at.join("content").join(media_type);
+        let kind = match body_kind(media_type) {
+            Some(kind) => kind,
+            None => {
+                return Err(self.error(&content_pointer, format!("unsupported construct: request bodies of type `{media_type}`")));
+            }
+        };
+        let ty = match (kind, &media.schema) {
+            (BodyKind::Json, Some(schema)) => self.schema_type(schema, &content_pointer.join("schema"), &format!("{builder}Request"))?,
+            (BodyKind::Json, None) => Type::Any,
+            (BodyKind::Text, _) => Type::String,
+            (BodyKind::Bytes, _) => Type::Bytes,
+        };
+        Ok(RequestBody { media_type: media_type.clone(), kind, ty, required: body.required, docs: body.description.clone() })
+    }
+
+    fn responses(&mut self, responses: &'a openapiv3::Responses, at: &Pointer, builder: &str) -> Result<(Vec<Response>, Success), Error> {
+        let mut entries: Vec<(StatusSpec, &'a ReferenceOr<openapiv3::Response>, Pointer)> = Vec::new();
+        for (status, response) in &responses.responses {
+            let spec = match status {
+                StatusCode::Code(code) if (100..600).contains(code) => StatusSpec::Code(*code),
+                StatusCode::Range(range) if (1..6).contains(range) => StatusSpec::Range(*range),
+                other => return Err(self.error(&at.join(other), format!("invalid response status `{other}`"))),
+            };
+            entries.push((spec, response, at.join(status)));
+        }
+        if let Some(default) = &responses.default {
+            entries.push((StatusSpec::Default, default, at.join("default")));
+        }
+        if entries.is_empty() {
+            return Err(self.error(at, "operation documents no responses"));
+        }
+        // With no documented success, `default` is what a success looks like.
+        let default_is_success = !entries.iter().any(|(s, _, _)| s.is_success());
+        let is_success = |s: StatusSpec| s.is_success() || (default_is_success && s == StatusSpec::Default);
+        let mut success_count = 0;
+        for (status, response, pointer) in &entries {
+            if is_success(*status) {
+                let (response, _) = self.resolve(response, pointer, "responses", |c| &c.responses)?;
+                let bodies = response.content.keys().filter(|m| essence(m) != "text/event-stream").count();
+                success_count += if response.content.is_empty() { 1 } else { bodies };
+            }
+        }
+        // Claim the success enum's name before inline body types can take it.
+        let enum_name = (success_count > 1).then(|| self.type_names.claim(format!("{builder}Response")));
+        let mut out = Vec::new();
+        for (status, response, pointer) in entries {
+            let (response, pointer) = self.resolve(response, &pointer, "responses", |c| &c.responses)?;
+            let hint = if is_success(status) {
+                format!("{builder}Response")
+            } else {
+                format!("{builder}Error{}", if status == StatusSpec::Default { "Default".to_owned() } else { status.to_string() })
+            };
+            out.push(self.response(status, response, &pointer, &hint)?);
+        }
+        let success = self.success(&out, is_success, enum_name);
+        Ok((out, success))
+    }
+
+    fn response(&mut self, status: StatusSpec, response: &'a openapiv3::Response, at: &Pointer, hint: &str) -> Result<Response, Error> {
+        let mut headers = Vec::new();
+        for (name, header) in &response.headers {
+            let (header, header_at) = self.resolve(header, &at.join("headers").join(name), "headers", |c| &c.headers)?;
+            headers.push(self.response_header(name, header, &header_at, hint)?);
+        }
+        let mut contents = Vec::new();
+        for (media_type, media) in &response.content {
+            let content_at = at.join("content").join(media_type);
+            let kind = if essence(media_type) == "text/event-stream" {
+                ContentKind::EventStream
+            } else {
+                match body_kind(media_type) {
+                    Some(kind) => ContentKind::Body(kind),
+                    None => {
+                        return Err(self.error(&content_at, format!("unsupported construct: responses of type `{media_type}`")));
+                    }
+                }
+            };
+            let ty = match (kind, &media.schema) {
+                (ContentKind::Body(BodyKind::Text), _) => Type::String,
+                (ContentKind::Body(BodyKind::Bytes), _) => Type::Bytes,
+                (_, None) => Type::Any,
+                (ContentKind::EventStream, Some(schema)) => {
+                    self.schema_type(schema, &content_at.join("schema"), &format!("{hint}Event"))?
+                }
+                (ContentKind::Body(BodyKind::Json), Some(schema)) => {
+                    let hint = if response.content.len() > 1 {
+                        format!("{hint}{}", names::media_type_variant(media_type))
+                    } else {
+                        hint.to_owned()
+                    };
+                    self.schema_type(schema, &content_at.join("schema"), &hint)?
+                }
+            };
+            contents.push(Content { media_type: media_type.clone(), kind, ty });
+        }
+        Ok(Response { status, description: response.description.clone(), headers, contents })
+    }
+
+    fn response_header(&mut self, name: &str, header: &'a Header, at: &Pointer, hint: &str) -> Result<ResponseHeader, Error> {
+        let ty = match &header.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.schema_type(schema, &at.join("schema"), &format!("{hint}{}", names::pascal(name, "Header")))?
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(self.error(&at.join("content"), "unsupported construct: headers described by `content`"));
+            }
+        };
+        Ok(ResponseHeader { name: name.to_owned(), ty, docs: header.description.clone() })
+    }
+
+    fn success(&self, responses: &[Response], is_success: impl Fn(StatusSpec) -> bool, enum_name: Option<String>) -> Success {
+        let mut cases = Vec::new();
+        for response in responses.iter().filter(|r| is_success(r.status)) {
+            let bodies: Vec<&Content> = response.contents.iter().filter(|c| c.kind != ContentKind::EventStream).collect();
+            if bodies.is_empty() && response.contents.is_empty() {
+                cases.push((SuccessCase { status: response.status, content: None, match_media_type: false }, response));
+            }
+            for content in &bodies {
+                cases.push((
+                    SuccessCase { status: response.status, content: Some((*content).clone()), match_media_type: bodies.len() > 1 },
+                    response,
+                ));
+            }
+        }
+        if cases.is_empty() {
+            // Only event streams are documented: `send()` has nothing to decode.
+            let status = responses.iter().find(|r| is_success(r.status)).map(|r| r.status).unwrap_or(StatusSpec::Range(2));
+            return Success::Single(SuccessCase { status, content: None, match_media_type: false });
+        }
+        if cases.len() == 1 {
+            return Success::Single(cases.remove(0).0);
+        }
+        let statuses: BTreeSet<StatusSpec> = cases.iter().map(|(c, _)| c.status).collect();
+        let several_media = cases.iter().any(|(c, _)| c.match_media_type);
+        let mut scope = Scope::default();
+        let variants = cases
+            .into_iter()
+            .map(|(case, response)| {
+                let status_name = match case.status {
+                    StatusSpec::Code(code) => names::status_variant(code),
+                    StatusSpec::Range(r) => format!("Status{r}xx"),
+                    StatusSpec::Default => "Default".to_owned(),
+                };
+                let media_name = case.content.as_ref().map(|c| names::media_type_variant(&c.media_type));
+                let base = match (statuses.len() > 1, several_media, media_name) {
+                    (true, true, Some(media)) => format!("{status_name}{media}"),
+                    (false, _, Some(media)) => media,
+                    _ => status_name,
+                };
+                SuccessVariant { name: scope.claim(base), case, docs: response.description.clone() }
+            })
+            .collect();
+        Success::Enum { name: enum_name.unwrap_or_else(|| "Response".to_owned()), variants }
+    }
+
+    fn event_stream(&self, responses: &[Response], operation: &openapiv3::Operation) -> Option<EventStream> {
+        let content = responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .flat_map(|r| &r.contents)
+            .find(|c| c.kind == ContentKind::EventStream)?;
+        Some(EventStream {
+            item: content.ty.clone(),
+            terminator: operation.extensions.get("x-sse-terminator").and_then(|v| v.as_str()).map(str::to_owned),
+        })
+    }
+
+    fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, pointer: &Pointer) -> Result<Vec<SecurityRequirement>, Error> {
+        let (requirements, at) = match requirements {
+            Some(r) => (r, pointer.join("security")),
+            None => match &self.document.security {
+                Some(r) => (r, Pointer::root().join("security")),
+                None => return Ok(vec![SecurityRequirement::None]),
+            },
+        };
+        if requirements.is_empty() {
+            return Ok(vec![SecurityRequirement::None]);
+        }
+        let mut out = Vec::new();
+        for (index, requirement) in requirements.iter().enumerate() {
+            let at = at.join(index);
+            let mut schemes = requirement.keys();
+            let requirement = match (schemes.next(), schemes.next()) {
+                (None, _) => SecurityRequirement::None,
+                (Some(name), None) => self.security_scheme(name, &at)?,
+                (Some(_), Some(_)) => {
+                    return Err(self.error(&at, "unsupported construct: a security requirement that combines several schemes"));
+                }
+            };
+            if !out.contains(&requirement) {
+                out.push(requirement);
+            }
+        }
+        Ok(out)
+    }
+
+    fn security_scheme(&self, name: &str, at: &Pointer) -> Result<SecurityRequirement, Error> {
+        let scheme = self
+            .document
+            .components
+            .as_ref()
+            .and_then(|c| c.security_schemes.get(name))
+            .ok_or_else(|| self.error(&at.join(name), format!("security scheme `{name}` is not defined in components.securitySchemes")))?;
+        let scheme_pointer = Pointer::root().join("components").join("securitySchemes").join(name);
+        let (scheme, scheme_pointer) = self.resolve(scheme, &scheme_pointer, "securitySchemes", |c| &c.security_schemes)?;
+        match scheme {
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(SecurityRequirement::Bearer),
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Ok(SecurityRequirement::Basic),
+            SecurityScheme::HTTP { scheme, .. } => {
+                Err(self.error(&scheme_pointer.join("scheme"), format!("unsupported construct: HTTP auth scheme `{scheme}`")))
+            }
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => {
+                Ok(SecurityRequirement::ApiKeyHeader(name.clone()))
+            }
+            SecurityScheme::APIKey { .. } => {
+                Err(self.error(&scheme_pointer.join("in"), "unsupported construct: API keys outside a header"))
+            }
+            SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(SecurityRequirement::Bearer),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueShape {
+    Scalar,
+    List,
+    Map,
+    Other,
+}
+
+fn location_key(param: &Parameter) -> u8 {
+    match param {
+        Parameter::Query { .. } => 0,
+        Parameter::Header { .. } => 1,
+        Parameter::Path { .. } => 2,
+        Parameter::Cookie { .. } => 3,
+    }
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
+}
+
+/// How a media type is encoded; `None` for forms and multipart, which the generator refuses.
+fn body_kind(media_type: &str) -> Option<BodyKind> {
+    let essence = essence(media_type);
+    if essence == "application/json" || essence.ends_with("+json") {
+        Some(BodyKind::Json)
+    } else if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+        None
+    } else if essence.starts_with("text/") {
+        Some(BodyKind::Text)
+    } else {
+        Some(BodyKind::Bytes)
+    }
+}

@@ -1,0 +1,172 @@
+//! A plain-text rendering of the IR, for snapshot tests and for reviewers: one line per decision.
+
+use crate::ir::{
+    Api, ContentKind, Operation, Param, ParamLocation, ParamStyle, SecurityRequirement, Success, Type, TypeKind,
+};
+use std::fmt::Write;
+
+/// Summarizes an [`Api`]: operations with their parameters, bodies, responses and security, then types.
+pub fn summary(api: &Api) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "area {} ({}) -> {}", api.area, api.file, api.api_struct);
+    let _ = writeln!(out, "operations: {}", api.operations.len());
+    for op in &api.operations {
+        operation(&mut out, api, op);
+    }
+    let _ = writeln!(out, "types: {}", api.types.len());
+    for def in &api.types {
+        let _ = match &def.kind {
+            TypeKind::Alias(ty) => writeln!(out, "  type {} = {}", def.name, ty_name(api, ty)),
+            TypeKind::Struct(s) => {
+                let mut fields: Vec<String> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut text = format!("{}: {}", f.name, ty_name(api, &f.ty));
+                        if !f.required {
+                            text.push('?');
+                        }
+                        if f.name.trim_start_matches("r#") != f.wire_name {
+                            text.push_str(&format!(" as {:?}", f.wire_name));
+                        }
+                        if f.boxed {
+                            text.push_str(" boxed");
+                        }
+                        text
+                    })
+                    .collect();
+                if let Some(extra) = &s.extra {
+                    fields.push(format!("..{}: {}", extra.name, ty_name(api, &extra.value)));
+                }
+                writeln!(out, "  struct {} {{ {} }}", def.name, fields.join(", "))
+            }
+            TypeKind::Enum(e) => {
+                let values: Vec<String> = e.variants.iter().map(|v| format!("{}={:?}", v.name, v.value)).collect();
+                writeln!(out, "  enum {} {{ {}, {}(String) }}", def.name, values.join(", "), e.other)
+            }
+            TypeKind::Union(u) => {
+                let variants: Vec<String> = u
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let mut text = format!("{}({})", v.name, ty_name(api, &v.ty));
+                        if let Some(tag) = &v.discriminator_value {
+                            text.push_str(&format!(" when {}={tag:?}", u.discriminator.as_deref().unwrap_or("")));
+                        } else if !v.marker_properties.is_empty() {
+                            text.push_str(&format!(" if any of {:?}", v.marker_properties));
+                        }
+                        text
+                    })
+                    .collect();
+                writeln!(out, "  union {} {{ {} }}", def.name, variants.join(" | "))
+            }
+        };
+    }
+    out
+}
+
+fn operation(out: &mut String, api: &Api, op: &Operation) {
+    let _ = writeln!(out, "  {} {} {} -> {}() / {}", op.id, op.method.as_str(), op.path, op.method_name, op.builder);
+    let security: Vec<String> = op
+        .security
+        .iter()
+        .map(|s| match s {
+            SecurityRequirement::None => "none".to_owned(),
+            SecurityRequirement::Bearer => "bearer".to_owned(),
+            SecurityRequirement::Basic => "basic".to_owned(),
+            SecurityRequirement::ApiKeyHeader(h) => format!("api-key header {h}"),
+        })
+        .collect();
+    let _ = writeln!(out, "    security: {}", security.join(" | "));
+    for p in &op.params {
+        param(out, api, p);
+    }
+    if let Some(body) = &op.body {
+        let _ = writeln!(
+            out,
+            "    body {}: {}{}",
+            body.media_type,
+            ty_name(api, &body.ty),
+            if body.required { " (required)" } else { "" }
+        );
+    }
+    for r in &op.responses {
+        let contents: Vec<String> = r
+            .contents
+            .iter()
+            .map(|c| {
+                let kind = if c.kind == ContentKind::EventStream { " (stream)" } else { "" };
+                format!("{} {}{kind}", c.media_type, ty_name(api, &c.ty))
+            })
+            .collect();
+        let headers: Vec<&str> = r.headers.iter().map(|h| h.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "    {} {}{}",
+            r.status,
+            if contents.is_empty() { "(no body)".to_owned() } else { contents.join(" | ") },
+            if headers.is_empty() { String::new() } else { format!("; headers {}", headers.join(", ")) }
+        );
+    }
+    let success = match &op.success {
+        Success::Single(case) => case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_else(|| "()".to_owned()),
+        Success::Enum { name, variants } => {
+            let variants: Vec<String> = variants.iter().map(|v| format!("{} [{}]", v.name, v.case.status)).collect();
+            format!("{name} {{ {} }}", variants.join(", "))
+        }
+    };
+    let _ = writeln!(out, "    send() -> {success}");
+    if let Some(stream) = &op.stream {
+        let _ = writeln!(
+            out,
+            "    send_stream() -> {}{}",
+            ty_name(api, &stream.item),
+            stream.terminator.as_ref().map(|t| format!(" until {t:?}")).unwrap_or_default()
+        );
+    }
+}
+
+fn param(out: &mut String, api: &Api, p: &Param) {
+    let location = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    };
+    let mut notes = Vec::new();
+    if p.required {
+        notes.push("required".to_owned());
+    }
+    if p.style == ParamStyle::Exploded {
+        notes.push("exploded".to_owned());
+    }
+    if p.allow_slashes {
+        notes.push("may contain slashes".to_owned());
+    }
+    if let Some(pattern) = &p.constraints.pattern {
+        notes.push(format!("pattern {pattern:?}"));
+    }
+    let _ = writeln!(
+        out,
+        "    {location} {:?} -> {}: {}{}",
+        p.wire_name,
+        p.name,
+        ty_name(api, &p.ty),
+        if notes.is_empty() { String::new() } else { format!(" ({})", notes.join(", ")) }
+    );
+}
+
+fn ty_name(api: &Api, ty: &Type) -> String {
+    match ty {
+        Type::String => "String".into(),
+        Type::Integer { bits } => format!("i{bits}"),
+        Type::Number { bits } => format!("f{bits}"),
+        Type::Boolean => "bool".into(),
+        Type::Bytes => "Bytes".into(),
+        Type::Any => "Value".into(),
+        Type::Object => "Map".into(),
+        Type::Array(item) => format!("Vec<{}>", ty_name(api, item)),
+        Type::Map(value) => format!("BTreeMap<String, {}>", ty_name(api, value)),
+        Type::Nullable(inner) => format!("Option<{}>", ty_name(api, inner)),
+        Type::Named(id) => api.type_def(*id).name.clone(),
+    }
+}
