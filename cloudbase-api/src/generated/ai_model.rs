@@ -23,20 +23,16 @@
 //! AI_MODEL_DISABLED, AI_MODEL_NOT_SUPPORTED, AI_MODEL_PARAM_REQUIRED,
 //! AI_MODEL_NOT_FOUND, EXCEED_CONCURRENT_REQUEST_LIMIT, EXCEED_TOKEN_QUOTA_LIMIT.
 
-use crate::{Client, Error, Response};
-use crate::runtime::{
-    encode_segment, encode_sub_path, Method, Operation, RawResponse, Request, Security,
-};
-use crate::runtime::union;
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of AI Large Model Integration; get one from [`Client::ai_model`].
+/// Operations of AI Large Model Integration; get one from [`Client::ai_model`](crate::Client::ai_model).
 #[derive(Debug, Clone)]
 pub struct AiModelApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of AI Large Model Integration (`specs/ai_model.yaml`), one method per operation.
     pub fn ai_model(&self) -> AiModelApi {
         AiModelApi { client: self.clone() }
@@ -137,22 +133,22 @@ impl AiModelApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CallLlm {
-    client: Client,
+    client: crate::Client,
     provider: Option<String>,
     path: Option<String>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl CallLlm {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "CallLLM",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/ai/{provider}/{path}",
         accept: "application/json",
-        security: &[Security::Bearer, Security::ApiKeyHeader("Authorization")],
+        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider: None,
@@ -194,13 +190,16 @@ impl CallLlm {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`): The model was called (the body may still report a business error)
-    /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
     pub async fn send(
         self,
-    ) -> Result<Response<serde_json::Map<String, serde_json::Value>>, Error> {
+    ) -> Result<
+        crate::Response<serde_json::Map<String, serde_json::Value>>,
+        crate::Error,
+    > {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -211,13 +210,13 @@ impl CallLlm {
     }
 
     /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, Error> {
+    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
         let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, crate::runtime::sse::raw, Self::error).await
+        client.execute_stream(request, None, rt::sse::raw, Self::error).await
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("provider", self.provider.is_none()),
             ("path", self.path.is_none()),
@@ -228,15 +227,15 @@ impl CallLlm {
             self.path,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/ai/",
-                &encode_segment(&Self::OPERATION, "provider", &provider)?,
+                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
                 "/",
-                &encode_sub_path(&Self::OPERATION, "path", &path)?,
+                &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
             ]
                 .concat(),
         );
@@ -244,7 +243,7 @@ impl CallLlm {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -264,21 +263,21 @@ impl std::fmt::Debug for CallLlm {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CreateChatCompletion {
-    client: Client,
+    client: crate::Client,
     provider: Option<String>,
     body: Option<ChatCompletionRequest>,
 }
 
 impl CreateChatCompletion {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "createChatCompletion",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/ai/{provider}/chat/completions",
         accept: "application/json",
-        security: &[Security::Bearer, Security::ApiKeyHeader("Authorization")],
+        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider: None,
@@ -306,11 +305,13 @@ impl CreateChatCompletion {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`): Completion (JSON) or completion chunks (SSE when stream is true)
-    /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(self) -> Result<Response<ChatCompletionResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<ChatCompletionResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -323,32 +324,25 @@ impl CreateChatCompletion {
     /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives. The stream ends at the `[DONE]` event.
     pub async fn send_stream(
         self,
-    ) -> Result<crate::EventStream<ChatCompletionChunk>, Error> {
+    ) -> Result<crate::EventStream<ChatCompletionChunk>, crate::Error> {
         let (client, request) = self.into_request()?;
-        client
-            .execute_stream(
-                request,
-                Some("[DONE]"),
-                crate::runtime::sse::json,
-                Self::error,
-            )
-            .await
+        client.execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error).await
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("provider", self.provider.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/ai/",
-                &encode_segment(&Self::OPERATION, "provider", &provider)?,
+                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
                 "/chat/completions",
             ]
                 .concat(),
@@ -357,7 +351,7 @@ impl CreateChatCompletion {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -379,21 +373,21 @@ impl std::fmt::Debug for CreateChatCompletion {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CreateChatCompletionV1 {
-    client: Client,
+    client: crate::Client,
     provider: Option<String>,
     body: Option<ChatCompletionRequest>,
 }
 
 impl CreateChatCompletionV1 {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "createChatCompletionV1",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/ai/{provider}/v1/chat/completions",
         accept: "application/json",
-        security: &[Security::Bearer, Security::ApiKeyHeader("Authorization")],
+        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider: None,
@@ -421,11 +415,13 @@ impl CreateChatCompletionV1 {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`): Completion (JSON) or completion chunks (SSE when stream is true)
-    /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(self) -> Result<Response<ChatCompletionResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<ChatCompletionResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -438,32 +434,25 @@ impl CreateChatCompletionV1 {
     /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives. The stream ends at the `[DONE]` event.
     pub async fn send_stream(
         self,
-    ) -> Result<crate::EventStream<ChatCompletionChunk>, Error> {
+    ) -> Result<crate::EventStream<ChatCompletionChunk>, crate::Error> {
         let (client, request) = self.into_request()?;
-        client
-            .execute_stream(
-                request,
-                Some("[DONE]"),
-                crate::runtime::sse::json,
-                Self::error,
-            )
-            .await
+        client.execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error).await
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("provider", self.provider.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/ai/",
-                &encode_segment(&Self::OPERATION, "provider", &provider)?,
+                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
                 "/v1/chat/completions",
             ]
                 .concat(),
@@ -472,7 +461,7 @@ impl CreateChatCompletionV1 {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -494,21 +483,21 @@ impl std::fmt::Debug for CreateChatCompletionV1 {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CreateResponse {
-    client: Client,
+    client: crate::Client,
     provider: Option<String>,
     body: Option<ResponsesRequest>,
 }
 
 impl CreateResponse {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "createResponse",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/ai/{provider}/responses",
         accept: "application/json",
-        security: &[Security::Bearer, Security::ApiKeyHeader("Authorization")],
+        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider: None,
@@ -536,11 +525,11 @@ impl CreateResponse {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`): Response object (JSON) or event stream (SSE when stream is true)
-    /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(self) -> Result<Response<ResponsesResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+    pub async fn send(self) -> Result<crate::Response<ResponsesResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -553,27 +542,25 @@ impl CreateResponse {
     /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.
     pub async fn send_stream(
         self,
-    ) -> Result<crate::EventStream<ResponsesStreamEvent>, Error> {
+    ) -> Result<crate::EventStream<ResponsesStreamEvent>, crate::Error> {
         let (client, request) = self.into_request()?;
-        client
-            .execute_stream(request, None, crate::runtime::sse::json, Self::error)
-            .await
+        client.execute_stream(request, None, rt::sse::json, Self::error).await
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("provider", self.provider.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/ai/",
-                &encode_segment(&Self::OPERATION, "provider", &provider)?,
+                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
                 "/responses",
             ]
                 .concat(),
@@ -582,7 +569,7 @@ impl CreateResponse {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -604,22 +591,22 @@ impl std::fmt::Debug for CreateResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CreateAnthropicMessage {
-    client: Client,
+    client: crate::Client,
     provider: Option<String>,
     anthropic_version: Option<String>,
     body: Option<AnthropicMessagesRequest>,
 }
 
 impl CreateAnthropicMessage {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "createAnthropicMessage",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/ai/{provider}/v1/messages",
         accept: "application/json",
-        security: &[Security::Bearer, Security::ApiKeyHeader("Authorization")],
+        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider: None,
@@ -656,11 +643,13 @@ impl CreateAnthropicMessage {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`): Message (JSON) or message events (SSE when stream is true)
-    /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(self) -> Result<Response<AnthropicMessagesResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
+    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<AnthropicMessagesResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -673,27 +662,25 @@ impl CreateAnthropicMessage {
     /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.
     pub async fn send_stream(
         self,
-    ) -> Result<crate::EventStream<AnthropicStreamEvent>, Error> {
+    ) -> Result<crate::EventStream<AnthropicStreamEvent>, crate::Error> {
         let (client, request) = self.into_request()?;
-        client
-            .execute_stream(request, None, crate::runtime::sse::json, Self::error)
-            .await
+        client.execute_stream(request, None, rt::sse::json, Self::error).await
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("provider", self.provider.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/ai/",
-                &encode_segment(&Self::OPERATION, "provider", &provider)?,
+                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
                 "/v1/messages",
             ]
                 .concat(),
@@ -703,7 +690,7 @@ impl CreateAnthropicMessage {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -1216,7 +1203,7 @@ impl<'de> Deserialize<'de> for ChatCompletionRequestMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "ChatCompletionRequestMessageContent",
             &[
@@ -1243,7 +1230,7 @@ impl<'de> Deserialize<'de> for AnthropicMessagesRequestSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "AnthropicMessagesRequestSystem",
             &[
@@ -1268,7 +1255,7 @@ impl<'de> Deserialize<'de> for AnthropicMessageParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "AnthropicMessageParamContent",
             &[

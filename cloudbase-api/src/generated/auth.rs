@@ -10,17 +10,16 @@
 //! {error, error_code, error_description} (schema v1Error), not the gateway's {code, message, requestId}.
 //! operationIds follow the docs page slugs (e.g. slug auth-sign-in -\> Auth_SignIn); they are inferred.
 
-use crate::{Client, Error, Response};
-use crate::runtime::{encode_segment, Method, Operation, RawResponse, Request, Security};
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of CloudBase Authentication HTTP API (身份认证); get one from [`Client::auth`].
+/// Operations of CloudBase Authentication HTTP API (身份认证); get one from [`Client::auth`](crate::Client::auth).
 #[derive(Debug, Clone)]
 pub struct AuthApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of CloudBase Authentication HTTP API (身份认证) (`specs/auth.yaml`), one method per operation.
     pub fn auth(&self) -> AuthApi {
         AuthApi { client: self.clone() }
@@ -253,22 +252,22 @@ impl AuthApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSignIn {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInRequest>,
 }
 
 impl AuthSignIn {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignIn",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/signin",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -302,9 +301,9 @@ impl AuthSignIn {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token issued.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request or failed sign-in.
-    /// - 501 ([`Error::Api`], `application/json`): Error response (documented status; meaning not described).
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request or failed sign-in.
+    /// - 501 ([`Error::Api`](crate::Error::Api), `application/json`): Error response (documented status; meaning not described).
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -315,19 +314,19 @@ impl AuthSignIn {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/signin");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 501 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -349,22 +348,22 @@ impl std::fmt::Debug for AuthSignIn {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSignInAnonymously {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInAnonymouslyRequest>,
 }
 
 impl AuthSignInAnonymously {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignInAnonymously",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/signin/anonymously",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -398,10 +397,10 @@ impl AuthSignInAnonymously {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token issued for the anonymous user.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request.
-    /// - 403 ([`Error::Api`], `application/json`): Request denied.
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`): Request denied.
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -412,12 +411,15 @@ impl AuthSignInAnonymously {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("x-device-id", self.x_device_id.is_none())];
         let (Some(x_device_id),) = (self.x_device_id,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/signin/anonymously");
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/auth/v1/signin/anonymously",
+        );
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
         if let Some(body) = self.body {
@@ -426,7 +428,7 @@ impl AuthSignInAnonymously {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 403 | 500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -448,22 +450,22 @@ impl std::fmt::Debug for AuthSignInAnonymously {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSignUp {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignUpRequest>,
 }
 
 impl AuthSignUp {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignUp",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/signup",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -497,8 +499,8 @@ impl AuthSignUp {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): User created and signed in.
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -509,19 +511,19 @@ impl AuthSignUp {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/signup");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signup");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -543,22 +545,22 @@ impl std::fmt::Debug for AuthSignUp {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSignOut {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignOutRequest>,
 }
 
 impl AuthSignOut {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignOut",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/user/signout",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -592,8 +594,8 @@ impl AuthSignOut {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Signed out.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<Response<V1SignOutResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
+    pub async fn send(self) -> Result<crate::Response<V1SignOutResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -604,8 +606,8 @@ impl AuthSignOut {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/signout");
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/signout");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         if let Some(body) = self.body {
@@ -614,7 +616,7 @@ impl AuthSignOut {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -633,7 +635,7 @@ impl std::fmt::Debug for AuthSignOut {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthGenProviderRedirectUri {
-    client: Client,
+    client: crate::Client,
     provider_id: Option<String>,
     redirect_uri: Option<String>,
     state: Option<String>,
@@ -644,15 +646,15 @@ pub struct AuthGenProviderRedirectUri {
 }
 
 impl AuthGenProviderRedirectUri {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GenProviderRedirectUri",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/auth/v1/provider/uri",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider_id: None,
@@ -724,10 +726,10 @@ impl AuthGenProviderRedirectUri {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Authorization URL.
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
     pub async fn send(
         self,
-    ) -> Result<Response<V1GenProviderRedirectUriResponse>, Error> {
+    ) -> Result<crate::Response<V1GenProviderRedirectUriResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -738,16 +740,16 @@ impl AuthGenProviderRedirectUri {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("provider_id", self.provider_id.is_none()),
             ("x-device-id", self.x_device_id.is_none()),
         ];
         let (Some(provider_id), Some(x_device_id)) = (self.provider_id, self.x_device_id)
         else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/provider/uri");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/provider/uri");
         request.query("provider_id", Some(&provider_id));
         request.query("redirect_uri", self.redirect_uri.as_ref());
         request.query("state", self.state.as_ref());
@@ -758,7 +760,7 @@ impl AuthGenProviderRedirectUri {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -780,22 +782,22 @@ impl std::fmt::Debug for AuthGenProviderRedirectUri {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthGrantProviderToken {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1GrantProviderTokenRequest>,
 }
 
 impl AuthGrantProviderToken {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GrantProviderToken",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/provider/token",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -829,8 +831,10 @@ impl AuthGrantProviderToken {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Provider token and third-party profile.
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<V1GrantProviderTokenResponse>, Error> {
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<V1GrantProviderTokenResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -841,22 +845,22 @@ impl AuthGrantProviderToken {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("x-device-id", self.x_device_id.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/provider/token");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/provider/token");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -878,22 +882,22 @@ impl std::fmt::Debug for AuthGrantProviderToken {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSignInWithProvider {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInWithProviderRequest>,
 }
 
 impl AuthSignInWithProvider {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignInWithProvider",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/signin/with/provider",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -927,8 +931,8 @@ impl AuthSignInWithProvider {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token issued.
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -939,15 +943,15 @@ impl AuthSignInWithProvider {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("x-device-id", self.x_device_id.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             "/auth/v1/signin/with/provider",
         );
@@ -957,7 +961,7 @@ impl AuthSignInWithProvider {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -979,22 +983,22 @@ impl std::fmt::Debug for AuthSignInWithProvider {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSignInCustom {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInCustomRequest>,
 }
 
 impl AuthSignInCustom {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignInCustom",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/signin/custom",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1028,7 +1032,7 @@ impl AuthSignInCustom {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token issued.
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1039,19 +1043,19 @@ impl AuthSignInCustom {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/signin/custom");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin/custom");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.undocumented_error()
     }
 }
@@ -1070,22 +1074,22 @@ impl std::fmt::Debug for AuthSignInCustom {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthGrantToken {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1GrantTokenRequest>,
 }
 
 impl AuthGrantToken {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GrantToken",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/token",
         accept: "application/json",
-        security: &[Security::None, Security::Basic],
+        security: &[rt::Security::None, rt::Security::Basic],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1119,8 +1123,8 @@ impl AuthGrantToken {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token issued.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1131,19 +1135,19 @@ impl AuthGrantToken {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/token");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/token");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -1162,21 +1166,21 @@ impl std::fmt::Debug for AuthGrantToken {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthTokenIntrospect {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
 }
 
 impl AuthTokenIntrospect {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_TokenIntrospect",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/auth/v1/token/introspect",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1203,8 +1207,10 @@ impl AuthTokenIntrospect {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token details, or {} when the token is not valid.
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<V1TokenIntrospectResponse>, Error> {
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<V1TokenIntrospectResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1215,14 +1221,17 @@ impl AuthTokenIntrospect {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/token/introspect");
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/auth/v1/token/introspect",
+        );
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -1244,20 +1253,20 @@ impl std::fmt::Debug for AuthTokenIntrospect {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthClientCredential {
-    client: Client,
+    client: crate::Client,
     body: Option<V1ClientCredentialRequest>,
 }
 
 impl AuthClientCredential {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_ClientCredential",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/token/clientCredential",
         accept: "application/json",
-        security: &[Security::Basic, Security::ApiKeyHeader("Authorization")],
+        security: &[rt::Security::Basic, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client, body: None }
     }
 
@@ -1270,8 +1279,8 @@ impl AuthClientCredential {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Administrator access token.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<Response<V1Token>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
+    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1282,12 +1291,12 @@ impl AuthClientCredential {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             "/auth/v1/token/clientCredential",
         );
@@ -1295,7 +1304,7 @@ impl AuthClientCredential {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -1314,22 +1323,22 @@ impl std::fmt::Debug for AuthClientCredential {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthRevoke {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<serde_json::Value>,
 }
 
 impl AuthRevoke {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_Revoke",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/revoke",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1363,8 +1372,8 @@ impl AuthRevoke {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token revoked (body not specified).
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<serde_json::Value>, Error> {
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(self) -> Result<crate::Response<serde_json::Value>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1375,8 +1384,8 @@ impl AuthRevoke {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/revoke");
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/revoke");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         if let Some(body) = self.body {
@@ -1385,7 +1394,7 @@ impl AuthRevoke {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             500 => raw.api_error::<V1Error>(),
             _ => raw.undocumented_error(),
@@ -1407,26 +1416,28 @@ impl std::fmt::Debug for AuthRevoke {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthGetCaptchaData {
-    client: Client,
+    client: crate::Client,
 }
 
 impl AuthGetCaptchaData {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GetCaptchaData",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/captcha/data",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client }
     }
 
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Captcha image and token.
-    pub async fn send(self) -> Result<Response<V1GetCaptchaDataResponse>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<V1GetCaptchaDataResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1437,12 +1448,12 @@ impl AuthGetCaptchaData {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        let request = Request::new(&Self::OPERATION, "/auth/v1/captcha/data");
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let request = rt::Request::new(&Self::OPERATION, "/auth/v1/captcha/data");
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.undocumented_error()
     }
 }
@@ -1461,20 +1472,20 @@ impl std::fmt::Debug for AuthGetCaptchaData {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthVerifyCaptchaData {
-    client: Client,
+    client: crate::Client,
     body: Option<V1VerifyCaptchaDataRequest>,
 }
 
 impl AuthVerifyCaptchaData {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_VerifyCaptchaData",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/captcha/data/verify",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client, body: None }
     }
 
@@ -1487,7 +1498,9 @@ impl AuthVerifyCaptchaData {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Captcha token.
-    pub async fn send(self) -> Result<Response<V1VerifyCaptchaDataResponse>, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<V1VerifyCaptchaDataResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1498,17 +1511,20 @@ impl AuthVerifyCaptchaData {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/captcha/data/verify");
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/auth/v1/captcha/data/verify",
+        );
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.undocumented_error()
     }
 }
@@ -1527,21 +1543,21 @@ impl std::fmt::Debug for AuthVerifyCaptchaData {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthSendVerification {
-    client: Client,
+    client: crate::Client,
     x_captcha_token: Option<String>,
     body: Option<V1SendVerificationRequest>,
 }
 
 impl AuthSendVerification {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SendVerification",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/verification",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             x_captcha_token: None,
@@ -1566,8 +1582,10 @@ impl AuthSendVerification {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Verification ID.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. captcha_required.
-    pub async fn send(self) -> Result<Response<V1SendVerificationResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. captcha_required.
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<V1SendVerificationResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1578,18 +1596,18 @@ impl AuthSendVerification {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/verification");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/verification");
         request.header("x-captcha-token", self.x_captcha_token.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -1608,22 +1626,22 @@ impl std::fmt::Debug for AuthSendVerification {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthVerifyVerification {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1VerifyRequest>,
 }
 
 impl AuthVerifyVerification {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_VerifyVerification",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/verification/verify",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1657,8 +1675,8 @@ impl AuthVerifyVerification {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Verification token.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_verification_code.
-    pub async fn send(self) -> Result<Response<V1VerifyResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_verification_code.
+    pub async fn send(self) -> Result<crate::Response<V1VerifyResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1669,19 +1687,22 @@ impl AuthVerifyVerification {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/verification/verify");
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/auth/v1/verification/verify",
+        );
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -1700,22 +1721,22 @@ impl std::fmt::Debug for AuthVerifyVerification {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct AuthResetPassword {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1ResetPasswordRequest>,
 }
 
 impl AuthResetPassword {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_ResetPassword",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/reset",
         accept: "application/json",
-        security: &[Security::None],
+        security: &[rt::Security::None],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1749,10 +1770,10 @@ impl AuthResetPassword {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Password reset (body not specified).
-    /// - 400 ([`Error::Api`], `application/json`): Missing or mismatched email / phone / verification token.
-    /// - 403 ([`Error::Api`], `application/json`): Request denied (e.g. CORS / security-domain check).
-    /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<Response<serde_json::Value>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Missing or mismatched email / phone / verification token.
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`): Request denied (e.g. CORS / security-domain check).
+    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
+    pub async fn send(self) -> Result<crate::Response<serde_json::Value>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1763,19 +1784,19 @@ impl AuthResetPassword {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/reset");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/reset");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 500 => raw.api_error::<V1Error>(),
             403 => raw.api_error::<serde_json::Map<String, serde_json::Value>>(),
@@ -1798,22 +1819,22 @@ impl std::fmt::Debug for AuthResetPassword {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserSudo {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SudoRequest>,
 }
 
 impl UserSudo {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_Sudo",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/user/sudo",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1847,8 +1868,8 @@ impl UserSudo {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Sudo token.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_password.
-    pub async fn send(self) -> Result<Response<V1SudoResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_password.
+    pub async fn send(self) -> Result<crate::Response<V1SudoResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1859,19 +1880,19 @@ impl UserSudo {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/sudo");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/sudo");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -1890,21 +1911,21 @@ impl std::fmt::Debug for UserSudo {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserMe {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
 }
 
 impl UserMe {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_Me",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/auth/v1/user/me",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -1931,8 +1952,8 @@ impl UserMe {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): User profile.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<Response<V1Profile>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
+    pub async fn send(self) -> Result<crate::Response<V1Profile>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1943,14 +1964,14 @@ impl UserMe {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/me");
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -1967,22 +1988,22 @@ impl std::fmt::Debug for UserMe {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserDeleteMe {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     sudo_token: Option<String>,
     x_device_id: Option<String>,
 }
 
 impl UserDeleteMe {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_DeleteMe",
-        method: Method::Delete,
+        method: rt::Method::Delete,
         path: "/auth/v1/user/me",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -2018,8 +2039,8 @@ impl UserDeleteMe {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Deleted; empty object.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. permission_denied "bad sudo token".
-    pub async fn send(self) -> Result<Response<EmptyObject>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. permission_denied "bad sudo token".
+    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2030,19 +2051,19 @@ impl UserDeleteMe {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("sudo_token", self.sudo_token.is_none())];
         let (Some(sudo_token),) = (self.sudo_token,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/me");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
         request.query("client_id", self.client_id.as_ref());
         request.query("sudo_token", Some(&sudo_token));
         request.header("x-device-id", self.x_device_id.as_ref())?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -2061,7 +2082,7 @@ impl std::fmt::Debug for UserDeleteMe {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserUpdatePassword {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     sudo_token: Option<String>,
     x_device_id: Option<String>,
@@ -2069,15 +2090,15 @@ pub struct UserUpdatePassword {
 }
 
 impl UserUpdatePassword {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_UpdatePassword",
-        method: Method::Patch,
+        method: rt::Method::Patch,
         path: "/auth/v1/user/password",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -2120,8 +2141,8 @@ impl UserUpdatePassword {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Password changed; empty object.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_password, weak_password.
-    pub async fn send(self) -> Result<Response<EmptyObject>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_password, weak_password.
+    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2132,15 +2153,15 @@ impl UserUpdatePassword {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("sudo_token", self.sudo_token.is_none()),
             ("body", self.body.is_none()),
         ];
         let (Some(sudo_token), Some(body)) = (self.sudo_token, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/password");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/password");
         request.query("client_id", self.client_id.as_ref());
         request.query("sudo_token", Some(&sudo_token));
         request.header("x-device-id", self.x_device_id.as_ref())?;
@@ -2148,7 +2169,7 @@ impl UserUpdatePassword {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -2167,22 +2188,22 @@ impl std::fmt::Debug for UserUpdatePassword {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserEditUserBasicInfo {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1EditUserBasicInfoRequest>,
 }
 
 impl UserEditUserBasicInfo {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_EditUserBasicInfo",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/user/basic/edit",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -2216,8 +2237,8 @@ impl UserEditUserBasicInfo {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Updated; empty object.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. username_already_exists.
-    pub async fn send(self) -> Result<Response<EmptyObject>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. username_already_exists.
+    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2228,19 +2249,19 @@ impl UserEditUserBasicInfo {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/basic/edit");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/basic/edit");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -2259,22 +2280,22 @@ impl std::fmt::Debug for UserEditUserBasicInfo {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserBindWithProvider {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1BindWithProviderRequest>,
 }
 
 impl UserBindWithProvider {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_BindWithProvider",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/auth/v1/user/provider/bind",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -2308,8 +2329,8 @@ impl UserBindWithProvider {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Bound; empty object.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_grant, unauthorized.
-    pub async fn send(self) -> Result<Response<EmptyObject>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_grant, unauthorized.
+    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2320,19 +2341,22 @@ impl UserBindWithProvider {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/provider/bind");
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/auth/v1/user/provider/bind",
+        );
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -2351,7 +2375,7 @@ impl std::fmt::Debug for UserBindWithProvider {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserUnBindProvider {
-    client: Client,
+    client: crate::Client,
     provider_id: Option<String>,
     with_user_center: Option<bool>,
     client_id: Option<String>,
@@ -2359,15 +2383,15 @@ pub struct UserUnBindProvider {
 }
 
 impl UserUnBindProvider {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_UnBindProvider",
-        method: Method::Delete,
+        method: rt::Method::Delete,
         path: "/auth/v1/user/provider/{provider_id}",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             provider_id: None,
@@ -2412,8 +2436,8 @@ impl UserUnBindProvider {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Unbound; empty object.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. provider_not_found.
-    pub async fn send(self) -> Result<Response<EmptyObject>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. provider_not_found.
+    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2424,16 +2448,16 @@ impl UserUnBindProvider {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("provider_id", self.provider_id.is_none())];
         let (Some(provider_id),) = (self.provider_id,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/auth/v1/user/provider/",
-                &encode_segment(&Self::OPERATION, "provider_id", &provider_id)?,
+                &rt::encode_segment(&Self::OPERATION, "provider_id", &provider_id)?,
             ]
                 .concat(),
         );
@@ -2443,7 +2467,7 @@ impl UserUnBindProvider {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }
@@ -2462,21 +2486,21 @@ impl std::fmt::Debug for UserUnBindProvider {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UserProviders {
-    client: Client,
+    client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
 }
 
 impl UserProviders {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "User_Providers",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/auth/v1/user/provider",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             client_id: None,
@@ -2503,8 +2527,10 @@ impl UserProviders {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Provider list.
-    /// - default ([`Error::Api`], `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<Response<V1ProvidersResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<V1ProvidersResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2515,14 +2541,14 @@ impl UserProviders {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
-        let mut request = Request::new(&Self::OPERATION, "/auth/v1/user/provider");
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/provider");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
     }
 }

@@ -31,19 +31,16 @@
 //! text/plain), gets `Content-Disposition: attachment`. SSE and WebSocket
 //! requests are exempt.
 
-use crate::{Client, Error, Response};
-use crate::runtime::{
-    encode_segment, encode_sub_path, Method, Operation, RawResponse, Request, Security,
-};
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of CloudBase Run (云托管); get one from [`Client::cloudrun`].
+/// Operations of CloudBase Run (云托管); get one from [`Client::cloudrun`](crate::Client::cloudrun).
 #[derive(Debug, Clone)]
 pub struct CloudrunApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of CloudBase Run (云托管) (`specs/cloudrun.yaml`), one method per operation.
     pub fn cloudrun(&self) -> CloudrunApi {
         CloudrunApi {
@@ -80,21 +77,21 @@ impl CloudrunApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CloudrunGet {
-    client: Client,
+    client: crate::Client,
     name: Option<String>,
     any_path: Option<String>,
 }
 
 impl CloudrunGet {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunGet",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/v1/cloudrun/{name}/{anyPath}",
         accept: "application/json, text/plain",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             name: None,
@@ -124,10 +121,12 @@ impl CloudrunGet {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/plain`; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned
-    /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(self) -> Result<Response<CloudrunGetResponse>, Error> {
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<CloudrunGetResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -140,28 +139,28 @@ impl CloudrunGet {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("name", self.name.is_none()),
             ("anyPath", self.any_path.is_none()),
         ];
         let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let request = Request::new(
+        let request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/cloudrun/",
-                &encode_segment(&Self::OPERATION, "name", &name)?,
+                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
                 "/",
-                &encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
             ]
                 .concat(),
         );
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             403 | 404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -192,22 +191,22 @@ pub enum CloudrunGetResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CloudrunPost {
-    client: Client,
+    client: crate::Client,
     name: Option<String>,
     any_path: Option<String>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl CloudrunPost {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunPost",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/cloudrun/{name}/{anyPath}",
         accept: "application/json, text/plain",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             name: None,
@@ -249,10 +248,12 @@ impl CloudrunPost {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/plain`; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned
-    /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(self) -> Result<Response<CloudrunPostResponse>, Error> {
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<CloudrunPostResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -265,21 +266,21 @@ impl CloudrunPost {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("name", self.name.is_none()),
             ("anyPath", self.any_path.is_none()),
         ];
         let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/cloudrun/",
-                &encode_segment(&Self::OPERATION, "name", &name)?,
+                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
                 "/",
-                &encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
             ]
                 .concat(),
         );
@@ -289,7 +290,7 @@ impl CloudrunPost {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             403 | 404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),

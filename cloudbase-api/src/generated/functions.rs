@@ -27,17 +27,16 @@
 //! may return EXCEED_AUTHORITY) and identity authentication (blocked calls may
 //! return ACTION_FORBIDDEN).
 
-use crate::{Client, Error, Response};
-use crate::runtime::{encode_segment, Method, Operation, RawResponse, Request, Security};
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of Cloud Functions (云函数); get one from [`Client::functions`].
+/// Operations of Cloud Functions (云函数); get one from [`Client::functions`](crate::Client::functions).
 #[derive(Debug, Clone)]
 pub struct FunctionsApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of Cloud Functions (云函数) (`specs/functions.yaml`), one method per operation.
     pub fn functions(&self) -> FunctionsApi {
         FunctionsApi {
@@ -65,7 +64,7 @@ impl FunctionsApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct FunctionsPost {
-    client: Client,
+    client: crate::Client,
     name: Option<String>,
     webfn: Option<FunctionsPostWebfn>,
     x_qualifier: Option<String>,
@@ -74,15 +73,15 @@ pub struct FunctionsPost {
 }
 
 impl FunctionsPost {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "functionsPost",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/functions/{name}",
         accept: "application/json, text/plain",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             name: None,
@@ -139,9 +138,11 @@ impl FunctionsPost {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/plain`; headers `X-Request-Id`): Invocation succeeded; the body is the function's return value
-    /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): The function invocation failed
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(self) -> Result<Response<FunctionsPostResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The function invocation failed
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<FunctionsPostResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -154,14 +155,14 @@ impl FunctionsPost {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("name", self.name.is_none())];
         let (Some(name),) = (self.name,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
-            ["/v1/functions/", &encode_segment(&Self::OPERATION, "name", &name)?]
+            ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
                 .concat(),
         );
         request.query("webfn", self.webfn.as_ref());
@@ -173,7 +174,7 @@ impl FunctionsPost {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),

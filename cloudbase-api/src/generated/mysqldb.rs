@@ -39,18 +39,16 @@
 //! or table not found), SYS_ERR (500), OPERATION_FAILED (503: database connection could not be
 //! established), RESOURCE_UNAVAILABLE (503).
 
-use crate::{Client, Error, Response};
-use crate::runtime::{encode_segment, Method, Operation, RawResponse, Request, Security};
-use crate::runtime::union;
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of MySQL RESTful API; get one from [`Client::mysqldb`].
+/// Operations of MySQL RESTful API; get one from [`Client::mysqldb`](crate::Client::mysqldb).
 #[derive(Debug, Clone)]
 pub struct MysqldbApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of MySQL RESTful API (`specs/mysqldb.yaml`), one method per operation.
     pub fn mysqldb(&self) -> MysqldbApi {
         MysqldbApi { client: self.clone() }
@@ -206,7 +204,7 @@ impl MysqldbApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct QueryRecords {
-    client: Client,
+    client: crate::Client,
     table: Option<String>,
     select: Option<String>,
     limit: Option<i64>,
@@ -217,15 +215,15 @@ pub struct QueryRecords {
 }
 
 impl QueryRecords {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "queryRecords",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/v1/rdb/rest/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             table: None,
@@ -307,11 +305,13 @@ impl QueryRecords {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request.
-    /// - 401 ([`Error::Api`], `application/json`): Authentication failed.
-    /// - 404 ([`Error::Api`], `application/json`): The table does not exist.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<QueryRecordsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
+    /// - 401 ([`Error::Api`](crate::Error::Api), `application/json`): Authentication failed.
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): The table does not exist.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<QueryRecordsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -326,14 +326,14 @@ impl QueryRecords {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("table", self.table.is_none())];
         let (Some(table),) = (self.table,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
-            ["/v1/rdb/rest/", &encode_segment(&Self::OPERATION, "table", &table)?]
+            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
                 .concat(),
         );
         request.query("select", self.select.as_ref());
@@ -345,7 +345,7 @@ impl QueryRecords {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 401 | 404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -376,7 +376,7 @@ pub enum QueryRecordsResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct InsertRecords {
-    client: Client,
+    client: crate::Client,
     table: Option<String>,
     select: Option<String>,
     prefer: Option<String>,
@@ -384,15 +384,15 @@ pub struct InsertRecords {
 }
 
 impl InsertRecords {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "insertRecords",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/rdb/rest/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             table: None,
@@ -440,9 +440,11 @@ impl InsertRecords {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<InsertRecordsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<InsertRecordsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -457,14 +459,14 @@ impl InsertRecords {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("table", self.table.is_none()), ("body", self.body.is_none())];
         let (Some(table), Some(body)) = (self.table, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
-            ["/v1/rdb/rest/", &encode_segment(&Self::OPERATION, "table", &table)?]
+            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
                 .concat(),
         );
         request.query("select", self.select.as_ref());
@@ -473,7 +475,7 @@ impl InsertRecords {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -504,7 +506,7 @@ pub enum InsertRecordsResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct DeleteRecords {
-    client: Client,
+    client: crate::Client,
     table: Option<String>,
     select: Option<String>,
     limit: Option<i64>,
@@ -514,15 +516,15 @@ pub struct DeleteRecords {
 }
 
 impl DeleteRecords {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "deleteRecords",
-        method: Method::Delete,
+        method: rt::Method::Delete,
         path: "/v1/rdb/rest/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             table: None,
@@ -594,9 +596,11 @@ impl DeleteRecords {
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request, e.g. no WHERE condition was given.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<DeleteRecordsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request, e.g. no WHERE condition was given.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<DeleteRecordsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -612,14 +616,14 @@ impl DeleteRecords {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("table", self.table.is_none())];
         let (Some(table),) = (self.table,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
-            ["/v1/rdb/rest/", &encode_segment(&Self::OPERATION, "table", &table)?]
+            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
                 .concat(),
         );
         request.query("select", self.select.as_ref());
@@ -630,7 +634,7 @@ impl DeleteRecords {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -663,7 +667,7 @@ pub enum DeleteRecordsResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CountRecords {
-    client: Client,
+    client: crate::Client,
     table: Option<String>,
     select: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
@@ -671,15 +675,15 @@ pub struct CountRecords {
 }
 
 impl CountRecords {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "countRecords",
-        method: Method::Head,
+        method: rt::Method::Head,
         path: "/v1/rdb/rest/{table}",
         accept: "",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             table: None,
@@ -734,8 +738,8 @@ impl CountRecords {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, no body; headers `Content-Range`): Count succeeded; see Content-Range.
-    /// - default ([`Error::Api`], no body): Error (HEAD responses carry no body).
-    pub async fn send(self) -> Result<Response<()>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), no body): Error (HEAD responses carry no body).
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         match (raw.status(), raw.media_type()) {
@@ -746,17 +750,17 @@ impl CountRecords {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("table", self.table.is_none()),
             ("Prefer", self.prefer.is_none()),
         ];
         let (Some(table), Some(prefer)) = (self.table, self.prefer) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
-            ["/v1/rdb/rest/", &encode_segment(&Self::OPERATION, "table", &table)?]
+            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
                 .concat(),
         );
         request.query("select", self.select.as_ref());
@@ -765,7 +769,7 @@ impl CountRecords {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.undocumented_error()
     }
 }
@@ -784,7 +788,7 @@ impl std::fmt::Debug for CountRecords {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UpdateRecords {
-    client: Client,
+    client: crate::Client,
     table: Option<String>,
     select: Option<String>,
     limit: Option<i64>,
@@ -795,15 +799,15 @@ pub struct UpdateRecords {
 }
 
 impl UpdateRecords {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "updateRecords",
-        method: Method::Patch,
+        method: rt::Method::Patch,
         path: "/v1/rdb/rest/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             table: None,
@@ -884,9 +888,11 @@ impl UpdateRecords {
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request, e.g. no WHERE condition was given.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<UpdateRecordsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request, e.g. no WHERE condition was given.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<UpdateRecordsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -902,14 +908,14 @@ impl UpdateRecords {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("table", self.table.is_none()), ("body", self.body.is_none())];
         let (Some(table), Some(body)) = (self.table, self.body) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
-            ["/v1/rdb/rest/", &encode_segment(&Self::OPERATION, "table", &table)?]
+            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
                 .concat(),
         );
         request.query("select", self.select.as_ref());
@@ -921,7 +927,7 @@ impl UpdateRecords {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -954,7 +960,7 @@ pub enum UpdateRecordsResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct QueryRecordsWithSchema {
-    client: Client,
+    client: crate::Client,
     schema: Option<String>,
     table: Option<String>,
     select: Option<String>,
@@ -966,15 +972,15 @@ pub struct QueryRecordsWithSchema {
 }
 
 impl QueryRecordsWithSchema {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "queryRecordsWithSchema",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/v1/rdb/rest/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             schema: None,
@@ -1065,8 +1071,10 @@ impl QueryRecordsWithSchema {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<QueryRecordsWithSchemaResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<QueryRecordsWithSchemaResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1083,21 +1091,21 @@ impl QueryRecordsWithSchema {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("schema", self.schema.is_none()),
             ("table", self.table.is_none()),
         ];
         let (Some(schema), Some(table)) = (self.schema, self.table) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -1110,7 +1118,7 @@ impl QueryRecordsWithSchema {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1138,7 +1146,7 @@ pub enum QueryRecordsWithSchemaResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct InsertRecordsWithSchema {
-    client: Client,
+    client: crate::Client,
     schema: Option<String>,
     table: Option<String>,
     select: Option<String>,
@@ -1147,15 +1155,15 @@ pub struct InsertRecordsWithSchema {
 }
 
 impl InsertRecordsWithSchema {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "insertRecordsWithSchema",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/rdb/rest/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             schema: None,
@@ -1212,8 +1220,10 @@ impl InsertRecordsWithSchema {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<InsertRecordsWithSchemaResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<InsertRecordsWithSchemaResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1230,7 +1240,7 @@ impl InsertRecordsWithSchema {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("schema", self.schema.is_none()),
             ("table", self.table.is_none()),
@@ -1241,15 +1251,15 @@ impl InsertRecordsWithSchema {
             self.table,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -1259,7 +1269,7 @@ impl InsertRecordsWithSchema {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1287,7 +1297,7 @@ pub enum InsertRecordsWithSchemaResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct DeleteRecordsWithSchema {
-    client: Client,
+    client: crate::Client,
     schema: Option<String>,
     table: Option<String>,
     select: Option<String>,
@@ -1298,15 +1308,15 @@ pub struct DeleteRecordsWithSchema {
 }
 
 impl DeleteRecordsWithSchema {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "deleteRecordsWithSchema",
-        method: Method::Delete,
+        method: rt::Method::Delete,
         path: "/v1/rdb/rest/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             schema: None,
@@ -1387,8 +1397,10 @@ impl DeleteRecordsWithSchema {
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<DeleteRecordsWithSchemaResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<DeleteRecordsWithSchemaResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1406,21 +1418,21 @@ impl DeleteRecordsWithSchema {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("schema", self.schema.is_none()),
             ("table", self.table.is_none()),
         ];
         let (Some(schema), Some(table)) = (self.schema, self.table) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -1432,7 +1444,7 @@ impl DeleteRecordsWithSchema {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1462,7 +1474,7 @@ pub enum DeleteRecordsWithSchemaResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UpdateRecordsWithSchema {
-    client: Client,
+    client: crate::Client,
     schema: Option<String>,
     table: Option<String>,
     select: Option<String>,
@@ -1474,15 +1486,15 @@ pub struct UpdateRecordsWithSchema {
 }
 
 impl UpdateRecordsWithSchema {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "updateRecordsWithSchema",
-        method: Method::Patch,
+        method: rt::Method::Patch,
         path: "/v1/rdb/rest/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             schema: None,
@@ -1572,8 +1584,10 @@ impl UpdateRecordsWithSchema {
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<Response<UpdateRecordsWithSchemaResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<UpdateRecordsWithSchemaResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1591,7 +1605,7 @@ impl UpdateRecordsWithSchema {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("schema", self.schema.is_none()),
             ("table", self.table.is_none()),
@@ -1602,15 +1616,15 @@ impl UpdateRecordsWithSchema {
             self.table,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -1623,7 +1637,7 @@ impl UpdateRecordsWithSchema {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1653,7 +1667,7 @@ pub enum UpdateRecordsWithSchemaResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct QueryRecordsWithInstance {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     schema: Option<String>,
     table: Option<String>,
@@ -1666,15 +1680,15 @@ pub struct QueryRecordsWithInstance {
 }
 
 impl QueryRecordsWithInstance {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "queryRecordsWithInstance",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/v1/rdb/rest/{instance}/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1774,10 +1788,10 @@ impl QueryRecordsWithInstance {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
     pub async fn send(
         self,
-    ) -> Result<Response<QueryRecordsWithInstanceResponse>, Error> {
+    ) -> Result<crate::Response<QueryRecordsWithInstanceResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1794,7 +1808,7 @@ impl QueryRecordsWithInstance {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("schema", self.schema.is_none()),
@@ -1805,17 +1819,17 @@ impl QueryRecordsWithInstance {
             self.schema,
             self.table,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -1828,7 +1842,7 @@ impl QueryRecordsWithInstance {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1856,7 +1870,7 @@ pub enum QueryRecordsWithInstanceResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct InsertRecordsWithInstance {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     schema: Option<String>,
     table: Option<String>,
@@ -1866,15 +1880,15 @@ pub struct InsertRecordsWithInstance {
 }
 
 impl InsertRecordsWithInstance {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "insertRecordsWithInstance",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/rdb/rest/{instance}/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1940,10 +1954,10 @@ impl InsertRecordsWithInstance {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
     pub async fn send(
         self,
-    ) -> Result<Response<InsertRecordsWithInstanceResponse>, Error> {
+    ) -> Result<crate::Response<InsertRecordsWithInstanceResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1960,7 +1974,7 @@ impl InsertRecordsWithInstance {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("schema", self.schema.is_none()),
@@ -1973,17 +1987,17 @@ impl InsertRecordsWithInstance {
             self.table,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -1993,7 +2007,7 @@ impl InsertRecordsWithInstance {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -2021,7 +2035,7 @@ pub enum InsertRecordsWithInstanceResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct DeleteRecordsWithInstance {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     schema: Option<String>,
     table: Option<String>,
@@ -2033,15 +2047,15 @@ pub struct DeleteRecordsWithInstance {
 }
 
 impl DeleteRecordsWithInstance {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "deleteRecordsWithInstance",
-        method: Method::Delete,
+        method: rt::Method::Delete,
         path: "/v1/rdb/rest/{instance}/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -2131,10 +2145,10 @@ impl DeleteRecordsWithInstance {
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
     pub async fn send(
         self,
-    ) -> Result<Response<DeleteRecordsWithInstanceResponse>, Error> {
+    ) -> Result<crate::Response<DeleteRecordsWithInstanceResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2152,7 +2166,7 @@ impl DeleteRecordsWithInstance {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("schema", self.schema.is_none()),
@@ -2163,17 +2177,17 @@ impl DeleteRecordsWithInstance {
             self.schema,
             self.table,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -2185,7 +2199,7 @@ impl DeleteRecordsWithInstance {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -2215,7 +2229,7 @@ pub enum DeleteRecordsWithInstanceResponse {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UpdateRecordsWithInstance {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     schema: Option<String>,
     table: Option<String>,
@@ -2228,15 +2242,15 @@ pub struct UpdateRecordsWithInstance {
 }
 
 impl UpdateRecordsWithInstance {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "updateRecordsWithInstance",
-        method: Method::Patch,
+        method: rt::Method::Patch,
         path: "/v1/rdb/rest/{instance}/{schema}/{table}",
         accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -2335,10 +2349,10 @@ impl UpdateRecordsWithInstance {
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
     pub async fn send(
         self,
-    ) -> Result<Response<UpdateRecordsWithInstanceResponse>, Error> {
+    ) -> Result<crate::Response<UpdateRecordsWithInstanceResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -2356,7 +2370,7 @@ impl UpdateRecordsWithInstance {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("schema", self.schema.is_none()),
@@ -2369,17 +2383,17 @@ impl UpdateRecordsWithInstance {
             self.table,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/rdb/rest/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "schema", &schema)?,
+                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
                 "/",
-                &encode_segment(&Self::OPERATION, "table", &table)?,
+                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
             ]
                 .concat(),
         );
@@ -2392,7 +2406,7 @@ impl UpdateRecordsWithInstance {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -2429,7 +2443,29 @@ pub type RecordList = Vec<Record>;
 /// A single row (object) or several rows (array of objects).
 ///
 /// Schema: `#/components/schemas/RecordOrRecords`.
-pub type RecordOrRecords = RecordOrRecords2;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RecordOrRecords {
+    /// See [`Record`].
+    Record(Record),
+    /// See [`RecordList`].
+    RecordList(RecordList),
+}
+
+impl<'de> Deserialize<'de> for RecordOrRecords {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::deserialize(
+            deserializer,
+            "RecordOrRecords",
+            &[
+                (&[], |value| serde_json::from_value(value).map(Self::Record)),
+                (&[], |value| serde_json::from_value(value).map(Self::RecordList)),
+            ],
+        )
+    }
+}
 
 /// Common CloudBase error body.
 ///
@@ -2458,33 +2494,6 @@ impl crate::ErrorBody for ErrorResponse {
 
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
-    }
-}
-
-/// A single row (object) or several rows (array of objects).
-///
-/// Schema: `#/components/schemas/RecordOrRecords`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum RecordOrRecords2 {
-    /// See [`Record`].
-    Record(Record),
-    /// See [`RecordList`].
-    RecordList(RecordList),
-}
-
-impl<'de> Deserialize<'de> for RecordOrRecords2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        union::deserialize(
-            deserializer,
-            "RecordOrRecords2",
-            &[
-                (&[], |value| serde_json::from_value(value).map(Self::Record)),
-                (&[], |value| serde_json::from_value(value).map(Self::RecordList)),
-            ],
-        )
     }
 }
 

@@ -5,18 +5,16 @@
 //! HTTP API for the CloudBase document database (NoSQL): collection management, document CRUD, aggregation, transactions and raw database commands. Base path: `/v1/database/instances/{instance}/databases/{database}/`; use `(default)` (parentheses included) for the default instance and/or the default database. Request bodies may use Relaxed or Strict EJSON; responses are always Strict EJSON (e.g. `{"$oid": "..."}`, `{"$date": {"$numberLong": "..."}}`, `{"$numberInt": "..."}`, `{"$numberLong": "..."}`, `{"$numberDecimal": "..."}`, `{"$binary": {"base64": "...", "subType": "00"}}`, `{"$regex": "...", "$options": "..."}`). Every call needs `Authorization: Bearer <token>` (see <https://docs.cloudbase.net/http-api/basic/access-token>).
 //! Documented error codes and HTTP statuses: INVALID_PARAM (400), DATABASE_PERMISSION_DENIED (401), DATABASE_INVALID_OPERRATOR (403), DATABASE_COLLECTION_NOT_EXIST (404), DOCUMENT_NOT_FOUND (404, single-document operations), DATABASE_COLLECTION_ALREADY_EXIST (409), DATABASE_DUPLICATE_WRITE (409), EXCEED_REQUEST_LIMIT (422), EXCEED_CONCURRENT_REQUEST_LIMIT (422), DATABASE_REQUEST_FAILED (500), SYS_ERR (500), DATABASE_TRANSACTION_CONFLICT (503), DATABASE_TRANSACTION_FAIL (503), DATABASE_TIMEOUT (504).
 
-use crate::{Client, Error, Response};
-use crate::runtime::{encode_segment, Method, Operation, RawResponse, Request, Security};
-use crate::runtime::union;
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of NoSQL RESTful API; get one from [`Client::nosql`].
+/// Operations of NoSQL RESTful API; get one from [`Client::nosql`](crate::Client::nosql).
 #[derive(Debug, Clone)]
 pub struct NosqlApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of NoSQL RESTful API (`specs/nosql.yaml`), one method per operation.
     pub fn nosql(&self) -> NosqlApi {
         NosqlApi { client: self.clone() }
@@ -148,22 +146,22 @@ impl NosqlApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CreateCollection {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     body: Option<CreateCollectionRequest>,
 }
 
 impl CreateCollection {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "createCollection",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/collections",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -197,10 +195,10 @@ impl CreateCollection {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, no body): Collection created (no response body documented).
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - 409 ([`Error::Api`], `application/json`): The collection already exists.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<()>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The collection already exists.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         match (raw.status(), raw.media_type()) {
@@ -211,7 +209,7 @@ impl CreateCollection {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -222,15 +220,15 @@ impl CreateCollection {
             self.database,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections",
             ]
                 .concat(),
@@ -239,7 +237,7 @@ impl CreateCollection {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 409 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -261,7 +259,7 @@ impl std::fmt::Debug for CreateCollection {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct QueryDocuments {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -275,15 +273,15 @@ pub struct QueryDocuments {
 }
 
 impl QueryDocuments {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "queryDocuments",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -382,9 +380,11 @@ impl QueryDocuments {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Query succeeded; either a page of documents or, with `count=true`, a total.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<QueryDocumentsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<QueryDocumentsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -395,7 +395,7 @@ impl QueryDocuments {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -406,17 +406,21 @@ impl QueryDocuments {
             self.database,
             self.collection_name,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents",
             ]
                 .concat(),
@@ -431,7 +435,7 @@ impl QueryDocuments {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -453,7 +457,7 @@ impl std::fmt::Debug for QueryDocuments {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct InsertDocuments {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -461,15 +465,15 @@ pub struct InsertDocuments {
 }
 
 impl InsertDocuments {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "insertDocuments",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -512,9 +516,11 @@ impl InsertDocuments {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`): Documents inserted.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<InsertDocumentsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<InsertDocumentsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -525,7 +531,7 @@ impl InsertDocuments {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -538,17 +544,21 @@ impl InsertDocuments {
             self.collection_name,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents",
             ]
                 .concat(),
@@ -557,7 +567,7 @@ impl InsertDocuments {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -579,7 +589,7 @@ impl std::fmt::Debug for InsertDocuments {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UpdateDocuments {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -587,15 +597,15 @@ pub struct UpdateDocuments {
 }
 
 impl UpdateDocuments {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "updateDocuments",
-        method: Method::Patch,
+        method: rt::Method::Patch,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -638,9 +648,11 @@ impl UpdateDocuments {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Update succeeded.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<UpdateDocumentsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<UpdateDocumentsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -651,7 +663,7 @@ impl UpdateDocuments {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -664,17 +676,21 @@ impl UpdateDocuments {
             self.collection_name,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents",
             ]
                 .concat(),
@@ -683,7 +699,7 @@ impl UpdateDocuments {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -705,7 +721,7 @@ impl std::fmt::Debug for UpdateDocuments {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct GetDocumentById {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -715,15 +731,15 @@ pub struct GetDocumentById {
 }
 
 impl GetDocumentById {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "getDocumentById",
-        method: Method::Get,
+        method: rt::Method::Get,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -786,9 +802,9 @@ impl GetDocumentById {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): The document (Strict EJSON).
-    /// - 404 ([`Error::Api`], `application/json`): Document not found.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<EjsonDocument>, Error> {
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): Document not found.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<EjsonDocument>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -799,7 +815,7 @@ impl GetDocumentById {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -812,19 +828,23 @@ impl GetDocumentById {
             self.collection_name,
             self.doc_id,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents/",
-                &encode_segment(&Self::OPERATION, "docId", &doc_id)?,
+                &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
             ]
                 .concat(),
         );
@@ -833,7 +853,7 @@ impl GetDocumentById {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -855,7 +875,7 @@ impl std::fmt::Debug for GetDocumentById {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct DeleteDocumentById {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -864,15 +884,15 @@ pub struct DeleteDocumentById {
 }
 
 impl DeleteDocumentById {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "deleteDocumentById",
-        method: Method::Delete,
+        method: rt::Method::Delete,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -926,9 +946,9 @@ impl DeleteDocumentById {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Delete succeeded.
-    /// - 404 ([`Error::Api`], `application/json`): Document not found.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<DeleteResult>, Error> {
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): Document not found.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<DeleteResult>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -939,7 +959,7 @@ impl DeleteDocumentById {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -952,19 +972,23 @@ impl DeleteDocumentById {
             self.collection_name,
             self.doc_id,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents/",
-                &encode_segment(&Self::OPERATION, "docId", &doc_id)?,
+                &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
             ]
                 .concat(),
         );
@@ -972,7 +996,7 @@ impl DeleteDocumentById {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -994,7 +1018,7 @@ impl std::fmt::Debug for DeleteDocumentById {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct UpdateDocumentById {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -1003,15 +1027,15 @@ pub struct UpdateDocumentById {
 }
 
 impl UpdateDocumentById {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "updateDocumentById",
-        method: Method::Patch,
+        method: rt::Method::Patch,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1063,9 +1087,11 @@ impl UpdateDocumentById {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Update succeeded.
-    /// - 404 ([`Error::Api`], `application/json`): Document not found.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<UpdateDocumentByIdResponse>, Error> {
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): Document not found.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<UpdateDocumentByIdResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1076,7 +1102,7 @@ impl UpdateDocumentById {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -1092,19 +1118,23 @@ impl UpdateDocumentById {
             Some(body),
         ) = (self.instance, self.database, self.collection_name, self.doc_id, self.body)
         else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents/",
-                &encode_segment(&Self::OPERATION, "docId", &doc_id)?,
+                &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
             ]
                 .concat(),
         );
@@ -1112,7 +1142,7 @@ impl UpdateDocumentById {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -1134,7 +1164,7 @@ impl std::fmt::Debug for UpdateDocumentById {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct RemoveDocuments {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -1142,15 +1172,15 @@ pub struct RemoveDocuments {
 }
 
 impl RemoveDocuments {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "removeDocuments",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/remove",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1193,9 +1223,9 @@ impl RemoveDocuments {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Delete succeeded.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<DeleteResult>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<DeleteResult>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1206,7 +1236,7 @@ impl RemoveDocuments {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -1219,17 +1249,21 @@ impl RemoveDocuments {
             self.collection_name,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents/remove",
             ]
                 .concat(),
@@ -1238,7 +1272,7 @@ impl RemoveDocuments {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -1260,7 +1294,7 @@ impl std::fmt::Debug for RemoveDocuments {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct Aggregate {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     collection_name: Option<String>,
@@ -1268,15 +1302,15 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "aggregate",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1319,9 +1353,9 @@ impl Aggregate {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Aggregation succeeded.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<AggregateResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<AggregateResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1332,7 +1366,7 @@ impl Aggregate {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -1345,17 +1379,21 @@ impl Aggregate {
             self.collection_name,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/collections/",
-                &encode_segment(&Self::OPERATION, "collectionName", &collection_name)?,
+                &rt::encode_segment(
+                    &Self::OPERATION,
+                    "collectionName",
+                    &collection_name,
+                )?,
                 "/documents/aggregations",
             ]
                 .concat(),
@@ -1364,7 +1402,7 @@ impl Aggregate {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -1386,21 +1424,21 @@ impl std::fmt::Debug for Aggregate {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct StartTransaction {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
 }
 
 impl StartTransaction {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "startTransaction",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/transactions",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1427,8 +1465,10 @@ impl StartTransaction {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`): Transaction created.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<StartTransactionResponse>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<StartTransactionResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1439,21 +1479,21 @@ impl StartTransaction {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
         ];
         let (Some(instance), Some(database)) = (self.instance, self.database) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let request = Request::new(
+        let request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/transactions",
             ]
                 .concat(),
@@ -1461,7 +1501,7 @@ impl StartTransaction {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1480,22 +1520,22 @@ impl std::fmt::Debug for StartTransaction {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CommitTransaction {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     transaction_id: Option<String>,
 }
 
 impl CommitTransaction {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "commitTransaction",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1531,8 +1571,8 @@ impl CommitTransaction {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Transaction committed (inferred status; body not documented).
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<TransactionResult>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<TransactionResult>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1543,7 +1583,7 @@ impl CommitTransaction {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -1554,17 +1594,17 @@ impl CommitTransaction {
             self.database,
             self.transaction_id,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let request = Request::new(
+        let request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/transactions/",
-                &encode_segment(&Self::OPERATION, "transactionId", &transaction_id)?,
+                &rt::encode_segment(&Self::OPERATION, "transactionId", &transaction_id)?,
                 "/commit",
             ]
                 .concat(),
@@ -1572,7 +1612,7 @@ impl CommitTransaction {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1591,22 +1631,22 @@ impl std::fmt::Debug for CommitTransaction {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct RollbackTransaction {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     transaction_id: Option<String>,
 }
 
 impl RollbackTransaction {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "rollbackTransaction",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1642,8 +1682,8 @@ impl RollbackTransaction {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Transaction rolled back (inferred status; body not documented).
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<TransactionResult>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(self) -> Result<crate::Response<TransactionResult>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1654,7 +1694,7 @@ impl RollbackTransaction {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -1665,17 +1705,17 @@ impl RollbackTransaction {
             self.database,
             self.transaction_id,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let request = Request::new(
+        let request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/transactions/",
-                &encode_segment(&Self::OPERATION, "transactionId", &transaction_id)?,
+                &rt::encode_segment(&Self::OPERATION, "transactionId", &transaction_id)?,
                 "/rollback",
             ]
                 .concat(),
@@ -1683,7 +1723,7 @@ impl RollbackTransaction {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -1702,22 +1742,22 @@ impl std::fmt::Debug for RollbackTransaction {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct RunCommands {
-    client: Client,
+    client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
     body: Option<RunCommandsRequest>,
 }
 
 impl RunCommands {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "runCommands",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/database/instances/{instance}/databases/{database}/commands",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self {
             client,
             instance: None,
@@ -1751,9 +1791,11 @@ impl RunCommands {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Commands executed.
-    /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<Response<RunCommandsResponse>, Error> {
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<RunCommandsResponse>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -1764,7 +1806,7 @@ impl RunCommands {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [
             ("instance", self.instance.is_none()),
             ("database", self.database.is_none()),
@@ -1775,15 +1817,15 @@ impl RunCommands {
             self.database,
             self.body,
         ) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
-                &encode_segment(&Self::OPERATION, "instance", &instance)?,
+                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
                 "/databases/",
-                &encode_segment(&Self::OPERATION, "database", &database)?,
+                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
                 "/commands",
             ]
                 .concat(),
@@ -1792,7 +1834,7 @@ impl RunCommands {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
@@ -1894,7 +1936,32 @@ pub struct DocumentCountResponse {
 /// Either a page of documents (default) or a count (`count=true`). The docs show the two shapes as an unnamed oneOf without required fields; they differ by the presence of `list` vs `total`.
 ///
 /// Schema: `#/components/schemas/QueryDocumentsResponse`.
-pub type QueryDocumentsResponse = QueryDocumentsResponse2;
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum QueryDocumentsResponse {
+    /// See [`DocumentListResponse`].
+    List(DocumentListResponse),
+    /// See [`DocumentCountResponse`].
+    Count(DocumentCountResponse),
+}
+
+impl<'de> Deserialize<'de> for QueryDocumentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::deserialize(
+            deserializer,
+            "QueryDocumentsResponse",
+            &[
+                (
+                    &["limit", "list", "offset"],
+                    |value| serde_json::from_value(value).map(Self::List),
+                ),
+                (&["total"], |value| serde_json::from_value(value).map(Self::Count)),
+            ],
+        )
+    }
+}
 
 /// Schema: `#/components/schemas/UpdateDocumentsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -2036,34 +2103,4 @@ pub struct RunCommandsResponse {
     /// Two-dimensional EJSON array; `list[i]` holds the result of `commands[i]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Vec<EjsonDocument>>>,
-}
-
-/// Either a page of documents (default) or a count (`count=true`). The docs show the two shapes as an unnamed oneOf without required fields; they differ by the presence of `list` vs `total`.
-///
-/// Schema: `#/components/schemas/QueryDocumentsResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum QueryDocumentsResponse2 {
-    /// See [`DocumentListResponse`].
-    List(DocumentListResponse),
-    /// See [`DocumentCountResponse`].
-    Count(DocumentCountResponse),
-}
-
-impl<'de> Deserialize<'de> for QueryDocumentsResponse2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        union::deserialize(
-            deserializer,
-            "QueryDocumentsResponse2",
-            &[
-                (
-                    &["limit", "list", "offset"],
-                    |value| serde_json::from_value(value).map(Self::List),
-                ),
-                (&["total"], |value| serde_json::from_value(value).map(Self::Count)),
-            ],
-        )
-    }
 }

@@ -28,18 +28,16 @@
 //! rules (blocked calls may return STORAGE_EXCEED_AUTHORITY) and identity
 //! authentication (blocked calls may return ACTION_FORBIDDEN).
 
-use crate::{Client, Error, Response};
-use crate::runtime::{Method, Operation, RawResponse, Request, Security};
-use crate::runtime::union;
+use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of Cloud Storage (云存储); get one from [`Client::storage`].
+/// Operations of Cloud Storage (云存储); get one from [`Client::storage`](crate::Client::storage).
 #[derive(Debug, Clone)]
 pub struct StorageApi {
-    client: Client,
+    client: crate::Client,
 }
 
-impl Client {
+impl crate::Client {
     /// Operations of Cloud Storage (云存储) (`specs/storage.yaml`), one method per operation.
     pub fn storage(&self) -> StorageApi {
         StorageApi { client: self.clone() }
@@ -95,20 +93,20 @@ impl StorageApi {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct GetObjectsUploadInfo {
-    client: Client,
+    client: crate::Client,
     body: Option<Vec<V1GetObjectsUploadInfoRequestItem>>,
 }
 
 impl GetObjectsUploadInfo {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "getObjectsUploadInfo",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/storages/get-objects-upload-info",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client, body: None }
     }
 
@@ -126,10 +124,10 @@ impl GetObjectsUploadInfo {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`; headers `X-Request-Id`): Call succeeded; one item per requested object
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
-    ) -> Result<Response<Vec<GetObjectsUploadInfoResponseItem>>, Error> {
+    ) -> Result<crate::Response<Vec<GetObjectsUploadInfoResponseItem>>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -140,12 +138,12 @@ impl GetObjectsUploadInfo {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             "/v1/storages/get-objects-upload-info",
         );
@@ -153,7 +151,7 @@ impl GetObjectsUploadInfo {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -172,20 +170,20 @@ impl std::fmt::Debug for GetObjectsUploadInfo {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct GetObjectsDownloadInfo {
-    client: Client,
+    client: crate::Client,
     body: Option<Vec<V1GetObjectDownloadInfoRequestItem>>,
 }
 
 impl GetObjectsDownloadInfo {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "getObjectsDownloadInfo",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/storages/get-objects-download-info",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client, body: None }
     }
 
@@ -203,10 +201,10 @@ impl GetObjectsDownloadInfo {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`; headers `X-Request-Id`): Call succeeded; one item per requested object
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
-    ) -> Result<Response<Vec<GetObjectsDownloadInfoResponseItem>>, Error> {
+    ) -> Result<crate::Response<Vec<GetObjectsDownloadInfoResponseItem>>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -217,12 +215,12 @@ impl GetObjectsDownloadInfo {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             "/v1/storages/get-objects-download-info",
         );
@@ -230,7 +228,7 @@ impl GetObjectsDownloadInfo {
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -249,20 +247,20 @@ impl std::fmt::Debug for GetObjectsDownloadInfo {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct DeleteObjects {
-    client: Client,
+    client: crate::Client,
     body: Option<Vec<V1DeleteObjectsRequestItem>>,
 }
 
 impl DeleteObjects {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "deleteObjects",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/storages/delete-objects",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client, body: None }
     }
 
@@ -277,8 +275,10 @@ impl DeleteObjects {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`; headers `X-Request-Id`): Call succeeded; one item per requested object
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(self) -> Result<Response<Vec<DeleteObjectsResponseItem>>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<Vec<DeleteObjectsResponseItem>>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -289,17 +289,20 @@ impl DeleteObjects {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/v1/storages/delete-objects");
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/v1/storages/delete-objects",
+        );
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -318,20 +321,20 @@ impl std::fmt::Debug for DeleteObjects {
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Clone)]
 pub struct CopyObjects {
-    client: Client,
+    client: crate::Client,
     body: Option<Vec<V1CopyObjectsRequestItem>>,
 }
 
 impl CopyObjects {
-    const OPERATION: Operation = Operation {
+    const OPERATION: rt::Operation = rt::Operation {
         id: "copyObjects",
-        method: Method::Post,
+        method: rt::Method::Post,
         path: "/v1/storages/copy-objects",
         accept: "application/json",
-        security: &[Security::Bearer],
+        security: &[rt::Security::Bearer],
     };
 
-    fn new(client: Client) -> Self {
+    fn new(client: crate::Client) -> Self {
         Self { client, body: None }
     }
 
@@ -346,8 +349,10 @@ impl CopyObjects {
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`; headers `X-Request-Id`): Call succeeded; one item per requested copy
-    /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(self) -> Result<Response<Vec<CopyObjectsResponseItem>>, Error> {
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    pub async fn send(
+        self,
+    ) -> Result<crate::Response<Vec<CopyObjectsResponseItem>>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -358,17 +363,20 @@ impl CopyObjects {
     }
 
     /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(Client, Request), Error> {
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
         let (Some(body),) = (self.body,) else {
-            return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        let mut request = Request::new(&Self::OPERATION, "/v1/storages/copy-objects");
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            "/v1/storages/copy-objects",
+        );
         request.json_body("application/json", body)?;
         Ok((self.client, request))
     }
 
-    fn error(raw: RawResponse) -> Error {
+    fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
     }
 }
@@ -599,7 +607,7 @@ impl<'de> Deserialize<'de> for GetObjectsUploadInfoResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "GetObjectsUploadInfoResponseItem",
             &[
@@ -639,7 +647,7 @@ impl<'de> Deserialize<'de> for GetObjectsDownloadInfoResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "GetObjectsDownloadInfoResponseItem",
             &[
@@ -670,7 +678,7 @@ impl<'de> Deserialize<'de> for DeleteObjectsResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "DeleteObjectsResponseItem",
             &[
@@ -698,7 +706,7 @@ impl<'de> Deserialize<'de> for CopyObjectsResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        union::deserialize(
+        rt::union::deserialize(
             deserializer,
             "CopyObjectsResponseItem",
             &[

@@ -17,22 +17,14 @@ pub fn module(api: &Api) -> TokenStream {
     let has_ops = !api.operations.is_empty();
     let has_types = !api.types.is_empty();
     let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let has_path_params = api.operations.iter().any(|op| op.path_parts.iter().any(|p| matches!(p, crate::ir::PathPart::Param(_))));
-    let has_sub_paths = api.operations.iter().any(|op| op.params.iter().any(|p| p.allow_slashes));
-    let encode_segment = has_path_params.then(|| quote! { encode_segment, });
-    let encode_sub_path = has_sub_paths.then(|| quote! { encode_sub_path, });
-    let runtime_use = has_ops.then(|| quote! {
-        use crate::runtime::{#encode_segment #encode_sub_path Method, Operation, RawResponse, Request, Security};
-    });
-    let crate_use = if has_ops { quote! { use crate::{Client, Error, Response}; } } else { quote! { use crate::Client; } };
+    let runtime_use = has_ops.then(|| quote! { use crate::runtime as rt; });
     let serde_use = has_types.then(|| quote! { use serde::{Deserialize, Serialize}; });
-    let union_use = has_unions.then(|| quote! { use crate::runtime::union; });
+    let union_use = (has_unions && !has_ops).then(|| quote! { use crate::runtime as rt; });
     let api_section = operations::api(api);
     let builders = api.operations.iter().map(|op| operations::builder(api, op));
     let types = api.types.iter().map(|def| types::type_def(api, def));
     quote! {
         #inner_doc
-        #crate_use
         #runtime_use
         #union_use
         #serde_use

@@ -15,7 +15,7 @@ pub fn api(api: &Api) -> TokenStream {
     let accessor = ident(&api.area);
     let title = docs::sanitize(&api.title);
     let accessor_doc = docs::attrs(&format!("Operations of {title} (`{}`), one method per operation.", api.file));
-    let struct_doc = docs::attrs(&format!("Operations of {title}; get one from [`Client::{}`].", api.area));
+    let struct_doc = docs::attrs(&format!("Operations of {title}; get one from [`Client::{}`](crate::Client::{}).", api.area, api.area));
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder);
@@ -33,10 +33,10 @@ pub fn api(api: &Api) -> TokenStream {
         #struct_doc
         #[derive(Debug, Clone)]
         pub struct #api_struct {
-            client: Client,
+            client: crate::Client,
         }
 
-        impl Client {
+        impl crate::Client {
             #accessor_doc
             pub fn #accessor(&self) -> #api_struct {
                 #api_struct { client: self.clone() }
@@ -116,7 +116,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         #[derive(Clone)]
         pub struct #name {
-            client: Client,
+            client: crate::Client,
             #(#field_decls)*
             #body_decl
         }
@@ -124,7 +124,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         impl #name {
             #operation_const
 
-            fn new(client: Client) -> Self {
+            fn new(client: crate::Client) -> Self {
                 Self {
                     client,
                     #(#field_inits)*
@@ -191,15 +191,15 @@ fn operation_const(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", capitalize(op.method.as_str()));
     let accept = accept(op);
     let security = op.security.iter().map(|s| match s {
-        SecurityRequirement::None => quote! { Security::None },
-        SecurityRequirement::Bearer => quote! { Security::Bearer },
-        SecurityRequirement::Basic => quote! { Security::Basic },
-        SecurityRequirement::ApiKeyHeader(name) => quote! { Security::ApiKeyHeader(#name) },
+        SecurityRequirement::None => quote! { rt::Security::None },
+        SecurityRequirement::Bearer => quote! { rt::Security::Bearer },
+        SecurityRequirement::Basic => quote! { rt::Security::Basic },
+        SecurityRequirement::ApiKeyHeader(name) => quote! { rt::Security::ApiKeyHeader(#name) },
     });
     quote! {
-        const OPERATION: Operation = Operation {
+        const OPERATION: rt::Operation = rt::Operation {
             id: #id,
-            method: Method::#method,
+            method: rt::Method::#method,
             path: #path,
             accept: #accept,
             security: &[#(#security),*],
@@ -253,7 +253,7 @@ fn into_request(op: &Operation) -> TokenStream {
         quote! {
             let missing = [#(#flags),*];
             let (#(Some(#bindings),)*) = (#(#sources,)*) else {
-                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+                return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
             };
         }
     };
@@ -301,9 +301,9 @@ fn into_request(op: &Operation) -> TokenStream {
     let mutable = (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote! { mut });
     quote! {
         /// Checks the parameters and builds the request, before any I/O.
-        fn into_request(self) -> Result<(Client, Request), Error> {
+        fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
             #take_required
-            let #mutable request = Request::new(&Self::OPERATION, #path);
+            let #mutable request = rt::Request::new(&Self::OPERATION, #path);
             #(#params)*
             #body
             Ok((self.client, request))
@@ -322,9 +322,9 @@ fn path_expr(op: &Operation) -> TokenStream {
                 let f = ident(&p.name);
                 let wire = &p.wire_name;
                 pieces.push(if p.allow_slashes {
-                    quote! { &encode_sub_path(&Self::OPERATION, #wire, &#f)? }
+                    quote! { &rt::encode_sub_path(&Self::OPERATION, #wire, &#f)? }
                 } else {
-                    quote! { &encode_segment(&Self::OPERATION, #wire, &#f)? }
+                    quote! { &rt::encode_segment(&Self::OPERATION, #wire, &#f)? }
                 });
             }
         }
@@ -429,9 +429,12 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         Success::Single(SuccessCase { content: None, .. }) => (quote! {}, quote! { () }),
         _ => (quote! { let value = }, quote! { value }),
     };
+    let statuses: Vec<StatusSpec> = op.responses.iter().filter(|r| r.status.is_success()).map(|r| r.status).collect();
+    let allow = overlapping_allow(&statuses);
     quote! {
         #doc
-        pub async fn send(self) -> Result<Response<#success>, Error> {
+        #allow
+        pub async fn send(self) -> Result<crate::Response<#success>, crate::Error> {
             let (client, request) = self.into_request()?;
             let raw = client.execute(request).await?;
             #bind match (raw.status(), raw.media_type()) {
@@ -447,7 +450,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
 fn send_doc(op: &Operation) -> String {
     let mut lines = vec!["Sends the request and decodes the documented reply.".to_owned(), String::new()];
     for response in &op.responses {
-        let kind = if response.status.is_success() { "success" } else { "[`Error::Api`]" };
+        let kind = if response.status.is_success() { "success" } else { "[`Error::Api`](crate::Error::Api)" };
         let media: Vec<String> = response.contents.iter().map(|c| format!("`{}`", c.media_type)).collect();
         let media = if media.is_empty() { "no body".to_owned() } else { media.join(", ") };
         let headers: Vec<String> = response.headers.iter().map(|h| format!("`{}`", h.name)).collect();
@@ -469,8 +472,8 @@ fn essence(media_type: &str) -> String {
 fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
     let stream = op.stream.as_ref()?;
     let (item, decode) = match &stream.item {
-        Type::String => (quote! { String }, quote! { crate::runtime::sse::raw }),
-        ty => (type_tokens(api, ty), quote! { crate::runtime::sse::json }),
+        Type::String => (quote! { String }, quote! { rt::sse::raw }),
+        ty => (type_tokens(api, ty), quote! { rt::sse::json }),
     };
     let terminator = match &stream.terminator {
         Some(t) => quote! { Some(#t) },
@@ -482,7 +485,7 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
     ));
     Some(quote! {
         #doc
-        pub async fn send_stream(self) -> Result<crate::EventStream<#item>, Error> {
+        pub async fn send_stream(self) -> Result<crate::EventStream<#item>, crate::Error> {
             let (client, request) = self.into_request()?;
             client.execute_stream(request, #terminator, #decode, Self::error).await
         }
@@ -519,11 +522,23 @@ fn error_fn(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     };
+    let statuses: Vec<StatusSpec> = op.responses.iter().filter(|r| !r.status.is_success()).map(|r| r.status).collect();
+    let allow = overlapping_allow(&statuses);
     quote! {
-        fn error(raw: RawResponse) -> Error {
+        #allow
+        fn error(raw: rt::RawResponse) -> crate::Error {
             #body
         }
     }
+}
+
+/// A status code listed beside its range (`404` and `4XX`) is the more specific arm, placed first.
+fn overlapping_allow(statuses: &[StatusSpec]) -> Option<TokenStream> {
+    let overlaps = statuses.iter().any(|s| match s {
+        StatusSpec::Code(code) => statuses.contains(&StatusSpec::Range(code / 100)),
+        _ => false,
+    });
+    overlaps.then(|| quote! { #[allow(clippy::match_overlapping_arm)] })
 }
 
 fn error_call(api: &Api, response: &Response) -> TokenStream {

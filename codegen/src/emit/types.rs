@@ -187,7 +187,7 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
                 let tag = v.discriminator_value.as_deref().unwrap_or_default();
                 quote! { (#tag, |value| serde_json::from_value(value).map(Self::#variant)) }
             });
-            quote! { union::deserialize_tagged(deserializer, #type_name, #property, &[#(#candidates),*]) }
+            quote! { rt::union::deserialize_tagged(deserializer, #type_name, #property, &[#(#candidates),*]) }
         }
         None => {
             let candidates = u.variants.iter().map(|v| {
@@ -195,7 +195,7 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
                 let markers = &v.marker_properties;
                 quote! { (&[#(#markers),*], |value| serde_json::from_value(value).map(Self::#variant)) }
             });
-            quote! { union::deserialize(deserializer, #type_name, &[#(#candidates),*]) }
+            quote! { rt::union::deserialize(deserializer, #type_name, &[#(#candidates),*]) }
         }
     };
     quote! {

@@ -44,6 +44,8 @@ pub(crate) struct Normalizer<'a> {
     /// Component schema name -> its type.
     components: IndexMap<String, TypeId>,
     pub(crate) type_names: Scope,
+    /// Component schemas marked `nullable` that define a type: references to them are `Option`s.
+    pub(crate) nullable_components: std::collections::BTreeSet<String>,
     /// Nesting depth of inline schemas, bounded so hostile specs cannot overflow the stack.
     pub(crate) depth: usize,
 }
@@ -55,7 +57,9 @@ impl<'a> Normalizer<'a> {
             document,
             types: Vec::new(),
             components: IndexMap::new(),
-            type_names: Scope::default(),
+            // Names the generated module uses unqualified: prelude types and the serde derives.
+            type_names: Scope::with_reserved(&["Option", "Result", "String", "Vec", "Box", "Serialize", "Deserialize"]),
+            nullable_components: Default::default(),
             depth: 0,
         }
     }
@@ -67,7 +71,13 @@ impl<'a> Normalizer<'a> {
     /// Claims the names of all component schemas first, so they win over inline types.
     fn reserve_components(&mut self) {
         let Some(components) = &self.document.components else { return };
-        for name in components.schemas.keys() {
+        for (name, schema) in &components.schemas {
+            if let openapiv3::ReferenceOr::Item(schema) = schema
+                && schema.schema_data.nullable
+                && schema::creates_type(schema)
+            {
+                self.nullable_components.insert(name.clone());
+            }
             let rust_name = self.type_names.claim(names::pascal(name, "Schema"));
             let id = TypeId(self.types.len());
             self.types.push(Some(TypeDef {

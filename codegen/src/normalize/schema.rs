@@ -33,8 +33,10 @@ impl Normalizer<'_> {
             ReferenceOr::Reference { reference } => Ok((TypeKind::Alias(self.schema_ref(reference, pointer)?), None)),
             ReferenceOr::Item(schema) => {
                 let docs = schema_docs(schema);
-                let kind = match self.shape(schema, pointer, name)? {
+                let kind = match self.shape_of_kind(schema, pointer, name)? {
+                    Shape::Type(ty) if schema.schema_data.nullable => TypeKind::Alias(nullable(ty)),
                     Shape::Type(ty) => TypeKind::Alias(ty),
+                    // References to it are `Option`s (see `reserve_components`).
                     Shape::New(kind) => kind,
                 };
                 Ok((kind, docs))
@@ -62,41 +64,41 @@ impl Normalizer<'_> {
         if self.depth >= MAX_DEPTH {
             return Err(self.error(pointer, format!("schemas nested more than {MAX_DEPTH} levels deep are not supported")));
         }
+        // A schema that defines a type claims its name first, so the types nested in it are
+        // named after the name it really gets.
+        let reserved = creates_type(schema)
+            .then(|| self.reserve_type(hint, format!("inline schema at {pointer}"), pointer, schema_docs(schema)));
+        let name = match reserved {
+            Some(id) => self.type_def(id).name.clone(),
+            None => hint.to_owned(),
+        };
         self.depth += 1;
-        let result = self.shape(schema, pointer, hint);
+        let result = self.shape_of_kind(schema, pointer, &name);
         self.depth -= 1;
-        let ty = match result? {
-            Shape::Type(ty) => ty,
-            Shape::New(kind) => {
-                // `nullable` belongs to the position, not the new type; it is applied below.
-                let id = self.add_type(hint, format!("inline schema at {pointer}"), pointer, schema_docs(schema), kind);
+        let ty = match (result?, reserved) {
+            (Shape::Type(ty), None) => ty,
+            (Shape::Type(ty), Some(id)) => {
+                self.set_kind(id, TypeKind::Alias(ty));
                 Type::Named(id)
             }
+            (Shape::New(kind), Some(id)) => {
+                self.set_kind(id, kind);
+                Type::Named(id)
+            }
+            (Shape::New(_), None) => {
+                return Err(self.error(pointer, "internal error: a schema defined a type it was not expected to"));
+            }
         };
-        Ok(ty)
+        Ok(if schema.schema_data.nullable { nullable(ty) } else { ty })
     }
 
     pub(crate) fn schema_ref(&self, reference: &str, pointer: &Pointer) -> Result<Type, Error> {
         let name = self.ref_name(reference, "schemas", pointer)?;
         match self.component(name) {
+            Some(id) if self.nullable_components.contains(name) => Ok(nullable(Type::Named(id))),
             Some(id) => Ok(Type::Named(id)),
             None => Err(self.error(&pointer.join("$ref"), format!("missing $ref target `{reference}`"))),
         }
-    }
-
-    fn shape(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Result<Shape, Error> {
-        let shape = self.shape_of_kind(schema, pointer, hint)?;
-        if !schema.schema_data.nullable {
-            return Ok(shape);
-        }
-        Ok(match shape {
-            Shape::Type(ty @ Type::Nullable(_)) => Shape::Type(ty),
-            Shape::Type(ty) => Shape::Type(Type::Nullable(Box::new(ty))),
-            Shape::New(kind) => {
-                let id = self.add_type(hint, format!("inline schema at {pointer}"), pointer, schema_docs(schema), kind);
-                Shape::Type(Type::Nullable(Box::new(Type::Named(id))))
-            }
-        })
     }
 
     fn shape_of_kind(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Result<Shape, Error> {
@@ -234,9 +236,7 @@ impl Normalizer<'_> {
             }
             _ => {}
         }
-        // Reserve the union's own name first so variant types are named after it.
-        let id = self.reserve_type(hint, format!("inline schema at {pointer}"), pointer, schema_docs(schema));
-        let union_name = self.type_def(id).name.clone();
+        let union_name = hint;
         let ref_names: Vec<Option<String>> = members
             .iter()
             .map(|m| match m {
@@ -281,8 +281,7 @@ impl Normalizer<'_> {
                 Some(d.property_name.clone())
             }
         };
-        self.set_kind(id, TypeKind::Union(Union { variants, discriminator }));
-        Ok(Shape::Type(Type::Named(id)))
+        Ok(Shape::New(TypeKind::Union(Union { variants, discriminator })))
     }
 
     /// `allOf` merges its members' properties into one struct (a single member is just that type).
@@ -317,6 +316,28 @@ impl Normalizer<'_> {
             }
         }
         self.object(&properties, &required, additional.as_ref(), pointer, hint)
+    }
+}
+
+fn nullable(ty: Type) -> Type {
+    match ty {
+        Type::Nullable(_) => ty,
+        other => Type::Nullable(Box::new(other)),
+    }
+}
+
+/// Whether a schema defines a new named type (rather than naming an existing or built-in one).
+pub(crate) fn creates_type(schema: &Schema) -> bool {
+    use openapiv3::Type as T;
+    match &schema.schema_kind {
+        SchemaKind::Type(T::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(T::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.len() > 1,
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(a) => {
+            !a.properties.is_empty() || (a.typ.is_none() && !a.enumeration.is_empty() && a.one_of.is_empty() && a.all_of.is_empty() && a.any_of.is_empty())
+        }
+        _ => false,
     }
 }
 
