@@ -14,6 +14,11 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
     }
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        // openapiv3 reads `paths` and `components` through flattened maps, where serde loses the
+        // path; reading their entries one by one finds the precise pointer again.
+        if let Some(refined) = refine(file, text, &pointer_of(e.path())) {
+            return refined;
+        }
         let pointer = pointer_of(e.path());
         let inner = e.inner();
         let location = match inner.location() {
@@ -30,6 +35,107 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
         ));
     }
     Ok(document)
+}
+
+/// Re-reads each entry under `/paths` or `/components/<kind>` on its own to locate an error.
+fn refine(file: &str, text: &str, pointer: &Pointer) -> Option<Error> {
+    let root: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    let shown = pointer.to_string();
+    if shown == "/paths" {
+        let paths = root.get("paths")?.as_mapping()?;
+        for (key, item) in paths {
+            let key = key.as_str()?;
+            if key.starts_with("x-") {
+                continue;
+            }
+            let at = Pointer::root().join("paths").join(key);
+            if let Err(e) = check::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item.clone()) {
+                return Some(refine_path_item(file, &at, item).unwrap_or_else(|| value_error(file, &at, e)));
+            }
+        }
+    }
+    if shown == "/components" || shown.starts_with("/components/") {
+        let components = root.get("components")?.as_mapping()?;
+        for (kind, entries) in components {
+            let kind = kind.as_str()?;
+            for (name, value) in entries.as_mapping()? {
+                let at = Pointer::root().join("components").join(kind).join(name.as_str()?);
+                let value = value.clone();
+                let result = match kind {
+                    "schemas" => check::<openapiv3::ReferenceOr<openapiv3::Schema>>(value),
+                    "responses" => check::<openapiv3::ReferenceOr<openapiv3::Response>>(value),
+                    "parameters" => check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value),
+                    "requestBodies" => check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(value),
+                    "headers" => check::<openapiv3::ReferenceOr<openapiv3::Header>>(value),
+                    "securitySchemes" => check::<openapiv3::ReferenceOr<openapiv3::SecurityScheme>>(value),
+                    _ => Ok(()),
+                };
+                if let Err(e) = result {
+                    return Some(value_error(file, &at, e));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Parameters are read through an internally tagged enum, which hides the path too.
+fn refine_path_item(file: &str, at: &Pointer, item: &serde_yaml::Value) -> Option<Error> {
+    let item = item.as_mapping()?;
+    let parameter_lists = item.iter().filter_map(|(key, value)| {
+        let key = key.as_str()?;
+        match key {
+            "parameters" => Some((at.join("parameters"), value)),
+            "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                Some((at.join(key).join("parameters"), value.get("parameters")?))
+            }
+            _ => None,
+        }
+    });
+    for (list_at, list) in parameter_lists {
+        for (index, parameter) in list.as_sequence()?.iter().enumerate() {
+            if let Err(e) = check::<openapiv3::ReferenceOr<openapiv3::Parameter>>(parameter.clone()) {
+                let at = list_at.join(index);
+                // Inside a parameter, name the field: `required: maybe` -> `.../required`.
+                let field = parameter.as_mapping().and_then(|m| {
+                    m.iter().find_map(|(k, v)| {
+                        let k = k.as_str()?;
+                        let fits = match k {
+                            "required" | "deprecated" | "explode" | "allowEmptyValue" | "allowReserved" => v.as_bool().is_some(),
+                            "name" | "in" | "description" | "style" => v.as_str().is_some(),
+                            "schema" => check::<openapiv3::ReferenceOr<openapiv3::Schema>>(v.clone()).is_ok(),
+                            _ => true,
+                        };
+                        (!fits).then(|| k.to_owned())
+                    })
+                });
+                let at = match field {
+                    Some(field) => at.join(field),
+                    None => at,
+                };
+                return Some(value_error(file, &at, e));
+            }
+        }
+    }
+    None
+}
+
+fn check<T: serde::de::DeserializeOwned>(value: serde_yaml::Value) -> Result<(), serde_path_to_error::Error<serde_yaml::Error>> {
+    serde_path_to_error::deserialize::<_, T>(value).map(|_| ())
+}
+
+fn value_error(file: &str, at: &Pointer, e: serde_path_to_error::Error<serde_yaml::Error>) -> Error {
+    let pointer = e.path().iter().fold(at.clone(), |p, segment| match segment {
+        Segment::Seq { index } => p.join(index),
+        Segment::Map { key } => p.join(key),
+        Segment::Enum { variant } => p.join(variant),
+        Segment::Unknown => p,
+    });
+    Error::new(
+        file,
+        Some(Location::Pointer(pointer.to_string())),
+        format!("not a valid OpenAPI 3.0 document: {}", strip_location(e.inner())),
+    )
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {

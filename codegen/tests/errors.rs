@@ -1,0 +1,220 @@
+//! Broken and unsupported specs give a `codegen::Error` naming the file and the location
+//! (line for YAML syntax, JSON pointer otherwise), never a panic.
+
+use codegen::{Location, Spec};
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+
+fn error_of(yaml: &str) -> codegen::Error {
+    match codegen::generate(Spec::from_file("specs/broken.yaml", yaml)) {
+        Ok(_) => panic!("expected an error for:\n{yaml}"),
+        Err(e) => e,
+    }
+}
+
+fn spec(rest: &str) -> String {
+    format!("{HEAD}{rest}")
+}
+
+#[test]
+fn yaml_syntax_errors_name_the_line() {
+    let e = error_of(&spec("paths:\n  /a:\n    get: {operationId: a\n  responses: x\n"));
+    assert_eq!(e.file(), "specs/broken.yaml");
+    assert!(matches!(e.location(), Some(Location::Line { line: 6, .. })), "{e:?}");
+    let shown = e.to_string();
+    assert!(shown.starts_with("specs/broken.yaml:6:"), "{shown}");
+    assert!(shown.contains("invalid YAML"), "{shown}");
+}
+
+#[test]
+fn documents_that_are_not_openapi_name_the_pointer() {
+    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: x, in: query, required: maybe, schema: {type: string}}\n      responses: {'200': {description: ok}}\n"));
+    assert_eq!(e.pointer(), Some("/paths/~1a/get/parameters/0/required"), "{e}");
+    assert!(e.to_string().starts_with("specs/broken.yaml#/paths/~1a/get/parameters/0/required: "), "{e}");
+}
+
+#[test]
+fn wrong_openapi_version() {
+    let e = error_of("swagger: '2.0'\nopenapi: 2.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    assert_eq!(e.pointer(), Some("/openapi"), "{e}");
+}
+
+#[test]
+fn dangling_refs_name_the_ref() {
+    let e = error_of(&spec(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n",
+    ));
+    assert_eq!(e.to_string(), "specs/broken.yaml#/components/schemas/A/properties/b/$ref: missing $ref target `#/components/schemas/Missing`");
+}
+
+#[test]
+fn dangling_parameter_and_response_refs() {
+    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{$ref: '#/components/parameters/Nope'}]\n      responses: {'200': {description: ok}}\n"));
+    assert_eq!(e.pointer(), Some("/paths/~1a/get/parameters/0/$ref"), "{e}");
+    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {$ref: '#/components/responses/Nope'}}\n"));
+    assert_eq!(e.pointer(), Some("/paths/~1a/get/responses/200/$ref"), "{e}");
+}
+
+#[test]
+fn remote_refs_are_unsupported() {
+    let e = error_of(&spec("paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'other.yaml#/components/schemas/B'}\n"));
+    assert!(e.message().contains("only local references"), "{e}");
+    assert_eq!(e.pointer(), Some("/components/schemas/A/$ref"));
+}
+
+#[test]
+fn unknown_schema_types() {
+    let e = error_of(&spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {type: strin}\n"));
+    assert_eq!(e.to_string(), "specs/broken.yaml#/components/schemas/A/properties/n/type: unknown schema type `strin`");
+}
+
+#[test]
+fn ref_cycles_are_errors() {
+    let e = error_of(&spec("paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"));
+    assert!(e.message().contains("$ref cycle"), "{e}");
+    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{$ref: '#/components/parameters/P'}]\n      responses: {'200': {description: ok}}\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n"));
+    assert!(e.message().contains("cycle"), "{e}");
+}
+
+/// Each unsupported construct is an error at its pointer: an operation that cannot be generated
+/// faithfully is never dropped or guessed at.
+#[test]
+fn unsupported_constructs() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "paths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/get",
+            "no operationId",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: c, in: cookie, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/get/parameters/0/in",
+            "cookie parameters",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {multipart/form-data: {schema: {type: object}}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content/multipart~1form-data",
+            "multipart/form-data",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {application/json: {}, text/plain: {}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content",
+            "several media types",
+        ),
+        (
+            "paths: {}\ncomponents:\n  schemas:\n    A: {not: {type: string}}\n",
+            "/components/schemas/A",
+            "`not`",
+        ),
+        (
+            "paths:\n  /a/{id}:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a~1{id}/get",
+            "no path parameter `id`",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/get",
+            "does not appear in `/a`",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      security: [{bearer: [], basic: []}]\n      responses: {'200': {description: ok}}\ncomponents:\n  securitySchemes:\n    bearer: {type: http, scheme: bearer}\n    basic: {type: http, scheme: basic}\n",
+            "/paths/~1a/get/security/0",
+            "combines several schemes",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      security: [{nope: []}]\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/get/security/0/nope",
+            "not defined",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1b/get/operationId",
+            "duplicate operationId",
+        ),
+        (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: f, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: string}}}]\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/get/parameters/0/style",
+            "style other than `form`",
+        ),
+        (
+            "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, required: [x], properties: {y: {type: string}}}\n",
+            "/components/schemas/A/required",
+            "`x` is not declared",
+        ),
+    ];
+    for (rest, pointer, message) in cases {
+        let e = error_of(&spec(rest));
+        assert_eq!(e.pointer(), Some(*pointer), "{e}");
+        assert!(e.message().contains(message), "expected {message:?} in: {e}");
+        assert!(e.to_string().starts_with(&format!("specs/broken.yaml#{pointer}: ")), "{e}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut schema = String::from("{type: string}");
+    for _ in 0..60 {
+        schema = format!("{{type: array, items: {schema}}}");
+    }
+    let e = error_of(&spec(&format!("paths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n")));
+    assert!(e.message().contains("nested more than"), "{e}");
+}
+
+#[test]
+fn invalid_area_names() {
+    let e = codegen::generate(Spec { file: "specs/Bad-Name.yaml", area: "Bad-Name", text: "" }).unwrap_err();
+    assert!(e.message().contains("snake_case"), "{e}");
+}
+
+/// Mutations of the vendored specs (lines dropped, duplicated, truncated, characters replaced)
+/// must come back as `Ok` or an `Error` with a file name, never a panic.
+#[test]
+fn mutated_specs_never_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut cases = 0;
+    for area in ["ai_model", "auth", "cloudrun", "functions", "mysqldb", "nosql", "storage"] {
+        let text = std::fs::read_to_string(dir.join(format!("{area}.yaml"))).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for _ in 0..40 {
+            let mut mutated: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+            let at = (next() as usize) % mutated.len();
+            match next() % 5 {
+                0 => {
+                    mutated.remove(at);
+                }
+                1 => {
+                    let line = mutated[at].clone();
+                    mutated.insert(at, line);
+                }
+                2 => mutated.truncate(at),
+                3 => {
+                    let line = &mut mutated[at];
+                    if let Some(pos) = line.find(|c: char| c.is_ascii_alphanumeric()) {
+                        line.replace_range(pos..pos + 1, ["{", "'", "-", "#", "x"][(next() % 5) as usize]);
+                    }
+                }
+                _ => {
+                    let line = mutated[at].replace("string", "object").replace("$ref: '#/components/schemas/", "$ref: '#/components/schemas/X");
+                    mutated[at] = line;
+                }
+            }
+            let mutated = mutated.join("\n");
+            let file = format!("specs/{area}.yaml");
+            let outcome = std::panic::catch_unwind(|| codegen::generate(Spec::from_file(&file, &mutated)).map(|_| ()));
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => assert!(e.to_string().starts_with(&file), "{e}"),
+                Err(_) => panic!("generator panicked on a mutation of {file}:\n{mutated}"),
+            }
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 280);
+}
