@@ -1,0 +1,328 @@
+//! Generated operations against a real HTTP server on loopback: what goes on the wire, and how
+//! each documented reply (and each undocumented one) decodes.
+
+mod support;
+
+use cloudbase_api::{Credentials, Error};
+use futures_util::StreamExt;
+use serde_json::json;
+use support::{Reply, TestServer, client};
+
+#[tokio::test]
+async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
+    let server = TestServer::start(|_| Reply::json(200, json!({"a": 1})).header("X-Request-Id", "req-1")).await;
+    let mut payload = serde_json::Map::new();
+    payload.insert("hello".into(), json!("world"));
+    let reply = client(&server)
+        .functions()
+        .functions_post()
+        .name("my-fn")
+        .webfn(cloudbase_api::functions::FunctionsPostWebfn::True)
+        .x_qualifier("$LATEST")
+        .body(payload)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.request_id(), Some("req-1"));
+    let cloudbase_api::functions::FunctionsPostResponse::Json(value) = reply.into_inner() else { panic!("expected JSON") };
+    assert_eq!(value.get("a"), Some(&json!(1)));
+
+    let request = server.only_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.target, "/v1/functions/my-fn?webfn=true");
+    assert_eq!(request.header("authorization"), Some("Bearer test-key"));
+    assert_eq!(request.header("x-qualifier"), Some("$LATEST"));
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(request.header("accept"), Some("application/json, text/plain"));
+    assert_eq!(request.body, br#"{"hello":"world"}"#);
+}
+
+#[tokio::test]
+async fn the_content_type_picks_the_variant() {
+    let server = TestServer::start(|_| Reply::text(200, "Hello fn")).await;
+    let reply = client(&server).functions().functions_post().name("f1").send().await.unwrap();
+    assert_eq!(*reply, cloudbase_api::functions::FunctionsPostResponse::Text("Hello fn".into()));
+}
+
+#[tokio::test]
+async fn an_undocumented_content_type_is_a_decode_error_with_a_snippet() {
+    let server = TestServer::start(|_| Reply::new(200).header("Content-Type", "text/html").body("<p>hi</p>")).await;
+    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("{error:?}") };
+    assert_eq!(decode.status(), 200);
+    assert_eq!(decode.body_snippet(), "<p>hi</p>");
+    assert!(error.to_string().contains("`text/html` is not documented"), "{error}");
+}
+
+#[tokio::test]
+async fn missing_required_parameters_are_named_before_any_io() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let error = client(&server).ai_model().call_llm().provider("cloudbase").send().await.unwrap_err();
+    let Error::InvalidRequest { operation, message } = &error else { panic!("{error:?}") };
+    assert_eq!(*operation, "CallLLM");
+    assert_eq!(message, "missing required parameters `path`, `body`");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn gateway_errors_surface_code_message_and_request_id() {
+    let server = TestServer::start(|_| {
+        Reply::json(400, json!({"code": "FUNCTION_PARAM_INVALID", "message": "bad body", "requestId": "r-body"}))
+            .header("X-Request-Id", "r-header")
+    })
+    .await;
+    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(error.code(), Some("FUNCTION_PARAM_INVALID"));
+    assert_eq!(error.message(), Some("bad body"));
+    assert_eq!(error.request_id(), Some("r-body"));
+    assert!(!error.is_retryable());
+    let Error::Api(api) = &error else { panic!() };
+    let body = api.body::<cloudbase_api::functions::ErrorResponse>().expect("typed error body");
+    assert_eq!(body.code.as_deref(), Some("FUNCTION_PARAM_INVALID"));
+    assert_eq!(error.to_string(), "functionsPost: HTTP 400 FUNCTION_PARAM_INVALID: bad body (request id r-body)");
+}
+
+#[tokio::test]
+async fn auth_errors_use_their_own_shape_and_fall_back_to_the_header_request_id() {
+    let server = TestServer::start(|_| {
+        Reply::json(400, json!({"error": "invalid_argument", "error_code": 3, "error_description": "bad password"}))
+            .header("X-Request-Id", "r-auth")
+    })
+    .await;
+    let body = cloudbase_api::auth::V1SignInRequest { username: Some("u".into()), password: Some("p".into()), ..Default::default() };
+    let error = client(&server).auth().auth_sign_in().body(body).send().await.unwrap_err();
+    assert_eq!(error.code(), Some("invalid_argument"));
+    assert_eq!(error.message(), Some("bad password"));
+    assert_eq!(error.request_id(), Some("r-auth"));
+    // Signing in takes no credentials: the API key stays home.
+    assert_eq!(server.only_request().header("authorization"), None);
+}
+
+#[tokio::test]
+async fn nosql_errors_carry_request_id_in_snake_case() {
+    let server = TestServer::start(|_| Reply::json(404, json!({"code": "DOCUMENT_NOT_FOUND", "message": "nope", "request_id": "r-n"}))).await;
+    let error = client(&server)
+        .nosql()
+        .get_document_by_id()
+        .instance("(default)")
+        .database("(default)")
+        .collection_name("users")
+        .doc_id("507f1f77bcf86cd799439011")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!((error.code(), error.request_id()), (Some("DOCUMENT_NOT_FOUND"), Some("r-n")));
+    assert_eq!(
+        server.only_request().path(),
+        "/v1/database/instances/%28default%29/databases/%28default%29/collections/users/documents/507f1f77bcf86cd799439011"
+    );
+}
+
+#[tokio::test]
+async fn basic_credentials_go_only_where_the_spec_takes_them() {
+    let server = TestServer::start(|_| Reply::json(200, json!({"access_token": "t", "expires_in": 432000}))).await;
+    let client = cloudbase_api::Client::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::basic("id", "secret"))
+        .build()
+        .unwrap();
+    let body = cloudbase_api::auth::V1ClientCredentialRequest {
+        grant_type: cloudbase_api::auth::V1ClientCredentialRequestGrantType::ClientCredentials,
+    };
+    let token = client.auth().auth_client_credential().body(body).send().await.unwrap();
+    assert_eq!(token.expires_in, Some(432000));
+    let request = server.only_request();
+    assert_eq!(request.header("authorization"), Some("Basic aWQ6c2VjcmV0"));
+    assert_eq!(request.json(), json!({"grant_type": "client_credentials"}));
+}
+
+#[tokio::test]
+async fn sub_paths_keep_slashes_and_encode_the_rest() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    client(&server).cloudrun().cloudrun_get().name("svc").any_path("api/v1/a b/ü?#%").send().await.unwrap();
+    assert_eq!(server.only_request().target, "/v1/cloudrun/svc/api/v1/a%20b/%C3%BC%3F%23%25");
+}
+
+#[tokio::test]
+async fn dot_segments_are_refused_before_any_io() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    for bad in ["../admin", "a/./b", ".."] {
+        let error = client(&server).cloudrun().cloudrun_get().name("svc").any_path(bad).send().await.unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{bad}: {error:?}");
+    }
+    let error = client(&server).functions().functions_post().name("..").send().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn header_values_with_line_breaks_are_refused() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let error = client(&server).functions().functions_post().name("f").x_qualifier("1\r\nX-Evil: yes").send().await.unwrap_err();
+    let Error::InvalidRequest { message, .. } = &error else { panic!("{error:?}") };
+    assert!(message.contains("X-Qualifier"), "{message}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn exploded_filters_and_the_pgrst_object_form() {
+    let server = TestServer::start(|_| {
+        Reply::new(200)
+            .header("Content-Type", "application/vnd.pgrst.object+json; charset=utf-8")
+            .header("Content-Range", "0-0/1")
+            .body(json!({"id": 1, "name": "a"}).to_string())
+    })
+    .await;
+    let filters = std::collections::BTreeMap::from([
+        ("id".to_owned(), "eq.1".to_owned()),
+        ("name".to_owned(), "like.*a b,c*".to_owned()),
+    ]);
+    let reply = client(&server)
+        .mysqldb()
+        .query_records()
+        .table("students")
+        .select("id,name,class_id(grade)")
+        .limit(10)
+        .filters(filters)
+        .prefer("count=exact")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.headers().get("content-range").unwrap(), "0-0/1");
+    let cloudbase_api::mysqldb::QueryRecordsResponse::PgrstObjectJson(row) = reply.into_inner() else { panic!() };
+    assert_eq!(row.get("name"), Some(&json!("a")));
+    let request = server.only_request();
+    assert_eq!(request.path(), "/v1/rdb/rest/students");
+    assert_eq!(request.query(), "select=id%2Cname%2Cclass_id%28grade%29&limit=10&id=eq.1&name=like.%2Aa%20b%2Cc%2A");
+    assert_eq!(request.header("prefer"), Some("count=exact"));
+}
+
+#[tokio::test]
+async fn head_counts_have_no_body() {
+    let server = TestServer::start(|_| Reply::new(200).header("Content-Range", "*/42")).await;
+    let reply = client(&server)
+        .mysqldb()
+        .count_records()
+        .table("t")
+        .prefer(cloudbase_api::mysqldb::CountRecordsPrefer::CountExact)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.headers().get("content-range").unwrap(), "*/42");
+    assert_eq!(server.only_request().method, "HEAD");
+}
+
+#[tokio::test]
+async fn batch_items_keep_each_failure() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            json!([
+                {"cloudObjectId": "cloud://env.bucket/missing", "code": "OBJECT_NOT_EXIST", "message": "Storage object not exists."},
+                {"cloudObjectId": "cloud://env.bucket/file.jpg"}
+            ]),
+        )
+    })
+    .await;
+    use cloudbase_api::storage::{DeleteObjectsResponseItem, V1DeleteObjectsRequestItem};
+    let items = vec![
+        V1DeleteObjectsRequestItem { cloud_object_id: Some("cloud://env.bucket/missing".into()) },
+        V1DeleteObjectsRequestItem { cloud_object_id: Some("cloud://env.bucket/file.jpg".into()) },
+    ];
+    let reply = client(&server).storage().delete_objects().body(items).send().await.unwrap();
+    match &reply[0] {
+        DeleteObjectsResponseItem::Error(e) => assert_eq!(e.code.as_deref(), Some("OBJECT_NOT_EXIST")),
+        other => panic!("failure decoded as {other:?}"),
+    }
+    match &reply[1] {
+        DeleteObjectsResponseItem::Success(s) => assert_eq!(s.cloud_object_id.as_deref(), Some("cloud://env.bucket/file.jpg")),
+        other => panic!("success decoded as {other:?}"),
+    }
+}
+
+fn chat_request() -> cloudbase_api::ai_model::ChatCompletionRequest {
+    use cloudbase_api::ai_model::{ChatCompletionRequest, ChatCompletionRequestMessage, ChatCompletionRequestMessageContent};
+    ChatCompletionRequest {
+        model: "hy3-preview".into(),
+        messages: vec![ChatCompletionRequestMessage {
+            role: "user".into(),
+            content: Some(ChatCompletionRequestMessageContent::String("介绍一下李白".into())),
+            tool_calls: None,
+            tool_call_id: None,
+            extra: Default::default(),
+        }],
+        stream: Some(true),
+        temperature: None,
+        tools: None,
+        extra: Default::default(),
+    }
+}
+
+#[tokio::test]
+async fn chat_completion_streams_typed_chunks_until_done() {
+    let server = TestServer::start(|_| {
+        Reply::new(200)
+            .header("Content-Type", "text/event-stream")
+            .body("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"李\"}}]}\r\n\r\n")
+            .body(": keep-alive\n\ndata: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"con")
+            .body("tent\":\"白\"},\"finish_reason\":\"stop\"}]}\n\n")
+            .body("data: [DONE]\n\n")
+    })
+    .await;
+    let mut stream = client(&server).ai_model().create_chat_completion().provider("hunyuan-exp").body(chat_request()).send_stream().await.unwrap();
+    let mut text = String::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.unwrap();
+        for choice in chunk.choices.unwrap_or_default() {
+            text.push_str(&choice.delta.and_then(|d| d.content).unwrap_or_default());
+        }
+    }
+    assert_eq!(text, "李白");
+    let request = server.only_request();
+    assert_eq!(request.path(), "/v1/ai/hunyuan-exp/chat/completions");
+    assert_eq!(request.header("accept"), Some("text/event-stream"));
+    assert_eq!(request.json()["stream"], json!(true));
+}
+
+#[tokio::test]
+async fn a_stream_cut_before_done_is_an_error() {
+    let server = TestServer::start(|_| {
+        Reply::new(200).header("Content-Type", "text/event-stream").body("data: {\"id\":\"c1\"}\n\ndata: {\"id\":")
+    })
+    .await;
+    let mut stream = client(&server).ai_model().create_chat_completion().provider("p").body(chat_request()).send_stream().await.unwrap();
+    assert!(stream.next().await.unwrap().is_ok());
+    let error = stream.next().await.unwrap().unwrap_err();
+    assert!(error.to_string().contains("ended in the middle of an event"), "{error}");
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn a_stream_request_answered_with_an_error_status_decodes_the_error() {
+    let server = TestServer::start(|_| Reply::json(429, json!({"code": "EXCEED_TOKEN_QUOTA_LIMIT", "message": "quota"}))).await;
+    let error = client(&server).ai_model().create_chat_completion().provider("p").body(chat_request()).send_stream().await.unwrap_err();
+    assert_eq!(error.code(), Some("EXCEED_TOKEN_QUOTA_LIMIT"));
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn an_undocumented_error_status_keeps_what_it_can() {
+    let server = TestServer::start(|_| Reply::json(502, json!({"code": "BAD_GATEWAY", "message": "upstream"}))).await;
+    let body = cloudbase_api::auth::V1SignInRequest::default();
+    let error = client(&server).auth().auth_sign_in().body(body).send().await.unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(502), Some("BAD_GATEWAY")));
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client = cloudbase_api::Client::builder().base_url(url).build().unwrap();
+    let error = client.functions().functions_post().name("f").send().await.unwrap_err();
+    assert!(matches!(error, Error::Transport { operation: "functionsPost", .. }), "{error:?}");
+    assert!(error.is_retryable());
+}
