@@ -44,7 +44,10 @@ struct Inner {
     base_url: String,
     credentials: Option<Credentials>,
     max_response_bytes: usize,
+    // Stream settings are read only by operations that can stream, which some feature sets lack.
+    #[allow(dead_code)]
     max_event_bytes: usize,
+    #[allow(dead_code)]
     stream_idle_timeout: Duration,
 }
 
@@ -101,6 +104,7 @@ impl Client {
 
     /// Sends a request asking for `text/event-stream`; a non-success reply is read whole and
     /// mapped by `error` as `send()` would.
+    #[allow(dead_code)] // used by operations that can stream, which some feature sets lack
     pub(crate) async fn execute_stream<T>(
         &self,
         request: Request,
@@ -170,8 +174,9 @@ impl Client {
                 Security::ApiKeyHeader(_) => None,
             };
             if let Some(value) = value {
-                let mut value = HeaderValue::from_str(&value)
-                    .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
+                let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                    Error::invalid(operation, "the credentials contain characters not allowed in a header")
+                })?;
                 value.set_sensitive(true);
                 return Ok(Some(value));
             }
@@ -296,7 +301,8 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let base_url = match (self.base_url, self.env_id) {
             (Some(url), _) => {
-                let parsed = reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL `{url}`: {e}")))?;
+                let parsed =
+                    reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL `{url}`: {e}")))?;
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
                     return Err(config_error(format!("base URL `{url}` must be an http(s) URL with a host")));
                 }

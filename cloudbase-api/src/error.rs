@@ -89,8 +89,7 @@ impl Error {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(e) => {
-                matches!(e.status, 429 | 502 | 503 | 504)
-                    || e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
+                matches!(e.status, 429 | 502 | 503 | 504) || e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
             }
             Error::InvalidRequest { .. } | Error::Decode(_) => false,
         }
@@ -99,9 +98,9 @@ impl Error {
     /// The operationId of the request that failed.
     pub fn operation(&self) -> &'static str {
         match self {
-            Error::InvalidRequest { operation, .. } | Error::Transport { operation, .. } | Error::Timeout { operation } => {
-                operation
-            }
+            Error::InvalidRequest { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Timeout { operation } => operation,
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
         }
@@ -113,7 +112,8 @@ impl Error {
 
     /// Names every required parameter whose flag is set.
     pub(crate) fn missing_parameters(operation: &crate::runtime::Operation, missing: &[(&str, bool)]) -> Self {
-        let names: Vec<String> = missing.iter().filter(|(_, is_missing)| *is_missing).map(|(n, _)| format!("`{n}`")).collect();
+        let names: Vec<String> =
+            missing.iter().filter(|(_, is_missing)| *is_missing).map(|(n, _)| format!("`{n}`")).collect();
         let noun = if names.len() == 1 { "parameter" } else { "parameters" };
         Error::invalid(operation, format!("missing required {noun} {}", names.join(", ")))
     }

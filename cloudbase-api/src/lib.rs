@@ -57,36 +57,43 @@ pub use reqwest::header;
 /// Generated from `specs/auth.yaml`.
 #[cfg(feature = "auth")]
 #[path = "generated/auth.rs"]
+#[rustfmt::skip]
 pub mod auth;
 
 /// Generated from `specs/mysqldb.yaml`.
 #[cfg(feature = "mysqldb")]
 #[path = "generated/mysqldb.rs"]
+#[rustfmt::skip]
 pub mod mysqldb;
 
 /// Generated from `specs/nosql.yaml`.
 #[cfg(feature = "nosql")]
 #[path = "generated/nosql.rs"]
+#[rustfmt::skip]
 pub mod nosql;
 
 /// Generated from `specs/functions.yaml`.
 #[cfg(feature = "functions")]
 #[path = "generated/functions.rs"]
+#[rustfmt::skip]
 pub mod functions;
 
 /// Generated from `specs/cloudrun.yaml`.
 #[cfg(feature = "cloudrun")]
 #[path = "generated/cloudrun.rs"]
+#[rustfmt::skip]
 pub mod cloudrun;
 
 /// Generated from `specs/storage.yaml`.
 #[cfg(feature = "storage")]
 #[path = "generated/storage.rs"]
+#[rustfmt::skip]
 pub mod storage;
 
 /// Generated from `specs/ai_model.yaml`.
 #[cfg(feature = "ai_model")]
 #[path = "generated/ai_model.rs"]
+#[rustfmt::skip]
 pub mod ai_model;
 
 /// The codegen test fixtures (`codegen/tests/fixtures`), generated like the areas above so
@@ -94,4 +101,5 @@ pub mod ai_model;
 #[cfg(test)]
 #[allow(dead_code)]
 #[path = "generated/fixtures/mod.rs"]
+#[rustfmt::skip]
 mod fixtures;

@@ -25,7 +25,9 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
         .unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(reply.request_id(), Some("req-1"));
-    let cloudbase_api::functions::FunctionsPostResponse::Json(value) = reply.into_inner() else { panic!("expected JSON") };
+    let cloudbase_api::functions::FunctionsPostResponse::Json(value) = reply.into_inner() else {
+        panic!("expected JSON")
+    };
     assert_eq!(value.get("a"), Some(&json!(1)));
 
     let request = server.only_request();
@@ -91,7 +93,11 @@ async fn auth_errors_use_their_own_shape_and_fall_back_to_the_header_request_id(
             .header("X-Request-Id", "r-auth")
     })
     .await;
-    let body = cloudbase_api::auth::V1SignInRequest { username: Some("u".into()), password: Some("p".into()), ..Default::default() };
+    let body = cloudbase_api::auth::V1SignInRequest {
+        username: Some("u".into()),
+        password: Some("p".into()),
+        ..Default::default()
+    };
     let error = client(&server).auth().auth_sign_in().body(body).send().await.unwrap_err();
     assert_eq!(error.code(), Some("invalid_argument"));
     assert_eq!(error.message(), Some("bad password"));
@@ -102,7 +108,10 @@ async fn auth_errors_use_their_own_shape_and_fall_back_to_the_header_request_id(
 
 #[tokio::test]
 async fn nosql_errors_carry_request_id_in_snake_case() {
-    let server = TestServer::start(|_| Reply::json(404, json!({"code": "DOCUMENT_NOT_FOUND", "message": "nope", "request_id": "r-n"}))).await;
+    let server = TestServer::start(|_| {
+        Reply::json(404, json!({"code": "DOCUMENT_NOT_FOUND", "message": "nope", "request_id": "r-n"}))
+    })
+    .await;
     let error = client(&server)
         .nosql()
         .get_document_by_id()
@@ -160,7 +169,14 @@ async fn dot_segments_are_refused_before_any_io() {
 #[tokio::test]
 async fn header_values_with_line_breaks_are_refused() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
-    let error = client(&server).functions().functions_post().name("f").x_qualifier("1\r\nX-Evil: yes").send().await.unwrap_err();
+    let error = client(&server)
+        .functions()
+        .functions_post()
+        .name("f")
+        .x_qualifier("1\r\nX-Evil: yes")
+        .send()
+        .await
+        .unwrap_err();
     let Error::InvalidRequest { message, .. } = &error else { panic!("{error:?}") };
     assert!(message.contains("X-Qualifier"), "{message}");
     assert!(server.requests().is_empty());
@@ -237,13 +253,17 @@ async fn batch_items_keep_each_failure() {
         other => panic!("failure decoded as {other:?}"),
     }
     match &reply[1] {
-        DeleteObjectsResponseItem::Success(s) => assert_eq!(s.cloud_object_id.as_deref(), Some("cloud://env.bucket/file.jpg")),
+        DeleteObjectsResponseItem::Success(s) => {
+            assert_eq!(s.cloud_object_id.as_deref(), Some("cloud://env.bucket/file.jpg"))
+        }
         other => panic!("success decoded as {other:?}"),
     }
 }
 
 fn chat_request() -> cloudbase_api::ai_model::ChatCompletionRequest {
-    use cloudbase_api::ai_model::{ChatCompletionRequest, ChatCompletionRequestMessage, ChatCompletionRequestMessageContent};
+    use cloudbase_api::ai_model::{
+        ChatCompletionRequest, ChatCompletionRequestMessage, ChatCompletionRequestMessageContent,
+    };
     ChatCompletionRequest {
         model: "hy3-preview".into(),
         messages: vec![ChatCompletionRequestMessage {
@@ -271,7 +291,14 @@ async fn chat_completion_streams_typed_chunks_until_done() {
             .body("data: [DONE]\n\n")
     })
     .await;
-    let mut stream = client(&server).ai_model().create_chat_completion().provider("hunyuan-exp").body(chat_request()).send_stream().await.unwrap();
+    let mut stream = client(&server)
+        .ai_model()
+        .create_chat_completion()
+        .provider("hunyuan-exp")
+        .body(chat_request())
+        .send_stream()
+        .await
+        .unwrap();
     let mut text = String::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.unwrap();
@@ -292,7 +319,14 @@ async fn a_stream_cut_before_done_is_an_error() {
         Reply::new(200).header("Content-Type", "text/event-stream").body("data: {\"id\":\"c1\"}\n\ndata: {\"id\":")
     })
     .await;
-    let mut stream = client(&server).ai_model().create_chat_completion().provider("p").body(chat_request()).send_stream().await.unwrap();
+    let mut stream = client(&server)
+        .ai_model()
+        .create_chat_completion()
+        .provider("p")
+        .body(chat_request())
+        .send_stream()
+        .await
+        .unwrap();
     assert!(stream.next().await.unwrap().is_ok());
     let error = stream.next().await.unwrap().unwrap_err();
     assert!(error.to_string().contains("ended in the middle of an event"), "{error}");
@@ -301,8 +335,16 @@ async fn a_stream_cut_before_done_is_an_error() {
 
 #[tokio::test]
 async fn a_stream_request_answered_with_an_error_status_decodes_the_error() {
-    let server = TestServer::start(|_| Reply::json(429, json!({"code": "EXCEED_TOKEN_QUOTA_LIMIT", "message": "quota"}))).await;
-    let error = client(&server).ai_model().create_chat_completion().provider("p").body(chat_request()).send_stream().await.unwrap_err();
+    let server =
+        TestServer::start(|_| Reply::json(429, json!({"code": "EXCEED_TOKEN_QUOTA_LIMIT", "message": "quota"}))).await;
+    let error = client(&server)
+        .ai_model()
+        .create_chat_completion()
+        .provider("p")
+        .body(chat_request())
+        .send_stream()
+        .await
+        .unwrap_err();
     assert_eq!(error.code(), Some("EXCEED_TOKEN_QUOTA_LIMIT"));
     assert!(error.is_retryable());
 }

@@ -101,7 +101,9 @@ fn refine_path_item(file: &str, at: &Pointer, item: &serde_yaml::Value) -> Optio
                     m.iter().find_map(|(k, v)| {
                         let k = k.as_str()?;
                         let fits = match k {
-                            "required" | "deprecated" | "explode" | "allowEmptyValue" | "allowReserved" => v.as_bool().is_some(),
+                            "required" | "deprecated" | "explode" | "allowEmptyValue" | "allowReserved" => {
+                                v.as_bool().is_some()
+                            }
                             "name" | "in" | "description" | "style" => v.as_str().is_some(),
                             "schema" => check::<openapiv3::ReferenceOr<openapiv3::Schema>>(v.clone()).is_ok(),
                             _ => true,
@@ -120,7 +122,9 @@ fn refine_path_item(file: &str, at: &Pointer, item: &serde_yaml::Value) -> Optio
     None
 }
 
-fn check<T: serde::de::DeserializeOwned>(value: serde_yaml::Value) -> Result<(), serde_path_to_error::Error<serde_yaml::Error>> {
+fn check<T: serde::de::DeserializeOwned>(
+    value: serde_yaml::Value,
+) -> Result<(), serde_path_to_error::Error<serde_yaml::Error>> {
     serde_path_to_error::deserialize::<_, T>(value).map(|_| ())
 }
 

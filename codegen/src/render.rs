@@ -27,9 +27,10 @@ fn space_items(source: &str) -> String {
     for line in source.lines() {
         let current = line.trim_start();
         let previous_trimmed = previous.trim_start();
-        let starts_item = ["///", "#[", "pub ", "fn ", "impl ", "impl<", "const ", "async ", "enum ", "struct ", "type ", "// "]
-            .iter()
-            .any(|p| current.starts_with(p));
+        let starts_item =
+            ["///", "#[", "pub ", "fn ", "impl ", "impl<", "const ", "async ", "enum ", "struct ", "type ", "// "]
+                .iter()
+                .any(|p| current.starts_with(p));
         let in_comment = previous_trimmed.starts_with("//");
         let ends_item = !in_comment && (previous_trimmed == "}" || previous_trimmed.ends_with(';'));
         let ends_inner_doc = previous_trimmed.starts_with("//!") && !current.starts_with("//!");

@@ -28,7 +28,9 @@ fn yaml_syntax_errors_name_the_line() {
 
 #[test]
 fn documents_that_are_not_openapi_name_the_pointer() {
-    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: x, in: query, required: maybe, schema: {type: string}}\n      responses: {'200': {description: ok}}\n"));
+    let e = error_of(&spec(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {name: x, in: query, required: maybe, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",
+    ));
     assert_eq!(e.pointer(), Some("/paths/~1a/get/parameters/0/required"), "{e}");
     assert!(e.to_string().starts_with("specs/broken.yaml#/paths/~1a/get/parameters/0/required: "), "{e}");
 }
@@ -44,14 +46,21 @@ fn dangling_refs_name_the_ref() {
     let e = error_of(&spec(
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n",
     ));
-    assert_eq!(e.to_string(), "specs/broken.yaml#/components/schemas/A/properties/b/$ref: missing $ref target `#/components/schemas/Missing`");
+    assert_eq!(
+        e.to_string(),
+        "specs/broken.yaml#/components/schemas/A/properties/b/$ref: missing $ref target `#/components/schemas/Missing`"
+    );
 }
 
 #[test]
 fn dangling_parameter_and_response_refs() {
-    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{$ref: '#/components/parameters/Nope'}]\n      responses: {'200': {description: ok}}\n"));
+    let e = error_of(&spec(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{$ref: '#/components/parameters/Nope'}]\n      responses: {'200': {description: ok}}\n",
+    ));
     assert_eq!(e.pointer(), Some("/paths/~1a/get/parameters/0/$ref"), "{e}");
-    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {$ref: '#/components/responses/Nope'}}\n"));
+    let e = error_of(&spec(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {$ref: '#/components/responses/Nope'}}\n",
+    ));
     assert_eq!(e.pointer(), Some("/paths/~1a/get/responses/200/$ref"), "{e}");
 }
 
@@ -64,15 +73,21 @@ fn remote_refs_are_unsupported() {
 
 #[test]
 fn unknown_schema_types() {
-    let e = error_of(&spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {type: strin}\n"));
+    let e = error_of(&spec(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        n: {type: strin}\n",
+    ));
     assert_eq!(e.to_string(), "specs/broken.yaml#/components/schemas/A/properties/n/type: unknown schema type `strin`");
 }
 
 #[test]
 fn ref_cycles_are_errors() {
-    let e = error_of(&spec("paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n"));
+    let e = error_of(&spec(
+        "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+    ));
     assert!(e.message().contains("$ref cycle"), "{e}");
-    let e = error_of(&spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{$ref: '#/components/parameters/P'}]\n      responses: {'200': {description: ok}}\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n"));
+    let e = error_of(&spec(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{$ref: '#/components/parameters/P'}]\n      responses: {'200': {description: ok}}\ncomponents:\n  parameters:\n    P: {$ref: '#/components/parameters/Q'}\n    Q: {$ref: '#/components/parameters/P'}\n",
+    ));
     assert!(e.message().contains("cycle"), "{e}");
 }
 
@@ -81,11 +96,7 @@ fn ref_cycles_are_errors() {
 #[test]
 fn unsupported_constructs() {
     let cases: &[(&str, &str, &str)] = &[
-        (
-            "paths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n",
-            "/paths/~1a/get",
-            "no operationId",
-        ),
+        ("paths:\n  /a:\n    get:\n      responses: {'200': {description: ok}}\n", "/paths/~1a/get", "no operationId"),
         (
             "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: c, in: cookie, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
             "/paths/~1a/get/parameters/0/in",
@@ -101,11 +112,7 @@ fn unsupported_constructs() {
             "/paths/~1a/post/requestBody/content",
             "several media types",
         ),
-        (
-            "paths: {}\ncomponents:\n  schemas:\n    A: {not: {type: string}}\n",
-            "/components/schemas/A",
-            "`not`",
-        ),
+        ("paths: {}\ncomponents:\n  schemas:\n    A: {not: {type: string}}\n", "/components/schemas/A", "`not`"),
         (
             "paths:\n  /a/{id}:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n",
             "/paths/~1a~1{id}/get",
@@ -201,7 +208,9 @@ fn mutated_specs_never_panic() {
                     }
                 }
                 _ => {
-                    let line = mutated[at].replace("string", "object").replace("$ref: '#/components/schemas/", "$ref: '#/components/schemas/X");
+                    let line = mutated[at]
+                        .replace("string", "object")
+                        .replace("$ref: '#/components/schemas/", "$ref: '#/components/schemas/X");
                     mutated[at] = line;
                 }
             }

@@ -19,7 +19,8 @@ fn readme_records_every_spec_with_its_hash() {
         let bytes = std::fs::read(specs.join(&file)).unwrap();
         let hash = format!("{:x}", Sha256::digest(&bytes));
         let text = String::from_utf8(bytes).unwrap();
-        let operations = codegen::ir_of(codegen::Spec::from_file(&format!("specs/{file}"), &text)).unwrap().operations.len();
+        let operations =
+            codegen::ir_of(codegen::Spec::from_file(&format!("specs/{file}"), &text)).unwrap().operations.len();
         let row = format!("| {file} | {operations} | `{hash}` |");
         assert!(readme.contains(&row), "specs/README.md lacks the row\n{row}\n(update it after changing the spec)");
     }

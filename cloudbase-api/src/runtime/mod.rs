@@ -4,13 +4,13 @@
 pub(crate) mod sse;
 pub(crate) mod union;
 
-use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
 use crate::Response;
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::fmt::{self, Display};
 
 /// What the spec says about one operation, as a constant in its request builder.
@@ -171,7 +171,10 @@ impl Request {
     }
 
     /// `key1=v1&key2=v2` (`style: form, explode: true` objects): each entry is its own pair.
-    pub(crate) fn query_exploded_map<'a, V: Display + 'a>(&mut self, entries: Option<impl IntoIterator<Item = (&'a String, &'a V)>>) {
+    pub(crate) fn query_exploded_map<'a, V: Display + 'a>(
+        &mut self,
+        entries: Option<impl IntoIterator<Item = (&'a String, &'a V)>>,
+    ) {
         for (key, value) in entries.into_iter().flatten() {
             self.push_pair(key, &value.to_string());
         }
@@ -198,7 +201,10 @@ impl Request {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::invalid(self.operation, format!("`{name}` is not a valid header name")))?;
         let value = HeaderValue::from_str(&value).map_err(|_| {
-            Error::invalid(self.operation, format!("header `{name}` has a character not allowed in headers (CR, LF or another control character)"))
+            Error::invalid(
+                self.operation,
+                format!("header `{name}` has a character not allowed in headers (CR, LF or another control character)"),
+            )
         })?;
         self.headers.insert(header, value);
         Ok(())
@@ -266,7 +272,8 @@ impl RawResponse {
         if self.body.is_empty() {
             return Err(self.decode_error("empty body where JSON is documented"));
         }
-        serde_json::from_slice(&self.body).map_err(|e| self.decode_error(format!("invalid JSON for the documented type: {e}")))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.decode_error(format!("invalid JSON for the documented type: {e}")))
     }
 
     pub(crate) fn text(&self) -> Result<String, Error> {
@@ -313,7 +320,13 @@ impl RawResponse {
     }
 
     fn into_api_error(self, body: Option<Box<dyn ErrorBody>>, snippet: Option<String>) -> Error {
-        Error::Api(Box::new(ApiError { operation: self.operation.id, status: self.status, headers: self.headers, body, snippet }))
+        Error::Api(Box::new(ApiError {
+            operation: self.operation.id,
+            status: self.status,
+            headers: self.headers,
+            body,
+            snippet,
+        }))
     }
 }
 

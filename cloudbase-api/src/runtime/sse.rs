@@ -54,7 +54,14 @@ pub(crate) struct Decoder {
 
 impl Decoder {
     pub(crate) fn new(max_event_bytes: usize) -> Self {
-        Decoder { max_event_bytes, line: Vec::new(), data: String::new(), has_data: false, after_cr: false, pending: false }
+        Decoder {
+            max_event_bytes,
+            line: Vec::new(),
+            data: String::new(),
+            has_data: false,
+            after_cr: false,
+            pending: false,
+        }
     }
 
     /// Feeds bytes, appending each completed event to `events`.
@@ -149,7 +156,10 @@ pub struct EventStream<T> {
 
 impl<T> std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStream").field("operation", &self.operation.id).field("status", &self.status).finish_non_exhaustive()
+        f.debug_struct("EventStream")
+            .field("operation", &self.operation.id)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }
 

@@ -14,7 +14,11 @@ pub(crate) type Decode<T> = fn(Value) -> Result<T, serde_json::Error>;
 
 /// Picks the variant with the most of its marker properties (those only it declares) present,
 /// else the first that decodes.
-pub(crate) fn deserialize<'de, D, T>(deserializer: D, type_name: &str, variants: &[(&[&str], Decode<T>)]) -> Result<T, D::Error>
+pub(crate) fn deserialize<'de, D, T>(
+    deserializer: D,
+    type_name: &str,
+    variants: &[(&[&str], Decode<T>)],
+) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -22,7 +26,11 @@ where
     if let Value::Object(object) = &value {
         // The variant with the most of its own properties present; the first on a tie.
         let hits = |markers: &[&str]| markers.iter().filter(|m| object.contains_key(**m)).count();
-        let best = variants.iter().map(|(markers, _)| hits(markers)).enumerate().fold((0, 0), |best, (i, n)| if n > best.1 { (i, n) } else { best });
+        let best = variants
+            .iter()
+            .map(|(markers, _)| hits(markers))
+            .enumerate()
+            .fold((0, 0), |best, (i, n)| if n > best.1 { (i, n) } else { best });
         if best.1 > 0 {
             return (variants[best.0].1)(value).map_err(D::Error::custom);
         }

@@ -96,7 +96,10 @@ impl TestServer {
                     recorded.lock().unwrap().push(request.clone());
                     let length: usize = reply.chunks.iter().map(Vec::len).sum();
                     let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
-                    let streaming = reply.headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("content-type") && v == "text/event-stream");
+                    let streaming = reply
+                        .headers
+                        .iter()
+                        .any(|(n, v)| n.eq_ignore_ascii_case("content-type") && v == "text/event-stream");
                     if !streaming && request.method != "HEAD" {
                         head.push_str(&format!("Content-Length: {length}\r\n"));
                     }
@@ -152,10 +155,8 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Recorded> {
     let mut request_line = lines.next()?.split(' ');
     let method = request_line.next()?.to_owned();
     let target = request_line.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
     let length: usize = headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))

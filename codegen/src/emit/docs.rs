@@ -26,13 +26,7 @@ pub fn spec(text: Option<&str>) -> Option<String> {
 
 /// Joins paragraphs, skipping empty ones.
 pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
-    parts
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
 }
 
 /// Makes spec prose safe as Markdown in rustdoc:
@@ -103,7 +97,8 @@ fn url_len(text: &str) -> Option<usize> {
     if !(text.starts_with("https://") || text.starts_with("http://")) {
         return None;
     }
-    let end = text.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"' | ')' | '(')).unwrap_or(text.len());
+    let end =
+        text.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"' | ')' | '(')).unwrap_or(text.len());
     let trimmed = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
     Some(trimmed.len())
 }

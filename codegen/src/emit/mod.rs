@@ -37,11 +37,7 @@ pub fn module(api: &Api) -> TokenStream {
 
 /// An identifier; names in the IR are already valid, keywords become raw identifiers.
 pub(crate) fn ident(name: &str) -> Ident {
-    if names::is_keyword(name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
-    }
+    if names::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
 }
 
 /// The Rust spelling of an IR type.

@@ -15,7 +15,10 @@ pub fn api(api: &Api) -> TokenStream {
     let accessor = ident(&api.area);
     let title = docs::sanitize(&api.title);
     let accessor_doc = docs::attrs(&format!("Operations of {title} (`{}`), one method per operation.", api.file));
-    let struct_doc = docs::attrs(&format!("Operations of {title}; get one from [`Client::{}`](crate::Client::{}).", api.area, api.area));
+    let struct_doc = docs::attrs(&format!(
+        "Operations of {title}; get one from [`Client::{}`](crate::Client::{}).",
+        api.area, api.area
+    ));
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder);
@@ -52,9 +55,10 @@ pub fn api(api: &Api) -> TokenStream {
 /// Summary, `METHOD /path` with the operationId, then the description.
 fn operation_doc(op: &Operation) -> String {
     let signature = format!("`{} {}` (operationId `{}`)", op.method.as_str(), op.path, op.id);
-    let streaming = op.stream.as_ref().map(|_| {
-        format!("Can answer with a server-sent event stream: use [`{}::send_stream`].", op.builder)
-    });
+    let streaming = op
+        .stream
+        .as_ref()
+        .map(|_| format!("Can answer with a server-sent event stream: use [`{}::send_stream`].", op.builder));
     let link = op.docs_url.as_ref().map(|url| docs::sanitize(&format!("Reference: {url}")));
     docs::paragraphs([
         docs::spec(op.summary.as_deref()).as_deref(),
@@ -232,8 +236,15 @@ fn accept(op: &Operation) -> String {
 fn into_request(op: &Operation) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
-    let mut checks: Vec<(String, TokenStream)> =
-        required.iter().map(|p| (p.wire_name.clone(), { let f = ident(&p.name); quote! { self.#f } })).collect();
+    let mut checks: Vec<(String, TokenStream)> = required
+        .iter()
+        .map(|p| {
+            (p.wire_name.clone(), {
+                let f = ident(&p.name);
+                quote! { self.#f }
+            })
+        })
+        .collect();
     if body_required {
         checks.push(("body".to_owned(), quote! { self.body }));
     }
@@ -261,20 +272,36 @@ fn into_request(op: &Operation) -> TokenStream {
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let wire = &p.wire_name;
         let f = ident(&p.name);
-        let value = if p.required { quote! { Some(&#f) } } else { quote! { self.#f.as_ref() } };
+        let value = if p.required {
+            quote! { Some(&#f) }
+        } else {
+            quote! { self.#f.as_ref() }
+        };
         match (p.location, p.style, &p.ty) {
             (ParamLocation::Query, ParamStyle::Exploded, Type::Array(_)) => {
-                let value = if p.required { quote! { Some(#f.as_slice()) } } else { quote! { self.#f.as_deref() } };
+                let value = if p.required {
+                    quote! { Some(#f.as_slice()) }
+                } else {
+                    quote! { self.#f.as_deref() }
+                };
                 quote! { request.query_exploded_list(#wire, #value); }
             }
             (ParamLocation::Query, ParamStyle::Exploded, _) => quote! { request.query_exploded_map(#value); },
             (ParamLocation::Query, _, Type::Array(_)) => {
-                let value = if p.required { quote! { Some(#f.as_slice()) } } else { quote! { self.#f.as_deref() } };
+                let value = if p.required {
+                    quote! { Some(#f.as_slice()) }
+                } else {
+                    quote! { self.#f.as_deref() }
+                };
                 quote! { request.query_list(#wire, #value); }
             }
             (ParamLocation::Query, _, _) => quote! { request.query(#wire, #value); },
             (ParamLocation::Header, _, Type::Array(_)) => {
-                let value = if p.required { quote! { Some(#f.as_slice()) } } else { quote! { self.#f.as_deref() } };
+                let value = if p.required {
+                    quote! { Some(#f.as_slice()) }
+                } else {
+                    quote! { self.#f.as_deref() }
+                };
                 quote! { request.header_list(#wire, #value)?; }
             }
             (ParamLocation::Header, _, _) => quote! { request.header(#wire, #value)?; },
@@ -298,7 +325,8 @@ fn into_request(op: &Operation) -> TokenStream {
             }
         }
     });
-    let mutable = (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote! { mut });
+    let mutable =
+        (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote! { mut });
     quote! {
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {

@@ -7,7 +7,8 @@ use quote::quote;
 
 pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc_text = docs::paragraphs([docs::spec(def.docs.as_deref()).as_deref(), Some(&format!("Schema: `{}`.", origin(def)))]);
+    let doc_text =
+        docs::paragraphs([docs::spec(def.docs.as_deref()).as_deref(), Some(&format!("Schema: `{}`.", origin(def)))]);
     let doc = docs::attrs(&doc_text);
     match &def.kind {
         TypeKind::Alias(ty) => {
@@ -50,8 +51,15 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
             let method = ident(method);
             let field = field.as_ref()?;
             let field = ident(field);
-            let optional = s.fields.iter().any(|f| f.name == field.to_string().trim_start_matches("r#") && (!f.required || matches!(f.ty, Type::Nullable(_))));
-            let value = if optional { quote! { self.#field.as_deref() } } else { quote! { Some(&self.#field) } };
+            let optional = s.fields.iter().any(|f| {
+                f.name == field.to_string().trim_start_matches("r#")
+                    && (!f.required || matches!(f.ty, Type::Nullable(_)))
+            });
+            let value = if optional {
+                quote! { self.#field.as_deref() }
+            } else {
+                quote! { Some(&self.#field) }
+            };
             Some(quote! {
                 fn #method(&self) -> Option<&str> {
                     #value

@@ -1,4 +1,4 @@
-//! Step 2: `openapiv3::OpenAPI` -> [`ir::Api`]. Every `$ref` is resolved and every name decided
+//! Step 2: `openapiv3::OpenAPI` -> [`ir::Api`](crate::ir::Api). Every `$ref` is resolved and every name decided
 //! here; anything the generator cannot represent faithfully is an [`Error`] naming its JSON pointer.
 
 mod operation;
@@ -114,7 +114,14 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Registers a new inline type under a name derived from its position.
-    pub(crate) fn add_type(&mut self, hint: &str, origin: String, pointer: &Pointer, docs: Option<String>, kind: TypeKind) -> TypeId {
+    pub(crate) fn add_type(
+        &mut self,
+        hint: &str,
+        origin: String,
+        pointer: &Pointer,
+        docs: Option<String>,
+        kind: TypeKind,
+    ) -> TypeId {
         let name = self.type_names.claim(hint.to_owned());
         let id = TypeId(self.types.len());
         self.types.push(Some(TypeDef { name, origin, pointer: pointer.to_string(), docs, kind }));
@@ -122,7 +129,13 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Reserves a slot whose kind is decided later (the name is needed by nested types first).
-    pub(crate) fn reserve_type(&mut self, hint: &str, origin: String, pointer: &Pointer, docs: Option<String>) -> TypeId {
+    pub(crate) fn reserve_type(
+        &mut self,
+        hint: &str,
+        origin: String,
+        pointer: &Pointer,
+        docs: Option<String>,
+    ) -> TypeId {
         self.add_type(hint, origin, pointer, docs, TypeKind::Alias(Type::Any))
     }
 

@@ -28,7 +28,10 @@ impl<'a> Normalizer<'a> {
             let item = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
-                    return Err(self.error(&path_pointer.join("$ref"), format!("unsupported construct: path item $ref `{reference}`")));
+                    return Err(self.error(
+                        &path_pointer.join("$ref"),
+                        format!("unsupported construct: path item $ref `{reference}`"),
+                    ));
                 }
             };
             let methods = [
@@ -52,7 +55,15 @@ impl<'a> Normalizer<'a> {
                     return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
                 }
                 let method_name = method_names.claim(names::snake(&id, "operation"));
-                let op = self.operation(path, method, &id, method_name, (&item.parameters, &path_pointer), operation, &pointer)?;
+                let op = self.operation(
+                    path,
+                    method,
+                    &id,
+                    method_name,
+                    (&item.parameters, &path_pointer),
+                    operation,
+                    &pointer,
+                )?;
                 operations.push(op);
             }
         }
@@ -110,10 +121,13 @@ impl<'a> Normalizer<'a> {
     ) -> Result<Vec<Param>, Error> {
         let mut resolved: Vec<(&'a Parameter, Pointer)> = Vec::new();
         for (index, p) in path_level.iter().enumerate() {
-            resolved.push(self.resolve(p, &path_item_pointer.join("parameters").join(index), "parameters", |c| &c.parameters)?);
+            resolved.push(
+                self.resolve(p, &path_item_pointer.join("parameters").join(index), "parameters", |c| &c.parameters)?,
+            );
         }
         for (index, p) in operation_level.iter().enumerate() {
-            let (param, at) = self.resolve(p, &pointer.join("parameters").join(index), "parameters", |c| &c.parameters)?;
+            let (param, at) =
+                self.resolve(p, &pointer.join("parameters").join(index), "parameters", |c| &c.parameters)?;
             let data = param.parameter_data_ref();
             // An operation-level parameter overrides the path-level one with the same name and location.
             resolved.retain(|(existing, _)| {
@@ -129,12 +143,21 @@ impl<'a> Normalizer<'a> {
         Ok(params)
     }
 
-    fn parameter(&mut self, param: &'a Parameter, at: &Pointer, builder: &str, names: &mut Scope) -> Result<Param, Error> {
+    fn parameter(
+        &mut self,
+        param: &'a Parameter,
+        at: &Pointer,
+        builder: &str,
+        names: &mut Scope,
+    ) -> Result<Param, Error> {
         let data = param.parameter_data_ref();
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
             ParameterSchemaOrContent::Content(_) => {
-                return Err(self.error(&at.join("content"), "unsupported construct: parameters described by `content` (use `schema`)"));
+                return Err(self.error(
+                    &at.join("content"),
+                    "unsupported construct: parameters described by `content` (use `schema`)",
+                ));
             }
         };
         let hint = format!("{builder}{}", names::pascal(&data.name, "Param"));
@@ -143,7 +166,8 @@ impl<'a> Normalizer<'a> {
         let (location, style) = match param {
             Parameter::Path { style, .. } => {
                 if !matches!(style, PathStyle::Simple) {
-                    return Err(self.error(&at.join("style"), "unsupported construct: path parameter style other than `simple`"));
+                    return Err(self
+                        .error(&at.join("style"), "unsupported construct: path parameter style other than `simple`"));
                 }
                 if shape != ValueShape::Scalar {
                     return Err(self.error(&at.join("schema"), "unsupported construct: path parameters must be scalar"));
@@ -155,7 +179,9 @@ impl<'a> Normalizer<'a> {
             }
             Parameter::Query { style, .. } => {
                 if !matches!(style, QueryStyle::Form) {
-                    return Err(self.error(&at.join("style"), "unsupported construct: query parameter style other than `form`"));
+                    return Err(
+                        self.error(&at.join("style"), "unsupported construct: query parameter style other than `form`")
+                    );
                 }
                 let explode = data.explode.unwrap_or(true);
                 match (shape, explode) {
@@ -163,16 +189,24 @@ impl<'a> Normalizer<'a> {
                     (_, true) => (ParamLocation::Query, ParamStyle::Exploded),
                     (ValueShape::List, false) => (ParamLocation::Query, ParamStyle::Simple),
                     (ValueShape::Map, false) => {
-                        return Err(self.error(&at.join("explode"), "unsupported construct: object query parameters with `explode: false`"));
+                        return Err(self.error(
+                            &at.join("explode"),
+                            "unsupported construct: object query parameters with `explode: false`",
+                        ));
                     }
                     (ValueShape::Other, false) => {
-                        return Err(self.error(&at.join("schema"), "unsupported construct: query parameter of this type"));
+                        return Err(
+                            self.error(&at.join("schema"), "unsupported construct: query parameter of this type")
+                        );
                     }
                 }
             }
             Parameter::Header { .. } => {
                 if !matches!(shape, ValueShape::Scalar | ValueShape::List) {
-                    return Err(self.error(&at.join("schema"), "unsupported construct: header parameters must be scalars or arrays"));
+                    return Err(self.error(
+                        &at.join("schema"),
+                        "unsupported construct: header parameters must be scalars or arrays",
+                    ));
                 }
                 (ParamLocation::Header, ParamStyle::Simple)
             }
@@ -254,7 +288,12 @@ impl<'a> Normalizer<'a> {
             let index = params
                 .iter()
                 .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
-                .ok_or_else(|| self.error(pointer, format!("path template names `{{{name}}}` but no path parameter `{name}` is declared")))?;
+                .ok_or_else(|| {
+                    self.error(
+                        pointer,
+                        format!("path template names `{{{name}}}` but no path parameter `{name}` is declared"),
+                    )
+                })?;
             used.insert(index);
             parts.push(PathPart::Param(index));
             rest = &after[close + 1..];
@@ -265,39 +304,64 @@ impl<'a> Normalizer<'a> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
         }
-        if let Some(unused) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
-            return Err(self.error(pointer, format!("path parameter `{}` does not appear in `{path}`", unused.1.wire_name)));
+        if let Some(unused) =
+            params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i))
+        {
+            return Err(
+                self.error(pointer, format!("path parameter `{}` does not appear in `{path}`", unused.1.wire_name))
+            );
         }
         Ok(parts)
     }
 
-    fn request_body(&mut self, body: &'a ReferenceOr<openapiv3::RequestBody>, at: &Pointer, builder: &str) -> Result<RequestBody, Error> {
+    fn request_body(
+        &mut self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        at: &Pointer,
+        builder: &str,
+    ) -> Result<RequestBody, Error> {
         let (body, at) = self.resolve(body, at, "requestBodies", |c| &c.request_bodies)?;
         let mut contents = body.content.iter();
         let (media_type, media) = match (contents.next(), contents.next()) {
             (Some(only), None) => only,
             (None, _) => return Err(self.error(&at.join("content"), "request body lists no media type")),
             (Some(_), Some(_)) => {
-                return Err(self.error(&at.join("content"), "unsupported construct: a request body with several media types"));
+                return Err(
+                    self.error(&at.join("content"), "unsupported construct: a request body with several media types")
+                );
             }
         };
         let content_pointer = at.join("content").join(media_type);
         let kind = match body_kind(media_type) {
             Some(kind) => kind,
             None => {
-                return Err(self.error(&content_pointer, format!("unsupported construct: request bodies of type `{media_type}`")));
+                return Err(self
+                    .error(&content_pointer, format!("unsupported construct: request bodies of type `{media_type}`")));
             }
         };
         let ty = match (kind, &media.schema) {
-            (BodyKind::Json, Some(schema)) => self.schema_type(schema, &content_pointer.join("schema"), &format!("{builder}Request"))?,
+            (BodyKind::Json, Some(schema)) => {
+                self.schema_type(schema, &content_pointer.join("schema"), &format!("{builder}Request"))?
+            }
             (BodyKind::Json, None) => Type::Any,
             (BodyKind::Text, _) => Type::String,
             (BodyKind::Bytes, _) => Type::Bytes,
         };
-        Ok(RequestBody { media_type: media_type.clone(), kind, ty, required: body.required, docs: body.description.clone() })
+        Ok(RequestBody {
+            media_type: media_type.clone(),
+            kind,
+            ty,
+            required: body.required,
+            docs: body.description.clone(),
+        })
     }
 
-    fn responses(&mut self, responses: &'a openapiv3::Responses, at: &Pointer, builder: &str) -> Result<(Vec<Response>, Success), Error> {
+    fn responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        at: &Pointer,
+        builder: &str,
+    ) -> Result<(Vec<Response>, Success), Error> {
         let mut entries: Vec<(StatusSpec, &'a ReferenceOr<openapiv3::Response>, Pointer)> = Vec::new();
         for (status, response) in &responses.responses {
             let spec = match status {
@@ -332,7 +396,10 @@ impl<'a> Normalizer<'a> {
             let hint = if is_success(status) {
                 format!("{builder}Response")
             } else {
-                format!("{builder}Error{}", if status == StatusSpec::Default { "Default".to_owned() } else { status.to_string() })
+                format!(
+                    "{builder}Error{}",
+                    if status == StatusSpec::Default { "Default".to_owned() } else { status.to_string() }
+                )
             };
             out.push(self.response(status, response, &pointer, &hint)?);
         }
@@ -340,10 +407,17 @@ impl<'a> Normalizer<'a> {
         Ok((out, success))
     }
 
-    fn response(&mut self, status: StatusSpec, response: &'a openapiv3::Response, at: &Pointer, hint: &str) -> Result<Response, Error> {
+    fn response(
+        &mut self,
+        status: StatusSpec,
+        response: &'a openapiv3::Response,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<Response, Error> {
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
-            let (header, header_at) = self.resolve(header, &at.join("headers").join(name), "headers", |c| &c.headers)?;
+            let (header, header_at) =
+                self.resolve(header, &at.join("headers").join(name), "headers", |c| &c.headers)?;
             headers.push(self.response_header(name, header, &header_at, hint)?);
         }
         let mut contents = Vec::new();
@@ -355,7 +429,9 @@ impl<'a> Normalizer<'a> {
                 match body_kind(media_type) {
                     Some(kind) => ContentKind::Body(kind),
                     None => {
-                        return Err(self.error(&content_at, format!("unsupported construct: responses of type `{media_type}`")));
+                        return Err(
+                            self.error(&content_at, format!("unsupported construct: responses of type `{media_type}`"))
+                        );
                     }
                 }
             };
@@ -380,7 +456,13 @@ impl<'a> Normalizer<'a> {
         Ok(Response { status, description: response.description.clone(), headers, contents })
     }
 
-    fn response_header(&mut self, name: &str, header: &'a Header, at: &Pointer, hint: &str) -> Result<ResponseHeader, Error> {
+    fn response_header(
+        &mut self,
+        name: &str,
+        header: &'a Header,
+        at: &Pointer,
+        hint: &str,
+    ) -> Result<ResponseHeader, Error> {
         let ty = match &header.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 self.schema_type(schema, &at.join("schema"), &format!("{hint}{}", names::pascal(name, "Header")))?
@@ -392,23 +474,34 @@ impl<'a> Normalizer<'a> {
         Ok(ResponseHeader { name: name.to_owned(), ty, docs: header.description.clone() })
     }
 
-    fn success(&self, responses: &[Response], is_success: impl Fn(StatusSpec) -> bool, enum_name: Option<String>) -> Success {
+    fn success(
+        &self,
+        responses: &[Response],
+        is_success: impl Fn(StatusSpec) -> bool,
+        enum_name: Option<String>,
+    ) -> Success {
         let mut cases = Vec::new();
         for response in responses.iter().filter(|r| is_success(r.status)) {
-            let bodies: Vec<&Content> = response.contents.iter().filter(|c| c.kind != ContentKind::EventStream).collect();
+            let bodies: Vec<&Content> =
+                response.contents.iter().filter(|c| c.kind != ContentKind::EventStream).collect();
             if bodies.is_empty() && response.contents.is_empty() {
                 cases.push((SuccessCase { status: response.status, content: None, match_media_type: false }, response));
             }
             for content in &bodies {
                 cases.push((
-                    SuccessCase { status: response.status, content: Some((*content).clone()), match_media_type: bodies.len() > 1 },
+                    SuccessCase {
+                        status: response.status,
+                        content: Some((*content).clone()),
+                        match_media_type: bodies.len() > 1,
+                    },
                     response,
                 ));
             }
         }
         if cases.is_empty() {
             // Only event streams are documented: `send()` has nothing to decode.
-            let status = responses.iter().find(|r| is_success(r.status)).map(|r| r.status).unwrap_or(StatusSpec::Range(2));
+            let status =
+                responses.iter().find(|r| is_success(r.status)).map(|r| r.status).unwrap_or(StatusSpec::Range(2));
             return Success::Single(SuccessCase { status, content: None, match_media_type: false });
         }
         if cases.len() == 1 {
@@ -449,7 +542,11 @@ impl<'a> Normalizer<'a> {
         })
     }
 
-    fn security(&self, requirements: Option<&Vec<openapiv3::SecurityRequirement>>, pointer: &Pointer) -> Result<Vec<SecurityRequirement>, Error> {
+    fn security(
+        &self,
+        requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+        pointer: &Pointer,
+    ) -> Result<Vec<SecurityRequirement>, Error> {
         let (requirements, at) = match requirements {
             Some(r) => (r, pointer.join("security")),
             None => match &self.document.security {
@@ -468,7 +565,9 @@ impl<'a> Normalizer<'a> {
                 (None, _) => SecurityRequirement::None,
                 (Some(name), None) => self.security_scheme(name, &at)?,
                 (Some(_), Some(_)) => {
-                    return Err(self.error(&at, "unsupported construct: a security requirement that combines several schemes"));
+                    return Err(
+                        self.error(&at, "unsupported construct: a security requirement that combines several schemes")
+                    );
                 }
             };
             if !out.contains(&requirement) {
@@ -479,20 +578,21 @@ impl<'a> Normalizer<'a> {
     }
 
     fn security_scheme(&self, name: &str, at: &Pointer) -> Result<SecurityRequirement, Error> {
-        let scheme = self
-            .document
-            .components
-            .as_ref()
-            .and_then(|c| c.security_schemes.get(name))
-            .ok_or_else(|| self.error(&at.join(name), format!("security scheme `{name}` is not defined in components.securitySchemes")))?;
+        let scheme = self.document.components.as_ref().and_then(|c| c.security_schemes.get(name)).ok_or_else(|| {
+            self.error(&at.join(name), format!("security scheme `{name}` is not defined in components.securitySchemes"))
+        })?;
         let scheme_pointer = Pointer::root().join("components").join("securitySchemes").join(name);
-        let (scheme, scheme_pointer) = self.resolve(scheme, &scheme_pointer, "securitySchemes", |c| &c.security_schemes)?;
+        let (scheme, scheme_pointer) =
+            self.resolve(scheme, &scheme_pointer, "securitySchemes", |c| &c.security_schemes)?;
         match scheme {
-            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Ok(SecurityRequirement::Bearer),
-            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Ok(SecurityRequirement::Basic),
-            SecurityScheme::HTTP { scheme, .. } => {
-                Err(self.error(&scheme_pointer.join("scheme"), format!("unsupported construct: HTTP auth scheme `{scheme}`")))
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                Ok(SecurityRequirement::Bearer)
             }
+            SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                Ok(SecurityRequirement::Basic)
+            }
+            SecurityScheme::HTTP { scheme, .. } => Err(self
+                .error(&scheme_pointer.join("scheme"), format!("unsupported construct: HTTP auth scheme `{scheme}`"))),
             SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => {
                 Ok(SecurityRequirement::ApiKeyHeader(name.clone()))
             }

@@ -17,9 +17,13 @@ impl<'a> Normalizer<'a> {
             Some(name) if !name.is_empty() && !name.contains('/') => Ok(name),
             _ if Pointer::from_ref(reference).is_none() => Err(self.error(
                 &at.join("$ref"),
-                format!("unsupported $ref `{reference}`: only local references (`#/components/{kind}/...`) are supported"),
+                format!(
+                    "unsupported $ref `{reference}`: only local references (`#/components/{kind}/...`) are supported"
+                ),
             )),
-            _ => Err(self.error(&at.join("$ref"), format!("$ref `{reference}` must point into `#/components/{kind}/`"))),
+            _ => {
+                Err(self.error(&at.join("$ref"), format!("$ref `{reference}` must point into `#/components/{kind}/`")))
+            }
         }
     }
 

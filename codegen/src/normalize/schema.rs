@@ -46,14 +46,24 @@ impl Normalizer<'_> {
 
     /// The type of a schema in a field, parameter, body or response position. Inline objects,
     /// enums and unions become named types called `hint` (or a suffixed form of it).
-    pub(crate) fn schema_type(&mut self, schema: &ReferenceOr<Schema>, pointer: &Pointer, hint: &str) -> Result<Type, Error> {
+    pub(crate) fn schema_type(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> Result<Type, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.inline_type(schema, pointer, hint),
         }
     }
 
-    fn boxed_schema_type(&mut self, schema: &ReferenceOr<Box<Schema>>, pointer: &Pointer, hint: &str) -> Result<Type, Error> {
+    fn boxed_schema_type(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> Result<Type, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
             ReferenceOr::Item(schema) => self.inline_type(schema, pointer, hint),
@@ -62,7 +72,9 @@ impl Normalizer<'_> {
 
     fn inline_type(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Result<Type, Error> {
         if self.depth >= MAX_DEPTH {
-            return Err(self.error(pointer, format!("schemas nested more than {MAX_DEPTH} levels deep are not supported")));
+            return Err(
+                self.error(pointer, format!("schemas nested more than {MAX_DEPTH} levels deep are not supported"))
+            );
         }
         // A schema that defines a type claims its name first, so the types nested in it are
         // named after the name it really gets.
@@ -131,7 +143,9 @@ impl Normalizer<'_> {
             SchemaKind::OneOf { one_of } => self.union(one_of, schema, pointer, hint, "oneOf"),
             SchemaKind::AnyOf { any_of } => self.union(any_of, schema, pointer, hint, "anyOf"),
             SchemaKind::AllOf { all_of } => self.all_of(all_of, pointer, hint),
-            SchemaKind::Not { .. } => Err(self.error(pointer, "unsupported construct: `not` schemas have no Rust type")),
+            SchemaKind::Not { .. } => {
+                Err(self.error(pointer, "unsupported construct: `not` schemas have no Rust type"))
+            }
             SchemaKind::Any(any) => self.any_schema(any, schema, pointer, hint),
         }
     }
@@ -139,7 +153,8 @@ impl Normalizer<'_> {
     /// Schemas openapiv3 could not classify: either truly free (`{}`), an object without `type`,
     /// or a combination the generator refuses rather than guesses.
     fn any_schema(&mut self, any: &AnySchema, schema: &Schema, pointer: &Pointer, hint: &str) -> Result<Shape, Error> {
-        let has_composition = !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty() || any.not.is_some();
+        let has_composition =
+            !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty() || any.not.is_some();
         let has_object = !any.properties.is_empty() || any.additional_properties.is_some() || !any.required.is_empty();
         match any.typ.as_deref() {
             None | Some("object") if has_object && !has_composition && any.items.is_none() && any.enumeration.is_empty() => {
@@ -197,14 +212,21 @@ impl Normalizer<'_> {
         }
         for name in required {
             if !properties.contains_key(name) {
-                return Err(self.error(&pointer.join("required"), format!("required property `{name}` is not declared in `properties`")));
+                return Err(self.error(
+                    &pointer.join("required"),
+                    format!("required property `{name}` is not declared in `properties`"),
+                ));
             }
         }
         let mut field_names = Scope::default();
         let mut fields = Vec::with_capacity(properties.len());
         for (wire_name, property) in properties {
             let property_pointer = pointer.join("properties").join(wire_name);
-            let ty = self.boxed_schema_type(property, &property_pointer, &format!("{hint}{}", names::pascal(wire_name, "Field")))?;
+            let ty = self.boxed_schema_type(
+                property,
+                &property_pointer,
+                &format!("{hint}{}", names::pascal(wire_name, "Field")),
+            )?;
             let (docs, read_only, write_only) = match property {
                 ReferenceOr::Item(s) => (schema_docs(s), s.schema_data.read_only, s.schema_data.write_only),
                 ReferenceOr::Reference { .. } => (None, false, false),
@@ -226,7 +248,14 @@ impl Normalizer<'_> {
         Ok(Shape::New(TypeKind::Struct(Struct { fields, extra, default, error_fields: None })))
     }
 
-    fn union(&mut self, members: &[ReferenceOr<Schema>], schema: &Schema, pointer: &Pointer, hint: &str, keyword: &str) -> Result<Shape, Error> {
+    fn union(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        schema: &Schema,
+        pointer: &Pointer,
+        hint: &str,
+        keyword: &str,
+    ) -> Result<Shape, Error> {
         let members_pointer = pointer.join(keyword);
         match members {
             [] => return Err(self.error(&members_pointer, format!("`{keyword}` must list at least one schema"))),
@@ -240,7 +269,9 @@ impl Normalizer<'_> {
         let ref_names: Vec<Option<String>> = members
             .iter()
             .map(|m| match m {
-                ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(|n| names::pascal(n, "Variant")),
+                ReferenceOr::Reference { reference } => {
+                    reference.rsplit('/').next().map(|n| names::pascal(n, "Variant"))
+                }
                 ReferenceOr::Item(_) => None,
             })
             .collect();
@@ -299,8 +330,12 @@ impl Normalizer<'_> {
             let member_pointer = members_pointer.join(index);
             let (schema, _) = self.resolve(member, &member_pointer, "schemas", |c| &c.schemas)?;
             let object = match &schema.schema_kind {
-                SchemaKind::Type(openapiv3::Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref()),
-                SchemaKind::Any(a) if a.typ.is_none() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() => {
+                SchemaKind::Type(openapiv3::Type::Object(o)) => {
+                    (&o.properties, &o.required, o.additional_properties.as_ref())
+                }
+                SchemaKind::Any(a)
+                    if a.typ.is_none() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty() =>
+                {
                     (&a.properties, &a.required, a.additional_properties.as_ref())
                 }
                 _ => {
@@ -335,7 +370,12 @@ pub(crate) fn creates_type(schema: &Schema) -> bool {
         SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.len() > 1,
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
         SchemaKind::Any(a) => {
-            !a.properties.is_empty() || (a.typ.is_none() && !a.enumeration.is_empty() && a.one_of.is_empty() && a.all_of.is_empty() && a.any_of.is_empty())
+            !a.properties.is_empty()
+                || (a.typ.is_none()
+                    && !a.enumeration.is_empty()
+                    && a.one_of.is_empty()
+                    && a.all_of.is_empty()
+                    && a.any_of.is_empty())
         }
         _ => false,
     }
@@ -349,7 +389,10 @@ fn string_enum(values: &[Option<String>]) -> StringEnum {
         .flatten()
         .filter(|v| seen.insert(v.as_str()))
         .enumerate()
-        .map(|(index, value)| EnumVariant { name: scope.claim(names::pascal(value, &format!("Value{index}"))), value: value.clone() })
+        .map(|(index, value)| EnumVariant {
+            name: scope.claim(names::pascal(value, &format!("Value{index}"))),
+            value: value.clone(),
+        })
         .collect();
     let other = scope.claim("Other".to_owned());
     StringEnum { variants, other }
@@ -400,7 +443,9 @@ fn strip_common_words(names: &[Option<String>]) -> Vec<Option<String>> {
         .count();
     let stripped: Vec<String> = present.iter().map(|w| w[common_prefix..w.len() - common_suffix].concat()).collect();
     let distinct: BTreeSet<&String> = stripped.iter().collect();
-    if stripped.iter().any(|s| s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit())) || distinct.len() != stripped.len() {
+    if stripped.iter().any(|s| s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()))
+        || distinct.len() != stripped.len()
+    {
         return names.to_vec();
     }
     stripped.into_iter().map(Some).collect()
@@ -420,7 +465,8 @@ fn split_words(name: &str) -> Vec<String> {
 
 /// Fills in each union variant's marker properties: the properties only that variant declares.
 pub(super) fn mark_union_variants(types: &mut [TypeDef]) {
-    let property_sets: Vec<Option<BTreeSet<String>>> = (0..types.len()).map(|i| struct_properties(types, TypeId(i))).collect();
+    let property_sets: Vec<Option<BTreeSet<String>>> =
+        (0..types.len()).map(|i| struct_properties(types, TypeId(i))).collect();
     for def in types.iter_mut() {
         let TypeKind::Union(union) = &mut def.kind else { continue };
         let sets: Vec<Option<&BTreeSet<String>>> = union
@@ -435,7 +481,9 @@ pub(super) fn mark_union_variants(types: &mut [TypeDef]) {
             let Some(own) = sets[index] else { continue };
             variant.marker_properties = own
                 .iter()
-                .filter(|p| sets.iter().enumerate().all(|(j, other)| j == index || !other.is_some_and(|o| o.contains(*p))))
+                .filter(|p| {
+                    sets.iter().enumerate().all(|(j, other)| j == index || !other.is_some_and(|o| o.contains(*p)))
+                })
                 .cloned()
                 .collect();
         }
@@ -463,11 +511,19 @@ pub(super) fn mark_error_bodies(types: &mut [TypeDef], operations: &[crate::ir::
                 candidates.iter().find_map(|wire| {
                     s.fields
                         .iter()
-                        .find(|f| f.wire_name == *wire && matches!(f.ty, Type::String | Type::Nullable(_)) && is_stringy(&f.ty))
+                        .find(|f| {
+                            f.wire_name == *wire
+                                && matches!(f.ty, Type::String | Type::Nullable(_))
+                                && is_stringy(&f.ty)
+                        })
                         .map(|f| f.name.clone())
                 })
             };
-            let fields = crate::ir::ErrorFields { code: pick(CODE_FIELDS), message: pick(MESSAGE_FIELDS), request_id: pick(REQUEST_ID_FIELDS) };
+            let fields = crate::ir::ErrorFields {
+                code: pick(CODE_FIELDS),
+                message: pick(MESSAGE_FIELDS),
+                request_id: pick(REQUEST_ID_FIELDS),
+            };
             s.error_fields = Some(fields);
         }
     }
