@@ -172,7 +172,7 @@ async fn header_values_with_line_breaks_are_refused() {
     let error = client(&server)
         .functions()
         .functions_post()
-        .name("f")
+        .name("f1")
         .x_qualifier("1\r\nX-Evil: yes")
         .send()
         .await
@@ -364,7 +364,21 @@ async fn connection_refused_is_a_transport_error() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let client = cloudbase_api::Client::builder().base_url(url).build().unwrap();
-    let error = client.functions().functions_post().name("f").send().await.unwrap_err();
+    let error = client.functions().functions_post().name("f1").send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { operation: "functionsPost", .. }), "{error:?}");
     assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn values_breaking_the_spec_pattern_are_refused_before_any_io() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    for bad in ["f", "9lives", "has space", "ends-with-", &"x".repeat(61)] {
+        let error = client(&server).functions().functions_post().name(bad).send().await.unwrap_err();
+        let Error::InvalidRequest { message, .. } = &error else { panic!("{bad}: {error:?}") };
+        assert!(message.contains("does not match the pattern"), "{message}");
+    }
+    let error =
+        client(&server).nosql().start_transaction().instance("").database("(default)").send().await.unwrap_err();
+    assert!(error.to_string().contains("`instance` is shorter than 1 characters"), "{error}");
+    assert!(server.requests().is_empty());
 }

@@ -144,6 +144,11 @@ fn unsupported_constructs() {
             "style other than `form`",
         ),
         (
+            "paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: n, in: query, schema: {type: string, pattern: '(?=x)y'}}]\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/get/parameters/0/schema/pattern",
+            "cannot be checked client-side",
+        ),
+        (
             "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, required: [x], properties: {y: {type: string}}}\n",
             "/components/schemas/A/required",
             "`x` is not declared",

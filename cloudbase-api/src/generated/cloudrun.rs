@@ -147,6 +147,15 @@ impl CloudrunGet {
         let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "name",
+            Some(&name),
+            rt::Rules {
+                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                ..rt::Rules::NONE
+            },
+        )?;
         let request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -274,6 +283,15 @@ impl CloudrunPost {
         let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "name",
+            Some(&name),
+            rt::Rules {
+                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [

@@ -160,6 +160,15 @@ impl FunctionsPost {
         let (Some(name),) = (self.name,) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "name",
+            Some(&name),
+            rt::Rules {
+                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]

@@ -222,6 +222,24 @@ impl CreateCollection {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -408,6 +426,24 @@ impl QueryDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -546,6 +582,24 @@ impl InsertDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -678,6 +732,24 @@ impl UpdateDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -830,6 +902,24 @@ impl GetDocumentById {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -974,6 +1064,24 @@ impl DeleteDocumentById {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1120,6 +1228,24 @@ impl UpdateDocumentById {
         else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1251,6 +1377,24 @@ impl RemoveDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1381,6 +1525,24 @@ impl Aggregate {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1487,6 +1649,24 @@ impl StartTransaction {
         let (Some(instance), Some(database)) = (self.instance, self.database) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1596,6 +1776,24 @@ impl CommitTransaction {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1707,6 +1905,24 @@ impl RollbackTransaction {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1819,6 +2035,24 @@ impl RunCommands {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
+        rt::check(
+            &Self::OPERATION,
+            "instance",
+            Some(&instance),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
+        rt::check(
+            &Self::OPERATION,
+            "database",
+            Some(&database),
+            rt::Rules {
+                min_length: Some(1usize),
+                ..rt::Rules::NONE
+            },
+        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [

@@ -112,6 +112,78 @@ fn check_segment(operation: &Operation, name: &str, value: &str) -> Result<(), E
     }
 }
 
+/// Client-side checks a spec states for a parameter value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rules {
+    /// A regular expression the whole value must match (the spec anchors it as it needs).
+    pub(crate) pattern: Option<&'static str>,
+    pub(crate) min_length: Option<usize>,
+    pub(crate) max_length: Option<usize>,
+    pub(crate) minimum: Option<f64>,
+    pub(crate) maximum: Option<f64>,
+}
+
+impl Rules {
+    pub(crate) const NONE: Rules =
+        Rules { pattern: None, min_length: None, max_length: None, minimum: None, maximum: None };
+}
+
+/// Checks a parameter value against the spec's rules, before any I/O.
+pub(crate) fn check(
+    operation: &Operation,
+    name: &str,
+    value: Option<&impl Display>,
+    rules: Rules,
+) -> Result<(), Error> {
+    let Some(value) = value else { return Ok(()) };
+    let text = value.to_string();
+    let length = text.chars().count();
+    if let Some(min) = rules.min_length
+        && length < min
+    {
+        return Err(Error::invalid(operation, format!("`{name}` is shorter than {min} characters")));
+    }
+    if let Some(max) = rules.max_length
+        && length > max
+    {
+        return Err(Error::invalid(operation, format!("`{name}` is longer than {max} characters")));
+    }
+    if rules.minimum.is_some() || rules.maximum.is_some() {
+        let number: f64 = text.parse().map_err(|_| Error::invalid(operation, format!("`{name}` is not a number")))?;
+        if rules.minimum.is_some_and(|min| number < min) || rules.maximum.is_some_and(|max| number > max) {
+            return Err(Error::invalid(operation, format!("`{name}` = {text} is out of the documented range")));
+        }
+    }
+    if let Some(pattern) = rules.pattern
+        && !pattern_matches(pattern, &text)
+    {
+        return Err(Error::invalid(operation, format!("`{name}` = {text:?} does not match the pattern `{pattern}`")));
+    }
+    Ok(())
+}
+
+/// Compiled patterns, compiled once each. The generator checked that every pattern compiles, so
+/// a pattern that does not (never expected) counts as not matching.
+fn pattern_matches(pattern: &'static str, text: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{Arc, OnceLock, RwLock};
+    type Cache = RwLock<HashMap<&'static str, Option<Arc<regex_lite::Regex>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let cached = cache.read().ok().and_then(|c| c.get(pattern).cloned());
+    let regex = match cached {
+        Some(regex) => regex,
+        None => {
+            let regex = regex_lite::Regex::new(pattern).ok().map(Arc::new);
+            if let Ok(mut c) = cache.write() {
+                c.insert(pattern, regex.clone());
+            }
+            regex
+        }
+    };
+    regex.is_some_and(|r| r.is_match(text))
+}
+
 /// A request assembled by generated code, before credentials and the base URL are applied.
 pub(crate) struct Request {
     pub(crate) operation: &'static Operation,

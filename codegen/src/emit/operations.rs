@@ -268,6 +268,17 @@ fn into_request(op: &Operation) -> TokenStream {
             };
         }
     };
+    let checks = op.params.iter().filter_map(|p| {
+        let rules = rules(&p.constraints)?;
+        let wire = &p.wire_name;
+        let f = ident(&p.name);
+        let value = if p.required {
+            quote! { Some(&#f) }
+        } else {
+            quote! { self.#f.as_ref() }
+        };
+        Some(quote! { rt::check(&Self::OPERATION, #wire, #value, #rules)?; })
+    });
     let path = path_expr(op);
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let wire = &p.wire_name;
@@ -331,12 +342,34 @@ fn into_request(op: &Operation) -> TokenStream {
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
             #take_required
+            #(#checks)*
             let #mutable request = rt::Request::new(&Self::OPERATION, #path);
             #(#params)*
             #body
             Ok((self.client, request))
         }
     }
+}
+
+/// The spec's constraints on a parameter as an `rt::Rules` value; `None` when it states none.
+fn rules(c: &crate::ir::Constraints) -> Option<TokenStream> {
+    let mut fields = Vec::new();
+    if let Some(pattern) = &c.pattern {
+        fields.push(quote! { pattern: Some(#pattern) });
+    }
+    if let Some(min) = c.min_length {
+        fields.push(quote! { min_length: Some(#min) });
+    }
+    if let Some(max) = c.max_length {
+        fields.push(quote! { max_length: Some(#max) });
+    }
+    if let Some(min) = c.minimum {
+        fields.push(quote! { minimum: Some(#min) });
+    }
+    if let Some(max) = c.maximum {
+        fields.push(quote! { maximum: Some(#max) });
+    }
+    (!fields.is_empty()).then(|| quote! { rt::Rules { #(#fields,)* ..rt::Rules::NONE } })
 }
 
 /// The request path: a literal, or the pieces joined with each parameter percent-encoded.

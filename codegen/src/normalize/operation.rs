@@ -255,6 +255,14 @@ impl<'a> Normalizer<'a> {
         let mut constraints = Constraints::default();
         match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::String(s)) => {
+                if let Some(pattern) = &s.pattern
+                    && let Err(e) = regex_lite::Regex::new(pattern)
+                {
+                    return Err(self.error(
+                        &at.join("schema").join("pattern"),
+                        format!("pattern `{pattern}` cannot be checked client-side: {e}"),
+                    ));
+                }
                 constraints.pattern = s.pattern.clone();
                 constraints.min_length = s.min_length;
                 constraints.max_length = s.max_length;
