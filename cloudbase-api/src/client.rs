@@ -161,12 +161,13 @@ impl Client {
     }
 
     /// The `Authorization` value for the first of the operation's security alternatives the
-    /// configured credentials can satisfy; none when the operation takes no credentials or none fit.
+    /// configured credentials satisfy. None when the operation takes no credentials (`{}` listed,
+    /// or no alternative fits): the server then decides, and a missing credential is its 401.
     fn authorization(&self, operation: &Operation) -> Result<Option<HeaderValue>, Error> {
         let Some(credentials) = &self.inner.credentials else { return Ok(None) };
         for security in operation.security {
             let value = match security {
-                Security::None => return Ok(None),
+                Security::None => None,
                 Security::Bearer => credentials.bearer().map(|token| format!("Bearer {token}")),
                 Security::Basic => credentials.basic_pair().map(|(id, secret)| basic(id, secret)),
                 // Header keys in these specs are Tencent Cloud request signatures, which no

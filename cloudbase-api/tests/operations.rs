@@ -382,3 +382,24 @@ async fn values_breaking_the_spec_pattern_are_refused_before_any_io() {
     assert!(error.to_string().contains("`instance` is shorter than 1 characters"), "{error}");
     assert!(server.requests().is_empty());
 }
+
+/// `Auth_GrantToken` takes no credentials or HTTP Basic: Basic credentials are sent, a bearer
+/// key is not (the spec does not take it there).
+#[tokio::test]
+async fn optional_basic_auth_is_used_only_with_basic_credentials() {
+    let server = TestServer::start(|_| Reply::json(200, json!({"access_token": "t"}))).await;
+    let body = cloudbase_api::auth::V1GrantTokenRequest {
+        grant_type: Some("client_credentials".into()),
+        ..Default::default()
+    };
+    let basic = cloudbase_api::Client::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::basic("id", "secret"))
+        .build()
+        .unwrap();
+    basic.auth().auth_grant_token().body(body.clone()).send().await.unwrap();
+    client(&server).auth().auth_grant_token().body(body).send().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].header("authorization"), Some("Basic aWQ6c2VjcmV0"));
+    assert_eq!(requests[1].header("authorization"), None);
+}

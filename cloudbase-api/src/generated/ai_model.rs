@@ -802,7 +802,7 @@ impl std::fmt::Display for AiModelErrorCode {
 /// Schema: `#/components/schemas/ChatCompletionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatCompletionRequest {
-    /// Model name within the provider group (e.g. hy3-preview, deepseek-r1); missing -\> AI_MODEL_PARAM_REQUIRED
+    /// Model name within the provider group (e.g. hy3-preview, deepseek-r1); missing -> AI_MODEL_PARAM_REQUIRED
     pub model: String,
     /// Conversation messages
     pub messages: Vec<ChatCompletionRequestMessage>,

@@ -8,7 +8,7 @@
 //! Reconstructed from the docs pages under docs.cloudbase.net/http-api/auth/ and
 //! docs.cloudbase.net/en/http-api/auth/. Errors raised by the auth service use the body
 //! {error, error_code, error_description} (schema v1Error), not the gateway's {code, message, requestId}.
-//! operationIds follow the docs page slugs (e.g. slug auth-sign-in -\> Auth_SignIn); they are inferred.
+//! operationIds follow the docs page slugs (e.g. slug auth-sign-in -> Auth_SignIn); they are inferred.
 
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
@@ -278,7 +278,7 @@ impl AuthSignIn {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -316,7 +316,7 @@ impl AuthSignIn {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin");
@@ -374,7 +374,7 @@ impl AuthSignInAnonymously {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -413,7 +413,7 @@ impl AuthSignInAnonymously {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("x-device-id", self.x_device_id.is_none())];
-        let (Some(x_device_id),) = (self.x_device_id,) else {
+        let Some(x_device_id) = self.x_device_id else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -476,7 +476,7 @@ impl AuthSignUp {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -513,7 +513,7 @@ impl AuthSignUp {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signup");
@@ -571,7 +571,7 @@ impl AuthSignOut {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -709,7 +709,7 @@ impl AuthGenProviderRedirectUri {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -808,7 +808,7 @@ impl AuthGrantProviderToken {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -908,7 +908,7 @@ impl AuthSignInWithProvider {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1009,7 +1009,7 @@ impl AuthSignInCustom {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1045,7 +1045,7 @@ impl AuthSignInCustom {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin/custom");
@@ -1100,7 +1100,7 @@ impl AuthGrantToken {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1137,7 +1137,7 @@ impl AuthGrantToken {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/token");
@@ -1190,7 +1190,7 @@ impl AuthTokenIntrospect {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1293,7 +1293,7 @@ impl AuthClientCredential {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -1349,7 +1349,7 @@ impl AuthRevoke {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1513,7 +1513,7 @@ impl AuthVerifyCaptchaData {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -1598,7 +1598,7 @@ impl AuthSendVerification {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/verification");
@@ -1652,7 +1652,7 @@ impl AuthVerifyVerification {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1689,7 +1689,7 @@ impl AuthVerifyVerification {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -1747,7 +1747,7 @@ impl AuthResetPassword {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1786,7 +1786,7 @@ impl AuthResetPassword {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/reset");
@@ -1845,7 +1845,7 @@ impl UserSudo {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -1882,7 +1882,7 @@ impl UserSudo {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/sudo");
@@ -1935,7 +1935,7 @@ impl UserMe {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -2014,7 +2014,7 @@ impl UserDeleteMe {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -2053,7 +2053,7 @@ impl UserDeleteMe {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("sudo_token", self.sudo_token.is_none())];
-        let (Some(sudo_token),) = (self.sudo_token,) else {
+        let Some(sudo_token) = self.sudo_token else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
@@ -2110,7 +2110,7 @@ impl UserUpdatePassword {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -2214,7 +2214,7 @@ impl UserEditUserBasicInfo {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -2251,7 +2251,7 @@ impl UserEditUserBasicInfo {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/basic/edit");
@@ -2306,7 +2306,7 @@ impl UserBindWithProvider {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -2343,7 +2343,7 @@ impl UserBindWithProvider {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -2419,7 +2419,7 @@ impl UserUnBindProvider {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
@@ -2450,7 +2450,7 @@ impl UserUnBindProvider {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("provider_id", self.provider_id.is_none())];
-        let (Some(provider_id),) = (self.provider_id,) else {
+        let Some(provider_id) = self.provider_id else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -2510,7 +2510,7 @@ impl UserProviders {
 
     /// `client_id` (query parameter, optional).
     ///
-    /// Application client ID (console, Authentication \> development settings); defaults to the environment ID.
+    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self

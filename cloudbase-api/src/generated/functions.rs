@@ -157,7 +157,7 @@ impl FunctionsPost {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("name", self.name.is_none())];
-        let (Some(name),) = (self.name,) else {
+        let Some(name) = self.name else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         rt::check(

@@ -328,7 +328,7 @@ impl QueryRecords {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("table", self.table.is_none())];
-        let (Some(table),) = (self.table,) else {
+        let Some(table) = self.table else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -618,7 +618,7 @@ impl DeleteRecords {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("table", self.table.is_none())];
-        let (Some(table),) = (self.table,) else {
+        let Some(table) = self.table else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(

@@ -140,7 +140,7 @@ impl GetObjectsUploadInfo {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -217,7 +217,7 @@ impl GetObjectsDownloadInfo {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -291,7 +291,7 @@ impl DeleteObjects {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -365,7 +365,7 @@ impl CopyObjects {
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
         let missing = [("body", self.body.is_none())];
-        let (Some(body),) = (self.body,) else {
+        let Some(body) = self.body else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(

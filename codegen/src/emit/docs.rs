@@ -78,7 +78,10 @@ fn escape_line(line: &str) -> String {
                 rest = &rest[len..];
                 continue;
             }
-            if matches!(c, '<' | '>' | '[' | ']') {
+            // `<` opens an HTML tag only before a letter, `/` or `!`; `>` quotes only at a line start.
+            let tag_like = c == '<' && rest[1..].starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!');
+            let quote_like = c == '>' && out.trim().is_empty();
+            if tag_like || quote_like || matches!(c, '[' | ']') {
                 out.push('\\');
             }
         }
@@ -109,7 +112,8 @@ mod tests {
 
     #[test]
     fn escapes_what_rustdoc_would_misread() {
-        assert_eq!(sanitize("Bearer <token> see https://x.y/z."), "Bearer \\<token\\> see <https://x.y/z>.");
+        assert_eq!(sanitize("Bearer <token> see https://x.y/z."), "Bearer \\<token> see <https://x.y/z>.");
+        assert_eq!(sanitize("a -> b > c < 3\n> quoted"), "a -> b > c < 3\n\\> quoted");
         assert_eq!(sanitize("content[0].text and `a<b>[c]`"), "content\\[0\\].text and `a<b>[c]`");
         assert_eq!(sanitize("para\n        deep"), "para\n  deep");
         assert_eq!(sanitize("```\ncode\n```"), "```text\ncode\n```");

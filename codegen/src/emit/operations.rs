@@ -260,10 +260,14 @@ fn into_request(op: &Operation) -> TokenStream {
             })
             .chain(body_required.then(|| quote! { body }))
             .collect();
-        let sources = checks.iter().map(|(_, access)| access);
+        let sources: Vec<&TokenStream> = checks.iter().map(|(_, access)| access).collect();
+        let destructure = match (bindings.as_slice(), sources.as_slice()) {
+            ([binding], [source]) => quote! { let Some(#binding) = #source },
+            _ => quote! { let (#(Some(#bindings)),*) = (#(#sources),*) },
+        };
         quote! {
             let missing = [#(#flags),*];
-            let (#(Some(#bindings),)*) = (#(#sources,)*) else {
+            #destructure else {
                 return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
             };
         }
