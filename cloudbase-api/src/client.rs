@@ -148,8 +148,10 @@ impl Client {
             url.push_str(&request.query);
         }
         let mut builder = self.inner.http.request(operation.method.to_reqwest(), &url).headers(request.headers);
-        if !accept.is_empty() {
-            builder = builder.header(ACCEPT, HeaderValue::from_static(accept));
+        match request.accept {
+            Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen),
+            _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
+            _ => {}
         }
         if let Some(authorization) = self.authorization(operation)? {
             builder = builder.header(AUTHORIZATION, authorization);

@@ -403,3 +403,25 @@ async fn optional_basic_auth_is_used_only_with_basic_credentials() {
     assert_eq!(requests[0].header("authorization"), Some("Basic aWQ6c2VjcmV0"));
     assert_eq!(requests[1].header("authorization"), None);
 }
+
+#[tokio::test]
+async fn accept_picks_one_documented_media_type() {
+    let server = TestServer::start(|_| {
+        Reply::new(200).header("Content-Type", "application/vnd.pgrst.object+json").body(r#"{"id":1}"#)
+    })
+    .await;
+    let reply = client(&server)
+        .mysqldb()
+        .query_records()
+        .table("t")
+        .accept("application/vnd.pgrst.object+json")
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(*reply, cloudbase_api::mysqldb::QueryRecordsResponse::PgrstObjectJson(_)));
+    assert_eq!(server.only_request().header("accept"), Some("application/vnd.pgrst.object+json"));
+
+    let error = client(&server).mysqldb().query_records().table("t").accept("text/html").send().await.unwrap_err();
+    assert!(error.to_string().contains("`text/html` is not a documented reply type"), "{error}");
+    assert_eq!(server.requests().len(), 1);
+}

@@ -80,6 +80,7 @@ pub struct CloudrunGet {
     client: crate::Client,
     name: Option<String>,
     any_path: Option<String>,
+    accept: Option<String>,
 }
 
 impl CloudrunGet {
@@ -96,6 +97,7 @@ impl CloudrunGet {
             client,
             name: None,
             any_path: None,
+            accept: None,
         }
     }
 
@@ -115,6 +117,12 @@ impl CloudrunGet {
     /// parameters to be required.
     pub fn any_path(mut self, value: impl Into<String>) -> Self {
         self.any_path = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `text/plain`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -156,7 +164,7 @@ impl CloudrunGet {
                 ..rt::Rules::NONE
             },
         )?;
-        let request = rt::Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/cloudrun/",
@@ -166,6 +174,9 @@ impl CloudrunGet {
             ]
                 .concat(),
         );
+        if let Some(media_type) = &self.accept {
+            request.accept(media_type, &["application/json", "text/plain"])?;
+        }
         Ok((self.client, request))
     }
 
@@ -204,6 +215,7 @@ pub struct CloudrunPost {
     name: Option<String>,
     any_path: Option<String>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
+    accept: Option<String>,
 }
 
 impl CloudrunPost {
@@ -221,6 +233,7 @@ impl CloudrunPost {
             name: None,
             any_path: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -251,6 +264,12 @@ impl CloudrunPost {
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `text/plain`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -304,6 +323,9 @@ impl CloudrunPost {
         );
         if let Some(body) = self.body {
             request.json_body("application/json", body)?;
+        }
+        if let Some(media_type) = &self.accept {
+            request.accept(media_type, &["application/json", "text/plain"])?;
         }
         Ok((self.client, request))
     }

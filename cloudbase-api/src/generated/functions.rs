@@ -70,6 +70,7 @@ pub struct FunctionsPost {
     x_qualifier: Option<String>,
     x_tcb_webfn: Option<FunctionsPostXTcbWebfn>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
+    accept: Option<String>,
 }
 
 impl FunctionsPost {
@@ -89,6 +90,7 @@ impl FunctionsPost {
             x_qualifier: None,
             x_tcb_webfn: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -132,6 +134,12 @@ impl FunctionsPost {
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `text/plain`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -179,6 +187,9 @@ impl FunctionsPost {
         request.header("X-Tcb-Webfn", self.x_tcb_webfn.as_ref())?;
         if let Some(body) = self.body {
             request.json_body("application/json", body)?;
+        }
+        if let Some(media_type) = &self.accept {
+            request.accept(media_type, &["application/json", "text/plain"])?;
         }
         Ok((self.client, request))
     }

@@ -212,6 +212,7 @@ pub struct QueryRecords {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
+    accept: Option<String>,
 }
 
 impl QueryRecords {
@@ -233,6 +234,7 @@ impl QueryRecords {
             order: None,
             filters: None,
             prefer: None,
+            accept: None,
         }
     }
 
@@ -302,6 +304,12 @@ impl QueryRecords {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -342,6 +350,13 @@ impl QueryRecords {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -381,6 +396,7 @@ pub struct InsertRecords {
     select: Option<String>,
     prefer: Option<String>,
     body: Option<RecordOrRecords>,
+    accept: Option<String>,
 }
 
 impl InsertRecords {
@@ -399,6 +415,7 @@ impl InsertRecords {
             select: None,
             prefer: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -437,6 +454,12 @@ impl InsertRecords {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
@@ -472,6 +495,13 @@ impl InsertRecords {
         request.query("select", self.select.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
         request.json_body("application/json", body)?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -513,6 +543,7 @@ pub struct DeleteRecords {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
+    accept: Option<String>,
 }
 
 impl DeleteRecords {
@@ -533,6 +564,7 @@ impl DeleteRecords {
             order: None,
             filters: None,
             prefer: None,
+            accept: None,
         }
     }
 
@@ -592,6 +624,12 @@ impl DeleteRecords {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -631,6 +669,13 @@ impl DeleteRecords {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -796,6 +841,7 @@ pub struct UpdateRecords {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     body: Option<Record>,
+    accept: Option<String>,
 }
 
 impl UpdateRecords {
@@ -817,6 +863,7 @@ impl UpdateRecords {
             filters: None,
             prefer: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -884,6 +931,12 @@ impl UpdateRecords {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -924,6 +977,13 @@ impl UpdateRecords {
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
         request.json_body("application/json", body)?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -969,6 +1029,7 @@ pub struct QueryRecordsWithSchema {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
+    accept: Option<String>,
 }
 
 impl QueryRecordsWithSchema {
@@ -991,6 +1052,7 @@ impl QueryRecordsWithSchema {
             order: None,
             filters: None,
             prefer: None,
+            accept: None,
         }
     }
 
@@ -1068,6 +1130,12 @@ impl QueryRecordsWithSchema {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -1115,6 +1183,13 @@ impl QueryRecordsWithSchema {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -1152,6 +1227,7 @@ pub struct InsertRecordsWithSchema {
     select: Option<String>,
     prefer: Option<String>,
     body: Option<RecordOrRecords>,
+    accept: Option<String>,
 }
 
 impl InsertRecordsWithSchema {
@@ -1171,6 +1247,7 @@ impl InsertRecordsWithSchema {
             select: None,
             prefer: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -1214,6 +1291,12 @@ impl InsertRecordsWithSchema {
     /// One row as a JSON object, or several rows as a JSON array of objects.
     pub fn body(mut self, value: impl Into<RecordOrRecords>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -1266,6 +1349,13 @@ impl InsertRecordsWithSchema {
         request.query("select", self.select.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
         request.json_body("application/json", body)?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -1305,6 +1395,7 @@ pub struct DeleteRecordsWithSchema {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
+    accept: Option<String>,
 }
 
 impl DeleteRecordsWithSchema {
@@ -1326,6 +1417,7 @@ impl DeleteRecordsWithSchema {
             order: None,
             filters: None,
             prefer: None,
+            accept: None,
         }
     }
 
@@ -1393,6 +1485,12 @@ impl DeleteRecordsWithSchema {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -1441,6 +1539,13 @@ impl DeleteRecordsWithSchema {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -1483,6 +1588,7 @@ pub struct UpdateRecordsWithSchema {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     body: Option<Record>,
+    accept: Option<String>,
 }
 
 impl UpdateRecordsWithSchema {
@@ -1505,6 +1611,7 @@ impl UpdateRecordsWithSchema {
             filters: None,
             prefer: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -1577,6 +1684,12 @@ impl UpdateRecordsWithSchema {
     /// Column values to set on every matched row.
     pub fn body(mut self, value: impl Into<Record>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -1634,6 +1747,13 @@ impl UpdateRecordsWithSchema {
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
         request.json_body("application/json", body)?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -1677,6 +1797,7 @@ pub struct QueryRecordsWithInstance {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
+    accept: Option<String>,
 }
 
 impl QueryRecordsWithInstance {
@@ -1700,6 +1821,7 @@ impl QueryRecordsWithInstance {
             order: None,
             filters: None,
             prefer: None,
+            accept: None,
         }
     }
 
@@ -1785,6 +1907,12 @@ impl QueryRecordsWithInstance {
         self
     }
 
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -1839,6 +1967,13 @@ impl QueryRecordsWithInstance {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -1877,6 +2012,7 @@ pub struct InsertRecordsWithInstance {
     select: Option<String>,
     prefer: Option<String>,
     body: Option<RecordOrRecords>,
+    accept: Option<String>,
 }
 
 impl InsertRecordsWithInstance {
@@ -1897,6 +2033,7 @@ impl InsertRecordsWithInstance {
             select: None,
             prefer: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -1948,6 +2085,12 @@ impl InsertRecordsWithInstance {
     /// One row as a JSON object, or several rows as a JSON array of objects.
     pub fn body(mut self, value: impl Into<RecordOrRecords>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -2004,6 +2147,13 @@ impl InsertRecordsWithInstance {
         request.query("select", self.select.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
         request.json_body("application/json", body)?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -2044,6 +2194,7 @@ pub struct DeleteRecordsWithInstance {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
+    accept: Option<String>,
 }
 
 impl DeleteRecordsWithInstance {
@@ -2066,6 +2217,7 @@ impl DeleteRecordsWithInstance {
             order: None,
             filters: None,
             prefer: None,
+            accept: None,
         }
     }
 
@@ -2138,6 +2290,12 @@ impl DeleteRecordsWithInstance {
     /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
     pub fn prefer(mut self, value: impl Into<String>) -> Self {
         self.prefer = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -2196,6 +2354,13 @@ impl DeleteRecordsWithInstance {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 
@@ -2239,6 +2404,7 @@ pub struct UpdateRecordsWithInstance {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     body: Option<Record>,
+    accept: Option<String>,
 }
 
 impl UpdateRecordsWithInstance {
@@ -2262,6 +2428,7 @@ impl UpdateRecordsWithInstance {
             filters: None,
             prefer: None,
             body: None,
+            accept: None,
         }
     }
 
@@ -2342,6 +2509,12 @@ impl UpdateRecordsWithInstance {
     /// Column values to set on every matched row.
     pub fn body(mut self, value: impl Into<Record>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+        self.accept = Some(media_type.into());
         self
     }
 
@@ -2403,6 +2576,13 @@ impl UpdateRecordsWithInstance {
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
         request.json_body("application/json", body)?;
+        if let Some(media_type) = &self.accept {
+            request
+                .accept(
+                    media_type,
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
+        }
         Ok((self.client, request))
     }
 

@@ -193,6 +193,8 @@ pub(crate) struct Request {
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<(HeaderValue, Bytes)>,
+    /// The caller's choice among the documented media types, replacing `Operation::accept`.
+    pub(crate) accept: Option<HeaderValue>,
 }
 
 impl fmt::Debug for Request {
@@ -208,7 +210,14 @@ impl fmt::Debug for Request {
 
 impl Request {
     pub(crate) fn new(operation: &'static Operation, path: impl Into<String>) -> Self {
-        Request { operation, path: path.into(), query: String::new(), headers: HeaderMap::new(), body: None }
+        Request {
+            operation,
+            path: path.into(),
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            accept: None,
+        }
     }
 
     fn push_pair(&mut self, name: &str, value: &str) {
@@ -279,6 +288,21 @@ impl Request {
             )
         })?;
         self.headers.insert(header, value);
+        Ok(())
+    }
+
+    /// Asks for one of the documented media types.
+    pub(crate) fn accept(&mut self, media_type: &str, documented: &[&str]) -> Result<(), Error> {
+        let wanted = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if !documented.contains(&wanted.as_str()) {
+            return Err(Error::invalid(
+                self.operation,
+                format!("`{media_type}` is not a documented reply type (documented: {})", documented.join(", ")),
+            ));
+        }
+        let value = HeaderValue::from_str(media_type)
+            .map_err(|_| Error::invalid(self.operation, "the Accept value has characters not allowed in headers"))?;
+        self.accept = Some(value);
         Ok(())
     }
 

@@ -91,6 +91,24 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         quote! { #field: None, }
     });
     let body_init = op.body.as_ref().map(|_| quote! { body: None, });
+    let choices = accept_choices(op);
+    let accept_decl = (choices.len() > 1).then(|| quote! { accept: Option<String>, });
+    let accept_init = (choices.len() > 1).then(|| quote! { accept: None, });
+    let accept_setter = (choices.len() > 1).then(|| {
+        let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+        let doc = docs::attrs(&format!(
+            "Asks for one of the documented reply media types ({}) instead of all of them; the reply's \
+             `Content-Type` still decides the variant. Any other value is refused at `send()`.",
+            listed.join(", ")
+        ));
+        quote! {
+            #doc
+            pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+                self.accept = Some(media_type.into());
+                self
+            }
+        }
+    });
     let setters = op.params.iter().map(|p| setter(api, p));
     let body_setter = op.body.as_ref().map(|b| {
         let ty = type_tokens(api, &b.ty);
@@ -123,6 +141,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
             client: crate::Client,
             #(#field_decls)*
             #body_decl
+            #accept_decl
         }
 
         impl #name {
@@ -133,11 +152,13 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
                     client,
                     #(#field_inits)*
                     #body_init
+                    #accept_init
                 }
             }
 
             #(#setters)*
             #body_setter
+            #accept_setter
             #send
             #send_stream
             #into_request
@@ -193,7 +214,7 @@ fn operation_const(op: &Operation) -> TokenStream {
     let id = &op.id;
     let path = &op.path;
     let method = format_ident!("{}", capitalize(op.method.as_str()));
-    let accept = accept(op);
+    let accept = accept_header(op);
     let security = op.security.iter().map(|s| match s {
         SecurityRequirement::None => quote! { rt::Security::None },
         SecurityRequirement::Bearer => quote! { rt::Security::Bearer },
@@ -220,8 +241,22 @@ fn capitalize(method: &str) -> String {
     }
 }
 
+/// Media types a caller may ask for with `accept()`: those of documented non-stream successes.
+fn accept_choices(op: &Operation) -> Vec<String> {
+    let mut media: Vec<String> = Vec::new();
+    for response in op.responses.iter().filter(|r| r.status.is_success()) {
+        for content in &response.contents {
+            let essence = essence(&content.media_type);
+            if content.kind != ContentKind::EventStream && !media.contains(&essence) {
+                media.push(essence);
+            }
+        }
+    }
+    media
+}
+
 /// `Accept` for `send()`: every media type a documented non-stream success may have.
-fn accept(op: &Operation) -> String {
+fn accept_header(op: &Operation) -> String {
     let mut media: Vec<&str> = Vec::new();
     for response in op.responses.iter().filter(|r| r.status.is_success() || r.status == StatusSpec::Default) {
         for content in &response.contents {
@@ -340,8 +375,17 @@ fn into_request(op: &Operation) -> TokenStream {
             }
         }
     });
+    let choices = accept_choices(op);
+    let accept = (choices.len() > 1).then(|| {
+        quote! {
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &[#(#choices),*])?;
+            }
+        }
+    });
     let mutable =
-        (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some()).then(|| quote! { mut });
+        (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() || accept.is_some())
+            .then(|| quote! { mut });
     quote! {
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
@@ -350,6 +394,7 @@ fn into_request(op: &Operation) -> TokenStream {
             let #mutable request = rt::Request::new(&Self::OPERATION, #path);
             #(#params)*
             #body
+            #accept
             Ok((self.client, request))
         }
     }

@@ -15,7 +15,8 @@ use openapiv3::{
 use std::collections::BTreeSet;
 
 /// Setter names every request builder already uses.
-const BUILDER_RESERVED: &[&str] = &["body", "send", "send_stream", "new", "client", "timeout"];
+const BUILDER_RESERVED: &[&str] =
+    &["body", "send", "send_stream", "new", "client", "timeout", "accept", "into_request", "error"];
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
