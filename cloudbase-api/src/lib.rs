@@ -103,3 +103,6 @@ pub mod ai_model;
 #[path = "generated/fixtures/mod.rs"]
 #[rustfmt::skip]
 mod fixtures;
+
+#[cfg(test)]
+mod generated_behaviour;

@@ -17,7 +17,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
         .functions()
         .functions_post()
         .name("my-fn")
-        .webfn(cloudbase_api::functions::FunctionsPostWebfn::True)
+        .webfn("true")
         .x_qualifier("$LATEST")
         .body(payload)
         .send()

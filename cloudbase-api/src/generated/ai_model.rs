@@ -209,7 +209,7 @@ impl CallLlm {
         Ok(raw.into_response(value))
     }
 
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.
+    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
     pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
         let (client, request) = self.into_request()?;
         client.execute_stream(request, None, rt::sse::raw, Self::error).await
@@ -321,7 +321,7 @@ impl CreateChatCompletion {
         Ok(raw.into_response(value))
     }
 
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives. The stream ends at the `[DONE]` event.
+    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`). The stream ends at the `[DONE]` event.
     pub async fn send_stream(
         self,
     ) -> Result<crate::EventStream<ChatCompletionChunk>, crate::Error> {
@@ -431,7 +431,7 @@ impl CreateChatCompletionV1 {
         Ok(raw.into_response(value))
     }
 
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives. The stream ends at the `[DONE]` event.
+    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`). The stream ends at the `[DONE]` event.
     pub async fn send_stream(
         self,
     ) -> Result<crate::EventStream<ChatCompletionChunk>, crate::Error> {
@@ -539,7 +539,7 @@ impl CreateResponse {
         Ok(raw.into_response(value))
     }
 
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.
+    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
     pub async fn send_stream(
         self,
     ) -> Result<crate::EventStream<ResponsesStreamEvent>, crate::Error> {
@@ -659,7 +659,7 @@ impl CreateAnthropicMessage {
         Ok(raw.into_response(value))
     }
 
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.
+    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
     pub async fn send_stream(
         self,
     ) -> Result<crate::EventStream<AnthropicStreamEvent>, crate::Error> {
@@ -794,6 +794,23 @@ impl AiModelErrorCode {
 impl std::fmt::Display for AiModelErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for AiModelErrorCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "AI_MODEL_CONFIG_MISSING" => Self::AiModelConfigMissing,
+            "AI_MODEL_PARAM_INVALID" => Self::AiModelParamInvalid,
+            "AI_MODEL_REQUEST_FAILED" => Self::AiModelRequestFailed,
+            "AI_MODEL_DISABLED" => Self::AiModelDisabled,
+            "AI_MODEL_NOT_SUPPORTED" => Self::AiModelNotSupported,
+            "AI_MODEL_PARAM_REQUIRED" => Self::AiModelParamRequired,
+            "AI_MODEL_NOT_FOUND" => Self::AiModelNotFound,
+            "EXCEED_CONCURRENT_REQUEST_LIMIT" => Self::ExceedConcurrentRequestLimit,
+            "EXCEED_TOKEN_QUOTA_LIMIT" => Self::ExceedTokenQuotaLimit,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }
 

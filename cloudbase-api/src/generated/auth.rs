@@ -3207,6 +3207,15 @@ impl std::fmt::Display for V1ClientCredentialRequestGrantType {
     }
 }
 
+impl From<&str> for V1ClientCredentialRequestGrantType {
+    fn from(value: &str) -> Self {
+        match value {
+            "client_credentials" => Self::ClientCredentials,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
 /// ANY (no restriction), USER (account must exist), NOT_USER (account must not exist).
 ///
 /// Schema: `#/components/schemas/v1SendVerificationRequest/properties/target`.
@@ -3244,6 +3253,17 @@ impl std::fmt::Display for V1SendVerificationRequestTarget {
     }
 }
 
+impl From<&str> for V1SendVerificationRequestTarget {
+    fn from(value: &str) -> Self {
+        match value {
+            "ANY" => Self::Any,
+            "USER" => Self::User,
+            "NOT_USER" => Self::NotUser,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
 /// Schema: `#/components/schemas/v1EditUserBasicInfoRequest/properties/gender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum V1EditUserBasicInfoRequestGender {
@@ -3272,5 +3292,15 @@ impl V1EditUserBasicInfoRequestGender {
 impl std::fmt::Display for V1EditUserBasicInfoRequestGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for V1EditUserBasicInfoRequestGender {
+    fn from(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }

@@ -276,6 +276,15 @@ impl std::fmt::Display for FunctionsPostWebfn {
     }
 }
 
+impl From<&str> for FunctionsPostWebfn {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
 /// Schema: `#/paths/~1v1~1functions~1{name}/post/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FunctionsPostXTcbWebfn {
@@ -300,5 +309,14 @@ impl FunctionsPostXTcbWebfn {
 impl std::fmt::Display for FunctionsPostXTcbWebfn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for FunctionsPostXTcbWebfn {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }

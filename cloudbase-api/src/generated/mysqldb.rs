@@ -2703,3 +2703,12 @@ impl std::fmt::Display for CountRecordsPrefer {
         f.write_str(self.as_str())
     }
 }
+
+impl From<&str> for CountRecordsPrefer {
+    fn from(value: &str) -> Self {
+        match value {
+            "count=exact" => Self::CountExact,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}

@@ -590,7 +590,8 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
         None => quote! { None },
     };
     let doc = docs::attrs(&format!(
-        "Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives.{}",
+        "Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives \
+         (where the API needs it, the body must ask for a stream too, e.g. `\"stream\": true`).{}",
         stream.terminator.as_ref().map(|t| format!(" The stream ends at the `{t}` event.")).unwrap_or_default()
     ));
     Some(quote! {
