@@ -412,7 +412,7 @@ impl<'a> Normalizer<'a> {
             };
             out.push(self.response(status, response, &pointer, &hint)?);
         }
-        let success = self.success(&out, is_success, enum_name);
+        let success = self.success(&out, is_success, enum_name, builder);
         Ok((out, success))
     }
 
@@ -484,10 +484,11 @@ impl<'a> Normalizer<'a> {
     }
 
     fn success(
-        &self,
+        &mut self,
         responses: &[Response],
         is_success: impl Fn(StatusSpec) -> bool,
         enum_name: Option<String>,
+        builder: &str,
     ) -> Success {
         let mut cases = Vec::new();
         for response in responses.iter().filter(|r| is_success(r.status)) {
@@ -536,7 +537,10 @@ impl<'a> Normalizer<'a> {
                 SuccessVariant { name: scope.claim(base), case, docs: response.description.clone() }
             })
             .collect();
-        Success::Enum { name: enum_name.unwrap_or_else(|| "Response".to_owned()), variants }
+        // The count that claimed `enum_name` and the cases agree; claiming here too keeps a
+        // disagreement a cosmetic suffix rather than a wrong name.
+        let name = enum_name.unwrap_or_else(|| self.type_names.claim(format!("{builder}Response")));
+        Success::Enum { name, variants }
     }
 
     fn event_stream(&self, responses: &[Response], operation: &openapiv3::Operation) -> Option<EventStream> {
