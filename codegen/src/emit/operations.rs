@@ -310,50 +310,28 @@ fn into_request(op: &Operation) -> TokenStream {
     let checks = op.params.iter().filter_map(|p| {
         let rules = rules(&p.constraints)?;
         let wire = &p.wire_name;
-        let f = ident(&p.name);
-        let value = if p.required {
-            quote! { Some(&#f) }
-        } else {
-            quote! { self.#f.as_ref() }
-        };
+        let value = param_value(p);
         Some(quote! { rt::check(&Self::OPERATION, #wire, #value, #rules)?; })
     });
     let path = path_expr(op);
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
         let wire = &p.wire_name;
         let f = ident(&p.name);
-        let value = if p.required {
-            quote! { Some(&#f) }
+        let value = param_value(p);
+        // Lists are passed as slices.
+        let list = if p.required {
+            quote! { Some(#f.as_slice()) }
         } else {
-            quote! { self.#f.as_ref() }
+            quote! { self.#f.as_deref() }
         };
         match (p.location, p.style, &p.ty) {
             (ParamLocation::Query, ParamStyle::Exploded, Type::Array(_)) => {
-                let value = if p.required {
-                    quote! { Some(#f.as_slice()) }
-                } else {
-                    quote! { self.#f.as_deref() }
-                };
-                quote! { request.query_exploded_list(#wire, #value); }
+                quote! { request.query_exploded_list(#wire, #list); }
             }
             (ParamLocation::Query, ParamStyle::Exploded, _) => quote! { request.query_exploded_map(#value); },
-            (ParamLocation::Query, _, Type::Array(_)) => {
-                let value = if p.required {
-                    quote! { Some(#f.as_slice()) }
-                } else {
-                    quote! { self.#f.as_deref() }
-                };
-                quote! { request.query_list(#wire, #value); }
-            }
+            (ParamLocation::Query, _, Type::Array(_)) => quote! { request.query_list(#wire, #list); },
             (ParamLocation::Query, _, _) => quote! { request.query(#wire, #value); },
-            (ParamLocation::Header, _, Type::Array(_)) => {
-                let value = if p.required {
-                    quote! { Some(#f.as_slice()) }
-                } else {
-                    quote! { self.#f.as_deref() }
-                };
-                quote! { request.header_list(#wire, #value)?; }
-            }
+            (ParamLocation::Header, _, Type::Array(_)) => quote! { request.header_list(#wire, #list)?; },
             (ParamLocation::Header, _, _) => quote! { request.header(#wire, #value)?; },
             (ParamLocation::Path, _, _) => quote! {},
         }
@@ -397,6 +375,17 @@ fn into_request(op: &Operation) -> TokenStream {
             #accept
             Ok((self.client, request))
         }
+    }
+}
+
+/// The parameter's value as an `Option<&T>`: required ones are bound by then, optional ones are
+/// still fields.
+fn param_value(p: &Param) -> TokenStream {
+    let f = ident(&p.name);
+    if p.required {
+        quote! { Some(&#f) }
+    } else {
+        quote! { self.#f.as_ref() }
     }
 }
 

@@ -10,6 +10,7 @@ use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat,
     VariantOrUnknownOrEmpty,
 };
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Inline schemas nested deeper than this are rejected instead of recursing further.
@@ -46,27 +47,16 @@ impl Normalizer<'_> {
 
     /// The type of a schema in a field, parameter, body or response position. Inline objects,
     /// enums and unions become named types called `hint` (or a suffixed form of it).
-    pub(crate) fn schema_type(
+    /// (openapiv3 stores nested schemas boxed and top-level ones not; both are accepted.)
+    pub(crate) fn schema_type<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         pointer: &Pointer,
         hint: &str,
     ) -> Result<Type, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline_type(schema, pointer, hint),
-        }
-    }
-
-    fn boxed_schema_type(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> Result<Type, Error> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline_type(schema, pointer, hint),
+            ReferenceOr::Item(schema) => self.inline_type(schema.borrow(), pointer, hint),
         }
     }
 
@@ -132,7 +122,7 @@ impl Normalizer<'_> {
             SchemaKind::Type(T::Boolean(_)) => Ok(Shape::Type(Type::Boolean)),
             SchemaKind::Type(T::Array(a)) => {
                 let items = match &a.items {
-                    Some(items) => self.boxed_schema_type(items, &pointer.join("items"), &format!("{hint}Item"))?,
+                    Some(items) => self.schema_type(items, &pointer.join("items"), &format!("{hint}Item"))?,
                     None => Type::Any,
                 };
                 Ok(Shape::Type(Type::Array(Box::new(items))))
@@ -222,11 +212,8 @@ impl Normalizer<'_> {
         let mut fields = Vec::with_capacity(properties.len());
         for (wire_name, property) in properties {
             let property_pointer = pointer.join("properties").join(wire_name);
-            let ty = self.boxed_schema_type(
-                property,
-                &property_pointer,
-                &format!("{hint}{}", names::pascal(wire_name, "Field")),
-            )?;
+            let ty =
+                self.schema_type(property, &property_pointer, &format!("{hint}{}", names::pascal(wire_name, "Field")))?;
             let (docs, read_only, write_only) = match property {
                 ReferenceOr::Item(s) => (schema_docs(s), s.schema_data.read_only, s.schema_data.write_only),
                 ReferenceOr::Reference { .. } => (None, false, false),
