@@ -2,6 +2,7 @@
 
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::retry::RetryPolicy;
 use crate::runtime::sse::{DecodeData, EventStream};
 use crate::runtime::{Operation, RawResponse, Request, Security};
 use bytes::Bytes;
@@ -43,6 +44,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     credentials: Option<Credentials>,
+    timeout: Duration,
+    retry: RetryPolicy,
     max_response_bytes: usize,
     // Stream settings are read only by operations that can stream, which some feature sets lack.
     #[allow(dead_code)]
@@ -71,39 +74,48 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends a request and reads the whole reply (up to the configured size limit).
+    /// Sends a request (again, as the retry policy allows) and reads the whole reply, up to the
+    /// configured size limit.
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
-        let operation = request.operation;
-        let span = tracing::debug_span!(
-            "cloudbase_request",
-            operation = operation.id,
-            method = ?operation.method,
-            path = operation.path,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        async move {
-            let started = Instant::now();
-            let mut response = self.send(request, operation.accept).await?;
-            let status = response.status().as_u16();
-            let headers = std::mem::take(response.headers_mut());
-            let body = self.read_body(operation, &mut response).await?;
-            let span = tracing::Span::current();
-            span.record("status", status);
-            if let Some(id) = crate::runtime::request_id(&headers) {
-                span.record("request_id", id);
+        let mut retries = Retries::new(self, &request);
+        loop {
+            let result = self.attempt(&request, retries.number).await;
+            let verdict = match &result {
+                Err(e) => Verdict::of_error(e),
+                Ok(raw) => Verdict::of_reply(raw),
+            };
+            match retries.wait_before_next(verdict) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return result,
             }
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            tracing::debug!("reply received");
-            Ok(RawResponse::new(operation, status, headers, body))
+        }
+    }
+
+    async fn attempt(&self, request: &Request, number: u32) -> Result<RawResponse, Error> {
+        let operation = request.operation;
+        let span = request_span(operation, number);
+        async {
+            let started = Instant::now();
+            let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+            let exchange = async {
+                let mut response = self.send(request, operation.accept).await?;
+                let status = response.status().as_u16();
+                let headers = std::mem::take(response.headers_mut());
+                let body = self.read_body(operation, &mut response).await?;
+                Ok::<_, Error>(RawResponse::new(operation, status, headers, body))
+            };
+            let raw = tokio::time::timeout(timeout, exchange)
+                .await
+                .map_err(|_| Error::Timeout { operation: operation.id })??;
+            record(&raw, started);
+            Ok(raw)
         }
         .instrument(span)
         .await
     }
 
-    /// Sends a request asking for `text/event-stream`; a non-success reply is read whole and
-    /// mapped by `error` as `send()` would.
+    /// Sends a request asking for `text/event-stream`. Until a stream starts, it is retried like
+    /// `execute`; a non-success reply is read whole and mapped by `error` as `send()` would.
     #[allow(dead_code)] // used by operations that can stream, which some feature sets lack
     pub(crate) async fn execute_stream<T>(
         &self,
@@ -113,32 +125,72 @@ impl Client {
         error: fn(RawResponse) -> Error,
     ) -> Result<EventStream<T>, Error> {
         let operation = request.operation;
-        let mut response = self.send(request, "text/event-stream").await?;
-        let status = response.status().as_u16();
-        if !response.status().is_success() {
-            let headers = std::mem::take(response.headers_mut());
-            let body = self.read_body(operation, &mut response).await?;
-            return Err(error(RawResponse::new(operation, status, headers, body)));
+        let mut retries = Retries::new(self, &request);
+        let reply = loop {
+            let result = self.stream_attempt(&request, retries.number).await;
+            let verdict = match &result {
+                Err(e) => Verdict::of_error(e),
+                Ok(StreamAttempt::Reply(raw)) => Verdict::of_reply(raw),
+                Ok(StreamAttempt::Stream(_)) => Verdict::Done,
+            };
+            match retries.wait_before_next(verdict) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => break result?,
+            }
+        };
+        match reply {
+            StreamAttempt::Stream(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                Ok(EventStream::new(
+                    operation,
+                    status,
+                    headers,
+                    Box::pin(response.bytes_stream()),
+                    decode,
+                    terminator,
+                    self.inner.max_event_bytes,
+                    self.inner.stream_idle_timeout,
+                ))
+            }
+            StreamAttempt::Reply(raw) if (200..300).contains(&raw.status()) => Err(raw.unexpected_media_type()),
+            StreamAttempt::Reply(raw) => Err(error(raw)),
         }
-        let headers = response.headers().clone();
-        let media_type = crate::runtime::media_type_of(&headers);
-        if media_type != "text/event-stream" {
-            let body = self.read_body(operation, &mut response).await?;
-            return Err(RawResponse::new(operation, status, headers, body).unexpected_media_type());
-        }
-        Ok(EventStream::new(
-            operation,
-            status,
-            headers,
-            Box::pin(response.bytes_stream()),
-            decode,
-            terminator,
-            self.inner.max_event_bytes,
-            self.inner.stream_idle_timeout,
-        ))
     }
 
-    async fn send(&self, request: Request, accept: &'static str) -> Result<reqwest::Response, Error> {
+    async fn stream_attempt(&self, request: &Request, number: u32) -> Result<StreamAttempt, Error> {
+        let operation = request.operation;
+        let span = request_span(operation, number);
+        async {
+            let started = Instant::now();
+            // The timeout covers the wait for the reply head; the body has an idle timeout instead.
+            let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+            let mut response = tokio::time::timeout(timeout, self.send(request, "text/event-stream"))
+                .await
+                .map_err(|_| Error::Timeout { operation: operation.id })??;
+            let status = response.status().as_u16();
+            if response.status().is_success()
+                && crate::runtime::media_type_of(response.headers()) == "text/event-stream"
+            {
+                let span = tracing::Span::current();
+                span.record("status", status);
+                if let Some(id) = crate::runtime::request_id(response.headers()) {
+                    span.record("request_id", id);
+                }
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+                return Ok(StreamAttempt::Stream(response));
+            }
+            let headers = std::mem::take(response.headers_mut());
+            let body = self.read_body(operation, &mut response).await?;
+            let raw = RawResponse::new(operation, status, headers, body);
+            record(&raw, started);
+            Ok(StreamAttempt::Reply(raw))
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send(&self, request: &Request, accept: &'static str) -> Result<reqwest::Response, Error> {
         let operation = request.operation;
         let mut url = String::with_capacity(self.inner.base_url.len() + request.path.len() + request.query.len() + 1);
         url.push_str(&self.inner.base_url);
@@ -147,17 +199,17 @@ impl Client {
             url.push('?');
             url.push_str(&request.query);
         }
-        let mut builder = self.inner.http.request(operation.method.to_reqwest(), &url).headers(request.headers);
-        match request.accept {
-            Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen),
+        let mut builder = self.inner.http.request(operation.method.to_reqwest(), &url).headers(request.headers.clone());
+        match &request.accept {
+            Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
             _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
             _ => {}
         }
         if let Some(authorization) = self.authorization(operation)? {
             builder = builder.header(AUTHORIZATION, authorization);
         }
-        if let Some((content_type, body)) = request.body {
-            builder = builder.header(CONTENT_TYPE, content_type).body(body);
+        if let Some((content_type, body)) = &request.body {
+            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
         builder.send().await.map_err(|e| transport_error(operation, e))
     }
@@ -203,6 +255,99 @@ impl Client {
     }
 }
 
+/// What one attempt of a streaming request got.
+enum StreamAttempt {
+    /// A success with an event stream: the body is read by the `EventStream`.
+    Stream(reqwest::Response),
+    /// Anything else, read whole.
+    Reply(RawResponse),
+}
+
+/// Whether an attempt's outcome is worth another attempt.
+enum Verdict {
+    Done,
+    /// Retry, after the server's `Retry-After` if it gave one.
+    Retry(Option<Duration>),
+}
+
+impl Verdict {
+    fn of_error(error: &Error) -> Verdict {
+        if error.is_retryable() { Verdict::Retry(None) } else { Verdict::Done }
+    }
+
+    fn of_reply(raw: &RawResponse) -> Verdict {
+        if raw.is_transient() { Verdict::Retry(raw.retry_after()) } else { Verdict::Done }
+    }
+}
+
+/// The retry state of one request: attempt number, time spent, and the policy in force.
+struct Retries<'a> {
+    policy: &'a RetryPolicy,
+    operation: &'static Operation,
+    method_allows: bool,
+    started: Instant,
+    number: u32,
+}
+
+impl<'a> Retries<'a> {
+    fn new(client: &'a Client, request: &'a Request) -> Self {
+        let policy = request.options.retry.as_ref().unwrap_or(&client.inner.retry);
+        Retries {
+            policy,
+            operation: request.operation,
+            method_allows: request.operation.method.is_idempotent() || policy.non_idempotent,
+            started: Instant::now(),
+            number: 1,
+        }
+    }
+
+    /// How long to wait before the next attempt, or `None` to return this outcome.
+    fn wait_before_next(&mut self, verdict: Verdict) -> Option<Duration> {
+        let Verdict::Retry(retry_after) = verdict else { return None };
+        if !self.method_allows || self.number >= self.policy.max_attempts {
+            return None;
+        }
+        let wait = retry_after.unwrap_or_else(|| self.policy.backoff_for(self.number));
+        if self.started.elapsed() + wait > self.policy.budget {
+            return None;
+        }
+        tracing::debug!(
+            operation = self.operation.id,
+            attempt = self.number,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        self.number += 1;
+        Some(wait)
+    }
+}
+
+/// The span of one attempt: operationId, method, path template, attempt; status, request id and
+/// latency once the reply head is in. Never the filled-in path, query, headers or body.
+fn request_span(operation: &Operation, attempt: u32) -> tracing::Span {
+    tracing::debug_span!(
+        "cloudbase_request",
+        operation = operation.id,
+        method = ?operation.method,
+        path = operation.path,
+        attempt,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// Records the reply on the current request span.
+fn record(raw: &RawResponse, started: Instant) {
+    let span = tracing::Span::current();
+    span.record("status", raw.status());
+    if let Some(id) = crate::runtime::request_id(&raw.headers) {
+        span.record("request_id", id);
+    }
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    tracing::debug!("reply received");
+}
+
 fn transport_error(operation: &Operation, error: reqwest::Error) -> Error {
     if error.is_timeout() {
         Error::Timeout { operation: operation.id }
@@ -236,6 +381,7 @@ pub struct ClientBuilder {
     region: Region,
     base_url: Option<String>,
     credentials: Option<Credentials>,
+    retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_response_bytes: Option<usize>,
@@ -269,8 +415,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit for a whole request, reply included (default 60 s). Streams use
-    /// [`stream_idle_timeout`](Self::stream_idle_timeout) instead.
+    /// When failed requests are sent again (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Limit for a whole request, reply included (default 60 s); each attempt of a retried
+    /// request gets its own. Streams have it until the reply head arrives, then
+    /// [`stream_idle_timeout`](Self::stream_idle_timeout) between chunks.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -321,7 +474,6 @@ impl ClientBuilder {
             (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
         };
         let http = reqwest::Client::builder()
-            .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
             .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -331,6 +483,8 @@ impl ClientBuilder {
                 http,
                 base_url,
                 credentials: self.credentials,
+                timeout: self.timeout.unwrap_or(Duration::from_secs(60)),
+                retry: self.retry.unwrap_or_default(),
                 max_response_bytes: self.max_response_bytes.unwrap_or(64 << 20),
                 max_event_bytes: self.max_event_bytes.unwrap_or(4 << 20),
                 stream_idle_timeout: self.stream_idle_timeout.unwrap_or(Duration::from_secs(120)),

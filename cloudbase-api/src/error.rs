@@ -119,6 +119,11 @@ impl Error {
     }
 }
 
+/// Whether CloudBase documents `code` as transient (worth retrying).
+pub(crate) fn is_transient_code(code: &str) -> bool {
+    TRANSIENT_CODES.contains(&code)
+}
+
 /// Error codes CloudBase documents as transient.
 const TRANSIENT_CODES: &[&str] = &[
     "EXCEED_CONCURRENT_REQUEST_LIMIT",

@@ -41,6 +41,7 @@ mod client;
 mod credentials;
 mod error;
 mod response;
+mod retry;
 // Which runtime helpers are used depends on which areas' features are on.
 #[allow(dead_code)]
 pub(crate) mod runtime;
@@ -49,6 +50,7 @@ pub use client::{Client, ClientBuilder, Region};
 pub use credentials::Credentials;
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use runtime::sse::EventStream;
 
 /// Header types used by [`Response::headers`].

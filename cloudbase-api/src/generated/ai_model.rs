@@ -137,6 +137,7 @@ pub struct CallLlm {
     provider: Option<String>,
     path: Option<String>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
+    options: rt::Options,
 }
 
 impl CallLlm {
@@ -154,6 +155,7 @@ impl CallLlm {
             provider: None,
             path: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -184,6 +186,19 @@ impl CallLlm {
         value: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -240,6 +255,7 @@ impl CallLlm {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -266,6 +282,7 @@ pub struct CreateChatCompletion {
     client: crate::Client,
     provider: Option<String>,
     body: Option<ChatCompletionRequest>,
+    options: rt::Options,
 }
 
 impl CreateChatCompletion {
@@ -282,6 +299,7 @@ impl CreateChatCompletion {
             client,
             provider: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -299,6 +317,19 @@ impl CreateChatCompletion {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ChatCompletionRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -348,6 +379,7 @@ impl CreateChatCompletion {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -376,6 +408,7 @@ pub struct CreateChatCompletionV1 {
     client: crate::Client,
     provider: Option<String>,
     body: Option<ChatCompletionRequest>,
+    options: rt::Options,
 }
 
 impl CreateChatCompletionV1 {
@@ -392,6 +425,7 @@ impl CreateChatCompletionV1 {
             client,
             provider: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -409,6 +443,19 @@ impl CreateChatCompletionV1 {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ChatCompletionRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -458,6 +505,7 @@ impl CreateChatCompletionV1 {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -486,6 +534,7 @@ pub struct CreateResponse {
     client: crate::Client,
     provider: Option<String>,
     body: Option<ResponsesRequest>,
+    options: rt::Options,
 }
 
 impl CreateResponse {
@@ -502,6 +551,7 @@ impl CreateResponse {
             client,
             provider: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -519,6 +569,19 @@ impl CreateResponse {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ResponsesRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -566,6 +629,7 @@ impl CreateResponse {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -595,6 +659,7 @@ pub struct CreateAnthropicMessage {
     provider: Option<String>,
     anthropic_version: Option<String>,
     body: Option<AnthropicMessagesRequest>,
+    options: rt::Options,
 }
 
 impl CreateAnthropicMessage {
@@ -612,6 +677,7 @@ impl CreateAnthropicMessage {
             provider: None,
             anthropic_version: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -637,6 +703,19 @@ impl CreateAnthropicMessage {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<AnthropicMessagesRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -687,6 +766,7 @@ impl CreateAnthropicMessage {
         );
         request.header("anthropic-version", self.anthropic_version.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 

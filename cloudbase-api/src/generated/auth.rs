@@ -256,6 +256,7 @@ pub struct AuthSignIn {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInRequest>,
+    options: rt::Options,
 }
 
 impl AuthSignIn {
@@ -273,6 +274,7 @@ impl AuthSignIn {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -295,6 +297,19 @@ impl AuthSignIn {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignInRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -323,6 +338,7 @@ impl AuthSignIn {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -352,6 +368,7 @@ pub struct AuthSignInAnonymously {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInAnonymouslyRequest>,
+    options: rt::Options,
 }
 
 impl AuthSignInAnonymously {
@@ -369,6 +386,7 @@ impl AuthSignInAnonymously {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -391,6 +409,19 @@ impl AuthSignInAnonymously {
     /// The request body (`application/json`). Optional.
     pub fn body(mut self, value: impl Into<V1SignInAnonymouslyRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -425,6 +456,7 @@ impl AuthSignInAnonymously {
         if let Some(body) = self.body {
             request.json_body("application/json", body)?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -454,6 +486,7 @@ pub struct AuthSignUp {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignUpRequest>,
+    options: rt::Options,
 }
 
 impl AuthSignUp {
@@ -471,6 +504,7 @@ impl AuthSignUp {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -493,6 +527,19 @@ impl AuthSignUp {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignUpRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -520,6 +567,7 @@ impl AuthSignUp {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -549,6 +597,7 @@ pub struct AuthSignOut {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignOutRequest>,
+    options: rt::Options,
 }
 
 impl AuthSignOut {
@@ -566,6 +615,7 @@ impl AuthSignOut {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -591,6 +641,19 @@ impl AuthSignOut {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Signed out.
@@ -613,6 +676,7 @@ impl AuthSignOut {
         if let Some(body) = self.body {
             request.json_body("application/json", body)?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -643,6 +707,7 @@ pub struct AuthGenProviderRedirectUri {
     response_type: Option<String>,
     client_id: Option<String>,
     x_device_id: Option<String>,
+    options: rt::Options,
 }
 
 impl AuthGenProviderRedirectUri {
@@ -664,6 +729,7 @@ impl AuthGenProviderRedirectUri {
             response_type: None,
             client_id: None,
             x_device_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -723,6 +789,19 @@ impl AuthGenProviderRedirectUri {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Authorization URL.
@@ -757,6 +836,7 @@ impl AuthGenProviderRedirectUri {
         request.query("response_type", self.response_type.as_ref());
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -786,6 +866,7 @@ pub struct AuthGrantProviderToken {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1GrantProviderTokenRequest>,
+    options: rt::Options,
 }
 
 impl AuthGrantProviderToken {
@@ -803,6 +884,7 @@ impl AuthGrantProviderToken {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -825,6 +907,19 @@ impl AuthGrantProviderToken {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1GrantProviderTokenRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -857,6 +952,7 @@ impl AuthGrantProviderToken {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -886,6 +982,7 @@ pub struct AuthSignInWithProvider {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInWithProviderRequest>,
+    options: rt::Options,
 }
 
 impl AuthSignInWithProvider {
@@ -903,6 +1000,7 @@ impl AuthSignInWithProvider {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -925,6 +1023,19 @@ impl AuthSignInWithProvider {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignInWithProviderRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -958,6 +1069,7 @@ impl AuthSignInWithProvider {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -987,6 +1099,7 @@ pub struct AuthSignInCustom {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SignInCustomRequest>,
+    options: rt::Options,
 }
 
 impl AuthSignInCustom {
@@ -1004,6 +1117,7 @@ impl AuthSignInCustom {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1026,6 +1140,19 @@ impl AuthSignInCustom {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignInCustomRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1052,6 +1179,7 @@ impl AuthSignInCustom {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1078,6 +1206,7 @@ pub struct AuthGrantToken {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1GrantTokenRequest>,
+    options: rt::Options,
 }
 
 impl AuthGrantToken {
@@ -1095,6 +1224,7 @@ impl AuthGrantToken {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1117,6 +1247,19 @@ impl AuthGrantToken {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1GrantTokenRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1144,6 +1287,7 @@ impl AuthGrantToken {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1169,6 +1313,7 @@ pub struct AuthTokenIntrospect {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
+    options: rt::Options,
 }
 
 impl AuthTokenIntrospect {
@@ -1185,6 +1330,7 @@ impl AuthTokenIntrospect {
             client,
             client_id: None,
             x_device_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1201,6 +1347,19 @@ impl AuthTokenIntrospect {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1228,6 +1387,7 @@ impl AuthTokenIntrospect {
         );
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1255,6 +1415,7 @@ impl std::fmt::Debug for AuthTokenIntrospect {
 pub struct AuthClientCredential {
     client: crate::Client,
     body: Option<V1ClientCredentialRequest>,
+    options: rt::Options,
 }
 
 impl AuthClientCredential {
@@ -1267,12 +1428,29 @@ impl AuthClientCredential {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
     }
 
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1ClientCredentialRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1301,6 +1479,7 @@ impl AuthClientCredential {
             "/auth/v1/token/clientCredential",
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1327,6 +1506,7 @@ pub struct AuthRevoke {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<serde_json::Value>,
+    options: rt::Options,
 }
 
 impl AuthRevoke {
@@ -1344,6 +1524,7 @@ impl AuthRevoke {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1369,6 +1550,19 @@ impl AuthRevoke {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Token revoked (body not specified).
@@ -1391,6 +1585,7 @@ impl AuthRevoke {
         if let Some(body) = self.body {
             request.json_body("application/json", body)?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1417,6 +1612,7 @@ impl std::fmt::Debug for AuthRevoke {
 #[derive(Clone)]
 pub struct AuthGetCaptchaData {
     client: crate::Client,
+    options: rt::Options,
 }
 
 impl AuthGetCaptchaData {
@@ -1429,7 +1625,23 @@ impl AuthGetCaptchaData {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: rt::Options::default(),
+        }
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
     }
 
     /// Sends the request and decodes the documented reply.
@@ -1449,7 +1661,8 @@ impl AuthGetCaptchaData {
 
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let request = rt::Request::new(&Self::OPERATION, "/auth/v1/captcha/data");
+        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/captcha/data");
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1474,6 +1687,7 @@ impl std::fmt::Debug for AuthGetCaptchaData {
 pub struct AuthVerifyCaptchaData {
     client: crate::Client,
     body: Option<V1VerifyCaptchaDataRequest>,
+    options: rt::Options,
 }
 
 impl AuthVerifyCaptchaData {
@@ -1486,12 +1700,29 @@ impl AuthVerifyCaptchaData {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
     }
 
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1VerifyCaptchaDataRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1521,6 +1752,7 @@ impl AuthVerifyCaptchaData {
             "/auth/v1/captcha/data/verify",
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1546,6 +1778,7 @@ pub struct AuthSendVerification {
     client: crate::Client,
     x_captcha_token: Option<String>,
     body: Option<V1SendVerificationRequest>,
+    options: rt::Options,
 }
 
 impl AuthSendVerification {
@@ -1562,6 +1795,7 @@ impl AuthSendVerification {
             client,
             x_captcha_token: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1576,6 +1810,19 @@ impl AuthSendVerification {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SendVerificationRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1604,6 +1851,7 @@ impl AuthSendVerification {
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/verification");
         request.header("x-captcha-token", self.x_captcha_token.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1630,6 +1878,7 @@ pub struct AuthVerifyVerification {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1VerifyRequest>,
+    options: rt::Options,
 }
 
 impl AuthVerifyVerification {
@@ -1647,6 +1896,7 @@ impl AuthVerifyVerification {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1669,6 +1919,19 @@ impl AuthVerifyVerification {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1VerifyRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1699,6 +1962,7 @@ impl AuthVerifyVerification {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1725,6 +1989,7 @@ pub struct AuthResetPassword {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1ResetPasswordRequest>,
+    options: rt::Options,
 }
 
 impl AuthResetPassword {
@@ -1742,6 +2007,7 @@ impl AuthResetPassword {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1764,6 +2030,19 @@ impl AuthResetPassword {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1ResetPasswordRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1793,6 +2072,7 @@ impl AuthResetPassword {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1823,6 +2103,7 @@ pub struct UserSudo {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1SudoRequest>,
+    options: rt::Options,
 }
 
 impl UserSudo {
@@ -1840,6 +2121,7 @@ impl UserSudo {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1862,6 +2144,19 @@ impl UserSudo {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SudoRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1889,6 +2184,7 @@ impl UserSudo {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1914,6 +2210,7 @@ pub struct UserMe {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
+    options: rt::Options,
 }
 
 impl UserMe {
@@ -1930,6 +2227,7 @@ impl UserMe {
             client,
             client_id: None,
             x_device_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1946,6 +2244,19 @@ impl UserMe {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1968,6 +2279,7 @@ impl UserMe {
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1992,6 +2304,7 @@ pub struct UserDeleteMe {
     client_id: Option<String>,
     sudo_token: Option<String>,
     x_device_id: Option<String>,
+    options: rt::Options,
 }
 
 impl UserDeleteMe {
@@ -2009,6 +2322,7 @@ impl UserDeleteMe {
             client_id: None,
             sudo_token: None,
             x_device_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2036,6 +2350,19 @@ impl UserDeleteMe {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Deleted; empty object.
@@ -2060,6 +2387,7 @@ impl UserDeleteMe {
         request.query("client_id", self.client_id.as_ref());
         request.query("sudo_token", Some(&sudo_token));
         request.header("x-device-id", self.x_device_id.as_ref())?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2087,6 +2415,7 @@ pub struct UserUpdatePassword {
     sudo_token: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1UpdatePasswordRequest>,
+    options: rt::Options,
 }
 
 impl UserUpdatePassword {
@@ -2105,6 +2434,7 @@ impl UserUpdatePassword {
             sudo_token: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2138,6 +2468,19 @@ impl UserUpdatePassword {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Password changed; empty object.
@@ -2166,6 +2509,7 @@ impl UserUpdatePassword {
         request.query("sudo_token", Some(&sudo_token));
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2192,6 +2536,7 @@ pub struct UserEditUserBasicInfo {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1EditUserBasicInfoRequest>,
+    options: rt::Options,
 }
 
 impl UserEditUserBasicInfo {
@@ -2209,6 +2554,7 @@ impl UserEditUserBasicInfo {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2231,6 +2577,19 @@ impl UserEditUserBasicInfo {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1EditUserBasicInfoRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2258,6 +2617,7 @@ impl UserEditUserBasicInfo {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2284,6 +2644,7 @@ pub struct UserBindWithProvider {
     client_id: Option<String>,
     x_device_id: Option<String>,
     body: Option<V1BindWithProviderRequest>,
+    options: rt::Options,
 }
 
 impl UserBindWithProvider {
@@ -2301,6 +2662,7 @@ impl UserBindWithProvider {
             client_id: None,
             x_device_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2323,6 +2685,19 @@ impl UserBindWithProvider {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1BindWithProviderRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2353,6 +2728,7 @@ impl UserBindWithProvider {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2380,6 +2756,7 @@ pub struct UserUnBindProvider {
     with_user_center: Option<bool>,
     client_id: Option<String>,
     x_device_id: Option<String>,
+    options: rt::Options,
 }
 
 impl UserUnBindProvider {
@@ -2398,6 +2775,7 @@ impl UserUnBindProvider {
             with_user_center: None,
             client_id: None,
             x_device_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2433,6 +2811,19 @@ impl UserUnBindProvider {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Unbound; empty object.
@@ -2464,6 +2855,7 @@ impl UserUnBindProvider {
         request.query("with_user_center", self.with_user_center.as_ref());
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2489,6 +2881,7 @@ pub struct UserProviders {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
+    options: rt::Options,
 }
 
 impl UserProviders {
@@ -2505,6 +2898,7 @@ impl UserProviders {
             client,
             client_id: None,
             x_device_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2521,6 +2915,19 @@ impl UserProviders {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2545,6 +2952,7 @@ impl UserProviders {
         let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/provider");
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 

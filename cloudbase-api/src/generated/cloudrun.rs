@@ -81,6 +81,7 @@ pub struct CloudrunGet {
     name: Option<String>,
     any_path: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl CloudrunGet {
@@ -98,6 +99,7 @@ impl CloudrunGet {
             name: None,
             any_path: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -123,6 +125,19 @@ impl CloudrunGet {
     /// Asks for one of the documented reply media types (`application/json`, `text/plain`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -177,6 +192,7 @@ impl CloudrunGet {
         if let Some(media_type) = &self.accept {
             request.accept(media_type, &["application/json", "text/plain"])?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -216,6 +232,7 @@ pub struct CloudrunPost {
     any_path: Option<String>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl CloudrunPost {
@@ -234,6 +251,7 @@ impl CloudrunPost {
             any_path: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -270,6 +288,19 @@ impl CloudrunPost {
     /// Asks for one of the documented reply media types (`application/json`, `text/plain`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -327,6 +358,7 @@ impl CloudrunPost {
         if let Some(media_type) = &self.accept {
             request.accept(media_type, &["application/json", "text/plain"])?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 

@@ -71,6 +71,7 @@ pub struct FunctionsPost {
     x_tcb_webfn: Option<FunctionsPostXTcbWebfn>,
     body: Option<serde_json::Map<String, serde_json::Value>>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl FunctionsPost {
@@ -91,6 +92,7 @@ impl FunctionsPost {
             x_tcb_webfn: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -143,6 +145,19 @@ impl FunctionsPost {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `text/plain`; headers `X-Request-Id`): Invocation succeeded; the body is the function's return value
@@ -191,6 +206,7 @@ impl FunctionsPost {
         if let Some(media_type) = &self.accept {
             request.accept(media_type, &["application/json", "text/plain"])?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 

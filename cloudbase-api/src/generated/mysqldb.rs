@@ -213,6 +213,7 @@ pub struct QueryRecords {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl QueryRecords {
@@ -235,6 +236,7 @@ impl QueryRecords {
             filters: None,
             prefer: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -310,6 +312,19 @@ impl QueryRecords {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -357,6 +372,7 @@ impl QueryRecords {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -397,6 +413,7 @@ pub struct InsertRecords {
     prefer: Option<String>,
     body: Option<RecordOrRecords>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl InsertRecords {
@@ -416,6 +433,7 @@ impl InsertRecords {
             prefer: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -457,6 +475,19 @@ impl InsertRecords {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -502,6 +533,7 @@ impl InsertRecords {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -544,6 +576,7 @@ pub struct DeleteRecords {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl DeleteRecords {
@@ -565,6 +598,7 @@ impl DeleteRecords {
             filters: None,
             prefer: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -630,6 +664,19 @@ impl DeleteRecords {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -676,6 +723,7 @@ impl DeleteRecords {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -717,6 +765,7 @@ pub struct CountRecords {
     select: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<CountRecordsPrefer>,
+    options: rt::Options,
 }
 
 impl CountRecords {
@@ -735,6 +784,7 @@ impl CountRecords {
             select: None,
             filters: None,
             prefer: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -780,6 +830,19 @@ impl CountRecords {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, no body; headers `Content-Range`): Count succeeded; see Content-Range.
@@ -811,6 +874,7 @@ impl CountRecords {
         request.query("select", self.select.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", Some(&prefer))?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -842,6 +906,7 @@ pub struct UpdateRecords {
     prefer: Option<String>,
     body: Option<Record>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl UpdateRecords {
@@ -864,6 +929,7 @@ impl UpdateRecords {
             prefer: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -937,6 +1003,19 @@ impl UpdateRecords {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -984,6 +1063,7 @@ impl UpdateRecords {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1030,6 +1110,7 @@ pub struct QueryRecordsWithSchema {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl QueryRecordsWithSchema {
@@ -1053,6 +1134,7 @@ impl QueryRecordsWithSchema {
             filters: None,
             prefer: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1136,6 +1218,19 @@ impl QueryRecordsWithSchema {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -1190,6 +1285,7 @@ impl QueryRecordsWithSchema {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1228,6 +1324,7 @@ pub struct InsertRecordsWithSchema {
     prefer: Option<String>,
     body: Option<RecordOrRecords>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl InsertRecordsWithSchema {
@@ -1248,6 +1345,7 @@ impl InsertRecordsWithSchema {
             prefer: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1297,6 +1395,19 @@ impl InsertRecordsWithSchema {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1356,6 +1467,7 @@ impl InsertRecordsWithSchema {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1396,6 +1508,7 @@ pub struct DeleteRecordsWithSchema {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl DeleteRecordsWithSchema {
@@ -1418,6 +1531,7 @@ impl DeleteRecordsWithSchema {
             filters: None,
             prefer: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1491,6 +1605,19 @@ impl DeleteRecordsWithSchema {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -1546,6 +1673,7 @@ impl DeleteRecordsWithSchema {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1589,6 +1717,7 @@ pub struct UpdateRecordsWithSchema {
     prefer: Option<String>,
     body: Option<Record>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl UpdateRecordsWithSchema {
@@ -1612,6 +1741,7 @@ impl UpdateRecordsWithSchema {
             prefer: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1690,6 +1820,19 @@ impl UpdateRecordsWithSchema {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1754,6 +1897,7 @@ impl UpdateRecordsWithSchema {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1798,6 +1942,7 @@ pub struct QueryRecordsWithInstance {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl QueryRecordsWithInstance {
@@ -1822,6 +1967,7 @@ impl QueryRecordsWithInstance {
             filters: None,
             prefer: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1913,6 +2059,19 @@ impl QueryRecordsWithInstance {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -1974,6 +2133,7 @@ impl QueryRecordsWithInstance {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2013,6 +2173,7 @@ pub struct InsertRecordsWithInstance {
     prefer: Option<String>,
     body: Option<RecordOrRecords>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl InsertRecordsWithInstance {
@@ -2034,6 +2195,7 @@ impl InsertRecordsWithInstance {
             prefer: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2091,6 +2253,19 @@ impl InsertRecordsWithInstance {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2154,6 +2329,7 @@ impl InsertRecordsWithInstance {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2195,6 +2371,7 @@ pub struct DeleteRecordsWithInstance {
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl DeleteRecordsWithInstance {
@@ -2218,6 +2395,7 @@ impl DeleteRecordsWithInstance {
             filters: None,
             prefer: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2296,6 +2474,19 @@ impl DeleteRecordsWithInstance {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2361,6 +2552,7 @@ impl DeleteRecordsWithInstance {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -2405,6 +2597,7 @@ pub struct UpdateRecordsWithInstance {
     prefer: Option<String>,
     body: Option<Record>,
     accept: Option<String>,
+    options: rt::Options,
 }
 
 impl UpdateRecordsWithInstance {
@@ -2429,6 +2622,7 @@ impl UpdateRecordsWithInstance {
             prefer: None,
             body: None,
             accept: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2515,6 +2709,19 @@ impl UpdateRecordsWithInstance {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2583,6 +2790,7 @@ impl UpdateRecordsWithInstance {
                     &["application/json", "application/vnd.pgrst.object+json"],
                 )?;
         }
+        request.options(self.options);
         Ok((self.client, request))
     }
 

@@ -150,6 +150,7 @@ pub struct CreateCollection {
     instance: Option<String>,
     database: Option<String>,
     body: Option<CreateCollectionRequest>,
+    options: rt::Options,
 }
 
 impl CreateCollection {
@@ -167,6 +168,7 @@ impl CreateCollection {
             instance: None,
             database: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -189,6 +191,19 @@ impl CreateCollection {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<CreateCollectionRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -252,6 +267,7 @@ impl CreateCollection {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -288,6 +304,7 @@ pub struct QueryDocuments {
     projection: Option<String>,
     count: Option<bool>,
     transaction_id: Option<String>,
+    options: rt::Options,
 }
 
 impl QueryDocuments {
@@ -312,6 +329,7 @@ impl QueryDocuments {
             projection: None,
             count: None,
             transaction_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -395,6 +413,19 @@ impl QueryDocuments {
         self
     }
 
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Query succeeded; either a page of documents or, with `count=true`, a total.
@@ -468,6 +499,7 @@ impl QueryDocuments {
         request.query("projection", self.projection.as_ref());
         request.query("count", self.count.as_ref());
         request.query("transactionId", self.transaction_id.as_ref());
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -498,6 +530,7 @@ pub struct InsertDocuments {
     database: Option<String>,
     collection_name: Option<String>,
     body: Option<InsertDocumentsRequest>,
+    options: rt::Options,
 }
 
 impl InsertDocuments {
@@ -516,6 +549,7 @@ impl InsertDocuments {
             database: None,
             collection_name: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -546,6 +580,19 @@ impl InsertDocuments {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<InsertDocumentsRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -618,6 +665,7 @@ impl InsertDocuments {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -648,6 +696,7 @@ pub struct UpdateDocuments {
     database: Option<String>,
     collection_name: Option<String>,
     body: Option<UpdateDocumentsRequest>,
+    options: rt::Options,
 }
 
 impl UpdateDocuments {
@@ -666,6 +715,7 @@ impl UpdateDocuments {
             database: None,
             collection_name: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -696,6 +746,19 @@ impl UpdateDocuments {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<UpdateDocumentsRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -768,6 +831,7 @@ impl UpdateDocuments {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -800,6 +864,7 @@ pub struct GetDocumentById {
     doc_id: Option<String>,
     projection: Option<String>,
     transaction_id: Option<String>,
+    options: rt::Options,
 }
 
 impl GetDocumentById {
@@ -820,6 +885,7 @@ impl GetDocumentById {
             doc_id: None,
             projection: None,
             transaction_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -868,6 +934,19 @@ impl GetDocumentById {
     /// Transaction ID; when set, the operation runs inside that transaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -940,6 +1019,7 @@ impl GetDocumentById {
         );
         request.query("projection", self.projection.as_ref());
         request.query("transactionId", self.transaction_id.as_ref());
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -971,6 +1051,7 @@ pub struct DeleteDocumentById {
     collection_name: Option<String>,
     doc_id: Option<String>,
     transaction_id: Option<String>,
+    options: rt::Options,
 }
 
 impl DeleteDocumentById {
@@ -990,6 +1071,7 @@ impl DeleteDocumentById {
             collection_name: None,
             doc_id: None,
             transaction_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1030,6 +1112,19 @@ impl DeleteDocumentById {
     /// Transaction ID; when set, the operation runs inside that transaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1101,6 +1196,7 @@ impl DeleteDocumentById {
                 .concat(),
         );
         request.query("transactionId", self.transaction_id.as_ref());
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1132,6 +1228,7 @@ pub struct UpdateDocumentById {
     collection_name: Option<String>,
     doc_id: Option<String>,
     body: Option<UpdateDocumentByIdRequest>,
+    options: rt::Options,
 }
 
 impl UpdateDocumentById {
@@ -1151,6 +1248,7 @@ impl UpdateDocumentById {
             collection_name: None,
             doc_id: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1189,6 +1287,19 @@ impl UpdateDocumentById {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<UpdateDocumentByIdRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1265,6 +1376,7 @@ impl UpdateDocumentById {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1295,6 +1407,7 @@ pub struct RemoveDocuments {
     database: Option<String>,
     collection_name: Option<String>,
     body: Option<RemoveDocumentsRequest>,
+    options: rt::Options,
 }
 
 impl RemoveDocuments {
@@ -1313,6 +1426,7 @@ impl RemoveDocuments {
             database: None,
             collection_name: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1343,6 +1457,19 @@ impl RemoveDocuments {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<RemoveDocumentsRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1413,6 +1540,7 @@ impl RemoveDocuments {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1443,6 +1571,7 @@ pub struct Aggregate {
     database: Option<String>,
     collection_name: Option<String>,
     body: Option<AggregateRequest>,
+    options: rt::Options,
 }
 
 impl Aggregate {
@@ -1461,6 +1590,7 @@ impl Aggregate {
             database: None,
             collection_name: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1491,6 +1621,19 @@ impl Aggregate {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<AggregateRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1561,6 +1704,7 @@ impl Aggregate {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1589,6 +1733,7 @@ pub struct StartTransaction {
     client: crate::Client,
     instance: Option<String>,
     database: Option<String>,
+    options: rt::Options,
 }
 
 impl StartTransaction {
@@ -1605,6 +1750,7 @@ impl StartTransaction {
             client,
             instance: None,
             database: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1621,6 +1767,19 @@ impl StartTransaction {
     /// Database name; `(default)` (parentheses included) selects the default database.
     pub fn database(mut self, value: impl Into<String>) -> Self {
         self.database = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1667,7 +1826,7 @@ impl StartTransaction {
                 ..rt::Rules::NONE
             },
         )?;
-        let request = rt::Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
@@ -1678,6 +1837,7 @@ impl StartTransaction {
             ]
                 .concat(),
         );
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1704,6 +1864,7 @@ pub struct CommitTransaction {
     instance: Option<String>,
     database: Option<String>,
     transaction_id: Option<String>,
+    options: rt::Options,
 }
 
 impl CommitTransaction {
@@ -1721,6 +1882,7 @@ impl CommitTransaction {
             instance: None,
             database: None,
             transaction_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1745,6 +1907,19 @@ impl CommitTransaction {
     /// Transaction ID returned by startTransaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1794,7 +1969,7 @@ impl CommitTransaction {
                 ..rt::Rules::NONE
             },
         )?;
-        let request = rt::Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
@@ -1807,6 +1982,7 @@ impl CommitTransaction {
             ]
                 .concat(),
         );
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1833,6 +2009,7 @@ pub struct RollbackTransaction {
     instance: Option<String>,
     database: Option<String>,
     transaction_id: Option<String>,
+    options: rt::Options,
 }
 
 impl RollbackTransaction {
@@ -1850,6 +2027,7 @@ impl RollbackTransaction {
             instance: None,
             database: None,
             transaction_id: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -1874,6 +2052,19 @@ impl RollbackTransaction {
     /// Transaction ID returned by startTransaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -1923,7 +2114,7 @@ impl RollbackTransaction {
                 ..rt::Rules::NONE
             },
         )?;
-        let request = rt::Request::new(
+        let mut request = rt::Request::new(
             &Self::OPERATION,
             [
                 "/v1/database/instances/",
@@ -1936,6 +2127,7 @@ impl RollbackTransaction {
             ]
                 .concat(),
         );
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -1962,6 +2154,7 @@ pub struct RunCommands {
     instance: Option<String>,
     database: Option<String>,
     body: Option<RunCommandsRequest>,
+    options: rt::Options,
 }
 
 impl RunCommands {
@@ -1979,6 +2172,7 @@ impl RunCommands {
             instance: None,
             database: None,
             body: None,
+            options: rt::Options::default(),
         }
     }
 
@@ -2001,6 +2195,19 @@ impl RunCommands {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<RunCommandsRequest>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -2065,6 +2272,7 @@ impl RunCommands {
                 .concat(),
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 

@@ -95,6 +95,7 @@ impl StorageApi {
 pub struct GetObjectsUploadInfo {
     client: crate::Client,
     body: Option<Vec<V1GetObjectsUploadInfoRequestItem>>,
+    options: rt::Options,
 }
 
 impl GetObjectsUploadInfo {
@@ -107,7 +108,11 @@ impl GetObjectsUploadInfo {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
     }
 
     /// The request body (`application/json`). Required.
@@ -118,6 +123,19 @@ impl GetObjectsUploadInfo {
         value: impl Into<Vec<V1GetObjectsUploadInfoRequestItem>>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -148,6 +166,7 @@ impl GetObjectsUploadInfo {
             "/v1/storages/get-objects-upload-info",
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -172,6 +191,7 @@ impl std::fmt::Debug for GetObjectsUploadInfo {
 pub struct GetObjectsDownloadInfo {
     client: crate::Client,
     body: Option<Vec<V1GetObjectDownloadInfoRequestItem>>,
+    options: rt::Options,
 }
 
 impl GetObjectsDownloadInfo {
@@ -184,7 +204,11 @@ impl GetObjectsDownloadInfo {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
     }
 
     /// The request body (`application/json`). Required.
@@ -195,6 +219,19 @@ impl GetObjectsDownloadInfo {
         value: impl Into<Vec<V1GetObjectDownloadInfoRequestItem>>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -225,6 +262,7 @@ impl GetObjectsDownloadInfo {
             "/v1/storages/get-objects-download-info",
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -249,6 +287,7 @@ impl std::fmt::Debug for GetObjectsDownloadInfo {
 pub struct DeleteObjects {
     client: crate::Client,
     body: Option<Vec<V1DeleteObjectsRequestItem>>,
+    options: rt::Options,
 }
 
 impl DeleteObjects {
@@ -261,7 +300,11 @@ impl DeleteObjects {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
     }
 
     /// The request body (`application/json`). Required.
@@ -269,6 +312,19 @@ impl DeleteObjects {
     /// Objects to delete, as an array
     pub fn body(mut self, value: impl Into<Vec<V1DeleteObjectsRequestItem>>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -299,6 +355,7 @@ impl DeleteObjects {
             "/v1/storages/delete-objects",
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 
@@ -323,6 +380,7 @@ impl std::fmt::Debug for DeleteObjects {
 pub struct CopyObjects {
     client: crate::Client,
     body: Option<Vec<V1CopyObjectsRequestItem>>,
+    options: rt::Options,
 }
 
 impl CopyObjects {
@@ -335,7 +393,11 @@ impl CopyObjects {
     };
 
     fn new(client: crate::Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
     }
 
     /// The request body (`application/json`). Required.
@@ -343,6 +405,19 @@ impl CopyObjects {
     /// Copy instructions, as an array
     pub fn body(mut self, value: impl Into<Vec<V1CopyObjectsRequestItem>>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
         self
     }
 
@@ -373,6 +448,7 @@ impl CopyObjects {
             "/v1/storages/copy-objects",
         );
         request.json_body("application/json", body)?;
+        request.options(self.options);
         Ok((self.client, request))
     }
 

@@ -41,6 +41,11 @@ pub(crate) enum Method {
 }
 
 impl Method {
+    /// Whether sending the request twice has the effect of sending it once (RFC 9110).
+    pub(crate) fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+
     pub(crate) fn to_reqwest(self) -> reqwest::Method {
         match self {
             Method::Get => reqwest::Method::GET,
@@ -195,6 +200,14 @@ pub(crate) struct Request {
     pub(crate) body: Option<(HeaderValue, Bytes)>,
     /// The caller's choice among the documented media types, replacing `Operation::accept`.
     pub(crate) accept: Option<HeaderValue>,
+    pub(crate) options: Options,
+}
+
+/// Per-request settings that override the client's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Options {
+    pub(crate) timeout: Option<std::time::Duration>,
+    pub(crate) retry: Option<crate::RetryPolicy>,
 }
 
 impl fmt::Debug for Request {
@@ -217,6 +230,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             accept: None,
+            options: Options::default(),
         }
     }
 
@@ -306,6 +320,10 @@ impl Request {
         Ok(())
     }
 
+    pub(crate) fn options(&mut self, options: Options) {
+        self.options = options;
+    }
+
     pub(crate) fn json_body(&mut self, media_type: &'static str, body: impl Serialize) -> Result<(), Error> {
         let bytes = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid(self.operation, format!("the body cannot be serialized as JSON: {e}")))?;
@@ -383,6 +401,27 @@ impl RawResponse {
     pub(crate) fn unexpected_media_type(&self) -> Error {
         let media = if self.media_type.is_empty() { "none" } else { &self.media_type };
         self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.status))
+    }
+
+    /// A reply worth another attempt: a transient status, or a CloudBase error code documented
+    /// as transient.
+    pub(crate) fn is_transient(&self) -> bool {
+        if matches!(self.status, 429 | 502 | 503 | 504) {
+            return true;
+        }
+        if (200..400).contains(&self.status) {
+            return false;
+        }
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body)
+            .ok()
+            .and_then(|body| body.get("code").and_then(|c| c.as_str()).map(crate::error::is_transient_code))
+            .unwrap_or(false)
+    }
+
+    /// The wait `Retry-After` asks for, if the reply has one.
+    pub(crate) fn retry_after(&self) -> Option<std::time::Duration> {
+        let value = self.headers.get("retry-after")?.to_str().ok()?;
+        crate::retry::retry_after(value, std::time::SystemTime::now())
     }
 
     pub(crate) fn into_response<T>(self, value: T) -> Response<T> {

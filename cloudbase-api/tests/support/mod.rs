@@ -40,11 +40,25 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub chunks: Vec<Vec<u8>>,
+    /// Waits this long before answering.
+    pub delay: std::time::Duration,
+    /// Closes the connection without answering (status and body are ignored).
+    pub hang_up: bool,
 }
 
 impl Reply {
     pub fn new(status: u16) -> Self {
-        Reply { status, headers: Vec::new(), chunks: Vec::new() }
+        Reply { status, headers: Vec::new(), chunks: Vec::new(), delay: std::time::Duration::ZERO, hang_up: false }
+    }
+
+    /// Closes the connection as soon as the request is read.
+    pub fn hang_up() -> Self {
+        Reply { hang_up: true, ..Reply::new(0) }
+    }
+
+    pub fn delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay = delay;
+        self
     }
 
     pub fn json(status: u16, body: serde_json::Value) -> Self {
@@ -94,6 +108,10 @@ impl TestServer {
                     let Some(request) = read_request(&mut socket).await else { return };
                     let reply = handler(&request);
                     recorded.lock().unwrap().push(request.clone());
+                    tokio::time::sleep(reply.delay).await;
+                    if reply.hang_up {
+                        return;
+                    }
                     let length: usize = reply.chunks.iter().map(Vec::len).sum();
                     let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
                     let streaming = reply

@@ -142,6 +142,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
             #(#field_decls)*
             #body_decl
             #accept_decl
+            options: rt::Options,
         }
 
         impl #name {
@@ -153,12 +154,26 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
                     #(#field_inits)*
                     #body_init
                     #accept_init
+                    options: rt::Options::default(),
                 }
             }
 
             #(#setters)*
             #body_setter
             #accept_setter
+
+            /// Overrides the client's timeout for this request.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+            /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
             #send
             #send_stream
             #into_request
@@ -361,18 +376,16 @@ fn into_request(op: &Operation) -> TokenStream {
             }
         }
     });
-    let mutable =
-        (op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() || accept.is_some())
-            .then(|| quote! { mut });
     quote! {
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
             #take_required
             #(#checks)*
-            let #mutable request = rt::Request::new(&Self::OPERATION, #path);
+            let mut request = rt::Request::new(&Self::OPERATION, #path);
             #(#params)*
             #body
             #accept
+            request.options(self.options);
             Ok((self.client, request))
         }
     }

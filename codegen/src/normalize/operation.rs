@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 /// Setter names every request builder already uses.
 const BUILDER_RESERVED: &[&str] =
-    &["body", "send", "send_stream", "new", "client", "timeout", "accept", "into_request", "error"];
+    &["body", "send", "send_stream", "new", "client", "timeout", "retry", "accept", "into_request", "error", "options"];
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
