@@ -1,6 +1,6 @@
 //! The client: where requests go, how they authenticate, and how long they may take.
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Kind, TokenProvider};
 use crate::error::Error;
 use crate::retry::RetryPolicy;
 use crate::runtime::sse::{DecodeData, EventStream};
@@ -79,7 +79,15 @@ impl Client {
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
         let mut retries = Retries::new(self, &request);
         loop {
-            let result = self.attempt(&request, retries.number).await;
+            let authorization = self.authorization(request.operation).await?;
+            let result = self.attempt(&request, retries.number, authorization.header.clone()).await;
+            if let Ok(raw) = &result
+                && raw.status() == 401
+                && retries.may_reauthenticate()
+                && authorization.rejected()
+            {
+                continue;
+            }
             let verdict = match &result {
                 Err(e) => Verdict::of_error(e),
                 Ok(raw) => Verdict::of_reply(raw),
@@ -91,14 +99,19 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, request: &Request, number: u32) -> Result<RawResponse, Error> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        number: u32,
+        authorization: Option<HeaderValue>,
+    ) -> Result<RawResponse, Error> {
         let operation = request.operation;
         let span = request_span(operation, number);
         async {
             let started = Instant::now();
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
             let exchange = async {
-                let mut response = self.send(request, operation.accept).await?;
+                let mut response = self.send(request, operation.accept, authorization).await?;
                 let status = response.status().as_u16();
                 let headers = std::mem::take(response.headers_mut());
                 let body = self.read_body(operation, &mut response).await?;
@@ -127,7 +140,15 @@ impl Client {
         let operation = request.operation;
         let mut retries = Retries::new(self, &request);
         let reply = loop {
-            let result = self.stream_attempt(&request, retries.number).await;
+            let authorization = self.authorization(request.operation).await?;
+            let result = self.stream_attempt(&request, retries.number, authorization.header.clone()).await;
+            if let Ok(StreamAttempt::Reply(raw)) = &result
+                && raw.status() == 401
+                && retries.may_reauthenticate()
+                && authorization.rejected()
+            {
+                continue;
+            }
             let verdict = match &result {
                 Err(e) => Verdict::of_error(e),
                 Ok(StreamAttempt::Reply(raw)) => Verdict::of_reply(raw),
@@ -158,14 +179,19 @@ impl Client {
         }
     }
 
-    async fn stream_attempt(&self, request: &Request, number: u32) -> Result<StreamAttempt, Error> {
+    async fn stream_attempt(
+        &self,
+        request: &Request,
+        number: u32,
+        authorization: Option<HeaderValue>,
+    ) -> Result<StreamAttempt, Error> {
         let operation = request.operation;
         let span = request_span(operation, number);
         async {
             let started = Instant::now();
             // The timeout covers the wait for the reply head; the body has an idle timeout instead.
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-            let mut response = tokio::time::timeout(timeout, self.send(request, "text/event-stream"))
+            let mut response = tokio::time::timeout(timeout, self.send(request, "text/event-stream", authorization))
                 .await
                 .map_err(|_| Error::Timeout { operation: operation.id })??;
             let status = response.status().as_u16();
@@ -190,7 +216,12 @@ impl Client {
         .await
     }
 
-    async fn send(&self, request: &Request, accept: &'static str) -> Result<reqwest::Response, Error> {
+    async fn send(
+        &self,
+        request: &Request,
+        accept: &'static str,
+        authorization: Option<HeaderValue>,
+    ) -> Result<reqwest::Response, Error> {
         let operation = request.operation;
         let mut url = String::with_capacity(self.inner.base_url.len() + request.path.len() + request.query.len() + 1);
         url.push_str(&self.inner.base_url);
@@ -205,7 +236,7 @@ impl Client {
             _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
             _ => {}
         }
-        if let Some(authorization) = self.authorization(operation)? {
+        if let Some(authorization) = authorization {
             builder = builder.header(AUTHORIZATION, authorization);
         }
         if let Some((content_type, body)) = &request.body {
@@ -217,26 +248,28 @@ impl Client {
     /// The `Authorization` value for the first of the operation's security alternatives the
     /// configured credentials satisfy. None when the operation takes no credentials (`{}` listed,
     /// or no alternative fits): the server then decides, and a missing credential is its 401.
-    fn authorization(&self, operation: &Operation) -> Result<Option<HeaderValue>, Error> {
-        let Some(credentials) = &self.inner.credentials else { return Ok(None) };
+    async fn authorization(&self, operation: &Operation) -> Result<Authorization, Error> {
+        let Some(credentials) = &self.inner.credentials else { return Ok(Authorization::default()) };
         for security in operation.security {
-            let value = match security {
-                Security::None => None,
-                Security::Bearer => credentials.bearer().map(|token| format!("Bearer {token}")),
-                Security::Basic => credentials.basic_pair().map(|(id, secret)| basic(id, secret)),
-                // Header keys in these specs are Tencent Cloud request signatures, which no
-                // credential kind produces.
-                Security::ApiKeyHeader(_) => None,
+            let (value, provided) = match (security, &credentials.0) {
+                (Security::Bearer, Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t)) => {
+                    (format!("Bearer {t}"), None)
+                }
+                (Security::Bearer, Kind::Provider(provider)) => {
+                    let token = provider.token().await?;
+                    (format!("Bearer {token}"), Some((provider.clone(), token)))
+                }
+                (Security::Basic, Kind::Basic { id, secret }) => (basic(id, secret), None),
+                // `{}`, and header keys (Tencent Cloud request signatures, which no credential
+                // kind produces), are skipped: a later alternative may still fit.
+                _ => continue,
             };
-            if let Some(value) = value {
-                let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                    Error::invalid(operation, "the credentials contain characters not allowed in a header")
-                })?;
-                value.set_sensitive(true);
-                return Ok(Some(value));
-            }
+            let mut header = HeaderValue::from_str(&value)
+                .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
+            header.set_sensitive(true);
+            return Ok(Authorization { header: Some(header), provided });
         }
-        Ok(None)
+        Ok(Authorization::default())
     }
 
     async fn read_body(&self, operation: &'static Operation, response: &mut reqwest::Response) -> Result<Bytes, Error> {
@@ -252,6 +285,26 @@ impl Client {
             body.extend_from_slice(&chunk);
         }
         Ok(Bytes::from(body))
+    }
+}
+
+/// The credentials one attempt carries, and the provider token among them (to invalidate on 401).
+#[derive(Default)]
+struct Authorization {
+    header: Option<HeaderValue>,
+    provided: Option<(Arc<dyn TokenProvider>, String)>,
+}
+
+impl Authorization {
+    /// After a 401: drops the provider's token, and says whether asking again can help.
+    fn rejected(&self) -> bool {
+        match &self.provided {
+            Some((provider, token)) => {
+                provider.invalidate(token);
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -287,6 +340,7 @@ struct Retries<'a> {
     method_allows: bool,
     started: Instant,
     number: u32,
+    reauthenticated: bool,
 }
 
 impl<'a> Retries<'a> {
@@ -298,7 +352,13 @@ impl<'a> Retries<'a> {
             method_allows: request.operation.method.is_idempotent() || policy.non_idempotent,
             started: Instant::now(),
             number: 1,
+            reauthenticated: false,
         }
+    }
+
+    /// Whether a 401 may be answered by asking the token provider again: once per request.
+    fn may_reauthenticate(&mut self) -> bool {
+        !std::mem::replace(&mut self.reauthenticated, true)
     }
 
     /// How long to wait before the next attempt, or `None` to return this outcome.

@@ -1,6 +1,11 @@
 //! Credentials, kept out of `Debug` output and logs.
 
+use crate::Error;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// How requests authenticate.
 ///
@@ -14,15 +19,16 @@ use std::fmt;
 /// let credentials = cloudbase_api::Credentials::api_key("sk-123");
 /// assert_eq!(format!("{credentials:?}"), "Credentials::ApiKey(<redacted>)");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials(pub(crate) Kind);
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub(crate) enum Kind {
     AccessToken(String),
     ApiKey(String),
     PublishableKey(String),
     Basic { id: String, secret: String },
+    Provider(Arc<dyn TokenProvider>),
 }
 
 impl Credentials {
@@ -48,20 +54,11 @@ impl Credentials {
         Credentials(Kind::Basic { id: secret_id.into(), secret: secret_key.into() })
     }
 
-    /// The bearer token, for kinds that have one.
-    pub(crate) fn bearer(&self) -> Option<&str> {
-        match &self.0 {
-            Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t) => Some(t),
-            Kind::Basic { .. } => None,
-        }
-    }
-
-    /// The Basic pair, for [`Credentials::basic`].
-    pub(crate) fn basic_pair(&self) -> Option<(&str, &str)> {
-        match &self.0 {
-            Kind::Basic { id, secret } => Some((id, secret)),
-            _ => None,
-        }
+    /// Bearer tokens that expire, from a [`TokenProvider`] such as [`RefreshingToken`]: asked
+    /// for a token before each request, and told when the server rejects one (a 401, after
+    /// which the request is sent once more with a fresh token).
+    pub fn provider(provider: impl TokenProvider) -> Self {
+        Credentials(Kind::Provider(Arc::new(provider)))
     }
 }
 
@@ -72,7 +69,135 @@ impl fmt::Debug for Credentials {
             Kind::ApiKey(_) => "ApiKey",
             Kind::PublishableKey(_) => "PublishableKey",
             Kind::Basic { .. } => "Basic",
+            Kind::Provider(_) => "Provider",
         };
         write!(f, "Credentials::{kind}(<redacted>)")
+    }
+}
+
+/// A source of bearer tokens that expire (an end user's session, a token minted by your backend).
+///
+/// The client calls [`token`](Self::token) before every request, so implementations cache; after
+/// a 401 it calls [`invalidate`](Self::invalidate) with the rejected token and asks once more.
+/// [`RefreshingToken`] is a ready implementation around a refresh function.
+pub trait TokenProvider: Send + Sync + 'static {
+    /// A token valid for the next request.
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>>;
+
+    /// The server rejected `token` (HTTP 401): do not hand it out again.
+    fn invalidate(&self, token: &str);
+}
+
+/// A token and when it stops being valid.
+#[derive(Clone)]
+pub struct Token {
+    value: String,
+    expires_at: Option<Instant>,
+}
+
+impl Token {
+    /// A token valid for `expires_in` from now (`None`: until the server rejects it).
+    pub fn new(value: impl Into<String>, expires_in: Option<Duration>) -> Self {
+        Token { value: value.into(), expires_at: expires_in.and_then(|d| Instant::now().checked_add(d)) }
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token").field("value", &"<redacted>").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+type Refresh = dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token, Error>> + Send>> + Send + Sync;
+
+/// A [`TokenProvider`] that calls a refresh function when its token is missing, about to expire
+/// (within [`refresh_before`](Self::refresh_before) of expiry, default 60 s) or rejected.
+///
+/// Refreshes are single-flight: however many requests need a token at once, one refresh runs and
+/// the others wait for its result.
+///
+/// ```no_run
+/// use cloudbase_api::{Client, Credentials, RefreshingToken, Token};
+/// use std::time::Duration;
+///
+/// # async fn fetch_token_from_my_backend() -> Result<(String, u64), cloudbase_api::Error> { unimplemented!() }
+/// let tokens = RefreshingToken::new(|| async {
+///     let (value, expires_in) = fetch_token_from_my_backend().await?;
+///     Ok(Token::new(value, Some(Duration::from_secs(expires_in))))
+/// });
+/// let client = Client::builder().env_id("my-env").credentials(Credentials::provider(tokens)).build()?;
+/// # Ok::<(), cloudbase_api::Error>(())
+/// ```
+pub struct RefreshingToken {
+    refresh: Box<Refresh>,
+    current: Mutex<Option<Token>>,
+    gate: tokio::sync::Mutex<()>,
+    refresh_before: Duration,
+}
+
+impl RefreshingToken {
+    /// A provider whose tokens come from `refresh`.
+    pub fn new<F, Fut>(refresh: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Token, Error>> + Send + 'static,
+    {
+        RefreshingToken {
+            refresh: Box::new(move || Box::pin(refresh())),
+            current: Mutex::new(None),
+            gate: tokio::sync::Mutex::new(()),
+            refresh_before: Duration::from_secs(60),
+        }
+    }
+
+    /// How long before expiry a token is replaced (default 60 s).
+    pub fn refresh_before(mut self, margin: Duration) -> Self {
+        self.refresh_before = margin;
+        self
+    }
+
+    /// The current token, if it is not about to expire.
+    fn fresh(&self) -> Option<String> {
+        let current = self.current.lock().ok()?;
+        let token = current.as_ref()?;
+        let fresh =
+            token.expires_at.is_none_or(|at| at.checked_sub(self.refresh_before).is_some_and(|t| Instant::now() < t));
+        fresh.then(|| token.value.clone())
+    }
+}
+
+impl fmt::Debug for RefreshingToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RefreshingToken").field("refresh_before", &self.refresh_before).finish_non_exhaustive()
+    }
+}
+
+impl TokenProvider for RefreshingToken {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>> {
+        Box::pin(async move {
+            if let Some(token) = self.fresh() {
+                return Ok(token);
+            }
+            let _refreshing = self.gate.lock().await;
+            // Another request may have refreshed while this one waited.
+            if let Some(token) = self.fresh() {
+                return Ok(token);
+            }
+            tracing::debug!("refreshing the access token");
+            let token = (self.refresh)().await?;
+            let value = token.value.clone();
+            if let Ok(mut current) = self.current.lock() {
+                *current = Some(token);
+            }
+            Ok(value)
+        })
+    }
+
+    fn invalidate(&self, token: &str) {
+        if let Ok(mut current) = self.current.lock()
+            && current.as_ref().is_some_and(|t| t.value == token)
+        {
+            *current = None;
+        }
     }
 }

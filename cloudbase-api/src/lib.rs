@@ -47,7 +47,7 @@ mod retry;
 pub(crate) mod runtime;
 
 pub use client::{Client, ClientBuilder, Region};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
 pub use error::{ApiError, DecodeError, Error, ErrorBody};
 pub use response::Response;
 pub use retry::RetryPolicy;

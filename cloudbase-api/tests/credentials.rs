@@ -1,0 +1,166 @@
+//! Credentials against a loopback server: token providers (refresh before expiry, once after a
+//! 401, single-flight), redirects to other hosts, and secrets kept out of Debug and tracing.
+
+mod support;
+
+use cloudbase_api::{Client, Credentials, RefreshingToken, RetryPolicy, Token};
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use support::{Reply, TestServer};
+
+/// A provider minting `t1`, `t2`, ... valid for `lifetime`, counting refreshes.
+fn counting_provider(lifetime: Option<Duration>, delay: Duration) -> (RefreshingToken, Arc<AtomicUsize>) {
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    let counter = refreshes.clone();
+    let provider = RefreshingToken::new(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            tokio::time::sleep(delay).await;
+            Ok(Token::new(format!("t{n}"), lifetime))
+        }
+    })
+    .refresh_before(Duration::from_secs(60));
+    (provider, refreshes)
+}
+
+fn client_with(server: &TestServer, provider: RefreshingToken) -> Client {
+    Client::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::provider(provider))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+async fn get(client: &Client) -> Result<(), cloudbase_api::Error> {
+    client.cloudrun().cloudrun_get().name("svc").any_path("me").send().await.map(|_| ())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_requests_share_one_refresh() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let (provider, refreshes) = counting_provider(Some(Duration::from_secs(3600)), Duration::from_millis(50));
+    let client = client_with(&server, provider);
+    let requests: Vec<_> = (0..100)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { get(&client).await })
+        })
+        .collect();
+    for request in requests {
+        request.await.unwrap().unwrap();
+    }
+    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 100);
+    assert!(requests.iter().all(|r| r.header("authorization") == Some("Bearer t1")));
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_before_they_expire() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    // Valid for less than the 60 s margin: every request refreshes.
+    let (provider, refreshes) = counting_provider(Some(Duration::from_secs(30)), Duration::ZERO);
+    let client = client_with(&server, provider);
+    get(&client).await.unwrap();
+    get(&client).await.unwrap();
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+    let seen: Vec<_> = server.requests().iter().map(|r| r.header("authorization").unwrap().to_owned()).collect();
+    assert_eq!(seen, ["Bearer t1", "Bearer t2"]);
+
+    // Valid for an hour: one refresh serves both.
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let (provider, refreshes) = counting_provider(Some(Duration::from_secs(3600)), Duration::ZERO);
+    let client = client_with(&server, provider);
+    get(&client).await.unwrap();
+    get(&client).await.unwrap();
+    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_resends() {
+    let server = TestServer::start(|request| {
+        if request.header("authorization") == Some("Bearer t1") {
+            Reply::json(401, json!({"code": "INVALID_ACCESS_TOKEN", "message": "expired"}))
+        } else {
+            Reply::json(200, json!({}))
+        }
+    })
+    .await;
+    let (provider, refreshes) = counting_provider(None, Duration::ZERO);
+    let client = client_with(&server, provider);
+    // A POST too: a 401 means the server did not act on it.
+    client.cloudrun().cloudrun_post().name("svc").any_path("orders").send().await.unwrap();
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_not_looped() {
+    let server = TestServer::start(|_| Reply::json(401, json!({"code": "PERMISSION_DENIED", "message": "no"}))).await;
+    let (provider, refreshes) = counting_provider(None, Duration::ZERO);
+    let error = get(&client_with(&server, provider)).await.unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(401), Some("PERMISSION_DENIED")));
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests().len(), 2);
+
+    // Static keys cannot be refreshed: one request.
+    let server = TestServer::start(|_| Reply::json(401, json!({}))).await;
+    let client = Client::builder().base_url(&server.url).credentials(Credentials::api_key("k")).build().unwrap();
+    assert_eq!(get(&client).await.unwrap_err().status(), Some(401));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failing_refresh_is_the_request_error() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let provider = RefreshingToken::new(|| async {
+        Err(cloudbase_api::Error::InvalidRequest { operation: "refresh", message: "no session".into() })
+    });
+    let error = get(&client_with(&server, provider)).await.unwrap_err();
+    assert!(error.to_string().contains("no session"), "{error}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn authorization_is_not_sent_to_another_host_on_redirect() {
+    let other = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let location = format!("{}/elsewhere", other.url);
+    let origin = TestServer::start(move |_| Reply::new(302).header("Location", &location)).await;
+    let client =
+        Client::builder().base_url(&origin.url).credentials(Credentials::api_key("sk-secret")).build().unwrap();
+    get(&client).await.unwrap();
+    assert_eq!(origin.only_request().header("authorization"), Some("Bearer sk-secret"));
+    let redirected = other.only_request();
+    assert_eq!(redirected.path(), "/elsewhere");
+    assert_eq!(redirected.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn debug_output_never_shows_secrets() {
+    let secrets = ["sk-123", "tok-456", "secret-789"];
+    let shown = [
+        format!("{:?}", Credentials::api_key(secrets[0])),
+        format!("{:?}", Credentials::access_token(secrets[1])),
+        format!("{:?}", Credentials::publishable_key(secrets[1])),
+        format!("{:?}", Credentials::basic("id", secrets[2])),
+        format!("{:?}", Token::new(secrets[1], None)),
+        format!("{:?}", Client::builder().env_id("e").credentials(Credentials::api_key(secrets[0])).build().unwrap()),
+    ];
+    assert_eq!(shown[0], "Credentials::ApiKey(<redacted>)");
+    for text in &shown {
+        for secret in secrets {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+    // Request builders hold passwords and tokens in their parameters and bodies.
+    let client = Client::builder().env_id("e").build().unwrap();
+    let body = cloudbase_api::auth::V1SignInRequest { password: Some(secrets[2].into()), ..Default::default() };
+    let builder = client.auth().auth_sign_in().body(body);
+    let builder_debug = format!("{builder:?}");
+    assert!(!builder_debug.contains(secrets[2]), "{builder_debug}");
+    let user = client.auth().user_delete_me().sudo_token(secrets[1]);
+    assert!(!format!("{user:?}").contains(secrets[1]));
+}
