@@ -2,8 +2,11 @@
 //! the relational database REST API (PostgREST style), the NoSQL document database, cloud
 //! functions, CloudRun, cloud storage and the AI model gateway.
 //!
-//! Every operation is generated from the vendored OpenAPI specs (`specs/*.yaml`); each area is a
-//! module and a cargo feature of the same name (all on by default).
+//! Every operation is generated from the vendored OpenAPI specs (`specs/*.yaml`). Each area is a
+//! module and a cargo feature of the same name, all on by default: [`auth`], [`mysqldb`],
+//! [`nosql`], [`functions`], [`cloudrun`], [`storage`], [`ai_model`]. The client has one accessor
+//! per area (`client.functions()`), one method per operation named `snake_case(operationId)`
+//! returning a request builder with one setter per parameter, and `send()`.
 //!
 //! # Quick start
 //!
@@ -27,12 +30,78 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Regions
+//!
+//! [`ClientBuilder::env_id`] with [`Region::Mainland`] (the default) sends requests to
+//! `https://{env}.api.tcloudbasegateway.com`, with [`Region::International`] to
+//! `https://{env}.api.intl.tcloudbasegateway.com`; [`ClientBuilder::base_url`] overrides both
+//! (a proxy, a local mock server). Env ids are checked to be DNS labels.
+//!
+//! # Credentials
+//!
+//! [`Credentials::api_key`] (server side, administrator rights), [`Credentials::access_token`]
+//! (an end user's token), [`Credentials::publishable_key`] (safe in clients) and
+//! [`Credentials::provider`] (tokens that expire, e.g. a [`RefreshingToken`]) are sent as
+//! `Authorization: Bearer ...` to operations whose spec takes a bearer token;
+//! [`Credentials::basic`] goes only to the operations that take HTTP Basic. Operations that take
+//! no credentials (sign-in, verification codes) get none. A provider's token is refreshed before
+//! it expires and once after a 401. `Debug` output and logs never show a secret, and
+//! `Authorization` is dropped when a redirect leads to another host.
+//!
 //! # Errors
 //!
-//! Every call returns [`Error`]: refused before any I/O ([`Error::InvalidRequest`], e.g. a
-//! missing required parameter), an error status with the body the spec documents for it
-//! ([`Error::Api`]; [`Error::code`] works across the gateway, auth and NoSQL error shapes), a
-//! transport failure or timeout, or a reply that does not match the spec ([`Error::Decode`]).
+//! Every call returns [`Error`]: refused before any I/O ([`Error::InvalidRequest`]: a missing
+//! required parameter, a value breaking the spec's pattern, a header with a line break, a `..`
+//! path segment), an error status with the body the spec documents for it ([`Error::Api`]), a
+//! transport failure ([`Error::Transport`]), a timeout ([`Error::Timeout`]), or a reply that does
+//! not match the spec ([`Error::Decode`], with the status and the first KiB of the body).
+//! [`Error::code`], [`Error::message`] and [`Error::request_id`] work across the gateway, auth
+//! and NoSQL error shapes; [`ApiError::body`] gives the typed body.
+//!
+//! # Retries and timeouts
+//!
+//! A [`RetryPolicy`] (per client, or per request with the builders' `retry()`) retries transport
+//! errors, timeouts, 429/502/503/504 and the error codes CloudBase documents as transient, with
+//! exponential backoff and jitter, honouring `Retry-After`, within a time budget. Only
+//! idempotent methods are retried unless the policy says POST/PATCH are safe to repeat. Each
+//! attempt has the client's timeout (default 60 s) or the builder's `timeout()`.
+//!
+//! # Streaming
+//!
+//! Operations that can answer `text/event-stream` have `send_stream()`, a
+//! [`Stream`](futures_util::Stream) of typed events ([`EventStream`]) that ends at the spec's
+//! terminator (`[DONE]`). A stream cut off mid-event, or before its terminator, ends with an
+//! error rather than silently; memory is bounded by the largest event
+//! ([`ClientBuilder::max_event_bytes`]), and the wait between chunks by
+//! [`ClientBuilder::stream_idle_timeout`].
+//!
+//! ```no_run
+//! use cloudbase_api::ai_model::{ChatCompletionRequest, ChatCompletionRequestMessage};
+//! use futures_util::StreamExt;
+//!
+//! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+//! let request = ChatCompletionRequest {
+//!     model: "hy3-preview".into(),
+//!     messages: vec![ChatCompletionRequestMessage {
+//!         role: "user".into(),
+//!         content: Some("Hello".to_owned().into()),
+//!         tool_calls: None,
+//!         tool_call_id: None,
+//!         extra: Default::default(),
+//!     }],
+//!     stream: Some(true),
+//!     temperature: None,
+//!     tools: None,
+//!     extra: Default::default(),
+//! };
+//! let mut chunks = client.ai_model().create_chat_completion().provider("cloudbase").body(request).send_stream().await?;
+//! while let Some(chunk) = chunks.next().await {
+//!     for choice in chunk?.choices.unwrap_or_default() {
+//!         print!("{}", choice.delta.and_then(|d| d.content).unwrap_or_default());
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -1296,6 +1296,18 @@ pub enum ChatCompletionRequestMessageContent {
     Array(Vec<ChatMessageContentPart>),
 }
 
+impl From<String> for ChatCompletionRequestMessageContent {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<Vec<ChatMessageContentPart>> for ChatCompletionRequestMessageContent {
+    fn from(value: Vec<ChatMessageContentPart>) -> Self {
+        Self::Array(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for ChatCompletionRequestMessageContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1323,6 +1335,18 @@ pub enum AnthropicMessagesRequestSystem {
     Array(Vec<AnthropicContentBlock>),
 }
 
+impl From<String> for AnthropicMessagesRequestSystem {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<Vec<AnthropicContentBlock>> for AnthropicMessagesRequestSystem {
+    fn from(value: Vec<AnthropicContentBlock>) -> Self {
+        Self::Array(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for AnthropicMessagesRequestSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1346,6 +1370,18 @@ pub enum AnthropicMessageParamContent {
     String(String),
     /// A array value.
     Array(Vec<AnthropicContentBlock>),
+}
+
+impl From<String> for AnthropicMessageParamContent {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl From<Vec<AnthropicContentBlock>> for AnthropicMessageParamContent {
+    fn from(value: Vec<AnthropicContentBlock>) -> Self {
+        Self::Array(value)
+    }
 }
 
 impl<'de> Deserialize<'de> for AnthropicMessageParamContent {

@@ -2840,6 +2840,18 @@ pub enum RecordOrRecords {
     RecordList(RecordList),
 }
 
+impl From<Record> for RecordOrRecords {
+    fn from(value: Record) -> Self {
+        Self::Record(value)
+    }
+}
+
+impl From<RecordList> for RecordOrRecords {
+    fn from(value: RecordList) -> Self {
+        Self::RecordList(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for RecordOrRecords {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -2387,6 +2387,18 @@ pub enum QueryDocumentsResponse {
     Count(DocumentCountResponse),
 }
 
+impl From<DocumentListResponse> for QueryDocumentsResponse {
+    fn from(value: DocumentListResponse) -> Self {
+        Self::List(value)
+    }
+}
+
+impl From<DocumentCountResponse> for QueryDocumentsResponse {
+    fn from(value: DocumentCountResponse) -> Self {
+        Self::Count(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for QueryDocumentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

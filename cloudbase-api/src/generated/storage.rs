@@ -679,6 +679,19 @@ pub enum GetObjectsUploadInfoResponseItem {
     Error(V1GetObjectsUploadInfoResponseItemError),
 }
 
+impl From<V1GetObjectsUploadInfoResponseItemSuccess>
+for GetObjectsUploadInfoResponseItem {
+    fn from(value: V1GetObjectsUploadInfoResponseItemSuccess) -> Self {
+        Self::Success(value)
+    }
+}
+
+impl From<V1GetObjectsUploadInfoResponseItemError> for GetObjectsUploadInfoResponseItem {
+    fn from(value: V1GetObjectsUploadInfoResponseItemError) -> Self {
+        Self::Error(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetObjectsUploadInfoResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -719,6 +732,20 @@ pub enum GetObjectsDownloadInfoResponseItem {
     Error(V1GetObjectDownloadInfoResponseItemError),
 }
 
+impl From<V1GetObjectDownloadInfoResponseItemSuccess>
+for GetObjectsDownloadInfoResponseItem {
+    fn from(value: V1GetObjectDownloadInfoResponseItemSuccess) -> Self {
+        Self::Success(value)
+    }
+}
+
+impl From<V1GetObjectDownloadInfoResponseItemError>
+for GetObjectsDownloadInfoResponseItem {
+    fn from(value: V1GetObjectDownloadInfoResponseItemError) -> Self {
+        Self::Error(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for GetObjectsDownloadInfoResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -750,6 +777,18 @@ pub enum DeleteObjectsResponseItem {
     Error(V1DeleteObjectsResponseItemError),
 }
 
+impl From<V1DeleteObjectsResponseItemSuccess> for DeleteObjectsResponseItem {
+    fn from(value: V1DeleteObjectsResponseItemSuccess) -> Self {
+        Self::Success(value)
+    }
+}
+
+impl From<V1DeleteObjectsResponseItemError> for DeleteObjectsResponseItem {
+    fn from(value: V1DeleteObjectsResponseItemError) -> Self {
+        Self::Error(value)
+    }
+}
+
 impl<'de> Deserialize<'de> for DeleteObjectsResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -776,6 +815,18 @@ pub enum CopyObjectsResponseItem {
     Success(V1CopyObjectsResponseItemSuccess),
     /// See [`V1CopyObjectsResponseItemError`].
     Error(V1CopyObjectsResponseItemError),
+}
+
+impl From<V1CopyObjectsResponseItemSuccess> for CopyObjectsResponseItem {
+    fn from(value: V1CopyObjectsResponseItemSuccess) -> Self {
+        Self::Success(value)
+    }
+}
+
+impl From<V1CopyObjectsResponseItemError> for CopyObjectsResponseItem {
+    fn from(value: V1CopyObjectsResponseItemError) -> Self {
+        Self::Error(value)
+    }
 }
 
 impl<'de> Deserialize<'de> for CopyObjectsResponseItem {

@@ -220,6 +220,22 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
             quote! { rt::union::deserialize(deserializer, #type_name, &[#(#candidates),*]) }
         }
     };
+    // `From` each payload type, where no two variants share one.
+    let payloads: Vec<String> = u.variants.iter().map(|v| type_tokens(api, &v.ty).to_string()).collect();
+    let from_impls =
+        u.variants.iter().zip(&payloads).filter(|(_, p)| payloads.iter().filter(|q| q == p).count() == 1).map(
+            |(v, _)| {
+                let variant = ident(&v.name);
+                let ty = type_tokens(api, &v.ty);
+                quote! {
+                    impl From<#ty> for #name {
+                        fn from(value: #ty) -> Self {
+                            Self::#variant(value)
+                        }
+                    }
+                }
+            },
+        );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -227,6 +243,8 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
         pub enum #name {
             #(#variants)*
         }
+
+        #(#from_impls)*
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -1,0 +1,27 @@
+//! HTTP Basic `SecretId:SecretKey` (server side only): exchange them for an administrator
+//! access token, then use it.
+//!
+//! ```sh
+//! CLOUDBASE_ENV_ID=my-env CLOUDBASE_SECRET_ID=... CLOUDBASE_SECRET_KEY=... cargo run --example basic_credentials
+//! ```
+
+mod common;
+
+use cloudbase_api::Credentials;
+use cloudbase_api::auth::{V1ClientCredentialRequest, V1ClientCredentialRequestGrantType};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let id = common::required("CLOUDBASE_SECRET_ID")?;
+    let key = common::required("CLOUDBASE_SECRET_KEY")?;
+    let basic = common::client_builder()?.credentials(Credentials::basic(id, key)).build()?;
+    let request = V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials };
+    let token = basic.auth().auth_client_credential().body(request).send().await?.into_inner();
+    let access_token = token.access_token.ok_or("the reply has no access_token")?;
+    println!("administrator token, expires in {:?} s", token.expires_in);
+
+    let admin = common::client_builder()?.credentials(Credentials::access_token(access_token)).build()?;
+    let reply = admin.functions().functions_post().name("hello").send().await?;
+    println!("HTTP {}: {:?}", reply.status(), reply.into_inner());
+    Ok(())
+}
