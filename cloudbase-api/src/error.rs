@@ -146,6 +146,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// The operationId of the request.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status

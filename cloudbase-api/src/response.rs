@@ -8,12 +8,18 @@ use std::ops::{Deref, DerefMut};
 /// Derefs to the body, so fields can be read directly; [`into_inner`](Self::into_inner) takes it.
 #[derive(Debug, Clone)]
 pub struct Response<T> {
+    pub(crate) operation: &'static str,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) value: T,
 }
 
 impl<T> Response<T> {
+    /// The operationId of the request, e.g. `functionsPost`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status

@@ -5,8 +5,9 @@
 //!   tests, so fixture output is checked by rustc and clippy too).
 //! - `regen --check`: regenerate in memory and fail, naming each stale file.
 //! - `test`: every check CI runs, in order: formatting, `regen --check`, clippy with
-//!   `-D warnings` (generated code included), all tests (`CI=true`, so insta fails on unreviewed
-//!   snapshots), clippy for each area's feature alone, rustdoc with `-D warnings`.
+//!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server, all tests
+//!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
+//!   each area's feature alone, rustdoc with `-D warnings`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,12 +52,32 @@ fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("`{shown}` failed")) }
 }
 
+/// Installs the pinned Prism (`tools/prism/package-lock.json`) that the contract tests run.
+fn install_prism() -> Result<(), String> {
+    let shown = "npm ci --prefix tools/prism";
+    println!("\n==> {shown}");
+    let started = Instant::now();
+    let status = std::process::Command::new("npm")
+        .args(["ci", "--prefix", "tools/prism", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| {
+            format!(
+                "cannot run `{shown}` ({e}): the contract tests need Node.js 20+ and npm \
+                 (Debian: `apt-get install nodejs npm`)"
+            )
+        })?;
+    println!("<== {shown}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
+    if status.success() { Ok(()) } else { Err(format!("`{shown}` failed")) }
+}
+
 fn test() -> Result<(), String> {
     let started = Instant::now();
     cargo(&["fmt", "--all", "--check"], &[])?;
     println!("\n==> cargo xtask regen --check");
     regen(true)?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    install_prism()?;
     cargo(&["test", "--workspace"], &[("CI", "true"), ("INSTA_UPDATE", "no")])?;
     for area in AREAS {
         cargo(

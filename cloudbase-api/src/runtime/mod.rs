@@ -425,7 +425,7 @@ impl RawResponse {
     }
 
     pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
-        Response { status: self.status, headers: self.headers, value }
+        Response { operation: self.operation.id, status: self.status, headers: self.headers, value }
     }
 
     /// An error reply decoded as the body type the spec documents for its status.

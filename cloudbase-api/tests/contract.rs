@@ -1,0 +1,766 @@
+//! Contract test: every operation of every vendored spec, sent by the generated client to Prism
+//! (`@stoplight/prism-cli`, pinned in `tools/prism`) serving that spec. Prism validates each
+//! request against the spec and reports what breaks it in an `sl-violations` header; the reply
+//! (Prism's example or a generated one) must decode into the generated types.
+//!
+//! The operations called are counted against the specs themselves (through the generator's IR),
+//! so an operation added to a spec and not exercised here fails the test.
+
+use cloudbase_api::{Client, Credentials, Error, Response};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A Prism mock server for one spec, on a free loopback port; killed when dropped (also when
+/// the test fails).
+struct Prism {
+    area: &'static str,
+    url: String,
+    port: u16,
+    child: Child,
+}
+
+impl Prism {
+    fn spawn(area: &'static str) -> Prism {
+        let binary = root().join("tools/prism/node_modules/.bin/prism");
+        assert!(
+            binary.exists(),
+            "Prism is not installed: run `npm ci --prefix tools/prism` (needs Node.js and npm; \
+             `cargo xtask test` does it for you)"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(binary)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
+            .arg(root().join(format!("specs/{area}.yaml")))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Prism starts");
+        Prism { area, url: format!("http://127.0.0.1:{port}"), port, child }
+    }
+
+    fn wait_until_listening(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("Prism for {} exited with {status}", self.area);
+            }
+            assert!(Instant::now() < deadline, "Prism for {} did not listen within 60 s", self.area);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Operations that passed, by operationId.
+static PASSED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+
+/// Fails with Prism's validation report if the request broke the spec, or with the error if the
+/// reply did not decode; records the operation as passed otherwise.
+fn accepted<T: std::fmt::Debug>(result: Result<Response<T>, Error>) {
+    match result {
+        Ok(reply) => {
+            let (request, response) = violations(reply.headers());
+            assert!(
+                request.is_empty(),
+                "{}: Prism reports the request breaks the spec: {request:?}",
+                reply.operation()
+            );
+            println!("ok {:>3} {}", reply.status(), reply.operation());
+            // Prism's own reply breaking the spec is a finding about the spec, not the client.
+            for finding in response {
+                println!("    spec note: Prism's example reply for {} breaks the spec: {finding}", reply.operation());
+            }
+            PASSED.lock().unwrap().insert(reply.operation());
+        }
+        Err(Error::Api(e)) => panic!(
+            "{}: HTTP {}; Prism's validation report: {:?}; body: {:?}",
+            e.operation(),
+            e.status(),
+            e.headers().get("sl-violations"),
+            e.body_snippet(),
+        ),
+        Err(other) => panic!("{}: {other} ({other:?})", other.operation()),
+    }
+}
+
+/// Prism's `sl-violations`, split into those about the request and those about its own reply.
+fn violations(headers: &cloudbase_api::header::HeaderMap) -> (Vec<String>, Vec<String>) {
+    let Some(header) = headers.get("sl-violations") else { return (Vec::new(), Vec::new()) };
+    let list: Vec<Value> = serde_json::from_slice(header.as_bytes()).expect("sl-violations is JSON");
+    let (request, response): (Vec<&Value>, Vec<&Value>) = list.iter().partition(|v| v["location"][0] != "response");
+    let show = |v: Vec<&Value>| v.iter().map(|v| format!("{} at {}", v["message"], v["location"])).collect();
+    (show(request), show(response))
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+fn client(prism: &Prism, credentials: Credentials) -> Client {
+    Client::builder().base_url(&prism.url).credentials(credentials).build().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_is_accepted_by_prism() {
+    let mut servers: Vec<Prism> = AREAS.iter().map(|area| Prism::spawn(area)).collect();
+    for server in &mut servers {
+        server.wait_until_listening();
+    }
+    let url = |area: &str| servers.iter().find(|s| s.area == area).unwrap();
+    let key = || Credentials::api_key("contract-test-key");
+
+    auth(&client(url("auth"), key()), &client(url("auth"), Credentials::basic("AKIDexample", "secret"))).await;
+    mysqldb(&client(url("mysqldb"), key())).await;
+    nosql(&client(url("nosql"), key())).await;
+    functions(&client(url("functions"), key())).await;
+    cloudrun(&client(url("cloudrun"), key())).await;
+    storage(&client(url("storage"), key())).await;
+    ai_model(&client(url("ai_model"), key())).await;
+
+    let mut expected = BTreeSet::new();
+    for area in AREAS {
+        let file = format!("specs/{area}.yaml");
+        let text = std::fs::read_to_string(root().join(&file)).unwrap();
+        let api = codegen::ir_of(codegen::Spec::from_file(&file, &text)).unwrap();
+        expected.extend(api.operations.into_iter().map(|op| op.id));
+    }
+    let passed: BTreeSet<String> = PASSED.lock().unwrap().iter().map(|s| s.to_string()).collect();
+    let missing: Vec<&String> = expected.difference(&passed).collect();
+    assert!(missing.is_empty(), "operations never called: {missing:?}");
+    assert_eq!(passed.len(), 63);
+}
+
+async fn auth(client: &Client, basic: &Client) {
+    use cloudbase_api::auth::*;
+    let device = "device-7f3a9c";
+    accepted(
+        client
+            .auth()
+            .auth_sign_in()
+            .client_id("my-env-1a2b")
+            .x_device_id(device)
+            .body(V1SignInRequest {
+                username: Some("li_bai".into()),
+                password: Some("Moon&Wine-701".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_sign_in_anonymously()
+            .x_device_id(device)
+            .body(V1SignInAnonymouslyRequest::new())
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_sign_up()
+            .body(V1SignUpRequest {
+                phone_number: Some("+86 13800138000".into()),
+                verification_token: Some("vt-123".into()),
+                name: Some("李白".into()),
+                locale: Some("zh".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_sign_out()
+            .body(V1SignOutRequest { redirect_uri: Some("https://example.com/bye".into()), state: Some("s1".into()) })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_gen_provider_redirect_uri()
+            .provider_id("github")
+            .redirect_uri("https://example.com/callback")
+            .state("xyz")
+            .scope("user")
+            .response_type("code")
+            .x_device_id(device)
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_grant_provider_token()
+            .x_device_id(device)
+            .body(V1GrantProviderTokenRequest {
+                provider_id: "github".into(),
+                provider_redirect_uri: Some("https://example.com/callback".into()),
+                provider_code: Some("code-abc".into()),
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_sign_in_with_provider()
+            .x_device_id(device)
+            .body(V1SignInWithProviderRequest {
+                provider_id: "github".into(),
+                provider_token: "pt-abc".into(),
+                force_disable_sign_up: Some(false),
+                sync_profile: Some(true),
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_sign_in_custom()
+            .body(V1SignInCustomRequest { provider_id: "custom".into(), ticket: "ticket-from-my-server".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_grant_token()
+            .body(V1GrantTokenRequest {
+                grant_type: Some("refresh_token".into()),
+                refresh_token: Some("rt-abc".into()),
+                client_id: Some("my-env-1a2b".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(client.auth().auth_token_introspect().client_id("my-env-1a2b").send().await);
+    accepted(
+        basic
+            .auth()
+            .auth_client_credential()
+            .body(V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials })
+            .send()
+            .await,
+    );
+    accepted(client.auth().auth_revoke().body(json!({})).send().await);
+    accepted(client.auth().auth_get_captcha_data().send().await);
+    accepted(
+        client
+            .auth()
+            .auth_verify_captcha_data()
+            .body(V1VerifyCaptchaDataRequest { token: "captcha-token".into(), key: "x7k2".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_send_verification()
+            .x_captcha_token("ct-1")
+            .body(V1SendVerificationRequest {
+                phone_number: Some("+86 13800138000".into()),
+                email: None,
+                target: V1SendVerificationRequestTarget::Any,
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_verify_verification()
+            .body(V1VerifyRequest { verification_id: "vid-1".into(), verification_code: "123456".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .auth_reset_password()
+            .body(V1ResetPasswordRequest {
+                email: Some("li.bai@example.com".into()),
+                new_password: Some("New-Passw0rd!".into()),
+                verification_token: Some("vt-1".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .user_sudo()
+            .body(V1SudoRequest { password: Some("Moon&Wine-701".into()), ..Default::default() })
+            .send()
+            .await,
+    );
+    accepted(client.auth().user_me().x_device_id(device).send().await);
+    accepted(client.auth().user_delete_me().sudo_token("sudo-1").send().await);
+    accepted(
+        client
+            .auth()
+            .user_update_password()
+            .sudo_token("sudo-1")
+            .body(V1UpdatePasswordRequest {
+                old_password: Some("Moon&Wine-701".into()),
+                new_password: "New-Passw0rd!".into(),
+                confirm_password: Some("New-Passw0rd!".into()),
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .user_edit_user_basic_info()
+            .body(V1EditUserBasicInfoRequest {
+                nickname: Some("太白".into()),
+                gender: Some(V1EditUserBasicInfoRequestGender::Male),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        client
+            .auth()
+            .user_bind_with_provider()
+            .body(V1BindWithProviderRequest { provider_token: "pt-abc".into(), with_user_center: Some(false) })
+            .send()
+            .await,
+    );
+    accepted(client.auth().user_un_bind_provider().provider_id("github").with_user_center(true).send().await);
+    accepted(client.auth().user_providers().send().await);
+}
+
+async fn mysqldb(client: &Client) {
+    use cloudbase_api::mysqldb::*;
+    let filters = std::collections::BTreeMap::from([
+        ("grade".to_owned(), "gte.3".to_owned()),
+        ("name".to_owned(), "like.*白*".to_owned()),
+    ]);
+    let row = || object(json!({"name": "李白", "grade": 3}));
+    let db = client.mysqldb();
+    accepted(
+        db.query_records()
+            .table("students")
+            .select("id,name,class_id(grade,class_number)")
+            .limit(10)
+            .offset(20)
+            .order("id.desc")
+            .filters(filters.clone())
+            .prefer("count=exact")
+            .send()
+            .await,
+    );
+    accepted(
+        db.insert_records()
+            .table("students")
+            .select("*")
+            .prefer("return=representation,resolution=merge-duplicates")
+            .body(RecordOrRecords::RecordList(vec![row(), row()]))
+            .send()
+            .await,
+    );
+    accepted(
+        db.delete_records()
+            .table("students")
+            .filters(filters.clone())
+            .limit(1)
+            .prefer("return=representation")
+            .send()
+            .await,
+    );
+    accepted(
+        db.count_records()
+            .table("students")
+            .filters(filters.clone())
+            .prefer(CountRecordsPrefer::CountExact)
+            .send()
+            .await,
+    );
+    accepted(
+        db.update_records()
+            .table("students")
+            .filters(filters.clone())
+            .body(row())
+            .prefer("return=minimal")
+            .send()
+            .await,
+    );
+    accepted(db.query_records_with_schema().schema("school").table("students").select("*").send().await);
+    accepted(
+        db.insert_records_with_schema()
+            .schema("school")
+            .table("students")
+            .body(RecordOrRecords::Record(row()))
+            .send()
+            .await,
+    );
+    accepted(db.delete_records_with_schema().schema("school").table("students").filters(filters.clone()).send().await);
+    accepted(
+        db.update_records_with_schema()
+            .schema("school")
+            .table("students")
+            .filters(filters.clone())
+            .body(row())
+            .send()
+            .await,
+    );
+    accepted(
+        db.query_records_with_instance().instance("db-1").schema("school").table("students").limit(1).send().await,
+    );
+    accepted(
+        db.insert_records_with_instance()
+            .instance("db-1")
+            .schema("school")
+            .table("students")
+            .body(RecordOrRecords::Record(row()))
+            .send()
+            .await,
+    );
+    accepted(
+        db.delete_records_with_instance()
+            .instance("db-1")
+            .schema("school")
+            .table("students")
+            .filters(filters.clone())
+            .send()
+            .await,
+    );
+    accepted(
+        db.update_records_with_instance()
+            .instance("db-1")
+            .schema("school")
+            .table("students")
+            .filters(filters)
+            .body(row())
+            .send()
+            .await,
+    );
+}
+
+async fn nosql(client: &Client) {
+    use cloudbase_api::nosql::*;
+    let db = client.nosql();
+    let doc =
+        || object(json!({"name": "李白", "age": {"$numberInt": "61"}, "born": {"$date": "0701-02-28T00:00:00Z"}}));
+    let by_id = || object(json!({"_id": {"$oid": "507f1f77bcf86cd799439011"}}));
+    accepted(
+        db.create_collection()
+            .instance("(default)")
+            .database("(default)")
+            .body(CreateCollectionRequest { collection_name: "poets".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        db.query_documents()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .query(r#"{"age":{"$gte":18}}"#)
+            .offset(0)
+            .limit(20)
+            .order(r#"[{"field":"age","direction":"desc"}]"#)
+            .projection(r#"{"name":1}"#)
+            .count(false)
+            .transaction_id("txn_abc123def456")
+            .send()
+            .await,
+    );
+    accepted(
+        db.insert_documents()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .body(InsertDocumentsRequest { data: vec![doc(), doc()], transaction_id: None })
+            .send()
+            .await,
+    );
+    accepted(
+        db.update_documents()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .body(UpdateDocumentsRequest {
+                query: object(json!({"name": "李白"})),
+                data: object(json!({"$inc": {"age": 1}})),
+                multi: Some(true),
+                upsert: Some(false),
+                replace_mode: Some(false),
+                transaction_id: None,
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        db.get_document_by_id()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .doc_id("507f1f77bcf86cd799439011")
+            .projection(r#"{"name":1}"#)
+            .send()
+            .await,
+    );
+    accepted(
+        db.delete_document_by_id()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .doc_id("507f1f77bcf86cd799439011")
+            .send()
+            .await,
+    );
+    accepted(
+        db.update_document_by_id()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .doc_id("507f1f77bcf86cd799439011")
+            .body(UpdateDocumentByIdRequest {
+                data: object(json!({"$set": {"age": {"$numberInt": "62"}}})),
+                replace_mode: None,
+                upsert: Some(false),
+                return_doc: Some(true),
+                transaction_id: None,
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        db.remove_documents()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .body(RemoveDocumentsRequest { query: by_id(), multi: Some(false), transaction_id: None })
+            .send()
+            .await,
+    );
+    accepted(
+        db.aggregate()
+            .instance("(default)")
+            .database("(default)")
+            .collection_name("poets")
+            .body(AggregateRequest {
+                pipeline: vec![object(json!({"$match": {"age": {"$gte": 18}}})), object(json!({"$limit": 5}))],
+            })
+            .send()
+            .await,
+    );
+    accepted(db.start_transaction().instance("(default)").database("(default)").send().await);
+    accepted(
+        db.commit_transaction()
+            .instance("(default)")
+            .database("(default)")
+            .transaction_id("txn_abc123def456")
+            .send()
+            .await,
+    );
+    accepted(
+        db.rollback_transaction()
+            .instance("(default)")
+            .database("(default)")
+            .transaction_id("txn_abc123def456")
+            .send()
+            .await,
+    );
+    accepted(
+        db.run_commands()
+            .instance("(default)")
+            .database("(default)")
+            .body(RunCommandsRequest {
+                commands: vec![object(json!({"find": "poets", "filter": {"age": {"$gte": 18}}, "limit": 1}))],
+                transaction_id: None,
+            })
+            .send()
+            .await,
+    );
+}
+
+async fn functions(client: &Client) {
+    accepted(
+        client
+            .functions()
+            .functions_post()
+            .name("sum-two")
+            .webfn("true")
+            .x_qualifier("$LATEST")
+            .body(object(json!({"a": 1, "b": 2})))
+            .send()
+            .await,
+    );
+}
+
+// Prism, like OpenAPI path templating, matches `{anyPath}` and `{path}` to one segment only; the
+// multi-segment encoding is asserted byte for byte in `operations.rs` instead.
+async fn cloudrun(client: &Client) {
+    accepted(client.cloudrun().cloudrun_get().name("api-server").any_path("health").send().await);
+    accepted(
+        client
+            .cloudrun()
+            .cloudrun_post()
+            .name("api-server")
+            .any_path("orders")
+            .body(object(json!({"item": "wine", "count": 2})))
+            .send()
+            .await,
+    );
+}
+
+async fn storage(client: &Client) {
+    use cloudbase_api::storage::*;
+    let s = client.storage();
+    accepted(
+        s.get_objects_upload_info()
+            .body(vec![V1GetObjectsUploadInfoRequestItem {
+                object_id: "poems/静夜思.txt".into(),
+                signed_header: Some(std::collections::BTreeMap::from([(
+                    "x-cos-meta-author".to_owned(),
+                    vec!["libai".to_owned()],
+                )])),
+            }])
+            .send()
+            .await,
+    );
+    accepted(
+        s.get_objects_download_info()
+            .body(vec![V1GetObjectDownloadInfoRequestItem {
+                cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
+            }])
+            .send()
+            .await,
+    );
+    accepted(
+        s.delete_objects()
+            .body(vec![V1DeleteObjectsRequestItem {
+                cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
+            }])
+            .send()
+            .await,
+    );
+    accepted(
+        s.copy_objects()
+            .body(vec![V1CopyObjectsRequestItem {
+                src_path: "poems/a.txt".into(),
+                dst_path: "archive/a.txt".into(),
+                overwrite: Some(false),
+                remove_original: Some(true),
+            }])
+            .send()
+            .await,
+    );
+}
+
+async fn ai_model(client: &Client) {
+    use cloudbase_api::ai_model::*;
+    let chat = || ChatCompletionRequest {
+        model: "hy3-preview".into(),
+        messages: vec![
+            ChatCompletionRequestMessage {
+                role: "system".into(),
+                content: Some("You are a poet.".to_owned().into()),
+                tool_calls: None,
+                tool_call_id: None,
+                extra: Default::default(),
+            },
+            ChatCompletionRequestMessage {
+                role: "user".into(),
+                content: Some("介绍一下李白".to_owned().into()),
+                tool_calls: None,
+                tool_call_id: None,
+                extra: Default::default(),
+            },
+        ],
+        stream: Some(false),
+        temperature: Some(0.7),
+        tools: Some(vec![ChatCompletionTool {
+            r#type: "function".into(),
+            function: ChatCompletionFunctionDefinition {
+                name: "get_weather".into(),
+                description: Some("Weather of a city".into()),
+                parameters: Some(object(json!({"type": "object", "properties": {"city": {"type": "string"}}}))),
+            },
+        }]),
+        extra: Default::default(),
+    };
+    let ai = client.ai_model();
+    accepted(
+        ai.call_llm()
+            .provider("hunyuan-exp")
+            .path("embeddings")
+            .body(object(json!({"model": "hunyuan-turbos-latest", "messages": [{"role": "user", "content": "hi"}]})))
+            .send()
+            .await,
+    );
+    accepted(ai.create_chat_completion().provider("cloudbase").body(chat()).send().await);
+    accepted(ai.create_chat_completion_v1().provider("deepseek").body(chat()).send().await);
+    accepted(
+        ai.create_response()
+            .provider("cloudbase")
+            .body(ResponsesRequest {
+                model: "hy3-preview".into(),
+                input: Some(json!("Tell me about Li Bai")),
+                previous_response_id: None,
+                stream: Some(false),
+                extra: Default::default(),
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ai.create_anthropic_message()
+            .provider("cloudbase")
+            .anthropic_version("2023-06-01")
+            .body(AnthropicMessagesRequest {
+                model: "hy3-preview".into(),
+                max_tokens: Some(1024),
+                system: Some(AnthropicMessagesRequestSystem::Array(vec![AnthropicContentBlock {
+                    r#type: "text".into(),
+                    text: Some("You are a poet.".into()),
+                    cache_control: Some(AnthropicCacheControl {
+                        r#type: "ephemeral".into(),
+                        extra: Default::default(),
+                    }),
+                    extra: Default::default(),
+                }])),
+                messages: vec![AnthropicMessageParam {
+                    role: "user".into(),
+                    content: "Hello".to_owned().into(),
+                    extra: Default::default(),
+                }],
+                stream: Some(false),
+                extra: Default::default(),
+            })
+            .send()
+            .await,
+    );
+}
