@@ -1,7 +1,7 @@
 //! The client: where requests go, how they authenticate, and how long they may take.
 
 use crate::credentials::{Credentials, Kind, TokenProvider};
-use crate::error::Error;
+use crate::error::{DecodeError, Error};
 use crate::retry::RetryPolicy;
 use crate::runtime::sse::{DecodeData, EventStream};
 use crate::runtime::{Operation, RawResponse, Request, Security};
@@ -274,13 +274,23 @@ impl Client {
 
     async fn read_body(&self, operation: &'static Operation, response: &mut reqwest::Response) -> Result<Bytes, Error> {
         let limit = self.inner.max_response_bytes;
-        if response.content_length().is_some_and(|len| len as usize > limit) {
-            return Err(Error::invalid(operation, format!("the reply is larger than the {limit} byte limit")));
+        let too_large = |response: &reqwest::Response| {
+            Error::Decode(Box::new(DecodeError {
+                operation: operation.id,
+                status: response.status().as_u16(),
+                headers: response.headers().clone(),
+                content_type: response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
+                reason: format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)"),
+                snippet: String::new(),
+            }))
+        };
+        if response.content_length().is_some_and(|len| len > limit as u64) {
+            return Err(too_large(response));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
             if body.len() + chunk.len() > limit {
-                return Err(Error::invalid(operation, format!("the reply is larger than the {limit} byte limit")));
+                return Err(too_large(response));
             }
             body.extend_from_slice(&chunk);
         }
