@@ -451,6 +451,7 @@ pub struct ClientBuilder {
     region: Region,
     base_url: Option<String>,
     credentials: Option<Credentials>,
+    headers: Vec<(String, String)>,
     retry: Option<RetryPolicy>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -482,6 +483,13 @@ impl ClientBuilder {
     /// The credentials requests authenticate with.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self
+    }
+
+    /// A header sent with every request (tracing ids, a gateway's own headers), unless the
+    /// request sets it itself. Names and values are checked by [`build`](Self::build).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -543,7 +551,16 @@ impl ClientBuilder {
             }
             (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
         };
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &self.headers {
+            let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| config_error(format!("`{name}` is not a valid header name")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| config_error(format!("header `{name}` has a character not allowed in headers")))?;
+            headers.append(header, value);
+        }
         let http = reqwest::Client::builder()
+            .default_headers(headers)
             .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
             .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
             .build()

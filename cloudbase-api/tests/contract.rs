@@ -6,9 +6,9 @@
 //! The operations called are counted against the specs themselves (through the generator's IR),
 //! so an operation added to a spec and not exercised here fails the test.
 
-use cloudbase_api::{Client, Credentials, Error, Response};
+use cloudbase_api::{Client, Credentials, Error, Response, RetryPolicy};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -70,13 +70,18 @@ impl Drop for Prism {
 }
 
 /// Operations that passed, by operationId.
-static PASSED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+static PASSED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
-/// Fails with Prism's validation report if the request broke the spec, or with the error if the
-/// reply did not decode; records the operation as passed otherwise.
+/// In the error phase: the documented error status each operation is asked for.
+static EXPECTED_ERROR: Mutex<Option<BTreeMap<String, u16>>> = Mutex::new(None);
+
+/// Success phase: fails with Prism's validation report if the request broke the spec, or with the
+/// error if the reply did not decode. Error phase: the reply must be the asked-for status with
+/// its documented error body decoded.
 fn accepted<T: std::fmt::Debug>(result: Result<Response<T>, Error>) {
-    match result {
-        Ok(reply) => {
+    let expected = EXPECTED_ERROR.lock().unwrap().clone();
+    match (result, expected) {
+        (Ok(reply), None) => {
             let (request, response) = violations(reply.headers());
             assert!(
                 request.is_empty(),
@@ -88,16 +93,79 @@ fn accepted<T: std::fmt::Debug>(result: Result<Response<T>, Error>) {
             for finding in response {
                 println!("    spec note: Prism's example reply for {} breaks the spec: {finding}", reply.operation());
             }
-            PASSED.lock().unwrap().insert(reply.operation());
+            PASSED.lock().unwrap().insert(reply.operation().to_owned());
         }
-        Err(Error::Api(e)) => panic!(
+        (Err(Error::Api(e)), None) => panic!(
             "{}: HTTP {}; Prism's validation report: {:?}; body: {:?}",
             e.operation(),
             e.status(),
             e.headers().get("sl-violations"),
             e.body_snippet(),
         ),
-        Err(other) => panic!("{}: {other} ({other:?})", other.operation()),
+        (Err(Error::Api(e)), Some(expected)) => {
+            let status =
+                expected.get(e.operation()).unwrap_or_else(|| panic!("{}: not asked for an error: {e}", e.operation()));
+            let (request, _) = violations(e.headers());
+            assert!(request.is_empty(), "{}: Prism reports the request breaks the spec: {request:?}", e.operation());
+            assert_eq!(e.status(), *status, "{}: asked for {status}", e.operation());
+            assert!(
+                e.body_snippet().is_none(),
+                "{}: the {status} body did not decode as documented: {:?}",
+                e.operation(),
+                e.body_snippet()
+            );
+            println!("ok {status} {}: {e}", e.operation());
+            PASSED.lock().unwrap().insert(e.operation().to_owned());
+        }
+        (Ok(reply), Some(expected)) => {
+            assert!(
+                !expected.contains_key(reply.operation()),
+                "{}: asked for an error, got HTTP {}",
+                reply.operation(),
+                reply.status()
+            );
+        }
+        (Err(other), _) => panic!("{}: {other} ({other:?})", other.operation()),
+    }
+}
+
+/// Clients for each operation: plain ones for the success phase; in the error phase, ones that
+/// ask Prism for the operation's documented error status (`Prefer: code=...`).
+struct Ctx {
+    urls: BTreeMap<&'static str, String>,
+    /// Method name -> (area, error status to ask for).
+    operations: BTreeMap<String, (String, Option<u16>)>,
+    error_phase: bool,
+}
+
+impl Ctx {
+    fn client(&self, method: &str) -> Client {
+        self.build(method, Credentials::api_key("contract-test-key"))
+    }
+
+    fn basic(&self, method: &str) -> Client {
+        self.build(method, Credentials::basic("AKIDexample", "secret"))
+    }
+
+    /// A `Prefer` value the test sets itself, with `code=...` added in the error phase (Prism
+    /// reads a comma-separated list).
+    fn prefer(&self, method: &str, value: &str) -> String {
+        match (self.error_phase, self.operations[method].1) {
+            (true, Some(status)) => format!("{value}, code={status}"),
+            _ => value.to_owned(),
+        }
+    }
+
+    fn build(&self, method: &str, credentials: Credentials) -> Client {
+        let (area, status) = &self.operations[method];
+        let mut builder =
+            Client::builder().base_url(&self.urls[area.as_str()]).credentials(credentials).retry(RetryPolicy::none());
+        if self.error_phase
+            && let Some(status) = status
+        {
+            builder = builder.header("Prefer", format!("code={status}"));
+        }
+        builder.build().unwrap()
     }
 }
 
@@ -117,45 +185,83 @@ fn object(value: Value) -> Map<String, Value> {
     }
 }
 
-fn client(prism: &Prism, credentials: Credentials) -> Client {
-    Client::builder().base_url(&prism.url).credentials(credentials).build().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_operation_is_accepted_by_prism() {
+async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let mut servers: Vec<Prism> = AREAS.iter().map(|area| Prism::spawn(area)).collect();
     for server in &mut servers {
         server.wait_until_listening();
     }
-    let url = |area: &str| servers.iter().find(|s| s.area == area).unwrap();
-    let key = || Credentials::api_key("contract-test-key");
-
-    auth(&client(url("auth"), key()), &client(url("auth"), Credentials::basic("AKIDexample", "secret"))).await;
-    mysqldb(&client(url("mysqldb"), key())).await;
-    nosql(&client(url("nosql"), key())).await;
-    functions(&client(url("functions"), key())).await;
-    cloudrun(&client(url("cloudrun"), key())).await;
-    storage(&client(url("storage"), key())).await;
-    ai_model(&client(url("ai_model"), key())).await;
-
-    let mut expected = BTreeSet::new();
+    let mut ctx = Ctx {
+        urls: servers.iter().map(|s| (s.area, s.url.clone())).collect(),
+        operations: BTreeMap::new(),
+        error_phase: false,
+    };
+    let mut expected_errors = BTreeMap::new();
+    let mut all = BTreeSet::new();
     for area in AREAS {
         let file = format!("specs/{area}.yaml");
         let text = std::fs::read_to_string(root().join(&file)).unwrap();
         let api = codegen::ir_of(codegen::Spec::from_file(&file, &text)).unwrap();
-        expected.extend(api.operations.into_iter().map(|op| op.id));
+        for op in api.operations {
+            let status = askable_error(&op);
+            match status {
+                Some(status) => {
+                    expected_errors.insert(op.id.clone(), status);
+                }
+                None => println!("-- {}: no error status Prism can be asked for", op.id),
+            }
+            all.insert(op.id.clone());
+            ctx.operations.insert(op.method_name, (area.to_string(), status));
+        }
     }
-    let passed: BTreeSet<String> = PASSED.lock().unwrap().iter().map(|s| s.to_string()).collect();
-    let missing: Vec<&String> = expected.difference(&passed).collect();
+
+    run_all(&ctx).await;
+    let passed = PASSED.lock().unwrap().clone();
+    let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
     assert_eq!(passed.len(), 63);
+
+    println!("\nerror phase");
+    PASSED.lock().unwrap().clear();
+    *EXPECTED_ERROR.lock().unwrap() = Some(expected_errors.clone());
+    ctx.error_phase = true;
+    run_all(&ctx).await;
+    let passed = PASSED.lock().unwrap().clone();
+    let asked: BTreeSet<String> = expected_errors.keys().cloned().collect();
+    assert_eq!(passed, asked, "operations whose documented error was not checked");
+    println!("{} of 63 operations decoded a documented error status", passed.len());
 }
 
-async fn auth(client: &Client, basic: &Client) {
+async fn run_all(ctx: &Ctx) {
+    auth(ctx).await;
+    mysqldb(ctx).await;
+    nosql(ctx).await;
+    functions(ctx).await;
+    cloudrun(ctx).await;
+    storage(ctx).await;
+    ai_model(ctx).await;
+}
+
+/// The first documented error status of an operation that Prism can be asked for: not when the
+/// operation documents none, nor when that error has no body to decode (HEAD).
+fn askable_error(op: &codegen::ir::Operation) -> Option<u16> {
+    use codegen::ir::StatusSpec;
+    let response = op.responses.iter().find(|r| !r.status.is_success())?;
+    if response.contents.is_empty() {
+        return None;
+    }
+    Some(match response.status {
+        StatusSpec::Code(code) => code,
+        StatusSpec::Range(hundred) => hundred * 100,
+        StatusSpec::Default => 500,
+    })
+}
+
+async fn auth(ctx: &Ctx) {
     use cloudbase_api::auth::*;
     let device = "device-7f3a9c";
     accepted(
-        client
+        ctx.client("auth_sign_in")
             .auth()
             .auth_sign_in()
             .client_id("my-env-1a2b")
@@ -169,7 +275,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_sign_in_anonymously")
             .auth()
             .auth_sign_in_anonymously()
             .x_device_id(device)
@@ -178,7 +284,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_sign_up")
             .auth()
             .auth_sign_up()
             .body(V1SignUpRequest {
@@ -192,7 +298,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_sign_out")
             .auth()
             .auth_sign_out()
             .body(V1SignOutRequest { redirect_uri: Some("https://example.com/bye".into()), state: Some("s1".into()) })
@@ -200,7 +306,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_gen_provider_redirect_uri")
             .auth()
             .auth_gen_provider_redirect_uri()
             .provider_id("github")
@@ -213,7 +319,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_grant_provider_token")
             .auth()
             .auth_grant_provider_token()
             .x_device_id(device)
@@ -226,7 +332,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_sign_in_with_provider")
             .auth()
             .auth_sign_in_with_provider()
             .x_device_id(device)
@@ -240,7 +346,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_sign_in_custom")
             .auth()
             .auth_sign_in_custom()
             .body(V1SignInCustomRequest { provider_id: "custom".into(), ticket: "ticket-from-my-server".into() })
@@ -248,7 +354,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_grant_token")
             .auth()
             .auth_grant_token()
             .body(V1GrantTokenRequest {
@@ -260,19 +366,19 @@ async fn auth(client: &Client, basic: &Client) {
             .send()
             .await,
     );
-    accepted(client.auth().auth_token_introspect().client_id("my-env-1a2b").send().await);
+    accepted(ctx.client("auth_token_introspect").auth().auth_token_introspect().client_id("my-env-1a2b").send().await);
     accepted(
-        basic
+        ctx.basic("auth_client_credential")
             .auth()
             .auth_client_credential()
             .body(V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials })
             .send()
             .await,
     );
-    accepted(client.auth().auth_revoke().body(json!({})).send().await);
-    accepted(client.auth().auth_get_captcha_data().send().await);
+    accepted(ctx.client("auth_revoke").auth().auth_revoke().body(json!({})).send().await);
+    accepted(ctx.client("auth_get_captcha_data").auth().auth_get_captcha_data().send().await);
     accepted(
-        client
+        ctx.client("auth_verify_captcha_data")
             .auth()
             .auth_verify_captcha_data()
             .body(V1VerifyCaptchaDataRequest { token: "captcha-token".into(), key: "x7k2".into() })
@@ -280,7 +386,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_send_verification")
             .auth()
             .auth_send_verification()
             .x_captcha_token("ct-1")
@@ -293,7 +399,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_verify_verification")
             .auth()
             .auth_verify_verification()
             .body(V1VerifyRequest { verification_id: "vid-1".into(), verification_code: "123456".into() })
@@ -301,7 +407,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("auth_reset_password")
             .auth()
             .auth_reset_password()
             .body(V1ResetPasswordRequest {
@@ -314,17 +420,17 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("user_sudo")
             .auth()
             .user_sudo()
             .body(V1SudoRequest { password: Some("Moon&Wine-701".into()), ..Default::default() })
             .send()
             .await,
     );
-    accepted(client.auth().user_me().x_device_id(device).send().await);
-    accepted(client.auth().user_delete_me().sudo_token("sudo-1").send().await);
+    accepted(ctx.client("user_me").auth().user_me().x_device_id(device).send().await);
+    accepted(ctx.client("user_delete_me").auth().user_delete_me().sudo_token("sudo-1").send().await);
     accepted(
-        client
+        ctx.client("user_update_password")
             .auth()
             .user_update_password()
             .sudo_token("sudo-1")
@@ -337,7 +443,7 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("user_edit_user_basic_info")
             .auth()
             .user_edit_user_basic_info()
             .body(V1EditUserBasicInfoRequest {
@@ -349,57 +455,72 @@ async fn auth(client: &Client, basic: &Client) {
             .await,
     );
     accepted(
-        client
+        ctx.client("user_bind_with_provider")
             .auth()
             .user_bind_with_provider()
             .body(V1BindWithProviderRequest { provider_token: "pt-abc".into(), with_user_center: Some(false) })
             .send()
             .await,
     );
-    accepted(client.auth().user_un_bind_provider().provider_id("github").with_user_center(true).send().await);
-    accepted(client.auth().user_providers().send().await);
+    accepted(
+        ctx.client("user_un_bind_provider")
+            .auth()
+            .user_un_bind_provider()
+            .provider_id("github")
+            .with_user_center(true)
+            .send()
+            .await,
+    );
+    accepted(ctx.client("user_providers").auth().user_providers().send().await);
 }
 
-async fn mysqldb(client: &Client) {
+async fn mysqldb(ctx: &Ctx) {
     use cloudbase_api::mysqldb::*;
     let filters = std::collections::BTreeMap::from([
         ("grade".to_owned(), "gte.3".to_owned()),
         ("name".to_owned(), "like.*白*".to_owned()),
     ]);
     let row = || object(json!({"name": "李白", "grade": 3}));
-    let db = client.mysqldb();
     accepted(
-        db.query_records()
+        ctx.client("query_records")
+            .mysqldb()
+            .query_records()
             .table("students")
             .select("id,name,class_id(grade,class_number)")
             .limit(10)
             .offset(20)
             .order("id.desc")
             .filters(filters.clone())
-            .prefer("count=exact")
+            .prefer(ctx.prefer("query_records", "count=exact"))
             .send()
             .await,
     );
     accepted(
-        db.insert_records()
+        ctx.client("insert_records")
+            .mysqldb()
+            .insert_records()
             .table("students")
             .select("*")
-            .prefer("return=representation,resolution=merge-duplicates")
+            .prefer(ctx.prefer("insert_records", "return=representation,resolution=merge-duplicates"))
             .body(RecordOrRecords::RecordList(vec![row(), row()]))
             .send()
             .await,
     );
     accepted(
-        db.delete_records()
+        ctx.client("delete_records")
+            .mysqldb()
+            .delete_records()
             .table("students")
             .filters(filters.clone())
             .limit(1)
-            .prefer("return=representation")
+            .prefer(ctx.prefer("delete_records", "return=representation"))
             .send()
             .await,
     );
     accepted(
-        db.count_records()
+        ctx.client("count_records")
+            .mysqldb()
+            .count_records()
             .table("students")
             .filters(filters.clone())
             .prefer(CountRecordsPrefer::CountExact)
@@ -407,26 +528,50 @@ async fn mysqldb(client: &Client) {
             .await,
     );
     accepted(
-        db.update_records()
+        ctx.client("update_records")
+            .mysqldb()
+            .update_records()
             .table("students")
             .filters(filters.clone())
             .body(row())
-            .prefer("return=minimal")
+            .prefer(ctx.prefer("update_records", "return=minimal"))
             .send()
             .await,
     );
-    accepted(db.query_records_with_schema().schema("school").table("students").select("*").send().await);
     accepted(
-        db.insert_records_with_schema()
+        ctx.client("query_records_with_schema")
+            .mysqldb()
+            .query_records_with_schema()
+            .schema("school")
+            .table("students")
+            .select("*")
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("insert_records_with_schema")
+            .mysqldb()
+            .insert_records_with_schema()
             .schema("school")
             .table("students")
             .body(RecordOrRecords::Record(row()))
             .send()
             .await,
     );
-    accepted(db.delete_records_with_schema().schema("school").table("students").filters(filters.clone()).send().await);
     accepted(
-        db.update_records_with_schema()
+        ctx.client("delete_records_with_schema")
+            .mysqldb()
+            .delete_records_with_schema()
+            .schema("school")
+            .table("students")
+            .filters(filters.clone())
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("update_records_with_schema")
+            .mysqldb()
+            .update_records_with_schema()
             .schema("school")
             .table("students")
             .filters(filters.clone())
@@ -435,10 +580,20 @@ async fn mysqldb(client: &Client) {
             .await,
     );
     accepted(
-        db.query_records_with_instance().instance("db-1").schema("school").table("students").limit(1).send().await,
+        ctx.client("query_records_with_instance")
+            .mysqldb()
+            .query_records_with_instance()
+            .instance("db-1")
+            .schema("school")
+            .table("students")
+            .limit(1)
+            .send()
+            .await,
     );
     accepted(
-        db.insert_records_with_instance()
+        ctx.client("insert_records_with_instance")
+            .mysqldb()
+            .insert_records_with_instance()
             .instance("db-1")
             .schema("school")
             .table("students")
@@ -447,7 +602,9 @@ async fn mysqldb(client: &Client) {
             .await,
     );
     accepted(
-        db.delete_records_with_instance()
+        ctx.client("delete_records_with_instance")
+            .mysqldb()
+            .delete_records_with_instance()
             .instance("db-1")
             .schema("school")
             .table("students")
@@ -456,7 +613,9 @@ async fn mysqldb(client: &Client) {
             .await,
     );
     accepted(
-        db.update_records_with_instance()
+        ctx.client("update_records_with_instance")
+            .mysqldb()
+            .update_records_with_instance()
             .instance("db-1")
             .schema("school")
             .table("students")
@@ -467,14 +626,15 @@ async fn mysqldb(client: &Client) {
     );
 }
 
-async fn nosql(client: &Client) {
+async fn nosql(ctx: &Ctx) {
     use cloudbase_api::nosql::*;
-    let db = client.nosql();
     let doc =
         || object(json!({"name": "李白", "age": {"$numberInt": "61"}, "born": {"$date": "0701-02-28T00:00:00Z"}}));
     let by_id = || object(json!({"_id": {"$oid": "507f1f77bcf86cd799439011"}}));
     accepted(
-        db.create_collection()
+        ctx.client("create_collection")
+            .nosql()
+            .create_collection()
             .instance("(default)")
             .database("(default)")
             .body(CreateCollectionRequest { collection_name: "poets".into() })
@@ -482,7 +642,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.query_documents()
+        ctx.client("query_documents")
+            .nosql()
+            .query_documents()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -497,7 +659,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.insert_documents()
+        ctx.client("insert_documents")
+            .nosql()
+            .insert_documents()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -506,7 +670,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.update_documents()
+        ctx.client("update_documents")
+            .nosql()
+            .update_documents()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -522,7 +688,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.get_document_by_id()
+        ctx.client("get_document_by_id")
+            .nosql()
+            .get_document_by_id()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -532,7 +700,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.delete_document_by_id()
+        ctx.client("delete_document_by_id")
+            .nosql()
+            .delete_document_by_id()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -541,7 +711,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.update_document_by_id()
+        ctx.client("update_document_by_id")
+            .nosql()
+            .update_document_by_id()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -557,7 +729,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.remove_documents()
+        ctx.client("remove_documents")
+            .nosql()
+            .remove_documents()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -566,7 +740,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.aggregate()
+        ctx.client("aggregate")
+            .nosql()
+            .aggregate()
             .instance("(default)")
             .database("(default)")
             .collection_name("poets")
@@ -576,9 +752,19 @@ async fn nosql(client: &Client) {
             .send()
             .await,
     );
-    accepted(db.start_transaction().instance("(default)").database("(default)").send().await);
     accepted(
-        db.commit_transaction()
+        ctx.client("start_transaction")
+            .nosql()
+            .start_transaction()
+            .instance("(default)")
+            .database("(default)")
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("commit_transaction")
+            .nosql()
+            .commit_transaction()
             .instance("(default)")
             .database("(default)")
             .transaction_id("txn_abc123def456")
@@ -586,7 +772,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.rollback_transaction()
+        ctx.client("rollback_transaction")
+            .nosql()
+            .rollback_transaction()
             .instance("(default)")
             .database("(default)")
             .transaction_id("txn_abc123def456")
@@ -594,7 +782,9 @@ async fn nosql(client: &Client) {
             .await,
     );
     accepted(
-        db.run_commands()
+        ctx.client("run_commands")
+            .nosql()
+            .run_commands()
             .instance("(default)")
             .database("(default)")
             .body(RunCommandsRequest {
@@ -606,9 +796,9 @@ async fn nosql(client: &Client) {
     );
 }
 
-async fn functions(client: &Client) {
+async fn functions(ctx: &Ctx) {
     accepted(
-        client
+        ctx.client("functions_post")
             .functions()
             .functions_post()
             .name("sum-two")
@@ -622,10 +812,10 @@ async fn functions(client: &Client) {
 
 // Prism, like OpenAPI path templating, matches `{anyPath}` and `{path}` to one segment only; the
 // multi-segment encoding is asserted byte for byte in `operations.rs` instead.
-async fn cloudrun(client: &Client) {
-    accepted(client.cloudrun().cloudrun_get().name("api-server").any_path("health").send().await);
+async fn cloudrun(ctx: &Ctx) {
+    accepted(ctx.client("cloudrun_get").cloudrun().cloudrun_get().name("api-server").any_path("health").send().await);
     accepted(
-        client
+        ctx.client("cloudrun_post")
             .cloudrun()
             .cloudrun_post()
             .name("api-server")
@@ -636,11 +826,12 @@ async fn cloudrun(client: &Client) {
     );
 }
 
-async fn storage(client: &Client) {
+async fn storage(ctx: &Ctx) {
     use cloudbase_api::storage::*;
-    let s = client.storage();
     accepted(
-        s.get_objects_upload_info()
+        ctx.client("get_objects_upload_info")
+            .storage()
+            .get_objects_upload_info()
             .body(vec![V1GetObjectsUploadInfoRequestItem {
                 object_id: "poems/静夜思.txt".into(),
                 signed_header: Some(std::collections::BTreeMap::from([(
@@ -652,7 +843,9 @@ async fn storage(client: &Client) {
             .await,
     );
     accepted(
-        s.get_objects_download_info()
+        ctx.client("get_objects_download_info")
+            .storage()
+            .get_objects_download_info()
             .body(vec![V1GetObjectDownloadInfoRequestItem {
                 cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
             }])
@@ -660,7 +853,9 @@ async fn storage(client: &Client) {
             .await,
     );
     accepted(
-        s.delete_objects()
+        ctx.client("delete_objects")
+            .storage()
+            .delete_objects()
             .body(vec![V1DeleteObjectsRequestItem {
                 cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
             }])
@@ -668,7 +863,9 @@ async fn storage(client: &Client) {
             .await,
     );
     accepted(
-        s.copy_objects()
+        ctx.client("copy_objects")
+            .storage()
+            .copy_objects()
             .body(vec![V1CopyObjectsRequestItem {
                 src_path: "poems/a.txt".into(),
                 dst_path: "archive/a.txt".into(),
@@ -680,7 +877,7 @@ async fn storage(client: &Client) {
     );
 }
 
-async fn ai_model(client: &Client) {
+async fn ai_model(ctx: &Ctx) {
     use cloudbase_api::ai_model::*;
     let chat = || ChatCompletionRequest {
         model: "hy3-preview".into(),
@@ -712,19 +909,38 @@ async fn ai_model(client: &Client) {
         }]),
         extra: Default::default(),
     };
-    let ai = client.ai_model();
     accepted(
-        ai.call_llm()
+        ctx.client("call_llm")
+            .ai_model()
+            .call_llm()
             .provider("hunyuan-exp")
             .path("embeddings")
             .body(object(json!({"model": "hunyuan-turbos-latest", "messages": [{"role": "user", "content": "hi"}]})))
             .send()
             .await,
     );
-    accepted(ai.create_chat_completion().provider("cloudbase").body(chat()).send().await);
-    accepted(ai.create_chat_completion_v1().provider("deepseek").body(chat()).send().await);
     accepted(
-        ai.create_response()
+        ctx.client("create_chat_completion")
+            .ai_model()
+            .create_chat_completion()
+            .provider("cloudbase")
+            .body(chat())
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("create_chat_completion_v1")
+            .ai_model()
+            .create_chat_completion_v1()
+            .provider("deepseek")
+            .body(chat())
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("create_response")
+            .ai_model()
+            .create_response()
             .provider("cloudbase")
             .body(ResponsesRequest {
                 model: "hy3-preview".into(),
@@ -737,7 +953,9 @@ async fn ai_model(client: &Client) {
             .await,
     );
     accepted(
-        ai.create_anthropic_message()
+        ctx.client("create_anthropic_message")
+            .ai_model()
+            .create_anthropic_message()
             .provider("cloudbase")
             .anthropic_version("2023-06-01")
             .body(AnthropicMessagesRequest {
