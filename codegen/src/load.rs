@@ -4,13 +4,49 @@ use crate::error::{Error, Location, Pointer};
 use openapiv3::OpenAPI;
 use serde_path_to_error::Segment;
 
+/// Nesting limit for the YAML document. openapiv3 reads schemas through untagged enums that try
+/// each alternative, so an invalid value deep down costs time doubling with every level: a spec
+/// nested 40 deep would take hours to reject. Twice what the vendored specs use.
+const MAX_DEPTH: usize = 32;
+
+/// The pointer of the first node deeper than [`MAX_DEPTH`], if any.
+fn too_deep(value: &serde_yaml::Value, at: &Pointer, depth: usize) -> Option<Pointer> {
+    if depth > MAX_DEPTH {
+        return Some(at.clone());
+    }
+    match value {
+        serde_yaml::Value::Mapping(map) => map.iter().find_map(|(key, child)| {
+            let key = match key {
+                serde_yaml::Value::String(s) => s.clone(),
+                other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
+            };
+            too_deep(child, &at.join(key), depth + 1)
+        }),
+        serde_yaml::Value::Sequence(items) => {
+            items.iter().enumerate().find_map(|(index, child)| too_deep(child, &at.join(index), depth + 1))
+        }
+        serde_yaml::Value::Tagged(tagged) => too_deep(&tagged.value, at, depth + 1),
+        _ => None,
+    }
+}
+
 /// Parses a spec, reporting YAML syntax errors with their line and schema mismatches with both
 /// their line (when the YAML parser still knows it) and the JSON pointer of the offending value.
 pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
     // A first pass over untyped YAML separates syntax errors (line only) from shape errors.
-    if let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-        let location = e.location().map(|l| Location::Line { line: l.line(), column: l.column(), pointer: None });
-        return Err(Error::new(file, location, format!("invalid YAML: {}", strip_location(&e))));
+    let untyped = match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(value) => value,
+        Err(e) => {
+            let location = e.location().map(|l| Location::Line { line: l.line(), column: l.column(), pointer: None });
+            return Err(Error::new(file, location, format!("invalid YAML: {}", strip_location(&e))));
+        }
+    };
+    if let Some(pointer) = too_deep(&untyped, &Pointer::root(), 0) {
+        return Err(Error::at(
+            file,
+            &pointer,
+            format!("the document nests deeper than {MAX_DEPTH} levels here (the vendored specs need at most 16)"),
+        ));
     }
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|e| {
