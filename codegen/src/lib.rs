@@ -9,10 +9,11 @@
 //! 3. [`emit`]: IR -> `proc_macro2::TokenStream` with `quote!`;
 //! 4. [`render`]: tokens -> formatted source (syn + prettyplease) with the `@generated` header.
 //!
-//! [`generate`] runs all four. The crate does no I/O: the caller hands in the text.
+//! [`generate`] runs all four; [`diff`] compares the IR of two versions of a spec. The crate does no I/O: the caller hands in the text.
 
 #![deny(missing_docs)]
 
+pub mod diff;
 pub mod emit;
 mod error;
 pub mod ir;

@@ -43,3 +43,96 @@ fn space_items(source: &str) -> String {
     }
     out
 }
+
+/// Which operations and types differ between two versions of a generated file, for
+/// `cargo xtask regen --check`: one line per kind of difference.
+pub fn describe_changes(old: &str, new: &str) -> Vec<String> {
+    use std::collections::BTreeSet;
+    let (Ok(old), Ok(new)) = (syn::parse_file(old), syn::parse_file(new)) else {
+        return vec!["the committed file is not valid Rust".to_owned()];
+    };
+    let (old_items, old_ops) = items(&old);
+    let (new_items, new_ops) = items(&new);
+    let name = |item: &ItemKey, ops: &Operations| match ops.get(&item.name) {
+        Some(id) => format!("operation {id}"),
+        None => format!("type {}", item.name),
+    };
+    let mut changed = BTreeSet::new();
+    let mut added = BTreeSet::new();
+    for (key, tokens) in &new_items {
+        match old_items.get(key) {
+            None => added.insert(name(key, &new_ops)),
+            Some(before) if before != tokens => changed.insert(name(key, &new_ops)),
+            Some(_) => false,
+        };
+    }
+    let removed: BTreeSet<String> =
+        old_items.keys().filter(|k| !new_items.contains_key(*k)).map(|k| name(k, &old_ops)).collect();
+    // A type whose struct is new while an impl of the same name changed is simply new.
+    let changed: Vec<String> = changed.difference(&added).cloned().collect();
+    let mut lines = Vec::new();
+    for (label, set) in
+        [("changed", changed), ("added", added.into_iter().collect()), ("removed", removed.into_iter().collect())]
+    {
+        if !set.is_empty() {
+            lines.push(format!("{label}: {}", set.join(", ")));
+        }
+    }
+    if lines.is_empty() {
+        lines.push("only formatting or comments differ".to_owned());
+    }
+    lines
+}
+
+/// A top-level item: its kind, the type it defines or implements for, and the trait if any.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct ItemKey {
+    kind: &'static str,
+    name: String,
+    of_trait: String,
+}
+
+/// Request builder name -> operationId.
+type Operations = std::collections::BTreeMap<String, String>;
+
+/// Top-level items with their tokens, and the operationId of each request builder (from its
+/// `OPERATION` constant).
+fn items(file: &syn::File) -> (std::collections::BTreeMap<ItemKey, String>, Operations) {
+    use quote::ToTokens;
+    let mut items = std::collections::BTreeMap::new();
+    let mut operations = Operations::new();
+    for item in &file.items {
+        let (kind, name, of_trait) = match item {
+            syn::Item::Struct(s) => ("struct", s.ident.to_string(), String::new()),
+            syn::Item::Enum(e) => ("enum", e.ident.to_string(), String::new()),
+            syn::Item::Type(t) => ("type", t.ident.to_string(), String::new()),
+            syn::Item::Impl(i) => {
+                let name = i.self_ty.to_token_stream().to_string();
+                if let Some(id) = i.items.iter().find_map(operation_id) {
+                    operations.insert(name.clone(), id);
+                }
+                let of_trait =
+                    i.trait_.as_ref().map(|(path, _)| path.to_token_stream().to_string()).unwrap_or_default();
+                ("impl", name, of_trait)
+            }
+            other => ("item", other.to_token_stream().to_string(), String::new()),
+        };
+        items.insert(ItemKey { kind, name, of_trait }, item.to_token_stream().to_string());
+    }
+    (items, operations)
+}
+
+/// The `id` of a builder's `const OPERATION: rt::Operation = rt::Operation { id: "...", .. }`.
+fn operation_id(member: &syn::ImplItem) -> Option<String> {
+    let syn::ImplItem::Const(constant) = member else { return None };
+    let syn::Expr::Struct(value) = &constant.expr else { return None };
+    if constant.ident != "OPERATION" {
+        return None;
+    }
+    value.fields.iter().find_map(|field| match (&field.member, &field.expr) {
+        (syn::Member::Named(n), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(id), .. })) if n == "id" => {
+            Some(id.value())
+        }
+        _ => None,
+    })
+}

@@ -155,7 +155,8 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     );
 }
 
-fn ty_name(api: &Api, ty: &Type) -> String {
+/// A type as the summary and the spec diff show it (`Vec<V1Token>`, `Option<String>`).
+pub(crate) fn ty_name(api: &Api, ty: &Type) -> String {
     match ty {
         Type::String => "String".into(),
         Type::Integer { bits } => format!("i{bits}"),

@@ -80,3 +80,19 @@ fn output_is_deterministic() {
         );
     }
 }
+
+/// `regen --check` names what differs in a stale file: operations by operationId, types by name.
+#[test]
+fn stale_files_are_described_by_operation_and_type() {
+    let (file, text) = load("functions");
+    let before = codegen::generate(codegen::Spec::from_file(&file, &text)).unwrap().code;
+    let edited = text
+        .replace("summary: Invoke a cloud function", "summary: Invoke one cloud function")
+        .replace("        requestId:\n          type: string\n          description: Request ID", "        requestId:\n          type: string\n          description: Request ID\n        hint:\n          type: string");
+    let after = codegen::generate(codegen::Spec::from_file(&file, &edited)).unwrap().code;
+    assert_eq!(
+        codegen::render::describe_changes(&before, &after),
+        ["changed: operation functionsPost, type ErrorResponse, type FunctionsApi"]
+    );
+    assert_eq!(codegen::render::describe_changes(&before, &before), ["only formatting or comments differ"]);
+}

@@ -6,6 +6,9 @@
 //! - `regen --check`: regenerate in memory and fail, naming each stale file.
 //! - `fuzz [--cases N] [--seed S]`: the generator's fuzz test, longer (default 200,000 cases) and
 //!   in release mode.
+//! - `spec-diff <old.yaml> <new.yaml>` / `spec-diff --against-git <rev>`: what a new spec changes
+//!   for users of the generated API, each change marked breaking or not; exit code 0 when nothing
+//!   is breaking, 1 when something is, 2 when the specs cannot be read.
 //! - `test`: every check CI runs, in order: formatting, `regen --check`, clippy with
 //!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server, all tests
 //!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
@@ -15,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | cargo xtask test | cargo xtask fuzz [--cases N] [--seed S]";
+const USAGE: &str = "usage: cargo xtask regen [--check] | test | fuzz [--cases N] [--seed S] | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
 
 /// The areas, each a cargo feature of `cloudbase-api` that must build alone.
 const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
@@ -24,17 +27,20 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["regen"] => regen(false),
-        ["regen", "--check"] => regen(true),
-        ["test"] => test(),
-        ["fuzz", rest @ ..] => fuzz(rest),
+        ["regen"] => regen(false).map(|()| ExitCode::SUCCESS),
+        ["regen", "--check"] => regen(true).map(|()| ExitCode::SUCCESS),
+        ["test"] => test().map(|()| ExitCode::SUCCESS),
+        ["fuzz", rest @ ..] => fuzz(rest).map(|()| ExitCode::SUCCESS),
+        ["spec-diff", "--against-git", rev] => spec_diff_against_git(rev),
+        ["spec-diff", old, new] => spec_diff_files(old, new),
         _ => Err(USAGE.to_owned()),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            // 1 means "breaking changes" for spec-diff; failures to run at all are 2.
+            ExitCode::from(2)
         }
     }
 }
@@ -72,6 +78,48 @@ fn install_prism() -> Result<(), String> {
         })?;
     println!("<== {shown}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
     if status.success() { Ok(()) } else { Err(format!("`{shown}` failed")) }
+}
+
+/// The IR of a spec for comparing; both sides get the same area name, whatever their files are called.
+fn load_ir(file: &str, text: &str) -> Result<codegen::ir::Api, String> {
+    codegen::ir_of(codegen::Spec { file, area: "spec", text }).map_err(|e| e.to_string())
+}
+
+fn spec_diff_files(old: &str, new: &str) -> Result<ExitCode, String> {
+    let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
+    let old_ir = load_ir(old, &read(old)?)?;
+    let new_ir = load_ir(new, &read(new)?)?;
+    let report = codegen::diff::diff(&old_ir, &new_ir);
+    print!("{}", report.render());
+    Ok(if report.breaking() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Every vendored spec against its version at a git revision.
+fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let mut breaking = 0;
+    for path in yaml_files(&root.join("specs"))? {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let file = format!("specs/{name}");
+        let new_text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {file}: {e}"))?;
+        let shown = std::process::Command::new("git")
+            .args(["show", &format!("{rev}:{file}")])
+            .current_dir(&root)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        println!("== {file} (against {rev})");
+        let new_ir = load_ir(&file, &new_text)?;
+        if !shown.status.success() {
+            println!("new spec: {} operations", new_ir.operations.len());
+            continue;
+        }
+        let old_text = String::from_utf8(shown.stdout).map_err(|_| format!("{rev}:{file} is not UTF-8"))?;
+        let old_ir = load_ir(&file, &old_text).map_err(|e| format!("{rev}:{e}"))?;
+        let report = codegen::diff::diff(&old_ir, &new_ir);
+        print!("{}", report.render());
+        breaking += report.breaking();
+    }
+    Ok(if breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 fn fuzz(args: &[&str]) -> Result<(), String> {
@@ -214,7 +262,13 @@ fn regen(check: bool) -> Result<(), String> {
             continue;
         }
         if check {
-            stale.push(relative.clone());
+            let current = std::fs::read_to_string(&target).unwrap_or_default();
+            let details = if current.is_empty() {
+                "missing".to_owned()
+            } else {
+                codegen::render::describe_changes(&current, code).join("; ")
+            };
+            stale.push(format!("{relative}: {details}"));
         } else {
             if let Some(dir) = target.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

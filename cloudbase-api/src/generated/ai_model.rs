@@ -820,6 +820,7 @@ impl crate::ErrorBody for ErrorResponse {
 ///
 /// Schema: `#/components/schemas/AiModelErrorCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AiModelErrorCode {
     /// `AI_MODEL_CONFIG_MISSING`
     #[serde(rename = "AI_MODEL_CONFIG_MISSING")]

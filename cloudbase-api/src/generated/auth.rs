@@ -3590,6 +3590,7 @@ pub struct V1ResetPasswordRequest {
 
 /// Schema: `#/components/schemas/v1ClientCredentialRequest/properties/grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum V1ClientCredentialRequestGrantType {
     /// `client_credentials`
     #[serde(rename = "client_credentials")]
@@ -3628,6 +3629,7 @@ impl From<&str> for V1ClientCredentialRequestGrantType {
 ///
 /// Schema: `#/components/schemas/v1SendVerificationRequest/properties/target`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum V1SendVerificationRequestTarget {
     /// `ANY`
     #[serde(rename = "ANY")]
@@ -3674,6 +3676,7 @@ impl From<&str> for V1SendVerificationRequestTarget {
 
 /// Schema: `#/components/schemas/v1EditUserBasicInfoRequest/properties/gender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum V1EditUserBasicInfoRequestGender {
     /// `MALE`
     #[serde(rename = "MALE")]

@@ -267,6 +267,7 @@ impl crate::ErrorBody for ErrorResponse {
 
 /// Schema: `#/paths/~1v1~1functions~1{name}/post/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FunctionsPostWebfn {
     /// `true`
     #[serde(rename = "true")]
@@ -303,6 +304,7 @@ impl From<&str> for FunctionsPostWebfn {
 
 /// Schema: `#/paths/~1v1~1functions~1{name}/post/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FunctionsPostXTcbWebfn {
     /// `true`
     #[serde(rename = "true")]

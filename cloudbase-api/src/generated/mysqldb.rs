@@ -2899,6 +2899,7 @@ impl crate::ErrorBody for ErrorResponse {
 
 /// Schema: `#/components/parameters/PreferCount/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CountRecordsPrefer {
     /// `count=exact`
     #[serde(rename = "count=exact")]

@@ -154,6 +154,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, e: &StringEnum) -> 
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value not known when this crate was generated.

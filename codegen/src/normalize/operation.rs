@@ -452,7 +452,8 @@ impl<'a> Normalizer<'a> {
                     self.schema_type(schema, &content_at.join("schema"), &format!("{hint}Event"))?
                 }
                 (ContentKind::Body(BodyKind::Json), Some(schema)) => {
-                    let hint = if response.content.len() > 1 {
+                    let bodies = response.content.keys().filter(|m| essence(m) != "text/event-stream").count();
+                    let hint = if bodies > 1 {
                         format!("{hint}{}", names::media_type_variant(media_type))
                     } else {
                         hint.to_owned()

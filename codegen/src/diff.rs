@@ -1,0 +1,364 @@
+//! What a new version of a spec changes for users of the generated Rust API: operations,
+//! parameters, bodies, replies and types, each change classified as breaking or not.
+
+use crate::ir::{Api, ParamLocation, Success, Type, TypeDef, TypeId, TypeKind};
+use crate::summary::ty_name;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// One difference between two versions of a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Whether code written against the old generated API may stop compiling or behave differently.
+    pub breaking: bool,
+    /// What changed, in one line.
+    pub text: String,
+}
+
+/// All differences between two versions of a spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// In a stable order: operations first, then types.
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// How many changes are breaking.
+    pub fn breaking(&self) -> usize {
+        self.changes.iter().filter(|c| c.breaking).count()
+    }
+
+    /// One line per change, then a summary line with the semver class.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for change in &self.changes {
+            let _ = writeln!(out, "{} {}", if change.breaking { "BREAKING" } else { "ok      " }, change.text);
+        }
+        let breaking = self.breaking();
+        let other = self.changes.len() - breaking;
+        let class = match (breaking, other) {
+            (0, 0) => "no changes for users of the generated API",
+            (0, _) => "no breaking change: a minor version bump",
+            _ => "breaking changes: a major version bump (minor while the crate is 0.x)",
+        };
+        let _ = writeln!(out, "summary: {breaking} breaking, {other} other; {class}");
+        out
+    }
+
+    fn push(&mut self, breaking: bool, text: String) {
+        self.changes.push(Change { breaking, text });
+    }
+}
+
+/// Compares two versions of one spec.
+pub fn diff(old: &Api, new: &Api) -> Report {
+    let mut report = Report::default();
+    operations(old, new, &mut report);
+    types(old, new, &mut report);
+    report
+}
+
+fn operations(old: &Api, new: &Api, report: &mut Report) {
+    let old_ops: BTreeMap<&str, &crate::ir::Operation> = old.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    let new_ops: BTreeMap<&str, &crate::ir::Operation> = new.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+    for (id, op) in &old_ops {
+        if !new_ops.contains_key(id) {
+            report.push(
+                true,
+                format!("operation {id} removed ({} {}; method {}())", op.method.as_str(), op.path, op.method_name),
+            );
+        }
+    }
+    for (id, op) in &new_ops {
+        let Some(before) = old_ops.get(id) else {
+            report.push(
+                false,
+                format!("operation {id} added ({} {}; method {}())", op.method.as_str(), op.path, op.method_name),
+            );
+            continue;
+        };
+        if (before.method, &before.path) != (op.method, &op.path) {
+            report.push(
+                false,
+                format!(
+                    "{id}: now {} {} (was {} {})",
+                    op.method.as_str(),
+                    op.path,
+                    before.method.as_str(),
+                    before.path
+                ),
+            );
+        }
+        parameters(id, old, before, new, op, report);
+        body(id, old, before, new, op, report);
+        replies(id, old, before, new, op, report);
+    }
+}
+
+fn location(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn parameters(
+    id: &str,
+    old: &Api,
+    before: &crate::ir::Operation,
+    new: &Api,
+    op: &crate::ir::Operation,
+    report: &mut Report,
+) {
+    let key = |p: &crate::ir::Param| (location(p.location), p.wire_name.to_ascii_lowercase());
+    let old_params: BTreeMap<_, _> = before.params.iter().map(|p| (key(p), p)).collect();
+    let new_params: BTreeMap<_, _> = op.params.iter().map(|p| (key(p), p)).collect();
+    for ((loc, _), p) in &old_params {
+        if !new_params.contains_key(&key(p)) {
+            report.push(true, format!("{id}: {loc} parameter `{}` removed (setter {}())", p.wire_name, p.name));
+        }
+    }
+    for (k @ (loc, _), p) in &new_params {
+        let Some(q) = old_params.get(k) else {
+            let required = if p.required { "required " } else { "" };
+            report.push(
+                p.required,
+                format!("{id}: {required}{loc} parameter `{}` added (setter {}())", p.wire_name, p.name),
+            );
+            continue;
+        };
+        if q.required != p.required {
+            let now = if p.required { "now required" } else { "now optional" };
+            report.push(p.required, format!("{id}: {loc} parameter `{}` {now}", p.wire_name));
+        }
+        let (was, is) = (ty_name(old, &q.ty), ty_name(new, &p.ty));
+        if was != is {
+            report.push(true, format!("{id}: {loc} parameter `{}` type {was} -> {is}", p.wire_name));
+        }
+        if q.constraints.pattern != p.constraints.pattern {
+            // A stricter pattern refuses values that used to be sent.
+            report.push(
+                p.constraints.pattern.is_some(),
+                format!(
+                    "{id}: {loc} parameter `{}` pattern {:?} -> {:?}",
+                    p.wire_name, q.constraints.pattern, p.constraints.pattern
+                ),
+            );
+        }
+    }
+}
+
+fn body(id: &str, old: &Api, before: &crate::ir::Operation, new: &Api, op: &crate::ir::Operation, report: &mut Report) {
+    match (&before.body, &op.body) {
+        (None, None) => {}
+        (Some(b), None) => report.push(true, format!("{id}: request body ({}) removed", b.media_type)),
+        (None, Some(b)) => report.push(
+            b.required,
+            format!("{id}: {}request body added ({})", if b.required { "required " } else { "" }, b.media_type),
+        ),
+        (Some(a), Some(b)) => {
+            let (was, is) = (ty_name(old, &a.ty), ty_name(new, &b.ty));
+            if was != is || a.media_type != b.media_type {
+                report.push(true, format!("{id}: request body {was} ({}) -> {is} ({})", a.media_type, b.media_type));
+            }
+            if a.required != b.required {
+                report.push(
+                    b.required,
+                    format!("{id}: request body now {}", if b.required { "required" } else { "optional" }),
+                );
+            }
+        }
+    }
+}
+
+fn success_name(api: &Api, success: &Success) -> String {
+    match success {
+        Success::Single(case) => case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_else(|| "()".to_owned()),
+        Success::Enum { name, variants } => {
+            let variants: Vec<String> = variants
+                .iter()
+                .map(|v| {
+                    format!("{}({})", v.name, v.case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_default())
+                })
+                .collect();
+            format!("{name} {{ {} }}", variants.join(", "))
+        }
+    }
+}
+
+fn replies(
+    id: &str,
+    old: &Api,
+    before: &crate::ir::Operation,
+    new: &Api,
+    op: &crate::ir::Operation,
+    report: &mut Report,
+) {
+    let (was, is) = (success_name(old, &before.success), success_name(new, &op.success));
+    if was != is {
+        report.push(true, format!("{id}: send() now returns {is} (was {was})"));
+    }
+    let media = |o: &crate::ir::Operation| -> BTreeSet<(String, String)> {
+        o.responses
+            .iter()
+            .flat_map(|r| r.contents.iter().map(move |c| (r.status.to_string(), c.media_type.clone())))
+            .collect()
+    };
+    let statuses =
+        |o: &crate::ir::Operation| -> BTreeSet<String> { o.responses.iter().map(|r| r.status.to_string()).collect() };
+    let (old_statuses, new_statuses) = (statuses(before), statuses(op));
+    for status in old_statuses.difference(&new_statuses) {
+        report.push(false, format!("{id}: response {status} no longer documented"));
+    }
+    for status in new_statuses.difference(&old_statuses) {
+        report.push(false, format!("{id}: response {status} documented"));
+    }
+    let (old_media, new_media) = (media(before), media(op));
+    for (status, media) in old_media.difference(&new_media).filter(|(s, _)| new_statuses.contains(s)) {
+        report.push(false, format!("{id}: response {status} no longer {media}"));
+    }
+    for (status, media) in new_media.difference(&old_media).filter(|(s, _)| old_statuses.contains(s)) {
+        report.push(false, format!("{id}: response {status} may now be {media}"));
+    }
+    match (&before.stream, &op.stream) {
+        (Some(_), None) => report.push(true, format!("{id}: send_stream() removed")),
+        (None, Some(s)) => report.push(false, format!("{id}: send_stream() added ({})", ty_name(new, &s.item))),
+        (Some(a), Some(b)) => {
+            let (was, is) = (ty_name(old, &a.item), ty_name(new, &b.item));
+            if was != is {
+                report.push(true, format!("{id}: send_stream() items {was} -> {is}"));
+            }
+            if a.terminator != b.terminator {
+                report.push(true, format!("{id}: stream terminator {:?} -> {:?}", a.terminator, b.terminator));
+            }
+        }
+        (None, None) => {}
+    }
+}
+
+/// Types users build themselves: those reachable from request parameters and bodies. Adding a
+/// field to one breaks struct literals; adding one to a reply type does not.
+fn request_types(api: &Api) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&Type> = Vec::new();
+    for op in &api.operations {
+        stack.extend(op.params.iter().map(|p| &p.ty));
+        stack.extend(op.body.iter().map(|b| &b.ty));
+    }
+    while let Some(ty) = stack.pop() {
+        match ty {
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => stack.push(inner),
+            Type::Named(id) if seen.insert(*id) => match &api.type_def(*id).kind {
+                TypeKind::Alias(t) => stack.push(t),
+                TypeKind::Struct(s) => {
+                    stack.extend(s.fields.iter().map(|f| &f.ty));
+                    stack.extend(s.extra.iter().map(|e| &e.value));
+                }
+                TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
+                TypeKind::Enum(_) => {}
+            },
+            _ => {}
+        }
+    }
+    seen
+}
+
+fn kind_name(def: &TypeDef) -> &'static str {
+    match def.kind {
+        TypeKind::Alias(_) => "type alias",
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Union(_) => "union enum",
+    }
+}
+
+fn types(old: &Api, new: &Api, report: &mut Report) {
+    let old_types: BTreeMap<&str, &TypeDef> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, (TypeId, &TypeDef)> =
+        new.types.iter().enumerate().map(|(i, t)| (t.name.as_str(), (TypeId(i), t))).collect();
+    let built_by_users = request_types(new);
+    for (name, def) in &old_types {
+        if !new_types.contains_key(name) {
+            report.push(true, format!("{} {name} removed", kind_name(def)));
+        }
+    }
+    for (name, (id, def)) in &new_types {
+        let Some(before) = old_types.get(name) else {
+            report.push(false, format!("{} {name} added", kind_name(def)));
+            continue;
+        };
+        match (&before.kind, &def.kind) {
+            (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+                let (was, is) = (ty_name(old, a), ty_name(new, b));
+                if was != is {
+                    report.push(true, format!("type {name} = {is} (was {was})"));
+                }
+            }
+            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+                let old_fields: BTreeMap<&str, _> = a.fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+                let new_fields: BTreeMap<&str, _> = b.fields.iter().map(|f| (f.wire_name.as_str(), f)).collect();
+                for (wire, f) in &old_fields {
+                    if !new_fields.contains_key(wire) {
+                        report.push(true, format!("{name}.{}: field removed", f.name));
+                    }
+                }
+                for (wire, f) in &new_fields {
+                    let Some(g) = old_fields.get(wire) else {
+                        let reason = if f.required {
+                            "required field added"
+                        } else if built_by_users.contains(id) {
+                            "optional field added (breaks struct literals without ..Default::default())"
+                        } else {
+                            "optional field added"
+                        };
+                        report.push(f.required || built_by_users.contains(id), format!("{name}.{}: {reason}", f.name));
+                        continue;
+                    };
+                    let (was, is) = (ty_name(old, &g.ty), ty_name(new, &f.ty));
+                    if was != is {
+                        report.push(true, format!("{name}.{}: type {was} -> {is}", f.name));
+                    }
+                    if g.required != f.required {
+                        // `T` <-> `Option<T>` either way.
+                        let now = if f.required { "now required" } else { "now optional" };
+                        report.push(true, format!("{name}.{}: {now}", f.name));
+                    }
+                }
+                if a.extra.is_some() != b.extra.is_some() {
+                    report.push(
+                        true,
+                        format!(
+                            "{name}: additional properties {}",
+                            if b.extra.is_some() { "now kept" } else { "no longer kept" }
+                        ),
+                    );
+                }
+            }
+            (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+                let old_values: BTreeSet<&str> = a.variants.iter().map(|v| v.value.as_str()).collect();
+                let new_values: BTreeSet<&str> = b.variants.iter().map(|v| v.value.as_str()).collect();
+                for value in old_values.difference(&new_values) {
+                    report.push(true, format!("{name}: value {value:?} removed (its variant is gone)"));
+                }
+                for value in new_values.difference(&old_values) {
+                    // Enums are #[non_exhaustive]; the value used to decode as the catch-all variant.
+                    report.push(false, format!("{name}: value {value:?} added (formerly decoded as {})", b.other));
+                }
+            }
+            (TypeKind::Union(a), TypeKind::Union(b)) => {
+                let show = |api: &Api, u: &crate::ir::Union| -> BTreeSet<String> {
+                    u.variants.iter().map(|v| format!("{}({})", v.name, ty_name(api, &v.ty))).collect()
+                };
+                let (was, is) = (show(old, a), show(new, b));
+                for v in was.difference(&is) {
+                    report.push(true, format!("{name}: variant {v} removed"));
+                }
+                for v in is.difference(&was) {
+                    report.push(true, format!("{name}: variant {v} added"));
+                }
+            }
+            _ => report.push(true, format!("{name}: now a {} (was a {})", kind_name(def), kind_name(before))),
+        }
+    }
+}
