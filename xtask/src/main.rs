@@ -6,6 +6,8 @@
 //! - `regen --check`: regenerate in memory and fail, naming each stale file.
 //! - `fuzz [--cases N] [--seed S]`: the generator's fuzz test, longer (default 200,000 cases) and
 //!   in release mode.
+//! - `fetch-specs`: download the published specs into `specs/` (all or nothing), update
+//!   `specs/README.md`, and print what changed for users; then run `regen`.
 //! - `spec-diff <old.yaml> <new.yaml>` / `spec-diff --against-git <rev>`: what a new spec changes
 //!   for users of the generated API, each change marked breaking or not; exit code 0 when nothing
 //!   is breaking, 1 when something is, 2 when the specs cannot be read.
@@ -14,11 +16,13 @@
 //!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
 //!   each area's feature alone, rustdoc with `-D warnings`.
 
+mod fetch;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | test | fuzz [--cases N] [--seed S] | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
+const USAGE: &str = "usage: cargo xtask regen [--check] | test | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
 
 /// The areas, each a cargo feature of `cloudbase-api` that must build alone.
 const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
         ["test"] => test().map(|()| ExitCode::SUCCESS),
         ["fuzz", rest @ ..] => fuzz(rest).map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff_against_git(rev),
+        ["fetch-specs"] => fetch_specs(),
         ["spec-diff", old, new] => spec_diff_files(old, new),
         _ => Err(USAGE.to_owned()),
     };
@@ -78,6 +83,29 @@ fn install_prism() -> Result<(), String> {
         })?;
     println!("<== {shown}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
     if status.success() { Ok(()) } else { Err(format!("`{shown}` failed")) }
+}
+
+fn fetch_specs() -> Result<ExitCode, String> {
+    let base = std::env::var("CLOUDBASE_SPECS_URL").unwrap_or_else(|_| fetch::DEFAULT_BASE.to_owned());
+    let fetched = fetch::fetch_specs(&base, &workspace_root(), &fetch::today())?;
+    let mut breaking = 0;
+    for (file, previous, text) in &fetched.specs {
+        println!("== {file}");
+        let new_ir = load_ir(file, text)?;
+        match previous {
+            Some(previous) if previous == text => println!("unchanged"),
+            Some(previous) => {
+                let report = codegen::diff::diff(&load_ir(file, previous)?, &new_ir);
+                print!("{}", report.render());
+                breaking += report.breaking();
+            }
+            None => println!("new spec: {} operations", new_ir.operations.len()),
+        }
+    }
+    println!(
+        "\nnext: cargo xtask regen, cargo insta review, read the generated diff, bump the version as summarized above"
+    );
+    Ok(if breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// The IR of a spec for comparing; both sides get the same area name, whatever their files are called.

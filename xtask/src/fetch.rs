@@ -1,0 +1,249 @@
+//! `cargo xtask fetch-specs`: download the published specs, check them, and replace the vendored
+//! copies only if every one downloaded and loads.
+
+use std::path::Path;
+use std::time::Duration;
+
+/// Where CloudBase publishes the specs; `CLOUDBASE_SPECS_URL` overrides it (a mirror, a test).
+pub const DEFAULT_BASE: &str = "https://docs.cloudbase.net/openapi";
+
+pub const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
+
+/// What fetching changed: per area, the previous and the new text.
+pub struct Fetched {
+    pub specs: Vec<(String, Option<String>, String)>,
+}
+
+/// Downloads every spec from `base`, validates each, then writes them all (each atomically, by
+/// rename) and updates `specs/README.md`. Any failure before writing leaves `specs/` untouched.
+pub fn fetch_specs(base: &str, root: &Path, today: &str) -> Result<Fetched, String> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+    let mut downloaded = Vec::new();
+    let mut failures = Vec::new();
+    for area in AREAS {
+        let url = format!("{}/{area}.v1.openapi.yaml", base.trim_end_matches('/'));
+        let text = client
+            .get(&url)
+            .send()
+            .and_then(|r| r.error_for_status())
+            .and_then(|r| r.text())
+            .map_err(|e| format!("{url}: {}", with_causes(&e)));
+        match text {
+            Ok(text) => downloaded.push((*area, text)),
+            Err(e) => failures.push(e),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(format!(
+            "could not download {} of {} specs (fetch-specs needs network access to the spec URLs); specs/ is unchanged:\n  {}",
+            failures.len(),
+            AREAS.len(),
+            failures.join("\n  ")
+        ));
+    }
+    let mut rows = Vec::new();
+    for (area, text) in &downloaded {
+        let file = format!("specs/{area}.yaml");
+        let api = codegen::ir_of(codegen::Spec { file: &file, area, text })
+            .map_err(|e| format!("the downloaded {file} does not load, so specs/ is unchanged: {e}"))?;
+        rows.push((format!("{area}.yaml"), api.operations.len(), sha256(text.as_bytes())));
+    }
+    let readme_path = root.join("specs/README.md");
+    let readme = std::fs::read_to_string(&readme_path).map_err(|e| format!("cannot read specs/README.md: {e}"))?;
+    let readme = updated_readme(&readme, &rows, today)?;
+
+    // Everything checked: write each file next to its target, then rename over it.
+    let mut specs = Vec::new();
+    for (area, text) in downloaded {
+        let target = root.join(format!("specs/{area}.yaml"));
+        let previous = std::fs::read_to_string(&target).ok();
+        replace(&target, text.as_bytes())?;
+        specs.push((format!("specs/{area}.yaml"), previous, text));
+    }
+    replace(&readme_path, readme.as_bytes())?;
+    Ok(Fetched { specs })
+}
+
+/// An error with its chain of causes (reqwest's own message names only the URL).
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn replace(target: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("spec");
+    let temporary = target.with_file_name(format!(".{name}.download"));
+    std::fs::write(&temporary, bytes).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, target).map_err(|e| format!("cannot replace {}: {e}", target.display()))
+}
+
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// The README with each spec's row (operations, sha256) and the vendoring date replaced.
+fn updated_readme(readme: &str, rows: &[(String, usize, String)], today: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(readme.len());
+    let mut replaced = 0;
+    for line in readme.lines() {
+        if let Some((file, operations, hash)) =
+            rows.iter().find(|(file, _, _)| line.starts_with(&format!("| {file} |")))
+        {
+            out.push_str(&format!("| {file} | {operations} | `{hash}` |"));
+            replaced += 1;
+        } else if line.starts_with("- **Vendored:**") {
+            out.push_str(&format!(
+                "- **Vendored:** {today}, from `{DEFAULT_BASE}/<area>.v1.openapi.yaml` by `cargo xtask fetch-specs`."
+            ));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    if replaced != rows.len() {
+        return Err("specs/README.md does not have one table row per spec; fix it by hand first".to_owned());
+    }
+    Ok(out)
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+pub fn today() -> String {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0)
+            as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::path::PathBuf;
+
+    /// A copy of `specs/` in a temporary directory.
+    fn scratch(name: &str) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("cloudbase-fetch-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("specs")).unwrap();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+        for entry in std::fs::read_dir(source).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), root.join("specs").join(entry.file_name())).unwrap();
+        }
+        root
+    }
+
+    fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(root.join("specs"))
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn without_network_nothing_changes() {
+        let root = scratch("offline");
+        let before = snapshot(&root);
+        // A closed loopback port stands in for an unreachable network.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let error = fetch_specs(&format!("http://127.0.0.1:{port}/openapi"), &root, "2030-01-01").err().unwrap();
+        assert!(error.contains("could not download 7 of 7 specs"), "{error}");
+        assert!(error.contains("specs/ is unchanged"), "{error}");
+        assert_eq!(snapshot(&root), before);
+    }
+
+    /// Serves `specs/<area>.yaml` bodies at `/openapi/<area>.v1.openapi.yaml` on loopback.
+    fn serve(bodies: Vec<(String, String)>) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/openapi", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut request = [0u8; 4096];
+                let n = stream.read(&mut request).unwrap_or(0);
+                let head = String::from_utf8_lossy(&request[..n]).to_string();
+                let path = head.split(' ').nth(1).unwrap_or("").to_owned();
+                let body = bodies
+                    .iter()
+                    .find(|(area, _)| path.ends_with(&format!("/{area}.v1.openapi.yaml")))
+                    .map(|(_, b)| b.clone());
+                let reply = match body {
+                    Some(body) => {
+                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+                    }
+                    None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+                };
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        url
+    }
+
+    fn published(root: &Path) -> Vec<(String, String)> {
+        AREAS
+            .iter()
+            .map(|a| (a.to_string(), std::fs::read_to_string(root.join(format!("specs/{a}.yaml"))).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn an_invalid_download_changes_nothing() {
+        let root = scratch("invalid");
+        let before = snapshot(&root);
+        let mut bodies = published(&root);
+        bodies[2].1 = "openapi: 3.0.3\ninfo: {title: broken".to_owned();
+        let error = fetch_specs(&serve(bodies), &root, "2030-01-01").err().unwrap();
+        assert!(error.contains("the downloaded specs/nosql.yaml does not load"), "{error}");
+        assert_eq!(snapshot(&root), before);
+    }
+
+    #[test]
+    fn a_good_download_replaces_the_specs_and_the_readme_record() {
+        let root = scratch("good");
+        let mut bodies = published(&root);
+        bodies[3].1 = bodies[3].1.replace("summary: Invoke a cloud function", "summary: Invoke a function");
+        let changed_hash = sha256(bodies[3].1.as_bytes());
+        let fetched = fetch_specs(&serve(bodies.clone()), &root, "2030-01-01").unwrap();
+        assert_eq!(fetched.specs.len(), 7);
+        assert_eq!(std::fs::read_to_string(root.join("specs/functions.yaml")).unwrap(), bodies[3].1);
+        let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
+        assert!(readme.contains(&format!("| functions.yaml | 1 | `{changed_hash}` |")), "{readme}");
+        assert!(readme.contains("- **Vendored:** 2030-01-01"), "{readme}");
+        assert!(
+            !std::fs::read_dir(root.join("specs")).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".download"))
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(today().len(), 10);
+    }
+}
