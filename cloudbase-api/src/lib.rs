@@ -137,6 +137,9 @@ pub mod auth;
 #[rustfmt::skip]
 pub mod mysqldb;
 
+#[cfg(feature = "mysqldb")]
+pub mod rdb;
+
 /// Generated from `specs/nosql.yaml`.
 #[cfg(feature = "nosql")]
 #[path = "generated/nosql.rs"]

@@ -40,6 +40,11 @@ impl<T> Response<T> {
         self.value
     }
 
+    /// The same reply with its body transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { operation: self.operation, status: self.status, headers: self.headers, value: f(self.value) }
+    }
+
     /// The decoded body with the status and headers.
     pub fn into_parts(self) -> (T, u16, HeaderMap) {
         (self.value, self.status, self.headers)

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of AI Large Model Integration; get one from [`Client::ai_model`](crate::Client::ai_model).
 #[derive(Debug, Clone)]
 pub struct AiModelApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of CloudBase Authentication HTTP API (身份认证); get one from [`Client::auth`](crate::Client::auth).
 #[derive(Debug, Clone)]
 pub struct AuthApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

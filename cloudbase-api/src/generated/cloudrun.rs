@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of CloudBase Run (云托管); get one from [`Client::cloudrun`](crate::Client::cloudrun).
 #[derive(Debug, Clone)]
 pub struct CloudrunApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of Cloud Functions (云函数); get one from [`Client::functions`](crate::Client::functions).
 #[derive(Debug, Clone)]
 pub struct FunctionsApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

@@ -45,7 +45,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of MySQL RESTful API; get one from [`Client::mysqldb`](crate::Client::mysqldb).
 #[derive(Debug, Clone)]
 pub struct MysqldbApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

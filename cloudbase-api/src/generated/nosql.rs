@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of NoSQL RESTful API; get one from [`Client::nosql`](crate::Client::nosql).
 #[derive(Debug, Clone)]
 pub struct NosqlApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 /// Operations of Cloud Storage (云存储); get one from [`Client::storage`](crate::Client::storage).
 #[derive(Debug, Clone)]
 pub struct StorageApi {
-    client: crate::Client,
+    pub(crate) client: crate::Client,
 }
 
 impl crate::Client {

@@ -36,7 +36,8 @@ pub fn api(api: &Api) -> TokenStream {
         #struct_doc
         #[derive(Debug, Clone)]
         pub struct #api_struct {
-            client: crate::Client,
+            // Helpers built on the generated operations (in sibling modules) start from here.
+            pub(crate) client: crate::Client,
         }
 
         impl crate::Client {

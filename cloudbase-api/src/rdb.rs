@@ -1,0 +1,853 @@
+//! A PostgREST-style query builder for the relational database API, built on the generated
+//! [`mysqldb`](crate::mysqldb) operations (`queryRecords`, `insertRecords`, `updateRecords`,
+//! `deleteRecords`, `countRecords` and their schema and instance forms).
+//!
+//! ```no_run
+//! use cloudbase_api::rdb::Order;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Student { id: i64, name: String }
+//!
+//! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+//! let page = client
+//!     .mysqldb()
+//!     .from("students")
+//!     .select("id,name,class_id(grade,class_number)")
+//!     .gte("grade", 3)
+//!     .ilike("name", "*bai*")
+//!     .or(|any| any.eq("status", "active").is("deleted_at", cloudbase_api::rdb::Is::Null))
+//!     .order("grade", Order::desc().nulls_last())
+//!     .order("id", Order::asc())
+//!     .range(0, 9)
+//!     .count_exact()
+//!     .fetch::<Student>()
+//!     .await?;
+//! println!("{} of {:?} rows", page.rows.len(), page.total);
+//! # Ok(()) }
+//! ```
+//!
+//! Values are quoted and escaped per PostgREST's rules, so `,` `.` `:` `(` `)` `"` `\` in a value
+//! never change a filter's meaning, and the query string is percent-encoded on top. Updates and
+//! deletes without a filter are refused unless the caller says [`Update::all_rows`] /
+//! [`Delete::all_rows`].
+
+use crate::mysqldb::{MysqldbApi, Record, RecordOrRecords};
+use crate::{Client, Error, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+/// The operationIds the helper reports its own refusals under.
+const QUERY: &str = "queryRecords";
+
+impl MysqldbApi {
+    /// A table of the environment's system database.
+    pub fn from(&self, table: impl Into<String>) -> Table {
+        Table { client: self.client.clone(), target: Target::Table(table.into()) }
+    }
+
+    /// A table of the database `schema`.
+    pub fn from_schema(&self, schema: impl Into<String>, table: impl Into<String>) -> Table {
+        Table { client: self.client.clone(), target: Target::Schema(schema.into(), table.into()) }
+    }
+
+    /// A table of the database `schema` in the database instance `instance`.
+    pub fn from_instance(
+        &self,
+        instance: impl Into<String>,
+        schema: impl Into<String>,
+        table: impl Into<String>,
+    ) -> Table {
+        Table { client: self.client.clone(), target: Target::Instance(instance.into(), schema.into(), table.into()) }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Table(String),
+    Schema(String, String),
+    Instance(String, String, String),
+}
+
+/// A table to query or write; from [`MysqldbApi::from`].
+#[derive(Debug, Clone)]
+pub struct Table {
+    client: Client,
+    target: Target,
+}
+
+impl Table {
+    /// Reads rows: `columns` is `*` or a comma-separated list, with embedded relations such as
+    /// `class_id(grade,class_number)` or `alias:director_id(name)`.
+    pub fn select(self, columns: impl Into<String>) -> Select {
+        Select {
+            table: self,
+            columns: Some(columns.into()),
+            filters: Filters::default(),
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            count: false,
+        }
+    }
+
+    /// Counts the rows matching the filters (`HEAD` with `Prefer: count=exact`).
+    pub fn count(self) -> Count {
+        Count { table: self, filters: Filters::default() }
+    }
+
+    /// Inserts one row (a struct or map) or several (a slice or `Vec` of them).
+    pub fn insert(self, rows: impl Serialize) -> Insert {
+        Insert { body: records(&rows), table: self, resolution: None }
+    }
+
+    /// Sets `values` on every row matching the filters.
+    pub fn update(self, values: impl Serialize) -> Update {
+        let body = match serde_json::to_value(values) {
+            Ok(serde_json::Value::Object(map)) => Ok(map),
+            Ok(other) => Err(format!("update values must be an object, not {other}")),
+            Err(e) => Err(format!("update values cannot be serialized: {e}")),
+        };
+        Update { table: self, body, filters: Filters::default(), all_rows: false }
+    }
+
+    /// Deletes the rows matching the filters.
+    pub fn delete(self) -> Delete {
+        Delete { table: self, filters: Filters::default(), all_rows: false }
+    }
+}
+
+fn records(rows: &impl Serialize) -> Result<RecordOrRecords, String> {
+    match serde_json::to_value(rows) {
+        Ok(serde_json::Value::Object(row)) => Ok(RecordOrRecords::Record(row)),
+        Ok(serde_json::Value::Array(items)) => items
+            .into_iter()
+            .map(|item| match item {
+                serde_json::Value::Object(row) => Ok(row),
+                other => Err(format!("each row must be an object, not {other}")),
+            })
+            .collect::<Result<Vec<Record>, String>>()
+            .map(RecordOrRecords::RecordList),
+        Ok(other) => Err(format!("rows must be an object or an array of objects, not {other}")),
+        Err(e) => Err(format!("rows cannot be serialized: {e}")),
+    }
+}
+
+/// `is.` operands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Is {
+    /// `is.null`
+    Null,
+    /// `is.true`
+    True,
+    /// `is.false`
+    False,
+    /// `is.unknown`
+    Unknown,
+}
+
+impl Is {
+    fn as_str(self) -> &'static str {
+        match self {
+            Is::Null => "null",
+            Is::True => "true",
+            Is::False => "false",
+            Is::Unknown => "unknown",
+        }
+    }
+}
+
+/// Sort direction and null placement for [`Select::order`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    descending: bool,
+    nulls: Option<bool>,
+}
+
+impl Order {
+    /// Ascending.
+    pub fn asc() -> Self {
+        Order { descending: false, nulls: None }
+    }
+
+    /// Descending.
+    pub fn desc() -> Self {
+        Order { descending: true, nulls: None }
+    }
+
+    /// Nulls before other values.
+    pub fn nulls_first(mut self) -> Self {
+        self.nulls = Some(true);
+        self
+    }
+
+    /// Nulls after other values.
+    pub fn nulls_last(mut self) -> Self {
+        self.nulls = Some(false);
+        self
+    }
+}
+
+/// Whether PostgREST would read `text` as syntax rather than as a value.
+fn needs_quotes(text: &str) -> bool {
+    text.is_empty()
+        || text.trim() != text
+        || text.chars().any(|c| matches!(c, ',' | '.' | ':' | '(' | ')' | '"' | '\\') || c.is_whitespace())
+        || matches!(text, "null" | "true" | "false" | "unknown")
+}
+
+/// A value as PostgREST reads it: quoted, with `"` and `\` escaped, when it holds reserved
+/// characters (or would read as a keyword).
+pub fn quote(value: &str) -> String {
+    if !needs_quotes(value) {
+        return value.to_owned();
+    }
+    let mut quoted = String::with_capacity(value.len() + 2);
+    quoted.push('"');
+    for c in value.chars() {
+        if matches!(c, '"' | '\\') {
+            quoted.push('\\');
+        }
+        quoted.push(c);
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// One condition: a column test, or a group (`or(...)`, `and(...)`, `not.or(...)`).
+#[derive(Debug, Clone, PartialEq)]
+enum Term {
+    Column { column: String, test: String },
+    Group { name: &'static str, negated: bool, terms: Vec<Term> },
+}
+
+impl Term {
+    /// The condition inside a logical group: `col.op.value`, `or(...)`.
+    fn nested(&self) -> String {
+        match self {
+            Term::Column { column, test } => format!("{}.{test}", quote(column)),
+            Term::Group { name, negated, terms } => {
+                let inner: Vec<String> = terms.iter().map(Term::nested).collect();
+                format!("{}{name}({})", if *negated { "not." } else { "" }, inner.join(","))
+            }
+        }
+    }
+
+    /// The query pair at the top level: `col=op.value`, `or=(...)`.
+    fn pair(&self) -> (String, String) {
+        match self {
+            Term::Column { column, test } => (quote(column), test.clone()),
+            Term::Group { name, negated, terms } => {
+                let inner: Vec<String> = terms.iter().map(Term::nested).collect();
+                let key = if *negated { format!("not.{name}") } else { (*name).to_owned() };
+                (key, format!("({})", inner.join(",")))
+            }
+        }
+    }
+}
+
+/// A set of conditions, all of which must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filters {
+    terms: Vec<Term>,
+}
+
+impl Filters {
+    fn push(&mut self, column: &str, test: String) {
+        self.terms.push(Term::Column { column: column.to_owned(), test });
+    }
+
+    /// The query pairs. PostgREST takes one pair per key, so conditions that share a key (two on
+    /// one column, two `or` groups) go into one `and=(...)` group together.
+    fn into_query(self) -> BTreeMap<String, String> {
+        let mut by_key: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+        for term in self.terms {
+            by_key.entry(term.pair().0).or_default().push(term);
+        }
+        let mut shared = Vec::new();
+        let mut query = BTreeMap::new();
+        for (key, mut terms) in by_key {
+            if terms.len() == 1 && key != "and" {
+                let (key, value) = terms.remove(0).pair();
+                query.insert(key, value);
+            } else {
+                shared.extend(terms);
+            }
+        }
+        if !shared.is_empty() {
+            let inner: Vec<String> = shared.iter().map(Term::nested).collect();
+            query.insert("and".to_owned(), format!("({})", inner.join(",")));
+        }
+        query
+    }
+
+    fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// Conditions inside an [`or`](Select::or) / [`and`](Select::and) group.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    filters: Filters,
+}
+
+/// The filter methods, shared by every builder that filters rows.
+macro_rules! filter_methods {
+    ($builder:ty, $filters:ident) => {
+        impl $builder {
+            /// `column = value`
+            pub fn eq(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "eq", value)
+            }
+
+            /// `column <> value`
+            pub fn neq(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "neq", value)
+            }
+
+            /// `column > value`
+            pub fn gt(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "gt", value)
+            }
+
+            /// `column >= value`
+            pub fn gte(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "gte", value)
+            }
+
+            /// `column < value`
+            pub fn lt(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "lt", value)
+            }
+
+            /// `column <= value`
+            pub fn lte(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "lte", value)
+            }
+
+            /// `column LIKE pattern` (`*` or `%` match any characters).
+            pub fn like(self, column: &str, pattern: impl Display) -> Self {
+                self.test(column, "like", pattern)
+            }
+
+            /// `column ILIKE pattern`, case-insensitive.
+            pub fn ilike(self, column: &str, pattern: impl Display) -> Self {
+                self.test(column, "ilike", pattern)
+            }
+
+            /// `column IS null / true / false / unknown`
+            pub fn is(mut self, column: &str, value: Is) -> Self {
+                self.$filters.push(column, format!("is.{}", value.as_str()));
+                self
+            }
+
+            /// `column IN (values...)`
+            pub fn in_<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
+                let values: Vec<String> = values.into_iter().map(|v| quote(&v.to_string())).collect();
+                self.$filters.push(column, format!("in.({})", values.join(",")));
+                self
+            }
+
+            /// The negation of one test: `not(column, "eq", 18)` is `column=not.eq.18`.
+            /// `operator` is one of `eq neq gt gte lt lte like ilike`.
+            pub fn not(mut self, column: &str, operator: &str, value: impl Display) -> Self {
+                let operator = if OPERATORS.contains(&operator) { operator } else { "eq" };
+                self.$filters.push(column, format!("not.{operator}.{}", quote(&value.to_string())));
+                self
+            }
+
+            /// At least one of the conditions `group` adds.
+            pub fn or(self, group: impl FnOnce(Group) -> Group) -> Self {
+                self.group("or", false, group)
+            }
+
+            /// All of the conditions `group` adds (useful inside [`or`](Self::or)).
+            pub fn and(self, group: impl FnOnce(Group) -> Group) -> Self {
+                self.group("and", false, group)
+            }
+
+            /// None of the conditions `group` adds holds... at least not all: `not.or(...)` is
+            /// "none of them", [`not_and`](Self::not_and) "not all of them".
+            pub fn not_or(self, group: impl FnOnce(Group) -> Group) -> Self {
+                self.group("or", true, group)
+            }
+
+            /// Not all of the conditions `group` adds.
+            pub fn not_and(self, group: impl FnOnce(Group) -> Group) -> Self {
+                self.group("and", true, group)
+            }
+
+            fn test(mut self, column: &str, operator: &str, value: impl Display) -> Self {
+                self.$filters.push(column, format!("{operator}.{}", quote(&value.to_string())));
+                self
+            }
+
+            fn group(mut self, name: &'static str, negated: bool, group: impl FnOnce(Group) -> Group) -> Self {
+                let terms = group(Group::default()).filters.terms;
+                if !terms.is_empty() {
+                    self.$filters.terms.push(Term::Group { name, negated, terms });
+                }
+                self
+            }
+        }
+    };
+}
+
+const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike"];
+
+filter_methods!(Group, filters);
+filter_methods!(Select, filters);
+filter_methods!(Count, filters);
+filter_methods!(Update, filters);
+filter_methods!(Delete, filters);
+
+/// Rows read by [`Select::fetch`], with the total when [`Select::count_exact`] asked for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rows<T> {
+    /// The rows of this page.
+    pub rows: Vec<T>,
+    /// All matching rows, from `Content-Range` (`0-9/100` -> 100).
+    pub total: Option<u64>,
+}
+
+/// The total of a `Content-Range` value (`0-9/100`, `*/0`); `None` for `*` or a malformed value.
+pub fn content_range_total(value: &str) -> Option<u64> {
+    value.rsplit_once('/').and_then(|(_, total)| total.trim().parse().ok())
+}
+
+fn total<T>(reply: &Response<T>) -> Option<u64> {
+    reply.headers().get("content-range").and_then(|v| v.to_str().ok()).and_then(content_range_total)
+}
+
+/// Dispatches to the generated operation for the table's path form; `$body` sees the builder as
+/// `$b` and must end in `.send().await`.
+macro_rules! on_target {
+    ($table:expr, $plain:ident, $schema:ident, $instance:ident, |$b:ident| $body:expr) => {{
+        let api = $table.client.mysqldb();
+        match &$table.target {
+            Target::Table(t) => {
+                let $b = api.$plain().table(t);
+                $body.map(|r| r.map(Reply::from))
+            }
+            Target::Schema(s, t) => {
+                let $b = api.$schema().schema(s).table(t);
+                $body.map(|r| r.map(Reply::from))
+            }
+            Target::Instance(i, s, t) => {
+                let $b = api.$instance().instance(i).schema(s).table(t);
+                $body.map(|r| r.map(Reply::from))
+            }
+        }
+    }};
+}
+
+/// The rows a reply carries, whichever generated operation it came from.
+enum Reply {
+    Many(Vec<Record>),
+    One(Record),
+    Nothing,
+}
+
+macro_rules! reply_from {
+    ($($many:path, $one:path => $ty:ty;)*) => {$(
+        impl From<$ty> for Reply {
+            fn from(reply: $ty) -> Reply {
+                match reply {
+                    $many(rows) => Reply::Many(rows),
+                    $one(row) => Reply::One(row),
+                }
+            }
+        }
+    )*};
+}
+
+use crate::mysqldb as g;
+
+reply_from! {
+    g::QueryRecordsResponse::Json, g::QueryRecordsResponse::PgrstObjectJson => g::QueryRecordsResponse;
+    g::QueryRecordsWithSchemaResponse::Json, g::QueryRecordsWithSchemaResponse::PgrstObjectJson => g::QueryRecordsWithSchemaResponse;
+    g::QueryRecordsWithInstanceResponse::Json, g::QueryRecordsWithInstanceResponse::PgrstObjectJson => g::QueryRecordsWithInstanceResponse;
+}
+
+macro_rules! write_reply_from {
+    ($($ty:ident),*) => {$(
+        impl From<g::$ty> for Reply {
+            fn from(reply: g::$ty) -> Reply {
+                match reply {
+                    g::$ty::OkJson(rows) => Reply::Many(rows),
+                    g::$ty::OkPgrstObjectJson(row) => Reply::One(row),
+                    g::$ty::NoContent => Reply::Nothing,
+                }
+            }
+        }
+    )*};
+}
+
+write_reply_from!(
+    UpdateRecordsResponse,
+    UpdateRecordsWithSchemaResponse,
+    UpdateRecordsWithInstanceResponse,
+    DeleteRecordsResponse,
+    DeleteRecordsWithSchemaResponse,
+    DeleteRecordsWithInstanceResponse
+);
+
+macro_rules! insert_reply_from {
+    ($($ty:ident),*) => {$(
+        impl From<g::$ty> for Reply {
+            fn from(reply: g::$ty) -> Reply {
+                match reply {
+                    g::$ty::Json(RecordOrRecords::RecordList(rows)) => Reply::Many(rows),
+                    g::$ty::Json(RecordOrRecords::Record(row)) | g::$ty::PgrstObjectJson(row) => Reply::One(row),
+                }
+            }
+        }
+    )*};
+}
+
+insert_reply_from!(InsertRecordsResponse, InsertRecordsWithSchemaResponse, InsertRecordsWithInstanceResponse);
+
+fn typed<T: DeserializeOwned>(operation: &'static str, row: Record) -> Result<T, Error> {
+    serde_json::from_value(serde_json::Value::Object(row)).map_err(|e| Error::InvalidRequest {
+        operation,
+        message: format!("a row does not fit the requested type: {e}"),
+    })
+}
+
+fn rows_of<T: DeserializeOwned>(operation: &'static str, reply: Reply) -> Result<Vec<T>, Error> {
+    match reply {
+        Reply::Many(rows) => rows.into_iter().map(|row| typed(operation, row)).collect(),
+        Reply::One(row) => Ok(vec![typed(operation, row)?]),
+        Reply::Nothing => Ok(Vec::new()),
+    }
+}
+
+/// A reply to `single()` that is not one row (when the server ignored the single-object form).
+fn not_one_row(rows: usize) -> Error {
+    Error::Decode(Box::new(crate::DecodeError {
+        operation: QUERY,
+        status: 200,
+        headers: Default::default(),
+        content_type: Some("application/json".to_owned()),
+        reason: format!("expected exactly one row, got {rows}"),
+        snippet: String::new(),
+    }))
+}
+
+fn refuse(operation: &'static str, message: impl Into<String>) -> Error {
+    Error::InvalidRequest { operation, message: message.into() }
+}
+
+/// A read; from [`Table::select`].
+#[derive(Debug, Clone)]
+pub struct Select {
+    table: Table,
+    columns: Option<String>,
+    filters: Filters,
+    order: Vec<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    count: bool,
+}
+
+impl Select {
+    /// Sorts by `column`; later calls sort ties further.
+    pub fn order(mut self, column: &str, order: Order) -> Self {
+        let mut spec = format!("{}.{}", quote(column), if order.descending { "desc" } else { "asc" });
+        match order.nulls {
+            Some(true) => spec.push_str(".nullsfirst"),
+            Some(false) => spec.push_str(".nullslast"),
+            None => {}
+        }
+        self.order.push(spec);
+        self
+    }
+
+    /// At most `count` rows.
+    pub fn limit(mut self, count: i64) -> Self {
+        self.limit = Some(count);
+        self
+    }
+
+    /// Skips the first `count` rows.
+    pub fn offset(mut self, count: i64) -> Self {
+        self.offset = Some(count);
+        self
+    }
+
+    /// Rows `from` to `to`, both included, counting from 0.
+    pub fn range(self, from: i64, to: i64) -> Self {
+        self.offset(from).limit((to - from + 1).max(0))
+    }
+
+    /// Also reports the number of all matching rows ([`Rows::total`]).
+    pub fn count_exact(mut self) -> Self {
+        self.count = true;
+        self
+    }
+
+    /// The matching rows, each decoded as `T`.
+    pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
+        let (reply, total) = self.send(None).await?;
+        Ok(Rows { rows: rows_of(QUERY, reply)?, total })
+    }
+
+    /// Exactly one row, asked for as PostgREST's single object
+    /// (`Accept: application/vnd.pgrst.object+json`): zero or several matching rows are an
+    /// error (PostgREST answers 406, an [`Error::Api`]).
+    pub async fn single<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (reply, _) = self.send(Some("application/vnd.pgrst.object+json")).await?;
+        match reply {
+            Reply::One(row) => typed(QUERY, row),
+            Reply::Many(mut rows) if rows.len() == 1 => typed(QUERY, rows.remove(0)),
+            Reply::Many(rows) => Err(not_one_row(rows.len())),
+            Reply::Nothing => Err(not_one_row(0)),
+        }
+    }
+
+    async fn send(self, accept: Option<&'static str>) -> Result<(Reply, Option<u64>), Error> {
+        let Select { table, columns, filters, order, limit, offset, count } = self;
+        let query = filters.into_query();
+        let order = (!order.is_empty()).then(|| order.join(","));
+        let prefer = count.then_some("count=exact");
+        let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
+            let mut b = b.filters(query.clone());
+            if let Some(columns) = &columns {
+                b = b.select(columns);
+            }
+            if let Some(order) = &order {
+                b = b.order(order);
+            }
+            if let Some(limit) = limit {
+                b = b.limit(limit);
+            }
+            if let Some(offset) = offset {
+                b = b.offset(offset);
+            }
+            if let Some(prefer) = prefer {
+                b = b.prefer(prefer);
+            }
+            if let Some(accept) = accept {
+                b = b.accept(accept);
+            }
+            b.send().await
+        })?;
+        let total = total(&reply);
+        Ok((reply.into_inner(), total))
+    }
+}
+
+/// A count; from [`Table::count`].
+#[derive(Debug, Clone)]
+pub struct Count {
+    table: Table,
+    filters: Filters,
+}
+
+impl Count {
+    /// The number of matching rows, from `Content-Range`.
+    pub async fn send(self) -> Result<u64, Error> {
+        let Count { table, filters } = self;
+        // The spec documents counting (HEAD) for tables of the system database only.
+        let Target::Table(name) = &table.target else {
+            return Err(refuse(
+                "countRecords",
+                "counting is documented only for tables of the system database (from())",
+            ));
+        };
+        let reply = table
+            .client
+            .mysqldb()
+            .count_records()
+            .table(name)
+            .filters(filters.into_query())
+            .prefer(crate::mysqldb::CountRecordsPrefer::CountExact)
+            .send()
+            .await?;
+        total(&reply).ok_or_else(|| refuse("countRecords", "the reply has no total in Content-Range"))
+    }
+}
+
+/// How an insert treats rows whose key already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Update the existing row with the new values (`resolution=merge-duplicates`).
+    MergeDuplicates,
+    /// Keep the existing row (`resolution=ignore-duplicates`).
+    IgnoreDuplicates,
+}
+
+/// An insert; from [`Table::insert`].
+#[derive(Debug, Clone)]
+pub struct Insert {
+    table: Table,
+    body: Result<RecordOrRecords, String>,
+    resolution: Option<Resolution>,
+}
+
+impl Insert {
+    /// Makes the insert an upsert.
+    pub fn upsert(mut self, resolution: Resolution) -> Self {
+        self.resolution = Some(resolution);
+        self
+    }
+
+    /// Inserts and returns the written rows (`return=representation`), each decoded as `T`.
+    pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
+        rows_of("insertRecords", self.send("return=representation").await?)
+    }
+
+    /// Inserts without reading anything back (`return=minimal`).
+    pub async fn execute(self) -> Result<(), Error> {
+        self.send("return=minimal").await.map(|_| ())
+    }
+
+    async fn send(self, returning: &str) -> Result<Reply, Error> {
+        let Insert { table, body, resolution } = self;
+        let body = body.map_err(|message| refuse("insertRecords", message))?;
+        let prefer = match resolution {
+            Some(Resolution::MergeDuplicates) => format!("{returning},resolution=merge-duplicates"),
+            Some(Resolution::IgnoreDuplicates) => format!("{returning},resolution=ignore-duplicates"),
+            None => returning.to_owned(),
+        };
+        let reply = on_target!(table, insert_records, insert_records_with_schema, insert_records_with_instance, |b| {
+            b.prefer(&prefer).body(body.clone()).send().await
+        });
+        minimal_reply(reply)
+    }
+}
+
+/// With `return=minimal`, PostgREST answers a write with an empty body, which the spec does not
+/// document (it lists JSON bodies only); an empty success is read as "no rows".
+fn minimal_reply(reply: Result<Response<Reply>, Error>) -> Result<Reply, Error> {
+    match reply {
+        Ok(reply) => Ok(reply.into_inner()),
+        Err(Error::Decode(e)) if (200..300).contains(&e.status()) && e.body_snippet().is_empty() => Ok(Reply::Nothing),
+        Err(e) => Err(e),
+    }
+}
+
+/// An update; from [`Table::update`].
+#[derive(Debug, Clone)]
+pub struct Update {
+    table: Table,
+    body: Result<Record, String>,
+    filters: Filters,
+    all_rows: bool,
+}
+
+impl Update {
+    /// Updates every row of the table: without this, an update with no filter is refused.
+    pub fn all_rows(mut self) -> Self {
+        self.all_rows = true;
+        self
+    }
+
+    /// Updates and returns the changed rows, each decoded as `T`.
+    pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
+        rows_of("updateRecords", self.send("return=representation").await?)
+    }
+
+    /// Updates without reading anything back.
+    pub async fn execute(self) -> Result<(), Error> {
+        self.send("return=minimal").await.map(|_| ())
+    }
+
+    async fn send(self, returning: &str) -> Result<Reply, Error> {
+        let Update { table, body, filters, all_rows } = self;
+        let body = body.map_err(|message| refuse("updateRecords", message))?;
+        if filters.is_empty() && !all_rows {
+            return Err(refuse(
+                "updateRecords",
+                "an update without a filter changes every row; call .all_rows() to mean that",
+            ));
+        }
+        let query = filters.into_query();
+        let reply = on_target!(table, update_records, update_records_with_schema, update_records_with_instance, |b| {
+            b.filters(query.clone()).prefer(returning).body(body.clone()).send().await
+        });
+        minimal_reply(reply)
+    }
+}
+
+/// A delete; from [`Table::delete`].
+#[derive(Debug, Clone)]
+pub struct Delete {
+    table: Table,
+    filters: Filters,
+    all_rows: bool,
+}
+
+impl Delete {
+    /// Deletes every row of the table: without this, a delete with no filter is refused.
+    pub fn all_rows(mut self) -> Self {
+        self.all_rows = true;
+        self
+    }
+
+    /// Deletes and returns the deleted rows, each decoded as `T`.
+    pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
+        rows_of("deleteRecords", self.send("return=representation").await?)
+    }
+
+    /// Deletes without reading anything back.
+    pub async fn execute(self) -> Result<(), Error> {
+        self.send("return=minimal").await.map(|_| ())
+    }
+
+    async fn send(self, returning: &str) -> Result<Reply, Error> {
+        let Delete { table, filters, all_rows } = self;
+        if filters.is_empty() && !all_rows {
+            return Err(refuse(
+                "deleteRecords",
+                "a delete without a filter removes every row; call .all_rows() to mean that",
+            ));
+        }
+        let query = filters.into_query();
+        let reply = on_target!(table, delete_records, delete_records_with_schema, delete_records_with_instance, |b| {
+            b.filters(query.clone()).prefer(returning).send().await
+        });
+        minimal_reply(reply)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_with_reserved_characters_are_quoted() {
+        assert_eq!(quote("plain"), "plain");
+        assert_eq!(quote("a,b"), "\"a,b\"");
+        assert_eq!(quote("x) or (y"), "\"x) or (y\"");
+        assert_eq!(quote("say \"hi\" \\ bye"), "\"say \\\"hi\\\" \\\\ bye\"");
+        assert_eq!(quote("3.14"), "\"3.14\"");
+        assert_eq!(quote("null"), "\"null\"");
+        assert_eq!(quote("100%"), "100%");
+    }
+
+    #[test]
+    fn content_ranges() {
+        assert_eq!(content_range_total("0-9/100"), Some(100));
+        assert_eq!(content_range_total("*/0"), Some(0));
+        assert_eq!(content_range_total("0-9/*"), None);
+        assert_eq!(content_range_total("garbage"), None);
+    }
+
+    #[test]
+    fn shared_keys_go_into_one_and_group() {
+        let filters = Group::default()
+            .gt("age", 18)
+            .lt("age", 65)
+            .eq("name", "a,b")
+            .or(|g| g.eq("x", 1))
+            .or(|g| g.eq("y", 2))
+            .filters;
+        let query = filters.into_query();
+        assert_eq!(query.get("name").map(String::as_str), Some("eq.\"a,b\""));
+        assert_eq!(query.get("and").map(String::as_str), Some("(age.gt.18,age.lt.65,or(x.eq.1),or(y.eq.2))"));
+        assert_eq!(query.len(), 2);
+    }
+}

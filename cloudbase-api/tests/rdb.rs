@@ -1,0 +1,201 @@
+//! The PostgREST query builder against a loopback server: the exact request for each documented
+//! form, hostile values, and the decoding of the documented replies.
+
+mod support;
+
+use cloudbase_api::Error;
+use cloudbase_api::rdb::{Is, Order, Resolution};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use support::{Reply, TestServer, client};
+
+#[derive(Debug, Deserialize, Serialize, PartialEq)]
+struct Student {
+    id: i64,
+    name: String,
+}
+
+#[tokio::test]
+async fn a_select_with_filters_order_range_and_count() {
+    let server = TestServer::start(|_| {
+        Reply::json(200, json!([{"id": 1, "name": "李白"}, {"id": 2, "name": "杜甫"}]))
+            .header("Content-Range", "0-1/57")
+    })
+    .await;
+    let page = client(&server)
+        .mysqldb()
+        .from("students")
+        .select("id,name,class_id(grade,class_number)")
+        .gte("grade", 3)
+        .ilike("name", "*bai*")
+        .is("deleted_at", Is::Null)
+        .in_("class", ["1A", "1B"])
+        .not("status", "eq", "expelled")
+        .or(|any| any.eq("status", "active").and(|all| all.lt("age", 18).gt("age", 6)))
+        .order("grade", Order::desc().nulls_last())
+        .order("id", Order::asc())
+        .range(20, 29)
+        .count_exact()
+        .fetch::<Student>()
+        .await
+        .unwrap();
+    assert_eq!(page.rows, [Student { id: 1, name: "李白".into() }, Student { id: 2, name: "杜甫".into() }]);
+    assert_eq!(page.total, Some(57));
+    let request = server.only_request();
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.path(), "/v1/rdb/rest/students");
+    assert_eq!(
+        request.query(),
+        "select=id%2Cname%2Cclass_id%28grade%2Cclass_number%29&limit=10&offset=20&order=grade.desc.nullslast%2Cid.asc\
+         &class=in.%281A%2C1B%29&deleted_at=is.null&grade=gte.3&name=ilike.%2Abai%2A\
+         &or=%28status.eq.active%2Cand%28age.lt.18%2Cage.gt.6%29%29&status=not.eq.expelled"
+    );
+    assert_eq!(request.header("prefer"), Some("count=exact"));
+}
+
+#[tokio::test]
+async fn hostile_values_stay_values() {
+    let server = TestServer::start(|_| Reply::json(200, json!([]))).await;
+    client(&server)
+        .mysqldb()
+        .from("users")
+        .select("*")
+        .eq("name", "x),or=(role.eq.admin")
+        .in_("tag", ["a,b", "c\"d", "e\\f"])
+        .or(|any| any.eq("nick", "1.2:3").eq("bio", "%(x)%"))
+        .fetch::<serde_json::Value>()
+        .await
+        .unwrap();
+    let request = server.only_request();
+    // Decoded, the filters read: name=eq."x),or=(role.eq.admin"  tag=in.("a,b","c\"d","e\\f")
+    // or=(nick.eq."1.2:3",bio.eq."%(x)%") -- every reserved character inside quotes.
+    let pairs: Vec<(String, String)> = request
+        .query()
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (decode(k), decode(v))
+        })
+        .collect();
+    assert!(pairs.contains(&("name".into(), "eq.\"x),or=(role.eq.admin\"".into())), "{pairs:?}");
+    assert!(pairs.contains(&("tag".into(), "in.(\"a,b\",\"c\\\"d\",\"e\\\\f\")".into())), "{pairs:?}");
+    assert!(pairs.contains(&("or".into(), "(nick.eq.\"1.2:3\",bio.eq.\"%(x)%\")".into())), "{pairs:?}");
+    assert_eq!(pairs.len(), 4, "no filter was added by a value: {pairs:?}");
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[tokio::test]
+async fn single_asks_for_the_object_form_and_a_406_is_an_api_error() {
+    let server = TestServer::start(|_| {
+        Reply::new(200).header("Content-Type", "application/vnd.pgrst.object+json").body(r#"{"id": 7, "name": "王维"}"#)
+    })
+    .await;
+    let student: Student = client(&server).mysqldb().from("students").select("*").eq("id", 7).single().await.unwrap();
+    assert_eq!(student, Student { id: 7, name: "王维".into() });
+    assert_eq!(server.only_request().header("accept"), Some("application/vnd.pgrst.object+json"));
+
+    let server = TestServer::start(|_| {
+        Reply::json(406, json!({"code": "INVALID_REQUEST", "message": "JSON object requested, multiple (or no) rows returned", "requestId": "r1"}))
+    })
+    .await;
+    let error = client(&server).mysqldb().from("students").select("*").single::<Student>().await.unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(406), Some("INVALID_REQUEST")));
+
+    // A server that ignores the object form and sends two rows.
+    let server = TestServer::start(|_| Reply::json(200, json!([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]))).await;
+    let error = client(&server).mysqldb().from("students").select("*").single::<Student>().await.unwrap_err();
+    assert!(
+        matches!(error, Error::Decode(_)) && error.to_string().contains("expected exactly one row, got 2"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn upserts_return_the_written_rows() {
+    let server =
+        TestServer::start(|_| Reply::json(201, json!([{"id": 1, "name": "李白"}])).header("Content-Range", "*/1"))
+            .await;
+    let written: Vec<Student> = client(&server)
+        .mysqldb()
+        .from_schema("school", "students")
+        .insert(vec![Student { id: 1, name: "李白".into() }])
+        .upsert(Resolution::MergeDuplicates)
+        .returning()
+        .await
+        .unwrap();
+    assert_eq!(written, [Student { id: 1, name: "李白".into() }]);
+    let request = server.only_request();
+    assert_eq!((request.method.as_str(), request.path()), ("POST", "/v1/rdb/rest/school/students"));
+    assert_eq!(request.header("prefer"), Some("return=representation,resolution=merge-duplicates"));
+    assert_eq!(request.json(), json!([{"id": 1, "name": "李白"}]));
+}
+
+#[tokio::test]
+async fn a_minimal_insert_accepts_the_empty_201() {
+    let server = TestServer::start(|_| Reply::new(201).header("Content-Range", "*/1")).await;
+    client(&server)
+        .mysqldb()
+        .from_instance("db-1", "school", "students")
+        .insert(Student { id: 3, name: "王维".into() })
+        .upsert(Resolution::IgnoreDuplicates)
+        .execute()
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.path(), "/v1/rdb/rest/db-1/school/students");
+    assert_eq!(request.header("prefer"), Some("return=minimal,resolution=ignore-duplicates"));
+    assert_eq!(request.json(), json!({"id": 3, "name": "王维"}));
+}
+
+#[tokio::test]
+async fn updates_and_deletes_need_a_filter_or_all_rows() {
+    let server = TestServer::start(|_| Reply::new(204)).await;
+    let db = client(&server).mysqldb();
+    let error = db.from("t").update(json!({"done": true})).execute().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { operation: "updateRecords", .. }), "{error:?}");
+    let error = db.from("t").delete().execute().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { operation: "deleteRecords", .. }), "{error:?}");
+    assert!(server.requests().is_empty());
+
+    db.from("t").update(json!({"done": true})).eq("id", 1).execute().await.unwrap();
+    db.from("t").delete().all_rows().execute().await.unwrap();
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].query()), ("PATCH", "id=eq.1"));
+    assert_eq!(requests[0].json(), json!({"done": true}));
+    assert_eq!((requests[1].method.as_str(), requests[1].query()), ("DELETE", ""));
+    assert_eq!(requests[1].header("prefer"), Some("return=minimal"));
+}
+
+#[tokio::test]
+async fn deletes_can_return_the_deleted_rows() {
+    let server = TestServer::start(|_| Reply::json(200, json!([{"id": 9, "name": "x"}]))).await;
+    let deleted: Vec<Student> =
+        client(&server).mysqldb().from("students").delete().eq("id", 9).returning().await.unwrap();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(server.only_request().header("prefer"), Some("return=representation"));
+}
+
+#[tokio::test]
+async fn counts_read_the_content_range_total() {
+    let server = TestServer::start(|_| Reply::new(200).header("Content-Range", "*/42")).await;
+    let total = client(&server).mysqldb().from("students").count().gte("grade", 3).send().await.unwrap();
+    assert_eq!(total, 42);
+    let request = server.only_request();
+    assert_eq!((request.method.as_str(), request.query()), ("HEAD", "grade=gte.3"));
+    assert_eq!(request.header("prefer"), Some("count=exact"));
+}
