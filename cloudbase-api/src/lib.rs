@@ -164,6 +164,9 @@ pub mod cloudrun;
 #[rustfmt::skip]
 pub mod storage;
 
+#[cfg(feature = "ai_model")]
+pub mod chat;
+
 /// Generated from `specs/ai_model.yaml`.
 #[cfg(feature = "ai_model")]
 #[path = "generated/ai_model.rs"]
