@@ -42,6 +42,9 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// For hosts that are not the CloudBase gateway (storage upload URLs): no default headers,
+    /// no credentials, ever.
+    foreign: reqwest::Client,
     base_url: String,
     credentials: Option<Credentials>,
     timeout: Duration,
@@ -67,6 +70,13 @@ impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// The HTTP client for hosts other than the gateway (it never carries credentials or the
+    /// configured default headers), with the client's whole-request timeout.
+    #[allow(dead_code)] // used by the storage helpers only
+    pub(crate) fn foreign_http(&self) -> (&reqwest::Client, Duration) {
+        (&self.inner.foreign, self.inner.timeout)
     }
 
     /// The base URL requests go to, e.g. `https://my-env.api.tcloudbasegateway.com`.
@@ -565,9 +575,15 @@ impl ClientBuilder {
             .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))?;
+        let foreign = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+            .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                foreign,
                 base_url,
                 credentials: self.credentials,
                 timeout: self.timeout.unwrap_or(Duration::from_secs(60)),

@@ -167,6 +167,9 @@ pub mod storage;
 #[cfg(feature = "ai_model")]
 pub mod chat;
 
+#[cfg(feature = "storage")]
+pub mod files;
+
 /// Generated from `specs/ai_model.yaml`.
 #[cfg(feature = "ai_model")]
 #[path = "generated/ai_model.rs"]

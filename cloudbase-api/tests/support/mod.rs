@@ -181,7 +181,31 @@ async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<Recorded> {
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(0);
     let mut body = buffer[head_end + 4..].to_vec();
-    while body.len() < length {
+    let chunked =
+        headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked"));
+    if chunked {
+        // Read until the last chunk (`0\r\n\r\n`), then decode.
+        while !body.windows(5).any(|w| w == b"0\r\n\r\n") {
+            let n = socket.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        let mut decoded = Vec::new();
+        let mut rest = &body[..];
+        while let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).ok()?.trim(), 16).ok()?;
+            if size == 0 {
+                break;
+            }
+            let start = line_end + 2;
+            decoded.extend_from_slice(rest.get(start..start + size)?);
+            rest = rest.get(start + size + 2..)?;
+        }
+        body = decoded;
+    }
+    while !chunked && body.len() < length {
         let n = socket.read(&mut chunk).await.ok()?;
         if n == 0 {
             break;

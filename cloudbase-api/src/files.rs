@@ -1,0 +1,237 @@
+//! Cloud storage made short, on the generated [`storage`](crate::storage) operations:
+//! [`StorageApi::upload`] gets upload information and PUTs the bytes to the returned URL (a
+//! storage host, which never sees the CloudBase credentials); batch download URLs and deletes
+//! report each object on its own, so one failure hides nothing.
+//!
+//! ```no_run
+//! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+//! use cloudbase_api::files::UploadBody;
+//!
+//! let id = client.storage().upload("poems/静夜思.txt", UploadBody::from("床前明月光")).await?;
+//! let urls = client.storage().download_urls([id.as_str()]).await?;
+//! for item in urls {
+//!     match item {
+//!         Ok(info) => println!("{:?}", info.download_url),
+//!         Err(failure) => println!("{}: {:?}", failure.code, failure.message),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+use crate::ErrorBody;
+use crate::storage::{
+    DeleteObjectsResponseItem, GetObjectsDownloadInfoResponseItem, GetObjectsUploadInfoResponseItem, StorageApi,
+    V1DeleteObjectsRequestItem, V1DeleteObjectsResponseItemSuccess, V1GetObjectDownloadInfoRequestItem,
+    V1GetObjectDownloadInfoResponseItemSuccess, V1GetObjectsUploadInfoRequestItem,
+};
+use crate::{ApiError, Error};
+use bytes::Bytes;
+use std::path::PathBuf;
+
+/// What to upload: bytes in memory, a file, or any async reader (streamed, not buffered).
+pub struct UploadBody(Source);
+
+enum Source {
+    Bytes(Bytes),
+    File(PathBuf),
+    Reader(Box<dyn tokio::io::AsyncRead + Send + Sync + Unpin>),
+}
+
+impl std::fmt::Debug for UploadBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Source::Bytes(b) => write!(f, "UploadBody::Bytes({} bytes)", b.len()),
+            Source::File(p) => write!(f, "UploadBody::File({})", p.display()),
+            Source::Reader(_) => f.write_str("UploadBody::Reader"),
+        }
+    }
+}
+
+impl UploadBody {
+    /// The contents of a file, streamed.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        UploadBody(Source::File(path.into()))
+    }
+
+    /// Everything `reader` yields, streamed.
+    pub fn reader(reader: impl tokio::io::AsyncRead + Send + Sync + Unpin + 'static) -> Self {
+        UploadBody(Source::Reader(Box::new(reader)))
+    }
+}
+
+impl From<Bytes> for UploadBody {
+    fn from(bytes: Bytes) -> Self {
+        UploadBody(Source::Bytes(bytes))
+    }
+}
+
+impl From<Vec<u8>> for UploadBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        UploadBody(Source::Bytes(bytes.into()))
+    }
+}
+
+impl From<&'static [u8]> for UploadBody {
+    fn from(bytes: &'static [u8]) -> Self {
+        UploadBody(Source::Bytes(Bytes::from_static(bytes)))
+    }
+}
+
+impl From<&'static str> for UploadBody {
+    fn from(text: &'static str) -> Self {
+        UploadBody(Source::Bytes(Bytes::from_static(text.as_bytes())))
+    }
+}
+
+impl From<String> for UploadBody {
+    fn from(text: String) -> Self {
+        UploadBody(Source::Bytes(text.into()))
+    }
+}
+
+/// One object of a batch that failed, with the code and message the service gave for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFailure {
+    /// The cloud object id, when the service echoed it.
+    pub cloud_object_id: Option<String>,
+    /// The error code (`OBJECT_NOT_EXIST`, `STORAGE_EXCEED_AUTHORITY`, ...).
+    pub code: String,
+    /// The error message.
+    pub message: Option<String>,
+}
+
+impl ErrorBody for ItemFailure {
+    fn code(&self) -> Option<&str> {
+        Some(&self.code)
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+const UPLOAD: &str = "getObjectsUploadInfo";
+
+impl StorageApi {
+    /// Uploads `body` as `object_id` (a path in the bucket, e.g. `images/cat.jpg`) and returns
+    /// its cloud object id (`cloud://...`).
+    pub async fn upload(&self, object_id: impl Into<String>, body: impl Into<UploadBody>) -> Result<String, Error> {
+        let object_id = object_id.into();
+        let request = V1GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
+        let reply = self.get_objects_upload_info().body(vec![request]).send().await?;
+        let status = reply.status();
+        let headers = reply.headers().clone();
+        let info = match reply.into_inner().into_iter().next() {
+            Some(GetObjectsUploadInfoResponseItem::Success(info)) => info,
+            Some(GetObjectsUploadInfoResponseItem::Error(e)) => {
+                let failure =
+                    ItemFailure { cloud_object_id: None, code: e.code.unwrap_or_default(), message: e.message };
+                return Err(Error::Api(Box::new(ApiError {
+                    operation: UPLOAD,
+                    status,
+                    headers,
+                    body: Some(Box::new(failure)),
+                    snippet: None,
+                })));
+            }
+            None => {
+                return Err(Error::InvalidRequest { operation: UPLOAD, message: "the reply lists no object".into() });
+            }
+        };
+        let (Some(url), Some(cloud_object_id)) = (info.upload_url, info.cloud_object_id) else {
+            return Err(Error::InvalidRequest {
+                operation: UPLOAD,
+                message: "the upload information has no uploadUrl or cloudObjectId".into(),
+            });
+        };
+        let (http, timeout) = self.client.foreign_http();
+        let body = match body.into().0 {
+            Source::Bytes(bytes) => reqwest::Body::from(bytes),
+            Source::File(path) => {
+                let file = tokio::fs::File::open(&path).await.map_err(|e| Error::InvalidRequest {
+                    operation: UPLOAD,
+                    message: format!("cannot open {}: {e}", path.display()),
+                })?;
+                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file))
+            }
+            Source::Reader(reader) => reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(reader)),
+        };
+        let mut put = http.put(&url).timeout(timeout).body(body);
+        // The storage host's own credentials, from the upload information; never CloudBase's.
+        for (name, value) in [
+            ("Authorization", info.authorization),
+            ("X-Cos-Security-Token", info.token),
+            ("X-Cos-Meta-Fileid", info.cloud_object_meta),
+        ] {
+            if let Some(value) = value {
+                put = put.header(name, value);
+            }
+        }
+        let response = put.send().await.map_err(|e| {
+            if e.is_timeout() {
+                Error::Timeout { operation: UPLOAD }
+            } else {
+                Error::Transport { operation: UPLOAD, source: e.without_url() }
+            }
+        })?;
+        if !response.status().is_success() {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            return Err(Error::Api(Box::new(ApiError {
+                operation: UPLOAD,
+                status,
+                headers,
+                body: None,
+                snippet: Some(crate::error::snippet(&body)),
+            })));
+        }
+        Ok(cloud_object_id)
+    }
+
+    /// Temporary download URLs, one result per id, in order.
+    pub async fn download_urls<'a>(
+        &self,
+        cloud_object_ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
+        let items = cloud_object_ids
+            .into_iter()
+            .map(|id| V1GetObjectDownloadInfoRequestItem { cloud_object_id: Some(id.to_owned()) })
+            .collect::<Vec<_>>();
+        let reply = self.get_objects_download_info().body(items).send().await?;
+        Ok(reply
+            .into_inner()
+            .into_iter()
+            .map(|item| match item {
+                GetObjectsDownloadInfoResponseItem::Success(info) => Ok(info),
+                GetObjectsDownloadInfoResponseItem::Error(e) => {
+                    Err(ItemFailure { cloud_object_id: None, code: e.code.unwrap_or_default(), message: e.message })
+                }
+            })
+            .collect())
+    }
+
+    /// Deletes objects, one result per id, in order.
+    pub async fn delete_files<'a>(
+        &self,
+        cloud_object_ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<Result<V1DeleteObjectsResponseItemSuccess, ItemFailure>>, Error> {
+        let items = cloud_object_ids
+            .into_iter()
+            .map(|id| V1DeleteObjectsRequestItem { cloud_object_id: Some(id.to_owned()) })
+            .collect::<Vec<_>>();
+        let reply = self.delete_objects().body(items).send().await?;
+        Ok(reply
+            .into_inner()
+            .into_iter()
+            .map(|item| match item {
+                DeleteObjectsResponseItem::Success(done) => Ok(done),
+                DeleteObjectsResponseItem::Error(e) => Err(ItemFailure {
+                    cloud_object_id: e.cloud_object_id,
+                    code: e.code.unwrap_or_default(),
+                    message: e.message,
+                }),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,125 @@
+//! Storage helpers against two loopback servers, the gateway and a storage host: the upload
+//! protocol, credentials kept apart, and per-object batch results.
+
+mod support;
+
+use cloudbase_api::files::UploadBody;
+use cloudbase_api::{Client, Credentials};
+use serde_json::json;
+use support::{Reply, TestServer};
+
+fn gateway_client(gateway: &TestServer) -> Client {
+    Client::builder()
+        .base_url(&gateway.url)
+        .credentials(Credentials::api_key("sk-cloudbase-secret"))
+        .header("X-Trace-Id", "trace-1")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn upload_puts_to_the_storage_host_with_its_own_credentials_only() {
+    let storage = TestServer::start(|_| Reply::new(200)).await;
+    let upload_url = format!("{}/bucket/poems/a.txt?sign=1", storage.url);
+    let gateway = TestServer::start(move |_| {
+        Reply::json(
+            200,
+            json!([{
+                "uploadUrl": upload_url,
+                "token": "cos-session-token",
+                "authorization": "q-sign-algorithm=sha1&q-ak=AKID",
+                "cloudObjectMeta": "meta-123",
+                "cloudObjectId": "cloud://env.bucket/poems/a.txt",
+                "objectId": "poems/a.txt"
+            }]),
+        )
+    })
+    .await;
+    let id = gateway_client(&gateway).storage().upload("poems/a.txt", UploadBody::from("床前明月光")).await.unwrap();
+    assert_eq!(id, "cloud://env.bucket/poems/a.txt");
+
+    let info_request = gateway.only_request();
+    assert_eq!(info_request.path(), "/v1/storages/get-objects-upload-info");
+    assert_eq!(info_request.json(), json!([{"objectId": "poems/a.txt"}]));
+    assert_eq!(info_request.header("authorization"), Some("Bearer sk-cloudbase-secret"));
+
+    let put = storage.only_request();
+    assert_eq!((put.method.as_str(), put.target.as_str()), ("PUT", "/bucket/poems/a.txt?sign=1"));
+    assert_eq!(put.body, "床前明月光".as_bytes());
+    assert_eq!(put.header("authorization"), Some("q-sign-algorithm=sha1&q-ak=AKID"));
+    assert_eq!(put.header("x-cos-security-token"), Some("cos-session-token"));
+    assert_eq!(put.header("x-cos-meta-fileid"), Some("meta-123"));
+    // Nothing of the CloudBase client travels to the storage host.
+    assert_eq!(put.header("x-trace-id"), None);
+    assert!(put.headers.iter().all(|(_, v)| !v.contains("sk-cloudbase-secret")), "{:?}", put.headers);
+}
+
+#[tokio::test]
+async fn uploads_stream_files() {
+    let storage = TestServer::start(|_| Reply::new(200)).await;
+    let upload_url = format!("{}/f", storage.url);
+    let gateway = TestServer::start(move |_| {
+        Reply::json(200, json!([{"uploadUrl": upload_url, "cloudObjectId": "cloud://env.bucket/f"}]))
+    })
+    .await;
+    let path = std::env::temp_dir().join(format!("cloudbase-upload-{}.bin", std::process::id()));
+    let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &contents).unwrap();
+    gateway_client(&gateway).storage().upload("f", UploadBody::file(&path)).await.unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(storage.only_request().body, contents);
+}
+
+#[tokio::test]
+async fn an_upload_refused_for_its_object_is_an_api_error_with_the_code() {
+    let gateway = TestServer::start(|_| {
+        Reply::json(200, json!([{"code": "STORAGE_EXCEED_AUTHORITY", "message": "no permission"}]))
+    })
+    .await;
+    let error = gateway_client(&gateway).storage().upload("x", UploadBody::from("x")).await.unwrap_err();
+    assert_eq!(
+        (error.status(), error.code(), error.message()),
+        (Some(200), Some("STORAGE_EXCEED_AUTHORITY"), Some("no permission"))
+    );
+}
+
+#[tokio::test]
+async fn batch_results_keep_every_failure() {
+    let gateway = TestServer::start(|request| {
+        if request.path().ends_with("delete-objects") {
+            Reply::json(
+                200,
+                json!([
+                    {"cloudObjectId": "cloud://env.bucket/gone", "code": "OBJECT_NOT_EXIST", "message": "Storage object not exists."},
+                    {"cloudObjectId": "cloud://env.bucket/a.txt"},
+                    {"cloudObjectId": "cloud://env.bucket/b.txt", "code": "STORAGE_EXCEED_AUTHORITY", "message": "denied"}
+                ]),
+            )
+        } else {
+            Reply::json(
+                200,
+                json!([
+                    {"cloudObjectId": "cloud://env.bucket/a.txt", "downloadUrl": "https://url/a.txt", "downloadUrlEncoded": "https://url/a.txt"},
+                    {"code": "INVALID_PARAM", "message": "Invalid request param."}
+                ]),
+            )
+        }
+    })
+    .await;
+    let storage = gateway_client(&gateway).storage();
+    let deleted = storage
+        .delete_files(["cloud://env.bucket/gone", "cloud://env.bucket/a.txt", "cloud://env.bucket/b.txt"])
+        .await
+        .unwrap();
+    let codes: Vec<Option<&str>> = deleted.iter().map(|r| r.as_ref().err().map(|e| e.code.as_str())).collect();
+    assert_eq!(codes, [Some("OBJECT_NOT_EXIST"), None, Some("STORAGE_EXCEED_AUTHORITY")]);
+    assert_eq!(deleted[0].as_ref().unwrap_err().cloud_object_id.as_deref(), Some("cloud://env.bucket/gone"));
+
+    let urls = storage.download_urls(["cloud://env.bucket/a.txt", "cloud://env.bucket/missing"]).await.unwrap();
+    assert_eq!(urls[0].as_ref().unwrap().download_url.as_deref(), Some("https://url/a.txt"));
+    assert_eq!(urls[1].as_ref().unwrap_err().message.as_deref(), Some("Invalid request param."));
+    assert_eq!(
+        gateway.requests()[1].json(),
+        json!([{"cloudObjectId": "cloud://env.bucket/a.txt"}, {"cloudObjectId": "cloud://env.bucket/missing"}])
+    );
+}
