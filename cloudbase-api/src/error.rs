@@ -318,6 +318,24 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// A value from a documented reply that does not fit the type the caller asked a helper for.
+#[allow(dead_code)] // used by the helpers, which some feature sets lack
+pub(crate) fn caller_type_mismatch(
+    operation: &'static str,
+    status: u16,
+    value: &serde_json::Value,
+    error: serde_json::Error,
+) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        headers: HeaderMap::new(),
+        content_type: None,
+        reason: format!("the reply does not fit the requested type: {error}"),
+        snippet: snippet(value.to_string().as_bytes()),
+    }))
+}
+
 /// The first [`SNIPPET_LIMIT`] bytes of `body` as text, cut at a character boundary.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);

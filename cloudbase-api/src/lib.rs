@@ -158,6 +158,9 @@ pub mod functions;
 #[rustfmt::skip]
 pub mod cloudrun;
 
+#[cfg(any(feature = "functions", feature = "cloudrun"))]
+pub mod invoke;
+
 /// Generated from `specs/storage.yaml`.
 #[cfg(feature = "storage")]
 #[path = "generated/storage.rs"]
