@@ -40,6 +40,7 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     http: reqwest::Client,
     /// For hosts that are not the CloudBase gateway (storage upload URLs): no default headers,
@@ -77,6 +78,17 @@ impl Client {
     #[allow(dead_code)] // used by the storage helpers only
     pub(crate) fn foreign_http(&self) -> (&reqwest::Client, Duration) {
         (&self.inner.foreign, self.inner.timeout)
+    }
+
+    /// The same client (connection pool, base URL, timeouts, retries) with other credentials,
+    /// e.g. a signed-in user's [`Session`](crate::session::Session).
+    pub fn with_credentials(&self, credentials: Credentials) -> Client {
+        Client { inner: Arc::new(Inner { credentials: Some(credentials), ..(*self.inner).clone() }) }
+    }
+
+    /// The same client without credentials (for sign-in and other operations that take none).
+    pub fn without_credentials(&self) -> Client {
+        Client { inner: Arc::new(Inner { credentials: None, ..(*self.inner).clone() }) }
     }
 
     /// The base URL requests go to, e.g. `https://my-env.api.tcloudbasegateway.com`.

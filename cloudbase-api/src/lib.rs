@@ -131,6 +131,9 @@ pub use reqwest::header;
 #[rustfmt::skip]
 pub mod auth;
 
+#[cfg(feature = "auth")]
+pub mod session;
+
 /// Generated from `specs/mysqldb.yaml`.
 #[cfg(feature = "mysqldb")]
 #[path = "generated/mysqldb.rs"]

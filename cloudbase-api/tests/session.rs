@@ -1,0 +1,166 @@
+//! Auth flows and sessions against a loopback auth server: the exact requests of each flow, the
+//! session as credentials, refresh through the token endpoint (single-flight, after expiry and
+//! after a 401), sign-out, and the auth error shape.
+
+mod support;
+
+use cloudbase_api::Error;
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{Reply, TestServer, client};
+
+/// An auth server: sign-in issues `access-1` (valid `lifetime` seconds) and `refresh-1`; the token
+/// endpoint issues `access-N`; user endpoints accept only the newest access token.
+async fn auth_server(lifetime: i64) -> (TestServer, Arc<AtomicUsize>) {
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    let counter = refreshes.clone();
+    let server = TestServer::start(move |request| {
+        let path = request.path();
+        match path {
+            "/auth/v1/signin" | "/auth/v1/signin/anonymously" | "/auth/v1/signin/custom" => Reply::json(
+                200,
+                json!({"token_type": "Bearer", "access_token": "access-1", "refresh_token": "refresh-1", "expires_in": lifetime, "sub": "u1"}),
+            ),
+            "/auth/v1/token" => {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 2;
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                Reply::json(200, json!({"access_token": format!("access-{n}"), "refresh_token": format!("refresh-{n}"), "expires_in": 7200}))
+            }
+            "/auth/v1/verification" => Reply::json(200, json!({"verification_id": "vid-1", "expires_in": 600, "is_user": true})),
+            "/auth/v1/verification/verify" => Reply::json(200, json!({"verification_token": "vt-1", "expires_in": 600})),
+            "/auth/v1/user/me" => {
+                let newest = format!("Bearer access-{}", counter.load(Ordering::SeqCst) + 1);
+                if request.header("authorization") == Some(newest.as_str()) {
+                    Reply::json(200, json!({"sub": "u1", "name": "李白"}))
+                } else {
+                    Reply::json(401, json!({"error": "unauthenticated", "error_code": 16, "error_description": "token expired"}))
+                }
+            }
+            "/auth/v1/user/signout" => Reply::json(200, json!({})),
+            _ => Reply::json(404, json!({"error": "not_found"})),
+        }
+    })
+    .await;
+    (server, refreshes)
+}
+
+#[tokio::test]
+async fn phone_code_flow_signs_in_and_the_session_authenticates() {
+    let (server, refreshes) = auth_server(7200).await;
+    let auth = client(&server).auth();
+    let sent = auth.send_phone_code("+86 13800138000").await.unwrap();
+    assert_eq!((sent.verification_id.as_str(), sent.is_user), ("vid-1", Some(true)));
+    let verified = auth.verify_code(&sent, "123456").await.unwrap();
+    let session = auth.sign_in_with_verification(&verified).await.unwrap();
+    let profile = session.profile().await.unwrap();
+    assert_eq!(profile.name.as_deref(), Some("李白"));
+    assert_eq!(refreshes.load(Ordering::SeqCst), 0);
+
+    let requests = server.requests();
+    assert_eq!(requests[0].json(), json!({"phone_number": "+86 13800138000", "target": "ANY"}));
+    assert_eq!(requests[1].json(), json!({"verification_id": "vid-1", "verification_code": "123456"}));
+    assert_eq!(requests[2].json(), json!({"verification_token": "vt-1"}));
+    // Sign-in flows take no credentials: the client's API key is not sent.
+    assert!(requests[..3].iter().all(|r| r.header("authorization").is_none()));
+    assert_eq!(requests[3].header("authorization"), Some("Bearer access-1"));
+    assert!(!format!("{session:?}").contains("access-1"));
+}
+
+#[tokio::test]
+async fn malformed_phone_numbers_are_refused_before_sending() {
+    let (server, _) = auth_server(7200).await;
+    for bad in ["13800138000", "+8613800138000", "+86-13800138000"] {
+        let error = client(&server).auth().send_phone_code(bad).await.unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { operation: "Auth_SendVerification", .. }), "{bad}: {error:?}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn other_sign_in_flows_send_what_the_docs_show() {
+    let (server, _) = auth_server(7200).await;
+    let auth = client(&server).auth();
+    auth.send_email_code("li.bai@example.com").await.unwrap();
+    auth.sign_in_with_password("li_bai", "Moon&Wine-701").await.unwrap();
+    auth.sign_in_anonymously("device-7f3a").await.unwrap();
+    auth.sign_in_with_ticket("ticket-abc").await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].json(), json!({"email": "li.bai@example.com", "target": "ANY"}));
+    assert_eq!(requests[1].json(), json!({"username": "li_bai", "password": "Moon&Wine-701"}));
+    assert_eq!(requests[2].header("x-device-id"), Some("device-7f3a"));
+    assert_eq!(requests[3].json(), json!({"provider_id": "custom", "ticket": "ticket-abc"}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiring_session_refreshes_once_for_many_requests() {
+    // Valid 30 s: inside the 60 s margin, so the first use refreshes.
+    let (server, refreshes) = auth_server(30).await;
+    let session = client(&server).auth().sign_in_with_password("u", "p").await.unwrap();
+    let user = session.client();
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let user = user.clone();
+            tokio::spawn(async move { user.auth().user_me().send().await.map(|_| ()) })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    let refresh_requests: Vec<_> = server.requests().into_iter().filter(|r| r.path() == "/auth/v1/token").collect();
+    assert_eq!(refresh_requests.len(), 1);
+    assert_eq!(refresh_requests[0].json(), json!({"grant_type": "refresh_token", "refresh_token": "refresh-1"}));
+    assert_eq!(refresh_requests[0].header("authorization"), None);
+    assert_eq!(session.tokens(), ("access-2".to_owned(), Some("refresh-2".to_owned())));
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_refreshed_once_and_auth_errors_keep_their_code() {
+    let (server, refreshes) = auth_server(7200).await;
+    let session = client(&server).auth().sign_in_with_password("u", "p").await.unwrap();
+    // The server already moved on to a newer token: access-1 is rejected once, then refreshed.
+    refreshes.fetch_add(1, Ordering::SeqCst);
+    session.profile().await.unwrap();
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+
+    // A server that rejects every token: one refresh, then the auth error surfaces.
+    let server = TestServer::start(|request| match request.path() {
+        "/auth/v1/signin" => Reply::json(200, json!({"access_token": "a1", "refresh_token": "r1", "expires_in": 7200})),
+        "/auth/v1/token" => Reply::json(200, json!({"access_token": "a2", "expires_in": 7200})),
+        _ => Reply::json(
+            401,
+            json!({"error": "unauthenticated", "error_code": 16, "error_description": "token expired"}),
+        ),
+    })
+    .await;
+    let session = client(&server).auth().sign_in_with_password("u", "p").await.unwrap();
+    let error = session.profile().await.unwrap_err();
+    assert_eq!(
+        (error.status(), error.code(), error.message()),
+        (Some(401), Some("unauthenticated"), Some("token expired"))
+    );
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path().to_owned()).collect();
+    assert_eq!(paths, ["/auth/v1/signin", "/auth/v1/user/me", "/auth/v1/token", "/auth/v1/user/me"]);
+    // The refresh reply had no new refresh token: the old one is kept.
+    assert_eq!(session.tokens(), ("a2".to_owned(), Some("r1".to_owned())));
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let (server, _) = auth_server(7200).await;
+    let session = client(&server).auth().sign_in_anonymously("d").await.unwrap();
+    session.sign_out().await.unwrap();
+    let signed_out = server.requests().into_iter().find(|r| r.path() == "/auth/v1/user/signout").unwrap();
+    assert_eq!(signed_out.header("authorization"), Some("Bearer access-1"));
+}
+
+#[tokio::test]
+async fn auth_errors_surface_their_code() {
+    let server = TestServer::start(|_| {
+        Reply::json(400, json!({"error": "invalid_password", "error_code": 3, "error_description": "wrong password"}))
+    })
+    .await;
+    let error = client(&server).auth().sign_in_with_password("u", "bad").await.unwrap_err();
+    assert_eq!((error.code(), error.message()), (Some("invalid_password"), Some("wrong password")));
+}
