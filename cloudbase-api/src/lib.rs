@@ -143,6 +143,9 @@ pub mod mysqldb;
 #[cfg(feature = "mysqldb")]
 pub mod rdb;
 
+#[cfg(feature = "nosql")]
+pub mod ejson;
+
 /// Generated from `specs/nosql.yaml`.
 #[cfg(feature = "nosql")]
 #[path = "generated/nosql.rs"]
