@@ -146,6 +146,9 @@ pub mod rdb;
 #[cfg(feature = "nosql")]
 pub mod ejson;
 
+#[cfg(feature = "nosql")]
+pub mod documents;
+
 /// Generated from `specs/nosql.yaml`.
 #[cfg(feature = "nosql")]
 #[path = "generated/nosql.rs"]
