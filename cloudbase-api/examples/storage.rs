@@ -1,0 +1,32 @@
+//! Upload a file to cloud storage, get a download URL, delete it.
+//!
+//! ```sh
+//! CLOUDBASE_ENV_ID=my-env CLOUDBASE_API_KEY=... cargo run --example storage -- ./poem.txt
+//! ```
+
+mod common;
+
+use cloudbase_api::Credentials;
+use cloudbase_api::files::UploadBody;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client =
+        common::client_builder()?.credentials(Credentials::api_key(common::required("CLOUDBASE_API_KEY")?)).build()?;
+    let path = std::env::args().nth(1).ok_or("give a file to upload")?;
+    let name = std::path::Path::new(&path).file_name().and_then(|n| n.to_str()).unwrap_or("upload.bin").to_owned();
+    let storage = client.storage();
+
+    let id = storage.upload(format!("examples/{name}"), UploadBody::file(&path)).await?;
+    println!("uploaded as {id}");
+    for item in storage.download_urls([id.as_str()]).await? {
+        match item {
+            Ok(info) => println!("download: {:?}", info.download_url),
+            Err(failure) => println!("no URL: {} {:?}", failure.code, failure.message),
+        }
+    }
+    for item in storage.delete_files([id.as_str()]).await? {
+        println!("delete: {:?}", item.map(|done| done.cloud_object_id));
+    }
+    Ok(())
+}
