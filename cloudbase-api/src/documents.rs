@@ -370,28 +370,25 @@ impl Transaction {
     /// Makes every operation of the transaction take effect.
     pub async fn commit(mut self) -> Result<(), Error> {
         self.finished = true;
-        let api = self.client.nosql();
-        api.commit_transaction()
-            .instance(&self.instance)
-            .database(&self.database)
-            .transaction_id(&self.id)
-            .send()
-            .await?;
-        Ok(())
+        end(&self.client, &self.instance, &self.database, &self.id, true).await
     }
 
     /// Undoes every operation of the transaction.
     pub async fn rollback(mut self) -> Result<(), Error> {
         self.finished = true;
-        let api = self.client.nosql();
-        api.rollback_transaction()
-            .instance(&self.instance)
-            .database(&self.database)
-            .transaction_id(&self.id)
-            .send()
-            .await?;
-        Ok(())
+        end(&self.client, &self.instance, &self.database, &self.id, false).await
     }
+}
+
+/// Commits or rolls back a transaction.
+async fn end(client: &Client, instance: &str, database: &str, id: &str, commit: bool) -> Result<(), Error> {
+    let api = client.nosql();
+    if commit {
+        api.commit_transaction().instance(instance).database(database).transaction_id(id).send().await?;
+    } else {
+        api.rollback_transaction().instance(instance).database(database).transaction_id(id).send().await?;
+    }
+    Ok(())
 }
 
 impl Drop for Transaction {
@@ -404,15 +401,7 @@ impl Drop for Transaction {
         let (client, instance, database, id) =
             (self.client.clone(), self.instance.clone(), self.database.clone(), self.id.clone());
         runtime.spawn(async move {
-            let rolled_back = client
-                .nosql()
-                .rollback_transaction()
-                .instance(&instance)
-                .database(&database)
-                .transaction_id(&id)
-                .send()
-                .await;
-            if let Err(e) = rolled_back {
+            if let Err(e) = end(&client, &instance, &database, &id, false).await {
                 tracing::warn!(error = %e, "rolling back a dropped transaction failed");
             }
         });

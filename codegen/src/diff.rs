@@ -1,7 +1,7 @@
 //! What a new version of a spec changes for users of the generated Rust API: operations,
 //! parameters, bodies, replies and types, each change classified as breaking or not.
 
-use crate::ir::{Api, ParamLocation, Success, Type, TypeDef, TypeId, TypeKind};
+use crate::ir::{Api, Success, Type, TypeDef, TypeId, TypeKind};
 use crate::summary::ty_name;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -95,14 +95,6 @@ fn operations(old: &Api, new: &Api, report: &mut Report) {
     }
 }
 
-fn location(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-    }
-}
-
 fn parameters(
     id: &str,
     old: &Api,
@@ -111,7 +103,7 @@ fn parameters(
     op: &crate::ir::Operation,
     report: &mut Report,
 ) {
-    let key = |p: &crate::ir::Param| (location(p.location), p.wire_name.to_ascii_lowercase());
+    let key = |p: &crate::ir::Param| (p.location.as_str(), p.wire_name.to_ascii_lowercase());
     let old_params: BTreeMap<_, _> = before.params.iter().map(|p| (key(p), p)).collect();
     let new_params: BTreeMap<_, _> = op.params.iter().map(|p| (key(p), p)).collect();
     for ((loc, _), p) in &old_params {

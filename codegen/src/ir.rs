@@ -286,6 +286,17 @@ pub enum ParamLocation {
     Header,
 }
 
+impl ParamLocation {
+    /// `path`, `query` or `header`, as OpenAPI spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
 /// How a parameter value is serialized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamStyle {

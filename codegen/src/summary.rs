@@ -1,8 +1,6 @@
 //! A plain-text rendering of the IR, for snapshot tests and for reviewers: one line per decision.
 
-use crate::ir::{
-    Api, ContentKind, Operation, Param, ParamLocation, ParamStyle, SecurityRequirement, Success, Type, TypeKind,
-};
+use crate::ir::{Api, ContentKind, Operation, Param, ParamStyle, SecurityRequirement, Success, Type, TypeKind};
 use std::fmt::Write;
 
 /// Summarizes an [`Api`]: operations with their parameters, bodies, responses and security, then types.
@@ -127,11 +125,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
 }
 
 fn param(out: &mut String, api: &Api, p: &Param) {
-    let location = match p.location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-    };
+    let location = p.location.as_str();
     let mut notes = Vec::new();
     if p.required {
         notes.push("required".to_owned());

@@ -203,11 +203,7 @@ fn param_type(api: &Api, p: &Param) -> TokenStream {
 fn setter(api: &Api, p: &Param) -> TokenStream {
     let field = ident(&p.name);
     let ty = param_type(api, p);
-    let location = match p.location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-    };
+    let location = p.location.as_str();
     let requirement = if p.required { "required" } else { "optional" };
     let mut head = format!("`{}` ({location} parameter, {requirement}).", p.wire_name);
     if p.allow_slashes {
