@@ -205,3 +205,116 @@ impl ChatAccumulator {
         self.message
     }
 }
+
+impl AiModelApi {
+    /// A message in the Anthropic Messages protocol (provider groups set up for it, e.g.
+    /// `cloudbase`), answering with at most `max_tokens` tokens.
+    pub fn messages(&self, provider: impl Into<String>, model: impl Into<String>, max_tokens: i64) -> Messages {
+        Messages {
+            api: self.clone(),
+            provider: provider.into(),
+            request: crate::ai_model::AnthropicMessagesRequest {
+                model: model.into(),
+                max_tokens: Some(max_tokens),
+                system: None,
+                messages: Vec::new(),
+                stream: None,
+                extra: Default::default(),
+            },
+        }
+    }
+}
+
+/// An Anthropic Messages request; from [`AiModelApi::messages`].
+#[derive(Debug, Clone)]
+pub struct Messages {
+    api: AiModelApi,
+    provider: String,
+    request: crate::ai_model::AnthropicMessagesRequest,
+}
+
+impl Messages {
+    /// The system prompt.
+    pub fn system(mut self, text: impl Into<String>) -> Self {
+        self.request.system = Some(text.into().into());
+        self
+    }
+
+    /// Adds a user turn.
+    pub fn user(self, text: impl Into<String>) -> Self {
+        self.turn("user", text)
+    }
+
+    /// Adds an assistant turn (an earlier reply).
+    pub fn assistant(self, text: impl Into<String>) -> Self {
+        self.turn("assistant", text)
+    }
+
+    fn turn(mut self, role: &str, text: impl Into<String>) -> Self {
+        self.request.messages.push(crate::ai_model::AnthropicMessageParam {
+            role: role.to_owned(),
+            content: text.into().into(),
+            extra: Default::default(),
+        });
+        self
+    }
+
+    /// The whole reply at once.
+    pub async fn send(mut self) -> Result<crate::ai_model::AnthropicMessagesResponse, Error> {
+        self.request.stream = Some(false);
+        let reply = self.api.create_anthropic_message().provider(self.provider).body(self.request).send().await?;
+        Ok(reply.into_inner())
+    }
+
+    /// The reply as events (`message_start`, `content_block_delta`, ..., `message_stop`).
+    pub async fn stream(mut self) -> Result<EventStream<crate::ai_model::AnthropicStreamEvent>, Error> {
+        self.request.stream = Some(true);
+        self.api.create_anthropic_message().provider(self.provider).body(self.request).send_stream().await
+    }
+}
+
+/// An Anthropic stream joined back together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnthropicMessage {
+    /// The text of every `text_delta`, in order.
+    pub text: String,
+    /// The text of every `thinking_delta`, in order.
+    pub thinking: String,
+    /// Why generation stopped (`end_turn`, `max_tokens`, ...), from `message_delta`.
+    pub stop_reason: Option<String>,
+    /// The last `usage` an event reported.
+    pub usage: Option<serde_json::Value>,
+}
+
+/// Joins the events of an Anthropic stream; see [`AnthropicMessage`].
+#[derive(Debug, Clone, Default)]
+pub struct AnthropicAccumulator {
+    message: AnthropicMessage,
+}
+
+impl AnthropicAccumulator {
+    /// Adds one event.
+    pub fn push(&mut self, event: &crate::ai_model::AnthropicStreamEvent) {
+        if let Some(usage) = event.extra.get("usage") {
+            self.message.usage = Some(usage.clone());
+        }
+        let Some(delta) = &event.delta else { return };
+        match delta.r#type.as_deref() {
+            Some("text_delta") => self.message.text.push_str(delta.text.as_deref().unwrap_or_default()),
+            Some("thinking_delta") => {
+                self.message
+                    .thinking
+                    .push_str(delta.extra.get("thinking").and_then(|t| t.as_str()).unwrap_or_default());
+            }
+            _ => {}
+        }
+        if let Some(reason) = delta.extra.get("stop_reason").and_then(|r| r.as_str()) {
+            self.message.stop_reason = Some(reason.to_owned());
+        }
+    }
+
+    /// The joined message.
+    pub fn finish(self) -> AnthropicMessage {
+        self.message
+    }
+}

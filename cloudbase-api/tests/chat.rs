@@ -100,3 +100,71 @@ async fn a_stream_joins_into_the_final_message() {
     assert_eq!(request.json()["stream"], json!(true));
     assert_eq!(request.header("accept"), Some("text/event-stream"));
 }
+
+#[tokio::test]
+async fn anthropic_messages_stream_joins_text_thinking_and_stop_reason() {
+    let events = [
+        ("message_start", json!({"type": "message_start", "message": {"id": "msg_1", "model": "hy3-preview"}})),
+        (
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "thinking", "thinking": ""}}),
+        ),
+        (
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "thinking_delta", "thinking": "Hmm."}}),
+        ),
+        (
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "Hello"}}),
+        ),
+        (
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": ", 李白"}}),
+        ),
+        (
+            "message_delta",
+            json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 9}}),
+        ),
+        ("message_stop", json!({"type": "message_stop"})),
+    ];
+    let body: String = events.iter().map(|(name, data)| format!("event: {name}\ndata: {data}\n\n")).collect();
+    let server =
+        TestServer::start(move |_| Reply::new(200).header("Content-Type", "text/event-stream").body(body.clone()))
+            .await;
+    let mut stream = client(&server)
+        .ai_model()
+        .messages("cloudbase", "hy3-preview", 1024)
+        .system("Be brief.")
+        .user("Hello")
+        .stream()
+        .await
+        .unwrap();
+    let mut whole = cloudbase_api::chat::AnthropicAccumulator::default();
+    while let Some(event) = stream.next().await {
+        whole.push(&event.unwrap());
+    }
+    let message = whole.finish();
+    assert_eq!((message.text.as_str(), message.thinking.as_str()), ("Hello, 李白", "Hmm."));
+    assert_eq!(message.stop_reason.as_deref(), Some("end_turn"));
+    assert_eq!(message.usage, Some(json!({"output_tokens": 9})));
+    let request = server.only_request();
+    assert_eq!(request.path(), "/v1/ai/cloudbase/v1/messages");
+    assert_eq!(
+        request.json(),
+        json!({"model": "hy3-preview", "max_tokens": 1024, "system": "Be brief.",
+               "messages": [{"role": "user", "content": "Hello"}], "stream": true})
+    );
+}
+
+#[tokio::test]
+async fn anthropic_messages_send_decodes_the_content_blocks() {
+    let server = TestServer::start(|_| {
+        Reply::json(200, json!({"id": "msg_1", "type": "message", "content": [{"type": "text", "text": "Hello!"}], "stop_reason": "end_turn"}))
+    })
+    .await;
+    let reply = client(&server).ai_model().messages("cloudbase", "hy3-preview", 64).user("Hi").send().await.unwrap();
+    let content = reply.content.unwrap();
+    assert_eq!(content[0].text.as_deref(), Some("Hello!"));
+    assert_eq!(reply.extra.get("stop_reason"), Some(&json!("end_turn")));
+    assert_eq!(server.only_request().json()["stream"], json!(false));
+}
