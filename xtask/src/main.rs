@@ -6,6 +6,8 @@
 //! - `regen --check`: regenerate in memory and fail, naming each stale file.
 //! - `fuzz [--cases N] [--seed S]`: the generator's fuzz test, longer (default 200,000 cases) and
 //!   in release mode.
+//! - `bench`: client request overhead and SSE decoding against hand-written baselines, and regen
+//!   time; one table, also written to `target/bench/report.md`.
 //! - `fetch-specs`: download the published specs into `specs/` (all or nothing), update
 //!   `specs/README.md`, and print what changed for users; then run `regen`.
 //! - `spec-diff <old.yaml> <new.yaml>` / `spec-diff --against-git <rev>`: what a new spec changes
@@ -16,13 +18,14 @@
 //!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
 //!   each area's feature alone, rustdoc with `-D warnings`.
 
+mod bench;
 mod fetch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | test | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
+const USAGE: &str = "usage: cargo xtask regen [--check] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
 
 /// The areas, each a cargo feature of `cloudbase-api` that must build alone.
 const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz(rest).map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff_against_git(rev),
         ["fetch-specs"] => fetch_specs(),
+        ["bench"] => bench::bench(&workspace_root()).map(|()| ExitCode::SUCCESS),
         ["spec-diff", old, new] => spec_diff_files(old, new),
         _ => Err(USAGE.to_owned()),
     };

@@ -1,0 +1,291 @@
+//! Client benchmarks against a loopback server, each measured beside a hand-written baseline in
+//! the same run (`cargo xtask bench` runs and reports them):
+//!
+//! - `requests`: 20,000 chat-completion calls (JSON body and reply of the spec's example size),
+//!   sequential and 64-way concurrent, through the generated operation and through plain
+//!   reqwest + serde; median and p99 latency.
+//! - `sse ours|baseline`: a 100 MB chat-completion event stream decoded into typed chunks by
+//!   `send_stream()` or by reqwest + line splitting + serde; throughput, and peak RSS (each in a
+//!   process of its own, so the peaks do not mix).
+
+use cloudbase_api::ai_model::{
+    ChatCompletionChunk, ChatCompletionRequest, ChatCompletionRequestMessage, ChatCompletionResponse,
+};
+use futures_util::StreamExt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const REPLY: &str = r#"{"id":"chatcmpl-xxx","object":"chat.completion","created":1234567890,"model":"hy3-preview","choices":[{"index":0,"message":{"role":"assistant","content":"李白(701年—762年),字太白,号青莲居士,唐代伟大的浪漫主义诗人,被后人誉为诗仙。"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":150,"total_tokens":160}}"#;
+
+fn request() -> ChatCompletionRequest {
+    ChatCompletionRequest {
+        model: "hy3-preview".into(),
+        messages: vec![ChatCompletionRequestMessage {
+            role: "user".into(),
+            content: Some("介绍一下李白".to_owned().into()),
+            tool_calls: None,
+            tool_call_id: None,
+            extra: Default::default(),
+        }],
+        stream: Some(false),
+        temperature: None,
+        tools: None,
+        extra: Default::default(),
+    }
+}
+
+/// A keep-alive HTTP/1.1 server answering every request with `REPLY`.
+async fn json_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let reply = Arc::new(format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nX-Request-Id: r\r\n\r\n{REPLY}",
+        REPLY.len()
+    ));
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let reply = reply.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::with_capacity(8192);
+                let mut chunk = [0u8; 8192];
+                loop {
+                    // One request: head, then Content-Length bytes of body.
+                    let head_end = loop {
+                        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                        .unwrap_or(0);
+                    while buffer.len() < head_end + length {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buffer.drain(..head_end + length);
+                    if socket.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn ours(client: &cloudbase_api::Client) -> Duration {
+    let started = Instant::now();
+    let reply = client.ai_model().create_chat_completion().provider("cloudbase").body(request()).send().await.unwrap();
+    assert!(reply.choices.is_some());
+    started.elapsed()
+}
+
+async fn baseline(http: &reqwest::Client, url: &str) -> Duration {
+    let started = Instant::now();
+    let body = serde_json::to_vec(&request()).unwrap();
+    let response = http
+        .post(url)
+        .header("Authorization", "Bearer bench-key")
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let bytes = response.bytes().await.unwrap();
+    let reply: ChatCompletionResponse = serde_json::from_slice(&bytes).unwrap();
+    assert!(reply.choices.is_some());
+    started.elapsed()
+}
+
+async fn requests(total: usize) {
+    let url = json_server().await;
+    let client = cloudbase_api::Client::builder()
+        .base_url(&url)
+        .credentials(cloudbase_api::Credentials::api_key("bench-key"))
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let endpoint = format!("{url}/v1/ai/cloudbase/chat/completions");
+    // Warm both connection pools.
+    for _ in 0..200 {
+        ours(&client).await;
+        baseline(&http, &endpoint).await;
+    }
+    // Sequential, alternating so both see the same machine state.
+    let (mut a, mut b) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    for _ in 0..total {
+        a.push(ours(&client).await);
+        b.push(baseline(&http, &endpoint).await);
+    }
+    report("sequential", &mut a, &mut b);
+    // 64-way concurrent.
+    for (label, run_ours) in [("concurrent64-ours", true), ("concurrent64-baseline", false)] {
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
+                tokio::spawn(async move {
+                    let mut times = Vec::with_capacity(total / 64 + 1);
+                    for _ in 0..total / 64 {
+                        times.push(if run_ours { ours(&client).await } else { baseline(&http, &endpoint).await });
+                    }
+                    times
+                })
+            })
+            .collect();
+        let mut times = Vec::new();
+        for task in tasks {
+            times.extend(task.await.unwrap());
+        }
+        times.sort();
+        println!(
+            "{label} median_us={} p99_us={} wall_ms={}",
+            percentile(&times, 0.5).as_micros(),
+            percentile(&times, 0.99).as_micros(),
+            started.elapsed().as_millis()
+        );
+    }
+}
+
+fn report(label: &str, ours: &mut [Duration], baseline: &mut [Duration]) {
+    ours.sort();
+    baseline.sort();
+    println!(
+        "{label}-ours median_us={} p99_us={}",
+        percentile(ours, 0.5).as_micros(),
+        percentile(ours, 0.99).as_micros()
+    );
+    println!(
+        "{label}-baseline median_us={} p99_us={}",
+        percentile(baseline, 0.5).as_micros(),
+        percentile(baseline, 0.99).as_micros()
+    );
+}
+
+/// A server streaming `total` bytes of chat-completion chunks, then `data: [DONE]`.
+async fn sse_server(total: usize) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else { return };
+        let mut request = [0u8; 8192];
+        let _ = socket.read(&mut request).await;
+        let event = r#"data: {"id":"chatcmpl-xxx","object":"chat.completion.chunk","created":1234567890,"model":"hy3-preview","choices":[{"index":0,"delta":{"content":"床前明月光,疑是地上霜。"},"finish_reason":null}]}"#.to_owned() + "\n\n";
+        let block: String = event.repeat(64 * 1024 / event.len());
+        let _ =
+            socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n").await;
+        let mut sent = 0;
+        while sent < total {
+            if socket.write_all(block.as_bytes()).await.is_err() {
+                return;
+            }
+            sent += block.len();
+        }
+        let _ = socket.write_all(b"data: [DONE]\n\n").await;
+    });
+    url
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn sse(which: &str, total: usize) {
+    let url = sse_server(total).await;
+    let before = peak_rss_kib();
+    let started = Instant::now();
+    let mut chunks = 0usize;
+    let mut bytes_of_text = 0usize;
+    if which == "ours" {
+        let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
+        let mut body = request();
+        body.stream = Some(true);
+        let mut stream =
+            client.ai_model().create_chat_completion().provider("cloudbase").body(body).send_stream().await.unwrap();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.unwrap();
+            chunks += 1;
+            bytes_of_text += chunk
+                .choices
+                .iter()
+                .flatten()
+                .filter_map(|c| c.delta.as_ref()?.content.as_ref())
+                .map(String::len)
+                .sum::<usize>();
+        }
+    } else {
+        let http = reqwest::Client::new();
+        let mut body = request();
+        body.stream = Some(true);
+        let response = http
+            .post(format!("{url}/v1/ai/cloudbase/chat/completions"))
+            .header("Accept", "text/event-stream")
+            .body(serde_json::to_vec(&body).unwrap())
+            .send()
+            .await
+            .unwrap();
+        let mut stream = response.bytes_stream();
+        let mut pending: Vec<u8> = Vec::new();
+        'read: while let Some(bytes) = stream.next().await {
+            pending.extend_from_slice(&bytes.unwrap());
+            let mut start = 0;
+            while let Some(end) = pending[start..].iter().position(|b| *b == b'\n') {
+                let line = &pending[start..start + end];
+                start += end + 1;
+                if let Some(data) = line.strip_prefix(b"data: ") {
+                    if data == b"[DONE]" {
+                        break 'read;
+                    }
+                    let chunk: ChatCompletionChunk = serde_json::from_slice(data).unwrap();
+                    chunks += 1;
+                    bytes_of_text += chunk
+                        .choices
+                        .iter()
+                        .flatten()
+                        .filter_map(|c| c.delta.as_ref()?.content.as_ref())
+                        .map(String::len)
+                        .sum::<usize>();
+                }
+            }
+            pending.drain(..start);
+        }
+    }
+    let elapsed = started.elapsed();
+    let mb = total as f64 / 1e6;
+    println!(
+        "sse-{which} mb={mb:.0} seconds={:.3} mb_per_s={:.1} chunks={chunks} text_bytes={bytes_of_text} peak_rss_kib={} rss_before_kib={before}",
+        elapsed.as_secs_f64(),
+        mb / elapsed.as_secs_f64(),
+        peak_rss_kib()
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["requests", n] => runtime.block_on(requests(n.parse().unwrap())),
+        ["sse", which, mb] => runtime.block_on(sse(which, mb.parse::<usize>().unwrap() << 20)),
+        _ => eprintln!("usage: client requests <n> | client sse ours|baseline <megabytes>"),
+    }
+}
