@@ -6,7 +6,7 @@ use crate::retry::RetryPolicy;
 use crate::runtime::sse::{DecodeData, EventStream};
 use crate::runtime::{Operation, RawResponse, Request, Security};
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,6 +48,8 @@ struct Inner {
     foreign: reqwest::Client,
     base_url: String,
     credentials: Option<Credentials>,
+    /// The `Authorization` value of static credentials, built once.
+    fixed_authorization: Option<HeaderValue>,
     timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -83,12 +85,15 @@ impl Client {
     /// The same client (connection pool, base URL, timeouts, retries) with other credentials,
     /// e.g. a signed-in user's [`Session`](crate::session::Session).
     pub fn with_credentials(&self, credentials: Credentials) -> Client {
-        Client { inner: Arc::new(Inner { credentials: Some(credentials), ..(*self.inner).clone() }) }
+        let fixed_authorization = fixed_authorization(&credentials);
+        Client {
+            inner: Arc::new(Inner { credentials: Some(credentials), fixed_authorization, ..(*self.inner).clone() }),
+        }
     }
 
     /// The same client without credentials (for sign-in and other operations that take none).
     pub fn without_credentials(&self) -> Client {
-        Client { inner: Arc::new(Inner { credentials: None, ..(*self.inner).clone() }) }
+        Client { inner: Arc::new(Inner { credentials: None, fixed_authorization: None, ..(*self.inner).clone() }) }
     }
 
     /// The base URL requests go to, e.g. `https://my-env.api.tcloudbasegateway.com`.
@@ -133,10 +138,8 @@ impl Client {
             let started = Instant::now();
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
             let exchange = async {
-                let mut response = self.send(request, operation.accept, authorization).await?;
-                let status = response.status().as_u16();
-                let headers = std::mem::take(response.headers_mut());
-                let body = self.read_body(operation, &mut response).await?;
+                let response = self.send(request, operation.accept, authorization).await?;
+                let (status, headers, body) = self.read_body(operation, response).await?;
                 Ok::<_, Error>(RawResponse::new(operation, status, headers, body))
             };
             let raw = tokio::time::timeout(timeout, exchange)
@@ -213,7 +216,7 @@ impl Client {
             let started = Instant::now();
             // The timeout covers the wait for the reply head; the body has an idle timeout instead.
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-            let mut response = tokio::time::timeout(timeout, self.send(request, "text/event-stream", authorization))
+            let response = tokio::time::timeout(timeout, self.send(request, "text/event-stream", authorization))
                 .await
                 .map_err(|_| Error::Timeout { operation: operation.id })??;
             let status = response.status().as_u16();
@@ -228,8 +231,7 @@ impl Client {
                 span.record("latency_ms", started.elapsed().as_millis() as u64);
                 return Ok(StreamAttempt::Stream(response));
             }
-            let headers = std::mem::take(response.headers_mut());
-            let body = self.read_body(operation, &mut response).await?;
+            let (status, headers, body) = self.read_body(operation, response).await?;
             let raw = RawResponse::new(operation, status, headers, body);
             record(&raw, started);
             Ok(StreamAttempt::Reply(raw))
@@ -274,6 +276,12 @@ impl Client {
         let Some(credentials) = &self.inner.credentials else { return Ok(Authorization::default()) };
         for security in operation.security {
             let (value, provided) = match (security, &credentials.0) {
+                (Security::Bearer, Kind::AccessToken(_) | Kind::ApiKey(_) | Kind::PublishableKey(_))
+                | (Security::Basic, Kind::Basic { .. })
+                    if self.inner.fixed_authorization.is_some() =>
+                {
+                    return Ok(Authorization { header: self.inner.fixed_authorization.clone(), provided: None });
+                }
                 (Security::Bearer, Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t)) => {
                     (format!("Bearer {t}"), None)
                 }
@@ -294,29 +302,42 @@ impl Client {
         Ok(Authorization::default())
     }
 
-    async fn read_body(&self, operation: &'static Operation, response: &mut reqwest::Response) -> Result<Bytes, Error> {
+    /// Reads a reply whole, up to the configured size limit: its status, headers and body.
+    async fn read_body(
+        &self,
+        operation: &'static Operation,
+        mut response: reqwest::Response,
+    ) -> Result<(u16, HeaderMap, Bytes), Error> {
         let limit = self.inner.max_response_bytes;
-        let too_large = |response: &reqwest::Response| {
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let too_large = |headers: HeaderMap| {
             Error::Decode(Box::new(DecodeError {
                 operation: operation.id,
-                status: response.status().as_u16(),
-                headers: response.headers().clone(),
-                content_type: response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
+                status,
+                content_type: headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
+                headers,
                 reason: format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)"),
                 snippet: String::new(),
             }))
         };
-        if response.content_length().is_some_and(|len| len > limit as u64) {
-            return Err(too_large(response));
+        match response.content_length() {
+            Some(len) if len > limit as u64 => return Err(too_large(headers)),
+            // Announced and within the limit: read in one go, without copying.
+            Some(_) => {
+                let body = response.bytes().await.map_err(|e| transport_error(operation, e))?;
+                return Ok((status, headers, body));
+            }
+            None => {}
         }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
             if body.len() + chunk.len() > limit {
-                return Err(too_large(response));
+                return Err(too_large(headers));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Bytes::from(body))
+        Ok((status, headers, Bytes::from(body)))
     }
 }
 
@@ -438,6 +459,18 @@ fn record(raw: &RawResponse, started: Instant) {
     }
     span.record("latency_ms", started.elapsed().as_millis() as u64);
     tracing::debug!("reply received");
+}
+
+/// The `Authorization` value of static credentials (a provider's changes per request).
+fn fixed_authorization(credentials: &Credentials) -> Option<HeaderValue> {
+    let value = match &credentials.0 {
+        Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t) => format!("Bearer {t}"),
+        Kind::Basic { id, secret } => basic(id, secret),
+        Kind::Provider(_) => return None,
+    };
+    let mut header = HeaderValue::from_str(&value).ok()?;
+    header.set_sensitive(true);
+    Some(header)
 }
 
 fn transport_error(operation: &Operation, error: reqwest::Error) -> Error {
@@ -597,6 +630,7 @@ impl ClientBuilder {
                 http,
                 foreign,
                 base_url,
+                fixed_authorization: self.credentials.as_ref().and_then(fixed_authorization),
                 credentials: self.credentials,
                 timeout: self.timeout.unwrap_or(Duration::from_secs(60)),
                 retry: self.retry.unwrap_or_default(),
