@@ -39,8 +39,7 @@ fn document(operation: &'static str, value: &impl Serialize) -> Result<EjsonDocu
 }
 
 fn typed<T: DeserializeOwned>(operation: &'static str, document: EjsonDocument) -> Result<T, Error> {
-    let value = Value::Object(document);
-    T::deserialize(&value).map_err(|e| crate::error::caller_type_mismatch(operation, 200, &value, e))
+    crate::error::decode_value(operation, 200, Value::Object(document))
 }
 
 impl NosqlApi {

@@ -263,11 +263,7 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
     }
     let millis: i64 =
         if fraction.is_empty() { 0 } else { format!("{:0<3}", &fraction[..fraction.len().min(3)]).parse().ok()? };
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let days = crate::retry::days_from_civil(year, month, day);
     Some(((days * 86_400 + h * 3600 + m * 60 + s) - offset_minutes * 60) * 1000 + millis)
 }
 

@@ -318,22 +318,24 @@ impl fmt::Display for DecodeError {
     }
 }
 
-/// A value from a documented reply that does not fit the type the caller asked a helper for.
+/// A value from a documented reply as the type the caller asked a helper for; one that does not
+/// fit is a [`Error::Decode`] keeping (the start of) the value.
 #[allow(dead_code)] // used by the helpers, which some feature sets lack
-pub(crate) fn caller_type_mismatch(
+pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(
     operation: &'static str,
     status: u16,
-    value: &serde_json::Value,
-    error: serde_json::Error,
-) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        operation,
-        status,
-        headers: HeaderMap::new(),
-        content_type: None,
-        reason: format!("the reply does not fit the requested type: {error}"),
-        snippet: snippet(value.to_string().as_bytes()),
-    }))
+    value: serde_json::Value,
+) -> Result<T, Error> {
+    T::deserialize(&value).map_err(|error| {
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            headers: HeaderMap::new(),
+            content_type: None,
+            reason: format!("the reply does not fit the requested type: {error}"),
+            snippet: snippet(value.to_string().as_bytes()),
+        }))
+    })
 }
 
 /// The first [`SNIPPET_LIMIT`] bytes of `body` as text, cut at a character boundary.

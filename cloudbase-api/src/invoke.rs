@@ -16,6 +16,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+// Replies: JSON as is, text as a JSON string (so `String` works for text functions); decoded by
+// `crate::error::decode_value`.
+
 /// `request` as the JSON object the gateways require for bodies.
 fn object(operation: &'static str, request: &impl Serialize) -> Result<serde_json::Map<String, Value>, Error> {
     match serde_json::to_value(request) {
@@ -25,11 +28,6 @@ fn object(operation: &'static str, request: &impl Serialize) -> Result<serde_jso
         }
         Err(e) => Err(Error::InvalidRequest { operation, message: format!("the payload cannot be serialized: {e}") }),
     }
-}
-
-/// A JSON reply, or a text reply read as a JSON string (so `String` works for text functions).
-fn typed<T: DeserializeOwned>(operation: &'static str, status: u16, value: Value) -> Result<T, Error> {
-    T::deserialize(&value).map_err(|e| crate::error::caller_type_mismatch(operation, status, &value, e))
 }
 
 #[cfg(feature = "functions")]
@@ -44,7 +42,7 @@ impl crate::functions::FunctionsApi {
             FunctionsPostResponse::Json(map) => Value::Object(map),
             FunctionsPostResponse::Text(text) => Value::String(text),
         };
-        typed("functionsPost", status, value)
+        crate::error::decode_value("functionsPost", status, value)
     }
 }
 
@@ -60,7 +58,7 @@ impl crate::cloudrun::CloudrunApi {
             CloudrunGetResponse::Json(map) => Value::Object(map),
             CloudrunGetResponse::Text(text) => Value::String(text),
         };
-        typed("cloudrunGet", status, value)
+        crate::error::decode_value("cloudrunGet", status, value)
     }
 
     /// `POST` `request` to `path` of the CloudRun service `service`.
@@ -78,6 +76,6 @@ impl crate::cloudrun::CloudrunApi {
             CloudrunPostResponse::Json(map) => Value::Object(map),
             CloudrunPostResponse::Text(text) => Value::String(text),
         };
-        typed("cloudrunPost", status, value)
+        crate::error::decode_value("cloudrunPost", status, value)
     }
 }

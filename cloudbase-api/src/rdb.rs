@@ -510,10 +510,7 @@ macro_rules! insert_reply_from {
 insert_reply_from!(InsertRecordsResponse, InsertRecordsWithSchemaResponse, InsertRecordsWithInstanceResponse);
 
 fn typed<T: DeserializeOwned>(operation: &'static str, row: Record) -> Result<T, Error> {
-    serde_json::from_value(serde_json::Value::Object(row)).map_err(|e| Error::InvalidRequest {
-        operation,
-        message: format!("a row does not fit the requested type: {e}"),
-    })
+    crate::error::decode_value(operation, 200, serde_json::Value::Object(row))
 }
 
 fn rows_of<T: DeserializeOwned>(operation: &'static str, reply: Reply) -> Result<Vec<T>, Error> {

@@ -199,3 +199,11 @@ async fn counts_read_the_content_range_total() {
     assert_eq!((request.method.as_str(), request.query()), ("HEAD", "grade=gte.3"));
     assert_eq!(request.header("prefer"), Some("count=exact"));
 }
+
+#[tokio::test]
+async fn rows_that_do_not_fit_the_requested_type_are_decode_errors() {
+    let server = TestServer::start(|_| Reply::json(200, json!([{"id": "not a number", "name": "x"}]))).await;
+    let error = client(&server).mysqldb().from("students").select("*").fetch::<Student>().await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("{error:?}") };
+    assert!(decode.body_snippet().contains("not a number"), "{error}");
+}
