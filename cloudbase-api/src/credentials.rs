@@ -156,6 +156,21 @@ impl RefreshingToken {
         self
     }
 
+    /// Starts with `token` instead of refreshing at the first request.
+    #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
+    pub(crate) fn starting_with(self, token: Token) -> Self {
+        if let Ok(mut current) = self.current.lock() {
+            *current = Some(token);
+        }
+        self
+    }
+
+    /// The token it would hand out now, fresh or not.
+    #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
+    pub(crate) fn current(&self) -> Option<String> {
+        self.current.lock().ok()?.as_ref().map(|t| t.value.clone())
+    }
+
     /// The current token, if it is not about to expire.
     fn fresh(&self) -> Option<String> {
         let current = self.current.lock().ok()?;

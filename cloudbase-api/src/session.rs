@@ -22,13 +22,13 @@ use crate::auth::{
     AuthApi, V1GrantTokenRequest, V1SendVerificationRequest, V1SendVerificationRequestTarget, V1SignInRequest, V1Token,
     V1VerifyRequest,
 };
-use crate::credentials::TokenProvider;
+use crate::credentials::{RefreshingToken, Token, TokenProvider};
 use crate::{Client, Credentials, Error};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A verification code sent by SMS or email; pass it to [`AuthApi::verify_code`] with the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,28 +155,23 @@ impl AuthApi {
     }
 }
 
-struct Tokens {
-    access: String,
-    refresh: Option<String>,
-    expires_at: Option<Instant>,
-}
-
-struct SessionInner {
-    /// The client without credentials: the token endpoint takes none.
-    anonymous: Client,
-    tokens: Mutex<Tokens>,
-    gate: tokio::sync::Mutex<()>,
-    refresh_before: Duration,
-}
-
 /// A signed-in user's tokens. Cheap to clone; clones share the tokens.
 ///
 /// Use [`client`](Self::client) (or [`Credentials::provider`] with a clone) for the user's
 /// requests: each asks the session for a token, which it refreshes with the refresh token when
-/// the access token is within a minute of expiry or was rejected.
+/// the access token is within a minute of expiry or was rejected (a [`RefreshingToken`] whose
+/// refresh calls the token endpoint).
 #[derive(Clone)]
 pub struct Session {
     inner: Arc<SessionInner>,
+}
+
+struct SessionInner {
+    /// The client without credentials: sign-in and the token endpoint take none.
+    anonymous: Client,
+    /// Replaced by each refresh that returns a new one (refreshing invalidates the old one).
+    refresh_token: Arc<Mutex<Option<String>>>,
+    access: RefreshingToken,
 }
 
 impl fmt::Debug for Session {
@@ -185,8 +180,8 @@ impl fmt::Debug for Session {
     }
 }
 
-fn expiry(expires_in: Option<i32>) -> Option<Instant> {
-    expires_in.and_then(|s| Instant::now().checked_add(Duration::from_secs(u64::try_from(s).unwrap_or(0))))
+fn lifetime(expires_in: Option<i32>) -> Option<Duration> {
+    expires_in.map(|s| Duration::from_secs(u64::try_from(s).unwrap_or(0)))
 }
 
 impl Session {
@@ -197,30 +192,23 @@ impl Session {
         refresh_token: Option<String>,
         expires_in: Option<Duration>,
     ) -> Session {
-        Session::new(
-            client,
-            Tokens {
-                access: access_token.into(),
-                refresh: refresh_token,
-                expires_at: expires_in.and_then(|d| Instant::now().checked_add(d)),
-            },
-        )
+        Session::new(client, Token::new(access_token, expires_in), refresh_token)
     }
 
     fn from_token(client: &Client, operation: &'static str, token: V1Token) -> Result<Session, Error> {
         let access = token.access_token.ok_or_else(|| missing(operation, "access_token"))?;
-        Ok(Session::new(client, Tokens { access, refresh: token.refresh_token, expires_at: expiry(token.expires_in) }))
+        Ok(Session::new(client, Token::new(access, lifetime(token.expires_in)), token.refresh_token))
     }
 
-    fn new(client: &Client, tokens: Tokens) -> Session {
-        Session {
-            inner: Arc::new(SessionInner {
-                anonymous: client.without_credentials(),
-                tokens: Mutex::new(tokens),
-                gate: tokio::sync::Mutex::new(()),
-                refresh_before: Duration::from_secs(60),
-            }),
-        }
+    fn new(client: &Client, access: Token, refresh_token: Option<String>) -> Session {
+        let anonymous = client.without_credentials();
+        let refresh_token = Arc::new(Mutex::new(refresh_token));
+        let refresh = {
+            let (anonymous, refresh_token) = (anonymous.clone(), refresh_token.clone());
+            move || refresh(anonymous.clone(), refresh_token.clone())
+        };
+        let access = RefreshingToken::new(refresh).starting_with(access);
+        Session { inner: Arc::new(SessionInner { anonymous, refresh_token, access }) }
     }
 
     /// The same client as the one that signed in, with this session as its credentials.
@@ -231,16 +219,17 @@ impl Session {
     /// The current access and refresh tokens, to keep for [`Session::restore`]. Treat them as
     /// secrets.
     pub fn tokens(&self) -> (String, Option<String>) {
-        let tokens = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        (tokens.access.clone(), tokens.refresh.clone())
+        let refresh = self.inner.refresh_token.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        (self.inner.access.current().unwrap_or_default(), refresh)
     }
 
     /// Signs out: the server invalidates the access and refresh tokens.
     pub async fn sign_out(&self) -> Result<(), Error> {
         self.client().auth().auth_sign_out().send().await?;
-        let mut tokens = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        tokens.refresh = None;
-        tokens.expires_at = Some(Instant::now());
+        *self.inner.refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        if let Some(access) = self.inner.access.current() {
+            self.inner.access.invalidate(&access);
+        }
         Ok(())
     }
 
@@ -248,62 +237,38 @@ impl Session {
     pub async fn profile(&self) -> Result<crate::auth::V1Profile, Error> {
         Ok(self.client().auth().user_me().send().await?.into_inner())
     }
+}
 
-    fn fresh(&self) -> Option<String> {
-        let tokens = self.inner.tokens.lock().ok()?;
-        let fresh = tokens
-            .expires_at
-            .is_none_or(|at| at.checked_sub(self.inner.refresh_before).is_some_and(|t| Instant::now() < t));
-        fresh.then(|| tokens.access.clone())
+/// A new access token from the token endpoint, keeping the new refresh token if there is one.
+async fn refresh(anonymous: Client, refresh_token: Arc<Mutex<Option<String>>>) -> Result<Token, Error> {
+    let current = refresh_token.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let Some(current) = current else {
+        return Err(Error::InvalidRequest {
+            operation: "Auth_GrantToken",
+            message: "the session has expired and has no refresh token; sign in again".into(),
+        });
+    };
+    tracing::debug!("refreshing the session's access token");
+    let request = V1GrantTokenRequest {
+        grant_type: Some("refresh_token".into()),
+        refresh_token: Some(current),
+        ..Default::default()
+    };
+    let token = anonymous.auth().auth_grant_token().body(request).send().await?.into_inner();
+    let access = token.access_token.ok_or_else(|| missing("Auth_GrantToken", "access_token"))?;
+    if token.refresh_token.is_some() {
+        *refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = token.refresh_token;
     }
-
-    async fn refresh(&self) -> Result<String, Error> {
-        let refresh = self.inner.tokens.lock().ok().and_then(|t| t.refresh.clone());
-        let Some(refresh) = refresh else {
-            return Err(Error::InvalidRequest {
-                operation: "Auth_GrantToken",
-                message: "the session has expired and has no refresh token; sign in again".into(),
-            });
-        };
-        tracing::debug!("refreshing the session's access token");
-        let request = V1GrantTokenRequest {
-            grant_type: Some("refresh_token".into()),
-            refresh_token: Some(refresh),
-            ..Default::default()
-        };
-        let token = self.inner.anonymous.auth().auth_grant_token().body(request).send().await?.into_inner();
-        let access = token.access_token.ok_or_else(|| missing("Auth_GrantToken", "access_token"))?;
-        let mut tokens = self.inner.tokens.lock().unwrap_or_else(|e| e.into_inner());
-        tokens.access = access.clone();
-        // Refreshing invalidates the old refresh token; keep the new one when there is one.
-        if token.refresh_token.is_some() {
-            tokens.refresh = token.refresh_token;
-        }
-        tokens.expires_at = expiry(token.expires_in);
-        Ok(access)
-    }
+    Ok(Token::new(access, lifetime(token.expires_in)))
 }
 
 impl TokenProvider for Session {
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>> {
-        Box::pin(async move {
-            if let Some(token) = self.fresh() {
-                return Ok(token);
-            }
-            let _refreshing = self.inner.gate.lock().await;
-            if let Some(token) = self.fresh() {
-                return Ok(token);
-            }
-            self.refresh().await
-        })
+        self.inner.access.token()
     }
 
     fn invalidate(&self, token: &str) {
-        if let Ok(mut tokens) = self.inner.tokens.lock()
-            && tokens.access == token
-        {
-            tokens.expires_at = Some(Instant::now());
-        }
+        self.inner.access.invalidate(token);
     }
 }
 
