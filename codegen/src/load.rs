@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Location, Pointer};
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_path_to_error::Segment;
 
 /// Nesting limit for the YAML document. openapiv3 reads schemas through untagged enums that try
@@ -10,24 +11,35 @@ use serde_path_to_error::Segment;
 const MAX_DEPTH: usize = 32;
 
 /// The pointer of the first node deeper than [`MAX_DEPTH`], if any.
-fn too_deep(value: &serde_yaml::Value, at: &Pointer, depth: usize) -> Option<Pointer> {
+fn too_deep(value: &serde_yaml::Value) -> Option<Pointer> {
+    let tokens = too_deep_tokens(value, 0)?;
+    Some(tokens.iter().rev().fold(Pointer::root(), |pointer, token| pointer.join(token)))
+}
+
+/// The tokens (innermost first) leading to the first node deeper than [`MAX_DEPTH`]; nothing is
+/// allocated on the way down, only once such a node is found.
+fn too_deep_tokens(value: &serde_yaml::Value, depth: usize) -> Option<Vec<String>> {
     if depth > MAX_DEPTH {
-        return Some(at.clone());
+        return Some(Vec::new());
     }
-    match value {
+    let (mut tokens, token) = match value {
         serde_yaml::Value::Mapping(map) => map.iter().find_map(|(key, child)| {
+            let tokens = too_deep_tokens(child, depth + 1)?;
             let key = match key {
                 serde_yaml::Value::String(s) => s.clone(),
                 other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
             };
-            too_deep(child, &at.join(key), depth + 1)
-        }),
-        serde_yaml::Value::Sequence(items) => {
-            items.iter().enumerate().find_map(|(index, child)| too_deep(child, &at.join(index), depth + 1))
-        }
-        serde_yaml::Value::Tagged(tagged) => too_deep(&tagged.value, at, depth + 1),
-        _ => None,
-    }
+            Some((tokens, key))
+        })?,
+        serde_yaml::Value::Sequence(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, child)| Some((too_deep_tokens(child, depth + 1)?, index.to_string())))?,
+        serde_yaml::Value::Tagged(tagged) => return too_deep_tokens(&tagged.value, depth + 1),
+        _ => return None,
+    };
+    tokens.push(token);
+    Some(tokens)
 }
 
 /// Parses a spec, reporting YAML syntax errors with their line and schema mismatches with both
@@ -41,15 +53,33 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
             return Err(Error::new(file, location, format!("invalid YAML: {}", strip_location(&e))));
         }
     };
-    if let Some(pointer) = too_deep(&untyped, &Pointer::root(), 0) {
+    if let Some(pointer) = too_deep(&untyped) {
         return Err(Error::at(
             file,
             &pointer,
             format!("the document nests deeper than {MAX_DEPTH} levels here (the vendored specs need at most 16)"),
         ));
     }
+    // Reading the document from the parsed value avoids scanning the YAML a second time; only a
+    // document that does not fit is read again from the text, where errors know their line.
+    let document = match OpenAPI::deserialize(untyped) {
+        Ok(document) => document,
+        Err(_) => from_text(file, text)?,
+    };
+    if !document.openapi.starts_with("3.0.") {
+        return Err(Error::at(
+            file,
+            &Pointer::root().join("openapi"),
+            format!("unsupported OpenAPI version `{}` (expected 3.0.x)", document.openapi),
+        ));
+    }
+    Ok(document)
+}
+
+/// Reads the document from its text, with the line and JSON pointer of the first mismatch.
+fn from_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
     let deserializer = serde_yaml::Deserializer::from_str(text);
-    let document: OpenAPI = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
         // openapiv3 reads `paths` and `components` through flattened maps, where serde loses the
         // path; reading their entries one by one finds the precise pointer again.
         if let Some(refined) = refine(file, text, &pointer_of(e.path())) {
@@ -62,15 +92,7 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
             None => Location::Pointer(pointer.to_string()),
         };
         Error::new(file, Some(location), format!("not a valid OpenAPI 3.0 document: {}", strip_location(inner)))
-    })?;
-    if !document.openapi.starts_with("3.0.") {
-        return Err(Error::at(
-            file,
-            &Pointer::root().join("openapi"),
-            format!("unsupported OpenAPI version `{}` (expected 3.0.x)", document.openapi),
-        ));
-    }
-    Ok(document)
+    })
 }
 
 /// Re-reads each entry under `/paths` or `/components/<kind>` on its own to locate an error.

@@ -4,6 +4,8 @@
 //!   and `cloudbase-api/src/generated/fixtures/` from the codegen test fixtures (compiled only in
 //!   tests, so fixture output is checked by rustc and clippy too).
 //! - `regen --check`: regenerate in memory and fail, naming each stale file.
+//! - `regen --out <dir>`: write the modules of the vendored specs into `<dir>` instead, leaving
+//!   the crate alone (for reviewing a generator change side by side, and for `bench`).
 //! - `fuzz [--cases N] [--seed S]`: the generator's fuzz test, longer (default 200,000 cases) and
 //!   in release mode.
 //! - `bench`: client request overhead and SSE decoding against hand-written baselines, and regen
@@ -25,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
+const USAGE: &str = "usage: cargo xtask regen [--check | --out <dir>] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
 
 /// The areas, each a cargo feature of `cloudbase-api` that must build alone.
 const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["regen"] => regen(false).map(|()| ExitCode::SUCCESS),
         ["regen", "--check"] => regen(true).map(|()| ExitCode::SUCCESS),
+        ["regen", "--out", dir] => regen_into(Path::new(dir)).map(|()| ExitCode::SUCCESS),
         ["test"] => test().map(|()| ExitCode::SUCCESS),
         ["fuzz", rest @ ..] => fuzz(rest).map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff_against_git(rev),
@@ -241,23 +244,44 @@ struct Outputs {
     operations: usize,
 }
 
+/// Generates each `(file, text)` on a thread of its own (specs are independent), in order.
+fn generate_all(specs: &[(String, String)]) -> Vec<Result<codegen::Generated, String>> {
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = specs
+            .iter()
+            .map(|(file, text)| {
+                scope.spawn(move || codegen::generate(codegen::Spec::from_file(file, text)).map_err(|e| e.to_string()))
+            })
+            .collect();
+        threads
+            .into_iter()
+            .zip(specs)
+            .map(|(thread, (file, _))| thread.join().unwrap_or_else(|_| Err(format!("{file}: the generator panicked"))))
+            .collect()
+    })
+}
+
+/// The `.yaml` files of a directory with their text, as `(path relative to the root, text)`.
+fn read_specs(root: &Path, dir: &str) -> Result<Vec<(String, String)>, String> {
+    yaml_files(&root.join(dir))?
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let file = format!("{dir}/{name}");
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{file}: cannot read: {e}"))?;
+            Ok((file, text))
+        })
+        .collect()
+}
+
 fn expected_outputs(root: &Path) -> Result<Outputs, String> {
     let mut outputs = Vec::new();
     let mut failures = Vec::new();
     let (mut specs, mut operations) = (0, 0);
     for set in SETS {
         let mut modules = Vec::new();
-        for path in yaml_files(&root.join(set.specs))? {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            let file = format!("{}/{name}", set.specs);
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(e) => {
-                    failures.push(format!("{file}: cannot read: {e}"));
-                    continue;
-                }
-            };
-            match codegen::generate(codegen::Spec::from_file(&file, &text)) {
+        for result in generate_all(&read_specs(root, set.specs)?) {
+            match result {
                 Ok(generated) => {
                     if set.specs == "specs" {
                         specs += 1;
@@ -266,7 +290,7 @@ fn expected_outputs(root: &Path) -> Result<Outputs, String> {
                     modules.push(generated.api.area.clone());
                     outputs.push((format!("{}/{}.rs", set.out, generated.api.area), generated.code));
                 }
-                Err(e) => failures.push(e.to_string()),
+                Err(e) => failures.push(e),
             }
         }
         if set.module_list {
@@ -281,6 +305,17 @@ fn expected_outputs(root: &Path) -> Result<Outputs, String> {
         return Err(format!("{} spec(s) could not be generated:\n  {}", failures.len(), failures.join("\n  ")));
     }
     Ok(Outputs { files: outputs, specs, operations })
+}
+
+/// Generates every vendored spec into `dir/<area>.rs`.
+fn regen_into(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for generated in generate_all(&read_specs(&workspace_root(), SETS[0].specs)?) {
+        let generated = generated?;
+        let target = dir.join(format!("{}.rs", generated.api.area));
+        std::fs::write(&target, generated.code).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    Ok(())
 }
 
 fn regen(check: bool) -> Result<(), String> {
