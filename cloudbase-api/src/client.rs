@@ -8,7 +8,7 @@ use crate::runtime::{Operation, RawResponse, Request, Security};
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
@@ -44,9 +44,16 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     /// For hosts that are not the CloudBase gateway (storage upload URLs): no default headers,
-    /// no credentials, ever.
-    foreign: reqwest::Client,
+    /// no credentials, ever. Built on first use: most clients never upload, and building a client
+    /// (loading the TLS roots) costs as much as many requests.
+    foreign: Arc<OnceLock<reqwest::Client>>,
+    connect_timeout: Duration,
     base_url: String,
+    /// `base_url` parsed once: each request only sets its path and query on a copy, instead of
+    /// parsing a whole URL (host included) again.
+    base: reqwest::Url,
+    /// The path of `base_url` without its trailing `/`, put before every operation's path.
+    base_path: String,
     credentials: Option<Credentials>,
     /// The `Authorization` value of static credentials, built once.
     fixed_authorization: Option<HeaderValue>,
@@ -78,8 +85,15 @@ impl Client {
     /// The HTTP client for hosts other than the gateway (it never carries credentials or the
     /// configured default headers), with the client's whole-request timeout.
     #[allow(dead_code)] // used by the storage helpers only
-    pub(crate) fn foreign_http(&self) -> (&reqwest::Client, Duration) {
-        (&self.inner.foreign, self.inner.timeout)
+    pub(crate) fn foreign_http(&self) -> Result<(&reqwest::Client, Duration), Error> {
+        let http = match self.inner.foreign.get() {
+            Some(http) => http,
+            None => {
+                let built = http_client(reqwest::Client::builder(), self.inner.connect_timeout)?;
+                self.inner.foreign.get_or_init(|| built)
+            }
+        };
+        Ok((http, self.inner.timeout))
     }
 
     /// The same client (connection pool, base URL, timeouts, retries) with other credentials,
@@ -247,14 +261,14 @@ impl Client {
         authorization: Option<HeaderValue>,
     ) -> Result<reqwest::Response, Error> {
         let operation = request.operation;
-        let mut url = String::with_capacity(self.inner.base_url.len() + request.path.len() + request.query.len() + 1);
-        url.push_str(&self.inner.base_url);
-        url.push_str(&request.path);
-        if !request.query.is_empty() {
-            url.push('?');
-            url.push_str(&request.query);
+        let mut url = self.inner.base.clone();
+        if self.inner.base_path.is_empty() {
+            url.set_path(&request.path);
+        } else {
+            url.set_path(&format!("{}{}", self.inner.base_path, request.path));
         }
-        let mut builder = self.inner.http.request(operation.method.to_reqwest(), &url).headers(request.headers.clone());
+        url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
+        let mut builder = self.inner.http.request(operation.method.to_reqwest(), url).headers(request.headers.clone());
         match &request.accept {
             Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
             _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
@@ -595,6 +609,9 @@ impl ClientBuilder {
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
                     return Err(config_error(format!("base URL `{url}` must be an http(s) URL with a host")));
                 }
+                if parsed.query().is_some() || parsed.fragment().is_some() {
+                    return Err(config_error(format!("base URL `{url}` must not have a query or fragment")));
+                }
                 url.trim_end_matches('/').to_owned()
             }
             (None, Some(env_id)) => {
@@ -606,6 +623,9 @@ impl ClientBuilder {
             }
             (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
         };
+        let base =
+            reqwest::Url::parse(&base_url).map_err(|e| config_error(format!("invalid base URL `{base_url}`: {e}")))?;
+        let base_path = base.path().trim_end_matches('/').to_owned();
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &self.headers {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
@@ -614,22 +634,16 @@ impl ClientBuilder {
                 .map_err(|_| config_error(format!("header `{name}` has a character not allowed in headers")))?;
             headers.append(header, value);
         }
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-            .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))?;
-        let foreign = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-            .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))?;
+        let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
+        let http = http_client(reqwest::Client::builder().default_headers(headers), connect_timeout)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                foreign,
+                foreign: Default::default(),
+                connect_timeout,
                 base_url,
+                base,
+                base_path,
                 fixed_authorization: self.credentials.as_ref().and_then(fixed_authorization),
                 credentials: self.credentials,
                 timeout: self.timeout.unwrap_or(Duration::from_secs(60)),
@@ -640,6 +654,14 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+fn http_client(builder: reqwest::ClientBuilder, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+    builder
+        .connect_timeout(connect_timeout)
+        .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))
 }
 
 fn config_error(message: String) -> Error {

@@ -144,7 +144,7 @@ impl StorageApi {
                 message: "the upload information has no uploadUrl or cloudObjectId".into(),
             });
         };
-        let (http, timeout) = self.client.foreign_http();
+        let (http, timeout) = self.client.foreign_http()?;
         let body = match body.into().0 {
             Source::Bytes(bytes) => reqwest::Body::from(bytes),
             Source::File(path) => {

@@ -425,3 +425,19 @@ async fn accept_picks_one_documented_media_type() {
     assert!(error.to_string().contains("`text/html` is not a documented reply type"), "{error}");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_base_url_path_prefixes_every_operation_path() {
+    let server = TestServer::start(|_| Reply::text(200, "ok")).await;
+    let client = cloudbase_api::Client::builder()
+        .base_url(format!("{}/gateway/", server.url))
+        .credentials(Credentials::api_key("test-key"))
+        .build()
+        .unwrap();
+    client.functions().functions_post().name("f1").webfn("true").send().await.unwrap();
+    assert_eq!(server.only_request().target, "/gateway/v1/functions/f1?webfn=true");
+
+    let with_query = cloudbase_api::Client::builder().base_url(format!("{}/?x=1", server.url)).build();
+    let Err(Error::InvalidRequest { message, .. }) = with_query else { panic!("a base URL with a query was accepted") };
+    assert!(message.contains("must not have a query"), "{message}");
+}

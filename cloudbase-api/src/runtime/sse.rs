@@ -8,33 +8,76 @@ use reqwest::header::HeaderMap;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// Decodes an event's `data` into the stream's item type.
-pub(crate) type DecodeData<T> = fn(&'static Operation, String) -> Result<T, Error>;
+pub(crate) type DecodeData<T> = fn(&'static Operation, Bytes) -> Result<T, Error>;
 
 /// Items that are JSON documents.
-pub(crate) fn json<T: serde::de::DeserializeOwned>(operation: &'static Operation, data: String) -> Result<T, Error> {
-    serde_json::from_str(&data).map_err(|e| {
-        Error::Decode(Box::new(DecodeError {
-            operation: operation.id,
-            status: 200,
-            headers: HeaderMap::new(),
-            content_type: Some("text/event-stream".to_owned()),
-            reason: format!("event data is not the documented JSON: {e}"),
-            snippet: crate::error::snippet(data.as_bytes()),
-        }))
-    })
+pub(crate) fn json<T: serde::de::DeserializeOwned>(operation: &'static Operation, data: Bytes) -> Result<T, Error> {
+    serde_json::from_slice(&data)
+        .map_err(|e| decode_error(operation, format!("event data is not the documented JSON: {e}"), &data))
 }
 
 /// Items that are the raw `data` text.
-pub(crate) fn raw(_: &'static Operation, data: String) -> Result<String, Error> {
-    Ok(data)
+pub(crate) fn raw(operation: &'static Operation, data: Bytes) -> Result<String, Error> {
+    String::from_utf8(data.into())
+        .map_err(|e| decode_error(operation, "event data is not UTF-8".to_owned(), e.as_bytes()))
 }
 
-/// One dispatched event.
+fn decode_error(operation: &'static Operation, reason: String, data: &[u8]) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation: operation.id,
+        status: 200,
+        headers: HeaderMap::new(),
+        content_type: Some("text/event-stream".to_owned()),
+        reason,
+        snippet: crate::error::snippet(data),
+    }))
+}
+
+/// One dispatched event: its `data` lines joined with `\n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Event {
-    pub(crate) data: String,
+    pub(crate) data: Bytes,
+}
+
+/// The `data` of the event being assembled. A single `data:` line that arrived whole is kept as a
+/// slice of the received chunk, so the common event is never copied before decoding.
+#[derive(Debug, Default)]
+enum Data {
+    #[default]
+    None,
+    Slice(Bytes),
+    Joined(Vec<u8>),
+}
+
+impl Data {
+    fn len(&self) -> usize {
+        match self {
+            Data::None => 0,
+            Data::Slice(bytes) => bytes.len(),
+            Data::Joined(bytes) => bytes.len(),
+        }
+    }
+
+    fn push(&mut self, value: Bytes) {
+        *self = match std::mem::take(self) {
+            Data::None => Data::Slice(value),
+            Data::Slice(first) => {
+                let mut joined = Vec::with_capacity(first.len() + 1 + value.len());
+                joined.extend_from_slice(&first);
+                joined.push(b'\n');
+                joined.extend_from_slice(&value);
+                Data::Joined(joined)
+            }
+            Data::Joined(mut joined) => {
+                joined.push(b'\n');
+                joined.extend_from_slice(&value);
+                Data::Joined(joined)
+            }
+        };
+    }
 }
 
 /// Incremental SSE parser (the WHATWG event-stream grammar): `data:` lines joined with `\n`,
@@ -43,9 +86,9 @@ pub(crate) struct Event {
 #[derive(Debug)]
 pub(crate) struct Decoder {
     max_event_bytes: usize,
+    /// The start of a line whose end has not arrived yet.
     line: Vec<u8>,
-    data: String,
-    has_data: bool,
+    data: Data,
     /// The previous chunk ended in CR, so a leading LF belongs to that line end.
     after_cr: bool,
     /// Anything seen since the last dispatch (a partial event at the end of input is an error).
@@ -54,80 +97,80 @@ pub(crate) struct Decoder {
 
 impl Decoder {
     pub(crate) fn new(max_event_bytes: usize) -> Self {
-        Decoder {
-            max_event_bytes,
-            line: Vec::new(),
-            data: String::new(),
-            has_data: false,
-            after_cr: false,
-            pending: false,
-        }
+        Decoder { max_event_bytes, line: Vec::new(), data: Data::None, after_cr: false, pending: false }
     }
 
-    /// Feeds bytes, appending each completed event to `events`.
-    pub(crate) fn feed(&mut self, mut chunk: &[u8], events: &mut Vec<Event>) -> Result<(), String> {
+    /// Feeds a received chunk, appending each completed event to `events`.
+    pub(crate) fn feed(&mut self, chunk: &Bytes, events: &mut impl Extend<Event>) -> Result<(), String> {
+        let mut start = 0;
         if self.after_cr && chunk.first() == Some(&b'\n') {
-            chunk = &chunk[1..];
+            start = 1;
         }
         self.after_cr = false;
-        while let Some(end) = chunk.iter().position(|b| *b == b'\n' || *b == b'\r') {
-            self.line.extend_from_slice(&chunk[..end]);
-            self.check_size()?;
-            let line = std::mem::take(&mut self.line);
-            self.line_done(&line, events)?;
+        while let Some(offset) = memchr::memchr2(b'\n', b'\r', &chunk[start..]) {
+            let end = start + offset;
+            let line = if self.line.is_empty() {
+                chunk.slice(start..end)
+            } else {
+                // The line began in an earlier chunk: complete it and take the buffer whole.
+                self.line.extend_from_slice(&chunk[start..end]);
+                Bytes::from(std::mem::take(&mut self.line))
+            };
+            if line.len() + self.data.len() > self.max_event_bytes {
+                return Err(self.too_large());
+            }
+            self.line_done(line, events);
             let crlf = chunk[end] == b'\r' && chunk.get(end + 1) == Some(&b'\n');
             if chunk[end] == b'\r' && end + 1 == chunk.len() {
                 self.after_cr = true;
             }
-            chunk = &chunk[end + if crlf { 2 } else { 1 }..];
+            start = end + if crlf { 2 } else { 1 };
         }
-        self.line.extend_from_slice(chunk);
-        if !self.line.is_empty() {
+        if start < chunk.len() {
+            self.line.extend_from_slice(&chunk[start..]);
             self.pending = true;
-        }
-        self.check_size()
-    }
-
-    fn check_size(&self) -> Result<(), String> {
-        if self.line.len() + self.data.len() > self.max_event_bytes {
-            return Err(format!("an event is larger than the {} byte limit", self.max_event_bytes));
+            if self.line.len() + self.data.len() > self.max_event_bytes {
+                return Err(self.too_large());
+            }
         }
         Ok(())
     }
 
-    fn line_done(&mut self, line: &[u8], events: &mut Vec<Event>) -> Result<(), String> {
+    fn too_large(&self) -> String {
+        format!("an event is larger than the {} byte limit", self.max_event_bytes)
+    }
+
+    fn line_done(&mut self, line: Bytes, events: &mut impl Extend<Event>) {
         if line.is_empty() {
-            if self.has_data {
-                events.push(Event { data: std::mem::take(&mut self.data) });
+            match std::mem::take(&mut self.data) {
+                Data::None => {}
+                Data::Slice(data) => events.extend([Event { data }]),
+                Data::Joined(data) => events.extend([Event { data: data.into() }]),
             }
-            self.has_data = false;
             self.pending = false;
-            return Ok(());
+            return;
         }
         self.pending = true;
-        let line = std::str::from_utf8(line).map_err(|_| "event stream is not UTF-8".to_owned())?;
-        if line.starts_with(':') {
-            return Ok(());
+        if line[0] == b':' {
+            return;
         }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line, ""),
-        };
-        if field == "data" {
-            if self.has_data {
-                self.data.push('\n');
+        let (field, value) = match memchr::memchr(b':', &line) {
+            Some(colon) => {
+                let skip = if line.get(colon + 1) == Some(&b' ') { 2 } else { 1 };
+                (&line[..colon], line.slice(colon + skip..))
             }
-            self.data.push_str(value);
-            self.has_data = true;
-        }
+            None => (&line[..], Bytes::new()),
+        };
         // `event`, `id` and `retry` carry nothing the typed items need; unknown fields are ignored
         // as the SSE grammar requires.
-        Ok(())
+        if field == b"data" {
+            self.data.push(value);
+        }
     }
 
     /// The input ended: an event still being assembled means the stream was cut off.
     pub(crate) fn finish(&self) -> Result<(), String> {
-        if self.pending || self.has_data {
+        if self.pending || !matches!(self.data, Data::None) {
             return Err("the event stream ended in the middle of an event".to_owned());
         }
         Ok(())
@@ -151,6 +194,7 @@ pub struct EventStream<T> {
     terminator: Option<&'static str>,
     idle_timeout: Duration,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    last_chunk: Instant,
     done: bool,
 }
 
@@ -186,6 +230,7 @@ impl<T> EventStream<T> {
             terminator,
             idle_timeout,
             sleep: None,
+            last_chunk: Instant::now(),
             done: false,
         }
     }
@@ -228,7 +273,7 @@ impl<T> Stream for EventStream<T> {
                 return Poll::Ready(None);
             }
             if let Some(event) = this.ready.pop_front() {
-                if this.terminator == Some(event.data.as_str()) {
+                if this.terminator.is_some_and(|t| t.as_bytes() == event.data) {
                     this.done = true;
                     return Poll::Ready(None);
                 }
@@ -236,12 +281,10 @@ impl<T> Stream for EventStream<T> {
             }
             match this.chunks.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => {
-                    this.sleep = None;
-                    let mut events = Vec::new();
-                    if let Err(reason) = this.decoder.feed(&chunk, &mut events) {
+                    this.last_chunk = Instant::now();
+                    if let Err(reason) = this.decoder.feed(&chunk, &mut this.ready) {
                         return this.fail(reason);
                     }
-                    this.ready.extend(events);
                 }
                 Poll::Ready(Some(Err(e))) => {
                     this.done = true;
@@ -263,11 +306,17 @@ impl<T> Stream for EventStream<T> {
                     return Poll::Ready(None);
                 }
                 Poll::Pending => {
-                    let idle = this.idle_timeout;
-                    let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
-                    if sleep.as_mut().poll(cx).is_ready() {
-                        this.done = true;
-                        return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
+                    // One timer for the whole stream, moved only when it fires early: chunks just
+                    // note their arrival, so a fast stream never touches the timer wheel.
+                    let deadline = this.last_chunk + this.idle_timeout;
+                    let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                    while sleep.as_mut().poll(cx).is_ready() {
+                        let deadline = this.last_chunk + this.idle_timeout;
+                        if Instant::now() >= deadline {
+                            this.done = true;
+                            return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
+                        }
+                        sleep.as_mut().reset(deadline);
                     }
                     return Poll::Pending;
                 }
@@ -283,13 +332,14 @@ mod tests {
     fn decode(chunks: &[&[u8]]) -> (Vec<String>, Result<(), String>) {
         let mut decoder = Decoder::new(64);
         let mut events = Vec::new();
+        let text = |events: Vec<Event>| events.into_iter().map(|e| String::from_utf8(e.data.into()).unwrap()).collect();
         for chunk in chunks {
-            if let Err(e) = decoder.feed(chunk, &mut events) {
-                return (events.into_iter().map(|e| e.data).collect(), Err(e));
+            if let Err(e) = decoder.feed(&Bytes::copy_from_slice(chunk), &mut events) {
+                return (text(events), Err(e));
             }
         }
         let end = decoder.finish();
-        (events.into_iter().map(|e| e.data).collect(), end)
+        (text(events), end)
     }
 
     #[test]
