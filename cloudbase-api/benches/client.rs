@@ -35,15 +35,30 @@ fn request() -> ChatCompletionRequest {
     }
 }
 
-/// A keep-alive HTTP/1.1 server answering every request with `REPLY`.
-async fn json_server() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// Runs a loopback server on a thread and runtime of its own, so that its work never competes
+/// with the measured client for the client runtime's workers; returns its URL.
+fn serve<F, Fut>(serve: F) -> String
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move { serve(tokio::net::TcpListener::from_std(listener).unwrap()).await });
+    });
+    url
+}
+
+/// A keep-alive HTTP/1.1 server answering every request with `REPLY`.
+fn json_server() -> String {
     let reply = Arc::new(format!(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nX-Request-Id: r\r\n\r\n{REPLY}",
         REPLY.len()
     ));
-    tokio::spawn(async move {
+    serve(move |listener| async move {
         loop {
             let Ok((mut socket, _)) = listener.accept().await else { return };
             let reply = reply.clone();
@@ -79,8 +94,7 @@ async fn json_server() -> String {
                 }
             });
         }
-    });
-    url
+    })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -113,7 +127,7 @@ async fn baseline(http: &reqwest::Client, url: &str) -> Duration {
 }
 
 async fn requests(total: usize) {
-    let url = json_server().await;
+    let url = json_server();
     let client = cloudbase_api::Client::builder()
         .base_url(&url)
         .credentials(cloudbase_api::Credentials::api_key("bench-key"))
@@ -133,33 +147,62 @@ async fn requests(total: usize) {
         b.push(baseline(&http, &endpoint).await);
     }
     report("sequential", &mut a, &mut b);
-    // 64-way concurrent.
-    for (label, run_ours) in [("concurrent64-ours", true), ("concurrent64-baseline", false)] {
-        let started = Instant::now();
-        let tasks: Vec<_> = (0..64)
-            .map(|_| {
-                let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
-                tokio::spawn(async move {
-                    let mut times = Vec::with_capacity(total / 64 + 1);
-                    for _ in 0..total / 64 {
-                        times.push(if run_ours { ours(&client).await } else { baseline(&http, &endpoint).await });
-                    }
-                    times
+    // 64-way concurrent, in rounds alternating the two sides so that both see the same machine
+    // state; the latencies of all rounds are pooled.
+    let rounds = 5;
+    let (mut a, mut b) = (Vec::with_capacity(total), Vec::with_capacity(total));
+    for _ in 0..rounds {
+        for run_ours in [true, false] {
+            let tasks: Vec<_> = (0..64)
+                .map(|_| {
+                    let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
+                    tokio::spawn(async move {
+                        let mut times = Vec::with_capacity(total / 64 / rounds + 1);
+                        for _ in 0..total / 64 / rounds {
+                            times.push(if run_ours { ours(&client).await } else { baseline(&http, &endpoint).await });
+                        }
+                        times
+                    })
                 })
-            })
-            .collect();
-        let mut times = Vec::new();
-        for task in tasks {
-            times.extend(task.await.unwrap());
+                .collect();
+            for task in tasks {
+                let times = task.await.unwrap();
+                if run_ours { a.extend(times) } else { b.extend(times) }
+            }
         }
-        times.sort();
-        println!(
-            "{label} median_us={} p99_us={} wall_ms={}",
-            percentile(&times, 0.5).as_micros(),
-            percentile(&times, 0.99).as_micros(),
-            started.elapsed().as_millis()
-        );
     }
+    report("concurrent64", &mut a, &mut b);
+}
+
+/// `n` requests by one side only, `concurrency` at a time, for profiles of each side
+/// (`valgrind --tool=callgrind target/release/deps/client-* one-side ours 2000 1`).
+async fn one_side(which: &str, n: usize, concurrency: usize) {
+    let url = json_server();
+    let client = cloudbase_api::Client::builder()
+        .base_url(&url)
+        .credentials(cloudbase_api::Credentials::api_key("bench-key"))
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let endpoint = format!("{url}/v1/ai/cloudbase/chat/completions");
+    let ours_side = which == "ours";
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
+            tokio::spawn(async move {
+                let mut total = Duration::ZERO;
+                for _ in 0..n / concurrency {
+                    total += if ours_side { ours(&client).await } else { baseline(&http, &endpoint).await };
+                }
+                total
+            })
+        })
+        .collect();
+    let mut total = Duration::ZERO;
+    for task in tasks {
+        total += task.await.unwrap();
+    }
+    println!("one-side-{which} n={n} concurrency={concurrency} mean_us={}", total.as_micros() / n.max(1) as u128);
 }
 
 fn report(label: &str, ours: &mut [Duration], baseline: &mut [Duration]) {
@@ -178,10 +221,8 @@ fn report(label: &str, ours: &mut [Duration], baseline: &mut [Duration]) {
 }
 
 /// A server streaming `total` bytes of chat-completion chunks, then `data: [DONE]`.
-async fn sse_server(total: usize) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
+fn sse_server(total: usize) -> String {
+    serve(move |listener| async move {
         let Ok((mut socket, _)) = listener.accept().await else { return };
         let mut request = [0u8; 8192];
         let _ = socket.read(&mut request).await;
@@ -197,8 +238,7 @@ async fn sse_server(total: usize) -> String {
             sent += block.len();
         }
         let _ = socket.write_all(b"data: [DONE]\n\n").await;
-    });
-    url
+    })
 }
 
 fn peak_rss_kib() -> u64 {
@@ -211,7 +251,7 @@ fn peak_rss_kib() -> u64 {
 }
 
 async fn sse(which: &str, total: usize) {
-    let url = sse_server(total).await;
+    let url = sse_server(total);
     let before = peak_rss_kib();
     let started = Instant::now();
     let mut chunks = 0usize;
@@ -284,8 +324,20 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["requests", n] => runtime.block_on(requests(n.parse().unwrap())),
-        ["sse", which, mb] => runtime.block_on(sse(which, mb.parse::<usize>().unwrap() << 20)),
-        _ => eprintln!("usage: client requests <n> | client sse ours|baseline <megabytes>"),
+        // Each measuring loop runs as a task on the runtime's workers, as application code would.
+        ["requests", n] => runtime.block_on(async { tokio::spawn(requests(n.parse().unwrap())).await.unwrap() }),
+        ["one-side", which, n, concurrency] => {
+            let (which, n, concurrency) = (which.to_string(), n.parse().unwrap(), concurrency.parse().unwrap());
+            runtime.block_on(async move {
+                tokio::spawn(async move { one_side(&which, n, concurrency).await }).await.unwrap()
+            })
+        }
+        ["sse", which, mb] => {
+            let (which, total) = (which.to_string(), mb.parse::<usize>().unwrap() << 20);
+            runtime.block_on(async move { tokio::spawn(async move { sse(&which, total).await }).await.unwrap() })
+        }
+        _ => eprintln!(
+            "usage: client requests <n> | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes>"
+        ),
     }
 }
