@@ -8,8 +8,9 @@
 //!   the crate alone (for reviewing a generator change side by side, and for `bench`).
 //! - `fuzz [--cases N] [--seed S]`: the generator's fuzz test, longer (default 200,000 cases) and
 //!   in release mode.
-//! - `bench`: client request overhead and SSE decoding against hand-written baselines, and regen
-//!   time; one table, also written to `target/bench/report.md`.
+//! - `bench`: regen and build times beside openapi-generator and progenitor (installed under
+//!   `target/bench/peers` on first use), client request overhead and SSE decoding beside
+//!   hand-written reqwest + serde; one table, also written to `target/bench/report.md`.
 //! - `fetch-specs`: download the published specs into `specs/` (all or nothing), update
 //!   `specs/README.md`, and print what changed for users; then run `regen`.
 //! - `spec-diff <old.yaml> <new.yaml>` / `spec-diff --against-git <rev>`: what a new spec changes
