@@ -58,13 +58,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// The cargo that runs this xtask (`$CARGO`), so nested builds use the same toolchain.
+fn cargo_command() -> std::process::Command {
+    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
 /// Runs `cargo` with `args` in the workspace root, failing with the command line if it fails.
 fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let shown = format!("cargo {}", args.join(" "));
     println!("\n==> {shown}");
     let started = Instant::now();
-    let status = std::process::Command::new(cargo)
+    let status = cargo_command()
         .args(args)
         .envs(env.iter().copied())
         .current_dir(workspace_root())

@@ -2,12 +2,13 @@
 //! crate itself is cleaned and built again, so the time is its own compile and nothing else.
 
 use super::{AREAS, Outcome, command_output, median};
-
-/// Builds per measure; their median is reported.
-const RUNS: usize = 3;
+use crate::cargo_command;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
+
+/// Builds per measure; their median is reported.
+const RUNS: usize = 3;
 
 /// A debug `cargo build` of one package of a workspace, into its own target directory, without
 /// incremental compilation (a clean build reuses nothing of the crate itself).
@@ -18,7 +19,7 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn cargo(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+        let mut command = cargo_command();
         command
             .args(args)
             .arg("--manifest-path")

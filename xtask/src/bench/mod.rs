@@ -88,7 +88,7 @@ fn parse(output: &str) -> BTreeMap<String, BTreeMap<String, f64>> {
 }
 
 fn cargo(root: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    let mut command = crate::cargo_command();
     command.current_dir(root);
     command
 }
@@ -201,17 +201,23 @@ pub fn bench(root: &Path) -> Result<(), String> {
     println!("building the release xtask and the peers (installed once, under target/bench/peers)...");
     command_output(cargo(root).args(["build", "--quiet", "--release", "-p", "xtask"]))?;
     let xtask = root.join("target/release/xtask");
-    let openapi_generator = peers::install_openapi_generator(&peers_dir);
-    let progenitor = peers::install_progenitor(&peers_dir);
+    let mut installed = |peer: &str, install: Result<std::path::PathBuf, String>| {
+        install.map_err(|why| {
+            table.missing.push(format!("{peer}: not installed: {why}"));
+            Outcome::Failed(format!("not installed: {why}"))
+        })
+    };
+    let openapi_generator = installed(peers::OPENAPI_GENERATOR, peers::install_openapi_generator(&peers_dir));
+    let progenitor = installed(peers::PROGENITOR, peers::install_progenitor(&peers_dir));
 
     println!("1/4 regen, median of {RUNS} runs each...");
     let ours_out = dir.join("regen/ours");
     let ogen_out = dir.join("regen/openapi-generator");
     let ours = peers::regen_ours(&xtask, &ours_out, RUNS)?;
     let ours_time = ours.time().unwrap_or_default();
-    let ogen = match &openapi_generator {
-        Ok(cli) => peers::regen_openapi_generator(root, cli, &ogen_out, RUNS)?,
-        Err(why) => Outcome::Failed(format!("not installed: {why}")),
+    let ogen = match openapi_generator {
+        Ok(cli) => peers::regen_openapi_generator(root, &cli, &ogen_out, RUNS)?,
+        Err(not_installed) => not_installed,
     };
     let ogen_ratio = ogen.time().map(|t| t.as_secs_f64() / ours_time.as_secs_f64());
     table.row(
@@ -221,9 +227,9 @@ pub fn bench(root: &Path) -> Result<(), String> {
         ogen_ratio.map_or("-".into(), |r| format!("{r:.0}x faster")),
         format!("≥ 50x faster: {}", ogen_ratio.map_or("not measured", |r| verdict(r >= 50.0))),
     );
-    let progenitor = match &progenitor {
-        Ok(bin) => peers::regen_progenitor(root, bin, &dir.join("regen/progenitor"), RUNS)?,
-        Err(why) => Outcome::Failed(format!("not installed: {why}")),
+    let progenitor = match progenitor {
+        Ok(bin) => peers::regen_progenitor(root, &bin, &dir.join("regen/progenitor"), RUNS)?,
+        Err(not_installed) => not_installed,
     };
     let progenitor_ratio = progenitor.time().map(|t| t.as_secs_f64() / ours_time.as_secs_f64());
     table.row(
@@ -233,19 +239,9 @@ pub fn bench(root: &Path) -> Result<(), String> {
         progenitor_ratio.map_or("-".into(), |r| format!("{r:.1}x faster")),
         "-".into(),
     );
-    for (peer, outcome) in [(peers::OPENAPI_GENERATOR, &ogen), (peers::PROGENITOR, &progenitor)] {
-        if let Outcome::Failed(why) = outcome
-            && why.starts_with("not installed")
-        {
-            table.missing.push(format!("{peer}: {why}"));
-        }
-    }
 
     println!("2/4 build times (dependencies built first; the first run compiles them)...");
-    let ours_lines: usize = AREAS
-        .iter()
-        .map(|a| std::fs::read_to_string(ours_out.join(format!("{a}.rs"))).map_or(0, |t| t.lines().count()))
-        .sum();
+    let ours_lines = rust_lines(&ours_out);
     let ogen_lines: usize = AREAS.iter().map(|a| rust_lines(&ogen_out.join(a).join("src"))).sum();
     let ogen_generated = ogen.time().is_some();
     table.row(

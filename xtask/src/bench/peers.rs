@@ -2,6 +2,7 @@
 //! versions, and run on the same vendored specs as ours.
 
 use super::{AREAS, Outcome, command_output, median};
+use crate::cargo_command;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -38,9 +39,8 @@ pub fn install_progenitor(peers: &Path) -> Result<PathBuf, String> {
     let bin = root.join("bin/cargo-progenitor");
     if !bin.exists() {
         println!("installing {PROGENITOR} with cargo install (a few minutes, once)");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         command_output(
-            Command::new(cargo)
+            cargo_command()
                 .args(["install", "--quiet", "--locked", "cargo-progenitor", "--version", PROGENITOR_VERSION])
                 .arg("--root")
                 .arg(&root),
@@ -130,14 +130,7 @@ pub fn regen_progenitor(root: &Path, bin: &Path, out: &Path, runs: usize) -> Res
 
 /// The line of a failure worth quoting: a panic's message, or else the first non-empty line.
 fn panic_line(failure: &str) -> String {
-    let mut lines = failure.lines().map(str::trim).filter(|l| !l.is_empty());
-    let all: Vec<&str> = lines.by_ref().collect();
-    let quoted = all
-        .iter()
-        .position(|l| l.contains("panicked at"))
-        .and_then(|i| all.get(i + 1))
-        .or_else(|| all.first())
-        .copied()
-        .unwrap_or("no output");
-    quoted.to_owned()
+    let lines: Vec<&str> = failure.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let panic = lines.iter().position(|l| l.contains("panicked at")).and_then(|i| lines.get(i + 1));
+    panic.or(lines.first()).copied().unwrap_or("no output").to_owned()
 }
