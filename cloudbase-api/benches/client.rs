@@ -126,25 +126,57 @@ async fn baseline(http: &reqwest::Client, url: &str) -> Duration {
     started.elapsed()
 }
 
-async fn requests(total: usize) {
+/// Both sides, each with its own client, against a new JSON server: ours, reqwest, endpoint URL.
+fn sides() -> (cloudbase_api::Client, reqwest::Client, String) {
     let url = json_server();
     let client = cloudbase_api::Client::builder()
         .base_url(&url)
         .credentials(cloudbase_api::Credentials::api_key("bench-key"))
         .build()
         .unwrap();
-    let http = reqwest::Client::new();
-    let endpoint = format!("{url}/v1/ai/cloudbase/chat/completions");
+    (client, reqwest::Client::new(), format!("{url}/v1/ai/cloudbase/chat/completions"))
+}
+
+/// `tasks` tasks each making `per_task` requests by one side, one after the other; the latency
+/// of every request.
+async fn run_side(
+    (client, http, endpoint): &(cloudbase_api::Client, reqwest::Client, String),
+    run_ours: bool,
+    tasks: usize,
+    per_task: usize,
+) -> Vec<Duration> {
+    let tasks: Vec<_> = (0..tasks)
+        .map(|_| {
+            let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
+            tokio::spawn(async move {
+                let mut times = Vec::with_capacity(per_task);
+                for _ in 0..per_task {
+                    times.push(if run_ours { ours(&client).await } else { baseline(&http, &endpoint).await });
+                }
+                times
+            })
+        })
+        .collect();
+    let mut times = Vec::with_capacity(tasks.len() * per_task);
+    for task in tasks {
+        times.extend(task.await.unwrap());
+    }
+    times
+}
+
+async fn requests(total: usize) {
+    let sides = sides();
+    let (client, http, endpoint) = &sides;
     // Warm both connection pools.
     for _ in 0..200 {
-        ours(&client).await;
-        baseline(&http, &endpoint).await;
+        ours(client).await;
+        baseline(http, endpoint).await;
     }
     // Sequential, alternating so both see the same machine state.
     let (mut a, mut b) = (Vec::with_capacity(total), Vec::with_capacity(total));
     for _ in 0..total {
-        a.push(ours(&client).await);
-        b.push(baseline(&http, &endpoint).await);
+        a.push(ours(client).await);
+        b.push(baseline(http, endpoint).await);
     }
     report("sequential", &mut a, &mut b);
     // 64-way concurrent, in rounds alternating the two sides so that both see the same machine
@@ -152,24 +184,8 @@ async fn requests(total: usize) {
     let rounds = 5;
     let (mut a, mut b) = (Vec::with_capacity(total), Vec::with_capacity(total));
     for _ in 0..rounds {
-        for run_ours in [true, false] {
-            let tasks: Vec<_> = (0..64)
-                .map(|_| {
-                    let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
-                    tokio::spawn(async move {
-                        let mut times = Vec::with_capacity(total / 64 / rounds + 1);
-                        for _ in 0..total / 64 / rounds {
-                            times.push(if run_ours { ours(&client).await } else { baseline(&http, &endpoint).await });
-                        }
-                        times
-                    })
-                })
-                .collect();
-            for task in tasks {
-                let times = task.await.unwrap();
-                if run_ours { a.extend(times) } else { b.extend(times) }
-            }
-        }
+        a.extend(run_side(&sides, true, 64, total / 64 / rounds).await);
+        b.extend(run_side(&sides, false, 64, total / 64 / rounds).await);
     }
     report("concurrent64", &mut a, &mut b);
 }
@@ -177,32 +193,9 @@ async fn requests(total: usize) {
 /// `n` requests by one side only, `concurrency` at a time, for profiles of each side
 /// (`valgrind --tool=callgrind target/release/deps/client-* one-side ours 2000 1`).
 async fn one_side(which: &str, n: usize, concurrency: usize) {
-    let url = json_server();
-    let client = cloudbase_api::Client::builder()
-        .base_url(&url)
-        .credentials(cloudbase_api::Credentials::api_key("bench-key"))
-        .build()
-        .unwrap();
-    let http = reqwest::Client::new();
-    let endpoint = format!("{url}/v1/ai/cloudbase/chat/completions");
-    let ours_side = which == "ours";
-    let tasks: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let (client, http, endpoint) = (client.clone(), http.clone(), endpoint.clone());
-            tokio::spawn(async move {
-                let mut total = Duration::ZERO;
-                for _ in 0..n / concurrency {
-                    total += if ours_side { ours(&client).await } else { baseline(&http, &endpoint).await };
-                }
-                total
-            })
-        })
-        .collect();
-    let mut total = Duration::ZERO;
-    for task in tasks {
-        total += task.await.unwrap();
-    }
-    println!("one-side-{which} n={n} concurrency={concurrency} mean_us={}", total.as_micros() / n.max(1) as u128);
+    let times = run_side(&sides(), which == "ours", concurrency, n / concurrency).await;
+    let mean = times.iter().sum::<Duration>().as_micros() / times.len().max(1) as u128;
+    println!("one-side-{which} n={n} concurrency={concurrency} mean_us={mean}");
 }
 
 fn report(label: &str, ours: &mut [Duration], baseline: &mut [Duration]) {
@@ -320,21 +313,24 @@ async fn sse(which: &str, total: usize) {
     );
 }
 
+/// Runs a measuring loop as a task on the runtime's workers, as application code would, rather
+/// than on the thread that waits for it.
+fn on_worker(runtime: &tokio::runtime::Runtime, task: impl std::future::Future<Output = ()> + Send + 'static) {
+    runtime.block_on(async { tokio::spawn(task).await.unwrap() })
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        // Each measuring loop runs as a task on the runtime's workers, as application code would.
-        ["requests", n] => runtime.block_on(async { tokio::spawn(requests(n.parse().unwrap())).await.unwrap() }),
+        ["requests", n] => on_worker(&runtime, requests(n.parse().unwrap())),
         ["one-side", which, n, concurrency] => {
             let (which, n, concurrency) = (which.to_string(), n.parse().unwrap(), concurrency.parse().unwrap());
-            runtime.block_on(async move {
-                tokio::spawn(async move { one_side(&which, n, concurrency).await }).await.unwrap()
-            })
+            on_worker(&runtime, async move { one_side(&which, n, concurrency).await })
         }
         ["sse", which, mb] => {
             let (which, total) = (which.to_string(), mb.parse::<usize>().unwrap() << 20);
-            runtime.block_on(async move { tokio::spawn(async move { sse(&which, total).await }).await.unwrap() })
+            on_worker(&runtime, async move { sse(&which, total).await })
         }
         _ => eprintln!(
             "usage: client requests <n> | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes>"
