@@ -602,7 +602,7 @@ impl ClientBuilder {
 
     /// Builds the client; fails on an invalid env id or base URL.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = match (self.base_url, self.env_id) {
+        let (base_url, base) = match (self.base_url, self.env_id) {
             (Some(url), _) => {
                 let parsed =
                     reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL `{url}`: {e}")))?;
@@ -612,19 +612,20 @@ impl ClientBuilder {
                 if parsed.query().is_some() || parsed.fragment().is_some() {
                     return Err(config_error(format!("base URL `{url}` must not have a query or fragment")));
                 }
-                url.trim_end_matches('/').to_owned()
+                (url.trim_end_matches('/').to_owned(), parsed)
             }
             (None, Some(env_id)) => {
                 validate_env_id(&env_id)?;
-                match self.region {
+                let url = match self.region {
                     Region::Mainland => format!("https://{env_id}.api.tcloudbasegateway.com"),
                     Region::International => format!("https://{env_id}.api.intl.tcloudbasegateway.com"),
-                }
+                };
+                let parsed =
+                    reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL `{url}`: {e}")))?;
+                (url, parsed)
             }
             (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
         };
-        let base =
-            reqwest::Url::parse(&base_url).map_err(|e| config_error(format!("invalid base URL `{base_url}`: {e}")))?;
         let base_path = base.path().trim_end_matches('/').to_owned();
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &self.headers {

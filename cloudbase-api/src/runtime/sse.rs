@@ -116,9 +116,7 @@ impl Decoder {
                 self.line.extend_from_slice(&chunk[start..end]);
                 Bytes::from(std::mem::take(&mut self.line))
             };
-            if line.len() + self.data.len() > self.max_event_bytes {
-                return Err(self.too_large());
-            }
+            self.check_size(line.len())?;
             self.line_done(line, events);
             let crlf = chunk[end] == b'\r' && chunk.get(end + 1) == Some(&b'\n');
             if chunk[end] == b'\r' && end + 1 == chunk.len() {
@@ -129,15 +127,17 @@ impl Decoder {
         if start < chunk.len() {
             self.line.extend_from_slice(&chunk[start..]);
             self.pending = true;
-            if self.line.len() + self.data.len() > self.max_event_bytes {
-                return Err(self.too_large());
-            }
+            self.check_size(self.line.len())?;
         }
         Ok(())
     }
 
-    fn too_large(&self) -> String {
-        format!("an event is larger than the {} byte limit", self.max_event_bytes)
+    /// The pending line (`line` bytes) and the event's data so far must fit the limit.
+    fn check_size(&self, line: usize) -> Result<(), String> {
+        if line + self.data.len() > self.max_event_bytes {
+            return Err(format!("an event is larger than the {} byte limit", self.max_event_bytes));
+        }
+        Ok(())
     }
 
     fn line_done(&mut self, line: Bytes, events: &mut impl Extend<Event>) {
