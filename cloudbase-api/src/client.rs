@@ -335,23 +335,31 @@ impl Client {
                 snippet: String::new(),
             }))
         };
-        match response.content_length() {
-            Some(len) if len > limit as u64 => return Err(too_large(headers)),
-            // Announced and within the limit: read in one go, without copying.
-            Some(_) => {
-                let body = response.bytes().await.map_err(|e| transport_error(operation, e))?;
-                return Ok((status, headers, body));
-            }
-            None => {}
+        let announced = response.content_length();
+        if announced.is_some_and(|len| len > limit as u64) {
+            return Err(too_large(headers));
         }
-        let mut body = Vec::new();
+        // Chunk by chunk rather than `Response::bytes`, whose future is many times the size of a
+        // chunk's and would be moved with every future around it. A body that arrives as one
+        // chunk (most replies) is kept as it is, without a copy.
+        let mut first = Bytes::new();
+        let mut joined = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
-            if body.len() + chunk.len() > limit {
+            if first.len() + joined.len() + chunk.len() > limit {
                 return Err(too_large(headers));
             }
-            body.extend_from_slice(&chunk);
+            if first.is_empty() && joined.is_empty() {
+                first = chunk;
+            } else {
+                if joined.is_empty() {
+                    joined.reserve(announced.map_or(0, |len| len as usize));
+                    joined.extend_from_slice(&std::mem::take(&mut first));
+                }
+                joined.extend_from_slice(&chunk);
+            }
         }
-        Ok((status, headers, Bytes::from(body)))
+        let body = if joined.is_empty() { first } else { Bytes::from(joined) };
+        Ok((status, headers, body))
     }
 }
 

@@ -79,6 +79,51 @@ async fn truncating_server() -> (String, Arc<AtomicUsize>) {
 }
 
 #[tokio::test]
+async fn a_body_that_arrives_in_parts_is_joined_whole() {
+    // With and without a Content-Length, the body written in three parts with pauses between
+    // them, so that the client receives it as several chunks.
+    for announced in [true, false] {
+        let url = split_body_server(announced).await;
+        let client = Client::builder().base_url(&url).retry(RetryPolicy::none()).build().unwrap();
+        let token = post_token(&client).await.unwrap();
+        assert_eq!(token.access_token.as_deref(), Some("a-very-long-access-token"), "announced: {announced}");
+        assert_eq!(token.refresh_token.as_deref(), Some("r"), "announced: {announced}");
+        assert_eq!(token.expires_in, Some(7200), "announced: {announced}");
+    }
+}
+
+/// Answers one request with a `V1Token` written in three parts; with `Connection: close` and no
+/// Content-Length when `announced` is false.
+async fn split_body_server(announced: bool) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else { return };
+        let mut buffer = [0u8; 8192];
+        let _ = socket.read(&mut buffer).await;
+        let parts = [
+            r#"{"token_type":"Bearer","access_"#,
+            r#"token":"a-very-long-access-token","refr"#,
+            r#"esh_token":"r","expires_in":7200}"#,
+        ];
+        let length = parts.iter().map(|p| p.len()).sum::<usize>();
+        let head = if announced {
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n")
+        } else {
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".to_owned()
+        };
+        let _ = socket.write_all(head.as_bytes()).await;
+        for part in parts {
+            let _ = socket.write_all(part.as_bytes()).await;
+            let _ = socket.flush().await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    url
+}
+
+#[tokio::test]
 async fn a_500_is_an_api_error_and_not_retried() {
     let server =
         TestServer::start(|_| Reply::json(500, json!({"code": "SYS_ERR", "message": "boom", "requestId": "r5"}))).await;
