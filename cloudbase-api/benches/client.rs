@@ -179,7 +179,8 @@ async fn requests(total: usize) {
         a.push(ours(client).await);
         b.push(baseline(http, endpoint).await);
     }
-    report("sequential", &mut a, &mut b);
+    report("sequential-ours", &mut a);
+    report("sequential-baseline", &mut b);
     // 64-way concurrent, in short rounds that alternate the sides and which of them goes first, so
     // that both see the same machine state; the latencies of all rounds are pooled. A second pool
     // of the baseline, measured the same way, shows what ratio the machine's noise alone gives.
@@ -193,13 +194,9 @@ async fn requests(total: usize) {
         }
     }
     let [mut a, mut b, mut control] = pools;
-    report("concurrent64", &mut a, &mut b);
-    control.sort();
-    println!(
-        "concurrent64-control median_us={} p99_us={}",
-        percentile(&control, 0.5).as_micros(),
-        percentile(&control, 0.99).as_micros()
-    );
+    report("concurrent64-ours", &mut a);
+    report("concurrent64-baseline", &mut b);
+    report("concurrent64-control", &mut control);
 }
 
 /// `n` requests by one side only, `concurrency` at a time, for profiles of each side
@@ -210,19 +207,10 @@ async fn one_side(which: &str, n: usize, concurrency: usize) {
     println!("one-side-{which} n={n} concurrency={concurrency} mean_us={mean}");
 }
 
-fn report(label: &str, ours: &mut [Duration], baseline: &mut [Duration]) {
-    ours.sort();
-    baseline.sort();
-    println!(
-        "{label}-ours median_us={} p99_us={}",
-        percentile(ours, 0.5).as_micros(),
-        percentile(ours, 0.99).as_micros()
-    );
-    println!(
-        "{label}-baseline median_us={} p99_us={}",
-        percentile(baseline, 0.5).as_micros(),
-        percentile(baseline, 0.99).as_micros()
-    );
+/// Prints the median and p99 of one pool of latencies as `<label> median_us=.. p99_us=..`.
+fn report(label: &str, times: &mut [Duration]) {
+    times.sort();
+    println!("{label} median_us={} p99_us={}", percentile(times, 0.5).as_micros(), percentile(times, 0.99).as_micros());
 }
 
 /// A server streaming `total` bytes of chat-completion chunks, then `data: [DONE]`.
