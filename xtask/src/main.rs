@@ -44,7 +44,9 @@ fn main() -> ExitCode {
         ["fuzz", rest @ ..] => fuzz(rest).map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff_against_git(rev),
         ["fetch-specs"] => fetch_specs(),
-        ["bench"] => bench::bench(&workspace_root()).map(|()| ExitCode::SUCCESS),
+        ["bench"] => {
+            target_dir().and_then(|target| bench::bench(&workspace_root(), &target)).map(|()| ExitCode::SUCCESS)
+        }
         ["spec-diff", old, new] => spec_diff_files(old, new),
         _ => Err(USAGE.to_owned()),
     };
@@ -208,6 +210,33 @@ fn test() -> Result<(), String> {
     cargo(&["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     println!("\nall checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// The directory cargo builds into, as `cargo metadata` reports it: `CARGO_TARGET_DIR`,
+/// `build.target-dir` in a cargo config, or `target/` in the workspace root.
+fn target_dir() -> Result<PathBuf, String> {
+    let mut metadata = cargo_command();
+    metadata.current_dir(workspace_root());
+    target_dir_of(metadata)
+}
+
+/// `target_directory` of `cargo metadata` run by `cargo` (a cargo command with its environment).
+fn target_dir_of(mut cargo: std::process::Command) -> Result<PathBuf, String> {
+    let output = cargo
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run `cargo metadata`: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("`cargo metadata` failed ({})", output.status));
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("`cargo metadata` printed no JSON: {e}"))?;
+    metadata
+        .get("target_directory")
+        .and_then(serde_json::Value::as_str)
+        .map(PathBuf::from)
+        .ok_or_else(|| "`cargo metadata` reported no target_directory".to_owned())
 }
 
 fn workspace_root() -> PathBuf {
@@ -380,4 +409,21 @@ fn regen(check: bool) -> Result<(), String> {
         started.elapsed()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_directory_is_where_cargo_builds() {
+        let mut default = cargo_command();
+        default.current_dir(workspace_root()).env_remove("CARGO_TARGET_DIR").env_remove("CARGO_BUILD_TARGET_DIR");
+        assert_eq!(target_dir_of(default).unwrap(), workspace_root().join("target"));
+
+        let elsewhere = std::env::temp_dir().join("cloudbase-rs-target-elsewhere");
+        let mut moved = cargo_command();
+        moved.current_dir(workspace_root()).env("CARGO_TARGET_DIR", &elsewhere);
+        assert_eq!(target_dir_of(moved).unwrap(), elsewhere);
+    }
 }

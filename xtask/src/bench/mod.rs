@@ -194,15 +194,17 @@ const RUNS: usize = 5;
 /// SSE rounds are short (about a second) and vary more from run to run than the others.
 const SSE_ROUNDS: usize = 9;
 
-pub fn bench(root: &Path) -> Result<(), String> {
+/// Runs every measurement; `target` is cargo's target directory (where the release xtask is
+/// built, and where the peers and results are kept, under `bench/`).
+pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let dir = root.join("target/bench");
+    let dir = target.join("bench");
     let peers_dir = dir.join("peers");
     let mut table = Table::default();
 
-    println!("building the release xtask and the peers (installed once, under target/bench/peers)...");
+    println!("building the release xtask and the peers (installed once, under {})...", peers_dir.display());
     command_output(cargo(root).args(["build", "--quiet", "--release", "-p", "xtask"]))?;
-    let xtask = root.join("target/release/xtask");
+    let xtask = target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
     let mut installed = |peer: &str, install: Result<std::path::PathBuf, String>| {
         install.map_err(|why| {
             table.missing.push(format!("{peer}: not installed: {why}"));
@@ -422,6 +424,6 @@ pub fn bench(root: &Path) -> Result<(), String> {
     );
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("report.md"), &report).map_err(|e| e.to_string())?;
-    println!("\n{rendered}\nwritten to target/bench/report.md");
+    println!("\n{rendered}\nwritten to {}", dir.join("report.md").display());
     if table.missing.is_empty() { Ok(()) } else { Err(format!("{} peer(s) not measured", table.missing.len())) }
 }
