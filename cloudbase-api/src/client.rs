@@ -578,7 +578,7 @@ impl ClientBuilder {
 
     /// Limit for a whole request, reply included (default 60 s); each attempt of a retried
     /// request gets its own. Streams have it until the reply head arrives, then
-    /// [`stream_idle_timeout`](Self::stream_idle_timeout) between chunks.
+    /// [`stream_idle_timeout`](Self::stream_idle_timeout) for each event.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -602,7 +602,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Longest wait between two chunks of an event stream (default 120 s).
+    /// Longest wait for the next event of an event stream (default 120 s), counted from the reply
+    /// head or the previous event. Bytes that do not complete an event (a line trickled byte by
+    /// byte) do not restart it; a comment line (`:`, the keep-alive the SSE standard recommends)
+    /// does. A stream that waits longer ends with [`Error::Timeout`].
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
         self.stream_idle_timeout = Some(timeout);
         self

@@ -72,8 +72,9 @@
 //! [`Stream`](futures_util::Stream) of typed events ([`EventStream`]) that ends at the spec's
 //! terminator (`[DONE]`). A stream cut off mid-event, or before its terminator, ends with an
 //! error rather than silently; memory is bounded by the largest event
-//! ([`ClientBuilder::max_event_bytes`]), and the wait between chunks by
-//! [`ClientBuilder::stream_idle_timeout`].
+//! ([`ClientBuilder::max_event_bytes`]), and the wait for each event by
+//! [`ClientBuilder::stream_idle_timeout`] (an event trickled byte by byte does not keep a stream
+//! alive; a `:` keep-alive comment does).
 //!
 //! ```no_run
 //! use cloudbase_api::ai_model::{ChatCompletionRequest, ChatCompletionRequestMessage};

@@ -39,6 +39,61 @@ async fn a_silent_stream_times_out_between_events() {
     assert!(matches!(error, Error::Timeout { operation: "CallLLM" }), "{error:?}");
 }
 
+#[tokio::test]
+async fn an_event_trickled_byte_by_byte_times_out() {
+    // A byte every 50 ms keeps the connection busy, but no event ever completes: the idle
+    // timeout bounds the wait for the next event, not for the next chunk.
+    let trickle = trickling_sse_server(b"data: {\"never\": \"complete\"}\n".repeat(100), b"").await;
+    let client = Client::builder()
+        .base_url(&trickle)
+        .timeout(Duration::from_secs(3))
+        .stream_idle_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let mut stream = raw_call(&client).send_stream().await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap(), "first");
+    let started = std::time::Instant::now();
+    let next = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
+    let error = next.expect("the stream went on waiting for an event that never completes").unwrap().unwrap_err();
+    assert!(matches!(error, Error::Timeout { operation: "CallLLM" }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "timed out only after {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn comment_lines_keep_a_quiet_stream_alive() {
+    // `:` lines are the keep-alive the SSE standard recommends while a reply is being prepared.
+    let trickle = trickling_sse_server(b":\n".repeat(20), b"data: late\n\n").await;
+    let client = Client::builder().base_url(&trickle).stream_idle_timeout(Duration::from_millis(500)).build().unwrap();
+    let mut stream = raw_call(&client).send_stream().await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap(), "first");
+    let late = tokio::time::timeout(Duration::from_secs(10), stream.next()).await.expect("the stream never ended");
+    assert_eq!(late.unwrap().unwrap(), "late");
+}
+
+/// A server that sends one event, then `trickle` one byte every 50 ms, then `rest` at once, and
+/// keeps the connection open.
+async fn trickling_sse_server(trickle: Vec<u8>, rest: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buffer = [0u8; 4096];
+        let _ = socket.read(&mut buffer).await;
+        let head = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: first\n\n";
+        let _ = socket.write_all(head).await;
+        for byte in trickle {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if socket.write_all(&[byte]).await.is_err() {
+                return;
+            }
+        }
+        let _ = socket.write_all(rest).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    url
+}
+
 /// A server that sends one event and then keeps the connection open without a word.
 async fn hanging_sse_server() -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -100,8 +100,11 @@ impl Decoder {
         Decoder { max_event_bytes, line: Vec::new(), data: Data::None, after_cr: false, pending: false }
     }
 
-    /// Feeds a received chunk, appending each completed event to `events`.
-    pub(crate) fn feed(&mut self, chunk: &Bytes, events: &mut impl Extend<Event>) -> Result<(), String> {
+    /// Feeds a received chunk, appending each completed event to `events`. Says whether the
+    /// stream made progress: an event was completed, or a comment line (the keep-alive the SSE
+    /// standard recommends), as opposed to bytes of a line or an event still incomplete.
+    pub(crate) fn feed(&mut self, chunk: &Bytes, events: &mut impl Extend<Event>) -> Result<bool, String> {
+        let mut progress = false;
         let mut start = 0;
         if self.after_cr && chunk.first() == Some(&b'\n') {
             start = 1;
@@ -117,7 +120,7 @@ impl Decoder {
                 Bytes::from(std::mem::take(&mut self.line))
             };
             self.check_size(line.len())?;
-            self.line_done(line, events);
+            progress |= self.line_done(line, events);
             let crlf = chunk[end] == b'\r' && chunk.get(end + 1) == Some(&b'\n');
             if chunk[end] == b'\r' && end + 1 == chunk.len() {
                 self.after_cr = true;
@@ -129,7 +132,7 @@ impl Decoder {
             self.pending = true;
             self.check_size(self.line.len())?;
         }
-        Ok(())
+        Ok(progress)
     }
 
     /// The pending line (`line` bytes) and the event's data so far must fit the limit.
@@ -140,19 +143,26 @@ impl Decoder {
         Ok(())
     }
 
-    fn line_done(&mut self, line: Bytes, events: &mut impl Extend<Event>) {
+    /// Takes one complete line; true when it completed an event or was a comment.
+    fn line_done(&mut self, line: Bytes, events: &mut impl Extend<Event>) -> bool {
         if line.is_empty() {
-            match std::mem::take(&mut self.data) {
-                Data::None => {}
-                Data::Slice(data) => events.extend([Event { data }]),
-                Data::Joined(data) => events.extend([Event { data: data.into() }]),
-            }
+            let dispatched = match std::mem::take(&mut self.data) {
+                Data::None => false,
+                Data::Slice(data) => {
+                    events.extend([Event { data }]);
+                    true
+                }
+                Data::Joined(data) => {
+                    events.extend([Event { data: data.into() }]);
+                    true
+                }
+            };
             self.pending = false;
-            return;
+            return dispatched;
         }
         self.pending = true;
         if line[0] == b':' {
-            return;
+            return true;
         }
         let (field, value) = match memchr::memchr(b':', &line) {
             Some(colon) => {
@@ -166,6 +176,7 @@ impl Decoder {
         if field == b"data" {
             self.data.push(value);
         }
+        false
     }
 
     /// The input ended: an event still being assembled means the stream was cut off.
@@ -182,7 +193,10 @@ type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Se
 /// A stream of typed server-sent events, from `send_stream()`.
 ///
 /// Yields each event's decoded data; ends after the terminator event (e.g. `[DONE]`), and yields
-/// an error if the connection ends mid-event or before the terminator, or stays idle too long.
+/// an error if the connection ends mid-event or before the terminator, or if the next event takes
+/// longer than the idle timeout ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout))
+/// to complete: bytes that do not complete an event (a line trickled byte by byte) do not restart
+/// it; a comment line, the keep-alive the SSE standard recommends, does.
 pub struct EventStream<T> {
     operation: &'static Operation,
     status: u16,
@@ -194,7 +208,8 @@ pub struct EventStream<T> {
     terminator: Option<&'static str>,
     idle_timeout: Duration,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    last_chunk: Instant,
+    /// When the stream last made progress (the reply head, an event, a comment line).
+    last_progress: Instant,
     done: bool,
 }
 
@@ -230,7 +245,7 @@ impl<T> EventStream<T> {
             terminator,
             idle_timeout,
             sleep: None,
-            last_chunk: Instant::now(),
+            last_progress: Instant::now(),
             done: false,
         }
     }
@@ -280,12 +295,11 @@ impl<T> Stream for EventStream<T> {
                 return Poll::Ready(Some((this.decode)(this.operation, event.data)));
             }
             match this.chunks.as_mut().poll_next(cx) {
-                Poll::Ready(Some(Ok(chunk))) => {
-                    this.last_chunk = Instant::now();
-                    if let Err(reason) = this.decoder.feed(&chunk, &mut this.ready) {
-                        return this.fail(reason);
-                    }
-                }
+                Poll::Ready(Some(Ok(chunk))) => match this.decoder.feed(&chunk, &mut this.ready) {
+                    Ok(true) => this.last_progress = Instant::now(),
+                    Ok(false) => {}
+                    Err(reason) => return this.fail(reason),
+                },
                 Poll::Ready(Some(Err(e))) => {
                     this.done = true;
                     let operation = this.operation.id;
@@ -306,12 +320,12 @@ impl<T> Stream for EventStream<T> {
                     return Poll::Ready(None);
                 }
                 Poll::Pending => {
-                    // One timer for the whole stream, moved only when it fires early: chunks just
+                    // One timer for the whole stream, moved only when it fires early: events just
                     // note their arrival, so a fast stream never touches the timer wheel.
-                    let deadline = this.last_chunk + this.idle_timeout;
+                    let deadline = idle_deadline(this.last_progress, this.idle_timeout);
                     let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
                     while sleep.as_mut().poll(cx).is_ready() {
-                        let deadline = this.last_chunk + this.idle_timeout;
+                        let deadline = idle_deadline(this.last_progress, this.idle_timeout);
                         if Instant::now() >= deadline {
                             this.done = true;
                             return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
@@ -323,6 +337,11 @@ impl<T> Stream for EventStream<T> {
             }
         }
     }
+}
+
+/// When a wait of `timeout` from `from` ends (a timeout too large for the clock: about never).
+fn idle_deadline(from: Instant, timeout: Duration) -> Instant {
+    from.checked_add(timeout).unwrap_or_else(|| from + Duration::from_secs(100 * 365 * 86_400))
 }
 
 #[cfg(test)]
@@ -354,6 +373,20 @@ mod tests {
         let (events, end) = decode(&[b"data: 1\r", b"\n\r", b"\ndata: 2\r\r"]);
         assert_eq!(events, ["1", "2"]);
         assert_eq!(end, Ok(()));
+    }
+
+    #[test]
+    fn only_whole_events_and_comment_lines_are_progress() {
+        let mut decoder = Decoder::new(64);
+        let mut events = Vec::new();
+        let mut feed = |chunk: &[u8]| decoder.feed(&Bytes::copy_from_slice(chunk), &mut events).unwrap();
+        assert!(!feed(b"da"), "part of a line");
+        assert!(!feed(b"ta: 1\n"), "a data line of an event still open");
+        assert!(!feed(b"event: x\nid: 2\n"), "other fields");
+        assert!(feed(b"\n"), "the blank line that dispatches the event");
+        assert!(!feed(b"\n"), "a blank line with no event to dispatch");
+        assert!(feed(b": keep-alive\n"), "a comment line");
+        assert_eq!(events.len(), 1);
     }
 
     #[test]
