@@ -54,6 +54,8 @@ struct Inner {
     base: reqwest::Url,
     /// The path of `base_url` without its trailing `/`, put before every operation's path.
     base_path: String,
+    /// Scheme, host and port of `base_url`, for errors (never the path or a query).
+    origin: String,
     credentials: Option<Credentials>,
     /// The `Authorization` value of static credentials, built once.
     fixed_authorization: Option<HeaderValue>,
@@ -211,6 +213,7 @@ impl Client {
                     terminator,
                     self.inner.max_event_bytes,
                     self.inner.stream_idle_timeout,
+                    self.inner.origin.clone(),
                 ))
             }
             StreamAttempt::Reply(raw) if (200..300).contains(&raw.status()) => Err(raw.unexpected_media_type()),
@@ -280,7 +283,7 @@ impl Client {
         if let Some((content_type, body)) = &request.body {
             builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
-        builder.send().await.map_err(|e| transport_error(operation, e))
+        builder.send().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))
     }
 
     /// The `Authorization` value for the first of the operation's security alternatives the
@@ -344,7 +347,9 @@ impl Client {
         // chunk (most replies) is kept as it is, without a copy.
         let mut first = Bytes::new();
         let mut joined = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(operation, e))? {
+        while let Some(chunk) =
+            response.chunk().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))?
+        {
             if first.len() + joined.len() + chunk.len() > limit {
                 return Err(too_large(headers));
             }
@@ -495,11 +500,13 @@ fn fixed_authorization(credentials: &Credentials) -> Option<HeaderValue> {
     Some(header)
 }
 
-fn transport_error(operation: &Operation, error: reqwest::Error) -> Error {
+/// A failure to talk to `origin` (scheme, host and port): the URL, which may hold ids and
+/// tokens in its path and query, is left out.
+pub(crate) fn transport_error(operation: &'static str, origin: &str, error: reqwest::Error) -> Error {
     if error.is_timeout() {
-        Error::Timeout { operation: operation.id }
+        Error::Timeout { operation }
     } else {
-        Error::Transport { operation: operation.id, source: error.without_url() }
+        Error::Transport { operation, origin: origin.to_owned(), source: error.without_url() }
     }
 }
 
@@ -638,6 +645,7 @@ impl ClientBuilder {
             (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
         };
         let base_path = base.path().trim_end_matches('/').to_owned();
+        let origin = base.origin().ascii_serialization();
         let mut headers = reqwest::header::HeaderMap::new();
         for (name, value) in &self.headers {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
@@ -656,6 +664,7 @@ impl ClientBuilder {
                 base_url,
                 base,
                 base_path,
+                origin,
                 fixed_authorization: self.credentials.as_ref().and_then(fixed_authorization),
                 credentials: self.credentials,
                 timeout: self.timeout.unwrap_or(Duration::from_secs(60)),

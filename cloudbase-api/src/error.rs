@@ -28,10 +28,13 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The request could not be sent or the reply not read (connection refused or reset, TLS, ...).
-    #[error("{operation}: transport error: {source}")]
+    #[error("{operation}: transport error with {origin}: {}", with_cause(source))]
     Transport {
         /// operationId of the request.
         operation: &'static str,
+        /// The server it was talking to: scheme, host and port (`https://my-env.api.tcloudbasegateway.com`),
+        /// never a path or query.
+        origin: String,
         /// The underlying error.
         #[source]
         source: reqwest::Error,
@@ -135,13 +138,24 @@ const TRANSIENT_CODES: &[&str] = &[
     "SERVICE_NOT_READY",
 ];
 
+/// An error's text and, when there is one, its innermost cause (`error sending request (tcp
+/// connect error: Connection refused)`), which says more than the outer text alone.
+fn with_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = error;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
+    }
+    if std::ptr::addr_eq(innermost, error) { error.to_string() } else { format!("{error} ({innermost})") }
+}
+
 /// An error status from the server, with the error body the spec documents for it.
 pub struct ApiError {
     pub(crate) operation: &'static str,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Box<dyn ErrorBody>>,
-    /// The body as received (at most 1 KiB), when it did not decode as documented.
+    /// The body as received (at most 1 KiB), when it did not decode as documented or carried
+    /// neither a code nor a message.
     pub(crate) snippet: Option<String>,
 }
 
@@ -184,7 +198,9 @@ impl ApiError {
         body.downcast_ref::<T>()
     }
 
-    /// The start of the body (at most 1 KiB) when it did not decode as documented.
+    /// The start of the body (at most 1 KiB, cut at a character boundary) when it did not decode
+    /// as documented (an HTML page from a gateway, a proxy's own error document), or decoded
+    /// with neither a code nor a message. `Display` shows its start then.
     pub fn body_snippet(&self) -> Option<&str> {
         self.snippet.as_deref()
     }
@@ -213,11 +229,38 @@ impl fmt::Display for ApiError {
         if let Some(message) = self.message() {
             write!(f, ": {message}")?;
         }
+        if self.code().is_none()
+            && self.message().is_none()
+            && let Some(snippet) = self.snippet.as_deref().map(one_line).filter(|s| !s.is_empty())
+        {
+            write!(f, ": {snippet}")?;
+        }
         if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
         }
         Ok(())
     }
+}
+
+/// Longest part of a body snippet that `Display` shows, in characters.
+const SHOWN_SNIPPET_CHARS: usize = 200;
+
+/// The start of a snippet on one line: runs of whitespace as one space, cut with `…`.
+fn one_line(snippet: &str) -> String {
+    let mut words = snippet.split_whitespace();
+    let mut line = words.next().unwrap_or_default().to_owned();
+    for word in words {
+        line.push(' ');
+        line.push_str(word);
+        if line.chars().count() > SHOWN_SNIPPET_CHARS {
+            break;
+        }
+    }
+    if line.chars().count() > SHOWN_SNIPPET_CHARS {
+        line = line.chars().take(SHOWN_SNIPPET_CHARS).collect();
+        line.push('…');
+    }
+    line
 }
 
 /// An error body type from a spec. The generator implements it for each documented error body,
@@ -239,14 +282,15 @@ pub trait ErrorBody: Any + fmt::Debug + Send + Sync {
     }
 }
 
-/// Free-form error bodies: the keys of the three error shapes the CloudBase specs use.
+/// Free-form error bodies: the keys of the three error shapes the CloudBase specs use, and the
+/// `detail`/`title` of RFC 9457 problem details (what proxies and mock servers answer).
 impl ErrorBody for serde_json::Map<String, serde_json::Value> {
     fn code(&self) -> Option<&str> {
         ["code", "error"].iter().find_map(|k| self.get(*k).and_then(|v| v.as_str()))
     }
 
     fn message(&self) -> Option<&str> {
-        ["message", "error_description"].iter().find_map(|k| self.get(*k).and_then(|v| v.as_str()))
+        ["message", "error_description", "detail", "title"].iter().find_map(|k| self.get(*k).and_then(|v| v.as_str()))
     }
 
     fn request_id(&self) -> Option<&str> {

@@ -112,6 +112,22 @@ impl ErrorBody for ItemFailure {
 
 const UPLOAD: &str = "getObjectsUploadInfo";
 
+/// The first bytes of an error reply from a host other than the gateway, enough for a snippet:
+/// however large the body, no more is read.
+async fn start_of(mut response: reqwest::Response) -> Vec<u8> {
+    let mut start = Vec::new();
+    while start.len() < crate::error::SNIPPET_LIMIT
+        && let Ok(Some(chunk)) = response.chunk().await
+    {
+        start.extend_from_slice(&chunk);
+    }
+    start
+}
+
+/// What errors of the upload's second step, the `PUT` to the storage host's upload URL, are
+/// reported under (it is no operation of the spec).
+pub const UPLOAD_PUT: &str = "PUT to the storage host";
+
 impl StorageApi {
     /// Uploads `body` as `object_id` (a path in the bucket, e.g. `images/cat.jpg`) and returns
     /// its cloud object id (`cloud://...`).
@@ -144,6 +160,10 @@ impl StorageApi {
                 message: "the upload information has no uploadUrl or cloudObjectId".into(),
             });
         };
+        // Errors name the storage host, never the URL: its query is the upload's signature.
+        let origin = reqwest::Url::parse(&url).map(|u| u.origin().ascii_serialization()).map_err(|e| {
+            Error::InvalidRequest { operation: UPLOAD, message: format!("the uploadUrl is not a URL: {e}") }
+        })?;
         let (http, timeout) = self.client.foreign_http()?;
         let body = match body.into().0 {
             Source::Bytes(bytes) => reqwest::Body::from(bytes),
@@ -167,19 +187,13 @@ impl StorageApi {
                 put = put.header(name, value);
             }
         }
-        let response = put.send().await.map_err(|e| {
-            if e.is_timeout() {
-                Error::Timeout { operation: UPLOAD }
-            } else {
-                Error::Transport { operation: UPLOAD, source: e.without_url() }
-            }
-        })?;
+        let response = put.send().await.map_err(|e| crate::client::transport_error(UPLOAD_PUT, &origin, e))?;
         if !response.status().is_success() {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
+            let body = start_of(response).await;
             return Err(Error::Api(Box::new(ApiError {
-                operation: UPLOAD,
+                operation: UPLOAD_PUT,
                 status,
                 headers,
                 body: None,

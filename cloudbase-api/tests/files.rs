@@ -123,3 +123,46 @@ async fn batch_results_keep_every_failure() {
         json!([{"cloudObjectId": "cloud://env.bucket/a.txt"}, {"cloudObjectId": "cloud://env.bucket/missing"}])
     );
 }
+
+/// A gateway answering the upload information with `upload_url`.
+async fn gateway_sending_uploads_to(upload_url: String) -> TestServer {
+    TestServer::start(move |_| {
+        Reply::json(
+            200,
+            json!([{
+                "uploadUrl": upload_url,
+                "token": "cos-session-token",
+                "authorization": "q-sign-algorithm=sha1&q-ak=AKID&q-signature=SECRET",
+                "cloudObjectId": "cloud://env.bucket/a.txt",
+                "objectId": "a.txt"
+            }]),
+        )
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_storage_host_that_cannot_be_reached_is_named_without_the_signature() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let storage = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let gateway = gateway_sending_uploads_to(format!("{storage}/bucket/a.txt?q-signature=SECRET")).await;
+    let error = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("x")).await.unwrap_err();
+    assert!(matches!(error, cloudbase_api::Error::Transport { .. }), "{error:?}");
+    assert_eq!(error.operation(), cloudbase_api::files::UPLOAD_PUT);
+    let shown = error.to_string();
+    assert!(shown.contains(&storage), "{shown}");
+    assert!(!shown.contains("SECRET") && !shown.contains("/bucket/"), "{shown}");
+    assert!(!format!("{error:?}").contains("SECRET"), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_refused_upload_is_reported_as_the_put_with_the_hosts_answer() {
+    let denied = "<?xml version='1.0' encoding='utf-8' ?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>";
+    let storage =
+        TestServer::start(move |_| Reply::new(403).header("Content-Type", "application/xml").body(denied)).await;
+    let gateway = gateway_sending_uploads_to(format!("{}/bucket/a.txt?q-signature=SECRET", storage.url)).await;
+    let error = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("x")).await.unwrap_err();
+    assert_eq!((error.operation(), error.status()), (cloudbase_api::files::UPLOAD_PUT, Some(403)));
+    assert!(error.to_string().contains("Request has expired"), "{error}");
+}

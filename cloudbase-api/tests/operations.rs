@@ -441,3 +441,62 @@ async fn a_base_url_path_prefixes_every_operation_path() {
     let Err(Error::InvalidRequest { message, .. }) = with_query else { panic!("a base URL with a query was accepted") };
     assert!(message.contains("must not have a query"), "{message}");
 }
+
+#[tokio::test]
+async fn an_error_body_of_another_shape_is_kept_and_shown() {
+    // Prism's own error replies are RFC 9457 problem details, not the spec's error body.
+    let problem = json!({
+        "type": "https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR",
+        "title": "Route not resolved, no path matched",
+        "status": 404,
+        "detail": "The route /v1/functions/f1 hasn't been found in the specification file"
+    });
+    let server = TestServer::start(move |_| {
+        Reply::new(404).header("Content-Type", "application/problem+json").body(problem.to_string())
+    })
+    .await;
+    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains("hasn't been found in the specification file"), "{shown}");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert!(api.body_snippet().is_some_and(|s| s.contains("NO_PATH_MATCHED_ERROR")), "{api:?}");
+}
+
+#[tokio::test]
+async fn a_gateway_page_is_kept_and_shown() {
+    let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+    let server = TestServer::start(move |_| Reply::new(502).header("Content-Type", "text/html").body(page)).await;
+    let client = cloudbase_api::Client::builder()
+        .base_url(&server.url)
+        .retry(cloudbase_api::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client.functions().functions_post().name("f1").send().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains("502 Bad Gateway"), "{shown}");
+    assert!(!shown.contains('\n'), "one line: {shown:?}");
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert_eq!(api.body_snippet(), Some(page));
+}
+
+#[tokio::test]
+async fn a_documented_error_body_with_nothing_in_it_is_kept_and_shown() {
+    // Every field of the documented error body is optional, so `{"error": {...}}` decodes as it
+    // with no code and no message: the body must not be lost.
+    let server = TestServer::start(|_| Reply::json(400, json!({"error": {"reason": "quota exhausted"}}))).await;
+    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    assert!(error.to_string().contains("quota exhausted"), "{error}");
+}
+
+#[tokio::test]
+async fn a_transport_error_names_the_host_but_not_the_query() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let client =
+        cloudbase_api::Client::builder().base_url(&origin).retry(cloudbase_api::RetryPolicy::none()).build().unwrap();
+    let error = client.mysqldb().query_records().table("t").select("secret-column").send().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains(&origin), "{shown}");
+    assert!(!shown.contains("secret-column") && !shown.contains("/v1/"), "{shown}");
+}

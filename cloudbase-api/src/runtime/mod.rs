@@ -434,7 +434,14 @@ impl RawResponse {
             return self.undocumented_error();
         }
         match serde_json::from_slice::<B>(&self.body) {
-            Ok(body) => self.into_api_error(Some(Box::new(body)), None),
+            Ok(body) if body.code().is_some() || body.message().is_some() => {
+                self.into_api_error(Some(Box::new(body)), None)
+            }
+            // The documented shape with nothing in it (its fields are optional): keep the body.
+            Ok(body) => {
+                let kept = snippet(&self.body);
+                self.into_api_error(Some(Box::new(body)), Some(kept))
+            }
             Err(_) => {
                 let kept = snippet(&self.body);
                 // Not the documented shape: keep what can be read of it.

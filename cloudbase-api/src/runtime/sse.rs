@@ -210,6 +210,8 @@ pub struct EventStream<T> {
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     /// When the stream last made progress (the reply head, an event, a comment line).
     last_progress: Instant,
+    /// Scheme, host and port of the server, for transport errors.
+    origin: String,
     done: bool,
 }
 
@@ -233,6 +235,7 @@ impl<T> EventStream<T> {
         terminator: Option<&'static str>,
         max_event_bytes: usize,
         idle_timeout: Duration,
+        origin: String,
     ) -> Self {
         EventStream {
             operation,
@@ -246,6 +249,7 @@ impl<T> EventStream<T> {
             idle_timeout,
             sleep: None,
             last_progress: Instant::now(),
+            origin,
             done: false,
         }
     }
@@ -302,12 +306,7 @@ impl<T> Stream for EventStream<T> {
                 },
                 Poll::Ready(Some(Err(e))) => {
                     this.done = true;
-                    let operation = this.operation.id;
-                    return Poll::Ready(Some(Err(if e.is_timeout() {
-                        Error::Timeout { operation }
-                    } else {
-                        Error::Transport { operation, source: e }
-                    })));
+                    return Poll::Ready(Some(Err(crate::client::transport_error(this.operation.id, &this.origin, e))));
                 }
                 Poll::Ready(None) => {
                     if let Err(reason) = this.decoder.finish() {
