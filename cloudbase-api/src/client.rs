@@ -72,10 +72,21 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &redacted_url(&self.inner.base, &self.inner.base_url))
             .field("credentials", &self.inner.credentials)
             .finish_non_exhaustive()
     }
+}
+
+/// `shown` (the text of `url`) with the password of its userinfo, if any, as `<redacted>`.
+fn redacted_url(url: &reqwest::Url, shown: &str) -> String {
+    let mut redacted = url.clone();
+    if url.password().is_none() || redacted.set_password(Some("redacted")).is_err() {
+        return shown.to_owned();
+    }
+    let text = redacted.as_str().replacen(":redacted@", ":<redacted>@", 1);
+    // `shown` has no trailing `/` (the base URL is kept that way); nor has the redacted text.
+    text.strip_suffix('/').filter(|_| !shown.ends_with('/')).map(str::to_owned).unwrap_or(text)
 }
 
 impl Client {
@@ -529,7 +540,10 @@ fn basic(id: &str, secret: &str) -> String {
 }
 
 /// Configures a [`Client`].
-#[derive(Debug, Default)]
+///
+/// `Debug` shows no secret: credentials and header values are redacted, and so is the password
+/// of a base URL's userinfo.
+#[derive(Default)]
 pub struct ClientBuilder {
     env_id: Option<String>,
     region: Region,
@@ -542,6 +556,25 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_event_bytes: Option<usize>,
     stream_idle_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base_url = self.base_url.as_deref().map(|shown| match reqwest::Url::parse(shown) {
+            Ok(url) => redacted_url(&url, shown),
+            Err(_) => "<not a URL>".to_owned(),
+        });
+        let headers: Vec<String> = self.headers.iter().map(|(name, _)| format!("{name}: <redacted>")).collect();
+        f.debug_struct("ClientBuilder")
+            .field("env_id", &self.env_id)
+            .field("region", &self.region)
+            .field("base_url", &base_url)
+            .field("credentials", &self.credentials)
+            .field("headers", &headers)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -729,6 +762,20 @@ mod tests {
         assert_eq!(basic("id", "secret"), "Basic aWQ6c2VjcmV0");
         assert_eq!(basic("a", "b"), "Basic YTpi");
         assert_eq!(basic("ab", "c"), "Basic YWI6Yw==");
+    }
+
+    #[test]
+    fn debug_never_shows_the_password_of_a_base_url() {
+        let client = Client::builder().base_url("http://admin:hunter2@127.0.0.1:4010/api/").build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("http://admin:<redacted>@127.0.0.1:4010/api"), "{shown}");
+        let builder = Client::builder().base_url("http://admin:hunter2@127.0.0.1:4010").header("X-Api-Key", "k-77");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("k-77"), "{shown}");
+        assert!(shown.contains("X-Api-Key: <redacted>"), "{shown}");
+        let plain = Client::builder().base_url("http://127.0.0.1:4010").build().unwrap();
+        assert!(format!("{plain:?}").contains("\"http://127.0.0.1:4010\""), "{plain:?}");
     }
 
     #[test]
