@@ -8,7 +8,10 @@
 
 mod postgrest;
 
+use cloudbase_api::rdb::{Is, Order, Resolution, Select};
 use postgrest::{Cluster, Shim};
+use serde::Deserialize;
+use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Field order is drop order: the server, then the client, then the cluster.
@@ -77,9 +80,316 @@ async fn db() -> Db {
     Db { _shim: shim, client, sql, _cluster: cluster }
 }
 
+#[derive(Debug, Deserialize)]
+struct Row {
+    id: i64,
+}
+
 /// Every id in 1..=20 except `but`.
 fn all_but(but: &[i64]) -> Vec<i64> {
     (1..=20).filter(|id| !but.contains(id)).collect()
+}
+
+/// Checks each case and reports every mismatch at once.
+#[derive(Default)]
+struct Checks {
+    failures: Vec<String>,
+    count: usize,
+}
+
+impl Checks {
+    /// The ids `select` returns, sorted, must be `expected`.
+    async fn rows(&mut self, label: &str, select: Select, expected: &[i64]) {
+        self.count += 1;
+        match select.fetch::<Row>().await {
+            Ok(rows) => {
+                let mut ids: Vec<i64> = rows.rows.iter().map(|r| r.id).collect();
+                ids.sort();
+                if ids != expected {
+                    self.failures.push(format!("{label}: got {ids:?}, expected {expected:?}"));
+                }
+            }
+            Err(e) => self.failures.push(format!("{label}: {e}")),
+        }
+    }
+
+    /// The ids in the order `select` returns them.
+    async fn ordered(&mut self, label: &str, select: Select, expected: &[i64]) {
+        self.count += 1;
+        match select.fetch::<Row>().await {
+            Ok(rows) => {
+                let ids: Vec<i64> = rows.rows.iter().map(|r| r.id).collect();
+                if ids != expected {
+                    self.failures.push(format!("{label}: got {ids:?}, expected {expected:?}"));
+                }
+            }
+            Err(e) => self.failures.push(format!("{label}: {e}")),
+        }
+    }
+
+    fn finish(self) {
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} cases wrong:\n{}",
+            self.failures.len(),
+            self.count,
+            self.failures.join("\n")
+        );
+    }
+}
+
+#[tokio::test]
+async fn top_level_filters_match_the_values_as_they_are() {
+    let db = db().await;
+    let t = || db.client.mysqldb().from("people").select("id");
+    let mut c = Checks::default();
+    for (id, name) in NAMES {
+        let Some(name) = name else { continue };
+        c.rows(&format!("eq(name, {name:?})"), t().eq("name", name), &[i64::from(*id)]).await;
+    }
+    c.rows("eq(num, 3.14)", t().eq("num", 3.14), &[3]).await;
+    c.rows("eq(num, \"3.14\")", t().eq("num", "3.14"), &[3]).await;
+    c.rows("neq(name, Li Bai)", t().neq("name", "Li Bai"), &all_but(&[1, 11])).await;
+    c.rows("neq(name, x),or=(role.eq.admin)", t().neq("name", "x),or=(role.eq.admin"), &all_but(&[4, 11])).await;
+    c.rows("gt(num, 9)", t().gt("num", 9), &[10, 12, 13, 14, 15, 16, 17, 18, 19, 20]).await;
+    c.rows("gte(num, 3.14)", t().gte("num", 3.14), &all_but(&[1, 2, 11])).await;
+    c.rows("lt(num, 3.14)", t().lt("num", 3.14), &[1, 2]).await;
+    c.rows("lte(num, 3.14)", t().lte("num", "3.14"), &[1, 2, 3]).await;
+    // Byte order (the cluster's locale is C): "x),or=(..." and "李白" sort after "x".
+    c.rows("gt(name, x)", t().gt("name", "x"), &[4, 9]).await;
+    c.rows("like(name, *Bai*)", t().like("name", "*Bai*"), &[1]).await;
+    c.rows("ilike(name, *bai*)", t().ilike("name", "*bai*"), &[1, 18]).await;
+    c.rows("ilike(name, li bai)", t().ilike("name", "li bai"), &[1, 18]).await;
+    c.rows("like(name, a*)", t().like("name", "a*"), &[2, 13, 17, 19, 20]).await;
+    c.rows("like(name, a%)", t().like("name", "a%"), &[2, 13, 17, 19, 20]).await;
+    c.rows("like(name, %)", t().like("name", "%"), &all_but(&[11])).await;
+    c.rows("like(name, *\"*)", t().like("name", "*\"*"), &[5]).await;
+    c.rows("like(name, *,*)", t().like("name", "*,*"), &[2, 4]).await;
+    c.rows("is(name, null)", t().is("name", Is::Null), &[11]).await;
+    c.rows("is(active, true)", t().is("active", Is::True), &[1, 5, 7, 11, 13, 17, 19]).await;
+    c.rows("is(active, false)", t().is("active", Is::False), &[2, 4, 8, 10, 14, 16, 20]).await;
+    c.rows("is(active, unknown)", t().is("active", Is::Unknown), &[3, 6, 9, 12, 15, 18]).await;
+    c.rows("not(name, eq, Li Bai)", t().not("name", "eq", "Li Bai"), &all_but(&[1, 11])).await;
+    c.rows("not(name, eq, a,b)", t().not("name", "eq", "a,b"), &all_but(&[2, 11])).await;
+    c.rows("not(name, eq, x),or=(role.eq.admin)", t().not("name", "eq", "x),or=(role.eq.admin"), &all_but(&[4, 11]))
+        .await;
+    c.rows("not(num, gt, 9)", t().not("num", "gt", 9), &[1, 2, 3, 4, 5, 6, 7, 8, 9]).await;
+    c.rows("not(name, like, a*)", t().not("name", "like", "a*"), &[1, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 15, 16, 18])
+        .await;
+    c.rows("not(name, ilike, *bai*)", t().not("name", "ilike", "*bai*"), &all_but(&[1, 11, 18])).await;
+    c.rows("gt(num, 2) and lt(num, 5)", t().gt("num", 2).lt("num", 5), &[3, 4]).await;
+    c.rows("eq(name, Li Bai) and eq(role, user)", t().eq("name", "Li Bai").eq("role", "user"), &[1]).await;
+    c.rows(
+        "eq(name, x),or=(role.eq.admin) and eq(role, user)",
+        t().eq("name", "x),or=(role.eq.admin").eq("role", "user"),
+        &[4],
+    )
+    .await;
+    // Column names that are not plain identifiers, or that PostgREST reserves as keys.
+    c.rows("eq(order, 20)", t().eq("order", 20), &[1]).await;
+    c.rows("eq(\"a.b, c\", v)", t().eq("a.b, c", "v"), &[1, 2]).await;
+    c.rows("is(\"a.b, c\", null)", t().is("a.b, c", Is::Null), &(3..=20).collect::<Vec<_>>()).await;
+    c.finish();
+}
+
+#[tokio::test]
+async fn lists_and_logic_trees_keep_values_inside_them() {
+    let db = db().await;
+    let t = || db.client.mysqldb().from("people").select("id");
+    let mut c = Checks::default();
+    c.rows("in_(name, [a, b])", t().in_("name", ["a", "b"]), &[13, 14]).await;
+    c.rows("in_(name, [a,b])", t().in_("name", ["a,b"]), &[2]).await;
+    c.rows(
+        "in_(name, hostile)",
+        t().in_("name", ["Li Bai", "\"quoted\"", "back\\slash", "x),or=(role.eq.admin", "", "李白"]),
+        &[1, 4, 5, 6, 9, 10],
+    )
+    .await;
+    c.rows("in_(name, [null])", t().in_("name", ["null"]), &[16]).await;
+    c.rows("in_(name, [ padded ])", t().in_("name", [" padded "]), &[15]).await;
+    c.rows(
+        "in_(name, [a.b, a+b, a&b=c;d, %, *])",
+        t().in_("name", ["a.b", "a+b", "a&b=c;d", "%", "*"]),
+        &[7, 8, 17, 19, 20],
+    )
+    .await;
+    c.rows("in_(num, [3.14, 100])", t().in_("num", [3.14, 100.0]), &[3, 12]).await;
+    c.rows("in_(order, [1, 2])", t().in_("order", [1, 2]), &[19, 20]).await;
+    c.rows("or(a,b | x),or=(...)", t().or(|g| g.eq("name", "a,b").eq("name", "x),or=(role.eq.admin")), &[2, 4]).await;
+    c.rows(
+        "or(\"quoted\" | back\\slash | empty)",
+        t().or(|g| g.eq("name", "\"quoted\"").eq("name", "back\\slash").eq("name", "")),
+        &[5, 6, 10],
+    )
+    .await;
+    c.rows(
+        "or( padded  | a.b | 1.2:3)",
+        t().or(|g| g.eq("name", " padded ").eq("name", "a.b").eq("name", "1.2:3")),
+        &[15, 17],
+    )
+    .await;
+    c.rows(
+        "or(null | 3.14 | 李白)",
+        t().or(|g| g.eq("name", "null").eq("name", "3.14").eq("name", "李白")),
+        &[3, 9, 16],
+    )
+    .await;
+    c.rows(
+        "or(% | * | a+b | a&b=c;d)",
+        t().or(|g| g.eq("name", "%").eq("name", "*").eq("name", "a+b").eq("name", "a&b=c;d")),
+        &[7, 8, 19, 20],
+    )
+    .await;
+    c.rows("or(in_([a, b]) | is null)", t().or(|g| g.in_("name", ["a", "b"]).is("name", Is::Null)), &[11, 13, 14])
+        .await;
+    c.rows("or(in_([a,b, x),or=(...)]))", t().or(|g| g.in_("name", ["a,b", "x),or=(role.eq.admin"])), &[2, 4]).await;
+    c.rows(
+        "or(gt(num, 99) | and(eq(role, user), eq(name, 李白)))",
+        t().or(|g| g.gt("num", 99).and(|a| a.eq("role", "user").eq("name", "李白"))),
+        &[9, 12],
+    )
+    .await;
+    c.rows(
+        "or(ilike(*BAI*) | like(a*))",
+        t().or(|g| g.ilike("name", "*BAI*").like("name", "a*")),
+        &[1, 2, 13, 17, 18, 19, 20],
+    )
+    .await;
+    c.rows("or(not(eq, a,b) ...)", t().or(|g| g.not("name", "eq", "a,b")), &all_but(&[2, 11])).await;
+    c.rows("or(eq(num, 3.14) | lte(num, 1))", t().or(|g| g.eq("num", 3.14).lte("num", 1)), &[1, 3]).await;
+    c.rows("not_or(a,b | Li Bai)", t().not_or(|g| g.eq("name", "a,b").eq("name", "Li Bai")), &all_but(&[1, 2, 11]))
+        .await;
+    c.rows(
+        "not_and(gte(num, 2), lte(num, 4))",
+        t().not_and(|g| g.gte("num", 2).lte("num", 4)),
+        &all_but(&[2, 3, 4, 11]),
+    )
+    .await;
+    c.rows(
+        "or(x),or=(...) | nobody) and eq(role, user)",
+        t().or(|g| g.eq("name", "x),or=(role.eq.admin").eq("name", "nobody")).eq("role", "user"),
+        &[4],
+    )
+    .await;
+    // Two groups share the key `or`: one `and=(...)` holds both.
+    c.rows(
+        "or(a | b) and or(a | a,b)",
+        t().or(|g| g.eq("name", "a").eq("name", "b")).or(|g| g.eq("name", "a").eq("name", "a,b")),
+        &[13],
+    )
+    .await;
+    c.rows("or(\"a.b, c\" = v | order = 1)", t().or(|g| g.eq("a.b, c", "v").eq("order", 1)), &[1, 2, 20]).await;
+    c.finish();
+}
+
+#[tokio::test]
+async fn order_limit_offset_count_and_single() {
+    let db = db().await;
+    let t = || db.client.mysqldb().from("people").select("id,name");
+    let mut c = Checks::default();
+    c.ordered("order(order asc)", t().order("order", Order::asc()), &(1..=20).rev().collect::<Vec<_>>()).await;
+    c.ordered(
+        "order(num desc nullsfirst) limit 3",
+        t().order("num", Order::desc().nulls_first()).limit(3),
+        &[11, 12, 20],
+    )
+    .await;
+    c.ordered(
+        "order(num desc nullslast) limit 3",
+        t().order("num", Order::desc().nulls_last()).limit(3),
+        &[12, 20, 19],
+    )
+    .await;
+    c.ordered("order(num asc nullsfirst) limit 2", t().order("num", Order::asc().nulls_first()).limit(2), &[11, 1])
+        .await;
+    c.ordered("order(order asc) range(2, 4)", t().order("order", Order::asc()).range(2, 4), &[18, 17, 16]).await;
+    c.ordered(
+        "order(role desc, id desc) limit 2 offset 1",
+        t().order("role", Order::desc()).order("id", Order::desc()).limit(2).offset(1),
+        &[19, 18],
+    )
+    .await;
+    c.ordered(
+        "order(\"a.b, c\" asc nullslast, id desc)",
+        t().order("a.b, c", Order::asc().nulls_last()).order("id", Order::desc()).limit(3),
+        &[2, 1, 20],
+    )
+    .await;
+    c.finish();
+
+    let page = t().like("name", "a*").order("id", Order::asc()).range(0, 1).count_exact().fetch::<Row>().await.unwrap();
+    assert_eq!((page.rows.iter().map(|r| r.id).collect::<Vec<_>>(), page.total), (vec![2, 13], Some(5)));
+    let page = t().eq("name", "a,b").count_exact().fetch::<Row>().await.unwrap();
+    assert_eq!((page.rows.len(), page.total), (1, Some(1)));
+
+    let people = || db.client.mysqldb().from("people");
+    assert_eq!(people().count().like("name", "a*").send().await.unwrap(), 5);
+    assert_eq!(people().count().eq("name", "x),or=(role.eq.admin").send().await.unwrap(), 1);
+    assert_eq!(people().count().in_("name", ["a", "b"]).send().await.unwrap(), 2);
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Person {
+        id: i64,
+        name: Option<String>,
+    }
+    let one: Person = t().eq("name", "李白").single().await.unwrap();
+    assert_eq!(one, Person { id: 9, name: Some("李白".into()) });
+    let one: Person = t().eq("name", "a,b").single().await.unwrap();
+    assert_eq!(one, Person { id: 2, name: Some("a,b".into()) });
+    let none = t().eq("name", "nobody").single::<Person>().await.unwrap_err();
+    assert_eq!(none.status(), Some(406), "{none}");
+    let several = t().like("name", "a*").single::<Person>().await.unwrap_err();
+    assert_eq!(several.status(), Some(406), "{several}");
+}
+
+#[tokio::test]
+async fn inserts_updates_and_deletes_round_trip() {
+    let db = db().await;
+    let people = || db.client.mysqldb().from("people");
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Person {
+        id: i64,
+        name: Option<String>,
+        role: String,
+    }
+    let written: Vec<Person> = people()
+        .insert(json!([
+            {"id": 100, "name": "new,\"row\"", "role": "user"},
+            {"id": 101, "name": "x),or=(role.eq.admin", "role": "guest"},
+        ]))
+        .returning()
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 2);
+    assert_eq!(written[0], Person { id: 100, name: Some("new,\"row\"".into()), role: "user".into() });
+    people().insert(json!({"id": 102, "name": "a,b", "role": "guest"})).execute().await.unwrap();
+
+    let changed: Vec<Person> =
+        people().update(json!({"role": "editor"})).eq("name", "new,\"row\"").returning().await.unwrap();
+    assert_eq!(changed, [Person { id: 100, name: Some("new,\"row\"".into()), role: "editor".into() }]);
+    // A hostile value updates only its own rows (4 and 101), never the admin.
+    people().update(json!({"num": 0})).eq("name", "x),or=(role.eq.admin").execute().await.unwrap();
+    let zero = sql_ids(&db, "SELECT id FROM people WHERE num = 0 ORDER BY id").await;
+    assert_eq!(zero, [4, 101]);
+    people().update(json!({"role": "guest"})).in_("name", ["a,b", "Li Bai"]).execute().await.unwrap();
+    let guests = sql_ids(&db, "SELECT id FROM people WHERE role = 'guest' ORDER BY id").await;
+    assert_eq!(guests, [1, 2, 101, 102]);
+
+    let upserted: Vec<Person> = people()
+        .insert(json!({"id": 102, "name": "a,b,c", "role": "guest"}))
+        .upsert(Resolution::MergeDuplicates)
+        .returning()
+        .await
+        .unwrap();
+    assert_eq!(upserted, [Person { id: 102, name: Some("a,b,c".into()), role: "guest".into() }]);
+
+    let deleted: Vec<Person> = people().delete().eq("role", "guest").eq("name", "a,b").returning().await.unwrap();
+    assert_eq!(deleted.iter().map(|p| p.id).collect::<Vec<_>>(), [2]);
+    people().delete().or(|g| g.eq("name", "new,\"row\"").eq("name", "a,b,c")).execute().await.unwrap();
+    people().delete().eq("name", "x),or=(role.eq.admin").eq("role", "guest").execute().await.unwrap();
+    let left = sql_ids(&db, "SELECT id FROM people ORDER BY id").await;
+    assert_eq!(left, all_but(&[2]), "only the rows the filters named are gone; the admin row is still there");
 }
 
 async fn sql_ids(db: &Db, query: &str) -> Vec<i64> {
