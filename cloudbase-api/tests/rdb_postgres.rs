@@ -1,7 +1,8 @@
-//! The rdb query builder against a real database: each test starts a throw-away PostgreSQL
-//! cluster behind a server that reads PostgREST's URL grammar (`postgrest/`), fills a table
-//! with awkward values and checks that every filter returns exactly the rows it should. The
-//! expected rows are listed by hand from the table below, not derived from the builder.
+//! The rdb query builder against a real database: the tests share a throw-away PostgreSQL
+//! cluster (a database each) behind a server that reads PostgREST's URL grammar
+//! (`postgrest/`), fill a table with awkward values and check that every filter returns exactly
+//! the rows it should. The expected rows are listed by hand from the table below, not derived
+//! from the builder.
 
 // 3.14 is a value in the table (as text and as a number), not an approximation of pi.
 #![allow(clippy::approx_constant)]
@@ -13,13 +14,14 @@ use postgrest::{Cluster, Shim};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Field order is drop order: the server, then the client, then the cluster.
 struct Db {
     _shim: Shim,
     client: cloudbase_api::Client,
     sql: tokio_postgres::Client,
-    _cluster: Cluster,
+    _cluster: Arc<Cluster>,
 }
 
 /// The rows, by id: `name` holds the awkward values; `num` is `id` except 3 (3.14), 11 (NULL)
@@ -50,8 +52,9 @@ const NAMES: &[(i32, Option<&str>)] = &[
 ];
 
 async fn db() -> Db {
-    let cluster = Cluster::start();
-    let sql = cluster.connect().await;
+    let cluster = Cluster::shared();
+    let database = cluster.database().await;
+    let sql = cluster.connect(&database).await;
     sql.batch_execute(
         "CREATE TABLE people (id int PRIMARY KEY, name text, num numeric, role text NOT NULL DEFAULT 'user', \
          active boolean, \"order\" int, \"a.b, c\" text)",
@@ -75,7 +78,7 @@ async fn db() -> Db {
         .await
         .unwrap();
     }
-    let shim = Shim::start(cluster.connect().await).await;
+    let shim = Shim::start(cluster.connect(&database).await).await;
     let client = postgrest::client(&shim);
     Db { _shim: shim, client, sql, _cluster: cluster }
 }

@@ -21,8 +21,8 @@ pub mod grammar;
 use grammar::{Field, Filter, IsVal, LogicTree, Operation, OrderTerm, P, ValueContext};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const INSTALL: &str = "apt-get update && apt-get install -y --no-install-recommends postgresql";
@@ -142,13 +142,36 @@ impl Cluster {
         }
     }
 
-    /// A client connected over the cluster's Unix socket (its connection task runs on the
+    /// The cluster the tests of this process share: started by the first test that asks,
+    /// stopped and removed when the last test holding it is done (a later test starts a new
+    /// one). Each test works in a database of its own ([`Cluster::database`]).
+    pub fn shared() -> Arc<Cluster> {
+        static SHARED: Mutex<Weak<Cluster>> = Mutex::new(Weak::new());
+        let mut slot = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(cluster) = slot.upgrade() {
+            return cluster;
+        }
+        let cluster = Arc::new(Cluster::start());
+        *slot = Arc::downgrade(&cluster);
+        cluster
+    }
+
+    /// A new, empty database; its name.
+    pub async fn database(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("test_{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let admin = self.connect("postgres").await;
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+        name
+    }
+
+    /// A client of `database` over the cluster's Unix socket (its connection task runs on the
     /// caller's runtime).
-    pub async fn connect(&self) -> tokio_postgres::Client {
+    pub async fn connect(&self, database: &str) -> tokio_postgres::Client {
         let (client, connection) = tokio_postgres::Config::new()
             .host_path(&self.dir)
             .user("postgres")
-            .dbname("postgres")
+            .dbname(database)
             .connect(tokio_postgres::NoTls)
             .await
             .expect("connect to the test cluster");
