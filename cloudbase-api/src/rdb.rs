@@ -419,7 +419,8 @@ macro_rules! filter_methods {
                 self
             }
 
-            /// `column IN (values...)`
+            /// `column IN (values...)`, each value quoted (`in.("a,b","c")`). PostgREST reads a
+            /// list of one empty string as the empty list, so `in_(column, [""])` matches no row.
             pub fn in_<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
                 let values = values.into_iter().map(|v| v.to_string()).collect();
                 self.$filters.push(column, false, "in", Operand::List(values));
@@ -427,7 +428,8 @@ macro_rules! filter_methods {
             }
 
             /// The negation of one test: `not(column, "eq", 18)` is `column=not.eq.18`.
-            /// `operator` is one of `eq neq gt gte lt lte like ilike`.
+            /// `operator` is one of `eq neq gt gte lt lte like ilike`; any other is read as `eq`.
+            /// The value goes as it is at the top level and quoted inside a group.
             pub fn not(mut self, column: &str, operator: &str, value: impl Display) -> Self {
                 let operator = OPERATORS.iter().copied().find(|o| *o == operator).unwrap_or("eq");
                 self.$filters.push(column, true, operator, Operand::Value(value.to_string()));
