@@ -448,3 +448,90 @@ async fn the_test_server_reads_the_postgrest_grammar() {
         all_but(&[2, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
     );
 }
+
+/// The test server's parser against the examples in PostgREST's own parser documentation
+/// (the doctests of `QueryParams.hs`): the same inputs are accepted or refused, with the same
+/// result.
+#[test]
+fn the_test_servers_parser_agrees_with_postgrest_doctests() {
+    use postgrest::grammar::{self, Operation, P, R, ValueContext};
+    fn parse<T>(parser: impl FnOnce(&mut P) -> R<T>, text: &str) -> Option<T> {
+        parser(&mut P::new(text)).ok()
+    }
+    let name = |text: &str| parse(grammar::field_name, text);
+    assert_eq!(name("identifier").as_deref(), Some("identifier"));
+    assert_eq!(name("identifier with spaces").as_deref(), Some("identifier with spaces"));
+    assert_eq!(name("identifier-with-dashes").as_deref(), Some("identifier-with-dashes"));
+    assert_eq!(name("123").as_deref(), Some("123"));
+    assert_eq!(name("_").as_deref(), Some("_"));
+    assert_eq!(name("$").as_deref(), Some("$"));
+    assert_eq!(name(":"), None);
+    assert_eq!(name("\":\"").as_deref(), Some(":"));
+    assert_eq!(name(" no leading or trailing spaces ").as_deref(), Some("no leading or trailing spaces"));
+    assert_eq!(name("\" leading and trailing spaces \"").as_deref(), Some(" leading and trailing spaces "));
+
+    let path = |text: &str| parse(grammar::json_path, text);
+    assert_eq!(path("->text"), Some(vec!["->text".to_owned()]));
+    assert_eq!(path("->!@#$%^&*_a"), Some(vec!["->!@#$%^&*_a".to_owned()]));
+    assert_eq!(path("->1"), Some(vec!["->1".to_owned()]));
+    assert_eq!(path("->>text"), Some(vec!["->>text".to_owned()]));
+    assert_eq!(path("->>1"), Some(vec!["->>1".to_owned()]));
+    assert_eq!(path("->0,other"), Some(vec!["->0".to_owned()]));
+    assert_eq!(path("->0.desc"), Some(vec!["->0".to_owned()]));
+    for bad in ["->>-78xy", "->>--34", "->>-xy-4"] {
+        assert_eq!(path(bad), None, "{bad}");
+    }
+
+    let op = |text: &str| parse(|p| grammar::op_expr(p, ValueContext::TopLevel), text);
+    let quant = |negated: bool, quantifier: Option<&'static str>| {
+        Some((negated, Operation::Quant { op: "=", like: false, quantifier, value: "value".to_owned() }))
+    };
+    assert_eq!(op("eq(any).value"), quant(false, Some("ANY")));
+    assert_eq!(op("eq(all).value"), quant(false, Some("ALL")));
+    assert_eq!(op("not.eq(all).value"), quant(true, Some("ALL")));
+    assert_eq!(
+        op("eq.1"),
+        Some((false, Operation::Quant { op: "=", like: false, quantifier: None, value: "1".to_owned() }))
+    );
+    for bad in ["fts().value", "eq().value", "is().value", "in().value", "val", "noop.0"] {
+        assert_eq!(op(bad), None, "{bad}");
+    }
+
+    let order = |text: &str| parse(grammar::order, text);
+    let term = &order("name.desc.nullsfirst").unwrap()[0];
+    assert_eq!((term.field.name.as_str(), term.descending, term.nulls_first), ("name", Some(true), Some(true)));
+    let term = &order("json_col->key.asc.nullslast").unwrap()[0];
+    assert_eq!(
+        (term.field.json_path.clone(), term.descending, term.nulls_first),
+        (vec!["->key".to_owned()], Some(false), Some(false))
+    );
+    let term = &order("clients(json_col->key).desc.nullsfirst").unwrap()[0];
+    assert_eq!((term.relation.as_deref(), term.field.name.as_str()), (Some("clients"), "json_col"));
+    let terms = order("name,clients(name),id").unwrap();
+    assert_eq!(terms.iter().map(|t| t.relation.is_some()).collect::<Vec<_>>(), [false, true, false]);
+    for bad in [
+        "clients(name,id)",
+        "id.ac",
+        "id.descc",
+        "id.nulsfist",
+        "id.nullslasttt",
+        "id.smth34",
+        "id.asc.nlsfst",
+        "id.asc.nullslasttt",
+        "id.asc.smth34",
+    ] {
+        assert!(order(bad).is_none(), "{bad}");
+    }
+
+    let tree = |text: &str| parse(grammar::logic_tree, text);
+    for bad in [
+        "or()",
+        "or(id.in.1,2,id.eq.3)",
+        "or)(",
+        "and(ord(id.eq.1,id.eq.1),id.eq.2)",
+        "or(id.eq.1,not.xor(id.eq.2,id.eq.3))",
+    ] {
+        assert!(tree(bad).is_none(), "{bad}");
+    }
+    assert!(tree("or(id.eq.1,not.and(id.eq.2,id.in.(3,4)))").is_some());
+}

@@ -267,7 +267,7 @@ fn json_key_identifier(p: &mut P) -> R<String> {
 }
 
 /// `pJsonPath = many (pJsonArrow <*> pJsonOperand)`
-fn json_path(p: &mut P) -> R<Vec<String>> {
+pub fn json_path(p: &mut P) -> R<Vec<String>> {
     let mut path = Vec::new();
     loop {
         let arrow = if p.attempt(|p| p.string("->>")).is_ok() {
