@@ -26,10 +26,28 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Values are quoted and escaped per PostgREST's rules, so `,` `.` `:` `(` `)` `"` `\` in a value
-//! never change a filter's meaning, and the query string is percent-encoded on top. Updates and
-//! deletes without a filter are refused unless the caller says [`Update::all_rows`] /
-//! [`Delete::all_rows`].
+//! Values are written the way PostgREST's query-string parser reads them, so no character in a
+//! value changes a filter's meaning:
+//!
+//! - A top-level filter's operand goes as it is: `.eq("name", "Li Bai")` is `name=eq.Li Bai` and
+//!   `.not("age", "gt", 18)` is `age=not.gt.18`. PostgREST takes everything after the operator
+//!   literally, quotes included (so quoting there would compare with `"Li Bai"`).
+//! - Inside an `in.(...)` list and inside an `or=(...)` / `and=(...)` group, where `,` `.` `:`
+//!   `(` `)` are syntax, every value is in double quotes with `"` and `\` escaped ([`quote`]):
+//!   `.in_("tag", ["a,b"])` is `tag=in.("a,b")`.
+//! - Column names are bare when they are plain identifiers (ASCII letters, digits, `_`, `$`),
+//!   otherwise quoted the same way, in filter keys, inside groups and in `order` terms. Names
+//!   PostgREST reserves as parameters (`select`, `order`, `limit`, `offset`, `and`, `or`,
+//!   `columns`, `on_conflict`) are quoted too, so `.eq("order", 3)` filters the column `order`.
+//!   A column argument is always one column: JSON paths (`data->key`) and embedded resources
+//!   (`class.grade`) are not spelled through it.
+//! - `like` / `ilike` patterns use `*` (or `%`) as the wildcard, as PostgREST does.
+//! - The [`select`](Table::select) text is PostgREST's select syntax and goes as it is.
+//!
+//! The URL layer then percent-encodes every query key and value. The filters go as a map, one
+//! pair per key, so two conditions on one key (two on a column, two `or` groups) are sent
+//! together in one `and=(...)` group. Updates and deletes without a filter are refused unless the caller says
+//! [`Update::all_rows`] / [`Delete::all_rows`].
 
 use crate::mysqldb::{MysqldbApi, Record, RecordOrRecords};
 use crate::{Client, Error, Response};
@@ -189,20 +207,32 @@ impl Order {
     }
 }
 
-/// Whether PostgREST would read `text` as syntax rather than as a value.
-fn needs_quotes(text: &str) -> bool {
-    text.is_empty()
-        || text.trim() != text
-        || text.chars().any(|c| matches!(c, ',' | '.' | ':' | '(' | ')' | '"' | '\\') || c.is_whitespace())
-        || matches!(text, "null" | "true" | "false" | "unknown")
+/// Query keys PostgREST reads as parameters rather than as columns (`QueryParams.hs`: the
+/// reserved names, and the key's last `.`-separated word for the embeddable ones).
+const RESERVED_KEYS: &[&str] = &["select", "columns", "on_conflict", "order", "limit", "offset", "and", "or"];
+
+/// A column name as PostgREST's field-name parser (`pFieldName`) reads it: bare when it is a
+/// plain identifier (ASCII letters, digits, `_`, `$`) that PostgREST does not reserve as a
+/// parameter name, otherwise in double quotes with `"` and `\` escaped. The same spelling
+/// serves a filter's key, a column inside a logic group and an `order` term.
+fn column_name(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$'))
+        && !RESERVED_KEYS.contains(&name);
+    if plain { name.to_owned() } else { quote(name) }
 }
 
-/// A value as PostgREST reads it: quoted, with `"` and `\` escaped, when it holds reserved
-/// characters (or would read as a keyword).
+/// `value` in double quotes with `"` and `\` escaped by a backslash: how a value must be
+/// written where PostgREST reads quotes as syntax, inside an `in.(...)` list and inside an
+/// `or=(...)` / `and=(...)` group (`"a,b"`, `"say \"hi\""`). Such a value can hold `,` `.` `:`
+/// `(` `)` and spaces without changing the filter.
+///
+/// A top-level operand (`name=eq.Li Bai`, `age=not.gt.18`) must *not* be quoted: PostgREST
+/// takes everything after the operator literally, quotes included, so `name=eq."Li Bai"`
+/// compares with the eight characters `"Li Bai"`. The query builder quotes only where the
+/// grammar asks for it; this function is for callers writing filters for the generated
+/// operations by hand.
 pub fn quote(value: &str) -> String {
-    if !needs_quotes(value) {
-        return value.to_owned();
-    }
     let mut quoted = String::with_capacity(value.len() + 2);
     quoted.push('"');
     for c in value.chars() {
@@ -215,18 +245,52 @@ pub fn quote(value: &str) -> String {
     quoted
 }
 
+/// What a column test compares with.
+#[derive(Debug, Clone, PartialEq)]
+enum Operand {
+    /// One value: as it is at the top level, quoted inside a group.
+    Value(String),
+    /// An `in.(...)` list: each value quoted, in any context.
+    List(Vec<String>),
+    /// An `is.` keyword.
+    Is(Is),
+}
+
 /// One condition: a column test, or a group (`or(...)`, `and(...)`, `not.or(...)`).
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
-    Column { column: String, test: String },
+    Column { column: String, negated: bool, operator: &'static str, operand: Operand },
     Group { name: &'static str, negated: bool, terms: Vec<Term> },
 }
 
+/// Where a test is written: as a query pair's value, or inside a logic group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Context {
+    TopLevel,
+    Group,
+}
+
 impl Term {
-    /// The condition inside a logical group: `col.op.value`, `or(...)`.
+    /// `[not.]op.operand`, the operand written for `context`.
+    fn test(negated: bool, operator: &str, operand: &Operand, context: Context) -> String {
+        let operand = match operand {
+            Operand::Value(value) if context == Context::TopLevel => value.clone(),
+            Operand::Value(value) => quote(value),
+            Operand::List(values) => {
+                let values: Vec<String> = values.iter().map(|v| quote(v)).collect();
+                format!("({})", values.join(","))
+            }
+            Operand::Is(value) => value.as_str().to_owned(),
+        };
+        format!("{}{operator}.{operand}", if negated { "not." } else { "" })
+    }
+
+    /// The condition inside a logical group: `col.op."value"`, `or(...)`.
     fn nested(&self) -> String {
         match self {
-            Term::Column { column, test } => format!("{}.{test}", quote(column)),
+            Term::Column { column, negated, operator, operand } => {
+                format!("{}.{}", column_name(column), Term::test(*negated, operator, operand, Context::Group))
+            }
             Term::Group { name, negated, terms } => {
                 let inner: Vec<String> = terms.iter().map(Term::nested).collect();
                 format!("{}{name}({})", if *negated { "not." } else { "" }, inner.join(","))
@@ -234,16 +298,27 @@ impl Term {
         }
     }
 
+    /// The query key at the top level: the column, or `or` / `and` / `not.or` / `not.and`.
+    fn key(&self) -> String {
+        match self {
+            Term::Column { column, .. } => column_name(column),
+            Term::Group { name, negated: true, .. } => format!("not.{name}"),
+            Term::Group { name, negated: false, .. } => (*name).to_owned(),
+        }
+    }
+
     /// The query pair at the top level: `col=op.value`, `or=(...)`.
     fn pair(&self) -> (String, String) {
-        match self {
-            Term::Column { column, test } => (quote(column), test.clone()),
-            Term::Group { name, negated, terms } => {
-                let inner: Vec<String> = terms.iter().map(Term::nested).collect();
-                let key = if *negated { format!("not.{name}") } else { (*name).to_owned() };
-                (key, format!("({})", inner.join(",")))
+        let value = match self {
+            Term::Column { negated, operator, operand, .. } => {
+                Term::test(*negated, operator, operand, Context::TopLevel)
             }
-        }
+            Term::Group { terms, .. } => {
+                let inner: Vec<String> = terms.iter().map(Term::nested).collect();
+                format!("({})", inner.join(","))
+            }
+        };
+        (self.key(), value)
     }
 }
 
@@ -254,16 +329,17 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn push(&mut self, column: &str, test: String) {
-        self.terms.push(Term::Column { column: column.to_owned(), test });
+    fn push(&mut self, column: &str, negated: bool, operator: &'static str, operand: Operand) {
+        self.terms.push(Term::Column { column: column.to_owned(), negated, operator, operand });
     }
 
-    /// The query pairs. PostgREST takes one pair per key, so conditions that share a key (two on
-    /// one column, two `or` groups) go into one `and=(...)` group together.
+    /// The query pairs. The generated operations take the filters as a map, one pair per key,
+    /// so conditions that share a key (two on one column, two `or` groups) go into one
+    /// `and=(...)` group together.
     fn into_query(self) -> BTreeMap<String, String> {
         let mut by_key: BTreeMap<String, Vec<Term>> = BTreeMap::new();
         for term in self.terms {
-            by_key.entry(term.pair().0).or_default().push(term);
+            by_key.entry(term.key()).or_default().push(term);
         }
         let mut shared = Vec::new();
         let mut query = BTreeMap::new();
@@ -339,22 +415,24 @@ macro_rules! filter_methods {
 
             /// `column IS null / true / false / unknown`
             pub fn is(mut self, column: &str, value: Is) -> Self {
-                self.$filters.push(column, format!("is.{}", value.as_str()));
+                self.$filters.push(column, false, "is", Operand::Is(value));
                 self
             }
 
-            /// `column IN (values...)`
+            /// `column IN (values...)`, each value quoted (`in.("a,b","c")`). PostgREST reads a
+            /// list of one empty string as the empty list, so `in_(column, [""])` matches no row.
             pub fn in_<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
-                let values: Vec<String> = values.into_iter().map(|v| quote(&v.to_string())).collect();
-                self.$filters.push(column, format!("in.({})", values.join(",")));
+                let values = values.into_iter().map(|v| v.to_string()).collect();
+                self.$filters.push(column, false, "in", Operand::List(values));
                 self
             }
 
             /// The negation of one test: `not(column, "eq", 18)` is `column=not.eq.18`.
-            /// `operator` is one of `eq neq gt gte lt lte like ilike`.
+            /// `operator` is one of `eq neq gt gte lt lte like ilike`; any other is read as `eq`.
+            /// The value goes as it is at the top level and quoted inside a group.
             pub fn not(mut self, column: &str, operator: &str, value: impl Display) -> Self {
-                let operator = if OPERATORS.contains(&operator) { operator } else { "eq" };
-                self.$filters.push(column, format!("not.{operator}.{}", quote(&value.to_string())));
+                let operator = OPERATORS.iter().copied().find(|o| *o == operator).unwrap_or("eq");
+                self.$filters.push(column, true, operator, Operand::Value(value.to_string()));
                 self
             }
 
@@ -379,8 +457,8 @@ macro_rules! filter_methods {
                 self.group("and", true, group)
             }
 
-            fn test(mut self, column: &str, operator: &str, value: impl Display) -> Self {
-                self.$filters.push(column, format!("{operator}.{}", quote(&value.to_string())));
+            fn test(mut self, column: &str, operator: &'static str, value: impl Display) -> Self {
+                self.$filters.push(column, false, operator, Operand::Value(value.to_string()));
                 self
             }
 
@@ -552,7 +630,7 @@ pub struct Select {
 impl Select {
     /// Sorts by `column`; later calls sort ties further.
     pub fn order(mut self, column: &str, order: Order) -> Self {
-        let mut spec = format!("{}.{}", quote(column), if order.descending { "desc" } else { "asc" });
+        let mut spec = format!("{}.{}", column_name(column), if order.descending { "desc" } else { "asc" });
         match order.nulls {
             Some(true) => spec.push_str(".nullsfirst"),
             Some(false) => spec.push_str(".nullslast"),
@@ -814,15 +892,39 @@ impl Delete {
 mod tests {
     use super::*;
 
+    // PostgREST's `pQuotedValue`: `"..."`, with `\"` and `\\` as the escapes inside.
     #[test]
-    fn values_with_reserved_characters_are_quoted() {
-        assert_eq!(quote("plain"), "plain");
-        assert_eq!(quote("a,b"), "\"a,b\"");
-        assert_eq!(quote("x) or (y"), "\"x) or (y\"");
-        assert_eq!(quote("say \"hi\" \\ bye"), "\"say \\\"hi\\\" \\\\ bye\"");
-        assert_eq!(quote("3.14"), "\"3.14\"");
-        assert_eq!(quote("null"), "\"null\"");
-        assert_eq!(quote("100%"), "100%");
+    fn quoted_values_escape_quotes_and_backslashes() {
+        assert_eq!(quote("a,b"), r#""a,b""#);
+        assert_eq!(quote(r#"say "hi" \ bye"#), r#""say \"hi\" \\ bye""#);
+        assert_eq!(quote(""), r#""""#);
+    }
+
+    // A top-level operand is taken literally (PostgREST #1943, #1384; supabase-swift #1268,
+    // measured: `txt=eq.a,b` matches `a,b`, `txt=eq."a,b"` matches nothing); in a list each
+    // value is quoted (`in.("a,b")` is one value, `in.(a,b)` two).
+    #[test]
+    fn top_level_operands_are_sent_as_they_are_and_list_values_quoted() {
+        let query = Group::default()
+            .eq("name", "a,b")
+            .not("bio", "like", "*(x)*")
+            .in_("tag", ["a,b", "c\"d"])
+            .filters
+            .into_query();
+        assert_eq!(query["name"], "eq.a,b");
+        assert_eq!(query["bio"], "not.like.*(x)*");
+        assert_eq!(query["tag"], r#"in.("a,b","c\"d")"#);
+    }
+
+    // `pFieldName`: a quoted name, or identifier characters; `order`, `or`, `select`, ... are
+    // parameters, not columns, as query keys.
+    #[test]
+    fn column_names_are_quoted_unless_plain() {
+        assert_eq!(column_name("grade_2"), "grade_2");
+        assert_eq!(column_name("a.b, c"), r#""a.b, c""#);
+        assert_eq!(column_name("my col"), r#""my col""#);
+        assert_eq!(column_name("order"), r#""order""#);
+        assert_eq!(column_name("or"), r#""or""#);
     }
 
     #[test]
@@ -843,8 +945,11 @@ mod tests {
             .or(|g| g.eq("y", 2))
             .filters;
         let query = filters.into_query();
-        assert_eq!(query.get("name").map(String::as_str), Some("eq.\"a,b\""));
-        assert_eq!(query.get("and").map(String::as_str), Some("(age.gt.18,age.lt.65,or(x.eq.1),or(y.eq.2))"));
+        assert_eq!(query.get("name").map(String::as_str), Some("eq.a,b"));
+        assert_eq!(
+            query.get("and").map(String::as_str),
+            Some(r#"(age.gt."18",age.lt."65",or(x.eq."1"),or(y.eq."2"))"#)
+        );
         assert_eq!(query.len(), 2);
     }
 }

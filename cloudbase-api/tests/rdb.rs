@@ -47,8 +47,8 @@ async fn a_select_with_filters_order_range_and_count() {
     assert_eq!(
         request.query(),
         "select=id%2Cname%2Cclass_id%28grade%2Cclass_number%29&limit=10&offset=20&order=grade.desc.nullslast%2Cid.asc\
-         &class=in.%281A%2C1B%29&deleted_at=is.null&grade=gte.3&name=ilike.%2Abai%2A\
-         &or=%28status.eq.active%2Cand%28age.lt.18%2Cage.gt.6%29%29&status=not.eq.expelled"
+         &class=in.%28%221A%22%2C%221B%22%29&deleted_at=is.null&grade=gte.3&name=ilike.%2Abai%2A\
+         &or=%28status.eq.%22active%22%2Cand%28age.lt.%2218%22%2Cage.gt.%226%22%29%29&status=not.eq.expelled"
     );
     assert_eq!(request.header("prefer"), Some("count=exact"));
 }
@@ -67,8 +67,10 @@ async fn hostile_values_stay_values() {
         .await
         .unwrap();
     let request = server.only_request();
-    // Decoded, the filters read: name=eq."x),or=(role.eq.admin"  tag=in.("a,b","c\"d","e\\f")
-    // or=(nick.eq."1.2:3",bio.eq."%(x)%") -- every reserved character inside quotes.
+    // Decoded, the filters read: name=eq.x),or=(role.eq.admin (a top-level operand is taken
+    // literally to its end), tag=in.("a,b","c\"d","e\\f") and or=(nick.eq."1.2:3",bio.eq."%(x)%")
+    // (inside a list or a group every value is quoted). The real-database tests in
+    // rdb_postgres.rs check what PostgREST makes of them.
     let pairs: Vec<(String, String)> = request
         .query()
         .split('&')
@@ -77,7 +79,7 @@ async fn hostile_values_stay_values() {
             (decode(k), decode(v))
         })
         .collect();
-    assert!(pairs.contains(&("name".into(), "eq.\"x),or=(role.eq.admin\"".into())), "{pairs:?}");
+    assert!(pairs.contains(&("name".into(), "eq.x),or=(role.eq.admin".into())), "{pairs:?}");
     assert!(pairs.contains(&("tag".into(), "in.(\"a,b\",\"c\\\"d\",\"e\\\\f\")".into())), "{pairs:?}");
     assert!(pairs.contains(&("or".into(), "(nick.eq.\"1.2:3\",bio.eq.\"%(x)%\")".into())), "{pairs:?}");
     assert_eq!(pairs.len(), 4, "no filter was added by a value: {pairs:?}");

@@ -1,0 +1,883 @@
+//! A real database behind the PostgREST URL grammar, for the query-builder tests.
+//!
+//! - [`Cluster`]: a throw-away PostgreSQL cluster (`initdb` + `pg_ctl`) in a temporary
+//!   directory, listening only on a Unix socket in that directory; stopped (`-m immediate`) and
+//!   removed when dropped, also when a test panics.
+//! - [`Shim`]: an HTTP server on 127.0.0.1 that serves the mysqldb routes
+//!   (`/v1/rdb/rest/{table}`, `/{schema}/{table}`, `/{instance}/{schema}/{table}`) by reading
+//!   the query string with PostgREST's grammar ([`grammar`], transcribed from PostgREST's parser)
+//!   and running the SQL PostgREST documents for it (`SqlFragment.hs`): operands are untyped
+//!   string literals (PostgREST binds them as `unknown`), `in` lists are `= ANY('{...}')`,
+//!   `like`/`ilike` turn `*` into `%`, `not.` is `NOT`, logic trees are parenthesized
+//!   `AND`/`OR`. A query string PostgREST's parser refuses is a 400 with code `PGRST100`.
+//!
+//! What the test server does not implement (embedding, aliases and casts in `select`, JSON
+//! paths, `Range` headers) is a 400 with code `SHIM_UNSUPPORTED`, never a guess.
+
+#![allow(dead_code)]
+
+pub mod grammar;
+
+use grammar::{Field, Filter, IsVal, LogicTree, Operation, OrderTerm, P, ValueContext};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const INSTALL: &str = "apt-get update && apt-get install -y --no-install-recommends postgresql";
+
+/// The directory holding `initdb`, `pg_ctl` and `postgres`.
+fn server_binaries() -> PathBuf {
+    let has_server = |dir: &Path| ["initdb", "pg_ctl", "postgres"].iter().all(|b| dir.join(b).is_file());
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if out.status.success() && has_server(&dir) {
+            return dir;
+        }
+    }
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let dir = entry.path().join("bin");
+            has_server(&dir).then_some((version, dir))
+        })
+        .collect();
+    found.sort();
+    match found.pop() {
+        Some((_, dir)) => dir,
+        None => panic!(
+            "the PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found via `pg_config --bindir` \
+             or in /usr/lib/postgresql/*/bin; these tests run against a real database: install it with `{INSTALL}`"
+        ),
+    }
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("Uid:"))?.to_owned();
+            line.split_whitespace().nth(2).map(|euid| euid == "0")
+        })
+        .unwrap_or(false)
+}
+
+/// A running throw-away cluster; dropping it stops the server and removes its directory.
+pub struct Cluster {
+    dir: PathBuf,
+    bin: PathBuf,
+    as_postgres: bool,
+    started: bool,
+}
+
+impl Cluster {
+    /// initdb + pg_ctl start, as the `postgres` OS user when the test runs as root (initdb
+    /// refuses root). Only a Unix socket in the cluster's directory; no TCP listener.
+    pub fn start() -> Cluster {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let bin = server_binaries();
+        let dir = std::env::temp_dir().join(format!(
+            "cloudbase-pg-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the cluster directory");
+        let mut cluster = Cluster { dir, bin, as_postgres: is_root(), started: false };
+        if cluster.as_postgres {
+            cluster.run("chown", &["postgres:postgres", cluster.dir.to_str().unwrap()], false);
+        }
+        let data = cluster.data();
+        let initdb = cluster.bin.join("initdb");
+        cluster.run(
+            initdb.to_str().unwrap(),
+            &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+            true,
+        );
+        let options = format!(
+            "-c listen_addresses='' -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+             -c max_connections=20 -c standard_conforming_strings=on",
+            cluster.dir.display()
+        );
+        let pg_ctl = cluster.bin.join("pg_ctl");
+        let log = cluster.dir.join("server.log");
+        cluster.run(
+            pg_ctl.to_str().unwrap(),
+            &["-D", &data, "-l", log.to_str().unwrap(), "-o", &options, "-w", "-t", "30", "start"],
+            true,
+        );
+        cluster.started = true;
+        cluster
+    }
+
+    fn data(&self) -> String {
+        self.dir.join("data").to_str().unwrap().to_owned()
+    }
+
+    /// Runs a command (as `postgres` when `as_user` and the test is root); panics with its
+    /// output on failure.
+    fn run(&self, program: &str, args: &[&str], as_user: bool) {
+        let mut command = if as_user && self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--", program]).args(args);
+            c
+        } else {
+            let mut c = Command::new(program);
+            c.args(args);
+            c
+        };
+        let out = command.current_dir(&self.dir).output().unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+        if !out.status.success() {
+            let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+            panic!(
+                "{program} {args:?} failed ({}):\n{}{}\n{log}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+
+    /// The cluster the tests of this process share: started by the first test that asks,
+    /// stopped and removed when the last test holding it is done (a later test starts a new
+    /// one). Each test works in a database of its own ([`Cluster::database`]).
+    pub fn shared() -> Arc<Cluster> {
+        static SHARED: Mutex<Weak<Cluster>> = Mutex::new(Weak::new());
+        let mut slot = SHARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(cluster) = slot.upgrade() {
+            return cluster;
+        }
+        let cluster = Arc::new(Cluster::start());
+        *slot = Arc::downgrade(&cluster);
+        cluster
+    }
+
+    /// A new, empty database; its name.
+    pub async fn database(&self) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("test_{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        let admin = self.connect("postgres").await;
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+        name
+    }
+
+    /// A client of `database` over the cluster's Unix socket (its connection task runs on the
+    /// caller's runtime).
+    pub async fn connect(&self, database: &str) -> tokio_postgres::Client {
+        let (client, connection) = tokio_postgres::Config::new()
+            .host_path(&self.dir)
+            .user("postgres")
+            .dbname(database)
+            .connect(tokio_postgres::NoTls)
+            .await
+            .expect("connect to the test cluster");
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        client
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if self.started {
+            let pg_ctl = self.bin.join("pg_ctl");
+            let data = self.data();
+            let mut command = if self.as_postgres {
+                let mut c = Command::new("runuser");
+                c.args(["-u", "postgres", "--"]).arg(&pg_ctl);
+                c
+            } else {
+                Command::new(&pg_ctl)
+            };
+            let _ = command.args(["-D", &data, "-m", "immediate", "-w", "stop"]).current_dir(&self.dir).output();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The HTTP server in front of the database; stops when dropped.
+pub struct Shim {
+    pub url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Shim {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Shim {
+    pub async fn start(db: tokio_postgres::Client) -> Shim {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let db = Arc::new(db);
+        let task = tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let db = db.clone();
+                tokio::spawn(async move { serve_connection(socket, &db).await });
+            }
+        });
+        Shim { url, task }
+    }
+}
+
+/// A client of the shim with an API key.
+pub fn client(shim: &Shim) -> cloudbase_api::Client {
+    cloudbase_api::Client::builder()
+        .base_url(&shim.url)
+        .credentials(cloudbase_api::Credentials::api_key("test-key"))
+        .build()
+        .unwrap()
+}
+
+struct Request {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16) -> Reply {
+        Reply { status, headers: Vec::new(), body: Vec::new() }
+    }
+
+    fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    fn json(status: u16, media_type: &str, body: String) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), format!("{media_type}; charset=utf-8"))],
+            body: body.into(),
+        }
+    }
+
+    fn error(status: u16, code: &str, message: impl Into<String>, details: impl Into<String>) -> Reply {
+        let body =
+            serde_json::json!({"code": code, "message": message.into(), "details": details.into(), "hint": null});
+        Reply::json(status, "application/json", body.to_string())
+    }
+}
+
+async fn serve_connection(mut socket: tokio::net::TcpStream, db: &tokio_postgres::Client) {
+    let mut buffer = Vec::new();
+    loop {
+        let Some(request) = read_request(&mut socket, &mut buffer).await else { return };
+        let head_only = request.method == "HEAD";
+        let close = request.header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
+        let reply = handle(db, request).await;
+        let mut head = format!("HTTP/1.1 {} X\r\n", reply.status);
+        for (name, value) in &reply.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        if reply.status != 204 {
+            head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+        }
+        head.push_str("\r\n");
+        let mut out = head.into_bytes();
+        if !head_only {
+            out.extend_from_slice(&reply.body);
+        }
+        if socket.write_all(&out).await.is_err() || close {
+            return;
+        }
+    }
+}
+
+/// One HTTP/1.1 request (Content-Length or chunked body); `None` at the end of the connection.
+async fn read_request(socket: &mut tokio::net::TcpStream, buffer: &mut Vec<u8>) -> Option<Request> {
+    let mut chunk = [0u8; 16384];
+    let head_end = loop {
+        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = socket.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8(buffer[..head_end].to_vec()).ok()?;
+    buffer.drain(..head_end + 4);
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let target = request_line.next()?.to_owned();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())).collect();
+    let find = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let body = if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+        let mut body = Vec::new();
+        loop {
+            let line_end = loop {
+                if let Some(i) = buffer.windows(2).position(|w| w == b"\r\n") {
+                    break i;
+                }
+                let n = socket.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            };
+            let size_text = String::from_utf8(buffer[..line_end].to_vec()).ok()?;
+            let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+            while buffer.len() < line_end + 2 + size + 2 {
+                let n = socket.read(&mut chunk).await.ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+            }
+            body.extend_from_slice(&buffer[line_end + 2..line_end + 2 + size]);
+            buffer.drain(..line_end + 2 + size + 2);
+            if size == 0 {
+                break body;
+            }
+        }
+    } else {
+        let length: usize = find("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        while buffer.len() < length {
+            let n = socket.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+        buffer.drain(..length).collect()
+    };
+    Some(Request { method, target, headers, body })
+}
+
+/// `urlDecode` with `+` read as a space (`parseQueryReplacePlus True`); a `%` not followed by
+/// two hex digits stays as it is.
+fn url_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match (char::from(bytes[i + 1]).to_digit(16), char::from(bytes[i + 2]).to_digit(16)) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The query pairs as PostgREST reads them: split on `&` and `;` (http-types'
+/// `parseQueryReplacePlus`), each at its first `=`; pairs without `=` carry no value.
+fn query_pairs(query: &str) -> Result<Vec<(String, Option<String>)>, Reply> {
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes).map_err(|_| Reply::error(400, "PGRST100", "the query string is not UTF-8", ""))
+    };
+    let mut pairs = Vec::new();
+    for part in query.split(['&', ';']).filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some((k, v)) => pairs.push((text(url_decode(k))?, Some(text(url_decode(v))?))),
+            None => pairs.push((text(url_decode(part))?, None)),
+        }
+    }
+    Ok(pairs)
+}
+
+fn last_word(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+fn parse_error(what: &str, input: &str, p: &P) -> Reply {
+    Reply::error(400, "PGRST100", format!("\"failed to parse {what} ({input})\""), p.expected.clone())
+}
+
+fn unsupported(what: impl Into<String>) -> Reply {
+    Reply::error(400, "SHIM_UNSUPPORTED", what, "")
+}
+
+/// What PostgREST's `parse` makes of a query string (the root-level subset).
+#[derive(Default)]
+struct Query {
+    select: Option<Vec<Option<String>>>,
+    order: Vec<OrderTerm>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    conditions: Vec<String>,
+}
+
+fn parse_query(query: &str) -> Result<Query, Reply> {
+    const RESERVED: &[&str] = &["select", "columns", "on_conflict"];
+    const RESERVED_EMBEDDABLE: &[&str] = &["order", "limit", "offset", "and", "or"];
+    let pairs = query_pairs(query)?;
+    let params: Vec<(String, String)> = pairs.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect();
+    let mut out = Query::default();
+    // The order PostgREST parses in: order, logic trees, columns, select, filters.
+    for (key, value) in params.iter().filter(|(k, _)| last_word(k) == "order") {
+        if key != "order" {
+            return Err(unsupported(format!("order on an embedded resource ({key})")));
+        }
+        let mut p = P::new(value);
+        let terms = grammar::order(&mut p).map_err(|()| parse_error("order", value, &p))?;
+        for term in terms {
+            if term.relation.is_some() {
+                return Err(unsupported("ordering by a related table's column"));
+            }
+            let mut sql = column(&term.field)?;
+            match term.descending {
+                Some(true) => sql.push_str(" DESC"),
+                Some(false) => sql.push_str(" ASC"),
+                None => {}
+            }
+            match term.nulls_first {
+                Some(true) => sql.push_str(" NULLS FIRST"),
+                Some(false) => sql.push_str(" NULLS LAST"),
+                None => {}
+            }
+            out.order.push(OrderTerm { field: Field { name: sql, json_path: Vec::new() }, ..term });
+        }
+    }
+    for (key, value) in params.iter().filter(|(k, _)| matches!(last_word(k), "and" | "or")) {
+        let mut p = P::new(key);
+        let (path, op) = grammar::logic_path(&mut p).map_err(|()| parse_error("logic path", key, &p))?;
+        if !path.is_empty() {
+            return Err(unsupported(format!("a logic tree on an embedded resource ({key})")));
+        }
+        // "?and=(...)" is read as "and(...)" (the operator put in front of the value).
+        let text = format!("{op}{value}");
+        let mut p = P::new(&text);
+        let tree = grammar::logic_tree(&mut p).map_err(|()| parse_error("logic tree", value, &p))?;
+        out.conditions.push(logic_sql(&tree)?);
+    }
+    if params.iter().any(|(k, _)| k == "columns" || k == "on_conflict") {
+        return Err(unsupported("columns / on_conflict"));
+    }
+    if let Some((_, select)) = pairs.iter().find(|(k, _)| k == "select") {
+        let select = select.clone().unwrap_or_default();
+        out.select = Some(
+            grammar::plain_select(&select)
+                .ok_or_else(|| unsupported(format!("select with more than plain columns ({select})")))?,
+        );
+    }
+    for (key, value) in params.iter() {
+        match last_word(key) {
+            "limit" | "offset" if key != "limit" && key != "offset" => {
+                return Err(unsupported(format!("{key} on an embedded resource")));
+            }
+            // `readMaybe`: a value that is not a number is no limit.
+            "limit" => out.limit = value.trim().parse().ok(),
+            "offset" => out.offset = value.trim().parse().ok(),
+            _ => {}
+        }
+    }
+    let filters =
+        params.iter().filter(|(k, _)| !RESERVED_EMBEDDABLE.contains(&last_word(k)) && !RESERVED.contains(&k.as_str()));
+    for (key, value) in filters {
+        let mut p = P::new(key);
+        let (path, field) = grammar::tree_path(&mut p).map_err(|()| parse_error("tree path", key, &p))?;
+        if !path.is_empty() {
+            return Err(unsupported(format!("a filter on an embedded resource ({key})")));
+        }
+        let mut p = P::new(value);
+        let (negated, operation) =
+            grammar::op_expr(&mut p, ValueContext::TopLevel).map_err(|()| parse_error("filter", value, &p))?;
+        out.conditions.push(filter_sql(&Filter { field, negated, operation })?);
+    }
+    Ok(out)
+}
+
+/// `pgFmtIdent`: a double-quoted identifier.
+fn ident(name: &str) -> Result<String, Reply> {
+    if name.contains('\0') {
+        return Err(Reply::error(400, "22021", "a name holds a NUL character", ""));
+    }
+    Ok(format!("\"{}\"", name.replace('"', "\"\"")))
+}
+
+/// An untyped string literal (PostgREST binds operands as `unknown`; the server infers the
+/// type from the column, as for a quoted literal). `standard_conforming_strings` is on, so `\`
+/// is an ordinary character and only `'` needs doubling.
+fn lit(value: &str) -> Result<String, Reply> {
+    if value.contains('\0') {
+        return Err(Reply::error(400, "22021", "invalid byte sequence for encoding \"UTF8\": 0x00", ""));
+    }
+    Ok(format!("'{}'", value.replace('\'', "''")))
+}
+
+fn column(field: &Field) -> Result<String, Reply> {
+    if !field.json_path.is_empty() {
+        return Err(unsupported(format!("JSON paths ({}{})", field.name, field.json_path.concat())));
+    }
+    ident(&field.name)
+}
+
+/// `pgBuildArrayLiteral`: `{"a","b"}` with `\` and `"` escaped, NUL characters dropped.
+fn array_literal(values: &[String]) -> String {
+    let items: Vec<String> = values
+        .iter()
+        .map(|v| format!("\"{}\"", v.replace('\0', "").replace('\\', "\\\\").replace('"', "\\\"")))
+        .collect();
+    format!("{{{}}}", items.join(","))
+}
+
+/// `pgFmtFilter`
+fn filter_sql(filter: &Filter) -> Result<String, Reply> {
+    let column = column(&filter.field)?;
+    let test = match &filter.operation {
+        Operation::Simple(op, value) => format!("{op} {}", lit(value)?),
+        Operation::Quant { op, like, quantifier, value } => {
+            let value = if *like { value.replace('*', "%") } else { value.clone() };
+            match quantifier {
+                Some(q) => format!("{op} {q}({})", lit(&value)?),
+                None => format!("{op} {}", lit(&value)?),
+            }
+        }
+        Operation::In(values) if values.len() == 1 && values[0].is_empty() => "= ANY('{}')".to_owned(),
+        Operation::In(values) => format!("= ANY ({})", lit(&array_literal(values))?),
+        Operation::Is(value) => format!(
+            "IS {}",
+            match value {
+                IsVal::Null => "NULL",
+                IsVal::NotNull => "NOT NULL",
+                IsVal::True => "TRUE",
+                IsVal::False => "FALSE",
+                IsVal::Unknown => "UNKNOWN",
+            }
+        ),
+        Operation::IsDistinct(value) => format!("IS DISTINCT FROM {}", lit(value)?),
+        Operation::Fts { function, language, value } => match language {
+            Some(language) => format!("@@ {function}({}, {})", lit(language)?, lit(value)?),
+            None => format!("@@ {function}({})", lit(value)?),
+        },
+    };
+    Ok(format!("{}{column} {test}", if filter.negated { "NOT " } else { "" }))
+}
+
+/// `pgFmtLogicTree`
+fn logic_sql(tree: &LogicTree) -> Result<String, Reply> {
+    match tree {
+        LogicTree::Stmnt(filter) => filter_sql(filter),
+        LogicTree::Expr { negated, and, items } => {
+            let items: Vec<String> = items.iter().map(logic_sql).collect::<Result<_, _>>()?;
+            Ok(format!("{}({})", if *negated { "NOT " } else { "" }, items.join(if *and { " AND " } else { " OR " })))
+        }
+    }
+}
+
+fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        let wrapped: Vec<String> = conditions.iter().map(|c| format!("({c})")).collect();
+        format!(" WHERE {}", wrapped.join(" AND "))
+    }
+}
+
+/// The `Prefer` header's tokens.
+struct Prefer {
+    count: bool,
+    representation: bool,
+    resolution: Option<String>,
+}
+
+fn prefer(request: &Request) -> Prefer {
+    let tokens: Vec<String> = request
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("prefer"))
+        .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_owned()).collect::<Vec<_>>())
+        .collect();
+    Prefer {
+        count: tokens.iter().any(|t| t == "count=exact"),
+        representation: tokens.iter().any(|t| t == "return=representation"),
+        resolution: tokens.iter().find_map(|t| t.strip_prefix("resolution=").map(str::to_owned)),
+    }
+}
+
+/// Whether content negotiation picks the single-object form: the `Accept` entries by `q`
+/// (highest first, then in the order given), the first one this server produces decides.
+fn wants_object(request: &Request) -> bool {
+    let Some(accept) = request.header("accept") else { return false };
+    let mut entries: Vec<(f32, usize, String)> = accept
+        .split(',')
+        .enumerate()
+        .map(|(i, entry)| {
+            let mut parts = entry.split(';').map(str::trim);
+            let media_type = parts.next().unwrap_or_default().to_ascii_lowercase();
+            let q = parts.find_map(|p| p.strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
+            (q, i, media_type)
+        })
+        .collect();
+    entries.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries
+        .iter()
+        .find(|(q, _, m)| {
+            *q > 0.0
+                && matches!(
+                    m.as_str(),
+                    "application/json" | "application/vnd.pgrst.object+json" | "application/*" | "*/*"
+                )
+        })
+        .is_some_and(|(_, _, m)| m == "application/vnd.pgrst.object+json")
+}
+
+fn db_error(error: tokio_postgres::Error) -> Reply {
+    match error.as_db_error() {
+        Some(e) => {
+            let status = match e.code().code() {
+                "42P01" => 404,
+                "23505" | "23503" => 409,
+                "42501" => 403,
+                _ => 400,
+            };
+            Reply::error(status, e.code().code(), e.message(), e.detail().unwrap_or_default())
+        }
+        None => Reply::error(500, "SHIM_DB", error.to_string(), ""),
+    }
+}
+
+fn segment(text: &str) -> Result<String, Reply> {
+    percent_decode(text).ok_or_else(|| Reply::error(400, "SHIM_PATH", "a path segment is not UTF-8", ""))
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+async fn handle(db: &tokio_postgres::Client, request: Request) -> Reply {
+    match route(db, &request).await {
+        Ok(reply) | Err(reply) => reply,
+    }
+}
+
+async fn route(db: &tokio_postgres::Client, request: &Request) -> Result<Reply, Reply> {
+    let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+    let Some(rest) = path.strip_prefix("/v1/rdb/rest/") else {
+        return Err(Reply::error(404, "RESOURCE_NOT_FOUND", format!("no route {path}"), ""));
+    };
+    let segments: Vec<String> = rest.split('/').map(segment).collect::<Result<_, _>>()?;
+    // The instance form addresses another database instance; this server has one.
+    let table = match segments.as_slice() {
+        [table] => ident(table)?,
+        [schema, table] | [_, schema, table] => format!("{}.{}", ident(schema)?, ident(table)?),
+        _ => return Err(Reply::error(404, "RESOURCE_NOT_FOUND", format!("no route {path}"), "")),
+    };
+    if request.header("authorization").is_none() {
+        return Err(Reply::error(401, "PERMISSION_DENIED", "no credentials", ""));
+    }
+    let query = parse_query(query)?;
+    let prefer = prefer(request);
+    match request.method.as_str() {
+        "GET" | "HEAD" => read(db, request, &table, &query, &prefer).await,
+        "POST" => insert(db, request, &table, &prefer).await,
+        "PATCH" | "DELETE" => write(db, request, &table, &query, &prefer).await,
+        other => Err(Reply::error(405, "SHIM_METHOD", format!("method {other}"), "")),
+    }
+}
+
+fn select_list(query: &Query) -> Result<String, Reply> {
+    match &query.select {
+        None => Ok("*".to_owned()),
+        Some(columns) => {
+            let items: Vec<String> = columns
+                .iter()
+                .map(|c| match c {
+                    None => Ok("*".to_owned()),
+                    Some(name) => ident(name),
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(items.join(", "))
+        }
+    }
+}
+
+/// The rows (a JSON array) and their number, for a statement returning rows.
+async fn rows_json(db: &tokio_postgres::Client, rows_sql: &str) -> Result<(String, i64), Reply> {
+    let sql = format!("SELECT coalesce(json_agg(pgrst_t), '[]')::text, count(*) FROM ({rows_sql}) pgrst_t");
+    let row = db.query_one(&sql, &[]).await.map_err(db_error)?;
+    Ok((row.get(0), row.get(1)))
+}
+
+/// The body for the requested media type: the array, or its one element as the single object
+/// (406 `PGRST116` when there are not exactly one).
+fn reply_rows(request: &Request, status: u16, rows: String, count: i64) -> Reply {
+    if wants_object(request) {
+        if count != 1 {
+            return Reply::error(
+                406,
+                "PGRST116",
+                "JSON object requested, multiple (or no) rows returned",
+                format!("The result contains {count} rows"),
+            );
+        }
+        let value: serde_json::Value = serde_json::from_str(&rows).unwrap();
+        return Reply::json(status, "application/vnd.pgrst.object+json", value[0].to_string());
+    }
+    Reply::json(status, "application/json", rows)
+}
+
+async fn read(
+    db: &tokio_postgres::Client,
+    request: &Request,
+    table: &str,
+    query: &Query,
+    prefer: &Prefer,
+) -> Result<Reply, Reply> {
+    let filter = where_clause(&query.conditions);
+    let mut sql = format!("SELECT {} FROM {table}{filter}", select_list(query)?);
+    if !query.order.is_empty() {
+        let terms: Vec<&str> = query.order.iter().map(|t| t.field.name.as_str()).collect();
+        sql.push_str(&format!(" ORDER BY {}", terms.join(", ")));
+    }
+    if let Some(limit) = query.limit {
+        sql.push_str(&format!(" LIMIT {}", limit.max(0)));
+    }
+    let offset = query.offset.unwrap_or(0).max(0);
+    if offset > 0 {
+        sql.push_str(&format!(" OFFSET {offset}"));
+    }
+    let (rows, count) = rows_json(db, &sql).await?;
+    let total = if prefer.count {
+        let row = db.query_one(&format!("SELECT count(*) FROM {table}{filter}"), &[]).await.map_err(db_error)?;
+        row.get::<_, i64>(0).to_string()
+    } else {
+        "*".to_owned()
+    };
+    let range = if count > 0 { format!("{offset}-{}/{total}", offset + count - 1) } else { format!("*/{total}") };
+    // PostgREST itself answers 206 for a partial page with a known total; the CloudBase
+    // reference (specs/mysqldb.yaml) documents 200 with the same Content-Range, and so does
+    // this server.
+    Ok(reply_rows(request, 200, rows, count).header("Content-Range", range))
+}
+
+async fn primary_key(db: &tokio_postgres::Client, table: &str) -> Result<Vec<String>, Reply> {
+    let sql = format!(
+        "SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid \
+         AND a.attnum = ANY(i.indkey) WHERE i.indrelid = {}::regclass AND i.indisprimary ORDER BY a.attnum",
+        lit(table)?
+    );
+    let rows = db.query(&sql, &[]).await.map_err(db_error)?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+fn json_body(request: &Request) -> Result<serde_json::Value, Reply> {
+    serde_json::from_slice(&request.body)
+        .map_err(|e| Reply::error(400, "PGRST102", "Empty or invalid json", e.to_string()))
+}
+
+/// POST: `INSERT ... SELECT ... FROM json_populate_recordset(...)`; the columns are the keys of
+/// the rows (all rows must have the same keys, PGRST102 otherwise).
+async fn insert(db: &tokio_postgres::Client, request: &Request, table: &str, prefer: &Prefer) -> Result<Reply, Reply> {
+    let rows = match json_body(request)? {
+        serde_json::Value::Array(rows) => rows,
+        row @ serde_json::Value::Object(_) => vec![row],
+        _ => return Err(Reply::error(400, "PGRST102", "Empty or invalid json", "")),
+    };
+    let keys = |row: &serde_json::Value| -> Vec<String> {
+        row.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+    };
+    let columns = rows.first().map(keys).unwrap_or_default();
+    if rows.iter().any(|r| !r.is_object() || keys(r) != columns) || columns.is_empty() {
+        return Err(Reply::error(400, "PGRST102", "All object keys must match", ""));
+    }
+    let columns: Vec<String> = columns.iter().map(|c| ident(c)).collect::<Result<_, _>>()?;
+    let columns = columns.join(", ");
+    let body = serde_json::Value::Array(rows).to_string();
+    let mut sql = format!(
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, {}::json)",
+        lit(&body)?
+    );
+    match prefer.resolution.as_deref() {
+        None => {}
+        Some(resolution) => {
+            let key: Vec<String> = primary_key(db, table).await?.iter().map(|c| ident(c)).collect::<Result<_, _>>()?;
+            if resolution == "merge-duplicates" {
+                let set: Vec<String> = columns.split(", ").map(|c| format!("{c} = EXCLUDED.{c}")).collect();
+                sql.push_str(&format!(" ON CONFLICT ({}) DO UPDATE SET {}", key.join(", "), set.join(", ")));
+            } else {
+                sql.push_str(&format!(" ON CONFLICT ({}) DO NOTHING", key.join(", ")));
+            }
+        }
+    }
+    let (rows, count) = rows_json_of_write(db, &sql).await?;
+    let reply = if prefer.representation { reply_rows(request, 201, rows, count) } else { Reply::new(201) };
+    Ok(reply.header("Content-Range", format!("*/{count}")))
+}
+
+/// A data-modifying statement's `RETURNING *` rows, as a JSON array, and their number.
+async fn rows_json_of_write(db: &tokio_postgres::Client, statement: &str) -> Result<(String, i64), Reply> {
+    let sql = format!(
+        "WITH pgrst_w AS ({statement} RETURNING *) SELECT coalesce(json_agg(pgrst_w), '[]')::text, count(*) FROM pgrst_w"
+    );
+    let row = db.query_one(&sql, &[]).await.map_err(db_error)?;
+    Ok((row.get(0), row.get(1)))
+}
+
+/// PATCH (`UPDATE ... SET (cols) = (SELECT cols FROM json_populate_record(...))`) and DELETE,
+/// both with the filters; 200 with the rows for `return=representation`, else 204.
+async fn write(
+    db: &tokio_postgres::Client,
+    request: &Request,
+    table: &str,
+    query: &Query,
+    prefer: &Prefer,
+) -> Result<Reply, Reply> {
+    let filter = where_clause(&query.conditions);
+    let statement = if request.method == "PATCH" {
+        let values = match json_body(request)? {
+            serde_json::Value::Object(values) if !values.is_empty() => values,
+            _ => return Err(Reply::error(400, "PGRST102", "Empty or invalid json", "")),
+        };
+        let columns: Vec<String> = values.keys().map(|c| ident(c)).collect::<Result<_, _>>()?;
+        let columns = columns.join(", ");
+        let body = serde_json::Value::Object(values).to_string();
+        format!(
+            "UPDATE {table} SET ({columns}) = (SELECT {columns} FROM json_populate_record(NULL::{table}, {}::json)){filter}",
+            lit(&body)?
+        )
+    } else {
+        format!("DELETE FROM {table}{filter}")
+    };
+    let (rows, count) = rows_json_of_write(db, &statement).await?;
+    let reply = if prefer.representation { reply_rows(request, 200, rows, count) } else { Reply::new(204) };
+    Ok(reply.header("Content-Range", format!("*/{count}")))
+}
