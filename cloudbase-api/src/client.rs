@@ -443,7 +443,8 @@ impl<'a> Retries<'a> {
             return None;
         }
         let wait = retry_after.unwrap_or_else(|| self.policy.backoff_for(self.number));
-        if self.started.elapsed() + wait > self.policy.budget {
+        // `wait` may come from the wire (`Retry-After`) and be as large as `Duration::MAX`.
+        if self.started.elapsed().checked_add(wait).is_none_or(|end| end > self.policy.budget) {
             return None;
         }
         tracing::debug!(
