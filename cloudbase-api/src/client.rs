@@ -12,6 +12,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
+/// The longest URL a request can have, base URL, path and query included, in bytes once
+/// percent-encoded: the most the `http` crate's `Uri` takes (its `MAX_LEN`, `u16::MAX - 1`).
+pub(crate) const MAX_URL_BYTES: usize = 65_534;
+
 /// Which CloudBase gateway an environment lives behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -24,6 +28,12 @@ pub enum Region {
 }
 
 /// A CloudBase API client. Cheap to clone: clones share one connection pool.
+///
+/// A request's URL (base URL, path and query, percent-encoded) can be at most 65534 bytes long,
+/// the most the HTTP stack sends; a longer one (a huge `select`, a long `in_` list) is refused
+/// with [`Error::InvalidRequest`] naming its longest parameter, before any I/O and without
+/// retries. Servers and proxies often take less (8 KiB is common). Header values have no
+/// client-side limit; a server that takes less answers 431.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), cloudbase_api::Error> {
@@ -118,10 +128,11 @@ impl Client {
     /// Sends a request (again, as the retry policy allows) and reads the whole reply, up to the
     /// configured size limit.
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let url = self.url(&request)?;
         let mut retries = Retries::new(self, &request);
         loop {
             let authorization = self.authorization(request.operation).await?;
-            let result = self.attempt(&request, retries.number, authorization.header.clone()).await;
+            let result = self.attempt(&request, &url, retries.number, authorization.header.clone()).await;
             if let Ok(raw) = &result
                 && raw.status() == 401
                 && retries.may_reauthenticate()
@@ -143,6 +154,7 @@ impl Client {
     async fn attempt(
         &self,
         request: &Request,
+        url: &reqwest::Url,
         number: u32,
         authorization: Option<HeaderValue>,
     ) -> Result<RawResponse, Error> {
@@ -152,7 +164,7 @@ impl Client {
             let started = Instant::now();
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
             let exchange = async {
-                let response = self.send(request, operation.accept, authorization).await?;
+                let response = self.send(request, url, operation.accept, authorization).await?;
                 let (status, headers, body) = self.read_body(operation, response).await?;
                 Ok::<_, Error>(RawResponse::new(operation, status, headers, body))
             };
@@ -177,10 +189,11 @@ impl Client {
         error: fn(RawResponse) -> Error,
     ) -> Result<EventStream<T>, Error> {
         let operation = request.operation;
+        let url = self.url(&request)?;
         let mut retries = Retries::new(self, &request);
         let reply = loop {
             let authorization = self.authorization(request.operation).await?;
-            let result = self.stream_attempt(&request, retries.number, authorization.header.clone()).await;
+            let result = self.stream_attempt(&request, &url, retries.number, authorization.header.clone()).await;
             if let Ok(StreamAttempt::Reply(raw)) = &result
                 && raw.status() == 401
                 && retries.may_reauthenticate()
@@ -221,6 +234,7 @@ impl Client {
     async fn stream_attempt(
         &self,
         request: &Request,
+        url: &reqwest::Url,
         number: u32,
         authorization: Option<HeaderValue>,
     ) -> Result<StreamAttempt, Error> {
@@ -230,7 +244,7 @@ impl Client {
             let started = Instant::now();
             // The timeout covers the wait for the reply head; the body has an idle timeout instead.
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-            let response = tokio::time::timeout(timeout, self.send(request, "text/event-stream", authorization))
+            let response = tokio::time::timeout(timeout, self.send(request, url, "text/event-stream", authorization))
                 .await
                 .map_err(|_| Error::Timeout { operation: operation.id })??;
             let status = response.status().as_u16();
@@ -254,13 +268,9 @@ impl Client {
         .await
     }
 
-    async fn send(
-        &self,
-        request: &Request,
-        accept: &'static str,
-        authorization: Option<HeaderValue>,
-    ) -> Result<reqwest::Response, Error> {
-        let operation = request.operation;
+    /// The request's URL: the base URL with the request's path and query, refused before any I/O
+    /// when it is longer than the HTTP stack sends ([`MAX_URL_BYTES`]), naming its longest part.
+    fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {
         let mut url = self.inner.base.clone();
         if self.inner.base_path.is_empty() {
             url.set_path(&request.path);
@@ -268,7 +278,40 @@ impl Client {
             url.set_path(&format!("{}{}", self.inner.base_path, request.path));
         }
         url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
-        let mut builder = self.inner.http.request(operation.method.to_reqwest(), url).headers(request.headers.clone());
+        let length = url.as_str().len();
+        if length > MAX_URL_BYTES {
+            let (part, part_length) = request
+                .query
+                .split('&')
+                .map(|pair| {
+                    let name = pair.split('=').next().unwrap_or_default();
+                    let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+                    (format!("query parameter `{name}`"), pair.len())
+                })
+                .chain([("the path".to_owned(), request.path.len())])
+                .max_by_key(|(_, length)| *length)
+                .unwrap_or_default();
+            return Err(Error::invalid(
+                request.operation,
+                format!(
+                    "the URL would be {length} bytes, more than the {MAX_URL_BYTES} bytes the HTTP stack sends; \
+                     {part} alone takes {part_length} bytes encoded"
+                ),
+            ));
+        }
+        Ok(url)
+    }
+
+    async fn send(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        accept: &'static str,
+        authorization: Option<HeaderValue>,
+    ) -> Result<reqwest::Response, Error> {
+        let operation = request.operation;
+        let mut builder =
+            self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(request.headers.clone());
         match &request.accept {
             Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
             _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),

@@ -83,11 +83,13 @@ impl Error {
         }
     }
 
-    /// Whether sending the same request again may succeed: transport errors, timeouts, and the
+    /// Whether sending the same request again may succeed: transport errors (but not a request
+    /// the HTTP stack could not build, which fails the same way each time), timeouts, and the
     /// statuses and codes CloudBase documents as transient.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => !source.is_builder(),
+            Error::Timeout { .. } => true,
             Error::Api(e) => {
                 matches!(e.status, 429 | 502 | 503 | 504) || e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
             }
@@ -346,4 +348,16 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         text.pop();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_that_cannot_be_built_is_not_retryable() {
+        let source = reqwest::Client::new().get("http://[::1").build().unwrap_err();
+        assert!(source.is_builder());
+        assert!(!Error::Transport { operation: "op", source }.is_retryable());
+    }
 }
