@@ -35,6 +35,13 @@ pub enum Region {
 /// retries. Servers and proxies often take less (8 KiB is common). Header values have no
 /// client-side limit; a server that takes less answers 431.
 ///
+/// Redirects are followed within the origin (scheme, host and port) of the request, up to 10,
+/// with RFC 9110 semantics (307 and 308 keep the method and body; 303, and 301/302 after a POST,
+/// become a GET without a body). A redirect to another origin is not followed: the request ends
+/// with [`Error::Redirect`] naming that origin, so its body, credentials and the
+/// [`ClientBuilder::header`] headers never reach another host. Storage uploads to the storage
+/// host's URLs follow the same rule, within the upload URL's origin.
+///
 /// ```no_run
 /// # async fn demo() -> Result<(), cloudbase_api::Error> {
 /// use cloudbase_api::{Client, Credentials};
@@ -93,7 +100,9 @@ impl Client {
     }
 
     /// The HTTP client for hosts other than the gateway (it never carries credentials or the
-    /// configured default headers), with the client's whole-request timeout.
+    /// configured default headers), with the client's whole-request timeout. It follows
+    /// redirects within the origin of the URL it is given only, as the gateway client does: an
+    /// upload carries a file and the storage host's own token, meant for that host alone.
     #[allow(dead_code)] // used by the storage helpers only
     pub(crate) fn foreign_http(&self) -> Result<(&reqwest::Client, Duration), Error> {
         let http = match self.inner.foreign.get() {
@@ -323,7 +332,7 @@ impl Client {
         if let Some((content_type, body)) = &request.body {
             builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
-        builder.send().await.map_err(|e| transport_error(operation, e))
+        builder.send().await.map_err(|e| redirect_error(operation, &e).unwrap_or_else(|| transport_error(operation, e)))
     }
 
     /// The `Authorization` value for the first of the operation's security alternatives the
@@ -711,10 +720,58 @@ impl ClientBuilder {
 
 fn http_client(builder: reqwest::ClientBuilder, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     builder
+        .redirect(same_origin_redirects())
+        // The previous URL (its query may hold a token) is nobody's business.
+        .referer(false)
         .connect_timeout(connect_timeout)
         .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))
+}
+
+/// How many redirects one request follows (reqwest's default).
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows redirects within the origin of the request's URL (scheme, host and port, RFC 6454),
+/// with reqwest's RFC 9110 semantics: 307 and 308 keep the method and the body; 303, and 301/302
+/// after a POST, become a GET without a body. A redirect to another origin is not followed: the
+/// body, the credentials and the custom headers were meant for the first one. It ends the request
+/// with [`CrossOrigin`], which [`redirect_error`] turns into [`Error::Redirect`].
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(reqwest::Url::origin);
+        let next = attempt.url().origin();
+        if first.is_some_and(|first| first != next) || !next.is_tuple() {
+            let cross = CrossOrigin { status: attempt.status().as_u16(), target: next.ascii_serialization() };
+            attempt.error(cross)
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A redirect to another origin, not followed.
+#[derive(Debug)]
+struct CrossOrigin {
+    status: u16,
+    /// `scheme://host[:port]`: never the path or the query.
+    target: String,
+}
+
+impl fmt::Display for CrossOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {} redirect to another origin ({}), not followed", self.status, self.target)
+    }
+}
+
+impl std::error::Error for CrossOrigin {}
+
+/// [`Error::Redirect`] when `error` is a redirect to another origin that was not followed.
+pub(crate) fn redirect_error(operation: &Operation, error: &reqwest::Error) -> Option<Error> {
+    let cross = std::error::Error::source(error)?.downcast_ref::<CrossOrigin>()?;
+    Some(Error::Redirect { operation: operation.id, status: cross.status, target: cross.target.clone() })
 }
 
 fn config_error(message: String) -> Error {

@@ -123,3 +123,30 @@ async fn batch_results_keep_every_failure() {
         json!([{"cloudObjectId": "cloud://env.bucket/a.txt"}, {"cloudObjectId": "cloud://env.bucket/missing"}])
     );
 }
+
+/// The upload carries the storage host's own credentials and the file: a redirect to another
+/// origin is not followed, so a third host receives neither.
+#[tokio::test]
+async fn an_upload_is_not_redirected_to_another_origin() {
+    let elsewhere = TestServer::start(|_| Reply::new(200)).await;
+    let location = format!("{}/steal", elsewhere.url);
+    let storage = TestServer::start(move |_| Reply::new(307).header("Location", &location)).await;
+    let upload_url = format!("{}/bucket/a.txt?sign=1", storage.url);
+    let gateway = TestServer::start(move |_| {
+        Reply::json(
+            200,
+            json!([{
+                "uploadUrl": upload_url,
+                "token": "cos-session-token",
+                "authorization": "q-sign-algorithm=sha1&q-ak=AKID",
+                "cloudObjectId": "cloud://env.bucket/a.txt"
+            }]),
+        )
+    })
+    .await;
+    let result = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("床前明月光")).await;
+    assert!(elsewhere.requests().is_empty(), "the other origin received {:#?}", elsewhere.requests());
+    let error = result.unwrap_err();
+    assert!(!error.to_string().contains("/steal"), "{error}");
+    assert_eq!(storage.requests().len(), 1);
+}
