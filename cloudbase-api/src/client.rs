@@ -140,8 +140,7 @@ impl Client {
         let url = self.url(&request)?;
         let mut retries = Retries::new(self, &request);
         loop {
-            let authorization = self.authorization(request.operation).await?;
-            let result = self.attempt(&request, &url, retries.number, authorization.header.clone()).await;
+            let (authorization, result) = self.attempt(&request, &url, retries.number).await;
             if let Ok(raw) = &result
                 && raw.status() == 401
                 && retries.may_reauthenticate()
@@ -160,28 +159,34 @@ impl Client {
         }
     }
 
+    /// One attempt: credentials, request and whole reply, all within the attempt's timeout (a
+    /// token provider that never answers is a timeout like a server that never answers). Returns
+    /// the credentials it carried, to invalidate on a 401.
     async fn attempt(
         &self,
         request: &Request,
         url: &reqwest::Url,
         number: u32,
-        authorization: Option<HeaderValue>,
-    ) -> Result<RawResponse, Error> {
+    ) -> (Authorization, Result<RawResponse, Error>) {
         let operation = request.operation;
         let span = request_span(operation, number);
         async {
             let started = Instant::now();
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+            let mut authorization = Authorization::default();
             let exchange = async {
-                let response = self.send(request, url, operation.accept, authorization).await?;
+                authorization = self.authorization(operation).await?;
+                let response = self.send(request, url, operation.accept, authorization.header.clone()).await?;
                 let (status, headers, body) = self.read_body(operation, response).await?;
                 Ok::<_, Error>(RawResponse::new(operation, status, headers, body))
             };
-            let raw = tokio::time::timeout(timeout, exchange)
+            let result = tokio::time::timeout(timeout, exchange)
                 .await
-                .map_err(|_| Error::Timeout { operation: operation.id })??;
-            record(&raw, started);
-            Ok(raw)
+                .unwrap_or_else(|_| Err(Error::Timeout { operation: operation.id }));
+            if let Ok(raw) = &result {
+                record(raw, started);
+            }
+            (authorization, result)
         }
         .instrument(span)
         .await
@@ -201,8 +206,7 @@ impl Client {
         let url = self.url(&request)?;
         let mut retries = Retries::new(self, &request);
         let reply = loop {
-            let authorization = self.authorization(request.operation).await?;
-            let result = self.stream_attempt(&request, &url, retries.number, authorization.header.clone()).await;
+            let (authorization, result) = self.stream_attempt(&request, &url, retries.number).await;
             if let Ok(StreamAttempt::Reply(raw)) = &result
                 && raw.status() == 401
                 && retries.may_reauthenticate()
@@ -240,41 +244,51 @@ impl Client {
         }
     }
 
+    /// One attempt of a streaming request, like [`attempt`](Self::attempt) until the reply head.
     async fn stream_attempt(
         &self,
         request: &Request,
         url: &reqwest::Url,
         number: u32,
-        authorization: Option<HeaderValue>,
-    ) -> Result<StreamAttempt, Error> {
+    ) -> (Authorization, Result<StreamAttempt, Error>) {
         let operation = request.operation;
         let span = request_span(operation, number);
-        async {
-            let started = Instant::now();
-            // The timeout covers the wait for the reply head; the body has an idle timeout instead.
-            let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-            let response = tokio::time::timeout(timeout, self.send(request, url, "text/event-stream", authorization))
-                .await
-                .map_err(|_| Error::Timeout { operation: operation.id })??;
-            let status = response.status().as_u16();
-            if response.status().is_success()
-                && crate::runtime::media_type_of(response.headers()) == "text/event-stream"
-            {
-                let span = tracing::Span::current();
-                span.record("status", status);
-                if let Some(id) = crate::runtime::request_id(response.headers()) {
-                    span.record("request_id", id);
-                }
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
-                return Ok(StreamAttempt::Stream(response));
+        let mut authorization = Authorization::default();
+        let result = self.stream_exchange(request, url, &mut authorization).instrument(span).await;
+        (authorization, result)
+    }
+
+    async fn stream_exchange(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        authorization: &mut Authorization,
+    ) -> Result<StreamAttempt, Error> {
+        let operation = request.operation;
+        let started = Instant::now();
+        // The timeout covers the credentials and the wait for the reply head; the body has an
+        // idle timeout instead.
+        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+        let head = async {
+            *authorization = self.authorization(operation).await?;
+            self.send(request, url, "text/event-stream", authorization.header.clone()).await
+        };
+        let response =
+            tokio::time::timeout(timeout, head).await.map_err(|_| Error::Timeout { operation: operation.id })??;
+        let status = response.status().as_u16();
+        if response.status().is_success() && crate::runtime::media_type_of(response.headers()) == "text/event-stream" {
+            let span = tracing::Span::current();
+            span.record("status", status);
+            if let Some(id) = crate::runtime::request_id(response.headers()) {
+                span.record("request_id", id);
             }
-            let (status, headers, body) = self.read_body(operation, response).await?;
-            let raw = RawResponse::new(operation, status, headers, body);
-            record(&raw, started);
-            Ok(StreamAttempt::Reply(raw))
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            return Ok(StreamAttempt::Stream(response));
         }
-        .instrument(span)
-        .await
+        let (status, headers, body) = self.read_body(operation, response).await?;
+        let raw = RawResponse::new(operation, status, headers, body);
+        record(&raw, started);
+        Ok(StreamAttempt::Reply(raw))
     }
 
     /// The request's URL: the base URL with the request's path and query, refused before any I/O
@@ -629,9 +643,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit for a whole request, reply included (default 60 s); each attempt of a retried
-    /// request gets its own. Streams have it until the reply head arrives, then
-    /// [`stream_idle_timeout`](Self::stream_idle_timeout) between chunks.
+    /// Limit for one attempt of a request (default 60 s): obtaining its credentials (a
+    /// [`TokenProvider`]'s refresh, or the wait for another request's refresh, included),
+    /// sending it and reading the whole reply. Each attempt of a retried request gets its own;
+    /// one that runs out ends in [`Error::Timeout`], retried like any timeout. Streams have it
+    /// until the reply head arrives, then [`stream_idle_timeout`](Self::stream_idle_timeout)
+    /// between chunks. A request's own `timeout(..)` replaces it for that request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self

@@ -77,9 +77,15 @@ impl fmt::Debug for Credentials {
 
 /// A source of bearer tokens that expire (an end user's session, a token minted by your backend).
 ///
-/// The client calls [`token`](Self::token) before every request, so implementations cache; after
-/// a 401 it calls [`invalidate`](Self::invalidate) with the rejected token and asks once more.
-/// [`RefreshingToken`] is a ready implementation around a refresh function.
+/// The client calls [`token`](Self::token) before every attempt of a request, so implementations
+/// cache; after a 401 it calls [`invalidate`](Self::invalidate) with the rejected token and asks
+/// once more. [`RefreshingToken`] is a ready implementation around a refresh function.
+///
+/// The wait for `token()` counts against the attempt's timeout
+/// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout) or the request's own): a provider
+/// that does not answer in time ends the attempt in [`Error::Timeout`], and its future is
+/// dropped. An error it returns is the request's error (retried as the retry policy says for
+/// that error).
 pub trait TokenProvider: Send + Sync + 'static {
     /// A token valid for the next request.
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>>;
@@ -115,6 +121,11 @@ type Refresh = dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token, Error>> + S
 ///
 /// Refreshes are single-flight: however many requests need a token at once, one refresh runs and
 /// the others wait for its result.
+///
+/// A refresh runs within the request that started it and counts against that request's
+/// timeout, as the wait for it counts against each waiting request's: a refresh that hangs ends
+/// every one of them in [`Error::Timeout`] on its own budget. The refresh is dropped with the
+/// request that started it, and the next request to need a token starts a new one.
 ///
 /// ```no_run
 /// use cloudbase_api::{Client, Credentials, RefreshingToken, Token};

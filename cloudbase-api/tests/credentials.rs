@@ -4,11 +4,13 @@
 
 mod support;
 
-use cloudbase_api::{Client, Credentials, RefreshingToken, RetryPolicy, Token};
+use cloudbase_api::{Client, Credentials, RefreshingToken, RetryPolicy, Token, TokenProvider};
 use serde_json::json;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 use support::{Reply, TestServer};
 
 /// A provider minting `t1`, `t2`, ... valid for `lifetime`, counting refreshes.
@@ -123,6 +125,105 @@ async fn a_failing_refresh_is_the_request_error() {
     let error = get(&client_with(&server, provider)).await.unwrap_err();
     assert!(error.to_string().contains("no session"), "{error}");
     assert!(server.requests().is_empty());
+}
+
+/// A provider whose `token()` never resolves.
+struct NeverAnswers;
+
+impl TokenProvider for NeverAnswers {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, cloudbase_api::Error>> + Send + '_>> {
+        Box::pin(std::future::pending())
+    }
+
+    fn invalidate(&self, _token: &str) {}
+}
+
+/// Fails the test instead of hanging when `future` does not finish within `limit`.
+async fn within<T>(limit: Duration, future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(limit, future).await.expect("still pending: the request hangs")
+}
+
+#[tokio::test]
+async fn a_provider_that_never_answers_times_out_the_request() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    for retry in
+        [RetryPolicy::none(), RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5))]
+    {
+        let client = Client::builder()
+            .base_url(&server.url)
+            .credentials(Credentials::provider(NeverAnswers))
+            .timeout(Duration::from_millis(300))
+            .retry(retry)
+            .build()
+            .unwrap();
+        let started = Instant::now();
+        let error = within(Duration::from_secs(5), get(&client)).await.unwrap_err();
+        assert!(matches!(error, cloudbase_api::Error::Timeout { operation: "cloudrunGet" }), "{error:?}");
+        assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+
+        // The per-request timeout bounds it too.
+        let request = client
+            .cloudrun()
+            .cloudrun_get()
+            .name("svc")
+            .any_path("me")
+            .timeout(Duration::from_millis(200))
+            .retry(RetryPolicy::none())
+            .send();
+        let error = within(Duration::from_secs(5), request).await.unwrap_err();
+        assert!(matches!(error, cloudbase_api::Error::Timeout { .. }), "{error:?}");
+
+        // And a stream request, until its reply head.
+        let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").stream();
+        let error = within(Duration::from_secs(5), stream).await.unwrap_err();
+        assert!(matches!(error, cloudbase_api::Error::Timeout { .. }), "{error:?}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+/// A refresh that hangs holds the single-flight lock: every request waiting behind it times out
+/// on its own budget, and once the token source answers again a later request refreshes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_refresh_times_out_every_waiter_and_a_later_request_refreshes() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let stuck = Arc::new(AtomicBool::new(true));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let provider = RefreshingToken::new({
+        let (stuck, calls) = (stuck.clone(), calls.clone());
+        move || {
+            let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            let stuck = stuck.load(Ordering::SeqCst);
+            async move {
+                if stuck {
+                    std::future::pending::<()>().await;
+                }
+                Ok(Token::new(format!("t{n}"), Some(Duration::from_secs(3600))))
+            }
+        }
+    });
+    let client = Client::builder()
+        .base_url(&server.url)
+        .credentials(Credentials::provider(provider))
+        .timeout(Duration::from_millis(500))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let waiting: Vec<_> = (0..10)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { within(Duration::from_secs(5), get(&client)).await })
+        })
+        .collect();
+    for request in waiting {
+        let error = request.await.unwrap().unwrap_err();
+        assert!(matches!(error, cloudbase_api::Error::Timeout { .. }), "{error:?}");
+    }
+    assert!(server.requests().is_empty());
+
+    stuck.store(false, Ordering::SeqCst);
+    within(Duration::from_secs(5), get(&client)).await.unwrap();
+    let expected = format!("Bearer t{}", calls.load(Ordering::SeqCst));
+    assert_eq!(server.only_request().header("authorization"), Some(expected.as_str()));
 }
 
 #[tokio::test]
