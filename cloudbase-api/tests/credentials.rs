@@ -41,24 +41,55 @@ async fn get(client: &Client) -> Result<(), cloudbase_api::Error> {
     client.cloudrun().cloudrun_get().name("svc").any_path("me").send().await.map(|_| ())
 }
 
+/// Single flight whatever the token's lifetime: below, at and above the 60 s `refresh_before`
+/// margin, and already expired. The requests that waited for the refresh use the token it
+/// obtained, even one that counts as due for refresh at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hundred_concurrent_requests_share_one_refresh() {
-    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
-    let (provider, refreshes) = counting_provider(Some(Duration::from_secs(3600)), Duration::from_millis(50));
-    let client = client_with(&server, provider);
-    let requests: Vec<_> = (0..100)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { get(&client).await })
-        })
-        .collect();
-    for request in requests {
-        request.await.unwrap().unwrap();
+async fn a_hundred_concurrent_requests_share_one_refresh_whatever_the_lifetime() {
+    for lifetime in [3600, 61, 60, 59, 30, 1, 0] {
+        let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+        let (provider, refreshes) = counting_provider(Some(Duration::from_secs(lifetime)), Duration::from_millis(50));
+        let client = client_with(&server, provider);
+        let requests: Vec<_> = (0..100)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { get(&client).await })
+            })
+            .collect();
+        for request in requests {
+            request.await.unwrap().unwrap();
+        }
+        assert_eq!(refreshes.load(Ordering::SeqCst), 1, "lifetime {lifetime} s");
+        let requests = server.requests();
+        assert_eq!(requests.len(), 100, "lifetime {lifetime} s");
+        let sent: Vec<_> = requests.iter().filter(|r| r.header("authorization") != Some("Bearer t1")).collect();
+        assert!(sent.is_empty(), "lifetime {lifetime} s: {sent:#?}");
     }
-    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
-    let requests = server.requests();
-    assert_eq!(requests.len(), 100);
-    assert!(requests.iter().all(|r| r.header("authorization") == Some("Bearer t1")));
+}
+
+/// A token that is expired when it arrives: each request refreshes once and sends what it got;
+/// nothing loops, not even when the server rejects every token.
+#[tokio::test]
+async fn an_already_expired_token_is_used_once_and_never_loops() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let (provider, refreshes) = counting_provider(Some(Duration::ZERO), Duration::ZERO);
+    let client = client_with(&server, provider);
+    for _ in 0..3 {
+        tokio::time::timeout(Duration::from_secs(5), get(&client)).await.expect("loops").unwrap();
+    }
+    assert_eq!(refreshes.load(Ordering::SeqCst), 3);
+    let seen: Vec<_> = server.requests().iter().map(|r| r.header("authorization").unwrap().to_owned()).collect();
+    assert_eq!(seen, ["Bearer t1", "Bearer t2", "Bearer t3"]);
+
+    let server = TestServer::start(|_| Reply::json(401, json!({"code": "INVALID_ACCESS_TOKEN"}))).await;
+    let (provider, refreshes) = counting_provider(Some(Duration::ZERO), Duration::ZERO);
+    let error = tokio::time::timeout(Duration::from_secs(5), get(&client_with(&server, provider)))
+        .await
+        .expect("loops")
+        .unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]
