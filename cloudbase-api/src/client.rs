@@ -266,29 +266,34 @@ impl Client {
     ) -> Result<StreamAttempt, Error> {
         let operation = request.operation;
         let started = Instant::now();
-        // The timeout covers the credentials and the wait for the reply head; the body has an
-        // idle timeout instead.
+        // The timeout covers the credentials and the wait for the reply head, and the whole body
+        // of a reply that is not a stream; a stream's body has an idle timeout instead.
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-        let head = async {
+        let exchange = async {
             *authorization = self.authorization(operation).await?;
-            self.send(request, url, "text/event-stream", authorization.header.clone()).await
-        };
-        let response =
-            tokio::time::timeout(timeout, head).await.map_err(|_| Error::Timeout { operation: operation.id })??;
-        let status = response.status().as_u16();
-        if response.status().is_success() && crate::runtime::media_type_of(response.headers()) == "text/event-stream" {
-            let span = tracing::Span::current();
-            span.record("status", status);
-            if let Some(id) = crate::runtime::request_id(response.headers()) {
-                span.record("request_id", id);
+            let response = self.send(request, url, "text/event-stream", authorization.header.clone()).await?;
+            if response.status().is_success()
+                && crate::runtime::media_type_of(response.headers()) == "text/event-stream"
+            {
+                return Ok(StreamAttempt::Stream(response));
             }
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            return Ok(StreamAttempt::Stream(response));
+            let (status, headers, body) = self.read_body(operation, response).await?;
+            Ok(StreamAttempt::Reply(RawResponse::new(operation, status, headers, body)))
+        };
+        let attempt =
+            tokio::time::timeout(timeout, exchange).await.map_err(|_| Error::Timeout { operation: operation.id })??;
+        match &attempt {
+            StreamAttempt::Stream(response) => {
+                let span = tracing::Span::current();
+                span.record("status", response.status().as_u16());
+                if let Some(id) = crate::runtime::request_id(response.headers()) {
+                    span.record("request_id", id);
+                }
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+            }
+            StreamAttempt::Reply(raw) => record(raw, started),
         }
-        let (status, headers, body) = self.read_body(operation, response).await?;
-        let raw = RawResponse::new(operation, status, headers, body);
-        record(&raw, started);
-        Ok(StreamAttempt::Reply(raw))
+        Ok(attempt)
     }
 
     /// The request's URL: the base URL with the request's path and query, refused before any I/O

@@ -223,3 +223,38 @@ async fn retry_after_dates_in_every_rfc_9110_format_are_honoured() {
         assert!(started.elapsed() < Duration::from_secs(5), "{date}: {:?}", started.elapsed());
     }
 }
+
+/// A server that sends a reply head and then stalls in the body, holding the connection open.
+async fn stalling_server(head: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                let _ = socket.write_all(head.as_bytes()).await;
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            });
+        }
+    });
+    url
+}
+
+/// A stream request whose reply is an error (read whole, not streamed) has the timeout for that
+/// whole reply, as `send()` has.
+#[tokio::test]
+async fn a_stream_requests_error_reply_that_stalls_times_out() {
+    let url = stalling_server("HTTP/1.1 500 X\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").await;
+    let client = Client::builder()
+        .base_url(&url)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").stream();
+    let error = tokio::time::timeout(Duration::from_secs(5), stream).await.expect("still pending").unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+}
