@@ -351,7 +351,10 @@ impl Client {
         if let Some((content_type, body)) = &request.body {
             builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
-        builder.send().await.map_err(|e| redirect_error(operation, &e).unwrap_or_else(|| transport_error(operation, e)))
+        builder
+            .send()
+            .await
+            .map_err(|e| redirect_error(operation.id, &e).unwrap_or_else(|| transport_error(operation, e)))
     }
 
     /// The `Authorization` value for the first of the operation's security alternatives the
@@ -791,9 +794,9 @@ impl fmt::Display for CrossOrigin {
 impl std::error::Error for CrossOrigin {}
 
 /// [`Error::Redirect`] when `error` is a redirect to another origin that was not followed.
-pub(crate) fn redirect_error(operation: &Operation, error: &reqwest::Error) -> Option<Error> {
+pub(crate) fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
     let cross = std::error::Error::source(error)?.downcast_ref::<CrossOrigin>()?;
-    Some(Error::Redirect { operation: operation.id, status: cross.status, target: cross.target.clone() })
+    Some(Error::Redirect { operation, status: cross.status, target: cross.target.clone() })
 }
 
 fn config_error(message: String) -> Error {
