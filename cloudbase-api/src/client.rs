@@ -12,6 +12,10 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
+/// The longest URL a request can have, base URL, path and query included, in bytes once
+/// percent-encoded: the most the `http` crate's `Uri` takes (its `MAX_LEN`, `u16::MAX - 1`).
+pub(crate) const MAX_URL_BYTES: usize = 65_534;
+
 /// Which CloudBase gateway an environment lives behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -24,6 +28,19 @@ pub enum Region {
 }
 
 /// A CloudBase API client. Cheap to clone: clones share one connection pool.
+///
+/// A request's URL (base URL, path and query, percent-encoded) can be at most 65534 bytes long,
+/// the most the HTTP stack sends; a longer one (a huge `select`, a long `in_` list) is refused
+/// with [`Error::InvalidRequest`] naming its longest parameter, before any I/O and without
+/// retries. Servers and proxies often take less (8 KiB is common). Header values have no
+/// client-side limit; a server that takes less answers 431.
+///
+/// Redirects are followed within the origin (scheme, host and port) of the request, up to 10,
+/// with RFC 9110 semantics (307 and 308 keep the method and body; 303, and 301/302 after a POST,
+/// become a GET without a body). A redirect to another origin is not followed: the request ends
+/// with [`Error::Redirect`] naming that origin, so its body, credentials and the
+/// [`ClientBuilder::header`] headers never reach another host. Storage uploads to the storage
+/// host's URLs follow the same rule, within the upload URL's origin.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), cloudbase_api::Error> {
@@ -96,7 +113,9 @@ impl Client {
     }
 
     /// The HTTP client for hosts other than the gateway (it never carries credentials or the
-    /// configured default headers), with the client's whole-request timeout.
+    /// configured default headers), with the client's whole-request timeout. It follows
+    /// redirects within the origin of the URL it is given only, as the gateway client does: an
+    /// upload carries a file and the storage host's own token, meant for that host alone.
     #[allow(dead_code)] // used by the storage helpers only
     pub(crate) fn foreign_http(&self) -> Result<(&reqwest::Client, Duration), Error> {
         let http = match self.inner.foreign.get() {
@@ -131,10 +150,10 @@ impl Client {
     /// Sends a request (again, as the retry policy allows) and reads the whole reply, up to the
     /// configured size limit.
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        let url = self.url(&request)?;
         let mut retries = Retries::new(self, &request);
         loop {
-            let authorization = self.authorization(request.operation).await?;
-            let result = self.attempt(&request, retries.number, authorization.header.clone()).await;
+            let (authorization, result) = self.attempt(&request, &url, retries.number).await;
             if let Ok(raw) = &result
                 && raw.status() == 401
                 && retries.may_reauthenticate()
@@ -153,27 +172,34 @@ impl Client {
         }
     }
 
+    /// One attempt: credentials, request and whole reply, all within the attempt's timeout (a
+    /// token provider that never answers is a timeout like a server that never answers). Returns
+    /// the credentials it carried, to invalidate on a 401.
     async fn attempt(
         &self,
         request: &Request,
+        url: &reqwest::Url,
         number: u32,
-        authorization: Option<HeaderValue>,
-    ) -> Result<RawResponse, Error> {
+    ) -> (Authorization, Result<RawResponse, Error>) {
         let operation = request.operation;
         let span = request_span(operation, number);
         async {
             let started = Instant::now();
             let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+            let mut authorization = Authorization::default();
             let exchange = async {
-                let response = self.send(request, operation.accept, authorization).await?;
+                authorization = self.authorization(operation).await?;
+                let response = self.send(request, url, operation.accept, authorization.header.clone()).await?;
                 let (status, headers, body) = self.read_body(operation, response).await?;
                 Ok::<_, Error>(RawResponse::new(operation, status, headers, body))
             };
-            let raw = tokio::time::timeout(timeout, exchange)
+            let result = tokio::time::timeout(timeout, exchange)
                 .await
-                .map_err(|_| Error::Timeout { operation: operation.id })??;
-            record(&raw, started);
-            Ok(raw)
+                .unwrap_or_else(|_| Err(Error::Timeout { operation: operation.id }));
+            if let Ok(raw) = &result {
+                record(raw, started);
+            }
+            (authorization, result)
         }
         .instrument(span)
         .await
@@ -190,10 +216,10 @@ impl Client {
         error: fn(RawResponse) -> Error,
     ) -> Result<EventStream<T>, Error> {
         let operation = request.operation;
+        let url = self.url(&request)?;
         let mut retries = Retries::new(self, &request);
         let reply = loop {
-            let authorization = self.authorization(request.operation).await?;
-            let result = self.stream_attempt(&request, retries.number, authorization.header.clone()).await;
+            let (authorization, result) = self.stream_attempt(&request, &url, retries.number).await;
             if let Ok(StreamAttempt::Reply(raw)) = &result
                 && raw.status() == 401
                 && retries.may_reauthenticate()
@@ -232,49 +258,61 @@ impl Client {
         }
     }
 
+    /// One attempt of a streaming request, like [`attempt`](Self::attempt) until the reply head.
     async fn stream_attempt(
         &self,
         request: &Request,
+        url: &reqwest::Url,
         number: u32,
-        authorization: Option<HeaderValue>,
-    ) -> Result<StreamAttempt, Error> {
+    ) -> (Authorization, Result<StreamAttempt, Error>) {
         let operation = request.operation;
         let span = request_span(operation, number);
-        async {
-            let started = Instant::now();
-            // The timeout covers the wait for the reply head; the body has an idle timeout instead.
-            let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-            let response = tokio::time::timeout(timeout, self.send(request, "text/event-stream", authorization))
-                .await
-                .map_err(|_| Error::Timeout { operation: operation.id })??;
-            let status = response.status().as_u16();
+        let mut authorization = Authorization::default();
+        let result = self.stream_exchange(request, url, &mut authorization).instrument(span).await;
+        (authorization, result)
+    }
+
+    async fn stream_exchange(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        authorization: &mut Authorization,
+    ) -> Result<StreamAttempt, Error> {
+        let operation = request.operation;
+        let started = Instant::now();
+        // The timeout covers the credentials and the wait for the reply head, and the whole body
+        // of a reply that is not a stream; a stream's body has an idle timeout instead.
+        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+        let exchange = async {
+            *authorization = self.authorization(operation).await?;
+            let response = self.send(request, url, "text/event-stream", authorization.header.clone()).await?;
             if response.status().is_success()
                 && crate::runtime::media_type_of(response.headers()) == "text/event-stream"
             {
+                return Ok(StreamAttempt::Stream(response));
+            }
+            let (status, headers, body) = self.read_body(operation, response).await?;
+            Ok(StreamAttempt::Reply(RawResponse::new(operation, status, headers, body)))
+        };
+        let attempt =
+            tokio::time::timeout(timeout, exchange).await.map_err(|_| Error::Timeout { operation: operation.id })??;
+        match &attempt {
+            StreamAttempt::Stream(response) => {
                 let span = tracing::Span::current();
-                span.record("status", status);
+                span.record("status", response.status().as_u16());
                 if let Some(id) = crate::runtime::request_id(response.headers()) {
                     span.record("request_id", id);
                 }
                 span.record("latency_ms", started.elapsed().as_millis() as u64);
-                return Ok(StreamAttempt::Stream(response));
             }
-            let (status, headers, body) = self.read_body(operation, response).await?;
-            let raw = RawResponse::new(operation, status, headers, body);
-            record(&raw, started);
-            Ok(StreamAttempt::Reply(raw))
+            StreamAttempt::Reply(raw) => record(raw, started),
         }
-        .instrument(span)
-        .await
+        Ok(attempt)
     }
 
-    async fn send(
-        &self,
-        request: &Request,
-        accept: &'static str,
-        authorization: Option<HeaderValue>,
-    ) -> Result<reqwest::Response, Error> {
-        let operation = request.operation;
+    /// The request's URL: the base URL with the request's path and query, refused before any I/O
+    /// when it is longer than the HTTP stack sends ([`MAX_URL_BYTES`]), naming its longest part.
+    fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {
         let mut url = self.inner.base.clone();
         if self.inner.base_path.is_empty() {
             url.set_path(&request.path);
@@ -282,7 +320,40 @@ impl Client {
             url.set_path(&format!("{}{}", self.inner.base_path, request.path));
         }
         url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
-        let mut builder = self.inner.http.request(operation.method.to_reqwest(), url).headers(request.headers.clone());
+        let length = url.as_str().len();
+        if length > MAX_URL_BYTES {
+            let (part, part_length) = request
+                .query
+                .split('&')
+                .map(|pair| {
+                    let name = pair.split('=').next().unwrap_or_default();
+                    let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+                    (format!("query parameter `{name}`"), pair.len())
+                })
+                .chain([("the path".to_owned(), request.path.len())])
+                .max_by_key(|(_, length)| *length)
+                .unwrap_or_default();
+            return Err(Error::invalid(
+                request.operation,
+                format!(
+                    "the URL would be {length} bytes, more than the {MAX_URL_BYTES} bytes the HTTP stack sends; \
+                     {part} alone takes {part_length} bytes encoded"
+                ),
+            ));
+        }
+        Ok(url)
+    }
+
+    async fn send(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        accept: &'static str,
+        authorization: Option<HeaderValue>,
+    ) -> Result<reqwest::Response, Error> {
+        let operation = request.operation;
+        let mut builder =
+            self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(request.headers.clone());
         match &request.accept {
             Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
             _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
@@ -294,7 +365,9 @@ impl Client {
         if let Some((content_type, body)) = &request.body {
             builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
-        builder.send().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))
+        builder.send().await.map_err(|e| {
+            redirect_error(operation.id, &e).unwrap_or_else(|| transport_error(operation.id, &self.inner.origin, e))
+        })
     }
 
     /// The `Authorization` value for the first of the operation's security alternatives the
@@ -459,7 +532,8 @@ impl<'a> Retries<'a> {
             return None;
         }
         let wait = retry_after.unwrap_or_else(|| self.policy.backoff_for(self.number));
-        if self.started.elapsed() + wait > self.policy.budget {
+        // `wait` may come from the wire (`Retry-After`) and be as large as `Duration::MAX`.
+        if self.started.elapsed().checked_add(wait).is_none_or(|end| end > self.policy.budget) {
             return None;
         }
         tracing::debug!(
@@ -616,9 +690,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit for a whole request, reply included (default 60 s); each attempt of a retried
-    /// request gets its own. Streams have it until the reply head arrives, then
-    /// [`stream_idle_timeout`](Self::stream_idle_timeout) for each event.
+    /// Limit for one attempt of a request (default 60 s): obtaining its credentials (a
+    /// [`TokenProvider`]'s refresh, or the wait for another request's refresh, included),
+    /// sending it and reading the whole reply. Each attempt of a retried request gets its own;
+    /// one that runs out ends in [`Error::Timeout`], retried like any timeout. Streams have it
+    /// until the reply head arrives, then [`stream_idle_timeout`](Self::stream_idle_timeout)
+    /// for each event. A request's own `timeout(..)` replaces it for that request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -712,10 +789,58 @@ impl ClientBuilder {
 
 fn http_client(builder: reqwest::ClientBuilder, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     builder
+        .redirect(same_origin_redirects())
+        // The previous URL (its query may hold a token) is nobody's business.
+        .referer(false)
         .connect_timeout(connect_timeout)
         .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))
+}
+
+/// How many redirects one request follows (reqwest's default).
+const MAX_REDIRECTS: usize = 10;
+
+/// Follows redirects within the origin of the request's URL (scheme, host and port, RFC 6454),
+/// with reqwest's RFC 9110 semantics: 307 and 308 keep the method and the body; 303, and 301/302
+/// after a POST, become a GET without a body. A redirect to another origin is not followed: the
+/// body, the credentials and the custom headers were meant for the first one. It ends the request
+/// with [`CrossOrigin`], which [`redirect_error`] turns into [`Error::Redirect`].
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first().map(reqwest::Url::origin);
+        let next = attempt.url().origin();
+        if first.is_some_and(|first| first != next) || !next.is_tuple() {
+            let cross = CrossOrigin { status: attempt.status().as_u16(), target: next.ascii_serialization() };
+            attempt.error(cross)
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+/// A redirect to another origin, not followed.
+#[derive(Debug)]
+struct CrossOrigin {
+    status: u16,
+    /// `scheme://host[:port]`: never the path or the query.
+    target: String,
+}
+
+impl fmt::Display for CrossOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {} redirect to another origin ({}), not followed", self.status, self.target)
+    }
+}
+
+impl std::error::Error for CrossOrigin {}
+
+/// [`Error::Redirect`] when `error` is a redirect to another origin that was not followed.
+pub(crate) fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
+    let cross = std::error::Error::source(error)?.downcast_ref::<CrossOrigin>()?;
+    Some(Error::Redirect { operation, status: cross.status, target: cross.target.clone() })
 }
 
 fn config_error(message: String) -> Error {

@@ -77,9 +77,15 @@ impl fmt::Debug for Credentials {
 
 /// A source of bearer tokens that expire (an end user's session, a token minted by your backend).
 ///
-/// The client calls [`token`](Self::token) before every request, so implementations cache; after
-/// a 401 it calls [`invalidate`](Self::invalidate) with the rejected token and asks once more.
-/// [`RefreshingToken`] is a ready implementation around a refresh function.
+/// The client calls [`token`](Self::token) before every attempt of a request, so implementations
+/// cache; after a 401 it calls [`invalidate`](Self::invalidate) with the rejected token and asks
+/// once more. [`RefreshingToken`] is a ready implementation around a refresh function.
+///
+/// The wait for `token()` counts against the attempt's timeout
+/// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout) or the request's own): a provider
+/// that does not answer in time ends the attempt in [`Error::Timeout`], and its future is
+/// dropped. An error it returns is the request's error (retried as the retry policy says for
+/// that error).
 pub trait TokenProvider: Send + Sync + 'static {
     /// A token valid for the next request.
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>>;
@@ -114,7 +120,16 @@ type Refresh = dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token, Error>> + S
 /// (within [`refresh_before`](Self::refresh_before) of expiry, default 60 s) or rejected.
 ///
 /// Refreshes are single-flight: however many requests need a token at once, one refresh runs and
-/// the others wait for its result.
+/// the others wait for it and use the token it obtained, whatever that token's lifetime (one
+/// already within `refresh_before` of expiry, or past it, included: the server decides, and a
+/// 401 refreshes once more). A request that starts after the refresh sees the token's expiry
+/// as usual. A refresh that fails is not shared: its error is the error of the request that ran
+/// it, and the next waiting request tries again.
+///
+/// A refresh runs within the request that started it and counts against that request's
+/// timeout, as the wait for it counts against each waiting request's: a refresh that hangs ends
+/// every one of them in [`Error::Timeout`] on its own budget. The refresh is dropped with the
+/// request that started it, and the next request to need a token starts a new one.
 ///
 /// ```no_run
 /// use cloudbase_api::{Client, Credentials, RefreshingToken, Token};
@@ -130,9 +145,19 @@ type Refresh = dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token, Error>> + S
 /// ```
 pub struct RefreshingToken {
     refresh: Box<Refresh>,
-    current: Mutex<Option<Token>>,
+    current: Mutex<Current>,
+    /// Held while a refresh runs: the single flight.
     gate: tokio::sync::Mutex<()>,
     refresh_before: Duration,
+}
+
+/// The token handed out, and how many refreshes have completed.
+#[derive(Default)]
+struct Current {
+    token: Option<Token>,
+    /// Counts completed refreshes: a request that queued behind a refresh sees it change and
+    /// takes that refresh's token instead of starting another, whatever its lifetime.
+    generation: u64,
 }
 
 impl RefreshingToken {
@@ -144,7 +169,7 @@ impl RefreshingToken {
     {
         RefreshingToken {
             refresh: Box::new(move || Box::pin(refresh())),
-            current: Mutex::new(None),
+            current: Mutex::new(Current::default()),
             gate: tokio::sync::Mutex::new(()),
             refresh_before: Duration::from_secs(60),
         }
@@ -160,7 +185,7 @@ impl RefreshingToken {
     #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
     pub(crate) fn starting_with(self, token: Token) -> Self {
         if let Ok(mut current) = self.current.lock() {
-            *current = Some(token);
+            current.token = Some(token);
         }
         self
     }
@@ -168,16 +193,26 @@ impl RefreshingToken {
     /// The token it would hand out now, fresh or not.
     #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
     pub(crate) fn current(&self) -> Option<String> {
-        self.current.lock().ok()?.as_ref().map(|t| t.value.clone())
+        self.current.lock().ok()?.token.as_ref().map(|t| t.value.clone())
     }
 
-    /// The current token, if it is not about to expire.
-    fn fresh(&self) -> Option<String> {
+    /// The current token if it is not about to expire, or else the generation to wait past.
+    fn fresh(&self) -> Result<String, u64> {
+        let Ok(current) = self.current.lock() else { return Err(0) };
+        let fresh = current.token.as_ref().filter(|token| {
+            token.expires_at.is_none_or(|at| at.checked_sub(self.refresh_before).is_some_and(|t| Instant::now() < t))
+        });
+        fresh.map(|token| token.value.clone()).ok_or(current.generation)
+    }
+
+    /// The token of a refresh that completed after generation `seen`, if it has not been
+    /// rejected since.
+    fn refreshed_since(&self, seen: u64) -> Option<String> {
         let current = self.current.lock().ok()?;
-        let token = current.as_ref()?;
-        let fresh =
-            token.expires_at.is_none_or(|at| at.checked_sub(self.refresh_before).is_some_and(|t| Instant::now() < t));
-        fresh.then(|| token.value.clone())
+        if current.generation == seen {
+            return None;
+        }
+        current.token.as_ref().map(|token| token.value.clone())
     }
 }
 
@@ -190,19 +225,26 @@ impl fmt::Debug for RefreshingToken {
 impl TokenProvider for RefreshingToken {
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>> {
         Box::pin(async move {
-            if let Some(token) = self.fresh() {
+            let seen = match self.fresh() {
+                Ok(token) => return Ok(token),
+                Err(generation) => generation,
+            };
+            let _refreshing = self.gate.lock().await;
+            // A refresh that completed while this request waited is the one it waited for: its
+            // token is used even if it is already within `refresh_before` of expiry (or past
+            // it), or every waiter would refresh again in turn.
+            if let Some(token) = self.refreshed_since(seen) {
                 return Ok(token);
             }
-            let _refreshing = self.gate.lock().await;
-            // Another request may have refreshed while this one waited.
-            if let Some(token) = self.fresh() {
+            if let Ok(token) = self.fresh() {
                 return Ok(token);
             }
             tracing::debug!("refreshing the access token");
             let token = (self.refresh)().await?;
             let value = token.value.clone();
             if let Ok(mut current) = self.current.lock() {
-                *current = Some(token);
+                current.token = Some(token);
+                current.generation = current.generation.wrapping_add(1);
             }
             Ok(value)
         })
@@ -210,9 +252,9 @@ impl TokenProvider for RefreshingToken {
 
     fn invalidate(&self, token: &str) {
         if let Ok(mut current) = self.current.lock()
-            && current.as_ref().is_some_and(|t| t.value == token)
+            && current.token.as_ref().is_some_and(|t| t.value == token)
         {
-            *current = None;
+            current.token = None;
         }
     }
 }

@@ -250,7 +250,11 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
         let (clock, offset) = time.split_at(sign_at);
         let sign = if offset.starts_with('-') { -1 } else { 1 };
         let (h, m) = offset[1..].split_once(':')?;
-        (clock, sign * (h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?))
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        if !(0..=23).contains(&h) || !(0..=59).contains(&m) {
+            return None;
+        }
+        (clock, sign * (h * 60 + m))
     };
     let (hms, fraction) = match clock.split_once('.') {
         Some((hms, fraction)) => (hms, fraction),
@@ -258,13 +262,36 @@ fn parse_rfc3339(text: &str) -> Option<i64> {
     };
     let mut hms = hms.splitn(3, ':');
     let (h, m, s): (i64, i64, i64) = (hms.next()?.parse().ok()?, hms.next()?.parse().ok()?, hms.next()?.parse().ok()?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || !(0..=23).contains(&h)
+        || !(0..=59).contains(&m)
+        || !(0..=60).contains(&s)
+    {
+        return None;
+    }
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let millis: i64 =
         if fraction.is_empty() { 0 } else { format!("{:0<3}", &fraction[..fraction.len().min(3)]).parse().ok()? };
-    let days = crate::retry::days_from_civil(year, month, day);
-    Some(((days * 86_400 + h * 3600 + m * 60 + s) - offset_minutes * 60) * 1000 + millis)
+    // The year comes from the wire: out of range is "not a date", never an overflow.
+    let seconds = days_from_civil(year, month, day)?
+        .checked_mul(86_400)?
+        .checked_add(h * 3600 + m * 60 + s)?
+        .checked_sub(offset_minutes.checked_mul(60)?)?;
+    seconds.checked_mul(1000)?.checked_add(millis)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm), `None`
+/// when the year is too far out for the arithmetic.
+fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
+    let y = if month <= 2 { year.checked_sub(1)? } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era.checked_mul(146_097)?.checked_add(doe - 719_468)
 }
 
 /// Binary data: `{"$binary": {"base64": "...", "subType": "00"}}`.
@@ -471,6 +498,22 @@ mod tests {
         assert!(serde_json::from_value::<Int32>(json!({"$numberInt": "1.5"})).is_err());
         assert!(serde_json::from_value::<Int32>(json!("30")).is_err());
         assert!(serde_json::from_value::<DateTime>(json!({"$date": "yesterday"})).is_err());
+        // Out of range or malformed: an error, never a panic or a wrapped value.
+        for date in [
+            "9223372036854775807-01-01T00:00:00Z",
+            "-9223372036854775808-01-01T00:00:00Z",
+            "292278994-08-17T07:12:55.808Z",
+            "2024-01-02T03:04:05+9223372036854775807:00",
+            "2024-01-02T03:04:05.éé9Z",
+            "2024-01-02T-9223372036854775808:04:05Z",
+        ] {
+            let read = std::panic::catch_unwind(|| serde_json::from_value::<DateTime>(json!({ "$date": date })));
+            assert!(read.as_ref().is_ok_and(|r| r.is_err()), "{date}: {read:?}");
+        }
+        let last: DateTime = serde_json::from_value(json!({"$date": "9999-12-31T23:59:59.999Z"})).unwrap();
+        assert_eq!(last, DateTime(253_402_300_799_999));
+        let before: DateTime = serde_json::from_value(json!({"$date": "1969-12-31T23:59:59.999Z"})).unwrap();
+        assert_eq!(before, DateTime(-1));
         assert!(serde_json::from_value::<MinKey>(json!({"$minKey": 2})).is_err());
     }
 }

@@ -39,6 +39,19 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The server redirected the request to another origin (another scheme, host or port), which
+    /// the client does not follow: the request's body, credentials and headers are meant for the
+    /// host it was sent to. Redirects within the same origin are followed.
+    #[error("{operation}: HTTP {status} redirect to another origin ({target}), not followed")]
+    Redirect {
+        /// operationId of the request.
+        operation: &'static str,
+        /// The redirect status (301, 302, 303, 307, 308).
+        status: u16,
+        /// The origin the server pointed to, `scheme://host[:port]` (RFC 6454 serialization):
+        /// never the path or query, which may carry tokens.
+        target: String,
+    },
     /// The request (or the wait for the next streamed event) took longer than allowed.
     #[error("{operation}: timed out")]
     Timeout {
@@ -56,6 +69,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -86,15 +100,17 @@ impl Error {
         }
     }
 
-    /// Whether sending the same request again may succeed: transport errors, timeouts, and the
-    /// statuses and codes CloudBase documents as transient.
+    /// Whether sending the same request again may succeed: transport errors (but not a request
+    /// the HTTP stack could not build, or a redirect loop, which fail the same way each time),
+    /// timeouts, and the statuses and codes CloudBase documents as transient.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
+            Error::Timeout { .. } => true,
             Error::Api(e) => {
                 matches!(e.status, 429 | 502 | 503 | 504) || e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
             }
-            Error::InvalidRequest { .. } | Error::Decode(_) => false,
+            Error::InvalidRequest { .. } | Error::Decode(_) | Error::Redirect { .. } => false,
         }
     }
 
@@ -103,6 +119,7 @@ impl Error {
         match self {
             Error::InvalidRequest { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::Redirect { operation, .. }
             | Error::Timeout { operation } => operation,
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
@@ -390,4 +407,16 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         text.pop();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_that_cannot_be_built_is_not_retryable() {
+        let source = reqwest::Client::new().get("http://[::1").build().unwrap_err();
+        assert!(source.is_builder());
+        assert!(!Error::Transport { operation: "op", origin: "http://127.0.0.1:1".into(), source }.is_retryable());
+    }
 }

@@ -45,16 +45,18 @@
 //! `Authorization: Bearer ...` to operations whose spec takes a bearer token;
 //! [`Credentials::basic`] goes only to the operations that take HTTP Basic. Operations that take
 //! no credentials (sign-in, verification codes) get none. A provider's token is refreshed before
-//! it expires and once after a 401. `Debug` output and logs never show a secret, and
-//! `Authorization` is dropped when a redirect leads to another host.
+//! it expires and once after a 401. `Debug` output and logs never show a secret. A redirect to
+//! another origin is not followed ([`Error::Redirect`]): no body, credentials or custom header
+//! leaves for another host.
 //!
 //! # Errors
 //!
 //! Every call returns [`Error`]: refused before any I/O ([`Error::InvalidRequest`]: a missing
 //! required parameter, a value breaking the spec's pattern, a header with a line break, a `..`
 //! path segment), an error status with the body the spec documents for it ([`Error::Api`]), a
-//! transport failure ([`Error::Transport`]), a timeout ([`Error::Timeout`]), or a reply that does
-//! not match the spec ([`Error::Decode`], with the status and the first KiB of the body).
+//! transport failure ([`Error::Transport`]), a timeout ([`Error::Timeout`]), a redirect to
+//! another origin, not followed ([`Error::Redirect`]), or a reply that does not match the spec
+//! ([`Error::Decode`], with the status and the first KiB of the body).
 //! [`Error::code`], [`Error::message`] and [`Error::request_id`] work across the gateway, auth
 //! and NoSQL error shapes; [`ApiError::body`] gives the typed body.
 //!

@@ -9,8 +9,10 @@ use std::time::{Duration, SystemTime};
 /// 504 or an error code CloudBase documents as transient (`EXCEED_CONCURRENT_REQUEST_LIMIT`,
 /// `DATABASE_TRANSACTION_CONFLICT`, ...). Only idempotent methods (GET, HEAD, PUT, DELETE,
 /// OPTIONS) are retried unless [`retry_non_idempotent`](Self::retry_non_idempotent) says POST and
-/// PATCH are safe to repeat too. A `Retry-After` header (seconds or HTTP date) is honoured; a
-/// wait that would overrun the budget ends the retries instead.
+/// PATCH are safe to repeat too. A `Retry-After` header (delay-seconds, or an HTTP-date in any of
+/// the formats of RFC 9110 §5.6.7) is honoured; a wait that would overrun the budget (a delay too
+/// large to represent included) ends the retries instead. A `Retry-After` that is neither is
+/// ignored: the backoff applies.
 ///
 /// ```
 /// use cloudbase_api::RetryPolicy;
@@ -96,45 +98,21 @@ fn random_fraction() -> f64 {
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// `Retry-After` as a wait: delay-seconds, or an HTTP date (IMF-fixdate) relative to `now`.
+/// `Retry-After` (RFC 9110 §10.2.3) as a wait: delay-seconds (`1*DIGIT`), or an HTTP-date in
+/// any of the three formats of RFC 9110 §5.6.7, relative to `now` (a date in the past: no wait).
+///
+/// Every computation on the value is checked: delay-seconds too large for a [`Duration`] saturate
+/// to [`Duration::MAX`] (a wait longer than any budget, which ends the retries); anything that is
+/// not delay-seconds or a valid HTTP-date (httpdate accepts the years 1970 to 9999) is `None`, no
+/// usable `Retry-After`, and the backoff applies.
 pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits: only too many of them can fail to parse.
+        return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
-    let at = parse_http_date(value)?;
+    let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
-/// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
-fn parse_http_date(value: &str) -> Option<SystemTime> {
-    let rest = value.split_once(", ")?.1;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
-    let day: i64 = day.parse().ok()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| m == month)? as i64
-        + 1;
-    let year: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, s] = hms.as_slice() else { return None };
-    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *s > 60 {
-        return None;
-    }
-    let seconds = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
-    let seconds = u64::try_from(seconds).ok()?;
-    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
@@ -149,6 +127,29 @@ mod tests {
         assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
         assert_eq!(retry_after("soon", now), None);
         assert_eq!(retry_after("Sun, 06 Foo 1994 08:49:37 GMT", now), None);
+        // The obsolete formats recipients must accept (RFC 9110 §5.6.7).
+        assert_eq!(retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after("Sun Nov  6 08:49:37 1994", now), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn retry_after_out_of_range_never_panics() {
+        let now = SystemTime::now();
+        assert_eq!(retry_after("18446744073709551615", now), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(retry_after("184467440737095516150000", now), Some(Duration::MAX));
+        for bad in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 99 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 99:49:37 GMT",
+            "+7",
+            "-7",
+            "7.5",
+            "",
+        ] {
+            assert_eq!(retry_after(bad, now), None, "{bad:?}");
+        }
+        assert!(retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).is_some_and(|d| d > Duration::from_secs(1 << 30)));
     }
 
     #[test]

@@ -210,3 +210,51 @@ async fn hostile_query_values_cannot_add_parameters() {
         .unwrap();
     assert_eq!(server.only_request().query(), "select=id%26admin%3Dtrue%23x&order=id.desc%2C%3D");
 }
+
+/// Asserts that `error` refuses the request before any I/O, naming `parameter` and the limit.
+fn assert_url_too_long(error: &Error, parameter: &str) {
+    let Error::InvalidRequest { message, .. } = error else { panic!("{parameter}: {error:?}") };
+    assert!(message.contains(&format!("`{parameter}`")), "{parameter}: {message}");
+    assert!(message.contains("65534"), "{parameter}: {message}");
+    assert!(!error.is_retryable(), "{parameter}");
+}
+
+#[tokio::test]
+async fn an_oversized_query_value_is_refused_before_any_io_and_not_retried() {
+    let server = TestServer::start(|_| Reply::json(200, json!([]))).await;
+    let client = client(&server);
+    let huge = "a".repeat(1 << 20);
+
+    let error = client.mysqldb().query_records().table("t").select(huge.as_str()).send().await.unwrap_err();
+    assert_url_too_long(&error, "select");
+    let error = client.auth().user_delete_me().sudo_token(huge.as_str()).send().await.unwrap_err();
+    assert_url_too_long(&error, "sudo_token");
+    let body = cloudbase_api::auth::V1SignInRequest::default();
+    let error = client.auth().auth_sign_in().client_id(huge.as_str()).body(body).send().await.unwrap_err();
+    assert_url_too_long(&error, "client_id");
+    let ids: Vec<u32> = (0..200_000).collect();
+    let error = client.mysqldb().from("t").select("*").in_("id", ids).fetch::<serde_json::Value>().await.unwrap_err();
+    assert_url_too_long(&error, "id");
+    assert!(server.requests().is_empty(), "{} requests reached the server", server.requests().len());
+}
+
+/// The limit is the HTTP stack's (`http::Uri` takes at most 65534 bytes): a URL of exactly that
+/// length is sent and arrives whole; one byte more is refused.
+#[tokio::test]
+async fn a_url_at_the_limit_is_sent_and_one_byte_more_is_refused() {
+    let server = TestServer::start(|_| Reply::json(200, json!([]))).await;
+    let client = client(&server);
+    let query = |value: String| client.mysqldb().query_records().table("t").select(value).send();
+    query("x".to_owned()).await.unwrap();
+    let overhead = server.url.len() + server.only_request().target.len() - 1;
+    let at_limit = "a".repeat(65534 - overhead);
+    query(at_limit.clone()).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(server.url.len() + requests[1].target.len(), 65534);
+    assert_eq!(requests[1].query(), format!("select={at_limit}"));
+
+    let error = query(format!("{at_limit}a")).await.unwrap_err();
+    assert_url_too_long(&error, "select");
+    assert_eq!(server.requests().len(), 2);
+}

@@ -166,3 +166,18 @@ async fn a_refused_upload_is_reported_as_the_put_with_the_hosts_answer() {
     assert_eq!((error.operation(), error.status()), (cloudbase_api::files::UPLOAD_PUT, Some(403)));
     assert!(error.to_string().contains("Request has expired"), "{error}");
 }
+
+/// The upload carries the storage host's own credentials and the file: a redirect to another
+/// origin is not followed, so a third host receives neither.
+#[tokio::test]
+async fn an_upload_is_not_redirected_to_another_origin() {
+    let elsewhere = TestServer::start(|_| Reply::new(200)).await;
+    let location = format!("{}/steal", elsewhere.url);
+    let storage = TestServer::start(move |_| Reply::new(307).header("Location", &location)).await;
+    let gateway = gateway_sending_uploads_to(format!("{}/bucket/a.txt?sign=1", storage.url)).await;
+    let result = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("床前明月光")).await;
+    assert!(elsewhere.requests().is_empty(), "the other origin received {:#?}", elsewhere.requests());
+    let error = result.unwrap_err();
+    assert!(!error.to_string().contains("/steal"), "{error}");
+    assert_eq!(storage.requests().len(), 1);
+}

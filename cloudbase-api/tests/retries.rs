@@ -154,3 +154,107 @@ async fn a_server_slower_than_the_timeout_times_out_per_attempt() {
         .unwrap();
     assert_eq!(server.requests().len(), 1);
 }
+
+/// RFC 9110 §10.2.3: `Retry-After = HTTP-date / delay-seconds`, `delay-seconds = 1*DIGIT`. A
+/// delay larger than any clock can hold is still a (very long) delay: longer than the budget,
+/// so the retries end with the reply, at once and without a panic, even after a slow reply.
+#[tokio::test]
+async fn a_retry_after_too_large_to_add_ends_the_retries() {
+    for huge in ["18446744073709551615", "99999999999999999999999999"] {
+        let server = scripted(move |n| {
+            if n == 0 {
+                Reply::json(503, json!({})).header("Retry-After", huge).delay(Duration::from_millis(1200))
+            } else {
+                ok()
+            }
+        })
+        .await;
+        let started = Instant::now();
+        let outcome = tokio::spawn({
+            let client = client(&server, fast_retries());
+            async move { get(&client).await }
+        })
+        .await;
+        let error = outcome.expect("the request panicked").unwrap_err();
+        assert_eq!(error.status(), Some(503), "{huge}");
+        assert_eq!(server.requests().len(), 1, "{huge}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{huge}: {:?}", started.elapsed());
+    }
+}
+
+/// RFC 9110 §5.6.7: an HTTP-date has a four-digit year (`date1 = day SP month SP year`,
+/// `year = 4DIGIT`). A value that is neither a date nor delay-seconds is no `Retry-After` at
+/// all: the backoff applies and the request is retried.
+#[tokio::test]
+async fn a_retry_after_that_is_not_an_http_date_falls_back_to_the_backoff() {
+    for bad in [
+        "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+        "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+        "+5",
+        "-1",
+        "1.5",
+    ] {
+        let server =
+            scripted(move |n| if n == 0 { Reply::json(503, json!({})).header("Retry-After", bad) } else { ok() }).await;
+        let outcome = tokio::spawn({
+            let client = client(&server, fast_retries());
+            async move { get(&client).await }
+        })
+        .await;
+        outcome.expect("the request panicked").unwrap();
+        assert_eq!(server.requests().len(), 2, "{bad}");
+    }
+}
+
+/// RFC 9110 §5.6.7: recipients accept all three date formats; a date in the past means "retry
+/// now".
+#[tokio::test]
+async fn retry_after_dates_in_every_rfc_9110_format_are_honoured() {
+    for date in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+        let server =
+            scripted(move |n| if n == 0 { Reply::json(503, json!({})).header("Retry-After", date) } else { ok() })
+                .await;
+        let started = Instant::now();
+        get(&client(&server, RetryPolicy::default().backoff(Duration::from_secs(20), Duration::from_secs(20))))
+            .await
+            .unwrap();
+        assert_eq!(server.requests().len(), 2, "{date}");
+        // In the past: no wait, where the 20 s backoff would have applied had the date been ignored.
+        assert!(started.elapsed() < Duration::from_secs(5), "{date}: {:?}", started.elapsed());
+    }
+}
+
+/// A server that sends a reply head and then stalls in the body, holding the connection open.
+async fn stalling_server(head: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            tokio::spawn(async move {
+                let mut buffer = [0u8; 8192];
+                let _ = socket.read(&mut buffer).await;
+                let _ = socket.write_all(head.as_bytes()).await;
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            });
+        }
+    });
+    url
+}
+
+/// A stream request whose reply is an error (read whole, not streamed) has the timeout for that
+/// whole reply, as `send()` has.
+#[tokio::test]
+async fn a_stream_requests_error_reply_that_stalls_times_out() {
+    let url = stalling_server("HTTP/1.1 500 X\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{").await;
+    let client = Client::builder()
+        .base_url(&url)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").stream();
+    let error = tokio::time::timeout(Duration::from_secs(5), stream).await.expect("still pending").unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+}
