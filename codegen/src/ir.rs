@@ -366,8 +366,20 @@ pub struct RequestBody {
     pub ty: Type,
     /// `required: true`.
     pub required: bool,
+    /// Set for a JSON body whose schema names no Rust type (`{}`, or an object without
+    /// properties): the setter takes any `Serialize` value.
+    pub free_form: Option<FreeForm>,
     /// `description`.
     pub docs: Option<String>,
+}
+
+/// What a free-form JSON body may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FreeForm {
+    /// Any JSON value (`{}`, or a nullable schema).
+    Any,
+    /// A JSON object (`type: object` without properties), checked at `send()` before any I/O.
+    Object,
 }
 
 /// Which statuses a response covers.

@@ -82,9 +82,14 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     if let Some(body) = &op.body {
         let _ = writeln!(
             out,
-            "    body {}: {}{}",
+            "    body {}: {}{}{}",
             body.media_type,
             ty_name(api, &body.ty),
+            match body.free_form {
+                Some(crate::ir::FreeForm::Object) => " free-form, any Serialize checked to be an object",
+                Some(crate::ir::FreeForm::Any) => " free-form, any Serialize",
+                None => "",
+            },
             if body.required { " (required)" } else { "" }
         );
     }

@@ -367,7 +367,7 @@ pub struct AuthSignInAnonymously {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
-    body: Option<V1SignInAnonymouslyRequest>,
+    body: Option<rt::JsonBody>,
     options: rt::Options,
 }
 
@@ -407,8 +407,10 @@ impl AuthSignInAnonymously {
     }
 
     /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<V1SignInAnonymouslyRequest>) -> Self {
-        self.body = Some(value.into());
+    ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -454,7 +456,7 @@ impl AuthSignInAnonymously {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
         if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
+            request.free_form_body("application/json", body, true)?;
         }
         request.options(self.options);
         Ok((self.client, request))
@@ -1505,7 +1507,7 @@ pub struct AuthRevoke {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
-    body: Option<serde_json::Value>,
+    body: Option<rt::JsonBody>,
     options: rt::Options,
 }
 
@@ -1545,8 +1547,10 @@ impl AuthRevoke {
     }
 
     /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.body = Some(value.into());
+    ///
+    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -1583,7 +1587,7 @@ impl AuthRevoke {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
+            request.free_form_body("application/json", body, false)?;
         }
         request.options(self.options);
         Ok((self.client, request))
@@ -2079,7 +2083,7 @@ impl AuthResetPassword {
     fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 500 => raw.api_error::<V1Error>(),
-            403 => raw.api_error::<serde_json::Map<String, serde_json::Value>>(),
+            403 => raw.api_error::<serde_json::Value>(),
             _ => raw.undocumented_error(),
         }
     }
