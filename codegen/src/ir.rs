@@ -136,6 +136,9 @@ pub struct Field {
     pub write_only: bool,
     /// Needs `Box` to break a recursive type.
     pub boxed: bool,
+    /// Holds a secret (a password, a token, ...; see `normalize::secret` for the rule): shown as
+    /// `<redacted>` by `Debug`.
+    pub secret: bool,
     /// The property's description.
     pub docs: Option<String>,
 }
@@ -188,6 +191,9 @@ pub struct UnionVariant {
     pub marker_properties: Vec<String>,
     /// Value of the discriminator property that selects it.
     pub discriminator_value: Option<String>,
+    /// The variant's schema says it is secret (`format: password`, `x-sensitive: true`): its
+    /// payload is shown as `<redacted>` by `Debug`.
+    pub secret: bool,
 }
 
 /// HTTP methods OpenAPI 3.0 knows.

@@ -518,3 +518,12 @@ impl Request {
         self.json_body(media_type, value)
     }
 }
+
+/// Stands in for a secret in generated `Debug` output: prints `<redacted>`.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
