@@ -16,30 +16,24 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-// Replies: JSON as is, text as a JSON string (so `String` works for text functions); decoded by
-// `crate::error::decode_value`.
-
-/// `request` as the JSON object the gateways require for bodies.
-fn object(operation: &'static str, request: &impl Serialize) -> Result<serde_json::Map<String, Value>, Error> {
-    match serde_json::to_value(request) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => {
-            Err(Error::InvalidRequest { operation, message: format!("the payload must be a JSON object, not {other}") })
-        }
-        Err(e) => Err(Error::InvalidRequest { operation, message: format!("the payload cannot be serialized: {e}") }),
-    }
-}
+// Replies: any JSON value as is (the specs call the body "whatever the function returns"), text as
+// a JSON string (so `String` works for text functions); decoded by `crate::error::decode_value`.
+// Payloads go to the generated `body()` setters, which refuse anything but a JSON object before
+// any I/O, as the specs require.
 
 #[cfg(feature = "functions")]
 impl crate::functions::FunctionsApi {
-    /// Invokes the cloud function `name` with `request` (a struct or map) and decodes what it
-    /// returns as `T` (a JSON reply; a text reply decodes into `String`).
+    /// Invokes the cloud function `name` with `request` (a struct, a map or a `json!` object:
+    /// it must serialize to a JSON object, or the call is refused with
+    /// [`Error::InvalidRequest`] before any I/O) and decodes what the function returns as `T`:
+    /// any JSON value (`3` as `i64`, `[1, 2, 3]` as `Vec<i64>`, `null` as `Option<T>` or `()`),
+    /// or a text reply as `String`. A reply that does not fit `T` is an [`Error::Decode`].
     pub async fn invoke<T: DeserializeOwned>(&self, name: &str, request: &impl Serialize) -> Result<T, Error> {
         use crate::functions::FunctionsPostResponse;
-        let reply = self.functions_post().name(name).body(object("functionsPost", request)?).send().await?;
+        let reply = self.functions_post().name(name).body(request).send().await?;
         let status = reply.status();
         let value = match reply.into_inner() {
-            FunctionsPostResponse::Json(map) => Value::Object(map),
+            FunctionsPostResponse::Json(value) => value,
             FunctionsPostResponse::Text(text) => Value::String(text),
         };
         crate::error::decode_value("functionsPost", status, value)
@@ -48,20 +42,22 @@ impl crate::functions::FunctionsApi {
 
 #[cfg(feature = "cloudrun")]
 impl crate::cloudrun::CloudrunApi {
-    /// `GET` `path` (which may have several segments) of the CloudRun service `service`.
+    /// `GET` `path` (which may have several segments) of the CloudRun service `service`, and
+    /// decodes what the service returns (any JSON value, or text as `String`) as `T`.
     /// (The spec documents GET and POST; other methods are not generated.)
     pub async fn get<T: DeserializeOwned>(&self, service: &str, path: &str) -> Result<T, Error> {
         use crate::cloudrun::CloudrunGetResponse;
         let reply = self.cloudrun_get().name(service).any_path(path).send().await?;
         let status = reply.status();
         let value = match reply.into_inner() {
-            CloudrunGetResponse::Json(map) => Value::Object(map),
+            CloudrunGetResponse::Json(value) => value,
             CloudrunGetResponse::Text(text) => Value::String(text),
         };
         crate::error::decode_value("cloudrunGet", status, value)
     }
 
-    /// `POST` `request` to `path` of the CloudRun service `service`.
+    /// `POST` `request` (which must serialize to a JSON object, checked before any I/O) to
+    /// `path` of the CloudRun service `service`, and decodes the reply as [`get`](Self::get) does.
     pub async fn post<T: DeserializeOwned>(
         &self,
         service: &str,
@@ -69,11 +65,10 @@ impl crate::cloudrun::CloudrunApi {
         request: &impl Serialize,
     ) -> Result<T, Error> {
         use crate::cloudrun::CloudrunPostResponse;
-        let body = object("cloudrunPost", request)?;
-        let reply = self.cloudrun_post().name(service).any_path(path).body(body).send().await?;
+        let reply = self.cloudrun_post().name(service).any_path(path).body(request).send().await?;
         let status = reply.status();
         let value = match reply.into_inner() {
-            CloudrunPostResponse::Json(map) => Value::Object(map),
+            CloudrunPostResponse::Json(value) => value,
             CloudrunPostResponse::Text(text) => Value::String(text),
         };
         crate::error::decode_value("cloudrunPost", status, value)

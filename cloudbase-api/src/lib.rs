@@ -23,7 +23,7 @@
 //!     .functions()
 //!     .functions_post()
 //!     .name("hello")
-//!     .body(serde_json::Map::new())
+//!     .body(serde_json::json!({"a": 1}))      // free-form bodies take any Serialize value
 //!     .send()
 //!     .await?;
 //! println!("{} {:?}", reply.status(), reply.request_id());

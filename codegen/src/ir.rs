@@ -136,6 +136,9 @@ pub struct Field {
     pub write_only: bool,
     /// Needs `Box` to break a recursive type.
     pub boxed: bool,
+    /// Holds a secret (a password, a token, ...; see `normalize::secret` for the rule): shown as
+    /// `<redacted>` by `Debug`.
+    pub secret: bool,
     /// The property's description.
     pub docs: Option<String>,
 }
@@ -188,6 +191,9 @@ pub struct UnionVariant {
     pub marker_properties: Vec<String>,
     /// Value of the discriminator property that selects it.
     pub discriminator_value: Option<String>,
+    /// The variant's schema says it is secret (`format: password`, `x-sensitive: true`): its
+    /// payload is shown as `<redacted>` by `Debug`.
+    pub secret: bool,
 }
 
 /// HTTP methods OpenAPI 3.0 knows.
@@ -366,8 +372,20 @@ pub struct RequestBody {
     pub ty: Type,
     /// `required: true`.
     pub required: bool,
+    /// Set for a JSON body whose schema names no Rust type (`{}`, or an object without
+    /// properties): the setter takes any `Serialize` value.
+    pub free_form: Option<FreeForm>,
     /// `description`.
     pub docs: Option<String>,
+}
+
+/// What a free-form JSON body may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FreeForm {
+    /// Any JSON value (`{}`, or a nullable schema).
+    Any,
+    /// A JSON object (`type: object` without properties), checked at `send()` before any I/O.
+    Object,
 }
 
 /// Which statuses a response covers.

@@ -30,6 +30,9 @@ pub fn summary(api: &Api) -> String {
                         if f.boxed {
                             text.push_str(" boxed");
                         }
+                        if f.secret {
+                            text.push_str(" secret");
+                        }
                         text
                     })
                     .collect();
@@ -48,6 +51,9 @@ pub fn summary(api: &Api) -> String {
                     .iter()
                     .map(|v| {
                         let mut text = format!("{}({})", v.name, ty_name(api, &v.ty));
+                        if v.secret {
+                            text.push_str(" secret");
+                        }
                         if let Some(tag) = &v.discriminator_value {
                             text.push_str(&format!(" when {}={tag:?}", u.discriminator.as_deref().unwrap_or("")));
                         } else if !v.marker_properties.is_empty() {
@@ -82,9 +88,14 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     if let Some(body) = &op.body {
         let _ = writeln!(
             out,
-            "    body {}: {}{}",
+            "    body {}: {}{}{}",
             body.media_type,
             ty_name(api, &body.ty),
+            match body.free_form {
+                Some(crate::ir::FreeForm::Object) => " free-form, any Serialize checked to be an object",
+                Some(crate::ir::FreeForm::Any) => " free-form, any Serialize",
+                None => "",
+            },
             if body.required { " (required)" } else { "" }
         );
     }

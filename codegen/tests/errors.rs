@@ -247,3 +247,23 @@ fn an_invalid_value_under_deep_nesting_is_refused_quickly() {
     )));
     assert!(e.message().contains("nests deeper than 32 levels"), "{e}");
 }
+
+#[test]
+fn x_sensitive_must_be_a_boolean() {
+    let e = error_of(&spec(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        pin: {type: string, x-sensitive: 'yes'}\n",
+    ));
+    assert_eq!(e.pointer(), Some("/components/schemas/A/properties/pin/x-sensitive"), "{e}");
+    assert!(e.message().contains("`x-sensitive` must be `true` or `false`"), "{e}");
+}
+
+#[test]
+fn an_array_that_contains_itself_is_not_followed_forever() {
+    // Looking for secrets follows `$ref`s into array items; this chain never ends.
+    let _ = codegen::generate(Spec::from_file(
+        "specs/broken.yaml",
+        &spec(
+            "paths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n    B:\n      type: object\n      properties:\n        token: {$ref: '#/components/schemas/A'}\n",
+        ),
+    ));
+}

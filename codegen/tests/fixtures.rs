@@ -39,6 +39,8 @@ fixture!(responses);
 fixture!(security);
 fixture!(streaming);
 fixture!(read_write_only);
+fixture!(free_form);
+fixture!(secrets);
 
 /// Every fixture file has a test above (a new file without one is a mistake).
 #[test]

@@ -136,7 +136,7 @@ pub struct CallLlm {
     client: crate::Client,
     provider: Option<String>,
     path: Option<String>,
-    body: Option<serde_json::Map<String, serde_json::Value>>,
+    body: Option<rt::JsonBody>,
     options: rt::Options,
 }
 
@@ -180,12 +180,11 @@ impl CallLlm {
 
     /// The request body (`application/json`). Required.
     ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
     /// Body as defined by the target model's own API documentation.
-    pub fn body(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -209,12 +208,7 @@ impl CallLlm {
     /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
     /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
     /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::Response<serde_json::Map<String, serde_json::Value>>,
-        crate::Error,
-    > {
+    pub async fn send(self) -> Result<crate::Response<serde_json::Value>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
@@ -254,7 +248,7 @@ impl CallLlm {
             ]
                 .concat(),
         );
-        request.json_body("application/json", body)?;
+        request.free_form_body("application/json", body, true)?;
         request.options(self.options);
         Ok((self.client, request))
     }

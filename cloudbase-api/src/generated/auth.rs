@@ -367,7 +367,7 @@ pub struct AuthSignInAnonymously {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
-    body: Option<V1SignInAnonymouslyRequest>,
+    body: Option<rt::JsonBody>,
     options: rt::Options,
 }
 
@@ -407,8 +407,10 @@ impl AuthSignInAnonymously {
     }
 
     /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<V1SignInAnonymouslyRequest>) -> Self {
-        self.body = Some(value.into());
+    ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -454,7 +456,7 @@ impl AuthSignInAnonymously {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", Some(&x_device_id))?;
         if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
+            request.free_form_body("application/json", body, true)?;
         }
         request.options(self.options);
         Ok((self.client, request))
@@ -1505,7 +1507,7 @@ pub struct AuthRevoke {
     client: crate::Client,
     client_id: Option<String>,
     x_device_id: Option<String>,
-    body: Option<serde_json::Value>,
+    body: Option<rt::JsonBody>,
     options: rt::Options,
 }
 
@@ -1545,8 +1547,10 @@ impl AuthRevoke {
     }
 
     /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.body = Some(value.into());
+    ///
+    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -1583,7 +1587,7 @@ impl AuthRevoke {
         request.query("client_id", self.client_id.as_ref());
         request.header("x-device-id", self.x_device_id.as_ref())?;
         if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
+            request.free_form_body("application/json", body, false)?;
         }
         request.options(self.options);
         Ok((self.client, request))
@@ -2079,7 +2083,7 @@ impl AuthResetPassword {
     fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
             400 | 500 => raw.api_error::<V1Error>(),
-            403 => raw.api_error::<serde_json::Map<String, serde_json::Value>>(),
+            403 => raw.api_error::<serde_json::Value>(),
             _ => raw.undocumented_error(),
         }
     }
@@ -3003,18 +3007,24 @@ pub type EmptyObject = serde_json::Map<String, serde_json::Value>;
 /// Token response shared by the sign-in, sign-up and token endpoints.
 ///
 /// Schema: `#/components/schemas/v1Token`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1Token {
     /// Always Bearer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// Access token for the CloudBase HTTP APIs.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Refresh token (default lifetime 31 days); absent for client credentials.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Identity claims token (listed only in older revisions of the docs).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// access_token lifetime in seconds.
@@ -3031,18 +3041,56 @@ pub struct V1Token {
     pub groups: Option<Vec<String>>,
 }
 
+impl std::fmt::Debug for V1Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1Token")
+            .field("token_type", &self.token_type)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("id_token", &self.id_token.as_ref().map(|_| crate::runtime::Redacted))
+            .field("expires_in", &self.expires_in)
+            .field("scope", &self.scope)
+            .field("sub", &self.sub)
+            .field("groups", &self.groups)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1SignInRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1SignInRequest {
     /// Required for username/password sign-in; 2-48 chars, letters, digits and -_.:+ @ only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Required for username/password sign-in.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Required for verification-code sign-in (from /auth/v1/verification/verify).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_token: Option<String>,
+}
+
+impl std::fmt::Debug for V1SignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1SignInRequest")
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 
 /// Empty object.
@@ -3051,7 +3099,7 @@ pub struct V1SignInRequest {
 pub type V1SignInAnonymouslyRequest = serde_json::Map<String, serde_json::Value>;
 
 /// Schema: `#/components/schemas/v1SignUpRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1SignUpRequest {
     /// Required for email + verification_token registration.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3063,9 +3111,13 @@ pub struct V1SignUpRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Token from /auth/v1/verification/verify.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_token: Option<String>,
     /// Optional password.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Optional nickname.
@@ -3081,8 +3133,33 @@ pub struct V1SignUpRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Third-party provider_token to bind to (or register) this account.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_token: Option<String>,
+}
+
+impl std::fmt::Debug for V1SignUpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1SignUpRequest")
+            .field("email", &self.email)
+            .field("phone_number", &self.phone_number)
+            .field("username", &self.username)
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field("name", &self.name)
+            .field("gender", &self.gender)
+            .field("picture", &self.picture)
+            .field("locale", &self.locale)
+            .field(
+                "provider_token",
+                &self.provider_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1SignOutRequest`.
@@ -3113,7 +3190,7 @@ pub struct V1GenProviderRedirectUriResponse {
 }
 
 /// Schema: `#/components/schemas/v1GrantProviderTokenRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1GrantProviderTokenRequest {
     /// Identity provider ID, e.g. wx_open, github, or a Mini Program appid.
     pub provider_id: String,
@@ -3121,14 +3198,31 @@ pub struct V1GrantProviderTokenRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_redirect_uri: Option<String>,
     /// Authorization code obtained from the provider.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_code: Option<String>,
 }
 
+impl std::fmt::Debug for V1GrantProviderTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1GrantProviderTokenRequest")
+            .field("provider_id", &self.provider_id)
+            .field("provider_redirect_uri", &self.provider_redirect_uri)
+            .field(
+                "provider_code",
+                &self.provider_code.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1GrantProviderTokenResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1GrantProviderTokenResponse {
     /// Token for the provider sign-in / bind / sign-up calls.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_token: Option<String>,
     /// The `expires_in` property.
@@ -3139,8 +3233,21 @@ pub struct V1GrantProviderTokenResponse {
     pub provider_profile: Option<V1ProviderProfile>,
 }
 
+impl std::fmt::Debug for V1GrantProviderTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1GrantProviderTokenResponse")
+            .field(
+                "provider_token",
+                &self.provider_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("expires_in", &self.expires_in)
+            .field("provider_profile", &self.provider_profile)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1ProviderProfile`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1ProviderProfile {
     /// The `provider_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3176,6 +3283,8 @@ pub struct V1ProviderProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_id: Option<String>,
     /// Token returned by the provider (e.g. its refresh_token).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `at_hash` property.
@@ -3192,12 +3301,37 @@ pub struct V1ProviderProfile {
     pub provider: Option<String>,
 }
 
+impl std::fmt::Debug for V1ProviderProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1ProviderProfile")
+            .field("provider_id", &self.provider_id)
+            .field("sub", &self.sub)
+            .field("name", &self.name)
+            .field("picture", &self.picture)
+            .field("email", &self.email)
+            .field("phone_number", &self.phone_number)
+            .field("gender", &self.gender)
+            .field("locale", &self.locale)
+            .field("url", &self.url)
+            .field("groups", &self.groups)
+            .field("sub_id", &self.sub_id)
+            .field("token", &self.token.as_ref().map(|_| crate::runtime::Redacted))
+            .field("at_hash", &self.at_hash)
+            .field("meta", &self.meta)
+            .field("raw", &self.raw)
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1SignInWithProviderRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1SignInWithProviderRequest {
     /// Identity provider ID.
     pub provider_id: String,
     /// From /auth/v1/provider/token.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub provider_token: String,
     /// Disable automatic registration (default follows server settings).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3207,17 +3341,39 @@ pub struct V1SignInWithProviderRequest {
     pub sync_profile: Option<bool>,
 }
 
+impl std::fmt::Debug for V1SignInWithProviderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1SignInWithProviderRequest")
+            .field("provider_id", &self.provider_id)
+            .field("provider_token", &crate::runtime::Redacted)
+            .field("force_disable_sign_up", &self.force_disable_sign_up)
+            .field("sync_profile", &self.sync_profile)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1SignInCustomRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1SignInCustomRequest {
     /// Always "custom".
     pub provider_id: String,
     /// Custom sign-in ticket issued by the developer's server.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub ticket: String,
 }
 
+impl std::fmt::Debug for V1SignInCustomRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1SignInCustomRequest")
+            .field("provider_id", &self.provider_id)
+            .field("ticket", &crate::runtime::Redacted)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1GrantTokenRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1GrantTokenRequest {
     /// Client ID (shown in the refresh example body).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3226,15 +3382,21 @@ pub struct V1GrantTokenRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_type: Option<String>,
     /// Used with grant_type authorization_code.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Used when refreshing.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     /// Used with grant_type password.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Used with grant_type password.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `scope` property.
@@ -3244,11 +3406,41 @@ pub struct V1GrantTokenRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     /// PKCE code_verifier.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_verifier: Option<String>,
     /// Device code flow (RFC 8628).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_code: Option<String>,
+}
+
+impl std::fmt::Debug for V1GrantTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1GrantTokenRequest")
+            .field("client_id", &self.client_id)
+            .field("grant_type", &self.grant_type)
+            .field("code", &self.code.as_ref().map(|_| crate::runtime::Redacted))
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field("scope", &self.scope)
+            .field("nonce", &self.nonce)
+            .field(
+                "code_verifier",
+                &self.code_verifier.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field(
+                "device_code",
+                &self.device_code.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 
 /// Empty when the token is invalid or expired.
@@ -3278,34 +3470,69 @@ pub struct V1ClientCredentialRequest {
 }
 
 /// Schema: `#/components/schemas/v1GetCaptchaDataResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1GetCaptchaDataResponse {
     /// RFC 2397 data URI of the captcha image (image/gif, base64).
     pub data: String,
     /// Resource type; "image".
     pub r#type: String,
     /// Pass to /auth/v1/captcha/data/verify.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub token: String,
     /// Token lifetime in seconds (default 300).
     pub expires_in: i64,
 }
 
+impl std::fmt::Debug for V1GetCaptchaDataResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1GetCaptchaDataResponse")
+            .field("data", &self.data)
+            .field("type", &self.r#type)
+            .field("token", &crate::runtime::Redacted)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1VerifyCaptchaDataRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1VerifyCaptchaDataRequest {
     /// Token from /auth/v1/captcha/data.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub token: String,
     /// Text the user read from the captcha image.
     pub key: String,
 }
 
+impl std::fmt::Debug for V1VerifyCaptchaDataRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1VerifyCaptchaDataRequest")
+            .field("token", &crate::runtime::Redacted)
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1VerifyCaptchaDataResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1VerifyCaptchaDataResponse {
     /// The `captcha_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub captcha_token: String,
     /// Lifetime in seconds (default 600).
     pub expires_in: i64,
+}
+
+impl std::fmt::Debug for V1VerifyCaptchaDataResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1VerifyCaptchaDataResponse")
+            .field("captcha_token", &crate::runtime::Redacted)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1SendVerificationRequest`.
@@ -3336,18 +3563,31 @@ pub struct V1SendVerificationResponse {
 }
 
 /// Schema: `#/components/schemas/v1VerifyRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1VerifyRequest {
     /// The `verification_id` property.
     pub verification_id: String,
     /// Code received by SMS or email.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub verification_code: String,
 }
 
+impl std::fmt::Debug for V1VerifyRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1VerifyRequest")
+            .field("verification_id", &self.verification_id)
+            .field("verification_code", &crate::runtime::Redacted)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1VerifyResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1VerifyResponse {
     /// The `verification_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_token: Option<String>,
     /// Lifetime in seconds (default 600).
@@ -3355,28 +3595,70 @@ pub struct V1VerifyResponse {
     pub expires_in: Option<i64>,
 }
 
+impl std::fmt::Debug for V1VerifyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1VerifyResponse")
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
 /// Pass either password or verification_token.
 ///
 /// Schema: `#/components/schemas/v1SudoRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1SudoRequest {
     /// The `password` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// The `verification_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_token: Option<String>,
 }
 
+impl std::fmt::Debug for V1SudoRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1SudoRequest")
+            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1SudoResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1SudoResponse {
     /// The `sudo_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sudo_token: Option<String>,
     /// Lifetime in seconds (default 900).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+
+impl std::fmt::Debug for V1SudoResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1SudoResponse")
+            .field(
+                "sudo_token",
+                &self.sudo_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
 }
 
 /// Current user's profile (field list taken from the documented example).
@@ -3481,16 +3763,38 @@ pub struct V1UserGroup {
 }
 
 /// Schema: `#/components/schemas/v1UpdatePasswordRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1UpdatePasswordRequest {
     /// Needed when the user already has a password.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_password: Option<String>,
     /// 8-64 chars with upper/lower case letters, digits and special characters.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub new_password: String,
     /// Optional confirmation value.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm_password: Option<String>,
+}
+
+impl std::fmt::Debug for V1UpdatePasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1UpdatePasswordRequest")
+            .field(
+                "old_password",
+                &self.old_password.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("new_password", &crate::runtime::Redacted)
+            .field(
+                "confirm_password",
+                &self.confirm_password.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1EditUserBasicInfoRequest`.
@@ -3523,13 +3827,24 @@ pub struct V1EditUserBasicInfoRequest {
 }
 
 /// Schema: `#/components/schemas/v1BindWithProviderRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct V1BindWithProviderRequest {
     /// From /auth/v1/provider/token.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub provider_token: String,
     /// Record in the centralized user security log (default false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_user_center: Option<bool>,
+}
+
+impl std::fmt::Debug for V1BindWithProviderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1BindWithProviderRequest")
+            .field("provider_token", &crate::runtime::Redacted)
+            .field("with_user_center", &self.with_user_center)
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1ProvidersResponse`.
@@ -3572,7 +3887,7 @@ pub struct V1UserProvider {
 /// Pass email or phone_number (not both) with the matching verification_token.
 ///
 /// Schema: `#/components/schemas/v1ResetPasswordRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1ResetPasswordRequest {
     /// The `email` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3581,11 +3896,32 @@ pub struct V1ResetPasswordRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The `new_password` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_password: Option<String>,
     /// The `verification_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_token: Option<String>,
+}
+
+impl std::fmt::Debug for V1ResetPasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1ResetPasswordRequest")
+            .field("email", &self.email)
+            .field("phone_number", &self.phone_number)
+            .field(
+                "new_password",
+                &self.new_password.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1ClientCredentialRequest/properties/grant_type`.

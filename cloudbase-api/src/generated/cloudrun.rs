@@ -216,7 +216,7 @@ impl std::fmt::Debug for CloudrunGet {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CloudrunGetResponse {
     /// 200 `application/json`: The call succeeded; the body is what the service returned
-    Json(serde_json::Map<String, serde_json::Value>),
+    Json(serde_json::Value),
     /// 200 `text/plain`: The call succeeded; the body is what the service returned
     Text(String),
 }
@@ -230,7 +230,7 @@ pub struct CloudrunPost {
     client: crate::Client,
     name: Option<String>,
     any_path: Option<String>,
-    body: Option<serde_json::Map<String, serde_json::Value>>,
+    body: Option<rt::JsonBody>,
     accept: Option<String>,
     options: rt::Options,
 }
@@ -276,12 +276,11 @@ impl CloudrunPost {
 
     /// The request body (`application/json`). Optional.
     ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
     /// Request payload passed to the service
-    pub fn body(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -353,7 +352,7 @@ impl CloudrunPost {
                 .concat(),
         );
         if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
+            request.free_form_body("application/json", body, true)?;
         }
         if let Some(media_type) = &self.accept {
             request.accept(media_type, &["application/json", "text/plain"])?;
@@ -382,7 +381,7 @@ impl std::fmt::Debug for CloudrunPost {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CloudrunPostResponse {
     /// 200 `application/json`: The call succeeded; the body is what the service returned
-    Json(serde_json::Map<String, serde_json::Value>),
+    Json(serde_json::Value),
     /// 200 `text/plain`: The call succeeded; the body is what the service returned
     Text(String),
 }

@@ -69,7 +69,7 @@ pub struct FunctionsPost {
     webfn: Option<FunctionsPostWebfn>,
     x_qualifier: Option<String>,
     x_tcb_webfn: Option<FunctionsPostXTcbWebfn>,
-    body: Option<serde_json::Map<String, serde_json::Value>>,
+    body: Option<rt::JsonBody>,
     accept: Option<String>,
     options: rt::Options,
 }
@@ -130,12 +130,11 @@ impl FunctionsPost {
 
     /// The request body (`application/json`). Optional.
     ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
     /// Invocation payload; must be a JSON object
-    pub fn body(
-        mut self,
-        value: impl Into<serde_json::Map<String, serde_json::Value>>,
-    ) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -201,7 +200,7 @@ impl FunctionsPost {
         request.header("X-Qualifier", self.x_qualifier.as_ref())?;
         request.header("X-Tcb-Webfn", self.x_tcb_webfn.as_ref())?;
         if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
+            request.free_form_body("application/json", body, true)?;
         }
         if let Some(media_type) = &self.accept {
             request.accept(media_type, &["application/json", "text/plain"])?;
@@ -230,7 +229,7 @@ impl std::fmt::Debug for FunctionsPost {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FunctionsPostResponse {
     /// 200 `application/json`: Invocation succeeded; the body is the function's return value
-    Json(serde_json::Map<String, serde_json::Value>),
+    Json(serde_json::Value),
     /// 200 `text/plain`: Invocation succeeded; the body is the function's return value
     Text(String),
 }

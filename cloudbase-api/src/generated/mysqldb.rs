@@ -904,7 +904,7 @@ pub struct UpdateRecords {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
-    body: Option<Record>,
+    body: Option<rt::JsonBody>,
     accept: Option<String>,
     options: rt::Options,
 }
@@ -991,9 +991,11 @@ impl UpdateRecords {
 
     /// The request body (`application/json`). Required.
     ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
     /// Column values to set on every matched row.
-    pub fn body(mut self, value: impl Into<Record>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -1055,7 +1057,7 @@ impl UpdateRecords {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
-        request.json_body("application/json", body)?;
+        request.free_form_body("application/json", body, true)?;
         if let Some(media_type) = &self.accept {
             request
                 .accept(
@@ -1715,7 +1717,7 @@ pub struct UpdateRecordsWithSchema {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
-    body: Option<Record>,
+    body: Option<rt::JsonBody>,
     accept: Option<String>,
     options: rt::Options,
 }
@@ -1811,9 +1813,11 @@ impl UpdateRecordsWithSchema {
 
     /// The request body (`application/json`). Required.
     ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
     /// Column values to set on every matched row.
-    pub fn body(mut self, value: impl Into<Record>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -1889,7 +1893,7 @@ impl UpdateRecordsWithSchema {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
-        request.json_body("application/json", body)?;
+        request.free_form_body("application/json", body, true)?;
         if let Some(media_type) = &self.accept {
             request
                 .accept(
@@ -2595,7 +2599,7 @@ pub struct UpdateRecordsWithInstance {
     order: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
     prefer: Option<String>,
-    body: Option<Record>,
+    body: Option<rt::JsonBody>,
     accept: Option<String>,
     options: rt::Options,
 }
@@ -2700,9 +2704,11 @@ impl UpdateRecordsWithInstance {
 
     /// The request body (`application/json`). Required.
     ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
     /// Column values to set on every matched row.
-    pub fn body(mut self, value: impl Into<Record>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
         self
     }
 
@@ -2782,7 +2788,7 @@ impl UpdateRecordsWithInstance {
         request.query("order", self.order.as_ref());
         request.query_exploded_map(self.filters.as_ref());
         request.header("Prefer", self.prefer.as_ref())?;
-        request.json_body("application/json", body)?;
+        request.free_form_body("application/json", body, true)?;
         if let Some(media_type) = &self.accept {
             request
                 .accept(

@@ -511,7 +511,7 @@ pub struct V1GetObjectsUploadInfoRequestItem {
 /// Upload information for one object
 ///
 /// Schema: `#/components/schemas/v1GetObjectsUploadInfoResponseItemSuccess`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct V1GetObjectsUploadInfoResponseItemSuccess {
     /// URL to PUT the object to
     #[serde(rename = "uploadUrl", skip_serializing_if = "Option::is_none")]
@@ -523,9 +523,13 @@ pub struct V1GetObjectsUploadInfoResponseItemSuccess {
     #[serde(rename = "downloadUrlEncoded", skip_serializing_if = "Option::is_none")]
     pub download_url_encoded: Option<String>,
     /// Upload token; send as the X-Cos-Security-Token header
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Upload authorization; send as the Authorization header
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization: Option<String>,
     /// Upload metadata; send as the X-Cos-Meta-Fileid header
@@ -537,6 +541,24 @@ pub struct V1GetObjectsUploadInfoResponseItemSuccess {
     /// Object ID from the request
     #[serde(rename = "objectId", skip_serializing_if = "Option::is_none")]
     pub object_id: Option<String>,
+}
+
+impl std::fmt::Debug for V1GetObjectsUploadInfoResponseItemSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("V1GetObjectsUploadInfoResponseItemSuccess")
+            .field("upload_url", &self.upload_url)
+            .field("download_url", &self.download_url)
+            .field("download_url_encoded", &self.download_url_encoded)
+            .field("token", &self.token.as_ref().map(|_| crate::runtime::Redacted))
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| crate::runtime::Redacted),
+            )
+            .field("cloud_object_meta", &self.cloud_object_meta)
+            .field("cloud_object_id", &self.cloud_object_id)
+            .field("object_id", &self.object_id)
+            .finish()
+    }
 }
 
 /// Failure for one object

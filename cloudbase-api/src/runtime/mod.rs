@@ -479,3 +479,58 @@ pub(crate) fn media_type_of(headers: &HeaderMap) -> String {
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default()
 }
+
+/// A free-form JSON body, serialized when the builder's setter is called (so any `Serialize`
+/// value will do and the builder stays `Clone`); a value that cannot be serialized is reported
+/// by `send()`, before any I/O.
+#[derive(Clone)]
+pub(crate) struct JsonBody(Result<serde_json::Value, String>);
+
+impl JsonBody {
+    pub(crate) fn new(value: &impl Serialize) -> Self {
+        JsonBody(serde_json::to_value(value).map_err(|e| e.to_string()))
+    }
+}
+
+/// What kind of JSON value `value` is, for messages that must not show the value itself.
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+impl Request {
+    /// A free-form JSON body; with `object` (the spec says `type: object`), anything but a JSON
+    /// object is refused.
+    pub(crate) fn free_form_body(
+        &mut self,
+        media_type: &'static str,
+        body: JsonBody,
+        object: bool,
+    ) -> Result<(), Error> {
+        let value = body
+            .0
+            .map_err(|e| Error::invalid(self.operation, format!("the body cannot be serialized as JSON: {e}")))?;
+        if object && !value.is_object() {
+            return Err(Error::invalid(
+                self.operation,
+                format!("the body must be a JSON object (the spec says `type: object`), not {}", json_kind(&value)),
+            ));
+        }
+        self.json_body(media_type, value)
+    }
+}
+
+/// Stands in for a secret in generated `Debug` output: prints `<redacted>`.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}

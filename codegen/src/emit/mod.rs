@@ -15,7 +15,8 @@ pub fn module(api: &Api) -> TokenStream {
     let description = docs::spec(api.description.as_deref());
     let inner_doc = docs::inner_attrs(&docs::paragraphs([Some(title.as_str()), description.as_deref()]));
     let has_ops = !api.operations.is_empty();
-    let has_types = !api.types.is_empty();
+    // Aliases (`pub type Record = ...`) need no derives.
+    let has_types = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
     let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
     let runtime_use = has_ops.then(|| quote! { use crate::runtime as rt; });
     let serde_use = has_types.then(|| quote! { use serde::{Deserialize, Serialize}; });

@@ -3,7 +3,7 @@
 
 use super::{docs, ident, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Content, ContentKind, Operation, Param, ParamLocation, ParamStyle, PathPart, Response,
+    Api, BodyKind, Content, ContentKind, FreeForm, Operation, Param, ParamLocation, ParamStyle, PathPart, Response,
     SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
 };
 use proc_macro2::{Literal, TokenStream};
@@ -84,7 +84,10 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         quote! { #field: Option<#ty>, }
     });
     let body_decl = op.body.as_ref().map(|b| {
-        let ty = type_tokens(api, &b.ty);
+        let ty = match b.free_form {
+            Some(_) => quote! { rt::JsonBody },
+            None => type_tokens(api, &b.ty),
+        };
         quote! { body: Option<#ty>, }
     });
     let field_inits = op.params.iter().map(|p| {
@@ -112,17 +115,39 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let setters = op.params.iter().map(|p| setter(api, p));
     let body_setter = op.body.as_ref().map(|b| {
-        let ty = type_tokens(api, &b.ty);
         let required = if b.required { "Required." } else { "Optional." };
+        let free_form = b.free_form.map(|f| match f {
+            FreeForm::Any => "Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). \
+                A value that cannot be serialized as JSON is refused by `send()`, before any I/O."
+                .to_owned(),
+            FreeForm::Object => "Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) \
+                that serializes to a JSON object, as the spec requires; anything else (an array, a number, a \
+                string, `null`, a value that cannot be serialized) is refused by `send()` with \
+                [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O."
+                .to_owned(),
+        });
         let doc = docs::attrs(&docs::paragraphs([
             Some(format!("The request body (`{}`). {required}", b.media_type).as_str()),
+            free_form.as_deref(),
             docs::spec(b.docs.as_deref()).as_deref(),
         ]));
-        quote! {
-            #doc
-            pub fn body(mut self, value: impl Into<#ty>) -> Self {
-                self.body = Some(value.into());
-                self
+        match b.free_form {
+            Some(_) => quote! {
+                #doc
+                pub fn body(mut self, value: impl serde::Serialize) -> Self {
+                    self.body = Some(rt::JsonBody::new(&value));
+                    self
+                }
+            },
+            None => {
+                let ty = type_tokens(api, &b.ty);
+                quote! {
+                    #doc
+                    pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                        self.body = Some(value.into());
+                        self
+                    }
+                }
             }
         }
     });
@@ -350,17 +375,19 @@ fn into_request(op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|b| {
         let media = &b.media_type;
-        let setter = match b.kind {
-            BodyKind::Json => quote! { json_body },
-            BodyKind::Text => quote! { text_body },
-            BodyKind::Bytes => quote! { bytes_body },
+        let set = match (b.kind, b.free_form) {
+            (_, Some(FreeForm::Object)) => quote! { request.free_form_body(#media, body, true)?; },
+            (_, Some(FreeForm::Any)) => quote! { request.free_form_body(#media, body, false)?; },
+            (BodyKind::Json, None) => quote! { request.json_body(#media, body)?; },
+            (BodyKind::Text, None) => quote! { request.text_body(#media, body)?; },
+            (BodyKind::Bytes, None) => quote! { request.bytes_body(#media, body)?; },
         };
         if b.required {
-            quote! { request.#setter(#media, body)?; }
+            set
         } else {
             quote! {
                 if let Some(body) = self.body {
-                    request.#setter(#media, body)?;
+                    #set
                 }
             }
         }

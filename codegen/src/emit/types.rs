@@ -77,16 +77,52 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
             }
         }
     });
+    // Secret fields print as `<redacted>` (an optional one as `Some(<redacted>)` or `None`).
+    let redacted_debug = s.fields.iter().any(|f| f.secret).then(|| {
+        let type_name = name.to_string();
+        let entries = s.fields.iter().map(|f| {
+            let field = ident(&f.name);
+            let label = f.name.trim_start_matches("r#");
+            let value = match (f.secret, is_optional(f)) {
+                (false, _) => quote! { &self.#field },
+                (true, false) => quote! { &crate::runtime::Redacted },
+                (true, true) => quote! { &self.#field.as_ref().map(|_| crate::runtime::Redacted) },
+            };
+            quote! { .field(#label, #value) }
+        });
+        let extra = s.extra.as_ref().map(|extra| {
+            let field = ident(&extra.name);
+            let label = extra.name.trim_start_matches("r#");
+            quote! { .field(#label, &self.#field) }
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name)
+                        #(#entries)*
+                        #extra
+                        .finish()
+                }
+            }
+        }
+    });
+    let derive_debug = redacted_debug.is_none().then(|| quote! { Debug, });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(#derive_debug Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
             #extra
         }
 
+        #redacted_debug
         #error_body
     }
+}
+
+/// Whether a field is spelled `Option<T>`: not required, or nullable.
+fn is_optional(f: &Field) -> bool {
+    !f.required || matches!(f.ty, Type::Nullable(_))
 }
 
 fn field(api: &Api, f: &Field) -> TokenStream {
@@ -99,19 +135,21 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     if f.write_only {
         notes.push("Write-only: never returned by the server.");
     }
+    if f.secret {
+        notes.push("Secret: `Debug` shows it as `<redacted>`.");
+    }
     let field_docs = docs::spec(f.docs.as_deref()).or_else(|| Some(format!("The `{}` property.", f.wire_name)));
     let doc_text = docs::paragraphs([field_docs.as_deref(), (!notes.is_empty()).then(|| notes.join(" ")).as_deref()]);
     let doc = docs::attrs(&doc_text);
-    let (inner, nullable) = match &f.ty {
-        Type::Nullable(inner) => (inner.as_ref(), true),
-        other => (other, false),
+    let inner = match &f.ty {
+        Type::Nullable(inner) => inner.as_ref(),
+        other => other,
     };
     let mut ty = type_tokens(api, inner);
     if f.boxed {
         ty = quote! { Box<#ty> };
     }
-    let optional = nullable || !f.required;
-    if optional {
+    if is_optional(f) {
         ty = quote! { Option<#ty> };
     }
     let rename = (name.to_string().trim_start_matches("r#") != wire).then(|| quote! { rename = #wire });
@@ -237,13 +275,37 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
                 }
             },
         );
+    // Secret variants print their name and `<redacted>`.
+    let redacted_debug = u.variants.iter().any(|v| v.secret).then(|| {
+        let arms = u.variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let label = &v.name;
+            if v.secret {
+                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&crate::runtime::Redacted).finish(), }
+            } else {
+                quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
+            }
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
+    let derive_debug = redacted_debug.is_none().then(|| quote! { Debug, });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(#derive_debug Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
         }
+
+        #redacted_debug
 
         #(#from_impls)*
 

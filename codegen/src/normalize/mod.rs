@@ -4,6 +4,7 @@
 mod operation;
 mod refs;
 mod schema;
+mod secret;
 
 pub(crate) use schema::struct_id;
 

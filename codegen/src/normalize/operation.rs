@@ -3,8 +3,8 @@
 use super::Normalizer;
 use crate::error::{Error, Pointer};
 use crate::ir::{
-    BodyKind, Constraints, Content, ContentKind, EventStream, Method, Operation, Param, ParamLocation, ParamStyle,
-    PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec, Success, SuccessCase,
+    BodyKind, Constraints, Content, ContentKind, EventStream, FreeForm, Method, Operation, Param, ParamLocation,
+    ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec, Success, SuccessCase,
     SuccessVariant, Type,
 };
 use crate::names::{self, Scope};
@@ -356,13 +356,41 @@ impl<'a> Normalizer<'a> {
             (BodyKind::Text, _) => Type::String,
             (BodyKind::Bytes, _) => Type::Bytes,
         };
+        // A body the schema does not shape takes any `Serialize` value; `type: object` is still
+        // checked, at `send()`.
+        // (Through aliases: `$ref` to a free-form component is free-form too.)
+        let free_form = match (kind, self.unalias(&ty)) {
+            (BodyKind::Json, Type::Object) => Some(FreeForm::Object),
+            (BodyKind::Json, Type::Any) => Some(FreeForm::Any),
+            (BodyKind::Json, Type::Nullable(inner)) if matches!(self.unalias(&inner), Type::Any | Type::Object) => {
+                Some(FreeForm::Any)
+            }
+            _ => None,
+        };
         Ok(RequestBody {
             media_type: media_type.clone(),
             kind,
             ty,
             required: body.required,
+            free_form,
             docs: body.description.clone(),
         })
+    }
+
+    /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for.
+    fn unalias(&self, ty: &Type) -> Type {
+        let mut current = ty.clone();
+        // Bounded: alias cycles are reported later, by `finish`.
+        for _ in 0..64 {
+            match &current {
+                Type::Named(id) => match &self.type_def(*id).kind {
+                    crate::ir::TypeKind::Alias(next) => current = next.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        current
     }
 
     fn responses(
@@ -458,7 +486,7 @@ impl<'a> Normalizer<'a> {
                     } else {
                         hint.to_owned()
                     };
-                    self.schema_type(schema, &content_at.join("schema"), &hint)?
+                    free_form_reply(self.schema_type(schema, &content_at.join("schema"), &hint)?)
                 }
             };
             contents.push(Content { media_type: media_type.clone(), kind, ty });
@@ -640,6 +668,18 @@ fn essence(media_type: &str) -> String {
 }
 
 /// How a media type is encoded; `None` for forms and multipart, which the generator refuses.
+/// A reply whose schema is an object without properties says nothing about its content, and the
+/// replies documented that way are often not objects at all (the functions and CloudRun replies
+/// are "whatever the function returns": `3`, `[1,2,3]`, `"text"`). Such a reply decodes as any
+/// JSON value rather than failing on everything but an object; named (`$ref`) schemas keep their type.
+fn free_form_reply(ty: Type) -> Type {
+    match ty {
+        Type::Object => Type::Any,
+        Type::Nullable(inner) if *inner == Type::Object => Type::Any,
+        other => other,
+    }
+}
+
 fn body_kind(media_type: &str) -> Option<BodyKind> {
     let essence = essence(media_type);
     if essence == "application/json" || essence.ends_with("+json") {

@@ -218,6 +218,8 @@ impl Normalizer<'_> {
                 ReferenceOr::Item(s) => (schema_docs(s), s.schema_data.read_only, s.schema_data.write_only),
                 ReferenceOr::Reference { .. } => (None, false, false),
             };
+            let secret =
+                self.is_secret_property(wire_name, property, properties.keys().map(String::as_str), &property_pointer)?;
             fields.push(Field {
                 name: field_names.claim(names::snake(wire_name, "field")),
                 wire_name: wire_name.clone(),
@@ -227,6 +229,7 @@ impl Normalizer<'_> {
                 read_only,
                 write_only,
                 boxed: false,
+                secret,
                 docs,
             });
         }
@@ -272,8 +275,10 @@ impl Normalizer<'_> {
                 (None, ReferenceOr::Reference { .. }) => format!("Variant{index}"),
             };
             let name = variant_names.claim(base);
-            let ty = self.schema_type(member, &members_pointer.join(index), &format!("{union_name}{name}"))?;
-            variants.push(UnionVariant { name, ty, marker_properties: Vec::new(), discriminator_value: None });
+            let member_pointer = members_pointer.join(index);
+            let ty = self.schema_type(member, &member_pointer, &format!("{union_name}{name}"))?;
+            let secret = self.stated_secrecy(member, &member_pointer)? == Some(true);
+            variants.push(UnionVariant { name, ty, marker_properties: Vec::new(), discriminator_value: None, secret });
         }
         let discriminator = match &schema.schema_data.discriminator {
             None => None,
