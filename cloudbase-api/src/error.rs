@@ -337,7 +337,6 @@ impl ErrorBody for String {
 }
 
 /// A reply that does not match the spec.
-#[derive(Debug)]
 pub struct DecodeError {
     pub(crate) operation: &'static str,
     pub(crate) status: u16,
@@ -345,6 +344,19 @@ pub struct DecodeError {
     pub(crate) content_type: Option<String>,
     pub(crate) reason: String,
     pub(crate) snippet: String,
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &crate::runtime::ShownHeaders(&self.headers))
+            .field("content_type", &self.content_type)
+            .field("reason", &self.reason)
+            .field("snippet", &self.snippet)
+            .finish()
+    }
 }
 
 impl DecodeError {

@@ -6,12 +6,25 @@ use std::ops::{Deref, DerefMut};
 /// A successful reply: the decoded body plus status, headers and request id.
 ///
 /// Derefs to the body, so fields can be read directly; [`into_inner`](Self::into_inner) takes it.
-#[derive(Debug, Clone)]
+/// `Debug` shows no credential: the body's secret fields and the values of credential headers
+/// (`Set-Cookie`, ...) are redacted.
+#[derive(Clone)]
 pub struct Response<T> {
     pub(crate) operation: &'static str,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) value: T,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &crate::runtime::ShownHeaders(&self.headers))
+            .field("value", &self.value)
+            .finish()
+    }
 }
 
 impl<T> Response<T> {

@@ -500,3 +500,25 @@ async fn a_transport_error_names_the_host_but_not_the_query() {
     assert!(shown.contains(&origin), "{shown}");
     assert!(!shown.contains("secret-column") && !shown.contains("/v1/"), "{shown}");
 }
+
+#[tokio::test]
+async fn debug_of_replies_and_errors_hides_credential_headers() {
+    let server = TestServer::start(|_| {
+        Reply::json(200, json!({"a": 1}))
+            .header("Set-Cookie", "session=cookie-s3cr3t; HttpOnly")
+            .header("X-Cos-Security-Token", "cos-s3cr3t")
+            .header("X-Request-Id", "req-1")
+    })
+    .await;
+    let reply = client(&server).functions().functions_post().name("ok").send().await.unwrap();
+    let shown = format!("{reply:?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(shown.contains("req-1") && shown.contains("set-cookie"), "{shown}");
+    let server = TestServer::start(|_| {
+        Reply::new(200).header("Content-Type", "image/png").header("Set-Cookie", "session=cookie-s3cr3t").body("x")
+    })
+    .await;
+    let error = client(&server).functions().functions_post().name("ok").send().await.unwrap_err();
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
+}

@@ -96,17 +96,7 @@ async fn trickling_sse_server(trickle: Vec<u8>, rest: &'static [u8]) -> String {
 
 /// A server that sends one event and then keeps the connection open without a word.
 async fn hanging_sse_server() -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buffer = [0u8; 4096];
-        let _ = socket.read(&mut buffer).await;
-        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: first\n\n").await;
-        tokio::time::sleep(Duration::from_secs(30)).await;
-    });
-    url
+    trickling_sse_server(Vec::new(), b"").await
 }
 
 #[tokio::test]

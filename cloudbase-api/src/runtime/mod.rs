@@ -331,6 +331,26 @@ impl Request {
         Ok(())
     }
 
+    /// A free-form JSON body; with `object` (the spec says `type: object`), anything but a JSON
+    /// object is refused.
+    pub(crate) fn free_form_body(
+        &mut self,
+        media_type: &'static str,
+        body: JsonBody,
+        object: bool,
+    ) -> Result<(), Error> {
+        let value = body
+            .0
+            .map_err(|e| Error::invalid(self.operation, format!("the body cannot be serialized as JSON: {e}")))?;
+        if object && !value.is_object() {
+            return Err(Error::invalid(
+                self.operation,
+                format!("the body must be a JSON object (the spec says `type: object`), not {}", json_kind(&value)),
+            ));
+        }
+        self.json_body(media_type, value)
+    }
+
     pub(crate) fn text_body(&mut self, media_type: &'static str, body: impl Into<String>) -> Result<(), Error> {
         self.body = Some((HeaderValue::from_static(media_type), Bytes::from(body.into())));
         Ok(())
@@ -504,25 +524,33 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
     }
 }
 
-impl Request {
-    /// A free-form JSON body; with `object` (the spec says `type: object`), anything but a JSON
-    /// object is refused.
-    pub(crate) fn free_form_body(
-        &mut self,
-        media_type: &'static str,
-        body: JsonBody,
-        object: bool,
-    ) -> Result<(), Error> {
-        let value = body
-            .0
-            .map_err(|e| Error::invalid(self.operation, format!("the body cannot be serialized as JSON: {e}")))?;
-        if object && !value.is_object() {
-            return Err(Error::invalid(
-                self.operation,
-                format!("the body must be a JSON object (the spec says `type: object`), not {}", json_kind(&value)),
-            ));
+/// Headers for `Debug` output: every name, and every value but those of headers that carry
+/// credentials (`Set-Cookie`, `Authorization`, a storage host's security token, ...), which show
+/// as `<redacted>`.
+pub(crate) struct ShownHeaders<'a>(pub(crate) &'a HeaderMap);
+
+impl ShownHeaders<'_> {
+    fn is_credential(name: &HeaderName, value: &HeaderValue) -> bool {
+        let name = name.as_str();
+        value.is_sensitive()
+            || matches!(name, "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+            || ["token", "secret", "password", "signature", "credential", "api-key", "apikey"]
+                .iter()
+                .any(|word| name.contains(word))
+    }
+}
+
+impl fmt::Debug for ShownHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if Self::is_credential(name, value) {
+                map.entry(&name.as_str(), &Redacted);
+            } else {
+                map.entry(&name.as_str(), value);
+            }
         }
-        self.json_body(media_type, value)
+        map.finish()
     }
 }
 
