@@ -16,12 +16,18 @@ pub enum Location {
     },
     /// A JSON pointer into the document, e.g. `/paths/~1v1~1functions~1{name}/post`.
     Pointer(String),
+    /// An action of an overlay document, by its index in `actions`.
+    Action {
+        /// 0-based index in the overlay's `actions`.
+        index: usize,
+    },
 }
 
 /// A spec could not be turned into Rust code.
 ///
 /// The message always names the file and, where one exists, the location: a line for YAML
-/// syntax errors, a JSON pointer for everything found while reading the document.
+/// syntax errors, a JSON pointer for everything found while reading the document, the action
+/// for an overlay action that cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     file: String,
@@ -53,7 +59,7 @@ impl Error {
         match &self.location {
             Some(Location::Pointer(p)) => Some(p),
             Some(Location::Line { pointer, .. }) => pointer.as_deref(),
-            None => None,
+            Some(Location::Action { .. }) | None => None,
         }
     }
 
@@ -68,6 +74,7 @@ impl fmt::Display for Error {
         match &self.location {
             None => write!(f, "{}: {}", self.file, self.message),
             Some(Location::Pointer(p)) => write!(f, "{}#{}: {}", self.file, p, self.message),
+            Some(Location::Action { index }) => write!(f, "{}: actions[{index}]: {}", self.file, self.message),
             Some(Location::Line { line, column, pointer: Some(p) }) => {
                 write!(f, "{}:{}:{} (#{}): {}", self.file, line, column, p, self.message)
             }

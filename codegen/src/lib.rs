@@ -3,7 +3,8 @@
 //! The pipeline has one module per step, and the [`ir`] between them is public so tests and
 //! other emitters can target it:
 //!
-//! 1. [`load`]: YAML text -> `openapiv3::OpenAPI` (errors carry the line);
+//! 1. [`load`]: YAML text, with the spec's [`overlay`]s applied -> `openapiv3::OpenAPI` (errors
+//!    carry the line, or the overlay file and action);
 //! 2. [`normalize`]: resolve `$ref`s, decide every name, build the [`ir::Api`]
 //!    (errors carry the JSON pointer);
 //! 3. [`emit`]: IR -> `proc_macro2::TokenStream` with `quote!`;
@@ -20,10 +21,12 @@ pub mod ir;
 pub mod load;
 pub mod names;
 pub mod normalize;
+pub mod overlay;
 pub mod render;
 pub mod summary;
 
 pub use error::{Error, Location};
+pub use overlay::Overlay;
 
 /// A spec file handed to the generator.
 #[derive(Debug, Clone, Copy)]
@@ -34,14 +37,21 @@ pub struct Spec<'a> {
     pub area: &'a str,
     /// The YAML text.
     pub text: &'a str,
+    /// Overlays applied to the document, in order, before it is read ([`overlay`]).
+    pub overlays: &'a [Overlay<'a>],
 }
 
 impl<'a> Spec<'a> {
-    /// A spec whose area is its file stem (`specs/ai_model.yaml` -> `ai_model`).
+    /// A spec whose area is its file stem (`specs/ai_model.yaml` -> `ai_model`), without overlays.
     pub fn from_file(file: &'a str, text: &'a str) -> Self {
         let stem = file.rsplit('/').next().unwrap_or(file);
         let area = stem.split('.').next().unwrap_or(stem);
-        Spec { file, area, text }
+        Spec { file, area, text, overlays: &[] }
+    }
+
+    /// The same spec read with `overlays` applied in order.
+    pub fn with_overlays(self, overlays: &'a [Overlay<'a>]) -> Self {
+        Spec { overlays, ..self }
     }
 }
 
@@ -57,7 +67,7 @@ pub struct Generated {
 /// Runs the whole pipeline on one spec.
 pub fn generate(spec: Spec<'_>) -> Result<Generated, Error> {
     let api = ir_of(spec)?;
-    let code = render::render(spec.file, emit::module(&api))?;
+    let code = render::render(&load::overlaid_name(spec.file, spec.overlays), emit::module(&api))?;
     Ok(Generated { api, code })
 }
 
@@ -66,6 +76,6 @@ pub fn ir_of(spec: Spec<'_>) -> Result<ir::Api, Error> {
     if names::snake(spec.area, "") != spec.area {
         return Err(Error::new(spec.file, None, format!("area name `{}` is not a snake_case identifier", spec.area)));
     }
-    let document = load::load(spec.file, spec.text)?;
-    normalize::normalize(spec.file, spec.area, &document)
+    let document = load::load_overlaid(spec.file, spec.text, spec.overlays)?;
+    normalize::normalize(&load::overlaid_name(spec.file, spec.overlays), spec.area, &document)
 }

@@ -1,6 +1,7 @@
-//! Step 1: YAML text -> `openapiv3::OpenAPI`.
+//! Step 1: YAML text (and the spec's overlays) -> `openapiv3::OpenAPI`.
 
 use crate::error::{Error, Location, Pointer};
+use crate::overlay::Overlay;
 use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_path_to_error::Segment;
@@ -45,6 +46,68 @@ fn too_deep_tokens(value: &serde_yaml::Value, depth: usize) -> Option<Vec<String
 /// Parses a spec, reporting YAML syntax errors with their line and schema mismatches with both
 /// their line (when the YAML parser still knows it) and the JSON pointer of the offending value.
 pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
+    let untyped = parse(file, text)?;
+    // Reading the document from the parsed value avoids scanning the YAML a second time; only a
+    // document that does not fit is read again from the text, where errors know their line.
+    let document = match OpenAPI::deserialize(untyped) {
+        Ok(document) => document,
+        Err(_) => from_text(file, text)?,
+    };
+    checked_version(file, document)
+}
+
+/// Parses a spec and applies its overlays in order ([`crate::overlay`]). Errors in the spec's
+/// YAML carry its line; errors of an overlay name the overlay file and action; a document the
+/// overlays made invalid is reported with the JSON pointer into the overlaid document.
+pub fn load_overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<OpenAPI, Error> {
+    if overlays.is_empty() {
+        return load(file, text);
+    }
+    let untyped = overlaid(file, text, overlays)?;
+    let shown = overlaid_name(file, overlays);
+    let document = serde_path_to_error::deserialize(&untyped).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        refine(&shown, &untyped, &pointer).unwrap_or_else(|| {
+            Error::at(&shown, &pointer, format!("not a valid OpenAPI 3.0 document: {}", strip_location(e.inner())))
+        })
+    })?;
+    checked_version(&shown, document)
+}
+
+/// The spec's YAML with its overlays applied, as YAML text (for tools that read the spec
+/// themselves, such as a mock server, to see what the generator sees).
+pub fn overlaid_yaml(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<String, Error> {
+    let untyped = overlaid(file, text, overlays)?;
+    serde_yaml::to_string(&untyped).map_err(|e| Error::new(file, None, format!("cannot write the overlaid YAML: {e}")))
+}
+
+/// How errors and the generated header name a spec read with overlays.
+pub fn overlaid_name(file: &str, overlays: &[Overlay<'_>]) -> String {
+    let mut name = file.to_owned();
+    for overlay in overlays {
+        name.push_str(" + ");
+        name.push_str(overlay.file);
+    }
+    name
+}
+
+fn overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<serde_yaml::Value, Error> {
+    let mut untyped = parse(file, text)?;
+    for overlay in overlays {
+        crate::overlay::apply(&mut untyped, *overlay)?;
+    }
+    if let Some(pointer) = too_deep(&untyped) {
+        return Err(Error::at(
+            &overlaid_name(file, overlays),
+            &pointer,
+            format!("the overlaid document nests deeper than {MAX_DEPTH} levels here"),
+        ));
+    }
+    Ok(untyped)
+}
+
+/// The untyped YAML of a spec: syntax errors carry their line, and nesting is bounded.
+fn parse(file: &str, text: &str) -> Result<serde_yaml::Value, Error> {
     // A first pass over untyped YAML separates syntax errors (line only) from shape errors.
     let untyped = match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(value) => value,
@@ -60,12 +123,10 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
             format!("the document nests deeper than {MAX_DEPTH} levels here (the vendored specs need at most 16)"),
         ));
     }
-    // Reading the document from the parsed value avoids scanning the YAML a second time; only a
-    // document that does not fit is read again from the text, where errors know their line.
-    let document = match OpenAPI::deserialize(untyped) {
-        Ok(document) => document,
-        Err(_) => from_text(file, text)?,
-    };
+    Ok(untyped)
+}
+
+fn checked_version(file: &str, document: OpenAPI) -> Result<OpenAPI, Error> {
     if !document.openapi.starts_with("3.0.") {
         return Err(Error::at(
             file,
@@ -82,7 +143,8 @@ fn from_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         // openapiv3 reads `paths` and `components` through flattened maps, where serde loses the
         // path; reading their entries one by one finds the precise pointer again.
-        if let Some(refined) = refine(file, text, &pointer_of(e.path())) {
+        let root = serde_yaml::from_str::<serde_yaml::Value>(text).ok();
+        if let Some(refined) = root.and_then(|root| refine(file, &root, &pointer_of(e.path()))) {
             return refined;
         }
         let pointer = pointer_of(e.path());
@@ -96,8 +158,7 @@ fn from_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
 }
 
 /// Re-reads each entry under `/paths` or `/components/<kind>` on its own to locate an error.
-fn refine(file: &str, text: &str, pointer: &Pointer) -> Option<Error> {
-    let root: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+fn refine(file: &str, root: &serde_yaml::Value, pointer: &Pointer) -> Option<Error> {
     let shown = pointer.to_string();
     if shown == "/paths" {
         let paths = root.get("paths")?.as_mapping()?;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 fn ir(file: &str, text: &str) -> codegen::ir::Api {
-    codegen::ir_of(codegen::Spec { file, area: "fixture", text }).unwrap_or_else(|e| panic!("{e}"))
+    codegen::ir_of(codegen::Spec { file, area: "fixture", text, overlays: &[] }).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn read(path: &str) -> String {

@@ -175,7 +175,8 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn invalid_area_names() {
-    let e = codegen::generate(Spec { file: "specs/Bad-Name.yaml", area: "Bad-Name", text: "" }).unwrap_err();
+    let e =
+        codegen::generate(Spec { file: "specs/Bad-Name.yaml", area: "Bad-Name", text: "", overlays: &[] }).unwrap_err();
     assert!(e.message().contains("snake_case"), "{e}");
 }
 
@@ -266,4 +267,45 @@ fn an_array_that_contains_itself_is_not_followed_forever() {
             "paths: {}\ncomponents:\n  schemas:\n    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n    B:\n      type: object\n      properties:\n        token: {$ref: '#/components/schemas/A'}\n",
         ),
     ));
+}
+
+/// The error of generating `spec` with one overlay, `specs/overlays/broken.yaml`.
+fn overlay_error_of(spec: &str, overlay: &str) -> codegen::Error {
+    let overlays = [codegen::Overlay { file: "specs/overlays/broken.yaml", text: overlay }];
+    match codegen::generate(Spec::from_file("specs/broken.yaml", spec).with_overlays(&overlays)) {
+        Ok(_) => panic!("expected an error for the overlay:\n{overlay}"),
+        Err(e) => e,
+    }
+}
+
+const OVERLAY_HEAD: &str = "overlay: 1.0.0\ninfo: {title: Fixes, version: '1'}\nactions:\n";
+const SMALL: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /v1/a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n";
+
+#[test]
+fn an_overlay_target_matching_nothing_names_the_file_and_action() {
+    let actions =
+        "  - {target: $.paths, update: {}}\n  - target: $.paths['/v1/rdb/rest/rpc/{fn}']\n    update: {post: {}}\n";
+    let e = overlay_error_of(SMALL, &format!("{OVERLAY_HEAD}{actions}"));
+    assert_eq!(e.file(), "specs/overlays/broken.yaml");
+    assert_eq!(e.location(), Some(&Location::Action { index: 1 }));
+    assert_eq!(
+        e.to_string(),
+        "specs/overlays/broken.yaml: actions[1]: target $.paths['/v1/rdb/rest/rpc/{fn}'] matches nothing"
+    );
+}
+
+#[test]
+fn bad_overlay_yaml_names_the_line() {
+    let e = overlay_error_of(SMALL, &format!("{OVERLAY_HEAD}  - target: $.paths\n    update: {{a: [}}\n"));
+    assert!(matches!(e.location(), Some(Location::Line { line: 5, .. })), "{e:?}");
+    assert!(e.to_string().starts_with("specs/overlays/broken.yaml:5:"), "{e}");
+}
+
+#[test]
+fn an_overlay_that_breaks_the_document_names_the_pointer() {
+    let actions =
+        "  - target: $.paths['/v1/a'].get\n    update: {parameters: [{name: x, in: query, required: maybe}]}\n";
+    let e = overlay_error_of(SMALL, &format!("{OVERLAY_HEAD}{actions}"));
+    assert_eq!(e.file(), "specs/broken.yaml + specs/overlays/broken.yaml");
+    assert!(e.pointer().is_some_and(|p| p.starts_with("/paths/~1v1~1a/get/parameters/0")), "{e}");
 }

@@ -5,11 +5,18 @@
 
 use std::path::Path;
 
+/// Generates a fixture, with its overlay (`tests/fixtures/overlays/<name>.yaml`) if it has one.
 fn generate(name: &str) -> codegen::Generated {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    codegen::generate(codegen::Spec::from_file(&format!("codegen/tests/fixtures/{name}.yaml"), &text))
-        .unwrap_or_else(|e| panic!("{e}"))
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = read(&dir.join(format!("{name}.yaml")));
+    let overlay_path = dir.join("overlays").join(format!("{name}.yaml"));
+    let overlay_text = overlay_path.exists().then(|| read(&overlay_path));
+    let overlay_file = format!("codegen/tests/fixtures/overlays/{name}.yaml");
+    let overlays: Vec<codegen::Overlay> =
+        overlay_text.iter().map(|text| codegen::Overlay { file: &overlay_file, text }).collect();
+    let file = format!("codegen/tests/fixtures/{name}.yaml");
+    codegen::generate(codegen::Spec::from_file(&file, &text).with_overlays(&overlays)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 macro_rules! fixture {
@@ -41,6 +48,7 @@ fixture!(streaming);
 fixture!(read_write_only);
 fixture!(free_form);
 fixture!(secrets);
+fixture!(overlaid);
 
 /// Every fixture file has a test above (a new file without one is a mistake).
 #[test]
@@ -48,7 +56,11 @@ fn every_fixture_is_tested() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let this = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures.rs")).unwrap();
     for entry in std::fs::read_dir(dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().into_string().unwrap();
         let stem = name.trim_end_matches(".yaml");
         assert!(this.contains(&format!("fixture!({stem});")), "fixture {name} has no test");
     }

@@ -124,7 +124,7 @@ fn fetch_specs() -> Result<ExitCode, String> {
 
 /// The IR of a spec for comparing; both sides get the same area name, whatever their files are called.
 fn load_ir(file: &str, text: &str) -> Result<codegen::ir::Api, String> {
-    codegen::ir_of(codegen::Spec { file, area: "spec", text }).map_err(|e| e.to_string())
+    codegen::ir_of(codegen::Spec { file, area: "spec", text, overlays: &[] }).map_err(|e| e.to_string())
 }
 
 fn spec_diff_files(old: &str, new: &str) -> Result<ExitCode, String> {
@@ -278,34 +278,70 @@ struct Outputs {
     operations: usize,
 }
 
-/// Generates each `(file, text)` on a thread of its own (specs are independent), in order.
-fn generate_all(specs: &[(String, String)]) -> Vec<Result<codegen::Generated, String>> {
+/// A spec file, with the overlay that `<dir>/overlays/<same name>` holds for it, if any.
+struct SpecFile {
+    /// Path relative to the root, e.g. `specs/mysqldb.yaml`.
+    file: String,
+    text: String,
+    /// `(path relative to the root, text)` of its overlay.
+    overlay: Option<(String, String)>,
+}
+
+impl SpecFile {
+    fn generate(&self) -> Result<codegen::Generated, String> {
+        let overlays = self.overlays();
+        codegen::generate(codegen::Spec::from_file(&self.file, &self.text).with_overlays(&overlays))
+            .map_err(|e| e.to_string())
+    }
+
+    fn overlays(&self) -> Vec<codegen::Overlay<'_>> {
+        self.overlay.iter().map(|(file, text)| codegen::Overlay { file, text }).collect()
+    }
+}
+
+/// Generates each spec on a thread of its own (specs are independent), in order.
+fn generate_all(specs: &[SpecFile]) -> Vec<Result<codegen::Generated, String>> {
     std::thread::scope(|scope| {
-        let threads: Vec<_> = specs
-            .iter()
-            .map(|(file, text)| {
-                scope.spawn(move || codegen::generate(codegen::Spec::from_file(file, text)).map_err(|e| e.to_string()))
-            })
-            .collect();
+        let threads: Vec<_> = specs.iter().map(|spec| scope.spawn(move || spec.generate())).collect();
         threads
             .into_iter()
             .zip(specs)
-            .map(|(thread, (file, _))| thread.join().unwrap_or_else(|_| Err(format!("{file}: the generator panicked"))))
+            .map(|(thread, spec)| {
+                thread.join().unwrap_or_else(|_| Err(format!("{}: the generator panicked", spec.file)))
+            })
             .collect()
     })
 }
 
-/// The `.yaml` files of a directory with their text, as `(path relative to the root, text)`.
-fn read_specs(root: &Path, dir: &str) -> Result<Vec<(String, String)>, String> {
-    yaml_files(&root.join(dir))?
+/// The `.yaml` files of a directory with their text and overlays (an overlay without its spec
+/// is an error: it would silently apply to nothing).
+fn read_specs(root: &Path, dir: &str) -> Result<Vec<SpecFile>, String> {
+    let read = |path: &Path, file: &str| std::fs::read_to_string(path).map_err(|e| format!("{file}: cannot read: {e}"));
+    let overlay_dir = root.join(dir).join("overlays");
+    let specs = yaml_files(&root.join(dir))?
         .into_iter()
         .map(|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let file = format!("{dir}/{name}");
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{file}: cannot read: {e}"))?;
-            Ok((file, text))
+            let text = read(&path, &file)?;
+            let overlay_file = format!("{dir}/overlays/{name}");
+            let overlay_path = overlay_dir.join(name);
+            let overlay = match overlay_path.exists() {
+                true => Some((overlay_file.clone(), read(&overlay_path, &overlay_file)?)),
+                false => None,
+            };
+            Ok(SpecFile { file, text, overlay })
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    if overlay_dir.is_dir() {
+        for overlay in yaml_files(&overlay_dir).unwrap_or_default() {
+            let name = overlay.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if !specs.iter().any(|spec| spec.file == format!("{dir}/{name}")) {
+                return Err(format!("{dir}/overlays/{name}: there is no {dir}/{name} to apply it to"));
+            }
+        }
+    }
+    Ok(specs)
 }
 
 fn expected_outputs(root: &Path) -> Result<Outputs, String> {
@@ -414,6 +450,26 @@ fn regen(check: bool) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlays_are_found_beside_their_specs_and_never_alone() {
+        let root = std::env::temp_dir().join(format!("cloudbase-rs-overlays-{}", std::process::id()));
+        let overlays = root.join("specs/overlays");
+        std::fs::create_dir_all(&overlays).unwrap();
+        std::fs::write(root.join("specs/a.yaml"), "a").unwrap();
+        std::fs::write(root.join("specs/b.yaml"), "b").unwrap();
+        std::fs::write(overlays.join("a.yaml"), "fixes for a").unwrap();
+        let specs = read_specs(&root, "specs").unwrap();
+        let found: Vec<_> = specs
+            .iter()
+            .map(|s| (s.file.as_str(), s.overlay.as_ref().map(|(f, t)| (f.as_str(), t.as_str()))))
+            .collect();
+        assert_eq!(found, [("specs/a.yaml", Some(("specs/overlays/a.yaml", "fixes for a"))), ("specs/b.yaml", None)]);
+        std::fs::write(overlays.join("c.yaml"), "fixes for nothing").unwrap();
+        let error = read_specs(&root, "specs").err();
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(error.as_deref(), Some("specs/overlays/c.yaml: there is no specs/c.yaml to apply it to"));
+    }
 
     #[test]
     fn the_target_directory_is_where_cargo_builds() {
