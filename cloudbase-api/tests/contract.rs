@@ -1,5 +1,6 @@
-//! Contract test: every operation of every vendored spec, sent by the generated client to Prism
-//! (`@stoplight/prism-cli`, pinned in `tools/prism`) serving that spec. Prism validates each
+//! Contract test: every operation of every vendored spec (with its overlay, as the generator reads
+//! it), sent by the generated client to Prism (`@stoplight/prism-cli`, pinned in `tools/prism`)
+//! serving that document. Prism validates each
 //! request against the spec and reports what breaks it in an `sl-violations` header; the reply
 //! (Prism's example or a generated one) must decode into the generated types.
 //!
@@ -19,6 +20,49 @@ const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "s
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// An area's spec as the generator reads it: `specs/<area>.yaml` with `specs/overlays/<area>.yaml`
+/// applied, when there is one.
+struct AreaSpec {
+    file: String,
+    text: String,
+    overlay: Option<(String, String)>,
+}
+
+impl AreaSpec {
+    fn of(area: &str) -> AreaSpec {
+        let read = |file: &str| std::fs::read_to_string(root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let file = format!("specs/{area}.yaml");
+        let overlay_file = format!("specs/overlays/{area}.yaml");
+        let overlay = root().join(&overlay_file).exists().then(|| (overlay_file.clone(), read(&overlay_file)));
+        AreaSpec { text: read(&file), file, overlay }
+    }
+
+    fn overlays(&self) -> Vec<codegen::Overlay<'_>> {
+        self.overlay.iter().map(|(file, text)| codegen::Overlay { file, text }).collect()
+    }
+
+    fn ir(&self) -> codegen::ir::Api {
+        let overlays = self.overlays();
+        codegen::ir_of(codegen::Spec::from_file(&self.file, &self.text).with_overlays(&overlays))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The document Prism serves: the vendored file, or the overlaid document written out.
+    fn served(&self, area: &str) -> PathBuf {
+        if self.overlay.is_none() {
+            return root().join(&self.file);
+        }
+        let yaml =
+            codegen::load::overlaid_yaml(&self.file, &self.text, &self.overlays()).unwrap_or_else(|e| panic!("{e}"));
+        // Cargo's scratch directory for integration tests, inside the target directory.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{area}.yaml"));
+        std::fs::write(&path, yaml).unwrap();
+        path
+    }
 }
 
 /// A Prism mock server for one spec, on a free loopback port; killed when dropped (also when
@@ -41,7 +85,7 @@ impl Prism {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(binary)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
-            .arg(root().join(format!("specs/{area}.yaml")))
+            .arg(AreaSpec::of(area).served(area))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -199,10 +243,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let mut expected_errors = BTreeMap::new();
     let mut all = BTreeSet::new();
     for area in AREAS {
-        let file = format!("specs/{area}.yaml");
-        let text = std::fs::read_to_string(root().join(&file)).unwrap();
-        let api = codegen::ir_of(codegen::Spec::from_file(&file, &text)).unwrap();
-        for op in api.operations {
+        for op in AreaSpec::of(area).ir().operations {
             let status = askable_error(&op);
             match status {
                 Some(status) => {

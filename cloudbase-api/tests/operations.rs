@@ -522,3 +522,40 @@ async fn debug_of_replies_and_errors_hides_credential_headers() {
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
     assert!(!format!("{error:?}").contains("s3cr3t"), "{error:?}");
 }
+
+#[tokio::test]
+async fn rdb_operations_select_the_database_with_the_profile_headers() {
+    // specs/overlays/mysqldb.yaml: what the official node SDK sends on every rdb call.
+    let server = TestServer::start(|_| Reply::json(200, json!([]))).await;
+    client(&server)
+        .mysqldb()
+        .query_records()
+        .table("students")
+        .x_db_instance("default")
+        .accept_profile("public")
+        .content_profile("public")
+        .send()
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.header("x-db-instance"), Some("default"));
+    assert_eq!(request.header("accept-profile"), Some("public"));
+    assert_eq!(request.header("content-profile"), Some("public"));
+}
+
+#[tokio::test]
+async fn a_unique_violation_is_a_409_with_its_database_code() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            409,
+            json!({"code": "DATABASE_23505", "message": "duplicate key value violates unique constraint \"students_pkey\"", "requestId": "r-9"}),
+        )
+    })
+    .await;
+    let body = cloudbase_api::mysqldb::RecordOrRecords::Record(json!({"id": 1}).as_object().unwrap().clone());
+    let error = client(&server).mysqldb().insert_records().table("students").body(body).send().await.unwrap_err();
+    assert_eq!((error.status(), error.code(), error.request_id()), (Some(409), Some("DATABASE_23505"), Some("r-9")));
+    assert!(!error.is_retryable());
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    assert!(api.body::<cloudbase_api::mysqldb::ErrorResponse>().is_some(), "decoded as the documented 409 body");
+}
