@@ -47,6 +47,78 @@ enum Step {
     Index(usize),
 }
 
+/// How one action of an overlay fares against a spec (see [`report`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionReport {
+    /// It changes the document.
+    Applies,
+    /// It changes nothing: the spec already has everything it adds (upstream caught up, so the
+    /// action can go).
+    Redundant,
+    /// It cannot be applied: why (its target matches nothing, its update no longer fits, ...).
+    Fails(String),
+}
+
+/// Checks every action of `overlay` against the spec `text` (`file` names it in errors), in
+/// order, each on the result of the ones before that apply: which still change the spec, which
+/// a new upstream made redundant, which no longer apply. Errors only when the spec or the
+/// overlay document cannot be read at all.
+pub fn report(file: &str, text: &str, overlay: Overlay<'_>) -> Result<Vec<ActionReport>, Error> {
+    let mut document =
+        serde_yaml::from_str::<Yaml>(text).map_err(|e| Error::new(file, None, format!("invalid YAML: {e}")))?;
+    let root = parse(overlay)?;
+    let actions = actions(overlay, &root)?;
+    Ok(actions
+        .iter()
+        .map(|action| {
+            let before = document.clone();
+            match apply_action(&mut document, action) {
+                Err(why) => ActionReport::Fails(why),
+                Ok(()) if !action.remove && adds_nothing(&before, action) => {
+                    // Appending what is there already would only repeat it.
+                    document = before;
+                    ActionReport::Redundant
+                }
+                Ok(()) => ActionReport::Applies,
+            }
+        })
+        .collect())
+}
+
+/// Whether an update already stands in `document` at every node its target selects: each of
+/// its properties present with the same value, each entry it appends already in the array.
+fn adds_nothing(document: &Yaml, action: &Action<'_>) -> bool {
+    let (Ok(query), Ok(json)) = (JsonPath::parse(action.target), serde_json::to_value(document)) else { return false };
+    let update = action.update.unwrap_or(&Yaml::Null);
+    let mut document = document.clone();
+    query.query_located(&json).iter().all(|node| {
+        let steps: Vec<Step> = node
+            .location()
+            .iter()
+            .map(|step| match step.as_index() {
+                Some(index) => Step::Index(index),
+                None => Step::Name(step.as_name().unwrap_or_default().to_owned()),
+            })
+            .collect();
+        match find(&mut document, &steps) {
+            Some(Yaml::Sequence(items)) => items.contains(update),
+            Some(node) => contains(node, update),
+            None => false,
+        }
+    })
+}
+
+/// Whether `existing` already holds everything merging `update` into it would add.
+fn contains(existing: &Yaml, update: &Yaml) -> bool {
+    match (existing, update) {
+        (Yaml::Mapping(existing), Yaml::Mapping(update)) => update.iter().all(|(key, value)| {
+            key_of(existing, key).and_then(|k| existing.get(&k)).is_some_and(|current| contains(current, value))
+        }),
+        (Yaml::Sequence(existing), Yaml::Sequence(update)) => update.iter().all(|entry| existing.contains(entry)),
+        (existing, update) => existing == update,
+    }
+}
+
 /// Applies every action of `overlay`, in order, to `document`.
 pub(crate) fn apply(document: &mut Yaml, overlay: Overlay<'_>) -> Result<(), Error> {
     let root = parse(overlay)?;
@@ -367,6 +439,29 @@ actions:
         )
         .unwrap();
         assert_eq!(result["paths"]["/a"]["get"]["parameters"], yaml("[{name: added, in: header}]"));
+    }
+
+    #[test]
+    fn reports_tell_which_actions_still_apply() {
+        let overlay = "
+overlay: 1.0.0
+info: {title: t, version: '1'}
+actions:
+  - target: $.paths['/a'].get
+    description: upstream has it now
+    update: {tags: [x], responses: {200: {description: ok}}}
+  - target: $.paths['/a'].get.parameters
+    description: upstream has this parameter now
+    update: {name: p, in: query}
+  - target: $.paths['/a'].get.parameters
+    description: still needed
+    update: {name: q, in: query}
+  - target: $.paths['/gone']
+    remove: true
+";
+        let report = report("d.yaml", DOC, Overlay { file: "o.yaml", text: overlay }).unwrap();
+        assert_eq!(report[..3], [ActionReport::Redundant, ActionReport::Redundant, ActionReport::Applies]);
+        assert_eq!(report[3], ActionReport::Fails("target $.paths['/gone'] matches nothing".to_owned()));
     }
 
     #[test]

@@ -141,25 +141,41 @@ mod tests {
     use std::io::{Read, Write};
     use std::path::PathBuf;
 
-    /// A copy of `specs/` in a temporary directory.
+    /// A copy of `specs/` (with `specs/overlays/`) in a temporary directory.
     fn scratch(name: &str) -> PathBuf {
         let root = std::env::temp_dir().join(format!("cloudbase-fetch-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(root.join("specs")).unwrap();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
-        for entry in std::fs::read_dir(source).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), root.join("specs").join(entry.file_name())).unwrap();
-        }
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs"), &root.join("specs"));
         root
     }
 
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &to.join(entry.file_name()));
+            } else {
+                std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            }
+        }
+    }
+
+    /// Every file under `specs/` (overlays included), by its path there, with its bytes.
     fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut files: Vec<_> = std::fs::read_dir(root.join("specs"))
-            .unwrap()
-            .map(|e| e.unwrap())
-            .map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap()))
-            .collect();
+        fn walk(dir: &Path, prefix: &str, files: &mut Vec<(String, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let entry = entry.unwrap();
+                let name = format!("{prefix}{}", entry.file_name().into_string().unwrap());
+                if entry.file_type().unwrap().is_dir() {
+                    walk(&entry.path(), &format!("{name}/"), files);
+                } else {
+                    files.push((name, std::fs::read(entry.path()).unwrap()));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&root.join("specs"), "", &mut files);
         files.sort();
         files
     }
@@ -233,6 +249,9 @@ mod tests {
         let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
         assert!(readme.contains(&format!("| functions.yaml | 1 | `{changed_hash}` |")), "{readme}");
         assert!(readme.contains("- **Vendored:** 2030-01-01"), "{readme}");
+        // Overlays are the project's: fetching never touches them.
+        let overlay = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/overlays/mysqldb.yaml");
+        assert_eq!(std::fs::read(root.join("specs/overlays/mysqldb.yaml")).unwrap(), std::fs::read(overlay).unwrap());
         assert!(
             !std::fs::read_dir(root.join("specs")).unwrap().any(|e| e
                 .unwrap()

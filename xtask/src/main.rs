@@ -11,11 +11,15 @@
 //! - `bench`: regen and build times beside openapi-generator and progenitor (installed under
 //!   `target/bench/peers` on first use), client request overhead and SSE decoding beside
 //!   hand-written reqwest + serde; one table, also written to `target/bench/report.md`.
-//! - `fetch-specs`: download the published specs into `specs/` (all or nothing), update
-//!   `specs/README.md`, and print what changed for users; then run `regen`.
+//! - `fetch-specs`: download the published specs into `specs/` (all or nothing; overlays are the
+//!   project's and stay), update `specs/README.md`, print what changed for users, and report each
+//!   overlay action that no longer applies to the new upstream or that it made redundant; then run
+//!   `regen`.
 //! - `spec-diff <old.yaml> <new.yaml>` / `spec-diff --against-git <rev>`: what a new spec changes
 //!   for users of the generated API, each change marked breaking or not; exit code 0 when nothing
-//!   is breaking, 1 when something is, 2 when the specs cannot be read.
+//!   is breaking, 1 when something is, 2 when the specs cannot be read. Against git, each side is
+//!   read with the overlay it had. `spec-diff --overlays`: what each overlay in `specs/overlays/`
+//!   changes against its upstream spec.
 //! - `test`: every check CI runs, in order: formatting, `regen --check`, clippy with
 //!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server, all tests
 //!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
@@ -28,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask regen [--check | --out <dir>] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev>";
+const USAGE: &str = "usage: cargo xtask regen [--check | --out <dir>] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev> | spec-diff --overlays";
 
 /// The areas, each a cargo feature of `cloudbase-api` that must build alone.
 const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
         ["test"] => test().map(|()| ExitCode::SUCCESS),
         ["fuzz", rest @ ..] => fuzz(rest).map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff_against_git(rev),
+        ["spec-diff", "--overlays"] => spec_diff_overlays(),
         ["fetch-specs"] => fetch_specs(),
         ["bench"] => {
             target_dir().and_then(|target| bench::bench(&workspace_root(), &target)).map(|()| ExitCode::SUCCESS)
@@ -103,6 +108,7 @@ fn fetch_specs() -> Result<ExitCode, String> {
     let base = std::env::var("CLOUDBASE_SPECS_URL").unwrap_or_else(|_| fetch::DEFAULT_BASE.to_owned());
     let fetched = fetch::fetch_specs(&base, &workspace_root(), &fetch::today())?;
     let mut breaking = 0;
+    let mut stale_actions = 0;
     for (file, previous, text) in &fetched.specs {
         println!("== {file}");
         let new_ir = load_ir(file, text)?;
@@ -115,6 +121,12 @@ fn fetch_specs() -> Result<ExitCode, String> {
             }
             None => println!("new spec: {} operations", new_ir.operations.len()),
         }
+        stale_actions += report_overlay(file, text)?;
+    }
+    if stale_actions > 0 {
+        println!(
+            "\n{stale_actions} overlay action(s) no longer apply or are redundant: fix or remove them before regen"
+        );
     }
     println!(
         "\nnext: cargo xtask regen, cargo insta review, read the generated diff, bump the version as summarized above"
@@ -124,7 +136,52 @@ fn fetch_specs() -> Result<ExitCode, String> {
 
 /// The IR of a spec for comparing; both sides get the same area name, whatever their files are called.
 fn load_ir(file: &str, text: &str) -> Result<codegen::ir::Api, String> {
-    codegen::ir_of(codegen::Spec { file, area: "spec", text, overlays: &[] }).map_err(|e| e.to_string())
+    load_overlaid_ir(file, text, None)
+}
+
+/// The IR of a spec read with its overlay `(file, text)`, if it has one.
+fn load_overlaid_ir(file: &str, text: &str, overlay: Option<(&str, &str)>) -> Result<codegen::ir::Api, String> {
+    let overlays: Vec<codegen::Overlay> =
+        overlay.map(|(file, text)| codegen::Overlay { file, text }).into_iter().collect();
+    codegen::ir_of(codegen::Spec { file, area: "spec", text, overlays: &overlays }).map_err(|e| e.to_string())
+}
+
+/// After fetching: how each action of the spec's overlay fares against the new upstream text.
+/// Returns how many no longer apply or are redundant.
+fn report_overlay(file: &str, text: &str) -> Result<usize, String> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let overlay_file = format!("specs/overlays/{name}");
+    let Ok(overlay_text) = std::fs::read_to_string(workspace_root().join(&overlay_file)) else { return Ok(0) };
+    let overlay = codegen::Overlay { file: &overlay_file, text: &overlay_text };
+    let report = codegen::overlay::report(file, text, overlay).map_err(|e| e.to_string())?;
+    let mut stale = 0;
+    for (index, outcome) in report.iter().enumerate() {
+        match outcome {
+            codegen::overlay::ActionReport::Applies => println!("{overlay_file}: actions[{index}]: still applies"),
+            codegen::overlay::ActionReport::Redundant => {
+                stale += 1;
+                println!("{overlay_file}: actions[{index}]: REDUNDANT: the new upstream already has what it adds");
+            }
+            codegen::overlay::ActionReport::Fails(why) => {
+                stale += 1;
+                println!("{overlay_file}: actions[{index}]: NO LONGER APPLIES: {why}");
+            }
+        }
+    }
+    Ok(stale)
+}
+
+/// What each overlay changes for users against its upstream spec.
+fn spec_diff_overlays() -> Result<ExitCode, String> {
+    let root = workspace_root();
+    for spec in read_specs(&root, SETS[0].specs)? {
+        let Some((overlay_file, overlay_text)) = &spec.overlay else { continue };
+        println!("== {} against {overlay_file}", spec.file);
+        let upstream = load_ir(&spec.file, &spec.text)?;
+        let overlaid = load_overlaid_ir(&spec.file, &spec.text, Some((overlay_file, overlay_text)))?;
+        print!("{}", codegen::diff::diff(&upstream, &overlaid).render());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn spec_diff_files(old: &str, new: &str) -> Result<ExitCode, String> {
@@ -150,13 +207,26 @@ fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
             .output()
             .map_err(|e| format!("cannot run git: {e}"))?;
         println!("== {file} (against {rev})");
-        let new_ir = load_ir(&file, &new_text)?;
+        let new_overlay = std::fs::read_to_string(root.join("specs/overlays").join(&name)).ok();
+        let new_overlay_file = format!("specs/overlays/{name}");
+        let new_ir =
+            load_overlaid_ir(&file, &new_text, new_overlay.as_deref().map(|t| (new_overlay_file.as_str(), t)))?;
         if !shown.status.success() {
             println!("new spec: {} operations", new_ir.operations.len());
             continue;
         }
         let old_text = String::from_utf8(shown.stdout).map_err(|_| format!("{rev}:{file} is not UTF-8"))?;
-        let old_ir = load_ir(&file, &old_text).map_err(|e| format!("{rev}:{e}"))?;
+        // Each side with the overlay it had.
+        let overlay_file = format!("specs/overlays/{name}");
+        let old_overlay = std::process::Command::new("git")
+            .args(["show", &format!("{rev}:{overlay_file}")])
+            .current_dir(&root)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok());
+        let old_ir = load_overlaid_ir(&file, &old_text, old_overlay.as_deref().map(|t| (overlay_file.as_str(), t)))
+            .map_err(|e| format!("{rev}:{e}"))?;
         let report = codegen::diff::diff(&old_ir, &new_ir);
         print!("{}", report.render());
         breaking += report.breaking();
@@ -450,6 +520,21 @@ fn regen(check: bool) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upstream_that_adopted_the_overlay_makes_every_action_redundant() {
+        let root = workspace_root();
+        let text = std::fs::read_to_string(root.join("specs/mysqldb.yaml")).unwrap();
+        let overlay_text = std::fs::read_to_string(root.join("specs/overlays/mysqldb.yaml")).unwrap();
+        let overlay = codegen::Overlay { file: "specs/overlays/mysqldb.yaml", text: &overlay_text };
+        let actions = codegen::overlay::report("specs/mysqldb.yaml", &text, overlay).unwrap().len();
+        assert_eq!(report_overlay("specs/mysqldb.yaml", &text).unwrap(), 0, "today's upstream needs every action");
+        let adopted = codegen::load::overlaid_yaml("specs/mysqldb.yaml", &text, &[overlay]).unwrap();
+        assert_eq!(report_overlay("specs/mysqldb.yaml", &adopted).unwrap(), actions);
+        // An upstream without the `parameters` lists the overlay appends to.
+        let renamed = text.replace("  parameters:\n", "  params:\n");
+        assert!(report_overlay("specs/mysqldb.yaml", &renamed).unwrap() >= 4);
+    }
 
     #[test]
     fn overlays_are_found_beside_their_specs_and_never_alone() {
