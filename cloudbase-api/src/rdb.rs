@@ -1,6 +1,8 @@
 //! A PostgREST-style query builder for the relational database API, built on the generated
 //! [`mysqldb`](crate::mysqldb) operations (`queryRecords`, `insertRecords`, `updateRecords`,
-//! `deleteRecords`, `countRecords` and their schema and instance forms).
+//! `deleteRecords`, `countRecords` and their schema and instance forms), with database
+//! functions ([`MysqldbApi::rpc`], on `callRpc`) and raw SQL for PostgreSQL environments
+//! ([`MysqldbApi::sql`], on `execPgsql`).
 //!
 //! ```no_run
 //! use cloudbase_api::rdb::Order;
@@ -60,6 +62,54 @@ use std::fmt::Display;
 const QUERY: &str = "queryRecords";
 
 impl MysqldbApi {
+    /// Calls the database function `function` (PostgREST RPC) with `args` (a struct or map: the
+    /// function's named arguments); the rows it returns can be filtered, ordered and paged
+    /// like a table's.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// #[derive(serde::Deserialize)]
+    /// struct GradeSize { grade: i64, students: i64 }
+    ///
+    /// let sizes = client
+    ///     .mysqldb()
+    ///     .rpc("grade_sizes", serde_json::json!({"min_grade": 3}))
+    ///     .gte("students", 30)
+    ///     .order("grade", cloudbase_api::rdb::Order::asc())
+    ///     .fetch::<GradeSize>()
+    ///     .await?;
+    /// let total: i64 = client.mysqldb().rpc("count_students", serde_json::json!({})).value().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn rpc(&self, function: impl Into<String>, args: impl Serialize) -> Rpc {
+        let args = serde_json::to_value(args).map_err(|e| format!("the arguments cannot be serialized: {e}"));
+        Rpc {
+            client: self.client.clone(),
+            function: function.into(),
+            args,
+            columns: None,
+            filters: Filters::default(),
+            page: Page::default(),
+        }
+    }
+
+    /// One SQL statement, for PostgreSQL environments (`POST /v1/rdb/exec-pgsql`); its rows are
+    /// decoded by [`Sql::fetch`]. It runs read-only unless [`Sql::writable`] says otherwise.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// #[derive(serde::Deserialize)]
+    /// struct Student { id: i64, name: String }
+    ///
+    /// let students: Vec<Student> =
+    ///     client.mysqldb().sql("select id, name from students where grade = $1").param(3).fetch().await?;
+    /// client.mysqldb().sql("update students set grade = grade + 1").writable().execute().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn sql(&self, statement: impl Into<String>) -> Sql {
+        Sql { client: self.client.clone(), statement: statement.into(), parameters: Ok(Vec::new()), role: None }
+    }
+
     /// A table of the environment's system database.
     pub fn from(&self, table: impl Into<String>) -> Table {
         Table { client: self.client.clone(), target: Target::Table(table.into()) }
@@ -99,15 +149,7 @@ impl Table {
     /// Reads rows: `columns` is `*` or a comma-separated list, with embedded relations such as
     /// `class_id(grade,class_number)` or `alias:director_id(name)`.
     pub fn select(self, columns: impl Into<String>) -> Select {
-        Select {
-            table: self,
-            columns: Some(columns.into()),
-            filters: Filters::default(),
-            order: Vec::new(),
-            limit: None,
-            offset: None,
-            count: false,
-        }
+        Select { table: self, columns: Some(columns.into()), filters: Filters::default(), page: Page::default() }
     }
 
     /// Counts the rows matching the filters (`HEAD` with `Prefer: count=exact`).
@@ -480,6 +522,7 @@ filter_methods!(Select, filters);
 filter_methods!(Count, filters);
 filter_methods!(Update, filters);
 filter_methods!(Delete, filters);
+filter_methods!(Rpc, filters);
 
 /// Rows read by [`Select::fetch`], with the total when [`Select::count_exact`] asked for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -615,54 +658,82 @@ fn refuse(operation: &'static str, message: impl Into<String>) -> Error {
     Error::InvalidRequest { operation, message: message.into() }
 }
 
-/// A read; from [`Table::select`].
-#[derive(Debug, Clone)]
-pub struct Select {
-    table: Table,
-    columns: Option<String>,
-    filters: Filters,
+/// Order, paging and counting of a read (a table's rows, or the rows a function returns).
+#[derive(Debug, Clone, Default)]
+struct Page {
     order: Vec<String>,
     limit: Option<i64>,
     offset: Option<i64>,
     count: bool,
 }
 
-impl Select {
-    /// Sorts by `column`; later calls sort ties further.
-    pub fn order(mut self, column: &str, order: Order) -> Self {
-        let mut spec = format!("{}.{}", column_name(column), if order.descending { "desc" } else { "asc" });
-        match order.nulls {
-            Some(true) => spec.push_str(".nullsfirst"),
-            Some(false) => spec.push_str(".nullslast"),
-            None => {}
+impl Page {
+    /// The `order` parameter, if any term was given.
+    fn order(&self) -> Option<String> {
+        (!self.order.is_empty()).then(|| self.order.join(","))
+    }
+
+    /// The `Prefer` value that asks for the total.
+    fn prefer(&self) -> Option<&'static str> {
+        self.count.then_some("count=exact")
+    }
+}
+
+/// The paging methods, shared by the builders that read rows.
+macro_rules! page_methods {
+    ($builder:ty) => {
+        impl $builder {
+            /// Sorts by `column`; later calls sort ties further.
+            pub fn order(mut self, column: &str, order: Order) -> Self {
+                let mut spec = format!("{}.{}", column_name(column), if order.descending { "desc" } else { "asc" });
+                match order.nulls {
+                    Some(true) => spec.push_str(".nullsfirst"),
+                    Some(false) => spec.push_str(".nullslast"),
+                    None => {}
+                }
+                self.page.order.push(spec);
+                self
+            }
+
+            /// At most `count` rows.
+            pub fn limit(mut self, count: i64) -> Self {
+                self.page.limit = Some(count);
+                self
+            }
+
+            /// Skips the first `count` rows.
+            pub fn offset(mut self, count: i64) -> Self {
+                self.page.offset = Some(count);
+                self
+            }
+
+            /// Rows `from` to `to`, both included, counting from 0.
+            pub fn range(self, from: i64, to: i64) -> Self {
+                self.offset(from).limit((to - from + 1).max(0))
+            }
+
+            /// Also reports the number of all matching rows ([`Rows::total`]).
+            pub fn count_exact(mut self) -> Self {
+                self.page.count = true;
+                self
+            }
         }
-        self.order.push(spec);
-        self
-    }
+    };
+}
 
-    /// At most `count` rows.
-    pub fn limit(mut self, count: i64) -> Self {
-        self.limit = Some(count);
-        self
-    }
+page_methods!(Select);
+page_methods!(Rpc);
 
-    /// Skips the first `count` rows.
-    pub fn offset(mut self, count: i64) -> Self {
-        self.offset = Some(count);
-        self
-    }
+/// A read; from [`Table::select`].
+#[derive(Debug, Clone)]
+pub struct Select {
+    table: Table,
+    columns: Option<String>,
+    filters: Filters,
+    page: Page,
+}
 
-    /// Rows `from` to `to`, both included, counting from 0.
-    pub fn range(self, from: i64, to: i64) -> Self {
-        self.offset(from).limit((to - from + 1).max(0))
-    }
-
-    /// Also reports the number of all matching rows ([`Rows::total`]).
-    pub fn count_exact(mut self) -> Self {
-        self.count = true;
-        self
-    }
-
+impl Select {
     /// The matching rows, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
         let (reply, total) = self.send(None).await?;
@@ -683,10 +754,9 @@ impl Select {
     }
 
     async fn send(self, accept: Option<&'static str>) -> Result<(Reply, Option<u64>), Error> {
-        let Select { table, columns, filters, order, limit, offset, count } = self;
+        let Select { table, columns, filters, page } = self;
         let query = filters.into_query();
-        let order = (!order.is_empty()).then(|| order.join(","));
-        let prefer = count.then_some("count=exact");
+        let (order, prefer, limit, offset) = (page.order(), page.prefer(), page.limit, page.offset);
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
             let mut b = b.filters(query.clone());
             if let Some(columns) = &columns {
@@ -885,6 +955,145 @@ impl Delete {
             b.filters(query.clone()).prefer(returning).send().await
         });
         minimal_reply(reply)
+    }
+}
+
+/// A call of a database function; from [`MysqldbApi::rpc`].
+#[derive(Debug, Clone)]
+pub struct Rpc {
+    client: Client,
+    function: String,
+    args: Result<serde_json::Value, String>,
+    columns: Option<String>,
+    filters: Filters,
+    page: Page,
+}
+
+const RPC: &str = "callRpc";
+
+impl Rpc {
+    /// The columns to keep of the rows the function returns (PostgREST's select syntax).
+    pub fn select(mut self, columns: impl Into<String>) -> Self {
+        self.columns = Some(columns.into());
+        self
+    }
+
+    /// The rows the function returns, each decoded as `T` (a function returning one row or
+    /// value gives one item; one returning nothing, none).
+    pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
+        let (value, total) = self.send().await?;
+        let rows = match value {
+            serde_json::Value::Array(items) => items,
+            serde_json::Value::Null => Vec::new(),
+            one => vec![one],
+        };
+        let rows = rows.into_iter().map(|row| crate::error::decode_value(RPC, 200, row)).collect::<Result<_, _>>()?;
+        Ok(Rows { rows, total })
+    }
+
+    /// Whatever the function returned, decoded as `T` (a `void` function gives JSON `null`, so
+    /// `()` or an `Option`).
+    pub async fn value<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (value, _) = self.send().await?;
+        crate::error::decode_value(RPC, 200, value)
+    }
+
+    /// Calls the function and ignores what it returns.
+    pub async fn execute(self) -> Result<(), Error> {
+        self.send().await.map(|_| ())
+    }
+
+    async fn send(self) -> Result<(serde_json::Value, Option<u64>), Error> {
+        let Rpc { client, function, args, columns, filters, page } = self;
+        let args = args.map_err(|message| refuse(RPC, message))?;
+        let mut call = client.mysqldb().call_rpc().function(function).filters(filters.into_query()).body(args);
+        if let Some(columns) = columns {
+            call = call.select(columns);
+        }
+        if let Some(order) = page.order() {
+            call = call.order(order);
+        }
+        if let Some(limit) = page.limit {
+            call = call.limit(limit);
+        }
+        if let Some(offset) = page.offset {
+            call = call.offset(offset);
+        }
+        if let Some(prefer) = page.prefer() {
+            call = call.prefer(prefer);
+        }
+        let reply = call.send().await?;
+        let total = total(&reply);
+        let value = match reply.into_inner() {
+            crate::mysqldb::CallRpcResponse::Ok(value) => value,
+            crate::mysqldb::CallRpcResponse::NoContent => serde_json::Value::Null,
+        };
+        Ok((value, total))
+    }
+}
+
+/// A SQL statement; from [`MysqldbApi::sql`].
+#[derive(Debug, Clone)]
+pub struct Sql {
+    client: Client,
+    statement: String,
+    parameters: Result<Vec<serde_json::Value>, String>,
+    role: Option<crate::mysqldb::ExecPgsqlRequestRole>,
+}
+
+const SQL: &str = "execPgsql";
+
+impl Sql {
+    /// The value of the next placeholder (`$1`, then `$2`, ...). Some environments are reported
+    /// to refuse placeholders; the statement then fails with an [`Error::Api`].
+    pub fn param(mut self, value: impl Serialize) -> Self {
+        if let Ok(parameters) = &mut self.parameters {
+            match serde_json::to_value(value) {
+                Ok(value) => parameters.push(value),
+                Err(e) => {
+                    self.parameters = Err(format!("parameter ${} cannot be serialized: {e}", parameters.len() + 1))
+                }
+            }
+        }
+        self
+    }
+
+    /// The values of the placeholders, in order (after those given already).
+    pub fn params<V: Serialize>(self, values: impl IntoIterator<Item = V>) -> Self {
+        values.into_iter().fold(self, Sql::param)
+    }
+
+    /// The database role the statement runs as.
+    pub fn role(mut self, role: crate::mysqldb::ExecPgsqlRequestRole) -> Self {
+        self.role = Some(role);
+        self
+    }
+
+    /// Runs as `cloudbase_postgres`, which may write (without a role, statements run in a
+    /// read-only transaction).
+    pub fn writable(self) -> Self {
+        self.role(crate::mysqldb::ExecPgsqlRequestRole::CloudbasePostgres)
+    }
+
+    /// The rows the statement returned, each decoded as `T`.
+    pub async fn fetch<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
+        self.send().await?.into_iter().map(|row| typed(SQL, row)).collect()
+    }
+
+    /// Runs the statement and ignores the rows.
+    pub async fn execute(self) -> Result<(), Error> {
+        self.send().await.map(|_| ())
+    }
+
+    async fn send(self) -> Result<Vec<Record>, Error> {
+        let Sql { client, statement, parameters, role } = self;
+        let parameters = parameters.map_err(|message| refuse(SQL, message))?;
+        let request = crate::mysqldb::ExecPgsqlRequest {
+            sql: statement,
+            parameters: (!parameters.is_empty()).then_some(parameters),
+            role,
+        };
+        Ok(client.mysqldb().exec_pgsql().body(request).send().await?.into_inner())
     }
 }
 

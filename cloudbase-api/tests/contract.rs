@@ -260,7 +260,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let passed = PASSED.lock().unwrap().clone();
     let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
-    assert_eq!(passed.len(), 63);
+    assert_eq!(passed.len(), 65);
 
     println!("\nerror phase");
     PASSED.lock().unwrap().clear();
@@ -660,8 +660,32 @@ async fn mysqldb(ctx: &Ctx) {
             .instance("db-1")
             .schema("school")
             .table("students")
-            .filters(filters)
+            .filters(filters.clone())
             .body(row())
+            .send()
+            .await,
+    );
+    // From specs/overlays/mysqldb.yaml.
+    accepted(
+        ctx.client("call_rpc")
+            .mysqldb()
+            .call_rpc()
+            .function("grade_sizes")
+            .filters(filters)
+            .accept_profile("public")
+            .body(json!({"min_grade": 3}))
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("exec_pgsql")
+            .mysqldb()
+            .exec_pgsql()
+            .body(ExecPgsqlRequest {
+                sql: "select id, name from students where grade = $1".to_owned(),
+                parameters: Some(vec![json!(3)]),
+                role: Some(ExecPgsqlRequestRole::CloudbaseReadOnlyUser),
+            })
             .send()
             .await,
     );

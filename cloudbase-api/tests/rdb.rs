@@ -209,3 +209,96 @@ async fn rows_that_do_not_fit_the_requested_type_are_decode_errors() {
     let Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert!(decode.body_snippet().contains("not a number"), "{error}");
 }
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct GradeSize {
+    grade: i64,
+    students: i64,
+}
+
+#[tokio::test]
+async fn rpc_calls_the_function_with_its_arguments_filters_and_paging() {
+    let server = TestServer::start(|_| {
+        Reply::json(200, json!([{"grade": 3, "students": 41}, {"grade": 4, "students": 38}]))
+            .header("Content-Range", "0-1/6")
+    })
+    .await;
+    let sizes = client(&server)
+        .mysqldb()
+        .rpc("grade_sizes", json!({"min_grade": 3, "school": "Li Bai, No. 1"}))
+        .select("grade,students")
+        .gte("students", 30)
+        .order("grade", Order::asc())
+        .range(0, 1)
+        .count_exact()
+        .fetch::<GradeSize>()
+        .await
+        .unwrap();
+    assert_eq!(sizes.rows, [GradeSize { grade: 3, students: 41 }, GradeSize { grade: 4, students: 38 }]);
+    assert_eq!(sizes.total, Some(6));
+    let request = server.only_request();
+    assert_eq!((request.method.as_str(), request.path()), ("POST", "/v1/rdb/rest/rpc/grade_sizes"));
+    assert_eq!(request.query(), "select=grade%2Cstudents&limit=2&offset=0&order=grade.asc&students=gte.30");
+    assert_eq!(request.header("prefer"), Some("count=exact"));
+    assert_eq!(request.header("authorization"), Some("Bearer test-key"));
+    assert_eq!(request.json(), json!({"min_grade": 3, "school": "Li Bai, No. 1"}));
+}
+
+#[tokio::test]
+async fn rpc_values_scalars_and_void_functions() {
+    let server = TestServer::start(|request| match request.path() {
+        "/v1/rdb/rest/rpc/count_students" => Reply::json(200, json!(57)),
+        _ => Reply::new(204),
+    })
+    .await;
+    let mysqldb = client(&server).mysqldb();
+    let total: i64 = mysqldb.rpc("count_students", json!({})).value().await.unwrap();
+    assert_eq!(total, 57);
+    let one = mysqldb.rpc("count_students", json!({})).fetch::<i64>().await.unwrap();
+    assert_eq!(one.rows, [57]);
+    mysqldb.rpc("reset_demo", json!({})).execute().await.unwrap();
+    let nothing: Option<i64> = mysqldb.rpc("reset_demo", json!({})).value().await.unwrap();
+    assert_eq!(nothing, None);
+    // The arguments are the function's named arguments: an object, checked before any I/O.
+    let error = mysqldb.rpc("count_students", json!([1, 2])).execute().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { operation: "callRpc", .. }), "{error:?}");
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn sql_sends_the_statement_its_parameters_and_role() {
+    let server = TestServer::start(|_| Reply::json(200, json!([{"id": 1, "name": "李白"}]))).await;
+    let students: Vec<Student> = client(&server)
+        .mysqldb()
+        .sql("select id, name from students where grade = $1 and name like $2")
+        .param(3)
+        .params(["李%"])
+        .fetch()
+        .await
+        .unwrap();
+    assert_eq!(students, [Student { id: 1, name: "李白".into() }]);
+    let request = server.only_request();
+    assert_eq!((request.method.as_str(), request.path()), ("POST", "/v1/rdb/exec-pgsql"));
+    assert_eq!(
+        request.json(),
+        json!({"sql": "select id, name from students where grade = $1 and name like $2", "parameters": [3, "李%"]})
+    );
+
+    let server = TestServer::start(|_| Reply::json(200, json!([]))).await;
+    client(&server).mysqldb().sql("update students set grade = grade + 1").writable().execute().await.unwrap();
+    assert_eq!(
+        server.only_request().json(),
+        json!({"sql": "update students set grade = grade + 1", "role": "cloudbase_postgres"})
+    );
+}
+
+#[tokio::test]
+async fn sql_errors_keep_the_database_code() {
+    let server = TestServer::start(|_| {
+        Reply::json(500, json!({"code": "DATABASE_EXEC_ERROR", "message": "cannot execute UPDATE in a read-only transaction", "requestId": "r-1"}))
+    })
+    .await;
+    let error = client(&server).mysqldb().sql("update students set grade = 1").execute().await.unwrap_err();
+    assert_eq!((error.status(), error.code()), (Some(500), Some("DATABASE_EXEC_ERROR")));
+    assert!(error.to_string().contains("read-only transaction"), "{error}");
+}

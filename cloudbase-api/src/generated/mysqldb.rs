@@ -196,6 +196,27 @@ impl MysqldbApi {
     pub fn update_records_with_instance(&self) -> UpdateRecordsWithInstance {
         UpdateRecordsWithInstance::new(self.client.clone())
     }
+
+    /// Call a database function (PostgREST RPC)
+    ///
+    /// `POST /v1/rdb/rest/rpc/{function}` (operationId `callRpc`)
+    ///
+    /// Calls the database function `function` with the body's properties as its named arguments,
+    /// as PostgREST's `/rpc/{function}` does. A function that returns rows can be filtered, ordered
+    /// and paged like a table read; `Prefer: count=exact` reports the total in `Content-Range`.
+    pub fn call_rpc(&self) -> CallRpc {
+        CallRpc::new(self.client.clone())
+    }
+
+    /// Run a SQL statement (PostgreSQL environments)
+    ///
+    /// `POST /v1/rdb/exec-pgsql` (operationId `execPgsql`)
+    ///
+    /// Runs one SQL statement and answers the rows it returned. Errors carry
+    /// `DATABASE_<SQLSTATE>` codes, or `DATABASE_EXEC_ERROR` (500), which callers retry.
+    pub fn exec_pgsql(&self) -> ExecPgsql {
+        ExecPgsql::new(self.client.clone())
+    }
 }
 
 /// Request builder for [`MysqldbApi::query_records`]: Query rows of a table
@@ -3271,6 +3292,329 @@ pub enum UpdateRecordsWithInstanceResponse {
     NoContent,
 }
 
+/// Request builder for [`MysqldbApi::call_rpc`]: Call a database function (PostgREST RPC)
+///
+/// Set the parameters, then call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Clone)]
+pub struct CallRpc {
+    client: crate::Client,
+    function: Option<String>,
+    x_db_instance: Option<String>,
+    accept_profile: Option<String>,
+    content_profile: Option<String>,
+    select: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    order: Option<String>,
+    filters: Option<std::collections::BTreeMap<String, String>>,
+    prefer: Option<String>,
+    body: Option<rt::JsonBody>,
+    options: rt::Options,
+}
+
+impl CallRpc {
+    const OPERATION: rt::Operation = rt::Operation {
+        id: "callRpc",
+        method: rt::Method::Post,
+        path: "/v1/rdb/rest/rpc/{function}",
+        accept: "application/json",
+        security: &[rt::Security::Bearer],
+    };
+
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            function: None,
+            x_db_instance: None,
+            accept_profile: None,
+            content_profile: None,
+            select: None,
+            limit: None,
+            offset: None,
+            order: None,
+            filters: None,
+            prefer: None,
+            body: None,
+            options: rt::Options::default(),
+        }
+    }
+
+    /// `function` (path parameter, required).
+    ///
+    /// The name of the database function.
+    pub fn function(mut self, value: impl Into<String>) -> Self {
+        self.function = Some(value.into());
+        self
+    }
+
+    /// `X-Db-Instance` (header parameter, optional).
+    ///
+    /// The database instance (the official SDK sends `default` unless told otherwise).
+    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+        self.x_db_instance = Some(value.into());
+        self
+    }
+
+    /// `Accept-Profile` (header parameter, optional).
+    ///
+    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+        self.accept_profile = Some(value.into());
+        self
+    }
+
+    /// `Content-Profile` (header parameter, optional).
+    ///
+    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+        self.content_profile = Some(value.into());
+        self
+    }
+
+    /// `select` (query parameter, optional).
+    ///
+    /// Columns to return: `*` or a comma-separated column list; related tables can be
+    /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+    /// Defaults to `*`.
+    pub fn select(mut self, value: impl Into<String>) -> Self {
+        self.select = Some(value.into());
+        self
+    }
+
+    /// `limit` (query parameter, optional).
+    ///
+    /// Maximum number of rows to return.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// `offset` (query parameter, optional).
+    ///
+    /// Number of rows to skip (pagination).
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+
+    /// `order` (query parameter, optional).
+    ///
+    /// Sort specification, `column.asc` or `column.desc`.
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
+        self
+    }
+
+    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+    ///
+    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+    /// as its own query parameter `name=value`, where `name` is a column and `value` is
+    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+    pub fn filters(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.filters = Some(value.into());
+        self
+    }
+
+    /// `Prefer` (header parameter, optional).
+    ///
+    /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+    pub fn prefer(mut self, value: impl Into<String>) -> Self {
+        self.prefer = Some(value.into());
+        self
+    }
+
+    /// The request body (`application/json`). Optional.
+    ///
+    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
+    ///
+    /// The function's named arguments.
+    pub fn body(mut self, value: impl serde::Serialize) -> Self {
+        self.body = Some(rt::JsonBody::new(&value));
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Sends the request and decodes the documented reply.
+    ///
+    /// - 200 (success, `application/json`; headers `Content-Range`): What the function returned (any JSON value; rows come as an array).
+    /// - 204 (success, no body): The function returns nothing (`RETURNS void`).
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): The table does not exist.
+    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(self) -> Result<crate::Response<CallRpcResponse>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        let raw = client.execute(request).await?;
+        let value = match (raw.status(), raw.media_type()) {
+            (200, _) => CallRpcResponse::Ok(raw.json()?),
+            (204, _) => CallRpcResponse::NoContent,
+            _ => return Err(Self::error(raw)),
+        };
+        Ok(raw.into_response(value))
+    }
+
+    /// Checks the parameters and builds the request, before any I/O.
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let missing = [("function", self.function.is_none())];
+        let Some(function) = self.function else {
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
+        };
+        let mut request = rt::Request::new(
+            &Self::OPERATION,
+            [
+                "/v1/rdb/rest/rpc/",
+                &rt::encode_segment(&Self::OPERATION, "function", &function)?,
+            ]
+                .concat(),
+        );
+        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+        request.header("Accept-Profile", self.accept_profile.as_ref())?;
+        request.header("Content-Profile", self.content_profile.as_ref())?;
+        request.query("select", self.select.as_ref());
+        request.query("limit", self.limit.as_ref());
+        request.query("offset", self.offset.as_ref());
+        request.query("order", self.order.as_ref());
+        request.query_exploded_map(self.filters.as_ref());
+        request.header("Prefer", self.prefer.as_ref())?;
+        if let Some(body) = self.body {
+            request.free_form_body("application/json", body, true)?;
+        }
+        request.options(self.options);
+        Ok((self.client, request))
+    }
+
+    fn error(raw: rt::RawResponse) -> crate::Error {
+        match raw.status() {
+            400 | 404 | 409 => raw.api_error::<ErrorResponse>(),
+            _ => raw.api_error::<ErrorResponse>(),
+        }
+    }
+}
+
+impl std::fmt::Debug for CallRpc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallRpc").field("operation", &"callRpc").finish_non_exhaustive()
+    }
+}
+
+/// The documented successful replies of [`CallRpc::send`]; the status and `Content-Type` decide the variant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallRpcResponse {
+    /// 200 `application/json`: What the function returned (any JSON value; rows come as an array).
+    Ok(serde_json::Value),
+    /// 204: The function returns nothing (`RETURNS void`).
+    NoContent,
+}
+
+/// Request builder for [`MysqldbApi::exec_pgsql`]: Run a SQL statement (PostgreSQL environments)
+///
+/// Set the parameters, then call [`send`](Self::send).
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Clone)]
+pub struct ExecPgsql {
+    client: crate::Client,
+    body: Option<ExecPgsqlRequest>,
+    options: rt::Options,
+}
+
+impl ExecPgsql {
+    const OPERATION: rt::Operation = rt::Operation {
+        id: "execPgsql",
+        method: rt::Method::Post,
+        path: "/v1/rdb/exec-pgsql",
+        accept: "application/json",
+        security: &[rt::Security::Bearer],
+    };
+
+    fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            body: None,
+            options: rt::Options::default(),
+        }
+    }
+
+    /// The request body (`application/json`). Required.
+    pub fn body(mut self, value: impl Into<ExecPgsqlRequest>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    /// Overrides the client's timeout for this request.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Sends the request and decodes the documented reply.
+    ///
+    /// - 200 (success, `application/json`): The rows the statement returned.
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+    pub async fn send(self) -> Result<crate::Response<RecordList>, crate::Error> {
+        let (client, request) = self.into_request()?;
+        let raw = client.execute(request).await?;
+        let value = match (raw.status(), raw.media_type()) {
+            (200, _) => raw.json()?,
+            _ => return Err(Self::error(raw)),
+        };
+        Ok(raw.into_response(value))
+    }
+
+    /// Checks the parameters and builds the request, before any I/O.
+    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        let missing = [("body", self.body.is_none())];
+        let Some(body) = self.body else {
+            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
+        };
+        let mut request = rt::Request::new(&Self::OPERATION, "/v1/rdb/exec-pgsql");
+        request.json_body("application/json", body)?;
+        request.options(self.options);
+        Ok((self.client, request))
+    }
+
+    fn error(raw: rt::RawResponse) -> crate::Error {
+        match raw.status() {
+            400 => raw.api_error::<ErrorResponse>(),
+            _ => raw.api_error::<ErrorResponse>(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ExecPgsql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecPgsql")
+            .field("operation", &"execPgsql")
+            .finish_non_exhaustive()
+    }
+}
+
 /// One table row; keys are column names, values are the column values.
 ///
 /// Schema: `#/components/schemas/Record`.
@@ -3347,6 +3691,65 @@ impl crate::ErrorBody for ErrorResponse {
 
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+}
+
+/// A SQL statement to run.
+///
+/// Schema: `#/components/schemas/ExecPgsqlRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecPgsqlRequest {
+    /// The SQL statement.
+    pub sql: String,
+    /// Values for `$1`, `$2`, ... placeholders. Unverified: some callers report a 500 when placeholders are used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Vec<serde_json::Value>>,
+    /// The database role to run as: `cloudbase_postgres` may write; without it statements run in a read-only transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<ExecPgsqlRequestRole>,
+}
+
+/// The database role to run as: `cloudbase_postgres` may write; without it statements run in a read-only transaction.
+///
+/// Schema: `#/components/schemas/ExecPgsqlRequest/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ExecPgsqlRequestRole {
+    /// `cloudbase_postgres`
+    #[serde(rename = "cloudbase_postgres")]
+    CloudbasePostgres,
+    /// `cloudbase_read_only_user`
+    #[serde(rename = "cloudbase_read_only_user")]
+    CloudbaseReadOnlyUser,
+    /// A value not known when this crate was generated.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl ExecPgsqlRequestRole {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CloudbasePostgres => "cloudbase_postgres",
+            Self::CloudbaseReadOnlyUser => "cloudbase_read_only_user",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for ExecPgsqlRequestRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ExecPgsqlRequestRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "cloudbase_postgres" => Self::CloudbasePostgres,
+            "cloudbase_read_only_user" => Self::CloudbaseReadOnlyUser,
+            other => Self::Other(other.to_owned()),
+        }
     }
 }
 
