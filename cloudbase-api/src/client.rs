@@ -27,6 +27,51 @@ pub enum Region {
     International,
 }
 
+/// The Tencent Cloud regions served by the mainland gateway, as the official node SDK lists them
+/// (`ZONE_CHINA`); every other region is served by the international one.
+const MAINLAND_REGIONS: &[&str] = &[
+    "ap-shanghai",
+    "ap-guangzhou",
+    "ap-shenzhen-fsi",
+    "ap-shanghai-fsi",
+    "ap-nanjing",
+    "ap-beijing",
+    "ap-chengdu",
+    "ap-chongqing",
+    "ap-hongkong",
+];
+
+impl Region {
+    /// The gateway of a Tencent Cloud region, by the region's name, as the official node SDK
+    /// maps them: `ap-shanghai`, `ap-guangzhou`, `ap-shenzhen-fsi`, `ap-shanghai-fsi`,
+    /// `ap-nanjing`, `ap-beijing`, `ap-chengdu`, `ap-chongqing` and `ap-hongkong` are
+    /// [`Region::Mainland`]; every other region (`ap-singapore`, `na-siliconvalley`, ...) is
+    /// [`Region::International`]. `None` for a name that is not a region name (letters, digits
+    /// and `-`, such as `ap-shanghai`; case is ignored).
+    ///
+    /// ```
+    /// use cloudbase_api::Region;
+    ///
+    /// assert_eq!(Region::from_name("ap-shanghai"), Some(Region::Mainland));
+    /// assert_eq!(Region::from_name("ap-singapore"), Some(Region::International));
+    /// assert_eq!(Region::from_name("shanghai please"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Region> {
+        let name = name.trim().to_ascii_lowercase();
+        let well_formed = name.split_once('-').is_some_and(|(area, rest)| {
+            area.len() >= 2
+                && area.bytes().all(|b| b.is_ascii_lowercase())
+                && !rest.is_empty()
+                && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        });
+        match () {
+            _ if !well_formed => None,
+            _ if MAINLAND_REGIONS.contains(&name.as_str()) => Some(Region::Mainland),
+            _ => Some(Region::International),
+        }
+    }
+}
+
 /// A CloudBase API client. Cheap to clone: clones share one connection pool.
 ///
 /// A request's URL (base URL, path and query, percent-encoded) can be at most 65534 bytes long,
@@ -873,6 +918,20 @@ mod tests {
         assert_eq!(client.base_url(), "https://my-env-1a2b.api.intl.tcloudbasegateway.com");
         let client = Client::builder().env_id("x").base_url("http://127.0.0.1:4010/").build().unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn regions_by_name_follow_the_official_sdks_mainland_list() {
+        for mainland in MAINLAND_REGIONS {
+            assert_eq!(Region::from_name(mainland), Some(Region::Mainland), "{mainland}");
+        }
+        assert_eq!(Region::from_name(" AP-Beijing "), Some(Region::Mainland));
+        for international in ["ap-singapore", "ap-tokyo", "na-siliconvalley", "eu-frankfurt", "ap-shenzhen"] {
+            assert_eq!(Region::from_name(international), Some(Region::International), "{international}");
+        }
+        for malformed in ["", "shanghai", "ap-", "-x", "ap shanghai", "ap-上海", "a-b"] {
+            assert_eq!(Region::from_name(malformed), None, "{malformed:?}");
+        }
     }
 
     #[test]
