@@ -220,7 +220,7 @@ fn apply_action(document: &mut Yaml, action: &Action<'_>) -> Result<(), String> 
             return Err(format!(
                 "target `{}` selects {} at `{pointer}`; an action changes objects and arrays only (select the object holding it)",
                 action.target,
-                kind_of_json(node.node())
+                kind_of(&serde_yaml::to_value(node.node()).unwrap_or(Yaml::Null))
             ));
         }
         let steps = node
@@ -356,17 +356,6 @@ fn kind_of(value: &Yaml) -> &'static str {
         Yaml::Sequence(_) => "an array",
         Yaml::Mapping(_) => "an object",
         Yaml::Tagged(_) => "a tagged value",
-    }
-}
-
-fn kind_of_json(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 
