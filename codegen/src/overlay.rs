@@ -71,14 +71,13 @@ pub fn report(file: &str, text: &str, overlay: Overlay<'_>) -> Result<Vec<Action
     Ok(actions
         .iter()
         .map(|action| {
-            let before = document.clone();
+            // An update already standing at every selected node is redundant: applying it would
+            // only append entries that are there already.
+            if !action.remove && adds_nothing(&mut document, action) {
+                return ActionReport::Redundant;
+            }
             match apply_action(&mut document, action) {
                 Err(why) => ActionReport::Fails(why),
-                Ok(()) if !action.remove && adds_nothing(&before, action) => {
-                    // Appending what is there already would only repeat it.
-                    document = before;
-                    ActionReport::Redundant
-                }
                 Ok(()) => ActionReport::Applies,
             }
         })
@@ -87,24 +86,14 @@ pub fn report(file: &str, text: &str, overlay: Overlay<'_>) -> Result<Vec<Action
 
 /// Whether an update already stands in `document` at every node its target selects: each of
 /// its properties present with the same value, each entry it appends already in the array.
-fn adds_nothing(document: &Yaml, action: &Action<'_>) -> bool {
-    let (Ok(query), Ok(json)) = (JsonPath::parse(action.target), serde_json::to_value(document)) else { return false };
+/// (`document` is only read.)
+fn adds_nothing(document: &mut Yaml, action: &Action<'_>) -> bool {
     let update = action.update.unwrap_or(&Yaml::Null);
-    let mut document = document.clone();
-    query.query_located(&json).iter().all(|node| {
-        let steps: Vec<Step> = node
-            .location()
-            .iter()
-            .map(|step| match step.as_index() {
-                Some(index) => Step::Index(index),
-                None => Step::Name(step.as_name().unwrap_or_default().to_owned()),
-            })
-            .collect();
-        match find(&mut document, &steps) {
-            Some(Yaml::Sequence(items)) => items.contains(update),
-            Some(node) => contains(node, update),
-            None => false,
-        }
+    let Ok(found) = select(document, action.target) else { return false };
+    found.iter().all(|(steps, _)| match find(document, steps) {
+        Some(Yaml::Sequence(items)) => items.contains(update),
+        Some(node) => contains(node, update),
+        None => false,
     })
 }
 
@@ -208,18 +197,19 @@ fn check_fields(mapping: &Mapping, known: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-fn apply_action(document: &mut Yaml, action: &Action<'_>) -> Result<(), String> {
-    let query = JsonPath::parse(action.target)
-        .map_err(|e| format!("target `{}` is not an RFC 9535 JSONPath query: {e}", action.target))?;
-    let json = serde_json::to_value(&*document)
+/// The nodes `target` selects in `document`, each as its steps and its JSON pointer: at least
+/// one, and only objects and arrays.
+fn select(document: &Yaml, target: &str) -> Result<Vec<(Vec<Step>, String)>, String> {
+    let query =
+        JsonPath::parse(target).map_err(|e| format!("target `{target}` is not an RFC 9535 JSONPath query: {e}"))?;
+    let json = serde_json::to_value(document)
         .map_err(|e| format!("the document cannot be read as JSON to look up the target: {e}"))?;
     let mut found = Vec::new();
     for node in query.query_located(&json) {
         let pointer = node.location().to_json_pointer();
         if !(node.node().is_object() || node.node().is_array()) {
             return Err(format!(
-                "target `{}` selects {} at `{pointer}`; an action changes objects and arrays only (select the object holding it)",
-                action.target,
+                "target `{target}` selects {} at `{pointer}`; an action changes objects and arrays only (select the object holding it)",
                 kind_of(&serde_yaml::to_value(node.node()).unwrap_or(Yaml::Null))
             ));
         }
@@ -230,12 +220,17 @@ fn apply_action(document: &mut Yaml, action: &Action<'_>) -> Result<(), String> 
                 Some(index) => Step::Index(index),
                 None => Step::Name(step.as_name().unwrap_or_default().to_owned()),
             })
-            .collect::<Vec<_>>();
+            .collect();
         found.push((steps, pointer));
     }
     if found.is_empty() {
-        return Err(format!("target {} matches nothing", action.target));
+        return Err(format!("target {target} matches nothing"));
     }
+    Ok(found)
+}
+
+fn apply_action(document: &mut Yaml, action: &Action<'_>) -> Result<(), String> {
+    let mut found = select(document, action.target)?;
     if action.remove {
         // Later entries of an array first, so the indexes of the others stay right.
         found.sort_by(|a, b| b.0.cmp(&a.0));
