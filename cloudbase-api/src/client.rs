@@ -410,9 +410,7 @@ impl Client {
         if let Some((content_type, body)) = &request.body {
             builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
         }
-        builder.send().await.map_err(|e| {
-            redirect_error(operation.id, &e).unwrap_or_else(|| transport_error(operation.id, &self.inner.origin, e))
-        })
+        builder.send().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))
     }
 
     /// The `Authorization` value for the first of the operation's security alternatives the
@@ -630,10 +628,13 @@ fn fixed_authorization(credentials: &Credentials) -> Option<HeaderValue> {
     Some(header)
 }
 
-/// A failure to talk to `origin` (scheme, host and port): the URL, which may hold ids and
-/// tokens in its path and query, is left out.
+/// A failure to talk to `origin` (scheme, host and port): a timeout, a redirect to another
+/// origin that was not followed ([`Error::Redirect`]), or else a transport error. The URL, which
+/// may hold ids and tokens in its path and query, is left out.
 pub(crate) fn transport_error(operation: &'static str, origin: &str, error: reqwest::Error) -> Error {
-    if error.is_timeout() {
+    if let Some(redirect) = redirect_error(operation, &error) {
+        redirect
+    } else if error.is_timeout() {
         Error::Timeout { operation }
     } else {
         Error::Transport { operation, origin: origin.to_owned(), source: error.without_url() }
@@ -850,7 +851,7 @@ const MAX_REDIRECTS: usize = 10;
 /// with reqwest's RFC 9110 semantics: 307 and 308 keep the method and the body; 303, and 301/302
 /// after a POST, become a GET without a body. A redirect to another origin is not followed: the
 /// body, the credentials and the custom headers were meant for the first one. It ends the request
-/// with [`CrossOrigin`], which [`redirect_error`] turns into [`Error::Redirect`].
+/// with [`CrossOrigin`], which [`transport_error`] turns into [`Error::Redirect`].
 fn same_origin_redirects() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let first = attempt.previous().first().map(reqwest::Url::origin);
@@ -883,7 +884,7 @@ impl fmt::Display for CrossOrigin {
 impl std::error::Error for CrossOrigin {}
 
 /// [`Error::Redirect`] when `error` is a redirect to another origin that was not followed.
-pub(crate) fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
+fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
     let cross = std::error::Error::source(error)?.downcast_ref::<CrossOrigin>()?;
     Some(Error::Redirect { operation, status: cross.status, target: cross.target.clone() })
 }

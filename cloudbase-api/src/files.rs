@@ -187,10 +187,7 @@ impl StorageApi {
                 put = put.header(name, value);
             }
         }
-        let response = put.send().await.map_err(|e| {
-            crate::client::redirect_error(UPLOAD_PUT, &e)
-                .unwrap_or_else(|| crate::client::transport_error(UPLOAD_PUT, &origin, e))
-        })?;
+        let response = put.send().await.map_err(|e| crate::client::transport_error(UPLOAD_PUT, &origin, e))?;
         if !response.status().is_success() {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
