@@ -679,6 +679,30 @@ impl Page {
     }
 }
 
+/// A generated read builder (`$builder`) with the columns (`&Option<String>`) and the order,
+/// paging and count of a [`Page`] set on it.
+macro_rules! with_page {
+    ($builder:expr, $columns:expr, $page:expr) => {{
+        let (mut builder, page): (_, &Page) = ($builder, $page);
+        if let Some(columns) = $columns {
+            builder = builder.select(columns);
+        }
+        if let Some(order) = page.order() {
+            builder = builder.order(order);
+        }
+        if let Some(limit) = page.limit {
+            builder = builder.limit(limit);
+        }
+        if let Some(offset) = page.offset {
+            builder = builder.offset(offset);
+        }
+        if let Some(prefer) = page.prefer() {
+            builder = builder.prefer(prefer);
+        }
+        builder
+    }};
+}
+
 /// The paging methods, shared by the builders that read rows.
 macro_rules! page_methods {
     ($builder:ty) => {
@@ -756,24 +780,8 @@ impl Select {
     async fn send(self, accept: Option<&'static str>) -> Result<(Reply, Option<u64>), Error> {
         let Select { table, columns, filters, page } = self;
         let query = filters.into_query();
-        let (order, prefer, limit, offset) = (page.order(), page.prefer(), page.limit, page.offset);
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
-            let mut b = b.filters(query.clone());
-            if let Some(columns) = &columns {
-                b = b.select(columns);
-            }
-            if let Some(order) = &order {
-                b = b.order(order);
-            }
-            if let Some(limit) = limit {
-                b = b.limit(limit);
-            }
-            if let Some(offset) = offset {
-                b = b.offset(offset);
-            }
-            if let Some(prefer) = prefer {
-                b = b.prefer(prefer);
-            }
+            let mut b = with_page!(b.filters(query.clone()), &columns, &page);
             if let Some(accept) = accept {
                 b = b.accept(accept);
             }
@@ -1006,23 +1014,8 @@ impl Rpc {
     async fn send(self) -> Result<(serde_json::Value, Option<u64>), Error> {
         let Rpc { client, function, args, columns, filters, page } = self;
         let args = args.map_err(|message| refuse(RPC, message))?;
-        let mut call = client.mysqldb().call_rpc().function(function).filters(filters.into_query()).body(args);
-        if let Some(columns) = columns {
-            call = call.select(columns);
-        }
-        if let Some(order) = page.order() {
-            call = call.order(order);
-        }
-        if let Some(limit) = page.limit {
-            call = call.limit(limit);
-        }
-        if let Some(offset) = page.offset {
-            call = call.offset(offset);
-        }
-        if let Some(prefer) = page.prefer() {
-            call = call.prefer(prefer);
-        }
-        let reply = call.send().await?;
+        let call = client.mysqldb().call_rpc().function(function).filters(filters.into_query()).body(args);
+        let reply = with_page!(call, &columns, &page).send().await?;
         let total = total(&reply);
         let value = match reply.into_inner() {
             crate::mysqldb::CallRpcResponse::Ok(value) => value,
