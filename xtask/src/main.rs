@@ -197,41 +197,39 @@ fn spec_diff_files(old: &str, new: &str) -> Result<ExitCode, String> {
 fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut breaking = 0;
-    for path in yaml_files(&root.join("specs"))? {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        let file = format!("specs/{name}");
-        let new_text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {file}: {e}"))?;
-        let shown = std::process::Command::new("git")
-            .args(["show", &format!("{rev}:{file}")])
-            .current_dir(&root)
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
+    for spec in read_specs(&root, SETS[0].specs)? {
+        let file = &spec.file;
         println!("== {file} (against {rev})");
-        let new_overlay = std::fs::read_to_string(root.join("specs/overlays").join(&name)).ok();
-        let new_overlay_file = format!("specs/overlays/{name}");
-        let new_ir =
-            load_overlaid_ir(&file, &new_text, new_overlay.as_deref().map(|t| (new_overlay_file.as_str(), t)))?;
-        if !shown.status.success() {
+        let new_overlay = spec.overlay.as_ref().map(|(file, text)| (file.as_str(), text.as_str()));
+        let new_ir = load_overlaid_ir(file, &spec.text, new_overlay)?;
+        let Some(old_text) = git_show(&root, rev, file)? else {
             println!("new spec: {} operations", new_ir.operations.len());
             continue;
-        }
-        let old_text = String::from_utf8(shown.stdout).map_err(|_| format!("{rev}:{file} is not UTF-8"))?;
+        };
         // Each side with the overlay it had.
-        let overlay_file = format!("specs/overlays/{name}");
-        let old_overlay = std::process::Command::new("git")
-            .args(["show", &format!("{rev}:{overlay_file}")])
-            .current_dir(&root)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| String::from_utf8(o.stdout).ok());
-        let old_ir = load_overlaid_ir(&file, &old_text, old_overlay.as_deref().map(|t| (overlay_file.as_str(), t)))
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let overlay_file = format!("{}/overlays/{name}", SETS[0].specs);
+        let old_overlay = git_show(&root, rev, &overlay_file)?;
+        let old_ir = load_overlaid_ir(file, &old_text, old_overlay.as_deref().map(|t| (overlay_file.as_str(), t)))
             .map_err(|e| format!("{rev}:{e}"))?;
         let report = codegen::diff::diff(&old_ir, &new_ir);
         print!("{}", report.render());
         breaking += report.breaking();
     }
     Ok(if breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The text of `file` at git revision `rev`, or `None` when the revision has no such file.
+fn git_show(root: &Path, rev: &str, file: &str) -> Result<Option<String>, String> {
+    let shown = std::process::Command::new("git")
+        .args(["show", &format!("{rev}:{file}")])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !shown.status.success() {
+        return Ok(None);
+    }
+    String::from_utf8(shown.stdout).map(Some).map_err(|_| format!("{rev}:{file} is not UTF-8"))
 }
 
 fn fuzz(args: &[&str]) -> Result<(), String> {
