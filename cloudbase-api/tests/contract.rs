@@ -34,7 +34,7 @@ impl AreaSpec {
     fn of(area: &str) -> AreaSpec {
         let read = |file: &str| std::fs::read_to_string(root().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         let file = format!("specs/{area}.yaml");
-        let overlay_file = format!("specs/overlays/{area}.yaml");
+        let overlay_file = codegen::overlay::file_for(&file);
         let overlay = root().join(&overlay_file).exists().then(|| (overlay_file.clone(), read(&overlay_file)));
         AreaSpec { text: read(&file), file, overlay }
     }

@@ -33,6 +33,15 @@ pub struct Overlay<'a> {
     pub text: &'a str,
 }
 
+/// Where the overlay of a spec file lives: `overlays/` beside it, under the same name
+/// (`specs/mysqldb.yaml` -> `specs/overlays/mysqldb.yaml`).
+pub fn file_for(spec_file: &str) -> String {
+    match spec_file.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/overlays/{name}"),
+        None => format!("overlays/{spec_file}"),
+    }
+}
+
 /// One action of an overlay, checked.
 struct Action<'a> {
     target: &'a str,
@@ -423,6 +432,13 @@ actions:
         )
         .unwrap();
         assert_eq!(result["paths"]["/a"]["get"]["parameters"], yaml("[{name: added, in: header}]"));
+    }
+
+    #[test]
+    fn overlays_live_beside_their_specs() {
+        assert_eq!(file_for("specs/mysqldb.yaml"), "specs/overlays/mysqldb.yaml");
+        assert_eq!(file_for("codegen/tests/fixtures/overlaid.yaml"), "codegen/tests/fixtures/overlays/overlaid.yaml");
+        assert_eq!(file_for("auth.yaml"), "overlays/auth.yaml");
     }
 
     #[test]

@@ -7,15 +7,14 @@ use std::path::Path;
 
 /// Generates a fixture, with its overlay (`tests/fixtures/overlays/<name>.yaml`) if it has one.
 fn generate(name: &str) -> codegen::Generated {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let text = read(&dir.join(format!("{name}.yaml")));
-    let overlay_path = dir.join("overlays").join(format!("{name}.yaml"));
-    let overlay_text = overlay_path.exists().then(|| read(&overlay_path));
-    let overlay_file = format!("codegen/tests/fixtures/overlays/{name}.yaml");
+    let file = format!("codegen/tests/fixtures/{name}.yaml");
+    let text = read(&root.join(&file));
+    let overlay_file = codegen::overlay::file_for(&file);
+    let overlay_text = root.join(&overlay_file).exists().then(|| read(&root.join(&overlay_file)));
     let overlays: Vec<codegen::Overlay> =
         overlay_text.iter().map(|text| codegen::Overlay { file: &overlay_file, text }).collect();
-    let file = format!("codegen/tests/fixtures/{name}.yaml");
     codegen::generate(codegen::Spec::from_file(&file, &text).with_overlays(&overlays)).unwrap_or_else(|e| panic!("{e}"))
 }
 

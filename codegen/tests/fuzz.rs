@@ -287,8 +287,8 @@ fn mutated_specs_never_panic_or_hang() {
             // Mutations start from the document the generator reads: the spec with its overlay.
             let file = format!("specs/{area}.yaml");
             let text = std::fs::read_to_string(dir.join(format!("{area}.yaml"))).unwrap();
-            let overlay_file = format!("specs/overlays/{area}.yaml");
-            let overlay = std::fs::read_to_string(dir.join("overlays").join(format!("{area}.yaml"))).ok();
+            let overlay_file = codegen::overlay::file_for(&file);
+            let overlay = std::fs::read_to_string(dir.join("..").join(&overlay_file)).ok();
             let overlays: Vec<codegen::Overlay> =
                 overlay.iter().map(|text| codegen::Overlay { file: &overlay_file, text }).collect();
             let text = codegen::load::overlaid_yaml(&file, &text, &overlays).unwrap_or_else(|e| panic!("{e}"));

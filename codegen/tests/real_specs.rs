@@ -23,11 +23,11 @@ impl Vendored {
 fn load(area: &str) -> Vendored {
     let file = format!("specs/{area}.yaml");
     let text = std::fs::read_to_string(specs_dir().join(format!("{area}.yaml"))).expect("vendored spec is readable");
-    let overlay_path = specs_dir().join("overlays").join(format!("{area}.yaml"));
-    let overlay = overlay_path.exists().then(|| {
-        let text = std::fs::read_to_string(&overlay_path).expect("overlay is readable");
-        (format!("specs/overlays/{area}.yaml"), text)
-    });
+    let overlay_file = codegen::overlay::file_for(&file);
+    let overlay_path = specs_dir().join("..").join(&overlay_file);
+    let overlay = overlay_path
+        .exists()
+        .then(|| (overlay_file, std::fs::read_to_string(&overlay_path).expect("overlay is readable")));
     Vendored { file, text, overlay }
 }
 

@@ -149,8 +149,7 @@ fn load_overlaid_ir(file: &str, text: &str, overlay: Option<(&str, &str)>) -> Re
 /// After fetching: how each action of the spec's overlay fares against the new upstream text.
 /// Returns how many no longer apply or are redundant.
 fn report_overlay(file: &str, text: &str) -> Result<usize, String> {
-    let name = file.rsplit('/').next().unwrap_or(file);
-    let overlay_file = format!("specs/overlays/{name}");
+    let overlay_file = codegen::overlay::file_for(file);
     let Ok(overlay_text) = std::fs::read_to_string(workspace_root().join(&overlay_file)) else { return Ok(0) };
     let overlay = codegen::Overlay { file: &overlay_file, text: &overlay_text };
     let report = codegen::overlay::report(file, text, overlay).map_err(|e| e.to_string())?;
@@ -207,8 +206,7 @@ fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
             continue;
         };
         // Each side with the overlay it had.
-        let name = file.rsplit('/').next().unwrap_or(file);
-        let overlay_file = format!("{}/overlays/{name}", SETS[0].specs);
+        let overlay_file = codegen::overlay::file_for(file);
         let old_overlay = git_show(&root, rev, &overlay_file)?;
         let old_ir = load_overlaid_ir(file, &old_text, old_overlay.as_deref().map(|t| (overlay_file.as_str(), t)))
             .map_err(|e| format!("{rev}:{e}"))?;
@@ -392,7 +390,7 @@ fn read_specs(root: &Path, dir: &str) -> Result<Vec<SpecFile>, String> {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let file = format!("{dir}/{name}");
             let text = read(&path, &file)?;
-            let overlay_file = format!("{dir}/overlays/{name}");
+            let overlay_file = codegen::overlay::file_for(&file);
             let overlay_path = overlay_dir.join(name);
             let overlay = match overlay_path.exists() {
                 true => Some((overlay_file.clone(), read(&overlay_path, &overlay_file)?)),
