@@ -21,6 +21,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match reply.into_inner() {
         QueryRecordsResponse::Json(rows) => println!("{} rows (Content-Range {total:?}): {rows:?}", rows.len()),
         QueryRecordsResponse::PgrstObjectJson(row) => println!("one row: {row:?}"),
+        // Success enums are #[non_exhaustive]: a reply the spec documents later is a new variant.
+        other => println!("{other:?}"),
     }
     Ok(())
 }

@@ -622,6 +622,7 @@ macro_rules! insert_reply_from {
                 match reply {
                     g::$ty::Json(RecordOrRecords::RecordList(rows)) => Reply::Many(rows),
                     g::$ty::Json(RecordOrRecords::Record(row)) | g::$ty::PgrstObjectJson(row) => Reply::One(row),
+                    g::$ty::Created => Reply::Nothing,
                 }
             }
         }
@@ -868,17 +869,7 @@ impl Insert {
         let reply = on_target!(table, insert_records, insert_records_with_schema, insert_records_with_instance, |b| {
             b.prefer(&prefer).body(body.clone()).send().await
         });
-        minimal_reply(reply)
-    }
-}
-
-/// With `return=minimal`, PostgREST answers a write with an empty body, which the spec does not
-/// document (it lists JSON bodies only); an empty success is read as "no rows".
-fn minimal_reply(reply: Result<Response<Reply>, Error>) -> Result<Reply, Error> {
-    match reply {
-        Ok(reply) => Ok(reply.into_inner()),
-        Err(Error::Decode(e)) if (200..300).contains(&e.status()) && e.body_snippet().is_empty() => Ok(Reply::Nothing),
-        Err(e) => Err(e),
+        Ok(reply?.into_inner())
     }
 }
 
@@ -921,7 +912,7 @@ impl Update {
         let reply = on_target!(table, update_records, update_records_with_schema, update_records_with_instance, |b| {
             b.filters(query.clone()).prefer(returning).body(body.clone()).send().await
         });
-        minimal_reply(reply)
+        Ok(reply?.into_inner())
     }
 }
 
@@ -962,7 +953,7 @@ impl Delete {
         let reply = on_target!(table, delete_records, delete_records_with_schema, delete_records_with_instance, |b| {
             b.filters(query.clone()).prefer(returning).send().await
         });
-        minimal_reply(reply)
+        Ok(reply?.into_inner())
     }
 }
 

@@ -559,3 +559,26 @@ async fn a_unique_violation_is_a_409_with_its_database_code() {
     let Error::Api(api) = &error else { panic!("{error:?}") };
     assert!(api.body::<cloudbase_api::mysqldb::ErrorResponse>().is_some(), "decoded as the documented 409 body");
 }
+
+/// The mysqldb reference's 201 for an insert without `Prefer: return=representation`: no body and
+/// no `Content-Type` (an empty JSON-typed body reads the same); with a body it decodes as rows.
+#[tokio::test]
+async fn an_insert_answered_without_a_body_is_created() {
+    use cloudbase_api::mysqldb::{InsertRecordsResponse, RecordOrRecords};
+    let server = TestServer::start(|request| match request.header("prefer") {
+        Some("return=representation") => Reply::json(201, json!([{"id": 1}])),
+        Some("return=minimal") => Reply::new(201).header("Content-Type", "application/json; charset=utf-8"),
+        _ => Reply::new(201).header("Content-Range", "*/1"),
+    })
+    .await;
+    let insert =
+        || client(&server).mysqldb().insert_records().table("todos").body(RecordOrRecords::Record(Default::default()));
+    let reply = insert().send().await.unwrap();
+    assert_eq!(reply.status(), 201);
+    assert_eq!(reply.headers().get("content-range").unwrap(), "*/1");
+    assert_eq!(reply.into_inner(), InsertRecordsResponse::Created);
+    assert_eq!(insert().prefer("return=minimal").send().await.unwrap().into_inner(), InsertRecordsResponse::Created);
+    let rows = insert().prefer("return=representation").send().await.unwrap().into_inner();
+    let InsertRecordsResponse::Json(RecordOrRecords::RecordList(rows)) = rows else { panic!("{rows:?}") };
+    assert_eq!(rows[0]["id"], 1);
+}

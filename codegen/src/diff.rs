@@ -167,16 +167,20 @@ fn body(id: &str, old: &Api, before: &crate::ir::Operation, new: &Api, op: &crat
 fn success_name(api: &Api, success: &Success) -> String {
     match success {
         Success::Single(case) => case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_else(|| "()".to_owned()),
-        Success::Enum { name, variants } => {
-            let variants: Vec<String> = variants
-                .iter()
-                .map(|v| {
-                    format!("{}({})", v.name, v.case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_default())
-                })
-                .collect();
-            format!("{name} {{ {} }}", variants.join(", "))
-        }
+        Success::Enum { name, .. } => format!("{name} {{ {} }}", success_variants(api, success).join(", ")),
     }
+}
+
+/// A success enum's variants as users match them: `Created`, `Json(RecordOrRecords)`.
+fn success_variants(api: &Api, success: &Success) -> Vec<String> {
+    let Success::Enum { variants, .. } = success else { return Vec::new() };
+    variants
+        .iter()
+        .map(|v| match &v.case.content {
+            Some(c) => format!("{}({})", v.name, ty_name(api, &c.ty)),
+            None => v.name.clone(),
+        })
+        .collect()
 }
 
 fn replies(
@@ -187,9 +191,24 @@ fn replies(
     op: &crate::ir::Operation,
     report: &mut Report,
 ) {
-    let (was, is) = (success_name(old, &before.success), success_name(new, &op.success));
-    if was != is {
-        report.push(true, format!("{id}: send() now returns {is} (was {was})"));
+    match (&before.success, &op.success) {
+        // Success enums are #[non_exhaustive]: a newly documented reply is a variant added.
+        (Success::Enum { name: a, .. }, Success::Enum { name: b, .. }) if a == b => {
+            let was: BTreeSet<String> = success_variants(old, &before.success).into_iter().collect();
+            let is: BTreeSet<String> = success_variants(new, &op.success).into_iter().collect();
+            for v in was.difference(&is) {
+                report.push(true, format!("{id}: send() no longer returns {a}::{v}"));
+            }
+            for v in is.difference(&was) {
+                report.push(false, format!("{id}: send() may now return {a}::{v}"));
+            }
+        }
+        _ => {
+            let (was, is) = (success_name(old, &before.success), success_name(new, &op.success));
+            if was != is {
+                report.push(true, format!("{id}: send() now returns {is} (was {was})"));
+            }
+        }
     }
     let media = |o: &crate::ir::Operation| -> BTreeSet<(String, String)> {
         o.responses

@@ -431,6 +431,9 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// Bodies by media type, in spec order; empty when the response has no body.
     pub contents: Vec<Content>,
+    /// `x-body-optional: true`: the reply may also come without a body (e.g. a PostgREST write
+    /// under `Prefer: return=minimal`), which is then a success of its own.
+    pub body_optional: bool,
 }
 
 /// A documented response header.
@@ -487,6 +490,9 @@ pub struct SuccessCase {
     pub content: Option<Content>,
     /// Whether other media types share this status (so the media type must be checked).
     pub match_media_type: bool,
+    /// The case of a reply without a body beside documented bodies of the same status
+    /// (`x-body-optional`): it is matched when the body is empty, before the media type.
+    pub when_empty: bool,
 }
 
 /// A variant of a [`Success::Enum`].

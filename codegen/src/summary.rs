@@ -113,7 +113,11 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
             out,
             "    {} {}{}",
             r.status,
-            if contents.is_empty() { "(no body)".to_owned() } else { contents.join(" | ") },
+            match (contents.is_empty(), r.body_optional) {
+                (true, _) => "(no body)".to_owned(),
+                (false, true) => format!("{} | (no body)", contents.join(" | ")),
+                (false, false) => contents.join(" | "),
+            },
             if headers.is_empty() { String::new() } else { format!("; headers {}", headers.join(", ")) }
         );
     }

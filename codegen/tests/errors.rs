@@ -309,3 +309,22 @@ fn an_overlay_that_breaks_the_document_names_the_pointer() {
     assert_eq!(e.file(), "specs/broken.yaml + specs/overlays/broken.yaml");
     assert!(e.pointer().is_some_and(|p| p.starts_with("/paths/~1v1~1a/get/parameters/0")), "{e}");
 }
+
+#[test]
+fn body_optional_is_a_flag_on_a_success_with_a_body() {
+    let response = |status: &str, rest: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    post:\n      operationId: a\n      responses:\n        '{status}':\n          description: r\n{rest}"
+        ))
+    };
+    let body = "          content: {application/json: {schema: {type: object}}}\n";
+    let e = error_of(&response("201", &format!("          x-body-optional: 'yes'\n{body}")));
+    assert_eq!(e.pointer(), Some("/paths/~1a/post/responses/201/x-body-optional"), "{e}");
+    assert!(e.message().contains("`x-body-optional` must be `true` or `false`"), "{e}");
+    let e = error_of(&response("201", "          x-body-optional: true\n"));
+    assert_eq!(e.pointer(), Some("/paths/~1a/post/responses/201/x-body-optional"), "{e}");
+    assert!(e.message().contains("only applies to a response that documents a body"), "{e}");
+    let e = error_of(&response("409", &format!("          x-body-optional: true\n{body}")));
+    assert_eq!(e.pointer(), Some("/paths/~1a/post/responses/409/x-body-optional"), "{e}");
+    assert!(e.message().contains("only applies to a success response"), "{e}");
+}

@@ -214,6 +214,7 @@ impl std::fmt::Debug for CloudrunGet {
 
 /// The documented successful replies of [`CloudrunGet::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CloudrunGetResponse {
     /// 200 `application/json`: The call succeeded; the body is what the service returned
     Json(serde_json::Value),
@@ -379,6 +380,7 @@ impl std::fmt::Debug for CloudrunPost {
 
 /// The documented successful replies of [`CloudrunPost::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CloudrunPostResponse {
     /// 200 `application/json`: The call succeeded; the body is what the service returned
     Json(serde_json::Value),

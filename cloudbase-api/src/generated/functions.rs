@@ -227,6 +227,7 @@ impl std::fmt::Debug for FunctionsPost {
 
 /// The documented successful replies of [`FunctionsPost::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FunctionsPostResponse {
     /// 200 `application/json`: Invocation succeeded; the body is the function's return value
     Json(serde_json::Value),

@@ -448,6 +448,7 @@ impl std::fmt::Debug for QueryRecords {
 
 /// The documented successful replies of [`QueryRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum QueryRecordsResponse {
     /// 200 `application/json`: Query succeeded.
     Json(RecordList),
@@ -577,7 +578,7 @@ impl InsertRecords {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
     /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
     /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
     /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
@@ -587,6 +588,7 @@ impl InsertRecords {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
+            (201, _) if raw.body_is_empty() => InsertRecordsResponse::Created,
             (201, "application/json") => InsertRecordsResponse::Json(raw.json()?),
             (201, "application/vnd.pgrst.object+json") => {
                 InsertRecordsResponse::PgrstObjectJson(raw.json()?)
@@ -641,9 +643,12 @@ impl std::fmt::Debug for InsertRecords {
     }
 }
 
-/// The documented successful replies of [`InsertRecords::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`InsertRecords::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InsertRecordsResponse {
+    /// 201 without a body: Rows inserted. A body is present only with `Prefer: return=representation`.
+    Created,
     /// 201 `application/json`: Rows inserted. A body is present only with `Prefer: return=representation`.
     Json(RecordOrRecords),
     /// 201 `application/vnd.pgrst.object+json`: Rows inserted. A body is present only with `Prefer: return=representation`.
@@ -866,6 +871,7 @@ impl std::fmt::Debug for DeleteRecords {
 
 /// The documented successful replies of [`DeleteRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteRecordsResponse {
     /// 200 `application/json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkJson(RecordList),
@@ -1275,6 +1281,7 @@ impl std::fmt::Debug for UpdateRecords {
 
 /// The documented successful replies of [`UpdateRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateRecordsResponse {
     /// 200 `application/json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkJson(RecordList),
@@ -1527,6 +1534,7 @@ impl std::fmt::Debug for QueryRecordsWithSchema {
 
 /// The documented successful replies of [`QueryRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum QueryRecordsWithSchemaResponse {
     /// 200 `application/json`: Query succeeded.
     Json(RecordList),
@@ -1666,7 +1674,7 @@ impl InsertRecordsWithSchema {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
     /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
     /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
     pub async fn send(
@@ -1675,6 +1683,7 @@ impl InsertRecordsWithSchema {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
+            (201, _) if raw.body_is_empty() => InsertRecordsWithSchemaResponse::Created,
             (201, "application/json") => {
                 InsertRecordsWithSchemaResponse::Json(raw.json()?)
             }
@@ -1744,9 +1753,12 @@ impl std::fmt::Debug for InsertRecordsWithSchema {
     }
 }
 
-/// The documented successful replies of [`InsertRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`InsertRecordsWithSchema::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InsertRecordsWithSchemaResponse {
+    /// 201 without a body: Rows inserted. A body is present only with `Prefer: return=representation`.
+    Created,
     /// 201 `application/json`: Rows inserted. A body is present only with `Prefer: return=representation`.
     Json(RecordOrRecords),
     /// 201 `application/vnd.pgrst.object+json`: Rows inserted. A body is present only with `Prefer: return=representation`.
@@ -1985,6 +1997,7 @@ impl std::fmt::Debug for DeleteRecordsWithSchema {
 
 /// The documented successful replies of [`DeleteRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteRecordsWithSchemaResponse {
     /// 200 `application/json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkJson(RecordList),
@@ -2248,6 +2261,7 @@ impl std::fmt::Debug for UpdateRecordsWithSchema {
 
 /// The documented successful replies of [`UpdateRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateRecordsWithSchemaResponse {
     /// 200 `application/json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkJson(RecordList),
@@ -2517,6 +2531,7 @@ impl std::fmt::Debug for QueryRecordsWithInstance {
 
 /// The documented successful replies of [`QueryRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum QueryRecordsWithInstanceResponse {
     /// 200 `application/json`: Query succeeded.
     Json(RecordList),
@@ -2666,7 +2681,7 @@ impl InsertRecordsWithInstance {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
     /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
     /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
     pub async fn send(
@@ -2675,6 +2690,7 @@ impl InsertRecordsWithInstance {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
         let value = match (raw.status(), raw.media_type()) {
+            (201, _) if raw.body_is_empty() => InsertRecordsWithInstanceResponse::Created,
             (201, "application/json") => {
                 InsertRecordsWithInstanceResponse::Json(raw.json()?)
             }
@@ -2748,9 +2764,12 @@ impl std::fmt::Debug for InsertRecordsWithInstance {
     }
 }
 
-/// The documented successful replies of [`InsertRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`InsertRecordsWithInstance::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InsertRecordsWithInstanceResponse {
+    /// 201 without a body: Rows inserted. A body is present only with `Prefer: return=representation`.
+    Created,
     /// 201 `application/json`: Rows inserted. A body is present only with `Prefer: return=representation`.
     Json(RecordOrRecords),
     /// 201 `application/vnd.pgrst.object+json`: Rows inserted. A body is present only with `Prefer: return=representation`.
@@ -3006,6 +3025,7 @@ impl std::fmt::Debug for DeleteRecordsWithInstance {
 
 /// The documented successful replies of [`DeleteRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteRecordsWithInstanceResponse {
     /// 200 `application/json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkJson(RecordList),
@@ -3283,6 +3303,7 @@ impl std::fmt::Debug for UpdateRecordsWithInstance {
 
 /// The documented successful replies of [`UpdateRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateRecordsWithInstanceResponse {
     /// 200 `application/json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkJson(RecordList),
@@ -3518,6 +3539,7 @@ impl std::fmt::Debug for CallRpc {
 
 /// The documented successful replies of [`CallRpc::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CallRpcResponse {
     /// 200 `application/json`: What the function returned (any JSON value; rows come as an array).
     Ok(serde_json::Value),

@@ -418,6 +418,11 @@ impl RawResponse {
         self.body.clone()
     }
 
+    /// A reply without a body (what a success documented `x-body-optional` may be).
+    pub(crate) fn body_is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+
     pub(crate) fn unexpected_media_type(&self) -> Error {
         let media = if self.media_type.is_empty() { "none" } else { &self.media_type };
         self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.status))

@@ -545,7 +545,9 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
             (Success::Enum { .. }, None) => quote! { #constructor },
             (Success::Enum { .. }, Some(_)) => quote! { #constructor(#decode) },
         };
-        if case.match_media_type {
+        if case.when_empty {
+            arms.push(quote! { (#status, _) if raw.body_is_empty() => #value, });
+        } else if case.match_media_type {
             let media = case.content.as_ref().map(|c| essence(&c.media_type)).unwrap_or_default();
             arms.push(quote! { (#status, #media) => #value, });
             if !media_checked.contains(&case.status) {
@@ -588,7 +590,11 @@ fn send_doc(op: &Operation) -> String {
     for response in &op.responses {
         let kind = if response.status.is_success() { "success" } else { "[`Error::Api`](crate::Error::Api)" };
         let media: Vec<String> = response.contents.iter().map(|c| format!("`{}`", c.media_type)).collect();
-        let media = if media.is_empty() { "no body".to_owned() } else { media.join(", ") };
+        let media = match (media.is_empty(), response.body_optional) {
+            (true, _) => "no body".to_owned(),
+            (false, true) => format!("{} or no body", media.join(", ")),
+            (false, false) => media.join(", "),
+        };
         let headers: Vec<String> = response.headers.iter().map(|h| format!("`{}`", h.name)).collect();
         let headers = if headers.is_empty() { String::new() } else { format!("; headers {}", headers.join(", ")) };
         let description = docs::sanitize(first_line(&response.description));
@@ -698,13 +704,22 @@ fn error_call(api: &Api, response: &Response) -> TokenStream {
 fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     let Success::Enum { name, variants } = &op.success else { return None };
     let name = ident(name);
+    let deciders = if variants.iter().any(|v| v.case.when_empty) {
+        "the status, the `Content-Type` and whether a body came"
+    } else {
+        "the status and `Content-Type`"
+    };
     let doc = docs::attrs(&format!(
-        "The documented successful replies of [`{}::send`]; the status and `Content-Type` decide the variant.",
+        "The documented successful replies of [`{}::send`]; {deciders} decide the variant.",
         op.builder
     ));
     let variants = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let media = v.case.content.as_ref().map(|c| format!(" `{}`", c.media_type)).unwrap_or_default();
+        let media = match &v.case.content {
+            Some(c) => format!(" `{}`", c.media_type),
+            None if v.case.when_empty => " without a body".to_owned(),
+            None => String::new(),
+        };
         let doc = docs::attrs(&format!("{}{media}: {}", v.case.status, docs::sanitize(first_line(&v.docs))));
         match &v.case.content {
             None => quote! { #doc #variant, },
@@ -717,6 +732,7 @@ fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

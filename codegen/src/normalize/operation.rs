@@ -14,6 +14,9 @@ use openapiv3::{
 };
 use std::collections::BTreeSet;
 
+/// The response extension saying a success may also come without a body.
+const BODY_OPTIONAL: &str = "x-body-optional";
+
 /// Setter names every request builder already uses.
 const BUILDER_RESERVED: &[&str] =
     &["body", "send", "send_stream", "new", "client", "timeout", "retry", "accept", "into_request", "error", "options"];
@@ -422,7 +425,9 @@ impl<'a> Normalizer<'a> {
             if is_success(*status) {
                 let (response, _) = self.resolve(response, pointer, "responses", |c| &c.responses)?;
                 let bodies = response.content.keys().filter(|m| essence(m) != "text/event-stream").count();
-                success_count += if response.content.is_empty() { 1 } else { bodies };
+                let optional =
+                    bodies > 0 && response.extensions.get(BODY_OPTIONAL) == Some(&serde_json::Value::Bool(true));
+                success_count += if response.content.is_empty() { 1 } else { bodies + usize::from(optional) };
             }
         }
         // Claim the success enum's name before inline body types can take it.
@@ -491,7 +496,30 @@ impl<'a> Normalizer<'a> {
             };
             contents.push(Content { media_type: media_type.clone(), kind, ty });
         }
-        Ok(Response { status, description: response.description.clone(), headers, contents })
+        let body_optional = self.body_optional(status, response, &contents, at)?;
+        Ok(Response { status, description: response.description.clone(), headers, contents, body_optional })
+    }
+
+    /// Reads `x-body-optional`, which only means something on a success that documents a body.
+    fn body_optional(
+        &self,
+        status: StatusSpec,
+        response: &openapiv3::Response,
+        contents: &[Content],
+        at: &Pointer,
+    ) -> Result<bool, Error> {
+        let Some(value) = response.extensions.get(BODY_OPTIONAL) else { return Ok(false) };
+        let at = at.join(BODY_OPTIONAL);
+        let Some(optional) = value.as_bool() else {
+            return Err(self.error(&at, format!("`{BODY_OPTIONAL}` must be `true` or `false`")));
+        };
+        if optional && !status.is_success() {
+            return Err(self.error(&at, format!("`{BODY_OPTIONAL}` only applies to a success response")));
+        }
+        if optional && !contents.iter().any(|c| c.kind != ContentKind::EventStream) {
+            return Err(self.error(&at, format!("`{BODY_OPTIONAL}` only applies to a response that documents a body")));
+        }
+        Ok(optional)
     }
 
     fn response_header(
@@ -524,7 +552,16 @@ impl<'a> Normalizer<'a> {
             let bodies: Vec<&Content> =
                 response.contents.iter().filter(|c| c.kind != ContentKind::EventStream).collect();
             if bodies.is_empty() && response.contents.is_empty() {
-                cases.push((SuccessCase { status: response.status, content: None, match_media_type: false }, response));
+                cases.push((
+                    SuccessCase { status: response.status, content: None, match_media_type: false, when_empty: false },
+                    response,
+                ));
+            }
+            if response.body_optional {
+                cases.push((
+                    SuccessCase { status: response.status, content: None, match_media_type: false, when_empty: true },
+                    response,
+                ));
             }
             for content in &bodies {
                 cases.push((
@@ -532,6 +569,7 @@ impl<'a> Normalizer<'a> {
                         status: response.status,
                         content: Some((*content).clone()),
                         match_media_type: bodies.len() > 1,
+                        when_empty: false,
                     },
                     response,
                 ));
@@ -541,13 +579,15 @@ impl<'a> Normalizer<'a> {
             // Only event streams are documented: `send()` has nothing to decode.
             let status =
                 responses.iter().find(|r| is_success(r.status)).map(|r| r.status).unwrap_or(StatusSpec::Range(2));
-            return Success::Single(SuccessCase { status, content: None, match_media_type: false });
+            return Success::Single(SuccessCase { status, content: None, match_media_type: false, when_empty: false });
         }
         if cases.len() == 1 {
             return Success::Single(cases.remove(0).0);
         }
         let statuses: BTreeSet<StatusSpec> = cases.iter().map(|(c, _)| c.status).collect();
-        let several_media = cases.iter().any(|(c, _)| c.match_media_type);
+        // A status with several cases (media types, or a body beside none) names its bodies by media type.
+        let shared: BTreeSet<StatusSpec> =
+            cases.iter().filter(|(c, _)| c.match_media_type || c.when_empty).map(|(c, _)| c.status).collect();
         let mut scope = Scope::default();
         let variants = cases
             .into_iter()
@@ -558,7 +598,7 @@ impl<'a> Normalizer<'a> {
                     StatusSpec::Default => "Default".to_owned(),
                 };
                 let media_name = case.content.as_ref().map(|c| names::media_type_variant(&c.media_type));
-                let base = match (statuses.len() > 1, several_media, media_name) {
+                let base = match (statuses.len() > 1, shared.contains(&case.status), media_name) {
                     (true, true, Some(media)) => format!("{status_name}{media}"),
                     (false, _, Some(media)) => media,
                     _ => status_name,
