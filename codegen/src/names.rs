@@ -98,7 +98,8 @@ pub fn media_type_variant(media_type: &str) -> String {
     let essence = media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase();
     match essence.as_str() {
         "application/json" => return "Json".to_owned(),
-        "text/plain" => return "Text".to_owned(),
+        "text/plain" | "text/*" => return "Text".to_owned(),
+        "*/*" => return "Other".to_owned(),
         "application/octet-stream" => return "Bytes".to_owned(),
         "text/event-stream" => return "EventStream".to_owned(),
         _ => {}

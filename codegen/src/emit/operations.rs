@@ -537,6 +537,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
     };
     let mut arms = Vec::new();
     let mut media_checked = Vec::new();
+    let mut catch_all = Vec::new();
     for (constructor, case) in &cases {
         let status = status_pattern(case.status);
         let decode = decode_call(case.content.as_ref());
@@ -549,15 +550,29 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
             arms.push(quote! { (#status, _) if raw.body_is_empty() => #value, });
         } else if case.match_media_type {
             let media = case.content.as_ref().map(|c| essence(&c.media_type)).unwrap_or_default();
-            arms.push(quote! { (#status, #media) => #value, });
-            if !media_checked.contains(&case.status) {
-                media_checked.push(case.status);
+            match media.strip_suffix("/*") {
+                // `*/*` takes every media type, so the status needs no fallback.
+                Some("*") => {
+                    arms.push(quote! { (#status, _) => #value, });
+                    catch_all.push(case.status);
+                }
+                Some(range) => {
+                    let prefix = format!("{range}/");
+                    arms.push(quote! { (#status, media) if media.starts_with(#prefix) => #value, });
+                    media_checked.push(case.status);
+                }
+                None => {
+                    arms.push(quote! { (#status, #media) => #value, });
+                    media_checked.push(case.status);
+                }
             }
         } else {
             arms.push(quote! { (#status, _) => #value, });
         }
     }
     // A documented status with an undocumented media type cannot be decoded.
+    media_checked.dedup();
+    media_checked.retain(|status| !catch_all.contains(status));
     let media_fallbacks = media_checked.iter().map(|status| {
         let status = status_pattern(*status);
         quote! { (#status, _) => return Err(raw.unexpected_media_type()), }

@@ -563,6 +563,9 @@ impl<'a> Normalizer<'a> {
                     response,
                 ));
             }
+            // Exact media types are matched before ranges (`text/*`), and ranges before `*/*`.
+            let mut bodies = bodies;
+            bodies.sort_by_key(|c| media_range_rank(&c.media_type));
             for content in &bodies {
                 cases.push((
                     SuccessCase {
@@ -717,6 +720,15 @@ fn free_form_reply(ty: Type) -> Type {
         Type::Object => Type::Any,
         Type::Nullable(inner) if *inner == Type::Object => Type::Any,
         other => other,
+    }
+}
+
+/// 0 for a media type, 1 for a range of subtypes (`text/*`), 2 for `*/*`.
+fn media_range_rank(media_type: &str) -> u8 {
+    match essence(media_type).as_str() {
+        "*/*" => 2,
+        m if m.ends_with("/*") => 1,
+        _ => 0,
     }
 }
 
