@@ -1,5 +1,17 @@
-//! Typed calls of cloud functions and CloudRun services, on the generated
+//! Calls of cloud functions, web (HTTP) functions and CloudRun services, on the generated
 //! [`functions`](crate::functions) and [`cloudrun`](crate::cloudrun) operations.
+//!
+//! - [`FunctionsApi::invoke`](crate::functions::FunctionsApi::invoke): an event function, its
+//!   return value decoded as `T`.
+//! - [`FunctionsApi::web`](crate::functions::FunctionsApi::web): a web function's routes, with
+//!   GET or POST (`webfn=true` is always sent).
+//! - [`CloudrunApi::service`](crate::cloudrun::CloudrunApi::service): a CloudRun service with any
+//!   of GET, POST, PUT, PATCH, DELETE and HEAD.
+//!
+//! Both of the latter give a [`Call`]: add query parameters and a JSON body, then
+//! [`send`](Call::send) (the reply decoded as `T`), [`send_body`](Call::send_body) (the reply as it
+//! came: JSON, text, bytes or nothing) or [`stream`](Call::stream) (a server-sent event stream).
+//! An empty path is the function's or service's root.
 //!
 //! ```no_run
 //! #[derive(serde::Serialize)]
@@ -7,70 +19,435 @@
 //!
 //! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
 //! let total: i64 = client.functions().invoke("sum", &Sum { a: 1, b: 2 }).await?;
-//! let order: serde_json::Value = client.cloudrun().get("shop", "orders/42").await?;
+//!
+//! // GET .../v1/functions/plants-http/user-plants?page=1&webfn=true
+//! let plants = client.functions().web("plants-http").get("user-plants").query("page", 1);
+//! let plants = plants.send::<serde_json::Value>().await?.into_inner();
+//!
+//! // DELETE .../v1/cloudrun/shop/orders/42, answered 204
+//! let deleted = client.cloudrun().service("shop").delete("orders/42").send::<()>().await?;
+//! assert!(deleted.status() < 300);
 //! # Ok(()) }
 //! ```
 
-use crate::Error;
+use crate::{Client, Error, EventStream, Response};
+use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
-// Replies: any JSON value as is (the specs call the body "whatever the function returns"), text as
-// a JSON string (so `String` works for text functions); decoded by `crate::error::decode_value`.
-// Payloads go to the generated `body()` setters, which refuse anything but a JSON object before
-// any I/O, as the specs require.
+/// Maps a generated reply enum (its `Empty`, `Json`, `Text` and `Other` variants) to [`Body`].
+macro_rules! body_of {
+    ($area:ident :: $ty:ident, $reply:expr) => {{
+        use crate::$area::$ty;
+        match $reply {
+            $ty::Empty => Body::Empty,
+            $ty::Json(value) => Body::Json(value),
+            $ty::Text(text) => Body::Text(text),
+            $ty::Other(bytes) => Body::Bytes(bytes),
+        }
+    }};
+}
+/// Sets the generated builder's body when the call has one.
+macro_rules! with_body {
+    ($builder:expr, $body:expr) => {{
+        let builder = $builder;
+        match $body {
+            Some(body) => builder.body(body),
+            None => builder,
+        }
+    }};
+}
 
 #[cfg(feature = "functions")]
 impl crate::functions::FunctionsApi {
-    /// Invokes the cloud function `name` with `request` (a struct, a map or a `json!` object:
+    /// Invokes the event function `name` with `request` (a struct, a map or a `json!` object:
     /// it must serialize to a JSON object, or the call is refused with
     /// [`Error::InvalidRequest`] before any I/O) and decodes what the function returns as `T`:
-    /// any JSON value (`3` as `i64`, `[1, 2, 3]` as `Vec<i64>`, `null` as `Option<T>` or `()`),
-    /// or a text reply as `String`. A reply that does not fit `T` is an [`Error::Decode`].
+    /// any JSON value (`3` as `i64`, `[1, 2, 3]` as `Vec<i64>`, `null` or no body as `Option<T>`
+    /// or `()`), or a text reply as `String`. A reply that does not fit `T`, or one that is
+    /// neither JSON nor text, is an [`Error::Decode`].
     pub async fn invoke<T: DeserializeOwned>(&self, name: &str, request: &impl Serialize) -> Result<T, Error> {
-        use crate::functions::FunctionsPostResponse;
         let reply = self.functions_post().name(name).body(request).send().await?;
-        let status = reply.status();
-        let value = match reply.into_inner() {
-            FunctionsPostResponse::Json(value) => value,
-            FunctionsPostResponse::Text(text) => Value::String(text),
-        };
-        crate::error::decode_value("functionsPost", status, value)
+        let reply = reply.map(|r| body_of!(functions::FunctionsPostResponse, r));
+        decoded(reply).map(Response::into_inner)
+    }
+
+    /// The web (HTTP) function `name`, whose routes are called with [`get`](WebFunction::get) and
+    /// [`post`](WebFunction::post).
+    pub fn web(&self, name: impl Into<String>) -> WebFunction {
+        WebFunction { client: self.client.clone(), name: name.into() }
+    }
+}
+
+/// A web (HTTP) function; from [`FunctionsApi::web`](crate::functions::FunctionsApi::web).
+#[cfg(feature = "functions")]
+#[derive(Debug, Clone)]
+pub struct WebFunction {
+    client: Client,
+    name: String,
+}
+
+#[cfg(feature = "functions")]
+impl WebFunction {
+    /// A GET of the route `path` (`""` for the root; several segments allowed).
+    pub fn get(&self, path: impl Into<String>) -> Call {
+        Call::new(self.client.clone(), Target::WebFunction(self.name.clone()), Method::Get, path.into())
+    }
+
+    /// A POST to the route `path` (`""` for the root); add the body with [`Call::json`].
+    pub fn post(&self, path: impl Into<String>) -> Call {
+        Call::new(self.client.clone(), Target::WebFunction(self.name.clone()), Method::Post, path.into())
     }
 }
 
 #[cfg(feature = "cloudrun")]
 impl crate::cloudrun::CloudrunApi {
-    /// `GET` `path` (which may have several segments) of the CloudRun service `service`, and
-    /// decodes what the service returns (any JSON value, or text as `String`) as `T`.
-    /// (The spec documents GET and POST; other methods are not generated.)
-    pub async fn get<T: DeserializeOwned>(&self, service: &str, path: &str) -> Result<T, Error> {
-        use crate::cloudrun::CloudrunGetResponse;
-        let reply = self.cloudrun_get().name(service).any_path(path).send().await?;
-        let status = reply.status();
-        let value = match reply.into_inner() {
-            CloudrunGetResponse::Json(value) => value,
-            CloudrunGetResponse::Text(text) => Value::String(text),
-        };
-        crate::error::decode_value("cloudrunGet", status, value)
+    /// The CloudRun service `name`, called with any of [`get`](Service::get),
+    /// [`post`](Service::post), [`put`](Service::put), [`patch`](Service::patch),
+    /// [`delete`](Service::delete) and [`head`](Service::head).
+    pub fn service(&self, name: impl Into<String>) -> Service {
+        Service { client: self.client.clone(), name: name.into() }
+    }
+}
+
+/// A CloudRun service; from [`CloudrunApi::service`](crate::cloudrun::CloudrunApi::service).
+#[cfg(feature = "cloudrun")]
+#[derive(Debug, Clone)]
+pub struct Service {
+    client: Client,
+    name: String,
+}
+
+#[cfg(feature = "cloudrun")]
+impl Service {
+    fn call(&self, method: Method, path: String) -> Call {
+        Call::new(self.client.clone(), Target::Service(self.name.clone()), method, path)
     }
 
-    /// `POST` `request` (which must serialize to a JSON object, checked before any I/O) to
-    /// `path` of the CloudRun service `service`, and decodes the reply as [`get`](Self::get) does.
-    pub async fn post<T: DeserializeOwned>(
-        &self,
-        service: &str,
-        path: &str,
-        request: &impl Serialize,
-    ) -> Result<T, Error> {
-        use crate::cloudrun::CloudrunPostResponse;
-        let reply = self.cloudrun_post().name(service).any_path(path).body(request).send().await?;
-        let status = reply.status();
-        let value = match reply.into_inner() {
-            CloudrunPostResponse::Json(value) => value,
-            CloudrunPostResponse::Text(text) => Value::String(text),
-        };
-        crate::error::decode_value("cloudrunPost", status, value)
+    /// A GET of `path` (`""` for the service's root; several segments allowed).
+    pub fn get(&self, path: impl Into<String>) -> Call {
+        self.call(Method::Get, path.into())
     }
+
+    /// A POST to `path`; add the body with [`Call::json`].
+    pub fn post(&self, path: impl Into<String>) -> Call {
+        self.call(Method::Post, path.into())
+    }
+
+    /// A PUT to `path`; add the body with [`Call::json`].
+    pub fn put(&self, path: impl Into<String>) -> Call {
+        self.call(Method::Put, path.into())
+    }
+
+    /// A PATCH to `path`; add the body with [`Call::json`].
+    pub fn patch(&self, path: impl Into<String>) -> Call {
+        self.call(Method::Patch, path.into())
+    }
+
+    /// A DELETE of `path`.
+    pub fn delete(&self, path: impl Into<String>) -> Call {
+        self.call(Method::Delete, path.into())
+    }
+
+    /// A HEAD of `path`: the reply has headers only (`send::<()>()`).
+    pub fn head(&self, path: impl Into<String>) -> Call {
+        self.call(Method::Head, path.into())
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    #[cfg(feature = "functions")]
+    WebFunction(String),
+    #[cfg(feature = "cloudrun")]
+    Service(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+    #[cfg_attr(not(feature = "cloudrun"), allow(dead_code))]
+    Put,
+    #[cfg_attr(not(feature = "cloudrun"), allow(dead_code))]
+    Patch,
+    #[cfg_attr(not(feature = "cloudrun"), allow(dead_code))]
+    Delete,
+    #[cfg_attr(not(feature = "cloudrun"), allow(dead_code))]
+    Head,
+}
+
+impl Method {
+    fn takes_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+}
+
+/// A reply as it came: the body by its `Content-Type`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body (a 204, a HEAD, an empty 200).
+    Empty,
+    /// `application/json` (or `+json`).
+    Json(Value),
+    /// A `text/*` type.
+    Text(String),
+    /// Any other media type (an image, a download), as bytes.
+    Bytes(Bytes),
+}
+
+/// A call of a web function's route or a CloudRun service's path; from [`WebFunction`] or
+/// [`Service`]. Nothing is sent until [`send`](Self::send), [`send_body`](Self::send_body) or
+/// [`stream`](Self::stream).
+#[derive(Debug, Clone)]
+#[must_use = "a call does nothing until it is sent"]
+pub struct Call {
+    client: Client,
+    target: Target,
+    method: Method,
+    path: String,
+    query: BTreeMap<String, String>,
+    body: Option<Result<Value, String>>,
+}
+
+impl Call {
+    fn new(client: Client, target: Target, method: Method, path: String) -> Self {
+        // `/orders` and `orders` name the same route; `""` and `/` the root.
+        let path = path.trim_start_matches('/').to_owned();
+        Call { client, target, method, path, query: BTreeMap::new(), body: None }
+    }
+
+    /// Adds the query parameter `name=value` (percent-encoded on the wire); a second value for
+    /// the same name replaces the first.
+    pub fn query(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.query.insert(name.into(), value.to_string());
+        self
+    }
+
+    /// Sends `body` as JSON (any `Serialize` value; a POST to a service's sub-path or to a web
+    /// function's root must be a JSON object, as their specs say). Only POST, PUT and PATCH take
+    /// a body; on another method, and for a value that does not fit, the call is refused with
+    /// [`Error::InvalidRequest`] before any I/O.
+    pub fn json(mut self, body: &impl Serialize) -> Self {
+        self.body = Some(serde_json::to_value(body).map_err(|e| format!("the body cannot be serialized: {e}")));
+        self
+    }
+
+    /// Sends the call and decodes the reply as `T`: JSON as is, text as a JSON string (so
+    /// `String` works), no body as `null` (so `()` and `Option<T>` work). A reply that does not
+    /// fit `T`, or one that is neither JSON nor text, is an [`Error::Decode`]; read those with
+    /// [`send_body`](Self::send_body). Any 2XX status is a success; the status and headers stay
+    /// on the [`Response`].
+    pub async fn send<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        decoded(self.send_body().await?)
+    }
+
+    /// Sends the call and returns the reply as it came ([`Body`]).
+    pub async fn send_body(self) -> Result<Response<Body>, Error> {
+        let body = self.checked_body()?;
+        #[cfg_attr(not(feature = "functions"), allow(unused_variables))]
+        let operation = self.operation();
+        let Call { client, target, method, path, query, .. } = self;
+        let root = path.is_empty();
+        match target {
+            #[cfg(feature = "functions")]
+            Target::WebFunction(name) => {
+                let api = client.functions();
+                match (method, root) {
+                    (Method::Get, true) => {
+                        let reply = api.functions_get().name(name).query(query).send().await?;
+                        Ok(reply.map(|r| body_of!(functions::FunctionsGetResponse, r)))
+                    }
+                    (Method::Get, false) => {
+                        let b = api.functions_get_path().name(name).path(path).query(query);
+                        Ok(b.send().await?.map(|r| body_of!(functions::FunctionsGetPathResponse, r)))
+                    }
+                    (Method::Post, true) => {
+                        let b = api.functions_post().name(name).webfn(crate::functions::FunctionsPostWebfn::True);
+                        let b = with_body!(b.query(query), body);
+                        Ok(b.send().await?.map(|r| body_of!(functions::FunctionsPostResponse, r)))
+                    }
+                    (Method::Post, false) => {
+                        let b = with_body!(api.functions_post_path().name(name).path(path).query(query), body);
+                        Ok(b.send().await?.map(|r| body_of!(functions::FunctionsPostPathResponse, r)))
+                    }
+                    _ => Err(refuse(operation, "a web function is called with GET or POST")),
+                }
+            }
+            #[cfg(feature = "cloudrun")]
+            Target::Service(name) => {
+                let api = client.cloudrun();
+                macro_rules! sub {
+                    ($op:ident) => {
+                        api.$op().name(name).any_path(path).query(query)
+                    };
+                }
+                macro_rules! root {
+                    ($op:ident) => {
+                        api.$op().name(name).query(query)
+                    };
+                }
+                macro_rules! reply {
+                    ($b:expr, $ty:ident) => {
+                        Ok($b.send().await?.map(|r| body_of!(cloudrun::$ty, r)))
+                    };
+                }
+                match (method, root) {
+                    (Method::Get, false) => reply!(sub!(cloudrun_get), CloudrunGetResponse),
+                    (Method::Post, false) => reply!(with_body!(sub!(cloudrun_post), body), CloudrunPostResponse),
+                    (Method::Put, false) => reply!(with_body!(sub!(cloudrun_put), body), CloudrunPutResponse),
+                    (Method::Patch, false) => reply!(with_body!(sub!(cloudrun_patch), body), CloudrunPatchResponse),
+                    (Method::Delete, false) => reply!(sub!(cloudrun_delete), CloudrunDeleteResponse),
+                    (Method::Head, false) => Ok(sub!(cloudrun_head).send().await?.map(|()| Body::Empty)),
+                    (Method::Get, true) => reply!(root!(cloudrun_root_get), CloudrunRootGetResponse),
+                    (Method::Post, true) => {
+                        reply!(with_body!(root!(cloudrun_root_post), body), CloudrunRootPostResponse)
+                    }
+                    (Method::Put, true) => reply!(with_body!(root!(cloudrun_root_put), body), CloudrunRootPutResponse),
+                    (Method::Patch, true) => {
+                        reply!(with_body!(root!(cloudrun_root_patch), body), CloudrunRootPatchResponse)
+                    }
+                    (Method::Delete, true) => reply!(root!(cloudrun_root_delete), CloudrunRootDeleteResponse),
+                    (Method::Head, true) => Ok(root!(cloudrun_root_head).send().await?.map(|()| Body::Empty)),
+                }
+            }
+        }
+    }
+
+    /// Sends the call with `Accept: text/event-stream` and yields each event's data as it
+    /// arrives (a HEAD has no body to stream and is refused).
+    pub async fn stream(self) -> Result<EventStream<String>, Error> {
+        let body = self.checked_body()?;
+        let operation = self.operation();
+        let Call { client, target, method, path, query, .. } = self;
+        let root = path.is_empty();
+        match target {
+            #[cfg(feature = "functions")]
+            Target::WebFunction(name) => {
+                let api = client.functions();
+                match (method, root) {
+                    (Method::Get, true) => api.functions_get().name(name).query(query).send_stream().await,
+                    (Method::Get, false) => {
+                        api.functions_get_path().name(name).path(path).query(query).send_stream().await
+                    }
+                    (Method::Post, true) => {
+                        let b = api.functions_post().name(name).webfn(crate::functions::FunctionsPostWebfn::True);
+                        with_body!(b.query(query), body).send_stream().await
+                    }
+                    (Method::Post, false) => {
+                        with_body!(api.functions_post_path().name(name).path(path).query(query), body)
+                            .send_stream()
+                            .await
+                    }
+                    _ => Err(refuse(operation, "a web function is called with GET or POST")),
+                }
+            }
+            #[cfg(feature = "cloudrun")]
+            Target::Service(name) => {
+                let api = client.cloudrun();
+                macro_rules! sub {
+                    ($op:ident) => {
+                        api.$op().name(name).any_path(path).query(query)
+                    };
+                }
+                macro_rules! root {
+                    ($op:ident) => {
+                        api.$op().name(name).query(query)
+                    };
+                }
+                match (method, root) {
+                    (Method::Get, false) => sub!(cloudrun_get).send_stream().await,
+                    (Method::Post, false) => with_body!(sub!(cloudrun_post), body).send_stream().await,
+                    (Method::Put, false) => with_body!(sub!(cloudrun_put), body).send_stream().await,
+                    (Method::Patch, false) => with_body!(sub!(cloudrun_patch), body).send_stream().await,
+                    (Method::Delete, false) => sub!(cloudrun_delete).send_stream().await,
+                    (Method::Get, true) => root!(cloudrun_root_get).send_stream().await,
+                    (Method::Post, true) => with_body!(root!(cloudrun_root_post), body).send_stream().await,
+                    (Method::Put, true) => with_body!(root!(cloudrun_root_put), body).send_stream().await,
+                    (Method::Patch, true) => with_body!(root!(cloudrun_root_patch), body).send_stream().await,
+                    (Method::Delete, true) => root!(cloudrun_root_delete).send_stream().await,
+                    (Method::Head, _) => Err(refuse(operation, "a HEAD reply has no body to stream")),
+                }
+            }
+        }
+    }
+
+    /// The operationId the call is sent as.
+    fn operation(&self) -> &'static str {
+        let root = self.path.is_empty();
+        match (&self.target, self.method, root) {
+            #[cfg(feature = "functions")]
+            (Target::WebFunction(_), Method::Get, true) => "functionsGet",
+            #[cfg(feature = "functions")]
+            (Target::WebFunction(_), Method::Get, false) => "functionsGetPath",
+            #[cfg(feature = "functions")]
+            (Target::WebFunction(_), Method::Post, true) => "functionsPost",
+            #[cfg(feature = "functions")]
+            (Target::WebFunction(_), _, false) => "functionsPostPath",
+            #[cfg(feature = "functions")]
+            (Target::WebFunction(_), _, true) => "functionsPost",
+            #[cfg(feature = "cloudrun")]
+            (Target::Service(_), method, false) => match method {
+                Method::Get => "cloudrunGet",
+                Method::Post => "cloudrunPost",
+                Method::Put => "cloudrunPut",
+                Method::Patch => "cloudrunPatch",
+                Method::Delete => "cloudrunDelete",
+                Method::Head => "cloudrunHead",
+            },
+            #[cfg(feature = "cloudrun")]
+            (Target::Service(_), method, true) => match method {
+                Method::Get => "cloudrunRootGet",
+                Method::Post => "cloudrunRootPost",
+                Method::Put => "cloudrunRootPut",
+                Method::Patch => "cloudrunRootPatch",
+                Method::Delete => "cloudrunRootDelete",
+                Method::Head => "cloudrunRootHead",
+            },
+        }
+    }
+
+    /// The body, refused before any I/O where the method takes none or it cannot be serialized.
+    fn checked_body(&self) -> Result<Option<Value>, Error> {
+        match &self.body {
+            None => Ok(None),
+            Some(_) if !self.method.takes_body() => {
+                Err(refuse(self.operation(), "only POST, PUT and PATCH take a body"))
+            }
+            Some(Err(message)) => Err(refuse(self.operation(), message.clone())),
+            Some(Ok(value)) => Ok(Some(value.clone())),
+        }
+    }
+}
+
+fn refuse(operation: &'static str, message: impl Into<String>) -> Error {
+    Error::InvalidRequest { operation, message: message.into() }
+}
+
+/// A [`Body`] as the type the caller asked for.
+fn decoded<T: DeserializeOwned>(reply: Response<Body>) -> Result<Response<T>, Error> {
+    let Response { operation, status, headers, value: body } = reply;
+    let value = match body {
+        Body::Empty => Value::Null,
+        Body::Json(value) => value,
+        Body::Text(text) => Value::String(text),
+        Body::Bytes(bytes) => {
+            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            return Err(Error::Decode(Box::new(crate::error::DecodeError {
+                operation,
+                status,
+                reason: format!(
+                    "a `{}` reply is neither JSON nor text; read it with send_body()",
+                    content_type.as_deref().unwrap_or("none")
+                ),
+                snippet: crate::error::snippet(&bytes),
+                content_type,
+                headers,
+            })));
+        }
+    };
+    let value = crate::error::decode_value(operation, status, value)?;
+    Ok(Response { operation, status, headers, value })
 }

@@ -811,15 +811,7 @@ impl Count {
                 "counting is documented only for tables of the system database (from())",
             ));
         };
-        let reply = table
-            .client
-            .mysqldb()
-            .count_records()
-            .table(name)
-            .filters(filters.into_query())
-            .prefer(crate::mysqldb::CountRecordsPrefer::CountExact)
-            .send()
-            .await?;
+        let reply = table.client.mysqldb().count_records().table(name).filters(filters.into_query()).send().await?;
         total(&reply).ok_or_else(|| refuse("countRecords", "the reply has no total in Content-Range"))
     }
 }

@@ -90,8 +90,23 @@ fn operations(old: &Api, new: &Api, report: &mut Report) {
             );
         }
         parameters(id, old, before, new, op, report);
+        constants(id, before, op, report);
         body(id, old, before, new, op, report);
         replies(id, old, before, new, op, report);
+    }
+}
+
+/// Constants have no setter: users see no change, the wire does.
+fn constants(id: &str, before: &crate::ir::Operation, op: &crate::ir::Operation, report: &mut Report) {
+    let show = |o: &crate::ir::Operation| -> BTreeSet<String> {
+        o.constants.iter().map(|c| format!("{} `{}={}`", c.location.as_str(), c.wire_name, c.value)).collect()
+    };
+    let (was, is) = (show(before), show(op));
+    for c in was.difference(&is) {
+        report.push(false, format!("{id}: no longer always sends {c}"));
+    }
+    for c in is.difference(&was) {
+        report.push(false, format!("{id}: now always sends {c}"));
     }
 }
 

@@ -260,6 +260,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// Path, query and header parameters, path-level ones merged in, in spec order.
     pub params: Vec<Param>,
+    /// Required parameters the spec allows one value for (`enum: ['true']`): always sent, no setter.
+    pub constants: Vec<Constant>,
     /// The request body, when there is one.
     pub body: Option<RequestBody>,
     /// Every documented response.
@@ -331,6 +333,19 @@ pub struct Param {
     pub allow_slashes: bool,
     /// The spec's constraints on the value.
     pub constraints: Constraints,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// A required query or header parameter with a single allowed value, sent on every request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constant {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Query or header.
+    pub location: ParamLocation,
+    /// The one value.
+    pub value: String,
     /// `description`.
     pub docs: Option<String>,
 }

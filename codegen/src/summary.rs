@@ -85,6 +85,9 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     for p in &op.params {
         param(out, api, p);
     }
+    for c in &op.constants {
+        let _ = writeln!(out, "    {} {:?} = {:?} (constant, no setter)", c.location.as_str(), c.wire_name, c.value);
+    }
     if let Some(body) = &op.body {
         let _ = writeln!(
             out,

@@ -95,6 +95,8 @@ impl MysqldbApi {
     ///
     /// Counts the rows that match the given filters without returning them. The total is
     /// reported in the `Content-Range` response header (the part after `/`).
+    ///
+    /// Always sends header `Prefer: count=exact` (the spec allows no other value).
     pub fn count_records(&self) -> CountRecords {
         CountRecords::new(self.client.clone())
     }
@@ -894,7 +896,6 @@ pub struct CountRecords {
     content_profile: Option<String>,
     select: Option<String>,
     filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<CountRecordsPrefer>,
     options: rt::Options,
 }
 
@@ -916,7 +917,6 @@ impl CountRecords {
             content_profile: None,
             select: None,
             filters: None,
-            prefer: None,
             options: rt::Options::default(),
         }
     }
@@ -979,14 +979,6 @@ impl CountRecords {
         self
     }
 
-    /// `Prefer` (header parameter, required).
-    ///
-    /// Must be `count=exact`.
-    pub fn prefer(mut self, value: impl Into<CountRecordsPrefer>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -1016,11 +1008,8 @@ impl CountRecords {
 
     /// Checks the parameters and builds the request, before any I/O.
     fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("table", self.table.is_none()),
-            ("Prefer", self.prefer.is_none()),
-        ];
-        let (Some(table), Some(prefer)) = (self.table, self.prefer) else {
+        let missing = [("table", self.table.is_none())];
+        let Some(table) = self.table else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
         let mut request = rt::Request::new(
@@ -1033,7 +1022,7 @@ impl CountRecords {
         request.header("Content-Profile", self.content_profile.as_ref())?;
         request.query("select", self.select.as_ref());
         request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", Some(&prefer))?;
+        request.header("Prefer", Some(&"count=exact"))?;
         request.options(self.options);
         Ok((self.client, request))
     }
@@ -3770,43 +3759,6 @@ impl From<&str> for ExecPgsqlRequestRole {
         match value {
             "cloudbase_postgres" => Self::CloudbasePostgres,
             "cloudbase_read_only_user" => Self::CloudbaseReadOnlyUser,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-/// Schema: `#/components/parameters/PreferCount/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum CountRecordsPrefer {
-    /// `count=exact`
-    #[serde(rename = "count=exact")]
-    CountExact,
-    /// A value not known when this crate was generated.
-    #[serde(untagged)]
-    Other(String),
-}
-
-impl CountRecordsPrefer {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CountExact => "count=exact",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CountRecordsPrefer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CountRecordsPrefer {
-    fn from(value: &str) -> Self {
-        match value {
-            "count=exact" => Self::CountExact,
             other => Self::Other(other.to_owned()),
         }
     }

@@ -61,10 +61,21 @@ fn operation_doc(op: &Operation) -> String {
         .as_ref()
         .map(|_| format!("Can answer with a server-sent event stream: use [`{}::send_stream`].", op.builder));
     let link = op.docs_url.as_ref().map(|url| docs::sanitize(&format!("Reference: {url}")));
+    let constants: Vec<String> = op
+        .constants
+        .iter()
+        .map(|c| match c.location {
+            ParamLocation::Header => format!("header `{}: {}`", c.wire_name, c.value),
+            _ => format!("query `{}={}`", c.wire_name, c.value),
+        })
+        .collect();
+    let constants = (!constants.is_empty())
+        .then(|| format!("Always sends {} (the spec allows no other value).", constants.join(" and ")));
     docs::paragraphs([
         docs::spec(op.summary.as_deref()).as_deref(),
         Some(signature.as_str()),
         docs::spec(op.description.as_deref()).as_deref(),
+        constants.as_deref(),
         streaming.as_deref(),
         link.as_deref(),
     ])
@@ -373,6 +384,13 @@ fn into_request(op: &Operation) -> TokenStream {
             (ParamLocation::Path, _, _) => quote! {},
         }
     });
+    let constants = op.constants.iter().map(|c| {
+        let (wire, value) = (&c.wire_name, &c.value);
+        match c.location {
+            ParamLocation::Header => quote! { request.header(#wire, Some(&#value))?; },
+            _ => quote! { request.query(#wire, Some(&#value)); },
+        }
+    });
     let body = op.body.as_ref().map(|b| {
         let media = &b.media_type;
         let set = match (b.kind, b.free_form) {
@@ -407,6 +425,7 @@ fn into_request(op: &Operation) -> TokenStream {
             #(#checks)*
             let mut request = rt::Request::new(&Self::OPERATION, #path);
             #(#params)*
+            #(#constants)*
             #body
             #accept
             request.options(self.options);

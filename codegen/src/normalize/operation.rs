@@ -3,9 +3,9 @@
 use super::Normalizer;
 use crate::error::{Error, Pointer};
 use crate::ir::{
-    BodyKind, Constraints, Content, ContentKind, EventStream, FreeForm, Method, Operation, Param, ParamLocation,
-    ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec, Success, SuccessCase,
-    SuccessVariant, Type,
+    BodyKind, Constant, Constraints, Content, ContentKind, EventStream, FreeForm, Method, Operation, Param,
+    ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec,
+    Success, SuccessCase, SuccessVariant, Type,
 };
 use crate::names::{self, Scope};
 use openapiv3::{
@@ -86,7 +86,7 @@ impl<'a> Normalizer<'a> {
         pointer: &Pointer,
     ) -> Result<Operation, Error> {
         let builder = self.type_names.claim(names::pascal(id, "Operation"));
-        let params = self.parameters(path_params, &operation.parameters, pointer, &builder)?;
+        let (params, constants) = self.parameters(path_params, &operation.parameters, pointer, &builder)?;
         let path_parts = self.path_parts(path, &params, pointer)?;
         let body = match &operation.request_body {
             Some(body) => Some(self.request_body(body, &pointer.join("requestBody"), &builder)?),
@@ -108,6 +108,7 @@ impl<'a> Normalizer<'a> {
             docs_url: operation.extensions.get("x-docs-url").and_then(|v| v.as_str()).map(str::to_owned),
             deprecated: operation.deprecated,
             params,
+            constants,
             body,
             responses,
             success,
@@ -122,7 +123,7 @@ impl<'a> Normalizer<'a> {
         operation_level: &'a [ReferenceOr<Parameter>],
         pointer: &Pointer,
         builder: &str,
-    ) -> Result<Vec<Param>, Error> {
+    ) -> Result<(Vec<Param>, Vec<Constant>), Error> {
         let mut resolved: Vec<(&'a Parameter, Pointer)> = Vec::new();
         for (index, p) in path_level.iter().enumerate() {
             resolved.push(
@@ -141,10 +142,38 @@ impl<'a> Normalizer<'a> {
         }
         let mut names = Scope::with_reserved(BUILDER_RESERVED);
         let mut params = Vec::with_capacity(resolved.len());
+        let mut constants = Vec::new();
         for (param, at) in resolved {
-            params.push(self.parameter(param, &at, builder, &mut names)?);
+            match self.constant(param, &at)? {
+                Some(constant) => constants.push(constant),
+                None => params.push(self.parameter(param, &at, builder, &mut names)?),
+            }
         }
-        Ok(params)
+        Ok((params, constants))
+    }
+
+    /// A required query or header parameter whose schema allows one string (`enum: ['true']`):
+    /// there is nothing to choose, so it is sent on every request.
+    fn constant(&self, param: &'a Parameter, at: &Pointer) -> Result<Option<Constant>, Error> {
+        let data = param.parameter_data_ref();
+        let location = match param {
+            Parameter::Query { .. } => ParamLocation::Query,
+            Parameter::Header { .. } => ParamLocation::Header,
+            _ => return Ok(None),
+        };
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else { return Ok(None) };
+        if !data.required {
+            return Ok(None);
+        }
+        let (schema, _) = self.resolve(schema, &at.join("schema"), "schemas", |c| &c.schemas)?;
+        let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind else { return Ok(None) };
+        let [Some(value)] = s.enumeration.as_slice() else { return Ok(None) };
+        Ok(Some(Constant {
+            wire_name: data.name.clone(),
+            location,
+            value: value.clone(),
+            docs: data.description.clone(),
+        }))
     }
 
     fn parameter(
@@ -597,6 +626,8 @@ impl<'a> Normalizer<'a> {
             .map(|(case, response)| {
                 let status_name = match case.status {
                     StatusSpec::Code(code) => names::status_variant(code),
+                    // A range's empty reply has no reason phrase to be named by.
+                    _ if case.when_empty => "Empty".to_owned(),
                     StatusSpec::Range(r) => format!("Status{r}xx"),
                     StatusSpec::Default => "Default".to_owned(),
                 };
