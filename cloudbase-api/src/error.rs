@@ -91,7 +91,7 @@ impl Error {
         }
     }
 
-    /// The request id from the error body, or else the `X-Request-Id` header.
+    /// The request id from the error body, or else the `X-Request-Id` (or `X-Cloudbase-Request-Id`) header.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id(),
@@ -202,7 +202,7 @@ impl ApiError {
         self.body.as_ref().and_then(|b| b.message())
     }
 
-    /// The request id from the body, or else the `X-Request-Id` header.
+    /// The request id from the body, or else the `X-Request-Id` (or `X-Cloudbase-Request-Id`) header.
     pub fn request_id(&self) -> Option<&str> {
         self.body.as_ref().and_then(|b| b.request_id()).or_else(|| crate::runtime::request_id(&self.headers))
     }

@@ -203,14 +203,33 @@ impl StorageApi {
         Ok(cloud_object_id)
     }
 
-    /// Temporary download URLs, one result per id, in order.
+    /// Temporary download URLs, one result per id, in order (valid for the server's default time).
     pub async fn download_urls<'a>(
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
     ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
+        self.download_urls_inner(cloud_object_ids, None).await
+    }
+
+    /// Temporary download URLs valid for `max_age` (sent as whole seconds, at least 1), one
+    /// result per id, in order.
+    pub async fn download_urls_valid_for<'a>(
+        &self,
+        cloud_object_ids: impl IntoIterator<Item = &'a str>,
+        max_age: std::time::Duration,
+    ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
+        let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX).max(1);
+        self.download_urls_inner(cloud_object_ids, Some(seconds)).await
+    }
+
+    async fn download_urls_inner<'a>(
+        &self,
+        cloud_object_ids: impl IntoIterator<Item = &'a str>,
+        max_age: Option<i64>,
+    ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
         let items = cloud_object_ids
             .into_iter()
-            .map(|id| V1GetObjectDownloadInfoRequestItem { cloud_object_id: Some(id.to_owned()) })
+            .map(|id| V1GetObjectDownloadInfoRequestItem { cloud_object_id: Some(id.to_owned()), max_age })
             .collect::<Vec<_>>();
         let reply = self.get_objects_download_info().body(items).send().await?;
         Ok(reply

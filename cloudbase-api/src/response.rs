@@ -43,7 +43,7 @@ impl<T> Response<T> {
         &self.headers
     }
 
-    /// The gateway's `X-Request-Id`, to quote when asking CloudBase support.
+    /// The gateway's `X-Request-Id` (or `X-Cloudbase-Request-Id`), to quote when asking CloudBase support.
     pub fn request_id(&self) -> Option<&str> {
         crate::runtime::request_id(&self.headers)
     }

@@ -260,7 +260,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let passed = PASSED.lock().unwrap().clone();
     let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
-    assert_eq!(passed.len(), 78);
+    assert_eq!(passed.len(), 79);
 
     println!("\nerror phase");
     PASSED.lock().unwrap().clear();
@@ -317,7 +317,7 @@ async fn auth(ctx: &Ctx) {
             .auth()
             .auth_sign_in_anonymously()
             .x_device_id(device)
-            .body(V1SignInAnonymouslyRequest::new())
+            .body(V1SignInAnonymouslyRequest::default())
             .send()
             .await,
     );
@@ -375,7 +375,7 @@ async fn auth(ctx: &Ctx) {
             .auth_sign_in_with_provider()
             .x_device_id(device)
             .body(V1SignInWithProviderRequest {
-                provider_id: "github".into(),
+                provider_id: None,
                 provider_token: "pt-abc".into(),
                 force_disable_sign_up: Some(false),
                 sync_profile: Some(true),
@@ -413,7 +413,26 @@ async fn auth(ctx: &Ctx) {
             .send()
             .await,
     );
-    accepted(ctx.client("auth_revoke").auth().auth_revoke().body(json!({})).send().await);
+    accepted(
+        ctx.client("auth_revoke")
+            .auth()
+            .auth_revoke()
+            .body(V1RevokeRequest { token: Some("eyJhbGciOiJSUzI1NiJ9.e30.sig".into()) })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("auth_init_captcha")
+            .auth()
+            .auth_init_captcha()
+            .body(V1InitCaptchaRequest {
+                client_id: Some("my-env-1a2b".into()),
+                redirect_uri: Some("https://app.example.com/login".into()),
+                state: Some("s-81d2".into()),
+            })
+            .send()
+            .await,
+    );
     accepted(ctx.client("auth_get_captcha_data").auth().auth_get_captcha_data().send().await);
     accepted(
         ctx.client("auth_verify_captcha_data")
@@ -476,6 +495,7 @@ async fn auth(ctx: &Ctx) {
                 old_password: Some("Moon&Wine-701".into()),
                 new_password: "New-Passw0rd!".into(),
                 confirm_password: Some("New-Passw0rd!".into()),
+                sudo_token: Some("sudo-1".into()),
             })
             .send()
             .await,
@@ -941,6 +961,7 @@ async fn storage(ctx: &Ctx) {
             .get_objects_download_info()
             .body(vec![V1GetObjectDownloadInfoRequestItem {
                 cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
+                max_age: Some(120),
             }])
             .send()
             .await,

@@ -122,6 +122,10 @@ async fn batch_results_keep_every_failure() {
         gateway.requests()[1].json(),
         json!([{"cloudObjectId": "cloud://env.bucket/a.txt"}, {"cloudObjectId": "cloud://env.bucket/missing"}])
     );
+    // `maxAge` per item, as the official kit CMS sends it (specs/overlays/storage.yaml).
+    let two_minutes = std::time::Duration::from_millis(120_500);
+    storage.download_urls_valid_for(["cloud://env.bucket/a.txt"], two_minutes).await.unwrap();
+    assert_eq!(gateway.requests()[2].json(), json!([{"cloudObjectId": "cloud://env.bucket/a.txt", "maxAge": 120}]));
 }
 
 /// A gateway answering the upload information with `upload_url`.

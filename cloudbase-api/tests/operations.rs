@@ -578,3 +578,86 @@ async fn an_insert_answered_without_a_body_is_created() {
     let InsertRecordsResponse::Json(RecordOrRecords::RecordList(rows)) = rows else { panic!("{rows:?}") };
     assert_eq!(rows[0]["id"], 1);
 }
+
+/// `specs/overlays/auth.yaml`: the forms the official JS SDK sends (its models.ts and apis.ts):
+/// `sudo_token` in the password-change body, `revoke {token}`, `captcha_token` as a query
+/// parameter, captcha init, and sign-in with a provider token alone.
+#[tokio::test]
+async fn auth_calls_as_the_official_sdk_makes_them() {
+    use cloudbase_api::auth::*;
+    let server = TestServer::start(|r| match r.path() {
+        "/auth/v1/captcha/init" => {
+            Reply::json(200, json!({"captcha_token": "ct-1", "expires_in": 600, "url": "https://c/x"}))
+        }
+        "/auth/v1/signin/with/provider" | "/auth/v1/signin" => {
+            Reply::json(200, json!({"access_token": "at", "token_type": "Bearer"}))
+        }
+        _ => Reply::json(200, json!({})),
+    })
+    .await;
+    let auth = client(&server).auth();
+    let update = V1UpdatePasswordRequest {
+        new_password: "New-Passw0rd!".into(),
+        sudo_token: Some("sudo-1".into()),
+        old_password: None,
+        confirm_password: None,
+    };
+    auth.user_update_password().body(update).send().await.unwrap();
+    auth.auth_revoke().body(V1RevokeRequest { token: Some("at-old".into()) }).send().await.unwrap();
+    let captcha = auth
+        .auth_init_captcha()
+        .body(V1InitCaptchaRequest { client_id: Some("env-1".into()), ..Default::default() })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(captcha.captcha_token.as_deref(), Some("ct-1"));
+    let sign_in = V1SignInRequest { username: Some("li".into()), password: Some("pw".into()), ..Default::default() };
+    auth.auth_sign_in().captcha_token("ct-1").body(sign_in).send().await.unwrap();
+    let provider = V1SignInWithProviderRequest {
+        provider_token: "pt-1".into(),
+        provider_id: None,
+        force_disable_sign_up: None,
+        sync_profile: None,
+    };
+    auth.auth_sign_in_with_provider().x_device_id("device-1").body(provider).send().await.unwrap();
+
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("PATCH", "/auth/v1/user/password"));
+    assert_eq!(requests[0].json(), json!({"new_password": "New-Passw0rd!", "sudo_token": "sudo-1"}));
+    assert_eq!(requests[1].json(), json!({"token": "at-old"}));
+    assert_eq!(requests[2].json(), json!({"client_id": "env-1"}));
+    assert!(requests[2].header("authorization").is_none(), "captcha init takes no credentials");
+    assert_eq!(requests[3].target, "/auth/v1/signin?captcha_token=ct-1");
+    assert_eq!(requests[4].json(), json!({"provider_token": "pt-1"}));
+}
+
+/// `specs/overlays/ai_model.yaml`: a model's OpenAI-style error body is read like the gateway's
+/// (the official node SDK's AI adapter parses both); the request id may come as
+/// `X-Cloudbase-Request-Id` only.
+#[tokio::test]
+async fn openai_style_errors_and_the_cloudbase_request_id() {
+    let server = TestServer::start(|r| {
+        if r.path().contains("deepseek") {
+            Reply::json(
+                401,
+                json!({"error": {"code": "invalid_api_key", "message": "Incorrect API key", "type": "invalid_request_error"}}),
+            )
+            .header("X-Cloudbase-Request-Id", "cb-req-9")
+        } else {
+            Reply::json(400, json!({"code": "AI_MODEL_PARAM_INVALID", "message": "bad model", "requestId": "req-1"}))
+        }
+    })
+    .await;
+    let ai = client(&server).ai_model();
+    let error = ai.chat("deepseek", "deepseek-v3.2").user("hi").send().await.unwrap_err();
+    assert_eq!(
+        (error.status(), error.code(), error.message()),
+        (Some(401), Some("invalid_api_key"), Some("Incorrect API key"))
+    );
+    assert_eq!(error.request_id(), Some("cb-req-9"));
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    let body = api.body::<cloudbase_api::ai_model::ErrorResponse>().expect("the documented error body");
+    assert_eq!(body.error.as_ref().and_then(|e| e.r#type.as_deref()), Some("invalid_request_error"));
+    let error = ai.chat("cloudbase", "hy3").user("hi").send().await.unwrap_err();
+    assert_eq!((error.code(), error.request_id()), (Some("AI_MODEL_PARAM_INVALID"), Some("req-1")));
+}

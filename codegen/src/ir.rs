@@ -117,6 +117,9 @@ pub struct ErrorFields {
     pub message: Option<String>,
     /// Rust name of the string field holding the request id.
     pub request_id: Option<String>,
+    /// Rust name of an `error` field holding a nested error body (the OpenAI shape
+    /// `{error: {code, message, type}}`), read where this body's own fields are absent.
+    pub nested: Option<String>,
 }
 
 /// One property of a [`Struct`].

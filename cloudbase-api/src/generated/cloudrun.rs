@@ -266,10 +266,10 @@ impl CloudrunGet {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunGetResponse>, crate::Error> {
@@ -456,10 +456,10 @@ impl CloudrunPut {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunPutResponse>, crate::Error> {
@@ -649,10 +649,10 @@ impl CloudrunPost {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunPostResponse>, crate::Error> {
@@ -830,10 +830,10 @@ impl CloudrunDelete {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunDeleteResponse>, crate::Error> {
@@ -1000,10 +1000,10 @@ impl CloudrunHead {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`): The service answered a HEAD (headers only).
-    /// - 403 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - 404 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - default ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+    /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The service answered a HEAD (headers only).
+    /// - 403 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+    /// - 404 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+    /// - default ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
     pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
@@ -1160,10 +1160,10 @@ impl CloudrunPatch {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunPatchResponse>, crate::Error> {
@@ -1328,10 +1328,10 @@ impl CloudrunRootGet {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunRootGetResponse>, crate::Error> {
@@ -1497,10 +1497,10 @@ impl CloudrunRootPut {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunRootPutResponse>, crate::Error> {
@@ -1669,10 +1669,10 @@ impl CloudrunRootPost {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunRootPostResponse>, crate::Error> {
@@ -1831,10 +1831,10 @@ impl CloudrunRootDelete {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunRootDeleteResponse>, crate::Error> {
@@ -1982,10 +1982,10 @@ impl CloudrunRootHead {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`): The service answered a HEAD (headers only).
-    /// - 403 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - 404 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - default ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+    /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The service answered a HEAD (headers only).
+    /// - 403 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+    /// - 404 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+    /// - default ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
     pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
         let (client, request) = self.into_request()?;
         let raw = client.execute(request).await?;
@@ -2121,10 +2121,10 @@ impl CloudrunRootPatch {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<CloudrunRootPatchResponse>, crate::Error> {

@@ -174,9 +174,9 @@ impl FunctionsGet {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<FunctionsGetResponse>, crate::Error> {
@@ -373,10 +373,10 @@ impl FunctionsPost {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): The function invocation failed
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function invocation failed
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<FunctionsPostResponse>, crate::Error> {
@@ -547,9 +547,9 @@ impl FunctionsGetPath {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<FunctionsGetPathResponse>, crate::Error> {
@@ -733,9 +733,9 @@ impl FunctionsPostPath {
 
     /// Sends the request and decodes the documented reply.
     ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
     pub async fn send(
         self,
     ) -> Result<crate::Response<FunctionsPostPathResponse>, crate::Error> {

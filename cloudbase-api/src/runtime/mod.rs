@@ -363,8 +363,10 @@ impl Request {
 }
 
 /// The `X-Request-Id` of a reply.
+/// The gateway's request id: `X-Request-Id`, else `X-Cloudbase-Request-Id` (the order the official
+/// node SDK reads them in).
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+    ["x-request-id", "x-cloudbase-request-id"].iter().find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
 /// A fully read reply, decoded by generated code according to its status and media type.

@@ -47,18 +47,34 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
     });
     let default = s.default.then(|| quote! { Default, });
     let error_body = s.error_fields.as_ref().map(|e| {
+        let is_optional =
+            |name: &str| s.fields.iter().any(|f| f.name == name && (!f.required || matches!(f.ty, Type::Nullable(_))));
         let accessor = |method: &str, field: &Option<String>| {
             let method = ident(method);
-            let field = field.as_ref()?;
-            let field = ident(field);
-            let optional = s.fields.iter().any(|f| {
-                f.name == field.to_string().trim_start_matches("r#")
-                    && (!f.required || matches!(f.ty, Type::Nullable(_)))
+            let own = field.as_ref().map(|field| {
+                let optional = is_optional(field);
+                let field = ident(field);
+                if optional {
+                    quote! { self.#field.as_deref() }
+                } else {
+                    quote! { Some(&self.#field) }
+                }
             });
-            let value = if optional {
-                quote! { self.#field.as_deref() }
-            } else {
-                quote! { Some(&self.#field) }
+            // The nested body's value where this one has none.
+            let nested = e.nested.as_ref().map(|nested| {
+                let optional = is_optional(nested);
+                let nested = ident(nested);
+                if optional {
+                    quote! { self.#nested.as_ref().and_then(|e| crate::ErrorBody::#method(e)) }
+                } else {
+                    quote! { crate::ErrorBody::#method(&self.#nested) }
+                }
+            });
+            let value = match (own, nested) {
+                (None, None) => return None,
+                (Some(own), None) => own,
+                (None, Some(nested)) => nested,
+                (Some(own), Some(nested)) => quote! { #own.or_else(|| #nested) },
             };
             Some(quote! {
                 fn #method(&self) -> Option<&str> {

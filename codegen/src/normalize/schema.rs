@@ -497,6 +497,17 @@ pub(super) fn mark_error_bodies(types: &mut [TypeDef], operations: &[crate::ir::
             }
         }
     }
+    // A nested `error` object is an error body too (the OpenAI shape `{error: {code, message}}`).
+    let mut nested = BTreeMap::new();
+    for id in &ids {
+        if let TypeKind::Struct(s) = &types[id.0].kind
+            && let Some(field) = s.fields.iter().find(|f| f.wire_name == "error")
+            && let Some(inner) = resolve_named(&field.ty).and_then(|inner| struct_id(types, inner))
+        {
+            nested.insert(*id, (field.name.clone(), inner));
+        }
+    }
+    ids.extend(nested.values().map(|(_, inner)| *inner));
     for id in ids {
         if let TypeKind::Struct(s) = &mut types[id.0].kind {
             let pick = |candidates: &[&str]| {
@@ -515,6 +526,7 @@ pub(super) fn mark_error_bodies(types: &mut [TypeDef], operations: &[crate::ir::
                 code: pick(CODE_FIELDS),
                 message: pick(MESSAGE_FIELDS),
                 request_id: pick(REQUEST_ID_FIELDS),
+                nested: nested.get(&id).map(|(field, _)| field.clone()),
             };
             s.error_fields = Some(fields);
         }
