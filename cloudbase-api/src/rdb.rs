@@ -62,6 +62,92 @@ use std::fmt::Display;
 const QUERY: &str = "queryRecords";
 
 impl MysqldbApi {
+    /// Calls in the database (MySQL) or schema (PostgreSQL, usually `public`) `database`
+    /// (`Accept-Profile` / `Content-Profile` on every call); see [`Database`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let db = client.mysqldb().database("public").instance("default");
+    /// let rows: Vec<serde_json::Value> = db.from("students").select("*").eq("grade", 3).fetch().await?.rows;
+    /// # Ok(()) }
+    /// ```
+    pub fn database(&self, database: impl Into<String>) -> Database {
+        self.selected().database(database)
+    }
+
+    /// Calls to the database instance `instance` (`X-Db-Instance` on every call); see [`Database`].
+    pub fn instance(&self, instance: impl Into<String>) -> Database {
+        self.selected().instance(instance)
+    }
+
+    /// See [`Database::rpc`].
+    pub fn rpc(&self, function: impl Into<String>, args: impl Serialize) -> Rpc {
+        self.selected().rpc(function, args)
+    }
+
+    /// See [`Database::sql`].
+    pub fn sql(&self, statement: impl Into<String>) -> Sql {
+        self.selected().sql(statement)
+    }
+
+    /// See [`Database::from`].
+    pub fn from(&self, table: impl Into<String>) -> Table {
+        self.selected().from(table)
+    }
+
+    /// See [`Database::from_schema`].
+    pub fn from_schema(&self, schema: impl Into<String>, table: impl Into<String>) -> Table {
+        self.selected().from_schema(schema, table)
+    }
+
+    /// See [`Database::from_instance`].
+    pub fn from_instance(
+        &self,
+        instance: impl Into<String>,
+        schema: impl Into<String>,
+        table: impl Into<String>,
+    ) -> Table {
+        self.selected().from_instance(instance, schema, table)
+    }
+
+    fn selected(&self) -> Database {
+        Database { client: self.client.clone(), selection: Selection::default() }
+    }
+}
+
+/// The relational database with a database and instance selected (the official SDK's `database`
+/// and `instance` options); from [`MysqldbApi::database`] or [`MysqldbApi::instance`]. Every call
+/// made from it carries the selection as headers.
+#[derive(Debug, Clone)]
+pub struct Database {
+    client: Client,
+    selection: Selection,
+}
+
+/// The database-selection headers of every rdb call.
+#[derive(Debug, Clone, Default)]
+struct Selection {
+    database: Option<String>,
+    instance: Option<String>,
+}
+
+/// Sets a generated rdb builder's database-selection headers.
+macro_rules! with_selection {
+    ($builder:expr, $selection:expr) => {{
+        let selection: &Selection = $selection;
+        let builder = $builder;
+        let builder = match &selection.instance {
+            Some(instance) => builder.x_db_instance(instance),
+            None => builder,
+        };
+        match &selection.database {
+            Some(database) => builder.accept_profile(database).content_profile(database),
+            None => builder,
+        }
+    }};
+}
+
+impl Database {
     /// Calls the database function `function` (PostgREST RPC) with `args` (a struct or map: the
     /// function's named arguments); the rows it returns can be filtered, ordered and paged
     /// like a table's.
@@ -85,6 +171,7 @@ impl MysqldbApi {
         let args = serde_json::to_value(args).map_err(|e| format!("the arguments cannot be serialized: {e}"));
         Rpc {
             client: self.client.clone(),
+            selection: self.selection.clone(),
             function: function.into(),
             args,
             columns: None,
@@ -94,7 +181,9 @@ impl MysqldbApi {
     }
 
     /// One SQL statement, for PostgreSQL environments (`POST /v1/rdb/exec-pgsql`); its rows are
-    /// decoded by [`Sql::fetch`]. It runs read-only unless [`Sql::writable`] says otherwise.
+    /// decoded by [`Sql::fetch`]. It runs read-only unless [`Sql::writable`] says otherwise. The
+    /// database selection does not apply (the operation takes no selection headers; the SQL
+    /// names its schemas).
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -110,14 +199,33 @@ impl MysqldbApi {
         Sql { client: self.client.clone(), statement: statement.into(), parameters: Ok(Vec::new()), role: None }
     }
 
-    /// A table of the environment's system database.
+    /// The database (MySQL) or schema (PostgreSQL) the calls read and write in, sent as
+    /// `Accept-Profile` and `Content-Profile` on every call, as the official SDK's `database`
+    /// option does; PostgreSQL environments use `public`.
+    pub fn database(mut self, database: impl Into<String>) -> Self {
+        self.selection.database = Some(database.into());
+        self
+    }
+
+    /// The database instance the calls go to, sent as `X-Db-Instance` on every call, as the
+    /// official SDK's `instance` option does (it sends `default` unless told otherwise).
+    pub fn instance(mut self, instance: impl Into<String>) -> Self {
+        self.selection.instance = Some(instance.into());
+        self
+    }
+
+    /// A table of the environment's system database (or of the selected database).
     pub fn from(&self, table: impl Into<String>) -> Table {
-        Table { client: self.client.clone(), target: Target::Table(table.into()) }
+        Table { client: self.client.clone(), selection: self.selection.clone(), target: Target::Table(table.into()) }
     }
 
     /// A table of the database `schema`.
     pub fn from_schema(&self, schema: impl Into<String>, table: impl Into<String>) -> Table {
-        Table { client: self.client.clone(), target: Target::Schema(schema.into(), table.into()) }
+        Table {
+            client: self.client.clone(),
+            selection: self.selection.clone(),
+            target: Target::Schema(schema.into(), table.into()),
+        }
     }
 
     /// A table of the database `schema` in the database instance `instance`.
@@ -127,7 +235,11 @@ impl MysqldbApi {
         schema: impl Into<String>,
         table: impl Into<String>,
     ) -> Table {
-        Table { client: self.client.clone(), target: Target::Instance(instance.into(), schema.into(), table.into()) }
+        Table {
+            client: self.client.clone(),
+            selection: self.selection.clone(),
+            target: Target::Instance(instance.into(), schema.into(), table.into()),
+        }
     }
 }
 
@@ -142,6 +254,7 @@ enum Target {
 #[derive(Debug, Clone)]
 pub struct Table {
     client: Client,
+    selection: Selection,
     target: Target,
 }
 
@@ -549,15 +662,15 @@ macro_rules! on_target {
         let api = $table.client.mysqldb();
         match &$table.target {
             Target::Table(t) => {
-                let $b = api.$plain().table(t);
+                let $b = with_selection!(api.$plain().table(t), &$table.selection);
                 $body.map(|r| r.map(Reply::from))
             }
             Target::Schema(s, t) => {
-                let $b = api.$schema().schema(s).table(t);
+                let $b = with_selection!(api.$schema().schema(s).table(t), &$table.selection);
                 $body.map(|r| r.map(Reply::from))
             }
             Target::Instance(i, s, t) => {
-                let $b = api.$instance().instance(i).schema(s).table(t);
+                let $b = with_selection!(api.$instance().instance(i).schema(s).table(t), &$table.selection);
                 $body.map(|r| r.map(Reply::from))
             }
         }
@@ -811,7 +924,8 @@ impl Count {
                 "counting is documented only for tables of the system database (from())",
             ));
         };
-        let reply = table.client.mysqldb().count_records().table(name).filters(filters.into_query()).send().await?;
+        let count = table.client.mysqldb().count_records().table(name).filters(filters.into_query());
+        let reply = with_selection!(count, &table.selection).send().await?;
         total(&reply).ok_or_else(|| refuse("countRecords", "the reply has no total in Content-Range"))
     }
 }
@@ -953,6 +1067,7 @@ impl Delete {
 #[derive(Debug, Clone)]
 pub struct Rpc {
     client: Client,
+    selection: Selection,
     function: String,
     args: Result<serde_json::Value, String>,
     columns: Option<String>,
@@ -995,9 +1110,10 @@ impl Rpc {
     }
 
     async fn send(self) -> Result<(serde_json::Value, Option<u64>), Error> {
-        let Rpc { client, function, args, columns, filters, page } = self;
+        let Rpc { client, selection, function, args, columns, filters, page } = self;
         let args = args.map_err(|message| refuse(RPC, message))?;
         let call = client.mysqldb().call_rpc().function(function).filters(filters.into_query()).body(args);
+        let call = with_selection!(call, &selection);
         let reply = with_page!(call, &columns, &page).send().await?;
         let total = total(&reply);
         let value = match reply.into_inner() {

@@ -302,3 +302,48 @@ async fn sql_errors_keep_the_database_code() {
     assert_eq!((error.status(), error.code()), (Some(500), Some("DATABASE_EXEC_ERROR")));
     assert!(error.to_string().contains("read-only transaction"), "{error}");
 }
+
+/// `.database("public")` / `.instance("default")`: what the official node SDK's `database` and
+/// `instance` options send on every rdb call (`Accept-Profile`, `Content-Profile`,
+/// `X-Db-Instance`); without them, none of the three is sent.
+#[tokio::test]
+async fn the_database_selection_goes_on_every_call() {
+    // Replies as PostgREST gives them: an insert's empty 201, 204 for a void function and for
+    // minimal updates and deletes.
+    let server = TestServer::start(|r| match r.method.as_str() {
+        "HEAD" => Reply::new(200).header("Content-Range", "*/3"),
+        "GET" => Reply::json(200, json!([])),
+        "POST" if !r.path().contains("/rpc/") => Reply::new(201),
+        _ => Reply::new(204),
+    })
+    .await;
+    let db = client(&server).mysqldb().database("public").instance("default");
+    db.from("students").select("*").eq("id", 1).fetch::<serde_json::Value>().await.unwrap();
+    db.from("students").count().send().await.unwrap();
+    db.from("students").insert(json!({"id": 2})).execute().await.unwrap();
+    db.from("students").update(json!({"grade": 4})).eq("id", 2).execute().await.unwrap();
+    db.from("students").delete().eq("id", 2).execute().await.unwrap();
+    db.from_schema("school", "students").select("*").fetch::<serde_json::Value>().await.unwrap();
+    db.rpc("touch", json!({})).execute().await.unwrap();
+    let only_instance = client(&server).mysqldb().instance("db-2");
+    only_instance.from("t").select("*").fetch::<serde_json::Value>().await.unwrap();
+    client(&server).mysqldb().from("t").select("*").fetch::<serde_json::Value>().await.unwrap();
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 9);
+    for request in &requests[..7] {
+        let headers =
+            ["x-db-instance", "accept-profile", "content-profile"].map(|name| request.header(name).map(str::to_owned));
+        assert_eq!(
+            headers,
+            [Some("default".into()), Some("public".into()), Some("public".into())],
+            "{} {}",
+            request.method,
+            request.target
+        );
+    }
+    assert_eq!(requests[6].target, "/v1/rdb/rest/rpc/touch");
+    assert_eq!(requests[7].header("x-db-instance"), Some("db-2"));
+    assert_eq!(requests[7].header("accept-profile"), None);
+    assert!(["x-db-instance", "accept-profile", "content-profile"].iter().all(|h| requests[8].header(h).is_none()));
+}
