@@ -198,6 +198,80 @@ pub enum Body {
     Bytes(Bytes),
 }
 
+/// Builds the generated operation for a call's target, method and path form, and hands it to
+/// `$finish!` with the operation's reply type (`$finish!(head builder)` for a HEAD).
+macro_rules! dispatch {
+    ($call:expr, $body:expr, $operation:expr, $finish:ident) => {{
+        let Call { client, target, method, path, query, .. } = $call;
+        let root = path.is_empty();
+        match target {
+            #[cfg(feature = "functions")]
+            Target::WebFunction(name) => {
+                let api = client.functions();
+                match (method, root) {
+                    (Method::Get, true) => {
+                        $finish!(api.functions_get().name(name).query(query), functions::FunctionsGetResponse)
+                    }
+                    (Method::Get, false) => $finish!(
+                        api.functions_get_path().name(name).path(path).query(query),
+                        functions::FunctionsGetPathResponse
+                    ),
+                    (Method::Post, true) => $finish!(
+                        with_body!(
+                            api.functions_post().name(name).webfn(crate::functions::FunctionsPostWebfn::True).query(query),
+                            $body
+                        ),
+                        functions::FunctionsPostResponse
+                    ),
+                    (Method::Post, false) => $finish!(
+                        with_body!(api.functions_post_path().name(name).path(path).query(query), $body),
+                        functions::FunctionsPostPathResponse
+                    ),
+                    _ => Err(refuse($operation, "a web function is called with GET or POST")),
+                }
+            }
+            #[cfg(feature = "cloudrun")]
+            Target::Service(name) => {
+                let api = client.cloudrun();
+                macro_rules! sub {
+                    ($op:ident) => {
+                        api.$op().name(name).any_path(path).query(query)
+                    };
+                }
+                macro_rules! root {
+                    ($op:ident) => {
+                        api.$op().name(name).query(query)
+                    };
+                }
+                match (method, root) {
+                    (Method::Get, false) => $finish!(sub!(cloudrun_get), cloudrun::CloudrunGetResponse),
+                    (Method::Post, false) => {
+                        $finish!(with_body!(sub!(cloudrun_post), $body), cloudrun::CloudrunPostResponse)
+                    }
+                    (Method::Put, false) => $finish!(with_body!(sub!(cloudrun_put), $body), cloudrun::CloudrunPutResponse),
+                    (Method::Patch, false) => {
+                        $finish!(with_body!(sub!(cloudrun_patch), $body), cloudrun::CloudrunPatchResponse)
+                    }
+                    (Method::Delete, false) => $finish!(sub!(cloudrun_delete), cloudrun::CloudrunDeleteResponse),
+                    (Method::Head, false) => $finish!(head sub!(cloudrun_head)),
+                    (Method::Get, true) => $finish!(root!(cloudrun_root_get), cloudrun::CloudrunRootGetResponse),
+                    (Method::Post, true) => {
+                        $finish!(with_body!(root!(cloudrun_root_post), $body), cloudrun::CloudrunRootPostResponse)
+                    }
+                    (Method::Put, true) => {
+                        $finish!(with_body!(root!(cloudrun_root_put), $body), cloudrun::CloudrunRootPutResponse)
+                    }
+                    (Method::Patch, true) => {
+                        $finish!(with_body!(root!(cloudrun_root_patch), $body), cloudrun::CloudrunRootPatchResponse)
+                    }
+                    (Method::Delete, true) => $finish!(root!(cloudrun_root_delete), cloudrun::CloudrunRootDeleteResponse),
+                    (Method::Head, true) => $finish!(head root!(cloudrun_root_head)),
+                }
+            }
+        }
+    }};
+}
+
 /// A call of a web function's route or a CloudRun service's path; from [`WebFunction`] or
 /// [`Service`]. Nothing is sent until [`send`](Self::send), [`send_body`](Self::send_body) or
 /// [`stream`](Self::stream).
@@ -249,71 +323,15 @@ impl Call {
         let body = self.checked_body()?;
         #[cfg_attr(not(feature = "functions"), allow(unused_variables))]
         let operation = self.operation();
-        let Call { client, target, method, path, query, .. } = self;
-        let root = path.is_empty();
-        match target {
-            #[cfg(feature = "functions")]
-            Target::WebFunction(name) => {
-                let api = client.functions();
-                match (method, root) {
-                    (Method::Get, true) => {
-                        let reply = api.functions_get().name(name).query(query).send().await?;
-                        Ok(reply.map(|r| body_of!(functions::FunctionsGetResponse, r)))
-                    }
-                    (Method::Get, false) => {
-                        let b = api.functions_get_path().name(name).path(path).query(query);
-                        Ok(b.send().await?.map(|r| body_of!(functions::FunctionsGetPathResponse, r)))
-                    }
-                    (Method::Post, true) => {
-                        let b = api.functions_post().name(name).webfn(crate::functions::FunctionsPostWebfn::True);
-                        let b = with_body!(b.query(query), body);
-                        Ok(b.send().await?.map(|r| body_of!(functions::FunctionsPostResponse, r)))
-                    }
-                    (Method::Post, false) => {
-                        let b = with_body!(api.functions_post_path().name(name).path(path).query(query), body);
-                        Ok(b.send().await?.map(|r| body_of!(functions::FunctionsPostPathResponse, r)))
-                    }
-                    _ => Err(refuse(operation, "a web function is called with GET or POST")),
-                }
-            }
-            #[cfg(feature = "cloudrun")]
-            Target::Service(name) => {
-                let api = client.cloudrun();
-                macro_rules! sub {
-                    ($op:ident) => {
-                        api.$op().name(name).any_path(path).query(query)
-                    };
-                }
-                macro_rules! root {
-                    ($op:ident) => {
-                        api.$op().name(name).query(query)
-                    };
-                }
-                macro_rules! reply {
-                    ($b:expr, $ty:ident) => {
-                        Ok($b.send().await?.map(|r| body_of!(cloudrun::$ty, r)))
-                    };
-                }
-                match (method, root) {
-                    (Method::Get, false) => reply!(sub!(cloudrun_get), CloudrunGetResponse),
-                    (Method::Post, false) => reply!(with_body!(sub!(cloudrun_post), body), CloudrunPostResponse),
-                    (Method::Put, false) => reply!(with_body!(sub!(cloudrun_put), body), CloudrunPutResponse),
-                    (Method::Patch, false) => reply!(with_body!(sub!(cloudrun_patch), body), CloudrunPatchResponse),
-                    (Method::Delete, false) => reply!(sub!(cloudrun_delete), CloudrunDeleteResponse),
-                    (Method::Head, false) => Ok(sub!(cloudrun_head).send().await?.map(|()| Body::Empty)),
-                    (Method::Get, true) => reply!(root!(cloudrun_root_get), CloudrunRootGetResponse),
-                    (Method::Post, true) => {
-                        reply!(with_body!(root!(cloudrun_root_post), body), CloudrunRootPostResponse)
-                    }
-                    (Method::Put, true) => reply!(with_body!(root!(cloudrun_root_put), body), CloudrunRootPutResponse),
-                    (Method::Patch, true) => {
-                        reply!(with_body!(root!(cloudrun_root_patch), body), CloudrunRootPatchResponse)
-                    }
-                    (Method::Delete, true) => reply!(root!(cloudrun_root_delete), CloudrunRootDeleteResponse),
-                    (Method::Head, true) => Ok(root!(cloudrun_root_head).send().await?.map(|()| Body::Empty)),
-                }
-            }
+        macro_rules! finish {
+            (head $b:expr) => {
+                Ok($b.send().await?.map(|()| Body::Empty))
+            };
+            ($b:expr, $area:ident :: $reply:ident) => {
+                Ok($b.send().await?.map(|r| body_of!($area::$reply, r)))
+            };
         }
+        dispatch!(self, body, operation, finish)
     }
 
     /// Sends the call with `Accept: text/event-stream` and yields each event's data as it
@@ -321,57 +339,15 @@ impl Call {
     pub async fn stream(self) -> Result<EventStream<String>, Error> {
         let body = self.checked_body()?;
         let operation = self.operation();
-        let Call { client, target, method, path, query, .. } = self;
-        let root = path.is_empty();
-        match target {
-            #[cfg(feature = "functions")]
-            Target::WebFunction(name) => {
-                let api = client.functions();
-                match (method, root) {
-                    (Method::Get, true) => api.functions_get().name(name).query(query).send_stream().await,
-                    (Method::Get, false) => {
-                        api.functions_get_path().name(name).path(path).query(query).send_stream().await
-                    }
-                    (Method::Post, true) => {
-                        let b = api.functions_post().name(name).webfn(crate::functions::FunctionsPostWebfn::True);
-                        with_body!(b.query(query), body).send_stream().await
-                    }
-                    (Method::Post, false) => {
-                        with_body!(api.functions_post_path().name(name).path(path).query(query), body)
-                            .send_stream()
-                            .await
-                    }
-                    _ => Err(refuse(operation, "a web function is called with GET or POST")),
-                }
-            }
-            #[cfg(feature = "cloudrun")]
-            Target::Service(name) => {
-                let api = client.cloudrun();
-                macro_rules! sub {
-                    ($op:ident) => {
-                        api.$op().name(name).any_path(path).query(query)
-                    };
-                }
-                macro_rules! root {
-                    ($op:ident) => {
-                        api.$op().name(name).query(query)
-                    };
-                }
-                match (method, root) {
-                    (Method::Get, false) => sub!(cloudrun_get).send_stream().await,
-                    (Method::Post, false) => with_body!(sub!(cloudrun_post), body).send_stream().await,
-                    (Method::Put, false) => with_body!(sub!(cloudrun_put), body).send_stream().await,
-                    (Method::Patch, false) => with_body!(sub!(cloudrun_patch), body).send_stream().await,
-                    (Method::Delete, false) => sub!(cloudrun_delete).send_stream().await,
-                    (Method::Get, true) => root!(cloudrun_root_get).send_stream().await,
-                    (Method::Post, true) => with_body!(root!(cloudrun_root_post), body).send_stream().await,
-                    (Method::Put, true) => with_body!(root!(cloudrun_root_put), body).send_stream().await,
-                    (Method::Patch, true) => with_body!(root!(cloudrun_root_patch), body).send_stream().await,
-                    (Method::Delete, true) => root!(cloudrun_root_delete).send_stream().await,
-                    (Method::Head, _) => Err(refuse(operation, "a HEAD reply has no body to stream")),
-                }
-            }
+        macro_rules! finish {
+            (head $b:expr) => {
+                Err(refuse(operation, "a HEAD reply has no body to stream"))
+            };
+            ($b:expr, $area:ident :: $reply:ident) => {
+                $b.send_stream().await
+            };
         }
+        dispatch!(self, body, operation, finish)
     }
 
     /// The operationId the call is sent as.
