@@ -30,7 +30,8 @@ fn space_items(source: &str) -> String {
         let starts_item =
             ["///", "#[", "pub ", "fn ", "impl ", "impl<", "const ", "async ", "enum ", "struct ", "type ", "// "]
                 .iter()
-                .any(|p| current.starts_with(p));
+                .any(|p| current.starts_with(p))
+                || line.starts_with("rt::"); // a module-level macro item, e.g. `rt::request_builder!`
         let in_comment = previous_trimmed.starts_with("//");
         let ends_item = !in_comment && (previous_trimmed == "}" || previous_trimmed.ends_with(';'));
         let ends_inner_doc = previous_trimmed.starts_with("//!") && !current.starts_with("//!");

@@ -140,6 +140,8 @@ pub struct CallLlm {
     options: rt::Options,
 }
 
+rt::request_builder!(CallLlm { provider, path, body });
+
 impl CallLlm {
     const OPERATION: rt::Operation = rt::Operation {
         id: "CallLLM",
@@ -148,16 +150,6 @@ impl CallLlm {
         accept: "application/json",
         security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider: None,
-            path: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider` (path parameter, required).
     ///
@@ -185,19 +177,6 @@ impl CallLlm {
     /// Body as defined by the target model's own API documentation.
     pub fn body(mut self, value: impl serde::Serialize) -> Self {
         self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -261,12 +240,6 @@ impl CallLlm {
     }
 }
 
-impl std::fmt::Debug for CallLlm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallLlm").field("operation", &"CallLLM").finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AiModelApi::create_chat_completion`]: Create a chat completion (OpenAI Chat Completions protocol)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -279,6 +252,8 @@ pub struct CreateChatCompletion {
     options: rt::Options,
 }
 
+rt::request_builder!(CreateChatCompletion { provider, body });
+
 impl CreateChatCompletion {
     const OPERATION: rt::Operation = rt::Operation {
         id: "createChatCompletion",
@@ -287,15 +262,6 @@ impl CreateChatCompletion {
         accept: "application/json",
         security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider` (path parameter, required).
     ///
@@ -311,19 +277,6 @@ impl CreateChatCompletion {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ChatCompletionRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -385,14 +338,6 @@ impl CreateChatCompletion {
     }
 }
 
-impl std::fmt::Debug for CreateChatCompletion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateChatCompletion")
-            .field("operation", &"createChatCompletion")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AiModelApi::create_chat_completion_v1`]: Create a chat completion via the v1-prefixed provider path
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -405,6 +350,8 @@ pub struct CreateChatCompletionV1 {
     options: rt::Options,
 }
 
+rt::request_builder!(CreateChatCompletionV1 { provider, body });
+
 impl CreateChatCompletionV1 {
     const OPERATION: rt::Operation = rt::Operation {
         id: "createChatCompletionV1",
@@ -413,15 +360,6 @@ impl CreateChatCompletionV1 {
         accept: "application/json",
         security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider` (path parameter, required).
     ///
@@ -437,19 +375,6 @@ impl CreateChatCompletionV1 {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ChatCompletionRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -511,14 +436,6 @@ impl CreateChatCompletionV1 {
     }
 }
 
-impl std::fmt::Debug for CreateChatCompletionV1 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateChatCompletionV1")
-            .field("operation", &"createChatCompletionV1")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AiModelApi::create_response`]: Create a model response (OpenAI Responses protocol)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -531,6 +448,8 @@ pub struct CreateResponse {
     options: rt::Options,
 }
 
+rt::request_builder!(CreateResponse { provider, body });
+
 impl CreateResponse {
     const OPERATION: rt::Operation = rt::Operation {
         id: "createResponse",
@@ -539,15 +458,6 @@ impl CreateResponse {
         accept: "application/json",
         security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider` (path parameter, required).
     ///
@@ -563,19 +473,6 @@ impl CreateResponse {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ResponsesRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -635,14 +532,6 @@ impl CreateResponse {
     }
 }
 
-impl std::fmt::Debug for CreateResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateResponse")
-            .field("operation", &"createResponse")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AiModelApi::create_anthropic_message`]: Create a message (Anthropic Messages protocol)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -656,6 +545,8 @@ pub struct CreateAnthropicMessage {
     options: rt::Options,
 }
 
+rt::request_builder!(CreateAnthropicMessage { provider, anthropic_version, body });
+
 impl CreateAnthropicMessage {
     const OPERATION: rt::Operation = rt::Operation {
         id: "createAnthropicMessage",
@@ -664,16 +555,6 @@ impl CreateAnthropicMessage {
         accept: "application/json",
         security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider: None,
-            anthropic_version: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider` (path parameter, required).
     ///
@@ -697,19 +578,6 @@ impl CreateAnthropicMessage {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<AnthropicMessagesRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -769,14 +637,6 @@ impl CreateAnthropicMessage {
             400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
         }
-    }
-}
-
-impl std::fmt::Debug for CreateAnthropicMessage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateAnthropicMessage")
-            .field("operation", &"createAnthropicMessage")
-            .finish_non_exhaustive()
     }
 }
 

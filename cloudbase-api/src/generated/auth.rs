@@ -270,6 +270,8 @@ pub struct AuthSignIn {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSignIn { client_id, x_device_id, captcha_token, body });
+
 impl AuthSignIn {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignIn",
@@ -278,17 +280,6 @@ impl AuthSignIn {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            captcha_token: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -317,19 +308,6 @@ impl AuthSignIn {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignInRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -371,14 +349,6 @@ impl AuthSignIn {
     }
 }
 
-impl std::fmt::Debug for AuthSignIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSignIn")
-            .field("operation", &"Auth_SignIn")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_sign_in_anonymously`]: Anonymous sign-in
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -392,6 +362,8 @@ pub struct AuthSignInAnonymously {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSignInAnonymously { client_id, x_device_id, body });
+
 impl AuthSignInAnonymously {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignInAnonymously",
@@ -400,16 +372,6 @@ impl AuthSignInAnonymously {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -430,19 +392,6 @@ impl AuthSignInAnonymously {
     /// The request body (`application/json`). Optional.
     pub fn body(mut self, value: impl Into<V1SignInAnonymouslyRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -489,14 +438,6 @@ impl AuthSignInAnonymously {
     }
 }
 
-impl std::fmt::Debug for AuthSignInAnonymously {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSignInAnonymously")
-            .field("operation", &"Auth_SignInAnonymously")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_sign_up`]: Register a new user
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -511,6 +452,8 @@ pub struct AuthSignUp {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSignUp { client_id, x_device_id, captcha_token, body });
+
 impl AuthSignUp {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignUp",
@@ -519,17 +462,6 @@ impl AuthSignUp {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            captcha_token: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -558,19 +490,6 @@ impl AuthSignUp {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignUpRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -611,14 +530,6 @@ impl AuthSignUp {
     }
 }
 
-impl std::fmt::Debug for AuthSignUp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSignUp")
-            .field("operation", &"Auth_SignUp")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_sign_out`]: Sign out the current user
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -632,6 +543,8 @@ pub struct AuthSignOut {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSignOut { client_id, x_device_id, body });
+
 impl AuthSignOut {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignOut",
@@ -640,16 +553,6 @@ impl AuthSignOut {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -670,19 +573,6 @@ impl AuthSignOut {
     /// The request body (`application/json`). Optional.
     pub fn body(mut self, value: impl Into<V1SignOutRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -717,14 +607,6 @@ impl AuthSignOut {
     }
 }
 
-impl std::fmt::Debug for AuthSignOut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSignOut")
-            .field("operation", &"Auth_SignOut")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_gen_provider_redirect_uri`]: Get the third-party provider authorization URL
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -742,6 +624,11 @@ pub struct AuthGenProviderRedirectUri {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    AuthGenProviderRedirectUri { provider_id, redirect_uri, state, scope, response_type,
+    client_id, x_device_id }
+);
+
 impl AuthGenProviderRedirectUri {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GenProviderRedirectUri",
@@ -750,20 +637,6 @@ impl AuthGenProviderRedirectUri {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider_id: None,
-            redirect_uri: None,
-            state: None,
-            scope: None,
-            response_type: None,
-            client_id: None,
-            x_device_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider_id` (query parameter, required).
     ///
@@ -821,19 +694,6 @@ impl AuthGenProviderRedirectUri {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`): Authorization URL.
@@ -880,14 +740,6 @@ impl AuthGenProviderRedirectUri {
     }
 }
 
-impl std::fmt::Debug for AuthGenProviderRedirectUri {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthGenProviderRedirectUri")
-            .field("operation", &"Auth_GenProviderRedirectUri")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_grant_provider_token`]: Exchange a third-party authorization code for a provider_token
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -901,6 +753,8 @@ pub struct AuthGrantProviderToken {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthGrantProviderToken { client_id, x_device_id, body });
+
 impl AuthGrantProviderToken {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GrantProviderToken",
@@ -909,16 +763,6 @@ impl AuthGrantProviderToken {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -939,19 +783,6 @@ impl AuthGrantProviderToken {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1GrantProviderTokenRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -996,14 +827,6 @@ impl AuthGrantProviderToken {
     }
 }
 
-impl std::fmt::Debug for AuthGrantProviderToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthGrantProviderToken")
-            .field("operation", &"Auth_GrantProviderToken")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_sign_in_with_provider`]: Sign in with a provider_token
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1017,6 +840,8 @@ pub struct AuthSignInWithProvider {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSignInWithProvider { client_id, x_device_id, body });
+
 impl AuthSignInWithProvider {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignInWithProvider",
@@ -1025,16 +850,6 @@ impl AuthSignInWithProvider {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -1055,19 +870,6 @@ impl AuthSignInWithProvider {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignInWithProviderRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1113,14 +915,6 @@ impl AuthSignInWithProvider {
     }
 }
 
-impl std::fmt::Debug for AuthSignInWithProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSignInWithProvider")
-            .field("operation", &"Auth_SignInWithProvider")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_sign_in_custom`]: Custom sign-in with a server-issued ticket
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1134,6 +928,8 @@ pub struct AuthSignInCustom {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSignInCustom { client_id, x_device_id, body });
+
 impl AuthSignInCustom {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SignInCustom",
@@ -1142,16 +938,6 @@ impl AuthSignInCustom {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -1172,19 +958,6 @@ impl AuthSignInCustom {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SignInCustomRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1220,14 +993,6 @@ impl AuthSignInCustom {
     }
 }
 
-impl std::fmt::Debug for AuthSignInCustom {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSignInCustom")
-            .field("operation", &"Auth_SignInCustom")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_grant_token`]: Get or refresh a token
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1241,6 +1006,8 @@ pub struct AuthGrantToken {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthGrantToken { client_id, x_device_id, body });
+
 impl AuthGrantToken {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GrantToken",
@@ -1249,16 +1016,6 @@ impl AuthGrantToken {
         accept: "application/json",
         security: &[rt::Security::None, rt::Security::Basic],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -1279,19 +1036,6 @@ impl AuthGrantToken {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1GrantTokenRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1328,14 +1072,6 @@ impl AuthGrantToken {
     }
 }
 
-impl std::fmt::Debug for AuthGrantToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthGrantToken")
-            .field("operation", &"Auth_GrantToken")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_token_introspect`]: Check whether the bearer access token is valid
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1348,6 +1084,8 @@ pub struct AuthTokenIntrospect {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthTokenIntrospect { client_id, x_device_id });
+
 impl AuthTokenIntrospect {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_TokenIntrospect",
@@ -1356,15 +1094,6 @@ impl AuthTokenIntrospect {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -1379,19 +1108,6 @@ impl AuthTokenIntrospect {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1431,14 +1147,6 @@ impl AuthTokenIntrospect {
     }
 }
 
-impl std::fmt::Debug for AuthTokenIntrospect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthTokenIntrospect")
-            .field("operation", &"Auth_TokenIntrospect")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_client_credential`]: Get a server-side (administrator) token
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1450,6 +1158,8 @@ pub struct AuthClientCredential {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthClientCredential { body });
+
 impl AuthClientCredential {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_ClientCredential",
@@ -1459,30 +1169,9 @@ impl AuthClientCredential {
         security: &[rt::Security::Basic, rt::Security::ApiKeyHeader("Authorization")],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1ClientCredentialRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1520,14 +1209,6 @@ impl AuthClientCredential {
     }
 }
 
-impl std::fmt::Debug for AuthClientCredential {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthClientCredential")
-            .field("operation", &"Auth_ClientCredential")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_revoke`]: Revoke the bearer token
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1541,6 +1222,8 @@ pub struct AuthRevoke {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthRevoke { client_id, x_device_id, body });
+
 impl AuthRevoke {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_Revoke",
@@ -1549,16 +1232,6 @@ impl AuthRevoke {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -1579,19 +1252,6 @@ impl AuthRevoke {
     /// The request body (`application/json`). Optional.
     pub fn body(mut self, value: impl Into<V1RevokeRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1629,14 +1289,6 @@ impl AuthRevoke {
     }
 }
 
-impl std::fmt::Debug for AuthRevoke {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthRevoke")
-            .field("operation", &"Auth_Revoke")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_get_captcha_data`]: Get an image captcha
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1647,6 +1299,8 @@ pub struct AuthGetCaptchaData {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthGetCaptchaData {});
+
 impl AuthGetCaptchaData {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_GetCaptchaData",
@@ -1655,26 +1309,6 @@ impl AuthGetCaptchaData {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            options: rt::Options::default(),
-        }
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
 
     /// Sends the request and decodes the documented reply.
     ///
@@ -1703,14 +1337,6 @@ impl AuthGetCaptchaData {
     }
 }
 
-impl std::fmt::Debug for AuthGetCaptchaData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthGetCaptchaData")
-            .field("operation", &"Auth_GetCaptchaData")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_verify_captcha_data`]: Verify an image captcha answer
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1722,6 +1348,8 @@ pub struct AuthVerifyCaptchaData {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthVerifyCaptchaData { body });
+
 impl AuthVerifyCaptchaData {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_VerifyCaptchaData",
@@ -1731,30 +1359,9 @@ impl AuthVerifyCaptchaData {
         security: &[rt::Security::None],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1VerifyCaptchaDataRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1793,14 +1400,6 @@ impl AuthVerifyCaptchaData {
     }
 }
 
-impl std::fmt::Debug for AuthVerifyCaptchaData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthVerifyCaptchaData")
-            .field("operation", &"Auth_VerifyCaptchaData")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_send_verification`]: Send an SMS or email verification code
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1814,6 +1413,8 @@ pub struct AuthSendVerification {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthSendVerification { x_captcha_token, captcha_token, body });
+
 impl AuthSendVerification {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_SendVerification",
@@ -1822,16 +1423,6 @@ impl AuthSendVerification {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            x_captcha_token: None,
-            captcha_token: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `x-captcha-token` (header parameter, optional).
     ///
@@ -1852,19 +1443,6 @@ impl AuthSendVerification {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SendVerificationRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1903,14 +1481,6 @@ impl AuthSendVerification {
     }
 }
 
-impl std::fmt::Debug for AuthSendVerification {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthSendVerification")
-            .field("operation", &"Auth_SendVerification")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_verify_verification`]: Verify an SMS or email verification code
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1924,6 +1494,8 @@ pub struct AuthVerifyVerification {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthVerifyVerification { client_id, x_device_id, body });
+
 impl AuthVerifyVerification {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_VerifyVerification",
@@ -1932,16 +1504,6 @@ impl AuthVerifyVerification {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -1962,19 +1524,6 @@ impl AuthVerifyVerification {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1VerifyRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2014,14 +1563,6 @@ impl AuthVerifyVerification {
     }
 }
 
-impl std::fmt::Debug for AuthVerifyVerification {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthVerifyVerification")
-            .field("operation", &"Auth_VerifyVerification")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_reset_password`]: Reset a user's password with an email or phone verification token
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2035,6 +1576,8 @@ pub struct AuthResetPassword {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthResetPassword { client_id, x_device_id, body });
+
 impl AuthResetPassword {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_ResetPassword",
@@ -2043,16 +1586,6 @@ impl AuthResetPassword {
         accept: "application/json",
         security: &[rt::Security::None],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2073,19 +1606,6 @@ impl AuthResetPassword {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1ResetPasswordRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2128,14 +1648,6 @@ impl AuthResetPassword {
     }
 }
 
-impl std::fmt::Debug for AuthResetPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthResetPassword")
-            .field("operation", &"Auth_ResetPassword")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_sudo`]: Get a short-lived sudo_token for sensitive operations
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2149,6 +1661,8 @@ pub struct UserSudo {
     options: rt::Options,
 }
 
+rt::request_builder!(UserSudo { client_id, x_device_id, body });
+
 impl UserSudo {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_Sudo",
@@ -2157,16 +1671,6 @@ impl UserSudo {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2187,19 +1691,6 @@ impl UserSudo {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1SudoRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2236,14 +1727,6 @@ impl UserSudo {
     }
 }
 
-impl std::fmt::Debug for UserSudo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserSudo")
-            .field("operation", &"User_Sudo")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_me`]: Get the current user's profile
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2256,6 +1739,8 @@ pub struct UserMe {
     options: rt::Options,
 }
 
+rt::request_builder!(UserMe { client_id, x_device_id });
+
 impl UserMe {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_Me",
@@ -2264,15 +1749,6 @@ impl UserMe {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2287,19 +1763,6 @@ impl UserMe {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2331,12 +1794,6 @@ impl UserMe {
     }
 }
 
-impl std::fmt::Debug for UserMe {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserMe").field("operation", &"User_Me").finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_delete_me`]: Delete the current user
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2350,6 +1807,8 @@ pub struct UserDeleteMe {
     options: rt::Options,
 }
 
+rt::request_builder!(UserDeleteMe { client_id, sudo_token, x_device_id });
+
 impl UserDeleteMe {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_DeleteMe",
@@ -2358,16 +1817,6 @@ impl UserDeleteMe {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            sudo_token: None,
-            x_device_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2390,19 +1839,6 @@ impl UserDeleteMe {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2439,14 +1875,6 @@ impl UserDeleteMe {
     }
 }
 
-impl std::fmt::Debug for UserDeleteMe {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserDeleteMe")
-            .field("operation", &"User_DeleteMe")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_update_password`]: Change the current user's password
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2461,6 +1889,8 @@ pub struct UserUpdatePassword {
     options: rt::Options,
 }
 
+rt::request_builder!(UserUpdatePassword { client_id, x_device_id, sudo_token, body });
+
 impl UserUpdatePassword {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_UpdatePassword",
@@ -2469,17 +1899,6 @@ impl UserUpdatePassword {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            sudo_token: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2508,19 +1927,6 @@ impl UserUpdatePassword {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1UpdatePasswordRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2558,14 +1964,6 @@ impl UserUpdatePassword {
     }
 }
 
-impl std::fmt::Debug for UserUpdatePassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserUpdatePassword")
-            .field("operation", &"User_UpdatePassword")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_edit_user_basic_info`]: Edit basic user information
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2579,6 +1977,8 @@ pub struct UserEditUserBasicInfo {
     options: rt::Options,
 }
 
+rt::request_builder!(UserEditUserBasicInfo { client_id, x_device_id, body });
+
 impl UserEditUserBasicInfo {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_EditUserBasicInfo",
@@ -2587,16 +1987,6 @@ impl UserEditUserBasicInfo {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2617,19 +2007,6 @@ impl UserEditUserBasicInfo {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1EditUserBasicInfoRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2666,14 +2043,6 @@ impl UserEditUserBasicInfo {
     }
 }
 
-impl std::fmt::Debug for UserEditUserBasicInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserEditUserBasicInfo")
-            .field("operation", &"User_EditUserBasicInfo")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_bind_with_provider`]: Bind a third-party account to the current user
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2687,6 +2056,8 @@ pub struct UserBindWithProvider {
     options: rt::Options,
 }
 
+rt::request_builder!(UserBindWithProvider { client_id, x_device_id, body });
+
 impl UserBindWithProvider {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_BindWithProvider",
@@ -2695,16 +2066,6 @@ impl UserBindWithProvider {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2725,19 +2086,6 @@ impl UserBindWithProvider {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1BindWithProviderRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2777,14 +2125,6 @@ impl UserBindWithProvider {
     }
 }
 
-impl std::fmt::Debug for UserBindWithProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserBindWithProvider")
-            .field("operation", &"User_BindWithProvider")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_un_bind_provider`]: Unbind a third-party account from the current user
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2799,6 +2139,10 @@ pub struct UserUnBindProvider {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    UserUnBindProvider { provider_id, with_user_center, client_id, x_device_id }
+);
+
 impl UserUnBindProvider {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_UnBindProvider",
@@ -2807,17 +2151,6 @@ impl UserUnBindProvider {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            provider_id: None,
-            with_user_center: None,
-            client_id: None,
-            x_device_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `provider_id` (path parameter, required).
     ///
@@ -2848,19 +2181,6 @@ impl UserUnBindProvider {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2904,14 +2224,6 @@ impl UserUnBindProvider {
     }
 }
 
-impl std::fmt::Debug for UserUnBindProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserUnBindProvider")
-            .field("operation", &"User_UnBindProvider")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::user_providers`]: List identity providers and whether each is bound
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2924,6 +2236,8 @@ pub struct UserProviders {
     options: rt::Options,
 }
 
+rt::request_builder!(UserProviders { client_id, x_device_id });
+
 impl UserProviders {
     const OPERATION: rt::Operation = rt::Operation {
         id: "User_Providers",
@@ -2932,15 +2246,6 @@ impl UserProviders {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            client_id: None,
-            x_device_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `client_id` (query parameter, optional).
     ///
@@ -2955,19 +2260,6 @@ impl UserProviders {
     /// Client-generated, cached device ID; affects the number of signed-in accounts.
     pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
         self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -3001,14 +2293,6 @@ impl UserProviders {
     }
 }
 
-impl std::fmt::Debug for UserProviders {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserProviders")
-            .field("operation", &"User_Providers")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`AuthApi::auth_init_captcha`]: Start a captcha
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -3020,6 +2304,8 @@ pub struct AuthInitCaptcha {
     options: rt::Options,
 }
 
+rt::request_builder!(AuthInitCaptcha { body });
+
 impl AuthInitCaptcha {
     const OPERATION: rt::Operation = rt::Operation {
         id: "Auth_InitCaptcha",
@@ -3029,30 +2315,9 @@ impl AuthInitCaptcha {
         security: &[rt::Security::None],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<V1InitCaptchaRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -3086,14 +2351,6 @@ impl AuthInitCaptcha {
 
     fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<V1Error>()
-    }
-}
-
-impl std::fmt::Debug for AuthInitCaptcha {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthInitCaptcha")
-            .field("operation", &"Auth_InitCaptcha")
-            .finish_non_exhaustive()
     }
 }
 

@@ -195,6 +195,8 @@ pub struct CloudrunGet {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunGet { name, any_path, query, accept });
+
 impl CloudrunGet {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunGet",
@@ -203,17 +205,6 @@ impl CloudrunGet {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            any_path: None,
-            query: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -248,19 +239,6 @@ impl CloudrunGet {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -337,14 +315,6 @@ impl CloudrunGet {
     }
 }
 
-impl std::fmt::Debug for CloudrunGet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunGet")
-            .field("operation", &"cloudrunGet")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -374,6 +344,8 @@ pub struct CloudrunPut {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunPut { name, any_path, query, body, accept });
+
 impl CloudrunPut {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunPut",
@@ -382,18 +354,6 @@ impl CloudrunPut {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            any_path: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -438,19 +398,6 @@ impl CloudrunPut {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -530,14 +477,6 @@ impl CloudrunPut {
     }
 }
 
-impl std::fmt::Debug for CloudrunPut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunPut")
-            .field("operation", &"cloudrunPut")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunPut::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -567,6 +506,8 @@ pub struct CloudrunPost {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunPost { name, any_path, query, body, accept });
+
 impl CloudrunPost {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunPost",
@@ -575,18 +516,6 @@ impl CloudrunPost {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            any_path: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -631,19 +560,6 @@ impl CloudrunPost {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -723,14 +639,6 @@ impl CloudrunPost {
     }
 }
 
-impl std::fmt::Debug for CloudrunPost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunPost")
-            .field("operation", &"cloudrunPost")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -759,6 +667,8 @@ pub struct CloudrunDelete {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunDelete { name, any_path, query, accept });
+
 impl CloudrunDelete {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunDelete",
@@ -767,17 +677,6 @@ impl CloudrunDelete {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            any_path: None,
-            query: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -812,19 +711,6 @@ impl CloudrunDelete {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -901,14 +787,6 @@ impl CloudrunDelete {
     }
 }
 
-impl std::fmt::Debug for CloudrunDelete {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunDelete")
-            .field("operation", &"cloudrunDelete")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunDelete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -936,6 +814,8 @@ pub struct CloudrunHead {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunHead { name, any_path, query });
+
 impl CloudrunHead {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunHead",
@@ -944,16 +824,6 @@ impl CloudrunHead {
         accept: "",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            any_path: None,
-            query: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -982,19 +852,6 @@ impl CloudrunHead {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.query = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1055,14 +912,6 @@ impl CloudrunHead {
     }
 }
 
-impl std::fmt::Debug for CloudrunHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunHead")
-            .field("operation", &"cloudrunHead")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`CloudrunApi::cloudrun_patch`]: Call a CloudBase Run service (PATCH)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1078,6 +927,8 @@ pub struct CloudrunPatch {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunPatch { name, any_path, query, body, accept });
+
 impl CloudrunPatch {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunPatch",
@@ -1086,18 +937,6 @@ impl CloudrunPatch {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            any_path: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -1142,19 +981,6 @@ impl CloudrunPatch {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1234,14 +1060,6 @@ impl CloudrunPatch {
     }
 }
 
-impl std::fmt::Debug for CloudrunPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunPatch")
-            .field("operation", &"cloudrunPatch")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunPatch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1269,6 +1087,8 @@ pub struct CloudrunRootGet {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunRootGet { name, query, accept });
+
 impl CloudrunRootGet {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunRootGet",
@@ -1277,16 +1097,6 @@ impl CloudrunRootGet {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -1310,19 +1120,6 @@ impl CloudrunRootGet {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1391,14 +1188,6 @@ impl CloudrunRootGet {
     }
 }
 
-impl std::fmt::Debug for CloudrunRootGet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunRootGet")
-            .field("operation", &"cloudrunRootGet")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunRootGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1427,6 +1216,8 @@ pub struct CloudrunRootPut {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunRootPut { name, query, body, accept });
+
 impl CloudrunRootPut {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunRootPut",
@@ -1435,17 +1226,6 @@ impl CloudrunRootPut {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -1479,19 +1259,6 @@ impl CloudrunRootPut {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1563,14 +1330,6 @@ impl CloudrunRootPut {
     }
 }
 
-impl std::fmt::Debug for CloudrunRootPut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunRootPut")
-            .field("operation", &"cloudrunRootPut")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunRootPut::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1599,6 +1358,8 @@ pub struct CloudrunRootPost {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunRootPost { name, query, body, accept });
+
 impl CloudrunRootPost {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunRootPost",
@@ -1607,17 +1368,6 @@ impl CloudrunRootPost {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -1651,19 +1401,6 @@ impl CloudrunRootPost {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1737,14 +1474,6 @@ impl CloudrunRootPost {
     }
 }
 
-impl std::fmt::Debug for CloudrunRootPost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunRootPost")
-            .field("operation", &"cloudrunRootPost")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunRootPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1772,6 +1501,8 @@ pub struct CloudrunRootDelete {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunRootDelete { name, query, accept });
+
 impl CloudrunRootDelete {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunRootDelete",
@@ -1780,16 +1511,6 @@ impl CloudrunRootDelete {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -1813,19 +1534,6 @@ impl CloudrunRootDelete {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1896,14 +1604,6 @@ impl CloudrunRootDelete {
     }
 }
 
-impl std::fmt::Debug for CloudrunRootDelete {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunRootDelete")
-            .field("operation", &"cloudrunRootDelete")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CloudrunRootDelete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1930,6 +1630,8 @@ pub struct CloudrunRootHead {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunRootHead { name, query });
+
 impl CloudrunRootHead {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunRootHead",
@@ -1938,15 +1640,6 @@ impl CloudrunRootHead {
         accept: "",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -1964,19 +1657,6 @@ impl CloudrunRootHead {
         value: impl Into<std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.query = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2029,14 +1709,6 @@ impl CloudrunRootHead {
     }
 }
 
-impl std::fmt::Debug for CloudrunRootHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunRootHead")
-            .field("operation", &"cloudrunRootHead")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`CloudrunApi::cloudrun_root_patch`]: Call a CloudBase Run service's root (PATCH)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2051,6 +1723,8 @@ pub struct CloudrunRootPatch {
     options: rt::Options,
 }
 
+rt::request_builder!(CloudrunRootPatch { name, query, body, accept });
+
 impl CloudrunRootPatch {
     const OPERATION: rt::Operation = rt::Operation {
         id: "cloudrunRootPatch",
@@ -2059,17 +1733,6 @@ impl CloudrunRootPatch {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -2103,19 +1766,6 @@ impl CloudrunRootPatch {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2186,14 +1836,6 @@ impl CloudrunRootPatch {
             403 | 404 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
         }
-    }
-}
-
-impl std::fmt::Debug for CloudrunRootPatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CloudrunRootPatch")
-            .field("operation", &"cloudrunRootPatch")
-            .finish_non_exhaustive()
     }
 }
 

@@ -115,6 +115,8 @@ pub struct FunctionsGet {
     options: rt::Options,
 }
 
+rt::request_builder!(FunctionsGet { name, query, accept });
+
 impl FunctionsGet {
     const OPERATION: rt::Operation = rt::Operation {
         id: "functionsGet",
@@ -123,16 +125,6 @@ impl FunctionsGet {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            query: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -156,19 +148,6 @@ impl FunctionsGet {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -237,14 +216,6 @@ impl FunctionsGet {
     }
 }
 
-impl std::fmt::Debug for FunctionsGet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FunctionsGet")
-            .field("operation", &"functionsGet")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`FunctionsGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -276,6 +247,10 @@ pub struct FunctionsPost {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    FunctionsPost { name, webfn, x_qualifier, x_tcb_webfn, query, body, accept }
+);
+
 impl FunctionsPost {
     const OPERATION: rt::Operation = rt::Operation {
         id: "functionsPost",
@@ -284,20 +259,6 @@ impl FunctionsPost {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            webfn: None,
-            x_qualifier: None,
-            x_tcb_webfn: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -355,19 +316,6 @@ impl FunctionsPost {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -443,14 +391,6 @@ impl FunctionsPost {
     }
 }
 
-impl std::fmt::Debug for FunctionsPost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FunctionsPost")
-            .field("operation", &"functionsPost")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`FunctionsPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -479,6 +419,8 @@ pub struct FunctionsGetPath {
     options: rt::Options,
 }
 
+rt::request_builder!(FunctionsGetPath { name, path, query, accept });
+
 impl FunctionsGetPath {
     const OPERATION: rt::Operation = rt::Operation {
         id: "functionsGetPath",
@@ -487,17 +429,6 @@ impl FunctionsGetPath {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            path: None,
-            query: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -529,19 +460,6 @@ impl FunctionsGetPath {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -617,14 +535,6 @@ impl FunctionsGetPath {
     }
 }
 
-impl std::fmt::Debug for FunctionsGetPath {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FunctionsGetPath")
-            .field("operation", &"functionsGetPath")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`FunctionsGetPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -654,6 +564,8 @@ pub struct FunctionsPostPath {
     options: rt::Options,
 }
 
+rt::request_builder!(FunctionsPostPath { name, path, query, body, accept });
+
 impl FunctionsPostPath {
     const OPERATION: rt::Operation = rt::Operation {
         id: "functionsPostPath",
@@ -662,18 +574,6 @@ impl FunctionsPostPath {
         accept: "application/json, text/*, */*",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            name: None,
-            path: None,
-            query: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `name` (path parameter, required).
     ///
@@ -715,19 +615,6 @@ impl FunctionsPostPath {
     /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -803,14 +690,6 @@ impl FunctionsPostPath {
             443 => raw.undocumented_error(),
             _ => raw.api_error::<ErrorResponse>(),
         }
-    }
-}
-
-impl std::fmt::Debug for FunctionsPostPath {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FunctionsPostPath")
-            .field("operation", &"functionsPostPath")
-            .finish_non_exhaustive()
     }
 }
 

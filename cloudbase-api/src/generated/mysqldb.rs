@@ -242,6 +242,11 @@ pub struct QueryRecords {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    QueryRecords { table, x_db_instance, accept_profile, content_profile, select, limit,
+    offset, order, filters, prefer, accept }
+);
+
 impl QueryRecords {
     const OPERATION: rt::Operation = rt::Operation {
         id: "queryRecords",
@@ -250,24 +255,6 @@ impl QueryRecords {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            offset: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `table` (path parameter, required).
     ///
@@ -365,19 +352,6 @@ impl QueryRecords {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -440,14 +414,6 @@ impl QueryRecords {
     }
 }
 
-impl std::fmt::Debug for QueryRecords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryRecords")
-            .field("operation", &"queryRecords")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`QueryRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -476,6 +442,11 @@ pub struct InsertRecords {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    InsertRecords { table, x_db_instance, accept_profile, content_profile, select,
+    prefer, body, accept }
+);
+
 impl InsertRecords {
     const OPERATION: rt::Operation = rt::Operation {
         id: "insertRecords",
@@ -484,21 +455,6 @@ impl InsertRecords {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            prefer: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `table` (path parameter, required).
     ///
@@ -565,19 +521,6 @@ impl InsertRecords {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
@@ -637,14 +580,6 @@ impl InsertRecords {
     }
 }
 
-impl std::fmt::Debug for InsertRecords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InsertRecords")
-            .field("operation", &"insertRecords")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`InsertRecords::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -677,6 +612,11 @@ pub struct DeleteRecords {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    DeleteRecords { table, x_db_instance, accept_profile, content_profile, select, limit,
+    order, filters, prefer, accept }
+);
+
 impl DeleteRecords {
     const OPERATION: rt::Operation = rt::Operation {
         id: "deleteRecords",
@@ -685,23 +625,6 @@ impl DeleteRecords {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `table` (path parameter, required).
     ///
@@ -789,19 +712,6 @@ impl DeleteRecords {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -863,14 +773,6 @@ impl DeleteRecords {
     }
 }
 
-impl std::fmt::Debug for DeleteRecords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteRecords")
-            .field("operation", &"deleteRecords")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`DeleteRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -899,6 +801,11 @@ pub struct CountRecords {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    CountRecords { table, x_db_instance, accept_profile, content_profile, select, filters
+    }
+);
+
 impl CountRecords {
     const OPERATION: rt::Operation = rt::Operation {
         id: "countRecords",
@@ -907,19 +814,6 @@ impl CountRecords {
         accept: "",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            filters: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `table` (path parameter, required).
     ///
@@ -979,19 +873,6 @@ impl CountRecords {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, no body; headers `Content-Range`): Count succeeded; see Content-Range.
@@ -1032,14 +913,6 @@ impl CountRecords {
     }
 }
 
-impl std::fmt::Debug for CountRecords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CountRecords")
-            .field("operation", &"countRecords")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`MysqldbApi::update_records`]: Update rows of a table
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1061,6 +934,11 @@ pub struct UpdateRecords {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    UpdateRecords { table, x_db_instance, accept_profile, content_profile, select, limit,
+    order, filters, prefer, body, accept }
+);
+
 impl UpdateRecords {
     const OPERATION: rt::Operation = rt::Operation {
         id: "updateRecords",
@@ -1069,24 +947,6 @@ impl UpdateRecords {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `table` (path parameter, required).
     ///
@@ -1184,19 +1044,6 @@ impl UpdateRecords {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -1260,14 +1107,6 @@ impl UpdateRecords {
     }
 }
 
-impl std::fmt::Debug for UpdateRecords {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateRecords")
-            .field("operation", &"updateRecords")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`UpdateRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1302,6 +1141,11 @@ pub struct QueryRecordsWithSchema {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    QueryRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+    content_profile, select, limit, offset, order, filters, prefer, accept }
+);
+
 impl QueryRecordsWithSchema {
     const OPERATION: rt::Operation = rt::Operation {
         id: "queryRecordsWithSchema",
@@ -1310,25 +1154,6 @@ impl QueryRecordsWithSchema {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            offset: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `schema` (path parameter, required).
     ///
@@ -1434,19 +1259,6 @@ impl QueryRecordsWithSchema {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -1513,14 +1325,6 @@ impl QueryRecordsWithSchema {
     }
 }
 
-impl std::fmt::Debug for QueryRecordsWithSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryRecordsWithSchema")
-            .field("operation", &"queryRecordsWithSchema")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`QueryRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1550,6 +1354,11 @@ pub struct InsertRecordsWithSchema {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    InsertRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+    content_profile, select, prefer, body, accept }
+);
+
 impl InsertRecordsWithSchema {
     const OPERATION: rt::Operation = rt::Operation {
         id: "insertRecordsWithSchema",
@@ -1558,22 +1367,6 @@ impl InsertRecordsWithSchema {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            prefer: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `schema` (path parameter, required).
     ///
@@ -1645,19 +1438,6 @@ impl InsertRecordsWithSchema {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1734,14 +1514,6 @@ impl InsertRecordsWithSchema {
     }
 }
 
-impl std::fmt::Debug for InsertRecordsWithSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InsertRecordsWithSchema")
-            .field("operation", &"insertRecordsWithSchema")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`InsertRecordsWithSchema::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1775,6 +1547,11 @@ pub struct DeleteRecordsWithSchema {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    DeleteRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+    content_profile, select, limit, order, filters, prefer, accept }
+);
+
 impl DeleteRecordsWithSchema {
     const OPERATION: rt::Operation = rt::Operation {
         id: "deleteRecordsWithSchema",
@@ -1783,24 +1560,6 @@ impl DeleteRecordsWithSchema {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `schema` (path parameter, required).
     ///
@@ -1896,19 +1655,6 @@ impl DeleteRecordsWithSchema {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -1976,14 +1722,6 @@ impl DeleteRecordsWithSchema {
     }
 }
 
-impl std::fmt::Debug for DeleteRecordsWithSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteRecordsWithSchema")
-            .field("operation", &"deleteRecordsWithSchema")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`DeleteRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2018,6 +1756,11 @@ pub struct UpdateRecordsWithSchema {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    UpdateRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+    content_profile, select, limit, order, filters, prefer, body, accept }
+);
+
 impl UpdateRecordsWithSchema {
     const OPERATION: rt::Operation = rt::Operation {
         id: "updateRecordsWithSchema",
@@ -2026,25 +1769,6 @@ impl UpdateRecordsWithSchema {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `schema` (path parameter, required).
     ///
@@ -2147,19 +1871,6 @@ impl UpdateRecordsWithSchema {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2240,14 +1951,6 @@ impl UpdateRecordsWithSchema {
     }
 }
 
-impl std::fmt::Debug for UpdateRecordsWithSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateRecordsWithSchema")
-            .field("operation", &"updateRecordsWithSchema")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`UpdateRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2283,6 +1986,11 @@ pub struct QueryRecordsWithInstance {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    QueryRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
+    content_profile, select, limit, offset, order, filters, prefer, accept }
+);
+
 impl QueryRecordsWithInstance {
     const OPERATION: rt::Operation = rt::Operation {
         id: "queryRecordsWithInstance",
@@ -2291,26 +1999,6 @@ impl QueryRecordsWithInstance {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            offset: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -2424,19 +2112,6 @@ impl QueryRecordsWithInstance {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
@@ -2510,14 +2185,6 @@ impl QueryRecordsWithInstance {
     }
 }
 
-impl std::fmt::Debug for QueryRecordsWithInstance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryRecordsWithInstance")
-            .field("operation", &"queryRecordsWithInstance")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`QueryRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2548,6 +2215,11 @@ pub struct InsertRecordsWithInstance {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    InsertRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
+    content_profile, select, prefer, body, accept }
+);
+
 impl InsertRecordsWithInstance {
     const OPERATION: rt::Operation = rt::Operation {
         id: "insertRecordsWithInstance",
@@ -2556,23 +2228,6 @@ impl InsertRecordsWithInstance {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            prefer: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -2655,19 +2310,6 @@ impl InsertRecordsWithInstance {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
@@ -2745,14 +2387,6 @@ impl InsertRecordsWithInstance {
     }
 }
 
-impl std::fmt::Debug for InsertRecordsWithInstance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InsertRecordsWithInstance")
-            .field("operation", &"insertRecordsWithInstance")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`InsertRecordsWithInstance::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2787,6 +2421,11 @@ pub struct DeleteRecordsWithInstance {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    DeleteRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
+    content_profile, select, limit, order, filters, prefer, accept }
+);
+
 impl DeleteRecordsWithInstance {
     const OPERATION: rt::Operation = rt::Operation {
         id: "deleteRecordsWithInstance",
@@ -2795,25 +2434,6 @@ impl DeleteRecordsWithInstance {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -2917,19 +2537,6 @@ impl DeleteRecordsWithInstance {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
@@ -3004,14 +2611,6 @@ impl DeleteRecordsWithInstance {
     }
 }
 
-impl std::fmt::Debug for DeleteRecordsWithInstance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteRecordsWithInstance")
-            .field("operation", &"deleteRecordsWithInstance")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`DeleteRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3047,6 +2646,11 @@ pub struct UpdateRecordsWithInstance {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    UpdateRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
+    content_profile, select, limit, order, filters, prefer, body, accept }
+);
+
 impl UpdateRecordsWithInstance {
     const OPERATION: rt::Operation = rt::Operation {
         id: "updateRecordsWithInstance",
@@ -3055,26 +2659,6 @@ impl UpdateRecordsWithInstance {
         accept: "application/json, application/vnd.pgrst.object+json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            schema: None,
-            table: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            body: None,
-            accept: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -3185,19 +2769,6 @@ impl UpdateRecordsWithInstance {
     /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
     pub fn accept(mut self, media_type: impl Into<String>) -> Self {
         self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -3282,14 +2853,6 @@ impl UpdateRecordsWithInstance {
     }
 }
 
-impl std::fmt::Debug for UpdateRecordsWithInstance {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateRecordsWithInstance")
-            .field("operation", &"updateRecordsWithInstance")
-            .finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`UpdateRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3323,6 +2886,11 @@ pub struct CallRpc {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    CallRpc { function, x_db_instance, accept_profile, content_profile, select, limit,
+    offset, order, filters, prefer, body }
+);
+
 impl CallRpc {
     const OPERATION: rt::Operation = rt::Operation {
         id: "callRpc",
@@ -3331,24 +2899,6 @@ impl CallRpc {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            function: None,
-            x_db_instance: None,
-            accept_profile: None,
-            content_profile: None,
-            select: None,
-            limit: None,
-            offset: None,
-            order: None,
-            filters: None,
-            prefer: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `function` (path parameter, required).
     ///
@@ -3450,19 +3000,6 @@ impl CallRpc {
         self
     }
 
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
-        self
-    }
-
     /// Sends the request and decodes the documented reply.
     ///
     /// - 200 (success, `application/json`; headers `Content-Range`): What the function returned (any JSON value; rows come as an array).
@@ -3520,12 +3057,6 @@ impl CallRpc {
     }
 }
 
-impl std::fmt::Debug for CallRpc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallRpc").field("operation", &"callRpc").finish_non_exhaustive()
-    }
-}
-
 /// The documented successful replies of [`CallRpc::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3547,6 +3078,8 @@ pub struct ExecPgsql {
     options: rt::Options,
 }
 
+rt::request_builder!(ExecPgsql { body });
+
 impl ExecPgsql {
     const OPERATION: rt::Operation = rt::Operation {
         id: "execPgsql",
@@ -3556,30 +3089,9 @@ impl ExecPgsql {
         security: &[rt::Security::Bearer],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<ExecPgsqlRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -3615,14 +3127,6 @@ impl ExecPgsql {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
         }
-    }
-}
-
-impl std::fmt::Debug for ExecPgsql {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExecPgsql")
-            .field("operation", &"execPgsql")
-            .finish_non_exhaustive()
     }
 }
 

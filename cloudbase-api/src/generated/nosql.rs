@@ -153,6 +153,8 @@ pub struct CreateCollection {
     options: rt::Options,
 }
 
+rt::request_builder!(CreateCollection { instance, database, body });
+
 impl CreateCollection {
     const OPERATION: rt::Operation = rt::Operation {
         id: "createCollection",
@@ -161,16 +163,6 @@ impl CreateCollection {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -191,19 +183,6 @@ impl CreateCollection {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<CreateCollectionRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -279,14 +258,6 @@ impl CreateCollection {
     }
 }
 
-impl std::fmt::Debug for CreateCollection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreateCollection")
-            .field("operation", &"createCollection")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::query_documents`]: Query a list of documents
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -307,6 +278,11 @@ pub struct QueryDocuments {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    QueryDocuments { instance, database, collection_name, query, offset, limit, order,
+    projection, count, transaction_id }
+);
+
 impl QueryDocuments {
     const OPERATION: rt::Operation = rt::Operation {
         id: "queryDocuments",
@@ -315,23 +291,6 @@ impl QueryDocuments {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            query: None,
-            offset: None,
-            limit: None,
-            order: None,
-            projection: None,
-            count: None,
-            transaction_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -410,19 +369,6 @@ impl QueryDocuments {
     /// Transaction ID; when set, the operation runs inside that transaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -511,14 +457,6 @@ impl QueryDocuments {
     }
 }
 
-impl std::fmt::Debug for QueryDocuments {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("QueryDocuments")
-            .field("operation", &"queryDocuments")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::insert_documents`]: Insert documents in bulk
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -533,6 +471,8 @@ pub struct InsertDocuments {
     options: rt::Options,
 }
 
+rt::request_builder!(InsertDocuments { instance, database, collection_name, body });
+
 impl InsertDocuments {
     const OPERATION: rt::Operation = rt::Operation {
         id: "insertDocuments",
@@ -541,17 +481,6 @@ impl InsertDocuments {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -580,19 +509,6 @@ impl InsertDocuments {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<InsertDocumentsRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -677,14 +593,6 @@ impl InsertDocuments {
     }
 }
 
-impl std::fmt::Debug for InsertDocuments {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InsertDocuments")
-            .field("operation", &"insertDocuments")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::update_documents`]: Update documents in bulk
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -699,6 +607,8 @@ pub struct UpdateDocuments {
     options: rt::Options,
 }
 
+rt::request_builder!(UpdateDocuments { instance, database, collection_name, body });
+
 impl UpdateDocuments {
     const OPERATION: rt::Operation = rt::Operation {
         id: "updateDocuments",
@@ -707,17 +617,6 @@ impl UpdateDocuments {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -746,19 +645,6 @@ impl UpdateDocuments {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<UpdateDocumentsRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -843,14 +729,6 @@ impl UpdateDocuments {
     }
 }
 
-impl std::fmt::Debug for UpdateDocuments {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateDocuments")
-            .field("operation", &"updateDocuments")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::get_document_by_id`]: Get a single document
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -867,6 +745,11 @@ pub struct GetDocumentById {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    GetDocumentById { instance, database, collection_name, doc_id, projection,
+    transaction_id }
+);
+
 impl GetDocumentById {
     const OPERATION: rt::Operation = rt::Operation {
         id: "getDocumentById",
@@ -875,19 +758,6 @@ impl GetDocumentById {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            doc_id: None,
-            projection: None,
-            transaction_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -934,19 +804,6 @@ impl GetDocumentById {
     /// Transaction ID; when set, the operation runs inside that transaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1031,14 +888,6 @@ impl GetDocumentById {
     }
 }
 
-impl std::fmt::Debug for GetDocumentById {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetDocumentById")
-            .field("operation", &"getDocumentById")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::delete_document_by_id`]: Delete a single document
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1054,6 +903,10 @@ pub struct DeleteDocumentById {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    DeleteDocumentById { instance, database, collection_name, doc_id, transaction_id }
+);
+
 impl DeleteDocumentById {
     const OPERATION: rt::Operation = rt::Operation {
         id: "deleteDocumentById",
@@ -1062,18 +915,6 @@ impl DeleteDocumentById {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            doc_id: None,
-            transaction_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -1112,19 +953,6 @@ impl DeleteDocumentById {
     /// Transaction ID; when set, the operation runs inside that transaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1208,14 +1036,6 @@ impl DeleteDocumentById {
     }
 }
 
-impl std::fmt::Debug for DeleteDocumentById {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteDocumentById")
-            .field("operation", &"deleteDocumentById")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::update_document_by_id`]: Update a single document
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1231,6 +1051,10 @@ pub struct UpdateDocumentById {
     options: rt::Options,
 }
 
+rt::request_builder!(
+    UpdateDocumentById { instance, database, collection_name, doc_id, body }
+);
+
 impl UpdateDocumentById {
     const OPERATION: rt::Operation = rt::Operation {
         id: "updateDocumentById",
@@ -1239,18 +1063,6 @@ impl UpdateDocumentById {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            doc_id: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -1287,19 +1099,6 @@ impl UpdateDocumentById {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<UpdateDocumentByIdRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1388,14 +1187,6 @@ impl UpdateDocumentById {
     }
 }
 
-impl std::fmt::Debug for UpdateDocumentById {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UpdateDocumentById")
-            .field("operation", &"updateDocumentById")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::remove_documents`]: Delete documents in bulk
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1410,6 +1201,8 @@ pub struct RemoveDocuments {
     options: rt::Options,
 }
 
+rt::request_builder!(RemoveDocuments { instance, database, collection_name, body });
+
 impl RemoveDocuments {
     const OPERATION: rt::Operation = rt::Operation {
         id: "removeDocuments",
@@ -1418,17 +1211,6 @@ impl RemoveDocuments {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -1457,19 +1239,6 @@ impl RemoveDocuments {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<RemoveDocumentsRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1552,14 +1321,6 @@ impl RemoveDocuments {
     }
 }
 
-impl std::fmt::Debug for RemoveDocuments {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RemoveDocuments")
-            .field("operation", &"removeDocuments")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::aggregate`]: Run an aggregation pipeline
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1574,6 +1335,8 @@ pub struct Aggregate {
     options: rt::Options,
 }
 
+rt::request_builder!(Aggregate { instance, database, collection_name, body });
+
 impl Aggregate {
     const OPERATION: rt::Operation = rt::Operation {
         id: "aggregate",
@@ -1582,17 +1345,6 @@ impl Aggregate {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            collection_name: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -1621,19 +1373,6 @@ impl Aggregate {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<AggregateRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1716,14 +1455,6 @@ impl Aggregate {
     }
 }
 
-impl std::fmt::Debug for Aggregate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Aggregate")
-            .field("operation", &"aggregate")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::start_transaction`]: Start a transaction
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1736,6 +1467,8 @@ pub struct StartTransaction {
     options: rt::Options,
 }
 
+rt::request_builder!(StartTransaction { instance, database });
+
 impl StartTransaction {
     const OPERATION: rt::Operation = rt::Operation {
         id: "startTransaction",
@@ -1744,15 +1477,6 @@ impl StartTransaction {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -1767,19 +1491,6 @@ impl StartTransaction {
     /// Database name; `(default)` (parentheses included) selects the default database.
     pub fn database(mut self, value: impl Into<String>) -> Self {
         self.database = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1846,14 +1557,6 @@ impl StartTransaction {
     }
 }
 
-impl std::fmt::Debug for StartTransaction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StartTransaction")
-            .field("operation", &"startTransaction")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::commit_transaction`]: Commit a transaction
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -1867,6 +1570,8 @@ pub struct CommitTransaction {
     options: rt::Options,
 }
 
+rt::request_builder!(CommitTransaction { instance, database, transaction_id });
+
 impl CommitTransaction {
     const OPERATION: rt::Operation = rt::Operation {
         id: "commitTransaction",
@@ -1875,16 +1580,6 @@ impl CommitTransaction {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            transaction_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -1907,19 +1602,6 @@ impl CommitTransaction {
     /// Transaction ID returned by startTransaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -1991,14 +1673,6 @@ impl CommitTransaction {
     }
 }
 
-impl std::fmt::Debug for CommitTransaction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CommitTransaction")
-            .field("operation", &"commitTransaction")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::rollback_transaction`]: Roll back a transaction
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2012,6 +1686,8 @@ pub struct RollbackTransaction {
     options: rt::Options,
 }
 
+rt::request_builder!(RollbackTransaction { instance, database, transaction_id });
+
 impl RollbackTransaction {
     const OPERATION: rt::Operation = rt::Operation {
         id: "rollbackTransaction",
@@ -2020,16 +1696,6 @@ impl RollbackTransaction {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            transaction_id: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -2052,19 +1718,6 @@ impl RollbackTransaction {
     /// Transaction ID returned by startTransaction.
     pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
         self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2136,14 +1789,6 @@ impl RollbackTransaction {
     }
 }
 
-impl std::fmt::Debug for RollbackTransaction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RollbackTransaction")
-            .field("operation", &"rollbackTransaction")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`NosqlApi::run_commands`]: Run database commands
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -2157,6 +1802,8 @@ pub struct RunCommands {
     options: rt::Options,
 }
 
+rt::request_builder!(RunCommands { instance, database, body });
+
 impl RunCommands {
     const OPERATION: rt::Operation = rt::Operation {
         id: "runCommands",
@@ -2165,16 +1812,6 @@ impl RunCommands {
         accept: "application/json",
         security: &[rt::Security::Bearer],
     };
-
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            instance: None,
-            database: None,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
 
     /// `instance` (path parameter, required).
     ///
@@ -2195,19 +1832,6 @@ impl RunCommands {
     /// The request body (`application/json`). Required.
     pub fn body(mut self, value: impl Into<RunCommandsRequest>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -2281,14 +1905,6 @@ impl RunCommands {
             400 => raw.api_error::<ErrorResponse>(),
             _ => raw.api_error::<ErrorResponse>(),
         }
-    }
-}
-
-impl std::fmt::Debug for RunCommands {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunCommands")
-            .field("operation", &"runCommands")
-            .finish_non_exhaustive()
     }
 }
 

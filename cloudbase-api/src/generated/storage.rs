@@ -103,6 +103,8 @@ pub struct GetObjectsUploadInfo {
     options: rt::Options,
 }
 
+rt::request_builder!(GetObjectsUploadInfo { body });
+
 impl GetObjectsUploadInfo {
     const OPERATION: rt::Operation = rt::Operation {
         id: "getObjectsUploadInfo",
@@ -112,14 +114,6 @@ impl GetObjectsUploadInfo {
         security: &[rt::Security::Bearer],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     ///
     /// Objects to upload, as an array
@@ -128,19 +122,6 @@ impl GetObjectsUploadInfo {
         value: impl Into<Vec<V1GetObjectsUploadInfoRequestItem>>,
     ) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -180,14 +161,6 @@ impl GetObjectsUploadInfo {
     }
 }
 
-impl std::fmt::Debug for GetObjectsUploadInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetObjectsUploadInfo")
-            .field("operation", &"getObjectsUploadInfo")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`StorageApi::get_objects_download_info`]: Get object download information (batch)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -199,6 +172,8 @@ pub struct GetObjectsDownloadInfo {
     options: rt::Options,
 }
 
+rt::request_builder!(GetObjectsDownloadInfo { body });
+
 impl GetObjectsDownloadInfo {
     const OPERATION: rt::Operation = rt::Operation {
         id: "getObjectsDownloadInfo",
@@ -208,14 +183,6 @@ impl GetObjectsDownloadInfo {
         security: &[rt::Security::Bearer],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     ///
     /// Objects to download, as an array
@@ -224,19 +191,6 @@ impl GetObjectsDownloadInfo {
         value: impl Into<Vec<V1GetObjectDownloadInfoRequestItem>>,
     ) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -276,14 +230,6 @@ impl GetObjectsDownloadInfo {
     }
 }
 
-impl std::fmt::Debug for GetObjectsDownloadInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GetObjectsDownloadInfo")
-            .field("operation", &"getObjectsDownloadInfo")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`StorageApi::delete_objects`]: Delete objects (batch)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -295,6 +241,8 @@ pub struct DeleteObjects {
     options: rt::Options,
 }
 
+rt::request_builder!(DeleteObjects { body });
+
 impl DeleteObjects {
     const OPERATION: rt::Operation = rt::Operation {
         id: "deleteObjects",
@@ -304,32 +252,11 @@ impl DeleteObjects {
         security: &[rt::Security::Bearer],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     ///
     /// Objects to delete, as an array
     pub fn body(mut self, value: impl Into<Vec<V1DeleteObjectsRequestItem>>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -369,14 +296,6 @@ impl DeleteObjects {
     }
 }
 
-impl std::fmt::Debug for DeleteObjects {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteObjects")
-            .field("operation", &"deleteObjects")
-            .finish_non_exhaustive()
-    }
-}
-
 /// Request builder for [`StorageApi::copy_objects`]: Copy objects (batch, administrators only)
 ///
 /// Set the parameters, then call [`send`](Self::send).
@@ -388,6 +307,8 @@ pub struct CopyObjects {
     options: rt::Options,
 }
 
+rt::request_builder!(CopyObjects { body });
+
 impl CopyObjects {
     const OPERATION: rt::Operation = rt::Operation {
         id: "copyObjects",
@@ -397,32 +318,11 @@ impl CopyObjects {
         security: &[rt::Security::Bearer],
     };
 
-    fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            body: None,
-            options: rt::Options::default(),
-        }
-    }
-
     /// The request body (`application/json`). Required.
     ///
     /// Copy instructions, as an array
     pub fn body(mut self, value: impl Into<Vec<V1CopyObjectsRequestItem>>) -> Self {
         self.body = Some(value.into());
-        self
-    }
-
-    /// Overrides the client's timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-    /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-    pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-        self.options.retry = Some(policy);
         self
     }
 
@@ -459,14 +359,6 @@ impl CopyObjects {
 
     fn error(raw: rt::RawResponse) -> crate::Error {
         raw.api_error::<ErrorResponse>()
-    }
-}
-
-impl std::fmt::Debug for CopyObjects {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CopyObjects")
-            .field("operation", &"copyObjects")
-            .finish_non_exhaustive()
     }
 }
 

@@ -13,6 +13,40 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::{self, Display};
 
+/// What every request builder has besides its parameters: `new` (all unset), the per-request
+/// `timeout` and `retry` overrides, and a `Debug` that shows only the operation (parameters and
+/// bodies may carry credentials). Generated code invokes it once per builder with the names of
+/// the builder's `Option` fields; the builder keeps its own rustdoc page.
+macro_rules! request_builder {
+    ($builder:ident { $($field:ident),* $(,)? }) => {
+        impl $builder {
+            fn new(client: crate::Client) -> Self {
+                Self { client, $($field: None,)* options: crate::runtime::Options::default() }
+            }
+
+            /// Overrides the client's timeout for this request.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
+            /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
+            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
+                self.options.retry = Some(policy);
+                self
+            }
+        }
+
+        impl std::fmt::Debug for $builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($builder)).field("operation", &Self::OPERATION.id).finish_non_exhaustive()
+            }
+        }
+    };
+}
+pub(crate) use request_builder;
+
 /// What the spec says about one operation, as a constant in its request builder.
 #[derive(Debug)]
 pub(crate) struct Operation {

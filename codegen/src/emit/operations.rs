@@ -101,14 +101,8 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         };
         quote! { body: Option<#ty>, }
     });
-    let field_inits = op.params.iter().map(|p| {
-        let field = ident(&p.name);
-        quote! { #field: None, }
-    });
-    let body_init = op.body.as_ref().map(|_| quote! { body: None, });
     let choices = accept_choices(op);
     let accept_decl = (choices.len() > 1).then(|| quote! { accept: Option<String>, });
-    let accept_init = (choices.len() > 1).then(|| quote! { accept: None, });
     let accept_setter = (choices.len() > 1).then(|| {
         let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
         let doc = docs::attrs(&format!(
@@ -168,8 +162,12 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     let send_stream = send_stream(api, op);
     let error = error_fn(api, op);
     let success_enum = success_enum(api, op);
-    let op_id = &op.id;
-    let builder_name = &op.builder;
+    let fields = op
+        .params
+        .iter()
+        .map(|p| ident(&p.name))
+        .chain(op.body.as_ref().map(|_| ident("body")))
+        .chain((choices.len() > 1).then(|| ident("accept")));
     quote! {
         #struct_doc
         #[must_use = "a request does nothing until it is sent"]
@@ -182,46 +180,17 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
             options: rt::Options,
         }
 
+        rt::request_builder!(#name { #(#fields),* });
+
         impl #name {
             #operation_const
-
-            fn new(client: crate::Client) -> Self {
-                Self {
-                    client,
-                    #(#field_inits)*
-                    #body_init
-                    #accept_init
-                    options: rt::Options::default(),
-                }
-            }
-
             #(#setters)*
             #body_setter
             #accept_setter
-
-            /// Overrides the client's timeout for this request.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// Overrides the client's retry policy for this request, e.g. to retry a POST that is
-            /// safe to repeat ([`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent)).
-            pub fn retry(mut self, policy: crate::RetryPolicy) -> Self {
-                self.options.retry = Some(policy);
-                self
-            }
             #send
             #send_stream
             #into_request
             #error
-        }
-
-        // Parameters and bodies may carry credentials (passwords, tokens): show only the operation.
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#builder_name).field("operation", &#op_id).finish_non_exhaustive()
-            }
         }
 
         #success_enum

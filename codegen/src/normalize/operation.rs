@@ -17,7 +17,8 @@ use std::collections::BTreeSet;
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
 
-/// Setter names every request builder already uses.
+/// Setter names every request builder already uses: the emitted methods and those of the
+/// runtime's `request_builder!` (`new`, `timeout`, `retry`).
 const BUILDER_RESERVED: &[&str] =
     &["body", "send", "send_stream", "new", "client", "timeout", "retry", "accept", "into_request", "error", "options"];
 
