@@ -275,6 +275,33 @@ pub struct Operation {
     pub stream: Option<EventStream>,
     /// Ways to authenticate, any one of which will do.
     pub security: Vec<SecurityRequirement>,
+    /// How an error reply is decoded: by status where it differs from the fallback.
+    pub errors: ErrorDecoding,
+}
+
+/// How `error()` maps a non-success reply to `Error::Api`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ErrorDecoding {
+    /// Statuses whose documented body differs from the fallback's, most specific first.
+    pub arms: Vec<(Vec<StatusSpec>, ErrorBodyKind)>,
+    /// The `default` response's body, or [`ErrorBodyKind::Undocumented`] without one.
+    pub fallback: ErrorBodyKind,
+}
+
+/// The body an error status is decoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorBodyKind {
+    /// A documented struct (its code, message and request id read through `ErrorBody`).
+    Struct(TypeId),
+    /// A JSON object without a struct of its own.
+    Map,
+    /// Other JSON.
+    Value,
+    /// Text: the text is the message.
+    Text,
+    /// No documented body: whatever JSON object there is, else the snippet.
+    #[default]
+    Undocumented,
 }
 
 /// A piece of a path template.

@@ -132,6 +132,24 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         }
     };
     let _ = writeln!(out, "    send() -> {success}");
+    let error_body = |kind: crate::ir::ErrorBodyKind| match kind {
+        crate::ir::ErrorBodyKind::Struct(id) => ty_name(api, &crate::ir::Type::Named(id)),
+        crate::ir::ErrorBodyKind::Map => "Map".to_owned(),
+        crate::ir::ErrorBodyKind::Value => "Value".to_owned(),
+        crate::ir::ErrorBodyKind::Text => "String".to_owned(),
+        crate::ir::ErrorBodyKind::Undocumented => "undocumented".to_owned(),
+    };
+    let arms: Vec<String> = op
+        .errors
+        .arms
+        .iter()
+        .map(|(statuses, kind)| {
+            let statuses: Vec<String> = statuses.iter().map(ToString::to_string).collect();
+            format!("{} -> {}", statuses.join("|"), error_body(*kind))
+        })
+        .chain(std::iter::once(format!("else -> {}", error_body(op.errors.fallback))))
+        .collect();
+    let _ = writeln!(out, "    error() {}", arms.join("; "));
     if let Some(stream) = &op.stream {
         let _ = writeln!(
             out,

@@ -233,10 +233,7 @@ impl CallLlm {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -331,10 +328,7 @@ impl CreateChatCompletion {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -429,10 +423,7 @@ impl CreateChatCompletionV1 {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -525,10 +516,7 @@ impl CreateResponse {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -633,10 +621,7 @@ impl CreateAnthropicMessage {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 404 | 429 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 

@@ -308,10 +308,7 @@ impl CloudrunGet {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -470,10 +467,7 @@ impl CloudrunPut {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -632,10 +626,7 @@ impl CloudrunPost {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -780,10 +771,7 @@ impl CloudrunDelete {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -905,10 +893,7 @@ impl CloudrunHead {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.undocumented_error(),
-            _ => raw.undocumented_error(),
-        }
+        raw.undocumented_error()
     }
 }
 
@@ -1053,10 +1038,7 @@ impl CloudrunPatch {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1181,10 +1163,7 @@ impl CloudrunRootGet {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1323,10 +1302,7 @@ impl CloudrunRootPut {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1467,10 +1443,7 @@ impl CloudrunRootPost {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1597,10 +1570,7 @@ impl CloudrunRootDelete {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1702,10 +1672,7 @@ impl CloudrunRootHead {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.undocumented_error(),
-            _ => raw.undocumented_error(),
-        }
+        raw.undocumented_error()
     }
 }
 
@@ -1832,10 +1799,7 @@ impl CloudrunRootPatch {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            403 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 

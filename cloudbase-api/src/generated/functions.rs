@@ -384,7 +384,6 @@ impl FunctionsPost {
 
     fn error(raw: rt::RawResponse) -> crate::Error {
         match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
             443 => raw.undocumented_error(),
             _ => raw.api_error::<ErrorResponse>(),
         }

@@ -407,10 +407,7 @@ impl QueryRecords {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 401 | 404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -573,10 +570,7 @@ impl InsertRecords {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -766,10 +760,7 @@ impl DeleteRecords {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1100,10 +1091,7 @@ impl UpdateRecords {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1507,10 +1495,7 @@ impl InsertRecordsWithSchema {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1944,10 +1929,7 @@ impl UpdateRecordsWithSchema {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -2380,10 +2362,7 @@ impl InsertRecordsWithInstance {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -2846,10 +2825,7 @@ impl UpdateRecordsWithInstance {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -3050,10 +3026,7 @@ impl CallRpc {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 404 | 409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -3123,10 +3096,7 @@ impl ExecPgsql {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 

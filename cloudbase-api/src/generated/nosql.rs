@@ -251,10 +251,7 @@ impl CreateCollection {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 409 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -450,10 +447,7 @@ impl QueryDocuments {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -586,10 +580,7 @@ impl InsertDocuments {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -722,10 +713,7 @@ impl UpdateDocuments {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -881,10 +869,7 @@ impl GetDocumentById {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1029,10 +1014,7 @@ impl DeleteDocumentById {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1180,10 +1162,7 @@ impl UpdateDocumentById {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            404 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1314,10 +1293,7 @@ impl RemoveDocuments {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1448,10 +1424,7 @@ impl Aggregate {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 
@@ -1901,10 +1874,7 @@ impl RunCommands {
     }
 
     fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 => raw.api_error::<ErrorResponse>(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
+        raw.api_error::<ErrorResponse>()
     }
 }
 

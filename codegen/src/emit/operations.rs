@@ -3,8 +3,8 @@
 
 use super::{docs, ident, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Content, ContentKind, FreeForm, Operation, Param, ParamLocation, ParamStyle, PathPart, Response,
-    SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
+    Api, BodyKind, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param, ParamLocation, ParamStyle,
+    PathPart, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -640,35 +640,23 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
 
 /// Maps a non-success reply to [`Error`], decoding the documented error body of its status.
 fn error_fn(api: &Api, op: &Operation) -> TokenStream {
-    let mut arms: Vec<(Vec<StatusSpec>, TokenStream)> = Vec::new();
-    let mut default = None;
-    for response in op.responses.iter().filter(|r| !r.status.is_success()) {
-        let call = error_call(api, response);
-        if response.status == StatusSpec::Default {
-            default = Some(call);
-            continue;
-        }
-        match arms.iter_mut().find(|(_, c)| c.to_string() == call.to_string()) {
-            Some((statuses, _)) => statuses.push(response.status),
-            None => arms.push((vec![response.status], call)),
-        }
-    }
-    let default = default.unwrap_or_else(|| quote! { raw.undocumented_error() });
-    let body = if arms.is_empty() {
-        default
+    let fallback = error_call(api, op.errors.fallback);
+    let body = if op.errors.arms.is_empty() {
+        fallback
     } else {
-        let arms = arms.iter().map(|(statuses, call)| {
+        let arms = op.errors.arms.iter().map(|(statuses, kind)| {
             let patterns = statuses.iter().map(|s| status_pattern(*s));
+            let call = error_call(api, *kind);
             quote! { #(#patterns)|* => #call, }
         });
         quote! {
             match raw.status() {
                 #(#arms)*
-                _ => #default,
+                _ => #fallback,
             }
         }
     };
-    let statuses: Vec<StatusSpec> = op.responses.iter().filter(|r| !r.status.is_success()).map(|r| r.status).collect();
+    let statuses: Vec<StatusSpec> = op.errors.arms.iter().flat_map(|(s, _)| s.iter().copied()).collect();
     let allow = overlapping_allow(&statuses);
     quote! {
         #allow
@@ -687,20 +675,16 @@ fn overlapping_allow(statuses: &[StatusSpec]) -> Option<TokenStream> {
     overlaps.then(|| quote! { #[allow(clippy::match_overlapping_arm)] })
 }
 
-fn error_call(api: &Api, response: &Response) -> TokenStream {
-    let json = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Json));
-    let text = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Text));
-    match (json, text) {
-        (Some(content), _) => match &content.ty {
-            Type::Named(id) if crate::normalize::struct_id(&api.types, *id).is_some() => {
-                let ty = type_tokens(api, &content.ty);
-                quote! { raw.api_error::<#ty>() }
-            }
-            Type::Object => quote! { raw.api_error::<serde_json::Map<String, serde_json::Value>>() },
-            _ => quote! { raw.api_error::<serde_json::Value>() },
-        },
-        (None, Some(_)) => quote! { raw.api_error::<String>() },
-        (None, None) => quote! { raw.undocumented_error() },
+fn error_call(api: &Api, kind: ErrorBodyKind) -> TokenStream {
+    match kind {
+        ErrorBodyKind::Struct(id) => {
+            let ty = type_tokens(api, &Type::Named(id));
+            quote! { raw.api_error::<#ty>() }
+        }
+        ErrorBodyKind::Map => quote! { raw.api_error::<serde_json::Map<String, serde_json::Value>>() },
+        ErrorBodyKind::Value => quote! { raw.api_error::<serde_json::Value>() },
+        ErrorBodyKind::Text => quote! { raw.api_error::<String>() },
+        ErrorBodyKind::Undocumented => quote! { raw.undocumented_error() },
     }
 }
 

@@ -25,6 +25,10 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     schema::mark_union_variants(&mut types);
     schema::box_recursive_fields(&mut types);
     schema::mark_error_bodies(&mut types, &operations);
+    let mut operations = operations;
+    for op in &mut operations {
+        op.errors = operation::error_decoding(&types, &op.responses);
+    }
     Ok(Api {
         area: area.to_owned(),
         file: file.to_owned(),

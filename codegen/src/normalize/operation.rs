@@ -115,6 +115,7 @@ impl<'a> Normalizer<'a> {
             success,
             stream,
             security,
+            errors: Default::default(),
         })
     }
 
@@ -775,4 +776,46 @@ fn body_kind(media_type: &str) -> Option<BodyKind> {
     } else {
         Some(BodyKind::Bytes)
     }
+}
+
+/// How each error status is decoded (after the types are final, so structs can be told apart from
+/// aliases): statuses that decode like the fallback fold into it.
+pub(super) fn error_decoding(types: &[crate::ir::TypeDef], responses: &[Response]) -> crate::ir::ErrorDecoding {
+    use crate::ir::ErrorBodyKind;
+    let kind = |response: &Response| {
+        let json = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Json));
+        let text = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Text));
+        match (json, text) {
+            (Some(content), _) => match &content.ty {
+                Type::Named(id) => match super::struct_id(types, *id) {
+                    Some(id) => ErrorBodyKind::Struct(id),
+                    None => ErrorBodyKind::Value,
+                },
+                Type::Object => ErrorBodyKind::Map,
+                _ => ErrorBodyKind::Value,
+            },
+            (None, Some(_)) => ErrorBodyKind::Text,
+            (None, None) => ErrorBodyKind::Undocumented,
+        }
+    };
+    let errors = responses.iter().filter(|r| !r.status.is_success());
+    let fallback = errors.clone().find(|r| r.status == StatusSpec::Default).map(kind).unwrap_or_default();
+    let entries: Vec<(StatusSpec, ErrorBodyKind)> =
+        errors.filter(|r| r.status != StatusSpec::Default).map(|r| (r.status, kind(r))).collect();
+    // A code decoded like the fallback still needs its arm when a range arm would take it.
+    let taken_by_range = |status: StatusSpec| match status {
+        StatusSpec::Code(code) => entries.iter().any(|(s, b)| *s == StatusSpec::Range(code / 100) && *b != fallback),
+        _ => false,
+    };
+    let mut arms: Vec<(Vec<StatusSpec>, ErrorBodyKind)> = Vec::new();
+    for &(status, body) in &entries {
+        if body == fallback && !taken_by_range(status) {
+            continue;
+        }
+        match arms.iter_mut().find(|(_, b)| *b == body) {
+            Some((statuses, _)) => statuses.push(status),
+            None => arms.push((vec![status], body)),
+        }
+    }
+    crate::ir::ErrorDecoding { arms, fallback }
 }
