@@ -175,6 +175,17 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     if let Some(pattern) = &p.constraints.pattern {
         notes.push(format!("pattern {pattern:?}"));
     }
+    let c = &p.constraints;
+    for (name, value) in [("min length", c.min_length), ("max length", c.max_length)] {
+        if let Some(value) = value {
+            notes.push(format!("{name} {value}"));
+        }
+    }
+    for (name, value) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+        if let Some(value) = value {
+            notes.push(format!("{name} {value}"));
+        }
+    }
     let _ = writeln!(
         out,
         "    {location} {:?} -> {}: {}{}",

@@ -216,24 +216,6 @@ impl CreateCollection {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -400,24 +382,6 @@ impl QueryDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -539,24 +503,6 @@ impl InsertDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -672,24 +618,6 @@ impl UpdateDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -826,24 +754,6 @@ impl GetDocumentById {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -972,24 +882,6 @@ impl DeleteDocumentById {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1120,24 +1012,6 @@ impl UpdateDocumentById {
         else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1252,24 +1126,6 @@ impl RemoveDocuments {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1383,24 +1239,6 @@ impl Aggregate {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1492,24 +1330,6 @@ impl StartTransaction {
         let (Some(instance), Some(database)) = (self.instance, self.database) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1606,24 +1426,6 @@ impl CommitTransaction {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1722,24 +1524,6 @@ impl RollbackTransaction {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [
@@ -1839,24 +1623,6 @@ impl RunCommands {
         ) else {
             return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
         };
-        rt::check(
-            &Self::OPERATION,
-            "instance",
-            Some(&instance),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
-        rt::check(
-            &Self::OPERATION,
-            "database",
-            Some(&database),
-            rt::Rules {
-                min_length: Some(1usize),
-                ..rt::Rules::NONE
-            },
-        )?;
         let mut request = rt::Request::new(
             &Self::OPERATION,
             [

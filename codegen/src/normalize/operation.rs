@@ -265,7 +265,14 @@ impl<'a> Normalizer<'a> {
             required: data.required,
             style,
             allow_slashes,
-            constraints: self.constraints(schema, at)?,
+            constraints: {
+                let mut constraints = self.constraints(schema, at)?;
+                // The runtime refuses an empty path segment already (`encode_segment`).
+                if location == ParamLocation::Path && constraints.min_length == Some(1) {
+                    constraints.min_length = None;
+                }
+                constraints
+            },
             docs: data.description.clone(),
         })
     }
