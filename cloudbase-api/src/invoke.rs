@@ -218,7 +218,7 @@ macro_rules! dispatch {
                     ),
                     (Method::Post, true) => $finish!(
                         with_body!(
-                            api.functions_post().name(name).webfn(crate::functions::FunctionsPostWebfn::True).query(query),
+                            api.functions_post().name(name).webfn(true).query(query),
                             $body
                         ),
                         functions::FunctionsPostResponse

@@ -877,7 +877,7 @@ async fn functions(ctx: &Ctx) {
             .functions()
             .functions_post()
             .name("sum-two")
-            .webfn("true")
+            .webfn(true)
             .x_qualifier("$LATEST")
             .body(object(json!({"a": 1, "b": 2})))
             .send()

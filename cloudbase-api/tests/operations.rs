@@ -17,7 +17,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
         .functions()
         .functions_post()
         .name("my-fn")
-        .webfn("true")
+        .webfn(true)
         .x_qualifier("$LATEST")
         .body(payload)
         .send()
@@ -431,7 +431,7 @@ async fn a_base_url_path_prefixes_every_operation_path() {
         .credentials(Credentials::api_key("test-key"))
         .build()
         .unwrap();
-    client.functions().functions_post().name("f1").webfn("true").send().await.unwrap();
+    client.functions().functions_post().name("f1").webfn(true).send().await.unwrap();
     assert_eq!(server.only_request().target, "/gateway/v1/functions/f1?webfn=true");
 
     let with_query = cloudbase_api::Client::builder().base_url(format!("{}/?x=1", server.url)).build();
@@ -661,4 +661,17 @@ async fn openai_style_errors_and_the_cloudbase_request_id() {
     assert_eq!(body.error.as_ref().and_then(|e| e.r#type.as_deref()), Some("invalid_request_error"));
     let error = ai.chat("cloudbase", "hy3").user("hi").send().await.unwrap_err();
     assert_eq!((error.code(), error.request_id()), (Some("AI_MODEL_PARAM_INVALID"), Some("req-1")));
+}
+
+/// An optional parameter with one allowed value (`webfn`, `X-Tcb-Webfn`: `enum: ['true']`) is a
+/// flag: `true` sends that value, `false` sends nothing.
+#[tokio::test]
+async fn one_value_parameters_are_flags() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let functions = client(&server).functions();
+    functions.functions_post().name("f1").webfn(false).x_tcb_webfn(true).send().await.unwrap();
+    functions.functions_post().name("f1").webfn(true).x_tcb_webfn(false).send().await.unwrap();
+    let requests = server.requests();
+    assert_eq!((requests[0].target.as_str(), requests[0].header("x-tcb-webfn")), ("/v1/functions/f1", Some("true")));
+    assert_eq!((requests[1].target.as_str(), requests[1].header("x-tcb-webfn")), ("/v1/functions/f1?webfn=true", None));
 }

@@ -361,6 +361,9 @@ pub struct Param {
     pub style: ParamStyle,
     /// `x-path-parameter-may-contain-slashes: true`: a sub-path whose `/` are sent as is.
     pub allow_slashes: bool,
+    /// An optional query or header parameter whose schema allows one value (`enum: ['true']`):
+    /// a `bool` setter; `true` sends this value, `false` nothing.
+    pub flag: Option<String>,
     /// The spec's constraints on the value.
     pub constraints: Constraints,
     /// `description`.

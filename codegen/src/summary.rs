@@ -172,6 +172,9 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     if p.allow_slashes {
         notes.push("may contain slashes".to_owned());
     }
+    if let Some(value) = &p.flag {
+        notes.push(format!("flag: true sends {value:?}"));
+    }
     if let Some(pattern) = &p.constraints.pattern {
         notes.push(format!("pattern {pattern:?}"));
     }

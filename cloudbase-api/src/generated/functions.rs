@@ -238,9 +238,9 @@ pub enum FunctionsGetResponse {
 pub struct FunctionsPost {
     client: crate::Client,
     name: Option<String>,
-    webfn: Option<FunctionsPostWebfn>,
+    webfn: Option<bool>,
     x_qualifier: Option<String>,
-    x_tcb_webfn: Option<FunctionsPostXTcbWebfn>,
+    x_tcb_webfn: Option<bool>,
     query: Option<std::collections::BTreeMap<String, String>>,
     body: Option<rt::JsonBody>,
     accept: Option<String>,
@@ -268,11 +268,11 @@ impl FunctionsPost {
         self
     }
 
-    /// `webfn` (query parameter, optional).
+    /// `webfn` (query parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
     ///
     /// Set to `true` when the target is a web function (alternative to the X-Tcb-Webfn header)
-    pub fn webfn(mut self, value: impl Into<FunctionsPostWebfn>) -> Self {
-        self.webfn = Some(value.into());
+    pub fn webfn(mut self, value: bool) -> Self {
+        self.webfn = Some(value);
         self
     }
 
@@ -284,11 +284,11 @@ impl FunctionsPost {
         self
     }
 
-    /// `X-Tcb-Webfn` (header parameter, optional).
+    /// `X-Tcb-Webfn` (header parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
     ///
     /// Set to `true` when the target is a web function (alternative to the webfn query parameter)
-    pub fn x_tcb_webfn(mut self, value: impl Into<FunctionsPostXTcbWebfn>) -> Self {
-        self.x_tcb_webfn = Some(value.into());
+    pub fn x_tcb_webfn(mut self, value: bool) -> Self {
+        self.x_tcb_webfn = Some(value);
         self
     }
 
@@ -368,9 +368,10 @@ impl FunctionsPost {
             ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
                 .concat(),
         );
-        request.query("webfn", self.webfn.as_ref());
+        request.query("webfn", (self.webfn == Some(true)).then_some(&"true"));
         request.header("X-Qualifier", self.x_qualifier.as_ref())?;
-        request.header("X-Tcb-Webfn", self.x_tcb_webfn.as_ref())?;
+        request
+            .header("X-Tcb-Webfn", (self.x_tcb_webfn == Some(true)).then_some(&"true"))?;
         request.query_exploded_map(self.query.as_ref());
         if let Some(body) = self.body {
             request.free_form_body("application/json", body, true)?;
@@ -733,79 +734,5 @@ impl crate::ErrorBody for ErrorResponse {
 
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
-    }
-}
-
-/// Schema: `#/paths/~1v1~1functions~1{name}/post/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum FunctionsPostWebfn {
-    /// `true`
-    #[serde(rename = "true")]
-    True,
-    /// A value not known when this crate was generated.
-    #[serde(untagged)]
-    Other(String),
-}
-
-impl FunctionsPostWebfn {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for FunctionsPostWebfn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FunctionsPostWebfn {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-/// Schema: `#/paths/~1v1~1functions~1{name}/post/parameters/3/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[non_exhaustive]
-pub enum FunctionsPostXTcbWebfn {
-    /// `true`
-    #[serde(rename = "true")]
-    True,
-    /// A value not known when this crate was generated.
-    #[serde(untagged)]
-    Other(String),
-}
-
-impl FunctionsPostXTcbWebfn {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::Other(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for FunctionsPostXTcbWebfn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FunctionsPostXTcbWebfn {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            other => Self::Other(other.to_owned()),
-        }
     }
 }

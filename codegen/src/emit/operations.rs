@@ -217,7 +217,19 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
     if p.style == ParamStyle::Exploded {
         head.push_str(" Each entry is sent as its own query pair.");
     }
+    if let Some(value) = &p.flag {
+        head.push_str(&format!(" A flag: `true` sends `{value}` (the one value the spec allows), `false` nothing."));
+    }
     let doc = docs::attrs(&docs::paragraphs([Some(head.as_str()), docs::spec(p.docs.as_deref()).as_deref()]));
+    if p.flag.is_some() {
+        return quote! {
+            #doc
+            pub fn #field(mut self, value: bool) -> Self {
+                self.#field = Some(value);
+                self
+            }
+        };
+    }
     quote! {
         #doc
         pub fn #field(mut self, value: impl Into<#ty>) -> Self {
@@ -341,6 +353,13 @@ fn into_request(op: &Operation) -> TokenStream {
         } else {
             quote! { self.#f.as_deref() }
         };
+        if let Some(flag) = &p.flag {
+            let sent = quote! { (self.#f == Some(true)).then_some(&#flag) };
+            return match p.location {
+                ParamLocation::Header => quote! { request.header(#wire, #sent)?; },
+                _ => quote! { request.query(#wire, #sent); },
+            };
+        }
         match (p.location, p.style, &p.ty) {
             (ParamLocation::Query, ParamStyle::Exploded, Type::Array(_)) => {
                 quote! { request.query_exploded_list(#wire, #list); }

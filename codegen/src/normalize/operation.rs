@@ -158,24 +158,26 @@ impl<'a> Normalizer<'a> {
     /// there is nothing to choose, so it is sent on every request.
     fn constant(&self, param: &'a Parameter, at: &Pointer) -> Result<Option<Constant>, Error> {
         let data = param.parameter_data_ref();
+        let Some((location, value)) = self.single_value(param, at)? else { return Ok(None) };
+        if !data.required {
+            return Ok(None);
+        }
+        Ok(Some(Constant { wire_name: data.name.clone(), location, value, docs: data.description.clone() }))
+    }
+
+    /// The one string a query or header parameter's schema allows, if it allows one.
+    fn single_value(&self, param: &'a Parameter, at: &Pointer) -> Result<Option<(ParamLocation, String)>, Error> {
+        let data = param.parameter_data_ref();
         let location = match param {
             Parameter::Query { .. } => ParamLocation::Query,
             Parameter::Header { .. } => ParamLocation::Header,
             _ => return Ok(None),
         };
         let ParameterSchemaOrContent::Schema(schema) = &data.format else { return Ok(None) };
-        if !data.required {
-            return Ok(None);
-        }
         let (schema, _) = self.resolve(schema, &at.join("schema"), "schemas", |c| &c.schemas)?;
         let SchemaKind::Type(openapiv3::Type::String(s)) = &schema.schema_kind else { return Ok(None) };
         let [Some(value)] = s.enumeration.as_slice() else { return Ok(None) };
-        Ok(Some(Constant {
-            wire_name: data.name.clone(),
-            location,
-            value: value.clone(),
-            docs: data.description.clone(),
-        }))
+        Ok(Some((location, value.clone())))
     }
 
     fn parameter(
@@ -195,8 +197,13 @@ impl<'a> Normalizer<'a> {
                 ));
             }
         };
+        // An optional parameter with one allowed value is a flag: sent or not.
+        let flag = self.single_value(param, at)?.map(|(_, value)| value);
         let hint = format!("{builder}{}", names::pascal(&data.name, "Param"));
-        let ty = self.schema_type(schema, &at.join("schema"), &hint)?;
+        let ty = match flag {
+            Some(_) => Type::Boolean,
+            None => self.schema_type(schema, &at.join("schema"), &hint)?,
+        };
         let shape = self.value_shape(&ty);
         let (location, style) = match param {
             Parameter::Path { style, .. } => {
@@ -265,6 +272,7 @@ impl<'a> Normalizer<'a> {
             required: data.required,
             style,
             allow_slashes,
+            flag,
             constraints: {
                 let mut constraints = self.constraints(schema, at)?;
                 // The runtime refuses an empty path segment already (`encode_segment`).
