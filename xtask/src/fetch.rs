@@ -135,6 +135,63 @@ pub fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// `cargo xtask fetch-specs`.
+pub(crate) fn fetch_specs_command() -> Result<std::process::ExitCode, String> {
+    let base = std::env::var("CLOUDBASE_SPECS_URL").unwrap_or_else(|_| DEFAULT_BASE.to_owned());
+    let fetched = fetch_specs(&base, &crate::cargo::workspace_root(), &today())?;
+    let mut breaking = 0;
+    let mut stale_actions = 0;
+    for (file, previous, text) in &fetched.specs {
+        println!("== {file}");
+        let new_ir = crate::spec_diff::load_ir(file, text)?;
+        match previous {
+            Some(previous) if previous == text => println!("unchanged"),
+            Some(previous) => {
+                let report = codegen::diff::diff(&crate::spec_diff::load_ir(file, previous)?, &new_ir);
+                print!("{}", report.render());
+                breaking += report.breaking();
+            }
+            None => println!("new spec: {} operations", new_ir.operations.len()),
+        }
+        stale_actions += report_overlay(file, text)?;
+    }
+    if stale_actions > 0 {
+        println!(
+            "\n{stale_actions} overlay action(s) no longer apply or are redundant: fix or remove them before regen"
+        );
+    }
+    println!(
+        "\nnext: cargo xtask regen, cargo insta review, read the generated diff, bump the version as summarized above"
+    );
+    Ok(if breaking > 0 { std::process::ExitCode::FAILURE } else { std::process::ExitCode::SUCCESS })
+}
+
+/// After fetching: how each action of the spec's overlay fares against the new upstream text.
+/// Returns how many no longer apply or are redundant.
+pub(crate) fn report_overlay(file: &str, text: &str) -> Result<usize, String> {
+    let overlay_file = codegen::overlay::file_for(file);
+    let Ok(overlay_text) = std::fs::read_to_string(crate::cargo::workspace_root().join(&overlay_file)) else {
+        return Ok(0);
+    };
+    let overlay = codegen::Overlay { file: &overlay_file, text: &overlay_text };
+    let report = codegen::overlay::report(file, text, overlay).map_err(|e| e.to_string())?;
+    let mut stale = 0;
+    for (index, outcome) in report.iter().enumerate() {
+        match outcome {
+            codegen::overlay::ActionReport::Applies => println!("{overlay_file}: actions[{index}]: still applies"),
+            codegen::overlay::ActionReport::Redundant => {
+                stale += 1;
+                println!("{overlay_file}: actions[{index}]: REDUNDANT: the new upstream already has what it adds");
+            }
+            codegen::overlay::ActionReport::Fails(why) => {
+                stale += 1;
+                println!("{overlay_file}: actions[{index}]: NO LONGER APPLIES: {why}");
+            }
+        }
+    }
+    Ok(stale)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +321,21 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(today().len(), 10);
+    }
+
+    #[test]
+    fn an_upstream_that_adopted_the_overlay_makes_every_action_redundant() {
+        let root = crate::cargo::workspace_root();
+        let text = std::fs::read_to_string(root.join("specs/mysqldb.yaml")).unwrap();
+        let overlay_text = std::fs::read_to_string(root.join("specs/overlays/mysqldb.yaml")).unwrap();
+        let overlay = codegen::Overlay { file: "specs/overlays/mysqldb.yaml", text: &overlay_text };
+        let actions = codegen::overlay::report("specs/mysqldb.yaml", &text, overlay).unwrap().len();
+        assert_eq!(report_overlay("specs/mysqldb.yaml", &text).unwrap(), 0, "today's upstream needs every action");
+        let adopted = codegen::load::overlaid_yaml("specs/mysqldb.yaml", &text, &[overlay]).unwrap();
+        assert_eq!(report_overlay("specs/mysqldb.yaml", &adopted).unwrap(), actions);
+        // An upstream without `components.parameters` (nor the path-level lists): the action that
+        // adds the header parameters there no longer applies.
+        let renamed = text.replace("  parameters:\n", "  params:\n");
+        assert!(report_overlay("specs/mysqldb.yaml", &renamed).unwrap() >= 1);
     }
 }

@@ -2,7 +2,7 @@
 //! crate itself is cleaned and built again, so the time is its own compile and nothing else.
 
 use super::{AREAS, Outcome, command_output, median};
-use crate::cargo_command;
+use crate::cargo::cargo_command;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;

@@ -88,7 +88,7 @@ fn parse(output: &str) -> BTreeMap<String, BTreeMap<String, f64>> {
 }
 
 fn cargo(root: &Path) -> Command {
-    let mut command = crate::cargo_command();
+    let mut command = crate::cargo::cargo_command();
     command.current_dir(root);
     command
 }

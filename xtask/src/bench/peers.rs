@@ -2,7 +2,7 @@
 //! versions, and run on the same vendored specs as ours.
 
 use super::{AREAS, Outcome, command_output, median};
-use crate::cargo_command;
+use crate::cargo::cargo_command;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
