@@ -90,12 +90,9 @@ impl RetryPolicy {
     }
 }
 
-/// A number in [0, 1) from the standard library's randomly keyed hasher (no RNG dependency).
+/// A number in [0, 1), for full jitter.
 fn random_fraction() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().as_nanos());
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    fastrand::f64()
 }
 
 /// `Retry-After` (RFC 9110 §10.2.3) as a wait: delay-seconds (`1*DIGIT`), or an HTTP-date in
