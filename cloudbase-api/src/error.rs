@@ -107,9 +107,7 @@ impl Error {
         match self {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
             Error::Timeout { .. } => true,
-            Error::Api(e) => {
-                matches!(e.status, 429 | 502 | 503 | 504) || e.code().is_some_and(|c| TRANSIENT_CODES.contains(&c))
-            }
+            Error::Api(e) => e.transient,
             Error::InvalidRequest { .. } | Error::Decode(_) | Error::Redirect { .. } => false,
         }
     }
@@ -140,8 +138,11 @@ impl Error {
 }
 
 /// Whether CloudBase documents `code` as transient (worth retrying).
-pub(crate) fn is_transient_code(code: &str) -> bool {
-    TRANSIENT_CODES.contains(&code)
+/// The one rule for an error reply worth another attempt (the retry loop and
+/// [`Error::is_retryable`] both ask it): a transient status, or an error status whose body's
+/// code CloudBase documents as transient.
+pub(crate) fn is_transient(status: u16, code: Option<&str>) -> bool {
+    matches!(status, 429 | 502 | 503 | 504) || (status >= 400 && code.is_some_and(|c| TRANSIENT_CODES.contains(&c)))
 }
 
 /// Error codes CloudBase documents as transient.
@@ -174,6 +175,9 @@ pub struct ApiError {
     /// The body as received (at most 1 KiB), when it did not decode as documented or carried
     /// neither a code nor a message.
     pub(crate) snippet: Option<String>,
+    /// Whether the retry loop took this reply as worth another attempt ([`is_transient`], asked
+    /// once, of the reply as received), which [`Error::is_retryable`] reports.
+    pub(crate) transient: bool,
 }
 
 impl ApiError {

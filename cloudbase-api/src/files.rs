@@ -145,6 +145,7 @@ impl StorageApi {
                 return Err(Error::Api(Box::new(ApiError {
                     operation: UPLOAD,
                     status,
+                    transient: crate::error::is_transient(status, Some(&failure.code)),
                     headers,
                     body: Some(Box::new(failure)),
                     snippet: None,
@@ -195,6 +196,7 @@ impl StorageApi {
             return Err(Error::Api(Box::new(ApiError {
                 operation: UPLOAD_PUT,
                 status,
+                transient: crate::error::is_transient(status, None),
                 headers,
                 body: None,
                 snippet: Some(crate::error::snippet(&body)),

@@ -258,3 +258,28 @@ async fn a_stream_requests_error_reply_that_stalls_times_out() {
     let error = tokio::time::timeout(Duration::from_secs(5), stream).await.expect("still pending").unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
+
+/// The retry loop and `Error::is_retryable` answer from one rule: for each error reply, the loop
+/// sent the request again exactly when the error it finally returns says it is retryable.
+#[tokio::test]
+async fn the_retry_loop_and_is_retryable_agree() {
+    let cases = [
+        (503, json!({})),
+        (500, json!({"code": "OPERATION_FAILED", "message": "try again"})),
+        (500, json!({"code": "SYS_ERR"})),
+        (400, json!({"code": "INVALID_PARAM"})),
+        (400, json!({"error": "RESOURCE_UNAVAILABLE", "error_description": "auth-style body"})),
+        (404, json!({"code": "SERVICE_TIMEOUT"})),
+        (200, json!({"code": "OPERATION_FAILED"})),
+    ];
+    for (status, body) in cases {
+        let reply = body.clone();
+        let server = scripted(move |_| Reply::json(status, reply.clone())).await;
+        let result = get(&client(&server, fast_retries().max_attempts(2))).await;
+        let retried = server.requests().len() == 2;
+        match result {
+            Err(error) => assert_eq!(error.is_retryable(), retried, "{status} {body}: {error}"),
+            Ok(()) => assert!(!retried, "{status} {body}: a success is never retried"),
+        }
+    }
+}

@@ -467,16 +467,9 @@ impl RawResponse {
     /// A reply worth another attempt: a transient status, or a CloudBase error code documented
     /// as transient.
     pub(crate) fn is_transient(&self) -> bool {
-        if matches!(self.status, 429 | 502 | 503 | 504) {
-            return true;
-        }
-        if (200..400).contains(&self.status) {
-            return false;
-        }
-        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body)
-            .ok()
-            .and_then(|body| body.get("code").and_then(|c| c.as_str()).map(crate::error::is_transient_code))
-            .unwrap_or(false)
+        // The code is read as `Error::code()` reads it from a body of no particular type.
+        let body = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body).ok();
+        crate::error::is_transient(self.status, body.as_ref().and_then(ErrorBody::code))
     }
 
     /// The wait `Retry-After` asks for, if the reply has one.
@@ -523,7 +516,9 @@ impl RawResponse {
     }
 
     fn into_api_error(self, body: Option<Box<dyn ErrorBody>>, snippet: Option<String>) -> Error {
+        let transient = self.is_transient();
         Error::Api(Box::new(ApiError {
+            transient,
             operation: self.operation.id,
             status: self.status,
             headers: self.headers,
