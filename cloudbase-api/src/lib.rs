@@ -128,20 +128,13 @@ pub use runtime::sse::EventStream;
 /// Header types used by [`Response::headers`].
 pub use reqwest::header;
 
-/// Generated from `specs/auth.yaml`.
-#[cfg(feature = "auth")]
-#[path = "generated/auth.rs"]
+// The generated areas (`generated/mod.rs` lists one module per spec, each behind its feature).
 #[rustfmt::skip]
-pub mod auth;
+mod generated;
+pub use generated::*;
 
 #[cfg(feature = "auth")]
 pub mod session;
-
-/// Generated from `specs/mysqldb.yaml`.
-#[cfg(feature = "mysqldb")]
-#[path = "generated/mysqldb.rs"]
-#[rustfmt::skip]
-pub mod mysqldb;
 
 #[cfg(feature = "mysqldb")]
 pub mod rdb;
@@ -152,44 +145,14 @@ pub mod ejson;
 #[cfg(feature = "nosql")]
 pub mod documents;
 
-/// Generated from `specs/nosql.yaml`.
-#[cfg(feature = "nosql")]
-#[path = "generated/nosql.rs"]
-#[rustfmt::skip]
-pub mod nosql;
-
-/// Generated from `specs/functions.yaml`.
-#[cfg(feature = "functions")]
-#[path = "generated/functions.rs"]
-#[rustfmt::skip]
-pub mod functions;
-
-/// Generated from `specs/cloudrun.yaml`.
-#[cfg(feature = "cloudrun")]
-#[path = "generated/cloudrun.rs"]
-#[rustfmt::skip]
-pub mod cloudrun;
-
 #[cfg(any(feature = "functions", feature = "cloudrun"))]
 pub mod invoke;
-
-/// Generated from `specs/storage.yaml`.
-#[cfg(feature = "storage")]
-#[path = "generated/storage.rs"]
-#[rustfmt::skip]
-pub mod storage;
 
 #[cfg(feature = "ai_model")]
 pub mod chat;
 
 #[cfg(feature = "storage")]
 pub mod files;
-
-/// Generated from `specs/ai_model.yaml`.
-#[cfg(feature = "ai_model")]
-#[path = "generated/ai_model.rs"]
-#[rustfmt::skip]
-pub mod ai_model;
 
 /// The codegen test fixtures (`codegen/tests/fixtures`), generated like the areas above so
 /// that every construct the generator supports is compiled and linted, not only snapshotted.

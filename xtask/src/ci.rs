@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order.
 
-use crate::AREAS;
+use crate::areas;
 use crate::cargo::{cargo, install_prism};
 use std::time::Instant;
 
@@ -18,7 +18,7 @@ pub(crate) fn test() -> Result<(), String> {
     cargo(&["test", "-p", "codegen", "--test", "fuzz", "--", "--nocapture"], &ci)?;
     // The contract test on its own, showing the operation it checked on each line.
     cargo(&["test", "-p", "cloudbase-api", "--test", "contract", "--", "--nocapture"], &ci)?;
-    for area in AREAS {
+    for area in areas() {
         cargo(
             &["clippy", "-p", "cloudbase-api", "--no-default-features", "--features", area, "--", "-D", "warnings"],
             &[],

@@ -7,8 +7,6 @@ use std::time::Duration;
 /// Where CloudBase publishes the specs; `CLOUDBASE_SPECS_URL` overrides it (a mirror, a test).
 pub const DEFAULT_BASE: &str = "https://docs.cloudbase.net/openapi";
 
-pub const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
-
 /// What fetching changed: per area, the previous and the new text.
 pub struct Fetched {
     pub specs: Vec<(String, Option<String>, String)>,
@@ -24,7 +22,7 @@ pub fn fetch_specs(base: &str, root: &Path, today: &str) -> Result<Fetched, Stri
         .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
     let mut downloaded = Vec::new();
     let mut failures = Vec::new();
-    for area in AREAS {
+    for area in crate::areas() {
         let url = format!("{}/{area}.v1.openapi.yaml", base.trim_end_matches('/'));
         let text = client
             .get(&url)
@@ -41,7 +39,7 @@ pub fn fetch_specs(base: &str, root: &Path, today: &str) -> Result<Fetched, Stri
         return Err(format!(
             "could not download {} of {} specs (fetch-specs needs network access to the spec URLs); specs/ is unchanged:\n  {}",
             failures.len(),
-            AREAS.len(),
+            crate::areas().len(),
             failures.join("\n  ")
         ));
     }
@@ -276,8 +274,13 @@ mod tests {
         url
     }
 
+    /// The index of `area` in a list of downloads.
+    fn at(bodies: &[(String, String)], area: &str) -> usize {
+        bodies.iter().position(|(name, _)| name == area).unwrap()
+    }
+
     fn published(root: &Path) -> Vec<(String, String)> {
-        AREAS
+        crate::areas()
             .iter()
             .map(|a| (a.to_string(), std::fs::read_to_string(root.join(format!("specs/{a}.yaml"))).unwrap()))
             .collect()
@@ -288,7 +291,8 @@ mod tests {
         let root = scratch("invalid");
         let before = snapshot(&root);
         let mut bodies = published(&root);
-        bodies[2].1 = "openapi: 3.0.3\ninfo: {title: broken".to_owned();
+        let nosql = at(&bodies, "nosql");
+        bodies[nosql].1 = "openapi: 3.0.3\ninfo: {title: broken".to_owned();
         let error = fetch_specs(&serve(bodies), &root, "2030-01-01").err().unwrap();
         assert!(error.contains("the downloaded specs/nosql.yaml does not load"), "{error}");
         assert_eq!(snapshot(&root), before);
@@ -298,11 +302,13 @@ mod tests {
     fn a_good_download_replaces_the_specs_and_the_readme_record() {
         let root = scratch("good");
         let mut bodies = published(&root);
-        bodies[3].1 = bodies[3].1.replace("summary: Invoke a cloud function", "summary: Invoke a function");
-        let changed_hash = sha256(bodies[3].1.as_bytes());
+        let functions = at(&bodies, "functions");
+        bodies[functions].1 =
+            bodies[functions].1.replace("summary: Invoke a cloud function", "summary: Invoke a function");
+        let changed_hash = sha256(bodies[functions].1.as_bytes());
         let fetched = fetch_specs(&serve(bodies.clone()), &root, "2030-01-01").unwrap();
         assert_eq!(fetched.specs.len(), 7);
-        assert_eq!(std::fs::read_to_string(root.join("specs/functions.yaml")).unwrap(), bodies[3].1);
+        assert_eq!(std::fs::read_to_string(root.join("specs/functions.yaml")).unwrap(), bodies[functions].1);
         let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
         assert!(readme.contains(&format!("| functions.yaml | 1 | `{changed_hash}` |")), "{readme}");
         assert!(readme.contains("- **Vendored:** 2030-01-01"), "{readme}");

@@ -39,8 +39,18 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask regen [--check | --out <dir>] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev> | spec-diff --overlays";
 
-/// The areas, each a cargo feature of `cloudbase-api` that must build alone.
-const AREAS: &[&str] = &["auth", "mysqldb", "nosql", "functions", "cloudrun", "storage", "ai_model"];
+/// The areas: one per `specs/*.yaml`, each a module and a cargo feature of `cloudbase-api` that
+/// must build alone (the spec directory is the only list).
+fn areas() -> &'static [&'static str] {
+    static AREAS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    AREAS.get_or_init(|| match specs::area_names(&cargo::workspace_root().join("specs")) {
+        Ok(names) => names.into_iter().map(|name| &*Box::leak(name.into_boxed_str())).collect(),
+        Err(message) => {
+            eprintln!("error: {message}");
+            Vec::new()
+        }
+    })
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

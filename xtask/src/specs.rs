@@ -6,14 +6,23 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Set {
     pub(crate) specs: &'static str,
     pub(crate) out: &'static str,
-    /// Also write a `mod.rs` declaring every module.
-    pub(crate) module_list: bool,
+    /// The `mod.rs` declaring every module: each behind the cargo feature of its name (the
+    /// areas), or always (the fixtures, compiled in tests only).
+    pub(crate) gated: bool,
 }
 
 pub(crate) const SETS: &[Set] = &[
-    Set { specs: "specs", out: "cloudbase-api/src/generated", module_list: false },
-    Set { specs: "codegen/tests/fixtures", out: "cloudbase-api/src/generated/fixtures", module_list: true },
+    Set { specs: "specs", out: "cloudbase-api/src/generated", gated: true },
+    Set { specs: "codegen/tests/fixtures", out: "cloudbase-api/src/generated/fixtures", gated: false },
 ];
+
+/// The stems of a spec directory's `.yaml` files (`auth`, `mysqldb`, ...), sorted.
+pub(crate) fn area_names(dir: &Path) -> Result<Vec<String>, String> {
+    Ok(yaml_files(dir)?
+        .iter()
+        .filter_map(|path| path.file_stem().and_then(|stem| stem.to_str()).map(str::to_owned))
+        .collect())
+}
 
 /// The `.yaml` files of a directory, sorted so output never depends on the file system.
 pub(crate) fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
@@ -118,5 +127,28 @@ mod tests {
         let error = read_specs(&root, "specs").err();
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(error.as_deref(), Some("specs/overlays/c.yaml: there is no specs/c.yaml to apply it to"));
+    }
+
+    /// The spec directory is the list of areas; `cloudbase-api`'s cargo features must say the same
+    /// (one feature per spec, all of them on by default).
+    #[test]
+    fn every_spec_is_a_default_feature_and_every_feature_a_spec() {
+        let root = crate::cargo::workspace_root();
+        let output = crate::cargo::cargo_command()
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let package = metadata["packages"].as_array().unwrap().iter().find(|p| p["name"] == "cloudbase-api").unwrap();
+        let features = package["features"].as_object().unwrap();
+        let mut named: Vec<&str> = features.keys().map(String::as_str).filter(|f| *f != "default").collect();
+        named.sort();
+        let mut defaults: Vec<&str> =
+            features["default"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+        defaults.sort();
+        let areas = area_names(&root.join("specs")).unwrap();
+        assert_eq!(named, areas, "cloudbase-api/Cargo.toml [features] against specs/*.yaml");
+        assert_eq!(defaults, areas, "the default features against specs/*.yaml");
     }
 }

@@ -1,7 +1,8 @@
 //! Clean compile times of the generated crates alone: dependencies are built first, then only the
 //! crate itself is cleaned and built again, so the time is its own compile and nothing else.
 
-use super::{AREAS, Outcome, command_output, median};
+use super::{Outcome, command_output, median};
+use crate::areas;
 use crate::cargo::cargo_command;
 use std::path::Path;
 use std::process::Command;
@@ -65,7 +66,7 @@ pub fn ours(root: &Path, target: &Path) -> Result<Vec<(String, Outcome)>, String
     let builder = Builder { manifest: &manifest, target };
     builder.warm("cloudbase-api", &[]);
     let mut results = vec![("all features".to_owned(), builder.time("cloudbase-api", &[])?)];
-    for area in AREAS {
+    for area in areas() {
         results.push((area.to_string(), ours_with(root, target, &[area])?));
     }
     Ok(results)
@@ -85,7 +86,7 @@ pub fn openapi_generator(generated: &Path, target: &Path) -> Result<Vec<(String,
     let builder = Builder { manifest: &manifest, target };
     let features = ["--no-default-features", "--features", "rustls-tls"];
     let mut results = Vec::new();
-    for area in AREAS {
+    for area in areas() {
         let package = format!("{area}_openapi_generator");
         builder.warm(&package, &features);
         results.push((area.to_string(), builder.time(&package, &features)?));

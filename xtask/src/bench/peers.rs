@@ -1,7 +1,8 @@
 //! The generators users would otherwise pick, installed under `target/bench/peers` at pinned
 //! versions, and run on the same vendored specs as ours.
 
-use super::{AREAS, Outcome, command_output, median};
+use super::{Outcome, command_output, median};
+use crate::areas;
 use crate::cargo::cargo_command;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,7 +66,7 @@ pub fn regen_ours(xtask: &Path, out: &Path, runs: usize) -> Result<Outcome, Stri
 pub fn regen_openapi_generator(root: &Path, cli: &Path, out: &Path, runs: usize) -> Result<Outcome, String> {
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let mut configs = Vec::new();
-    for area in AREAS {
+    for area in areas() {
         let config = out.join(format!("{area}.yaml"));
         let text = format!(
             "inputSpec: {}\ngeneratorName: rust\noutputDir: {}\nadditionalProperties:\n  packageName: {area}_openapi_generator\n",
@@ -75,7 +76,7 @@ pub fn regen_openapi_generator(root: &Path, cli: &Path, out: &Path, runs: usize)
         std::fs::write(&config, text).map_err(|e| format!("cannot write {}: {e}", config.display()))?;
         configs.push(config);
     }
-    let members: Vec<String> = AREAS.iter().map(|a| format!("{a:?}")).collect();
+    let members: Vec<String> = areas().iter().map(|a| format!("{a:?}")).collect();
     let workspace = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(out.join("Cargo.toml"), workspace).map_err(|e| format!("cannot write the workspace: {e}"))?;
     let mut times = Vec::new();
@@ -97,7 +98,7 @@ pub fn regen_progenitor(root: &Path, bin: &Path, out: &Path, runs: usize) -> Res
     for _ in 0..runs {
         let started = Instant::now();
         let mut failures = Vec::new();
-        for area in AREAS {
+        for area in areas() {
             let target = out.join(area);
             let _ = std::fs::remove_dir_all(&target);
             let result = command_output(
@@ -118,7 +119,7 @@ pub fn regen_progenitor(root: &Path, bin: &Path, out: &Path, runs: usize) -> Res
             return Ok(Outcome::Failed(format!(
                 "fails on {} of {} specs ({}): {}",
                 failures.len(),
-                AREAS.len(),
+                crate::areas().len(),
                 areas.join(", "),
                 panic_line(first)
             )));
