@@ -877,7 +877,7 @@ fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Err
 }
 
 fn config_error(message: String) -> Error {
-    Error::InvalidRequest { operation: "Client::builder", message }
+    Error::Config { message }
 }
 
 /// Env ids are DNS labels: letters, digits and `-`, so nothing can be smuggled into the host.
@@ -925,8 +925,16 @@ mod tests {
     #[test]
     fn env_ids_cannot_change_the_host() {
         for bad in ["", "evil.com/x", "a@b", "env.evil.com", "-x", "a b", "x#"] {
-            assert!(Client::builder().env_id(bad).build().is_err(), "{bad:?} accepted");
+            let error = Client::builder().env_id(bad).build().err().unwrap_or_else(|| panic!("{bad:?} accepted"));
+            // A configuration error, not a request refused before I/O.
+            assert!(matches!(error, Error::Config { .. }), "{bad:?}: {error:?}");
+            assert_eq!(error.operation(), "ClientBuilder::build");
         }
+        let error = Client::builder().base_url("not a url").build().unwrap_err();
+        assert!(
+            matches!(error, Error::Config { .. }) && error.to_string().starts_with("client configuration: "),
+            "{error}"
+        );
     }
 
     #[test]

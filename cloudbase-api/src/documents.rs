@@ -61,10 +61,9 @@ impl NosqlApi {
     /// Starts a transaction in `instance` / `database`.
     pub async fn begin_transaction_in(&self, instance: &str, database: &str) -> Result<Transaction, Error> {
         let reply = self.start_transaction().instance(instance).database(database).send().await?.into_inner();
-        let id = reply.transaction_id.ok_or_else(|| Error::InvalidRequest {
-            operation: "startTransaction",
-            message: "the reply has no transactionId".into(),
-        })?;
+        let id = reply
+            .transaction_id
+            .ok_or_else(|| crate::error::incomplete_reply("startTransaction", 200, "transactionId"))?;
         Ok(Transaction {
             client: self.client.clone(),
             instance: instance.to_owned(),
@@ -260,9 +259,7 @@ impl Find {
     pub async fn count(self) -> Result<i64, Error> {
         match self.send(true).await? {
             QueryDocumentsResponse::Count(count) => Ok(count.total.unwrap_or(0)),
-            QueryDocumentsResponse::List(_) => {
-                Err(Error::InvalidRequest { operation: "queryDocuments", message: "the reply has no total".into() })
-            }
+            QueryDocumentsResponse::List(_) => Err(crate::error::incomplete_reply("queryDocuments", 200, "total")),
         }
     }
 

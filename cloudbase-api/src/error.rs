@@ -61,6 +61,14 @@ pub enum Error {
     /// The reply did not match what the spec documents.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// [`ClientBuilder::build`](crate::ClientBuilder::build) refused the configuration: an env id
+    /// that is not a DNS label, a base URL that does not parse, a header that cannot be sent, ...
+    /// No request was made.
+    #[error("client configuration: {message}")]
+    Config {
+        /// What is wrong (never the value of a secret).
+        message: String,
+    },
 }
 
 impl Error {
@@ -108,13 +116,14 @@ impl Error {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
             Error::Timeout { .. } => true,
             Error::Api(e) => e.transient,
-            Error::InvalidRequest { .. } | Error::Decode(_) | Error::Redirect { .. } => false,
+            Error::InvalidRequest { .. } | Error::Decode(_) | Error::Redirect { .. } | Error::Config { .. } => false,
         }
     }
 
-    /// The operationId of the request that failed.
+    /// The operationId of the request that failed (`ClientBuilder::build` for [`Error::Config`]).
     pub fn operation(&self) -> &'static str {
         match self {
+            Error::Config { .. } => "ClientBuilder::build",
             Error::InvalidRequest { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Redirect { operation, .. }
@@ -393,6 +402,20 @@ impl fmt::Display for DecodeError {
         }
         write!(f, ": {}", self.reason)
     }
+}
+
+/// A documented success reply that lacks what a helper needs from it (a token, an id, a total):
+/// the reply does not match what the flow relies on, so it is a [`Error::Decode`].
+#[allow(dead_code)] // used by the helpers, which some feature sets lack
+pub(crate) fn incomplete_reply(operation: &'static str, status: u16, what: &str) -> Error {
+    Error::Decode(Box::new(DecodeError {
+        operation,
+        status,
+        headers: HeaderMap::new(),
+        content_type: None,
+        reason: format!("the reply has no {what}"),
+        snippet: String::new(),
+    }))
 }
 
 /// A value from a documented reply as the type the caller asked a helper for; one that does not

@@ -152,7 +152,7 @@ impl StorageApi {
                 })));
             }
             None => {
-                return Err(Error::InvalidRequest { operation: UPLOAD, message: "the reply lists no object".into() });
+                return Err(crate::error::incomplete_reply(UPLOAD, status, "object in its list"));
             }
         };
         let (Some(url), Some(cloud_object_id)) = (info.upload_url, info.cloud_object_id) else {

@@ -56,7 +56,8 @@
 //! path segment), an error status with the body the spec documents for it ([`Error::Api`]), a
 //! transport failure ([`Error::Transport`]), a timeout ([`Error::Timeout`]), a redirect to
 //! another origin, not followed ([`Error::Redirect`]), or a reply that does not match the spec
-//! ([`Error::Decode`], with the status and the first KiB of the body).
+//! or lacks what a helper reads from it ([`Error::Decode`], with the status and the first KiB of
+//! the body). [`ClientBuilder::build`] reports a configuration it refuses as [`Error::Config`].
 //! [`Error::code`], [`Error::message`] and [`Error::request_id`] work across the gateway, auth
 //! and NoSQL error shapes; [`ApiError::body`] gives the typed body.
 //!

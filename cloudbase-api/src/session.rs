@@ -67,7 +67,7 @@ fn valid_phone(phone: &str) -> bool {
 }
 
 fn missing(operation: &'static str, field: &str) -> Error {
-    Error::InvalidRequest { operation, message: format!("the reply has no {field}") }
+    crate::error::incomplete_reply(operation, 200, field)
 }
 
 impl AuthApi {

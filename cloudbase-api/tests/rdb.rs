@@ -347,3 +347,15 @@ async fn the_database_selection_goes_on_every_call() {
     assert_eq!(requests[7].header("accept-profile"), None);
     assert!(["x-db-instance", "accept-profile", "content-profile"].iter().all(|h| requests[8].header(h).is_none()));
 }
+
+/// A documented reply that lacks what the helper reads from it is a decode error (the reply did
+/// not match), not a request refused before I/O.
+#[tokio::test]
+async fn a_count_without_a_total_is_a_decode_error() {
+    let server = TestServer::start(|_| Reply::new(200)).await;
+    let error = client(&server).mysqldb().from("students").count().send().await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("{error:?}") };
+    assert_eq!(decode.status(), 200);
+    assert!(error.to_string().contains("the reply has no total in Content-Range"), "{error}");
+    assert_eq!(server.requests().len(), 1);
+}
