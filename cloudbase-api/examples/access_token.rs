@@ -13,13 +13,8 @@ use cloudbase_api::Credentials;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let anonymous = common::client_builder()?.build()?;
-    let token = anonymous
-        .auth()
-        .auth_sign_in_anonymously()
-        .x_device_id("cloudbase-rs-example-device")
-        .send()
-        .await?
-        .into_inner();
+    let token =
+        anonymous.auth().anonymous_token().x_device_id("cloudbase-rs-example-device").send().await?.into_inner();
     let access_token = token.access_token.ok_or("the sign-in reply has no access_token")?;
     println!("signed in anonymously (scope {:?}, expires in {:?} s)", token.scope, token.expires_in);
 

@@ -16,7 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut payload = serde_json::Map::new();
     payload.insert("from".into(), "cloudbase-rs".into());
-    let reply = client.functions().functions_post().name(function).body(payload).send().await?;
+    let reply = client.functions().invoke_function().name(function).body(payload).send().await?;
     println!("HTTP {} (request id {:?})", reply.status(), reply.request_id());
     println!("{:?}", reply.into_inner());
     Ok(())

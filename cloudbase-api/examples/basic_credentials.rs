@@ -16,12 +16,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = common::required("CLOUDBASE_SECRET_KEY")?;
     let basic = common::client_builder()?.credentials(Credentials::basic(id, key)).build()?;
     let request = V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials };
-    let token = basic.auth().auth_client_credential().body(request).send().await?.into_inner();
+    let token = basic.auth().client_credential().body(request).send().await?.into_inner();
     let access_token = token.access_token.ok_or("the reply has no access_token")?;
     println!("administrator token, expires in {:?} s", token.expires_in);
 
     let admin = common::client_builder()?.credentials(Credentials::access_token(access_token)).build()?;
-    let reply = admin.functions().functions_post().name("hello").send().await?;
+    let reply = admin.functions().invoke_function().name("hello").send().await?;
     println!("HTTP {}: {:?}", reply.status(), reply.into_inner());
     Ok(())
 }

@@ -16,8 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tokens = RefreshingToken::new(move || {
         let anonymous = anonymous.clone();
         async move {
-            let reply =
-                anonymous.auth().auth_sign_in_anonymously().x_device_id("cloudbase-rs-example-device").send().await?;
+            let reply = anonymous.auth().anonymous_token().x_device_id("cloudbase-rs-example-device").send().await?;
             let token = reply.into_inner();
             let value = token.access_token.unwrap_or_default();
             Ok(Token::new(value, token.expires_in.map(|s| Duration::from_secs(s.max(0) as u64))))

@@ -69,7 +69,7 @@ impl crate::functions::FunctionsApi {
     /// or `()`), or a text reply as `String`. A reply that does not fit `T`, or one that is
     /// neither JSON nor text, is an [`Error::Decode`].
     pub async fn invoke<T: DeserializeOwned>(&self, name: &str, request: &impl Serialize) -> Result<T, Error> {
-        let reply = self.functions_post().name(name).body(request).send().await?;
+        let reply = self.invoke_function().name(name).body(request).send().await?;
         let reply = reply.map(|r| body_of!(functions::FunctionsPostResponse, r));
         decoded(reply).map(Response::into_inner)
     }
@@ -210,21 +210,21 @@ macro_rules! dispatch {
                 let api = client.functions();
                 match (method, root) {
                     (Method::Get, true) => {
-                        $finish!(api.functions_get().name(name).query(query), functions::FunctionsGetResponse)
+                        $finish!(api.web_get().name(name).query(query), functions::FunctionsGetResponse)
                     }
                     (Method::Get, false) => $finish!(
-                        api.functions_get_path().name(name).path(path).query(query),
+                        api.web_get_path().name(name).path(path).query(query),
                         functions::FunctionsGetPathResponse
                     ),
                     (Method::Post, true) => $finish!(
                         with_body!(
-                            api.functions_post().name(name).webfn(true).query(query),
+                            api.invoke_function().name(name).webfn(true).query(query),
                             $body
                         ),
                         functions::FunctionsPostResponse
                     ),
                     (Method::Post, false) => $finish!(
-                        with_body!(api.functions_post_path().name(name).path(path).query(query), $body),
+                        with_body!(api.web_post_path().name(name).path(path).query(query), $body),
                         functions::FunctionsPostPathResponse
                     ),
                     _ => Err(refuse($operation, "a web function is called with GET or POST")),
@@ -244,28 +244,28 @@ macro_rules! dispatch {
                     };
                 }
                 match (method, root) {
-                    (Method::Get, false) => $finish!(sub!(cloudrun_get), cloudrun::CloudrunGetResponse),
+                    (Method::Get, false) => $finish!(sub!(get), cloudrun::CloudrunGetResponse),
                     (Method::Post, false) => {
-                        $finish!(with_body!(sub!(cloudrun_post), $body), cloudrun::CloudrunPostResponse)
+                        $finish!(with_body!(sub!(post), $body), cloudrun::CloudrunPostResponse)
                     }
-                    (Method::Put, false) => $finish!(with_body!(sub!(cloudrun_put), $body), cloudrun::CloudrunPutResponse),
+                    (Method::Put, false) => $finish!(with_body!(sub!(put), $body), cloudrun::CloudrunPutResponse),
                     (Method::Patch, false) => {
-                        $finish!(with_body!(sub!(cloudrun_patch), $body), cloudrun::CloudrunPatchResponse)
+                        $finish!(with_body!(sub!(patch), $body), cloudrun::CloudrunPatchResponse)
                     }
-                    (Method::Delete, false) => $finish!(sub!(cloudrun_delete), cloudrun::CloudrunDeleteResponse),
-                    (Method::Head, false) => $finish!(head sub!(cloudrun_head)),
-                    (Method::Get, true) => $finish!(root!(cloudrun_root_get), cloudrun::CloudrunRootGetResponse),
+                    (Method::Delete, false) => $finish!(sub!(delete), cloudrun::CloudrunDeleteResponse),
+                    (Method::Head, false) => $finish!(head sub!(head)),
+                    (Method::Get, true) => $finish!(root!(root_get), cloudrun::CloudrunRootGetResponse),
                     (Method::Post, true) => {
-                        $finish!(with_body!(root!(cloudrun_root_post), $body), cloudrun::CloudrunRootPostResponse)
+                        $finish!(with_body!(root!(root_post), $body), cloudrun::CloudrunRootPostResponse)
                     }
                     (Method::Put, true) => {
-                        $finish!(with_body!(root!(cloudrun_root_put), $body), cloudrun::CloudrunRootPutResponse)
+                        $finish!(with_body!(root!(root_put), $body), cloudrun::CloudrunRootPutResponse)
                     }
                     (Method::Patch, true) => {
-                        $finish!(with_body!(root!(cloudrun_root_patch), $body), cloudrun::CloudrunRootPatchResponse)
+                        $finish!(with_body!(root!(root_patch), $body), cloudrun::CloudrunRootPatchResponse)
                     }
-                    (Method::Delete, true) => $finish!(root!(cloudrun_root_delete), cloudrun::CloudrunRootDeleteResponse),
-                    (Method::Head, true) => $finish!(head root!(cloudrun_root_head)),
+                    (Method::Delete, true) => $finish!(root!(root_delete), cloudrun::CloudrunRootDeleteResponse),
+                    (Method::Head, true) => $finish!(head root!(root_head)),
                 }
             }
         }

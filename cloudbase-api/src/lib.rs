@@ -5,8 +5,9 @@
 //! Every operation is generated from the vendored OpenAPI specs (`specs/*.yaml`). Each area is a
 //! module and a cargo feature of the same name, all on by default: [`auth`], [`mysqldb`],
 //! [`nosql`], [`functions`], [`cloudrun`], [`storage`], [`ai_model`]. The client has one accessor
-//! per area (`client.functions()`), one method per operation named `snake_case(operationId)`
-//! returning a request builder with one setter per parameter, and `send()`.
+//! per area (`client.functions()`), one method per operation, named `snake_case(operationId)`
+//! without the area's name in front (`client.auth().sign_in()`) unless the spec's overlay names it
+//! (`x-rust-name`), returning a request builder with one setter per parameter, and `send()`.
 //!
 //! # Quick start
 //!
@@ -21,7 +22,7 @@
 //!
 //! let reply = client
 //!     .functions()
-//!     .functions_post()
+//!     .invoke_function()
 //!     .name("hello")
 //!     .body(serde_json::json!({"a": 1}))      // free-form bodies take any Serialize value
 //!     .send()

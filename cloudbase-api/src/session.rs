@@ -107,7 +107,7 @@ impl AuthApi {
     }
 
     async fn send_code(&self, request: V1SendVerificationRequest) -> Result<CodeSent, Error> {
-        let reply = self.auth_send_verification().body(request).send().await?.into_inner();
+        let reply = self.send_verification().body(request).send().await?.into_inner();
         let verification_id =
             reply.verification_id.ok_or_else(|| missing("Auth_SendVerification", "verification_id"))?;
         Ok(CodeSent { verification_id, is_user: reply.is_user })
@@ -117,7 +117,7 @@ impl AuthApi {
     pub async fn verify_code(&self, sent: &CodeSent, code: &str) -> Result<Verified, Error> {
         let request =
             V1VerifyRequest { verification_id: sent.verification_id.clone(), verification_code: code.to_owned() };
-        let reply = self.auth_verify_verification().body(request).send().await?.into_inner();
+        let reply = self.verify_verification().body(request).send().await?.into_inner();
         let token = reply.verification_token.ok_or_else(|| missing("Auth_VerifyVerification", "verification_token"))?;
         Ok(Verified { token })
     }
@@ -125,7 +125,7 @@ impl AuthApi {
     /// Signs in with a verified phone number or email.
     pub async fn sign_in_with_verification(&self, verified: &Verified) -> Result<Session, Error> {
         let body = V1SignInRequest { verification_token: Some(verified.token.clone()), ..Default::default() };
-        self.session("Auth_SignIn", self.auth_sign_in().body(body).send().await?.into_inner())
+        self.session("Auth_SignIn", self.sign_in().body(body).send().await?.into_inner())
     }
 
     /// Signs in with a username and password.
@@ -135,19 +135,19 @@ impl AuthApi {
             password: Some(password.to_owned()),
             ..Default::default()
         };
-        self.session("Auth_SignIn", self.auth_sign_in().body(body).send().await?.into_inner())
+        self.session("Auth_SignIn", self.sign_in().body(body).send().await?.into_inner())
     }
 
     /// Signs in anonymously: one anonymous user per `device_id` (a stable id the app keeps).
     pub async fn sign_in_anonymously(&self, device_id: &str) -> Result<Session, Error> {
-        let reply = self.auth_sign_in_anonymously().x_device_id(device_id).send().await?;
+        let reply = self.anonymous_token().x_device_id(device_id).send().await?;
         self.session("Auth_SignInAnonymously", reply.into_inner())
     }
 
     /// Signs in with a ticket your server issued (custom sign-in).
     pub async fn sign_in_with_ticket(&self, ticket: &str) -> Result<Session, Error> {
         let body = crate::auth::V1SignInCustomRequest { provider_id: "custom".to_owned(), ticket: ticket.to_owned() };
-        self.session("Auth_SignInCustom", self.auth_sign_in_custom().body(body).send().await?.into_inner())
+        self.session("Auth_SignInCustom", self.sign_in_custom().body(body).send().await?.into_inner())
     }
 
     fn session(&self, operation: &'static str, token: V1Token) -> Result<Session, Error> {
@@ -225,7 +225,7 @@ impl Session {
 
     /// Signs out: the server invalidates the access and refresh tokens.
     pub async fn sign_out(&self) -> Result<(), Error> {
-        self.client().auth().auth_sign_out().send().await?;
+        self.client().auth().sign_out().send().await?;
         *self.inner.refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = None;
         if let Some(access) = self.inner.access.current() {
             self.inner.access.invalidate(&access);
@@ -254,7 +254,7 @@ async fn refresh(anonymous: Client, refresh_token: Arc<Mutex<Option<String>>>) -
         refresh_token: Some(current),
         ..Default::default()
     };
-    let token = anonymous.auth().auth_grant_token().body(request).send().await?.into_inner();
+    let token = anonymous.auth().grant_token().body(request).send().await?.into_inner();
     let access = token.access_token.ok_or_else(|| missing("Auth_GrantToken", "access_token"))?;
     if token.refresh_token.is_some() {
         *refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = token.refresh_token;

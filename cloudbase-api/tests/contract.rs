@@ -312,9 +312,9 @@ async fn auth(ctx: &Ctx) {
     use cloudbase_api::auth::*;
     let device = "device-7f3a9c";
     accepted(
-        ctx.client("auth_sign_in")
+        ctx.client("sign_in")
             .auth()
-            .auth_sign_in()
+            .sign_in()
             .client_id("my-env-1a2b")
             .x_device_id(device)
             .body(V1SignInRequest {
@@ -326,18 +326,18 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("auth_sign_in_anonymously")
+        ctx.client("anonymous_token")
             .auth()
-            .auth_sign_in_anonymously()
+            .anonymous_token()
             .x_device_id(device)
             .body(V1SignInAnonymouslyRequest::default())
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_sign_up")
+        ctx.client("sign_up")
             .auth()
-            .auth_sign_up()
+            .sign_up()
             .body(V1SignUpRequest {
                 phone_number: Some("+86 13800138000".into()),
                 verification_token: Some("vt-123".into()),
@@ -349,17 +349,17 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("auth_sign_out")
+        ctx.client("sign_out")
             .auth()
-            .auth_sign_out()
+            .sign_out()
             .body(V1SignOutRequest { redirect_uri: Some("https://example.com/bye".into()), state: Some("s1".into()) })
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_gen_provider_redirect_uri")
+        ctx.client("gen_provider_redirect_uri")
             .auth()
-            .auth_gen_provider_redirect_uri()
+            .gen_provider_redirect_uri()
             .provider_id("github")
             .redirect_uri("https://example.com/callback")
             .state("xyz")
@@ -370,9 +370,9 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("auth_grant_provider_token")
+        ctx.client("grant_provider_token")
             .auth()
-            .auth_grant_provider_token()
+            .grant_provider_token()
             .x_device_id(device)
             .body(V1GrantProviderTokenRequest {
                 provider_id: "github".into(),
@@ -383,9 +383,9 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("auth_sign_in_with_provider")
+        ctx.client("sign_in_with_provider")
             .auth()
-            .auth_sign_in_with_provider()
+            .sign_in_with_provider()
             .x_device_id(device)
             .body(V1SignInWithProviderRequest {
                 provider_id: None,
@@ -397,17 +397,17 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("auth_sign_in_custom")
+        ctx.client("sign_in_custom")
             .auth()
-            .auth_sign_in_custom()
+            .sign_in_custom()
             .body(V1SignInCustomRequest { provider_id: "custom".into(), ticket: "ticket-from-my-server".into() })
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_grant_token")
+        ctx.client("grant_token")
             .auth()
-            .auth_grant_token()
+            .grant_token()
             .body(V1GrantTokenRequest {
                 grant_type: Some("refresh_token".into()),
                 refresh_token: Some("rt-abc".into()),
@@ -417,27 +417,27 @@ async fn auth(ctx: &Ctx) {
             .send()
             .await,
     );
-    accepted(ctx.client("auth_token_introspect").auth().auth_token_introspect().client_id("my-env-1a2b").send().await);
+    accepted(ctx.client("token_introspect").auth().token_introspect().client_id("my-env-1a2b").send().await);
     accepted(
-        ctx.basic("auth_client_credential")
+        ctx.basic("client_credential")
             .auth()
-            .auth_client_credential()
+            .client_credential()
             .body(V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials })
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_revoke")
+        ctx.client("revoke")
             .auth()
-            .auth_revoke()
+            .revoke()
             .body(V1RevokeRequest { token: Some("eyJhbGciOiJSUzI1NiJ9.e30.sig".into()) })
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_init_captcha")
+        ctx.client("init_captcha")
             .auth()
-            .auth_init_captcha()
+            .init_captcha()
             .body(V1InitCaptchaRequest {
                 client_id: Some("my-env-1a2b".into()),
                 redirect_uri: Some("https://app.example.com/login".into()),
@@ -446,19 +446,19 @@ async fn auth(ctx: &Ctx) {
             .send()
             .await,
     );
-    accepted(ctx.client("auth_get_captcha_data").auth().auth_get_captcha_data().send().await);
+    accepted(ctx.client("get_captcha_data").auth().get_captcha_data().send().await);
     accepted(
-        ctx.client("auth_verify_captcha_data")
+        ctx.client("verify_captcha_data")
             .auth()
-            .auth_verify_captcha_data()
+            .verify_captcha_data()
             .body(V1VerifyCaptchaDataRequest { token: "captcha-token".into(), key: "x7k2".into() })
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_send_verification")
+        ctx.client("send_verification")
             .auth()
-            .auth_send_verification()
+            .send_verification()
             .x_captcha_token("ct-1")
             .body(V1SendVerificationRequest {
                 phone_number: Some("+86 13800138000".into()),
@@ -469,17 +469,17 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("auth_verify_verification")
+        ctx.client("verify_verification")
             .auth()
-            .auth_verify_verification()
+            .verify_verification()
             .body(V1VerifyRequest { verification_id: "vid-1".into(), verification_code: "123456".into() })
             .send()
             .await,
     );
     accepted(
-        ctx.client("auth_reset_password")
+        ctx.client("reset_password")
             .auth()
-            .auth_reset_password()
+            .reset_password()
             .body(V1ResetPasswordRequest {
                 email: Some("li.bai@example.com".into()),
                 new_password: Some("New-Passw0rd!".into()),
@@ -886,9 +886,9 @@ async fn nosql(ctx: &Ctx) {
 
 async fn functions(ctx: &Ctx) {
     accepted(
-        ctx.client("functions_post")
+        ctx.client("invoke_function")
             .functions()
-            .functions_post()
+            .invoke_function()
             .name("sum-two")
             .webfn(true)
             .x_qualifier("$LATEST")
@@ -897,13 +897,11 @@ async fn functions(ctx: &Ctx) {
             .await,
     );
     let page = std::collections::BTreeMap::from([("page".to_owned(), "1".to_owned())]);
+    accepted(ctx.client("web_get").functions().web_get().name("plant-http").query(page.clone()).send().await);
     accepted(
-        ctx.client("functions_get").functions().functions_get().name("plant-http").query(page.clone()).send().await,
-    );
-    accepted(
-        ctx.client("functions_get_path")
+        ctx.client("web_get_path")
             .functions()
-            .functions_get_path()
+            .web_get_path()
             .name("plant-http")
             .path("user-plants")
             .query(page)
@@ -911,9 +909,9 @@ async fn functions(ctx: &Ctx) {
             .await,
     );
     accepted(
-        ctx.client("functions_post_path")
+        ctx.client("web_post_path")
             .functions()
-            .functions_post_path()
+            .web_post_path()
             .name("pay-http")
             .path("create-order")
             .body(json!({"orderId": "A-1001", "amount": 990}))
@@ -925,11 +923,11 @@ async fn functions(ctx: &Ctx) {
 // Prism, like OpenAPI path templating, matches `{anyPath}` and `{path}` to one segment only; the
 // multi-segment encoding is asserted byte for byte in `operations.rs` instead.
 async fn cloudrun(ctx: &Ctx) {
-    accepted(ctx.client("cloudrun_get").cloudrun().cloudrun_get().name("api-server").any_path("health").send().await);
+    accepted(ctx.client("get").cloudrun().get().name("api-server").any_path("health").send().await);
     accepted(
-        ctx.client("cloudrun_post")
+        ctx.client("post")
             .cloudrun()
-            .cloudrun_post()
+            .post()
             .name("api-server")
             .any_path("orders")
             .body(object(json!({"item": "wine", "count": 2})))
@@ -938,18 +936,16 @@ async fn cloudrun(ctx: &Ctx) {
     );
     let api = |op: &str| ctx.client(op).cloudrun();
     let order = json!({"item": "wine", "count": 3});
-    accepted(api("cloudrun_put").cloudrun_put().name("api-server").any_path("orders").body(order.clone()).send().await);
-    accepted(
-        api("cloudrun_patch").cloudrun_patch().name("api-server").any_path("orders").body(order.clone()).send().await,
-    );
-    accepted(api("cloudrun_delete").cloudrun_delete().name("api-server").any_path("orders").send().await);
-    accepted(api("cloudrun_head").cloudrun_head().name("api-server").any_path("health").send().await);
-    accepted(api("cloudrun_root_get").cloudrun_root_get().name("api-server").send().await);
-    accepted(api("cloudrun_root_post").cloudrun_root_post().name("api-server").body(order.clone()).send().await);
-    accepted(api("cloudrun_root_put").cloudrun_root_put().name("api-server").body(order.clone()).send().await);
-    accepted(api("cloudrun_root_patch").cloudrun_root_patch().name("api-server").body(order).send().await);
-    accepted(api("cloudrun_root_delete").cloudrun_root_delete().name("api-server").send().await);
-    accepted(api("cloudrun_root_head").cloudrun_root_head().name("api-server").send().await);
+    accepted(api("put").put().name("api-server").any_path("orders").body(order.clone()).send().await);
+    accepted(api("patch").patch().name("api-server").any_path("orders").body(order.clone()).send().await);
+    accepted(api("delete").delete().name("api-server").any_path("orders").send().await);
+    accepted(api("head").head().name("api-server").any_path("health").send().await);
+    accepted(api("root_get").root_get().name("api-server").send().await);
+    accepted(api("root_post").root_post().name("api-server").body(order.clone()).send().await);
+    accepted(api("root_put").root_put().name("api-server").body(order.clone()).send().await);
+    accepted(api("root_patch").root_patch().name("api-server").body(order).send().await);
+    accepted(api("root_delete").root_delete().name("api-server").send().await);
+    accepted(api("root_head").root_head().name("api-server").send().await);
 }
 
 async fn storage(ctx: &Ctx) {

@@ -38,7 +38,7 @@ fn client_with(server: &TestServer, provider: RefreshingToken) -> Client {
 }
 
 async fn get(client: &Client) -> Result<(), cloudbase_api::Error> {
-    client.cloudrun().cloudrun_get().name("svc").any_path("me").send().await.map(|_| ())
+    client.cloudrun().get().name("svc").any_path("me").send().await.map(|_| ())
 }
 
 /// Single flight whatever the token's lifetime: below, at and above the 60 s `refresh_before`
@@ -126,7 +126,7 @@ async fn a_401_refreshes_once_and_resends() {
     let (provider, refreshes) = counting_provider(None, Duration::ZERO);
     let client = client_with(&server, provider);
     // A POST too: a 401 means the server did not act on it.
-    client.cloudrun().cloudrun_post().name("svc").any_path("orders").send().await.unwrap();
+    client.cloudrun().post().name("svc").any_path("orders").send().await.unwrap();
     assert_eq!(refreshes.load(Ordering::SeqCst), 2);
     assert_eq!(server.requests().len(), 2);
 }
@@ -195,7 +195,7 @@ async fn a_provider_that_never_answers_times_out_the_request() {
         // The per-request timeout bounds it too.
         let request = client
             .cloudrun()
-            .cloudrun_get()
+            .get()
             .name("svc")
             .any_path("me")
             .timeout(Duration::from_millis(200))
@@ -277,7 +277,7 @@ async fn debug_output_never_shows_secrets() {
     // Request builders hold passwords and tokens in their parameters and bodies.
     let client = Client::builder().env_id("e").build().unwrap();
     let body = cloudbase_api::auth::V1SignInRequest { password: Some(secrets[2].into()), ..Default::default() };
-    let builder = client.auth().auth_sign_in().body(body);
+    let builder = client.auth().sign_in().body(body);
     let builder_debug = format!("{builder:?}");
     assert!(!builder_debug.contains(secrets[2]), "{builder_debug}");
     let user = client.auth().user_delete_me().sudo_token(secrets[1]);

@@ -20,12 +20,12 @@ fn client(server: &TestServer) -> Client {
 }
 
 async fn get(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::cloudrun::CloudrunGetResponse>, Error> {
-    client.cloudrun().cloudrun_get().name("svc").any_path("x").send().await
+    client.cloudrun().get().name("svc").any_path("x").send().await
 }
 
 /// The token endpoint: a POST whose success is the typed `V1Token`.
 async fn post_token(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::auth::V1Token>, Error> {
-    client.auth().auth_grant_token().body(cloudbase_api::auth::V1GrantTokenRequest::default()).send().await
+    client.auth().grant_token().body(cloudbase_api::auth::V1GrantTokenRequest::default()).send().await
 }
 
 #[tokio::test]
@@ -230,7 +230,7 @@ async fn an_oversized_query_value_is_refused_before_any_io_and_not_retried() {
     let error = client.auth().user_delete_me().sudo_token(huge.as_str()).send().await.unwrap_err();
     assert_url_too_long(&error, "sudo_token");
     let body = cloudbase_api::auth::V1SignInRequest::default();
-    let error = client.auth().auth_sign_in().client_id(huge.as_str()).body(body).send().await.unwrap_err();
+    let error = client.auth().sign_in().client_id(huge.as_str()).body(body).send().await.unwrap_err();
     assert_url_too_long(&error, "client_id");
     let ids: Vec<u32> = (0..200_000).collect();
     let error = client.mysqldb().from("t").select("*").in_("id", ids).fetch::<serde_json::Value>().await.unwrap_err();

@@ -19,18 +19,11 @@ struct Order {
 async fn an_object_body_is_taken_as_json_or_as_a_struct() {
     let server = TestServer::start(|_| Reply::json(200, json!({"ok": true}))).await;
     let functions = client(&server).functions();
-    let reply = functions.functions_post().name("hello").body(json!({"a": 1})).send().await.unwrap();
+    let reply = functions.invoke_function().name("hello").body(json!({"a": 1})).send().await.unwrap();
     assert_eq!(reply.status(), 200);
-    functions.functions_post().name("hello").body(Order { id: 7, items: vec!["tea"] }).send().await.unwrap();
+    functions.invoke_function().name("hello").body(Order { id: 7, items: vec!["tea"] }).send().await.unwrap();
     let cloudrun = client(&server).cloudrun();
-    cloudrun
-        .cloudrun_post()
-        .name("shop")
-        .any_path("orders")
-        .body(&Order { id: 8, items: vec![] })
-        .send()
-        .await
-        .unwrap();
+    cloudrun.post().name("shop").any_path("orders").body(&Order { id: 8, items: vec![] }).send().await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert_eq!(requests[0].json(), json!({"a": 1}));
@@ -46,7 +39,7 @@ async fn a_body_that_is_not_an_object_is_refused_before_io() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     let functions = client(&server).functions();
     for body in [json!([1, 2]), json!(3), json!("text"), json!(null)] {
-        let error = functions.functions_post().name("hello").body(body.clone()).send().await.unwrap_err();
+        let error = functions.invoke_function().name("hello").body(body.clone()).send().await.unwrap_err();
         match &error {
             Error::InvalidRequest { operation: "functionsPost", message } => {
                 assert!(message.contains("body") && message.contains("JSON object"), "{message}");
@@ -55,8 +48,7 @@ async fn a_body_that_is_not_an_object_is_refused_before_io() {
         }
         assert!(!error.is_retryable());
     }
-    let error =
-        client(&server).cloudrun().cloudrun_post().name("shop").any_path("x").body([1, 2]).send().await.unwrap_err();
+    let error = client(&server).cloudrun().post().name("shop").any_path("x").body([1, 2]).send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { operation: "cloudrunPost", .. }), "{error:?}");
     // The helper goes through the same check.
     let error = functions.invoke::<serde_json::Value>("sum", &[1, 2]).await.unwrap_err();
@@ -70,7 +62,7 @@ async fn a_body_that_cannot_be_serialized_is_refused_before_io() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     let mut map = std::collections::BTreeMap::new();
     map.insert((1, 2), "pair keys are not JSON");
-    let error = client(&server).functions().functions_post().name("hello").body(map).send().await.unwrap_err();
+    let error = client(&server).functions().invoke_function().name("hello").body(map).send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { operation: "functionsPost", .. }), "{error:?}");
     assert!(server.requests().is_empty());
 }
@@ -82,7 +74,7 @@ async fn an_unconstrained_body_takes_any_value() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     client(&server)
         .functions()
-        .functions_post_path()
+        .web_post_path()
         .name("web")
         .path("orders")
         .body(json!(["any", 1]))

@@ -15,7 +15,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
     payload.insert("hello".into(), json!("world"));
     let reply = client(&server)
         .functions()
-        .functions_post()
+        .invoke_function()
         .name("my-fn")
         .webfn(true)
         .x_qualifier("$LATEST")
@@ -43,7 +43,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
 #[tokio::test]
 async fn the_content_type_picks_the_variant() {
     let server = TestServer::start(|_| Reply::text(200, "Hello fn")).await;
-    let reply = client(&server).functions().functions_post().name("f1").send().await.unwrap();
+    let reply = client(&server).functions().invoke_function().name("f1").send().await.unwrap();
     assert_eq!(*reply, cloudbase_api::functions::FunctionsPostResponse::Text("Hello fn".into()));
 }
 
@@ -74,7 +74,7 @@ async fn gateway_errors_surface_code_message_and_request_id() {
             .header("X-Request-Id", "r-header")
     })
     .await;
-    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    let error = client(&server).functions().invoke_function().name("f1").send().await.unwrap_err();
     assert_eq!(error.status(), Some(400));
     assert_eq!(error.code(), Some("FUNCTION_PARAM_INVALID"));
     assert_eq!(error.message(), Some("bad body"));
@@ -98,7 +98,7 @@ async fn auth_errors_use_their_own_shape_and_fall_back_to_the_header_request_id(
         password: Some("p".into()),
         ..Default::default()
     };
-    let error = client(&server).auth().auth_sign_in().body(body).send().await.unwrap_err();
+    let error = client(&server).auth().sign_in().body(body).send().await.unwrap_err();
     assert_eq!(error.code(), Some("invalid_argument"));
     assert_eq!(error.message(), Some("bad password"));
     assert_eq!(error.request_id(), Some("r-auth"));
@@ -140,7 +140,7 @@ async fn basic_credentials_go_only_where_the_spec_takes_them() {
     let body = cloudbase_api::auth::V1ClientCredentialRequest {
         grant_type: cloudbase_api::auth::V1ClientCredentialRequestGrantType::ClientCredentials,
     };
-    let token = client.auth().auth_client_credential().body(body).send().await.unwrap();
+    let token = client.auth().client_credential().body(body).send().await.unwrap();
     assert_eq!(token.expires_in, Some(432000));
     let request = server.only_request();
     assert_eq!(request.header("authorization"), Some("Basic aWQ6c2VjcmV0"));
@@ -150,7 +150,7 @@ async fn basic_credentials_go_only_where_the_spec_takes_them() {
 #[tokio::test]
 async fn sub_paths_keep_slashes_and_encode_the_rest() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
-    client(&server).cloudrun().cloudrun_get().name("svc").any_path("api/v1/a b/ü?#%").send().await.unwrap();
+    client(&server).cloudrun().get().name("svc").any_path("api/v1/a b/ü?#%").send().await.unwrap();
     assert_eq!(server.only_request().target, "/v1/cloudrun/svc/api/v1/a%20b/%C3%BC%3F%23%25");
 }
 
@@ -158,10 +158,10 @@ async fn sub_paths_keep_slashes_and_encode_the_rest() {
 async fn dot_segments_are_refused_before_any_io() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     for bad in ["../admin", "a/./b", ".."] {
-        let error = client(&server).cloudrun().cloudrun_get().name("svc").any_path(bad).send().await.unwrap_err();
+        let error = client(&server).cloudrun().get().name("svc").any_path(bad).send().await.unwrap_err();
         assert!(matches!(error, Error::InvalidRequest { .. }), "{bad}: {error:?}");
     }
-    let error = client(&server).functions().functions_post().name("..").send().await.unwrap_err();
+    let error = client(&server).functions().invoke_function().name("..").send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
     assert!(server.requests().is_empty());
 }
@@ -171,7 +171,7 @@ async fn header_values_with_line_breaks_are_refused() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     let error = client(&server)
         .functions()
-        .functions_post()
+        .invoke_function()
         .name("f1")
         .x_qualifier("1\r\nX-Evil: yes")
         .send()
@@ -349,7 +349,7 @@ async fn a_stream_request_answered_with_an_error_status_decodes_the_error() {
 async fn an_undocumented_error_status_keeps_what_it_can() {
     let server = TestServer::start(|_| Reply::json(502, json!({"code": "BAD_GATEWAY", "message": "upstream"}))).await;
     let body = cloudbase_api::auth::V1SignInRequest::default();
-    let error = client(&server).auth().auth_sign_in().body(body).send().await.unwrap_err();
+    let error = client(&server).auth().sign_in().body(body).send().await.unwrap_err();
     assert_eq!((error.status(), error.code()), (Some(502), Some("BAD_GATEWAY")));
     assert!(error.is_retryable());
 }
@@ -360,7 +360,7 @@ async fn connection_refused_is_a_transport_error() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let client = cloudbase_api::Client::builder().base_url(url).build().unwrap();
-    let error = client.functions().functions_post().name("f1").send().await.unwrap_err();
+    let error = client.functions().invoke_function().name("f1").send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { operation: "functionsPost", .. }), "{error:?}");
     assert!(error.is_retryable());
 }
@@ -369,7 +369,7 @@ async fn connection_refused_is_a_transport_error() {
 async fn values_breaking_the_spec_pattern_are_refused_before_any_io() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     for bad in ["f", "9lives", "has space", "ends-with-", &"x".repeat(61)] {
-        let error = client(&server).functions().functions_post().name(bad).send().await.unwrap_err();
+        let error = client(&server).functions().invoke_function().name(bad).send().await.unwrap_err();
         let Error::InvalidRequest { message, .. } = &error else { panic!("{bad}: {error:?}") };
         assert!(message.contains("does not match the pattern"), "{message}");
     }
@@ -394,8 +394,8 @@ async fn optional_basic_auth_is_used_only_with_basic_credentials() {
         .credentials(Credentials::basic("id", "secret"))
         .build()
         .unwrap();
-    basic.auth().auth_grant_token().body(body.clone()).send().await.unwrap();
-    client(&server).auth().auth_grant_token().body(body).send().await.unwrap();
+    basic.auth().grant_token().body(body.clone()).send().await.unwrap();
+    client(&server).auth().grant_token().body(body).send().await.unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].header("authorization"), Some("Basic aWQ6c2VjcmV0"));
     assert_eq!(requests[1].header("authorization"), None);
@@ -431,7 +431,7 @@ async fn a_base_url_path_prefixes_every_operation_path() {
         .credentials(Credentials::api_key("test-key"))
         .build()
         .unwrap();
-    client.functions().functions_post().name("f1").webfn(true).send().await.unwrap();
+    client.functions().invoke_function().name("f1").webfn(true).send().await.unwrap();
     assert_eq!(server.only_request().target, "/gateway/v1/functions/f1?webfn=true");
 
     let with_query = cloudbase_api::Client::builder().base_url(format!("{}/?x=1", server.url)).build();
@@ -452,7 +452,7 @@ async fn an_error_body_of_another_shape_is_kept_and_shown() {
         Reply::new(404).header("Content-Type", "application/problem+json").body(problem.to_string())
     })
     .await;
-    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    let error = client(&server).functions().invoke_function().name("f1").send().await.unwrap_err();
     let shown = error.to_string();
     assert!(shown.contains("hasn't been found in the specification file"), "{shown}");
     let Error::Api(api) = &error else { panic!("{error:?}") };
@@ -468,7 +468,7 @@ async fn a_gateway_page_is_kept_and_shown() {
         .retry(cloudbase_api::RetryPolicy::none())
         .build()
         .unwrap();
-    let error = client.functions().functions_post().name("f1").send().await.unwrap_err();
+    let error = client.functions().invoke_function().name("f1").send().await.unwrap_err();
     let shown = error.to_string();
     assert!(shown.contains("502 Bad Gateway"), "{shown}");
     assert!(!shown.contains('\n'), "one line: {shown:?}");
@@ -481,7 +481,7 @@ async fn a_documented_error_body_with_nothing_in_it_is_kept_and_shown() {
     // Every field of the documented error body is optional, so `{"error": {...}}` decodes as it
     // with no code and no message: the body must not be lost.
     let server = TestServer::start(|_| Reply::json(400, json!({"error": {"reason": "quota exhausted"}}))).await;
-    let error = client(&server).functions().functions_post().name("f1").send().await.unwrap_err();
+    let error = client(&server).functions().invoke_function().name("f1").send().await.unwrap_err();
     assert!(error.to_string().contains("quota exhausted"), "{error}");
 }
 
@@ -507,7 +507,7 @@ async fn debug_of_replies_and_errors_hides_credential_headers() {
             .header("X-Request-Id", "req-1")
     })
     .await;
-    let reply = client(&server).functions().functions_post().name("ok").send().await.unwrap();
+    let reply = client(&server).functions().invoke_function().name("ok").send().await.unwrap();
     let shown = format!("{reply:?}");
     assert!(!shown.contains("s3cr3t"), "{shown}");
     assert!(shown.contains("req-1") && shown.contains("set-cookie"), "{shown}");
@@ -604,23 +604,23 @@ async fn auth_calls_as_the_official_sdk_makes_them() {
         confirm_password: None,
     };
     auth.user_update_password().body(update).send().await.unwrap();
-    auth.auth_revoke().body(V1RevokeRequest { token: Some("at-old".into()) }).send().await.unwrap();
+    auth.revoke().body(V1RevokeRequest { token: Some("at-old".into()) }).send().await.unwrap();
     let captcha = auth
-        .auth_init_captcha()
+        .init_captcha()
         .body(V1InitCaptchaRequest { client_id: Some("env-1".into()), ..Default::default() })
         .send()
         .await
         .unwrap();
     assert_eq!(captcha.captcha_token.as_deref(), Some("ct-1"));
     let sign_in = V1SignInRequest { username: Some("li".into()), password: Some("pw".into()), ..Default::default() };
-    auth.auth_sign_in().captcha_token("ct-1").body(sign_in).send().await.unwrap();
+    auth.sign_in().captcha_token("ct-1").body(sign_in).send().await.unwrap();
     let provider = V1SignInWithProviderRequest {
         provider_token: "pt-1".into(),
         provider_id: None,
         force_disable_sign_up: None,
         sync_profile: None,
     };
-    auth.auth_sign_in_with_provider().x_device_id("device-1").body(provider).send().await.unwrap();
+    auth.sign_in_with_provider().x_device_id("device-1").body(provider).send().await.unwrap();
 
     let requests = server.requests();
     assert_eq!((requests[0].method.as_str(), requests[0].target.as_str()), ("PATCH", "/auth/v1/user/password"));
@@ -669,8 +669,8 @@ async fn openai_style_errors_and_the_cloudbase_request_id() {
 async fn one_value_parameters_are_flags() {
     let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
     let functions = client(&server).functions();
-    functions.functions_post().name("f1").webfn(false).x_tcb_webfn(true).send().await.unwrap();
-    functions.functions_post().name("f1").webfn(true).x_tcb_webfn(false).send().await.unwrap();
+    functions.invoke_function().name("f1").webfn(false).x_tcb_webfn(true).send().await.unwrap();
+    functions.invoke_function().name("f1").webfn(true).x_tcb_webfn(false).send().await.unwrap();
     let requests = server.requests();
     assert_eq!((requests[0].target.as_str(), requests[0].header("x-tcb-webfn")), ("/v1/functions/f1", Some("true")));
     assert_eq!((requests[1].target.as_str(), requests[1].header("x-tcb-webfn")), ("/v1/functions/f1?webfn=true", None));

@@ -75,7 +75,7 @@ async fn a_307_to_another_origin_does_not_replay_the_sign_in_body() {
     // With userinfo in the Location too: not part of the origin, never shown.
     let with_userinfo = other.url.replacen("http://", &format!("http://li.bai:{API_KEY}@"), 1);
     let origin = redirecting(307, format!("{with_userinfo}/steal?token=abc")).await;
-    let result = client(&origin).auth().auth_sign_in().body(sign_in_body()).send().await;
+    let result = client(&origin).auth().sign_in().body(sign_in_body()).send().await;
     assert_nothing_reached(&other);
     let error = result.unwrap_err();
     assert_redirect_error(&error, 307, &other);
@@ -89,14 +89,14 @@ async fn no_redirect_status_carries_credentials_or_custom_headers_to_another_ori
         let other = TestServer::start(|_| Reply::json(200, json!({}))).await;
         let origin = redirecting(status, format!("{}/steal?token=abc", other.url)).await;
         let client = client(&origin);
-        let result = client.cloudrun().cloudrun_get().name("svc").any_path("me").send().await;
+        let result = client.cloudrun().get().name("svc").any_path("me").send().await;
         assert_nothing_reached(&other);
         let error = result.unwrap_err();
         assert_redirect_error(&error, status, &other);
         // Not retried: the answer would be the same.
         assert_eq!(origin.requests().len(), 1, "HTTP {status}");
 
-        let result = client.auth().auth_sign_in().body(sign_in_body()).send().await;
+        let result = client.auth().sign_in().body(sign_in_body()).send().await;
         assert_nothing_reached(&other);
         let error = result.unwrap_err();
         assert_redirect_error(&error, status, &other);
@@ -132,7 +132,7 @@ async fn redirects_within_the_origin_are_followed_with_rfc_9110_semantics() {
             }
         })
         .await;
-        let token = client(&origin).auth().auth_sign_in().body(sign_in_body()).send().await.unwrap();
+        let token = client(&origin).auth().sign_in().body(sign_in_body()).send().await.unwrap();
         assert_eq!(token.access_token.as_deref(), Some("a"), "HTTP {status}");
         let requests = origin.requests();
         assert_eq!(requests.len(), 2, "HTTP {status}");
@@ -158,7 +158,7 @@ async fn redirects_within_the_origin_are_followed_with_rfc_9110_semantics() {
         }
     })
     .await;
-    client(&origin).cloudrun().cloudrun_get().name("svc").any_path("old").send().await.unwrap();
+    client(&origin).cloudrun().get().name("svc").any_path("old").send().await.unwrap();
     let requests = origin.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].path(), "/v1/cloudrun/svc/new");
@@ -170,7 +170,7 @@ async fn redirects_within_the_origin_are_followed_with_rfc_9110_semantics() {
 #[tokio::test]
 async fn a_redirect_loop_ends_and_is_not_retried() {
     let origin = TestServer::start(|_| Reply::new(302).header("Location", "/v1/cloudrun/svc/again")).await;
-    let error = client(&origin).cloudrun().cloudrun_get().name("svc").any_path("me").send().await.unwrap_err();
+    let error = client(&origin).cloudrun().get().name("svc").any_path("me").send().await.unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(!error.is_retryable());
     assert_eq!(origin.requests().len(), 11);

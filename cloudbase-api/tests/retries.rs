@@ -28,11 +28,11 @@ fn ok() -> Reply {
 }
 
 async fn get(client: &Client) -> Result<(), Error> {
-    client.cloudrun().cloudrun_get().name("svc").any_path("health").send().await.map(|_| ())
+    client.cloudrun().get().name("svc").any_path("health").send().await.map(|_| ())
 }
 
 async fn post(client: &Client) -> Result<(), Error> {
-    client.cloudrun().cloudrun_post().name("svc").any_path("orders").send().await.map(|_| ())
+    client.cloudrun().post().name("svc").any_path("orders").send().await.map(|_| ())
 }
 
 #[tokio::test]
@@ -63,7 +63,7 @@ async fn post_is_sent_once_unless_the_caller_opts_in() {
     let client_default = client(&server, fast_retries());
     client_default
         .cloudrun()
-        .cloudrun_post()
+        .post()
         .name("svc")
         .any_path("orders")
         .retry(fast_retries().retry_non_idempotent(true))
@@ -144,7 +144,7 @@ async fn a_server_slower_than_the_timeout_times_out_per_attempt() {
     let client = Client::builder().base_url(&server.url).timeout(Duration::from_millis(50)).build().unwrap();
     client
         .cloudrun()
-        .cloudrun_get()
+        .get()
         .name("svc")
         .any_path("slow")
         .timeout(Duration::from_secs(5))

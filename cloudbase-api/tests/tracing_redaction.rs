@@ -39,9 +39,9 @@ async fn tracing_output_never_shows_secrets() {
     let client =
         Client::builder().base_url(&server.url).credentials(Credentials::api_key("sk-live-key")).build().unwrap();
     let body = cloudbase_api::auth::V1SignInRequest { password: Some("hunter2-password".into()), ..Default::default() };
-    let _ = client.auth().auth_sign_in().body(body).send().await;
+    let _ = client.auth().sign_in().body(body).send().await;
     let _ = client.auth().user_update_password().sudo_token("sudo-token-abc").send().await;
-    let _ = client.cloudrun().cloudrun_get().name("svc").any_path("x").send().await;
+    let _ = client.cloudrun().get().name("svc").any_path("x").send().await;
 
     let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(output.contains("Auth_SignIn"), "the span names the operation:\n{output}");

@@ -67,6 +67,19 @@ pub struct Generated {
 /// Runs the whole pipeline on one spec.
 pub fn generate(spec: Spec<'_>) -> Result<Generated, Error> {
     let api = ir_of(spec)?;
+    // The generated methods share each area's API struct with the hand-written helpers.
+    let helpers = names::helper_methods(&api.area);
+    if let Some(op) = api.operations.iter().find(|op| helpers.contains(&op.method_name.as_str())) {
+        return Err(Error::new(
+            &api.file,
+            Some(error::Location::Pointer(op.pointer.clone())),
+            format!(
+                "operation `{}` would be the method `{}`, which a hand-written helper of this area already \
+                 is; name it with `x-rust-name`",
+                op.id, op.method_name
+            ),
+        ));
+    }
     let code = render::render(&load::overlaid_name(spec.file, spec.overlays), emit::module(&api))?;
     Ok(Generated { api, code })
 }

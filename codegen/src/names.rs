@@ -124,6 +124,46 @@ pub fn status_variant(code: u16) -> String {
     phrase.to_owned()
 }
 
+/// The methods the hand-written helpers of `cloudbase-api` add to each area's API struct
+/// (`client.mysqldb().from(..)`): an operation may not take one of these names (a test in
+/// `cloudbase-api` checks this list against the helpers' source).
+pub const HELPER_METHODS: &[(&str, &[&str])] = &[
+    ("ai_model", &["chat", "messages"]),
+    (
+        "auth",
+        &[
+            "send_phone_code",
+            "send_email_code",
+            "verify_code",
+            "sign_in_with_verification",
+            "sign_in_with_password",
+            "sign_in_anonymously",
+            "sign_in_with_ticket",
+        ],
+    ),
+    ("cloudrun", &["service"]),
+    ("functions", &["invoke", "web"]),
+    ("mysqldb", &["database", "instance", "rpc", "sql", "from", "from_schema", "from_instance"]),
+    ("nosql", &["collection", "begin_transaction", "begin_transaction_in"]),
+    ("storage", &["upload", "download_urls", "download_urls_valid_for", "delete_files"]),
+];
+
+/// The helper methods of `area`'s API struct.
+pub fn helper_methods(area: &str) -> &'static [&'static str] {
+    HELPER_METHODS.iter().find(|(a, _)| *a == area).map(|(_, m)| *m).unwrap_or(&[])
+}
+
+/// An operation's method name: `snake_case(operationId)` without the area's name in front
+/// (`Auth_SignIn` in `auth` is `sign_in`, `cloudrunGet` in `cloudrun` is `get`), unless nothing
+/// would be left.
+pub fn operation_method(operation_id: &str, area: &str) -> String {
+    let name = snake(operation_id, "operation");
+    match name.strip_prefix(area).and_then(|rest| rest.strip_prefix('_')) {
+        Some(rest) if !rest.is_empty() => snake(rest, "operation"),
+        _ => name,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -328,3 +328,27 @@ fn body_optional_is_a_flag_on_a_success_with_a_body() {
     assert_eq!(e.pointer(), Some("/paths/~1a/post/responses/409/x-body-optional"), "{e}");
     assert!(e.message().contains("only applies to a success response"), "{e}");
 }
+
+/// Operations share each area's API struct with the hand-written helpers: an operation named
+/// like one (`from` in mysqldb) is refused, naming it, and `x-rust-name` (checked to be a
+/// snake_case name) renames it.
+#[test]
+fn an_operation_may_not_take_a_helper_name() {
+    let op = |extension: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    get:\n      operationId: from\n{extension}      responses: {{'200': {{description: ok}}}}\n"
+        ))
+    };
+    let text = op("");
+    let e = codegen::generate(Spec::from_file("specs/mysqldb.yaml", &text)).unwrap_err();
+    assert_eq!(e.pointer(), Some("/paths/~1a/get"), "{e}");
+    assert!(e.message().contains("operation `from` would be the method `from`"), "{e}");
+    assert!(codegen::ir_of(Spec::from_file("specs/mysqldb.yaml", &text)).is_ok(), "the IR alone is not code");
+    let renamed = op("      x-rust-name: from_anywhere\n");
+    let api = codegen::generate(Spec::from_file("specs/mysqldb.yaml", &renamed)).unwrap().api;
+    assert_eq!(api.operations[0].method_name, "from_anywhere");
+    let bad = op("      x-rust-name: FromAnywhere\n");
+    let e = codegen::generate(Spec::from_file("specs/mysqldb.yaml", &bad)).unwrap_err();
+    assert_eq!(e.pointer(), Some("/paths/~1a/get/x-rust-name"), "{e}");
+    assert!(e.message().contains("is not a snake_case Rust name"), "{e}");
+}

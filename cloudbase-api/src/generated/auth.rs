@@ -33,7 +33,7 @@ impl AuthApi {
     ///
     /// Username + password sign-in, or phone/email verification-code sign-in by passing the
     /// verification_token obtained from /auth/v1/verification/verify.
-    pub fn auth_sign_in(&self) -> AuthSignIn {
+    pub fn sign_in(&self) -> AuthSignIn {
         AuthSignIn::new(self.client.clone())
     }
 
@@ -42,7 +42,7 @@ impl AuthApi {
     /// `POST /auth/v1/signin/anonymously` (operationId `Auth_SignInAnonymously`)
     ///
     /// One anonymous user per device ID; the issued token has scope "anonymous".
-    pub fn auth_sign_in_anonymously(&self) -> AuthSignInAnonymously {
+    pub fn anonymous_token(&self) -> AuthSignInAnonymously {
         AuthSignInAnonymously::new(self.client.clone())
     }
 
@@ -52,7 +52,7 @@ impl AuthApi {
     ///
     /// Registers with phone + verification token, email + verification token, or a third-party
     /// provider_token. Username/password alone is not accepted for registration.
-    pub fn auth_sign_up(&self) -> AuthSignUp {
+    pub fn sign_up(&self) -> AuthSignUp {
         AuthSignUp::new(self.client.clone())
     }
 
@@ -61,21 +61,21 @@ impl AuthApi {
     /// `POST /auth/v1/user/signout` (operationId `Auth_SignOut`)
     ///
     /// Invalidates the access token and its refresh token; may return a logout redirect URI.
-    pub fn auth_sign_out(&self) -> AuthSignOut {
+    pub fn sign_out(&self) -> AuthSignOut {
         AuthSignOut::new(self.client.clone())
     }
 
     /// Get the third-party provider authorization URL
     ///
     /// `GET /auth/v1/provider/uri` (operationId `Auth_GenProviderRedirectUri`)
-    pub fn auth_gen_provider_redirect_uri(&self) -> AuthGenProviderRedirectUri {
+    pub fn gen_provider_redirect_uri(&self) -> AuthGenProviderRedirectUri {
         AuthGenProviderRedirectUri::new(self.client.clone())
     }
 
     /// Exchange a third-party authorization code for a provider_token
     ///
     /// `POST /auth/v1/provider/token` (operationId `Auth_GrantProviderToken`)
-    pub fn auth_grant_provider_token(&self) -> AuthGrantProviderToken {
+    pub fn grant_provider_token(&self) -> AuthGrantProviderToken {
         AuthGrantProviderToken::new(self.client.clone())
     }
 
@@ -84,7 +84,7 @@ impl AuthApi {
     /// `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`)
     ///
     /// May auto-register the user or bind the provider to an existing account.
-    pub fn auth_sign_in_with_provider(&self) -> AuthSignInWithProvider {
+    pub fn sign_in_with_provider(&self) -> AuthSignInWithProvider {
         AuthSignInWithProvider::new(self.client.clone())
     }
 
@@ -93,7 +93,7 @@ impl AuthApi {
     /// `POST /auth/v1/signin/custom` (operationId `Auth_SignInCustom`)
     ///
     /// The ticket is created server-side (e.g. Node SDK createTicket); provider_id is always "custom".
-    pub fn auth_sign_in_custom(&self) -> AuthSignInCustom {
+    pub fn sign_in_custom(&self) -> AuthSignInCustom {
         AuthSignInCustom::new(self.client.clone())
     }
 
@@ -103,7 +103,7 @@ impl AuthApi {
     ///
     /// OAuth 2.0 style token endpoint. Modes described by the docs: refresh_token, password, and
     /// (with HTTP Basic SecretId:SecretKey) client_credentials. Refreshing invalidates the old refresh token.
-    pub fn auth_grant_token(&self) -> AuthGrantToken {
+    pub fn grant_token(&self) -> AuthGrantToken {
         AuthGrantToken::new(self.client.clone())
     }
 
@@ -112,7 +112,7 @@ impl AuthApi {
     /// `GET /auth/v1/token/introspect` (operationId `Auth_TokenIntrospect`)
     ///
     /// Returns token details when valid, an empty object when invalid or expired.
-    pub fn auth_token_introspect(&self) -> AuthTokenIntrospect {
+    pub fn token_introspect(&self) -> AuthTokenIntrospect {
         AuthTokenIntrospect::new(self.client.clone())
     }
 
@@ -123,7 +123,7 @@ impl AuthApi {
     /// Server-only. Authenticate with HTTP Basic base64(SecretId:SecretKey) or a Tencent Cloud
     /// TC3-HMAC-SHA256 signature in the Authorization header. Returns no refresh_token; the docs example
     /// shows expires_in 432000.
-    pub fn auth_client_credential(&self) -> AuthClientCredential {
+    pub fn client_credential(&self) -> AuthClientCredential {
         AuthClientCredential::new(self.client.clone())
     }
 
@@ -132,7 +132,7 @@ impl AuthApi {
     /// `POST /auth/v1/revoke` (operationId `Auth_Revoke`)
     ///
     /// Similar to sign-out; clients should re-check token validity with /auth/v1/token/introspect.
-    pub fn auth_revoke(&self) -> AuthRevoke {
+    pub fn revoke(&self) -> AuthRevoke {
         AuthRevoke::new(self.client.clone())
     }
 
@@ -141,7 +141,7 @@ impl AuthApi {
     /// `POST /auth/v1/captcha/data` (operationId `Auth_GetCaptchaData`)
     ///
     /// Returns the captcha image as an RFC 2397 data URI plus a token for the verify call.
-    pub fn auth_get_captcha_data(&self) -> AuthGetCaptchaData {
+    pub fn get_captcha_data(&self) -> AuthGetCaptchaData {
         AuthGetCaptchaData::new(self.client.clone())
     }
 
@@ -150,7 +150,7 @@ impl AuthApi {
     /// `POST /auth/v1/captcha/data/verify` (operationId `Auth_VerifyCaptchaData`)
     ///
     /// Exchanges the captcha token and the recognised text for a captcha_token (send it as x-captcha-token).
-    pub fn auth_verify_captcha_data(&self) -> AuthVerifyCaptchaData {
+    pub fn verify_captcha_data(&self) -> AuthVerifyCaptchaData {
         AuthVerifyCaptchaData::new(self.client.clone())
     }
 
@@ -159,7 +159,7 @@ impl AuthApi {
     /// `POST /auth/v1/verification` (operationId `Auth_SendVerification`)
     ///
     /// Pass exactly one of phone_number or email. Codes are valid 600 seconds by default.
-    pub fn auth_send_verification(&self) -> AuthSendVerification {
+    pub fn send_verification(&self) -> AuthSendVerification {
         AuthSendVerification::new(self.client.clone())
     }
 
@@ -168,14 +168,14 @@ impl AuthApi {
     /// `POST /auth/v1/verification/verify` (operationId `Auth_VerifyVerification`)
     ///
     /// Returns a verification_token used by sign-in, sign-up, sudo and password reset.
-    pub fn auth_verify_verification(&self) -> AuthVerifyVerification {
+    pub fn verify_verification(&self) -> AuthVerifyVerification {
         AuthVerifyVerification::new(self.client.clone())
     }
 
     /// Reset a user's password with an email or phone verification token
     ///
     /// `POST /auth/v1/reset` (operationId `Auth_ResetPassword`)
-    pub fn auth_reset_password(&self) -> AuthResetPassword {
+    pub fn reset_password(&self) -> AuthResetPassword {
         AuthResetPassword::new(self.client.clone())
     }
 
@@ -251,12 +251,12 @@ impl AuthApi {
     ///
     /// Starts a captcha for the client: open `url` for the user to solve it, then send the
     /// `captcha_token` with the guarded call (sign-in, sign-up, verification).
-    pub fn auth_init_captcha(&self) -> AuthInitCaptcha {
+    pub fn init_captcha(&self) -> AuthInitCaptcha {
         AuthInitCaptcha::new(self.client.clone())
     }
 }
 
-/// Request builder for [`AuthApi::auth_sign_in`]: Sign in with username/password or a verification token
+/// Request builder for [`AuthApi::sign_in`]: Sign in with username/password or a verification token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -349,7 +349,7 @@ impl AuthSignIn {
     }
 }
 
-/// Request builder for [`AuthApi::auth_sign_in_anonymously`]: Anonymous sign-in
+/// Request builder for [`AuthApi::anonymous_token`]: Anonymous sign-in
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -438,7 +438,7 @@ impl AuthSignInAnonymously {
     }
 }
 
-/// Request builder for [`AuthApi::auth_sign_up`]: Register a new user
+/// Request builder for [`AuthApi::sign_up`]: Register a new user
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -530,7 +530,7 @@ impl AuthSignUp {
     }
 }
 
-/// Request builder for [`AuthApi::auth_sign_out`]: Sign out the current user
+/// Request builder for [`AuthApi::sign_out`]: Sign out the current user
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -607,7 +607,7 @@ impl AuthSignOut {
     }
 }
 
-/// Request builder for [`AuthApi::auth_gen_provider_redirect_uri`]: Get the third-party provider authorization URL
+/// Request builder for [`AuthApi::gen_provider_redirect_uri`]: Get the third-party provider authorization URL
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -740,7 +740,7 @@ impl AuthGenProviderRedirectUri {
     }
 }
 
-/// Request builder for [`AuthApi::auth_grant_provider_token`]: Exchange a third-party authorization code for a provider_token
+/// Request builder for [`AuthApi::grant_provider_token`]: Exchange a third-party authorization code for a provider_token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -827,7 +827,7 @@ impl AuthGrantProviderToken {
     }
 }
 
-/// Request builder for [`AuthApi::auth_sign_in_with_provider`]: Sign in with a provider_token
+/// Request builder for [`AuthApi::sign_in_with_provider`]: Sign in with a provider_token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -915,7 +915,7 @@ impl AuthSignInWithProvider {
     }
 }
 
-/// Request builder for [`AuthApi::auth_sign_in_custom`]: Custom sign-in with a server-issued ticket
+/// Request builder for [`AuthApi::sign_in_custom`]: Custom sign-in with a server-issued ticket
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -993,7 +993,7 @@ impl AuthSignInCustom {
     }
 }
 
-/// Request builder for [`AuthApi::auth_grant_token`]: Get or refresh a token
+/// Request builder for [`AuthApi::grant_token`]: Get or refresh a token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1072,7 +1072,7 @@ impl AuthGrantToken {
     }
 }
 
-/// Request builder for [`AuthApi::auth_token_introspect`]: Check whether the bearer access token is valid
+/// Request builder for [`AuthApi::token_introspect`]: Check whether the bearer access token is valid
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1147,7 +1147,7 @@ impl AuthTokenIntrospect {
     }
 }
 
-/// Request builder for [`AuthApi::auth_client_credential`]: Get a server-side (administrator) token
+/// Request builder for [`AuthApi::client_credential`]: Get a server-side (administrator) token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1209,7 +1209,7 @@ impl AuthClientCredential {
     }
 }
 
-/// Request builder for [`AuthApi::auth_revoke`]: Revoke the bearer token
+/// Request builder for [`AuthApi::revoke`]: Revoke the bearer token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1289,7 +1289,7 @@ impl AuthRevoke {
     }
 }
 
-/// Request builder for [`AuthApi::auth_get_captcha_data`]: Get an image captcha
+/// Request builder for [`AuthApi::get_captcha_data`]: Get an image captcha
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1337,7 +1337,7 @@ impl AuthGetCaptchaData {
     }
 }
 
-/// Request builder for [`AuthApi::auth_verify_captcha_data`]: Verify an image captcha answer
+/// Request builder for [`AuthApi::verify_captcha_data`]: Verify an image captcha answer
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1400,7 +1400,7 @@ impl AuthVerifyCaptchaData {
     }
 }
 
-/// Request builder for [`AuthApi::auth_send_verification`]: Send an SMS or email verification code
+/// Request builder for [`AuthApi::send_verification`]: Send an SMS or email verification code
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1481,7 +1481,7 @@ impl AuthSendVerification {
     }
 }
 
-/// Request builder for [`AuthApi::auth_verify_verification`]: Verify an SMS or email verification code
+/// Request builder for [`AuthApi::verify_verification`]: Verify an SMS or email verification code
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1563,7 +1563,7 @@ impl AuthVerifyVerification {
     }
 }
 
-/// Request builder for [`AuthApi::auth_reset_password`]: Reset a user's password with an email or phone verification token
+/// Request builder for [`AuthApi::reset_password`]: Reset a user's password with an email or phone verification token
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -2293,7 +2293,7 @@ impl UserProviders {
     }
 }
 
-/// Request builder for [`AuthApi::auth_init_captcha`]: Start a captcha
+/// Request builder for [`AuthApi::init_captcha`]: Start a captcha
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]

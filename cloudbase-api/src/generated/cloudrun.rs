@@ -58,7 +58,7 @@ impl CloudrunApi {
     /// sub-path. The response body is whatever the service returns.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunGet::send_stream`].
-    pub fn cloudrun_get(&self) -> CloudrunGet {
+    pub fn get(&self) -> CloudrunGet {
         CloudrunGet::new(self.client.clone())
     }
 
@@ -69,7 +69,7 @@ impl CloudrunApi {
     /// Forwards a PUT request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunPut::send_stream`].
-    pub fn cloudrun_put(&self) -> CloudrunPut {
+    pub fn put(&self) -> CloudrunPut {
         CloudrunPut::new(self.client.clone())
     }
 
@@ -81,7 +81,7 @@ impl CloudrunApi {
     /// sub-path. The response body is whatever the service returns.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunPost::send_stream`].
-    pub fn cloudrun_post(&self) -> CloudrunPost {
+    pub fn post(&self) -> CloudrunPost {
         CloudrunPost::new(self.client.clone())
     }
 
@@ -92,7 +92,7 @@ impl CloudrunApi {
     /// Forwards a DELETE request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunDelete::send_stream`].
-    pub fn cloudrun_delete(&self) -> CloudrunDelete {
+    pub fn delete(&self) -> CloudrunDelete {
         CloudrunDelete::new(self.client.clone())
     }
 
@@ -101,7 +101,7 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}/{anyPath}` (operationId `cloudrunHead`)
     ///
     /// Forwards a HEAD request to the named service at the given sub-path.
-    pub fn cloudrun_head(&self) -> CloudrunHead {
+    pub fn head(&self) -> CloudrunHead {
         CloudrunHead::new(self.client.clone())
     }
 
@@ -112,7 +112,7 @@ impl CloudrunApi {
     /// Forwards a PATCH request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunPatch::send_stream`].
-    pub fn cloudrun_patch(&self) -> CloudrunPatch {
+    pub fn patch(&self) -> CloudrunPatch {
         CloudrunPatch::new(self.client.clone())
     }
 
@@ -123,7 +123,7 @@ impl CloudrunApi {
     /// Forwards a GET request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunRootGet::send_stream`].
-    pub fn cloudrun_root_get(&self) -> CloudrunRootGet {
+    pub fn root_get(&self) -> CloudrunRootGet {
         CloudrunRootGet::new(self.client.clone())
     }
 
@@ -134,7 +134,7 @@ impl CloudrunApi {
     /// Forwards a PUT request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunRootPut::send_stream`].
-    pub fn cloudrun_root_put(&self) -> CloudrunRootPut {
+    pub fn root_put(&self) -> CloudrunRootPut {
         CloudrunRootPut::new(self.client.clone())
     }
 
@@ -145,7 +145,7 @@ impl CloudrunApi {
     /// Forwards a POST request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunRootPost::send_stream`].
-    pub fn cloudrun_root_post(&self) -> CloudrunRootPost {
+    pub fn root_post(&self) -> CloudrunRootPost {
         CloudrunRootPost::new(self.client.clone())
     }
 
@@ -156,7 +156,7 @@ impl CloudrunApi {
     /// Forwards a DELETE request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunRootDelete::send_stream`].
-    pub fn cloudrun_root_delete(&self) -> CloudrunRootDelete {
+    pub fn root_delete(&self) -> CloudrunRootDelete {
         CloudrunRootDelete::new(self.client.clone())
     }
 
@@ -165,7 +165,7 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}` (operationId `cloudrunRootHead`)
     ///
     /// Forwards a HEAD request to the root of the named service.
-    pub fn cloudrun_root_head(&self) -> CloudrunRootHead {
+    pub fn root_head(&self) -> CloudrunRootHead {
         CloudrunRootHead::new(self.client.clone())
     }
 
@@ -176,12 +176,12 @@ impl CloudrunApi {
     /// Forwards a PATCH request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`CloudrunRootPatch::send_stream`].
-    pub fn cloudrun_root_patch(&self) -> CloudrunRootPatch {
+    pub fn root_patch(&self) -> CloudrunRootPatch {
         CloudrunRootPatch::new(self.client.clone())
     }
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_get`]: Call a CloudBase Run service (GET)
+/// Request builder for [`CloudrunApi::get`]: Call a CloudBase Run service (GET)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -326,7 +326,7 @@ pub enum CloudrunGetResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_put`]: Call a CloudBase Run service (PUT)
+/// Request builder for [`CloudrunApi::put`]: Call a CloudBase Run service (PUT)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -485,7 +485,7 @@ pub enum CloudrunPutResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_post`]: Call a CloudBase Run service (POST)
+/// Request builder for [`CloudrunApi::post`]: Call a CloudBase Run service (POST)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -644,7 +644,7 @@ pub enum CloudrunPostResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_delete`]: Call a CloudBase Run service (DELETE)
+/// Request builder for [`CloudrunApi::delete`]: Call a CloudBase Run service (DELETE)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -789,7 +789,7 @@ pub enum CloudrunDeleteResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_head`]: Call a CloudBase Run service (HEAD)
+/// Request builder for [`CloudrunApi::head`]: Call a CloudBase Run service (HEAD)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -897,7 +897,7 @@ impl CloudrunHead {
     }
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_patch`]: Call a CloudBase Run service (PATCH)
+/// Request builder for [`CloudrunApi::patch`]: Call a CloudBase Run service (PATCH)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1056,7 +1056,7 @@ pub enum CloudrunPatchResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_root_get`]: Call a CloudBase Run service's root (GET)
+/// Request builder for [`CloudrunApi::root_get`]: Call a CloudBase Run service's root (GET)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1181,7 +1181,7 @@ pub enum CloudrunRootGetResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_root_put`]: Call a CloudBase Run service's root (PUT)
+/// Request builder for [`CloudrunApi::root_put`]: Call a CloudBase Run service's root (PUT)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1320,7 +1320,7 @@ pub enum CloudrunRootPutResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_root_post`]: Call a CloudBase Run service's root (POST)
+/// Request builder for [`CloudrunApi::root_post`]: Call a CloudBase Run service's root (POST)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1461,7 +1461,7 @@ pub enum CloudrunRootPostResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_root_delete`]: Call a CloudBase Run service's root (DELETE)
+/// Request builder for [`CloudrunApi::root_delete`]: Call a CloudBase Run service's root (DELETE)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1588,7 +1588,7 @@ pub enum CloudrunRootDeleteResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_root_head`]: Call a CloudBase Run service's root (HEAD)
+/// Request builder for [`CloudrunApi::root_head`]: Call a CloudBase Run service's root (HEAD)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -1676,7 +1676,7 @@ impl CloudrunRootHead {
     }
 }
 
-/// Request builder for [`CloudrunApi::cloudrun_root_patch`]: Call a CloudBase Run service's root (PATCH)
+/// Request builder for [`CloudrunApi::root_patch`]: Call a CloudBase Run service's root (PATCH)
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]

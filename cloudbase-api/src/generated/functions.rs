@@ -56,7 +56,7 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`FunctionsGet::send_stream`].
-    pub fn functions_get(&self) -> FunctionsGet {
+    pub fn web_get(&self) -> FunctionsGet {
         FunctionsGet::new(self.client.clone())
     }
 
@@ -69,7 +69,7 @@ impl FunctionsApi {
     /// `X-Tcb-Webfn: true` header.
     ///
     /// Can answer with a server-sent event stream: use [`FunctionsPost::send_stream`].
-    pub fn functions_post(&self) -> FunctionsPost {
+    pub fn invoke_function(&self) -> FunctionsPost {
         FunctionsPost::new(self.client.clone())
     }
 
@@ -83,7 +83,7 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`FunctionsGetPath::send_stream`].
-    pub fn functions_get_path(&self) -> FunctionsGetPath {
+    pub fn web_get_path(&self) -> FunctionsGetPath {
         FunctionsGetPath::new(self.client.clone())
     }
 
@@ -97,12 +97,12 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`FunctionsPostPath::send_stream`].
-    pub fn functions_post_path(&self) -> FunctionsPostPath {
+    pub fn web_post_path(&self) -> FunctionsPostPath {
         FunctionsPostPath::new(self.client.clone())
     }
 }
 
-/// Request builder for [`FunctionsApi::functions_get`]: Call a web function's root with GET
+/// Request builder for [`FunctionsApi::web_get`]: Call a web function's root with GET
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -230,7 +230,7 @@ pub enum FunctionsGetResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`FunctionsApi::functions_post`]: Invoke a cloud function
+/// Request builder for [`FunctionsApi::invoke_function`]: Invoke a cloud function
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -405,7 +405,7 @@ pub enum FunctionsPostResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`FunctionsApi::functions_get_path`]: Call a web function's route with GET
+/// Request builder for [`FunctionsApi::web_get_path`]: Call a web function's route with GET
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]
@@ -549,7 +549,7 @@ pub enum FunctionsGetPathResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`FunctionsApi::functions_post_path`]: Call a web function's route with POST
+/// Request builder for [`FunctionsApi::web_post_path`]: Call a web function's route with POST
 ///
 /// Set the parameters, then call [`send`](Self::send).
 #[must_use = "a request does nothing until it is sent"]

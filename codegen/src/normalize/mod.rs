@@ -20,7 +20,7 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     let api_struct = normalizer.type_names.claim(format!("{}Api", names::pascal(area, "Area")));
     normalizer.reserve_components();
     normalizer.build_components()?;
-    let operations = normalizer.operations()?;
+    let operations = normalizer.operations(area)?;
     let mut types = normalizer.finish()?;
     schema::mark_union_variants(&mut types);
     schema::box_recursive_fields(&mut types);

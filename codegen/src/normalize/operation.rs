@@ -14,6 +14,9 @@ use openapiv3::{
 };
 use std::collections::BTreeSet;
 
+/// The operation extension naming its method where the rule reads badly.
+const RUST_NAME: &str = "x-rust-name";
+
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
 
@@ -23,7 +26,7 @@ const BUILDER_RESERVED: &[&str] =
     &["body", "send", "send_stream", "new", "client", "timeout", "retry", "accept", "into_request", "error", "options"];
 
 impl<'a> Normalizer<'a> {
-    pub(crate) fn operations(&mut self) -> Result<Vec<Operation>, Error> {
+    pub(crate) fn operations(&mut self, area: &str) -> Result<Vec<Operation>, Error> {
         let mut method_names = Scope::default();
         let mut ids = BTreeSet::new();
         let mut operations = Vec::new();
@@ -59,7 +62,7 @@ impl<'a> Normalizer<'a> {
                 if !ids.insert(id.clone()) {
                     return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
                 }
-                let method_name = method_names.claim(names::snake(&id, "operation"));
+                let method_name = method_names.claim(self.method_name(operation, &id, area, &pointer)?);
                 let op = self.operation(
                     path,
                     method,
@@ -73,6 +76,28 @@ impl<'a> Normalizer<'a> {
             }
         }
         Ok(operations)
+    }
+
+    /// The operation's method name: `x-rust-name`, else the naming rule ([`names::operation_method`]).
+    fn method_name(
+        &self,
+        operation: &openapiv3::Operation,
+        id: &str,
+        area: &str,
+        at: &Pointer,
+    ) -> Result<String, Error> {
+        let name = match operation.extensions.get(RUST_NAME) {
+            None => names::operation_method(id, area),
+            Some(value) => {
+                let at = at.join(RUST_NAME);
+                let name = value.as_str().ok_or_else(|| self.error(&at, format!("`{RUST_NAME}` must be a string")))?;
+                if names::snake(name, "") != name {
+                    return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is not a snake_case Rust name")));
+                }
+                name.to_owned()
+            }
+        };
+        Ok(name)
     }
 
     #[allow(clippy::too_many_arguments)]
