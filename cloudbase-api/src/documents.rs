@@ -60,10 +60,11 @@ impl NosqlApi {
 
     /// Starts a transaction in `instance` / `database`.
     pub async fn begin_transaction_in(&self, instance: &str, database: &str) -> Result<Transaction, Error> {
-        let reply = self.start_transaction().instance(instance).database(database).send().await?.into_inner();
+        let reply = self.start_transaction().instance(instance).database(database).send().await?;
         let id = reply
             .transaction_id
-            .ok_or_else(|| crate::error::incomplete_reply("startTransaction", 200, "transactionId"))?;
+            .clone()
+            .ok_or_else(|| crate::error::reply_error(&reply, "the reply has no transactionId"))?;
         Ok(Transaction {
             client: self.client.clone(),
             instance: instance.to_owned(),
@@ -247,7 +248,7 @@ impl Find {
 
     /// The matching documents, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        match self.send(false).await? {
+        match self.send(false).await?.into_inner() {
             QueryDocumentsResponse::List(page) => {
                 page.list.unwrap_or_default().into_iter().map(|d| typed("queryDocuments", d)).collect()
             }
@@ -257,13 +258,14 @@ impl Find {
 
     /// The number of matching documents.
     pub async fn count(self) -> Result<i64, Error> {
-        match self.send(true).await? {
+        let reply = self.send(true).await?;
+        match &*reply {
             QueryDocumentsResponse::Count(count) => Ok(count.total.unwrap_or(0)),
-            QueryDocumentsResponse::List(_) => Err(crate::error::incomplete_reply("queryDocuments", 200, "total")),
+            QueryDocumentsResponse::List(_) => Err(crate::error::reply_error(&reply, "the reply has no total")),
         }
     }
 
-    async fn send(self, count: bool) -> Result<QueryDocumentsResponse, Error> {
+    async fn send(self, count: bool) -> Result<crate::Response<QueryDocumentsResponse>, Error> {
         let query = self.query.map_err(|message| Error::InvalidRequest { operation: "queryDocuments", message })?;
         let c = &self.collection;
         let mut request =
@@ -286,7 +288,7 @@ impl Find {
         if count {
             request = request.count(true);
         }
-        Ok(request.send().await?.into_inner())
+        request.send().await
     }
 }
 

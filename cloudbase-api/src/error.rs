@@ -404,16 +404,17 @@ impl fmt::Display for DecodeError {
     }
 }
 
-/// A documented success reply that lacks what a helper needs from it (a token, an id, a total):
-/// the reply does not match what the flow relies on, so it is a [`Error::Decode`].
+/// A documented success reply that lacks what a helper needs from it (a token, an id, a total)
+/// or carries it unusable: the reply does not match what the flow relies on, so it is a
+/// [`Error::Decode`] with the reply's operation, status and headers (its request id).
 #[allow(dead_code)] // used by the helpers, which some feature sets lack
-pub(crate) fn incomplete_reply(operation: &'static str, status: u16, what: &str) -> Error {
+pub(crate) fn reply_error<T>(reply: &crate::Response<T>, reason: impl Into<String>) -> Error {
     Error::Decode(Box::new(DecodeError {
-        operation,
-        status,
-        headers: HeaderMap::new(),
-        content_type: None,
-        reason: format!("the reply has no {what}"),
+        operation: reply.operation,
+        status: reply.status,
+        headers: reply.headers.clone(),
+        content_type: reply.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
+        reason: reason.into(),
         snippet: String::new(),
     }))
 }

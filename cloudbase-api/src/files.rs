@@ -19,6 +19,7 @@
 //! ```
 
 use crate::ErrorBody;
+use crate::error::reply_error;
 use crate::storage::{
     DeleteObjectsResponseItem, GetObjectsDownloadInfoResponseItem, GetObjectsUploadInfoResponseItem, StorageApi,
     V1DeleteObjectsRequestItem, V1DeleteObjectsResponseItemSuccess, V1GetObjectDownloadInfoRequestItem,
@@ -135,36 +136,28 @@ impl StorageApi {
         let object_id = object_id.into();
         let request = V1GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
         let reply = self.get_objects_upload_info().body(vec![request]).send().await?;
-        let status = reply.status();
-        let headers = reply.headers().clone();
-        let info = match reply.into_inner().into_iter().next() {
+        let info = match reply.first() {
             Some(GetObjectsUploadInfoResponseItem::Success(info)) => info,
             Some(GetObjectsUploadInfoResponseItem::Error(e)) => {
-                let failure =
-                    ItemFailure { cloud_object_id: None, code: e.code.unwrap_or_default(), message: e.message };
+                let code = e.code.clone().unwrap_or_default();
                 return Err(Error::Api(Box::new(ApiError {
                     operation: UPLOAD,
-                    status,
-                    transient: crate::error::is_transient(status, Some(&failure.code)),
-                    headers,
-                    body: Some(Box::new(failure)),
+                    status: reply.status(),
+                    transient: crate::error::is_transient(reply.status(), Some(&code)),
+                    headers: reply.headers().clone(),
+                    body: Some(Box::new(ItemFailure { cloud_object_id: None, code, message: e.message.clone() })),
                     snippet: None,
                 })));
             }
-            None => {
-                return Err(crate::error::incomplete_reply(UPLOAD, status, "object in its list"));
-            }
+            None => return Err(reply_error(&reply, "the reply has no object in its list")),
         };
-        let (Some(url), Some(cloud_object_id)) = (info.upload_url, info.cloud_object_id) else {
-            return Err(Error::InvalidRequest {
-                operation: UPLOAD,
-                message: "the upload information has no uploadUrl or cloudObjectId".into(),
-            });
+        let (Some(url), Some(cloud_object_id)) = (info.upload_url.clone(), info.cloud_object_id.clone()) else {
+            return Err(reply_error(&reply, "the upload information has no uploadUrl or cloudObjectId"));
         };
         // Errors name the storage host, never the URL: its query is the upload's signature.
-        let origin = reqwest::Url::parse(&url).map(|u| u.origin().ascii_serialization()).map_err(|e| {
-            Error::InvalidRequest { operation: UPLOAD, message: format!("the uploadUrl is not a URL: {e}") }
-        })?;
+        let origin = reqwest::Url::parse(&url)
+            .map(|u| u.origin().ascii_serialization())
+            .map_err(|e| reply_error(&reply, format!("the uploadUrl is not a URL: {e}")))?;
         let (http, timeout) = self.client.foreign_http()?;
         let body = match body.into().0 {
             Source::Bytes(bytes) => reqwest::Body::from(bytes),
@@ -180,9 +173,9 @@ impl StorageApi {
         let mut put = http.put(&url).timeout(timeout).body(body);
         // The storage host's own credentials, from the upload information; never CloudBase's.
         for (name, value) in [
-            ("Authorization", info.authorization),
-            ("X-Cos-Security-Token", info.token),
-            ("X-Cos-Meta-Fileid", info.cloud_object_meta),
+            ("Authorization", &info.authorization),
+            ("X-Cos-Security-Token", &info.token),
+            ("X-Cos-Meta-Fileid", &info.cloud_object_meta),
         ] {
             if let Some(value) = value {
                 put = put.header(name, value);

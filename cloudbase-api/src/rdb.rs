@@ -926,8 +926,7 @@ impl Count {
         };
         let count = table.client.mysqldb().count_records().table(name).filters(filters.into_query());
         let reply = with_selection!(count, &table.selection).send().await?;
-        total(&reply)
-            .ok_or_else(|| crate::error::incomplete_reply("countRecords", reply.status(), "total in Content-Range"))
+        total(&reply).ok_or_else(|| crate::error::reply_error(&reply, "the reply has no total in Content-Range"))
     }
 }
 

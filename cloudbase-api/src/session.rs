@@ -23,7 +23,8 @@ use crate::auth::{
     V1VerifyRequest,
 };
 use crate::credentials::{RefreshingToken, Token, TokenProvider};
-use crate::{Client, Credentials, Error};
+use crate::error::reply_error;
+use crate::{Client, Credentials, Error, Response};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -66,10 +67,6 @@ fn valid_phone(phone: &str) -> bool {
     country.strip_prefix('+').is_some_and(|c| digits(c, 1, 4)) && digits(number, 4, 15)
 }
 
-fn missing(operation: &'static str, field: &str) -> Error {
-    crate::error::incomplete_reply(operation, 200, field)
-}
-
 impl AuthApi {
     /// Sends a verification code by SMS to `phone`, written `+86 13800138000` (country code,
     /// space, number); any other form is refused before sending.
@@ -107,9 +104,9 @@ impl AuthApi {
     }
 
     async fn send_code(&self, request: V1SendVerificationRequest) -> Result<CodeSent, Error> {
-        let reply = self.send_verification().body(request).send().await?.into_inner();
+        let reply = self.send_verification().body(request).send().await?;
         let verification_id =
-            reply.verification_id.ok_or_else(|| missing("Auth_SendVerification", "verification_id"))?;
+            reply.verification_id.clone().ok_or_else(|| reply_error(&reply, "the reply has no verification_id"))?;
         Ok(CodeSent { verification_id, is_user: reply.is_user })
     }
 
@@ -117,15 +114,18 @@ impl AuthApi {
     pub async fn verify_code(&self, sent: &CodeSent, code: &str) -> Result<Verified, Error> {
         let request =
             V1VerifyRequest { verification_id: sent.verification_id.clone(), verification_code: code.to_owned() };
-        let reply = self.verify_verification().body(request).send().await?.into_inner();
-        let token = reply.verification_token.ok_or_else(|| missing("Auth_VerifyVerification", "verification_token"))?;
+        let reply = self.verify_verification().body(request).send().await?;
+        let token = reply
+            .verification_token
+            .clone()
+            .ok_or_else(|| reply_error(&reply, "the reply has no verification_token"))?;
         Ok(Verified { token })
     }
 
     /// Signs in with a verified phone number or email.
     pub async fn sign_in_with_verification(&self, verified: &Verified) -> Result<Session, Error> {
         let body = V1SignInRequest { verification_token: Some(verified.token.clone()), ..Default::default() };
-        self.session("Auth_SignIn", self.sign_in().body(body).send().await?.into_inner())
+        self.session(self.sign_in().body(body).send().await?)
     }
 
     /// Signs in with a username and password.
@@ -135,23 +135,22 @@ impl AuthApi {
             password: Some(password.to_owned()),
             ..Default::default()
         };
-        self.session("Auth_SignIn", self.sign_in().body(body).send().await?.into_inner())
+        self.session(self.sign_in().body(body).send().await?)
     }
 
     /// Signs in anonymously: one anonymous user per `device_id` (a stable id the app keeps).
     pub async fn sign_in_anonymously(&self, device_id: &str) -> Result<Session, Error> {
-        let reply = self.anonymous_token().x_device_id(device_id).send().await?;
-        self.session("Auth_SignInAnonymously", reply.into_inner())
+        self.session(self.anonymous_token().x_device_id(device_id).send().await?)
     }
 
     /// Signs in with a ticket your server issued (custom sign-in).
     pub async fn sign_in_with_ticket(&self, ticket: &str) -> Result<Session, Error> {
         let body = crate::auth::V1SignInCustomRequest { provider_id: "custom".to_owned(), ticket: ticket.to_owned() };
-        self.session("Auth_SignInCustom", self.sign_in_custom().body(body).send().await?.into_inner())
+        self.session(self.sign_in_custom().body(body).send().await?)
     }
 
-    fn session(&self, operation: &'static str, token: V1Token) -> Result<Session, Error> {
-        Session::from_token(&self.client, operation, token)
+    fn session(&self, reply: Response<V1Token>) -> Result<Session, Error> {
+        Session::from_token(&self.client, reply)
     }
 }
 
@@ -195,8 +194,9 @@ impl Session {
         Session::new(client, Token::new(access_token, expires_in), refresh_token)
     }
 
-    fn from_token(client: &Client, operation: &'static str, token: V1Token) -> Result<Session, Error> {
-        let access = token.access_token.ok_or_else(|| missing(operation, "access_token"))?;
+    fn from_token(client: &Client, reply: Response<V1Token>) -> Result<Session, Error> {
+        let access = reply.access_token.clone().ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
+        let token = reply.into_inner();
         Ok(Session::new(client, Token::new(access, lifetime(token.expires_in)), token.refresh_token))
     }
 
@@ -254,8 +254,9 @@ async fn refresh(anonymous: Client, refresh_token: Arc<Mutex<Option<String>>>) -
         refresh_token: Some(current),
         ..Default::default()
     };
-    let token = anonymous.auth().grant_token().body(request).send().await?.into_inner();
-    let access = token.access_token.ok_or_else(|| missing("Auth_GrantToken", "access_token"))?;
+    let reply = anonymous.auth().grant_token().body(request).send().await?;
+    let access = reply.access_token.clone().ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
+    let token = reply.into_inner();
     if token.refresh_token.is_some() {
         *refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = token.refresh_token;
     }

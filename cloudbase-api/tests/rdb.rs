@@ -352,10 +352,12 @@ async fn the_database_selection_goes_on_every_call() {
 /// not match), not a request refused before I/O.
 #[tokio::test]
 async fn a_count_without_a_total_is_a_decode_error() {
-    let server = TestServer::start(|_| Reply::new(200)).await;
+    let server = TestServer::start(|_| Reply::new(200).header("X-Request-Id", "req-count")).await;
     let error = client(&server).mysqldb().from("students").count().send().await.unwrap_err();
     let Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert_eq!(decode.status(), 200);
+    // The reply's own operation and request id, for a support ticket.
+    assert_eq!((error.operation(), error.request_id()), ("countRecords", Some("req-count")));
     assert!(error.to_string().contains("the reply has no total in Content-Range"), "{error}");
     assert_eq!(server.requests().len(), 1);
 }
