@@ -354,11 +354,7 @@ fn into_request(op: &Operation) -> TokenStream {
             quote! { self.#f.as_deref() }
         };
         if let Some(flag) = &p.flag {
-            let sent = quote! { (self.#f == Some(true)).then_some(&#flag) };
-            return match p.location {
-                ParamLocation::Header => quote! { request.header(#wire, #sent)?; },
-                _ => quote! { request.query(#wire, #sent); },
-            };
+            return send_scalar(p.location, wire, quote! { (self.#f == Some(true)).then_some(&#flag) });
         }
         match (p.location, p.style, &p.ty) {
             (ParamLocation::Query, ParamStyle::Exploded, Type::Array(_)) => {
@@ -366,18 +362,14 @@ fn into_request(op: &Operation) -> TokenStream {
             }
             (ParamLocation::Query, ParamStyle::Exploded, _) => quote! { request.query_exploded_map(#value); },
             (ParamLocation::Query, _, Type::Array(_)) => quote! { request.query_list(#wire, #list); },
-            (ParamLocation::Query, _, _) => quote! { request.query(#wire, #value); },
             (ParamLocation::Header, _, Type::Array(_)) => quote! { request.header_list(#wire, #list)?; },
-            (ParamLocation::Header, _, _) => quote! { request.header(#wire, #value)?; },
+            (ParamLocation::Query | ParamLocation::Header, _, _) => send_scalar(p.location, wire, value),
             (ParamLocation::Path, _, _) => quote! {},
         }
     });
     let constants = op.constants.iter().map(|c| {
-        let (wire, value) = (&c.wire_name, &c.value);
-        match c.location {
-            ParamLocation::Header => quote! { request.header(#wire, Some(&#value))?; },
-            _ => quote! { request.query(#wire, Some(&#value)); },
-        }
+        let value = &c.value;
+        send_scalar(c.location, &c.wire_name, quote! { Some(&#value) })
     });
     let body = op.body.as_ref().map(|b| {
         let media = &b.media_type;
@@ -419,6 +411,14 @@ fn into_request(op: &Operation) -> TokenStream {
             request.options(self.options);
             Ok((self.client, request))
         }
+    }
+}
+
+/// Sends one query or header value (`value` is an `Option<&impl Display>`).
+fn send_scalar(location: ParamLocation, wire: &str, value: TokenStream) -> TokenStream {
+    match location {
+        ParamLocation::Header => quote! { request.header(#wire, #value)?; },
+        _ => quote! { request.query(#wire, #value); },
     }
 }
 

@@ -171,23 +171,24 @@ impl<'a> Normalizer<'a> {
         let mut params = Vec::with_capacity(resolved.len());
         let mut constants = Vec::new();
         for (param, at) in resolved {
-            match self.constant(param, &at)? {
-                Some(constant) => constants.push(constant),
-                None => params.push(self.parameter(param, &at, builder, &mut names)?),
+            let data = param.parameter_data_ref();
+            match self.single_value(param, &at)? {
+                // Required with one allowed value (`enum: ['true']`): nothing to choose, so it is
+                // sent on every request.
+                Some((location, value)) if data.required => constants.push(Constant {
+                    wire_name: data.name.clone(),
+                    location,
+                    value,
+                    docs: data.description.clone(),
+                }),
+                // Optional with one allowed value: a flag, sent or not.
+                single => {
+                    let flag = single.map(|(_, value)| value);
+                    params.push(self.parameter(param, &at, builder, &mut names, flag)?);
+                }
             }
         }
         Ok((params, constants))
-    }
-
-    /// A required query or header parameter whose schema allows one string (`enum: ['true']`):
-    /// there is nothing to choose, so it is sent on every request.
-    fn constant(&self, param: &'a Parameter, at: &Pointer) -> Result<Option<Constant>, Error> {
-        let data = param.parameter_data_ref();
-        let Some((location, value)) = self.single_value(param, at)? else { return Ok(None) };
-        if !data.required {
-            return Ok(None);
-        }
-        Ok(Some(Constant { wire_name: data.name.clone(), location, value, docs: data.description.clone() }))
     }
 
     /// The one string a query or header parameter's schema allows, if it allows one.
@@ -211,6 +212,7 @@ impl<'a> Normalizer<'a> {
         at: &Pointer,
         builder: &str,
         names: &mut Scope,
+        flag: Option<String>,
     ) -> Result<Param, Error> {
         let data = param.parameter_data_ref();
         let schema = match &data.format {
@@ -222,8 +224,6 @@ impl<'a> Normalizer<'a> {
                 ));
             }
         };
-        // An optional parameter with one allowed value is a flag: sent or not.
-        let flag = self.single_value(param, at)?.map(|(_, value)| value);
         let hint = format!("{builder}{}", names::pascal(&data.name, "Param"));
         let ty = match flag {
             Some(_) => Type::Boolean,
