@@ -319,10 +319,9 @@ impl Call {
     }
 
     /// Sends the call and returns the reply as it came ([`Body`]).
-    pub async fn send_body(self) -> Result<Response<Body>, Error> {
-        let body = self.checked_body()?;
-        #[cfg_attr(not(feature = "functions"), allow(unused_variables))]
+    pub async fn send_body(mut self) -> Result<Response<Body>, Error> {
         let operation = self.operation();
+        let body = self.take_body(operation)?;
         macro_rules! finish {
             (head $b:expr) => {
                 Ok($b.send().await?.map(|()| Body::Empty))
@@ -336,9 +335,9 @@ impl Call {
 
     /// Sends the call with `Accept: text/event-stream` and yields each event's data as it
     /// arrives (a HEAD has no body to stream and is refused).
-    pub async fn stream(self) -> Result<EventStream<String>, Error> {
-        let body = self.checked_body()?;
+    pub async fn stream(mut self) -> Result<EventStream<String>, Error> {
         let operation = self.operation();
+        let body = self.take_body(operation)?;
         macro_rules! finish {
             (head $b:expr) => {
                 Err(refuse(operation, "a HEAD reply has no body to stream"))
@@ -386,14 +385,12 @@ impl Call {
     }
 
     /// The body, refused before any I/O where the method takes none or it cannot be serialized.
-    fn checked_body(&self) -> Result<Option<Value>, Error> {
-        match &self.body {
+    fn take_body(&mut self, operation: &'static str) -> Result<Option<Value>, Error> {
+        match self.body.take() {
             None => Ok(None),
-            Some(_) if !self.method.takes_body() => {
-                Err(refuse(self.operation(), "only POST, PUT and PATCH take a body"))
-            }
-            Some(Err(message)) => Err(refuse(self.operation(), message.clone())),
-            Some(Ok(value)) => Ok(Some(value.clone())),
+            Some(_) if !self.method.takes_body() => Err(refuse(operation, "only POST, PUT and PATCH take a body")),
+            Some(Err(message)) => Err(refuse(operation, message)),
+            Some(Ok(value)) => Ok(Some(value)),
         }
     }
 }
