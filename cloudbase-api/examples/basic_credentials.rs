@@ -8,14 +8,14 @@
 mod common;
 
 use cloudbase_api::Credentials;
-use cloudbase_api::auth::{V1ClientCredentialRequest, V1ClientCredentialRequestGrantType};
+use cloudbase_api::auth::{ClientCredentialRequest, ClientCredentialRequestGrantType};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = common::required("CLOUDBASE_SECRET_ID")?;
     let key = common::required("CLOUDBASE_SECRET_KEY")?;
     let basic = common::client_builder()?.credentials(Credentials::basic(id, key)).build()?;
-    let request = V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials };
+    let request = ClientCredentialRequest { grant_type: ClientCredentialRequestGrantType::ClientCredentials };
     let token = basic.auth().client_credential().body(request).send().await?.into_inner();
     let access_token = token.access_token.ok_or("the reply has no access_token")?;
     println!("administrator token, expires in {:?} s", token.expires_in);

@@ -221,7 +221,7 @@ impl ApiError {
     }
 
     /// The error body decoded as the spec documents it for this status, e.g.
-    /// `error.body::<cloudbase_api::auth::V1Error>()`. `None` if the body is of another type or
+    /// `error.body::<cloudbase_api::auth::ErrorResponse>()`. `None` if the body is of another type or
     /// did not decode.
     pub fn body<T: ErrorBody>(&self) -> Option<&T> {
         let body: &dyn Any = self.body.as_deref()?;

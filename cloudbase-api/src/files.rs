@@ -21,9 +21,9 @@
 use crate::ErrorBody;
 use crate::error::reply_error;
 use crate::storage::{
-    DeleteObjectsResponseItem, GetObjectsDownloadInfoResponseItem, GetObjectsUploadInfoResponseItem, StorageApi,
-    V1DeleteObjectsRequestItem, V1DeleteObjectsResponseItemSuccess, V1GetObjectDownloadInfoRequestItem,
-    V1GetObjectDownloadInfoResponseItemSuccess, V1GetObjectsUploadInfoRequestItem,
+    DeleteObjectsRequestItem, DeleteObjectsResponseItem, DeleteObjectsResponseItemSuccess,
+    GetObjectDownloadInfoRequestItem, GetObjectDownloadInfoResponseItemSuccess, GetObjectsDownloadInfoResponseItem,
+    GetObjectsUploadInfoRequestItem, GetObjectsUploadInfoResponseItem, StorageApi,
 };
 use crate::{ApiError, Error};
 use bytes::Bytes;
@@ -134,7 +134,7 @@ impl StorageApi {
     /// its cloud object id (`cloud://...`).
     pub async fn upload(&self, object_id: impl Into<String>, body: impl Into<UploadBody>) -> Result<String, Error> {
         let object_id = object_id.into();
-        let request = V1GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
+        let request = GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
         let reply = self.get_objects_upload_info().body(vec![request]).send().await?;
         let info = match reply.first() {
             Some(GetObjectsUploadInfoResponseItem::Success(info)) => info,
@@ -202,7 +202,7 @@ impl StorageApi {
     pub async fn download_urls<'a>(
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
+    ) -> Result<Vec<Result<GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
         self.download_urls_inner(cloud_object_ids, None).await
     }
 
@@ -212,7 +212,7 @@ impl StorageApi {
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
         max_age: std::time::Duration,
-    ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
+    ) -> Result<Vec<Result<GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
         let seconds = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX).max(1);
         self.download_urls_inner(cloud_object_ids, Some(seconds)).await
     }
@@ -221,10 +221,10 @@ impl StorageApi {
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
         max_age: Option<i64>,
-    ) -> Result<Vec<Result<V1GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
+    ) -> Result<Vec<Result<GetObjectDownloadInfoResponseItemSuccess, ItemFailure>>, Error> {
         let items = cloud_object_ids
             .into_iter()
-            .map(|id| V1GetObjectDownloadInfoRequestItem { cloud_object_id: Some(id.to_owned()), max_age })
+            .map(|id| GetObjectDownloadInfoRequestItem { cloud_object_id: Some(id.to_owned()), max_age })
             .collect::<Vec<_>>();
         let reply = self.get_objects_download_info().body(items).send().await?;
         Ok(reply
@@ -243,10 +243,10 @@ impl StorageApi {
     pub async fn delete_files<'a>(
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Vec<Result<V1DeleteObjectsResponseItemSuccess, ItemFailure>>, Error> {
+    ) -> Result<Vec<Result<DeleteObjectsResponseItemSuccess, ItemFailure>>, Error> {
         let items = cloud_object_ids
             .into_iter()
-            .map(|id| V1DeleteObjectsRequestItem { cloud_object_id: Some(id.to_owned()) })
+            .map(|id| DeleteObjectsRequestItem { cloud_object_id: Some(id.to_owned()) })
             .collect::<Vec<_>>();
         let reply = self.delete_objects().body(items).send().await?;
         Ok(reply

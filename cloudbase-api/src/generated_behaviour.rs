@@ -97,13 +97,13 @@ fn assert_redacted<T: serde::de::DeserializeOwned + std::fmt::Debug>(
 #[test]
 fn auth_types_redact_their_secrets_in_debug() {
     use crate::auth::*;
-    let sign_in: V1SignInRequest = assert_redacted(
+    let sign_in: SignInRequest = assert_redacted(
         json!({"username": "li.bai", "password": "pw-Secret-1"}),
         &["pw-Secret-1"],
         &["li.bai", "password: Some(<redacted>)", "verification_token: None"],
     );
     assert_eq!(sign_in.password.as_deref(), Some("pw-Secret-1"), "the value itself is untouched");
-    let token: V1Token = assert_redacted(
+    let token: TokenResponse = assert_redacted(
         json!({"token_type": "Bearer", "access_token": "at-Secret-2", "refresh_token": "rt-Secret-3",
                "id_token": "id-Secret-4", "expires_in": 7200, "scope": "user", "sub": "u-42"}),
         &["at-Secret-2", "rt-Secret-3", "id-Secret-4"],
@@ -114,55 +114,55 @@ fn auth_types_redact_their_secrets_in_debug() {
     let shown = format!("{reply:?}");
     assert!(!shown.contains("Secret") && shown.contains("u-42") && shown.contains("Auth_SignIn"), "{shown}");
 
-    assert_redacted::<V1GrantTokenRequest>(
+    assert_redacted::<GrantTokenRequest>(
         json!({"grant_type": "refresh_token", "refresh_token": "rt-Secret-5", "password": "pw-Secret-6",
                "code": "code-Secret-7", "code_verifier": "cv-Secret-8", "device_code": "dc-Secret-9",
                "client_id": "client-1", "scope": "openid"}),
         &["rt-Secret-5", "pw-Secret-6", "code-Secret-7", "cv-Secret-8", "dc-Secret-9"],
         &["refresh_token\"", "client-1", "openid"],
     );
-    assert_redacted::<V1VerifyRequest>(
+    assert_redacted::<VerifyRequest>(
         json!({"verification_id": "vid-1", "verification_code": "123-Secret"}),
         &["123-Secret"],
         &["vid-1", "verification_code: <redacted>"],
     );
-    assert_redacted::<V1SignInCustomRequest>(
+    assert_redacted::<SignInCustomRequest>(
         json!({"provider_id": "custom", "ticket": "tk-Secret"}),
         &["tk-Secret"],
         &["custom"],
     );
-    assert_redacted::<V1UpdatePasswordRequest>(
+    assert_redacted::<UpdatePasswordRequest>(
         json!({"old_password": "old-Secret", "new_password": "new-Secret", "confirm_password": "new-Secret"}),
         &["old-Secret", "new-Secret"],
         &["new_password: <redacted>"],
     );
-    assert_redacted::<V1SudoResponse>(
+    assert_redacted::<SudoResponse>(
         json!({"sudo_token": "sudo-Secret", "expires_in": 600}),
         &["sudo-Secret"],
         &["600"],
     );
-    assert_redacted::<V1VerifyResponse>(
+    assert_redacted::<VerifyResponse>(
         json!({"verification_token": "vt-Secret", "expires_in": 600}),
         &["vt-Secret"],
         &["600"],
     );
-    assert_redacted::<V1GetCaptchaDataResponse>(
+    assert_redacted::<GetCaptchaDataResponse>(
         json!({"data": "image-data", "type": "image", "token": "cap-Secret", "expires_in": 60}),
         &["cap-Secret"],
         &["image-data", "60"],
     );
-    assert_redacted::<V1VerifyCaptchaDataRequest>(
+    assert_redacted::<VerifyCaptchaDataRequest>(
         json!({"token": "cap-Secret", "key": "ab12"}),
         &["cap-Secret"],
         &["ab12"],
     );
-    assert_redacted::<V1VerifyCaptchaDataResponse>(
+    assert_redacted::<VerifyCaptchaDataResponse>(
         json!({"captcha_token": "ct-Secret", "expires_in": 60}),
         &["ct-Secret"],
         &["60"],
     );
     // Counters and flags named after credentials stay visible.
-    assert_redacted::<V1Profile>(
+    assert_redacted::<Profile>(
         json!({"username": "li.bai", "has_password": true, "password_updated_at": "2026-01-02"}),
         &[],
         &["li.bai", "has_password: Some(true)", "2026-01-02"],
@@ -174,7 +174,7 @@ fn auth_types_redact_their_secrets_in_debug() {
 #[test]
 fn storage_upload_info_redacts_its_credentials_in_debug() {
     use crate::storage::*;
-    assert_redacted::<V1GetObjectsUploadInfoResponseItemSuccess>(
+    assert_redacted::<GetObjectsUploadInfoResponseItemSuccess>(
         json!({"uploadUrl": "https://cos.example/a.png", "token": "cos-Secret", "authorization": "q-sign-Secret",
                "cloudObjectId": "cloud://env/a.png", "objectId": "a.png"}),
         &["cos-Secret", "q-sign-Secret"],
@@ -186,7 +186,7 @@ fn storage_upload_info_redacts_its_credentials_in_debug() {
 /// nullable, in arrays, in a nested struct and in a union variant; and the opt-outs.
 #[test]
 fn secret_fields_are_redacted_wherever_they_sit() {
-    use crate::fixtures::secrets::{Credential, Token, TokenRequest};
+    use crate::fixtures::secrets::{AccessToken, Credential, TokenRequest};
     assert_redacted::<TokenRequest>(
         json!({"grant_type": "authorization_code", "code": "code-S1", "code_verifier": "cv-S2",
                "password": "pw-S3", "verificationCode": "vc-S4", "pin": "pin-S5", "phone": "phone-S6",
@@ -194,7 +194,7 @@ fn secret_fields_are_redacted_wherever_they_sit() {
         &["code-S1", "cv-S2", "pw-S3", "vc-S4", "pin-S5", "phone-S6", "scope-S7"],
         &["authorization_code", "password: <redacted>", "scopes: Some(<redacted>)"],
     );
-    let token: Token = assert_redacted(
+    let token: AccessToken = assert_redacted(
         json!({"token_type": "Bearer", "access_token": "at-S8", "refresh_token": null, "expires_in": 60,
                "max_tokens": 4096, "has_password": true, "password_updated_at": "2026-01-02",
                "public_token": "pub-visible", "token_kind": "mac",

@@ -70,7 +70,7 @@ impl crate::functions::FunctionsApi {
     /// neither JSON nor text, is an [`Error::Decode`].
     pub async fn invoke<T: DeserializeOwned>(&self, name: &str, request: &impl Serialize) -> Result<T, Error> {
         let reply = self.invoke_function().name(name).body(request).send().await?;
-        let reply = reply.map(|r| body_of!(functions::FunctionsPostResponse, r));
+        let reply = reply.map(|r| body_of!(functions::InvokeFunctionResponse, r));
         decoded(reply).map(Response::into_inner)
     }
 
@@ -210,22 +210,22 @@ macro_rules! dispatch {
                 let api = client.functions();
                 match (method, root) {
                     (Method::Get, true) => {
-                        $finish!(api.web_get().name(name).query(query), functions::FunctionsGetResponse)
+                        $finish!(api.web_get().name(name).query(query), functions::WebGetResponse)
                     }
                     (Method::Get, false) => $finish!(
                         api.web_get_path().name(name).path(path).query(query),
-                        functions::FunctionsGetPathResponse
+                        functions::WebGetPathResponse
                     ),
                     (Method::Post, true) => $finish!(
                         with_body!(
                             api.invoke_function().name(name).webfn(true).query(query),
                             $body
                         ),
-                        functions::FunctionsPostResponse
+                        functions::InvokeFunctionResponse
                     ),
                     (Method::Post, false) => $finish!(
                         with_body!(api.web_post_path().name(name).path(path).query(query), $body),
-                        functions::FunctionsPostPathResponse
+                        functions::WebPostPathResponse
                     ),
                     _ => Err(refuse($operation, "a web function is called with GET or POST")),
                 }
@@ -244,27 +244,27 @@ macro_rules! dispatch {
                     };
                 }
                 match (method, root) {
-                    (Method::Get, false) => $finish!(sub!(get), cloudrun::CloudrunGetResponse),
+                    (Method::Get, false) => $finish!(sub!(get), cloudrun::GetResponse),
                     (Method::Post, false) => {
-                        $finish!(with_body!(sub!(post), $body), cloudrun::CloudrunPostResponse)
+                        $finish!(with_body!(sub!(post), $body), cloudrun::PostResponse)
                     }
-                    (Method::Put, false) => $finish!(with_body!(sub!(put), $body), cloudrun::CloudrunPutResponse),
+                    (Method::Put, false) => $finish!(with_body!(sub!(put), $body), cloudrun::PutResponse),
                     (Method::Patch, false) => {
-                        $finish!(with_body!(sub!(patch), $body), cloudrun::CloudrunPatchResponse)
+                        $finish!(with_body!(sub!(patch), $body), cloudrun::PatchResponse)
                     }
-                    (Method::Delete, false) => $finish!(sub!(delete), cloudrun::CloudrunDeleteResponse),
+                    (Method::Delete, false) => $finish!(sub!(delete), cloudrun::DeleteResponse),
                     (Method::Head, false) => $finish!(head sub!(head)),
-                    (Method::Get, true) => $finish!(root!(root_get), cloudrun::CloudrunRootGetResponse),
+                    (Method::Get, true) => $finish!(root!(root_get), cloudrun::RootGetResponse),
                     (Method::Post, true) => {
-                        $finish!(with_body!(root!(root_post), $body), cloudrun::CloudrunRootPostResponse)
+                        $finish!(with_body!(root!(root_post), $body), cloudrun::RootPostResponse)
                     }
                     (Method::Put, true) => {
-                        $finish!(with_body!(root!(root_put), $body), cloudrun::CloudrunRootPutResponse)
+                        $finish!(with_body!(root!(root_put), $body), cloudrun::RootPutResponse)
                     }
                     (Method::Patch, true) => {
-                        $finish!(with_body!(root!(root_patch), $body), cloudrun::CloudrunRootPatchResponse)
+                        $finish!(with_body!(root!(root_patch), $body), cloudrun::RootPatchResponse)
                     }
-                    (Method::Delete, true) => $finish!(root!(root_delete), cloudrun::CloudrunRootDeleteResponse),
+                    (Method::Delete, true) => $finish!(root!(root_delete), cloudrun::RootDeleteResponse),
                     (Method::Head, true) => $finish!(head root!(root_head)),
                 }
             }

@@ -19,8 +19,8 @@
 //! ```
 
 use crate::auth::{
-    AuthApi, V1GrantTokenRequest, V1SendVerificationRequest, V1SendVerificationRequestTarget, V1SignInRequest, V1Token,
-    V1VerifyRequest,
+    AuthApi, GrantTokenRequest, SendVerificationRequest, SendVerificationRequestTarget, SignInRequest, TokenResponse,
+    VerifyRequest,
 };
 use crate::credentials::{RefreshingToken, Token, TokenProvider};
 use crate::error::reply_error;
@@ -79,10 +79,10 @@ impl AuthApi {
                 ),
             });
         }
-        self.send_code(V1SendVerificationRequest {
+        self.send_code(SendVerificationRequest {
             phone_number: Some(phone.to_owned()),
             email: None,
-            target: V1SendVerificationRequestTarget::Any,
+            target: SendVerificationRequestTarget::Any,
         })
         .await
     }
@@ -95,15 +95,15 @@ impl AuthApi {
                 message: format!("`{email}` is not an email address"),
             });
         }
-        self.send_code(V1SendVerificationRequest {
+        self.send_code(SendVerificationRequest {
             phone_number: None,
             email: Some(email.to_owned()),
-            target: V1SendVerificationRequestTarget::Any,
+            target: SendVerificationRequestTarget::Any,
         })
         .await
     }
 
-    async fn send_code(&self, request: V1SendVerificationRequest) -> Result<CodeSent, Error> {
+    async fn send_code(&self, request: SendVerificationRequest) -> Result<CodeSent, Error> {
         let reply = self.send_verification().body(request).send().await?;
         let verification_id =
             reply.verification_id.clone().ok_or_else(|| reply_error(&reply, "the reply has no verification_id"))?;
@@ -113,7 +113,7 @@ impl AuthApi {
     /// Checks the code the user received.
     pub async fn verify_code(&self, sent: &CodeSent, code: &str) -> Result<Verified, Error> {
         let request =
-            V1VerifyRequest { verification_id: sent.verification_id.clone(), verification_code: code.to_owned() };
+            VerifyRequest { verification_id: sent.verification_id.clone(), verification_code: code.to_owned() };
         let reply = self.verify_verification().body(request).send().await?;
         let token = reply
             .verification_token
@@ -124,13 +124,13 @@ impl AuthApi {
 
     /// Signs in with a verified phone number or email.
     pub async fn sign_in_with_verification(&self, verified: &Verified) -> Result<Session, Error> {
-        let body = V1SignInRequest { verification_token: Some(verified.token.clone()), ..Default::default() };
+        let body = SignInRequest { verification_token: Some(verified.token.clone()), ..Default::default() };
         self.session(self.sign_in().body(body).send().await?)
     }
 
     /// Signs in with a username and password.
     pub async fn sign_in_with_password(&self, username: &str, password: &str) -> Result<Session, Error> {
-        let body = V1SignInRequest {
+        let body = SignInRequest {
             username: Some(username.to_owned()),
             password: Some(password.to_owned()),
             ..Default::default()
@@ -145,11 +145,11 @@ impl AuthApi {
 
     /// Signs in with a ticket your server issued (custom sign-in).
     pub async fn sign_in_with_ticket(&self, ticket: &str) -> Result<Session, Error> {
-        let body = crate::auth::V1SignInCustomRequest { provider_id: "custom".to_owned(), ticket: ticket.to_owned() };
+        let body = crate::auth::SignInCustomRequest { provider_id: "custom".to_owned(), ticket: ticket.to_owned() };
         self.session(self.sign_in_custom().body(body).send().await?)
     }
 
-    fn session(&self, reply: Response<V1Token>) -> Result<Session, Error> {
+    fn session(&self, reply: Response<TokenResponse>) -> Result<Session, Error> {
         Session::from_token(&self.client, reply)
     }
 }
@@ -194,7 +194,7 @@ impl Session {
         Session::new(client, Token::new(access_token, expires_in), refresh_token)
     }
 
-    fn from_token(client: &Client, reply: Response<V1Token>) -> Result<Session, Error> {
+    fn from_token(client: &Client, reply: Response<TokenResponse>) -> Result<Session, Error> {
         let access = reply.access_token.clone().ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
         let token = reply.into_inner();
         Ok(Session::new(client, Token::new(access, lifetime(token.expires_in)), token.refresh_token))
@@ -234,7 +234,7 @@ impl Session {
     }
 
     /// The signed-in user's profile.
-    pub async fn profile(&self) -> Result<crate::auth::V1Profile, Error> {
+    pub async fn profile(&self) -> Result<crate::auth::Profile, Error> {
         Ok(self.client().auth().user_me().send().await?.into_inner())
     }
 }
@@ -249,7 +249,7 @@ async fn refresh(anonymous: Client, refresh_token: Arc<Mutex<Option<String>>>) -
         });
     };
     tracing::debug!("refreshing the session's access token");
-    let request = V1GrantTokenRequest {
+    let request = GrantTokenRequest {
         grant_type: Some("refresh_token".into()),
         refresh_token: Some(current),
         ..Default::default()

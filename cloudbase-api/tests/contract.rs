@@ -317,7 +317,7 @@ async fn auth(ctx: &Ctx) {
             .sign_in()
             .client_id("my-env-1a2b")
             .x_device_id(device)
-            .body(V1SignInRequest {
+            .body(SignInRequest {
                 username: Some("li_bai".into()),
                 password: Some("Moon&Wine-701".into()),
                 ..Default::default()
@@ -330,7 +330,7 @@ async fn auth(ctx: &Ctx) {
             .auth()
             .anonymous_token()
             .x_device_id(device)
-            .body(V1SignInAnonymouslyRequest::default())
+            .body(SignInAnonymouslyRequest::default())
             .send()
             .await,
     );
@@ -338,7 +338,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("sign_up")
             .auth()
             .sign_up()
-            .body(V1SignUpRequest {
+            .body(SignUpRequest {
                 phone_number: Some("+86 13800138000".into()),
                 verification_token: Some("vt-123".into()),
                 name: Some("李白".into()),
@@ -352,7 +352,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("sign_out")
             .auth()
             .sign_out()
-            .body(V1SignOutRequest { redirect_uri: Some("https://example.com/bye".into()), state: Some("s1".into()) })
+            .body(SignOutRequest { redirect_uri: Some("https://example.com/bye".into()), state: Some("s1".into()) })
             .send()
             .await,
     );
@@ -374,7 +374,7 @@ async fn auth(ctx: &Ctx) {
             .auth()
             .grant_provider_token()
             .x_device_id(device)
-            .body(V1GrantProviderTokenRequest {
+            .body(GrantProviderTokenRequest {
                 provider_id: "github".into(),
                 provider_redirect_uri: Some("https://example.com/callback".into()),
                 provider_code: Some("code-abc".into()),
@@ -387,7 +387,7 @@ async fn auth(ctx: &Ctx) {
             .auth()
             .sign_in_with_provider()
             .x_device_id(device)
-            .body(V1SignInWithProviderRequest {
+            .body(SignInWithProviderRequest {
                 provider_id: None,
                 provider_token: "pt-abc".into(),
                 force_disable_sign_up: Some(false),
@@ -400,7 +400,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("sign_in_custom")
             .auth()
             .sign_in_custom()
-            .body(V1SignInCustomRequest { provider_id: "custom".into(), ticket: "ticket-from-my-server".into() })
+            .body(SignInCustomRequest { provider_id: "custom".into(), ticket: "ticket-from-my-server".into() })
             .send()
             .await,
     );
@@ -408,7 +408,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("grant_token")
             .auth()
             .grant_token()
-            .body(V1GrantTokenRequest {
+            .body(GrantTokenRequest {
                 grant_type: Some("refresh_token".into()),
                 refresh_token: Some("rt-abc".into()),
                 client_id: Some("my-env-1a2b".into()),
@@ -422,7 +422,7 @@ async fn auth(ctx: &Ctx) {
         ctx.basic("client_credential")
             .auth()
             .client_credential()
-            .body(V1ClientCredentialRequest { grant_type: V1ClientCredentialRequestGrantType::ClientCredentials })
+            .body(ClientCredentialRequest { grant_type: ClientCredentialRequestGrantType::ClientCredentials })
             .send()
             .await,
     );
@@ -430,7 +430,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("revoke")
             .auth()
             .revoke()
-            .body(V1RevokeRequest { token: Some("eyJhbGciOiJSUzI1NiJ9.e30.sig".into()) })
+            .body(RevokeRequest { token: Some("eyJhbGciOiJSUzI1NiJ9.e30.sig".into()) })
             .send()
             .await,
     );
@@ -438,7 +438,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("init_captcha")
             .auth()
             .init_captcha()
-            .body(V1InitCaptchaRequest {
+            .body(InitCaptchaRequest {
                 client_id: Some("my-env-1a2b".into()),
                 redirect_uri: Some("https://app.example.com/login".into()),
                 state: Some("s-81d2".into()),
@@ -451,7 +451,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("verify_captcha_data")
             .auth()
             .verify_captcha_data()
-            .body(V1VerifyCaptchaDataRequest { token: "captcha-token".into(), key: "x7k2".into() })
+            .body(VerifyCaptchaDataRequest { token: "captcha-token".into(), key: "x7k2".into() })
             .send()
             .await,
     );
@@ -460,10 +460,10 @@ async fn auth(ctx: &Ctx) {
             .auth()
             .send_verification()
             .x_captcha_token("ct-1")
-            .body(V1SendVerificationRequest {
+            .body(SendVerificationRequest {
                 phone_number: Some("+86 13800138000".into()),
                 email: None,
-                target: V1SendVerificationRequestTarget::Any,
+                target: SendVerificationRequestTarget::Any,
             })
             .send()
             .await,
@@ -472,7 +472,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("verify_verification")
             .auth()
             .verify_verification()
-            .body(V1VerifyRequest { verification_id: "vid-1".into(), verification_code: "123456".into() })
+            .body(VerifyRequest { verification_id: "vid-1".into(), verification_code: "123456".into() })
             .send()
             .await,
     );
@@ -480,7 +480,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("reset_password")
             .auth()
             .reset_password()
-            .body(V1ResetPasswordRequest {
+            .body(ResetPasswordRequest {
                 email: Some("li.bai@example.com".into()),
                 new_password: Some("New-Passw0rd!".into()),
                 verification_token: Some("vt-1".into()),
@@ -493,7 +493,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("user_sudo")
             .auth()
             .user_sudo()
-            .body(V1SudoRequest { password: Some("Moon&Wine-701".into()), ..Default::default() })
+            .body(SudoRequest { password: Some("Moon&Wine-701".into()), ..Default::default() })
             .send()
             .await,
     );
@@ -504,7 +504,7 @@ async fn auth(ctx: &Ctx) {
             .auth()
             .user_update_password()
             .sudo_token("sudo-1")
-            .body(V1UpdatePasswordRequest {
+            .body(UpdatePasswordRequest {
                 old_password: Some("Moon&Wine-701".into()),
                 new_password: "New-Passw0rd!".into(),
                 confirm_password: Some("New-Passw0rd!".into()),
@@ -517,9 +517,9 @@ async fn auth(ctx: &Ctx) {
         ctx.client("user_edit_user_basic_info")
             .auth()
             .user_edit_user_basic_info()
-            .body(V1EditUserBasicInfoRequest {
+            .body(EditUserBasicInfoRequest {
                 nickname: Some("太白".into()),
-                gender: Some(V1EditUserBasicInfoRequestGender::Male),
+                gender: Some(EditUserBasicInfoRequestGender::Male),
                 ..Default::default()
             })
             .send()
@@ -529,7 +529,7 @@ async fn auth(ctx: &Ctx) {
         ctx.client("user_bind_with_provider")
             .auth()
             .user_bind_with_provider()
-            .body(V1BindWithProviderRequest { provider_token: "pt-abc".into(), with_user_center: Some(false) })
+            .body(BindWithProviderRequest { provider_token: "pt-abc".into(), with_user_center: Some(false) })
             .send()
             .await,
     );
@@ -954,7 +954,7 @@ async fn storage(ctx: &Ctx) {
         ctx.client("get_objects_upload_info")
             .storage()
             .get_objects_upload_info()
-            .body(vec![V1GetObjectsUploadInfoRequestItem {
+            .body(vec![GetObjectsUploadInfoRequestItem {
                 object_id: "poems/静夜思.txt".into(),
                 signed_header: Some(std::collections::BTreeMap::from([(
                     "x-cos-meta-author".to_owned(),
@@ -968,7 +968,7 @@ async fn storage(ctx: &Ctx) {
         ctx.client("get_objects_download_info")
             .storage()
             .get_objects_download_info()
-            .body(vec![V1GetObjectDownloadInfoRequestItem {
+            .body(vec![GetObjectDownloadInfoRequestItem {
                 cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
                 max_age: Some(120),
             }])
@@ -979,9 +979,7 @@ async fn storage(ctx: &Ctx) {
         ctx.client("delete_objects")
             .storage()
             .delete_objects()
-            .body(vec![V1DeleteObjectsRequestItem {
-                cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()),
-            }])
+            .body(vec![DeleteObjectsRequestItem { cloud_object_id: Some("cloud://my-env.bucket/poems/a.txt".into()) }])
             .send()
             .await,
     );
@@ -989,7 +987,7 @@ async fn storage(ctx: &Ctx) {
         ctx.client("copy_objects")
             .storage()
             .copy_objects()
-            .body(vec![V1CopyObjectsRequestItem {
+            .body(vec![CopyObjectsRequestItem {
                 src_path: "poems/a.txt".into(),
                 dst_path: "archive/a.txt".into(),
                 overwrite: Some(false),

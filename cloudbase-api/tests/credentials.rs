@@ -276,7 +276,7 @@ async fn debug_output_never_shows_secrets() {
     }
     // Request builders hold passwords and tokens in their parameters and bodies.
     let client = Client::builder().env_id("e").build().unwrap();
-    let body = cloudbase_api::auth::V1SignInRequest { password: Some(secrets[2].into()), ..Default::default() };
+    let body = cloudbase_api::auth::SignInRequest { password: Some(secrets[2].into()), ..Default::default() };
     let builder = client.auth().sign_in().body(body);
     let builder_debug = format!("{builder:?}");
     assert!(!builder_debug.contains(secrets[2]), "{builder_debug}");

@@ -19,13 +19,13 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
-async fn get(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::cloudrun::CloudrunGetResponse>, Error> {
+async fn get(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::cloudrun::GetResponse>, Error> {
     client.cloudrun().get().name("svc").any_path("x").send().await
 }
 
-/// The token endpoint: a POST whose success is the typed `V1Token`.
-async fn post_token(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::auth::V1Token>, Error> {
-    client.auth().grant_token().body(cloudbase_api::auth::V1GrantTokenRequest::default()).send().await
+/// The token endpoint: a POST whose success is the typed `Token`.
+async fn post_token(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::auth::TokenResponse>, Error> {
+    client.auth().grant_token().body(cloudbase_api::auth::GrantTokenRequest::default()).send().await
 }
 
 #[tokio::test]
@@ -92,7 +92,7 @@ async fn a_body_that_arrives_in_parts_is_joined_whole() {
     }
 }
 
-/// Answers one request with a `V1Token` written in three parts; with `Connection: close` and no
+/// Answers one request with a `Token` written in three parts; with `Connection: close` and no
 /// Content-Length when `announced` is false.
 async fn split_body_server(announced: bool) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -229,7 +229,7 @@ async fn an_oversized_query_value_is_refused_before_any_io_and_not_retried() {
     assert_url_too_long(&error, "select");
     let error = client.auth().user_delete_me().sudo_token(huge.as_str()).send().await.unwrap_err();
     assert_url_too_long(&error, "sudo_token");
-    let body = cloudbase_api::auth::V1SignInRequest::default();
+    let body = cloudbase_api::auth::SignInRequest::default();
     let error = client.auth().sign_in().client_id(huge.as_str()).body(body).send().await.unwrap_err();
     assert_url_too_long(&error, "client_id");
     let ids: Vec<u32> = (0..200_000).collect();

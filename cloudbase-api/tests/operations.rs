@@ -25,7 +25,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
         .unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(reply.request_id(), Some("req-1"));
-    let cloudbase_api::functions::FunctionsPostResponse::Json(value) = reply.into_inner() else {
+    let cloudbase_api::functions::InvokeFunctionResponse::Json(value) = reply.into_inner() else {
         panic!("expected JSON")
     };
     assert_eq!(value.get("a"), Some(&json!(1)));
@@ -44,7 +44,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
 async fn the_content_type_picks_the_variant() {
     let server = TestServer::start(|_| Reply::text(200, "Hello fn")).await;
     let reply = client(&server).functions().invoke_function().name("f1").send().await.unwrap();
-    assert_eq!(*reply, cloudbase_api::functions::FunctionsPostResponse::Text("Hello fn".into()));
+    assert_eq!(*reply, cloudbase_api::functions::InvokeFunctionResponse::Text("Hello fn".into()));
 }
 
 #[tokio::test]
@@ -93,7 +93,7 @@ async fn auth_errors_use_their_own_shape_and_fall_back_to_the_header_request_id(
             .header("X-Request-Id", "r-auth")
     })
     .await;
-    let body = cloudbase_api::auth::V1SignInRequest {
+    let body = cloudbase_api::auth::SignInRequest {
         username: Some("u".into()),
         password: Some("p".into()),
         ..Default::default()
@@ -137,8 +137,8 @@ async fn basic_credentials_go_only_where_the_spec_takes_them() {
         .credentials(Credentials::basic("id", "secret"))
         .build()
         .unwrap();
-    let body = cloudbase_api::auth::V1ClientCredentialRequest {
-        grant_type: cloudbase_api::auth::V1ClientCredentialRequestGrantType::ClientCredentials,
+    let body = cloudbase_api::auth::ClientCredentialRequest {
+        grant_type: cloudbase_api::auth::ClientCredentialRequestGrantType::ClientCredentials,
     };
     let token = client.auth().client_credential().body(body).send().await.unwrap();
     assert_eq!(token.expires_in, Some(432000));
@@ -238,10 +238,10 @@ async fn batch_items_keep_each_failure() {
         )
     })
     .await;
-    use cloudbase_api::storage::{DeleteObjectsResponseItem, V1DeleteObjectsRequestItem};
+    use cloudbase_api::storage::{DeleteObjectsRequestItem, DeleteObjectsResponseItem};
     let items = vec![
-        V1DeleteObjectsRequestItem { cloud_object_id: Some("cloud://env.bucket/missing".into()) },
-        V1DeleteObjectsRequestItem { cloud_object_id: Some("cloud://env.bucket/file.jpg".into()) },
+        DeleteObjectsRequestItem { cloud_object_id: Some("cloud://env.bucket/missing".into()) },
+        DeleteObjectsRequestItem { cloud_object_id: Some("cloud://env.bucket/file.jpg".into()) },
     ];
     let reply = client(&server).storage().delete_objects().body(items).send().await.unwrap();
     match &reply[0] {
@@ -348,7 +348,7 @@ async fn a_stream_request_answered_with_an_error_status_decodes_the_error() {
 #[tokio::test]
 async fn an_undocumented_error_status_keeps_what_it_can() {
     let server = TestServer::start(|_| Reply::json(502, json!({"code": "BAD_GATEWAY", "message": "upstream"}))).await;
-    let body = cloudbase_api::auth::V1SignInRequest::default();
+    let body = cloudbase_api::auth::SignInRequest::default();
     let error = client(&server).auth().sign_in().body(body).send().await.unwrap_err();
     assert_eq!((error.status(), error.code()), (Some(502), Some("BAD_GATEWAY")));
     assert!(error.is_retryable());
@@ -385,10 +385,8 @@ async fn values_breaking_the_spec_pattern_are_refused_before_any_io() {
 #[tokio::test]
 async fn optional_basic_auth_is_used_only_with_basic_credentials() {
     let server = TestServer::start(|_| Reply::json(200, json!({"access_token": "t"}))).await;
-    let body = cloudbase_api::auth::V1GrantTokenRequest {
-        grant_type: Some("client_credentials".into()),
-        ..Default::default()
-    };
+    let body =
+        cloudbase_api::auth::GrantTokenRequest { grant_type: Some("client_credentials".into()), ..Default::default() };
     let basic = cloudbase_api::Client::builder()
         .base_url(&server.url)
         .credentials(Credentials::basic("id", "secret"))
@@ -597,24 +595,24 @@ async fn auth_calls_as_the_official_sdk_makes_them() {
     })
     .await;
     let auth = client(&server).auth();
-    let update = V1UpdatePasswordRequest {
+    let update = UpdatePasswordRequest {
         new_password: "New-Passw0rd!".into(),
         sudo_token: Some("sudo-1".into()),
         old_password: None,
         confirm_password: None,
     };
     auth.user_update_password().body(update).send().await.unwrap();
-    auth.revoke().body(V1RevokeRequest { token: Some("at-old".into()) }).send().await.unwrap();
+    auth.revoke().body(RevokeRequest { token: Some("at-old".into()) }).send().await.unwrap();
     let captcha = auth
         .init_captcha()
-        .body(V1InitCaptchaRequest { client_id: Some("env-1".into()), ..Default::default() })
+        .body(InitCaptchaRequest { client_id: Some("env-1".into()), ..Default::default() })
         .send()
         .await
         .unwrap();
     assert_eq!(captcha.captcha_token.as_deref(), Some("ct-1"));
-    let sign_in = V1SignInRequest { username: Some("li".into()), password: Some("pw".into()), ..Default::default() };
+    let sign_in = SignInRequest { username: Some("li".into()), password: Some("pw".into()), ..Default::default() };
     auth.sign_in().captcha_token("ct-1").body(sign_in).send().await.unwrap();
-    let provider = V1SignInWithProviderRequest {
+    let provider = SignInWithProviderRequest {
         provider_token: "pt-1".into(),
         provider_id: None,
         force_disable_sign_up: None,

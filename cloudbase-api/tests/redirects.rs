@@ -5,7 +5,7 @@
 
 mod support;
 
-use cloudbase_api::auth::V1SignInRequest;
+use cloudbase_api::auth::SignInRequest;
 use cloudbase_api::{Client, Credentials, Error, RetryPolicy};
 use serde_json::json;
 use std::time::Duration;
@@ -25,8 +25,8 @@ fn client(origin: &TestServer) -> Client {
         .unwrap()
 }
 
-fn sign_in_body() -> V1SignInRequest {
-    V1SignInRequest { username: Some("li.bai".into()), password: Some(PASSWORD.into()), ..Default::default() }
+fn sign_in_body() -> SignInRequest {
+    SignInRequest { username: Some("li.bai".into()), password: Some(PASSWORD.into()), ..Default::default() }
 }
 
 /// A server answering every request with `status` and `Location: location`.

@@ -13,7 +13,7 @@ fn sse(chunks: &[&str]) -> Reply {
     chunks.iter().fold(Reply::new(200).header("Content-Type", "text/event-stream"), |reply, c| reply.body(*c))
 }
 
-fn raw_call(client: &Client) -> cloudbase_api::ai_model::CallLlm {
+fn raw_call(client: &Client) -> cloudbase_api::ai_model::builders::CallLlm {
     client.ai_model().call_llm().provider("cloudbase").path("chat/completions").body(serde_json::Map::new())
 }
 

@@ -38,7 +38,7 @@ async fn tracing_output_never_shows_secrets() {
         TestServer::start(|_| Reply::json(400, json!({"error": "invalid_argument", "error_description": "bad"}))).await;
     let client =
         Client::builder().base_url(&server.url).credentials(Credentials::api_key("sk-live-key")).build().unwrap();
-    let body = cloudbase_api::auth::V1SignInRequest { password: Some("hunter2-password".into()), ..Default::default() };
+    let body = cloudbase_api::auth::SignInRequest { password: Some("hunter2-password".into()), ..Default::default() };
     let _ = client.auth().sign_in().body(body).send().await;
     let _ = client.auth().user_update_password().sudo_token("sudo-token-abc").send().await;
     let _ = client.cloudrun().get().name("svc").any_path("x").send().await;

@@ -124,6 +124,29 @@ pub fn status_variant(code: u16) -> String {
     phrase.to_owned()
 }
 
+/// A component schema's type name: `pascal(key)`, without a leading API version (`v1Token` ->
+/// `Token`, `V2_Item` -> `Item`) unless the shorter name is `taken` or another key of the same
+/// document (`others`) would take it.
+pub fn type_name<'k>(key: &str, others: impl IntoIterator<Item = &'k str>, taken: impl Fn(&str) -> bool) -> String {
+    let full = pascal(key, "Schema");
+    let Some(rest) = strip_version(key) else { return full };
+    let short = pascal(rest, "Schema");
+    let claimed_by_other = others.into_iter().any(|other| other != key && pascal(other, "Schema") == short);
+    if claimed_by_other || taken(&short) || strip_version(rest).is_some() { full } else { short }
+}
+
+/// `key` without a leading `v<digits>` (either case) followed by an upper-case letter or `_`.
+fn strip_version(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix(['v', 'V'])?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return None;
+    }
+    let rest = &rest[digits..];
+    let rest = rest.strip_prefix('_').unwrap_or(rest);
+    rest.starts_with(|c: char| c.is_ascii_uppercase()).then_some(rest)
+}
+
 /// The methods the hand-written helpers of `cloudbase-api` add to each area's API struct
 /// (`client.mysqldb().from(..)`): an operation may not take one of these names (a test in
 /// `cloudbase-api` checks this list against the helpers' source).
@@ -181,6 +204,21 @@ mod tests {
         assert_eq!(pascal("Self", "V"), "Self_");
         assert_eq!(pascal("404", "V"), "V404");
         assert_eq!(pascal("", "Fallback"), "Fallback");
+    }
+
+    #[test]
+    fn api_versions_leave_type_names() {
+        let none = |_: &str| false;
+        assert_eq!(type_name("v1Token", ["v1Token", "Other"], none), "Token");
+        assert_eq!(type_name("V2_Item", ["V2_Item"], none), "Item");
+        // Another key already spells the short name, or it is reserved: the version stays.
+        assert_eq!(type_name("v1Token", ["v1Token", "Token"], none), "V1Token");
+        assert_eq!(type_name("v1Error", ["v1Error"], |n| n == "Error"), "V1Error");
+        // Not a version: a word, digits alone, or a lower-case word after the digits.
+        assert_eq!(type_name("value", ["value"], none), "Value");
+        assert_eq!(type_name("v1", ["v1"], none), "V1");
+        assert_eq!(type_name("v1token", ["v1token"], none), "V1token");
+        assert_eq!(type_name("Vector", ["Vector"], none), "Vector");
     }
 
     #[test]

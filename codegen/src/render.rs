@@ -31,7 +31,7 @@ fn space_items(source: &str) -> String {
             ["///", "#[", "pub ", "fn ", "impl ", "impl<", "const ", "async ", "enum ", "struct ", "type ", "// "]
                 .iter()
                 .any(|p| current.starts_with(p))
-                || line.starts_with("rt::"); // a module-level macro item, e.g. `rt::request_builder!`
+                || current.starts_with("rt::"); // a module-level macro item, e.g. `rt::request_builder!`
         let in_comment = previous_trimmed.starts_with("//");
         let ends_item = !in_comment && (previous_trimmed == "}" || previous_trimmed.ends_with(';'));
         let ends_inner_doc = previous_trimmed.starts_with("//!") && !current.starts_with("//!");
@@ -99,10 +99,27 @@ type Operations = std::collections::BTreeMap<String, String>;
 /// Top-level items with their tokens, and the operationId of each request builder (from its
 /// `OPERATION` constant).
 fn items(file: &syn::File) -> (std::collections::BTreeMap<ItemKey, String>, Operations) {
-    use quote::ToTokens;
     let mut items = std::collections::BTreeMap::new();
     let mut operations = Operations::new();
-    for item in &file.items {
+    collect_items(&file.items, "", &mut items, &mut operations);
+    (items, operations)
+}
+
+/// Items of a module, those of inline modules (`builders`) under their path (`builders::Name`).
+fn collect_items(
+    list: &[syn::Item],
+    prefix: &str,
+    items: &mut std::collections::BTreeMap<ItemKey, String>,
+    operations: &mut Operations,
+) {
+    use quote::ToTokens;
+    for item in list {
+        if let syn::Item::Mod(module) = item
+            && let Some((_, content)) = &module.content
+        {
+            collect_items(content, &format!("{prefix}{}::", module.ident), items, operations);
+            continue;
+        }
         let (kind, name, of_trait) = match item {
             syn::Item::Struct(s) => ("struct", s.ident.to_string(), String::new()),
             syn::Item::Enum(e) => ("enum", e.ident.to_string(), String::new()),
@@ -110,7 +127,7 @@ fn items(file: &syn::File) -> (std::collections::BTreeMap<ItemKey, String>, Oper
             syn::Item::Impl(i) => {
                 let name = i.self_ty.to_token_stream().to_string();
                 if let Some(id) = i.items.iter().find_map(operation_id) {
-                    operations.insert(name.clone(), id);
+                    operations.insert(format!("{prefix}{name}"), id);
                 }
                 let of_trait =
                     i.trait_.as_ref().map(|(path, _)| path.to_token_stream().to_string()).unwrap_or_default();
@@ -118,9 +135,9 @@ fn items(file: &syn::File) -> (std::collections::BTreeMap<ItemKey, String>, Oper
             }
             other => ("item", other.to_token_stream().to_string(), String::new()),
         };
+        let name = if kind == "item" { name } else { format!("{prefix}{name}") };
         items.insert(ItemKey { kind, name, of_trait }, item.to_token_stream().to_string());
     }
-    (items, operations)
 }
 
 /// The `id` of a builder's `const OPERATION: rt::Operation = rt::Operation { id: "...", .. }`.

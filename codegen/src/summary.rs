@@ -199,7 +199,7 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     );
 }
 
-/// A type as the summary and the spec diff show it (`Vec<V1Token>`, `Option<String>`).
+/// A type as the summary and the spec diff show it (`Vec<TokenResponse>`, `Option<String>`).
 pub(crate) fn ty_name(api: &Api, ty: &Type) -> String {
     match ty {
         Type::String => "String".into(),

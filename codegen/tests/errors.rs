@@ -352,3 +352,32 @@ fn an_operation_may_not_take_a_helper_name() {
     assert_eq!(e.pointer(), Some("/paths/~1a/get/x-rust-name"), "{e}");
     assert!(e.message().contains("is not a snake_case Rust name"), "{e}");
 }
+
+/// A component schema whose type name the module uses for something else (`Error`, `Token`, ...)
+/// is refused, naming it; `x-rust-name` names it (an UpperCamelCase name no other type has). A
+/// leading API version is dropped from a name unless that would make it such a name.
+#[test]
+fn a_schema_may_not_take_a_reserved_type_name() {
+    let schemas = |body: &str| spec(&format!("paths: {{}}\ncomponents:\n  schemas:\n{body}"));
+    let e = codegen::generate(Spec::from_file("specs/auth.yaml", &schemas("    Token: {type: object}\n"))).unwrap_err();
+    assert_eq!(e.pointer(), Some("/components/schemas/Token"), "{e}");
+    assert!(e.message().contains("would be the type `Token`"), "{e}");
+    let names = |body: &str| {
+        let api = codegen::generate(Spec::from_file("specs/auth.yaml", &schemas(body))).unwrap().api;
+        api.types.iter().map(|t| t.name.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names("    Token: {type: object, x-rust-name: AccessToken}\n"), ["AccessToken"]);
+    assert_eq!(names("    v1Error: {type: object}\n    v1Item: {type: object}\n"), ["V1Error", "Item"]);
+    for (value, message) in [
+        ("access_token", "is not an UpperCamelCase Rust name"),
+        ("7", "must be a string"),
+        ("'7'", "is not an UpperCamelCase Rust name"),
+        ("Other", "is already the name of another type"),
+    ] {
+        let text =
+            schemas(&format!("    Other: {{type: object}}\n    Token: {{type: object, x-rust-name: {value}}}\n"));
+        let e = codegen::generate(Spec::from_file("specs/auth.yaml", &text)).unwrap_err();
+        assert_eq!(e.pointer(), Some("/components/schemas/Token/x-rust-name"), "{value}: {e}");
+        assert!(e.message().contains(message), "{value}: {e}");
+    }
+}

@@ -23,16 +23,17 @@
 //! AI_MODEL_DISABLED, AI_MODEL_NOT_SUPPORTED, AI_MODEL_PARAM_REQUIRED,
 //! AI_MODEL_NOT_FOUND, EXCEED_CONCURRENT_REQUEST_LIMIT, EXCEED_TOKEN_QUOTA_LIMIT.
 
+use crate::{Client, ErrorBody};
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of AI Large Model Integration; get one from [`Client::ai_model`](crate::Client::ai_model).
+/// Operations of AI Large Model Integration; get one from [`Client::ai_model`].
 #[derive(Debug, Clone)]
 pub struct AiModelApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of AI Large Model Integration (`specs/ai_model.yaml + specs/overlays/ai_model.yaml`), one method per operation.
     pub fn ai_model(&self) -> AiModelApi {
         AiModelApi { client: self.clone() }
@@ -56,11 +57,11 @@ impl AiModelApi {
     /// cannot carry unescaped. The typed operations below cover the documented
     /// values; use this one for other provider paths.
     ///
-    /// Can answer with a server-sent event stream: use [`CallLlm::send_stream`].
+    /// Can answer with a server-sent event stream: use [`builders::CallLlm::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/ai-model/call-llm>
-    pub fn call_llm(&self) -> CallLlm {
-        CallLlm::new(self.client.clone())
+    pub fn call_llm(&self) -> builders::CallLlm {
+        builders::CallLlm::new(self.client.clone())
     }
 
     /// Create a chat completion (OpenAI Chat Completions protocol)
@@ -73,11 +74,11 @@ impl AiModelApi {
     /// the literal line `data: [DONE]`. Otherwise the reply is a single
     /// ChatCompletionResponse.
     ///
-    /// Can answer with a server-sent event stream: use [`CreateChatCompletion::send_stream`].
+    /// Can answer with a server-sent event stream: use [`builders::CreateChatCompletion::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/ai/model/curl-access>
-    pub fn create_chat_completion(&self) -> CreateChatCompletion {
-        CreateChatCompletion::new(self.client.clone())
+    pub fn create_chat_completion(&self) -> builders::CreateChatCompletion {
+        builders::CreateChatCompletion::new(self.client.clone())
     }
 
     /// Create a chat completion via the v1-prefixed provider path
@@ -88,11 +89,11 @@ impl AiModelApi {
     /// form used by earlier docs (e.g. provider groups hunyuan, deepseek) and by
     /// OpenAI-compatible tools configured with base URL `.../v1/ai/cloudbase/v1`.
     ///
-    /// Can answer with a server-sent event stream: use [`CreateChatCompletionV1::send_stream`].
+    /// Can answer with a server-sent event stream: use [`builders::CreateChatCompletionV1::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/ai/model/curl-access>
-    pub fn create_chat_completion_v1(&self) -> CreateChatCompletionV1 {
-        CreateChatCompletionV1::new(self.client.clone())
+    pub fn create_chat_completion_v1(&self) -> builders::CreateChatCompletionV1 {
+        builders::CreateChatCompletionV1::new(self.client.clone())
     }
 
     /// Create a model response (OpenAI Responses protocol)
@@ -103,11 +104,11 @@ impl AiModelApi {
     /// Responses API format. Documented as supported only for model hy3-preview
     /// under the cloudbase and hunyuan-v3 provider groups.
     ///
-    /// Can answer with a server-sent event stream: use [`CreateResponse::send_stream`].
+    /// Can answer with a server-sent event stream: use [`builders::CreateResponse::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/ai-model/call-llm>
-    pub fn create_response(&self) -> CreateResponse {
-        CreateResponse::new(self.client.clone())
+    pub fn create_response(&self) -> builders::CreateResponse {
+        builders::CreateResponse::new(self.client.clone())
     }
 
     /// Create a message (Anthropic Messages protocol)
@@ -119,509 +120,11 @@ impl AiModelApi {
     /// Anthropic protocol (built-in groups: cloudbase, hunyuan-v3). Prompt caching
     /// via `cache_control` is only controllable through this protocol.
     ///
-    /// Can answer with a server-sent event stream: use [`CreateAnthropicMessage::send_stream`].
+    /// Can answer with a server-sent event stream: use [`builders::CreateAnthropicMessage::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/en/ai/model/anthropic-sdk-access>
-    pub fn create_anthropic_message(&self) -> CreateAnthropicMessage {
-        CreateAnthropicMessage::new(self.client.clone())
-    }
-}
-
-/// Request builder for [`AiModelApi::call_llm`]: Invoke a large model service
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CallLlm {
-    client: crate::Client,
-    provider: Option<String>,
-    path: Option<String>,
-    body: Option<rt::JsonBody>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CallLlm { provider, path, body });
-
-impl CallLlm {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "CallLLM",
-        method: rt::Method::Post,
-        path: "/v1/ai/{provider}/{path}",
-        accept: "application/json",
-        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
-    };
-
-    /// `provider` (path parameter, required).
-    ///
-    /// Model group (provider) code: a built-in group such as `cloudbase`,
-    /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
-    /// custom model group configured in the console. Named `model` in older
-    /// versions of the reference.
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-
-    /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Call path defined by the model provider, e.g. `chat/completions`, `responses`, `v1/messages`, `v1/chat/completions`.
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// Body as defined by the target model's own API documentation.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The model was called (the body may still report a business error)
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(self) -> Result<crate::Response<serde_json::Value>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("provider", self.provider.is_none()),
-            ("path", self.path.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(provider), Some(path), Some(body)) = (
-            self.provider,
-            self.path,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/ai/",
-                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
-            ]
-                .concat(),
-        );
-        request.free_form_body("application/json", body, true)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`AiModelApi::create_chat_completion`]: Create a chat completion (OpenAI Chat Completions protocol)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CreateChatCompletion {
-    client: crate::Client,
-    provider: Option<String>,
-    body: Option<ChatCompletionRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CreateChatCompletion { provider, body });
-
-impl CreateChatCompletion {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "createChatCompletion",
-        method: rt::Method::Post,
-        path: "/v1/ai/{provider}/chat/completions",
-        accept: "application/json",
-        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
-    };
-
-    /// `provider` (path parameter, required).
-    ///
-    /// Model group (provider) code: a built-in group such as `cloudbase`,
-    /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
-    /// custom model group configured in the console. Named `model` in older
-    /// versions of the reference.
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<ChatCompletionRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Completion (JSON) or completion chunks (SSE when stream is true)
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<ChatCompletionResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`). The stream ends at the `[DONE]` event.
-    pub async fn send_stream(
-        self,
-    ) -> Result<crate::EventStream<ChatCompletionChunk>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("provider", self.provider.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/ai/",
-                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                "/chat/completions",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`AiModelApi::create_chat_completion_v1`]: Create a chat completion via the v1-prefixed provider path
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CreateChatCompletionV1 {
-    client: crate::Client,
-    provider: Option<String>,
-    body: Option<ChatCompletionRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CreateChatCompletionV1 { provider, body });
-
-impl CreateChatCompletionV1 {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "createChatCompletionV1",
-        method: rt::Method::Post,
-        path: "/v1/ai/{provider}/v1/chat/completions",
-        accept: "application/json",
-        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
-    };
-
-    /// `provider` (path parameter, required).
-    ///
-    /// Model group (provider) code: a built-in group such as `cloudbase`,
-    /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
-    /// custom model group configured in the console. Named `model` in older
-    /// versions of the reference.
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<ChatCompletionRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Completion (JSON) or completion chunks (SSE when stream is true)
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<ChatCompletionResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`). The stream ends at the `[DONE]` event.
-    pub async fn send_stream(
-        self,
-    ) -> Result<crate::EventStream<ChatCompletionChunk>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("provider", self.provider.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/ai/",
-                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                "/v1/chat/completions",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`AiModelApi::create_response`]: Create a model response (OpenAI Responses protocol)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CreateResponse {
-    client: crate::Client,
-    provider: Option<String>,
-    body: Option<ResponsesRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CreateResponse { provider, body });
-
-impl CreateResponse {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "createResponse",
-        method: rt::Method::Post,
-        path: "/v1/ai/{provider}/responses",
-        accept: "application/json",
-        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
-    };
-
-    /// `provider` (path parameter, required).
-    ///
-    /// Model group (provider) code: a built-in group such as `cloudbase`,
-    /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
-    /// custom model group configured in the console. Named `model` in older
-    /// versions of the reference.
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<ResponsesRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Response object (JSON) or event stream (SSE when stream is true)
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(self) -> Result<crate::Response<ResponsesResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(
-        self,
-    ) -> Result<crate::EventStream<ResponsesStreamEvent>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::json, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("provider", self.provider.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/ai/",
-                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                "/responses",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`AiModelApi::create_anthropic_message`]: Create a message (Anthropic Messages protocol)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CreateAnthropicMessage {
-    client: crate::Client,
-    provider: Option<String>,
-    anthropic_version: Option<String>,
-    body: Option<AnthropicMessagesRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CreateAnthropicMessage { provider, anthropic_version, body });
-
-impl CreateAnthropicMessage {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "createAnthropicMessage",
-        method: rt::Method::Post,
-        path: "/v1/ai/{provider}/v1/messages",
-        accept: "application/json",
-        security: &[rt::Security::Bearer, rt::Security::ApiKeyHeader("Authorization")],
-    };
-
-    /// `provider` (path parameter, required).
-    ///
-    /// Model group (provider) code: a built-in group such as `cloudbase`,
-    /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
-    /// custom model group configured in the console. Named `model` in older
-    /// versions of the reference.
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.provider = Some(value.into());
-        self
-    }
-
-    /// `anthropic-version` (header parameter, optional).
-    ///
-    /// Anthropic API version header, shown in the docs as `2023-06-01`.
-    pub fn anthropic_version(mut self, value: impl Into<String>) -> Self {
-        self.anthropic_version = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<AnthropicMessagesRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Message (JSON) or message events (SSE when stream is true)
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Request failed
-    /// - 429 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<AnthropicMessagesResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(
-        self,
-    ) -> Result<crate::EventStream<AnthropicStreamEvent>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::json, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("provider", self.provider.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(provider), Some(body)) = (self.provider, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/ai/",
-                &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                "/v1/messages",
-            ]
-                .concat(),
-        );
-        request.header("anthropic-version", self.anthropic_version.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
+    pub fn create_anthropic_message(&self) -> builders::CreateAnthropicMessage {
+        builders::CreateAnthropicMessage::new(self.client.clone())
     }
 }
 
@@ -644,25 +147,23 @@ pub struct ErrorResponse {
     pub error: Option<OpenAiError>,
 }
 
-impl crate::ErrorBody for ErrorResponse {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code
             .as_deref()
-            .or_else(|| self.error.as_ref().and_then(|e| crate::ErrorBody::code(e)))
+            .or_else(|| self.error.as_ref().and_then(|e| ErrorBody::code(e)))
     }
 
     fn message(&self) -> Option<&str> {
         self.message
             .as_deref()
-            .or_else(|| self.error.as_ref().and_then(|e| crate::ErrorBody::message(e)))
+            .or_else(|| self.error.as_ref().and_then(|e| ErrorBody::message(e)))
     }
 
     fn request_id(&self) -> Option<&str> {
         self.request_id
             .as_deref()
-            .or_else(|| {
-                self.error.as_ref().and_then(|e| crate::ErrorBody::request_id(e))
-            })
+            .or_else(|| self.error.as_ref().and_then(|e| ErrorBody::request_id(e)))
     }
 }
 
@@ -1154,7 +655,7 @@ pub struct OpenAiError {
     pub param: Option<String>,
 }
 
-impl crate::ErrorBody for OpenAiError {
+impl ErrorBody for OpenAiError {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -1291,4 +792,531 @@ pub struct AnthropicStreamEventDelta {
     /// Properties not listed above, kept as they came.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`AiModelApi`](super::AiModelApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response, EventStream};
+
+    /// Request builder for [`AiModelApi::call_llm`](super::AiModelApi::call_llm): Invoke a large model service
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CallLlm {
+        client: Client,
+        provider: Option<String>,
+        path: Option<String>,
+        body: Option<rt::JsonBody>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CallLlm { provider, path, body });
+
+    impl CallLlm {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "CallLLM",
+            method: rt::Method::Post,
+            path: "/v1/ai/{provider}/{path}",
+            accept: "application/json",
+            security: &[
+                rt::Security::Bearer,
+                rt::Security::ApiKeyHeader("Authorization"),
+            ],
+        };
+
+        /// `provider` (path parameter, required).
+        ///
+        /// Model group (provider) code: a built-in group such as `cloudbase`,
+        /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
+        /// custom model group configured in the console. Named `model` in older
+        /// versions of the reference.
+        pub fn provider(mut self, value: impl Into<String>) -> Self {
+            self.provider = Some(value.into());
+            self
+        }
+
+        /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Call path defined by the model provider, e.g. `chat/completions`, `responses`, `v1/messages`, `v1/chat/completions`.
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// Body as defined by the target model's own API documentation.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The model was called (the body may still report a business error)
+        /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+        pub async fn send(self) -> Result<Response<serde_json::Value>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("provider", self.provider.is_none()),
+                ("path", self.path.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(provider), Some(path), Some(body)) = (
+                self.provider,
+                self.path,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/ai/",
+                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
+                ]
+                    .concat(),
+            );
+            request.free_form_body("application/json", body, true)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AiModelApi::create_chat_completion`](super::AiModelApi::create_chat_completion): Create a chat completion (OpenAI Chat Completions protocol)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CreateChatCompletion {
+        client: Client,
+        provider: Option<String>,
+        body: Option<super::ChatCompletionRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CreateChatCompletion { provider, body });
+
+    impl CreateChatCompletion {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "createChatCompletion",
+            method: rt::Method::Post,
+            path: "/v1/ai/{provider}/chat/completions",
+            accept: "application/json",
+            security: &[
+                rt::Security::Bearer,
+                rt::Security::ApiKeyHeader("Authorization"),
+            ],
+        };
+
+        /// `provider` (path parameter, required).
+        ///
+        /// Model group (provider) code: a built-in group such as `cloudbase`,
+        /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
+        /// custom model group configured in the console. Named `model` in older
+        /// versions of the reference.
+        pub fn provider(mut self, value: impl Into<String>) -> Self {
+            self.provider = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::ChatCompletionRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Completion (JSON) or completion chunks (SSE when stream is true)
+        /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::ChatCompletionResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`). The stream ends at the `[DONE]` event.
+        pub async fn send_stream(
+            self,
+        ) -> Result<EventStream<super::ChatCompletionChunk>, Error> {
+            let (client, request) = self.into_request()?;
+            client
+                .execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error)
+                .await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("provider", self.provider.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(provider), Some(body)) = (self.provider, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/ai/",
+                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
+                    "/chat/completions",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AiModelApi::create_chat_completion_v1`](super::AiModelApi::create_chat_completion_v1): Create a chat completion via the v1-prefixed provider path
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CreateChatCompletionV1 {
+        client: Client,
+        provider: Option<String>,
+        body: Option<super::ChatCompletionRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CreateChatCompletionV1 { provider, body });
+
+    impl CreateChatCompletionV1 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "createChatCompletionV1",
+            method: rt::Method::Post,
+            path: "/v1/ai/{provider}/v1/chat/completions",
+            accept: "application/json",
+            security: &[
+                rt::Security::Bearer,
+                rt::Security::ApiKeyHeader("Authorization"),
+            ],
+        };
+
+        /// `provider` (path parameter, required).
+        ///
+        /// Model group (provider) code: a built-in group such as `cloudbase`,
+        /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
+        /// custom model group configured in the console. Named `model` in older
+        /// versions of the reference.
+        pub fn provider(mut self, value: impl Into<String>) -> Self {
+            self.provider = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::ChatCompletionRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Completion (JSON) or completion chunks (SSE when stream is true)
+        /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::ChatCompletionResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`). The stream ends at the `[DONE]` event.
+        pub async fn send_stream(
+            self,
+        ) -> Result<EventStream<super::ChatCompletionChunk>, Error> {
+            let (client, request) = self.into_request()?;
+            client
+                .execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error)
+                .await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("provider", self.provider.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(provider), Some(body)) = (self.provider, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/ai/",
+                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
+                    "/v1/chat/completions",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AiModelApi::create_response`](super::AiModelApi::create_response): Create a model response (OpenAI Responses protocol)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CreateResponse {
+        client: Client,
+        provider: Option<String>,
+        body: Option<super::ResponsesRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CreateResponse { provider, body });
+
+    impl CreateResponse {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "createResponse",
+            method: rt::Method::Post,
+            path: "/v1/ai/{provider}/responses",
+            accept: "application/json",
+            security: &[
+                rt::Security::Bearer,
+                rt::Security::ApiKeyHeader("Authorization"),
+            ],
+        };
+
+        /// `provider` (path parameter, required).
+        ///
+        /// Model group (provider) code: a built-in group such as `cloudbase`,
+        /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
+        /// custom model group configured in the console. Named `model` in older
+        /// versions of the reference.
+        pub fn provider(mut self, value: impl Into<String>) -> Self {
+            self.provider = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::ResponsesRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Response object (JSON) or event stream (SSE when stream is true)
+        /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+        pub async fn send(self) -> Result<Response<super::ResponsesResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(
+            self,
+        ) -> Result<EventStream<super::ResponsesStreamEvent>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::json, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("provider", self.provider.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(provider), Some(body)) = (self.provider, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/ai/",
+                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
+                    "/responses",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AiModelApi::create_anthropic_message`](super::AiModelApi::create_anthropic_message): Create a message (Anthropic Messages protocol)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CreateAnthropicMessage {
+        client: Client,
+        provider: Option<String>,
+        anthropic_version: Option<String>,
+        body: Option<super::AnthropicMessagesRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CreateAnthropicMessage { provider, anthropic_version, body });
+
+    impl CreateAnthropicMessage {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "createAnthropicMessage",
+            method: rt::Method::Post,
+            path: "/v1/ai/{provider}/v1/messages",
+            accept: "application/json",
+            security: &[
+                rt::Security::Bearer,
+                rt::Security::ApiKeyHeader("Authorization"),
+            ],
+        };
+
+        /// `provider` (path parameter, required).
+        ///
+        /// Model group (provider) code: a built-in group such as `cloudbase`,
+        /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
+        /// custom model group configured in the console. Named `model` in older
+        /// versions of the reference.
+        pub fn provider(mut self, value: impl Into<String>) -> Self {
+            self.provider = Some(value.into());
+            self
+        }
+
+        /// `anthropic-version` (header parameter, optional).
+        ///
+        /// Anthropic API version header, shown in the docs as `2023-06-01`.
+        pub fn anthropic_version(mut self, value: impl Into<String>) -> Self {
+            self.anthropic_version = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::AnthropicMessagesRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `text/event-stream`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Message (JSON) or message events (SSE when stream is true)
+        /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Request failed
+        /// - 429 ([`Error::Api`], `application/json`; headers `X-Request-Id`): Concurrency limit or token quota exceeded (documented in the CloudBase AI FAQ)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`): Common error information, see <https://docs.cloudbase.net/error-code/service>
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::AnthropicMessagesResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(
+            self,
+        ) -> Result<EventStream<super::AnthropicStreamEvent>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::json, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("provider", self.provider.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(provider), Some(body)) = (self.provider, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/ai/",
+                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
+                    "/v1/messages",
+                ]
+                    .concat(),
+            );
+            request.header("anthropic-version", self.anthropic_version.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
 }

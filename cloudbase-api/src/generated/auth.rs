@@ -10,16 +10,17 @@
 //! {error, error_code, error_description} (schema v1Error), not the gateway's {code, message, requestId}.
 //! operationIds follow the docs page slugs (e.g. slug auth-sign-in -> Auth_SignIn); they are inferred.
 
+use crate::{Client, ErrorBody};
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of CloudBase Authentication HTTP API (身份认证); get one from [`Client::auth`](crate::Client::auth).
+/// Operations of CloudBase Authentication HTTP API (身份认证); get one from [`Client::auth`].
 #[derive(Debug, Clone)]
 pub struct AuthApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of CloudBase Authentication HTTP API (身份认证) (`specs/auth.yaml + specs/overlays/auth.yaml`), one method per operation.
     pub fn auth(&self) -> AuthApi {
         AuthApi { client: self.clone() }
@@ -33,8 +34,8 @@ impl AuthApi {
     ///
     /// Username + password sign-in, or phone/email verification-code sign-in by passing the
     /// verification_token obtained from /auth/v1/verification/verify.
-    pub fn sign_in(&self) -> AuthSignIn {
-        AuthSignIn::new(self.client.clone())
+    pub fn sign_in(&self) -> builders::SignIn {
+        builders::SignIn::new(self.client.clone())
     }
 
     /// Anonymous sign-in
@@ -42,8 +43,8 @@ impl AuthApi {
     /// `POST /auth/v1/signin/anonymously` (operationId `Auth_SignInAnonymously`)
     ///
     /// One anonymous user per device ID; the issued token has scope "anonymous".
-    pub fn anonymous_token(&self) -> AuthSignInAnonymously {
-        AuthSignInAnonymously::new(self.client.clone())
+    pub fn anonymous_token(&self) -> builders::AnonymousToken {
+        builders::AnonymousToken::new(self.client.clone())
     }
 
     /// Register a new user
@@ -52,8 +53,8 @@ impl AuthApi {
     ///
     /// Registers with phone + verification token, email + verification token, or a third-party
     /// provider_token. Username/password alone is not accepted for registration.
-    pub fn sign_up(&self) -> AuthSignUp {
-        AuthSignUp::new(self.client.clone())
+    pub fn sign_up(&self) -> builders::SignUp {
+        builders::SignUp::new(self.client.clone())
     }
 
     /// Sign out the current user
@@ -61,22 +62,22 @@ impl AuthApi {
     /// `POST /auth/v1/user/signout` (operationId `Auth_SignOut`)
     ///
     /// Invalidates the access token and its refresh token; may return a logout redirect URI.
-    pub fn sign_out(&self) -> AuthSignOut {
-        AuthSignOut::new(self.client.clone())
+    pub fn sign_out(&self) -> builders::SignOut {
+        builders::SignOut::new(self.client.clone())
     }
 
     /// Get the third-party provider authorization URL
     ///
     /// `GET /auth/v1/provider/uri` (operationId `Auth_GenProviderRedirectUri`)
-    pub fn gen_provider_redirect_uri(&self) -> AuthGenProviderRedirectUri {
-        AuthGenProviderRedirectUri::new(self.client.clone())
+    pub fn gen_provider_redirect_uri(&self) -> builders::GenProviderRedirectUri {
+        builders::GenProviderRedirectUri::new(self.client.clone())
     }
 
     /// Exchange a third-party authorization code for a provider_token
     ///
     /// `POST /auth/v1/provider/token` (operationId `Auth_GrantProviderToken`)
-    pub fn grant_provider_token(&self) -> AuthGrantProviderToken {
-        AuthGrantProviderToken::new(self.client.clone())
+    pub fn grant_provider_token(&self) -> builders::GrantProviderToken {
+        builders::GrantProviderToken::new(self.client.clone())
     }
 
     /// Sign in with a provider_token
@@ -84,8 +85,8 @@ impl AuthApi {
     /// `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`)
     ///
     /// May auto-register the user or bind the provider to an existing account.
-    pub fn sign_in_with_provider(&self) -> AuthSignInWithProvider {
-        AuthSignInWithProvider::new(self.client.clone())
+    pub fn sign_in_with_provider(&self) -> builders::SignInWithProvider {
+        builders::SignInWithProvider::new(self.client.clone())
     }
 
     /// Custom sign-in with a server-issued ticket
@@ -93,8 +94,8 @@ impl AuthApi {
     /// `POST /auth/v1/signin/custom` (operationId `Auth_SignInCustom`)
     ///
     /// The ticket is created server-side (e.g. Node SDK createTicket); provider_id is always "custom".
-    pub fn sign_in_custom(&self) -> AuthSignInCustom {
-        AuthSignInCustom::new(self.client.clone())
+    pub fn sign_in_custom(&self) -> builders::SignInCustom {
+        builders::SignInCustom::new(self.client.clone())
     }
 
     /// Get or refresh a token
@@ -103,8 +104,8 @@ impl AuthApi {
     ///
     /// OAuth 2.0 style token endpoint. Modes described by the docs: refresh_token, password, and
     /// (with HTTP Basic SecretId:SecretKey) client_credentials. Refreshing invalidates the old refresh token.
-    pub fn grant_token(&self) -> AuthGrantToken {
-        AuthGrantToken::new(self.client.clone())
+    pub fn grant_token(&self) -> builders::GrantToken {
+        builders::GrantToken::new(self.client.clone())
     }
 
     /// Check whether the bearer access token is valid
@@ -112,8 +113,8 @@ impl AuthApi {
     /// `GET /auth/v1/token/introspect` (operationId `Auth_TokenIntrospect`)
     ///
     /// Returns token details when valid, an empty object when invalid or expired.
-    pub fn token_introspect(&self) -> AuthTokenIntrospect {
-        AuthTokenIntrospect::new(self.client.clone())
+    pub fn token_introspect(&self) -> builders::TokenIntrospect {
+        builders::TokenIntrospect::new(self.client.clone())
     }
 
     /// Get a server-side (administrator) token
@@ -123,8 +124,8 @@ impl AuthApi {
     /// Server-only. Authenticate with HTTP Basic base64(SecretId:SecretKey) or a Tencent Cloud
     /// TC3-HMAC-SHA256 signature in the Authorization header. Returns no refresh_token; the docs example
     /// shows expires_in 432000.
-    pub fn client_credential(&self) -> AuthClientCredential {
-        AuthClientCredential::new(self.client.clone())
+    pub fn client_credential(&self) -> builders::ClientCredential {
+        builders::ClientCredential::new(self.client.clone())
     }
 
     /// Revoke the bearer token
@@ -132,8 +133,8 @@ impl AuthApi {
     /// `POST /auth/v1/revoke` (operationId `Auth_Revoke`)
     ///
     /// Similar to sign-out; clients should re-check token validity with /auth/v1/token/introspect.
-    pub fn revoke(&self) -> AuthRevoke {
-        AuthRevoke::new(self.client.clone())
+    pub fn revoke(&self) -> builders::Revoke {
+        builders::Revoke::new(self.client.clone())
     }
 
     /// Get an image captcha
@@ -141,8 +142,8 @@ impl AuthApi {
     /// `POST /auth/v1/captcha/data` (operationId `Auth_GetCaptchaData`)
     ///
     /// Returns the captcha image as an RFC 2397 data URI plus a token for the verify call.
-    pub fn get_captcha_data(&self) -> AuthGetCaptchaData {
-        AuthGetCaptchaData::new(self.client.clone())
+    pub fn get_captcha_data(&self) -> builders::GetCaptchaData {
+        builders::GetCaptchaData::new(self.client.clone())
     }
 
     /// Verify an image captcha answer
@@ -150,8 +151,8 @@ impl AuthApi {
     /// `POST /auth/v1/captcha/data/verify` (operationId `Auth_VerifyCaptchaData`)
     ///
     /// Exchanges the captcha token and the recognised text for a captcha_token (send it as x-captcha-token).
-    pub fn verify_captcha_data(&self) -> AuthVerifyCaptchaData {
-        AuthVerifyCaptchaData::new(self.client.clone())
+    pub fn verify_captcha_data(&self) -> builders::VerifyCaptchaData {
+        builders::VerifyCaptchaData::new(self.client.clone())
     }
 
     /// Send an SMS or email verification code
@@ -159,8 +160,8 @@ impl AuthApi {
     /// `POST /auth/v1/verification` (operationId `Auth_SendVerification`)
     ///
     /// Pass exactly one of phone_number or email. Codes are valid 600 seconds by default.
-    pub fn send_verification(&self) -> AuthSendVerification {
-        AuthSendVerification::new(self.client.clone())
+    pub fn send_verification(&self) -> builders::SendVerification {
+        builders::SendVerification::new(self.client.clone())
     }
 
     /// Verify an SMS or email verification code
@@ -168,15 +169,15 @@ impl AuthApi {
     /// `POST /auth/v1/verification/verify` (operationId `Auth_VerifyVerification`)
     ///
     /// Returns a verification_token used by sign-in, sign-up, sudo and password reset.
-    pub fn verify_verification(&self) -> AuthVerifyVerification {
-        AuthVerifyVerification::new(self.client.clone())
+    pub fn verify_verification(&self) -> builders::VerifyVerification {
+        builders::VerifyVerification::new(self.client.clone())
     }
 
     /// Reset a user's password with an email or phone verification token
     ///
     /// `POST /auth/v1/reset` (operationId `Auth_ResetPassword`)
-    pub fn reset_password(&self) -> AuthResetPassword {
-        AuthResetPassword::new(self.client.clone())
+    pub fn reset_password(&self) -> builders::ResetPassword {
+        builders::ResetPassword::new(self.client.clone())
     }
 
     /// Get a short-lived sudo_token for sensitive operations
@@ -184,15 +185,15 @@ impl AuthApi {
     /// `POST /auth/v1/user/sudo` (operationId `User_Sudo`)
     ///
     /// Re-authenticate with the password or a verification_token; sudo_token lasts 900 seconds.
-    pub fn user_sudo(&self) -> UserSudo {
-        UserSudo::new(self.client.clone())
+    pub fn user_sudo(&self) -> builders::UserSudo {
+        builders::UserSudo::new(self.client.clone())
     }
 
     /// Get the current user's profile
     ///
     /// `GET /auth/v1/user/me` (operationId `User_Me`)
-    pub fn user_me(&self) -> UserMe {
-        UserMe::new(self.client.clone())
+    pub fn user_me(&self) -> builders::UserMe {
+        builders::UserMe::new(self.client.clone())
     }
 
     /// Delete the current user
@@ -200,8 +201,8 @@ impl AuthApi {
     /// `DELETE /auth/v1/user/me` (operationId `User_DeleteMe`)
     ///
     /// Permanently deletes the signed-in account; requires a sudo_token.
-    pub fn user_delete_me(&self) -> UserDeleteMe {
-        UserDeleteMe::new(self.client.clone())
+    pub fn user_delete_me(&self) -> builders::UserDeleteMe {
+        builders::UserDeleteMe::new(self.client.clone())
     }
 
     /// Change the current user's password
@@ -209,8 +210,8 @@ impl AuthApi {
     /// `PATCH /auth/v1/user/password` (operationId `User_UpdatePassword`)
     ///
     /// Requires a sudo_token (query parameter). old_password is needed when the user already has one.
-    pub fn user_update_password(&self) -> UserUpdatePassword {
-        UserUpdatePassword::new(self.client.clone())
+    pub fn user_update_password(&self) -> builders::UserUpdatePassword {
+        builders::UserUpdatePassword::new(self.client.clone())
     }
 
     /// Edit basic user information
@@ -218,8 +219,8 @@ impl AuthApi {
     /// `POST /auth/v1/user/basic/edit` (operationId `User_EditUserBasicInfo`)
     ///
     /// Editing another user (user_id) requires administrator permission.
-    pub fn user_edit_user_basic_info(&self) -> UserEditUserBasicInfo {
-        UserEditUserBasicInfo::new(self.client.clone())
+    pub fn user_edit_user_basic_info(&self) -> builders::UserEditUserBasicInfo {
+        builders::UserEditUserBasicInfo::new(self.client.clone())
     }
 
     /// Bind a third-party account to the current user
@@ -227,22 +228,22 @@ impl AuthApi {
     /// `POST /auth/v1/user/provider/bind` (operationId `User_BindWithProvider`)
     ///
     /// Needs a provider_token from /auth/v1/provider/token.
-    pub fn user_bind_with_provider(&self) -> UserBindWithProvider {
-        UserBindWithProvider::new(self.client.clone())
+    pub fn user_bind_with_provider(&self) -> builders::UserBindWithProvider {
+        builders::UserBindWithProvider::new(self.client.clone())
     }
 
     /// Unbind a third-party account from the current user
     ///
     /// `DELETE /auth/v1/user/provider/{provider_id}` (operationId `User_UnBindProvider`)
-    pub fn user_un_bind_provider(&self) -> UserUnBindProvider {
-        UserUnBindProvider::new(self.client.clone())
+    pub fn user_un_bind_provider(&self) -> builders::UserUnBindProvider {
+        builders::UserUnBindProvider::new(self.client.clone())
     }
 
     /// List identity providers and whether each is bound
     ///
     /// `GET /auth/v1/user/provider` (operationId `User_Providers`)
-    pub fn user_providers(&self) -> UserProviders {
-        UserProviders::new(self.client.clone())
+    pub fn user_providers(&self) -> builders::UserProviders {
+        builders::UserProviders::new(self.client.clone())
     }
 
     /// Start a captcha
@@ -251,2106 +252,8 @@ impl AuthApi {
     ///
     /// Starts a captcha for the client: open `url` for the user to solve it, then send the
     /// `captcha_token` with the guarded call (sign-in, sign-up, verification).
-    pub fn init_captcha(&self) -> AuthInitCaptcha {
-        AuthInitCaptcha::new(self.client.clone())
-    }
-}
-
-/// Request builder for [`AuthApi::sign_in`]: Sign in with username/password or a verification token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSignIn {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    captcha_token: Option<String>,
-    body: Option<V1SignInRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSignIn { client_id, x_device_id, captcha_token, body });
-
-impl AuthSignIn {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SignIn",
-        method: rt::Method::Post,
-        path: "/auth/v1/signin",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// `captcha_token` (query parameter, optional).
-    ///
-    /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
-    pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
-        self.captcha_token = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1SignInRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token issued.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request or failed sign-in.
-    /// - 501 ([`Error::Api`](crate::Error::Api), `application/json`): Error response (documented status; meaning not described).
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.query("captcha_token", self.captcha_token.as_ref());
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 501 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::anonymous_token`]: Anonymous sign-in
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSignInAnonymously {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1SignInAnonymouslyRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSignInAnonymously { client_id, x_device_id, body });
-
-impl AuthSignInAnonymously {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SignInAnonymously",
-        method: rt::Method::Post,
-        path: "/auth/v1/signin/anonymously",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, required).
-    ///
-    /// Client-generated, cached device ID (required here).
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<V1SignInAnonymouslyRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token issued for the anonymous user.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`): Request denied.
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("x-device-id", self.x_device_id.is_none())];
-        let Some(x_device_id) = self.x_device_id else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/signin/anonymously",
-        );
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", Some(&x_device_id))?;
-        if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 403 | 500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::sign_up`]: Register a new user
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSignUp {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    captcha_token: Option<String>,
-    body: Option<V1SignUpRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSignUp { client_id, x_device_id, captcha_token, body });
-
-impl AuthSignUp {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SignUp",
-        method: rt::Method::Post,
-        path: "/auth/v1/signup",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// `captcha_token` (query parameter, optional).
-    ///
-    /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
-    pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
-        self.captcha_token = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1SignUpRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): User created and signed in.
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signup");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.query("captcha_token", self.captcha_token.as_ref());
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::sign_out`]: Sign out the current user
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSignOut {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1SignOutRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSignOut { client_id, x_device_id, body });
-
-impl AuthSignOut {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SignOut",
-        method: rt::Method::Post,
-        path: "/auth/v1/user/signout",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<V1SignOutRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Signed out.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<crate::Response<V1SignOutResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/signout");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::gen_provider_redirect_uri`]: Get the third-party provider authorization URL
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthGenProviderRedirectUri {
-    client: crate::Client,
-    provider_id: Option<String>,
-    redirect_uri: Option<String>,
-    state: Option<String>,
-    scope: Option<String>,
-    response_type: Option<String>,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    AuthGenProviderRedirectUri { provider_id, redirect_uri, state, scope, response_type,
-    client_id, x_device_id }
-);
-
-impl AuthGenProviderRedirectUri {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_GenProviderRedirectUri",
-        method: rt::Method::Get,
-        path: "/auth/v1/provider/uri",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `provider_id` (query parameter, required).
-    ///
-    /// Identity provider ID (e.g. github).
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.provider_id = Some(value.into());
-        self
-    }
-
-    /// `redirect_uri` (query parameter, optional).
-    ///
-    /// Redirect address after authorization.
-    pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
-        self.redirect_uri = Some(value.into());
-        self
-    }
-
-    /// `state` (query parameter, optional).
-    ///
-    /// Opaque client state echoed back.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-
-    /// `scope` (query parameter, optional).
-    ///
-    /// Authorization scope.
-    pub fn scope(mut self, value: impl Into<String>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-
-    /// `response_type` (query parameter, optional).
-    ///
-    /// Authorization response type.
-    pub fn response_type(mut self, value: impl Into<String>) -> Self {
-        self.response_type = Some(value.into());
-        self
-    }
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, required).
-    ///
-    /// Client-generated, cached device ID (required here).
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Authorization URL.
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1GenProviderRedirectUriResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("provider_id", self.provider_id.is_none()),
-            ("x-device-id", self.x_device_id.is_none()),
-        ];
-        let (Some(provider_id), Some(x_device_id)) = (self.provider_id, self.x_device_id)
-        else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/provider/uri");
-        request.query("provider_id", Some(&provider_id));
-        request.query("redirect_uri", self.redirect_uri.as_ref());
-        request.query("state", self.state.as_ref());
-        request.query("scope", self.scope.as_ref());
-        request.query("response_type", self.response_type.as_ref());
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", Some(&x_device_id))?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::grant_provider_token`]: Exchange a third-party authorization code for a provider_token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthGrantProviderToken {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1GrantProviderTokenRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthGrantProviderToken { client_id, x_device_id, body });
-
-impl AuthGrantProviderToken {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_GrantProviderToken",
-        method: rt::Method::Post,
-        path: "/auth/v1/provider/token",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, required).
-    ///
-    /// Client-generated, cached device ID (required here).
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1GrantProviderTokenRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Provider token and third-party profile.
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1GrantProviderTokenResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("x-device-id", self.x_device_id.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/provider/token");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", Some(&x_device_id))?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::sign_in_with_provider`]: Sign in with a provider_token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSignInWithProvider {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1SignInWithProviderRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSignInWithProvider { client_id, x_device_id, body });
-
-impl AuthSignInWithProvider {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SignInWithProvider",
-        method: rt::Method::Post,
-        path: "/auth/v1/signin/with/provider",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, required).
-    ///
-    /// Client-generated, cached device ID (required here).
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1SignInWithProviderRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token issued.
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("x-device-id", self.x_device_id.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/signin/with/provider",
-        );
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", Some(&x_device_id))?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::sign_in_custom`]: Custom sign-in with a server-issued ticket
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSignInCustom {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1SignInCustomRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSignInCustom { client_id, x_device_id, body });
-
-impl AuthSignInCustom {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SignInCustom",
-        method: rt::Method::Post,
-        path: "/auth/v1/signin/custom",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1SignInCustomRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token issued.
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin/custom");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.undocumented_error()
-    }
-}
-
-/// Request builder for [`AuthApi::grant_token`]: Get or refresh a token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthGrantToken {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1GrantTokenRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthGrantToken { client_id, x_device_id, body });
-
-impl AuthGrantToken {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_GrantToken",
-        method: rt::Method::Post,
-        path: "/auth/v1/token",
-        accept: "application/json",
-        security: &[rt::Security::None, rt::Security::Basic],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1GrantTokenRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token issued.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/token");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::token_introspect`]: Check whether the bearer access token is valid
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthTokenIntrospect {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthTokenIntrospect { client_id, x_device_id });
-
-impl AuthTokenIntrospect {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_TokenIntrospect",
-        method: rt::Method::Get,
-        path: "/auth/v1/token/introspect",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token details, or {} when the token is not valid.
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1TokenIntrospectResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/token/introspect",
-        );
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::client_credential`]: Get a server-side (administrator) token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthClientCredential {
-    client: crate::Client,
-    body: Option<V1ClientCredentialRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthClientCredential { body });
-
-impl AuthClientCredential {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_ClientCredential",
-        method: rt::Method::Post,
-        path: "/auth/v1/token/clientCredential",
-        accept: "application/json",
-        security: &[rt::Security::Basic, rt::Security::ApiKeyHeader("Authorization")],
-    };
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1ClientCredentialRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Administrator access token.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<crate::Response<V1Token>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/token/clientCredential",
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::revoke`]: Revoke the bearer token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthRevoke {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1RevokeRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthRevoke { client_id, x_device_id, body });
-
-impl AuthRevoke {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_Revoke",
-        method: rt::Method::Post,
-        path: "/auth/v1/revoke",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    pub fn body(mut self, value: impl Into<V1RevokeRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Token revoked (body not specified).
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<crate::Response<serde_json::Value>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/revoke");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        if let Some(body) = self.body {
-            request.json_body("application/json", body)?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            500 => raw.api_error::<V1Error>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::get_captcha_data`]: Get an image captcha
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthGetCaptchaData {
-    client: crate::Client,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthGetCaptchaData {});
-
-impl AuthGetCaptchaData {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_GetCaptchaData",
-        method: rt::Method::Post,
-        path: "/auth/v1/captcha/data",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Captcha image and token.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1GetCaptchaDataResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/captcha/data");
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.undocumented_error()
-    }
-}
-
-/// Request builder for [`AuthApi::verify_captcha_data`]: Verify an image captcha answer
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthVerifyCaptchaData {
-    client: crate::Client,
-    body: Option<V1VerifyCaptchaDataRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthVerifyCaptchaData { body });
-
-impl AuthVerifyCaptchaData {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_VerifyCaptchaData",
-        method: rt::Method::Post,
-        path: "/auth/v1/captcha/data/verify",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1VerifyCaptchaDataRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Captcha token.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1VerifyCaptchaDataResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/captcha/data/verify",
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.undocumented_error()
-    }
-}
-
-/// Request builder for [`AuthApi::send_verification`]: Send an SMS or email verification code
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthSendVerification {
-    client: crate::Client,
-    x_captcha_token: Option<String>,
-    captcha_token: Option<String>,
-    body: Option<V1SendVerificationRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthSendVerification { x_captcha_token, captcha_token, body });
-
-impl AuthSendVerification {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_SendVerification",
-        method: rt::Method::Post,
-        path: "/auth/v1/verification",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `x-captcha-token` (header parameter, optional).
-    ///
-    /// captcha_token from /auth/v1/captcha/data/verify; needed after a captcha_required error.
-    pub fn x_captcha_token(mut self, value: impl Into<String>) -> Self {
-        self.x_captcha_token = Some(value.into());
-        self
-    }
-
-    /// `captcha_token` (query parameter, optional).
-    ///
-    /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
-    pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
-        self.captcha_token = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1SendVerificationRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Verification ID.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. captcha_required.
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1SendVerificationResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/verification");
-        request.header("x-captcha-token", self.x_captcha_token.as_ref())?;
-        request.query("captcha_token", self.captcha_token.as_ref());
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::verify_verification`]: Verify an SMS or email verification code
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthVerifyVerification {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1VerifyRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthVerifyVerification { client_id, x_device_id, body });
-
-impl AuthVerifyVerification {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_VerifyVerification",
-        method: rt::Method::Post,
-        path: "/auth/v1/verification/verify",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1VerifyRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Verification token.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_verification_code.
-    pub async fn send(self) -> Result<crate::Response<V1VerifyResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/verification/verify",
-        );
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::reset_password`]: Reset a user's password with an email or phone verification token
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthResetPassword {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1ResetPasswordRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthResetPassword { client_id, x_device_id, body });
-
-impl AuthResetPassword {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_ResetPassword",
-        method: rt::Method::Post,
-        path: "/auth/v1/reset",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1ResetPasswordRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Password reset (body not specified).
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Missing or mismatched email / phone / verification token.
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`): Request denied (e.g. CORS / security-domain check).
-    /// - 500 ([`Error::Api`](crate::Error::Api), `application/json`): Unexpected error.
-    pub async fn send(self) -> Result<crate::Response<serde_json::Value>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/reset");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            400 | 500 => raw.api_error::<V1Error>(),
-            403 => raw.api_error::<serde_json::Value>(),
-            _ => raw.undocumented_error(),
-        }
-    }
-}
-
-/// Request builder for [`AuthApi::user_sudo`]: Get a short-lived sudo_token for sensitive operations
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserSudo {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1SudoRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserSudo { client_id, x_device_id, body });
-
-impl UserSudo {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_Sudo",
-        method: rt::Method::Post,
-        path: "/auth/v1/user/sudo",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1SudoRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Sudo token.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_password.
-    pub async fn send(self) -> Result<crate::Response<V1SudoResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/sudo");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_me`]: Get the current user's profile
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserMe {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserMe { client_id, x_device_id });
-
-impl UserMe {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_Me",
-        method: rt::Method::Get,
-        path: "/auth/v1/user/me",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): User profile.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
-    pub async fn send(self) -> Result<crate::Response<V1Profile>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_delete_me`]: Delete the current user
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserDeleteMe {
-    client: crate::Client,
-    client_id: Option<String>,
-    sudo_token: Option<String>,
-    x_device_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserDeleteMe { client_id, sudo_token, x_device_id });
-
-impl UserDeleteMe {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_DeleteMe",
-        method: rt::Method::Delete,
-        path: "/auth/v1/user/me",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `sudo_token` (query parameter, required).
-    ///
-    /// Temporary token from /auth/v1/user/sudo.
-    pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
-        self.sudo_token = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Deleted; empty object.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. permission_denied "bad sudo token".
-    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("sudo_token", self.sudo_token.is_none())];
-        let Some(sudo_token) = self.sudo_token else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
-        request.query("client_id", self.client_id.as_ref());
-        request.query("sudo_token", Some(&sudo_token));
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_update_password`]: Change the current user's password
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserUpdatePassword {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    sudo_token: Option<String>,
-    body: Option<V1UpdatePasswordRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserUpdatePassword { client_id, x_device_id, sudo_token, body });
-
-impl UserUpdatePassword {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_UpdatePassword",
-        method: rt::Method::Patch,
-        path: "/auth/v1/user/password",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// `sudo_token` (query parameter, optional).
-    ///
-    /// Temporary token from /auth/v1/user/sudo (or send it in the body's `sudo_token`).
-    pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
-        self.sudo_token = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1UpdatePasswordRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Password changed; empty object.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_password, weak_password.
-    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/password");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.query("sudo_token", self.sudo_token.as_ref());
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_edit_user_basic_info`]: Edit basic user information
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserEditUserBasicInfo {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1EditUserBasicInfoRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserEditUserBasicInfo { client_id, x_device_id, body });
-
-impl UserEditUserBasicInfo {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_EditUserBasicInfo",
-        method: rt::Method::Post,
-        path: "/auth/v1/user/basic/edit",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1EditUserBasicInfoRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Updated; empty object.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. username_already_exists.
-    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/basic/edit");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_bind_with_provider`]: Bind a third-party account to the current user
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserBindWithProvider {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    body: Option<V1BindWithProviderRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserBindWithProvider { client_id, x_device_id, body });
-
-impl UserBindWithProvider {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_BindWithProvider",
-        method: rt::Method::Post,
-        path: "/auth/v1/user/provider/bind",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1BindWithProviderRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Bound; empty object.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. invalid_grant, unauthorized.
-    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/auth/v1/user/provider/bind",
-        );
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_un_bind_provider`]: Unbind a third-party account from the current user
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserUnBindProvider {
-    client: crate::Client,
-    provider_id: Option<String>,
-    with_user_center: Option<bool>,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    UserUnBindProvider { provider_id, with_user_center, client_id, x_device_id }
-);
-
-impl UserUnBindProvider {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_UnBindProvider",
-        method: rt::Method::Delete,
-        path: "/auth/v1/user/provider/{provider_id}",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `provider_id` (path parameter, required).
-    ///
-    /// Identity provider ID (e.g. wx_open, github).
-    pub fn provider_id(mut self, value: impl Into<String>) -> Self {
-        self.provider_id = Some(value.into());
-        self
-    }
-
-    /// `with_user_center` (query parameter, optional).
-    ///
-    /// Whether to record the action in the centralized user security log (default false).
-    pub fn with_user_center(mut self, value: impl Into<bool>) -> Self {
-        self.with_user_center = Some(value.into());
-        self
-    }
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Unbound; empty object.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented), e.g. provider_not_found.
-    pub async fn send(self) -> Result<crate::Response<EmptyObject>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("provider_id", self.provider_id.is_none())];
-        let Some(provider_id) = self.provider_id else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/auth/v1/user/provider/",
-                &rt::encode_segment(&Self::OPERATION, "provider_id", &provider_id)?,
-            ]
-                .concat(),
-        );
-        request.query("with_user_center", self.with_user_center.as_ref());
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::user_providers`]: List identity providers and whether each is bound
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UserProviders {
-    client: crate::Client,
-    client_id: Option<String>,
-    x_device_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UserProviders { client_id, x_device_id });
-
-impl UserProviders {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "User_Providers",
-        method: rt::Method::Get,
-        path: "/auth/v1/user/provider",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `client_id` (query parameter, optional).
-    ///
-    /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
-    pub fn client_id(mut self, value: impl Into<String>) -> Self {
-        self.client_id = Some(value.into());
-        self
-    }
-
-    /// `x-device-id` (header parameter, optional).
-    ///
-    /// Client-generated, cached device ID; affects the number of signed-in accounts.
-    pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
-        self.x_device_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Provider list.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1ProvidersResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/provider");
-        request.query("client_id", self.client_id.as_ref());
-        request.header("x-device-id", self.x_device_id.as_ref())?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
-    }
-}
-
-/// Request builder for [`AuthApi::init_captcha`]: Start a captcha
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct AuthInitCaptcha {
-    client: crate::Client,
-    body: Option<V1InitCaptchaRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(AuthInitCaptcha { body });
-
-impl AuthInitCaptcha {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "Auth_InitCaptcha",
-        method: rt::Method::Post,
-        path: "/auth/v1/captcha/init",
-        accept: "application/json",
-        security: &[rt::Security::None],
-    };
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<V1InitCaptchaRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): The captcha to solve.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (status not documented).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<V1InitCaptchaResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/captcha/init");
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<V1Error>()
+    pub fn init_captcha(&self) -> builders::InitCaptcha {
+        builders::InitCaptcha::new(self.client.clone())
     }
 }
 
@@ -2358,7 +261,7 @@ impl AuthInitCaptcha {
 ///
 /// Schema: `#/components/schemas/v1Error`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1Error {
+pub struct ErrorResponse {
     /// Error key, e.g. invalid_argument, permission_denied, captcha_required.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -2370,7 +273,7 @@ pub struct V1Error {
     pub error_description: Option<String>,
 }
 
-impl crate::ErrorBody for V1Error {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.error.as_deref()
     }
@@ -2389,7 +292,7 @@ pub type EmptyObject = serde_json::Map<String, serde_json::Value>;
 ///
 /// Schema: `#/components/schemas/v1Token`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1Token {
+pub struct TokenResponse {
     /// Always Bearer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
@@ -2422,19 +325,13 @@ pub struct V1Token {
     pub groups: Option<Vec<String>>,
 }
 
-impl std::fmt::Debug for V1Token {
+impl std::fmt::Debug for TokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1Token")
+        f.debug_struct("TokenResponse")
             .field("token_type", &self.token_type)
-            .field(
-                "access_token",
-                &self.access_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
-            .field("id_token", &self.id_token.as_ref().map(|_| crate::runtime::Redacted))
+            .field("access_token", &self.access_token.as_ref().map(|_| rt::Redacted))
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| rt::Redacted))
+            .field("id_token", &self.id_token.as_ref().map(|_| rt::Redacted))
             .field("expires_in", &self.expires_in)
             .field("scope", &self.scope)
             .field("sub", &self.sub)
@@ -2445,7 +342,7 @@ impl std::fmt::Debug for V1Token {
 
 /// Schema: `#/components/schemas/v1SignInRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SignInRequest {
+pub struct SignInRequest {
     /// Required for username/password sign-in; 2-48 chars, letters, digits and -_.:+ @ only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -2466,18 +363,18 @@ pub struct V1SignInRequest {
     pub verification_code: Option<String>,
 }
 
-impl std::fmt::Debug for V1SignInRequest {
+impl std::fmt::Debug for SignInRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SignInRequest")
+        f.debug_struct("SignInRequest")
             .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field("password", &self.password.as_ref().map(|_| rt::Redacted))
             .field(
                 "verification_token",
-                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
             )
             .field(
                 "verification_code",
-                &self.verification_code.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_code.as_ref().map(|_| rt::Redacted),
             )
             .finish()
     }
@@ -2487,7 +384,7 @@ impl std::fmt::Debug for V1SignInRequest {
 ///
 /// Schema: `#/components/schemas/v1SignInAnonymouslyRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SignInAnonymouslyRequest {
+pub struct SignInAnonymouslyRequest {
     /// The client (env) id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -2498,21 +395,18 @@ pub struct V1SignInAnonymouslyRequest {
     pub client_secret: Option<String>,
 }
 
-impl std::fmt::Debug for V1SignInAnonymouslyRequest {
+impl std::fmt::Debug for SignInAnonymouslyRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SignInAnonymouslyRequest")
+        f.debug_struct("SignInAnonymouslyRequest")
             .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("client_secret", &self.client_secret.as_ref().map(|_| rt::Redacted))
             .finish()
     }
 }
 
 /// Schema: `#/components/schemas/v1SignUpRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SignUpRequest {
+pub struct SignUpRequest {
     /// Required for email + verification_token registration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -2556,28 +450,25 @@ pub struct V1SignUpRequest {
     pub verification_code: Option<String>,
 }
 
-impl std::fmt::Debug for V1SignUpRequest {
+impl std::fmt::Debug for SignUpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SignUpRequest")
+        f.debug_struct("SignUpRequest")
             .field("email", &self.email)
             .field("phone_number", &self.phone_number)
             .field("username", &self.username)
             .field(
                 "verification_token",
-                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
             )
-            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field("password", &self.password.as_ref().map(|_| rt::Redacted))
             .field("name", &self.name)
             .field("gender", &self.gender)
             .field("picture", &self.picture)
             .field("locale", &self.locale)
-            .field(
-                "provider_token",
-                &self.provider_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("provider_token", &self.provider_token.as_ref().map(|_| rt::Redacted))
             .field(
                 "verification_code",
-                &self.verification_code.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_code.as_ref().map(|_| rt::Redacted),
             )
             .finish()
     }
@@ -2585,7 +476,7 @@ impl std::fmt::Debug for V1SignUpRequest {
 
 /// Schema: `#/components/schemas/v1SignOutRequest`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SignOutRequest {
+pub struct SignOutRequest {
     /// Where to redirect after logout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
@@ -2596,7 +487,7 @@ pub struct V1SignOutRequest {
 
 /// Schema: `#/components/schemas/v1SignOutResponse`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SignOutResponse {
+pub struct SignOutResponse {
     /// Logout redirect URI, when one applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
@@ -2604,7 +495,7 @@ pub struct V1SignOutResponse {
 
 /// Schema: `#/components/schemas/v1GenProviderRedirectUriResponse`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GenProviderRedirectUriResponse {
+pub struct GenProviderRedirectUriResponse {
     /// Third-party authorization URL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
@@ -2612,7 +503,7 @@ pub struct V1GenProviderRedirectUriResponse {
 
 /// Schema: `#/components/schemas/v1GrantProviderTokenRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1GrantProviderTokenRequest {
+pub struct GrantProviderTokenRequest {
     /// Identity provider ID, e.g. wx_open, github, or a Mini Program appid.
     pub provider_id: String,
     /// Provider callback URL.
@@ -2625,22 +516,19 @@ pub struct V1GrantProviderTokenRequest {
     pub provider_code: Option<String>,
 }
 
-impl std::fmt::Debug for V1GrantProviderTokenRequest {
+impl std::fmt::Debug for GrantProviderTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1GrantProviderTokenRequest")
+        f.debug_struct("GrantProviderTokenRequest")
             .field("provider_id", &self.provider_id)
             .field("provider_redirect_uri", &self.provider_redirect_uri)
-            .field(
-                "provider_code",
-                &self.provider_code.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("provider_code", &self.provider_code.as_ref().map(|_| rt::Redacted))
             .finish()
     }
 }
 
 /// Schema: `#/components/schemas/v1GrantProviderTokenResponse`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GrantProviderTokenResponse {
+pub struct GrantProviderTokenResponse {
     /// Token for the provider sign-in / bind / sign-up calls.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -2651,16 +539,13 @@ pub struct V1GrantProviderTokenResponse {
     pub expires_in: Option<i32>,
     /// The `provider_profile` property.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_profile: Option<V1ProviderProfile>,
+    pub provider_profile: Option<ProviderProfile>,
 }
 
-impl std::fmt::Debug for V1GrantProviderTokenResponse {
+impl std::fmt::Debug for GrantProviderTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1GrantProviderTokenResponse")
-            .field(
-                "provider_token",
-                &self.provider_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
+        f.debug_struct("GrantProviderTokenResponse")
+            .field("provider_token", &self.provider_token.as_ref().map(|_| rt::Redacted))
             .field("expires_in", &self.expires_in)
             .field("provider_profile", &self.provider_profile)
             .finish()
@@ -2669,7 +554,7 @@ impl std::fmt::Debug for V1GrantProviderTokenResponse {
 
 /// Schema: `#/components/schemas/v1ProviderProfile`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1ProviderProfile {
+pub struct ProviderProfile {
     /// The `provider_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
@@ -2722,9 +607,9 @@ pub struct V1ProviderProfile {
     pub provider: Option<String>,
 }
 
-impl std::fmt::Debug for V1ProviderProfile {
+impl std::fmt::Debug for ProviderProfile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1ProviderProfile")
+        f.debug_struct("ProviderProfile")
             .field("provider_id", &self.provider_id)
             .field("sub", &self.sub)
             .field("name", &self.name)
@@ -2736,7 +621,7 @@ impl std::fmt::Debug for V1ProviderProfile {
             .field("url", &self.url)
             .field("groups", &self.groups)
             .field("sub_id", &self.sub_id)
-            .field("token", &self.token.as_ref().map(|_| crate::runtime::Redacted))
+            .field("token", &self.token.as_ref().map(|_| rt::Redacted))
             .field("at_hash", &self.at_hash)
             .field("meta", &self.meta)
             .field("raw", &self.raw)
@@ -2747,7 +632,7 @@ impl std::fmt::Debug for V1ProviderProfile {
 
 /// Schema: `#/components/schemas/v1SignInWithProviderRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1SignInWithProviderRequest {
+pub struct SignInWithProviderRequest {
     /// Identity provider ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
@@ -2763,11 +648,11 @@ pub struct V1SignInWithProviderRequest {
     pub sync_profile: Option<bool>,
 }
 
-impl std::fmt::Debug for V1SignInWithProviderRequest {
+impl std::fmt::Debug for SignInWithProviderRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SignInWithProviderRequest")
+        f.debug_struct("SignInWithProviderRequest")
             .field("provider_id", &self.provider_id)
-            .field("provider_token", &crate::runtime::Redacted)
+            .field("provider_token", &rt::Redacted)
             .field("force_disable_sign_up", &self.force_disable_sign_up)
             .field("sync_profile", &self.sync_profile)
             .finish()
@@ -2776,7 +661,7 @@ impl std::fmt::Debug for V1SignInWithProviderRequest {
 
 /// Schema: `#/components/schemas/v1SignInCustomRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1SignInCustomRequest {
+pub struct SignInCustomRequest {
     /// Always "custom".
     pub provider_id: String,
     /// Custom sign-in ticket issued by the developer's server.
@@ -2785,18 +670,18 @@ pub struct V1SignInCustomRequest {
     pub ticket: String,
 }
 
-impl std::fmt::Debug for V1SignInCustomRequest {
+impl std::fmt::Debug for SignInCustomRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SignInCustomRequest")
+        f.debug_struct("SignInCustomRequest")
             .field("provider_id", &self.provider_id)
-            .field("ticket", &crate::runtime::Redacted)
+            .field("ticket", &rt::Redacted)
             .finish()
     }
 }
 
 /// Schema: `#/components/schemas/v1GrantTokenRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GrantTokenRequest {
+pub struct GrantTokenRequest {
     /// Client ID (shown in the refresh example body).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -2847,32 +732,20 @@ pub struct V1GrantTokenRequest {
     pub redirect_uri: Option<String>,
 }
 
-impl std::fmt::Debug for V1GrantTokenRequest {
+impl std::fmt::Debug for GrantTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1GrantTokenRequest")
+        f.debug_struct("GrantTokenRequest")
             .field("client_id", &self.client_id)
             .field("grant_type", &self.grant_type)
-            .field("code", &self.code.as_ref().map(|_| crate::runtime::Redacted))
-            .field(
-                "refresh_token",
-                &self.refresh_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("code", &self.code.as_ref().map(|_| rt::Redacted))
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| rt::Redacted))
             .field("username", &self.username)
-            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+            .field("password", &self.password.as_ref().map(|_| rt::Redacted))
             .field("scope", &self.scope)
             .field("nonce", &self.nonce)
-            .field(
-                "code_verifier",
-                &self.code_verifier.as_ref().map(|_| crate::runtime::Redacted),
-            )
-            .field(
-                "device_code",
-                &self.device_code.as_ref().map(|_| crate::runtime::Redacted),
-            )
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("code_verifier", &self.code_verifier.as_ref().map(|_| rt::Redacted))
+            .field("device_code", &self.device_code.as_ref().map(|_| rt::Redacted))
+            .field("client_secret", &self.client_secret.as_ref().map(|_| rt::Redacted))
             .field("redirect_uri", &self.redirect_uri)
             .finish()
     }
@@ -2882,7 +755,7 @@ impl std::fmt::Debug for V1GrantTokenRequest {
 ///
 /// Schema: `#/components/schemas/v1TokenIntrospectResponse`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1TokenIntrospectResponse {
+pub struct TokenIntrospectResponse {
     /// The `token_type` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
@@ -2899,14 +772,14 @@ pub struct V1TokenIntrospectResponse {
 
 /// Schema: `#/components/schemas/v1ClientCredentialRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1ClientCredentialRequest {
+pub struct ClientCredentialRequest {
     /// The `grant_type` property.
-    pub grant_type: V1ClientCredentialRequestGrantType,
+    pub grant_type: ClientCredentialRequestGrantType,
 }
 
 /// Schema: `#/components/schemas/v1GetCaptchaDataResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1GetCaptchaDataResponse {
+pub struct GetCaptchaDataResponse {
     /// RFC 2397 data URI of the captcha image (image/gif, base64).
     pub data: String,
     /// Resource type; "image".
@@ -2919,12 +792,12 @@ pub struct V1GetCaptchaDataResponse {
     pub expires_in: i64,
 }
 
-impl std::fmt::Debug for V1GetCaptchaDataResponse {
+impl std::fmt::Debug for GetCaptchaDataResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1GetCaptchaDataResponse")
+        f.debug_struct("GetCaptchaDataResponse")
             .field("data", &self.data)
             .field("type", &self.r#type)
-            .field("token", &crate::runtime::Redacted)
+            .field("token", &rt::Redacted)
             .field("expires_in", &self.expires_in)
             .finish()
     }
@@ -2932,7 +805,7 @@ impl std::fmt::Debug for V1GetCaptchaDataResponse {
 
 /// Schema: `#/components/schemas/v1VerifyCaptchaDataRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1VerifyCaptchaDataRequest {
+pub struct VerifyCaptchaDataRequest {
     /// Token from /auth/v1/captcha/data.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -2941,10 +814,10 @@ pub struct V1VerifyCaptchaDataRequest {
     pub key: String,
 }
 
-impl std::fmt::Debug for V1VerifyCaptchaDataRequest {
+impl std::fmt::Debug for VerifyCaptchaDataRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1VerifyCaptchaDataRequest")
-            .field("token", &crate::runtime::Redacted)
+        f.debug_struct("VerifyCaptchaDataRequest")
+            .field("token", &rt::Redacted)
             .field("key", &self.key)
             .finish()
     }
@@ -2952,7 +825,7 @@ impl std::fmt::Debug for V1VerifyCaptchaDataRequest {
 
 /// Schema: `#/components/schemas/v1VerifyCaptchaDataResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1VerifyCaptchaDataResponse {
+pub struct VerifyCaptchaDataResponse {
     /// The `captcha_token` property.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -2961,10 +834,10 @@ pub struct V1VerifyCaptchaDataResponse {
     pub expires_in: i64,
 }
 
-impl std::fmt::Debug for V1VerifyCaptchaDataResponse {
+impl std::fmt::Debug for VerifyCaptchaDataResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1VerifyCaptchaDataResponse")
-            .field("captcha_token", &crate::runtime::Redacted)
+        f.debug_struct("VerifyCaptchaDataResponse")
+            .field("captcha_token", &rt::Redacted)
             .field("expires_in", &self.expires_in)
             .finish()
     }
@@ -2972,7 +845,7 @@ impl std::fmt::Debug for V1VerifyCaptchaDataResponse {
 
 /// Schema: `#/components/schemas/v1SendVerificationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1SendVerificationRequest {
+pub struct SendVerificationRequest {
     /// Domestic number with "+86 " prefix, e.g. "+86 15588665555".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -2980,12 +853,12 @@ pub struct V1SendVerificationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// ANY (no restriction), USER (account must exist), NOT_USER (account must not exist).
-    pub target: V1SendVerificationRequestTarget,
+    pub target: SendVerificationRequestTarget,
 }
 
 /// Schema: `#/components/schemas/v1SendVerificationResponse`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SendVerificationResponse {
+pub struct SendVerificationResponse {
     /// Pass to /auth/v1/verification/verify.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_id: Option<String>,
@@ -2999,7 +872,7 @@ pub struct V1SendVerificationResponse {
 
 /// Schema: `#/components/schemas/v1VerifyRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1VerifyRequest {
+pub struct VerifyRequest {
     /// The `verification_id` property.
     pub verification_id: String,
     /// Code received by SMS or email.
@@ -3008,18 +881,18 @@ pub struct V1VerifyRequest {
     pub verification_code: String,
 }
 
-impl std::fmt::Debug for V1VerifyRequest {
+impl std::fmt::Debug for VerifyRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1VerifyRequest")
+        f.debug_struct("VerifyRequest")
             .field("verification_id", &self.verification_id)
-            .field("verification_code", &crate::runtime::Redacted)
+            .field("verification_code", &rt::Redacted)
             .finish()
     }
 }
 
 /// Schema: `#/components/schemas/v1VerifyResponse`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1VerifyResponse {
+pub struct VerifyResponse {
     /// The `verification_token` property.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3030,12 +903,12 @@ pub struct V1VerifyResponse {
     pub expires_in: Option<i64>,
 }
 
-impl std::fmt::Debug for V1VerifyResponse {
+impl std::fmt::Debug for VerifyResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1VerifyResponse")
+        f.debug_struct("VerifyResponse")
             .field(
                 "verification_token",
-                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
             )
             .field("expires_in", &self.expires_in)
             .finish()
@@ -3046,7 +919,7 @@ impl std::fmt::Debug for V1VerifyResponse {
 ///
 /// Schema: `#/components/schemas/v1SudoRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SudoRequest {
+pub struct SudoRequest {
     /// The `password` property.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3059,13 +932,13 @@ pub struct V1SudoRequest {
     pub verification_token: Option<String>,
 }
 
-impl std::fmt::Debug for V1SudoRequest {
+impl std::fmt::Debug for SudoRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SudoRequest")
-            .field("password", &self.password.as_ref().map(|_| crate::runtime::Redacted))
+        f.debug_struct("SudoRequest")
+            .field("password", &self.password.as_ref().map(|_| rt::Redacted))
             .field(
                 "verification_token",
-                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
             )
             .finish()
     }
@@ -3073,7 +946,7 @@ impl std::fmt::Debug for V1SudoRequest {
 
 /// Schema: `#/components/schemas/v1SudoResponse`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1SudoResponse {
+pub struct SudoResponse {
     /// The `sudo_token` property.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3084,13 +957,10 @@ pub struct V1SudoResponse {
     pub expires_in: Option<i64>,
 }
 
-impl std::fmt::Debug for V1SudoResponse {
+impl std::fmt::Debug for SudoResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1SudoResponse")
-            .field(
-                "sudo_token",
-                &self.sudo_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
+        f.debug_struct("SudoResponse")
+            .field("sudo_token", &self.sudo_token.as_ref().map(|_| rt::Redacted))
             .field("expires_in", &self.expires_in)
             .finish()
     }
@@ -3100,7 +970,7 @@ impl std::fmt::Debug for V1SudoResponse {
 ///
 /// Schema: `#/components/schemas/v1Profile`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1Profile {
+pub struct Profile {
     /// The `sub` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub: Option<String>,
@@ -3121,7 +991,7 @@ pub struct V1Profile {
     pub phone_number: Option<String>,
     /// The `providers` property.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub providers: Option<Vec<V1UserProfileProvider>>,
+    pub providers: Option<Vec<UserProfileProvider>>,
     /// Account status, e.g. ACTIVE.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -3130,7 +1000,7 @@ pub struct V1Profile {
     pub gender: Option<String>,
     /// The `groups` property.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<Vec<V1UserGroup>>,
+    pub groups: Option<Vec<UserGroup>>,
     /// The `meta` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
@@ -3168,7 +1038,7 @@ pub struct V1Profile {
 
 /// Schema: `#/components/schemas/v1UserProfileProvider`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1UserProfileProvider {
+pub struct UserProfileProvider {
     /// The `id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3191,7 +1061,7 @@ pub struct V1UserProfileProvider {
 
 /// Schema: `#/components/schemas/v1UserGroup`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1UserGroup {
+pub struct UserGroup {
     /// The `id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3199,7 +1069,7 @@ pub struct V1UserGroup {
 
 /// Schema: `#/components/schemas/v1UpdatePasswordRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1UpdatePasswordRequest {
+pub struct UpdatePasswordRequest {
     /// Needed when the user already has a password.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3221,29 +1091,23 @@ pub struct V1UpdatePasswordRequest {
     pub sudo_token: Option<String>,
 }
 
-impl std::fmt::Debug for V1UpdatePasswordRequest {
+impl std::fmt::Debug for UpdatePasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1UpdatePasswordRequest")
-            .field(
-                "old_password",
-                &self.old_password.as_ref().map(|_| crate::runtime::Redacted),
-            )
-            .field("new_password", &crate::runtime::Redacted)
+        f.debug_struct("UpdatePasswordRequest")
+            .field("old_password", &self.old_password.as_ref().map(|_| rt::Redacted))
+            .field("new_password", &rt::Redacted)
             .field(
                 "confirm_password",
-                &self.confirm_password.as_ref().map(|_| crate::runtime::Redacted),
+                &self.confirm_password.as_ref().map(|_| rt::Redacted),
             )
-            .field(
-                "sudo_token",
-                &self.sudo_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("sudo_token", &self.sudo_token.as_ref().map(|_| rt::Redacted))
             .finish()
     }
 }
 
 /// Schema: `#/components/schemas/v1EditUserBasicInfoRequest`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1EditUserBasicInfoRequest {
+pub struct EditUserBasicInfoRequest {
     /// Target user; editing others needs administrator permission.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -3267,12 +1131,12 @@ pub struct V1EditUserBasicInfoRequest {
     pub avatar_url: Option<String>,
     /// The `gender` property.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<V1EditUserBasicInfoRequestGender>,
+    pub gender: Option<EditUserBasicInfoRequestGender>,
 }
 
 /// Schema: `#/components/schemas/v1BindWithProviderRequest`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1BindWithProviderRequest {
+pub struct BindWithProviderRequest {
     /// From /auth/v1/provider/token.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3282,10 +1146,10 @@ pub struct V1BindWithProviderRequest {
     pub with_user_center: Option<bool>,
 }
 
-impl std::fmt::Debug for V1BindWithProviderRequest {
+impl std::fmt::Debug for BindWithProviderRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1BindWithProviderRequest")
-            .field("provider_token", &crate::runtime::Redacted)
+        f.debug_struct("BindWithProviderRequest")
+            .field("provider_token", &rt::Redacted)
             .field("with_user_center", &self.with_user_center)
             .finish()
     }
@@ -3293,18 +1157,18 @@ impl std::fmt::Debug for V1BindWithProviderRequest {
 
 /// Schema: `#/components/schemas/v1ProvidersResponse`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1ProvidersResponse {
+pub struct ProvidersResponse {
     /// The `total` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// The `data` property.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<V1UserProvider>>,
+    pub data: Option<Vec<UserProvider>>,
 }
 
 /// Schema: `#/components/schemas/v1UserProvider`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1UserProvider {
+pub struct UserProvider {
     /// The `id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3332,7 +1196,7 @@ pub struct V1UserProvider {
 ///
 /// Schema: `#/components/schemas/v1ResetPasswordRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1ResetPasswordRequest {
+pub struct ResetPasswordRequest {
     /// The `email` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -3351,18 +1215,15 @@ pub struct V1ResetPasswordRequest {
     pub verification_token: Option<String>,
 }
 
-impl std::fmt::Debug for V1ResetPasswordRequest {
+impl std::fmt::Debug for ResetPasswordRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1ResetPasswordRequest")
+        f.debug_struct("ResetPasswordRequest")
             .field("email", &self.email)
             .field("phone_number", &self.phone_number)
-            .field(
-                "new_password",
-                &self.new_password.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("new_password", &self.new_password.as_ref().map(|_| rt::Redacted))
             .field(
                 "verification_token",
-                &self.verification_token.as_ref().map(|_| crate::runtime::Redacted),
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
             )
             .finish()
     }
@@ -3372,7 +1233,7 @@ impl std::fmt::Debug for V1ResetPasswordRequest {
 ///
 /// Schema: `#/components/schemas/v1RevokeRequest`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1RevokeRequest {
+pub struct RevokeRequest {
     /// The access token to revoke (the official SDK sends the current one).
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3380,17 +1241,17 @@ pub struct V1RevokeRequest {
     pub token: Option<String>,
 }
 
-impl std::fmt::Debug for V1RevokeRequest {
+impl std::fmt::Debug for RevokeRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1RevokeRequest")
-            .field("token", &self.token.as_ref().map(|_| crate::runtime::Redacted))
+        f.debug_struct("RevokeRequest")
+            .field("token", &self.token.as_ref().map(|_| rt::Redacted))
             .finish()
     }
 }
 
 /// Schema: `#/components/schemas/v1InitCaptchaRequest`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1InitCaptchaRequest {
+pub struct InitCaptchaRequest {
     /// The client (env) id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -3404,7 +1265,7 @@ pub struct V1InitCaptchaRequest {
 
 /// Schema: `#/components/schemas/v1InitCaptchaResponse`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1InitCaptchaResponse {
+pub struct InitCaptchaResponse {
     /// The token to send as `captcha_token` once the captcha is solved.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -3418,13 +1279,10 @@ pub struct V1InitCaptchaResponse {
     pub url: Option<String>,
 }
 
-impl std::fmt::Debug for V1InitCaptchaResponse {
+impl std::fmt::Debug for InitCaptchaResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1InitCaptchaResponse")
-            .field(
-                "captcha_token",
-                &self.captcha_token.as_ref().map(|_| crate::runtime::Redacted),
-            )
+        f.debug_struct("InitCaptchaResponse")
+            .field("captcha_token", &self.captcha_token.as_ref().map(|_| rt::Redacted))
             .field("expires_in", &self.expires_in)
             .field("url", &self.url)
             .finish()
@@ -3434,7 +1292,7 @@ impl std::fmt::Debug for V1InitCaptchaResponse {
 /// Schema: `#/components/schemas/v1ClientCredentialRequest/properties/grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum V1ClientCredentialRequestGrantType {
+pub enum ClientCredentialRequestGrantType {
     /// `client_credentials`
     #[serde(rename = "client_credentials")]
     ClientCredentials,
@@ -3443,7 +1301,7 @@ pub enum V1ClientCredentialRequestGrantType {
     Other(String),
 }
 
-impl V1ClientCredentialRequestGrantType {
+impl ClientCredentialRequestGrantType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3453,13 +1311,13 @@ impl V1ClientCredentialRequestGrantType {
     }
 }
 
-impl std::fmt::Display for V1ClientCredentialRequestGrantType {
+impl std::fmt::Display for ClientCredentialRequestGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for V1ClientCredentialRequestGrantType {
+impl From<&str> for ClientCredentialRequestGrantType {
     fn from(value: &str) -> Self {
         match value {
             "client_credentials" => Self::ClientCredentials,
@@ -3473,7 +1331,7 @@ impl From<&str> for V1ClientCredentialRequestGrantType {
 /// Schema: `#/components/schemas/v1SendVerificationRequest/properties/target`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum V1SendVerificationRequestTarget {
+pub enum SendVerificationRequestTarget {
     /// `ANY`
     #[serde(rename = "ANY")]
     Any,
@@ -3488,7 +1346,7 @@ pub enum V1SendVerificationRequestTarget {
     Other(String),
 }
 
-impl V1SendVerificationRequestTarget {
+impl SendVerificationRequestTarget {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3500,13 +1358,13 @@ impl V1SendVerificationRequestTarget {
     }
 }
 
-impl std::fmt::Display for V1SendVerificationRequestTarget {
+impl std::fmt::Display for SendVerificationRequestTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for V1SendVerificationRequestTarget {
+impl From<&str> for SendVerificationRequestTarget {
     fn from(value: &str) -> Self {
         match value {
             "ANY" => Self::Any,
@@ -3520,7 +1378,7 @@ impl From<&str> for V1SendVerificationRequestTarget {
 /// Schema: `#/components/schemas/v1EditUserBasicInfoRequest/properties/gender`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum V1EditUserBasicInfoRequestGender {
+pub enum EditUserBasicInfoRequestGender {
     /// `MALE`
     #[serde(rename = "MALE")]
     Male,
@@ -3532,7 +1390,7 @@ pub enum V1EditUserBasicInfoRequestGender {
     Other(String),
 }
 
-impl V1EditUserBasicInfoRequestGender {
+impl EditUserBasicInfoRequestGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3543,18 +1401,2168 @@ impl V1EditUserBasicInfoRequestGender {
     }
 }
 
-impl std::fmt::Display for V1EditUserBasicInfoRequestGender {
+impl std::fmt::Display for EditUserBasicInfoRequestGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl From<&str> for V1EditUserBasicInfoRequestGender {
+impl From<&str> for EditUserBasicInfoRequestGender {
     fn from(value: &str) -> Self {
         match value {
             "MALE" => Self::Male,
             "FEMALE" => Self::Female,
             other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`AuthApi`](super::AuthApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response};
+
+    /// Request builder for [`AuthApi::sign_in`](super::AuthApi::sign_in): Sign in with username/password or a verification token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignIn {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        captcha_token: Option<String>,
+        body: Option<super::SignInRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignIn { client_id, x_device_id, captcha_token, body });
+
+    impl SignIn {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignIn",
+            method: rt::Method::Post,
+            path: "/auth/v1/signin",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// `captcha_token` (query parameter, optional).
+        ///
+        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
+        pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
+            self.captcha_token = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::SignInRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request or failed sign-in.
+        /// - 501 ([`Error::Api`], `application/json`): Error response (documented status; meaning not described).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("captcha_token", self.captcha_token.as_ref());
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                400 | 501 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::anonymous_token`](super::AuthApi::anonymous_token): Anonymous sign-in
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct AnonymousToken {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignInAnonymouslyRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(AnonymousToken { client_id, x_device_id, body });
+
+    impl AnonymousToken {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInAnonymously",
+            method: rt::Method::Post,
+            path: "/auth/v1/signin/anonymously",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, required).
+        ///
+        /// Client-generated, cached device ID (required here).
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        pub fn body(
+            mut self,
+            value: impl Into<super::SignInAnonymouslyRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued for the anonymous user.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request.
+        /// - 403 ([`Error::Api`], `application/json`): Request denied.
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("x-device-id", self.x_device_id.is_none())];
+            let Some(x_device_id) = self.x_device_id else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/signin/anonymously",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            if let Some(body) = self.body {
+                request.json_body("application/json", body)?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                400 | 403 | 500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_up`](super::AuthApi::sign_up): Register a new user
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignUp {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        captcha_token: Option<String>,
+        body: Option<super::SignUpRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignUp { client_id, x_device_id, captcha_token, body });
+
+    impl SignUp {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignUp",
+            method: rt::Method::Post,
+            path: "/auth/v1/signup",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// `captcha_token` (query parameter, optional).
+        ///
+        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
+        pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
+            self.captcha_token = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::SignUpRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): User created and signed in.
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signup");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("captcha_token", self.captcha_token.as_ref());
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_out`](super::AuthApi::sign_out): Sign out the current user
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignOut {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignOutRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignOut { client_id, x_device_id, body });
+
+    impl SignOut {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignOut",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/signout",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        pub fn body(mut self, value: impl Into<super::SignOutRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Signed out.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::SignOutResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/user/signout",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            if let Some(body) = self.body {
+                request.json_body("application/json", body)?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::gen_provider_redirect_uri`](super::AuthApi::gen_provider_redirect_uri): Get the third-party provider authorization URL
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GenProviderRedirectUri {
+        client: Client,
+        provider_id: Option<String>,
+        redirect_uri: Option<String>,
+        state: Option<String>,
+        scope: Option<String>,
+        response_type: Option<String>,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        GenProviderRedirectUri { provider_id, redirect_uri, state, scope, response_type,
+        client_id, x_device_id }
+    );
+
+    impl GenProviderRedirectUri {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GenProviderRedirectUri",
+            method: rt::Method::Get,
+            path: "/auth/v1/provider/uri",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `provider_id` (query parameter, required).
+        ///
+        /// Identity provider ID (e.g. github).
+        pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+            self.provider_id = Some(value.into());
+            self
+        }
+
+        /// `redirect_uri` (query parameter, optional).
+        ///
+        /// Redirect address after authorization.
+        pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
+            self.redirect_uri = Some(value.into());
+            self
+        }
+
+        /// `state` (query parameter, optional).
+        ///
+        /// Opaque client state echoed back.
+        pub fn state(mut self, value: impl Into<String>) -> Self {
+            self.state = Some(value.into());
+            self
+        }
+
+        /// `scope` (query parameter, optional).
+        ///
+        /// Authorization scope.
+        pub fn scope(mut self, value: impl Into<String>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+
+        /// `response_type` (query parameter, optional).
+        ///
+        /// Authorization response type.
+        pub fn response_type(mut self, value: impl Into<String>) -> Self {
+            self.response_type = Some(value.into());
+            self
+        }
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, required).
+        ///
+        /// Client-generated, cached device ID (required here).
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Authorization URL.
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GenProviderRedirectUriResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("provider_id", self.provider_id.is_none()),
+                ("x-device-id", self.x_device_id.is_none()),
+            ];
+            let (Some(provider_id), Some(x_device_id)) = (
+                self.provider_id,
+                self.x_device_id,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/provider/uri",
+            );
+            request.query("provider_id", Some(&provider_id));
+            request.query("redirect_uri", self.redirect_uri.as_ref());
+            request.query("state", self.state.as_ref());
+            request.query("scope", self.scope.as_ref());
+            request.query("response_type", self.response_type.as_ref());
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::grant_provider_token`](super::AuthApi::grant_provider_token): Exchange a third-party authorization code for a provider_token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GrantProviderToken {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::GrantProviderTokenRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GrantProviderToken { client_id, x_device_id, body });
+
+    impl GrantProviderToken {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GrantProviderToken",
+            method: rt::Method::Post,
+            path: "/auth/v1/provider/token",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, required).
+        ///
+        /// Client-generated, cached device ID (required here).
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::GrantProviderTokenRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Provider token and third-party profile.
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GrantProviderTokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("x-device-id", self.x_device_id.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/provider/token",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_in_with_provider`](super::AuthApi::sign_in_with_provider): Sign in with a provider_token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignInWithProvider {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignInWithProviderRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignInWithProvider { client_id, x_device_id, body });
+
+    impl SignInWithProvider {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInWithProvider",
+            method: rt::Method::Post,
+            path: "/auth/v1/signin/with/provider",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, required).
+        ///
+        /// Client-generated, cached device ID (required here).
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::SignInWithProviderRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("x-device-id", self.x_device_id.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/signin/with/provider",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_in_custom`](super::AuthApi::sign_in_custom): Custom sign-in with a server-issued ticket
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignInCustom {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignInCustomRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignInCustom { client_id, x_device_id, body });
+
+    impl SignInCustom {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInCustom",
+            method: rt::Method::Post,
+            path: "/auth/v1/signin/custom",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::SignInCustomRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/signin/custom",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
+        }
+    }
+
+    /// Request builder for [`AuthApi::grant_token`](super::AuthApi::grant_token): Get or refresh a token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GrantToken {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::GrantTokenRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GrantToken { client_id, x_device_id, body });
+
+    impl GrantToken {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GrantToken",
+            method: rt::Method::Post,
+            path: "/auth/v1/token",
+            accept: "application/json",
+            security: &[rt::Security::None, rt::Security::Basic],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::GrantTokenRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/token");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::token_introspect`](super::AuthApi::token_introspect): Check whether the bearer access token is valid
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct TokenIntrospect {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(TokenIntrospect { client_id, x_device_id });
+
+    impl TokenIntrospect {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_TokenIntrospect",
+            method: rt::Method::Get,
+            path: "/auth/v1/token/introspect",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token details, or {} when the token is not valid.
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::TokenIntrospectResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/token/introspect",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::client_credential`](super::AuthApi::client_credential): Get a server-side (administrator) token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct ClientCredential {
+        client: Client,
+        body: Option<super::ClientCredentialRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(ClientCredential { body });
+
+    impl ClientCredential {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_ClientCredential",
+            method: rt::Method::Post,
+            path: "/auth/v1/token/clientCredential",
+            accept: "application/json",
+            security: &[rt::Security::Basic, rt::Security::ApiKeyHeader("Authorization")],
+        };
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::ClientCredentialRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Administrator access token.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/token/clientCredential",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::revoke`](super::AuthApi::revoke): Revoke the bearer token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Revoke {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::RevokeRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Revoke { client_id, x_device_id, body });
+
+    impl Revoke {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_Revoke",
+            method: rt::Method::Post,
+            path: "/auth/v1/revoke",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        pub fn body(mut self, value: impl Into<super::RevokeRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token revoked (body not specified).
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(self) -> Result<Response<serde_json::Value>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/revoke");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            if let Some(body) = self.body {
+                request.json_body("application/json", body)?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                500 => raw.api_error::<super::ErrorResponse>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::get_captcha_data`](super::AuthApi::get_captcha_data): Get an image captcha
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetCaptchaData {
+        client: Client,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetCaptchaData {});
+
+    impl GetCaptchaData {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GetCaptchaData",
+            method: rt::Method::Post,
+            path: "/auth/v1/captcha/data",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Captcha image and token.
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GetCaptchaDataResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/captcha/data",
+            );
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
+        }
+    }
+
+    /// Request builder for [`AuthApi::verify_captcha_data`](super::AuthApi::verify_captcha_data): Verify an image captcha answer
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct VerifyCaptchaData {
+        client: Client,
+        body: Option<super::VerifyCaptchaDataRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(VerifyCaptchaData { body });
+
+    impl VerifyCaptchaData {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_VerifyCaptchaData",
+            method: rt::Method::Post,
+            path: "/auth/v1/captcha/data/verify",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::VerifyCaptchaDataRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Captcha token.
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::VerifyCaptchaDataResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/captcha/data/verify",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
+        }
+    }
+
+    /// Request builder for [`AuthApi::send_verification`](super::AuthApi::send_verification): Send an SMS or email verification code
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SendVerification {
+        client: Client,
+        x_captcha_token: Option<String>,
+        captcha_token: Option<String>,
+        body: Option<super::SendVerificationRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SendVerification { x_captcha_token, captcha_token, body });
+
+    impl SendVerification {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SendVerification",
+            method: rt::Method::Post,
+            path: "/auth/v1/verification",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `x-captcha-token` (header parameter, optional).
+        ///
+        /// captcha_token from /auth/v1/captcha/data/verify; needed after a captcha_required error.
+        pub fn x_captcha_token(mut self, value: impl Into<String>) -> Self {
+            self.x_captcha_token = Some(value.into());
+            self
+        }
+
+        /// `captcha_token` (query parameter, optional).
+        ///
+        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
+        pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
+            self.captcha_token = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::SendVerificationRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Verification ID.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. captcha_required.
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::SendVerificationResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/verification",
+            );
+            request.header("x-captcha-token", self.x_captcha_token.as_ref())?;
+            request.query("captcha_token", self.captcha_token.as_ref());
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::verify_verification`](super::AuthApi::verify_verification): Verify an SMS or email verification code
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct VerifyVerification {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::VerifyRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(VerifyVerification { client_id, x_device_id, body });
+
+    impl VerifyVerification {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_VerifyVerification",
+            method: rt::Method::Post,
+            path: "/auth/v1/verification/verify",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::VerifyRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Verification token.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_verification_code.
+        pub async fn send(self) -> Result<Response<super::VerifyResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/verification/verify",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::reset_password`](super::AuthApi::reset_password): Reset a user's password with an email or phone verification token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct ResetPassword {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::ResetPasswordRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(ResetPassword { client_id, x_device_id, body });
+
+    impl ResetPassword {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_ResetPassword",
+            method: rt::Method::Post,
+            path: "/auth/v1/reset",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::ResetPasswordRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Password reset (body not specified).
+        /// - 400 ([`Error::Api`], `application/json`): Missing or mismatched email / phone / verification token.
+        /// - 403 ([`Error::Api`], `application/json`): Request denied (e.g. CORS / security-domain check).
+        /// - 500 ([`Error::Api`], `application/json`): Unexpected error.
+        pub async fn send(self) -> Result<Response<serde_json::Value>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/reset");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                400 | 500 => raw.api_error::<super::ErrorResponse>(),
+                403 => raw.api_error::<serde_json::Value>(),
+                _ => raw.undocumented_error(),
+            }
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_sudo`](super::AuthApi::user_sudo): Get a short-lived sudo_token for sensitive operations
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserSudo {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SudoRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserSudo { client_id, x_device_id, body });
+
+    impl UserSudo {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_Sudo",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/sudo",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::SudoRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Sudo token.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_password.
+        pub async fn send(self) -> Result<Response<super::SudoResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/sudo");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_me`](super::AuthApi::user_me): Get the current user's profile
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserMe {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserMe { client_id, x_device_id });
+
+    impl UserMe {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_Me",
+            method: rt::Method::Get,
+            path: "/auth/v1/user/me",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): User profile.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::Profile>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_delete_me`](super::AuthApi::user_delete_me): Delete the current user
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserDeleteMe {
+        client: Client,
+        client_id: Option<String>,
+        sudo_token: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserDeleteMe { client_id, sudo_token, x_device_id });
+
+    impl UserDeleteMe {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_DeleteMe",
+            method: rt::Method::Delete,
+            path: "/auth/v1/user/me",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `sudo_token` (query parameter, required).
+        ///
+        /// Temporary token from /auth/v1/user/sudo.
+        pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
+            self.sudo_token = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Deleted; empty object.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. permission_denied "bad sudo token".
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("sudo_token", self.sudo_token.is_none())];
+            let Some(sudo_token) = self.sudo_token else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
+            request.query("client_id", self.client_id.as_ref());
+            request.query("sudo_token", Some(&sudo_token));
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_update_password`](super::AuthApi::user_update_password): Change the current user's password
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserUpdatePassword {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        sudo_token: Option<String>,
+        body: Option<super::UpdatePasswordRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UserUpdatePassword { client_id, x_device_id, sudo_token, body }
+    );
+
+    impl UserUpdatePassword {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_UpdatePassword",
+            method: rt::Method::Patch,
+            path: "/auth/v1/user/password",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// `sudo_token` (query parameter, optional).
+        ///
+        /// Temporary token from /auth/v1/user/sudo (or send it in the body's `sudo_token`).
+        pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
+            self.sudo_token = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::UpdatePasswordRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Password changed; empty object.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_password, weak_password.
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/user/password",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("sudo_token", self.sudo_token.as_ref());
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_edit_user_basic_info`](super::AuthApi::user_edit_user_basic_info): Edit basic user information
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserEditUserBasicInfo {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::EditUserBasicInfoRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserEditUserBasicInfo { client_id, x_device_id, body });
+
+    impl UserEditUserBasicInfo {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_EditUserBasicInfo",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/basic/edit",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::EditUserBasicInfoRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Updated; empty object.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. username_already_exists.
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/user/basic/edit",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_bind_with_provider`](super::AuthApi::user_bind_with_provider): Bind a third-party account to the current user
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserBindWithProvider {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::BindWithProviderRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserBindWithProvider { client_id, x_device_id, body });
+
+    impl UserBindWithProvider {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_BindWithProvider",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/provider/bind",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::BindWithProviderRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Bound; empty object.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. invalid_grant, unauthorized.
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/user/provider/bind",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_un_bind_provider`](super::AuthApi::user_un_bind_provider): Unbind a third-party account from the current user
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserUnBindProvider {
+        client: Client,
+        provider_id: Option<String>,
+        with_user_center: Option<bool>,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UserUnBindProvider { provider_id, with_user_center, client_id, x_device_id }
+    );
+
+    impl UserUnBindProvider {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_UnBindProvider",
+            method: rt::Method::Delete,
+            path: "/auth/v1/user/provider/{provider_id}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `provider_id` (path parameter, required).
+        ///
+        /// Identity provider ID (e.g. wx_open, github).
+        pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+            self.provider_id = Some(value.into());
+            self
+        }
+
+        /// `with_user_center` (query parameter, optional).
+        ///
+        /// Whether to record the action in the centralized user security log (default false).
+        pub fn with_user_center(mut self, value: impl Into<bool>) -> Self {
+            self.with_user_center = Some(value.into());
+            self
+        }
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Unbound; empty object.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented), e.g. provider_not_found.
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("provider_id", self.provider_id.is_none())];
+            let Some(provider_id) = self.provider_id else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/auth/v1/user/provider/",
+                    &rt::encode_segment(&Self::OPERATION, "provider_id", &provider_id)?,
+                ]
+                    .concat(),
+            );
+            request.query("with_user_center", self.with_user_center.as_ref());
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_providers`](super::AuthApi::user_providers): List identity providers and whether each is bound
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserProviders {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserProviders { client_id, x_device_id });
+
+    impl UserProviders {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_Providers",
+            method: rt::Method::Get,
+            path: "/auth/v1/user/provider",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `client_id` (query parameter, optional).
+        ///
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `x-device-id` (header parameter, optional).
+        ///
+        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Provider list.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::ProvidersResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/user/provider",
+            );
+            request.query("client_id", self.client_id.as_ref());
+            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`AuthApi::init_captcha`](super::AuthApi::init_captcha): Start a captcha
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct InitCaptcha {
+        client: Client,
+        body: Option<super::InitCaptchaRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(InitCaptcha { body });
+
+    impl InitCaptcha {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_InitCaptcha",
+            method: rt::Method::Post,
+            path: "/auth/v1/captcha/init",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::InitCaptchaRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The captcha to solve.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::InitCaptchaResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/auth/v1/captcha/init",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

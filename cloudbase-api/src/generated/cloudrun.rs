@@ -31,16 +31,16 @@
 //! text/plain), gets `Content-Disposition: attachment`. SSE and WebSocket
 //! requests are exempt.
 
-use crate::runtime as rt;
+use crate::{Client, ErrorBody};
 use serde::{Deserialize, Serialize};
 
-/// Operations of CloudBase Run (云托管); get one from [`Client::cloudrun`](crate::Client::cloudrun).
+/// Operations of CloudBase Run (云托管); get one from [`Client::cloudrun`].
 #[derive(Debug, Clone)]
 pub struct CloudrunApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of CloudBase Run (云托管) (`specs/cloudrun.yaml + specs/overlays/cloudrun.yaml`), one method per operation.
     pub fn cloudrun(&self) -> CloudrunApi {
         CloudrunApi {
@@ -57,9 +57,9 @@ impl CloudrunApi {
     /// Forwards a GET request to the named CloudBase Run service at the given
     /// sub-path. The response body is whatever the service returns.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunGet::send_stream`].
-    pub fn get(&self) -> CloudrunGet {
-        CloudrunGet::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::Get::send_stream`].
+    pub fn get(&self) -> builders::Get {
+        builders::Get::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service (PUT)
@@ -68,9 +68,9 @@ impl CloudrunApi {
     ///
     /// Forwards a PUT request to the named service at the given sub-path.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunPut::send_stream`].
-    pub fn put(&self) -> CloudrunPut {
-        CloudrunPut::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::Put::send_stream`].
+    pub fn put(&self) -> builders::Put {
+        builders::Put::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service (POST)
@@ -80,9 +80,9 @@ impl CloudrunApi {
     /// Forwards a POST request to the named CloudBase Run service at the given
     /// sub-path. The response body is whatever the service returns.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunPost::send_stream`].
-    pub fn post(&self) -> CloudrunPost {
-        CloudrunPost::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::Post::send_stream`].
+    pub fn post(&self) -> builders::Post {
+        builders::Post::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service (DELETE)
@@ -91,9 +91,9 @@ impl CloudrunApi {
     ///
     /// Forwards a DELETE request to the named service at the given sub-path.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunDelete::send_stream`].
-    pub fn delete(&self) -> CloudrunDelete {
-        CloudrunDelete::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::Delete::send_stream`].
+    pub fn delete(&self) -> builders::Delete {
+        builders::Delete::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service (HEAD)
@@ -101,8 +101,8 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}/{anyPath}` (operationId `cloudrunHead`)
     ///
     /// Forwards a HEAD request to the named service at the given sub-path.
-    pub fn head(&self) -> CloudrunHead {
-        CloudrunHead::new(self.client.clone())
+    pub fn head(&self) -> builders::Head {
+        builders::Head::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service (PATCH)
@@ -111,9 +111,9 @@ impl CloudrunApi {
     ///
     /// Forwards a PATCH request to the named service at the given sub-path.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunPatch::send_stream`].
-    pub fn patch(&self) -> CloudrunPatch {
-        CloudrunPatch::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::Patch::send_stream`].
+    pub fn patch(&self) -> builders::Patch {
+        builders::Patch::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service's root (GET)
@@ -122,9 +122,9 @@ impl CloudrunApi {
     ///
     /// Forwards a GET request to the root of the named service.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunRootGet::send_stream`].
-    pub fn root_get(&self) -> CloudrunRootGet {
-        CloudrunRootGet::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::RootGet::send_stream`].
+    pub fn root_get(&self) -> builders::RootGet {
+        builders::RootGet::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service's root (PUT)
@@ -133,9 +133,9 @@ impl CloudrunApi {
     ///
     /// Forwards a PUT request to the root of the named service.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunRootPut::send_stream`].
-    pub fn root_put(&self) -> CloudrunRootPut {
-        CloudrunRootPut::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::RootPut::send_stream`].
+    pub fn root_put(&self) -> builders::RootPut {
+        builders::RootPut::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service's root (POST)
@@ -144,9 +144,9 @@ impl CloudrunApi {
     ///
     /// Forwards a POST request to the root of the named service.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunRootPost::send_stream`].
-    pub fn root_post(&self) -> CloudrunRootPost {
-        CloudrunRootPost::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::RootPost::send_stream`].
+    pub fn root_post(&self) -> builders::RootPost {
+        builders::RootPost::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service's root (DELETE)
@@ -155,9 +155,9 @@ impl CloudrunApi {
     ///
     /// Forwards a DELETE request to the root of the named service.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunRootDelete::send_stream`].
-    pub fn root_delete(&self) -> CloudrunRootDelete {
-        CloudrunRootDelete::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::RootDelete::send_stream`].
+    pub fn root_delete(&self) -> builders::RootDelete {
+        builders::RootDelete::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service's root (HEAD)
@@ -165,8 +165,8 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}` (operationId `cloudrunRootHead`)
     ///
     /// Forwards a HEAD request to the root of the named service.
-    pub fn root_head(&self) -> CloudrunRootHead {
-        CloudrunRootHead::new(self.client.clone())
+    pub fn root_head(&self) -> builders::RootHead {
+        builders::RootHead::new(self.client.clone())
     }
 
     /// Call a CloudBase Run service's root (PATCH)
@@ -175,147 +175,16 @@ impl CloudrunApi {
     ///
     /// Forwards a PATCH request to the root of the named service.
     ///
-    /// Can answer with a server-sent event stream: use [`CloudrunRootPatch::send_stream`].
-    pub fn root_patch(&self) -> CloudrunRootPatch {
-        CloudrunRootPatch::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::RootPatch::send_stream`].
+    pub fn root_patch(&self) -> builders::RootPatch {
+        builders::RootPatch::new(self.client.clone())
     }
 }
 
-/// Request builder for [`CloudrunApi::get`]: Call a CloudBase Run service (GET)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunGet {
-    client: crate::Client,
-    name: Option<String>,
-    any_path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunGet { name, any_path, query, accept });
-
-impl CloudrunGet {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunGet",
-        method: rt::Method::Get,
-        path: "/v1/cloudrun/{name}/{anyPath}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Arbitrary path appended after the service name and forwarded to the
-    /// service; may contain further `/`-separated segments (send them unescaped).
-    /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-    /// parameters to be required.
-    pub fn any_path(mut self, value: impl Into<String>) -> Self {
-        self.any_path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunGetResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunGetResponse::Empty,
-            (200..=299, "application/json") => CloudrunGetResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunGetResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunGetResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("name", self.name.is_none()),
-            ("anyPath", self.any_path.is_none()),
-        ];
-        let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/cloudrun/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::Get::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunGetResponse {
+pub enum GetResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -326,155 +195,10 @@ pub enum CloudrunGetResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::put`]: Call a CloudBase Run service (PUT)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunPut {
-    client: crate::Client,
-    name: Option<String>,
-    any_path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunPut { name, any_path, query, body, accept });
-
-impl CloudrunPut {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunPut",
-        method: rt::Method::Put,
-        path: "/v1/cloudrun/{name}/{anyPath}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Arbitrary path appended after the service name and forwarded to the
-    /// service; may contain further `/`-separated segments (send them unescaped).
-    /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-    /// parameters to be required.
-    pub fn any_path(mut self, value: impl Into<String>) -> Self {
-        self.any_path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-    ///
-    /// The request body passed to the service; any JSON value.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunPutResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunPutResponse::Empty,
-            (200..=299, "application/json") => CloudrunPutResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunPutResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunPutResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("name", self.name.is_none()),
-            ("anyPath", self.any_path.is_none()),
-        ];
-        let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/cloudrun/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, false)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunPut::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::Put::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunPutResponse {
+pub enum PutResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -485,155 +209,10 @@ pub enum CloudrunPutResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::post`]: Call a CloudBase Run service (POST)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunPost {
-    client: crate::Client,
-    name: Option<String>,
-    any_path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunPost { name, any_path, query, body, accept });
-
-impl CloudrunPost {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunPost",
-        method: rt::Method::Post,
-        path: "/v1/cloudrun/{name}/{anyPath}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Arbitrary path appended after the service name and forwarded to the
-    /// service; may contain further `/`-separated segments (send them unescaped).
-    /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-    /// parameters to be required.
-    pub fn any_path(mut self, value: impl Into<String>) -> Self {
-        self.any_path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// Request payload passed to the service
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunPostResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunPostResponse::Empty,
-            (200..=299, "application/json") => CloudrunPostResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunPostResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunPostResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("name", self.name.is_none()),
-            ("anyPath", self.any_path.is_none()),
-        ];
-        let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/cloudrun/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, true)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::Post::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunPostResponse {
+pub enum PostResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -644,141 +223,10 @@ pub enum CloudrunPostResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::delete`]: Call a CloudBase Run service (DELETE)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunDelete {
-    client: crate::Client,
-    name: Option<String>,
-    any_path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunDelete { name, any_path, query, accept });
-
-impl CloudrunDelete {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunDelete",
-        method: rt::Method::Delete,
-        path: "/v1/cloudrun/{name}/{anyPath}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Arbitrary path appended after the service name and forwarded to the
-    /// service; may contain further `/`-separated segments (send them unescaped).
-    /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-    /// parameters to be required.
-    pub fn any_path(mut self, value: impl Into<String>) -> Self {
-        self.any_path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunDeleteResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunDeleteResponse::Empty,
-            (200..=299, "application/json") => CloudrunDeleteResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunDeleteResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunDeleteResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("name", self.name.is_none()),
-            ("anyPath", self.any_path.is_none()),
-        ];
-        let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/cloudrun/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunDelete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::Delete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunDeleteResponse {
+pub enum DeleteResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -789,263 +237,10 @@ pub enum CloudrunDeleteResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::head`]: Call a CloudBase Run service (HEAD)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunHead {
-    client: crate::Client,
-    name: Option<String>,
-    any_path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunHead { name, any_path, query });
-
-impl CloudrunHead {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunHead",
-        method: rt::Method::Head,
-        path: "/v1/cloudrun/{name}/{anyPath}",
-        accept: "",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Arbitrary path appended after the service name and forwarded to the
-    /// service; may contain further `/`-separated segments (send them unescaped).
-    /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-    /// parameters to be required.
-    pub fn any_path(mut self, value: impl Into<String>) -> Self {
-        self.any_path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The service answered a HEAD (headers only).
-    /// - 403 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - 404 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - default ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        match (raw.status(), raw.media_type()) {
-            (200..=299, _) => {}
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(()))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("name", self.name.is_none()),
-            ("anyPath", self.any_path.is_none()),
-        ];
-        let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/cloudrun/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.undocumented_error()
-    }
-}
-
-/// Request builder for [`CloudrunApi::patch`]: Call a CloudBase Run service (PATCH)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunPatch {
-    client: crate::Client,
-    name: Option<String>,
-    any_path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunPatch { name, any_path, query, body, accept });
-
-impl CloudrunPatch {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunPatch",
-        method: rt::Method::Patch,
-        path: "/v1/cloudrun/{name}/{anyPath}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// Arbitrary path appended after the service name and forwarded to the
-    /// service; may contain further `/`-separated segments (send them unescaped).
-    /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-    /// parameters to be required.
-    pub fn any_path(mut self, value: impl Into<String>) -> Self {
-        self.any_path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-    ///
-    /// The request body passed to the service; any JSON value.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunPatchResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunPatchResponse::Empty,
-            (200..=299, "application/json") => CloudrunPatchResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunPatchResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunPatchResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("name", self.name.is_none()),
-            ("anyPath", self.any_path.is_none()),
-        ];
-        let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/cloudrun/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, false)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunPatch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::Patch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunPatchResponse {
+pub enum PatchResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -1056,121 +251,10 @@ pub enum CloudrunPatchResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::root_get`]: Call a CloudBase Run service's root (GET)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunRootGet {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunRootGet { name, query, accept });
-
-impl CloudrunRootGet {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunRootGet",
-        method: rt::Method::Get,
-        path: "/v1/cloudrun/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunRootGetResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunRootGetResponse::Empty,
-            (200..=299, "application/json") => CloudrunRootGetResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunRootGetResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunRootGetResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunRootGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::RootGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunRootGetResponse {
+pub enum RootGetResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -1181,135 +265,10 @@ pub enum CloudrunRootGetResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::root_put`]: Call a CloudBase Run service's root (PUT)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunRootPut {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunRootPut { name, query, body, accept });
-
-impl CloudrunRootPut {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunRootPut",
-        method: rt::Method::Put,
-        path: "/v1/cloudrun/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-    ///
-    /// The request body passed to the service; any JSON value.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunRootPutResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunRootPutResponse::Empty,
-            (200..=299, "application/json") => CloudrunRootPutResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunRootPutResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunRootPutResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, false)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunRootPut::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::RootPut::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunRootPutResponse {
+pub enum RootPutResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -1320,137 +279,10 @@ pub enum CloudrunRootPutResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::root_post`]: Call a CloudBase Run service's root (POST)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunRootPost {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunRootPost { name, query, body, accept });
-
-impl CloudrunRootPost {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunRootPost",
-        method: rt::Method::Post,
-        path: "/v1/cloudrun/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-    ///
-    /// The request body passed to the service; any JSON value.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunRootPostResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunRootPostResponse::Empty,
-            (200..=299, "application/json") => {
-                CloudrunRootPostResponse::Json(raw.json()?)
-            }
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunRootPostResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunRootPostResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, false)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunRootPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::RootPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunRootPostResponse {
+pub enum RootPostResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -1461,123 +293,10 @@ pub enum CloudrunRootPostResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::root_delete`]: Call a CloudBase Run service's root (DELETE)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunRootDelete {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunRootDelete { name, query, accept });
-
-impl CloudrunRootDelete {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunRootDelete",
-        method: rt::Method::Delete,
-        path: "/v1/cloudrun/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunRootDeleteResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunRootDeleteResponse::Empty,
-            (200..=299, "application/json") => {
-                CloudrunRootDeleteResponse::Json(raw.json()?)
-            }
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunRootDeleteResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunRootDeleteResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunRootDelete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::RootDelete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunRootDeleteResponse {
+pub enum RootDeleteResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -1588,225 +307,10 @@ pub enum CloudrunRootDeleteResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`CloudrunApi::root_head`]: Call a CloudBase Run service's root (HEAD)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunRootHead {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunRootHead { name, query });
-
-impl CloudrunRootHead {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunRootHead",
-        method: rt::Method::Head,
-        path: "/v1/cloudrun/{name}",
-        accept: "",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The service answered a HEAD (headers only).
-    /// - 403 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - 404 ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    /// - default ([`Error::Api`](crate::Error::Api), no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        match (raw.status(), raw.media_type()) {
-            (200..=299, _) => {}
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(()))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.undocumented_error()
-    }
-}
-
-/// Request builder for [`CloudrunApi::root_patch`]: Call a CloudBase Run service's root (PATCH)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CloudrunRootPatch {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CloudrunRootPatch { name, query, body, accept });
-
-impl CloudrunRootPatch {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "cloudrunRootPatch",
-        method: rt::Method::Patch,
-        path: "/v1/cloudrun/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the CloudBase Run service to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-    ///
-    /// The request body passed to the service; any JSON value.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    /// - 403 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<CloudrunRootPatchResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => CloudrunRootPatchResponse::Empty,
-            (200..=299, "application/json") => {
-                CloudrunRootPatchResponse::Json(raw.json()?)
-            }
-            (200..=299, media) if media.starts_with("text/") => {
-                CloudrunRootPatchResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => CloudrunRootPatchResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, false)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CloudrunRootPatch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::RootPatch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum CloudrunRootPatchResponse {
+pub enum RootPatchResponse {
     /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
     Empty,
     /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
@@ -1833,7 +337,7 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
-impl crate::ErrorBody for ErrorResponse {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -1844,5 +348,1508 @@ impl crate::ErrorBody for ErrorResponse {
 
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`CloudrunApi`](super::CloudrunApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response, EventStream};
+
+    /// Request builder for [`CloudrunApi::get`](super::CloudrunApi::get): Call a CloudBase Run service (GET)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Get {
+        client: Client,
+        name: Option<String>,
+        any_path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Get { name, any_path, query, accept });
+
+    impl Get {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunGet",
+            method: rt::Method::Get,
+            path: "/v1/cloudrun/{name}/{anyPath}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Arbitrary path appended after the service name and forwarded to the
+        /// service; may contain further `/`-separated segments (send them unescaped).
+        /// The docs show this parameter as optional; OpenAPI 3.0 forces path
+        /// parameters to be required.
+        pub fn any_path(mut self, value: impl Into<String>) -> Self {
+            self.any_path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::GetResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::GetResponse::Empty,
+                (200..=299, "application/json") => super::GetResponse::Json(raw.json()?),
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::GetResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::GetResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("name", self.name.is_none()),
+                ("anyPath", self.any_path.is_none()),
+            ];
+            let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/cloudrun/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::put`](super::CloudrunApi::put): Call a CloudBase Run service (PUT)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Put {
+        client: Client,
+        name: Option<String>,
+        any_path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Put { name, any_path, query, body, accept });
+
+    impl Put {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunPut",
+            method: rt::Method::Put,
+            path: "/v1/cloudrun/{name}/{anyPath}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Arbitrary path appended after the service name and forwarded to the
+        /// service; may contain further `/`-separated segments (send them unescaped).
+        /// The docs show this parameter as optional; OpenAPI 3.0 forces path
+        /// parameters to be required.
+        pub fn any_path(mut self, value: impl Into<String>) -> Self {
+            self.any_path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+        ///
+        /// The request body passed to the service; any JSON value.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::PutResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::PutResponse::Empty,
+                (200..=299, "application/json") => super::PutResponse::Json(raw.json()?),
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::PutResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::PutResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("name", self.name.is_none()),
+                ("anyPath", self.any_path.is_none()),
+            ];
+            let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/cloudrun/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, false)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::post`](super::CloudrunApi::post): Call a CloudBase Run service (POST)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Post {
+        client: Client,
+        name: Option<String>,
+        any_path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Post { name, any_path, query, body, accept });
+
+    impl Post {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunPost",
+            method: rt::Method::Post,
+            path: "/v1/cloudrun/{name}/{anyPath}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Arbitrary path appended after the service name and forwarded to the
+        /// service; may contain further `/`-separated segments (send them unescaped).
+        /// The docs show this parameter as optional; OpenAPI 3.0 forces path
+        /// parameters to be required.
+        pub fn any_path(mut self, value: impl Into<String>) -> Self {
+            self.any_path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// Request payload passed to the service
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::PostResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::PostResponse::Empty,
+                (200..=299, "application/json") => super::PostResponse::Json(raw.json()?),
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::PostResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::PostResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("name", self.name.is_none()),
+                ("anyPath", self.any_path.is_none()),
+            ];
+            let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/cloudrun/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, true)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::delete`](super::CloudrunApi::delete): Call a CloudBase Run service (DELETE)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Delete {
+        client: Client,
+        name: Option<String>,
+        any_path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Delete { name, any_path, query, accept });
+
+    impl Delete {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunDelete",
+            method: rt::Method::Delete,
+            path: "/v1/cloudrun/{name}/{anyPath}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Arbitrary path appended after the service name and forwarded to the
+        /// service; may contain further `/`-separated segments (send them unescaped).
+        /// The docs show this parameter as optional; OpenAPI 3.0 forces path
+        /// parameters to be required.
+        pub fn any_path(mut self, value: impl Into<String>) -> Self {
+            self.any_path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::DeleteResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::DeleteResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::DeleteResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::DeleteResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::DeleteResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("name", self.name.is_none()),
+                ("anyPath", self.any_path.is_none()),
+            ];
+            let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/cloudrun/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::head`](super::CloudrunApi::head): Call a CloudBase Run service (HEAD)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Head {
+        client: Client,
+        name: Option<String>,
+        any_path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Head { name, any_path, query });
+
+    impl Head {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunHead",
+            method: rt::Method::Head,
+            path: "/v1/cloudrun/{name}/{anyPath}",
+            accept: "",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Arbitrary path appended after the service name and forwarded to the
+        /// service; may contain further `/`-separated segments (send them unescaped).
+        /// The docs show this parameter as optional; OpenAPI 3.0 forces path
+        /// parameters to be required.
+        pub fn any_path(mut self, value: impl Into<String>) -> Self {
+            self.any_path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The service answered a HEAD (headers only).
+        /// - 403 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+        /// - 404 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+        /// - default ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+        pub async fn send(self) -> Result<Response<()>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            match (raw.status(), raw.media_type()) {
+                (200..=299, _) => {}
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(()))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("name", self.name.is_none()),
+                ("anyPath", self.any_path.is_none()),
+            ];
+            let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/cloudrun/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::patch`](super::CloudrunApi::patch): Call a CloudBase Run service (PATCH)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Patch {
+        client: Client,
+        name: Option<String>,
+        any_path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Patch { name, any_path, query, body, accept });
+
+    impl Patch {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunPatch",
+            method: rt::Method::Patch,
+            path: "/v1/cloudrun/{name}/{anyPath}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// Arbitrary path appended after the service name and forwarded to the
+        /// service; may contain further `/`-separated segments (send them unescaped).
+        /// The docs show this parameter as optional; OpenAPI 3.0 forces path
+        /// parameters to be required.
+        pub fn any_path(mut self, value: impl Into<String>) -> Self {
+            self.any_path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+        ///
+        /// The request body passed to the service; any JSON value.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::PatchResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::PatchResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::PatchResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::PatchResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::PatchResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("name", self.name.is_none()),
+                ("anyPath", self.any_path.is_none()),
+            ];
+            let (Some(name), Some(any_path)) = (self.name, self.any_path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/cloudrun/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, false)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::root_get`](super::CloudrunApi::root_get): Call a CloudBase Run service's root (GET)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RootGet {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RootGet { name, query, accept });
+
+    impl RootGet {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunRootGet",
+            method: rt::Method::Get,
+            path: "/v1/cloudrun/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::RootGetResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::RootGetResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::RootGetResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::RootGetResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::RootGetResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::root_put`](super::CloudrunApi::root_put): Call a CloudBase Run service's root (PUT)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RootPut {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RootPut { name, query, body, accept });
+
+    impl RootPut {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunRootPut",
+            method: rt::Method::Put,
+            path: "/v1/cloudrun/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+        ///
+        /// The request body passed to the service; any JSON value.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::RootPutResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::RootPutResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::RootPutResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::RootPutResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::RootPutResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, false)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::root_post`](super::CloudrunApi::root_post): Call a CloudBase Run service's root (POST)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RootPost {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RootPost { name, query, body, accept });
+
+    impl RootPost {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunRootPost",
+            method: rt::Method::Post,
+            path: "/v1/cloudrun/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+        ///
+        /// The request body passed to the service; any JSON value.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::RootPostResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::RootPostResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::RootPostResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::RootPostResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::RootPostResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, false)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::root_delete`](super::CloudrunApi::root_delete): Call a CloudBase Run service's root (DELETE)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RootDelete {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RootDelete { name, query, accept });
+
+    impl RootDelete {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunRootDelete",
+            method: rt::Method::Delete,
+            path: "/v1/cloudrun/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::RootDeleteResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::RootDeleteResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::RootDeleteResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::RootDeleteResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::RootDeleteResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::root_head`](super::CloudrunApi::root_head): Call a CloudBase Run service's root (HEAD)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RootHead {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RootHead { name, query });
+
+    impl RootHead {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunRootHead",
+            method: rt::Method::Head,
+            path: "/v1/cloudrun/{name}",
+            accept: "",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The service answered a HEAD (headers only).
+        /// - 403 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+        /// - 404 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+        /// - default ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
+        pub async fn send(self) -> Result<Response<()>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            match (raw.status(), raw.media_type()) {
+                (200..=299, _) => {}
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(()))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
+        }
+    }
+
+    /// Request builder for [`CloudrunApi::root_patch`](super::CloudrunApi::root_patch): Call a CloudBase Run service's root (PATCH)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RootPatch {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RootPatch { name, query, body, accept });
+
+    impl RootPatch {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "cloudrunRootPatch",
+            method: rt::Method::Patch,
+            path: "/v1/cloudrun/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the CloudBase Run service to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+        ///
+        /// The request body passed to the service; any JSON value.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
+        /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
+        /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::RootPatchResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::RootPatchResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::RootPatchResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::RootPatchResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::RootPatchResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, false)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
     }
 }

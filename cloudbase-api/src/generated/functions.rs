@@ -27,16 +27,16 @@
 //! may return EXCEED_AUTHORITY) and identity authentication (blocked calls may
 //! return ACTION_FORBIDDEN).
 
-use crate::runtime as rt;
+use crate::{Client, ErrorBody};
 use serde::{Deserialize, Serialize};
 
-/// Operations of Cloud Functions (云函数); get one from [`Client::functions`](crate::Client::functions).
+/// Operations of Cloud Functions (云函数); get one from [`Client::functions`].
 #[derive(Debug, Clone)]
 pub struct FunctionsApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of Cloud Functions (云函数) (`specs/functions.yaml + specs/overlays/functions.yaml`), one method per operation.
     pub fn functions(&self) -> FunctionsApi {
         FunctionsApi {
@@ -55,9 +55,9 @@ impl FunctionsApi {
     ///
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
-    /// Can answer with a server-sent event stream: use [`FunctionsGet::send_stream`].
-    pub fn web_get(&self) -> FunctionsGet {
-        FunctionsGet::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::WebGet::send_stream`].
+    pub fn web_get(&self) -> builders::WebGet {
+        builders::WebGet::new(self.client.clone())
     }
 
     /// Invoke a cloud function
@@ -68,9 +68,9 @@ impl FunctionsApi {
     /// For web (HTTP) functions, set either the `webfn=true` query parameter or the
     /// `X-Tcb-Webfn: true` header.
     ///
-    /// Can answer with a server-sent event stream: use [`FunctionsPost::send_stream`].
-    pub fn invoke_function(&self) -> FunctionsPost {
-        FunctionsPost::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::InvokeFunction::send_stream`].
+    pub fn invoke_function(&self) -> builders::InvokeFunction {
+        builders::InvokeFunction::new(self.client.clone())
     }
 
     /// Call a web function's route with GET
@@ -82,9 +82,9 @@ impl FunctionsApi {
     ///
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
-    /// Can answer with a server-sent event stream: use [`FunctionsGetPath::send_stream`].
-    pub fn web_get_path(&self) -> FunctionsGetPath {
-        FunctionsGetPath::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::WebGetPath::send_stream`].
+    pub fn web_get_path(&self) -> builders::WebGetPath {
+        builders::WebGetPath::new(self.client.clone())
     }
 
     /// Call a web function's route with POST
@@ -96,130 +96,16 @@ impl FunctionsApi {
     ///
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
-    /// Can answer with a server-sent event stream: use [`FunctionsPostPath::send_stream`].
-    pub fn web_post_path(&self) -> FunctionsPostPath {
-        FunctionsPostPath::new(self.client.clone())
+    /// Can answer with a server-sent event stream: use [`builders::WebPostPath::send_stream`].
+    pub fn web_post_path(&self) -> builders::WebPostPath {
+        builders::WebPostPath::new(self.client.clone())
     }
 }
 
-/// Request builder for [`FunctionsApi::web_get`]: Call a web function's root with GET
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct FunctionsGet {
-    client: crate::Client,
-    name: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(FunctionsGet { name, query, accept });
-
-impl FunctionsGet {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "functionsGet",
-        method: rt::Method::Get,
-        path: "/v1/functions/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the function to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<FunctionsGetResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => FunctionsGetResponse::Empty,
-            (200..=299, "application/json") => FunctionsGetResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                FunctionsGetResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => FunctionsGetResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        request.query("webfn", Some(&"true"));
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            443 => raw.undocumented_error(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
-    }
-}
-
-/// The documented successful replies of [`FunctionsGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::WebGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum FunctionsGetResponse {
+pub enum WebGetResponse {
     /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     Empty,
     /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
@@ -230,171 +116,10 @@ pub enum FunctionsGetResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`FunctionsApi::invoke_function`]: Invoke a cloud function
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct FunctionsPost {
-    client: crate::Client,
-    name: Option<String>,
-    webfn: Option<bool>,
-    x_qualifier: Option<String>,
-    x_tcb_webfn: Option<bool>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    FunctionsPost { name, webfn, x_qualifier, x_tcb_webfn, query, body, accept }
-);
-
-impl FunctionsPost {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "functionsPost",
-        method: rt::Method::Post,
-        path: "/v1/functions/{name}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the function to invoke
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `webfn` (query parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
-    ///
-    /// Set to `true` when the target is a web function (alternative to the X-Tcb-Webfn header)
-    pub fn webfn(mut self, value: bool) -> Self {
-        self.webfn = Some(value);
-        self
-    }
-
-    /// `X-Qualifier` (header parameter, optional).
-    ///
-    /// Function version to invoke; when omitted the canary (gray release) rules decide
-    pub fn x_qualifier(mut self, value: impl Into<String>) -> Self {
-        self.x_qualifier = Some(value.into());
-        self
-    }
-
-    /// `X-Tcb-Webfn` (header parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
-    ///
-    /// Set to `true` when the target is a web function (alternative to the webfn query parameter)
-    pub fn x_tcb_webfn(mut self, value: bool) -> Self {
-        self.x_tcb_webfn = Some(value);
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// Invocation payload; must be a JSON object
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function invocation failed
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<FunctionsPostResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => FunctionsPostResponse::Empty,
-            (200..=299, "application/json") => FunctionsPostResponse::Json(raw.json()?),
-            (200..=299, media) if media.starts_with("text/") => {
-                FunctionsPostResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => FunctionsPostResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none())];
-        let Some(name) = self.name else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                .concat(),
-        );
-        request.query("webfn", (self.webfn == Some(true)).then_some(&"true"));
-        request.header("X-Qualifier", self.x_qualifier.as_ref())?;
-        request
-            .header("X-Tcb-Webfn", (self.x_tcb_webfn == Some(true)).then_some(&"true"))?;
-        request.query_exploded_map(self.query.as_ref());
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, true)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            443 => raw.undocumented_error(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
-    }
-}
-
-/// The documented successful replies of [`FunctionsPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::InvokeFunction::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum FunctionsPostResponse {
+pub enum InvokeFunctionResponse {
     /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     Empty,
     /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
@@ -405,140 +130,10 @@ pub enum FunctionsPostResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`FunctionsApi::web_get_path`]: Call a web function's route with GET
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct FunctionsGetPath {
-    client: crate::Client,
-    name: Option<String>,
-    path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(FunctionsGetPath { name, path, query, accept });
-
-impl FunctionsGetPath {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "functionsGetPath",
-        method: rt::Method::Get,
-        path: "/v1/functions/{name}/{path}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the function to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments.
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<FunctionsGetPathResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => FunctionsGetPathResponse::Empty,
-            (200..=299, "application/json") => {
-                FunctionsGetPathResponse::Json(raw.json()?)
-            }
-            (200..=299, media) if media.starts_with("text/") => {
-                FunctionsGetPathResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => FunctionsGetPathResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none()), ("path", self.path.is_none())];
-        let (Some(name), Some(path)) = (self.name, self.path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/functions/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        request.query("webfn", Some(&"true"));
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            443 => raw.undocumented_error(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
-    }
-}
-
-/// The documented successful replies of [`FunctionsGetPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::WebGetPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum FunctionsGetPathResponse {
+pub enum WebGetPathResponse {
     /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     Empty,
     /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
@@ -549,154 +144,10 @@ pub enum FunctionsGetPathResponse {
     Other(bytes::Bytes),
 }
 
-/// Request builder for [`FunctionsApi::web_post_path`]: Call a web function's route with POST
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct FunctionsPostPath {
-    client: crate::Client,
-    name: Option<String>,
-    path: Option<String>,
-    query: Option<std::collections::BTreeMap<String, String>>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(FunctionsPostPath { name, path, query, body, accept });
-
-impl FunctionsPostPath {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "functionsPostPath",
-        method: rt::Method::Post,
-        path: "/v1/functions/{name}/{path}",
-        accept: "application/json, text/*, */*",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `name` (path parameter, required).
-    ///
-    /// Name of the function to call
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-    ///
-    /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments.
-    pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
-    pub fn query(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-    ///
-    /// The request body; any JSON value.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    /// - 443 ([`Error::Api`](crate::Error::Api), no body): The web function's container did not start (a non-standard status; the body is empty).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<FunctionsPostPathResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200..=299, _) if raw.body_is_empty() => FunctionsPostPathResponse::Empty,
-            (200..=299, "application/json") => {
-                FunctionsPostPathResponse::Json(raw.json()?)
-            }
-            (200..=299, media) if media.starts_with("text/") => {
-                FunctionsPostPathResponse::Text(raw.text()?)
-            }
-            (200..=299, _) => FunctionsPostPathResponse::Other(raw.bytes()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
-    pub async fn send_stream(self) -> Result<crate::EventStream<String>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        client.execute_stream(request, None, rt::sse::raw, Self::error).await
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("name", self.name.is_none()), ("path", self.path.is_none())];
-        let (Some(name), Some(path)) = (self.name, self.path) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        rt::check(
-            &Self::OPERATION,
-            "name",
-            Some(&name),
-            rt::Rules {
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
-                ..rt::Rules::NONE
-            },
-        )?;
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/functions/",
-                &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                "/",
-                &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
-            ]
-                .concat(),
-        );
-        request.query_exploded_map(self.query.as_ref());
-        request.query("webfn", Some(&"true"));
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, false)?;
-        }
-        if let Some(media_type) = &self.accept {
-            request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        match raw.status() {
-            443 => raw.undocumented_error(),
-            _ => raw.api_error::<ErrorResponse>(),
-        }
-    }
-}
-
-/// The documented successful replies of [`FunctionsPostPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::WebPostPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum FunctionsPostPathResponse {
+pub enum WebPostPathResponse {
     /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
     Empty,
     /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
@@ -723,7 +174,7 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
-impl crate::ErrorBody for ErrorResponse {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -734,5 +185,570 @@ impl crate::ErrorBody for ErrorResponse {
 
     fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`FunctionsApi`](super::FunctionsApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response, EventStream};
+
+    /// Request builder for [`FunctionsApi::web_get`](super::FunctionsApi::web_get): Call a web function's root with GET
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct WebGet {
+        client: Client,
+        name: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(WebGet { name, query, accept });
+
+    impl WebGet {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "functionsGet",
+            method: rt::Method::Get,
+            path: "/v1/functions/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the function to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+        /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::WebGetResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::WebGetResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::WebGetResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::WebGetResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::WebGetResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            request.query("webfn", Some(&"true"));
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                443 => raw.undocumented_error(),
+                _ => raw.api_error::<super::ErrorResponse>(),
+            }
+        }
+    }
+
+    /// Request builder for [`FunctionsApi::invoke_function`](super::FunctionsApi::invoke_function): Invoke a cloud function
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct InvokeFunction {
+        client: Client,
+        name: Option<String>,
+        webfn: Option<bool>,
+        x_qualifier: Option<String>,
+        x_tcb_webfn: Option<bool>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        InvokeFunction { name, webfn, x_qualifier, x_tcb_webfn, query, body, accept }
+    );
+
+    impl InvokeFunction {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "functionsPost",
+            method: rt::Method::Post,
+            path: "/v1/functions/{name}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the function to invoke
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `webfn` (query parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
+        ///
+        /// Set to `true` when the target is a web function (alternative to the X-Tcb-Webfn header)
+        pub fn webfn(mut self, value: bool) -> Self {
+            self.webfn = Some(value);
+            self
+        }
+
+        /// `X-Qualifier` (header parameter, optional).
+        ///
+        /// Function version to invoke; when omitted the canary (gray release) rules decide
+        pub fn x_qualifier(mut self, value: impl Into<String>) -> Self {
+            self.x_qualifier = Some(value.into());
+            self
+        }
+
+        /// `X-Tcb-Webfn` (header parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
+        ///
+        /// Set to `true` when the target is a web function (alternative to the webfn query parameter)
+        pub fn x_tcb_webfn(mut self, value: bool) -> Self {
+            self.x_tcb_webfn = Some(value);
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// Invocation payload; must be a JSON object
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 400 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function invocation failed
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+        /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::InvokeFunctionResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => {
+                    super::InvokeFunctionResponse::Empty
+                }
+                (200..=299, "application/json") => {
+                    super::InvokeFunctionResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::InvokeFunctionResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::InvokeFunctionResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none())];
+            let Some(name) = self.name else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
+                    .concat(),
+            );
+            request.query("webfn", (self.webfn == Some(true)).then_some(&"true"));
+            request.header("X-Qualifier", self.x_qualifier.as_ref())?;
+            request
+                .header(
+                    "X-Tcb-Webfn",
+                    (self.x_tcb_webfn == Some(true)).then_some(&"true"),
+                )?;
+            request.query_exploded_map(self.query.as_ref());
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, true)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                443 => raw.undocumented_error(),
+                _ => raw.api_error::<super::ErrorResponse>(),
+            }
+        }
+    }
+
+    /// Request builder for [`FunctionsApi::web_get_path`](super::FunctionsApi::web_get_path): Call a web function's route with GET
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct WebGetPath {
+        client: Client,
+        name: Option<String>,
+        path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(WebGetPath { name, path, query, accept });
+
+    impl WebGetPath {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "functionsGetPath",
+            method: rt::Method::Get,
+            path: "/v1/functions/{name}/{path}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the function to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments.
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+        /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::WebGetPathResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => super::WebGetPathResponse::Empty,
+                (200..=299, "application/json") => {
+                    super::WebGetPathResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::WebGetPathResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::WebGetPathResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none()), ("path", self.path.is_none())];
+            let (Some(name), Some(path)) = (self.name, self.path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/functions/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            request.query("webfn", Some(&"true"));
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                443 => raw.undocumented_error(),
+                _ => raw.api_error::<super::ErrorResponse>(),
+            }
+        }
+    }
+
+    /// Request builder for [`FunctionsApi::web_post_path`](super::FunctionsApi::web_post_path): Call a web function's route with POST
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct WebPostPath {
+        client: Client,
+        name: Option<String>,
+        path: Option<String>,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(WebPostPath { name, path, query, body, accept });
+
+    impl WebPostPath {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "functionsPostPath",
+            method: rt::Method::Post,
+            path: "/v1/functions/{name}/{path}",
+            accept: "application/json, text/*, */*",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `name` (path parameter, required).
+        ///
+        /// Name of the function to call
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+
+        /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        ///
+        /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments.
+        pub fn path(mut self, value: impl Into<String>) -> Self {
+            self.path = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
+        ///
+        /// The request body; any JSON value.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `text/*`, `*/*`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
+        /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(self) -> Result<Response<super::WebPostPathResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) if raw.body_is_empty() => {
+                    super::WebPostPathResponse::Empty
+                }
+                (200..=299, "application/json") => {
+                    super::WebPostPathResponse::Json(raw.json()?)
+                }
+                (200..=299, media) if media.starts_with("text/") => {
+                    super::WebPostPathResponse::Text(raw.text()?)
+                }
+                (200..=299, _) => super::WebPostPathResponse::Other(raw.bytes()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
+        pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
+            let (client, request) = self.into_request()?;
+            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("name", self.name.is_none()), ("path", self.path.is_none())];
+            let (Some(name), Some(path)) = (self.name, self.path) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+
+            rt::check(
+                &Self::OPERATION,
+                "name",
+                Some(&name),
+                rt::Rules {
+                    pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/functions/",
+                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
+                    "/",
+                    &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
+                ]
+                    .concat(),
+            );
+            request.query_exploded_map(self.query.as_ref());
+            request.query("webfn", Some(&"true"));
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, false)?;
+            }
+            if let Some(media_type) = &self.accept {
+                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            match raw.status() {
+                443 => raw.undocumented_error(),
+                _ => raw.api_error::<super::ErrorResponse>(),
+            }
+        }
     }
 }

@@ -39,16 +39,17 @@
 //! or table not found), SYS_ERR (500), OPERATION_FAILED (503: database connection could not be
 //! established), RESOURCE_UNAVAILABLE (503).
 
+use crate::{Client, ErrorBody};
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of MySQL RESTful API; get one from [`Client::mysqldb`](crate::Client::mysqldb).
+/// Operations of MySQL RESTful API; get one from [`Client::mysqldb`].
 #[derive(Debug, Clone)]
 pub struct MysqldbApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of MySQL RESTful API (`specs/mysqldb.yaml + specs/overlays/mysqldb.yaml`), one method per operation.
     pub fn mysqldb(&self) -> MysqldbApi {
         MysqldbApi { client: self.clone() }
@@ -63,8 +64,8 @@ impl MysqldbApi {
     /// Reads rows from a table in the environment's system database. Supports column
     /// selection (including related-table embedding such as `class_id(grade,class_number)`),
     /// row filters, pagination and ordering.
-    pub fn query_records(&self) -> QueryRecords {
-        QueryRecords::new(self.client.clone())
+    pub fn query_records(&self) -> builders::QueryRecords {
+        builders::QueryRecords::new(self.client.clone())
     }
 
     /// Insert (or upsert) rows into a table
@@ -75,8 +76,8 @@ impl MysqldbApi {
     /// `Prefer: resolution=merge-duplicates` or `resolution=ignore-duplicates` the insert
     /// becomes an upsert that merges into, or skips, rows whose key already exists.
     /// With `Prefer: return=representation` the written rows are returned.
-    pub fn insert_records(&self) -> InsertRecords {
-        InsertRecords::new(self.client.clone())
+    pub fn insert_records(&self) -> builders::InsertRecords {
+        builders::InsertRecords::new(self.client.clone())
     }
 
     /// Delete rows of a table
@@ -85,8 +86,8 @@ impl MysqldbApi {
     ///
     /// Deletes the rows matched by the filters. A filter (WHERE condition) is mandatory.
     /// With `Prefer: return=representation` the deleted rows are returned.
-    pub fn delete_records(&self) -> DeleteRecords {
-        DeleteRecords::new(self.client.clone())
+    pub fn delete_records(&self) -> builders::DeleteRecords {
+        builders::DeleteRecords::new(self.client.clone())
     }
 
     /// Count matching rows of a table
@@ -97,8 +98,8 @@ impl MysqldbApi {
     /// reported in the `Content-Range` response header (the part after `/`).
     ///
     /// Always sends header `Prefer: count=exact` (the spec allows no other value).
-    pub fn count_records(&self) -> CountRecords {
-        CountRecords::new(self.client.clone())
+    pub fn count_records(&self) -> builders::CountRecords {
+        builders::CountRecords::new(self.client.clone())
     }
 
     /// Update rows of a table
@@ -107,8 +108,8 @@ impl MysqldbApi {
     ///
     /// Updates the rows matched by the filters with the column values in the body. A filter
     /// (WHERE condition) is mandatory; requests without one are rejected.
-    pub fn update_records(&self) -> UpdateRecords {
-        UpdateRecords::new(self.client.clone())
+    pub fn update_records(&self) -> builders::UpdateRecords {
+        builders::UpdateRecords::new(self.client.clone())
     }
 
     /// Query rows of a table in a named database
@@ -118,8 +119,8 @@ impl MysqldbApi {
     /// Same as queryRecords, for a table in the database named by `schema`. (Only `select`
     /// is listed on the reference page; the other query options are assumed to behave as on
     /// the base path.)
-    pub fn query_records_with_schema(&self) -> QueryRecordsWithSchema {
-        QueryRecordsWithSchema::new(self.client.clone())
+    pub fn query_records_with_schema(&self) -> builders::QueryRecordsWithSchema {
+        builders::QueryRecordsWithSchema::new(self.client.clone())
     }
 
     /// Insert (or upsert) rows into a table in a named database
@@ -129,8 +130,8 @@ impl MysqldbApi {
     /// Same as insertRecords, for a table in the database named by `schema`. (The `select`
     /// and `Prefer` parameters are not listed on the reference page; assumed as on the base
     /// path.)
-    pub fn insert_records_with_schema(&self) -> InsertRecordsWithSchema {
-        InsertRecordsWithSchema::new(self.client.clone())
+    pub fn insert_records_with_schema(&self) -> builders::InsertRecordsWithSchema {
+        builders::InsertRecordsWithSchema::new(self.client.clone())
     }
 
     /// Delete rows of a table in a named database
@@ -140,8 +141,8 @@ impl MysqldbApi {
     /// Same as deleteRecords, for a table in the database named by `schema`. A filter is
     /// mandatory. (Query and Prefer parameters are not listed on the reference page; assumed
     /// as on the base path.)
-    pub fn delete_records_with_schema(&self) -> DeleteRecordsWithSchema {
-        DeleteRecordsWithSchema::new(self.client.clone())
+    pub fn delete_records_with_schema(&self) -> builders::DeleteRecordsWithSchema {
+        builders::DeleteRecordsWithSchema::new(self.client.clone())
     }
 
     /// Update rows of a table in a named database
@@ -151,8 +152,8 @@ impl MysqldbApi {
     /// Same as updateRecords, for a table in the database named by `schema`. A filter is
     /// mandatory. (Query and Prefer parameters are not listed on the reference page; assumed
     /// as on the base path.)
-    pub fn update_records_with_schema(&self) -> UpdateRecordsWithSchema {
-        UpdateRecordsWithSchema::new(self.client.clone())
+    pub fn update_records_with_schema(&self) -> builders::UpdateRecordsWithSchema {
+        builders::UpdateRecordsWithSchema::new(self.client.clone())
     }
 
     /// Query rows of a table in a named instance and database
@@ -162,8 +163,8 @@ impl MysqldbApi {
     /// Same as queryRecords, for a table in the given database instance and database. (Only
     /// `select` is listed on the reference page; the other query options are assumed to
     /// behave as on the base path.)
-    pub fn query_records_with_instance(&self) -> QueryRecordsWithInstance {
-        QueryRecordsWithInstance::new(self.client.clone())
+    pub fn query_records_with_instance(&self) -> builders::QueryRecordsWithInstance {
+        builders::QueryRecordsWithInstance::new(self.client.clone())
     }
 
     /// Insert (or upsert) rows into a table in a named instance and database
@@ -173,8 +174,8 @@ impl MysqldbApi {
     /// Same as insertRecords, for a table in the given database instance and database.
     /// (The `select` and `Prefer` parameters are not listed on the reference page; assumed
     /// as on the base path.)
-    pub fn insert_records_with_instance(&self) -> InsertRecordsWithInstance {
-        InsertRecordsWithInstance::new(self.client.clone())
+    pub fn insert_records_with_instance(&self) -> builders::InsertRecordsWithInstance {
+        builders::InsertRecordsWithInstance::new(self.client.clone())
     }
 
     /// Delete rows of a table in a named instance and database
@@ -184,8 +185,8 @@ impl MysqldbApi {
     /// Same as deleteRecords, for a table in the given database instance and database. A
     /// filter is mandatory. (Query and Prefer parameters are not listed on the reference
     /// page; assumed as on the base path.)
-    pub fn delete_records_with_instance(&self) -> DeleteRecordsWithInstance {
-        DeleteRecordsWithInstance::new(self.client.clone())
+    pub fn delete_records_with_instance(&self) -> builders::DeleteRecordsWithInstance {
+        builders::DeleteRecordsWithInstance::new(self.client.clone())
     }
 
     /// Update rows of a table in a named instance and database
@@ -195,8 +196,8 @@ impl MysqldbApi {
     /// Same as updateRecords, for a table in the given database instance and database. A
     /// filter is mandatory. (Query and Prefer parameters are not listed on the reference
     /// page; assumed as on the base path.)
-    pub fn update_records_with_instance(&self) -> UpdateRecordsWithInstance {
-        UpdateRecordsWithInstance::new(self.client.clone())
+    pub fn update_records_with_instance(&self) -> builders::UpdateRecordsWithInstance {
+        builders::UpdateRecordsWithInstance::new(self.client.clone())
     }
 
     /// Call a database function (PostgREST RPC)
@@ -206,8 +207,8 @@ impl MysqldbApi {
     /// Calls the database function `function` with the body's properties as its named arguments,
     /// as PostgREST's `/rpc/{function}` does. A function that returns rows can be filtered, ordered
     /// and paged like a table read; `Prefer: count=exact` reports the total in `Content-Range`.
-    pub fn call_rpc(&self) -> CallRpc {
-        CallRpc::new(self.client.clone())
+    pub fn call_rpc(&self) -> builders::CallRpc {
+        builders::CallRpc::new(self.client.clone())
     }
 
     /// Run a SQL statement (PostgreSQL environments)
@@ -216,202 +217,12 @@ impl MysqldbApi {
     ///
     /// Runs one SQL statement and answers the rows it returned. Errors carry
     /// `DATABASE_<SQLSTATE>` codes, or `DATABASE_EXEC_ERROR` (500), which callers retry.
-    pub fn exec_pgsql(&self) -> ExecPgsql {
-        ExecPgsql::new(self.client.clone())
+    pub fn exec_pgsql(&self) -> builders::ExecPgsql {
+        builders::ExecPgsql::new(self.client.clone())
     }
 }
 
-/// Request builder for [`MysqldbApi::query_records`]: Query rows of a table
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct QueryRecords {
-    client: crate::Client,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    QueryRecords { table, x_db_instance, accept_profile, content_profile, select, limit,
-    offset, order, filters, prefer, accept }
-);
-
-impl QueryRecords {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "queryRecords",
-        method: rt::Method::Get,
-        path: "/v1/rdb/rest/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return: `*` or a comma-separated column list; related tables can be
-    /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-    /// Defaults to `*`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows to return.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `offset` (query parameter, optional).
-    ///
-    /// Number of rows to skip (pagination).
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification, `column.asc` or `column.desc`.
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
-    /// - 401 ([`Error::Api`](crate::Error::Api), `application/json`): Authentication failed.
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): The table does not exist.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<QueryRecordsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => QueryRecordsResponse::Json(raw.json()?),
-            (200, "application/vnd.pgrst.object+json") => {
-                QueryRecordsResponse::PgrstObjectJson(raw.json()?)
-            }
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("table", self.table.is_none())];
-        let Some(table) = self.table else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("offset", self.offset.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`QueryRecords::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::QueryRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QueryRecordsResponse {
@@ -421,160 +232,7 @@ pub enum QueryRecordsResponse {
     PgrstObjectJson(Record),
 }
 
-/// Request builder for [`MysqldbApi::insert_records`]: Insert (or upsert) rows into a table
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct InsertRecords {
-    client: crate::Client,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    prefer: Option<String>,
-    body: Option<RecordOrRecords>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    InsertRecords { table, x_db_instance, accept_profile, content_profile, select,
-    prefer, body, accept }
-);
-
-impl InsertRecords {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "insertRecords",
-        method: rt::Method::Post,
-        path: "/v1/rdb/rest/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Write preferences (comma-separated when combined): `return=representation` returns the
-    /// inserted rows, `return=minimal` (default) returns no body;
-    /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-    /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// One row as a JSON object, or several rows as a JSON array of objects.
-    pub fn body(mut self, value: impl Into<RecordOrRecords>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<InsertRecordsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (201, _) if raw.body_is_empty() => InsertRecordsResponse::Created,
-            (201, "application/json") => InsertRecordsResponse::Json(raw.json()?),
-            (201, "application/vnd.pgrst.object+json") => {
-                InsertRecordsResponse::PgrstObjectJson(raw.json()?)
-            }
-            (201, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("table", self.table.is_none()), ("body", self.body.is_none())];
-        let (Some(table), Some(body)) = (self.table, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        request.json_body("application/json", body)?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`InsertRecords::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::InsertRecords::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InsertRecordsResponse {
@@ -586,185 +244,7 @@ pub enum InsertRecordsResponse {
     PgrstObjectJson(Record),
 }
 
-/// Request builder for [`MysqldbApi::delete_records`]: Delete rows of a table
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct DeleteRecords {
-    client: crate::Client,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    DeleteRecords { table, x_db_instance, accept_profile, content_profile, select, limit,
-    order, filters, prefer, accept }
-);
-
-impl DeleteRecords {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "deleteRecords",
-        method: rt::Method::Delete,
-        path: "/v1/rdb/rest/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows the write may affect.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
-    /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request, e.g. no WHERE condition was given.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<DeleteRecordsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => DeleteRecordsResponse::OkJson(raw.json()?),
-            (200, "application/vnd.pgrst.object+json") => {
-                DeleteRecordsResponse::OkPgrstObjectJson(raw.json()?)
-            }
-            (204, _) => DeleteRecordsResponse::NoContent,
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("table", self.table.is_none())];
-        let Some(table) = self.table else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`DeleteRecords::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::DeleteRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteRecordsResponse {
@@ -776,326 +256,7 @@ pub enum DeleteRecordsResponse {
     NoContent,
 }
 
-/// Request builder for [`MysqldbApi::count_records`]: Count matching rows of a table
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CountRecords {
-    client: crate::Client,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    CountRecords { table, x_db_instance, accept_profile, content_profile, select, filters
-    }
-);
-
-impl CountRecords {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "countRecords",
-        method: rt::Method::Head,
-        path: "/v1/rdb/rest/{table}",
-        accept: "",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return: `*` or a comma-separated column list; related tables can be
-    /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-    /// Defaults to `*`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, no body; headers `Content-Range`): Count succeeded; see Content-Range.
-    /// - default ([`Error::Api`](crate::Error::Api), no body): Error (HEAD responses carry no body).
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        match (raw.status(), raw.media_type()) {
-            (200, _) => {}
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(()))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("table", self.table.is_none())];
-        let Some(table) = self.table else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", Some(&"count=exact"))?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.undocumented_error()
-    }
-}
-
-/// Request builder for [`MysqldbApi::update_records`]: Update rows of a table
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UpdateRecords {
-    client: crate::Client,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    UpdateRecords { table, x_db_instance, accept_profile, content_profile, select, limit,
-    order, filters, prefer, body, accept }
-);
-
-impl UpdateRecords {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "updateRecords",
-        method: rt::Method::Patch,
-        path: "/v1/rdb/rest/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows the write may affect.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// Column values to set on every matched row.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
-    /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request, e.g. no WHERE condition was given.
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<UpdateRecordsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => UpdateRecordsResponse::OkJson(raw.json()?),
-            (200, "application/vnd.pgrst.object+json") => {
-                UpdateRecordsResponse::OkPgrstObjectJson(raw.json()?)
-            }
-            (204, _) => UpdateRecordsResponse::NoContent,
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("table", self.table.is_none()), ("body", self.body.is_none())];
-        let (Some(table), Some(body)) = (self.table, self.body) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            ["/v1/rdb/rest/", &rt::encode_segment(&Self::OPERATION, "table", &table)?]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        request.free_form_body("application/json", body, true)?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`UpdateRecords::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::UpdateRecords::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateRecordsResponse {
@@ -1107,213 +268,7 @@ pub enum UpdateRecordsResponse {
     NoContent,
 }
 
-/// Request builder for [`MysqldbApi::query_records_with_schema`]: Query rows of a table in a named database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct QueryRecordsWithSchema {
-    client: crate::Client,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    QueryRecordsWithSchema { schema, table, x_db_instance, accept_profile,
-    content_profile, select, limit, offset, order, filters, prefer, accept }
-);
-
-impl QueryRecordsWithSchema {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "queryRecordsWithSchema",
-        method: rt::Method::Get,
-        path: "/v1/rdb/rest/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return: `*` or a comma-separated column list; related tables can be
-    /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-    /// Defaults to `*`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows to return.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `offset` (query parameter, optional).
-    ///
-    /// Number of rows to skip (pagination).
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification, `column.asc` or `column.desc`.
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<QueryRecordsWithSchemaResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => {
-                QueryRecordsWithSchemaResponse::Json(raw.json()?)
-            }
-            (200, "application/vnd.pgrst.object+json") => {
-                QueryRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
-            }
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-        ];
-        let (Some(schema), Some(table)) = (self.schema, self.table) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("offset", self.offset.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`QueryRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::QueryRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QueryRecordsWithSchemaResponse {
@@ -1323,183 +278,7 @@ pub enum QueryRecordsWithSchemaResponse {
     PgrstObjectJson(Record),
 }
 
-/// Request builder for [`MysqldbApi::insert_records_with_schema`]: Insert (or upsert) rows into a table in a named database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct InsertRecordsWithSchema {
-    client: crate::Client,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    prefer: Option<String>,
-    body: Option<RecordOrRecords>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    InsertRecordsWithSchema { schema, table, x_db_instance, accept_profile,
-    content_profile, select, prefer, body, accept }
-);
-
-impl InsertRecordsWithSchema {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "insertRecordsWithSchema",
-        method: rt::Method::Post,
-        path: "/v1/rdb/rest/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Write preferences (comma-separated when combined): `return=representation` returns the
-    /// inserted rows, `return=minimal` (default) returns no body;
-    /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-    /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// One row as a JSON object, or several rows as a JSON array of objects.
-    pub fn body(mut self, value: impl Into<RecordOrRecords>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<InsertRecordsWithSchemaResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (201, _) if raw.body_is_empty() => InsertRecordsWithSchemaResponse::Created,
-            (201, "application/json") => {
-                InsertRecordsWithSchemaResponse::Json(raw.json()?)
-            }
-            (201, "application/vnd.pgrst.object+json") => {
-                InsertRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
-            }
-            (201, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(schema), Some(table), Some(body)) = (
-            self.schema,
-            self.table,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        request.json_body("application/json", body)?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`InsertRecordsWithSchema::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::InsertRecordsWithSchema::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InsertRecordsWithSchemaResponse {
@@ -1511,203 +290,7 @@ pub enum InsertRecordsWithSchemaResponse {
     PgrstObjectJson(Record),
 }
 
-/// Request builder for [`MysqldbApi::delete_records_with_schema`]: Delete rows of a table in a named database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct DeleteRecordsWithSchema {
-    client: crate::Client,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    DeleteRecordsWithSchema { schema, table, x_db_instance, accept_profile,
-    content_profile, select, limit, order, filters, prefer, accept }
-);
-
-impl DeleteRecordsWithSchema {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "deleteRecordsWithSchema",
-        method: rt::Method::Delete,
-        path: "/v1/rdb/rest/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows the write may affect.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
-    /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<DeleteRecordsWithSchemaResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => {
-                DeleteRecordsWithSchemaResponse::OkJson(raw.json()?)
-            }
-            (200, "application/vnd.pgrst.object+json") => {
-                DeleteRecordsWithSchemaResponse::OkPgrstObjectJson(raw.json()?)
-            }
-            (204, _) => DeleteRecordsWithSchemaResponse::NoContent,
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-        ];
-        let (Some(schema), Some(table)) = (self.schema, self.table) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`DeleteRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::DeleteRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteRecordsWithSchemaResponse {
@@ -1719,221 +302,7 @@ pub enum DeleteRecordsWithSchemaResponse {
     NoContent,
 }
 
-/// Request builder for [`MysqldbApi::update_records_with_schema`]: Update rows of a table in a named database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UpdateRecordsWithSchema {
-    client: crate::Client,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    UpdateRecordsWithSchema { schema, table, x_db_instance, accept_profile,
-    content_profile, select, limit, order, filters, prefer, body, accept }
-);
-
-impl UpdateRecordsWithSchema {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "updateRecordsWithSchema",
-        method: rt::Method::Patch,
-        path: "/v1/rdb/rest/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows the write may affect.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// Column values to set on every matched row.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
-    /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<UpdateRecordsWithSchemaResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => {
-                UpdateRecordsWithSchemaResponse::OkJson(raw.json()?)
-            }
-            (200, "application/vnd.pgrst.object+json") => {
-                UpdateRecordsWithSchemaResponse::OkPgrstObjectJson(raw.json()?)
-            }
-            (204, _) => UpdateRecordsWithSchemaResponse::NoContent,
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(schema), Some(table), Some(body)) = (
-            self.schema,
-            self.table,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        request.free_form_body("application/json", body, true)?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`UpdateRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::UpdateRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateRecordsWithSchemaResponse {
@@ -1945,229 +314,7 @@ pub enum UpdateRecordsWithSchemaResponse {
     NoContent,
 }
 
-/// Request builder for [`MysqldbApi::query_records_with_instance`]: Query rows of a table in a named instance and database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct QueryRecordsWithInstance {
-    client: crate::Client,
-    instance: Option<String>,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    QueryRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
-    content_profile, select, limit, offset, order, filters, prefer, accept }
-);
-
-impl QueryRecordsWithInstance {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "queryRecordsWithInstance",
-        method: rt::Method::Get,
-        path: "/v1/rdb/rest/{instance}/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance identifier.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return: `*` or a comma-separated column list; related tables can be
-    /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-    /// Defaults to `*`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows to return.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `offset` (query parameter, optional).
-    ///
-    /// Number of rows to skip (pagination).
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification, `column.asc` or `column.desc`.
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<QueryRecordsWithInstanceResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => {
-                QueryRecordsWithInstanceResponse::Json(raw.json()?)
-            }
-            (200, "application/vnd.pgrst.object+json") => {
-                QueryRecordsWithInstanceResponse::PgrstObjectJson(raw.json()?)
-            }
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-        ];
-        let (Some(instance), Some(schema), Some(table)) = (
-            self.instance,
-            self.schema,
-            self.table,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("offset", self.offset.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`QueryRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::QueryRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QueryRecordsWithInstanceResponse {
@@ -2177,196 +324,7 @@ pub enum QueryRecordsWithInstanceResponse {
     PgrstObjectJson(Record),
 }
 
-/// Request builder for [`MysqldbApi::insert_records_with_instance`]: Insert (or upsert) rows into a table in a named instance and database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct InsertRecordsWithInstance {
-    client: crate::Client,
-    instance: Option<String>,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    prefer: Option<String>,
-    body: Option<RecordOrRecords>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    InsertRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
-    content_profile, select, prefer, body, accept }
-);
-
-impl InsertRecordsWithInstance {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "insertRecordsWithInstance",
-        method: rt::Method::Post,
-        path: "/v1/rdb/rest/{instance}/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance identifier.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Write preferences (comma-separated when combined): `return=representation` returns the
-    /// inserted rows, `return=minimal` (default) returns no body;
-    /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-    /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// One row as a JSON object, or several rows as a JSON array of objects.
-    pub fn body(mut self, value: impl Into<RecordOrRecords>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<InsertRecordsWithInstanceResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (201, _) if raw.body_is_empty() => InsertRecordsWithInstanceResponse::Created,
-            (201, "application/json") => {
-                InsertRecordsWithInstanceResponse::Json(raw.json()?)
-            }
-            (201, "application/vnd.pgrst.object+json") => {
-                InsertRecordsWithInstanceResponse::PgrstObjectJson(raw.json()?)
-            }
-            (201, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(schema), Some(table), Some(body)) = (
-            self.instance,
-            self.schema,
-            self.table,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        request.json_body("application/json", body)?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`InsertRecordsWithInstance::send`]; the status, the `Content-Type` and whether a body came decide the variant.
+/// The documented successful replies of [`builders::InsertRecordsWithInstance::send`]; the status, the `Content-Type` and whether a body came decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InsertRecordsWithInstanceResponse {
@@ -2378,219 +336,7 @@ pub enum InsertRecordsWithInstanceResponse {
     PgrstObjectJson(Record),
 }
 
-/// Request builder for [`MysqldbApi::delete_records_with_instance`]: Delete rows of a table in a named instance and database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct DeleteRecordsWithInstance {
-    client: crate::Client,
-    instance: Option<String>,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    DeleteRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
-    content_profile, select, limit, order, filters, prefer, accept }
-);
-
-impl DeleteRecordsWithInstance {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "deleteRecordsWithInstance",
-        method: rt::Method::Delete,
-        path: "/v1/rdb/rest/{instance}/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance identifier.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows the write may affect.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
-    /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<DeleteRecordsWithInstanceResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => {
-                DeleteRecordsWithInstanceResponse::OkJson(raw.json()?)
-            }
-            (200, "application/vnd.pgrst.object+json") => {
-                DeleteRecordsWithInstanceResponse::OkPgrstObjectJson(raw.json()?)
-            }
-            (204, _) => DeleteRecordsWithInstanceResponse::NoContent,
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-        ];
-        let (Some(instance), Some(schema), Some(table)) = (
-            self.instance,
-            self.schema,
-            self.table,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`DeleteRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::DeleteRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteRecordsWithInstanceResponse {
@@ -2602,234 +348,7 @@ pub enum DeleteRecordsWithInstanceResponse {
     NoContent,
 }
 
-/// Request builder for [`MysqldbApi::update_records_with_instance`]: Update rows of a table in a named instance and database
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UpdateRecordsWithInstance {
-    client: crate::Client,
-    instance: Option<String>,
-    schema: Option<String>,
-    table: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    body: Option<rt::JsonBody>,
-    accept: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    UpdateRecordsWithInstance { instance, schema, table, x_db_instance, accept_profile,
-    content_profile, select, limit, order, filters, prefer, body, accept }
-);
-
-impl UpdateRecordsWithInstance {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "updateRecordsWithInstance",
-        method: rt::Method::Patch,
-        path: "/v1/rdb/rest/{instance}/{schema}/{table}",
-        accept: "application/json, application/vnd.pgrst.object+json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance identifier.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `schema` (path parameter, required).
-    ///
-    /// Database name.
-    pub fn schema(mut self, value: impl Into<String>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-
-    /// `table` (path parameter, required).
-    ///
-    /// Table name.
-    pub fn table(mut self, value: impl Into<String>) -> Self {
-        self.table = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows the write may affect.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// Column values to set on every matched row.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
-    pub fn accept(mut self, media_type: impl Into<String>) -> Self {
-        self.accept = Some(media_type.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
-    /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<UpdateRecordsWithInstanceResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, "application/json") => {
-                UpdateRecordsWithInstanceResponse::OkJson(raw.json()?)
-            }
-            (200, "application/vnd.pgrst.object+json") => {
-                UpdateRecordsWithInstanceResponse::OkPgrstObjectJson(raw.json()?)
-            }
-            (204, _) => UpdateRecordsWithInstanceResponse::NoContent,
-            (200, _) => return Err(raw.unexpected_media_type()),
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("schema", self.schema.is_none()),
-            ("table", self.table.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(schema), Some(table), Some(body)) = (
-            self.instance,
-            self.schema,
-            self.table,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                "/",
-                &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        request.free_form_body("application/json", body, true)?;
-        if let Some(media_type) = &self.accept {
-            request
-                .accept(
-                    media_type,
-                    &["application/json", "application/vnd.pgrst.object+json"],
-                )?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`UpdateRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::UpdateRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateRecordsWithInstanceResponse {
@@ -2841,196 +360,7 @@ pub enum UpdateRecordsWithInstanceResponse {
     NoContent,
 }
 
-/// Request builder for [`MysqldbApi::call_rpc`]: Call a database function (PostgREST RPC)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CallRpc {
-    client: crate::Client,
-    function: Option<String>,
-    x_db_instance: Option<String>,
-    accept_profile: Option<String>,
-    content_profile: Option<String>,
-    select: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
-    order: Option<String>,
-    filters: Option<std::collections::BTreeMap<String, String>>,
-    prefer: Option<String>,
-    body: Option<rt::JsonBody>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    CallRpc { function, x_db_instance, accept_profile, content_profile, select, limit,
-    offset, order, filters, prefer, body }
-);
-
-impl CallRpc {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "callRpc",
-        method: rt::Method::Post,
-        path: "/v1/rdb/rest/rpc/{function}",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `function` (path parameter, required).
-    ///
-    /// The name of the database function.
-    pub fn function(mut self, value: impl Into<String>) -> Self {
-        self.function = Some(value.into());
-        self
-    }
-
-    /// `X-Db-Instance` (header parameter, optional).
-    ///
-    /// The database instance (the official SDK sends `default` unless told otherwise).
-    pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
-        self.x_db_instance = Some(value.into());
-        self
-    }
-
-    /// `Accept-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
-    pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
-        self.accept_profile = Some(value.into());
-        self
-    }
-
-    /// `Content-Profile` (header parameter, optional).
-    ///
-    /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
-    pub fn content_profile(mut self, value: impl Into<String>) -> Self {
-        self.content_profile = Some(value.into());
-        self
-    }
-
-    /// `select` (query parameter, optional).
-    ///
-    /// Columns to return: `*` or a comma-separated column list; related tables can be
-    /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-    /// Defaults to `*`.
-    pub fn select(mut self, value: impl Into<String>) -> Self {
-        self.select = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Maximum number of rows to return.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `offset` (query parameter, optional).
-    ///
-    /// Number of rows to skip (pagination).
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort specification, `column.asc` or `column.desc`.
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-    ///
-    /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
-    /// as its own query parameter `name=value`, where `name` is a column and `value` is
-    /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
-    /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
-    /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-    /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
-    pub fn filters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-
-    /// `Prefer` (header parameter, optional).
-    ///
-    /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
-    pub fn prefer(mut self, value: impl Into<String>) -> Self {
-        self.prefer = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Optional.
-    ///
-    /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O.
-    ///
-    /// The function's named arguments.
-    pub fn body(mut self, value: impl serde::Serialize) -> Self {
-        self.body = Some(rt::JsonBody::new(&value));
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`; headers `Content-Range`): What the function returned (any JSON value; rows come as an array).
-    /// - 204 (success, no body): The function returns nothing (`RETURNS void`).
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): The table does not exist.
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<crate::Response<CallRpcResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => CallRpcResponse::Ok(raw.json()?),
-            (204, _) => CallRpcResponse::NoContent,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("function", self.function.is_none())];
-        let Some(function) = self.function else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/rdb/rest/rpc/",
-                &rt::encode_segment(&Self::OPERATION, "function", &function)?,
-            ]
-                .concat(),
-        );
-        request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
-        request.header("Accept-Profile", self.accept_profile.as_ref())?;
-        request.header("Content-Profile", self.content_profile.as_ref())?;
-        request.query("select", self.select.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("offset", self.offset.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query_exploded_map(self.filters.as_ref());
-        request.header("Prefer", self.prefer.as_ref())?;
-        if let Some(body) = self.body {
-            request.free_form_body("application/json", body, true)?;
-        }
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// The documented successful replies of [`CallRpc::send`]; the status and `Content-Type` decide the variant.
+/// The documented successful replies of [`builders::CallRpc::send`]; the status and `Content-Type` decide the variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CallRpcResponse {
@@ -3038,66 +368,6 @@ pub enum CallRpcResponse {
     Ok(serde_json::Value),
     /// 204: The function returns nothing (`RETURNS void`).
     NoContent,
-}
-
-/// Request builder for [`MysqldbApi::exec_pgsql`]: Run a SQL statement (PostgreSQL environments)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct ExecPgsql {
-    client: crate::Client,
-    body: Option<ExecPgsqlRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(ExecPgsql { body });
-
-impl ExecPgsql {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "execPgsql",
-        method: rt::Method::Post,
-        path: "/v1/rdb/exec-pgsql",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<ExecPgsqlRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): The rows the statement returned.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
-    pub async fn send(self) -> Result<crate::Response<RecordList>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(&Self::OPERATION, "/v1/rdb/exec-pgsql");
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
 }
 
 /// One table row; keys are column names, values are the column values.
@@ -3165,7 +435,7 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
-impl crate::ErrorBody for ErrorResponse {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -3234,6 +504,2787 @@ impl From<&str> for ExecPgsqlRequestRole {
             "cloudbase_postgres" => Self::CloudbasePostgres,
             "cloudbase_read_only_user" => Self::CloudbaseReadOnlyUser,
             other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`MysqldbApi`](super::MysqldbApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response};
+
+    /// Request builder for [`MysqldbApi::query_records`](super::MysqldbApi::query_records): Query rows of a table
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct QueryRecords {
+        client: Client,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        QueryRecords { table, x_db_instance, accept_profile, content_profile, select,
+        limit, offset, order, filters, prefer, accept }
+    );
+
+    impl QueryRecords {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "queryRecords",
+            method: rt::Method::Get,
+            path: "/v1/rdb/rest/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows to return.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `offset` (query parameter, optional).
+        ///
+        /// Number of rows to skip (pagination).
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification, `column.asc` or `column.desc`.
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request.
+        /// - 401 ([`Error::Api`], `application/json`): Authentication failed.
+        /// - 404 ([`Error::Api`], `application/json`): The table does not exist.
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(self) -> Result<Response<super::QueryRecordsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::QueryRecordsResponse::Json(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::QueryRecordsResponse::PgrstObjectJson(raw.json()?)
+                }
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("table", self.table.is_none())];
+            let Some(table) = self.table else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("offset", self.offset.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::insert_records`](super::MysqldbApi::insert_records): Insert (or upsert) rows into a table
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct InsertRecords {
+        client: Client,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        prefer: Option<String>,
+        body: Option<super::RecordOrRecords>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        InsertRecords { table, x_db_instance, accept_profile, content_profile, select,
+        prefer, body, accept }
+    );
+
+    impl InsertRecords {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "insertRecords",
+            method: rt::Method::Post,
+            path: "/v1/rdb/rest/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Write preferences (comma-separated when combined): `return=representation` returns the
+        /// inserted rows, `return=minimal` (default) returns no body;
+        /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// One row as a JSON object, or several rows as a JSON array of objects.
+        pub fn body(mut self, value: impl Into<super::RecordOrRecords>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request.
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::InsertRecordsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (201, _) if raw.body_is_empty() => super::InsertRecordsResponse::Created,
+                (201, "application/json") => {
+                    super::InsertRecordsResponse::Json(raw.json()?)
+                }
+                (201, "application/vnd.pgrst.object+json") => {
+                    super::InsertRecordsResponse::PgrstObjectJson(raw.json()?)
+                }
+                (201, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("table", self.table.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(table), Some(body)) = (self.table, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.json_body("application/json", body)?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::delete_records`](super::MysqldbApi::delete_records): Delete rows of a table
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct DeleteRecords {
+        client: Client,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        DeleteRecords { table, x_db_instance, accept_profile, content_profile, select,
+        limit, order, filters, prefer, accept }
+    );
+
+    impl DeleteRecords {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "deleteRecords",
+            method: rt::Method::Delete,
+            path: "/v1/rdb/rest/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows the write may affect.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
+        /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request, e.g. no WHERE condition was given.
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::DeleteRecordsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::DeleteRecordsResponse::OkJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::DeleteRecordsResponse::OkPgrstObjectJson(raw.json()?)
+                }
+                (204, _) => super::DeleteRecordsResponse::NoContent,
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("table", self.table.is_none())];
+            let Some(table) = self.table else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::count_records`](super::MysqldbApi::count_records): Count matching rows of a table
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CountRecords {
+        client: Client,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        CountRecords { table, x_db_instance, accept_profile, content_profile, select,
+        filters }
+    );
+
+    impl CountRecords {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "countRecords",
+            method: rt::Method::Head,
+            path: "/v1/rdb/rest/{table}",
+            accept: "",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, no body; headers `Content-Range`): Count succeeded; see Content-Range.
+        /// - default ([`Error::Api`], no body): Error (HEAD responses carry no body).
+        pub async fn send(self) -> Result<Response<()>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            match (raw.status(), raw.media_type()) {
+                (200, _) => {}
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(()))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("table", self.table.is_none())];
+            let Some(table) = self.table else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", Some(&"count=exact"))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::update_records`](super::MysqldbApi::update_records): Update rows of a table
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UpdateRecords {
+        client: Client,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UpdateRecords { table, x_db_instance, accept_profile, content_profile, select,
+        limit, order, filters, prefer, body, accept }
+    );
+
+    impl UpdateRecords {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "updateRecords",
+            method: rt::Method::Patch,
+            path: "/v1/rdb/rest/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows the write may affect.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// Column values to set on every matched row.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
+        /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request, e.g. no WHERE condition was given.
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::UpdateRecordsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::UpdateRecordsResponse::OkJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::UpdateRecordsResponse::OkPgrstObjectJson(raw.json()?)
+                }
+                (204, _) => super::UpdateRecordsResponse::NoContent,
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("table", self.table.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(table), Some(body)) = (self.table, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.free_form_body("application/json", body, true)?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::query_records_with_schema`](super::MysqldbApi::query_records_with_schema): Query rows of a table in a named database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct QueryRecordsWithSchema {
+        client: Client,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        QueryRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+        content_profile, select, limit, offset, order, filters, prefer, accept }
+    );
+
+    impl QueryRecordsWithSchema {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "queryRecordsWithSchema",
+            method: rt::Method::Get,
+            path: "/v1/rdb/rest/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows to return.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `offset` (query parameter, optional).
+        ///
+        /// Number of rows to skip (pagination).
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification, `column.asc` or `column.desc`.
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::QueryRecordsWithSchemaResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::QueryRecordsWithSchemaResponse::Json(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::QueryRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
+                }
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+            ];
+            let (Some(schema), Some(table)) = (self.schema, self.table) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("offset", self.offset.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::insert_records_with_schema`](super::MysqldbApi::insert_records_with_schema): Insert (or upsert) rows into a table in a named database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct InsertRecordsWithSchema {
+        client: Client,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        prefer: Option<String>,
+        body: Option<super::RecordOrRecords>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        InsertRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+        content_profile, select, prefer, body, accept }
+    );
+
+    impl InsertRecordsWithSchema {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "insertRecordsWithSchema",
+            method: rt::Method::Post,
+            path: "/v1/rdb/rest/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Write preferences (comma-separated when combined): `return=representation` returns the
+        /// inserted rows, `return=minimal` (default) returns no body;
+        /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// One row as a JSON object, or several rows as a JSON array of objects.
+        pub fn body(mut self, value: impl Into<super::RecordOrRecords>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::InsertRecordsWithSchemaResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (201, _) if raw.body_is_empty() => {
+                    super::InsertRecordsWithSchemaResponse::Created
+                }
+                (201, "application/json") => {
+                    super::InsertRecordsWithSchemaResponse::Json(raw.json()?)
+                }
+                (201, "application/vnd.pgrst.object+json") => {
+                    super::InsertRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
+                }
+                (201, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(schema), Some(table), Some(body)) = (
+                self.schema,
+                self.table,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.json_body("application/json", body)?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::delete_records_with_schema`](super::MysqldbApi::delete_records_with_schema): Delete rows of a table in a named database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct DeleteRecordsWithSchema {
+        client: Client,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        DeleteRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+        content_profile, select, limit, order, filters, prefer, accept }
+    );
+
+    impl DeleteRecordsWithSchema {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "deleteRecordsWithSchema",
+            method: rt::Method::Delete,
+            path: "/v1/rdb/rest/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows the write may affect.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
+        /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::DeleteRecordsWithSchemaResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::DeleteRecordsWithSchemaResponse::OkJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::DeleteRecordsWithSchemaResponse::OkPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (204, _) => super::DeleteRecordsWithSchemaResponse::NoContent,
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+            ];
+            let (Some(schema), Some(table)) = (self.schema, self.table) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::update_records_with_schema`](super::MysqldbApi::update_records_with_schema): Update rows of a table in a named database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UpdateRecordsWithSchema {
+        client: Client,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UpdateRecordsWithSchema { schema, table, x_db_instance, accept_profile,
+        content_profile, select, limit, order, filters, prefer, body, accept }
+    );
+
+    impl UpdateRecordsWithSchema {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "updateRecordsWithSchema",
+            method: rt::Method::Patch,
+            path: "/v1/rdb/rest/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows the write may affect.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// Column values to set on every matched row.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
+        /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::UpdateRecordsWithSchemaResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::UpdateRecordsWithSchemaResponse::OkJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::UpdateRecordsWithSchemaResponse::OkPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (204, _) => super::UpdateRecordsWithSchemaResponse::NoContent,
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(schema), Some(table), Some(body)) = (
+                self.schema,
+                self.table,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.free_form_body("application/json", body, true)?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::query_records_with_instance`](super::MysqldbApi::query_records_with_instance): Query rows of a table in a named instance and database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct QueryRecordsWithInstance {
+        client: Client,
+        instance: Option<String>,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        QueryRecordsWithInstance { instance, schema, table, x_db_instance,
+        accept_profile, content_profile, select, limit, offset, order, filters, prefer,
+        accept }
+    );
+
+    impl QueryRecordsWithInstance {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "queryRecordsWithInstance",
+            method: rt::Method::Get,
+            path: "/v1/rdb/rest/{instance}/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance identifier.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows to return.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `offset` (query parameter, optional).
+        ///
+        /// Number of rows to skip (pagination).
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification, `column.asc` or `column.desc`.
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::QueryRecordsWithInstanceResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::QueryRecordsWithInstanceResponse::Json(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::QueryRecordsWithInstanceResponse::PgrstObjectJson(raw.json()?)
+                }
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+            ];
+            let (Some(instance), Some(schema), Some(table)) = (
+                self.instance,
+                self.schema,
+                self.table,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("offset", self.offset.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::insert_records_with_instance`](super::MysqldbApi::insert_records_with_instance): Insert (or upsert) rows into a table in a named instance and database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct InsertRecordsWithInstance {
+        client: Client,
+        instance: Option<String>,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        prefer: Option<String>,
+        body: Option<super::RecordOrRecords>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        InsertRecordsWithInstance { instance, schema, table, x_db_instance,
+        accept_profile, content_profile, select, prefer, body, accept }
+    );
+
+    impl InsertRecordsWithInstance {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "insertRecordsWithInstance",
+            method: rt::Method::Post,
+            path: "/v1/rdb/rest/{instance}/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance identifier.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Write preferences (comma-separated when combined): `return=representation` returns the
+        /// inserted rows, `return=minimal` (default) returns no body;
+        /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// One row as a JSON object, or several rows as a JSON array of objects.
+        pub fn body(mut self, value: impl Into<super::RecordOrRecords>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::InsertRecordsWithInstanceResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (201, _) if raw.body_is_empty() => {
+                    super::InsertRecordsWithInstanceResponse::Created
+                }
+                (201, "application/json") => {
+                    super::InsertRecordsWithInstanceResponse::Json(raw.json()?)
+                }
+                (201, "application/vnd.pgrst.object+json") => {
+                    super::InsertRecordsWithInstanceResponse::PgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (201, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(schema), Some(table), Some(body)) = (
+                self.instance,
+                self.schema,
+                self.table,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.json_body("application/json", body)?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::delete_records_with_instance`](super::MysqldbApi::delete_records_with_instance): Delete rows of a table in a named instance and database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct DeleteRecordsWithInstance {
+        client: Client,
+        instance: Option<String>,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        DeleteRecordsWithInstance { instance, schema, table, x_db_instance,
+        accept_profile, content_profile, select, limit, order, filters, prefer, accept }
+    );
+
+    impl DeleteRecordsWithInstance {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "deleteRecordsWithInstance",
+            method: rt::Method::Delete,
+            path: "/v1/rdb/rest/{instance}/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance identifier.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows the write may affect.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
+        /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::DeleteRecordsWithInstanceResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::DeleteRecordsWithInstanceResponse::OkJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::DeleteRecordsWithInstanceResponse::OkPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (204, _) => super::DeleteRecordsWithInstanceResponse::NoContent,
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+            ];
+            let (Some(instance), Some(schema), Some(table)) = (
+                self.instance,
+                self.schema,
+                self.table,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::update_records_with_instance`](super::MysqldbApi::update_records_with_instance): Update rows of a table in a named instance and database
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UpdateRecordsWithInstance {
+        client: Client,
+        instance: Option<String>,
+        schema: Option<String>,
+        table: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        body: Option<rt::JsonBody>,
+        accept: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UpdateRecordsWithInstance { instance, schema, table, x_db_instance,
+        accept_profile, content_profile, select, limit, order, filters, prefer, body,
+        accept }
+    );
+
+    impl UpdateRecordsWithInstance {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "updateRecordsWithInstance",
+            method: rt::Method::Patch,
+            path: "/v1/rdb/rest/{instance}/{schema}/{table}",
+            accept: "application/json, application/vnd.pgrst.object+json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance identifier.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `schema` (path parameter, required).
+        ///
+        /// Database name.
+        pub fn schema(mut self, value: impl Into<String>) -> Self {
+            self.schema = Some(value.into());
+            self
+        }
+
+        /// `table` (path parameter, required).
+        ///
+        /// Table name.
+        pub fn table(mut self, value: impl Into<String>) -> Self {
+            self.table = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows the write may affect.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// Column values to set on every matched row.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        pub fn accept(mut self, media_type: impl Into<String>) -> Self {
+            self.accept = Some(media_type.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`, `Preference-Applied`): Write succeeded and the affected rows are returned (`Prefer: return=representation`).
+        /// - 204 (success, no body; headers `Content-Range`, `Preference-Applied`): Write succeeded; no body (default `return=minimal`).
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::UpdateRecordsWithInstanceResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, "application/json") => {
+                    super::UpdateRecordsWithInstanceResponse::OkJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.object+json") => {
+                    super::UpdateRecordsWithInstanceResponse::OkPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (204, _) => super::UpdateRecordsWithInstanceResponse::NoContent,
+                (200, _) => return Err(raw.unexpected_media_type()),
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("schema", self.schema.is_none()),
+                ("table", self.table.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(schema), Some(table), Some(body)) = (
+                self.instance,
+                self.schema,
+                self.table,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
+                    "/",
+                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.free_form_body("application/json", body, true)?;
+            if let Some(media_type) = &self.accept {
+                request
+                    .accept(
+                        media_type,
+                        &["application/json", "application/vnd.pgrst.object+json"],
+                    )?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::call_rpc`](super::MysqldbApi::call_rpc): Call a database function (PostgREST RPC)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CallRpc {
+        client: Client,
+        function: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        select: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        body: Option<rt::JsonBody>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        CallRpc { function, x_db_instance, accept_profile, content_profile, select,
+        limit, offset, order, filters, prefer, body }
+    );
+
+    impl CallRpc {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "callRpc",
+            method: rt::Method::Post,
+            path: "/v1/rdb/rest/rpc/{function}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `function` (path parameter, required).
+        ///
+        /// The name of the database function.
+        pub fn function(mut self, value: impl Into<String>) -> Self {
+            self.function = Some(value.into());
+            self
+        }
+
+        /// `X-Db-Instance` (header parameter, optional).
+        ///
+        /// The database instance (the official SDK sends `default` unless told otherwise).
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// `Accept-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// `Content-Profile` (header parameter, optional).
+        ///
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// `select` (query parameter, optional).
+        ///
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Maximum number of rows to return.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `offset` (query parameter, optional).
+        ///
+        /// Number of rows to skip (pagination).
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort specification, `column.asc` or `column.desc`.
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
+        ///
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// `Prefer` (header parameter, optional).
+        ///
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        ///
+        /// The function's named arguments.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`; headers `Content-Range`): What the function returned (any JSON value; rows come as an array).
+        /// - 204 (success, no body): The function returns nothing (`RETURNS void`).
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request.
+        /// - 404 ([`Error::Api`], `application/json`): The table does not exist.
+        /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(self) -> Result<Response<super::CallRpcResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => super::CallRpcResponse::Ok(raw.json()?),
+                (204, _) => super::CallRpcResponse::NoContent,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("function", self.function.is_none())];
+            let Some(function) = self.function else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/rdb/rest/rpc/",
+                    &rt::encode_segment(&Self::OPERATION, "function", &function)?,
+                ]
+                    .concat(),
+            );
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("offset", self.offset.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            if let Some(body) = self.body {
+                request.free_form_body("application/json", body, true)?;
+            }
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::exec_pgsql`](super::MysqldbApi::exec_pgsql): Run a SQL statement (PostgreSQL environments)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct ExecPgsql {
+        client: Client,
+        body: Option<super::ExecPgsqlRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(ExecPgsql { body });
+
+    impl ExecPgsql {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "execPgsql",
+            method: rt::Method::Post,
+            path: "/v1/rdb/exec-pgsql",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::ExecPgsqlRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The rows the statement returned.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request.
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(self) -> Result<Response<super::RecordList>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, "/v1/rdb/exec-pgsql");
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

@@ -5,16 +5,17 @@
 //! HTTP API for the CloudBase document database (NoSQL): collection management, document CRUD, aggregation, transactions and raw database commands. Base path: `/v1/database/instances/{instance}/databases/{database}/`; use `(default)` (parentheses included) for the default instance and/or the default database. Request bodies may use Relaxed or Strict EJSON; responses are always Strict EJSON (e.g. `{"$oid": "..."}`, `{"$date": {"$numberLong": "..."}}`, `{"$numberInt": "..."}`, `{"$numberLong": "..."}`, `{"$numberDecimal": "..."}`, `{"$binary": {"base64": "...", "subType": "00"}}`, `{"$regex": "...", "$options": "..."}`). Every call needs `Authorization: Bearer <token>` (see <https://docs.cloudbase.net/http-api/basic/access-token>).
 //! Documented error codes and HTTP statuses: INVALID_PARAM (400), DATABASE_PERMISSION_DENIED (401), DATABASE_INVALID_OPERRATOR (403), DATABASE_COLLECTION_NOT_EXIST (404), DOCUMENT_NOT_FOUND (404, single-document operations), DATABASE_COLLECTION_ALREADY_EXIST (409), DATABASE_DUPLICATE_WRITE (409), EXCEED_REQUEST_LIMIT (422), EXCEED_CONCURRENT_REQUEST_LIMIT (422), DATABASE_REQUEST_FAILED (500), SYS_ERR (500), DATABASE_TRANSACTION_CONFLICT (503), DATABASE_TRANSACTION_FAIL (503), DATABASE_TIMEOUT (504).
 
+use crate::{Client, ErrorBody};
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of NoSQL RESTful API; get one from [`Client::nosql`](crate::Client::nosql).
+/// Operations of NoSQL RESTful API; get one from [`Client::nosql`].
 #[derive(Debug, Clone)]
 pub struct NosqlApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of NoSQL RESTful API (`specs/nosql.yaml`), one method per operation.
     pub fn nosql(&self) -> NosqlApi {
         NosqlApi { client: self.clone() }
@@ -27,8 +28,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections` (operationId `createCollection`)
     ///
     /// Creates a new collection. Admin permission only; the name must follow MongoDB collection naming rules.
-    pub fn create_collection(&self) -> CreateCollection {
-        CreateCollection::new(self.client.clone())
+    pub fn create_collection(&self) -> builders::CreateCollection {
+        builders::CreateCollection::new(self.client.clone())
     }
 
     /// Query a list of documents
@@ -36,8 +37,8 @@ impl NosqlApi {
     /// `GET /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `queryDocuments`)
     ///
     /// Lists documents matching a MongoDB-style query, with paging, sorting and projection. With `count=true` only the number of matching documents is returned.
-    pub fn query_documents(&self) -> QueryDocuments {
-        QueryDocuments::new(self.client.clone())
+    pub fn query_documents(&self) -> builders::QueryDocuments {
+        builders::QueryDocuments::new(self.client.clone())
     }
 
     /// Insert documents in bulk
@@ -45,8 +46,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `insertDocuments`)
     ///
     /// Inserts one or more documents (an array of EJSON objects) into the collection. Can run inside a transaction.
-    pub fn insert_documents(&self) -> InsertDocuments {
-        InsertDocuments::new(self.client.clone())
+    pub fn insert_documents(&self) -> builders::InsertDocuments {
+        builders::InsertDocuments::new(self.client.clone())
     }
 
     /// Update documents in bulk
@@ -54,8 +55,8 @@ impl NosqlApi {
     /// `PATCH /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `updateDocuments`)
     ///
     /// Updates documents matching a query; MongoDB update operators (`$set`, `$inc`, `$push`, ...) are supported. When `replaceMode` is false (the default) and `data` has no update operator, it is wrapped in `$set`. `_openid` and `_id` cannot be modified.
-    pub fn update_documents(&self) -> UpdateDocuments {
-        UpdateDocuments::new(self.client.clone())
+    pub fn update_documents(&self) -> builders::UpdateDocuments {
+        builders::UpdateDocuments::new(self.client.clone())
     }
 
     /// Get a single document
@@ -63,8 +64,8 @@ impl NosqlApi {
     /// `GET /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `getDocumentById`)
     ///
     /// Fetches one document by `_id`, optionally with a projection and inside a transaction. Returns 404 when the document does not exist.
-    pub fn get_document_by_id(&self) -> GetDocumentById {
-        GetDocumentById::new(self.client.clone())
+    pub fn get_document_by_id(&self) -> builders::GetDocumentById {
+        builders::GetDocumentById::new(self.client.clone())
     }
 
     /// Delete a single document
@@ -72,8 +73,8 @@ impl NosqlApi {
     /// `DELETE /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `deleteDocumentById`)
     ///
     /// Deletes one document by `_id`. Returns 404 when the document does not exist.
-    pub fn delete_document_by_id(&self) -> DeleteDocumentById {
-        DeleteDocumentById::new(self.client.clone())
+    pub fn delete_document_by_id(&self) -> builders::DeleteDocumentById {
+        builders::DeleteDocumentById::new(self.client.clone())
     }
 
     /// Update a single document
@@ -81,8 +82,8 @@ impl NosqlApi {
     /// `PATCH /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `updateDocumentById`)
     ///
     /// Updates one document by `_id`; all update operators are supported. With `returnDoc=true` the updated document is returned. Returns 404 when the document does not exist and `upsert` is false.
-    pub fn update_document_by_id(&self) -> UpdateDocumentById {
-        UpdateDocumentById::new(self.client.clone())
+    pub fn update_document_by_id(&self) -> builders::UpdateDocumentById {
+        builders::UpdateDocumentById::new(self.client.clone())
     }
 
     /// Delete documents in bulk
@@ -90,8 +91,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/remove` (operationId `removeDocuments`)
     ///
     /// Deletes documents matching a query. POST is used so the query can travel in the body. The query must not be an empty object; for non-admin callers an `_openid` condition is added automatically.
-    pub fn remove_documents(&self) -> RemoveDocuments {
-        RemoveDocuments::new(self.client.clone())
+    pub fn remove_documents(&self) -> builders::RemoveDocuments {
+        builders::RemoveDocuments::new(self.client.clone())
     }
 
     /// Run an aggregation pipeline
@@ -99,8 +100,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations` (operationId `aggregate`)
     ///
     /// Runs a native MongoDB aggregation pipeline on the collection. Supported stages: `$match`, `$group`, `$project`, `$sort`, `$limit`, `$skip`, `$unwind`, `$lookup` (admin only), `$addFields`, `$count`, `$sample`, `$bucket`, `$bucketAuto`, `$geoNear`, `$replaceRoot`, `$sortByCount`. If no `$limit` stage is given, `$limit: 20` is appended; under PRIVATE permission a `$match` on the caller's `_openid` is added. Request and response body shapes are inferred (see AggregateRequest / AggregateResponse).
-    pub fn aggregate(&self) -> Aggregate {
-        Aggregate::new(self.client.clone())
+    pub fn aggregate(&self) -> builders::Aggregate {
+        builders::Aggregate::new(self.client.clone())
     }
 
     /// Start a transaction
@@ -108,8 +109,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions` (operationId `startTransaction`)
     ///
     /// Starts a new transaction and returns its ID; later document operations join it through their `transactionId` parameter. No request body.
-    pub fn start_transaction(&self) -> StartTransaction {
-        StartTransaction::new(self.client.clone())
+    pub fn start_transaction(&self) -> builders::StartTransaction {
+        builders::StartTransaction::new(self.client.clone())
     }
 
     /// Commit a transaction
@@ -117,8 +118,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit` (operationId `commitTransaction`)
     ///
     /// Commits the given transaction so that all of its operations take effect. No request body. Success status and response body are inferred (not visible in stored docs).
-    pub fn commit_transaction(&self) -> CommitTransaction {
-        CommitTransaction::new(self.client.clone())
+    pub fn commit_transaction(&self) -> builders::CommitTransaction {
+        builders::CommitTransaction::new(self.client.clone())
     }
 
     /// Roll back a transaction
@@ -126,8 +127,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback` (operationId `rollbackTransaction`)
     ///
     /// Rolls back the given transaction, undoing all of its operations. No request body. Success status and response body are inferred (not visible in stored docs).
-    pub fn rollback_transaction(&self) -> RollbackTransaction {
-        RollbackTransaction::new(self.client.clone())
+    pub fn rollback_transaction(&self) -> builders::RollbackTransaction {
+        builders::RollbackTransaction::new(self.client.clone())
     }
 
     /// Run database commands
@@ -135,1512 +136,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/commands` (operationId `runCommands`)
     ///
     /// Runs a batch of native MongoDB database commands in order and returns one result entry per command. Can run inside a transaction. Admin permission only. Typical commands: find, insert, update, delete, aggregate, createIndexes.
-    pub fn run_commands(&self) -> RunCommands {
-        RunCommands::new(self.client.clone())
-    }
-}
-
-/// Request builder for [`NosqlApi::create_collection`]: Create a collection
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CreateCollection {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    body: Option<CreateCollectionRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CreateCollection { instance, database, body });
-
-impl CreateCollection {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "createCollection",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<CreateCollectionRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 201 (success, no body): Collection created (no response body documented).
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - 409 ([`Error::Api`](crate::Error::Api), `application/json`): The collection already exists.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<()>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        match (raw.status(), raw.media_type()) {
-            (201, _) => {}
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(()))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(body)) = (
-            self.instance,
-            self.database,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::query_documents`]: Query a list of documents
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct QueryDocuments {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    query: Option<String>,
-    offset: Option<i64>,
-    limit: Option<i64>,
-    order: Option<String>,
-    projection: Option<String>,
-    count: Option<bool>,
-    transaction_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    QueryDocuments { instance, database, collection_name, query, offset, limit, order,
-    projection, count, transaction_id }
-);
-
-impl QueryDocuments {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "queryDocuments",
-        method: rt::Method::Get,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// `query` (query parameter, optional).
-    ///
-    /// Query filter as an EJSON string, e.g. `{"age":{"$gte":18}}`.
-    pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = Some(value.into());
-        self
-    }
-
-    /// `offset` (query parameter, optional).
-    ///
-    /// Number of documents to skip (paging).
-    pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = Some(value.into());
-        self
-    }
-
-    /// `limit` (query parameter, optional).
-    ///
-    /// Page size.
-    pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = Some(value.into());
-        self
-    }
-
-    /// `order` (query parameter, optional).
-    ///
-    /// Sort rules as a JSON string, e.g. `[{"field":"age","direction":"desc"}]`.
-    pub fn order(mut self, value: impl Into<String>) -> Self {
-        self.order = Some(value.into());
-        self
-    }
-
-    /// `projection` (query parameter, optional).
-    ///
-    /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`.
-    pub fn projection(mut self, value: impl Into<String>) -> Self {
-        self.projection = Some(value.into());
-        self
-    }
-
-    /// `count` (query parameter, optional).
-    ///
-    /// When true, only the count of matching documents is returned.
-    pub fn count(mut self, value: impl Into<bool>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-
-    /// `transactionId` (query parameter, optional).
-    ///
-    /// Transaction ID; when set, the operation runs inside that transaction.
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Query succeeded; either a page of documents or, with `count=true`, a total.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<QueryDocumentsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents",
-            ]
-                .concat(),
-        );
-        request.query("query", self.query.as_ref());
-        request.query("offset", self.offset.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("order", self.order.as_ref());
-        request.query("projection", self.projection.as_ref());
-        request.query("count", self.count.as_ref());
-        request.query("transactionId", self.transaction_id.as_ref());
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::insert_documents`]: Insert documents in bulk
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct InsertDocuments {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    body: Option<InsertDocumentsRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(InsertDocuments { instance, database, collection_name, body });
-
-impl InsertDocuments {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "insertDocuments",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<InsertDocumentsRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 201 (success, `application/json`): Documents inserted.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<InsertDocumentsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (201, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::update_documents`]: Update documents in bulk
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UpdateDocuments {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    body: Option<UpdateDocumentsRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(UpdateDocuments { instance, database, collection_name, body });
-
-impl UpdateDocuments {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "updateDocuments",
-        method: rt::Method::Patch,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<UpdateDocumentsRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Update succeeded.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<UpdateDocumentsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::get_document_by_id`]: Get a single document
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct GetDocumentById {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    doc_id: Option<String>,
-    projection: Option<String>,
-    transaction_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    GetDocumentById { instance, database, collection_name, doc_id, projection,
-    transaction_id }
-);
-
-impl GetDocumentById {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "getDocumentById",
-        method: rt::Method::Get,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// `docId` (path parameter, required).
-    ///
-    /// Document ID; both ObjectId hex strings and plain strings are accepted.
-    pub fn doc_id(mut self, value: impl Into<String>) -> Self {
-        self.doc_id = Some(value.into());
-        self
-    }
-
-    /// `projection` (query parameter, optional).
-    ///
-    /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`.
-    pub fn projection(mut self, value: impl Into<String>) -> Self {
-        self.projection = Some(value.into());
-        self
-    }
-
-    /// `transactionId` (query parameter, optional).
-    ///
-    /// Transaction ID; when set, the operation runs inside that transaction.
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): The document (Strict EJSON).
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): Document not found.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<EjsonDocument>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("docId", self.doc_id.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name), Some(doc_id)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-            self.doc_id,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents/",
-                &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
-            ]
-                .concat(),
-        );
-        request.query("projection", self.projection.as_ref());
-        request.query("transactionId", self.transaction_id.as_ref());
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::delete_document_by_id`]: Delete a single document
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct DeleteDocumentById {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    doc_id: Option<String>,
-    transaction_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    DeleteDocumentById { instance, database, collection_name, doc_id, transaction_id }
-);
-
-impl DeleteDocumentById {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "deleteDocumentById",
-        method: rt::Method::Delete,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// `docId` (path parameter, required).
-    ///
-    /// Document ID; both ObjectId hex strings and plain strings are accepted.
-    pub fn doc_id(mut self, value: impl Into<String>) -> Self {
-        self.doc_id = Some(value.into());
-        self
-    }
-
-    /// `transactionId` (query parameter, optional).
-    ///
-    /// Transaction ID; when set, the operation runs inside that transaction.
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Delete succeeded.
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): Document not found.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<DeleteResult>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("docId", self.doc_id.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name), Some(doc_id)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-            self.doc_id,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents/",
-                &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
-            ]
-                .concat(),
-        );
-        request.query("transactionId", self.transaction_id.as_ref());
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::update_document_by_id`]: Update a single document
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct UpdateDocumentById {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    doc_id: Option<String>,
-    body: Option<UpdateDocumentByIdRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(
-    UpdateDocumentById { instance, database, collection_name, doc_id, body }
-);
-
-impl UpdateDocumentById {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "updateDocumentById",
-        method: rt::Method::Patch,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// `docId` (path parameter, required).
-    ///
-    /// Document ID; both ObjectId hex strings and plain strings are accepted.
-    pub fn doc_id(mut self, value: impl Into<String>) -> Self {
-        self.doc_id = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<UpdateDocumentByIdRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Update succeeded.
-    /// - 404 ([`Error::Api`](crate::Error::Api), `application/json`): Document not found.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<UpdateDocumentByIdResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("docId", self.doc_id.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (
-            Some(instance),
-            Some(database),
-            Some(collection_name),
-            Some(doc_id),
-            Some(body),
-        ) = (self.instance, self.database, self.collection_name, self.doc_id, self.body)
-        else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents/",
-                &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::remove_documents`]: Delete documents in bulk
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct RemoveDocuments {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    body: Option<RemoveDocumentsRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(RemoveDocuments { instance, database, collection_name, body });
-
-impl RemoveDocuments {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "removeDocuments",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/remove",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<RemoveDocumentsRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Delete succeeded.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<DeleteResult>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents/remove",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::aggregate`]: Run an aggregation pipeline
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct Aggregate {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    collection_name: Option<String>,
-    body: Option<AggregateRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(Aggregate { instance, database, collection_name, body });
-
-impl Aggregate {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "aggregate",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `collectionName` (path parameter, required).
-    ///
-    /// Collection name.
-    pub fn collection_name(mut self, value: impl Into<String>) -> Self {
-        self.collection_name = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<AggregateRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Aggregation succeeded.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<AggregateResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("collectionName", self.collection_name.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
-            self.instance,
-            self.database,
-            self.collection_name,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/collections/",
-                &rt::encode_segment(
-                    &Self::OPERATION,
-                    "collectionName",
-                    &collection_name,
-                )?,
-                "/documents/aggregations",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::start_transaction`]: Start a transaction
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct StartTransaction {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(StartTransaction { instance, database });
-
-impl StartTransaction {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "startTransaction",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/transactions",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 201 (success, `application/json`): Transaction created.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<StartTransactionResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (201, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-        ];
-        let (Some(instance), Some(database)) = (self.instance, self.database) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/transactions",
-            ]
-                .concat(),
-        );
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::commit_transaction`]: Commit a transaction
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CommitTransaction {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    transaction_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CommitTransaction { instance, database, transaction_id });
-
-impl CommitTransaction {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "commitTransaction",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `transactionId` (path parameter, required).
-    ///
-    /// Transaction ID returned by startTransaction.
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Transaction committed (inferred status; body not documented).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<TransactionResult>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("transactionId", self.transaction_id.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(transaction_id)) = (
-            self.instance,
-            self.database,
-            self.transaction_id,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/transactions/",
-                &rt::encode_segment(&Self::OPERATION, "transactionId", &transaction_id)?,
-                "/commit",
-            ]
-                .concat(),
-        );
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::rollback_transaction`]: Roll back a transaction
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct RollbackTransaction {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    transaction_id: Option<String>,
-    options: rt::Options,
-}
-
-rt::request_builder!(RollbackTransaction { instance, database, transaction_id });
-
-impl RollbackTransaction {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "rollbackTransaction",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// `transactionId` (path parameter, required).
-    ///
-    /// Transaction ID returned by startTransaction.
-    pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
-        self.transaction_id = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Transaction rolled back (inferred status; body not documented).
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(self) -> Result<crate::Response<TransactionResult>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("transactionId", self.transaction_id.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(transaction_id)) = (
-            self.instance,
-            self.database,
-            self.transaction_id,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/transactions/",
-                &rt::encode_segment(&Self::OPERATION, "transactionId", &transaction_id)?,
-                "/rollback",
-            ]
-                .concat(),
-        );
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`NosqlApi::run_commands`]: Run database commands
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct RunCommands {
-    client: crate::Client,
-    instance: Option<String>,
-    database: Option<String>,
-    body: Option<RunCommandsRequest>,
-    options: rt::Options,
-}
-
-rt::request_builder!(RunCommands { instance, database, body });
-
-impl RunCommands {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "runCommands",
-        method: rt::Method::Post,
-        path: "/v1/database/instances/{instance}/databases/{database}/commands",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// `instance` (path parameter, required).
-    ///
-    /// Database instance ID; `(default)` (parentheses included) selects the default instance.
-    pub fn instance(mut self, value: impl Into<String>) -> Self {
-        self.instance = Some(value.into());
-        self
-    }
-
-    /// `database` (path parameter, required).
-    ///
-    /// Database name; `(default)` (parentheses included) selects the default database.
-    pub fn database(mut self, value: impl Into<String>) -> Self {
-        self.database = Some(value.into());
-        self
-    }
-
-    /// The request body (`application/json`). Required.
-    pub fn body(mut self, value: impl Into<RunCommandsRequest>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`): Commands executed.
-    /// - 400 ([`Error::Api`](crate::Error::Api), `application/json`): Invalid request parameters.
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<RunCommandsResponse>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [
-            ("instance", self.instance.is_none()),
-            ("database", self.database.is_none()),
-            ("body", self.body.is_none()),
-        ];
-        let (Some(instance), Some(database), Some(body)) = (
-            self.instance,
-            self.database,
-            self.body,
-        ) else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            [
-                "/v1/database/instances/",
-                &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                "/databases/",
-                &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                "/commands",
-            ]
-                .concat(),
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
+    pub fn run_commands(&self) -> builders::RunCommands {
+        builders::RunCommands::new(self.client.clone())
     }
 }
 
@@ -1660,7 +157,7 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
-impl crate::ErrorBody for ErrorResponse {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -1909,4 +406,1530 @@ pub struct RunCommandsResponse {
     /// Two-dimensional EJSON array; `list[i]` holds the result of `commands[i]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Vec<EjsonDocument>>>,
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`NosqlApi`](super::NosqlApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response};
+
+    /// Request builder for [`NosqlApi::create_collection`](super::NosqlApi::create_collection): Create a collection
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CreateCollection {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        body: Option<super::CreateCollectionRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CreateCollection { instance, database, body });
+
+    impl CreateCollection {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "createCollection",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::CreateCollectionRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 201 (success, no body): Collection created (no response body documented).
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - 409 ([`Error::Api`], `application/json`): The collection already exists.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<()>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            match (raw.status(), raw.media_type()) {
+                (201, _) => {}
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(()))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(body)) = (
+                self.instance,
+                self.database,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::query_documents`](super::NosqlApi::query_documents): Query a list of documents
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct QueryDocuments {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        query: Option<String>,
+        offset: Option<i64>,
+        limit: Option<i64>,
+        order: Option<String>,
+        projection: Option<String>,
+        count: Option<bool>,
+        transaction_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        QueryDocuments { instance, database, collection_name, query, offset, limit,
+        order, projection, count, transaction_id }
+    );
+
+    impl QueryDocuments {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "queryDocuments",
+            method: rt::Method::Get,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// `query` (query parameter, optional).
+        ///
+        /// Query filter as an EJSON string, e.g. `{"age":{"$gte":18}}`.
+        pub fn query(mut self, value: impl Into<String>) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// `offset` (query parameter, optional).
+        ///
+        /// Number of documents to skip (paging).
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter, optional).
+        ///
+        /// Page size.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter, optional).
+        ///
+        /// Sort rules as a JSON string, e.g. `[{"field":"age","direction":"desc"}]`.
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// `projection` (query parameter, optional).
+        ///
+        /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`.
+        pub fn projection(mut self, value: impl Into<String>) -> Self {
+            self.projection = Some(value.into());
+            self
+        }
+
+        /// `count` (query parameter, optional).
+        ///
+        /// When true, only the count of matching documents is returned.
+        pub fn count(mut self, value: impl Into<bool>) -> Self {
+            self.count = Some(value.into());
+            self
+        }
+
+        /// `transactionId` (query parameter, optional).
+        ///
+        /// Transaction ID; when set, the operation runs inside that transaction.
+        pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+            self.transaction_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Query succeeded; either a page of documents or, with `count=true`, a total.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::QueryDocumentsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents",
+                ]
+                    .concat(),
+            );
+            request.query("query", self.query.as_ref());
+            request.query("offset", self.offset.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query("projection", self.projection.as_ref());
+            request.query("count", self.count.as_ref());
+            request.query("transactionId", self.transaction_id.as_ref());
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::insert_documents`](super::NosqlApi::insert_documents): Insert documents in bulk
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct InsertDocuments {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        body: Option<super::InsertDocumentsRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(InsertDocuments { instance, database, collection_name, body });
+
+    impl InsertDocuments {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "insertDocuments",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::InsertDocumentsRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 201 (success, `application/json`): Documents inserted.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::InsertDocumentsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (201, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::update_documents`](super::NosqlApi::update_documents): Update documents in bulk
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UpdateDocuments {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        body: Option<super::UpdateDocumentsRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UpdateDocuments { instance, database, collection_name, body });
+
+    impl UpdateDocuments {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "updateDocuments",
+            method: rt::Method::Patch,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::UpdateDocumentsRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Update succeeded.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::UpdateDocumentsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::get_document_by_id`](super::NosqlApi::get_document_by_id): Get a single document
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetDocumentById {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        doc_id: Option<String>,
+        projection: Option<String>,
+        transaction_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        GetDocumentById { instance, database, collection_name, doc_id, projection,
+        transaction_id }
+    );
+
+    impl GetDocumentById {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "getDocumentById",
+            method: rt::Method::Get,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// `docId` (path parameter, required).
+        ///
+        /// Document ID; both ObjectId hex strings and plain strings are accepted.
+        pub fn doc_id(mut self, value: impl Into<String>) -> Self {
+            self.doc_id = Some(value.into());
+            self
+        }
+
+        /// `projection` (query parameter, optional).
+        ///
+        /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`.
+        pub fn projection(mut self, value: impl Into<String>) -> Self {
+            self.projection = Some(value.into());
+            self
+        }
+
+        /// `transactionId` (query parameter, optional).
+        ///
+        /// Transaction ID; when set, the operation runs inside that transaction.
+        pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+            self.transaction_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The document (Strict EJSON).
+        /// - 404 ([`Error::Api`], `application/json`): Document not found.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::EjsonDocument>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("docId", self.doc_id.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name), Some(doc_id)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.doc_id,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents/",
+                    &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
+                ]
+                    .concat(),
+            );
+            request.query("projection", self.projection.as_ref());
+            request.query("transactionId", self.transaction_id.as_ref());
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::delete_document_by_id`](super::NosqlApi::delete_document_by_id): Delete a single document
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct DeleteDocumentById {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        doc_id: Option<String>,
+        transaction_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        DeleteDocumentById { instance, database, collection_name, doc_id, transaction_id
+        }
+    );
+
+    impl DeleteDocumentById {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "deleteDocumentById",
+            method: rt::Method::Delete,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// `docId` (path parameter, required).
+        ///
+        /// Document ID; both ObjectId hex strings and plain strings are accepted.
+        pub fn doc_id(mut self, value: impl Into<String>) -> Self {
+            self.doc_id = Some(value.into());
+            self
+        }
+
+        /// `transactionId` (query parameter, optional).
+        ///
+        /// Transaction ID; when set, the operation runs inside that transaction.
+        pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+            self.transaction_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Delete succeeded.
+        /// - 404 ([`Error::Api`], `application/json`): Document not found.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::DeleteResult>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("docId", self.doc_id.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name), Some(doc_id)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.doc_id,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents/",
+                    &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
+                ]
+                    .concat(),
+            );
+            request.query("transactionId", self.transaction_id.as_ref());
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::update_document_by_id`](super::NosqlApi::update_document_by_id): Update a single document
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UpdateDocumentById {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        doc_id: Option<String>,
+        body: Option<super::UpdateDocumentByIdRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UpdateDocumentById { instance, database, collection_name, doc_id, body }
+    );
+
+    impl UpdateDocumentById {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "updateDocumentById",
+            method: rt::Method::Patch,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// `docId` (path parameter, required).
+        ///
+        /// Document ID; both ObjectId hex strings and plain strings are accepted.
+        pub fn doc_id(mut self, value: impl Into<String>) -> Self {
+            self.doc_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::UpdateDocumentByIdRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Update succeeded.
+        /// - 404 ([`Error::Api`], `application/json`): Document not found.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::UpdateDocumentByIdResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("docId", self.doc_id.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (
+                Some(instance),
+                Some(database),
+                Some(collection_name),
+                Some(doc_id),
+                Some(body),
+            ) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.doc_id,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents/",
+                    &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::remove_documents`](super::NosqlApi::remove_documents): Delete documents in bulk
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RemoveDocuments {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        body: Option<super::RemoveDocumentsRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RemoveDocuments { instance, database, collection_name, body });
+
+    impl RemoveDocuments {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "removeDocuments",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/remove",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::RemoveDocumentsRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Delete succeeded.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::DeleteResult>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents/remove",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::aggregate`](super::NosqlApi::aggregate): Run an aggregation pipeline
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct Aggregate {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        collection_name: Option<String>,
+        body: Option<super::AggregateRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(Aggregate { instance, database, collection_name, body });
+
+    impl Aggregate {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "aggregate",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `collectionName` (path parameter, required).
+        ///
+        /// Collection name.
+        pub fn collection_name(mut self, value: impl Into<String>) -> Self {
+            self.collection_name = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::AggregateRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Aggregation succeeded.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::AggregateResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("collectionName", self.collection_name.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(collection_name), Some(body)) = (
+                self.instance,
+                self.database,
+                self.collection_name,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/collections/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "collectionName",
+                        &collection_name,
+                    )?,
+                    "/documents/aggregations",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::start_transaction`](super::NosqlApi::start_transaction): Start a transaction
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct StartTransaction {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(StartTransaction { instance, database });
+
+    impl StartTransaction {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "startTransaction",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/transactions",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 201 (success, `application/json`): Transaction created.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::StartTransactionResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (201, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+            ];
+            let (Some(instance), Some(database)) = (self.instance, self.database) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/transactions",
+                ]
+                    .concat(),
+            );
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::commit_transaction`](super::NosqlApi::commit_transaction): Commit a transaction
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CommitTransaction {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        transaction_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CommitTransaction { instance, database, transaction_id });
+
+    impl CommitTransaction {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "commitTransaction",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `transactionId` (path parameter, required).
+        ///
+        /// Transaction ID returned by startTransaction.
+        pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+            self.transaction_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Transaction committed (inferred status; body not documented).
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::TransactionResult>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("transactionId", self.transaction_id.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(transaction_id)) = (
+                self.instance,
+                self.database,
+                self.transaction_id,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/transactions/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "transactionId",
+                        &transaction_id,
+                    )?,
+                    "/commit",
+                ]
+                    .concat(),
+            );
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::rollback_transaction`](super::NosqlApi::rollback_transaction): Roll back a transaction
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RollbackTransaction {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        transaction_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RollbackTransaction { instance, database, transaction_id });
+
+    impl RollbackTransaction {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "rollbackTransaction",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// `transactionId` (path parameter, required).
+        ///
+        /// Transaction ID returned by startTransaction.
+        pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
+            self.transaction_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Transaction rolled back (inferred status; body not documented).
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::TransactionResult>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("transactionId", self.transaction_id.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(transaction_id)) = (
+                self.instance,
+                self.database,
+                self.transaction_id,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/transactions/",
+                    &rt::encode_segment(
+                        &Self::OPERATION,
+                        "transactionId",
+                        &transaction_id,
+                    )?,
+                    "/rollback",
+                ]
+                    .concat(),
+            );
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`NosqlApi::run_commands`](super::NosqlApi::run_commands): Run database commands
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct RunCommands {
+        client: Client,
+        instance: Option<String>,
+        database: Option<String>,
+        body: Option<super::RunCommandsRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(RunCommands { instance, database, body });
+
+    impl RunCommands {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "runCommands",
+            method: rt::Method::Post,
+            path: "/v1/database/instances/{instance}/databases/{database}/commands",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// `instance` (path parameter, required).
+        ///
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        pub fn instance(mut self, value: impl Into<String>) -> Self {
+            self.instance = Some(value.into());
+            self
+        }
+
+        /// `database` (path parameter, required).
+        ///
+        /// Database name; `(default)` (parentheses included) selects the default database.
+        pub fn database(mut self, value: impl Into<String>) -> Self {
+            self.database = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::RunCommandsRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Commands executed.
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request parameters.
+        /// - default ([`Error::Api`], `application/json`): Error (see the error-code table in info.description; status per code: 400, 401, 403, 404, 409, 422, 500, 503, 504). Added as a catch-all from the API-level error table (inferred per operation).
+        pub async fn send(self) -> Result<Response<super::RunCommandsResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [
+                ("instance", self.instance.is_none()),
+                ("database", self.database.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(instance), Some(database), Some(body)) = (
+                self.instance,
+                self.database,
+                self.body,
+            ) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                [
+                    "/v1/database/instances/",
+                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
+                    "/databases/",
+                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
+                    "/commands",
+                ]
+                    .concat(),
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
 }

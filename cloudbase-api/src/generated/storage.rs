@@ -33,16 +33,17 @@
 //! rules (blocked calls may return STORAGE_EXCEED_AUTHORITY) and identity
 //! authentication (blocked calls may return ACTION_FORBIDDEN).
 
+use crate::{Client, ErrorBody};
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
-/// Operations of Cloud Storage (云存储); get one from [`Client::storage`](crate::Client::storage).
+/// Operations of Cloud Storage (云存储); get one from [`Client::storage`].
 #[derive(Debug, Clone)]
 pub struct StorageApi {
-    pub(crate) client: crate::Client,
+    pub(crate) client: Client,
 }
 
-impl crate::Client {
+impl Client {
     /// Operations of Cloud Storage (云存储) (`specs/storage.yaml + specs/overlays/storage.yaml`), one method per operation.
     pub fn storage(&self) -> StorageApi {
         StorageApi { client: self.clone() }
@@ -58,8 +59,8 @@ impl StorageApi {
     /// directly to the bucket: PUT the file bytes to `uploadUrl` with headers
     /// `Authorization: <authorization>`, `X-Cos-Security-Token: <token>` and
     /// `X-Cos-Meta-Fileid: <cloudObjectMeta>`.
-    pub fn get_objects_upload_info(&self) -> GetObjectsUploadInfo {
-        GetObjectsUploadInfo::new(self.client.clone())
+    pub fn get_objects_upload_info(&self) -> builders::GetObjectsUploadInfo {
+        builders::GetObjectsUploadInfo::new(self.client.clone())
     }
 
     /// Get object download information (batch)
@@ -67,8 +68,8 @@ impl StorageApi {
     /// `POST /v1/storages/get-objects-download-info` (operationId `getObjectsDownloadInfo`)
     ///
     /// Returns temporary download URLs for the given cloud object IDs.
-    pub fn get_objects_download_info(&self) -> GetObjectsDownloadInfo {
-        GetObjectsDownloadInfo::new(self.client.clone())
+    pub fn get_objects_download_info(&self) -> builders::GetObjectsDownloadInfo {
+        builders::GetObjectsDownloadInfo::new(self.client.clone())
     }
 
     /// Delete objects (batch)
@@ -76,8 +77,8 @@ impl StorageApi {
     /// `POST /v1/storages/delete-objects` (operationId `deleteObjects`)
     ///
     /// Deletes the given cloud objects.
-    pub fn delete_objects(&self) -> DeleteObjects {
-        DeleteObjects::new(self.client.clone())
+    pub fn delete_objects(&self) -> builders::DeleteObjects {
+        builders::DeleteObjects::new(self.client.clone())
     }
 
     /// Copy objects (batch, administrators only)
@@ -87,278 +88,8 @@ impl StorageApi {
     /// Copies objects to destination paths. Optional flags control whether an
     /// existing destination object may be overwritten and whether the source is
     /// removed after copying (i.e. a move). Only administrators may call it.
-    pub fn copy_objects(&self) -> CopyObjects {
-        CopyObjects::new(self.client.clone())
-    }
-}
-
-/// Request builder for [`StorageApi::get_objects_upload_info`]: Get object upload information (batch)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct GetObjectsUploadInfo {
-    client: crate::Client,
-    body: Option<Vec<V1GetObjectsUploadInfoRequestItem>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(GetObjectsUploadInfo { body });
-
-impl GetObjectsUploadInfo {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "getObjectsUploadInfo",
-        method: rt::Method::Post,
-        path: "/v1/storages/get-objects-upload-info",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Objects to upload, as an array
-    pub fn body(
-        mut self,
-        value: impl Into<Vec<V1GetObjectsUploadInfoRequestItem>>,
-    ) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested object
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<GetObjectsUploadInfoResponseItem>>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/v1/storages/get-objects-upload-info",
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`StorageApi::get_objects_download_info`]: Get object download information (batch)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct GetObjectsDownloadInfo {
-    client: crate::Client,
-    body: Option<Vec<V1GetObjectDownloadInfoRequestItem>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(GetObjectsDownloadInfo { body });
-
-impl GetObjectsDownloadInfo {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "getObjectsDownloadInfo",
-        method: rt::Method::Post,
-        path: "/v1/storages/get-objects-download-info",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Objects to download, as an array
-    pub fn body(
-        mut self,
-        value: impl Into<Vec<V1GetObjectDownloadInfoRequestItem>>,
-    ) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested object
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<GetObjectsDownloadInfoResponseItem>>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/v1/storages/get-objects-download-info",
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`StorageApi::delete_objects`]: Delete objects (batch)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct DeleteObjects {
-    client: crate::Client,
-    body: Option<Vec<V1DeleteObjectsRequestItem>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(DeleteObjects { body });
-
-impl DeleteObjects {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "deleteObjects",
-        method: rt::Method::Post,
-        path: "/v1/storages/delete-objects",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Objects to delete, as an array
-    pub fn body(mut self, value: impl Into<Vec<V1DeleteObjectsRequestItem>>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested object
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<DeleteObjectsResponseItem>>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/v1/storages/delete-objects",
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
-    }
-}
-
-/// Request builder for [`StorageApi::copy_objects`]: Copy objects (batch, administrators only)
-///
-/// Set the parameters, then call [`send`](Self::send).
-#[must_use = "a request does nothing until it is sent"]
-#[derive(Clone)]
-pub struct CopyObjects {
-    client: crate::Client,
-    body: Option<Vec<V1CopyObjectsRequestItem>>,
-    options: rt::Options,
-}
-
-rt::request_builder!(CopyObjects { body });
-
-impl CopyObjects {
-    const OPERATION: rt::Operation = rt::Operation {
-        id: "copyObjects",
-        method: rt::Method::Post,
-        path: "/v1/storages/copy-objects",
-        accept: "application/json",
-        security: &[rt::Security::Bearer],
-    };
-
-    /// The request body (`application/json`). Required.
-    ///
-    /// Copy instructions, as an array
-    pub fn body(mut self, value: impl Into<Vec<V1CopyObjectsRequestItem>>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-
-    /// Sends the request and decodes the documented reply.
-    ///
-    /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested copy
-    /// - default ([`Error::Api`](crate::Error::Api), `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-    pub async fn send(
-        self,
-    ) -> Result<crate::Response<Vec<CopyObjectsResponseItem>>, crate::Error> {
-        let (client, request) = self.into_request()?;
-        let raw = client.execute(request).await?;
-        let value = match (raw.status(), raw.media_type()) {
-            (200, _) => raw.json()?,
-            _ => return Err(Self::error(raw)),
-        };
-        Ok(raw.into_response(value))
-    }
-
-    /// Checks the parameters and builds the request, before any I/O.
-    fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
-        let missing = [("body", self.body.is_none())];
-        let Some(body) = self.body else {
-            return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
-        };
-        let mut request = rt::Request::new(
-            &Self::OPERATION,
-            "/v1/storages/copy-objects",
-        );
-        request.json_body("application/json", body)?;
-        request.options(self.options);
-        Ok((self.client, request))
-    }
-
-    fn error(raw: rt::RawResponse) -> crate::Error {
-        raw.api_error::<ErrorResponse>()
+    pub fn copy_objects(&self) -> builders::CopyObjects {
+        builders::CopyObjects::new(self.client.clone())
     }
 }
 
@@ -378,7 +109,7 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
-impl crate::ErrorBody for ErrorResponse {
+impl ErrorBody for ErrorResponse {
     fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
@@ -396,7 +127,7 @@ impl crate::ErrorBody for ErrorResponse {
 ///
 /// Schema: `#/components/schemas/v1GetObjectsUploadInfoRequestItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1GetObjectsUploadInfoRequestItem {
+pub struct GetObjectsUploadInfoRequestItem {
     /// Object ID, e.g. the file name / path inside the bucket
     #[serde(rename = "objectId")]
     pub object_id: String,
@@ -409,7 +140,7 @@ pub struct V1GetObjectsUploadInfoRequestItem {
 ///
 /// Schema: `#/components/schemas/v1GetObjectsUploadInfoResponseItemSuccess`.
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GetObjectsUploadInfoResponseItemSuccess {
+pub struct GetObjectsUploadInfoResponseItemSuccess {
     /// URL to PUT the object to
     #[serde(rename = "uploadUrl", skip_serializing_if = "Option::is_none")]
     pub upload_url: Option<String>,
@@ -440,17 +171,14 @@ pub struct V1GetObjectsUploadInfoResponseItemSuccess {
     pub object_id: Option<String>,
 }
 
-impl std::fmt::Debug for V1GetObjectsUploadInfoResponseItemSuccess {
+impl std::fmt::Debug for GetObjectsUploadInfoResponseItemSuccess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("V1GetObjectsUploadInfoResponseItemSuccess")
+        f.debug_struct("GetObjectsUploadInfoResponseItemSuccess")
             .field("upload_url", &self.upload_url)
             .field("download_url", &self.download_url)
             .field("download_url_encoded", &self.download_url_encoded)
-            .field("token", &self.token.as_ref().map(|_| crate::runtime::Redacted))
-            .field(
-                "authorization",
-                &self.authorization.as_ref().map(|_| crate::runtime::Redacted),
-            )
+            .field("token", &self.token.as_ref().map(|_| rt::Redacted))
+            .field("authorization", &self.authorization.as_ref().map(|_| rt::Redacted))
             .field("cloud_object_meta", &self.cloud_object_meta)
             .field("cloud_object_id", &self.cloud_object_id)
             .field("object_id", &self.object_id)
@@ -462,7 +190,7 @@ impl std::fmt::Debug for V1GetObjectsUploadInfoResponseItemSuccess {
 ///
 /// Schema: `#/components/schemas/v1GetObjectsUploadInfoResponseItemError`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GetObjectsUploadInfoResponseItemError {
+pub struct GetObjectsUploadInfoResponseItemError {
     /// Error code for this object
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -475,7 +203,7 @@ pub struct V1GetObjectsUploadInfoResponseItemError {
 ///
 /// Schema: `#/components/schemas/v1GetObjectDownloadInfoRequestItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GetObjectDownloadInfoRequestItem {
+pub struct GetObjectDownloadInfoRequestItem {
     /// Cloud object ID (cloud://...)
     #[serde(rename = "cloudObjectId", skip_serializing_if = "Option::is_none")]
     pub cloud_object_id: Option<String>,
@@ -488,7 +216,7 @@ pub struct V1GetObjectDownloadInfoRequestItem {
 ///
 /// Schema: `#/components/schemas/v1GetObjectDownloadInfoResponseItemSuccess`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GetObjectDownloadInfoResponseItemSuccess {
+pub struct GetObjectDownloadInfoResponseItemSuccess {
     /// Cloud object ID
     #[serde(rename = "cloudObjectId", skip_serializing_if = "Option::is_none")]
     pub cloud_object_id: Option<String>,
@@ -504,7 +232,7 @@ pub struct V1GetObjectDownloadInfoResponseItemSuccess {
 ///
 /// Schema: `#/components/schemas/v1GetObjectDownloadInfoResponseItemError`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1GetObjectDownloadInfoResponseItemError {
+pub struct GetObjectDownloadInfoResponseItemError {
     /// Error code for this object
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -517,7 +245,7 @@ pub struct V1GetObjectDownloadInfoResponseItemError {
 ///
 /// Schema: `#/components/schemas/v1DeleteObjectsRequestItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1DeleteObjectsRequestItem {
+pub struct DeleteObjectsRequestItem {
     /// Cloud object ID (cloud://...)
     #[serde(rename = "cloudObjectId", skip_serializing_if = "Option::is_none")]
     pub cloud_object_id: Option<String>,
@@ -527,7 +255,7 @@ pub struct V1DeleteObjectsRequestItem {
 ///
 /// Schema: `#/components/schemas/v1DeleteObjectsResponseItemSuccess`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1DeleteObjectsResponseItemSuccess {
+pub struct DeleteObjectsResponseItemSuccess {
     /// Cloud object ID
     #[serde(rename = "cloudObjectId", skip_serializing_if = "Option::is_none")]
     pub cloud_object_id: Option<String>,
@@ -537,7 +265,7 @@ pub struct V1DeleteObjectsResponseItemSuccess {
 ///
 /// Schema: `#/components/schemas/v1DeleteObjectsResponseItemError`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1DeleteObjectsResponseItemError {
+pub struct DeleteObjectsResponseItemError {
     /// Error code for this object
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -553,7 +281,7 @@ pub struct V1DeleteObjectsResponseItemError {
 ///
 /// Schema: `#/components/schemas/v1CopyObjectsRequestItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct V1CopyObjectsRequestItem {
+pub struct CopyObjectsRequestItem {
     /// Absolute path of the source object including the file name, e.g. foo/bar.jpg; allowed characters are 0-9, a-z, A-Z, /, !, -, _, ., * and Chinese characters (the docs list one more character that renders blank, probably a space)
     #[serde(rename = "srcPath")]
     pub src_path: String,
@@ -572,7 +300,7 @@ pub struct V1CopyObjectsRequestItem {
 ///
 /// Schema: `#/components/schemas/v1CopyObjectsResponseItemSuccess`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1CopyObjectsResponseItemSuccess {
+pub struct CopyObjectsResponseItemSuccess {
     /// Cloud object ID of the copy
     #[serde(rename = "cloudObjectId", skip_serializing_if = "Option::is_none")]
     pub cloud_object_id: Option<String>,
@@ -582,7 +310,7 @@ pub struct V1CopyObjectsResponseItemSuccess {
 ///
 /// Schema: `#/components/schemas/v1CopyObjectsResponseItemError`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct V1CopyObjectsResponseItemError {
+pub struct CopyObjectsResponseItemError {
     /// Error code for this item
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -595,21 +323,20 @@ pub struct V1CopyObjectsResponseItemError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum GetObjectsUploadInfoResponseItem {
-    /// See [`V1GetObjectsUploadInfoResponseItemSuccess`].
-    Success(V1GetObjectsUploadInfoResponseItemSuccess),
-    /// See [`V1GetObjectsUploadInfoResponseItemError`].
-    Error(V1GetObjectsUploadInfoResponseItemError),
+    /// See [`GetObjectsUploadInfoResponseItemSuccess`].
+    Success(GetObjectsUploadInfoResponseItemSuccess),
+    /// See [`GetObjectsUploadInfoResponseItemError`].
+    Error(GetObjectsUploadInfoResponseItemError),
 }
 
-impl From<V1GetObjectsUploadInfoResponseItemSuccess>
-for GetObjectsUploadInfoResponseItem {
-    fn from(value: V1GetObjectsUploadInfoResponseItemSuccess) -> Self {
+impl From<GetObjectsUploadInfoResponseItemSuccess> for GetObjectsUploadInfoResponseItem {
+    fn from(value: GetObjectsUploadInfoResponseItemSuccess) -> Self {
         Self::Success(value)
     }
 }
 
-impl From<V1GetObjectsUploadInfoResponseItemError> for GetObjectsUploadInfoResponseItem {
-    fn from(value: V1GetObjectsUploadInfoResponseItemError) -> Self {
+impl From<GetObjectsUploadInfoResponseItemError> for GetObjectsUploadInfoResponseItem {
+    fn from(value: GetObjectsUploadInfoResponseItemError) -> Self {
         Self::Error(value)
     }
 }
@@ -648,22 +375,22 @@ impl<'de> Deserialize<'de> for GetObjectsUploadInfoResponseItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum GetObjectsDownloadInfoResponseItem {
-    /// See [`V1GetObjectDownloadInfoResponseItemSuccess`].
-    Success(V1GetObjectDownloadInfoResponseItemSuccess),
-    /// See [`V1GetObjectDownloadInfoResponseItemError`].
-    Error(V1GetObjectDownloadInfoResponseItemError),
+    /// See [`GetObjectDownloadInfoResponseItemSuccess`].
+    Success(GetObjectDownloadInfoResponseItemSuccess),
+    /// See [`GetObjectDownloadInfoResponseItemError`].
+    Error(GetObjectDownloadInfoResponseItemError),
 }
 
-impl From<V1GetObjectDownloadInfoResponseItemSuccess>
+impl From<GetObjectDownloadInfoResponseItemSuccess>
 for GetObjectsDownloadInfoResponseItem {
-    fn from(value: V1GetObjectDownloadInfoResponseItemSuccess) -> Self {
+    fn from(value: GetObjectDownloadInfoResponseItemSuccess) -> Self {
         Self::Success(value)
     }
 }
 
-impl From<V1GetObjectDownloadInfoResponseItemError>
+impl From<GetObjectDownloadInfoResponseItemError>
 for GetObjectsDownloadInfoResponseItem {
-    fn from(value: V1GetObjectDownloadInfoResponseItemError) -> Self {
+    fn from(value: GetObjectDownloadInfoResponseItemError) -> Self {
         Self::Error(value)
     }
 }
@@ -693,20 +420,20 @@ impl<'de> Deserialize<'de> for GetObjectsDownloadInfoResponseItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DeleteObjectsResponseItem {
-    /// See [`V1DeleteObjectsResponseItemSuccess`].
-    Success(V1DeleteObjectsResponseItemSuccess),
-    /// See [`V1DeleteObjectsResponseItemError`].
-    Error(V1DeleteObjectsResponseItemError),
+    /// See [`DeleteObjectsResponseItemSuccess`].
+    Success(DeleteObjectsResponseItemSuccess),
+    /// See [`DeleteObjectsResponseItemError`].
+    Error(DeleteObjectsResponseItemError),
 }
 
-impl From<V1DeleteObjectsResponseItemSuccess> for DeleteObjectsResponseItem {
-    fn from(value: V1DeleteObjectsResponseItemSuccess) -> Self {
+impl From<DeleteObjectsResponseItemSuccess> for DeleteObjectsResponseItem {
+    fn from(value: DeleteObjectsResponseItemSuccess) -> Self {
         Self::Success(value)
     }
 }
 
-impl From<V1DeleteObjectsResponseItemError> for DeleteObjectsResponseItem {
-    fn from(value: V1DeleteObjectsResponseItemError) -> Self {
+impl From<DeleteObjectsResponseItemError> for DeleteObjectsResponseItem {
+    fn from(value: DeleteObjectsResponseItemError) -> Self {
         Self::Error(value)
     }
 }
@@ -733,20 +460,20 @@ impl<'de> Deserialize<'de> for DeleteObjectsResponseItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CopyObjectsResponseItem {
-    /// See [`V1CopyObjectsResponseItemSuccess`].
-    Success(V1CopyObjectsResponseItemSuccess),
-    /// See [`V1CopyObjectsResponseItemError`].
-    Error(V1CopyObjectsResponseItemError),
+    /// See [`CopyObjectsResponseItemSuccess`].
+    Success(CopyObjectsResponseItemSuccess),
+    /// See [`CopyObjectsResponseItemError`].
+    Error(CopyObjectsResponseItemError),
 }
 
-impl From<V1CopyObjectsResponseItemSuccess> for CopyObjectsResponseItem {
-    fn from(value: V1CopyObjectsResponseItemSuccess) -> Self {
+impl From<CopyObjectsResponseItemSuccess> for CopyObjectsResponseItem {
+    fn from(value: CopyObjectsResponseItemSuccess) -> Self {
         Self::Success(value)
     }
 }
 
-impl From<V1CopyObjectsResponseItemError> for CopyObjectsResponseItem {
-    fn from(value: V1CopyObjectsResponseItemError) -> Self {
+impl From<CopyObjectsResponseItemError> for CopyObjectsResponseItem {
+    fn from(value: CopyObjectsResponseItemError) -> Self {
         Self::Error(value)
     }
 }
@@ -769,5 +496,288 @@ impl<'de> Deserialize<'de> for CopyObjectsResponseItem {
                 ),
             ],
         )
+    }
+}
+
+pub mod builders {
+    //! Request builders, one per operation of [`StorageApi`](super::StorageApi): set the parameters, then call `send()`.
+
+    use crate::runtime as rt;
+    use crate::{Client, Error, Response};
+
+    /// Request builder for [`StorageApi::get_objects_upload_info`](super::StorageApi::get_objects_upload_info): Get object upload information (batch)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetObjectsUploadInfo {
+        client: Client,
+        body: Option<Vec<super::GetObjectsUploadInfoRequestItem>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetObjectsUploadInfo { body });
+
+    impl GetObjectsUploadInfo {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "getObjectsUploadInfo",
+            method: rt::Method::Post,
+            path: "/v1/storages/get-objects-upload-info",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Objects to upload, as an array
+        pub fn body(
+            mut self,
+            value: impl Into<Vec<super::GetObjectsUploadInfoRequestItem>>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested object
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(
+            self,
+        ) -> Result<Response<Vec<super::GetObjectsUploadInfoResponseItem>>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/v1/storages/get-objects-upload-info",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`StorageApi::get_objects_download_info`](super::StorageApi::get_objects_download_info): Get object download information (batch)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetObjectsDownloadInfo {
+        client: Client,
+        body: Option<Vec<super::GetObjectDownloadInfoRequestItem>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetObjectsDownloadInfo { body });
+
+    impl GetObjectsDownloadInfo {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "getObjectsDownloadInfo",
+            method: rt::Method::Post,
+            path: "/v1/storages/get-objects-download-info",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Objects to download, as an array
+        pub fn body(
+            mut self,
+            value: impl Into<Vec<super::GetObjectDownloadInfoRequestItem>>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested object
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(
+            self,
+        ) -> Result<Response<Vec<super::GetObjectsDownloadInfoResponseItem>>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/v1/storages/get-objects-download-info",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`StorageApi::delete_objects`](super::StorageApi::delete_objects): Delete objects (batch)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct DeleteObjects {
+        client: Client,
+        body: Option<Vec<super::DeleteObjectsRequestItem>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(DeleteObjects { body });
+
+    impl DeleteObjects {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "deleteObjects",
+            method: rt::Method::Post,
+            path: "/v1/storages/delete-objects",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Objects to delete, as an array
+        pub fn body(
+            mut self,
+            value: impl Into<Vec<super::DeleteObjectsRequestItem>>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested object
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(
+            self,
+        ) -> Result<Response<Vec<super::DeleteObjectsResponseItem>>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/v1/storages/delete-objects",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
+    }
+
+    /// Request builder for [`StorageApi::copy_objects`](super::StorageApi::copy_objects): Copy objects (batch, administrators only)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CopyObjects {
+        client: Client,
+        body: Option<Vec<super::CopyObjectsRequestItem>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CopyObjects { body });
+
+    impl CopyObjects {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "copyObjects",
+            method: rt::Method::Post,
+            path: "/v1/storages/copy-objects",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Copy instructions, as an array
+        pub fn body(
+            mut self,
+            value: impl Into<Vec<super::CopyObjectsRequestItem>>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Call succeeded; one item per requested copy
+        /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
+        pub async fn send(
+            self,
+        ) -> Result<Response<Vec<super::CopyObjectsResponseItem>>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                "/v1/storages/copy-objects",
+            );
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.api_error::<super::ErrorResponse>()
+        }
     }
 }

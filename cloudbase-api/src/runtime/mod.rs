@@ -20,7 +20,7 @@ use std::fmt::{self, Display};
 macro_rules! request_builder {
     ($builder:ident { $($field:ident),* $(,)? }) => {
         impl $builder {
-            fn new(client: crate::Client) -> Self {
+            pub(crate) fn new(client: crate::Client) -> Self {
                 Self { client, $($field: None,)* options: crate::runtime::Options::default() }
             }
 

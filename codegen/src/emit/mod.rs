@@ -17,22 +17,26 @@ pub fn module(api: &Api) -> TokenStream {
     let has_ops = !api.operations.is_empty();
     // Aliases (`pub type Record = ...`) need no derives.
     let has_types = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
-    let has_unions = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_)));
-    let runtime_use = has_ops.then(|| quote! { use crate::runtime as rt; });
+    let has_error_bodies = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.error_fields.is_some()));
+    let crate_names: Vec<Ident> =
+        std::iter::once("Client").chain(has_error_bodies.then_some("ErrorBody")).map(ident).collect();
+    let crate_use = quote! { use crate::{#(#crate_names),*}; };
+    let runtime_use = api.types.iter().any(types::uses_runtime).then(|| quote! { use crate::runtime as rt; });
     let serde_use = has_types.then(|| quote! { use serde::{Deserialize, Serialize}; });
-    let union_use = (has_unions && !has_ops).then(|| quote! { use crate::runtime as rt; });
     let api_section = operations::api(api);
-    let builders = api.operations.iter().map(|op| operations::builder(api, op));
+    let success_enums = api.operations.iter().filter_map(|op| operations::success_enum(api, op));
     let types = api.types.iter().map(|def| types::type_def(api, def));
+    let builders = has_ops.then(|| operations::builders(api));
     quote! {
         #inner_doc
+        #crate_use
         #runtime_use
-        #union_use
         #serde_use
 
         #api_section
-        #(#builders)*
+        #(#success_enums)*
         #(#types)*
+        #builders
     }
 }
 
@@ -41,8 +45,18 @@ pub(crate) fn ident(name: &str) -> Ident {
     if names::is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
 }
 
-/// The Rust spelling of an IR type.
+/// The Rust spelling of an IR type, in the area's module.
 pub(crate) fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
+    spell(api, ty, &quote! {})
+}
+
+/// The Rust spelling of an IR type in the area's `builders` module, where the area's types are
+/// `super::Name`.
+pub(crate) fn builder_type_tokens(api: &Api, ty: &Type) -> TokenStream {
+    spell(api, ty, &quote! { super:: })
+}
+
+fn spell(api: &Api, ty: &Type, prefix: &TokenStream) -> TokenStream {
     match ty {
         Type::String => quote! { String },
         Type::Integer { bits: 32 } => quote! { i32 },
@@ -54,20 +68,20 @@ pub(crate) fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
         Type::Any => quote! { serde_json::Value },
         Type::Object => quote! { serde_json::Map<String, serde_json::Value> },
         Type::Array(item) => {
-            let item = type_tokens(api, item);
+            let item = spell(api, item, prefix);
             quote! { Vec<#item> }
         }
         Type::Map(value) => {
-            let value = type_tokens(api, value);
+            let value = spell(api, value, prefix);
             quote! { std::collections::BTreeMap<String, #value> }
         }
         Type::Nullable(inner) => {
-            let inner = type_tokens(api, inner);
+            let inner = spell(api, inner, prefix);
             quote! { Option<#inner> }
         }
         Type::Named(id) => {
             let name = ident(&api.type_def(*id).name);
-            quote! { #name }
+            quote! { #prefix #name }
         }
     }
 }

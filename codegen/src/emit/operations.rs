@@ -1,7 +1,7 @@
 //! Operations -> the area's API struct, one request builder per operation, and the success
 //! enums of operations with several documented successes.
 
-use super::{docs, ident, type_tokens};
+use super::{builder_type_tokens, docs, ident, type_tokens};
 use crate::ir::{
     Api, BodyKind, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param, ParamLocation, ParamStyle,
     PathPart, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
@@ -15,10 +15,7 @@ pub fn api(api: &Api) -> TokenStream {
     let accessor = ident(&api.area);
     let title = docs::sanitize(&api.title);
     let accessor_doc = docs::attrs(&format!("Operations of {title} (`{}`), one method per operation.", api.file));
-    let struct_doc = docs::attrs(&format!(
-        "Operations of {title}; get one from [`Client::{}`](crate::Client::{}).",
-        api.area, api.area
-    ));
+    let struct_doc = docs::attrs(&format!("Operations of {title}; get one from [`Client::{}`].", api.area));
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder);
@@ -27,8 +24,8 @@ pub fn api(api: &Api) -> TokenStream {
         quote! {
             #doc
             #deprecated
-            pub fn #method(&self) -> #builder {
-                #builder::new(self.client.clone())
+            pub fn #method(&self) -> builders::#builder {
+                builders::#builder::new(self.client.clone())
             }
         }
     });
@@ -37,10 +34,10 @@ pub fn api(api: &Api) -> TokenStream {
         #[derive(Debug, Clone)]
         pub struct #api_struct {
             // Helpers built on the generated operations (in sibling modules) start from here.
-            pub(crate) client: crate::Client,
+            pub(crate) client: Client,
         }
 
-        impl crate::Client {
+        impl Client {
             #accessor_doc
             pub fn #accessor(&self) -> #api_struct {
                 #api_struct { client: self.clone() }
@@ -59,7 +56,7 @@ fn operation_doc(op: &Operation) -> String {
     let streaming = op
         .stream
         .as_ref()
-        .map(|_| format!("Can answer with a server-sent event stream: use [`{}::send_stream`].", op.builder));
+        .map(|_| format!("Can answer with a server-sent event stream: use [`builders::{}::send_stream`].", op.builder));
     let link = op.docs_url.as_ref().map(|url| docs::sanitize(&format!("Reference: {url}")));
     let constants: Vec<String> = op
         .constants
@@ -81,12 +78,33 @@ fn operation_doc(op: &Operation) -> String {
     ])
 }
 
-pub fn builder(api: &Api, op: &Operation) -> TokenStream {
+/// The `builders` module: one request builder per operation.
+pub fn builders(api: &Api) -> TokenStream {
+    let doc = docs::inner_attrs(&format!(
+        "Request builders, one per operation of [`{}`](super::{}): set the parameters, then call `send()`.",
+        api.api_struct, api.api_struct
+    ));
+    let streams = api.operations.iter().any(|op| op.stream.is_some());
+    let crate_names: Vec<proc_macro2::Ident> =
+        ["Client", "Error", "Response"].into_iter().chain(streams.then_some("EventStream")).map(ident).collect();
+    let builders = api.operations.iter().map(|op| builder(api, op));
+    quote! {
+        pub mod builders {
+            #doc
+            use crate::runtime as rt;
+            use crate::{#(#crate_names),*};
+
+            #(#builders)*
+        }
+    }
+}
+
+fn builder(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
     let method = ident(&op.method_name);
     let api_struct = &api.api_struct;
     let struct_doc = docs::attrs(&format!(
-        "Request builder for [`{api_struct}::{method}`]: {}\n\nSet the parameters, then call [`send`](Self::send).",
+        "Request builder for [`{api_struct}::{method}`](super::{api_struct}::{method}): {}\n\nSet the parameters, then call [`send`](Self::send).",
         docs::sanitize(op.summary.as_deref().unwrap_or(&op.id))
     ));
     let field_decls = op.params.iter().map(|p| {
@@ -97,7 +115,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     let body_decl = op.body.as_ref().map(|b| {
         let ty = match b.free_form {
             Some(_) => quote! { rt::JsonBody },
-            None => type_tokens(api, &b.ty),
+            None => builder_type_tokens(api, &b.ty),
         };
         quote! { body: Option<#ty>, }
     });
@@ -128,7 +146,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
             FreeForm::Object => "Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) \
                 that serializes to a JSON object, as the spec requires; anything else (an array, a number, a \
                 string, `null`, a value that cannot be serialized) is refused by `send()` with \
-                [`Error::InvalidRequest`](crate::Error::InvalidRequest), before any I/O."
+                [`Error::InvalidRequest`], before any I/O."
                 .to_owned(),
         });
         let doc = docs::attrs(&docs::paragraphs([
@@ -145,7 +163,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
                 }
             },
             None => {
-                let ty = type_tokens(api, &b.ty);
+                let ty = builder_type_tokens(api, &b.ty);
                 quote! {
                     #doc
                     pub fn body(mut self, value: impl Into<#ty>) -> Self {
@@ -161,7 +179,6 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     let send = send(api, op);
     let send_stream = send_stream(api, op);
     let error = error_fn(api, op);
-    let success_enum = success_enum(api, op);
     let fields = op
         .params
         .iter()
@@ -173,7 +190,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         #[derive(Clone)]
         pub struct #name {
-            client: crate::Client,
+            client: Client,
             #(#field_decls)*
             #body_decl
             #accept_decl
@@ -192,16 +209,14 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
             #into_request
             #error
         }
-
-        #success_enum
     }
 }
 
 /// The type a parameter's setter stores (nullability has no meaning for a parameter).
 fn param_type(api: &Api, p: &Param) -> TokenStream {
     match &p.ty {
-        Type::Nullable(inner) => type_tokens(api, inner),
-        ty => type_tokens(api, ty),
+        Type::Nullable(inner) => builder_type_tokens(api, inner),
+        ty => builder_type_tokens(api, ty),
     }
 }
 
@@ -332,7 +347,7 @@ fn into_request(op: &Operation) -> TokenStream {
         quote! {
             let missing = [#(#flags),*];
             #destructure else {
-                return Err(crate::Error::missing_parameters(&Self::OPERATION, &missing));
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
         }
     };
@@ -400,7 +415,7 @@ fn into_request(op: &Operation) -> TokenStream {
     });
     quote! {
         /// Checks the parameters and builds the request, before any I/O.
-        fn into_request(self) -> Result<(crate::Client, rt::Request), crate::Error> {
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
             #take_required
             #(#checks)*
             let mut request = rt::Request::new(&Self::OPERATION, #path);
@@ -483,7 +498,7 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
         Success::Single(case) => case_type(api, case),
         Success::Enum { name, .. } => {
             let name = ident(name);
-            quote! { #name }
+            quote! { super::#name }
         }
     }
 }
@@ -491,15 +506,16 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
 fn case_type(api: &Api, case: &SuccessCase) -> TokenStream {
     match &case.content {
         None => quote! { () },
-        Some(content) => content_type(api, content),
+        Some(content) => content_type(api, content, builder_type_tokens),
     }
 }
 
-fn content_type(api: &Api, content: &Content) -> TokenStream {
+/// What a reply's body decodes into, spelled by `spell` (for the area's module or its builders).
+fn content_type(api: &Api, content: &Content, spell: fn(&Api, &Type) -> TokenStream) -> TokenStream {
     match content.kind {
         ContentKind::Body(BodyKind::Text) => quote! { String },
         ContentKind::Body(BodyKind::Bytes) => quote! { bytes::Bytes },
-        _ => type_tokens(api, &content.ty),
+        _ => spell(api, &content.ty),
     }
 }
 
@@ -537,7 +553,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
                 .iter()
                 .map(|v| {
                     let variant = ident(&v.name);
-                    (quote! { #enum_name::#variant }, &v.case)
+                    (quote! { super::#enum_name::#variant }, &v.case)
                 })
                 .collect()
         }
@@ -594,7 +610,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #allow
-        pub async fn send(self) -> Result<crate::Response<#success>, crate::Error> {
+        pub async fn send(self) -> Result<Response<#success>, Error> {
             let (client, request) = self.into_request()?;
             let raw = client.execute(request).await?;
             #bind match (raw.status(), raw.media_type()) {
@@ -610,7 +626,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
 fn send_doc(op: &Operation) -> String {
     let mut lines = vec!["Sends the request and decodes the documented reply.".to_owned(), String::new()];
     for response in &op.responses {
-        let kind = if response.status.is_success() { "success" } else { "[`Error::Api`](crate::Error::Api)" };
+        let kind = if response.status.is_success() { "success" } else { "[`Error::Api`]" };
         let media: Vec<String> = response.contents.iter().map(|c| format!("`{}`", c.media_type)).collect();
         let media = match (media.is_empty(), response.body_optional) {
             (true, _) => "no body".to_owned(),
@@ -637,7 +653,7 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
     let stream = op.stream.as_ref()?;
     let (item, decode) = match &stream.item {
         Type::String => (quote! { String }, quote! { rt::sse::raw }),
-        ty => (type_tokens(api, ty), quote! { rt::sse::json }),
+        ty => (builder_type_tokens(api, ty), quote! { rt::sse::json }),
     };
     let terminator = match &stream.terminator {
         Some(t) => quote! { Some(#t) },
@@ -650,7 +666,7 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
     ));
     Some(quote! {
         #doc
-        pub async fn send_stream(self) -> Result<crate::EventStream<#item>, crate::Error> {
+        pub async fn send_stream(self) -> Result<EventStream<#item>, Error> {
             let (client, request) = self.into_request()?;
             client.execute_stream(request, #terminator, #decode, Self::error).await
         }
@@ -679,7 +695,7 @@ fn error_fn(api: &Api, op: &Operation) -> TokenStream {
     let allow = overlapping_allow(&statuses);
     quote! {
         #allow
-        fn error(raw: rt::RawResponse) -> crate::Error {
+        fn error(raw: rt::RawResponse) -> Error {
             #body
         }
     }
@@ -697,7 +713,7 @@ fn overlapping_allow(statuses: &[StatusSpec]) -> Option<TokenStream> {
 fn error_call(api: &Api, kind: ErrorBodyKind) -> TokenStream {
     match kind {
         ErrorBodyKind::Struct(id) => {
-            let ty = type_tokens(api, &Type::Named(id));
+            let ty = builder_type_tokens(api, &Type::Named(id));
             quote! { raw.api_error::<#ty>() }
         }
         ErrorBodyKind::Map => quote! { raw.api_error::<serde_json::Map<String, serde_json::Value>>() },
@@ -707,7 +723,8 @@ fn error_call(api: &Api, kind: ErrorBodyKind) -> TokenStream {
     }
 }
 
-fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// The enum of an operation's documented successes, in the area's module.
+pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     let Success::Enum { name, variants } = &op.success else { return None };
     let name = ident(name);
     let deciders = if variants.iter().any(|v| v.case.when_empty) {
@@ -716,7 +733,7 @@ fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         "the status and `Content-Type`"
     };
     let doc = docs::attrs(&format!(
-        "The documented successful replies of [`{}::send`]; {deciders} decide the variant.",
+        "The documented successful replies of [`builders::{}::send`]; {deciders} decide the variant.",
         op.builder
     ));
     let variants = variants.iter().map(|v| {
@@ -730,7 +747,7 @@ fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         match &v.case.content {
             None => quote! { #doc #variant, },
             Some(content) => {
-                let ty = content_type(api, content);
+                let ty = content_type(api, content, type_tokens);
                 quote! { #doc #variant(#ty), }
             }
         }

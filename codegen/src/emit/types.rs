@@ -21,6 +21,16 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
+/// Whether the type's code calls into the runtime (`rt::`): unions decode through it, secrets
+/// print its `Redacted`.
+pub fn uses_runtime(def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeKind::Union(_) => true,
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.secret),
+        _ => false,
+    }
+}
+
 fn origin(def: &TypeDef) -> String {
     match def.origin.strip_prefix("components.schemas.") {
         Some(name) => format!("#/components/schemas/{name}"),
@@ -65,9 +75,9 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
                 let optional = is_optional(nested);
                 let nested = ident(nested);
                 if optional {
-                    quote! { self.#nested.as_ref().and_then(|e| crate::ErrorBody::#method(e)) }
+                    quote! { self.#nested.as_ref().and_then(|e| ErrorBody::#method(e)) }
                 } else {
-                    quote! { crate::ErrorBody::#method(&self.#nested) }
+                    quote! { ErrorBody::#method(&self.#nested) }
                 }
             });
             let value = match (own, nested) {
@@ -86,7 +96,7 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
         let message = accessor("message", &e.message);
         let request_id = accessor("request_id", &e.request_id);
         quote! {
-            impl crate::ErrorBody for #name {
+            impl ErrorBody for #name {
                 #code
                 #message
                 #request_id
@@ -101,8 +111,8 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
             let label = f.name.trim_start_matches("r#");
             let value = match (f.secret, is_optional(f)) {
                 (false, _) => quote! { &self.#field },
-                (true, false) => quote! { &crate::runtime::Redacted },
-                (true, true) => quote! { &self.#field.as_ref().map(|_| crate::runtime::Redacted) },
+                (true, false) => quote! { &rt::Redacted },
+                (true, true) => quote! { &self.#field.as_ref().map(|_| rt::Redacted) },
             };
             quote! { .field(#label, #value) }
         });
@@ -297,7 +307,7 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
             let variant = ident(&v.name);
             let label = &v.name;
             if v.secret {
-                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&crate::runtime::Redacted).finish(), }
+                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&rt::Redacted).finish(), }
             } else {
                 quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
             }

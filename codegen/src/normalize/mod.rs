@@ -12,13 +12,17 @@ use crate::error::{Error, Pointer};
 use crate::ir::{Api, Type, TypeDef, TypeId, TypeKind};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
-use openapiv3::OpenAPI;
+use openapiv3::{OpenAPI, ReferenceOr};
+
+/// The extension naming a Rust item where the naming rule reads badly (an operation's method, a
+/// component schema's type).
+pub(crate) const RUST_NAME: &str = "x-rust-name";
 
 /// Builds the IR of one spec. `area` names the module (`auth`, `ai_model`, ...).
 pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Error> {
     let mut normalizer = Normalizer::new(file, document);
     let api_struct = normalizer.type_names.claim(format!("{}Api", names::pascal(area, "Area")));
-    normalizer.reserve_components();
+    normalizer.reserve_components()?;
     normalizer.build_components()?;
     let operations = normalizer.operations(area)?;
     let mut types = normalizer.finish()?;
@@ -39,6 +43,24 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
         types,
     })
 }
+
+/// Type names an area's module cannot give a schema: prelude types and the serde derives it uses
+/// unqualified, `Client` and `ErrorBody`, and the crate's own names a user imports beside an area's
+/// types (`Error`, `Response`, `Token`).
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Serialize",
+    "Deserialize",
+    "Client",
+    "ErrorBody",
+    "Error",
+    "Response",
+    "Token",
+];
 
 /// State shared while one document is normalized.
 pub(crate) struct Normalizer<'a> {
@@ -63,7 +85,7 @@ impl<'a> Normalizer<'a> {
             types: Vec::new(),
             components: IndexMap::new(),
             // Names the generated module uses unqualified: prelude types and the serde derives.
-            type_names: Scope::with_reserved(&["Option", "Result", "String", "Vec", "Box", "Serialize", "Deserialize"]),
+            type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
             nullable_components: Default::default(),
             depth: 0,
         }
@@ -74,16 +96,16 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Claims the names of all component schemas first, so they win over inline types.
-    fn reserve_components(&mut self) {
-        let Some(components) = &self.document.components else { return };
+    fn reserve_components(&mut self) -> Result<(), Error> {
+        let Some(components) = &self.document.components else { return Ok(()) };
         for (name, schema) in &components.schemas {
-            if let openapiv3::ReferenceOr::Item(schema) = schema
+            if let ReferenceOr::Item(schema) = schema
                 && schema.schema_data.nullable
                 && schema::creates_type(schema)
             {
                 self.nullable_components.insert(name.clone());
             }
-            let rust_name = self.type_names.claim(names::pascal(name, "Schema"));
+            let rust_name = self.type_names.claim(self.component_name(name, schema)?);
             let id = TypeId(self.types.len());
             self.types.push(Some(TypeDef {
                 name: rust_name,
@@ -94,6 +116,38 @@ impl<'a> Normalizer<'a> {
             }));
             self.components.insert(name.clone(), id);
         }
+        Ok(())
+    }
+
+    /// A component schema's type name: its `x-rust-name`, else [`names::type_name`] of its key
+    /// (a leading API version such as `v1` dropped where no other name needs the result).
+    fn component_name(&self, key: &str, schema: &ReferenceOr<openapiv3::Schema>) -> Result<String, Error> {
+        let pointer = Pointer::root().join("components").join("schemas").join(key);
+        if let ReferenceOr::Item(schema) = schema
+            && let Some(value) = schema.schema_data.extensions.get(RUST_NAME)
+        {
+            let at = pointer.join(RUST_NAME);
+            let name = value.as_str().ok_or_else(|| self.error(&at, format!("`{RUST_NAME}` must be a string")))?;
+            if names::pascal(name, "") != name {
+                return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is not an UpperCamelCase Rust name")));
+            }
+            if self.type_names.contains(name) {
+                return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is already the name of another type")));
+            }
+            return Ok(name.to_owned());
+        }
+        let keys = self.document.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str);
+        let name = names::type_name(key, keys, |name| self.type_names.contains(name));
+        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            return Err(self.error(
+                &pointer,
+                format!(
+                    "component schema `{key}` would be the type `{name}`, a name the generated module \
+                     uses for something else; name it with `{RUST_NAME}`"
+                ),
+            ));
+        }
+        Ok(name)
     }
 
     fn build_components(&mut self) -> Result<(), Error> {

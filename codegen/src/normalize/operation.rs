@@ -14,11 +14,14 @@ use openapiv3::{
 };
 use std::collections::BTreeSet;
 
-/// The operation extension naming its method where the rule reads badly.
-const RUST_NAME: &str = "x-rust-name";
+use super::RUST_NAME;
 
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
+
+/// Names the `builders` module imports, which no builder may take.
+const BUILDERS_MODULE_NAMES: &[&str] =
+    &["Client", "Error", "Response", "EventStream", "Option", "Result", "String", "Vec", "Box"];
 
 /// Setter names every request builder already uses: the emitted methods and those of the
 /// runtime's `request_builder!` (`new`, `timeout`, `retry`).
@@ -28,6 +31,9 @@ const BUILDER_RESERVED: &[&str] =
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self, area: &str) -> Result<Vec<Operation>, Error> {
         let mut method_names = Scope::default();
+        // Builders live in `<area>::builders`, apart from the data types; they refer to those as
+        // `super::Name` and import only these names.
+        let mut builder_names = Scope::with_reserved(BUILDERS_MODULE_NAMES);
         let mut ids = BTreeSet::new();
         let mut operations = Vec::new();
         let document = self.document;
@@ -63,11 +69,12 @@ impl<'a> Normalizer<'a> {
                     return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
                 }
                 let method_name = method_names.claim(self.method_name(operation, &id, area, &pointer)?);
+                let builder = builder_names.claim(names::pascal(&method_name, "Operation"));
                 let op = self.operation(
                     path,
                     method,
                     &id,
-                    method_name,
+                    (method_name, builder),
                     (&item.parameters, &path_pointer),
                     operation,
                     &pointer,
@@ -106,12 +113,11 @@ impl<'a> Normalizer<'a> {
         path: &str,
         method: Method,
         id: &str,
-        method_name: String,
+        (method_name, builder): (String, String),
         path_params: (&'a [ReferenceOr<Parameter>], &Pointer),
         operation: &'a openapiv3::Operation,
         pointer: &Pointer,
     ) -> Result<Operation, Error> {
-        let builder = self.type_names.claim(names::pascal(id, "Operation"));
         let (params, constants) = self.parameters(path_params, &operation.parameters, pointer, &builder)?;
         let path_parts = self.path_parts(path, &params, pointer)?;
         let body = match &operation.request_body {

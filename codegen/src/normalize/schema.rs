@@ -419,8 +419,8 @@ fn shape_name(schema: &Schema) -> String {
     .to_owned()
 }
 
-/// Drops the words that all `$ref` variant names share (`V1DeleteObjectsResponseItemSuccess`,
-/// `V1DeleteObjectsResponseItemError` -> `Success`, `Error`), when every name keeps a word.
+/// Drops the words that all `$ref` variant names share (`DeleteObjectsResponseItemSuccess`,
+/// `DeleteObjectsResponseItemError` -> `Success`, `Error`), when every name keeps a word.
 fn strip_common_words(names: &[Option<String>]) -> Vec<Option<String>> {
     let words: Vec<Option<Vec<String>>> = names.iter().map(|n| n.as_deref().map(split_words)).collect();
     let present: Vec<&Vec<String>> = words.iter().flatten().collect();
