@@ -19,9 +19,17 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types: component schemas in document order, then inline types in order of discovery.
     pub types: Vec<TypeDef>,
+    /// The error decoding most operations share (every non-success status decoded as one body):
+    /// emitted once for the area, and used by each operation whose [`ErrorDecoding`] is exactly it.
+    pub shared_errors: Option<ErrorBodyKind>,
 }
 
 impl Api {
+    /// Whether `op` decodes its errors with the area's shared decoding ([`Api::shared_errors`]).
+    pub fn uses_shared_errors(&self, op: &Operation) -> bool {
+        op.errors.arms.is_empty() && self.shared_errors == Some(op.errors.fallback)
+    }
+
     /// Looks a named type up by its id.
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]

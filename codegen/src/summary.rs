@@ -8,6 +8,9 @@ pub fn summary(api: &Api) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "area {} ({}) -> {}", api.area, api.file, api.api_struct);
     let _ = writeln!(out, "operations: {}", api.operations.len());
+    if let Some(kind) = api.shared_errors {
+        let _ = writeln!(out, "shared error() -> {}", error_body(api, kind));
+    }
     for op in &api.operations {
         operation(&mut out, api, op);
     }
@@ -132,24 +135,21 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         }
     };
     let _ = writeln!(out, "    send() -> {success}");
-    let error_body = |kind: crate::ir::ErrorBodyKind| match kind {
-        crate::ir::ErrorBodyKind::Struct(id) => ty_name(api, &crate::ir::Type::Named(id)),
-        crate::ir::ErrorBodyKind::Map => "Map".to_owned(),
-        crate::ir::ErrorBodyKind::Value => "Value".to_owned(),
-        crate::ir::ErrorBodyKind::Text => "String".to_owned(),
-        crate::ir::ErrorBodyKind::Undocumented => "undocumented".to_owned(),
-    };
     let arms: Vec<String> = op
         .errors
         .arms
         .iter()
         .map(|(statuses, kind)| {
             let statuses: Vec<String> = statuses.iter().map(ToString::to_string).collect();
-            format!("{} -> {}", statuses.join("|"), error_body(*kind))
+            format!("{} -> {}", statuses.join("|"), error_body(api, *kind))
         })
-        .chain(std::iter::once(format!("else -> {}", error_body(op.errors.fallback))))
+        .chain(std::iter::once(format!("else -> {}", error_body(api, op.errors.fallback))))
         .collect();
-    let _ = writeln!(out, "    error() {}", arms.join("; "));
+    if api.uses_shared_errors(op) {
+        let _ = writeln!(out, "    error() shared");
+    } else {
+        let _ = writeln!(out, "    error() {}", arms.join("; "));
+    }
     if let Some(stream) = &op.stream {
         let _ = writeln!(
             out,
@@ -213,5 +213,16 @@ pub(crate) fn ty_name(api: &Api, ty: &Type) -> String {
         Type::Map(value) => format!("BTreeMap<String, {}>", ty_name(api, value)),
         Type::Nullable(inner) => format!("Option<{}>", ty_name(api, inner)),
         Type::Named(id) => api.type_def(*id).name.clone(),
+    }
+}
+
+/// What an error status is decoded as, for the summary.
+fn error_body(api: &Api, kind: crate::ir::ErrorBodyKind) -> String {
+    match kind {
+        crate::ir::ErrorBodyKind::Struct(id) => ty_name(api, &crate::ir::Type::Named(id)),
+        crate::ir::ErrorBodyKind::Map => "Map".to_owned(),
+        crate::ir::ErrorBodyKind::Value => "Value".to_owned(),
+        crate::ir::ErrorBodyKind::Text => "String".to_owned(),
+        crate::ir::ErrorBodyKind::Undocumented => "undocumented".to_owned(),
     }
 }

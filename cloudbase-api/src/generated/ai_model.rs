@@ -800,6 +800,11 @@ pub mod builders {
     use crate::runtime as rt;
     use crate::{Client, Error, Response, EventStream};
 
+    /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+    fn error(raw: rt::RawResponse) -> Error {
+        raw.api_error::<super::ErrorResponse>()
+    }
+
     /// Request builder for [`AiModelApi::call_llm`](super::AiModelApi::call_llm): Invoke a large model service
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -827,30 +832,26 @@ pub mod builders {
             ],
         };
 
-        /// `provider` (path parameter, required).
-        ///
         /// Model group (provider) code: a built-in group such as `cloudbase`,
         /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
         /// custom model group configured in the console. Named `model` in older
-        /// versions of the reference.
+        /// versions of the reference. `provider`: path parameter, required.
         pub fn provider(mut self, value: impl Into<String>) -> Self {
             self.provider = Some(value.into());
             self
         }
 
-        /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        /// Call path defined by the model provider, e.g. `chat/completions`, `responses`, `v1/messages`, `v1/chat/completions`. `path`: path parameter, required.
         ///
-        /// Call path defined by the model provider, e.g. `chat/completions`, `responses`, `v1/messages`, `v1/chat/completions`.
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn path(mut self, value: impl Into<String>) -> Self {
             self.path = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
+        /// Body as defined by the target model's own API documentation. The request body (`application/json`). Required.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// Body as defined by the target model's own API documentation.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -868,7 +869,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -876,7 +877,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -907,10 +908,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`AiModelApi::create_chat_completion`](super::AiModelApi::create_chat_completion): Create a chat completion (OpenAI Chat Completions protocol)
@@ -939,12 +936,10 @@ pub mod builders {
             ],
         };
 
-        /// `provider` (path parameter, required).
-        ///
         /// Model group (provider) code: a built-in group such as `cloudbase`,
         /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
         /// custom model group configured in the console. Named `model` in older
-        /// versions of the reference.
+        /// versions of the reference. `provider`: path parameter, required.
         pub fn provider(mut self, value: impl Into<String>) -> Self {
             self.provider = Some(value.into());
             self
@@ -970,7 +965,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -980,9 +975,7 @@ pub mod builders {
             self,
         ) -> Result<EventStream<super::ChatCompletionChunk>, Error> {
             let (client, request) = self.into_request()?;
-            client
-                .execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error)
-                .await
+            client.execute_stream(request, Some("[DONE]"), rt::sse::json, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1006,10 +999,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -1039,12 +1028,10 @@ pub mod builders {
             ],
         };
 
-        /// `provider` (path parameter, required).
-        ///
         /// Model group (provider) code: a built-in group such as `cloudbase`,
         /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
         /// custom model group configured in the console. Named `model` in older
-        /// versions of the reference.
+        /// versions of the reference. `provider`: path parameter, required.
         pub fn provider(mut self, value: impl Into<String>) -> Self {
             self.provider = Some(value.into());
             self
@@ -1070,7 +1057,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1080,9 +1067,7 @@ pub mod builders {
             self,
         ) -> Result<EventStream<super::ChatCompletionChunk>, Error> {
             let (client, request) = self.into_request()?;
-            client
-                .execute_stream(request, Some("[DONE]"), rt::sse::json, Self::error)
-                .await
+            client.execute_stream(request, Some("[DONE]"), rt::sse::json, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1106,10 +1091,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -1139,12 +1120,10 @@ pub mod builders {
             ],
         };
 
-        /// `provider` (path parameter, required).
-        ///
         /// Model group (provider) code: a built-in group such as `cloudbase`,
         /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
         /// custom model group configured in the console. Named `model` in older
-        /// versions of the reference.
+        /// versions of the reference. `provider`: path parameter, required.
         pub fn provider(mut self, value: impl Into<String>) -> Self {
             self.provider = Some(value.into());
             self
@@ -1168,7 +1147,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1178,7 +1157,7 @@ pub mod builders {
             self,
         ) -> Result<EventStream<super::ResponsesStreamEvent>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::json, Self::error).await
+            client.execute_stream(request, None, rt::sse::json, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1202,10 +1181,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -1236,20 +1211,16 @@ pub mod builders {
             ],
         };
 
-        /// `provider` (path parameter, required).
-        ///
         /// Model group (provider) code: a built-in group such as `cloudbase`,
         /// `hunyuan-v3`, `hunyuan-exp` (Hunyuan trial) or `deepseek` (trial), or a
         /// custom model group configured in the console. Named `model` in older
-        /// versions of the reference.
+        /// versions of the reference. `provider`: path parameter, required.
         pub fn provider(mut self, value: impl Into<String>) -> Self {
             self.provider = Some(value.into());
             self
         }
 
-        /// `anthropic-version` (header parameter, optional).
-        ///
-        /// Anthropic API version header, shown in the docs as `2023-06-01`.
+        /// Anthropic API version header, shown in the docs as `2023-06-01`. `anthropic-version`: header parameter, optional.
         pub fn anthropic_version(mut self, value: impl Into<String>) -> Self {
             self.anthropic_version = Some(value.into());
             self
@@ -1278,7 +1249,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1288,7 +1259,7 @@ pub mod builders {
             self,
         ) -> Result<EventStream<super::AnthropicStreamEvent>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::json, Self::error).await
+            client.execute_stream(request, None, rt::sse::json, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1313,10 +1284,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

@@ -1423,6 +1423,11 @@ pub mod builders {
     use crate::runtime as rt;
     use crate::{Client, Error, Response};
 
+    /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+    fn error(raw: rt::RawResponse) -> Error {
+        raw.api_error::<super::ErrorResponse>()
+    }
+
     /// Request builder for [`AuthApi::sign_in`](super::AuthApi::sign_in): Sign in with username/password or a verification token
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -1448,25 +1453,19 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
         }
 
-        /// `captcha_token` (query parameter, optional).
-        ///
-        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
+        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error. `captcha_token`: query parameter, optional.
         pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
             self.captcha_token = Some(value.into());
             self
@@ -1540,17 +1539,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, required).
-        ///
-        /// Client-generated, cached device ID (required here).
+        /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1633,25 +1628,19 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
         }
 
-        /// `captcha_token` (query parameter, optional).
-        ///
-        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
+        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error. `captcha_token`: query parameter, optional.
         pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
             self.captcha_token = Some(value.into());
             self
@@ -1724,17 +1713,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1755,7 +1740,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1773,10 +1758,6 @@ pub mod builders {
             }
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -1811,57 +1792,43 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `provider_id` (query parameter, required).
-        ///
-        /// Identity provider ID (e.g. github).
+        /// Identity provider ID (e.g. github). `provider_id`: query parameter, required.
         pub fn provider_id(mut self, value: impl Into<String>) -> Self {
             self.provider_id = Some(value.into());
             self
         }
 
-        /// `redirect_uri` (query parameter, optional).
-        ///
-        /// Redirect address after authorization.
+        /// Redirect address after authorization. `redirect_uri`: query parameter, optional.
         pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
             self.redirect_uri = Some(value.into());
             self
         }
 
-        /// `state` (query parameter, optional).
-        ///
-        /// Opaque client state echoed back.
+        /// Opaque client state echoed back. `state`: query parameter, optional.
         pub fn state(mut self, value: impl Into<String>) -> Self {
             self.state = Some(value.into());
             self
         }
 
-        /// `scope` (query parameter, optional).
-        ///
-        /// Authorization scope.
+        /// Authorization scope. `scope`: query parameter, optional.
         pub fn scope(mut self, value: impl Into<String>) -> Self {
             self.scope = Some(value.into());
             self
         }
 
-        /// `response_type` (query parameter, optional).
-        ///
-        /// Authorization response type.
+        /// Authorization response type. `response_type`: query parameter, optional.
         pub fn response_type(mut self, value: impl Into<String>) -> Self {
             self.response_type = Some(value.into());
             self
         }
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, required).
-        ///
-        /// Client-generated, cached device ID (required here).
+        /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1942,17 +1909,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, required).
-        ///
-        /// Client-generated, cached device ID (required here).
+        /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2035,17 +1998,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, required).
-        ///
-        /// Client-generated, cached device ID (required here).
+        /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2126,17 +2085,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2207,17 +2162,13 @@ pub mod builders {
             security: &[rt::Security::None, rt::Security::Basic],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2238,7 +2189,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2255,10 +2206,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -2285,17 +2232,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2374,7 +2317,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2392,10 +2335,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -2423,17 +2362,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2620,17 +2555,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `x-captcha-token` (header parameter, optional).
-        ///
-        /// captcha_token from /auth/v1/captcha/data/verify; needed after a captcha_required error.
+        /// captcha_token from /auth/v1/captcha/data/verify; needed after a captcha_required error. `x-captcha-token`: header parameter, optional.
         pub fn x_captcha_token(mut self, value: impl Into<String>) -> Self {
             self.x_captcha_token = Some(value.into());
             self
         }
 
-        /// `captcha_token` (query parameter, optional).
-        ///
-        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error.
+        /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error. `captcha_token`: query parameter, optional.
         pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
             self.captcha_token = Some(value.into());
             self
@@ -2653,7 +2584,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2673,10 +2604,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -2704,17 +2631,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2735,7 +2658,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2755,10 +2678,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -2786,17 +2705,13 @@ pub mod builders {
             security: &[rt::Security::None],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2871,17 +2786,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2902,7 +2813,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2919,10 +2830,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -2949,17 +2856,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2974,7 +2877,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2986,10 +2889,6 @@ pub mod builders {
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3017,25 +2916,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `sudo_token` (query parameter, required).
-        ///
-        /// Temporary token from /auth/v1/user/sudo.
+        /// Temporary token from /auth/v1/user/sudo. `sudo_token`: query parameter, required.
         pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
             self.sudo_token = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3050,7 +2943,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3067,10 +2960,6 @@ pub mod builders {
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3101,25 +2990,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
         }
 
-        /// `sudo_token` (query parameter, optional).
-        ///
-        /// Temporary token from /auth/v1/user/sudo (or send it in the body's `sudo_token`).
+        /// Temporary token from /auth/v1/user/sudo (or send it in the body's `sudo_token`). `sudo_token`: query parameter, optional.
         pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
             self.sudo_token = Some(value.into());
             self
@@ -3140,7 +3023,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3161,10 +3044,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3192,17 +3071,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3226,7 +3101,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3246,10 +3121,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3277,17 +3148,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3308,7 +3175,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3328,10 +3195,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3362,33 +3225,25 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `provider_id` (path parameter, required).
-        ///
-        /// Identity provider ID (e.g. wx_open, github).
+        /// Identity provider ID (e.g. wx_open, github). `provider_id`: path parameter, required.
         pub fn provider_id(mut self, value: impl Into<String>) -> Self {
             self.provider_id = Some(value.into());
             self
         }
 
-        /// `with_user_center` (query parameter, optional).
-        ///
-        /// Whether to record the action in the centralized user security log (default false).
+        /// Whether to record the action in the centralized user security log (default false). `with_user_center`: query parameter, optional.
         pub fn with_user_center(mut self, value: impl Into<bool>) -> Self {
             self.with_user_center = Some(value.into());
             self
         }
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3403,7 +3258,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3427,10 +3282,6 @@ pub mod builders {
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3457,17 +3308,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `client_id` (query parameter, optional).
-        ///
-        /// Application client ID (console, Authentication > development settings); defaults to the environment ID.
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
-        /// `x-device-id` (header parameter, optional).
-        ///
-        /// Client-generated, cached device ID; affects the number of signed-in accounts.
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3482,7 +3329,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3497,10 +3344,6 @@ pub mod builders {
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3541,7 +3384,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3559,10 +3402,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

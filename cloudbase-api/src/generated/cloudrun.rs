@@ -357,6 +357,11 @@ pub mod builders {
     use crate::runtime as rt;
     use crate::{Client, Error, Response, EventStream};
 
+    /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+    fn error(raw: rt::RawResponse) -> Error {
+        raw.api_error::<super::ErrorResponse>()
+    }
+
     /// Request builder for [`CloudrunApi::get`](super::CloudrunApi::get): Call a CloudBase Run service (GET)
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -382,28 +387,26 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-        ///
         /// Arbitrary path appended after the service name and forwarded to the
         /// service; may contain further `/`-separated segments (send them unescaped).
         /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-        /// parameters to be required.
+        /// parameters to be required. `anyPath`: path parameter, required.
+        ///
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn any_path(mut self, value: impl Into<String>) -> Self {
             self.any_path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -434,7 +437,7 @@ pub mod builders {
                     super::GetResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::GetResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -442,7 +445,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -481,10 +484,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::put`](super::CloudrunApi::put): Call a CloudBase Run service (PUT)
@@ -513,28 +512,26 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-        ///
         /// Arbitrary path appended after the service name and forwarded to the
         /// service; may contain further `/`-separated segments (send them unescaped).
         /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-        /// parameters to be required.
+        /// parameters to be required. `anyPath`: path parameter, required.
+        ///
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn any_path(mut self, value: impl Into<String>) -> Self {
             self.any_path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -543,11 +540,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The request body passed to the service; any JSON value. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-        ///
-        /// The request body passed to the service; any JSON value.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -575,7 +570,7 @@ pub mod builders {
                     super::PutResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::PutResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -583,7 +578,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -625,10 +620,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::post`](super::CloudrunApi::post): Call a CloudBase Run service (POST)
@@ -657,28 +648,26 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-        ///
         /// Arbitrary path appended after the service name and forwarded to the
         /// service; may contain further `/`-separated segments (send them unescaped).
         /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-        /// parameters to be required.
+        /// parameters to be required. `anyPath`: path parameter, required.
+        ///
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn any_path(mut self, value: impl Into<String>) -> Self {
             self.any_path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -687,11 +676,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// Request payload passed to the service. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// Request payload passed to the service
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -719,7 +706,7 @@ pub mod builders {
                     super::PostResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::PostResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -727,7 +714,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -769,10 +756,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::delete`](super::CloudrunApi::delete): Call a CloudBase Run service (DELETE)
@@ -800,28 +783,26 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-        ///
         /// Arbitrary path appended after the service name and forwarded to the
         /// service; may contain further `/`-separated segments (send them unescaped).
         /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-        /// parameters to be required.
+        /// parameters to be required. `anyPath`: path parameter, required.
+        ///
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn any_path(mut self, value: impl Into<String>) -> Self {
             self.any_path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -854,7 +835,7 @@ pub mod builders {
                     super::DeleteResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::DeleteResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -862,7 +843,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -901,10 +882,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::head`](super::CloudrunApi::head): Call a CloudBase Run service (HEAD)
@@ -931,28 +908,26 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-        ///
         /// Arbitrary path appended after the service name and forwarded to the
         /// service; may contain further `/`-separated segments (send them unescaped).
         /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-        /// parameters to be required.
+        /// parameters to be required. `anyPath`: path parameter, required.
+        ///
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn any_path(mut self, value: impl Into<String>) -> Self {
             self.any_path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1042,28 +1017,26 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `anyPath` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
-        ///
         /// Arbitrary path appended after the service name and forwarded to the
         /// service; may contain further `/`-separated segments (send them unescaped).
         /// The docs show this parameter as optional; OpenAPI 3.0 forces path
-        /// parameters to be required.
+        /// parameters to be required. `anyPath`: path parameter, required.
+        ///
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn any_path(mut self, value: impl Into<String>) -> Self {
             self.any_path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1072,11 +1045,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The request body passed to the service; any JSON value. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-        ///
-        /// The request body passed to the service; any JSON value.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -1106,7 +1077,7 @@ pub mod builders {
                     super::PatchResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::PatchResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1114,7 +1085,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1156,10 +1127,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::root_get`](super::CloudrunApi::root_get): Call a CloudBase Run service's root (GET)
@@ -1186,17 +1153,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1229,7 +1194,7 @@ pub mod builders {
                     super::RootGetResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::RootGetResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1237,7 +1202,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1268,10 +1233,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::root_put`](super::CloudrunApi::root_put): Call a CloudBase Run service's root (PUT)
@@ -1299,17 +1260,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1318,11 +1277,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The request body passed to the service; any JSON value. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-        ///
-        /// The request body passed to the service; any JSON value.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -1352,7 +1309,7 @@ pub mod builders {
                     super::RootPutResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::RootPutResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1360,7 +1317,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1394,10 +1351,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::root_post`](super::CloudrunApi::root_post): Call a CloudBase Run service's root (POST)
@@ -1425,17 +1378,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1444,11 +1395,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The request body passed to the service; any JSON value. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-        ///
-        /// The request body passed to the service; any JSON value.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -1478,7 +1427,7 @@ pub mod builders {
                     super::RootPostResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::RootPostResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1486,7 +1435,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1520,10 +1469,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::root_delete`](super::CloudrunApi::root_delete): Call a CloudBase Run service's root (DELETE)
@@ -1550,17 +1495,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1593,7 +1536,7 @@ pub mod builders {
                     super::RootDeleteResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::RootDeleteResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1601,7 +1544,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1632,10 +1575,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`CloudrunApi::root_head`](super::CloudrunApi::root_head): Call a CloudBase Run service's root (HEAD)
@@ -1661,17 +1600,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1752,17 +1689,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the CloudBase Run service to call
+        /// Name of the CloudBase Run service to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the service's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1771,11 +1706,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The request body passed to the service; any JSON value. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-        ///
-        /// The request body passed to the service; any JSON value.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -1805,7 +1738,7 @@ pub mod builders {
                     super::RootPatchResponse::Text(raw.text()?)
                 }
                 (200..=299, _) => super::RootPatchResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1813,7 +1746,7 @@ pub mod builders {
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
         pub async fn send_stream(self) -> Result<EventStream<String>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, None, rt::sse::raw, Self::error).await
+            client.execute_stream(request, None, rt::sse::raw, error).await
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1846,10 +1779,6 @@ pub mod builders {
             }
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

@@ -218,17 +218,15 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the function to call
+        /// Name of the function to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -339,41 +337,37 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the function to invoke
+        /// Name of the function to invoke. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `webfn` (query parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
+        /// Set to `true` when the target is a web function (alternative to the X-Tcb-Webfn header). `webfn`: query parameter, optional.
         ///
-        /// Set to `true` when the target is a web function (alternative to the X-Tcb-Webfn header)
+        /// A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
         pub fn webfn(mut self, value: bool) -> Self {
             self.webfn = Some(value);
             self
         }
 
-        /// `X-Qualifier` (header parameter, optional).
-        ///
-        /// Function version to invoke; when omitted the canary (gray release) rules decide
+        /// Function version to invoke; when omitted the canary (gray release) rules decide. `X-Qualifier`: header parameter, optional.
         pub fn x_qualifier(mut self, value: impl Into<String>) -> Self {
             self.x_qualifier = Some(value.into());
             self
         }
 
-        /// `X-Tcb-Webfn` (header parameter, optional). A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
+        /// Set to `true` when the target is a web function (alternative to the webfn query parameter). `X-Tcb-Webfn`: header parameter, optional.
         ///
-        /// Set to `true` when the target is a web function (alternative to the webfn query parameter)
+        /// A flag: `true` sends `true` (the one value the spec allows), `false` nothing.
         pub fn x_tcb_webfn(mut self, value: bool) -> Self {
             self.x_tcb_webfn = Some(value);
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -382,11 +376,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// Invocation payload; must be a JSON object. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// Invocation payload; must be a JSON object
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -503,25 +495,23 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the function to call
+        /// Name of the function to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments. `path`: path parameter, required.
         ///
-        /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments.
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn path(mut self, value: impl Into<String>) -> Self {
             self.path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -633,25 +623,23 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `name` (path parameter, required).
-        ///
-        /// Name of the function to call
+        /// Name of the function to call. `name`: path parameter, required.
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
         }
 
-        /// `path` (path parameter, required). May contain `/` (sent unescaped); `.` and `..` segments are refused.
+        /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments. `path`: path parameter, required.
         ///
-        /// The route inside the web function, after its name (`user-plants`, `payment/create-order`); may contain further `/`-separated segments.
+        /// May contain `/` (sent unescaped); `.` and `..` segments are refused.
         pub fn path(mut self, value: impl Into<String>) -> Self {
             self.path = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional). Each entry is sent as its own query pair.
+        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`. `query`: query parameter, optional.
         ///
-        /// The query of the function's own route (not a literal parameter named "query"): each property is sent as its own query parameter `name=value`.
+        /// Each entry is sent as its own query pair.
         pub fn query(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -660,11 +648,9 @@ pub mod builders {
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The request body; any JSON value. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). A value that cannot be serialized as JSON is refused by `send()`, before any I/O.
-        ///
-        /// The request body; any JSON value.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self

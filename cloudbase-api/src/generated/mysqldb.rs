@@ -514,6 +514,11 @@ pub mod builders {
     use crate::runtime as rt;
     use crate::{Client, Error, Response};
 
+    /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+    fn error(raw: rt::RawResponse) -> Error {
+        raw.api_error::<super::ErrorResponse>()
+    }
+
     /// Request builder for [`MysqldbApi::query_records`](super::MysqldbApi::query_records): Query rows of a table
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -549,80 +554,64 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
         /// Columns to return: `*` or a comma-separated column list; related tables can be
         /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-        /// Defaults to `*`.
+        /// Defaults to `*`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows to return.
+        /// Maximum number of rows to return. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `offset` (query parameter, optional).
-        ///
-        /// Number of rows to skip (pagination).
+        /// Number of rows to skip (pagination). `offset`: query parameter, optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification, `column.asc` or `column.desc`.
+        /// Sort specification, `column.asc` or `column.desc`. `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -631,9 +620,7 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
@@ -663,7 +650,7 @@ pub mod builders {
                     super::QueryRecordsResponse::PgrstObjectJson(raw.json()?)
                 }
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -701,10 +688,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::insert_records`](super::MysqldbApi::insert_records): Insert (or upsert) rows into a table
@@ -739,60 +722,46 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// One row as a JSON object, or several rows as a JSON array of objects.
+        /// One row as a JSON object, or several rows as a JSON array of objects. The request body (`application/json`). Required.
         pub fn body(mut self, value: impl Into<super::RecordOrRecords>) -> Self {
             self.body = Some(value.into());
             self
@@ -824,7 +793,7 @@ pub mod builders {
                     super::InsertRecordsResponse::PgrstObjectJson(raw.json()?)
                 }
                 (201, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -862,10 +831,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::delete_records`](super::MysqldbApi::delete_records): Delete rows of a table
@@ -902,70 +867,56 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows the write may affect.
+        /// Maximum number of rows the write may affect. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`). `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -974,9 +925,7 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
@@ -1008,7 +957,7 @@ pub mod builders {
                 }
                 (204, _) => super::DeleteRecordsResponse::NoContent,
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1045,10 +994,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::count_records`](super::MysqldbApi::count_records): Count matching rows of a table
@@ -1081,56 +1026,46 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
         /// Columns to return: `*` or a comma-separated column list; related tables can be
         /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-        /// Defaults to `*`.
+        /// Defaults to `*`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1217,70 +1152,56 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows the write may affect.
+        /// Maximum number of rows the write may affect. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`). `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1289,19 +1210,15 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
+        /// Column values to set on every matched row. The request body (`application/json`). Required.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// Column values to set on every matched row.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -1334,7 +1251,7 @@ pub mod builders {
                 }
                 (204, _) => super::UpdateRecordsResponse::NoContent,
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1375,10 +1292,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::query_records_with_schema`](super::MysqldbApi::query_records_with_schema): Query rows of a table in a named database
@@ -1417,88 +1330,70 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
         /// Columns to return: `*` or a comma-separated column list; related tables can be
         /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-        /// Defaults to `*`.
+        /// Defaults to `*`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows to return.
+        /// Maximum number of rows to return. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `offset` (query parameter, optional).
-        ///
-        /// Number of rows to skip (pagination).
+        /// Number of rows to skip (pagination). `offset`: query parameter, optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification, `column.asc` or `column.desc`.
+        /// Sort specification, `column.asc` or `column.desc`. `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1507,9 +1402,7 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
@@ -1538,7 +1431,7 @@ pub mod builders {
                     super::QueryRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
                 }
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1581,10 +1474,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::insert_records_with_schema`](super::MysqldbApi::insert_records_with_schema): Insert (or upsert) rows into a table in a named database
@@ -1620,68 +1509,52 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// One row as a JSON object, or several rows as a JSON array of objects.
+        /// One row as a JSON object, or several rows as a JSON array of objects. The request body (`application/json`). Required.
         pub fn body(mut self, value: impl Into<super::RecordOrRecords>) -> Self {
             self.body = Some(value.into());
             self
@@ -1714,7 +1587,7 @@ pub mod builders {
                     super::InsertRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
                 }
                 (201, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1759,10 +1632,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::delete_records_with_schema`](super::MysqldbApi::delete_records_with_schema): Delete rows of a table in a named database
@@ -1800,78 +1669,62 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows the write may affect.
+        /// Maximum number of rows the write may affect. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`). `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -1880,9 +1733,7 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
@@ -1915,7 +1766,7 @@ pub mod builders {
                 }
                 (204, _) => super::DeleteRecordsWithSchemaResponse::NoContent,
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1957,10 +1808,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::update_records_with_schema`](super::MysqldbApi::update_records_with_schema): Update rows of a table in a named database
@@ -1999,78 +1846,62 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows the write may affect.
+        /// Maximum number of rows the write may affect. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`). `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2079,19 +1910,15 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
+        /// Column values to set on every matched row. The request body (`application/json`). Required.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// Column values to set on every matched row.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -2125,7 +1952,7 @@ pub mod builders {
                 }
                 (204, _) => super::UpdateRecordsWithSchemaResponse::NoContent,
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2172,10 +1999,6 @@ pub mod builders {
             }
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -2217,96 +2040,76 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance identifier.
+        /// Database instance identifier. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
         /// Columns to return: `*` or a comma-separated column list; related tables can be
         /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-        /// Defaults to `*`.
+        /// Defaults to `*`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows to return.
+        /// Maximum number of rows to return. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `offset` (query parameter, optional).
-        ///
-        /// Number of rows to skip (pagination).
+        /// Number of rows to skip (pagination). `offset`: query parameter, optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification, `column.asc` or `column.desc`.
+        /// Sort specification, `column.asc` or `column.desc`. `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2315,9 +2118,7 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
@@ -2346,7 +2147,7 @@ pub mod builders {
                     super::QueryRecordsWithInstanceResponse::PgrstObjectJson(raw.json()?)
                 }
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2396,10 +2197,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::insert_records_with_instance`](super::MysqldbApi::insert_records_with_instance): Insert (or upsert) rows into a table in a named instance and database
@@ -2436,76 +2233,58 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance identifier.
+        /// Database instance identifier. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// One row as a JSON object, or several rows as a JSON array of objects.
+        /// One row as a JSON object, or several rows as a JSON array of objects. The request body (`application/json`). Required.
         pub fn body(mut self, value: impl Into<super::RecordOrRecords>) -> Self {
             self.body = Some(value.into());
             self
@@ -2540,7 +2319,7 @@ pub mod builders {
                     )
                 }
                 (201, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2589,10 +2368,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::delete_records_with_instance`](super::MysqldbApi::delete_records_with_instance): Delete rows of a table in a named instance and database
@@ -2631,86 +2406,68 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance identifier.
+        /// Database instance identifier. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows the write may affect.
+        /// Maximum number of rows the write may affect. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`). `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2719,9 +2476,7 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
@@ -2754,7 +2509,7 @@ pub mod builders {
                 }
                 (204, _) => super::DeleteRecordsWithInstanceResponse::NoContent,
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -2803,10 +2558,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::update_records_with_instance`](super::MysqldbApi::update_records_with_instance): Update rows of a table in a named instance and database
@@ -2847,86 +2598,68 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance identifier.
+        /// Database instance identifier. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `schema` (path parameter, required).
-        ///
-        /// Database name.
+        /// Database name. `schema`: path parameter, required.
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
         }
 
-        /// `table` (path parameter, required).
-        ///
-        /// Table name.
+        /// Table name. `table`: path parameter, required.
         pub fn table(mut self, value: impl Into<String>) -> Self {
             self.table = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
-        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`.
+        /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows the write may affect.
+        /// Maximum number of rows the write may affect. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification applied before `limit` (`column.asc` / `column.desc`).
+        /// Sort specification applied before `limit` (`column.asc` / `column.desc`). `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -2935,19 +2668,15 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body.
+        /// `return=representation` returns the affected rows; `return=minimal` (default) returns no body. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Required.
+        /// Column values to set on every matched row. The request body (`application/json`). Required.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// Column values to set on every matched row.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -2981,7 +2710,7 @@ pub mod builders {
                 }
                 (204, _) => super::UpdateRecordsWithInstanceResponse::NoContent,
                 (200, _) => return Err(raw.unexpected_media_type()),
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3033,10 +2762,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`MysqldbApi::call_rpc`](super::MysqldbApi::call_rpc): Call a database function (PostgREST RPC)
@@ -3074,80 +2799,64 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `function` (path parameter, required).
-        ///
-        /// The name of the database function.
+        /// The name of the database function. `function`: path parameter, required.
         pub fn function(mut self, value: impl Into<String>) -> Self {
             self.function = Some(value.into());
             self
         }
 
-        /// `X-Db-Instance` (header parameter, optional).
-        ///
-        /// The database instance (the official SDK sends `default` unless told otherwise).
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
         pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
             self.x_db_instance = Some(value.into());
             self
         }
 
-        /// `Accept-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
         pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
             self.accept_profile = Some(value.into());
             self
         }
 
-        /// `Content-Profile` (header parameter, optional).
-        ///
-        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in.
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
         pub fn content_profile(mut self, value: impl Into<String>) -> Self {
             self.content_profile = Some(value.into());
             self
         }
 
-        /// `select` (query parameter, optional).
-        ///
         /// Columns to return: `*` or a comma-separated column list; related tables can be
         /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
-        /// Defaults to `*`.
+        /// Defaults to `*`. `select`: query parameter, optional.
         pub fn select(mut self, value: impl Into<String>) -> Self {
             self.select = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Maximum number of rows to return.
+        /// Maximum number of rows to return. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `offset` (query parameter, optional).
-        ///
-        /// Number of rows to skip (pagination).
+        /// Number of rows to skip (pagination). `offset`: query parameter, optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort specification, `column.asc` or `column.desc`.
+        /// Sort specification, `column.asc` or `column.desc`. `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `filters` (query parameter, optional). Each entry is sent as its own query pair.
-        ///
         /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
         /// as its own query parameter `name=value`, where `name` is a column and `value` is
         /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
         /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
         /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
-        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded.
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
         pub fn filters(
             mut self,
             value: impl Into<std::collections::BTreeMap<String, String>>,
@@ -3156,19 +2865,15 @@ pub mod builders {
             self
         }
 
-        /// `Prefer` (header parameter, optional).
-        ///
-        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`.
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
             self
         }
 
-        /// The request body (`application/json`). Optional.
+        /// The function's named arguments. The request body (`application/json`). Optional.
         ///
         /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
-        ///
-        /// The function's named arguments.
         pub fn body(mut self, value: impl serde::Serialize) -> Self {
             self.body = Some(rt::JsonBody::new(&value));
             self
@@ -3188,7 +2893,7 @@ pub mod builders {
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => super::CallRpcResponse::Ok(raw.json()?),
                 (204, _) => super::CallRpcResponse::NoContent,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3221,10 +2926,6 @@ pub mod builders {
             }
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -3266,7 +2967,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -3281,10 +2982,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

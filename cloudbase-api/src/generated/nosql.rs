@@ -414,6 +414,11 @@ pub mod builders {
     use crate::runtime as rt;
     use crate::{Client, Error, Response};
 
+    /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+    fn error(raw: rt::RawResponse) -> Error {
+        raw.api_error::<super::ErrorResponse>()
+    }
+
     /// Request builder for [`NosqlApi::create_collection`](super::NosqlApi::create_collection): Create a collection
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -438,17 +443,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
@@ -471,7 +472,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             match (raw.status(), raw.media_type()) {
                 (201, _) => {}
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(()))
         }
@@ -504,10 +505,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -545,81 +542,61 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
         }
 
-        /// `query` (query parameter, optional).
-        ///
-        /// Query filter as an EJSON string, e.g. `{"age":{"$gte":18}}`.
+        /// Query filter as an EJSON string, e.g. `{"age":{"$gte":18}}`. `query`: query parameter, optional.
         pub fn query(mut self, value: impl Into<String>) -> Self {
             self.query = Some(value.into());
             self
         }
 
-        /// `offset` (query parameter, optional).
-        ///
-        /// Number of documents to skip (paging).
+        /// Number of documents to skip (paging). `offset`: query parameter, optional.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
 
-        /// `limit` (query parameter, optional).
-        ///
-        /// Page size.
+        /// Page size. `limit`: query parameter, optional.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
             self
         }
 
-        /// `order` (query parameter, optional).
-        ///
-        /// Sort rules as a JSON string, e.g. `[{"field":"age","direction":"desc"}]`.
+        /// Sort rules as a JSON string, e.g. `[{"field":"age","direction":"desc"}]`. `order`: query parameter, optional.
         pub fn order(mut self, value: impl Into<String>) -> Self {
             self.order = Some(value.into());
             self
         }
 
-        /// `projection` (query parameter, optional).
-        ///
-        /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`.
+        /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`. `projection`: query parameter, optional.
         pub fn projection(mut self, value: impl Into<String>) -> Self {
             self.projection = Some(value.into());
             self
         }
 
-        /// `count` (query parameter, optional).
-        ///
-        /// When true, only the count of matching documents is returned.
+        /// When true, only the count of matching documents is returned. `count`: query parameter, optional.
         pub fn count(mut self, value: impl Into<bool>) -> Self {
             self.count = Some(value.into());
             self
         }
 
-        /// `transactionId` (query parameter, optional).
-        ///
-        /// Transaction ID; when set, the operation runs inside that transaction.
+        /// Transaction ID; when set, the operation runs inside that transaction. `transactionId`: query parameter, optional.
         pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
             self.transaction_id = Some(value.into());
             self
@@ -637,7 +614,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -683,10 +660,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::insert_documents`](super::NosqlApi::insert_documents): Insert documents in bulk
@@ -714,25 +687,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
@@ -756,7 +723,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (201, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -797,10 +764,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -829,25 +792,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
@@ -871,7 +828,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -912,10 +869,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -949,49 +902,37 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
         }
 
-        /// `docId` (path parameter, required).
-        ///
-        /// Document ID; both ObjectId hex strings and plain strings are accepted.
+        /// Document ID; both ObjectId hex strings and plain strings are accepted. `docId`: path parameter, required.
         pub fn doc_id(mut self, value: impl Into<String>) -> Self {
             self.doc_id = Some(value.into());
             self
         }
 
-        /// `projection` (query parameter, optional).
-        ///
-        /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`.
+        /// Field projection as a JSON string, e.g. `{"name":1,"email":1}`. `projection`: query parameter, optional.
         pub fn projection(mut self, value: impl Into<String>) -> Self {
             self.projection = Some(value.into());
             self
         }
 
-        /// `transactionId` (query parameter, optional).
-        ///
-        /// Transaction ID; when set, the operation runs inside that transaction.
+        /// Transaction ID; when set, the operation runs inside that transaction. `transactionId`: query parameter, optional.
         pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
             self.transaction_id = Some(value.into());
             self
@@ -1007,7 +948,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1051,10 +992,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::delete_document_by_id`](super::NosqlApi::delete_document_by_id): Delete a single document
@@ -1086,41 +1023,31 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
         }
 
-        /// `docId` (path parameter, required).
-        ///
-        /// Document ID; both ObjectId hex strings and plain strings are accepted.
+        /// Document ID; both ObjectId hex strings and plain strings are accepted. `docId`: path parameter, required.
         pub fn doc_id(mut self, value: impl Into<String>) -> Self {
             self.doc_id = Some(value.into());
             self
         }
 
-        /// `transactionId` (query parameter, optional).
-        ///
-        /// Transaction ID; when set, the operation runs inside that transaction.
+        /// Transaction ID; when set, the operation runs inside that transaction. `transactionId`: query parameter, optional.
         pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
             self.transaction_id = Some(value.into());
             self
@@ -1136,7 +1063,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1179,10 +1106,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::update_document_by_id`](super::NosqlApi::update_document_by_id): Update a single document
@@ -1213,33 +1136,25 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
         }
 
-        /// `docId` (path parameter, required).
-        ///
-        /// Document ID; both ObjectId hex strings and plain strings are accepted.
+        /// Document ID; both ObjectId hex strings and plain strings are accepted. `docId`: path parameter, required.
         pub fn doc_id(mut self, value: impl Into<String>) -> Self {
             self.doc_id = Some(value.into());
             self
@@ -1266,7 +1181,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1317,10 +1232,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::remove_documents`](super::NosqlApi::remove_documents): Delete documents in bulk
@@ -1348,25 +1259,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
@@ -1388,7 +1293,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1430,10 +1335,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::aggregate`](super::NosqlApi::aggregate): Run an aggregation pipeline
@@ -1461,25 +1362,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `collectionName` (path parameter, required).
-        ///
-        /// Collection name.
+        /// Collection name. `collectionName`: path parameter, required.
         pub fn collection_name(mut self, value: impl Into<String>) -> Self {
             self.collection_name = Some(value.into());
             self
@@ -1501,7 +1396,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1543,10 +1438,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::start_transaction`](super::NosqlApi::start_transaction): Start a transaction
@@ -1572,17 +1463,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
@@ -1599,7 +1486,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (201, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1627,10 +1514,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::commit_transaction`](super::NosqlApi::commit_transaction): Commit a transaction
@@ -1657,25 +1540,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `transactionId` (path parameter, required).
-        ///
-        /// Transaction ID returned by startTransaction.
+        /// Transaction ID returned by startTransaction. `transactionId`: path parameter, required.
         pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
             self.transaction_id = Some(value.into());
             self
@@ -1690,7 +1567,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1729,10 +1606,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::rollback_transaction`](super::NosqlApi::rollback_transaction): Roll back a transaction
@@ -1759,25 +1632,19 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
         }
 
-        /// `transactionId` (path parameter, required).
-        ///
-        /// Transaction ID returned by startTransaction.
+        /// Transaction ID returned by startTransaction. `transactionId`: path parameter, required.
         pub fn transaction_id(mut self, value: impl Into<String>) -> Self {
             self.transaction_id = Some(value.into());
             self
@@ -1792,7 +1659,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1831,10 +1698,6 @@ pub mod builders {
             request.options(self.options);
             Ok((self.client, request))
         }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
-        }
     }
 
     /// Request builder for [`NosqlApi::run_commands`](super::NosqlApi::run_commands): Run database commands
@@ -1861,17 +1724,13 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// `instance` (path parameter, required).
-        ///
-        /// Database instance ID; `(default)` (parentheses included) selects the default instance.
+        /// Database instance ID; `(default)` (parentheses included) selects the default instance. `instance`: path parameter, required.
         pub fn instance(mut self, value: impl Into<String>) -> Self {
             self.instance = Some(value.into());
             self
         }
 
-        /// `database` (path parameter, required).
-        ///
-        /// Database name; `(default)` (parentheses included) selects the default database.
+        /// Database name; `(default)` (parentheses included) selects the default database. `database`: path parameter, required.
         pub fn database(mut self, value: impl Into<String>) -> Self {
             self.database = Some(value.into());
             self
@@ -1893,7 +1752,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -1926,10 +1785,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

@@ -505,6 +505,11 @@ pub mod builders {
     use crate::runtime as rt;
     use crate::{Client, Error, Response};
 
+    /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+    fn error(raw: rt::RawResponse) -> Error {
+        raw.api_error::<super::ErrorResponse>()
+    }
+
     /// Request builder for [`StorageApi::get_objects_upload_info`](super::StorageApi::get_objects_upload_info): Get object upload information (batch)
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -527,9 +532,7 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// Objects to upload, as an array
+        /// Objects to upload, as an array. The request body (`application/json`). Required.
         pub fn body(
             mut self,
             value: impl Into<Vec<super::GetObjectsUploadInfoRequestItem>>,
@@ -549,7 +552,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -567,10 +570,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -596,9 +595,7 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// Objects to download, as an array
+        /// Objects to download, as an array. The request body (`application/json`). Required.
         pub fn body(
             mut self,
             value: impl Into<Vec<super::GetObjectDownloadInfoRequestItem>>,
@@ -618,7 +615,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -636,10 +633,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -665,9 +658,7 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// Objects to delete, as an array
+        /// Objects to delete, as an array. The request body (`application/json`). Required.
         pub fn body(
             mut self,
             value: impl Into<Vec<super::DeleteObjectsRequestItem>>,
@@ -687,7 +678,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -705,10 +696,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 
@@ -734,9 +721,7 @@ pub mod builders {
             security: &[rt::Security::Bearer],
         };
 
-        /// The request body (`application/json`). Required.
-        ///
-        /// Copy instructions, as an array
+        /// Copy instructions, as an array. The request body (`application/json`). Required.
         pub fn body(
             mut self,
             value: impl Into<Vec<super::CopyObjectsRequestItem>>,
@@ -756,7 +741,7 @@ pub mod builders {
             let raw = client.execute(request).await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, _) => raw.json()?,
-                _ => return Err(Self::error(raw)),
+                _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
         }
@@ -774,10 +759,6 @@ pub mod builders {
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
-        }
-
-        fn error(raw: rt::RawResponse) -> Error {
-            raw.api_error::<super::ErrorResponse>()
         }
     }
 }

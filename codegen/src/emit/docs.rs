@@ -24,6 +24,19 @@ pub fn spec(text: Option<&str>) -> Option<String> {
     text.map(sanitize)
 }
 
+/// The spec's description of an item with `what` the generator says about it (`` `name`: path
+/// parameter, required. ``) after its first paragraph, so rustdoc's summary line is the spec's.
+pub fn described(description: Option<&str>, what: String) -> String {
+    match spec(description).filter(|d| !d.trim().is_empty()) {
+        Some(description) => {
+            let (first, rest) = description.split_once("\n\n").unwrap_or((&description, ""));
+            let first = first.trim().trim_end_matches('.');
+            paragraphs([Some(format!("{first}. {what}").as_str()), Some(rest)])
+        }
+        None => what,
+    }
+}
+
 /// Joins paragraphs, skipping empty ones.
 pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
     parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")

@@ -88,12 +88,22 @@ pub fn builders(api: &Api) -> TokenStream {
     let crate_names: Vec<proc_macro2::Ident> =
         ["Client", "Error", "Response"].into_iter().chain(streams.then_some("EventStream")).map(ident).collect();
     let builders = api.operations.iter().map(|op| builder(api, op));
+    let shared_error = api.shared_errors.map(|kind| {
+        let call = error_call(api, kind);
+        quote! {
+            /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
+            fn error(raw: rt::RawResponse) -> Error {
+                #call
+            }
+        }
+    });
     quote! {
         pub mod builders {
             #doc
             use crate::runtime as rt;
             use crate::{#(#crate_names),*};
 
+            #shared_error
             #(#builders)*
         }
     }
@@ -149,11 +159,9 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
                 [`Error::InvalidRequest`], before any I/O."
                 .to_owned(),
         });
-        let doc = docs::attrs(&docs::paragraphs([
-            Some(format!("The request body (`{}`). {required}", b.media_type).as_str()),
-            free_form.as_deref(),
-            docs::spec(b.docs.as_deref()).as_deref(),
-        ]));
+        let what = format!("The request body (`{}`). {required}", b.media_type);
+        let text = docs::described(b.docs.as_deref(), what);
+        let doc = docs::attrs(&docs::paragraphs([Some(text.as_str()), free_form.as_deref()]));
         match b.free_form {
             Some(_) => quote! {
                 #doc
@@ -225,17 +233,21 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
     let ty = param_type(api, p);
     let location = p.location.as_str();
     let requirement = if p.required { "required" } else { "optional" };
-    let mut head = format!("`{}` ({location} parameter, {requirement}).", p.wire_name);
+    let what = format!("`{}`: {location} parameter, {requirement}.", p.wire_name);
+    let mut notes = Vec::new();
     if p.allow_slashes {
-        head.push_str(" May contain `/` (sent unescaped); `.` and `..` segments are refused.");
+        notes.push("May contain `/` (sent unescaped); `.` and `..` segments are refused.".to_owned());
     }
     if p.style == ParamStyle::Exploded {
-        head.push_str(" Each entry is sent as its own query pair.");
+        notes.push("Each entry is sent as its own query pair.".to_owned());
     }
     if let Some(value) = &p.flag {
-        head.push_str(&format!(" A flag: `true` sends `{value}` (the one value the spec allows), `false` nothing."));
+        notes.push(format!("A flag: `true` sends `{value}` (the one value the spec allows), `false` nothing."));
     }
-    let doc = docs::attrs(&docs::paragraphs([Some(head.as_str()), docs::spec(p.docs.as_deref()).as_deref()]));
+    // The spec's words first (rustdoc's summary line), what and where the parameter is after them.
+    let text = docs::described(p.docs.as_deref(), what);
+    let notes = notes.join(" ");
+    let doc = docs::attrs(&docs::paragraphs([Some(text.as_str()), Some(notes.as_str())]));
     if p.flag.is_some() {
         return quote! {
             #doc
@@ -545,6 +557,7 @@ fn status_pattern(status: StatusSpec) -> TokenStream {
 
 fn send(api: &Api, op: &Operation) -> TokenStream {
     let success = success_type(api, op);
+    let error = error_path(api, op);
     let cases: Vec<(TokenStream, &SuccessCase)> = match &op.success {
         Success::Single(case) => vec![(quote! {}, case)],
         Success::Enum { name, variants } => {
@@ -616,7 +629,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
             #bind match (raw.status(), raw.media_type()) {
                 #(#arms)*
                 #(#media_fallbacks)*
-                _ => return Err(Self::error(raw)),
+                _ => return Err(#error(raw)),
             };
             Ok(raw.into_response(#value))
         }
@@ -651,6 +664,7 @@ fn essence(media_type: &str) -> String {
 
 fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
     let stream = op.stream.as_ref()?;
+    let error = error_path(api, op);
     let (item, decode) = match &stream.item {
         Type::String => (quote! { String }, quote! { rt::sse::raw }),
         ty => (builder_type_tokens(api, ty), quote! { rt::sse::json }),
@@ -668,13 +682,26 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
         #doc
         pub async fn send_stream(self) -> Result<EventStream<#item>, Error> {
             let (client, request) = self.into_request()?;
-            client.execute_stream(request, #terminator, #decode, Self::error).await
+            client.execute_stream(request, #terminator, #decode, #error).await
         }
     })
 }
 
-/// Maps a non-success reply to [`Error`], decoding the documented error body of its status.
-fn error_fn(api: &Api, op: &Operation) -> TokenStream {
+/// The reply-to-error function an operation calls: the area's shared `error`, or its own.
+fn error_path(api: &Api, op: &Operation) -> TokenStream {
+    if api.uses_shared_errors(op) {
+        quote! { error }
+    } else {
+        quote! { Self::error }
+    }
+}
+
+/// Maps a non-success reply to [`Error`], decoding the documented error body of its status
+/// (nothing where the operation uses the area's shared decoding).
+fn error_fn(api: &Api, op: &Operation) -> Option<TokenStream> {
+    if api.uses_shared_errors(op) {
+        return None;
+    }
     let fallback = error_call(api, op.errors.fallback);
     let body = if op.errors.arms.is_empty() {
         fallback
@@ -693,12 +720,12 @@ fn error_fn(api: &Api, op: &Operation) -> TokenStream {
     };
     let statuses: Vec<StatusSpec> = op.errors.arms.iter().flat_map(|(s, _)| s.iter().copied()).collect();
     let allow = overlapping_allow(&statuses);
-    quote! {
+    Some(quote! {
         #allow
         fn error(raw: rt::RawResponse) -> Error {
             #body
         }
-    }
+    })
 }
 
 /// A status code listed beside its range (`404` and `4XX`) is the more specific arm, placed first.

@@ -33,7 +33,9 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     for op in &mut operations {
         op.errors = operation::error_decoding(&types, &op.responses);
     }
+    let shared_errors = operation::shared_errors(&operations);
     Ok(Api {
+        shared_errors,
         area: area.to_owned(),
         file: file.to_owned(),
         api_struct,

@@ -865,3 +865,13 @@ pub(super) fn error_decoding(types: &[crate::ir::TypeDef], responses: &[Response
     }
     crate::ir::ErrorDecoding { arms, fallback }
 }
+
+/// The error decoding to emit once for the area: the most common one among operations that
+/// decode every error status alike (the first such, on a tie), if two or more share it.
+pub(crate) fn shared_errors(operations: &[Operation]) -> Option<crate::ir::ErrorBodyKind> {
+    let plain: Vec<crate::ir::ErrorBodyKind> =
+        operations.iter().filter(|op| op.errors.arms.is_empty()).map(|op| op.errors.fallback).collect();
+    let count = |kind: &crate::ir::ErrorBodyKind| plain.iter().filter(|k| *k == kind).count();
+    let best = plain.iter().copied().reduce(|best, kind| if count(&kind) > count(&best) { kind } else { best })?;
+    (count(&best) >= 2).then_some(best)
+}
