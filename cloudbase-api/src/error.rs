@@ -342,6 +342,39 @@ impl ErrorBody for serde_json::Value {
     }
 }
 
+/// The CloudBase gateway's common error body, `{code, message, requestId}`
+/// (<https://docs.cloudbase.net/error-code/service>), which most areas document for their errors.
+///
+/// One type for every area: the generator maps each spec's schema of exactly this shape to it
+/// (`functions::ErrorResponse`, `mysqldb::ErrorResponse`, ... are this type), so
+/// `error.body::<GatewayError>()` reads the body whatever the area.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GatewayError {
+    /// The error code, e.g. `INVALID_PARAM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The request id.
+    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl ErrorBody for GatewayError {
+    fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
 /// A text error body: its text is the message.
 impl ErrorBody for String {
     fn message(&self) -> Option<&str> {

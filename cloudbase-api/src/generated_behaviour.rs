@@ -227,3 +227,21 @@ fn secret_fields_are_redacted_wherever_they_sit() {
     let shown = format!("{builder:?}");
     assert!(!shown.contains("sudo-S12") && shown.contains("grantToken"), "{shown}");
 }
+
+/// A schema of exactly the gateway error's shape is the runtime's `GatewayError` (the same type,
+/// so `body::<GatewayError>()` reads it in any area); near shapes keep structs of their own, with
+/// their own wire names.
+#[test]
+fn the_gateway_error_shape_is_one_type() {
+    use crate::fixtures::shared_types::{ErrorResponse, KeptExtra, SnakeRequestId};
+    let shared: crate::GatewayError = ErrorResponse { code: Some("E1".into()), ..Default::default() };
+    let value: ErrorResponse = serde_json::from_value(json!({"code": "E1", "requestId": "r1"})).unwrap();
+    assert_eq!(value.request_id.as_deref(), Some("r1"));
+    assert_eq!(shared.code, value.code);
+    assert_eq!(std::any::TypeId::of::<ErrorResponse>(), std::any::TypeId::of::<crate::GatewayError>());
+    // nosql's shape: `request_id` on the wire, which the gateway type would not read.
+    let snake: SnakeRequestId = serde_json::from_value(json!({"request_id": "r2"})).unwrap();
+    assert_eq!(snake.request_id.as_deref(), Some("r2"));
+    let extra: KeptExtra = serde_json::from_value(json!({"code": "E3", "hint": "h"})).unwrap();
+    assert_eq!(extra.extra.get("hint"), Some(&json!("h")));
+}

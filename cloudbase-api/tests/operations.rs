@@ -83,6 +83,9 @@ async fn gateway_errors_surface_code_message_and_request_id() {
     let Error::Api(api) = &error else { panic!() };
     let body = api.body::<cloudbase_api::functions::ErrorResponse>().expect("typed error body");
     assert_eq!(body.code.as_deref(), Some("FUNCTION_PARAM_INVALID"));
+    // The gateway's body is one type across areas: the same value read as `GatewayError`.
+    let shared = api.body::<cloudbase_api::GatewayError>().expect("the shared gateway error body");
+    assert_eq!(shared.request_id.as_deref(), Some("r-body"));
     assert_eq!(error.to_string(), "functionsPost: HTTP 400 FUNCTION_PARAM_INVALID: bad body (request id r-body)");
 }
 

@@ -282,7 +282,7 @@ fn request_types(api: &Api) -> BTreeSet<TypeId> {
                     stack.extend(s.extra.iter().map(|e| &e.value));
                 }
                 TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                TypeKind::Enum(_) => {}
+                TypeKind::Enum(_) | TypeKind::Runtime(_) => {}
             },
             _ => {}
         }
@@ -296,6 +296,7 @@ fn kind_name(def: &TypeDef) -> &'static str {
         TypeKind::Struct(_) => "struct",
         TypeKind::Enum(_) => "enum",
         TypeKind::Union(_) => "union enum",
+        TypeKind::Runtime(_) => "shared runtime type",
     }
 }
 
@@ -384,6 +385,7 @@ fn types(old: &Api, new: &Api, report: &mut Report) {
                     report.push(true, format!("{name}: variant {v} added"));
                 }
             }
+            (TypeKind::Runtime(a), TypeKind::Runtime(b)) if a == b => {}
             _ => report.push(true, format!("{name}: now a {} (was a {})", kind_name(def), kind_name(before))),
         }
     }

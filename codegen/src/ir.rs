@@ -99,6 +99,41 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// A `oneOf` / `anyOf`.
     Union(Union),
+    /// A schema of exactly the shape of a type the runtime defines: the runtime's type, re-exported
+    /// under the schema's name.
+    Runtime(RuntimeType),
+}
+
+/// Types the runtime defines once for every area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuntimeType {
+    /// `cloudbase_api::GatewayError`: `{code, message, requestId}`, every field an optional string.
+    GatewayError,
+}
+
+impl RuntimeType {
+    /// The runtime type's name at the crate root.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeType::GatewayError => "GatewayError",
+        }
+    }
+
+    /// Whether `s` has exactly this type's wire shape (property names, types, optionality and
+    /// serde behaviour; descriptions do not count).
+    pub fn matches(self, s: &Struct) -> bool {
+        match self {
+            RuntimeType::GatewayError => {
+                let wire: Vec<(&str, &str)> =
+                    s.fields.iter().map(|f| (f.wire_name.as_str(), f.name.as_str())).collect();
+                wire == [("code", "code"), ("message", "message"), ("requestId", "request_id")]
+                    && s.extra.is_none()
+                    && s.fields.iter().all(|f| {
+                        f.ty == Type::String && !f.required && !f.read_only && !f.write_only && !f.secret && !f.boxed
+                    })
+            }
+        }
+    }
 }
 
 /// An object schema with known properties.

@@ -56,6 +56,7 @@ pub fn describe_changes(old: &str, new: &str) -> Vec<String> {
     let (new_items, new_ops) = items(&new);
     let name = |item: &ItemKey, ops: &Operations| match ops.get(&item.name) {
         Some(id) => format!("operation {id}"),
+        None if item.kind == "imports" => item.name.clone(),
         None => format!("type {}", item.name),
     };
     let mut changed = BTreeSet::new();
@@ -67,10 +68,17 @@ pub fn describe_changes(old: &str, new: &str) -> Vec<String> {
             Some(_) => false,
         };
     }
-    let removed: BTreeSet<String> =
+    let mut removed: BTreeSet<String> =
         old_items.keys().filter(|k| !new_items.contains_key(*k)).map(|k| name(k, &old_ops)).collect();
-    // A type whose struct is new while an impl of the same name changed is simply new.
-    let changed: Vec<String> = changed.difference(&added).cloned().collect();
+    // Operations and types are reported by name: one that has items on both sides changed (an
+    // impl added to a type, a struct where a re-export was); one only new is added, only old removed.
+    let old_names: BTreeSet<String> = old_items.keys().map(|k| name(k, &old_ops)).collect();
+    let new_names: BTreeSet<String> = new_items.keys().map(|k| name(k, &new_ops)).collect();
+    changed.extend(added.intersection(&old_names).cloned());
+    changed.extend(removed.intersection(&new_names).cloned());
+    added.retain(|n| !old_names.contains(n));
+    removed.retain(|n| !new_names.contains(n));
+    let changed: Vec<String> = changed.into_iter().collect();
     let mut lines = Vec::new();
     for (label, set) in
         [("changed", changed), ("added", added.into_iter().collect()), ("removed", removed.into_iter().collect())]
@@ -120,10 +128,20 @@ fn collect_items(
             collect_items(content, &format!("{prefix}{}::", module.ident), items, operations);
             continue;
         }
+        // A type is one entry whatever defines it (a struct, an enum, an alias, a re-export).
         let (kind, name, of_trait) = match item {
-            syn::Item::Struct(s) => ("struct", s.ident.to_string(), String::new()),
-            syn::Item::Enum(e) => ("enum", e.ident.to_string(), String::new()),
+            syn::Item::Struct(s) => ("type", s.ident.to_string(), String::new()),
+            syn::Item::Enum(e) => ("type", e.ident.to_string(), String::new()),
             syn::Item::Type(t) => ("type", t.ident.to_string(), String::new()),
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                ("type", use_name(&u.tree).unwrap_or_else(|| u.tree.to_token_stream().to_string()), String::new())
+            }
+            // The module's imports: one entry.
+            syn::Item::Use(u) => {
+                let key = ItemKey { kind: "imports", name: format!("{prefix}imports"), of_trait: String::new() };
+                items.entry(key).or_default().push_str(&u.to_token_stream().to_string());
+                continue;
+            }
             syn::Item::Impl(i) => {
                 let name = i.self_ty.to_token_stream().to_string();
                 if let Some(id) = i.items.iter().find_map(operation_id) {
@@ -137,6 +155,16 @@ fn collect_items(
         };
         let name = if kind == "item" { name } else { format!("{prefix}{name}") };
         items.insert(ItemKey { kind, name, of_trait }, item.to_token_stream().to_string());
+    }
+}
+
+/// The name a `use` brings in: the last segment, or its `as` name.
+fn use_name(tree: &syn::UseTree) -> Option<String> {
+    match tree {
+        syn::UseTree::Path(path) => use_name(&path.tree),
+        syn::UseTree::Name(name) => Some(name.ident.to_string()),
+        syn::UseTree::Rename(rename) => Some(rename.rename.to_string()),
+        syn::UseTree::Glob(_) | syn::UseTree::Group(_) => None,
     }
 }
 

@@ -18,6 +18,7 @@ pub fn summary(api: &Api) -> String {
     for def in &api.types {
         let _ = match &def.kind {
             TypeKind::Alias(ty) => writeln!(out, "  type {} = {}", def.name, ty_name(api, ty)),
+            TypeKind::Runtime(shared) => writeln!(out, "  type {} = runtime {}", def.name, shared.name()),
             TypeKind::Struct(s) => {
                 let mut fields: Vec<String> = s
                     .fields

@@ -47,6 +47,7 @@ fixture!(read_write_only);
 fixture!(free_form);
 fixture!(secrets);
 fixture!(overlaid);
+fixture!(shared_types);
 
 /// Every fixture file has a test above (a new file without one is a mistake).
 #[test]

@@ -27,8 +27,7 @@
 //! may return EXCEED_AUTHORITY) and identity authentication (blocked calls may
 //! return ACTION_FORBIDDEN).
 
-use crate::{Client, ErrorBody};
-use serde::{Deserialize, Serialize};
+use crate::Client;
 
 /// Operations of Cloud Functions (云函数); get one from [`Client::functions`].
 #[derive(Debug, Clone)]
@@ -158,35 +157,8 @@ pub enum WebPostPathResponse {
     Other(bytes::Bytes),
 }
 
-/// Common error body
-///
-/// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ErrorResponse {
-    /// Error code
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Error message
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Request ID
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-}
-
-impl ErrorBody for ErrorResponse {
-    fn code(&self) -> Option<&str> {
-        self.code.as_deref()
-    }
-
-    fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-}
+/// The schema `#/components/schemas/ErrorResponse` has exactly the shape of [`GatewayError`](crate::GatewayError), which every area shares.
+pub use crate::GatewayError as ErrorResponse;
 
 pub mod builders {
     //! Request builders, one per operation of [`FunctionsApi`](super::FunctionsApi): set the parameters, then call `send()`.

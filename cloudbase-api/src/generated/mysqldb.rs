@@ -39,7 +39,7 @@
 //! or table not found), SYS_ERR (500), OPERATION_FAILED (503: database connection could not be
 //! established), RESOURCE_UNAVAILABLE (503).
 
-use crate::{Client, ErrorBody};
+use crate::Client;
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
@@ -419,35 +419,8 @@ impl<'de> Deserialize<'de> for RecordOrRecords {
     }
 }
 
-/// Common CloudBase error body.
-///
-/// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ErrorResponse {
-    /// Error code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Error message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Unique request ID.
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-}
-
-impl ErrorBody for ErrorResponse {
-    fn code(&self) -> Option<&str> {
-        self.code.as_deref()
-    }
-
-    fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-}
+/// The schema `#/components/schemas/ErrorResponse` has exactly the shape of [`GatewayError`](crate::GatewayError), which every area shares.
+pub use crate::GatewayError as ErrorResponse;
 
 /// A SQL statement to run.
 ///

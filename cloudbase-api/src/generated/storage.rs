@@ -33,7 +33,7 @@
 //! rules (blocked calls may return STORAGE_EXCEED_AUTHORITY) and identity
 //! authentication (blocked calls may return ACTION_FORBIDDEN).
 
-use crate::{Client, ErrorBody};
+use crate::Client;
 use crate::runtime as rt;
 use serde::{Deserialize, Serialize};
 
@@ -93,35 +93,8 @@ impl StorageApi {
     }
 }
 
-/// Common error body
-///
-/// Schema: `#/components/schemas/ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ErrorResponse {
-    /// Error code
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Error message
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Request ID
-    #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-}
-
-impl ErrorBody for ErrorResponse {
-    fn code(&self) -> Option<&str> {
-        self.code.as_deref()
-    }
-
-    fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-
-    fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-}
+/// The schema `#/components/schemas/ErrorResponse` has exactly the shape of [`GatewayError`](crate::GatewayError), which every area shares.
+pub use crate::GatewayError as ErrorResponse;
 
 /// One object to upload (schema name inferred)
 ///

@@ -16,7 +16,7 @@ pub fn module(api: &Api) -> TokenStream {
     let inner_doc = docs::inner_attrs(&docs::paragraphs([Some(title.as_str()), description.as_deref()]));
     let has_ops = !api.operations.is_empty();
     // Aliases (`pub type Record = ...`) need no derives.
-    let has_types = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+    let has_types = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_) | TypeKind::Runtime(_)));
     let has_error_bodies = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.error_fields.is_some()));
     let crate_names: Vec<Ident> =
         std::iter::once("Client").chain(has_error_bodies.then_some("ErrorBody")).map(ident).collect();

@@ -18,6 +18,20 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => structure(api, &name, &doc, s),
         TypeKind::Enum(e) => string_enum(&name, &doc, e),
         TypeKind::Union(u) => union(api, def, &name, &doc, u),
+        TypeKind::Runtime(shared) => {
+            let shared_name = ident(shared.name());
+            let doc = docs::attrs(&format!(
+                "The schema `{}` has exactly the shape of [`{}`](crate::{}), which every area shares.",
+                origin(def),
+                shared.name(),
+                shared.name()
+            ));
+            if def.name == shared.name() {
+                quote! { #doc pub use crate::#shared_name; }
+            } else {
+                quote! { #doc pub use crate::#shared_name as #name; }
+            }
+        }
     }
 }
 

@@ -6,8 +6,6 @@ mod refs;
 mod schema;
 mod secret;
 
-pub(crate) use schema::struct_id;
-
 use crate::error::{Error, Pointer};
 use crate::ir::{Api, Type, TypeDef, TypeId, TypeKind};
 use crate::names::{self, Scope};
@@ -29,6 +27,7 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     schema::mark_union_variants(&mut types);
     schema::box_recursive_fields(&mut types);
     schema::mark_error_bodies(&mut types, &operations);
+    schema::share_runtime_types(&mut types);
     let mut operations = operations;
     for op in &mut operations {
         op.errors = operation::error_decoding(&types, &op.responses);

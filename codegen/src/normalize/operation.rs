@@ -833,7 +833,7 @@ pub(super) fn error_decoding(types: &[crate::ir::TypeDef], responses: &[Response
         let text = response.contents.iter().find(|c| c.kind == ContentKind::Body(BodyKind::Text));
         match (json, text) {
             (Some(content), _) => match &content.ty {
-                Type::Named(id) => match super::struct_id(types, *id) {
+                Type::Named(id) => match super::schema::body_struct_id(types, *id) {
                     Some(id) => ErrorBodyKind::Struct(id),
                     None => ErrorBodyKind::Value,
                 },

@@ -542,11 +542,25 @@ fn is_stringy(ty: &Type) -> bool {
 }
 
 /// The struct a type names, following aliases.
-pub(crate) fn struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
+fn struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
     let mut current = id;
     for _ in 0..=types.len() {
         match &types[current.0].kind {
             TypeKind::Struct(_) => return Some(current),
+            TypeKind::Alias(Type::Named(next)) => current = *next,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The struct or shared runtime type `id` names (through aliases): a type an error body can
+/// decode into.
+pub(crate) fn body_struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
+    let mut current = id;
+    for _ in 0..=types.len() {
+        match &types[current.0].kind {
+            TypeKind::Struct(_) | TypeKind::Runtime(_) => return Some(current),
             TypeKind::Alias(Type::Named(next)) => current = *next,
             _ => return None,
         }
@@ -615,6 +629,18 @@ fn direct_children(kind: &TypeKind) -> BTreeSet<usize> {
         TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_named(&f.ty)).collect(),
         TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct_named(&v.ty)).collect(),
         TypeKind::Alias(ty) => direct_named(ty).into_iter().collect(),
-        TypeKind::Enum(_) => BTreeSet::new(),
+        TypeKind::Enum(_) | TypeKind::Runtime(_) => BTreeSet::new(),
+    }
+}
+
+/// Structs of exactly the shape of a runtime type become that type ([`TypeKind::Runtime`]), so
+/// one Rust type serves every area that documents the shape.
+pub(crate) fn share_runtime_types(types: &mut [TypeDef]) {
+    for def in types {
+        if let TypeKind::Struct(s) = &def.kind
+            && crate::ir::RuntimeType::GatewayError.matches(s)
+        {
+            def.kind = TypeKind::Runtime(crate::ir::RuntimeType::GatewayError);
+        }
     }
 }
