@@ -1,16 +1,12 @@
 //! The client: where requests go, how they authenticate, and how long they may take.
 
-use crate::credentials::{Credentials, Kind, TokenProvider};
-use crate::error::{DecodeError, Error};
+use crate::credentials::{Credentials, fixed_authorization};
+use crate::error::Error;
 use crate::retry::RetryPolicy;
-use crate::runtime::sse::{DecodeData, EventStream};
-use crate::runtime::{Operation, RawResponse, Request, Security};
-use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::HeaderValue;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
-use tracing::Instrument;
+use std::time::Duration;
 
 /// The longest URL a request can have, base URL, path and query included, in bytes once
 /// percent-encoded: the most the `http` crate's `Uri` takes (its `MAX_LEN`, `u16::MAX - 1`).
@@ -99,36 +95,36 @@ impl Region {
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Clone)]
-struct Inner {
-    http: reqwest::Client,
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
     /// For hosts that are not the CloudBase gateway (storage upload URLs): no default headers,
     /// no credentials, ever. Built on first use: most clients never upload, and building a client
     /// (loading the TLS roots) costs as much as many requests.
-    foreign: Arc<OnceLock<reqwest::Client>>,
-    connect_timeout: Duration,
-    base_url: String,
+    pub(crate) foreign: Arc<OnceLock<reqwest::Client>>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) base_url: String,
     /// `base_url` parsed once: each request only sets its path and query on a copy, instead of
     /// parsing a whole URL (host included) again.
-    base: reqwest::Url,
+    pub(crate) base: reqwest::Url,
     /// The path of `base_url` without its trailing `/`, put before every operation's path.
-    base_path: String,
+    pub(crate) base_path: String,
     /// Scheme, host and port of `base_url`, for errors (never the path or a query).
-    origin: String,
-    credentials: Option<Credentials>,
+    pub(crate) origin: String,
+    pub(crate) credentials: Option<Credentials>,
     /// The `Authorization` value of static credentials, built once.
-    fixed_authorization: Option<HeaderValue>,
-    timeout: Duration,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
+    pub(crate) fixed_authorization: Option<HeaderValue>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
     // Stream settings are read only by operations that can stream, which some feature sets lack.
     #[allow(dead_code)]
-    max_event_bytes: usize,
+    pub(crate) max_event_bytes: usize,
     #[allow(dead_code)]
-    stream_idle_timeout: Duration,
+    pub(crate) stream_idle_timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -191,459 +187,6 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
-
-    /// Sends a request (again, as the retry policy allows) and reads the whole reply, up to the
-    /// configured size limit.
-    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
-        let url = self.url(&request)?;
-        let mut retries = Retries::new(self, &request);
-        loop {
-            let (authorization, result) = self.attempt(&request, &url, retries.number).await;
-            if let Ok(raw) = &result
-                && raw.status() == 401
-                && retries.may_reauthenticate()
-                && authorization.rejected()
-            {
-                continue;
-            }
-            let verdict = match &result {
-                Err(e) => Verdict::of_error(e),
-                Ok(raw) => Verdict::of_reply(raw),
-            };
-            match retries.wait_before_next(verdict) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return result,
-            }
-        }
-    }
-
-    /// One attempt: credentials, request and whole reply, all within the attempt's timeout (a
-    /// token provider that never answers is a timeout like a server that never answers). Returns
-    /// the credentials it carried, to invalidate on a 401.
-    async fn attempt(
-        &self,
-        request: &Request,
-        url: &reqwest::Url,
-        number: u32,
-    ) -> (Authorization, Result<RawResponse, Error>) {
-        let operation = request.operation;
-        let span = request_span(operation, number);
-        async {
-            let started = Instant::now();
-            let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-            let mut authorization = Authorization::default();
-            let exchange = async {
-                authorization = self.authorization(operation).await?;
-                let response = self.send(request, url, operation.accept, authorization.header.clone()).await?;
-                let (status, headers, body) = self.read_body(operation, response).await?;
-                Ok::<_, Error>(RawResponse::new(operation, status, headers, body))
-            };
-            let result = tokio::time::timeout(timeout, exchange)
-                .await
-                .unwrap_or_else(|_| Err(Error::Timeout { operation: operation.id }));
-            if let Ok(raw) = &result {
-                record(raw, started);
-            }
-            (authorization, result)
-        }
-        .instrument(span)
-        .await
-    }
-
-    /// Sends a request asking for `text/event-stream`. Until a stream starts, it is retried like
-    /// `execute`; a non-success reply is read whole and mapped by `error` as `send()` would.
-    #[allow(dead_code)] // used by operations that can stream, which some feature sets lack
-    pub(crate) async fn execute_stream<T>(
-        &self,
-        request: Request,
-        terminator: Option<&'static str>,
-        decode: DecodeData<T>,
-        error: fn(RawResponse) -> Error,
-    ) -> Result<EventStream<T>, Error> {
-        let operation = request.operation;
-        let url = self.url(&request)?;
-        let mut retries = Retries::new(self, &request);
-        let reply = loop {
-            let (authorization, result) = self.stream_attempt(&request, &url, retries.number).await;
-            if let Ok(StreamAttempt::Reply(raw)) = &result
-                && raw.status() == 401
-                && retries.may_reauthenticate()
-                && authorization.rejected()
-            {
-                continue;
-            }
-            let verdict = match &result {
-                Err(e) => Verdict::of_error(e),
-                Ok(StreamAttempt::Reply(raw)) => Verdict::of_reply(raw),
-                Ok(StreamAttempt::Stream(_)) => Verdict::Done,
-            };
-            match retries.wait_before_next(verdict) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => break result?,
-            }
-        };
-        match reply {
-            StreamAttempt::Stream(response) => {
-                let status = response.status().as_u16();
-                let headers = response.headers().clone();
-                Ok(EventStream::new(
-                    operation,
-                    status,
-                    headers,
-                    Box::pin(response.bytes_stream()),
-                    decode,
-                    terminator,
-                    self.inner.max_event_bytes,
-                    self.inner.stream_idle_timeout,
-                    self.inner.origin.clone(),
-                ))
-            }
-            StreamAttempt::Reply(raw) if (200..300).contains(&raw.status()) => Err(raw.unexpected_media_type()),
-            StreamAttempt::Reply(raw) => Err(error(raw)),
-        }
-    }
-
-    /// One attempt of a streaming request, like [`attempt`](Self::attempt) until the reply head.
-    async fn stream_attempt(
-        &self,
-        request: &Request,
-        url: &reqwest::Url,
-        number: u32,
-    ) -> (Authorization, Result<StreamAttempt, Error>) {
-        let operation = request.operation;
-        let span = request_span(operation, number);
-        let mut authorization = Authorization::default();
-        let result = self.stream_exchange(request, url, &mut authorization).instrument(span).await;
-        (authorization, result)
-    }
-
-    async fn stream_exchange(
-        &self,
-        request: &Request,
-        url: &reqwest::Url,
-        authorization: &mut Authorization,
-    ) -> Result<StreamAttempt, Error> {
-        let operation = request.operation;
-        let started = Instant::now();
-        // The timeout covers the credentials and the wait for the reply head, and the whole body
-        // of a reply that is not a stream; a stream's body has an idle timeout instead.
-        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
-        let exchange = async {
-            *authorization = self.authorization(operation).await?;
-            let response = self.send(request, url, "text/event-stream", authorization.header.clone()).await?;
-            if response.status().is_success()
-                && crate::runtime::media_type_of(response.headers()) == "text/event-stream"
-            {
-                return Ok(StreamAttempt::Stream(response));
-            }
-            let (status, headers, body) = self.read_body(operation, response).await?;
-            Ok(StreamAttempt::Reply(RawResponse::new(operation, status, headers, body)))
-        };
-        let attempt =
-            tokio::time::timeout(timeout, exchange).await.map_err(|_| Error::Timeout { operation: operation.id })??;
-        match &attempt {
-            StreamAttempt::Stream(response) => {
-                let span = tracing::Span::current();
-                span.record("status", response.status().as_u16());
-                if let Some(id) = crate::runtime::request_id(response.headers()) {
-                    span.record("request_id", id);
-                }
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
-            }
-            StreamAttempt::Reply(raw) => record(raw, started),
-        }
-        Ok(attempt)
-    }
-
-    /// The request's URL: the base URL with the request's path and query, refused before any I/O
-    /// when it is longer than the HTTP stack sends ([`MAX_URL_BYTES`]), naming its longest part.
-    fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {
-        let mut url = self.inner.base.clone();
-        if self.inner.base_path.is_empty() {
-            url.set_path(&request.path);
-        } else {
-            url.set_path(&format!("{}{}", self.inner.base_path, request.path));
-        }
-        url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
-        let length = url.as_str().len();
-        if length > MAX_URL_BYTES {
-            let (part, part_length) = request
-                .query
-                .split('&')
-                .map(|pair| {
-                    let name = pair.split('=').next().unwrap_or_default();
-                    let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-                    (format!("query parameter `{name}`"), pair.len())
-                })
-                .chain([("the path".to_owned(), request.path.len())])
-                .max_by_key(|(_, length)| *length)
-                .unwrap_or_default();
-            return Err(Error::invalid(
-                request.operation,
-                format!(
-                    "the URL would be {length} bytes, more than the {MAX_URL_BYTES} bytes the HTTP stack sends; \
-                     {part} alone takes {part_length} bytes encoded"
-                ),
-            ));
-        }
-        Ok(url)
-    }
-
-    async fn send(
-        &self,
-        request: &Request,
-        url: &reqwest::Url,
-        accept: &'static str,
-        authorization: Option<HeaderValue>,
-    ) -> Result<reqwest::Response, Error> {
-        let operation = request.operation;
-        let mut builder =
-            self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(request.headers.clone());
-        match &request.accept {
-            Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
-            _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
-            _ => {}
-        }
-        if let Some(authorization) = authorization {
-            builder = builder.header(AUTHORIZATION, authorization);
-        }
-        if let Some((content_type, body)) = &request.body {
-            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
-        }
-        builder.send().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))
-    }
-
-    /// The `Authorization` value for the first of the operation's security alternatives the
-    /// configured credentials satisfy. None when the operation takes no credentials (`{}` listed,
-    /// or no alternative fits): the server then decides, and a missing credential is its 401.
-    async fn authorization(&self, operation: &Operation) -> Result<Authorization, Error> {
-        let Some(credentials) = &self.inner.credentials else { return Ok(Authorization::default()) };
-        for security in operation.security {
-            let (value, provided) = match (security, &credentials.0) {
-                (Security::Bearer, Kind::AccessToken(_) | Kind::ApiKey(_) | Kind::PublishableKey(_))
-                | (Security::Basic, Kind::Basic { .. })
-                    if self.inner.fixed_authorization.is_some() =>
-                {
-                    return Ok(Authorization { header: self.inner.fixed_authorization.clone(), provided: None });
-                }
-                (Security::Bearer, Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t)) => {
-                    (format!("Bearer {t}"), None)
-                }
-                (Security::Bearer, Kind::Provider(provider)) => {
-                    let token = provider.token().await?;
-                    (format!("Bearer {token}"), Some((provider.clone(), token)))
-                }
-                (Security::Basic, Kind::Basic { id, secret }) => (basic(id, secret), None),
-                // `{}`, and header keys (Tencent Cloud request signatures, which no credential
-                // kind produces), are skipped: a later alternative may still fit.
-                _ => continue,
-            };
-            let mut header = HeaderValue::from_str(&value)
-                .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
-            header.set_sensitive(true);
-            return Ok(Authorization { header: Some(header), provided });
-        }
-        Ok(Authorization::default())
-    }
-
-    /// Reads a reply whole, up to the configured size limit: its status, headers and body.
-    async fn read_body(
-        &self,
-        operation: &'static Operation,
-        mut response: reqwest::Response,
-    ) -> Result<(u16, HeaderMap, Bytes), Error> {
-        let limit = self.inner.max_response_bytes;
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let too_large = |headers: HeaderMap| {
-            Error::Decode(Box::new(DecodeError {
-                operation: operation.id,
-                status,
-                content_type: headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
-                headers,
-                reason: format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)"),
-                snippet: String::new(),
-            }))
-        };
-        let announced = response.content_length();
-        if announced.is_some_and(|len| len > limit as u64) {
-            return Err(too_large(headers));
-        }
-        // Chunk by chunk rather than `Response::bytes`, whose future is many times the size of a
-        // chunk's and would be moved with every future around it. A body that arrives as one
-        // chunk (most replies) is kept as it is, without a copy.
-        let mut first = Bytes::new();
-        let mut joined = Vec::new();
-        while let Some(chunk) =
-            response.chunk().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))?
-        {
-            if first.len() + joined.len() + chunk.len() > limit {
-                return Err(too_large(headers));
-            }
-            if first.is_empty() && joined.is_empty() {
-                first = chunk;
-            } else {
-                if joined.is_empty() {
-                    joined.reserve(announced.map_or(0, |len| len as usize));
-                    joined.extend_from_slice(&std::mem::take(&mut first));
-                }
-                joined.extend_from_slice(&chunk);
-            }
-        }
-        let body = if joined.is_empty() { first } else { Bytes::from(joined) };
-        Ok((status, headers, body))
-    }
-}
-
-/// The credentials one attempt carries, and the provider token among them (to invalidate on 401).
-#[derive(Default)]
-struct Authorization {
-    header: Option<HeaderValue>,
-    provided: Option<(Arc<dyn TokenProvider>, String)>,
-}
-
-impl Authorization {
-    /// After a 401: drops the provider's token, and says whether asking again can help.
-    fn rejected(&self) -> bool {
-        match &self.provided {
-            Some((provider, token)) => {
-                provider.invalidate(token);
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-/// What one attempt of a streaming request got.
-enum StreamAttempt {
-    /// A success with an event stream: the body is read by the `EventStream`.
-    Stream(reqwest::Response),
-    /// Anything else, read whole.
-    Reply(RawResponse),
-}
-
-/// Whether an attempt's outcome is worth another attempt.
-enum Verdict {
-    Done,
-    /// Retry, after the server's `Retry-After` if it gave one.
-    Retry(Option<Duration>),
-}
-
-impl Verdict {
-    fn of_error(error: &Error) -> Verdict {
-        if error.is_retryable() { Verdict::Retry(None) } else { Verdict::Done }
-    }
-
-    fn of_reply(raw: &RawResponse) -> Verdict {
-        if raw.is_transient() { Verdict::Retry(raw.retry_after()) } else { Verdict::Done }
-    }
-}
-
-/// The retry state of one request: attempt number, time spent, and the policy in force.
-struct Retries<'a> {
-    policy: &'a RetryPolicy,
-    operation: &'static Operation,
-    method_allows: bool,
-    started: Instant,
-    number: u32,
-    reauthenticated: bool,
-}
-
-impl<'a> Retries<'a> {
-    fn new(client: &'a Client, request: &'a Request) -> Self {
-        let policy = request.options.retry.as_ref().unwrap_or(&client.inner.retry);
-        Retries {
-            policy,
-            operation: request.operation,
-            method_allows: request.operation.method.is_idempotent() || policy.non_idempotent,
-            started: Instant::now(),
-            number: 1,
-            reauthenticated: false,
-        }
-    }
-
-    /// Whether a 401 may be answered by asking the token provider again: once per request.
-    fn may_reauthenticate(&mut self) -> bool {
-        !std::mem::replace(&mut self.reauthenticated, true)
-    }
-
-    /// How long to wait before the next attempt, or `None` to return this outcome.
-    fn wait_before_next(&mut self, verdict: Verdict) -> Option<Duration> {
-        let Verdict::Retry(retry_after) = verdict else { return None };
-        if !self.method_allows || self.number >= self.policy.max_attempts {
-            return None;
-        }
-        let wait = retry_after.unwrap_or_else(|| self.policy.backoff_for(self.number));
-        // `wait` may come from the wire (`Retry-After`) and be as large as `Duration::MAX`.
-        if self.started.elapsed().checked_add(wait).is_none_or(|end| end > self.policy.budget) {
-            return None;
-        }
-        tracing::debug!(
-            operation = self.operation.id,
-            attempt = self.number,
-            wait_ms = wait.as_millis() as u64,
-            "retrying"
-        );
-        self.number += 1;
-        Some(wait)
-    }
-}
-
-/// The span of one attempt: operationId, method, path template, attempt; status, request id and
-/// latency once the reply head is in. Never the filled-in path, query, headers or body.
-fn request_span(operation: &Operation, attempt: u32) -> tracing::Span {
-    tracing::debug_span!(
-        "cloudbase_request",
-        operation = operation.id,
-        method = ?operation.method,
-        path = operation.path,
-        attempt,
-        status = tracing::field::Empty,
-        request_id = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
-    )
-}
-
-/// Records the reply on the current request span.
-fn record(raw: &RawResponse, started: Instant) {
-    let span = tracing::Span::current();
-    span.record("status", raw.status());
-    if let Some(id) = crate::runtime::request_id(&raw.headers) {
-        span.record("request_id", id);
-    }
-    span.record("latency_ms", started.elapsed().as_millis() as u64);
-    tracing::debug!("reply received");
-}
-
-/// The `Authorization` value of static credentials (a provider's changes per request).
-fn fixed_authorization(credentials: &Credentials) -> Option<HeaderValue> {
-    let value = match &credentials.0 {
-        Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t) => format!("Bearer {t}"),
-        Kind::Basic { id, secret } => basic(id, secret),
-        Kind::Provider(_) => return None,
-    };
-    let mut header = HeaderValue::from_str(&value).ok()?;
-    header.set_sensitive(true);
-    Some(header)
-}
-
-/// A failure to talk to `origin` (scheme, host and port): a timeout, a redirect to another
-/// origin that was not followed ([`Error::Redirect`]), or else a transport error. The URL, which
-/// may hold ids and tokens in its path and query, is left out.
-pub(crate) fn transport_error(operation: &'static str, origin: &str, error: reqwest::Error) -> Error {
-    if let Some(redirect) = redirect_error(operation, &error) {
-        redirect
-    } else if error.is_timeout() {
-        Error::Timeout { operation }
-    } else {
-        Error::Transport { operation, origin: origin.to_owned(), source: error.without_url() }
-    }
-}
-
-fn basic(id: &str, secret: &str) -> String {
-    use base64::Engine;
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}")))
 }
 
 /// Configures a [`Client`].
@@ -724,7 +267,7 @@ impl ClientBuilder {
     }
 
     /// Limit for one attempt of a request (default 60 s): obtaining its credentials (a
-    /// [`TokenProvider`]'s refresh, or the wait for another request's refresh, included),
+    /// [`TokenProvider`](crate::TokenProvider)'s refresh, or the wait for another request's refresh, included),
     /// sending it and reading the whole reply. Each attempt of a retried request gets its own;
     /// one that runs out ends in [`Error::Timeout`], retried like any timeout. Streams have it
     /// until the reply head arrives, then [`stream_idle_timeout`](Self::stream_idle_timeout)
@@ -871,7 +414,7 @@ impl fmt::Display for CrossOrigin {
 impl std::error::Error for CrossOrigin {}
 
 /// [`Error::Redirect`] when `error` is a redirect to another origin that was not followed.
-fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
+pub(crate) fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
     let cross = std::error::Error::source(error)?.downcast_ref::<CrossOrigin>()?;
     Some(Error::Redirect { operation, status: cross.status, target: cross.target.clone() })
 }
@@ -935,13 +478,6 @@ mod tests {
             matches!(error, Error::Config { .. }) && error.to_string().starts_with("client configuration: "),
             "{error}"
         );
-    }
-
-    #[test]
-    fn basic_encoding() {
-        assert_eq!(basic("id", "secret"), "Basic aWQ6c2VjcmV0");
-        assert_eq!(basic("a", "b"), "Basic YTpi");
-        assert_eq!(basic("ab", "c"), "Basic YWI6Yw==");
     }
 
     #[test]

@@ -181,7 +181,8 @@ impl StorageApi {
                 put = put.header(name, value);
             }
         }
-        let response = put.send().await.map_err(|e| crate::client::transport_error(UPLOAD_PUT, &origin, e))?;
+        let response =
+            put.send().await.map_err(|e| crate::runtime::execute::transport_error(UPLOAD_PUT, &origin, e))?;
         if !response.status().is_success() {
             let status = response.status().as_u16();
             let headers = response.headers().clone();

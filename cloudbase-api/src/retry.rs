@@ -1,6 +1,8 @@
 //! When a failed request is sent again, and how long to wait first.
 
-use std::time::{Duration, SystemTime};
+use crate::error::Error;
+use crate::runtime::{Operation, RawResponse};
+use std::time::{Duration, Instant, SystemTime};
 
 /// When and how often a failed request is sent again.
 ///
@@ -110,6 +112,78 @@ pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Whether an attempt's outcome is worth another attempt.
+pub(crate) enum Verdict {
+    Done,
+    /// Retry, after the server's `Retry-After` if it gave one.
+    Retry(Option<Duration>),
+}
+
+impl Verdict {
+    pub(crate) fn of_error(error: &Error) -> Verdict {
+        if error.is_retryable() { Verdict::Retry(None) } else { Verdict::Done }
+    }
+
+    pub(crate) fn of_reply(raw: &RawResponse) -> Verdict {
+        if raw.is_transient() { Verdict::Retry(raw.retry_after()) } else { Verdict::Done }
+    }
+}
+
+/// The retry state of one request: attempt number, time spent, and the policy in force.
+pub(crate) struct Retries<'a> {
+    policy: &'a RetryPolicy,
+    operation: &'static Operation,
+    method_allows: bool,
+    started: Instant,
+    number: u32,
+    reauthenticated: bool,
+}
+
+impl<'a> Retries<'a> {
+    /// The retries of one request of `operation` under `policy`, starting now.
+    pub(crate) fn new(policy: &'a RetryPolicy, operation: &'static Operation) -> Self {
+        Retries {
+            policy,
+            operation,
+            method_allows: operation.method.is_idempotent() || policy.non_idempotent,
+            started: Instant::now(),
+            number: 1,
+            reauthenticated: false,
+        }
+    }
+
+    /// The number of the attempt about to be made (1 for the first).
+    pub(crate) fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// Whether a 401 may be answered by asking the token provider again: once per request.
+    pub(crate) fn may_reauthenticate(&mut self) -> bool {
+        !std::mem::replace(&mut self.reauthenticated, true)
+    }
+
+    /// How long to wait before the next attempt, or `None` to return this outcome.
+    pub(crate) fn wait_before_next(&mut self, verdict: Verdict) -> Option<Duration> {
+        let Verdict::Retry(retry_after) = verdict else { return None };
+        if !self.method_allows || self.number >= self.policy.max_attempts {
+            return None;
+        }
+        let wait = retry_after.unwrap_or_else(|| self.policy.backoff_for(self.number));
+        // `wait` may come from the wire (`Retry-After`) and be as large as `Duration::MAX`.
+        if self.started.elapsed().checked_add(wait).is_none_or(|end| end > self.policy.budget) {
+            return None;
+        }
+        tracing::debug!(
+            operation = self.operation.id,
+            attempt = self.number,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        self.number += 1;
+        Some(wait)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! What generated code builds on: operation descriptors, request assembly with the spec's
 //! encoding rules, and decoding of raw replies. Nothing here knows a particular endpoint.
 
+pub(crate) mod execute;
 pub(crate) mod sse;
 pub(crate) mod union;
 

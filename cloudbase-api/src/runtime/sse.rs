@@ -306,7 +306,11 @@ impl<T> Stream for EventStream<T> {
                 },
                 Poll::Ready(Some(Err(e))) => {
                     this.done = true;
-                    return Poll::Ready(Some(Err(crate::client::transport_error(this.operation.id, &this.origin, e))));
+                    return Poll::Ready(Some(Err(crate::runtime::execute::transport_error(
+                        this.operation.id,
+                        &this.origin,
+                        e,
+                    ))));
                 }
                 Poll::Ready(None) => {
                     if let Err(reason) = this.decoder.finish() {

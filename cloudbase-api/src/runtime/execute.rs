@@ -1,0 +1,348 @@
+//! Sending a request: the retry loop, one attempt (credentials, request, reply within the
+//! timeout), the URL, the `Authorization` header and reading a reply whole; with their spans.
+
+use crate::Client;
+use crate::client::{MAX_URL_BYTES, redirect_error};
+use crate::credentials::{Kind, TokenProvider, basic};
+use crate::error::{DecodeError, Error};
+use crate::retry::{Retries, Verdict};
+use crate::runtime::sse::{DecodeData, EventStream};
+use crate::runtime::{Operation, RawResponse, Request, Security};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::Instrument;
+
+impl Client {
+    /// Sends a request (again, as the retry policy allows) and reads the whole reply, up to the
+    /// configured size limit.
+    pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
+        match self.run(&request, Read::Whole).await? {
+            Reply::Whole(raw) => Ok(raw),
+            // A whole read never stops at a stream's head; were it to, the body is read here.
+            Reply::Stream(response) => {
+                let (status, headers, body) = self.read_body(request.operation, response).await?;
+                Ok(RawResponse::new(request.operation, status, headers, body))
+            }
+        }
+    }
+
+    /// Sends a request asking for `text/event-stream`. Until a stream starts, it is retried like
+    /// `execute`; a non-success reply is read whole and mapped by `error` as `send()` would.
+    #[allow(dead_code)] // used by operations that can stream, which some feature sets lack
+    pub(crate) async fn execute_stream<T>(
+        &self,
+        request: Request,
+        terminator: Option<&'static str>,
+        decode: DecodeData<T>,
+        error: fn(RawResponse) -> Error,
+    ) -> Result<EventStream<T>, Error> {
+        match self.run(&request, Read::StreamHead).await? {
+            Reply::Stream(response) => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                Ok(EventStream::new(
+                    request.operation,
+                    status,
+                    headers,
+                    Box::pin(response.bytes_stream()),
+                    decode,
+                    terminator,
+                    self.inner.max_event_bytes,
+                    self.inner.stream_idle_timeout,
+                    self.inner.origin.clone(),
+                ))
+            }
+            Reply::Whole(raw) if (200..300).contains(&raw.status()) => Err(raw.unexpected_media_type()),
+            Reply::Whole(raw) => Err(error(raw)),
+        }
+    }
+
+    /// The one retry loop: attempts until one's outcome is final, or the policy says stop. A 401
+    /// to a token provider's token asks the provider again, once.
+    async fn run(&self, request: &Request, read: Read) -> Result<Reply, Error> {
+        let url = self.url(request)?;
+        let mut retries = Retries::new(request.options.retry.as_ref().unwrap_or(&self.inner.retry), request.operation);
+        loop {
+            let (authorization, result) = self.attempt(request, &url, retries.number(), read).await;
+            if let Ok(Reply::Whole(raw)) = &result
+                && raw.status() == 401
+                && retries.may_reauthenticate()
+                && authorization.rejected()
+            {
+                continue;
+            }
+            let verdict = match &result {
+                Err(e) => Verdict::of_error(e),
+                Ok(Reply::Whole(raw)) => Verdict::of_reply(raw),
+                Ok(Reply::Stream(_)) => Verdict::Done,
+            };
+            match retries.wait_before_next(verdict) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return result,
+            }
+        }
+    }
+
+    /// One attempt: credentials, request and reply (whole, or a stream's head), all within the
+    /// attempt's timeout (a token provider that never answers is a timeout like a server that
+    /// never answers; a stream's body has an idle timeout instead). Returns the credentials it
+    /// carried, to invalidate on a 401.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        number: u32,
+        read: Read,
+    ) -> (Authorization, Result<Reply, Error>) {
+        let operation = request.operation;
+        let span = request_span(operation, number);
+        async {
+            let started = Instant::now();
+            let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
+            let accept = match read {
+                Read::Whole => operation.accept,
+                Read::StreamHead => "text/event-stream",
+            };
+            let mut authorization = Authorization::default();
+            let exchange = async {
+                authorization = self.authorization(operation).await?;
+                let response = self.send(request, url, accept, authorization.header.clone()).await?;
+                if read == Read::StreamHead
+                    && response.status().is_success()
+                    && crate::runtime::media_type_of(response.headers()) == "text/event-stream"
+                {
+                    return Ok(Reply::Stream(response));
+                }
+                let (status, headers, body) = self.read_body(operation, response).await?;
+                Ok::<_, Error>(Reply::Whole(RawResponse::new(operation, status, headers, body)))
+            };
+            let result = tokio::time::timeout(timeout, exchange)
+                .await
+                .unwrap_or_else(|_| Err(Error::Timeout { operation: operation.id }));
+            match &result {
+                Ok(Reply::Whole(raw)) => record(raw.status(), &raw.headers, started),
+                Ok(Reply::Stream(response)) => record(response.status().as_u16(), response.headers(), started),
+                Err(_) => {}
+            }
+            (authorization, result)
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The request's URL: the base URL with the request's path and query, refused before any I/O
+    /// when it is longer than the HTTP stack sends ([`MAX_URL_BYTES`]), naming its longest part.
+    fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {
+        let mut url = self.inner.base.clone();
+        if self.inner.base_path.is_empty() {
+            url.set_path(&request.path);
+        } else {
+            url.set_path(&format!("{}{}", self.inner.base_path, request.path));
+        }
+        url.set_query((!request.query.is_empty()).then_some(request.query.as_str()));
+        let length = url.as_str().len();
+        if length > MAX_URL_BYTES {
+            let (part, part_length) = request
+                .query
+                .split('&')
+                .map(|pair| {
+                    let name = pair.split('=').next().unwrap_or_default();
+                    let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+                    (format!("query parameter `{name}`"), pair.len())
+                })
+                .chain([("the path".to_owned(), request.path.len())])
+                .max_by_key(|(_, length)| *length)
+                .unwrap_or_default();
+            return Err(Error::invalid(
+                request.operation,
+                format!(
+                    "the URL would be {length} bytes, more than the {MAX_URL_BYTES} bytes the HTTP stack sends; \
+                     {part} alone takes {part_length} bytes encoded"
+                ),
+            ));
+        }
+        Ok(url)
+    }
+
+    async fn send(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        accept: &'static str,
+        authorization: Option<HeaderValue>,
+    ) -> Result<reqwest::Response, Error> {
+        let operation = request.operation;
+        let mut builder =
+            self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(request.headers.clone());
+        match &request.accept {
+            Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
+            _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
+            _ => {}
+        }
+        if let Some(authorization) = authorization {
+            builder = builder.header(AUTHORIZATION, authorization);
+        }
+        if let Some((content_type, body)) = &request.body {
+            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
+        }
+        builder.send().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))
+    }
+
+    /// The `Authorization` value for the first of the operation's security alternatives the
+    /// configured credentials satisfy. None when the operation takes no credentials (`{}` listed,
+    /// or no alternative fits): the server then decides, and a missing credential is its 401.
+    async fn authorization(&self, operation: &Operation) -> Result<Authorization, Error> {
+        let Some(credentials) = &self.inner.credentials else { return Ok(Authorization::default()) };
+        for security in operation.security {
+            let (value, provided) = match (security, &credentials.0) {
+                (Security::Bearer, Kind::AccessToken(_) | Kind::ApiKey(_) | Kind::PublishableKey(_))
+                | (Security::Basic, Kind::Basic { .. })
+                    if self.inner.fixed_authorization.is_some() =>
+                {
+                    return Ok(Authorization { header: self.inner.fixed_authorization.clone(), provided: None });
+                }
+                (Security::Bearer, Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t)) => {
+                    (format!("Bearer {t}"), None)
+                }
+                (Security::Bearer, Kind::Provider(provider)) => {
+                    let token = provider.token().await?;
+                    (format!("Bearer {token}"), Some((provider.clone(), token)))
+                }
+                (Security::Basic, Kind::Basic { id, secret }) => (basic(id, secret), None),
+                // `{}`, and header keys (Tencent Cloud request signatures, which no credential
+                // kind produces), are skipped: a later alternative may still fit.
+                _ => continue,
+            };
+            let mut header = HeaderValue::from_str(&value)
+                .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
+            header.set_sensitive(true);
+            return Ok(Authorization { header: Some(header), provided });
+        }
+        Ok(Authorization::default())
+    }
+
+    /// Reads a reply whole, up to the configured size limit: its status, headers and body.
+    async fn read_body(
+        &self,
+        operation: &'static Operation,
+        mut response: reqwest::Response,
+    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+        let limit = self.inner.max_response_bytes;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let too_large = |headers: HeaderMap| {
+            Error::Decode(Box::new(DecodeError {
+                operation: operation.id,
+                status,
+                content_type: headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
+                headers,
+                reason: format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)"),
+                snippet: String::new(),
+            }))
+        };
+        let announced = response.content_length();
+        if announced.is_some_and(|len| len > limit as u64) {
+            return Err(too_large(headers));
+        }
+        // Chunk by chunk rather than `Response::bytes`, whose future is many times the size of a
+        // chunk's and would be moved with every future around it. A body that arrives as one
+        // chunk (most replies) is kept as it is, without a copy.
+        let mut first = Bytes::new();
+        let mut joined = Vec::new();
+        while let Some(chunk) =
+            response.chunk().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))?
+        {
+            if first.len() + joined.len() + chunk.len() > limit {
+                return Err(too_large(headers));
+            }
+            if first.is_empty() && joined.is_empty() {
+                first = chunk;
+            } else {
+                if joined.is_empty() {
+                    joined.reserve(announced.map_or(0, |len| len as usize));
+                    joined.extend_from_slice(&std::mem::take(&mut first));
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
+        let body = if joined.is_empty() { first } else { Bytes::from(joined) };
+        Ok((status, headers, body))
+    }
+}
+
+/// What an attempt reads of a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// The whole reply (`send()`).
+    Whole,
+    /// A success's head when it is an event stream (`send_stream()`); anything else whole.
+    StreamHead,
+}
+
+/// What one attempt got.
+enum Reply {
+    /// A reply read whole.
+    Whole(RawResponse),
+    /// A success with an event stream: the body is read by the `EventStream`.
+    Stream(reqwest::Response),
+}
+
+/// The credentials one attempt carries, and the provider token among them (to invalidate on 401).
+#[derive(Default)]
+struct Authorization {
+    header: Option<HeaderValue>,
+    provided: Option<(Arc<dyn TokenProvider>, String)>,
+}
+
+impl Authorization {
+    /// After a 401: drops the provider's token, and says whether asking again can help.
+    fn rejected(&self) -> bool {
+        match &self.provided {
+            Some((provider, token)) => {
+                provider.invalidate(token);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The span of one attempt: operationId, method, path template, attempt; status, request id and
+/// latency once the reply head is in. Never the filled-in path, query, headers or body.
+fn request_span(operation: &Operation, attempt: u32) -> tracing::Span {
+    tracing::debug_span!(
+        "cloudbase_request",
+        operation = operation.id,
+        method = ?operation.method,
+        path = operation.path,
+        attempt,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// Records the reply's head on the current request span.
+fn record(status: u16, headers: &HeaderMap, started: Instant) {
+    let span = tracing::Span::current();
+    span.record("status", status);
+    if let Some(id) = crate::runtime::request_id(headers) {
+        span.record("request_id", id);
+    }
+    span.record("latency_ms", started.elapsed().as_millis() as u64);
+    tracing::debug!("reply received");
+}
+/// A failure to talk to `origin` (scheme, host and port): a timeout, a redirect to another
+/// origin that was not followed ([`Error::Redirect`]), or else a transport error. The URL, which
+/// may hold ids and tokens in its path and query, is left out.
+pub(crate) fn transport_error(operation: &'static str, origin: &str, error: reqwest::Error) -> Error {
+    if let Some(redirect) = redirect_error(operation, &error) {
+        redirect
+    } else if error.is_timeout() {
+        Error::Timeout { operation }
+    } else {
+        Error::Transport { operation, origin: origin.to_owned(), source: error.without_url() }
+    }
+}
