@@ -387,7 +387,6 @@ pub struct DecodeError {
     pub(crate) operation: &'static str,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
-    pub(crate) content_type: Option<String>,
     pub(crate) reason: String,
     pub(crate) snippet: String,
 }
@@ -398,7 +397,7 @@ impl fmt::Debug for DecodeError {
             .field("operation", &self.operation)
             .field("status", &self.status)
             .field("headers", &crate::runtime::ShownHeaders(&self.headers))
-            .field("content_type", &self.content_type)
+            .field("content_type", &self.content_type())
             .field("reason", &self.reason)
             .field("snippet", &self.snippet)
             .finish()
@@ -406,6 +405,33 @@ impl fmt::Debug for DecodeError {
 }
 
 impl DecodeError {
+    /// The error for a reply of `operation` that does not decode, keeping the start of `body`.
+    pub(crate) fn error(
+        operation: &'static str,
+        status: u16,
+        headers: HeaderMap,
+        reason: impl Into<String>,
+        body: &[u8],
+    ) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            status,
+            headers,
+            reason: reason.into(),
+            snippet: snippet(body),
+        }))
+    }
+
+    /// The operationId of the request.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The reply's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// The HTTP status of the reply.
     pub fn status(&self) -> u16 {
         self.status
@@ -413,7 +439,7 @@ impl DecodeError {
 
     /// The reply's `Content-Type`, if it had one.
     pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
+        self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
     }
 
     /// Why it did not decode.
@@ -430,7 +456,7 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: cannot decode HTTP {} reply", self.operation, self.status)?;
-        if let Some(ct) = &self.content_type {
+        if let Some(ct) = self.content_type() {
             write!(f, " ({ct})")?;
         }
         write!(f, ": {}", self.reason)
@@ -442,14 +468,7 @@ impl fmt::Display for DecodeError {
 /// [`Error::Decode`] with the reply's operation, status and headers (its request id).
 #[allow(dead_code)] // used by the helpers, which some feature sets lack
 pub(crate) fn reply_error<T>(reply: &crate::Response<T>, reason: impl Into<String>) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        operation: reply.operation,
-        status: reply.status,
-        headers: reply.headers.clone(),
-        content_type: reply.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
-        reason: reason.into(),
-        snippet: String::new(),
-    }))
+    DecodeError::error(reply.operation, reply.status, reply.headers.clone(), reason, b"")
 }
 
 /// A value from a documented reply as the type the caller asked a helper for; one that does not
@@ -461,14 +480,8 @@ pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
 ) -> Result<T, Error> {
     T::deserialize(&value).map_err(|error| {
-        Error::Decode(Box::new(DecodeError {
-            operation,
-            status,
-            headers: HeaderMap::new(),
-            content_type: None,
-            reason: format!("the reply does not fit the requested type: {error}"),
-            snippet: snippet(value.to_string().as_bytes()),
-        }))
+        let reason = format!("the reply does not fit the requested type: {error}");
+        DecodeError::error(operation, status, HeaderMap::new(), reason, value.to_string().as_bytes())
     })
 }
 

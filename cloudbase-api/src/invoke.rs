@@ -407,18 +407,9 @@ fn decoded<T: DeserializeOwned>(reply: Response<Body>) -> Result<Response<T>, Er
         Body::Json(value) => value,
         Body::Text(text) => Value::String(text),
         Body::Bytes(bytes) => {
-            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
-            return Err(Error::Decode(Box::new(crate::error::DecodeError {
-                operation,
-                status,
-                reason: format!(
-                    "a `{}` reply is neither JSON nor text; read it with send_body()",
-                    content_type.as_deref().unwrap_or("none")
-                ),
-                snippet: crate::error::snippet(&bytes),
-                content_type,
-                headers,
-            })));
+            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("none");
+            let reason = format!("a `{content_type}` reply is neither JSON nor text; read it with send_body()");
+            return Err(crate::error::DecodeError::error(operation, status, headers, reason, &bytes));
         }
     };
     let value = crate::error::decode_value(operation, status, value)?;

@@ -758,14 +758,11 @@ fn rows_of<T: DeserializeOwned>(operation: &'static str, reply: Reply) -> Result
 
 /// A reply to `single()` that is not one row (when the server ignored the single-object form).
 fn not_one_row(rows: usize) -> Error {
-    Error::Decode(Box::new(crate::DecodeError {
-        operation: QUERY,
-        status: 200,
-        headers: Default::default(),
-        content_type: Some("application/json".to_owned()),
-        reason: format!("expected exactly one row, got {rows}"),
-        snippet: String::new(),
-    }))
+    let headers = reqwest::header::HeaderMap::from_iter([(
+        reqwest::header::CONTENT_TYPE,
+        reqwest::header::HeaderValue::from_static("application/json"),
+    )]);
+    crate::DecodeError::error(QUERY, 200, headers, format!("expected exactly one row, got {rows}"), b"")
 }
 
 fn refuse(operation: &'static str, message: impl Into<String>) -> Error {

@@ -233,14 +233,8 @@ impl Client {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let too_large = |headers: HeaderMap| {
-            Error::Decode(Box::new(DecodeError {
-                operation: operation.id,
-                status,
-                content_type: headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
-                headers,
-                reason: format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)"),
-                snippet: String::new(),
-            }))
+            let reason = format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)");
+            DecodeError::error(operation.id, status, headers, reason, b"")
         };
         let announced = response.content_length();
         if announced.is_some_and(|len| len > limit as u64) {

@@ -429,14 +429,7 @@ impl RawResponse {
     }
 
     fn decode_error(&self, reason: impl Into<String>) -> Error {
-        Error::Decode(Box::new(DecodeError {
-            operation: self.operation.id,
-            status: self.status,
-            headers: self.headers.clone(),
-            content_type: self.headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned),
-            reason: reason.into(),
-            snippet: snippet(&self.body),
-        }))
+        DecodeError::error(self.operation.id, self.status, self.headers.clone(), reason, &self.body)
     }
 
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {

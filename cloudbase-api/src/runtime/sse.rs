@@ -4,7 +4,7 @@ use crate::error::{DecodeError, Error};
 use crate::runtime::Operation;
 use bytes::Bytes;
 use futures_util::Stream;
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -26,14 +26,8 @@ pub(crate) fn raw(operation: &'static Operation, data: Bytes) -> Result<String, 
 }
 
 fn decode_error(operation: &'static Operation, reason: String, data: &[u8]) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        operation: operation.id,
-        status: 200,
-        headers: HeaderMap::new(),
-        content_type: Some("text/event-stream".to_owned()),
-        reason,
-        snippet: crate::error::snippet(data),
-    }))
+    let headers = HeaderMap::from_iter([(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"))]);
+    DecodeError::error(operation.id, 200, headers, reason, data)
 }
 
 /// One dispatched event: its `data` lines joined with `\n`.
@@ -271,14 +265,7 @@ impl<T> EventStream<T> {
 
     fn fail(&mut self, reason: String) -> Poll<Option<Result<T, Error>>> {
         self.done = true;
-        Poll::Ready(Some(Err(Error::Decode(Box::new(DecodeError {
-            operation: self.operation.id,
-            status: self.status,
-            headers: self.headers.clone(),
-            content_type: Some("text/event-stream".to_owned()),
-            reason,
-            snippet: String::new(),
-        })))))
+        Poll::Ready(Some(Err(DecodeError::error(self.operation.id, self.status, self.headers.clone(), reason, b""))))
     }
 }
 
