@@ -135,25 +135,35 @@ pub use reqwest::header;
 mod generated;
 pub use generated::*;
 
+// The hand-written helpers, filed by the area they serve (`helpers/<area>.rs`); each is built on
+// the area's generated operations and keeps the public name of what it does.
 #[cfg(feature = "auth")]
+#[path = "helpers/auth.rs"]
 pub mod session;
 
 #[cfg(feature = "mysqldb")]
+#[path = "helpers/mysqldb.rs"]
 pub mod rdb;
 
 #[cfg(feature = "nosql")]
+#[path = "helpers/ejson.rs"]
 pub mod ejson;
 
 #[cfg(feature = "nosql")]
+#[path = "helpers/nosql.rs"]
 pub mod documents;
 
+// Serves both areas whose operations call the user's own HTTP routes.
 #[cfg(any(feature = "functions", feature = "cloudrun"))]
+#[path = "helpers/invoke.rs"]
 pub mod invoke;
 
 #[cfg(feature = "ai_model")]
+#[path = "helpers/ai_model.rs"]
 pub mod chat;
 
 #[cfg(feature = "storage")]
+#[path = "helpers/storage.rs"]
 pub mod files;
 
 /// The codegen test fixtures (`codegen/tests/fixtures`), generated like the areas above so

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// `pub fn` / `pub async fn` names of each `impl <Area>Api` block in the helper sources, by area.
+/// `pub fn` / `pub async fn` names of each `impl <Area>Api` block in the helper sources
+/// (`src/helpers/`), by area.
 fn helper_methods_in_source() -> BTreeMap<String, Vec<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/helpers");
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for entry in std::fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();

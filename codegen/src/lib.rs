@@ -10,11 +10,11 @@
 //! 3. [`emit`]: IR -> `proc_macro2::TokenStream` with `quote!`;
 //! 4. [`render`]: tokens -> formatted source (syn + prettyplease) with the `@generated` header.
 //!
-//! [`generate`] runs all four; [`diff`] compares the IR of two versions of a spec. The crate does no I/O: the caller hands in the text.
+//! [`generate`] runs all four. The [`review`] tools are for reviewers: the IR summary, the spec
+//! diff (the IR of two versions of a spec compared) and the code diff behind `regen --check`. The crate does no I/O: the caller hands in the text.
 
 #![deny(missing_docs)]
 
-pub mod diff;
 pub mod emit;
 mod error;
 pub mod ir;
@@ -23,7 +23,7 @@ pub mod names;
 pub mod normalize;
 pub mod overlay;
 pub mod render;
-pub mod summary;
+pub mod review;
 
 pub use error::{Error, Location};
 pub use overlay::Overlay;

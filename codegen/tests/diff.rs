@@ -15,10 +15,10 @@ fn read(path: &str) -> String {
 fn every_kind_of_change() {
     let old = ir("old.yaml", &read("tests/diff/old.yaml"));
     let new = ir("new.yaml", &read("tests/diff/new.yaml"));
-    let report = codegen::diff::diff(&old, &new);
+    let report = codegen::review::spec_diff::diff(&old, &new);
     insta::assert_snapshot!(report.render());
     // Nothing changed, nothing reported.
-    assert!(codegen::diff::diff(&old, &old).changes.is_empty());
+    assert!(codegen::review::spec_diff::diff(&old, &old).changes.is_empty());
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn a_removed_operation_and_a_field_made_required_are_breaking() {
         );
     assert_ne!(edited, text);
     let new = ir("specs/mysqldb.yaml", &edited);
-    let report = codegen::diff::diff(&old, &new);
+    let report = codegen::review::spec_diff::diff(&old, &new);
     let rendered = report.render();
     assert!(rendered.contains("BREAKING operation deleteRecords removed (DELETE /v1/rdb/rest/{table}"), "{rendered}");
     // The gateway's error body was the shared runtime type; with a required code it is a struct

@@ -23,7 +23,10 @@ macro_rules! fixture {
         #[test]
         fn $name() {
             let generated = generate(stringify!($name));
-            insta::assert_snapshot!(concat!(stringify!($name), "_ir"), codegen::summary::summary(&generated.api));
+            insta::assert_snapshot!(
+                concat!(stringify!($name), "_ir"),
+                codegen::review::summary::summary(&generated.api)
+            );
         }
     };
 }

@@ -40,7 +40,7 @@ fn ir_summary_of_each_spec() {
         let overlays = spec.overlays();
         let api = codegen::ir_of(codegen::Spec::from_file(&spec.file, &spec.text).with_overlays(&overlays))
             .unwrap_or_else(|e| panic!("{e}"));
-        insta::assert_snapshot!(format!("ir_{area}"), codegen::summary::summary(&api));
+        insta::assert_snapshot!(format!("ir_{area}"), codegen::review::summary::summary(&api));
     }
 }
 
@@ -60,7 +60,7 @@ fn what_each_overlay_changes() {
             codegen::ir_of(codegen::Spec::from_file(&spec.file, &spec.text)).unwrap_or_else(|e| panic!("{e}"));
         let overlaid = codegen::ir_of(codegen::Spec::from_file(&spec.file, &spec.text).with_overlays(&overlays))
             .unwrap_or_else(|e| panic!("{e}"));
-        let report = codegen::diff::diff(&upstream, &overlaid);
+        let report = codegen::review::spec_diff::diff(&upstream, &overlaid);
         insta::assert_snapshot!(format!("overlay_{area}"), report.render());
     }
 }
@@ -140,10 +140,10 @@ fn stale_files_are_described_by_operation_and_type() {
         .replace("        requestId:\n          type: string\n          description: Request ID", "        requestId:\n          type: string\n          description: Request ID\n        hint:\n          type: string");
     let after = codegen::generate(codegen::Spec::from_file(&file, &edited)).unwrap().code;
     assert_eq!(
-        codegen::render::describe_changes(&before, &after),
+        codegen::review::code_diff::describe_changes(&before, &after),
         // With a field more, the error body is no longer the shared gateway type but a struct of its own
         // (which needs the serde and `ErrorBody` imports).
         ["changed: imports, operation functionsPost, type ErrorResponse, type FunctionsApi"]
     );
-    assert_eq!(codegen::render::describe_changes(&before, &before), ["only formatting or comments differ"]);
+    assert_eq!(codegen::review::code_diff::describe_changes(&before, &before), ["only formatting or comments differ"]);
 }

@@ -145,7 +145,7 @@ pub(crate) fn fetch_specs_command() -> Result<std::process::ExitCode, String> {
         match previous {
             Some(previous) if previous == text => println!("unchanged"),
             Some(previous) => {
-                let report = codegen::diff::diff(&crate::spec_diff::load_ir(file, previous)?, &new_ir);
+                let report = codegen::review::spec_diff::diff(&crate::spec_diff::load_ir(file, previous)?, &new_ir);
                 print!("{}", report.render());
                 breaking += report.breaking();
             }

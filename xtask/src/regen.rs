@@ -79,7 +79,7 @@ pub(crate) fn regen(check: bool) -> Result<(), String> {
             let details = if current.is_empty() {
                 "missing".to_owned()
             } else {
-                codegen::render::describe_changes(&current, code).join("; ")
+                codegen::review::code_diff::describe_changes(&current, code).join("; ")
             };
             stale.push(format!("{relative}: {details}"));
         } else {

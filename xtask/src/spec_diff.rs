@@ -29,7 +29,7 @@ pub(crate) fn spec_diff_overlays() -> Result<ExitCode, String> {
         println!("== {} against {overlay_file}", spec.file);
         let upstream = load_ir(&spec.file, &spec.text)?;
         let overlaid = load_overlaid_ir(&spec.file, &spec.text, Some((overlay_file, overlay_text)))?;
-        print!("{}", codegen::diff::diff(&upstream, &overlaid).render());
+        print!("{}", codegen::review::spec_diff::diff(&upstream, &overlaid).render());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -38,7 +38,7 @@ pub(crate) fn spec_diff_files(old: &str, new: &str) -> Result<ExitCode, String> 
     let read = |path: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"));
     let old_ir = load_ir(old, &read(old)?)?;
     let new_ir = load_ir(new, &read(new)?)?;
-    let report = codegen::diff::diff(&old_ir, &new_ir);
+    let report = codegen::review::spec_diff::diff(&old_ir, &new_ir);
     print!("{}", report.render());
     Ok(if report.breaking() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
@@ -61,7 +61,7 @@ pub(crate) fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
         let old_overlay = git_show(&root, rev, &overlay_file)?;
         let old_ir = load_overlaid_ir(file, &old_text, old_overlay.as_deref().map(|t| (overlay_file.as_str(), t)))
             .map_err(|e| format!("{rev}:{e}"))?;
-        let report = codegen::diff::diff(&old_ir, &new_ir);
+        let report = codegen::review::spec_diff::diff(&old_ir, &new_ir);
         print!("{}", report.render());
         breaking += report.breaking();
     }

@@ -1,8 +1,8 @@
 //! What a new version of a spec changes for users of the generated Rust API: operations,
 //! parameters, bodies, replies and types, each change classified as breaking or not.
 
+use super::summary::ty_name;
 use crate::ir::{Api, Success, Type, TypeDef, TypeId, TypeKind};
-use crate::summary::ty_name;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
