@@ -8,16 +8,58 @@
 //! - `sse ours|baseline`: a 100 MB chat-completion event stream decoded into typed chunks by
 //!   `send_stream()` or by reqwest + line splitting + serde; throughput, and peak RSS (each in a
 //!   process of its own, so the peaks do not mix).
+//! - `footprint`: the size of the future each side's request is, and the heap allocations per
+//!   request on the client's threads (the loopback server's thread is not counted), over 1,000
+//!   sequential requests after a warm-up.
 
 use cloudbase_api::ai_model::{
     ChatCompletionChunk, ChatCompletionRequest, ChatCompletionRequestMessage, ChatCompletionResponse,
 };
 use futures_util::StreamExt;
+use std::cell::Cell;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const REPLY: &str = r#"{"id":"chatcmpl-xxx","object":"chat.completion","created":1234567890,"model":"hy3-preview","choices":[{"index":0,"message":{"role":"assistant","content":"李白(701年—762年),字太白,号青莲居士,唐代伟大的浪漫主义诗人,被后人誉为诗仙。"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":150,"total_tokens":160}}"#;
+
+/// Counts heap allocations while `COUNTING` is on, except on threads that opted out (the server's).
+struct CountingAllocator;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static UNCOUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only a counter is added.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) && !UNCOUNTED.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: the caller's contract for `alloc` is passed on as it is.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.load(Ordering::Relaxed) && !UNCOUNTED.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: `ptr` came from `System.alloc` with this layout.
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
 
 fn request() -> ChatCompletionRequest {
     ChatCompletionRequest {
@@ -47,6 +89,7 @@ where
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
+        UNCOUNTED.with(|uncounted| uncounted.set(true));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async move { serve(tokio::net::TcpListener::from_std(listener).unwrap()).await });
     });
@@ -207,6 +250,35 @@ async fn one_side(which: &str, n: usize, concurrency: usize) {
     println!("one-side-{which} n={n} concurrency={concurrency} mean_us={mean}");
 }
 
+/// The future each side's request is, in bytes, and the allocations per request on the client's
+/// threads, as `footprint-<side> future_bytes=.. allocations_per_request=..`.
+async fn footprint() {
+    let (client, http, endpoint) = sides();
+    let ours_future = client.ai_model().create_chat_completion().provider("cloudbase").body(request()).send();
+    let baseline_future = baseline(&http, &endpoint);
+    let sizes = [std::mem::size_of_val(&ours_future), std::mem::size_of_val(&baseline_future)];
+    drop((ours_future, baseline_future));
+    for _ in 0..200 {
+        ours(&client).await;
+        baseline(&http, &endpoint).await;
+    }
+    const REQUESTS: u64 = 1000;
+    for (side, size) in ["ours", "baseline"].into_iter().zip(sizes) {
+        ALLOCATIONS.store(0, Ordering::Relaxed);
+        COUNTING.store(true, Ordering::Relaxed);
+        for _ in 0..REQUESTS {
+            if side == "ours" {
+                ours(&client).await;
+            } else {
+                baseline(&http, &endpoint).await;
+            }
+        }
+        COUNTING.store(false, Ordering::Relaxed);
+        let per_request = ALLOCATIONS.load(Ordering::Relaxed) as f64 / REQUESTS as f64;
+        println!("footprint-{side} future_bytes={size} allocations_per_request={per_request:.1}");
+    }
+}
+
 /// Prints the median and p99 of one pool of latencies as `<label> median_us=.. p99_us=..`.
 fn report(label: &str, times: &mut [Duration]) {
     times.sort();
@@ -324,6 +396,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["requests", n] => on_worker(&runtime, requests(n.parse().unwrap())),
+        ["footprint"] => on_worker(&runtime, footprint()),
         ["one-side", which, n, concurrency] => {
             let (which, n, concurrency) = (which.to_string(), n.parse().unwrap(), concurrency.parse().unwrap());
             on_worker(&runtime, async move { one_side(&which, n, concurrency).await })
@@ -333,7 +406,7 @@ fn main() {
             on_worker(&runtime, async move { sse(&which, total).await })
         }
         _ => eprintln!(
-            "usage: client requests <n> | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes>"
+            "usage: client requests <n> | footprint | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes>"
         ),
     }
 }

@@ -141,6 +141,29 @@ fn instructions_per_request(executable: &Path, side: &str) -> Result<f64, String
     Ok((count(long)? - count(short)?) / (long - short) as f64)
 }
 
+/// Operations generated under a directory: one `const OPERATION` per request builder.
+fn operations_in(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| std::fs::read_to_string(p).map_or(0, |text| text.matches("const OPERATION: rt::Operation").count()))
+        .sum()
+}
+
+/// Operations of the upstream specs, without the overlays (what openapi-generator reads).
+fn upstream_operations(root: &Path) -> Result<usize, String> {
+    let mut total = 0;
+    for spec in crate::specs::read_specs(root, "specs")? {
+        total += codegen::ir_of(codegen::Spec::from_file(&spec.file, &spec.text))
+            .map_err(|e| e.to_string())?
+            .operations
+            .len();
+    }
+    Ok(total)
+}
+
 /// Lines of Rust under a directory (recursively).
 fn rust_lines(dir: &Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
@@ -255,6 +278,21 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         if ogen_generated { format!("{:.2}x", ours_lines as f64 / ogen_lines as f64) } else { "-".into() },
         "-".into(),
     );
+    // Per operation: ours generates the overlays' operations too, openapi-generator the upstream ones.
+    let ours_operations = operations_in(&ours_out);
+    let upstream_operations = upstream_operations(root)?;
+    if ogen_generated && ours_operations > 0 && upstream_operations > 0 {
+        let (a, b) = (ours_lines as f64 / ours_operations as f64, ogen_lines as f64 / upstream_operations as f64);
+        table.row(
+            format!(
+                "generated Rust lines per operation (ours: {ours_operations} operations with overlays; peer: {upstream_operations} upstream)"
+            ),
+            format!("{a:.0}"),
+            format!("{b:.0}"),
+            format!("{:.2}x", a / b),
+            format!("≤ 0.7x: {}", verdict(a / b <= 0.7)),
+        );
+    }
     let build_ours = build::ours(root, &dir.join("build/ours"))?;
     let build_ogen = if ogen_generated {
         build::openapi_generator(&ogen_out, &dir.join("build/openapi-generator"))?
@@ -338,6 +376,21 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         );
     } else {
         table.missing.push("instructions per request: valgrind is missing (Debian: `apt-get install valgrind`)".into());
+    }
+    let footprint = run_client_bench(root, &["footprint"])?;
+    for (key, what, unit) in [
+        ("future_bytes", "request future size, the future `send()` returns (bytes, size_of_val)", ""),
+        ("allocations_per_request", "request allocations per request, client threads (counting allocator)", ""),
+    ] {
+        let get = |side: &str| {
+            footprint
+                .get(&format!("footprint-{side}"))
+                .and_then(|m| m.get(key))
+                .copied()
+                .ok_or_else(|| format!("the client benchmark printed no footprint-{side} {key}"))
+        };
+        let (a, b) = (get("ours")?, get("baseline")?);
+        table.row(what, format!("{a:.0}{unit}"), format!("{b:.0}{unit}"), format!("{:.2}x", a / b), "-".into());
     }
     println!("4/4 SSE decoding, 100 MB, {SSE_ROUNDS} rounds of each side, alternating...");
     let mut sse: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
