@@ -461,6 +461,10 @@ impl RawResponse {
     /// A reply worth another attempt: a transient status, or a CloudBase error code documented
     /// as transient.
     pub(crate) fn is_transient(&self) -> bool {
+        // A success, or a status transient by itself, is decided without reading the body.
+        if self.status < 400 || crate::error::is_transient(self.status, None) {
+            return self.status >= 400;
+        }
         // The code is read as `Error::code()` reads it from a body of no particular type.
         let body = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body).ok();
         crate::error::is_transient(self.status, body.as_ref().and_then(ErrorBody::code))
