@@ -320,6 +320,19 @@ pub struct Operation {
     pub security: Vec<SecurityRequirement>,
     /// How an error reply is decoded: by status where it differs from the fallback.
     pub errors: ErrorDecoding,
+    /// What `send()` asks for and what `accept()` may choose.
+    pub accept: Accept,
+}
+
+/// The `Accept` decisions of an operation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Accept {
+    /// `Accept` for `send()`: every media type a documented non-stream success or the default
+    /// response may have, as the spec writes them, in document order.
+    pub header: String,
+    /// The media types (essences) of documented non-stream successes; with two or more, the
+    /// builder has an `accept()` setter choosing one.
+    pub choices: Vec<String>,
 }
 
 /// How `error()` maps a non-success reply to `Error::Api`.
@@ -541,8 +554,11 @@ pub struct ResponseHeader {
 /// One media type of a response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Content {
-    /// e.g. `application/json`.
+    /// e.g. `application/json; charset=utf-8`, as the spec writes it.
     pub media_type: String,
+    /// The media type without parameters, lower case (`application/json`): what a reply's
+    /// `Content-Type` is matched against.
+    pub essence: String,
     /// How it is decoded.
     pub kind: ContentKind,
     /// Its type.

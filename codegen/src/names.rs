@@ -92,10 +92,16 @@ impl Scope {
     }
 }
 
+/// A media type without its parameters, in lower case: `Application/JSON; charset=utf-8` ->
+/// `application/json`.
+pub fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
+}
+
 /// A variant name for a media type: `application/json` -> `Json`,
 /// `application/vnd.pgrst.object+json` -> `PgrstObjectJson`, `text/plain` -> `Text`.
 pub fn media_type_variant(media_type: &str) -> String {
-    let essence = media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase();
+    let essence = essence(media_type);
     match essence.as_str() {
         "application/json" => return "Json".to_owned(),
         "text/plain" | "text/*" => return "Text".to_owned(),

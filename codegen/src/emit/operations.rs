@@ -129,7 +129,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         };
         quote! { body: Option<#ty>, }
     });
-    let choices = accept_choices(op);
+    let choices = &op.accept.choices;
     let accept_decl = (choices.len() > 1).then(|| quote! { accept: Option<String>, });
     let accept_setter = (choices.len() > 1).then(|| {
         let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
@@ -270,7 +270,7 @@ fn operation_const(op: &Operation) -> TokenStream {
     let id = &op.id;
     let path = &op.path;
     let method = format_ident!("{}", capitalize(op.method.as_str()));
-    let accept = accept_header(op);
+    let accept = &op.accept.header;
     let security = op.security.iter().map(|s| match s {
         SecurityRequirement::None => quote! { rt::Security::None },
         SecurityRequirement::Bearer => quote! { rt::Security::Bearer },
@@ -295,33 +295,6 @@ fn capitalize(method: &str) -> String {
         Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => lower,
     }
-}
-
-/// Media types a caller may ask for with `accept()`: those of documented non-stream successes.
-fn accept_choices(op: &Operation) -> Vec<String> {
-    let mut media: Vec<String> = Vec::new();
-    for response in op.responses.iter().filter(|r| r.status.is_success()) {
-        for content in &response.contents {
-            let essence = essence(&content.media_type);
-            if content.kind != ContentKind::EventStream && !media.contains(&essence) {
-                media.push(essence);
-            }
-        }
-    }
-    media
-}
-
-/// `Accept` for `send()`: every media type a documented non-stream success may have.
-fn accept_header(op: &Operation) -> String {
-    let mut media: Vec<&str> = Vec::new();
-    for response in op.responses.iter().filter(|r| r.status.is_success() || r.status == StatusSpec::Default) {
-        for content in &response.contents {
-            if content.kind != ContentKind::EventStream && !media.contains(&content.media_type.as_str()) {
-                media.push(&content.media_type);
-            }
-        }
-    }
-    media.join(", ")
 }
 
 fn into_request(op: &Operation) -> TokenStream {
@@ -417,7 +390,7 @@ fn into_request(op: &Operation) -> TokenStream {
             }
         }
     });
-    let choices = accept_choices(op);
+    let choices = &op.accept.choices;
     let accept = (choices.len() > 1).then(|| {
         quote! {
             if let Some(media_type) = &self.accept {
@@ -585,7 +558,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         if case.when_empty {
             arms.push(quote! { (#status, _) if raw.body_is_empty() => #value, });
         } else if case.match_media_type {
-            let media = case.content.as_ref().map(|c| essence(&c.media_type)).unwrap_or_default();
+            let media = case.content.as_ref().map(|c| c.essence.clone()).unwrap_or_default();
             match media.strip_suffix("/*") {
                 // `*/*` takes every media type, so the status needs no fallback.
                 Some("*") => {
@@ -656,10 +629,6 @@ fn send_doc(op: &Operation) -> String {
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("").trim()
-}
-
-fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
 }
 
 fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {

@@ -127,6 +127,7 @@ impl<'a> Normalizer<'a> {
         let (responses, success) = self.responses(&operation.responses, &pointer.join("responses"), &builder)?;
         let stream = self.event_stream(&responses, operation);
         let security = self.security(operation.security.as_ref(), pointer)?;
+        let accept = accept(&responses);
         Ok(Operation {
             id: id.to_owned(),
             method_name,
@@ -147,6 +148,7 @@ impl<'a> Normalizer<'a> {
             stream,
             security,
             errors: Default::default(),
+            accept,
         })
     }
 
@@ -501,7 +503,7 @@ impl<'a> Normalizer<'a> {
         for (status, response, pointer) in &entries {
             if is_success(*status) {
                 let (response, _) = self.resolve(response, pointer, "responses", |c| &c.responses)?;
-                let bodies = response.content.keys().filter(|m| essence(m) != "text/event-stream").count();
+                let bodies = response.content.keys().filter(|m| names::essence(m) != "text/event-stream").count();
                 let optional =
                     bodies > 0 && response.extensions.get(BODY_OPTIONAL) == Some(&serde_json::Value::Bool(true));
                 success_count += if response.content.is_empty() { 1 } else { bodies + usize::from(optional) };
@@ -542,7 +544,7 @@ impl<'a> Normalizer<'a> {
         let mut contents = Vec::new();
         for (media_type, media) in &response.content {
             let content_at = at.join("content").join(media_type);
-            let kind = if essence(media_type) == "text/event-stream" {
+            let kind = if names::essence(media_type) == "text/event-stream" {
                 ContentKind::EventStream
             } else {
                 match body_kind(media_type) {
@@ -562,7 +564,7 @@ impl<'a> Normalizer<'a> {
                     self.schema_type(schema, &content_at.join("schema"), &format!("{hint}Event"))?
                 }
                 (ContentKind::Body(BodyKind::Json), Some(schema)) => {
-                    let bodies = response.content.keys().filter(|m| essence(m) != "text/event-stream").count();
+                    let bodies = response.content.keys().filter(|m| names::essence(m) != "text/event-stream").count();
                     let hint = if bodies > 1 {
                         format!("{hint}{}", names::media_type_variant(media_type))
                     } else {
@@ -571,7 +573,7 @@ impl<'a> Normalizer<'a> {
                     free_form_reply(self.schema_type(schema, &content_at.join("schema"), &hint)?)
                 }
             };
-            contents.push(Content { media_type: media_type.clone(), kind, ty });
+            contents.push(Content { essence: names::essence(media_type), media_type: media_type.clone(), kind, ty });
         }
         let body_optional = self.body_optional(status, response, &contents, at)?;
         Ok(Response { status, description: response.description.clone(), headers, contents, body_optional })
@@ -785,10 +787,6 @@ fn location_key(param: &Parameter) -> u8 {
     }
 }
 
-fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
-}
-
 /// How a media type is encoded; `None` for forms and multipart, which the generator refuses.
 /// A reply whose schema is an object without properties says nothing about its content, and the
 /// replies documented that way are often not objects at all (the functions and CloudRun replies
@@ -804,7 +802,7 @@ fn free_form_reply(ty: Type) -> Type {
 
 /// 0 for a media type, 1 for a range of subtypes (`text/*`), 2 for `*/*`.
 fn media_range_rank(media_type: &str) -> u8 {
-    match essence(media_type).as_str() {
+    match names::essence(media_type).as_str() {
         "*/*" => 2,
         m if m.ends_with("/*") => 1,
         _ => 0,
@@ -812,7 +810,7 @@ fn media_range_rank(media_type: &str) -> u8 {
 }
 
 fn body_kind(media_type: &str) -> Option<BodyKind> {
-    let essence = essence(media_type);
+    let essence = names::essence(media_type);
     if essence == "application/json" || essence.ends_with("+json") {
         Some(BodyKind::Json)
     } else if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
@@ -874,4 +872,22 @@ pub(crate) fn shared_errors(operations: &[Operation]) -> Option<crate::ir::Error
     let count = |kind: &crate::ir::ErrorBodyKind| plain.iter().filter(|k| *k == kind).count();
     let best = plain.iter().copied().reduce(|best, kind| if count(&kind) > count(&best) { kind } else { best })?;
     (count(&best) >= 2).then_some(best)
+}
+
+/// `send()`'s `Accept` (every media type a documented non-stream success or the default response
+/// may have) and the media types `accept()` may choose (those of documented non-stream successes).
+fn accept(responses: &[Response]) -> crate::ir::Accept {
+    let mut header: Vec<&str> = Vec::new();
+    let mut choices: Vec<String> = Vec::new();
+    for response in responses.iter().filter(|r| r.status.is_success() || r.status == StatusSpec::Default) {
+        for content in response.contents.iter().filter(|c| c.kind != ContentKind::EventStream) {
+            if !header.contains(&content.media_type.as_str()) {
+                header.push(&content.media_type);
+            }
+            if response.status.is_success() && !choices.contains(&content.essence) {
+                choices.push(content.essence.clone());
+            }
+        }
+    }
+    crate::ir::Accept { header: header.join(", "), choices }
 }

@@ -136,6 +136,12 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         }
     };
     let _ = writeln!(out, "    send() -> {success}");
+    if op.accept.header.contains(',') {
+        let _ = writeln!(out, "    Accept: {}", op.accept.header);
+    }
+    if op.accept.choices.len() > 1 {
+        let _ = writeln!(out, "    accept() one of {}", op.accept.choices.join(", "));
+    }
     let arms: Vec<String> = op
         .errors
         .arms
