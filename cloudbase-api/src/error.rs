@@ -146,7 +146,6 @@ impl Error {
     }
 }
 
-/// Whether CloudBase documents `code` as transient (worth retrying).
 /// The one rule for an error reply worth another attempt (the retry loop and
 /// [`Error::is_retryable`] both ask it): a transient status, or an error status whose body's
 /// code CloudBase documents as transient.

@@ -412,12 +412,31 @@ pub(crate) struct RawResponse {
     /// `Content-Type` without parameters, lowercased (empty when absent).
     pub(crate) media_type: String,
     pub(crate) body: Bytes,
+    /// Worth another attempt ([`transient`]), decided once when the reply is read: the retry loop
+    /// and the `ApiError` it may become both read this.
+    transient: bool,
+}
+
+/// Whether a reply is worth another attempt: a transient status, or an error status whose body's
+/// code CloudBase documents as transient ([`crate::error::is_transient`]). A success, or a status
+/// transient by itself, is decided without reading the body.
+fn transient(status: u16, body: &[u8]) -> bool {
+    if status < 400 {
+        return false;
+    }
+    if crate::error::is_transient(status, None) {
+        return true;
+    }
+    // The code is read as `Error::code()` reads it from a body of no particular type.
+    let body = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body).ok();
+    crate::error::is_transient(status, body.as_ref().and_then(ErrorBody::code))
 }
 
 impl RawResponse {
     pub(crate) fn new(operation: &'static Operation, status: u16, headers: HeaderMap, body: Bytes) -> Self {
         let media_type = media_type_of(&headers);
-        RawResponse { operation, status, headers, media_type, body }
+        let transient = transient(status, &body);
+        RawResponse { operation, status, headers, media_type, body, transient }
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -458,16 +477,9 @@ impl RawResponse {
         self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.status))
     }
 
-    /// A reply worth another attempt: a transient status, or a CloudBase error code documented
-    /// as transient.
+    /// A reply worth another attempt ([`transient`]).
     pub(crate) fn is_transient(&self) -> bool {
-        // A success, or a status transient by itself, is decided without reading the body.
-        if self.status < 400 || crate::error::is_transient(self.status, None) {
-            return self.status >= 400;
-        }
-        // The code is read as `Error::code()` reads it from a body of no particular type.
-        let body = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body).ok();
-        crate::error::is_transient(self.status, body.as_ref().and_then(ErrorBody::code))
+        self.transient
     }
 
     /// The wait `Retry-After` asks for, if the reply has one.
@@ -514,7 +526,7 @@ impl RawResponse {
     }
 
     fn into_api_error(self, body: Option<Box<dyn ErrorBody>>, snippet: Option<String>) -> Error {
-        let transient = self.is_transient();
+        let transient = self.transient;
         Error::Api(Box::new(ApiError {
             transient,
             operation: self.operation.id,
