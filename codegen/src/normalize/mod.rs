@@ -22,13 +22,12 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     let api_struct = normalizer.type_names.claim(format!("{}Api", names::pascal(area, "Area")));
     normalizer.reserve_components()?;
     normalizer.build_components()?;
-    let operations = normalizer.operations(area)?;
+    let mut operations = normalizer.operations(area)?;
     let mut types = normalizer.finish()?;
     schema::mark_union_variants(&mut types);
     schema::box_recursive_fields(&mut types);
     schema::mark_error_bodies(&mut types, &operations);
     schema::share_runtime_types(&mut types);
-    let mut operations = operations;
     for op in &mut operations {
         op.errors = operation::error_decoding(&types, &op.responses);
     }
@@ -43,6 +42,13 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
         operations,
         types,
     })
+}
+
+/// The case an `x-rust-name` must be in: a method's or a type's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    Snake,
+    Pascal,
 }
 
 /// Type names an area's module cannot give a schema: prelude types and the serde derives it uses
@@ -125,17 +131,13 @@ impl<'a> Normalizer<'a> {
     fn component_name(&self, key: &str, schema: &ReferenceOr<openapiv3::Schema>) -> Result<String, Error> {
         let pointer = Pointer::root().join("components").join("schemas").join(key);
         if let ReferenceOr::Item(schema) = schema
-            && let Some(value) = schema.schema_data.extensions.get(RUST_NAME)
+            && let Some(name) = self.rust_name(&schema.schema_data.extensions, &pointer, Case::Pascal)?
         {
-            let at = pointer.join(RUST_NAME);
-            let name = value.as_str().ok_or_else(|| self.error(&at, format!("`{RUST_NAME}` must be a string")))?;
-            if names::pascal(name, "") != name {
-                return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is not an UpperCamelCase Rust name")));
-            }
-            if self.type_names.contains(name) {
+            if self.type_names.contains(&name) {
+                let at = pointer.join(RUST_NAME);
                 return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is already the name of another type")));
             }
-            return Ok(name.to_owned());
+            return Ok(name);
         }
         let keys = self.document.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str);
         let name = names::type_name(key, keys, |name| self.type_names.contains(name));
@@ -149,6 +151,27 @@ impl<'a> Normalizer<'a> {
             ));
         }
         Ok(name)
+    }
+
+    /// The `x-rust-name` among `extensions` of the item at `at`, checked to be a Rust name in
+    /// `case`.
+    pub(crate) fn rust_name(
+        &self,
+        extensions: &IndexMap<String, serde_json::Value>,
+        at: &Pointer,
+        case: Case,
+    ) -> Result<Option<String>, Error> {
+        let Some(value) = extensions.get(RUST_NAME) else { return Ok(None) };
+        let at = at.join(RUST_NAME);
+        let name = value.as_str().ok_or_else(|| self.error(&at, format!("`{RUST_NAME}` must be a string")))?;
+        let (spelled, rule) = match case {
+            Case::Snake => (names::snake(name, ""), "a snake_case"),
+            Case::Pascal => (names::pascal(name, ""), "an UpperCamelCase"),
+        };
+        if spelled != name {
+            return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is not {rule} Rust name")));
+        }
+        Ok(Some(name.to_owned()))
     }
 
     fn build_components(&mut self) -> Result<(), Error> {

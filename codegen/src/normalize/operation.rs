@@ -14,8 +14,6 @@ use openapiv3::{
 };
 use std::collections::BTreeSet;
 
-use super::RUST_NAME;
-
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
 
@@ -93,18 +91,8 @@ impl<'a> Normalizer<'a> {
         area: &str,
         at: &Pointer,
     ) -> Result<String, Error> {
-        let name = match operation.extensions.get(RUST_NAME) {
-            None => names::operation_method(id, area),
-            Some(value) => {
-                let at = at.join(RUST_NAME);
-                let name = value.as_str().ok_or_else(|| self.error(&at, format!("`{RUST_NAME}` must be a string")))?;
-                if names::snake(name, "") != name {
-                    return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is not a snake_case Rust name")));
-                }
-                name.to_owned()
-            }
-        };
-        Ok(name)
+        let name = self.rust_name(&operation.extensions, at, super::Case::Snake)?;
+        Ok(name.unwrap_or_else(|| names::operation_method(id, area)))
     }
 
     #[allow(clippy::too_many_arguments)]

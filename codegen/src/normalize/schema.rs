@@ -541,31 +541,29 @@ fn is_stringy(ty: &Type) -> bool {
     }
 }
 
-/// The struct a type names, following aliases.
-fn struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
+/// The type `id` names once aliases (`type A = B`) are followed; `None` for an alias of something
+/// other than a named type, or a cycle of aliases.
+fn through_aliases(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
     let mut current = id;
     for _ in 0..=types.len() {
         match &types[current.0].kind {
-            TypeKind::Struct(_) => return Some(current),
             TypeKind::Alias(Type::Named(next)) => current = *next,
-            _ => return None,
+            TypeKind::Alias(_) => return None,
+            _ => return Some(current),
         }
     }
     None
 }
 
+/// The struct a type names, following aliases.
+fn struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
+    through_aliases(types, id).filter(|id| matches!(types[id.0].kind, TypeKind::Struct(_)))
+}
+
 /// The struct or shared runtime type `id` names (through aliases): a type an error body can
 /// decode into.
 pub(crate) fn body_struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
-    let mut current = id;
-    for _ in 0..=types.len() {
-        match &types[current.0].kind {
-            TypeKind::Struct(_) | TypeKind::Runtime(_) => return Some(current),
-            TypeKind::Alias(Type::Named(next)) => current = *next,
-            _ => return None,
-        }
-    }
-    None
+    through_aliases(types, id).filter(|id| matches!(types[id.0].kind, TypeKind::Struct(_) | TypeKind::Runtime(_)))
 }
 
 fn resolve_named(ty: &Type) -> Option<TypeId> {
