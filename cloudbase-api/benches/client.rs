@@ -34,12 +34,17 @@ thread_local! {
     static UNCOUNTED: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Counts one allocation (or reallocation) while counting is on, unless this thread opted out.
+fn count_allocation() {
+    if COUNTING.load(Ordering::Relaxed) && !UNCOUNTED.with(Cell::get) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 // SAFETY: every call is forwarded to the system allocator unchanged; only a counter is added.
 unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) && !UNCOUNTED.with(Cell::get) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
+        count_allocation();
         // SAFETY: the caller's contract for `alloc` is passed on as it is.
         unsafe { std::alloc::System.alloc(layout) }
     }
@@ -50,9 +55,7 @@ unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::Relaxed) && !UNCOUNTED.with(Cell::get) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
+        count_allocation();
         // SAFETY: `ptr` came from `System.alloc` with this layout.
         unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
     }
