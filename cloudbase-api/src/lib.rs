@@ -123,7 +123,7 @@ pub(crate) mod runtime;
 pub use client::{Client, ClientBuilder, Region};
 pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError};
-pub use response::Response;
+pub use response::{Body, Response};
 pub use retry::RetryPolicy;
 pub use runtime::sse::EventStream;
 

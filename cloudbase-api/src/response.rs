@@ -1,5 +1,6 @@
-//! A decoded reply with its metadata.
+//! A decoded reply with its metadata, and the body of a reply documented as any media type.
 
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use std::ops::{Deref, DerefMut};
 
@@ -76,4 +77,34 @@ impl<T> DerefMut for Response<T> {
     fn deref_mut(&mut self) -> &mut T {
         &mut self.value
     }
+}
+
+/// The body of a reply whose operation documents any media type (a cloud function's or a CloudRun
+/// service's own answer), told apart by its `Content-Type`.
+///
+/// ```
+/// use cloudbase_api::Body;
+///
+/// fn describe(body: &Body) -> String {
+///     match body {
+///         Body::Empty => "nothing".to_owned(),
+///         Body::Json(value) => format!("JSON {value}"),
+///         Body::Text(text) => format!("text {text:?}"),
+///         Body::Bytes(bytes) => format!("{} bytes", bytes.len()),
+///         _ => "a kind of body added later".to_owned(),
+///     }
+/// }
+/// assert_eq!(describe(&Body::Text("hi".into())), r#"text "hi""#);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Body {
+    /// No body (a 204, an empty 200).
+    Empty,
+    /// `application/json`, of any shape.
+    Json(serde_json::Value),
+    /// A `text/*` type, decoded as UTF-8.
+    Text(String),
+    /// Any other media type (an image, a download), as it came.
+    Bytes(Bytes),
 }

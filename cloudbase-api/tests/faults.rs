@@ -19,7 +19,7 @@ fn client(server: &TestServer) -> Client {
         .unwrap()
 }
 
-async fn get(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::cloudrun::GetResponse>, Error> {
+async fn get(client: &Client) -> Result<cloudbase_api::Response<cloudbase_api::Body>, Error> {
     client.cloudrun().get().name("svc").any_path("x").send().await
 }
 

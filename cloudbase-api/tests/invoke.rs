@@ -154,7 +154,7 @@ async fn web_function_replies_by_media_type() {
     assert_eq!(page, "<p>hi</p>");
     let logo = site.get("logo").send_body().await.unwrap();
     assert_eq!(logo.headers().get("content-type").unwrap(), "image/png");
-    assert_eq!(logo.into_inner(), cloudbase_api::invoke::Body::Bytes(vec![0x89, b'P', b'N', b'G'].into()));
+    assert_eq!(logo.into_inner(), cloudbase_api::Body::Bytes(vec![0x89, b'P', b'N', b'G'].into()));
     let error = site.get("logo").send::<serde_json::Value>().await.unwrap_err();
     let Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert!(decode.to_string().contains("`image/png` reply is neither JSON nor text"), "{decode}");

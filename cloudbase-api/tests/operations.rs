@@ -25,9 +25,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
         .unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(reply.request_id(), Some("req-1"));
-    let cloudbase_api::functions::InvokeFunctionResponse::Json(value) = reply.into_inner() else {
-        panic!("expected JSON")
-    };
+    let cloudbase_api::Body::Json(value) = reply.into_inner() else { panic!("expected JSON") };
     assert_eq!(value.get("a"), Some(&json!(1)));
 
     let request = server.only_request();
@@ -44,7 +42,7 @@ async fn json_reply_with_path_query_headers_and_body_on_the_wire() {
 async fn the_content_type_picks_the_variant() {
     let server = TestServer::start(|_| Reply::text(200, "Hello fn")).await;
     let reply = client(&server).functions().invoke_function().name("f1").send().await.unwrap();
-    assert_eq!(*reply, cloudbase_api::functions::InvokeFunctionResponse::Text("Hello fn".into()));
+    assert_eq!(*reply, cloudbase_api::Body::Text("Hello fn".into()));
 }
 
 #[tokio::test]

@@ -22,7 +22,14 @@ pub struct Api {
     /// The error decoding most operations share (every non-success status decoded as one body):
     /// emitted once for the area, and used by each operation whose [`ErrorDecoding`] is exactly it.
     pub shared_errors: Option<ErrorBodyKind>,
+    /// The crate-root names the `builders` module imports: always `Client`, `Error` and
+    /// `Response`, then `EventStream` and `Body` where an operation needs them. No builder takes a
+    /// name of [`BUILDER_IMPORTS`].
+    pub builder_imports: Vec<&'static str>,
 }
+
+/// Every crate-root name a `builders` module may import, in the order it imports them.
+pub const BUILDER_IMPORTS: &[&str] = &["Body", "Client", "Error", "EventStream", "Response"];
 
 impl Api {
     /// Whether `op` decodes its errors with the area's shared decoding ([`Api::shared_errors`]).
@@ -579,6 +586,10 @@ pub enum ContentKind {
 pub enum Success {
     /// Exactly one documented success shape.
     Single(SuccessCase),
+    /// A reply of any media type at one status, told apart by its `Content-Type` as the runtime's
+    /// `cloudbase_api::Body` does: no body, `application/json` of any shape, `text/*`, and
+    /// anything else as bytes. Emitted as that type, not as an enum per operation.
+    Body(StatusSpec),
     /// Several (statuses or media types): an enum named by the operation.
     Enum {
         /// Rust name of the enum.

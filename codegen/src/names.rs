@@ -86,6 +86,11 @@ impl Scope {
         }
     }
 
+    /// Gives back a name claimed for something that was not made after all.
+    pub fn release(&mut self, name: &str) {
+        self.taken.remove(name);
+    }
+
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)

@@ -798,7 +798,7 @@ pub mod builders {
     //! Request builders, one per operation of [`AiModelApi`](super::AiModelApi): set the parameters, then call `send()`.
 
     use crate::runtime as rt;
-    use crate::{Client, Error, Response, EventStream};
+    use crate::{Client, Error, EventStream, Response};
 
     /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
     fn error(raw: rt::RawResponse) -> Error {

@@ -180,146 +180,6 @@ impl CloudrunApi {
     }
 }
 
-/// The documented successful replies of [`builders::Get::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::Put::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PutResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::Post::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PostResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::Delete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::Patch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum PatchResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::RootGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RootGetResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::RootPut::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RootPutResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::RootPost::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RootPostResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::RootDelete::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RootDeleteResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::RootPatch::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum RootPatchResponse {
-    /// 2XX without a body: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Empty,
-    /// 2XX `application/json`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Text(String),
-    /// 2XX `*/*`: The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
-    Other(bytes::Bytes),
-}
-
 /// The schema `#/components/schemas/ErrorResponse` has exactly the shape of [`GatewayError`](crate::GatewayError), which every area shares.
 pub use crate::GatewayError as ErrorResponse;
 
@@ -327,7 +187,7 @@ pub mod builders {
     //! Request builders, one per operation of [`CloudrunApi`](super::CloudrunApi): set the parameters, then call `send()`.
 
     use crate::runtime as rt;
-    use crate::{Client, Error, Response, EventStream};
+    use crate::{Body, Client, Error, EventStream, Response};
 
     /// Maps a non-success reply to [`Error::Api`], decoding the area's error body.
     fn error(raw: rt::RawResponse) -> Error {
@@ -399,19 +259,9 @@ pub mod builders {
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::GetResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::GetResponse::Empty,
-                (200..=299, "application/json") => super::GetResponse::Json(raw.json()?),
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::GetResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::GetResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -532,19 +382,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::PutResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::PutResponse::Empty,
-                (200..=299, "application/json") => super::PutResponse::Json(raw.json()?),
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::PutResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::PutResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -668,19 +508,9 @@ pub mod builders {
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `Content-Disposition`, `X-Cloudbase-Request-Id`): The call succeeded; the body is what the service returned (any media type, an event stream, or nothing)
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::PostResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::PostResponse::Empty,
-                (200..=299, "application/json") => super::PostResponse::Json(raw.json()?),
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::PostResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::PostResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -795,21 +625,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::DeleteResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::DeleteResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::DeleteResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::DeleteResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::DeleteResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -1037,21 +855,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::PatchResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::PatchResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::PatchResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::PatchResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::PatchResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -1154,21 +960,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::RootGetResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::RootGetResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::RootGetResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::RootGetResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::RootGetResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -1269,21 +1063,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::RootPutResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::RootPutResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::RootPutResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::RootPutResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::RootPutResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -1387,21 +1169,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::RootPostResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::RootPostResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::RootPostResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::RootPostResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::RootPostResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -1496,21 +1266,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::RootDeleteResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::RootDeleteResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::RootDeleteResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::RootDeleteResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::RootDeleteResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -1698,21 +1456,9 @@ pub mod builders {
         /// - 403 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because access was refused
         /// - 404 ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The service call failed because the service was not found
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::RootPatchResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::RootPatchResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::RootPatchResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::RootPatchResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::RootPatchResponse::Other(raw.bytes()),
-                _ => return Err(error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).

@@ -101,62 +101,6 @@ impl FunctionsApi {
     }
 }
 
-/// The documented successful replies of [`builders::WebGet::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebGetResponse {
-    /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Empty,
-    /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Text(String),
-    /// 2XX `*/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::InvokeFunction::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum InvokeFunctionResponse {
-    /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Empty,
-    /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Text(String),
-    /// 2XX `*/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::WebGetPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebGetPathResponse {
-    /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Empty,
-    /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Text(String),
-    /// 2XX `*/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Other(bytes::Bytes),
-}
-
-/// The documented successful replies of [`builders::WebPostPath::send`]; the status, the `Content-Type` and whether a body came decide the variant.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebPostPathResponse {
-    /// 2XX without a body: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Empty,
-    /// 2XX `application/json`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Json(serde_json::Value),
-    /// 2XX `text/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Text(String),
-    /// 2XX `*/*`: The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
-    Other(bytes::Bytes),
-}
-
 /// The schema `#/components/schemas/ErrorResponse` has exactly the shape of [`GatewayError`](crate::GatewayError), which every area shares.
 pub use crate::GatewayError as ErrorResponse;
 
@@ -164,7 +108,7 @@ pub mod builders {
     //! Request builders, one per operation of [`FunctionsApi`](super::FunctionsApi): set the parameters, then call `send()`.
 
     use crate::runtime as rt;
-    use crate::{Client, Error, Response, EventStream};
+    use crate::{Body, Client, Error, EventStream, Response};
 
     /// Request builder for [`FunctionsApi::web_get`](super::FunctionsApi::web_get): Call a web function's root with GET
     ///
@@ -218,21 +162,9 @@ pub mod builders {
         /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
         /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::WebGetResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::WebGetResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::WebGetResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::WebGetResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::WebGetResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, Self::error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -368,25 +300,9 @@ pub mod builders {
         /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
         /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(
-            self,
-        ) -> Result<Response<super::InvokeFunctionResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => {
-                    super::InvokeFunctionResponse::Empty
-                }
-                (200..=299, "application/json") => {
-                    super::InvokeFunctionResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::InvokeFunctionResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::InvokeFunctionResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, Self::error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -503,21 +419,9 @@ pub mod builders {
         /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
         /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::WebGetPathResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => super::WebGetPathResponse::Empty,
-                (200..=299, "application/json") => {
-                    super::WebGetPathResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::WebGetPathResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::WebGetPathResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, Self::error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).
@@ -639,23 +543,9 @@ pub mod builders {
         /// - 2XX (success, `application/json`, `text/*`, `*/*`, `text/event-stream` or no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The function's reply: what an event function returned (JSON or text), or what a web function's HTTP server answered (any 2XX status; any media type, an event stream, or no body).
         /// - 443 ([`Error::Api`], no body): The web function's container did not start (a non-standard status; the body is empty).
         /// - default ([`Error::Api`], `application/json`; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): Common error (see <https://docs.cloudbase.net/error-code/service>)
-        pub async fn send(self) -> Result<Response<super::WebPostPathResponse>, Error> {
+        pub async fn send(self) -> Result<Response<Body>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
-            let value = match (raw.status(), raw.media_type()) {
-                (200..=299, _) if raw.body_is_empty() => {
-                    super::WebPostPathResponse::Empty
-                }
-                (200..=299, "application/json") => {
-                    super::WebPostPathResponse::Json(raw.json()?)
-                }
-                (200..=299, media) if media.starts_with("text/") => {
-                    super::WebPostPathResponse::Text(raw.text()?)
-                }
-                (200..=299, _) => super::WebPostPathResponse::Other(raw.bytes()),
-                _ => return Err(Self::error(raw)),
-            };
-            Ok(raw.into_response(value))
+            client.execute(request).await?.into_body(200..=299, Self::error)
         }
 
         /// Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives (where the API needs it, the body must ask for a stream too, e.g. `"stream": true`).

@@ -30,25 +30,12 @@
 //! # Ok(()) }
 //! ```
 
-use crate::{Client, Error, EventStream, Response};
-use bytes::Bytes;
+use crate::{Body, Client, Error, EventStream, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Maps a generated reply enum (its `Empty`, `Json`, `Text` and `Other` variants) to [`Body`].
-macro_rules! body_of {
-    ($area:ident :: $ty:ident, $reply:expr) => {{
-        use crate::$area::$ty;
-        match $reply {
-            $ty::Empty => Body::Empty,
-            $ty::Json(value) => Body::Json(value),
-            $ty::Text(text) => Body::Text(text),
-            $ty::Other(bytes) => Body::Bytes(bytes),
-        }
-    }};
-}
 /// Sets the generated builder's body when the call has one.
 macro_rules! with_body {
     ($builder:expr, $body:expr) => {{
@@ -70,7 +57,6 @@ impl crate::functions::FunctionsApi {
     /// neither JSON nor text, is an [`Error::Decode`].
     pub async fn invoke<T: DeserializeOwned>(&self, name: &str, request: &impl Serialize) -> Result<T, Error> {
         let reply = self.invoke_function().name(name).body(request).send().await?;
-        let reply = reply.map(|r| body_of!(functions::InvokeFunctionResponse, r));
         decoded(reply).map(Response::into_inner)
     }
 
@@ -185,21 +171,8 @@ impl Method {
     }
 }
 
-/// A reply as it came: the body by its `Content-Type`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Body {
-    /// No body (a 204, a HEAD, an empty 200).
-    Empty,
-    /// `application/json` (or `+json`).
-    Json(Value),
-    /// A `text/*` type.
-    Text(String),
-    /// Any other media type (an image, a download), as bytes.
-    Bytes(Bytes),
-}
-
 /// Builds the generated operation for a call's target, method and path form, and hands it to
-/// `$finish!` with the operation's reply type (`$finish!(head builder)` for a HEAD).
+/// `$finish!` (`$finish!(head builder)` for a HEAD, whose reply has no body).
 macro_rules! dispatch {
     ($call:expr, $body:expr, $operation:expr, $finish:ident) => {{
         let Call { client, target, method, path, query, .. } = $call;
@@ -210,23 +183,17 @@ macro_rules! dispatch {
                 let api = client.functions();
                 match (method, root) {
                     (Method::Get, true) => {
-                        $finish!(api.web_get().name(name).query(query), functions::WebGetResponse)
+                        $finish!(api.web_get().name(name).query(query))
                     }
                     (Method::Get, false) => $finish!(
-                        api.web_get_path().name(name).path(path).query(query),
-                        functions::WebGetPathResponse
-                    ),
+                        api.web_get_path().name(name).path(path).query(query)),
                     (Method::Post, true) => $finish!(
                         with_body!(
                             api.invoke_function().name(name).webfn(true).query(query),
                             $body
-                        ),
-                        functions::InvokeFunctionResponse
-                    ),
+                        )),
                     (Method::Post, false) => $finish!(
-                        with_body!(api.web_post_path().name(name).path(path).query(query), $body),
-                        functions::WebPostPathResponse
-                    ),
+                        with_body!(api.web_post_path().name(name).path(path).query(query), $body)),
                     _ => Err(refuse($operation, "a web function is called with GET or POST")),
                 }
             }
@@ -244,27 +211,27 @@ macro_rules! dispatch {
                     };
                 }
                 match (method, root) {
-                    (Method::Get, false) => $finish!(sub!(get), cloudrun::GetResponse),
+                    (Method::Get, false) => $finish!(sub!(get)),
                     (Method::Post, false) => {
-                        $finish!(with_body!(sub!(post), $body), cloudrun::PostResponse)
+                        $finish!(with_body!(sub!(post), $body))
                     }
-                    (Method::Put, false) => $finish!(with_body!(sub!(put), $body), cloudrun::PutResponse),
+                    (Method::Put, false) => $finish!(with_body!(sub!(put), $body)),
                     (Method::Patch, false) => {
-                        $finish!(with_body!(sub!(patch), $body), cloudrun::PatchResponse)
+                        $finish!(with_body!(sub!(patch), $body))
                     }
-                    (Method::Delete, false) => $finish!(sub!(delete), cloudrun::DeleteResponse),
+                    (Method::Delete, false) => $finish!(sub!(delete)),
                     (Method::Head, false) => $finish!(head sub!(head)),
-                    (Method::Get, true) => $finish!(root!(root_get), cloudrun::RootGetResponse),
+                    (Method::Get, true) => $finish!(root!(root_get)),
                     (Method::Post, true) => {
-                        $finish!(with_body!(root!(root_post), $body), cloudrun::RootPostResponse)
+                        $finish!(with_body!(root!(root_post), $body))
                     }
                     (Method::Put, true) => {
-                        $finish!(with_body!(root!(root_put), $body), cloudrun::RootPutResponse)
+                        $finish!(with_body!(root!(root_put), $body))
                     }
                     (Method::Patch, true) => {
-                        $finish!(with_body!(root!(root_patch), $body), cloudrun::RootPatchResponse)
+                        $finish!(with_body!(root!(root_patch), $body))
                     }
-                    (Method::Delete, true) => $finish!(root!(root_delete), cloudrun::RootDeleteResponse),
+                    (Method::Delete, true) => $finish!(root!(root_delete)),
                     (Method::Head, true) => $finish!(head root!(root_head)),
                 }
             }
@@ -326,8 +293,8 @@ impl Call {
             (head $b:expr) => {
                 Ok($b.send().await?.map(|()| Body::Empty))
             };
-            ($b:expr, $area:ident :: $reply:ident) => {
-                Ok($b.send().await?.map(|r| body_of!($area::$reply, r)))
+            ($b:expr) => {
+                $b.send().await
             };
         }
         dispatch!(self, body, operation, finish)
@@ -342,7 +309,7 @@ impl Call {
             (head $b:expr) => {
                 Err(refuse(operation, "a HEAD reply has no body to stream"))
             };
-            ($b:expr, $area:ident :: $reply:ident) => {
+            ($b:expr) => {
                 $b.send_stream().await
             };
         }

@@ -5,8 +5,8 @@ pub(crate) mod execute;
 pub(crate) mod sse;
 pub(crate) mod union;
 
-use crate::Response;
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
+use crate::{Body, Response};
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -488,6 +488,25 @@ impl RawResponse {
         crate::retry::retry_after(value, std::time::SystemTime::now())
     }
 
+    /// A reply documented as any media type at `statuses` decoded as a [`Body`], by its
+    /// `Content-Type`; any other status is an error, as `error` decodes it.
+    pub(crate) fn into_body(
+        self,
+        statuses: std::ops::RangeInclusive<u16>,
+        error: fn(RawResponse) -> Error,
+    ) -> Result<Response<Body>, Error> {
+        if !statuses.contains(&self.status) {
+            return Err(error(self));
+        }
+        let body = match self.media_type() {
+            _ if self.body_is_empty() => Body::Empty,
+            "application/json" => Body::Json(self.json()?),
+            media if media.starts_with("text/") => Body::Text(self.text()?),
+            _ => Body::Bytes(self.bytes()),
+        };
+        Ok(self.into_response(body))
+    }
+
     pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
         Response { operation: self.operation.id, status: self.status, headers: self.headers, value }
     }
@@ -606,5 +625,46 @@ pub(crate) struct Redacted;
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static ANY: Operation =
+        Operation { id: "anyReply", method: Method::Post, path: "/any", accept: "*/*", security: &[] };
+
+    fn reply(status: u16, content_type: Option<&str>, body: &'static [u8]) -> Result<Response<Body>, Error> {
+        let mut headers = HeaderMap::new();
+        if let Some(content_type) = content_type {
+            headers.insert("content-type", HeaderValue::from_str(content_type).unwrap());
+        }
+        RawResponse::new(&ANY, status, headers, Bytes::from_static(body)).into_body(200..=299, |raw| raw.undocumented_error())
+    }
+
+    #[test]
+    fn a_body_of_any_media_type_is_told_apart_by_its_content_type() {
+        let body = |status, content_type, bytes| reply(status, content_type, bytes).map(Response::into_inner).unwrap();
+        assert_eq!(body(204, None, b""), Body::Empty);
+        // An empty body is `Empty` whatever its `Content-Type` claims.
+        assert_eq!(body(200, Some("application/json"), b""), Body::Empty);
+        assert_eq!(body(200, Some("Application/JSON; charset=utf-8"), b"[1]"), Body::Json(serde_json::json!([1])));
+        assert_eq!(body(201, Some("text/html"), b"<p>hi</p>"), Body::Text("<p>hi</p>".into()));
+        assert_eq!(body(200, Some("image/png"), b"\x89PNG"), Body::Bytes(Bytes::from_static(b"\x89PNG")));
+        assert_eq!(body(200, None, b"raw"), Body::Bytes(Bytes::from_static(b"raw")));
+    }
+
+    #[test]
+    fn a_body_that_breaks_its_content_type_or_a_status_outside_the_range_is_an_error() {
+        let status_of = |result: Result<Response<Body>, Error>| match result {
+            Err(Error::Decode(e)) => ("decode", e.status()),
+            Err(Error::Api(e)) => ("api", e.status()),
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert_eq!(status_of(reply(200, Some("application/json"), b"{not json")), ("decode", 200));
+        assert_eq!(status_of(reply(200, Some("text/plain"), b"\xff\xfe")), ("decode", 200));
+        assert_eq!(status_of(reply(404, Some("application/json"), b"{\"code\":\"NOT_FOUND\"}")), ("api", 404));
+        assert_eq!(status_of(reply(302, None, b"")), ("api", 302));
     }
 }

@@ -84,9 +84,7 @@ pub fn builders(api: &Api) -> TokenStream {
         "Request builders, one per operation of [`{}`](super::{}): set the parameters, then call `send()`.",
         api.api_struct, api.api_struct
     ));
-    let streams = api.operations.iter().any(|op| op.stream.is_some());
-    let crate_names: Vec<proc_macro2::Ident> =
-        ["Client", "Error", "Response"].into_iter().chain(streams.then_some("EventStream")).map(ident).collect();
+    let crate_names: Vec<proc_macro2::Ident> = api.builder_imports.iter().map(|name| ident(name)).collect();
     let builders = api.operations.iter().map(|op| builder(api, op));
     let shared_error = api.shared_errors.map(|kind| {
         let call = error_call(api, kind);
@@ -481,6 +479,7 @@ fn path_expr(op: &Operation) -> TokenStream {
 fn success_type(api: &Api, op: &Operation) -> TokenStream {
     match &op.success {
         Success::Single(case) => case_type(api, case),
+        Success::Body(_) => quote! { Body },
         Success::Enum { name, .. } => {
             let name = ident(name);
             quote! { super::#name }
@@ -531,7 +530,18 @@ fn status_pattern(status: StatusSpec) -> TokenStream {
 fn send(api: &Api, op: &Operation) -> TokenStream {
     let success = success_type(api, op);
     let error = error_path(api, op);
+    let doc = docs::attrs(&send_doc(op));
     let cases: Vec<(TokenStream, &SuccessCase)> = match &op.success {
+        Success::Body(status) => {
+            let status = status_pattern(*status);
+            return quote! {
+                #doc
+                pub async fn send(self) -> Result<Response<#success>, Error> {
+                    let (client, request) = self.into_request()?;
+                    client.execute(request).await?.into_body(#status, #error)
+                }
+            };
+        }
         Success::Single(case) => vec![(quote! {}, case)],
         Success::Enum { name, variants } => {
             let enum_name = ident(name);
@@ -551,7 +561,7 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         let status = status_pattern(case.status);
         let decode = decode_call(case.content.as_ref());
         let value = match (&op.success, case.content.as_ref()) {
-            (Success::Single(_), _) => decode,
+            (Success::Single(_) | Success::Body(_), _) => decode,
             (Success::Enum { .. }, None) => quote! { #constructor },
             (Success::Enum { .. }, Some(_)) => quote! { #constructor(#decode) },
         };
@@ -586,7 +596,6 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         let status = status_pattern(*status);
         quote! { (#status, _) => return Err(raw.unexpected_media_type()), }
     });
-    let doc = docs::attrs(&send_doc(op));
     let (bind, value) = match &op.success {
         Success::Single(SuccessCase { content: None, .. }) => (quote! {}, quote! { () }),
         _ => (quote! { let value = }, quote! { value }),

@@ -32,8 +32,10 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
         op.errors = operation::error_decoding(&types, &op.responses);
     }
     let shared_errors = operation::shared_errors(&operations);
+    let builder_imports = operation::builder_imports(&operations);
     Ok(Api {
         shared_errors,
+        builder_imports,
         area: area.to_owned(),
         file: file.to_owned(),
         api_struct,

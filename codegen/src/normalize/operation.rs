@@ -3,8 +3,8 @@
 use super::Normalizer;
 use crate::error::{Error, Pointer};
 use crate::ir::{
-    BodyKind, Constant, Constraints, Content, ContentKind, EventStream, FreeForm, Method, Operation, Param,
-    ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec,
+    BUILDER_IMPORTS, BodyKind, Constant, Constraints, Content, ContentKind, EventStream, FreeForm, Method, Operation,
+    Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec,
     Success, SuccessCase, SuccessVariant, Type,
 };
 use crate::names::{self, Scope};
@@ -17,9 +17,9 @@ use std::collections::BTreeSet;
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
 
-/// Names the `builders` module imports, which no builder may take.
-const BUILDERS_MODULE_NAMES: &[&str] =
-    &["Client", "Error", "Response", "EventStream", "Option", "Result", "String", "Vec", "Box"];
+/// Names in the `builders` module's scope besides the builders: the prelude's types it uses
+/// and every name it may import ([`BUILDER_IMPORTS`]).
+const BUILDERS_MODULE_NAMES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
 
 /// Setter names every request builder already uses: the emitted methods and those of the
 /// runtime's `request_builder!` (`new`, `timeout`, `retry`).
@@ -31,7 +31,8 @@ impl<'a> Normalizer<'a> {
         let mut method_names = Scope::default();
         // Builders live in `<area>::builders`, apart from the data types; they refer to those as
         // `super::Name` and import only these names.
-        let mut builder_names = Scope::with_reserved(BUILDERS_MODULE_NAMES);
+        let reserved: Vec<&str> = BUILDERS_MODULE_NAMES.iter().chain(BUILDER_IMPORTS).copied().collect();
+        let mut builder_names = Scope::with_reserved(&reserved);
         let mut ids = BTreeSet::new();
         let mut operations = Vec::new();
         let document = self.document;
@@ -654,6 +655,12 @@ impl<'a> Normalizer<'a> {
         if cases.len() == 1 {
             return Success::Single(cases.remove(0).0);
         }
+        if let Some(status) = any_body(&cases) {
+            if let Some(name) = &enum_name {
+                self.type_names.release(name);
+            }
+            return Success::Body(status);
+        }
         let statuses: BTreeSet<StatusSpec> = cases.iter().map(|(c, _)| c.status).collect();
         // A status with several cases (media types, or a body beside none) names its bodies by media type.
         let shared: BTreeSet<StatusSpec> =
@@ -789,6 +796,21 @@ fn free_form_reply(ty: Type) -> Type {
 }
 
 /// 0 for a media type, 1 for a range of subtypes (`text/*`), 2 for `*/*`.
+/// The status of success cases that are exactly the runtime's `Body`, in the order the cases
+/// are matched: a reply without a body, `application/json` of any shape, `text/*`, `*/*`.
+fn any_body(cases: &[(SuccessCase, &Response)]) -> Option<StatusSpec> {
+    let [(empty, _), rest @ ..] = cases else { return None };
+    let bodies: Vec<(&str, ContentKind, &Type)> =
+        rest.iter().filter_map(|(c, _)| c.content.as_ref()).map(|c| (c.essence.as_str(), c.kind, &c.ty)).collect();
+    let expected = [
+        ("application/json", ContentKind::Body(BodyKind::Json), &Type::Any),
+        ("text/*", ContentKind::Body(BodyKind::Text), &Type::String),
+        ("*/*", ContentKind::Body(BodyKind::Bytes), &Type::Bytes),
+    ];
+    let one_status = rest.iter().all(|(c, _)| c.status == empty.status && c.match_media_type && !c.when_empty);
+    (empty.when_empty && empty.content.is_none() && one_status && bodies == expected).then_some(empty.status)
+}
+
 fn media_range_rank(media_type: &str) -> u8 {
     match names::essence(media_type).as_str() {
         "*/*" => 2,
@@ -854,6 +876,18 @@ pub(super) fn error_decoding(types: &[crate::ir::TypeDef], responses: &[Response
 
 /// The error decoding to emit once for the area: the most common one among operations that
 /// decode every error status alike (the first such, on a tie), if two or more share it.
+/// The crate-root names the `builders` module of `operations` imports ([`Api::builder_imports`]).
+///
+/// [`Api::builder_imports`]: crate::ir::Api::builder_imports
+pub(crate) fn builder_imports(operations: &[Operation]) -> Vec<&'static str> {
+    let needs = |name: &str| match name {
+        "EventStream" => operations.iter().any(|op| op.stream.is_some()),
+        "Body" => operations.iter().any(|op| matches!(op.success, Success::Body(_))),
+        _ => true,
+    };
+    BUILDER_IMPORTS.iter().copied().filter(|name| needs(name)).collect()
+}
+
 pub(crate) fn shared_errors(operations: &[Operation]) -> Option<crate::ir::ErrorBodyKind> {
     let plain: Vec<crate::ir::ErrorBodyKind> =
         operations.iter().filter(|op| op.errors.arms.is_empty()).map(|op| op.errors.fallback).collect();

@@ -182,6 +182,7 @@ fn body(id: &str, old: &Api, before: &crate::ir::Operation, new: &Api, op: &crat
 fn success_name(api: &Api, success: &Success) -> String {
     match success {
         Success::Single(case) => case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_else(|| "()".to_owned()),
+        Success::Body(status) => format!("Body [{status}]"),
         Success::Enum { name, .. } => format!("{name} {{ {} }}", success_variants(api, success).join(", ")),
     }
 }

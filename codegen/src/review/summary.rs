@@ -130,6 +130,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
     }
     let success = match &op.success {
         Success::Single(case) => case.content.as_ref().map(|c| ty_name(api, &c.ty)).unwrap_or_else(|| "()".to_owned()),
+        Success::Body(status) => format!("runtime Body [{status}]"),
         Success::Enum { name, variants } => {
             let variants: Vec<String> = variants.iter().map(|v| format!("{} [{}]", v.name, v.case.status)).collect();
             format!("{name} {{ {} }}", variants.join(", "))
