@@ -1,5 +1,6 @@
 //! The one error type of the crate.
 
+use crate::response::{Head, head_accessors};
 use reqwest::header::HeaderMap;
 use std::any::Any;
 use std::fmt;
@@ -75,8 +76,8 @@ impl Error {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api(e) => Some(e.status),
-            Error::Decode(e) => Some(e.status),
+            Error::Api(e) => Some(e.head.status),
+            Error::Decode(e) => Some(e.head.status),
             Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
@@ -103,7 +104,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id(),
-            Error::Decode(e) => crate::runtime::request_id(&e.headers),
+            Error::Decode(e) => e.head.request_id(),
             _ => None,
         }
     }
@@ -128,8 +129,8 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Redirect { operation, .. }
             | Error::Timeout { operation } => operation,
-            Error::Api(e) => e.operation,
-            Error::Decode(e) => e.operation,
+            Error::Api(e) => e.head.operation,
+            Error::Decode(e) => e.head.operation,
         }
     }
 
@@ -176,9 +177,7 @@ fn with_cause(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// An error status from the server, with the error body the spec documents for it.
 pub struct ApiError {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
+    pub(crate) head: Head,
     pub(crate) body: Option<Box<dyn ErrorBody>>,
     /// The body as received (at most 1 KiB), when it did not decode as documented or carried
     /// neither a code nor a message.
@@ -189,20 +188,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// The operationId of the request.
-    pub fn operation(&self) -> &'static str {
-        self.operation
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
+    head_accessors!(no request_id);
 
     /// The CloudBase error code from the body.
     pub fn code(&self) -> Option<&str> {
@@ -216,7 +202,7 @@ impl ApiError {
 
     /// The request id from the body, or else the `X-Request-Id` (or `X-Cloudbase-Request-Id`) header.
     pub fn request_id(&self) -> Option<&str> {
-        self.body.as_ref().and_then(|b| b.request_id()).or_else(|| crate::runtime::request_id(&self.headers))
+        self.body.as_ref().and_then(|b| b.request_id()).or_else(|| self.head.request_id())
     }
 
     /// The error body decoded as the spec documents it for this status, e.g.
@@ -238,8 +224,8 @@ impl ApiError {
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
-            .field("operation", &self.operation)
-            .field("status", &self.status)
+            .field("operation", &self.head.operation)
+            .field("status", &self.head.status)
             .field("code", &self.code())
             .field("message", &self.message())
             .field("request_id", &self.request_id())
@@ -251,7 +237,7 @@ impl fmt::Debug for ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        write!(f, "{}: HTTP {}", self.head.operation, self.head.status)?;
         if let Some(code) = self.code() {
             write!(f, " {code}")?;
         }
@@ -383,20 +369,16 @@ impl ErrorBody for String {
 
 /// A reply that does not match the spec.
 pub struct DecodeError {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
+    pub(crate) head: Head,
     pub(crate) reason: String,
     pub(crate) snippet: String,
 }
 
 impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DecodeError")
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("headers", &crate::runtime::ShownHeaders(&self.headers))
-            .field("content_type", &self.content_type())
+        let mut view = f.debug_struct("DecodeError");
+        self.head.debug_fields(&mut view);
+        view.field("content_type", &self.content_type())
             .field("reason", &self.reason)
             .field("snippet", &self.snippet)
             .finish()
@@ -404,41 +386,16 @@ impl fmt::Debug for DecodeError {
 }
 
 impl DecodeError {
-    /// The error for a reply of `operation` that does not decode, keeping the start of `body`.
-    pub(crate) fn error(
-        operation: &'static str,
-        status: u16,
-        headers: HeaderMap,
-        reason: impl Into<String>,
-        body: &[u8],
-    ) -> Error {
-        Error::Decode(Box::new(DecodeError {
-            operation,
-            status,
-            headers,
-            reason: reason.into(),
-            snippet: snippet(body),
-        }))
+    /// The error for a reply (its `head`) that does not decode, keeping the start of `body`.
+    pub(crate) fn error(head: Head, reason: impl Into<String>, body: &[u8]) -> Error {
+        Error::Decode(Box::new(DecodeError { head, reason: reason.into(), snippet: snippet(body) }))
     }
 
-    /// The operationId of the request.
-    pub fn operation(&self) -> &'static str {
-        self.operation
-    }
-
-    /// The reply's headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The HTTP status of the reply.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
+    head_accessors!();
 
     /// The reply's `Content-Type`, if it had one.
     pub fn content_type(&self) -> Option<&str> {
-        self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+        self.head.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
     }
 
     /// Why it did not decode.
@@ -454,7 +411,7 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: cannot decode HTTP {} reply", self.operation, self.status)?;
+        write!(f, "{}: cannot decode HTTP {} reply", self.head.operation, self.head.status)?;
         if let Some(ct) = self.content_type() {
             write!(f, " ({ct})")?;
         }
@@ -467,7 +424,7 @@ impl fmt::Display for DecodeError {
 /// [`Error::Decode`] with the reply's operation, status and headers (its request id).
 #[allow(dead_code)] // used by the helpers, which some feature sets lack
 pub(crate) fn reply_error<T>(reply: &crate::Response<T>, reason: impl Into<String>) -> Error {
-    DecodeError::error(reply.operation, reply.status, reply.headers.clone(), reason, b"")
+    DecodeError::error(reply.head.clone(), reason, b"")
 }
 
 /// A value from a documented reply as the type the caller asked a helper for; one that does not
@@ -480,7 +437,7 @@ pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(
 ) -> Result<T, Error> {
     T::deserialize(&value).map_err(|error| {
         let reason = format!("the reply does not fit the requested type: {error}");
-        DecodeError::error(operation, status, HeaderMap::new(), reason, value.to_string().as_bytes())
+        DecodeError::error(Head::new(operation, status, HeaderMap::new()), reason, value.to_string().as_bytes())
     })
 }
 

@@ -110,7 +110,8 @@ fn auth_types_redact_their_secrets_in_debug() {
         &["Bearer", "7200", "u-42", "access_token: Some(<redacted>)"],
     );
     // A reply as `send()` gives it.
-    let reply = crate::Response { operation: "Auth_SignIn", status: 200, headers: Default::default(), value: token };
+    let reply =
+        crate::Response { head: crate::response::Head::new("Auth_SignIn", 200, Default::default()), value: token };
     let shown = format!("{reply:?}");
     assert!(!shown.contains("Secret") && shown.contains("u-42") && shown.contains("Auth_SignIn"), "{shown}");
 
@@ -216,7 +217,8 @@ fn secret_fields_are_redacted_wherever_they_sit() {
             "Password(<redacted>)",
         ],
     );
-    let reply = crate::Response { operation: "grantToken", status: 200, headers: Default::default(), value: token };
+    let reply =
+        crate::Response { head: crate::response::Head::new("grantToken", 200, Default::default()), value: token };
     let shown = format!("{:?}", Some(vec![reply]));
     assert!(!shown.contains("-S") && shown.contains("Bearer"), "{shown}");
     assert_eq!(format!("{:?}", Credential::Integer(7)), "Integer(7)");

@@ -4,6 +4,65 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use std::ops::{Deref, DerefMut};
 
+/// The head of a reply: the operation it answers, its status and its headers. [`Response`],
+/// [`EventStream`](crate::EventStream), [`ApiError`](crate::ApiError) and
+/// [`DecodeError`](crate::DecodeError) each hold one and read it through [`head_accessors!`].
+#[derive(Clone)]
+pub(crate) struct Head {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+}
+
+impl Head {
+    pub(crate) fn new(operation: &'static str, status: u16, headers: HeaderMap) -> Self {
+        Head { operation, status, headers }
+    }
+
+    /// The gateway's `X-Request-Id` (or `X-Cloudbase-Request-Id`).
+    pub(crate) fn request_id(&self) -> Option<&str> {
+        crate::runtime::request_id(&self.headers)
+    }
+
+    /// Adds the head to a `Debug` view, credential headers' values redacted.
+    pub(crate) fn debug_fields(&self, f: &mut std::fmt::DebugStruct<'_, '_>) {
+        f.field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &crate::runtime::ShownHeaders(&self.headers));
+    }
+}
+
+/// The accessors of a type holding a [`Head`] in its field `head`: `operation()`, `status()`,
+/// `headers()`, and `request_id()` unless the type reads it elsewhere first (`no request_id`).
+macro_rules! head_accessors {
+    () => {
+        head_accessors!(no request_id);
+
+        /// The gateway's `X-Request-Id` (or `X-Cloudbase-Request-Id`), to quote when asking
+        /// CloudBase support.
+        pub fn request_id(&self) -> Option<&str> {
+            self.head.request_id()
+        }
+    };
+    (no request_id) => {
+        /// The operationId of the request, e.g. `functionsPost`.
+        pub fn operation(&self) -> &'static str {
+            self.head.operation
+        }
+
+        /// The HTTP status of the reply.
+        pub fn status(&self) -> u16 {
+            self.head.status
+        }
+
+        /// The reply's headers (`Content-Range`, `Preference-Applied`, ...).
+        pub fn headers(&self) -> &reqwest::header::HeaderMap {
+            &self.head.headers
+        }
+    };
+}
+pub(crate) use head_accessors;
+
 /// A successful reply: the decoded body plus status, headers and request id.
 ///
 /// Derefs to the body, so fields can be read directly; [`into_inner`](Self::into_inner) takes it.
@@ -11,43 +70,20 @@ use std::ops::{Deref, DerefMut};
 /// (`Set-Cookie`, ...) are redacted.
 #[derive(Clone)]
 pub struct Response<T> {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
+    pub(crate) head: Head,
     pub(crate) value: T,
 }
 
 impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Response")
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("headers", &crate::runtime::ShownHeaders(&self.headers))
-            .field("value", &self.value)
-            .finish()
+        let mut view = f.debug_struct("Response");
+        self.head.debug_fields(&mut view);
+        view.field("value", &self.value).finish()
     }
 }
 
 impl<T> Response<T> {
-    /// The operationId of the request, e.g. `functionsPost`.
-    pub fn operation(&self) -> &'static str {
-        self.operation
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The response headers (`Content-Range`, `Preference-Applied`, ...).
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The gateway's `X-Request-Id` (or `X-Cloudbase-Request-Id`), to quote when asking CloudBase support.
-    pub fn request_id(&self) -> Option<&str> {
-        crate::runtime::request_id(&self.headers)
-    }
+    head_accessors!();
 
     /// The decoded body.
     pub fn into_inner(self) -> T {
@@ -56,12 +92,12 @@ impl<T> Response<T> {
 
     /// The same reply with its body transformed.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response { operation: self.operation, status: self.status, headers: self.headers, value: f(self.value) }
+        Response { head: self.head, value: f(self.value) }
     }
 
     /// The decoded body with the status and headers.
     pub fn into_parts(self) -> (T, u16, HeaderMap) {
-        (self.value, self.status, self.headers)
+        (self.value, self.head.status, self.head.headers)
     }
 }
 

@@ -368,17 +368,17 @@ fn refuse(operation: &'static str, message: impl Into<String>) -> Error {
 
 /// A [`Body`] as the type the caller asked for.
 fn decoded<T: DeserializeOwned>(reply: Response<Body>) -> Result<Response<T>, Error> {
-    let Response { operation, status, headers, value: body } = reply;
+    let Response { head, value: body } = reply;
     let value = match body {
         Body::Empty => Value::Null,
         Body::Json(value) => value,
         Body::Text(text) => Value::String(text),
         Body::Bytes(bytes) => {
-            let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("none");
+            let content_type = head.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("none");
             let reason = format!("a `{content_type}` reply is neither JSON nor text; read it with send_body()");
-            return Err(crate::error::DecodeError::error(operation, status, headers, reason, &bytes));
+            return Err(crate::error::DecodeError::error(head, reason, &bytes));
         }
     };
-    let value = crate::error::decode_value(operation, status, value)?;
-    Ok(Response { operation, status, headers, value })
+    let value = crate::error::decode_value(head.operation, head.status, value)?;
+    Ok(Response { head, value })
 }

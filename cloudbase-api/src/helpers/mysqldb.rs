@@ -762,7 +762,8 @@ fn not_one_row(rows: usize) -> Error {
         reqwest::header::CONTENT_TYPE,
         reqwest::header::HeaderValue::from_static("application/json"),
     )]);
-    crate::DecodeError::error(QUERY, 200, headers, format!("expected exactly one row, got {rows}"), b"")
+    let head = crate::response::Head::new(QUERY, 200, headers);
+    crate::DecodeError::error(head, format!("expected exactly one row, got {rows}"), b"")
 }
 
 fn refuse(operation: &'static str, message: impl Into<String>) -> Error {

@@ -20,6 +20,7 @@
 
 use crate::ErrorBody;
 use crate::error::reply_error;
+use crate::response::Head;
 use crate::storage::{
     DeleteObjectsRequestItem, DeleteObjectsResponseItem, DeleteObjectsResponseItemSuccess,
     GetObjectDownloadInfoRequestItem, GetObjectDownloadInfoResponseItemSuccess, GetObjectsDownloadInfoResponseItem,
@@ -141,10 +142,8 @@ impl StorageApi {
             Some(GetObjectsUploadInfoResponseItem::Error(e)) => {
                 let code = e.code.clone().unwrap_or_default();
                 return Err(Error::Api(Box::new(ApiError {
-                    operation: UPLOAD,
-                    status: reply.status(),
+                    head: Head::new(UPLOAD, reply.status(), reply.headers().clone()),
                     transient: crate::error::is_transient(reply.status(), Some(&code)),
-                    headers: reply.headers().clone(),
                     body: Some(Box::new(ItemFailure { cloud_object_id: None, code, message: e.message.clone() })),
                     snippet: None,
                 })));
@@ -188,10 +187,8 @@ impl StorageApi {
             let headers = response.headers().clone();
             let body = start_of(response).await;
             return Err(Error::Api(Box::new(ApiError {
-                operation: UPLOAD_PUT,
-                status,
+                head: Head::new(UPLOAD_PUT, status, headers),
                 transient: crate::error::is_transient(status, None),
-                headers,
                 body: None,
                 snippet: Some(crate::error::snippet(&body)),
             })));

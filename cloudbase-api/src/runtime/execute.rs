@@ -5,6 +5,7 @@ use crate::Client;
 use crate::client::{MAX_URL_BYTES, redirect_error};
 use crate::credentials::{Kind, TokenProvider, basic};
 use crate::error::{DecodeError, Error};
+use crate::response::Head;
 use crate::retry::{Retries, Verdict};
 use crate::runtime::sse::{DecodeData, EventStream};
 use crate::runtime::{Operation, RawResponse, Request, Security};
@@ -122,7 +123,7 @@ impl Client {
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { operation: operation.id }));
             match &result {
-                Ok(Reply::Whole(raw)) => record(raw.status(), &raw.headers, started),
+                Ok(Reply::Whole(raw)) => record(raw.status(), &raw.head.headers, started),
                 Ok(Reply::Stream(response)) => record(response.status().as_u16(), response.headers(), started),
                 Err(_) => {}
             }
@@ -234,7 +235,7 @@ impl Client {
         let headers = std::mem::take(response.headers_mut());
         let too_large = |headers: HeaderMap| {
             let reason = format!("the reply is larger than the {limit} byte limit (ClientBuilder::max_response_bytes)");
-            DecodeError::error(operation.id, status, headers, reason, b"")
+            DecodeError::error(Head::new(operation.id, status, headers), reason, b"")
         };
         let announced = response.content_length();
         if announced.is_some_and(|len| len > limit as u64) {

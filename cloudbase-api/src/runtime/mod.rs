@@ -6,6 +6,7 @@ pub(crate) mod sse;
 pub(crate) mod union;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
+use crate::response::Head;
 use crate::{Body, Response};
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -406,9 +407,7 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
 
 /// A fully read reply, decoded by generated code according to its status and media type.
 pub(crate) struct RawResponse {
-    pub(crate) operation: &'static Operation,
-    pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
+    pub(crate) head: Head,
     /// `Content-Type` without parameters, lowercased (empty when absent).
     pub(crate) media_type: String,
     pub(crate) body: Bytes,
@@ -436,11 +435,11 @@ impl RawResponse {
     pub(crate) fn new(operation: &'static Operation, status: u16, headers: HeaderMap, body: Bytes) -> Self {
         let media_type = media_type_of(&headers);
         let transient = transient(status, &body);
-        RawResponse { operation, status, headers, media_type, body, transient }
+        RawResponse { head: Head::new(operation.id, status, headers), media_type, body, transient }
     }
 
     pub(crate) fn status(&self) -> u16 {
-        self.status
+        self.head.status
     }
 
     pub(crate) fn media_type(&self) -> &str {
@@ -448,7 +447,7 @@ impl RawResponse {
     }
 
     fn decode_error(&self, reason: impl Into<String>) -> Error {
-        DecodeError::error(self.operation.id, self.status, self.headers.clone(), reason, &self.body)
+        DecodeError::error(self.head.clone(), reason, &self.body)
     }
 
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
@@ -474,7 +473,7 @@ impl RawResponse {
 
     pub(crate) fn unexpected_media_type(&self) -> Error {
         let media = if self.media_type.is_empty() { "none" } else { &self.media_type };
-        self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.status))
+        self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.head.status))
     }
 
     /// A reply worth another attempt ([`transient`]).
@@ -484,7 +483,7 @@ impl RawResponse {
 
     /// The wait `Retry-After` asks for, if the reply has one.
     pub(crate) fn retry_after(&self) -> Option<std::time::Duration> {
-        let value = self.headers.get("retry-after")?.to_str().ok()?;
+        let value = self.head.headers.get("retry-after")?.to_str().ok()?;
         crate::retry::retry_after(value, std::time::SystemTime::now())
     }
 
@@ -495,7 +494,7 @@ impl RawResponse {
         statuses: std::ops::RangeInclusive<u16>,
         error: fn(RawResponse) -> Error,
     ) -> Result<Response<Body>, Error> {
-        if !statuses.contains(&self.status) {
+        if !statuses.contains(&self.head.status) {
             return Err(error(self));
         }
         let body = match self.media_type() {
@@ -508,12 +507,12 @@ impl RawResponse {
     }
 
     pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
-        Response { operation: self.operation.id, status: self.status, headers: self.headers, value }
+        Response { head: self.head, value }
     }
 
     /// An error reply decoded as the body type the spec documents for its status.
     pub(crate) fn api_error<B: ErrorBody + DeserializeOwned>(self) -> Error {
-        if (200..300).contains(&self.status) {
+        if (200..300).contains(&self.head.status) {
             return self.undocumented_error();
         }
         match serde_json::from_slice::<B>(&self.body) {
@@ -536,8 +535,8 @@ impl RawResponse {
 
     /// A status the spec does not document.
     pub(crate) fn undocumented_error(self) -> Error {
-        if (200..300).contains(&self.status) {
-            return self.decode_error(format!("status {} is not documented for this operation", self.status));
+        if (200..300).contains(&self.head.status) {
+            return self.decode_error(format!("status {} is not documented for this operation", self.head.status));
         }
         let kept = snippet(&self.body);
         let body = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&self.body).ok();
@@ -546,14 +545,7 @@ impl RawResponse {
 
     fn into_api_error(self, body: Option<Box<dyn ErrorBody>>, snippet: Option<String>) -> Error {
         let transient = self.transient;
-        Error::Api(Box::new(ApiError {
-            transient,
-            operation: self.operation.id,
-            status: self.status,
-            headers: self.headers,
-            body,
-            snippet,
-        }))
+        Error::Api(Box::new(ApiError { transient, head: self.head, body, snippet }))
     }
 }
 
@@ -640,7 +632,8 @@ mod tests {
         if let Some(content_type) = content_type {
             headers.insert("content-type", HeaderValue::from_str(content_type).unwrap());
         }
-        RawResponse::new(&ANY, status, headers, Bytes::from_static(body)).into_body(200..=299, |raw| raw.undocumented_error())
+        RawResponse::new(&ANY, status, headers, Bytes::from_static(body))
+            .into_body(200..=299, |raw| raw.undocumented_error())
     }
 
     #[test]

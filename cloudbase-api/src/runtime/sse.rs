@@ -1,6 +1,7 @@
 //! Server-sent events: a line decoder with bounded memory, and the typed stream built on it.
 
 use crate::error::{DecodeError, Error};
+use crate::response::{Head, head_accessors};
 use crate::runtime::Operation;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -27,7 +28,7 @@ pub(crate) fn raw(operation: &'static Operation, data: Bytes) -> Result<String, 
 
 fn decode_error(operation: &'static Operation, reason: String, data: &[u8]) -> Error {
     let headers = HeaderMap::from_iter([(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"))]);
-    DecodeError::error(operation.id, 200, headers, reason, data)
+    DecodeError::error(Head::new(operation.id, 200, headers), reason, data)
 }
 
 /// One dispatched event: its `data` lines joined with `\n`.
@@ -193,8 +194,7 @@ type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Se
 /// it; a comment line, the keep-alive the SSE standard recommends, does.
 pub struct EventStream<T> {
     operation: &'static Operation,
-    status: u16,
-    headers: HeaderMap,
+    head: Head,
     chunks: ChunkStream,
     decoder: Decoder,
     ready: std::collections::VecDeque<Event>,
@@ -212,8 +212,8 @@ pub struct EventStream<T> {
 impl<T> std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventStream")
-            .field("operation", &self.operation.id)
-            .field("status", &self.status)
+            .field("operation", &self.head.operation)
+            .field("status", &self.head.status)
             .finish_non_exhaustive()
     }
 }
@@ -233,8 +233,7 @@ impl<T> EventStream<T> {
     ) -> Self {
         EventStream {
             operation,
-            status,
-            headers,
+            head: Head::new(operation.id, status, headers),
             chunks,
             decoder: Decoder::new(max_event_bytes),
             ready: Default::default(),
@@ -248,24 +247,11 @@ impl<T> EventStream<T> {
         }
     }
 
-    /// The HTTP status of the reply.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// The reply headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The gateway's `X-Request-Id`.
-    pub fn request_id(&self) -> Option<&str> {
-        crate::runtime::request_id(&self.headers)
-    }
+    head_accessors!();
 
     fn fail(&mut self, reason: String) -> Poll<Option<Result<T, Error>>> {
         self.done = true;
-        Poll::Ready(Some(Err(DecodeError::error(self.operation.id, self.status, self.headers.clone(), reason, b""))))
+        Poll::Ready(Some(Err(DecodeError::error(self.head.clone(), reason, b""))))
     }
 }
 
