@@ -19,12 +19,17 @@ impl Client {
     /// Sends a request (again, as the retry policy allows) and reads the whole reply, up to the
     /// configured size limit.
     pub(crate) async fn execute(&self, request: Request) -> Result<RawResponse, Error> {
-        match self.run(&request, Read::Whole).await? {
+        let operation = request.operation;
+        // Boxed with the request it owns: the retry loop's state (URL, credentials, the HTTP
+        // exchange, timers, the span) is most of a request's; on the heap it keeps the future
+        // `send()` returns small, for one allocation per request.
+        match Box::pin(self.run(request, Read::Whole)).await? {
             Reply::Whole(raw) => Ok(raw),
-            // A whole read never stops at a stream's head; were it to, the body is read here.
+            // A whole read never stops at a stream's head (`attempt` reads every reply whole for
+            // `Read::Whole`); reading one here would put a second body read in this future.
             Reply::Stream(response) => {
-                let (status, headers, body) = self.read_body(request.operation, response).await?;
-                Ok(RawResponse::new(request.operation, status, headers, body))
+                let head = Head::new(operation.id, response.status().as_u16(), response.headers().clone());
+                Err(DecodeError::error(head, "a reply stopped at its head where it was to be read whole", b""))
             }
         }
     }
@@ -39,12 +44,13 @@ impl Client {
         decode: DecodeData<T>,
         error: fn(RawResponse) -> Error,
     ) -> Result<EventStream<T>, Error> {
-        match self.run(&request, Read::StreamHead).await? {
+        let operation = request.operation;
+        match Box::pin(self.run(request, Read::StreamHead)).await? {
             Reply::Stream(response) => {
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
                 Ok(EventStream::new(
-                    request.operation,
+                    operation,
                     status,
                     headers,
                     Box::pin(response.bytes_stream()),
@@ -62,7 +68,8 @@ impl Client {
 
     /// The one retry loop: attempts until one's outcome is final, or the policy says stop. A 401
     /// to a token provider's token asks the provider again, once.
-    async fn run(&self, request: &Request, read: Read) -> Result<Reply, Error> {
+    async fn run(&self, request: Request, read: Read) -> Result<Reply, Error> {
+        let request = &request;
         let url = self.url(request)?;
         let mut retries = Retries::new(request.options.retry.as_ref().unwrap_or(&self.inner.retry), request.operation);
         loop {

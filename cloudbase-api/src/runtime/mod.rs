@@ -402,7 +402,10 @@ impl Request {
 /// The gateway's request id: `X-Request-Id`, else `X-Cloudbase-Request-Id` (the order the official
 /// node SDK reads them in).
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    ["x-request-id", "x-cloudbase-request-id"].iter().find_map(|name| headers.get(*name)?.to_str().ok())
+    // Header names as constants: a `&str` key is parsed into a name on every lookup.
+    static NAMES: [HeaderName; 2] =
+        [HeaderName::from_static("x-request-id"), HeaderName::from_static("x-cloudbase-request-id")];
+    NAMES.iter().find_map(|name| headers.get(name)?.to_str().ok())
 }
 
 /// A fully read reply, decoded by generated code according to its status and media type.
@@ -483,7 +486,7 @@ impl RawResponse {
 
     /// The wait `Retry-After` asks for, if the reply has one.
     pub(crate) fn retry_after(&self) -> Option<std::time::Duration> {
-        let value = self.head.headers.get("retry-after")?.to_str().ok()?;
+        let value = self.head.headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
         crate::retry::retry_after(value, std::time::SystemTime::now())
     }
 
@@ -551,7 +554,7 @@ impl RawResponse {
 
 pub(crate) fn media_type_of(headers: &HeaderMap) -> String {
     headers
-        .get("content-type")
+        .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default()
