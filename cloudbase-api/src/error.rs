@@ -133,18 +133,6 @@ impl Error {
             Error::Decode(e) => e.head.operation,
         }
     }
-
-    pub(crate) fn invalid(operation: &crate::runtime::Operation, message: impl Into<String>) -> Self {
-        Error::InvalidRequest { operation: operation.id, message: message.into() }
-    }
-
-    /// Names every required parameter whose flag is set.
-    pub(crate) fn missing_parameters(operation: &crate::runtime::Operation, missing: &[(&str, bool)]) -> Self {
-        let names: Vec<String> =
-            missing.iter().filter(|(_, is_missing)| *is_missing).map(|(n, _)| format!("`{n}`")).collect();
-        let noun = if names.len() == 1 { "parameter" } else { "parameters" };
-        Error::invalid(operation, format!("missing required {noun} {}", names.join(", ")))
-    }
 }
 
 /// The one rule for an error reply worth another attempt (the retry loop and

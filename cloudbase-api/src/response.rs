@@ -1,7 +1,8 @@
 //! A decoded reply with its metadata, and the body of a reply documented as any media type.
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 /// The head of a reply: the operation it answers, its status and its headers. [`Response`],
@@ -21,14 +22,14 @@ impl Head {
 
     /// The gateway's `X-Request-Id` (or `X-Cloudbase-Request-Id`).
     pub(crate) fn request_id(&self) -> Option<&str> {
-        crate::runtime::request_id(&self.headers)
+        request_id(&self.headers)
     }
 
     /// Adds the head to a `Debug` view, credential headers' values redacted.
     pub(crate) fn debug_fields(&self, f: &mut std::fmt::DebugStruct<'_, '_>) {
         f.field("operation", &self.operation)
             .field("status", &self.status)
-            .field("headers", &crate::runtime::ShownHeaders(&self.headers));
+            .field("headers", &ShownHeaders(&self.headers));
     }
 }
 
@@ -143,4 +144,43 @@ pub enum Body {
     Text(String),
     /// Any other media type (an image, a download), as it came.
     Bytes(Bytes),
+}
+
+/// The gateway's request id: `X-Request-Id`, else `X-Cloudbase-Request-Id` (the order the official
+/// node SDK reads them in).
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    // Header names as constants: a `&str` key is parsed into a name on every lookup.
+    static NAMES: [HeaderName; 2] =
+        [HeaderName::from_static("x-request-id"), HeaderName::from_static("x-cloudbase-request-id")];
+    NAMES.iter().find_map(|name| headers.get(name)?.to_str().ok())
+}
+
+/// Headers for `Debug` output: every name, and every value but those of headers that carry
+/// credentials (`Set-Cookie`, `Authorization`, a storage host's security token, ...), which show
+/// as `<redacted>`.
+pub(crate) struct ShownHeaders<'a>(pub(crate) &'a HeaderMap);
+
+impl ShownHeaders<'_> {
+    fn is_credential(name: &HeaderName, value: &HeaderValue) -> bool {
+        let name = name.as_str();
+        value.is_sensitive()
+            || matches!(name, "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+            || ["token", "secret", "password", "signature", "credential", "api-key", "apikey"]
+                .iter()
+                .any(|word| name.contains(word))
+    }
+}
+
+impl fmt::Debug for ShownHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if Self::is_credential(name, value) {
+                map.entry(&name.as_str(), &format_args!("<redacted>"));
+            } else {
+                map.entry(&name.as_str(), value);
+            }
+        }
+        map.finish()
+    }
 }

@@ -1,7 +1,6 @@
 //! When a failed request is sent again, and how long to wait first.
 
 use crate::error::Error;
-use crate::runtime::{Operation, RawResponse};
 use std::time::{Duration, Instant, SystemTime};
 
 /// When and how often a failed request is sent again.
@@ -125,16 +124,12 @@ impl Verdict {
     pub(crate) fn of_error(error: &Error) -> Verdict {
         if error.is_retryable() { Verdict::Retry(None) } else { Verdict::Done }
     }
-
-    pub(crate) fn of_reply(raw: &RawResponse) -> Verdict {
-        if raw.is_transient() { Verdict::Retry(raw.retry_after()) } else { Verdict::Done }
-    }
 }
 
 /// The retry state of one request: attempt number, time spent, and the policy in force.
 pub(crate) struct Retries<'a> {
     policy: &'a RetryPolicy,
-    operation: &'static Operation,
+    operation: &'static str,
     method_allows: bool,
     started: Instant,
     number: u32,
@@ -142,12 +137,13 @@ pub(crate) struct Retries<'a> {
 }
 
 impl<'a> Retries<'a> {
-    /// The retries of one request of `operation` under `policy`, starting now.
-    pub(crate) fn new(policy: &'a RetryPolicy, operation: &'static Operation) -> Self {
+    /// The retries of one request of `operation` (whose method is `idempotent` or not) under
+    /// `policy`, starting now.
+    pub(crate) fn new(policy: &'a RetryPolicy, operation: &'static str, idempotent: bool) -> Self {
         Retries {
             policy,
             operation,
-            method_allows: operation.method.is_idempotent() || policy.non_idempotent,
+            method_allows: idempotent || policy.non_idempotent,
             started: Instant::now(),
             number: 1,
             reauthenticated: false,
@@ -176,7 +172,7 @@ impl<'a> Retries<'a> {
             return None;
         }
         tracing::debug!(
-            operation = self.operation.id,
+            operation = self.operation,
             attempt = self.number,
             wait_ms = wait.as_millis() as u64,
             "retrying"

@@ -71,7 +71,8 @@ impl Client {
     async fn run(&self, request: Request, read: Read) -> Result<Reply, Error> {
         let request = &request;
         let url = self.url(request)?;
-        let mut retries = Retries::new(request.options.retry.as_ref().unwrap_or(&self.inner.retry), request.operation);
+        let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let mut retries = Retries::new(policy, request.operation.id, request.operation.method.is_idempotent());
         loop {
             let (authorization, result) = self.attempt(request, &url, retries.number(), read).await;
             if let Ok(Reply::Whole(raw)) = &result
@@ -83,7 +84,7 @@ impl Client {
             }
             let verdict = match &result {
                 Err(e) => Verdict::of_error(e),
-                Ok(Reply::Whole(raw)) => Verdict::of_reply(raw),
+                Ok(Reply::Whole(raw)) => raw.verdict(),
                 Ok(Reply::Stream(_)) => Verdict::Done,
             };
             match retries.wait_before_next(verdict) {
@@ -330,7 +331,7 @@ fn request_span(operation: &Operation, attempt: u32) -> tracing::Span {
 fn record(status: u16, headers: &HeaderMap, started: Instant) {
     let span = tracing::Span::current();
     span.record("status", status);
-    if let Some(id) = crate::runtime::request_id(headers) {
+    if let Some(id) = crate::response::request_id(headers) {
         span.record("request_id", id);
     }
     span.record("latency_ms", started.elapsed().as_millis() as u64);

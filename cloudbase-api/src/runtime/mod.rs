@@ -63,6 +63,21 @@ pub(crate) struct Operation {
     pub(crate) security: &'static [Security],
 }
 
+/// The errors a request builder refuses a request with, before any I/O.
+impl Error {
+    pub(crate) fn invalid(operation: &Operation, message: impl Into<String>) -> Self {
+        Error::InvalidRequest { operation: operation.id, message: message.into() }
+    }
+
+    /// Names every required parameter whose flag is set.
+    pub(crate) fn missing_parameters(operation: &Operation, missing: &[(&str, bool)]) -> Self {
+        let names: Vec<String> =
+            missing.iter().filter(|(_, is_missing)| *is_missing).map(|(n, _)| format!("`{n}`")).collect();
+        let noun = if names.len() == 1 { "parameter" } else { "parameters" };
+        Error::invalid(operation, format!("missing required {noun} {}", names.join(", ")))
+    }
+}
+
 /// HTTP methods, as a `Copy` constant-friendly enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Method {
@@ -398,16 +413,6 @@ impl Request {
     }
 }
 
-/// The `X-Request-Id` of a reply.
-/// The gateway's request id: `X-Request-Id`, else `X-Cloudbase-Request-Id` (the order the official
-/// node SDK reads them in).
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    // Header names as constants: a `&str` key is parsed into a name on every lookup.
-    static NAMES: [HeaderName; 2] =
-        [HeaderName::from_static("x-request-id"), HeaderName::from_static("x-cloudbase-request-id")];
-    NAMES.iter().find_map(|name| headers.get(name)?.to_str().ok())
-}
-
 /// A fully read reply, decoded by generated code according to its status and media type.
 pub(crate) struct RawResponse {
     pub(crate) head: Head,
@@ -479,9 +484,10 @@ impl RawResponse {
         self.decode_error(format!("Content-Type `{media}` is not documented for status {}", self.head.status))
     }
 
-    /// A reply worth another attempt ([`transient`]).
-    pub(crate) fn is_transient(&self) -> bool {
-        self.transient
+    /// Whether the reply is worth another attempt ([`transient`]), after how long if it says.
+    pub(crate) fn verdict(&self) -> crate::retry::Verdict {
+        use crate::retry::Verdict;
+        if self.transient { Verdict::Retry(self.retry_after()) } else { Verdict::Done }
     }
 
     /// The wait `Retry-After` asks for, if the reply has one.
@@ -581,36 +587,6 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
         serde_json::Value::String(_) => "a string",
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
-    }
-}
-
-/// Headers for `Debug` output: every name, and every value but those of headers that carry
-/// credentials (`Set-Cookie`, `Authorization`, a storage host's security token, ...), which show
-/// as `<redacted>`.
-pub(crate) struct ShownHeaders<'a>(pub(crate) &'a HeaderMap);
-
-impl ShownHeaders<'_> {
-    fn is_credential(name: &HeaderName, value: &HeaderValue) -> bool {
-        let name = name.as_str();
-        value.is_sensitive()
-            || matches!(name, "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
-            || ["token", "secret", "password", "signature", "credential", "api-key", "apikey"]
-                .iter()
-                .any(|word| name.contains(word))
-    }
-}
-
-impl fmt::Debug for ShownHeaders<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut map = f.debug_map();
-        for (name, value) in self.0 {
-            if Self::is_credential(name, value) {
-                map.entry(&name.as_str(), &Redacted);
-            } else {
-                map.entry(&name.as_str(), value);
-            }
-        }
-        map.finish()
     }
 }
 
