@@ -896,14 +896,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/ai/",
-                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&provider), rt::SubPath(&path)],
+            )?;
             request.free_form_body("application/json", body, true)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -989,13 +983,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/ai/",
-                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                    "/chat/completions",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&provider)],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1081,13 +1070,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/ai/",
-                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                    "/v1/chat/completions",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&provider)],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1171,13 +1155,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/ai/",
-                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                    "/responses",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&provider)],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1273,13 +1252,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/ai/",
-                    &rt::encode_segment(&Self::OPERATION, "provider", &provider)?,
-                    "/v1/messages",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&provider)],
+            )?;
             request.header("anthropic-version", self.anthropic_version.as_ref())?;
             request.json_body("application/json", body)?;
             request.options(self.options);

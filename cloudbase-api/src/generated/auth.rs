@@ -1498,7 +1498,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signin");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.query("captcha_token", self.captcha_token.as_ref());
@@ -1582,10 +1582,7 @@ pub mod builders {
             let Some(x_device_id) = self.x_device_id else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/signin/anonymously",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             if let Some(body) = self.body {
@@ -1672,7 +1669,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/signup");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.query("captcha_token", self.captcha_token.as_ref());
@@ -1747,10 +1744,7 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/user/signout",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             if let Some(body) = self.body {
@@ -1862,10 +1856,7 @@ pub mod builders {
             ) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/provider/uri",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("provider_id", Some(&provider_id));
             request.query("redirect_uri", self.redirect_uri.as_ref());
             request.query("state", self.state.as_ref());
@@ -1955,10 +1946,7 @@ pub mod builders {
             let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/provider/token",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
@@ -2042,10 +2030,7 @@ pub mod builders {
             let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/signin/with/provider",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
@@ -2122,10 +2107,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/signin/custom",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -2200,7 +2182,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/token");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -2262,10 +2244,7 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/token/introspect",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
@@ -2328,10 +2307,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/token/clientCredential",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2396,7 +2372,7 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/revoke");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             if let Some(body) = self.body {
@@ -2452,10 +2428,7 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/captcha/data",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2517,10 +2490,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/captcha/data/verify",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2595,10 +2565,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/verification",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.header("x-captcha-token", self.x_captcha_token.as_ref())?;
             request.query("captcha_token", self.captcha_token.as_ref());
             request.json_body("application/json", body)?;
@@ -2669,10 +2636,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/verification/verify",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -2745,7 +2709,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/reset");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -2824,7 +2788,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/sudo");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -2884,7 +2848,7 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
@@ -2954,7 +2918,7 @@ pub mod builders {
             let Some(sudo_token) = self.sudo_token else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/auth/v1/user/me");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.query("sudo_token", Some(&sudo_token));
             request.header("x-device-id", self.x_device_id.as_ref())?;
@@ -3034,10 +2998,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/user/password",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.query("sudo_token", self.sudo_token.as_ref());
@@ -3112,10 +3073,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/user/basic/edit",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -3186,10 +3144,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/user/provider/bind",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.json_body("application/json", body)?;
@@ -3271,12 +3226,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/auth/v1/user/provider/",
-                    &rt::encode_segment(&Self::OPERATION, "provider_id", &provider_id)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&provider_id)],
+            )?;
             request.query("with_user_center", self.with_user_center.as_ref());
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
@@ -3336,10 +3287,7 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/user/provider",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.header("x-device-id", self.x_device_id.as_ref())?;
             request.options(self.options);
@@ -3395,10 +3343,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/auth/v1/captcha/init",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))

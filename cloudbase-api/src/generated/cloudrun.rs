@@ -291,18 +291,11 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/cloudrun/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&any_path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -414,21 +407,14 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/cloudrun/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&any_path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, false)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -540,21 +526,14 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/cloudrun/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&any_path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, true)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -657,18 +636,11 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/cloudrun/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&any_path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -763,14 +735,8 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/cloudrun/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&any_path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
             request.options(self.options);
             Ok((self.client, request))
@@ -887,21 +853,14 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/cloudrun/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "anyPath", &any_path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&any_path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, false)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -987,15 +946,10 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1090,18 +1044,13 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, false)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1196,18 +1145,13 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, false)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1293,15 +1237,10 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1379,11 +1318,7 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
             request.options(self.options);
             Ok((self.client, request))
@@ -1483,18 +1418,13 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/cloudrun/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, false)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }

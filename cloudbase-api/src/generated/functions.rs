@@ -189,16 +189,11 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query_exploded_map(self.query.as_ref());
             request.query("webfn", Some(&"true"));
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -327,11 +322,7 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                ["/v1/functions/", &rt::encode_segment(&Self::OPERATION, "name", &name)?]
-                    .concat(),
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[rt::Segment(&name)])?;
             request.query("webfn", (self.webfn == Some(true)).then_some(&"true"));
             request.header("X-Qualifier", self.x_qualifier.as_ref())?;
             request
@@ -343,9 +334,8 @@ pub mod builders {
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, true)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -448,19 +438,12 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/functions/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
             request.query("webfn", Some(&"true"));
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -572,22 +555,15 @@ pub mod builders {
             )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/functions/",
-                    &rt::encode_segment(&Self::OPERATION, "name", &name)?,
-                    "/",
-                    &rt::encode_sub_path(&Self::OPERATION, "path", &path)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&name), rt::SubPath(&path)],
+            )?;
             request.query_exploded_map(self.query.as_ref());
             request.query("webfn", Some(&"true"));
             if let Some(body) = self.body {
                 request.free_form_body("application/json", body, false)?;
             }
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &["application/json", "text/*", "*/*"])?;
-            }
+            request
+                .accept(self.accept.as_deref(), &["application/json", "text/*", "*/*"])?;
             request.options(self.options);
             Ok((self.client, request))
         }

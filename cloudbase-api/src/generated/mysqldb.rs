@@ -636,12 +636,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -651,13 +647,11 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -782,25 +776,19 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
             request.query("select", self.select.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
             request.json_body("application/json", body)?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -943,12 +931,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -957,13 +941,11 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1069,12 +1051,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -1240,12 +1218,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -1255,13 +1229,11 @@ pub mod builders {
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
             request.free_form_body("application/json", body, true)?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1420,14 +1392,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -1437,13 +1403,11 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1581,27 +1545,19 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
             request.query("select", self.select.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
             request.json_body("application/json", body)?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1755,14 +1711,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -1771,13 +1721,11 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1946,14 +1894,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -1963,13 +1905,11 @@ pub mod builders {
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
             request.free_form_body("application/json", body, true)?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2141,16 +2081,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -2160,13 +2092,11 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2315,29 +2245,19 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
             request.query("select", self.select.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
             request.json_body("application/json", body)?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2503,16 +2423,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -2521,13 +2433,11 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2706,16 +2616,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "schema", &schema)?,
-                    "/",
-                    &rt::encode_segment(&Self::OPERATION, "table", &table)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&schema), rt::Segment(&table)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -2725,13 +2627,11 @@ pub mod builders {
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
             request.free_form_body("application/json", body, true)?;
-            if let Some(media_type) = &self.accept {
-                request
-                    .accept(
-                        media_type,
-                        &["application/json", "application/vnd.pgrst.object+json"],
-                    )?;
-            }
+            request
+                .accept(
+                    self.accept.as_deref(),
+                    &["application/json", "application/vnd.pgrst.object+json"],
+                )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2879,12 +2779,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/rdb/rest/rpc/",
-                    &rt::encode_segment(&Self::OPERATION, "function", &function)?,
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&function)],
+            )?;
             request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
             request.header("Accept-Profile", self.accept_profile.as_ref())?;
             request.header("Content-Profile", self.content_profile.as_ref())?;
@@ -2951,7 +2847,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(&Self::OPERATION, "/v1/rdb/exec-pgsql");
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))

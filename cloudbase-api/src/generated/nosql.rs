@@ -493,15 +493,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&database)],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -635,21 +628,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                ],
+            )?;
             request.query("query", self.query.as_ref());
             request.query("offset", self.offset.as_ref());
             request.query("limit", self.limit.as_ref());
@@ -746,21 +730,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                ],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -851,21 +826,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                ],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -971,22 +937,13 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents/",
-                    &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                    rt::Segment(&doc_id),
+                ],
+            )?;
             request.query("projection", self.projection.as_ref());
             request.query("transactionId", self.transaction_id.as_ref());
             request.options(self.options);
@@ -1086,22 +1043,13 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents/",
-                    &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                    rt::Segment(&doc_id),
+                ],
+            )?;
             request.query("transactionId", self.transaction_id.as_ref());
             request.options(self.options);
             Ok((self.client, request))
@@ -1212,22 +1160,13 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents/",
-                    &rt::encode_segment(&Self::OPERATION, "docId", &doc_id)?,
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                    rt::Segment(&doc_id),
+                ],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1316,21 +1255,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents/remove",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                ],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1419,21 +1349,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/collections/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "collectionName",
-                        &collection_name,
-                    )?,
-                    "/documents/aggregations",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&collection_name),
+                ],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1502,15 +1423,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/transactions",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&database)],
+            )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1588,21 +1502,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/transactions/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "transactionId",
-                        &transaction_id,
-                    )?,
-                    "/commit",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&transaction_id),
+                ],
+            )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1680,21 +1585,12 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/transactions/",
-                    &rt::encode_segment(
-                        &Self::OPERATION,
-                        "transactionId",
-                        &transaction_id,
-                    )?,
-                    "/rollback",
-                ]
-                    .concat(),
-            );
+                &[
+                    rt::Segment(&instance),
+                    rt::Segment(&database),
+                    rt::Segment(&transaction_id),
+                ],
+            )?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -1773,15 +1669,8 @@ pub mod builders {
             };
             let mut request = rt::Request::new(
                 &Self::OPERATION,
-                [
-                    "/v1/database/instances/",
-                    &rt::encode_segment(&Self::OPERATION, "instance", &instance)?,
-                    "/databases/",
-                    &rt::encode_segment(&Self::OPERATION, "database", &database)?,
-                    "/commands",
-                ]
-                    .concat(),
-            );
+                &[rt::Segment(&instance), rt::Segment(&database)],
+            )?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))

@@ -536,10 +536,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/v1/storages/get-objects-upload-info",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -599,10 +596,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/v1/storages/get-objects-download-info",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -662,10 +656,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/v1/storages/delete-objects",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -725,10 +716,7 @@ pub mod builders {
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
-            let mut request = rt::Request::new(
-                &Self::OPERATION,
-                "/v1/storages/copy-objects",
-            );
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))

@@ -272,17 +272,48 @@ impl fmt::Debug for Request {
     }
 }
 
+/// A path parameter's value, in the order its `{name}` stands in the operation's path template.
+pub(crate) enum PathValue<'a> {
+    /// One segment ([`encode_segment`]).
+    Segment(&'a dyn Display),
+    /// Several segments, `x-path-parameter-may-contain-slashes` ([`encode_sub_path`]).
+    SubPath(&'a dyn Display),
+}
+pub(crate) use PathValue::{Segment, SubPath};
+
+/// The operation's path template with each `{name}` replaced by the next of `values`, encoded.
+fn fill_path(operation: &Operation, values: &[PathValue<'_>]) -> Result<String, Error> {
+    let mut path = String::with_capacity(operation.path.len() + 16);
+    let mut rest = operation.path;
+    let mut values = values.iter();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else { break };
+        let name = &rest[open + 1..close];
+        path.push_str(&rest[..open]);
+        match values.next() {
+            Some(PathValue::Segment(value)) => path.push_str(&encode_segment(operation, name, *value)?),
+            Some(PathValue::SubPath(value)) => path.push_str(&encode_sub_path(operation, name, *value)?),
+            None => return Err(Error::invalid(operation, format!("path parameter `{name}` has no value"))),
+        }
+        rest = &rest[close + 1..];
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
 impl Request {
-    pub(crate) fn new(operation: &'static Operation, path: impl Into<String>) -> Self {
-        Request {
+    /// A request of `operation` to its path template filled with the path parameters' `values`,
+    /// in template order; a value the path cannot carry (empty, `.`, `..`) is refused.
+    pub(crate) fn new(operation: &'static Operation, values: &[PathValue<'_>]) -> Result<Self, Error> {
+        Ok(Request {
             operation,
-            path: path.into(),
+            path: fill_path(operation, values)?,
             query: String::new(),
             headers: HeaderMap::new(),
             body: None,
             accept: None,
             options: Options::default(),
-        }
+        })
     }
 
     fn push_pair(&mut self, name: &str, value: &str) {
@@ -357,7 +388,9 @@ impl Request {
     }
 
     /// Asks for one of the documented media types.
-    pub(crate) fn accept(&mut self, media_type: &str, documented: &[&str]) -> Result<(), Error> {
+    /// Asks for the media type the caller chose with `accept()`, if one of the `documented`.
+    pub(crate) fn accept(&mut self, media_type: Option<&str>, documented: &[&str]) -> Result<(), Error> {
+        let Some(media_type) = media_type else { return Ok(()) };
         let wanted = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if !documented.contains(&wanted.as_str()) {
             return Err(Error::invalid(
@@ -613,6 +646,32 @@ mod tests {
         }
         RawResponse::new(&ANY, status, headers, Bytes::from_static(body))
             .into_body(200..=299, |raw| raw.undocumented_error())
+    }
+
+    #[test]
+    fn the_path_template_is_filled_in_order_with_each_value_encoded() {
+        static OP: Operation = Operation {
+            id: "cloudrunGet",
+            method: Method::Get,
+            path: "/v1/cloudrun/{name}/{path}/x",
+            accept: "*/*",
+            security: &[],
+        };
+        let path = |values: &[PathValue<'_>]| Request::new(&OP, values).map(|r| r.path);
+        assert_eq!(
+            path(&[Segment(&"a b/c"), SubPath(&"orders/4 2")]).unwrap(),
+            "/v1/cloudrun/a%20b%2Fc/orders/4%202/x"
+        );
+        let refused = |values: &[PathValue<'_>]| match path(values) {
+            Err(Error::InvalidRequest { message, .. }) => message,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert!(refused(&[Segment(&".."), SubPath(&"a")]).contains("`name`"));
+        assert!(refused(&[Segment(&"shop"), SubPath(&"a/../b")]).contains("`path`"));
+        assert!(refused(&[Segment(&"shop")]).contains("`path` has no value"));
+        static LITERAL: Operation =
+            Operation { id: "signIn", method: Method::Post, path: "/auth/v1/signin", accept: "*/*", security: &[] };
+        assert_eq!(Request::new(&LITERAL, &[]).unwrap().path, "/auth/v1/signin");
     }
 
     #[test]

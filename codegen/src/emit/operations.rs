@@ -391,9 +391,7 @@ fn into_request(op: &Operation) -> TokenStream {
     let choices = &op.accept.choices;
     let accept = (choices.len() > 1).then(|| {
         quote! {
-            if let Some(media_type) = &self.accept {
-                request.accept(media_type, &[#(#choices),*])?;
-            }
+            request.accept(self.accept.as_deref(), &[#(#choices),*])?;
         }
     });
     quote! {
@@ -401,7 +399,7 @@ fn into_request(op: &Operation) -> TokenStream {
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
             #take_required
             #(#checks)*
-            let mut request = rt::Request::new(&Self::OPERATION, #path);
+            let mut request = rt::Request::new(&Self::OPERATION, &[#(#path),*])?;
             #(#params)*
             #(#constants)*
             #body
@@ -452,28 +450,23 @@ fn rules(c: &crate::ir::Constraints) -> Option<TokenStream> {
     (!fields.is_empty()).then(|| quote! { rt::Rules { #(#fields,)* ..rt::Rules::NONE } })
 }
 
-/// The request path: a literal, or the pieces joined with each parameter percent-encoded.
-fn path_expr(op: &Operation) -> TokenStream {
-    let mut pieces = Vec::new();
-    for part in &op.path_parts {
-        match part {
-            PathPart::Literal(text) => pieces.push(quote! { #text }),
+/// The path parameters' values in template order; the runtime fills `OPERATION.path` with them.
+fn path_expr(op: &Operation) -> Vec<TokenStream> {
+    op.path_parts
+        .iter()
+        .filter_map(|part| match part {
+            PathPart::Literal(_) => None,
             PathPart::Param(index) => {
                 let p = &op.params[*index];
                 let f = ident(&p.name);
-                let wire = &p.wire_name;
-                pieces.push(if p.allow_slashes {
-                    quote! { &rt::encode_sub_path(&Self::OPERATION, #wire, &#f)? }
+                Some(if p.allow_slashes {
+                    quote! { rt::SubPath(&#f) }
                 } else {
-                    quote! { &rt::encode_segment(&Self::OPERATION, #wire, &#f)? }
-                });
+                    quote! { rt::Segment(&#f) }
+                })
             }
-        }
-    }
-    match pieces.as_slice() {
-        [only] => quote! { #only },
-        _ => quote! { [#(#pieces),*].concat() },
-    }
+        })
+        .collect()
 }
 
 fn success_type(api: &Api, op: &Operation) -> TokenStream {
