@@ -279,6 +279,8 @@ pub(crate) enum PathValue<'a> {
     /// Several segments, `x-path-parameter-may-contain-slashes` ([`encode_sub_path`]).
     SubPath(&'a dyn Display),
 }
+// Which forms are used depends on which areas' features are on.
+#[allow(unused_imports)]
 pub(crate) use PathValue::{Segment, SubPath};
 
 /// The operation's path template with each `{name}` replaced by the next of `values`, encoded.
