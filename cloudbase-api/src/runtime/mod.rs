@@ -389,11 +389,10 @@ impl Request {
         Ok(())
     }
 
-    /// Asks for one of the documented media types.
     /// Asks for the media type the caller chose with `accept()`, if one of the `documented`.
     pub(crate) fn accept(&mut self, media_type: Option<&str>, documented: &[&str]) -> Result<(), Error> {
         let Some(media_type) = media_type else { return Ok(()) };
-        let wanted = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let wanted = essence(media_type);
         if !documented.contains(&wanted.as_str()) {
             return Err(Error::invalid(
                 self.operation,
@@ -593,12 +592,15 @@ impl RawResponse {
     }
 }
 
+/// The `Content-Type` without parameters, lowercased; empty when absent.
 pub(crate) fn media_type_of(headers: &HeaderMap) -> String {
-    headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .unwrap_or_default()
+    headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(essence).unwrap_or_default()
+}
+
+/// A media type without its parameters, lowercased: `Application/JSON; charset=utf-8` is
+/// `application/json`.
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
 /// A free-form JSON body, serialized when the builder's setter is called (so any `Serialize`

@@ -795,7 +795,6 @@ fn free_form_reply(ty: Type) -> Type {
     }
 }
 
-/// 0 for a media type, 1 for a range of subtypes (`text/*`), 2 for `*/*`.
 /// The status of success cases that are exactly the runtime's `Body`, in the order the cases
 /// are matched: a reply without a body, `application/json` of any shape, `text/*`, `*/*`.
 fn any_body(cases: &[(SuccessCase, &Response)]) -> Option<StatusSpec> {
@@ -811,6 +810,7 @@ fn any_body(cases: &[(SuccessCase, &Response)]) -> Option<StatusSpec> {
     (empty.when_empty && empty.content.is_none() && one_status && bodies == expected).then_some(empty.status)
 }
 
+/// 0 for a media type, 1 for a range of subtypes (`text/*`), 2 for `*/*`.
 fn media_range_rank(media_type: &str) -> u8 {
     match names::essence(media_type).as_str() {
         "*/*" => 2,
@@ -874,8 +874,6 @@ pub(super) fn error_decoding(types: &[crate::ir::TypeDef], responses: &[Response
     crate::ir::ErrorDecoding { arms, fallback }
 }
 
-/// The error decoding to emit once for the area: the most common one among operations that
-/// decode every error status alike (the first such, on a tie), if two or more share it.
 /// The crate-root names the `builders` module of `operations` imports ([`Api::builder_imports`]).
 ///
 /// [`Api::builder_imports`]: crate::ir::Api::builder_imports
@@ -888,6 +886,8 @@ pub(crate) fn builder_imports(operations: &[Operation]) -> Vec<&'static str> {
     BUILDER_IMPORTS.iter().copied().filter(|name| needs(name)).collect()
 }
 
+/// The error decoding to emit once for the area: the most common one among operations that
+/// decode every error status alike (the first such, on a tie), if two or more share it.
 pub(crate) fn shared_errors(operations: &[Operation]) -> Option<crate::ir::ErrorBodyKind> {
     let plain: Vec<crate::ir::ErrorBodyKind> =
         operations.iter().filter(|op| op.errors.arms.is_empty()).map(|op| op.errors.fallback).collect();
