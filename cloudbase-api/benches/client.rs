@@ -395,6 +395,9 @@ fn on_worker(runtime: &tokio::runtime::Runtime, task: impl std::future::Future<O
 }
 
 fn main() {
+    // The hand-written side's reqwest is this build's, without a crypto provider of its own
+    // (the crate's `rustls-ring`): the one a client installs, installed up front.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {

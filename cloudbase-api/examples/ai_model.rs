@@ -4,17 +4,14 @@
 //! CLOUDBASE_ENV_ID=my-env CLOUDBASE_API_KEY=... cargo run --example ai_model -- "介绍一下李白"
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
+use cloudbase_api::Client;
 use cloudbase_api::chat::ChatAccumulator;
 use futures_util::StreamExt;
 use std::io::Write;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client =
-        common::client_builder()?.credentials(Credentials::api_key(common::required("CLOUDBASE_API_KEY")?)).build()?;
+    let client = Client::from_env()?;
     let question = std::env::args().nth(1).unwrap_or_else(|| "介绍一下李白".to_owned());
     let mut stream =
         client.ai_model().chat("cloudbase", "hy3-preview").system("Answer briefly.").user(question).stream().await?;

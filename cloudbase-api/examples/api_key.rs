@@ -4,14 +4,11 @@
 //! CLOUDBASE_ENV_ID=my-env CLOUDBASE_API_KEY=... cargo run --example api_key -- my-function
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
+use cloudbase_api::Client;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let key = common::required("CLOUDBASE_API_KEY")?;
-    let client = common::client_builder()?.credentials(Credentials::api_key(key)).build()?;
+    let client = Client::from_env()?;
     let function = std::env::args().nth(1).unwrap_or_else(|| "hello".to_owned());
 
     let mut payload = serde_json::Map::new();

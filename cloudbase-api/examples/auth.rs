@@ -4,11 +4,11 @@
 //! CLOUDBASE_ENV_ID=my-env cargo run --example auth -- "+86 13800138000"
 //! ```
 
-mod common;
+use cloudbase_api::Client;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = common::client_builder()?.build()?;
+    let client = Client::from_env()?;
     let phone = std::env::args().nth(1).ok_or("give a phone number, e.g. \"+86 13800138000\"")?;
     let auth = client.auth();
     let sent = auth.send_phone_code(&phone).await?;

@@ -6,15 +6,12 @@
 //! CLOUDBASE_WEB_FUNCTION=plants-http CLOUDBASE_CLOUDRUN_SERVICE=shop ... cargo run --example functions
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
+use cloudbase_api::Client;
 use serde_json::{Value, json};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client =
-        common::client_builder()?.credentials(Credentials::api_key(common::required("CLOUDBASE_API_KEY")?)).build()?;
+    let client = Client::from_env()?;
     let function = std::env::args().nth(1).unwrap_or_else(|| "sum".to_owned());
     let reply: Value = client.functions().invoke(&function, &json!({"a": 1, "b": 2})).await?;
     println!("{function} returned {reply}");

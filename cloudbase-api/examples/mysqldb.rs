@@ -8,16 +8,13 @@
 //!   CLOUDBASE_PG_SQL='select count(*) as n from students' ... cargo run --example mysqldb -- students
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
+use cloudbase_api::Client;
 use cloudbase_api::rdb::Order;
 use serde_json::{Value, json};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client =
-        common::client_builder()?.credentials(Credentials::api_key(common::required("CLOUDBASE_API_KEY")?)).build()?;
+    let client = Client::from_env()?;
     let table = std::env::args().nth(1).unwrap_or_else(|| "students".to_owned());
     let mut db = client.mysqldb().instance("default");
     if let Ok(database) = std::env::var("CLOUDBASE_RDB_DATABASE") {

@@ -4,9 +4,7 @@
 //! CLOUDBASE_ENV_ID=my-env CLOUDBASE_API_KEY=... cargo run --example nosql
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
+use cloudbase_api::Client;
 use cloudbase_api::ejson::{DateTime, Int32};
 use serde_json::json;
 
@@ -19,8 +17,7 @@ struct Poet {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client =
-        common::client_builder()?.credentials(Credentials::api_key(common::required("CLOUDBASE_API_KEY")?)).build()?;
+    let client = Client::from_env()?;
     let nosql = client.nosql();
     let poets = nosql.collection("poets");
 

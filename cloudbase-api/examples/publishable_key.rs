@@ -5,15 +5,13 @@
 //! CLOUDBASE_ENV_ID=my-env CLOUDBASE_PUBLISHABLE_KEY=... cargo run --example publishable_key -- my_table
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
 use cloudbase_api::mysqldb::QueryRecordsResponse;
+use cloudbase_api::{ClientBuilder, Credentials};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let key = common::required("CLOUDBASE_PUBLISHABLE_KEY")?;
-    let client = common::client_builder()?.credentials(Credentials::publishable_key(key)).build()?;
+    let key = std::env::var("CLOUDBASE_PUBLISHABLE_KEY").map_err(|_| "set CLOUDBASE_PUBLISHABLE_KEY")?;
+    let client = ClientBuilder::from_env()?.credentials(Credentials::publishable_key(key)).build()?;
     let table = std::env::args().nth(1).unwrap_or_else(|| "todos".to_owned());
 
     let reply = client.mysqldb().query_records().table(table).select("*").limit(5).prefer("count=exact").send().await?;

@@ -4,15 +4,12 @@
 //! CLOUDBASE_ENV_ID=my-env CLOUDBASE_API_KEY=... cargo run --example storage -- ./poem.txt
 //! ```
 
-mod common;
-
-use cloudbase_api::Credentials;
+use cloudbase_api::Client;
 use cloudbase_api::files::UploadBody;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client =
-        common::client_builder()?.credentials(Credentials::api_key(common::required("CLOUDBASE_API_KEY")?)).build()?;
+    let client = Client::from_env()?;
     let path = std::env::args().nth(1).ok_or("give a file to upload")?;
     let name = std::path::Path::new(&path).file_name().and_then(|n| n.to_str()).unwrap_or("upload.bin").to_owned();
     let storage = client.storage();

@@ -5,14 +5,12 @@
 //! CLOUDBASE_ENV_ID=my-env cargo run --example token_provider
 //! ```
 
-mod common;
-
-use cloudbase_api::{Credentials, RefreshingToken, Token};
+use cloudbase_api::{Client, ClientBuilder, Credentials, RefreshingToken, Token};
 use std::time::Duration;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let anonymous = common::client_builder()?.build()?;
+    let anonymous = Client::from_env()?;
     let tokens = RefreshingToken::new(move || {
         let anonymous = anonymous.clone();
         async move {
@@ -22,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(Token::new(value, token.expires_in.map(|s| Duration::from_secs(s.max(0) as u64))))
         }
     });
-    let client = common::client_builder()?.credentials(Credentials::provider(tokens)).build()?;
+    let client = ClientBuilder::from_env()?.credentials(Credentials::provider(tokens)).build()?;
 
     // Both calls share one sign-in.
     let (me, providers) = tokio::join!(client.auth().user_me().send(), client.auth().user_providers().send());

@@ -2,10 +2,11 @@
 
 use crate::credentials::{Credentials, fixed_authorization};
 use crate::error::Error;
+use crate::http::{Attempt, Configure, Hook};
 use crate::retry::RetryPolicy;
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderValue};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The longest URL a request can have, base URL, path and query included, in bytes once
@@ -100,12 +101,12 @@ pub struct Client {
 
 #[derive(Clone)]
 pub(crate) struct Inner {
+    /// For the gateway and for other hosts (storage upload URLs) alike: what only the gateway
+    /// gets (credentials, the configured headers) is added to each gateway request.
     pub(crate) http: reqwest::Client,
-    /// For hosts that are not the CloudBase gateway (storage upload URLs): no default headers,
-    /// no credentials, ever. Built on first use: most clients never upload, and building a client
-    /// (loading the TLS roots) costs as much as many requests.
-    pub(crate) foreign: Arc<OnceLock<reqwest::Client>>,
-    pub(crate) connect_timeout: Duration,
+    /// The [`ClientBuilder::header`] headers, added to gateway requests that lack them.
+    pub(crate) headers: HeaderMap,
+    pub(crate) on_attempt: Option<Hook>,
     pub(crate) base_url: String,
     /// `base_url` parsed once: each request only sets its path and query on a copy, instead of
     /// parsing a whole URL (host included) again.
@@ -153,20 +154,14 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The HTTP client for hosts other than the gateway (it never carries credentials or the
-    /// configured default headers), with the client's whole-request timeout. It follows
-    /// redirects within the origin of the URL it is given only, as the gateway client does: an
-    /// upload carries a file and the storage host's own token, meant for that host alone.
+    /// The HTTP client for hosts other than the gateway, with the client's whole-request
+    /// timeout: requests made with it carry no credentials and none of the configured headers
+    /// unless the caller adds them. It follows redirects within the origin of the URL it is
+    /// given only, as for the gateway: an upload carries a file and the storage host's own
+    /// token, meant for that host alone.
     #[allow(dead_code)] // used by the storage helpers only
-    pub(crate) fn foreign_http(&self) -> Result<(&reqwest::Client, Duration), Error> {
-        let http = match self.inner.foreign.get() {
-            Some(http) => http,
-            None => {
-                let built = http_client(reqwest::Client::builder(), self.inner.connect_timeout)?;
-                self.inner.foreign.get_or_init(|| built)
-            }
-        };
-        Ok((http, self.inner.timeout))
+    pub(crate) fn foreign_http(&self) -> (&reqwest::Client, Duration) {
+        (&self.inner.http, self.inner.timeout)
     }
 
     /// The same client (connection pool, base URL, timeouts, retries) with other credentials,
@@ -189,7 +184,8 @@ impl Client {
     }
 }
 
-/// Configures a [`Client`].
+/// Configures a [`Client`]: [`Client::builder`], or [`ClientBuilder::from_env`] for the
+/// settings the environment gives.
 ///
 /// `Debug` shows no secret: credentials and header values are redacted, and so is the password
 /// of a base URL's userinfo.
@@ -206,6 +202,8 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_event_bytes: Option<usize>,
     stream_idle_timeout: Option<Duration>,
+    http: Option<Configure>,
+    on_attempt: Option<Hook>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -223,6 +221,8 @@ impl fmt::Debug for ClientBuilder {
             .field("headers", &headers)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("http_client", &self.http.as_ref().map(|_| "<configured>"))
+            .field("on_attempt", &self.on_attempt.as_ref().map(|_| "<hook>"))
             .finish_non_exhaustive()
     }
 }
@@ -304,17 +304,80 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails on an invalid env id or base URL.
+    /// Configures the HTTP client underneath (reqwest's builder): proxies, pool and HTTP/2
+    /// settings, local address, DNS, keep-alive, another TLS configuration.
+    ///
+    /// `configure` gets a builder with the TLS of the enabled feature, the
+    /// [`connect_timeout`](Self::connect_timeout) and the crate's user agent already set, and
+    /// may change any of them. The crate still owns, and sets after `configure`: the redirect
+    /// policy (within the request's origin only, see [`Client`]) and no `Referer`. Per request
+    /// it also owns the [`timeout`](Self::timeout) of each attempt, retries, credentials, the
+    /// [`header`](Self::header) headers and the size limits; a timeout set here applies as
+    /// well, counted by reqwest per attempt.
+    ///
+    /// TLS settings made here (`tls_certs_merge` for a private root, `tls_backend_native`, ...)
+    /// apply under each TLS feature.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    ///
+    /// let proxy = reqwest::Proxy::https("http://proxy.internal:3128")?;
+    /// let client = cloudbase_api::Client::builder()
+    ///     .env_id("my-env-1a2b")
+    ///     .http_client(move |http| http.proxy(proxy).pool_idle_timeout(Duration::from_secs(30)))
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn http_client(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.http = Some(Box::new(configure));
+        self
+    }
+
+    /// Calls `hook` after each attempt of each gateway request (a retry is another attempt),
+    /// with the operation, method, URL without its query, status, request id, time taken and
+    /// error: for metrics and logs of your own. It never sees a header, a body or a credential.
+    /// It runs on the request's task before the reply is decoded, so it should be quick: send
+    /// what it needs to a channel rather than doing I/O.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicU64, Ordering};
+    ///
+    /// let failures = Arc::new(AtomicU64::new(0));
+    /// let counted = failures.clone();
+    /// let client = cloudbase_api::Client::builder()
+    ///     .env_id("my-env-1a2b")
+    ///     .on_attempt(move |attempt| {
+    ///         if attempt.status.is_none_or(|status| status >= 500) {
+    ///             counted.fetch_add(1, Ordering::Relaxed);
+    ///         }
+    ///         eprintln!("{} {} -> {:?} in {:?}", attempt.method, attempt.url, attempt.status, attempt.elapsed);
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// ```
+    pub fn on_attempt(mut self, hook: impl Fn(&Attempt<'_>) + Send + Sync + 'static) -> Self {
+        self.on_attempt = Some(Arc::new(hook));
+        self
+    }
+
+    /// Builds the client; fails on an invalid env id or base URL, or an `https://` one in a
+    /// build without a TLS feature.
     pub fn build(self) -> Result<Client, Error> {
         let (base_url, base) = match (self.base_url, self.env_id) {
             (Some(url), _) => {
-                let parsed =
-                    reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL `{url}`: {e}")))?;
+                // A URL that does not parse is not shown: it may hold a password.
+                let parsed = reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL: {e}")))?;
+                let shown = redacted_url(&parsed, &url);
                 if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                    return Err(config_error(format!("base URL `{url}` must be an http(s) URL with a host")));
+                    return Err(config_error(format!("base URL `{shown}` must be an http(s) URL with a host")));
                 }
                 if parsed.query().is_some() || parsed.fragment().is_some() {
-                    return Err(config_error(format!("base URL `{url}` must not have a query or fragment")));
+                    return Err(config_error(format!("base URL `{shown}` must not have a query or fragment")));
                 }
                 (url.trim_end_matches('/').to_owned(), parsed)
             }
@@ -330,9 +393,16 @@ impl ClientBuilder {
             }
             (None, None) => return Err(config_error("set `env_id` (or `base_url`)".to_owned())),
         };
+        if base.scheme() == "https" && !crate::http::HAS_TLS {
+            return Err(config_error(format!(
+                "`{}` is https, and this build of cloudbase-api has no TLS: enable one of its features \
+                 `rustls-ring`, `rustls-aws-lc` or `native-tls`",
+                redacted_url(&base, &base_url)
+            )));
+        }
         let base_path = base.path().trim_end_matches('/').to_owned();
         let origin = base.origin().ascii_serialization();
-        let mut headers = reqwest::header::HeaderMap::new();
+        let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| config_error(format!("`{name}` is not a valid header name")))?;
@@ -341,12 +411,12 @@ impl ClientBuilder {
             headers.append(header, value);
         }
         let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
-        let http = http_client(reqwest::Client::builder().default_headers(headers), connect_timeout)?;
+        let http = crate::http::http_client(connect_timeout, self.http)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                foreign: Default::default(),
-                connect_timeout,
+                headers,
+                on_attempt: self.on_attempt,
                 base_url,
                 base,
                 base_path,
@@ -363,74 +433,21 @@ impl ClientBuilder {
     }
 }
 
-fn http_client(builder: reqwest::ClientBuilder, connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-    builder
-        .redirect(same_origin_redirects())
-        // The previous URL (its query may hold a token) is nobody's business.
-        .referer(false)
-        .connect_timeout(connect_timeout)
-        .user_agent(concat!("cloudbase-rs/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| config_error(format!("cannot build the HTTP client: {e}")))
-}
-
-/// How many redirects one request follows (reqwest's default).
-const MAX_REDIRECTS: usize = 10;
-
-/// Follows redirects within the origin of the request's URL (scheme, host and port, RFC 6454),
-/// with reqwest's RFC 9110 semantics: 307 and 308 keep the method and the body; 303, and 301/302
-/// after a POST, become a GET without a body. A redirect to another origin is not followed: the
-/// body, the credentials and the custom headers were meant for the first one. It ends the request
-/// with [`CrossOrigin`], which [`transport_error`] turns into [`Error::Redirect`].
-fn same_origin_redirects() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let first = attempt.previous().first().map(reqwest::Url::origin);
-        let next = attempt.url().origin();
-        if first.is_some_and(|first| first != next) || !next.is_tuple() {
-            let cross = CrossOrigin { status: attempt.status().as_u16(), target: next.ascii_serialization() };
-            attempt.error(cross)
-        } else if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-/// A redirect to another origin, not followed.
-#[derive(Debug)]
-struct CrossOrigin {
-    status: u16,
-    /// `scheme://host[:port]`: never the path or the query.
-    target: String,
-}
-
-impl fmt::Display for CrossOrigin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} redirect to another origin ({}), not followed", self.status, self.target)
-    }
-}
-
-impl std::error::Error for CrossOrigin {}
-
-/// [`Error::Redirect`] when `error` is a redirect to another origin that was not followed.
-pub(crate) fn redirect_error(operation: &'static str, error: &reqwest::Error) -> Option<Error> {
-    let cross = std::error::Error::source(error)?.downcast_ref::<CrossOrigin>()?;
-    Some(Error::Redirect { operation, status: cross.status, target: cross.target.clone() })
-}
-
-fn config_error(message: String) -> Error {
+pub(crate) fn config_error(message: String) -> Error {
     Error::Config { message }
 }
 
 /// Env ids are DNS labels: letters, digits and `-`, so nothing can be smuggled into the host.
-fn validate_env_id(env_id: &str) -> Result<(), Error> {
-    let valid = !env_id.is_empty()
+pub(crate) fn is_env_id(env_id: &str) -> bool {
+    !env_id.is_empty()
         && env_id.len() <= 63
         && env_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !env_id.starts_with('-')
-        && !env_id.ends_with('-');
-    if valid {
+        && !env_id.ends_with('-')
+}
+
+fn validate_env_id(env_id: &str) -> Result<(), Error> {
+    if is_env_id(env_id) {
         Ok(())
     } else {
         Err(config_error(format!("`{env_id}` is not a valid env id (letters, digits and `-`, at most 63)")))
@@ -490,6 +507,12 @@ mod tests {
         let shown = format!("{builder:?}");
         assert!(!shown.contains("hunter2") && !shown.contains("k-77"), "{shown}");
         assert!(shown.contains("X-Api-Key: <redacted>"), "{shown}");
+        for bad in
+            ["http://admin:hunter2@127.0.0.1:4010/?x=1", "ftp://admin:hunter2@host/", "http://admin:hunter2@[::1"]
+        {
+            let error = Client::builder().base_url(bad).build().unwrap_err().to_string();
+            assert!(!error.contains("hunter2"), "{error}");
+        }
         let plain = Client::builder().base_url("http://127.0.0.1:4010").build().unwrap();
         assert!(format!("{plain:?}").contains("\"http://127.0.0.1:4010\""), "{plain:?}");
     }

@@ -445,7 +445,8 @@ mod tests {
 
     #[test]
     fn a_request_that_cannot_be_built_is_not_retryable() {
-        let source = reqwest::Client::new().get("http://[::1").build().unwrap_err();
+        let http = crate::http::http_client(std::time::Duration::from_secs(1), None).unwrap();
+        let source = http.get("http://[::1").build().unwrap_err();
         assert!(source.is_builder());
         assert!(!Error::Transport { operation: "op", origin: "http://127.0.0.1:1".into(), source }.is_retryable());
     }

@@ -113,7 +113,9 @@
 
 mod client;
 mod credentials;
+mod env;
 mod error;
+mod http;
 mod response;
 mod retry;
 // Which runtime helpers are used depends on which areas' features are on.
@@ -123,6 +125,7 @@ pub(crate) mod runtime;
 pub use client::{Client, ClientBuilder, Region};
 pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError};
+pub use http::Attempt;
 pub use response::{Body, Response};
 pub use retry::RetryPolicy;
 pub use runtime::sse::EventStream;

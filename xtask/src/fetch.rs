@@ -15,6 +15,10 @@ pub struct Fetched {
 /// Downloads every spec from `base`, validates each, then writes them all (each atomically, by
 /// rename) and updates `specs/README.md`. Any failure before writing leaves `specs/` untouched.
 pub fn fetch_specs(base: &str, root: &Path, today: &str) -> Result<Fetched, String> {
+    // This process's TLS: rustls on ring (reqwest is built without a crypto provider of its own).
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))

@@ -157,7 +157,7 @@ impl StorageApi {
         let origin = reqwest::Url::parse(&url)
             .map(|u| u.origin().ascii_serialization())
             .map_err(|e| reply_error(&reply, format!("the uploadUrl is not a URL: {e}")))?;
-        let (http, timeout) = self.client.foreign_http()?;
+        let (http, timeout) = self.client.foreign_http();
         let body = match body.into().0 {
             Source::Bytes(bytes) => reqwest::Body::from(bytes),
             Source::File(path) => {

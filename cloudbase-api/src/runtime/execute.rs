@@ -2,9 +2,10 @@
 //! timeout), the URL, the `Authorization` header and reading a reply whole; with their spans.
 
 use crate::Client;
-use crate::client::{MAX_URL_BYTES, redirect_error};
+use crate::client::MAX_URL_BYTES;
 use crate::credentials::{Kind, TokenProvider, basic};
 use crate::error::{DecodeError, Error};
+use crate::http::{Attempt, redirect_error};
 use crate::response::Head;
 use crate::retry::{Retries, Verdict};
 use crate::runtime::sse::{DecodeData, EventStream};
@@ -130,10 +131,26 @@ impl Client {
             let result = tokio::time::timeout(timeout, exchange)
                 .await
                 .unwrap_or_else(|_| Err(Error::Timeout { operation: operation.id }));
-            match &result {
-                Ok(Reply::Whole(raw)) => record(raw.status(), &raw.head.headers, started),
-                Ok(Reply::Stream(response)) => record(response.status().as_u16(), response.headers(), started),
-                Err(_) => {}
+            let head = match &result {
+                Ok(Reply::Whole(raw)) => Some((raw.status(), &raw.head.headers)),
+                Ok(Reply::Stream(response)) => Some((response.status().as_u16(), response.headers())),
+                Err(_) => None,
+            };
+            if let Some((status, headers)) = head {
+                record(status, headers, started);
+            }
+            if let Some(hook) = &self.inner.on_attempt {
+                let shown = url.as_str().split_once('?').map_or(url.as_str(), |(before, _)| before);
+                hook(&Attempt {
+                    operation: operation.id,
+                    method: &operation.method.to_reqwest(),
+                    url: shown,
+                    number,
+                    status: head.map(|(status, _)| status),
+                    request_id: head.and_then(|(_, headers)| crate::response::request_id(headers)),
+                    elapsed: started.elapsed(),
+                    error: result.as_ref().err(),
+                });
             }
             (authorization, result)
         }
@@ -183,18 +200,33 @@ impl Client {
         authorization: Option<HeaderValue>,
     ) -> Result<reqwest::Response, Error> {
         let operation = request.operation;
-        let mut builder =
-            self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(request.headers.clone());
+        let mut headers = request.headers.clone();
         match &request.accept {
-            Some(chosen) if accept == operation.accept => builder = builder.header(ACCEPT, chosen.clone()),
-            _ if !accept.is_empty() => builder = builder.header(ACCEPT, HeaderValue::from_static(accept)),
+            Some(chosen) if accept == operation.accept => {
+                headers.insert(ACCEPT, chosen.clone());
+            }
+            _ if !accept.is_empty() => {
+                headers.insert(ACCEPT, HeaderValue::from_static(accept));
+            }
             _ => {}
         }
         if let Some(authorization) = authorization {
-            builder = builder.header(AUTHORIZATION, authorization);
+            headers.insert(AUTHORIZATION, authorization);
         }
-        if let Some((content_type, body)) = &request.body {
-            builder = builder.header(CONTENT_TYPE, content_type.clone()).body(body.clone());
+        if let Some((content_type, _)) = &request.body {
+            headers.insert(CONTENT_TYPE, content_type.clone());
+        }
+        // The configured headers, where the request has no header of that name.
+        for name in self.inner.headers.keys() {
+            if !headers.contains_key(name) {
+                for value in self.inner.headers.get_all(name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+        }
+        let mut builder = self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(headers);
+        if let Some((_, body)) = &request.body {
+            builder = builder.body(body.clone());
         }
         builder.send().await.map_err(|e| transport_error(operation.id, &self.inner.origin, e))
     }

@@ -1,0 +1,213 @@
+//! Configuration from the process environment: [`ClientBuilder::from_env`].
+
+use crate::{Client, ClientBuilder, Credentials, Error, Region};
+use std::ffi::OsString;
+
+/// Where requests go instead of the environment's gateway (a proxy, a local mock server).
+const BASE_URL: &str = "CLOUDBASE_BASE_URL";
+/// The environment id, e.g. `my-env-1a2b`.
+const ENV_ID: &str = "CLOUDBASE_ENV_ID";
+/// `mainland`, `international`, or the environment's Tencent Cloud region (`ap-shanghai`).
+const REGION: &str = "CLOUDBASE_REGION";
+/// Makes credentials of one kind from the variable's value.
+type Kind = fn(String) -> Credentials;
+
+/// The credentials, in their order of precedence: the first one set is used.
+const CREDENTIALS: [(&str, Kind); 3] = [
+    ("CLOUDBASE_API_KEY", Credentials::api_key),
+    ("CLOUDBASE_ACCESS_TOKEN", Credentials::access_token),
+    ("CLOUDBASE_PUBLISHABLE_KEY", Credentials::publishable_key),
+];
+
+impl ClientBuilder {
+    /// A builder configured from the process environment, to finish with
+    /// [`build`](Self::build) after any other setting.
+    ///
+    /// | variable | sets | |
+    /// |---|---|---|
+    /// | `CLOUDBASE_BASE_URL` | [`base_url`](Self::base_url) | takes precedence over the two below |
+    /// | `CLOUDBASE_ENV_ID` | [`env_id`](Self::env_id) | required unless `CLOUDBASE_BASE_URL` is set |
+    /// | `CLOUDBASE_REGION` | [`region`](Self::region) | `mainland` (the default), `international`, or a region name such as `ap-shanghai` ([`Region::from_name`]) |
+    /// | `CLOUDBASE_API_KEY` | [`Credentials::api_key`] | the first credential set is used, in this order |
+    /// | `CLOUDBASE_ACCESS_TOKEN` | [`Credentials::access_token`] | |
+    /// | `CLOUDBASE_PUBLISHABLE_KEY` | [`Credentials::publishable_key`] | |
+    ///
+    /// A variable set to the empty string counts as unset; with no credential variable the client
+    /// has no credentials (operations that need none still work). A value that cannot be used
+    /// (not UTF-8, an env id that is not a DNS label, an unknown region, a base URL that does not
+    /// parse, a credential with a character headers cannot carry) is [`Error::Config`] naming
+    /// the variable; the value of a credential, or a password in the base URL, is never shown.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), cloudbase_api::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let client = cloudbase_api::ClientBuilder::from_env()?.timeout(Duration::from_secs(10)).build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        from_vars(|name| std::env::var_os(name))
+    }
+}
+
+impl Client {
+    /// A client configured from the process environment:
+    /// [`ClientBuilder::from_env`]`()?.build()`, which lists the variables.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), cloudbase_api::Error> {
+    /// // CLOUDBASE_ENV_ID=my-env-1a2b CLOUDBASE_API_KEY=... cargo run
+    /// let client = cloudbase_api::Client::from_env()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+}
+
+/// [`ClientBuilder::from_env`] over any source of variables.
+fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Error> {
+    let read = |name: &'static str| match var(name) {
+        None => Ok(None),
+        Some(value) if value.is_empty() => Ok(None),
+        Some(value) => value.into_string().map(Some).map_err(|_| invalid(name, "is not valid UTF-8")),
+    };
+    let mut builder = Client::builder();
+    match (read(BASE_URL)?, read(ENV_ID)?) {
+        (Some(url), _) => {
+            let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(BASE_URL, &format!("is not a URL ({e})")))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                return Err(invalid(BASE_URL, "must be an http(s) URL with a host"));
+            }
+            builder = builder.base_url(url);
+        }
+        (None, Some(env_id)) => {
+            if !crate::client::is_env_id(&env_id) {
+                return Err(invalid(
+                    ENV_ID,
+                    &format!("= `{env_id}` is not an env id (letters, digits and `-`, at most 63)"),
+                ));
+            }
+            builder = builder.env_id(env_id);
+        }
+        (None, None) => {
+            return Err(Error::Config { message: format!("set {ENV_ID} (or {BASE_URL}) in the environment") });
+        }
+    }
+    if let Some(name) = read(REGION)? {
+        let region = match name.to_ascii_lowercase().as_str() {
+            "mainland" => Region::Mainland,
+            "international" => Region::International,
+            _ => Region::from_name(&name).ok_or_else(|| {
+                invalid(
+                    REGION,
+                    &format!("= `{name}` is not `mainland`, `international` or a region name (`ap-shanghai`)"),
+                )
+            })?,
+        };
+        builder = builder.region(region);
+    }
+    for (name, credentials) in CREDENTIALS {
+        if let Some(secret) = read(name)? {
+            // Visible ASCII only: what a header value can carry as it is (no line break, no
+            // control character, nothing a proxy would re-encode).
+            if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(invalid(name, "holds a character other than visible ASCII (its value is not shown)"));
+            }
+            builder = builder.credentials(credentials(secret));
+            break;
+        }
+    }
+    Ok(builder)
+}
+
+fn invalid(name: &str, what: &str) -> Error {
+    Error::Config { message: format!("{name} {what}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn client(vars: &[(&str, &str)]) -> Result<Client, Error> {
+        let vars: HashMap<String, OsString> = vars.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect();
+        from_vars(|name| vars.get(name).cloned())?.build()
+    }
+
+    fn message(result: Result<Client, Error>) -> String {
+        match result {
+            Err(Error::Config { message }) => message,
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn env_id_and_region_give_the_gateway() {
+        let mainland = client(&[("CLOUDBASE_ENV_ID", "my-env-1a2b")]).unwrap();
+        assert_eq!(mainland.base_url(), "https://my-env-1a2b.api.tcloudbasegateway.com");
+        for (region, host) in [
+            ("international", "api.intl.tcloudbasegateway.com"),
+            ("International", "api.intl.tcloudbasegateway.com"),
+            ("ap-singapore", "api.intl.tcloudbasegateway.com"),
+            ("mainland", "api.tcloudbasegateway.com"),
+            ("ap-shanghai", "api.tcloudbasegateway.com"),
+        ] {
+            let client = client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_REGION", region)]).unwrap();
+            assert_eq!(client.base_url(), format!("https://e1.{host}"), "{region}");
+        }
+    }
+
+    #[test]
+    fn the_base_url_takes_precedence_over_the_env_id() {
+        let client = client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_BASE_URL", "http://127.0.0.1:4010/")]).unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn the_first_credential_set_is_used() {
+        let all = [
+            ("CLOUDBASE_ENV_ID", "e1"),
+            ("CLOUDBASE_API_KEY", "key-1"),
+            ("CLOUDBASE_ACCESS_TOKEN", "token-1"),
+            ("CLOUDBASE_PUBLISHABLE_KEY", "pub-1"),
+        ];
+        let credentials = |vars: &[(&str, &str)]| format!("{:?}", client(vars).unwrap());
+        assert!(credentials(&all).contains("Credentials::ApiKey"), "{}", credentials(&all));
+        assert!(credentials(&[all[0], all[2], all[3]]).contains("Credentials::AccessToken"));
+        assert!(credentials(&[all[0], all[3]]).contains("Credentials::PublishableKey"));
+        // Empty counts as unset.
+        assert!(credentials(&[all[0], ("CLOUDBASE_API_KEY", ""), all[3]]).contains("Credentials::PublishableKey"));
+        assert!(credentials(&[all[0]]).contains("credentials: None"), "{}", credentials(&[all[0]]));
+    }
+
+    #[test]
+    fn errors_name_the_variable_and_never_a_secret() {
+        assert_eq!(message(client(&[])), "set CLOUDBASE_ENV_ID (or CLOUDBASE_BASE_URL) in the environment");
+        assert_eq!(message(client(&[("CLOUDBASE_ENV_ID", "")])), message(client(&[])));
+        let bad_env = message(client(&[("CLOUDBASE_ENV_ID", "evil.com/x")]));
+        assert!(bad_env.starts_with("CLOUDBASE_ENV_ID = `evil.com/x` is not an env id"), "{bad_env}");
+        let bad_region = message(client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_REGION", "moon")]));
+        assert!(bad_region.starts_with("CLOUDBASE_REGION = `moon` is not"), "{bad_region}");
+
+        let bad_url = message(client(&[("CLOUDBASE_BASE_URL", "http://admin:hunter2@[::1")]));
+        assert!(bad_url.starts_with("CLOUDBASE_BASE_URL is not a URL"), "{bad_url}");
+        assert!(!bad_url.contains("hunter2"), "{bad_url}");
+        let not_http = message(client(&[("CLOUDBASE_BASE_URL", "ftp://admin:hunter2@host")]));
+        assert_eq!(not_http, "CLOUDBASE_BASE_URL must be an http(s) URL with a host");
+
+        for name in ["CLOUDBASE_API_KEY", "CLOUDBASE_ACCESS_TOKEN", "CLOUDBASE_PUBLISHABLE_KEY"] {
+            let shown = message(client(&[("CLOUDBASE_ENV_ID", "e1"), (name, "sk-secret\r\nX: 1")]));
+            assert!(shown.starts_with(name) && !shown.contains("sk-secret"), "{shown}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_that_is_not_utf8_is_named() {
+        use std::os::unix::ffi::OsStringExt;
+        let vars = |name: &str| (name == "CLOUDBASE_ENV_ID").then(|| OsString::from_vec(vec![b'e', 0xff]));
+        let error = from_vars(vars).unwrap_err();
+        assert_eq!(error.to_string(), "client configuration: CLOUDBASE_ENV_ID is not valid UTF-8");
+    }
+}
