@@ -179,3 +179,8 @@ mod fixtures;
 
 #[cfg(test)]
 mod generated_behaviour;
+
+/// Every Rust block of the README, compiled (and run, unless marked `no_run`) as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
