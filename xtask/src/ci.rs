@@ -1,30 +1,125 @@
-//! `cargo xtask test`: every check CI runs, in order.
+//! `cargo xtask test [--quick]`: every check CI runs, in order, each step saying what it checks
+//! and how long it took.
+//!
+//! Every `cargo test` and `cargo clippy` of the workspace selects the whole workspace, so the
+//! features of shared dependencies resolve the same way each time and each test binary is built
+//! once per run: the fuzz and contract tests run from the build the other tests made.
 
 use crate::areas;
 use crate::cargo::{cargo, install_prism};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-pub(crate) fn test() -> Result<(), String> {
+/// How much `test` runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Everything CI runs.
+    Full,
+    /// Format, regen, clippy and the unit and loopback tests: the loop while editing.
+    Quick,
+}
+
+/// The tests the quick run leaves out and the full run gives a step of its own (test target,
+/// test name): the generator's fuzz test, and those that run Prism.
+const LONG_TESTS: [(&str, &str); 3] = [
+    ("fuzz", "mutated_specs_never_panic_or_hang"),
+    ("contract", "every_operation_is_accepted_by_prism"),
+    ("quickstart", "the_readme_program_runs_against_prism"),
+];
+
+/// `cloudbase-api`'s TLS features; the first is a default one. The per-area checks build without
+/// any, the workspace checks with the default, and each other one is checked on its own.
+pub(crate) const TLS_FEATURES: [&str; 3] = ["rustls-ring", "rustls-aws-lc", "native-tls"];
+
+/// The crates `cargo package` must accept (the others have `publish = false`).
+const PUBLISHED: &[&str] = &["cloudbase-api"];
+
+pub(crate) fn test(scope: Scope) -> Result<(), String> {
     let started = Instant::now();
-    cargo(&["fmt", "--all", "--check"], &[])?;
-    println!("\n==> cargo xtask regen --check");
-    crate::regen::regen(true)?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
-    install_prism()?;
+    let mut steps = Steps::default();
     let ci = [("CI", "true"), ("INSTA_UPDATE", "no")];
-    let skip = ["--skip", "every_operation_is_accepted_by_prism", "--skip", "mutated_specs_never_panic_or_hang"];
-    cargo(&[&["test", "--workspace", "--"][..], &skip].concat(), &ci)?;
-    // The fuzz test (10,000 cases) on its own, printing its count and time.
-    cargo(&["test", "-p", "codegen", "--test", "fuzz", "--", "--nocapture"], &ci)?;
-    // The contract test on its own, showing the operation it checked on each line.
-    cargo(&["test", "-p", "cloudbase-api", "--test", "contract", "--", "--nocapture"], &ci)?;
-    for area in areas() {
-        cargo(
-            &["clippy", "-p", "cloudbase-api", "--no-default-features", "--features", area, "--", "-D", "warnings"],
-            &[],
-        )?;
+
+    steps.run("formatting", &mut || cargo(&["fmt", "--all", "--check"], &[]))?;
+    steps.run("generated code is up to date (regen --check)", &mut || crate::regen::regen(true))?;
+    steps.run("clippy, every target, -D warnings", &mut || {
+        cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])
+    })?;
+    if scope == Scope::Full {
+        steps.run("the pinned Prism mock server", &mut || install_prism())?;
     }
-    cargo(&["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])?;
-    println!("\nall checks passed in {:.0?}", started.elapsed());
+    steps.run("unit, loopback and doc tests", &mut || {
+        let mut args = vec!["test", "--workspace", "--"];
+        for (_, test) in LONG_TESTS {
+            args.extend(["--skip", test]);
+        }
+        cargo(&args, &ci)
+    })?;
+    if scope == Scope::Quick {
+        steps.report(started.elapsed(), "quick checks");
+        return Ok(());
+    }
+    steps.run("the generator's fuzz test, the Prism contract test and the README's program", &mut || {
+        let mut args = vec!["test", "--workspace"];
+        for (target, _) in LONG_TESTS {
+            args.extend(["--test", target]);
+        }
+        args.extend(["--", "--nocapture"]);
+        cargo(&args, &ci)
+    })?;
+    steps.run("clippy for each area alone and each TLS choice", &mut || {
+        let alone = |features: &str| {
+            cargo(
+                &[
+                    "clippy",
+                    "-p",
+                    "cloudbase-api",
+                    "--no-default-features",
+                    "--features",
+                    features,
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+                &[],
+            )
+        };
+        for area in areas() {
+            alone(area)?;
+        }
+        for tls in &TLS_FEATURES[1..] {
+            alone(&format!("functions,{tls}"))?;
+        }
+        Ok(())
+    })?;
+    steps.run("rustdoc, -D warnings", &mut || {
+        cargo(&["doc", "--workspace", "--no-deps"], &[("RUSTDOCFLAGS", "-D warnings")])
+    })?;
+    steps.run("cargo package (with verification) of each published crate", &mut || {
+        for krate in PUBLISHED {
+            cargo(&["package", "-p", krate, "--allow-dirty"], &[])?;
+        }
+        Ok(())
+    })?;
+    steps.report(started.elapsed(), "all checks");
     Ok(())
+}
+
+/// The steps run so far, with how long each took.
+#[derive(Default)]
+struct Steps(Vec<(String, Duration)>);
+
+impl Steps {
+    fn run(&mut self, what: &str, run: &mut dyn FnMut() -> Result<(), String>) -> Result<(), String> {
+        println!("\n=== {what}");
+        let started = Instant::now();
+        run().map_err(|e| format!("{what}: {e}"))?;
+        self.0.push((what.to_owned(), started.elapsed()));
+        Ok(())
+    }
+
+    fn report(&self, total: Duration, what: &str) {
+        println!("\n{what} passed in {total:.0?}:");
+        for (step, time) in &self.0 {
+            println!("  {:>6.1}s  {step}", time.as_secs_f64());
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz [--cases N] [--seed S]`.
 
-use crate::USAGE;
 use crate::cargo::cargo;
+
+const USAGE: &str = "usage: cargo xtask fuzz [--cases N] [--seed S]";
 
 pub(crate) fn fuzz(args: &[&str]) -> Result<(), String> {
     let mut cases = "200000".to_owned();

@@ -23,7 +23,9 @@
 //! - `test`: every check CI runs, in order: formatting, `regen --check`, clippy with
 //!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server, all tests
 //!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
-//!   each area's feature alone, rustdoc with `-D warnings`.
+//!   each area's feature alone and for each TLS choice, rustdoc with `-D warnings`, `cargo package`
+//!   of each publishable crate. `test --quick` stops after the unit and loopback tests.
+//! - `help`: the commands, one line each.
 
 mod bench;
 mod cargo;
@@ -37,7 +39,29 @@ mod specs;
 use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check | --out <dir>] | test | bench | fuzz [--cases N] [--seed S] | fetch-specs | spec-diff <old.yaml> <new.yaml> | spec-diff --against-git <rev> | spec-diff --overlays";
+const USAGE: &str = "usage: cargo xtask <command>; `cargo xtask help` lists the commands";
+
+/// What `cargo xtask help` prints: every command, one line each.
+const HELP: &str = "\
+cargo xtask <command>: the project's automation (xtask/src/<command>.rs)
+
+  regen                      regenerate cloudbase-api/src/generated/ from specs/*.yaml
+  regen --check              fail, naming each stale generated file, when a regen would change it
+  regen --out <dir>          write the generated modules into <dir> instead (for side-by-side review)
+  test                       every check CI runs (.ci/run calls exactly this): format, regen --check,
+                             clippy, all tests (fuzz and Prism contract included), clippy per area,
+                             rustdoc, cargo package
+  test --quick               format, regen --check, clippy and the unit and loopback tests: no fuzz,
+                             no Prism, no per-area clippy, no rustdoc, no packaging
+  fuzz [--cases N] [--seed S]  the generator's fuzz test, longer (default 200,000 cases), release mode
+  bench                      regen/build times beside peer generators and request/stream overhead
+                             beside hand-written reqwest + serde (target/bench/report.md)
+  fetch-specs                download the published specs into specs/, then report and regen
+  spec-diff <old> <new>      what a new spec changes for users, each change marked breaking or not
+  spec-diff --against-git <rev>   the same, the working tree against a git revision
+  spec-diff --overlays       what each overlay in specs/overlays/ changes against its upstream spec
+  help                       this list
+";
 
 /// The areas: one per `specs/*.yaml`, each a module and a cargo feature of `cloudbase-api` that
 /// must build alone (the spec directory is the only list).
@@ -59,7 +83,8 @@ fn main() -> ExitCode {
         ["regen"] => regen::regen(false).map(|()| ExitCode::SUCCESS),
         ["regen", "--check"] => regen::regen(true).map(|()| ExitCode::SUCCESS),
         ["regen", "--out", dir] => regen::regen_into(Path::new(dir)).map(|()| ExitCode::SUCCESS),
-        ["test"] => ci::test().map(|()| ExitCode::SUCCESS),
+        ["test"] => ci::test(ci::Scope::Full).map(|()| ExitCode::SUCCESS),
+        ["test", "--quick"] => ci::test(ci::Scope::Quick).map(|()| ExitCode::SUCCESS),
         ["fuzz", rest @ ..] => fuzz::fuzz(rest).map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff::spec_diff_against_git(rev),
         ["spec-diff", "--overlays"] => spec_diff::spec_diff_overlays(),
@@ -69,10 +94,11 @@ fn main() -> ExitCode {
             .and_then(|target| bench::bench(&cargo::workspace_root(), &target))
             .map(|()| ExitCode::SUCCESS),
         ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
+            print!("{HELP}");
             Ok(ExitCode::SUCCESS)
         }
-        _ => Err(USAGE.to_owned()),
+        [] => Err(format!("{USAGE}\n\n{HELP}")),
+        _ => Err(format!("unknown command `{}`\n\n{HELP}", args.join(" "))),
     };
     match result {
         Ok(code) => code,

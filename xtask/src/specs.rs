@@ -130,7 +130,7 @@ mod tests {
     }
 
     /// The spec directory is the list of areas; `cloudbase-api`'s cargo features must say the same
-    /// (one feature per spec, all of them on by default).
+    /// (one feature per spec, all of them on by default), besides the TLS features `test` checks.
     #[test]
     fn every_spec_is_a_default_feature_and_every_feature_a_spec() {
         let root = crate::cargo::workspace_root();
@@ -148,7 +148,17 @@ mod tests {
             features["default"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
         defaults.sort();
         let areas = area_names(&root.join("specs")).unwrap();
-        assert_eq!(named, areas, "cloudbase-api/Cargo.toml [features] against specs/*.yaml");
-        assert_eq!(defaults, areas, "the default features against specs/*.yaml");
+        let tls = crate::ci::TLS_FEATURES;
+        fn with<'a>(areas: &'a [String], extra: &[&'a str]) -> Vec<&'a str> {
+            let mut all: Vec<&str> = areas.iter().map(String::as_str).chain(extra.iter().copied()).collect();
+            all.sort();
+            all
+        }
+        assert_eq!(
+            named,
+            with(&areas, &tls),
+            "cloudbase-api/Cargo.toml [features] against specs/*.yaml and the TLS features"
+        );
+        assert_eq!(defaults, with(&areas, &tls[..1]), "the default features against specs/*.yaml and the default TLS");
     }
 }

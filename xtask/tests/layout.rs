@@ -2,7 +2,7 @@
 //! and directory inside a directory it lists with its contents (a directory followed by deeper
 //! lines) is listed. A directory listed without children (`tests/`, `fixtures/`) is not looked
 //! into. Ignored: each package's `Cargo.toml`; at the root, dotfiles other than `.ci`, `target`,
-//! `Cargo.lock`, `README.md`, `rustfmt.toml` and `CONTRIBUTING.md` itself.
+//! `Cargo.lock`, `README.md`, `LICENSE`, `rustfmt.toml` and `CONTRIBUTING.md` itself.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -40,7 +40,8 @@ fn tree(contributing: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 
 fn ignored_at_root(name: &str) -> bool {
     (name.starts_with('.') && name != ".ci")
-        || ["target", "Cargo.toml", "Cargo.lock", "README.md", "rustfmt.toml", "CONTRIBUTING.md"].contains(&name)
+        || ["target", "Cargo.toml", "Cargo.lock", "README.md", "LICENSE", "rustfmt.toml", "CONTRIBUTING.md"]
+            .contains(&name)
 }
 
 /// Paths listed in the tree that do not exist, and entries of listed directories that it leaves out.
