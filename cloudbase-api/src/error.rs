@@ -423,7 +423,17 @@ pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(
     status: u16,
     value: serde_json::Value,
 ) -> Result<T, Error> {
-    T::deserialize(&value).map_err(|error| {
+    decode_value_with(operation, status, value, |value| T::deserialize(value))
+}
+
+/// [`decode_value`] with another decoding of the value.
+pub(crate) fn decode_value_with<T>(
+    operation: &'static str,
+    status: u16,
+    value: serde_json::Value,
+    decode: impl FnOnce(&serde_json::Value) -> Result<T, serde_json::Error>,
+) -> Result<T, Error> {
+    decode(&value).map_err(|error| {
         let reason = format!("the reply does not fit the requested type: {error}");
         DecodeError::error(Head::new(operation, status, HeaderMap::new()), reason, value.to_string().as_bytes())
     })

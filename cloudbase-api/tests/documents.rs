@@ -52,6 +52,44 @@ async fn find_decodes_strict_ejson_into_typed_documents() {
 }
 
 #[tokio::test]
+async fn plain_fields_read_the_strict_ejson_of_find_get_and_aggregate() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Plain {
+        #[serde(rename = "_id")]
+        id: String,
+        name: String,
+        age: i64,
+        height: f64,
+        born: String,
+    }
+    let document = json!({
+        "_id": {"$oid": "507f1f77bcf86cd799439011"}, "name": "李白", "age": {"$numberInt": "61"},
+        "height": {"$numberDouble": "1.75"}, "born": {"$date": {"$numberLong": "1704164645678"}}
+    });
+    let reply = document.clone();
+    let server = TestServer::start(move |request| match request.path() {
+        path if path.ends_with("/documents/507f1f77bcf86cd799439011") => Reply::json(200, reply.clone()),
+        path if path.ends_with("/aggregate") => Reply::json(200, json!({"list": [reply]})),
+        _ => Reply::json(200, json!({"offset": 0, "limit": 20, "list": [reply]})),
+    })
+    .await;
+    let expected = Plain {
+        id: "507f1f77bcf86cd799439011".into(),
+        name: "李白".into(),
+        age: 61,
+        height: 1.75,
+        born: "2024-01-02T03:04:05.678Z".into(),
+    };
+    let poets = client(&server).nosql().collection("poets");
+    let found: Vec<Plain> = poets.find(&json!({})).fetch().await.unwrap();
+    let got: Option<Plain> = poets.get("507f1f77bcf86cd799439011").await.unwrap();
+    assert_eq!(got.as_ref(), Some(&expected));
+    assert_eq!(found, [expected]);
+    let aggregated: Vec<serde_json::Value> = poets.aggregate(&[json!({"$match": {}})]).await.unwrap();
+    assert_eq!(aggregated, [document], "a Value sees the document as sent");
+}
+
+#[tokio::test]
 async fn insert_writes_strict_ejson_and_count_reads_the_total() {
     let server = TestServer::start(|r| {
         if r.method == "POST" {

@@ -420,6 +420,42 @@ macro_rules! key_type {
 key_type!(MinKey, "$minKey", "The value below every other: `{\"$minKey\": 1}`.");
 key_type!(MaxKey, "$maxKey", "The value above every other: `{\"$maxKey\": 1}`.");
 
+/// Decodes a document as the server sends it (strict Extended JSON) into `T`, reading each
+/// wrapped value as the plain type `T` declares where that is unambiguous:
+///
+/// | `T` declares | reads |
+/// |---|---|
+/// | an integer (`i64`, `u8`, ...) | `{"$numberInt": "61"}`, `{"$numberLong": "61"}` (range-checked) |
+/// | a float (`f64`, `f32`) | `{"$numberDouble": "1.5"}` (`"NaN"`, `"Infinity"` too), the integers above |
+/// | `String` (also `chrono::DateTime`, or `time`'s RFC 3339 serde) | `{"$date": ...}` as RFC 3339 in UTC with milliseconds; `{"$oid": ...}` and `{"$numberDecimal": ...}` as their text |
+/// | `std::time::SystemTime` | `{"$date": ...}` from 1970 on |
+///
+/// Anything else sees the value as sent: the types of this module (for when the exact BSON type
+/// matters, or to write it back), `serde_json::Value`, and untagged or internally tagged enums
+/// (which serde buffers before deciding), which therefore need the wrapper types. A `$numberDouble`
+/// for an integer, or a `$date` for a number, is an error rather than a guess. The
+/// [`documents`](crate::documents) helpers decode replies with this.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Poet {
+///     name: String,
+///     age: i64,
+///     born: String,
+/// }
+///
+/// let reply = serde_json::json!({"name": "李白", "age": {"$numberInt": "61"},
+///                                "born": {"$date": {"$numberLong": "1700000000123"}}});
+/// let poet: Poet = cloudbase_api::ejson::from_document(&reply).unwrap();
+/// assert_eq!((poet.age, poet.born.as_str()), (61, "2023-11-14T22:13:20.123Z"));
+/// ```
+pub fn from_document<'a, T: Deserialize<'a>>(document: &'a Value) -> Result<T, serde_json::Error> {
+    T::deserialize(plain::Plain(document))
+}
+
+#[path = "ejson_plain.rs"]
+mod plain;
+
 /// A document for the NoSQL operations: `value` serialized (with the types above in strict
 /// form) as a JSON object.
 pub fn to_document(value: &impl Serialize) -> Result<Map<String, Value>, String> {

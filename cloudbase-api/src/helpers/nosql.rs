@@ -1,20 +1,28 @@
 //! Typed documents in the NoSQL database, on the generated [`nosql`](crate::nosql) operations:
 //! [`NosqlApi::collection`] finds, counts, inserts, updates, removes and aggregates documents of a
-//! caller's type (with the [`ejson`](crate::ejson) types for ObjectIds, dates and numbers), and
-//! [`NosqlApi::begin_transaction`] groups writes in a transaction that is rolled back unless
-//! committed.
+//! caller's type, and [`NosqlApi::begin_transaction`] groups writes in a transaction that is
+//! rolled back unless committed.
+//!
+//! Replies come in strict Extended JSON (`{"age": {"$numberInt": "61"}}`); documents decode with
+//! [`ejson::from_document`](crate::ejson::from_document), so plain fields (`i64`, `f64`,
+//! `String` for dates and ObjectIds, `SystemTime`) read them, and the [`ejson`](crate::ejson)
+//! types keep the exact BSON type where it matters (an `_id` to write back, `Int32` against
+//! `Int64`).
 //!
 //! ```no_run
-//! use cloudbase_api::ejson::{Int32, ObjectId};
+//! use cloudbase_api::ejson::ObjectId;
 //! use serde_json::json;
 //!
 //! #[derive(serde::Serialize, serde::Deserialize)]
-//! struct Poet { name: String, age: Int32 }
+//! struct Poet { name: String, age: i64 }
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Stored { #[serde(rename = "_id")] id: ObjectId, name: String, age: i64, born: Option<String> }
 //!
 //! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
 //! let poets = client.nosql().collection("poets");
-//! let ids = poets.insert(&[Poet { name: "李白".into(), age: Int32(61) }]).await?;
-//! let adults: Vec<Poet> = poets.find(&json!({"age": {"$gte": 18}})).limit(10).fetch().await?;
+//! let ids = poets.insert(&[Poet { name: "李白".into(), age: 61 }]).await?;
+//! let adults: Vec<Stored> = poets.find(&json!({"age": {"$gte": 18}})).limit(10).fetch().await?;
 //!
 //! let transaction = client.nosql().begin_transaction().await?;
 //! poets.update(&json!({"name": "李白"}), &json!({"$inc": {"age": 1}})).transaction(&transaction).send().await?;
@@ -38,8 +46,10 @@ fn document(operation: &'static str, value: &impl Serialize) -> Result<EjsonDocu
     to_document(value).map_err(|message| Error::InvalidRequest { operation, message })
 }
 
+/// A document of a reply as `T`, plain types reading the strict Extended JSON the server sends
+/// ([`ejson::from_document`](crate::ejson::from_document)).
 fn typed<T: DeserializeOwned>(operation: &'static str, document: EjsonDocument) -> Result<T, Error> {
-    crate::error::decode_value(operation, 200, Value::Object(document))
+    crate::error::decode_value_with(operation, 200, Value::Object(document), |value| crate::ejson::from_document(value))
 }
 
 impl NosqlApi {
