@@ -13,8 +13,13 @@ use std::io::Write;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
     let question = std::env::args().nth(1).unwrap_or_else(|| "介绍一下李白".to_owned());
-    let mut stream =
-        client.ai_model().chat("cloudbase", "hy3-preview").system("Answer briefly.").user(question).stream().await?;
+    let mut stream = client
+        .ai_model()
+        .chat("cloudbase", "hy3-preview")
+        .system("Answer briefly.")
+        .user(question)
+        .send_stream()
+        .await?;
     let mut whole = ChatAccumulator::default();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;

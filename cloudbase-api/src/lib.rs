@@ -2,34 +2,60 @@
 //! the relational database REST API (PostgREST style), the NoSQL document database, cloud
 //! functions, CloudRun, cloud storage and the AI model gateway.
 //!
-//! Every operation is generated from the vendored OpenAPI specs (`specs/*.yaml`). Each area is a
-//! module and a cargo feature of the same name, all on by default: [`auth`], [`mysqldb`],
-//! [`nosql`], [`functions`], [`cloudrun`], [`storage`], [`ai_model`]. The client has one accessor
-//! per area (`client.functions()`), one method per operation, named `snake_case(operationId)`
-//! without the area's name in front (`client.auth().sign_in()`) unless the spec's overlay names it
-//! (`x-rust-name`), returning a request builder with one setter per parameter, and `send()`.
+//! Every operation is generated from the vendored OpenAPI specs; helpers for the common flows are
+//! built on them. A [`Client`] has one accessor per area (`client.functions()`), each with one
+//! method per operation, returning a request builder that ends in `send()`.
 //!
 //! # Quick start
 //!
 //! ```no_run
-//! use cloudbase_api::{Client, Credentials};
+//! use cloudbase_api::Client;
+//! use serde_json::{Value, json};
 //!
 //! # async fn demo() -> Result<(), cloudbase_api::Error> {
-//! let client = Client::builder()
-//!     .env_id("my-env-1a2b")
-//!     .credentials(Credentials::api_key("..."))
-//!     .build()?;
-//!
-//! let reply = client
-//!     .functions()
-//!     .invoke_function()
-//!     .name("hello")
-//!     .body(serde_json::json!({"a": 1}))      // free-form bodies take any Serialize value
-//!     .send()
-//!     .await?;
-//! println!("{} {:?}", reply.status(), reply.request_id());
+//! // CLOUDBASE_ENV_ID (or CLOUDBASE_BASE_URL) and CLOUDBASE_API_KEY.
+//! let client = Client::from_env()?;
+//! let reply: Value = client.functions().invoke("hello", &json!({"name": "Li Bai"})).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! # Tasks
+//!
+//! | to | use | example |
+//! |---|---|---|
+//! | configure from the environment | [`Client::from_env`], [`ClientBuilder::from_env`] | `examples/quickstart.rs` |
+//! | configure in code | [`Client::builder`], [`Credentials`], [`Region`], [`RetryPolicy`] | `examples/api_key.rs` |
+//! | query, insert, update, delete rows | [`mysqldb::MysqldbApi::from`] ([`rdb`]) | `examples/mysqldb.rs` |
+//! | call a database function, run SQL | [`mysqldb::MysqldbApi::rpc`], [`mysqldb::MysqldbApi::sql`] | `examples/mysqldb.rs` |
+//! | sign users in, act as them | [`auth::AuthApi::send_phone_code`], [`session::Session`] ([`session`]) | `examples/auth.rs` |
+//! | keep a token fresh | [`RefreshingToken`], [`Credentials::provider`] | `examples/token_provider.rs` |
+//! | find, insert, update documents | [`nosql::NosqlApi::collection`] ([`documents`], [`ejson`]) | `examples/nosql.rs` |
+//! | run a cloud function | [`functions::FunctionsApi::invoke`], [`functions::FunctionsApi::web`] ([`invoke`]) | `examples/functions.rs` |
+//! | call a CloudRun service | [`cloudrun::CloudrunApi::service`] ([`invoke`]) | `examples/functions.rs` |
+//! | upload files, share links | [`storage::StorageApi::upload`], [`storage::StorageApi::download_urls`] ([`files`]) | `examples/storage.rs` |
+//! | chat with a model, stream the answer | [`ai_model::AiModelApi::chat`], [`chat::ChatAccumulator`] ([`chat`]) | `examples/ai_model.rs` |
+//! | anything else the specs document | the area's generated operation, e.g. [`auth::AuthApi::user_me`] | |
+//! | observe requests | [`ClientBuilder::on_attempt`], the `cloudbase_request` tracing span | |
+//! | proxies, pool, TLS roots | [`ClientBuilder::http_client`] | |
+//!
+//! # Features
+//!
+//! | feature | enables | default |
+//! |---|---|---|
+//! | `auth` | [`auth`], [`session`] | on |
+//! | `mysqldb` | [`mysqldb`], [`rdb`] | on |
+//! | `nosql` | [`nosql`], [`documents`], [`ejson`] | on |
+//! | `functions` | [`functions`], [`invoke`] | on |
+//! | `cloudrun` | [`cloudrun`], [`invoke`] | on |
+//! | `storage` | [`storage`], [`files`] | on |
+//! | `ai_model` | [`ai_model`], [`chat`] | on |
+//! | `rustls-ring` | TLS by rustls on ring, installed as rustls's process-wide default provider when a client is built unless one is installed already | on |
+//! | `rustls-aws-lc` | TLS by rustls on aws-lc-rs (reqwest's own choice; slower to build) | |
+//! | `native-tls` | the platform's TLS (OpenSSL on Linux) | |
+//!
+//! Each area builds alone. With several TLS features on, `native-tls` wins over
+//! `rustls-aws-lc`, which wins over `rustls-ring`; with none, only `http://` base URLs are
+//! accepted ([`ClientBuilder::build`] refuses an `https://` one).
 //!
 //! # Regions
 //!
@@ -46,9 +72,11 @@
 //! `Authorization: Bearer ...` to operations whose spec takes a bearer token;
 //! [`Credentials::basic`] goes only to the operations that take HTTP Basic. Operations that take
 //! no credentials (sign-in, verification codes) get none. A provider's token is refreshed before
-//! it expires and once after a 401. `Debug` output and logs never show a secret. A redirect to
-//! another origin is not followed ([`Error::Redirect`]): no body, credentials or custom header
-//! leaves for another host.
+//! it expires and once after a 401. `Debug` output, logs and the [`on_attempt`] hook never show a
+//! secret. A redirect to another origin is not followed ([`Error::Redirect`]): no body,
+//! credentials or custom header leaves for another host.
+//!
+//! [`on_attempt`]: ClientBuilder::on_attempt
 //!
 //! # Errors
 //!
@@ -58,9 +86,11 @@
 //! transport failure ([`Error::Transport`]), a timeout ([`Error::Timeout`]), a redirect to
 //! another origin, not followed ([`Error::Redirect`]), or a reply that does not match the spec
 //! or lacks what a helper reads from it ([`Error::Decode`], with the status and the first KiB of
-//! the body). [`ClientBuilder::build`] reports a configuration it refuses as [`Error::Config`].
-//! [`Error::code`], [`Error::message`] and [`Error::request_id`] work across the gateway, auth
-//! and NoSQL error shapes; [`ApiError::body`] gives the typed body.
+//! the body). [`ClientBuilder::build`] and [`ClientBuilder::from_env`] report a configuration
+//! they refuse as [`Error::Config`]. [`Error::code`], [`Error::message`] and
+//! [`Error::request_id`] work across the gateway, auth and NoSQL error shapes;
+//! [`ApiError::body`] gives the typed body ([`GatewayError`] for every area that documents the
+//! gateway's shape).
 //!
 //! # Retries and timeouts
 //!
@@ -72,41 +102,48 @@
 //!
 //! # Streaming
 //!
-//! Operations that can answer `text/event-stream` have `send_stream()`, a
-//! [`Stream`](futures_util::Stream) of typed events ([`EventStream`]) that ends at the spec's
-//! terminator (`[DONE]`). A stream cut off mid-event, or before its terminator, ends with an
-//! error rather than silently; memory is bounded by the largest event
+//! Operations that can answer `text/event-stream`, and the helpers built on them, have
+//! `send_stream()`: a [`Stream`](futures_util::Stream) of typed events ([`EventStream`]) that ends at
+//! the spec's terminator (`[DONE]`). A stream cut off mid-event, or before its terminator, ends
+//! with an error rather than silently; memory is bounded by the largest event
 //! ([`ClientBuilder::max_event_bytes`]), and the wait for each event by
 //! [`ClientBuilder::stream_idle_timeout`] (an event trickled byte by byte does not keep a stream
 //! alive; a `:` keep-alive comment does).
 //!
 //! ```no_run
-//! use cloudbase_api::ai_model::{ChatCompletionRequest, ChatCompletionRequestMessage};
+//! use cloudbase_api::chat::ChatAccumulator;
 //! use futures_util::StreamExt;
 //!
 //! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
-//! let request = ChatCompletionRequest {
-//!     model: "hy3-preview".into(),
-//!     messages: vec![ChatCompletionRequestMessage {
-//!         role: "user".into(),
-//!         content: Some("Hello".to_owned().into()),
-//!         tool_calls: None,
-//!         tool_call_id: None,
-//!         extra: Default::default(),
-//!     }],
-//!     stream: Some(true),
-//!     temperature: None,
-//!     tools: None,
-//!     extra: Default::default(),
-//! };
-//! let mut chunks = client.ai_model().create_chat_completion().provider("cloudbase").body(request).send_stream().await?;
+//! let mut chunks = client.ai_model().chat("cloudbase", "hy3-preview").user("写一首诗").send_stream().await?;
+//! let mut message = ChatAccumulator::default();
 //! while let Some(chunk) = chunks.next().await {
-//!     for choice in chunk?.choices.unwrap_or_default() {
-//!         print!("{}", choice.delta.and_then(|d| d.content).unwrap_or_default());
+//!     let chunk = chunk?;
+//!     for choice in chunk.choices.iter().flatten() {
+//!         print!("{}", choice.delta.as_ref().and_then(|d| d.content.as_deref()).unwrap_or_default());
 //!     }
+//!     message.push(&chunk);
 //! }
+//! println!("\n{} tool calls", message.finish().tool_calls.len());
 //! # Ok(()) }
 //! ```
+//!
+//! # Generated operations
+//!
+//! Operation methods are `snake_case(operationId)` without the area's name in front
+//! (`Auth_SignIn` is `client.auth().sign_in()`), or the name the project's overlay gives with
+//! `x-rust-name`. Each returns a request builder from the area's `builders` module, named like
+//! the method, with one setter per parameter; `send()` returns [`Response<T>`] (status, headers,
+//! request id, and the typed body). A reply that may be anything (a cloud function's own
+//! answer) is the one type [`Body`].
+//!
+//! # Finishing verbs
+//!
+//! A request, generated or helper, ends in `send()`, which returns the reply, or `send_stream()`,
+//! which returns its event stream. Query builders whose result is not a reply name what they
+//! return: the rdb builders `fetch()` rows, `single()` row, `value()` of a
+//! function, `returning()` written rows, `execute()` for no result; a NoSQL `find` has `fetch()`
+//! and `count()`. Each verb means the same in every area.
 
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

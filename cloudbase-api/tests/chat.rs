@@ -67,7 +67,7 @@ async fn a_stream_joins_into_the_final_message() {
         TestServer::start(move |_| Reply::new(200).header("Content-Type", "text/event-stream").body(body.clone()))
             .await;
     let mut stream =
-        client(&server).ai_model().chat("deepseek", "deepseek-r1").user("weather?").stream().await.unwrap();
+        client(&server).ai_model().chat("deepseek", "deepseek-r1").user("weather?").send_stream().await.unwrap();
     let mut whole = ChatAccumulator::default();
     let mut count = 0;
     while let Some(chunk) = stream.next().await {
@@ -136,7 +136,7 @@ async fn anthropic_messages_stream_joins_text_thinking_and_stop_reason() {
         .messages("cloudbase", "hy3-preview", 1024)
         .system("Be brief.")
         .user("Hello")
-        .stream()
+        .send_stream()
         .await
         .unwrap();
     let mut whole = cloudbase_api::chat::AnthropicAccumulator::default();

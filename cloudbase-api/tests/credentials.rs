@@ -205,7 +205,7 @@ async fn a_provider_that_never_answers_times_out_the_request() {
         assert!(matches!(error, cloudbase_api::Error::Timeout { .. }), "{error:?}");
 
         // And a stream request, until its reply head.
-        let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").stream();
+        let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").send_stream();
         let error = within(Duration::from_secs(5), stream).await.unwrap_err();
         assert!(matches!(error, cloudbase_api::Error::Timeout { .. }), "{error:?}");
     }

@@ -220,7 +220,7 @@ async fn cloudrun_every_method_on_the_root_and_sub_paths() {
         let Error::InvalidRequest { message, .. } = &error else { panic!("{error:?}") };
         assert!(message.contains("only POST, PUT and PATCH take a body"), "{message}");
     }
-    assert!(shop.head("x").stream().await.is_err());
+    assert!(shop.head("x").send_stream().await.is_err());
     assert_eq!(server.requests().len(), sent, "a refused call sends nothing");
 }
 
@@ -238,7 +238,7 @@ async fn cloudrun_event_streams() {
     let events: Vec<String> = shop
         .post("messages")
         .json(&json!({"jsonrpc": "2.0"}))
-        .stream()
+        .send_stream()
         .await
         .unwrap()
         .map(|e| e.unwrap())
@@ -248,6 +248,6 @@ async fn cloudrun_event_streams() {
     let request = server.only_request();
     assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/v1/cloudrun/mcp/messages"));
     assert_eq!(request.header("accept"), Some("text/event-stream"));
-    let root: Vec<String> = shop.get("").stream().await.unwrap().map(|e| e.unwrap()).collect().await;
+    let root: Vec<String> = shop.get("").send_stream().await.unwrap().map(|e| e.unwrap()).collect().await;
     assert_eq!(root, ["one", "two"]);
 }

@@ -108,7 +108,7 @@ async fn a_stream_request_is_not_redirected_to_another_origin() {
     let other =
         TestServer::start(|_| Reply::new(200).header("Content-Type", "text/event-stream").body("data: {}\n\n")).await;
     let origin = redirecting(307, format!("{}/steal?token=abc", other.url)).await;
-    let result = client(&origin).ai_model().chat("cloudbase", "hy3-preview").user(PASSWORD).stream().await;
+    let result = client(&origin).ai_model().chat("cloudbase", "hy3-preview").user(PASSWORD).send_stream().await;
     assert_nothing_reached(&other);
     let error = result.unwrap_err();
     assert_redirect_error(&error, 307, &other);

@@ -254,7 +254,7 @@ async fn a_stream_requests_error_reply_that_stalls_times_out() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").stream();
+    let stream = client.ai_model().chat("cloudbase", "hy3-preview").user("Hello").send_stream();
     let error = tokio::time::timeout(Duration::from_secs(5), stream).await.expect("still pending").unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }

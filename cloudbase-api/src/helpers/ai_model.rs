@@ -10,7 +10,7 @@
 //! let reply = client.ai_model().chat("cloudbase", "hy3-preview").system("Be brief.").user("介绍一下李白").send().await?;
 //! println!("{:?}", reply.choices);
 //!
-//! let mut stream = client.ai_model().chat("cloudbase", "hy3-preview").user("写一首诗").stream().await?;
+//! let mut stream = client.ai_model().chat("cloudbase", "hy3-preview").user("写一首诗").send_stream().await?;
 //! let mut whole = cloudbase_api::chat::ChatAccumulator::default();
 //! while let Some(chunk) = stream.next().await {
 //!     let chunk = chunk?;
@@ -120,7 +120,7 @@ impl Chat {
     }
 
     /// The reply as it is generated: one chunk per event, ending cleanly at `[DONE]`.
-    pub async fn stream(mut self) -> Result<EventStream<ChatCompletionChunk>, Error> {
+    pub async fn send_stream(mut self) -> Result<EventStream<ChatCompletionChunk>, Error> {
         self.request.stream = Some(true);
         self.api.create_chat_completion().provider(self.provider).body(self.request).send_stream().await
     }
@@ -267,7 +267,7 @@ impl Messages {
     }
 
     /// The reply as events (`message_start`, `content_block_delta`, ..., `message_stop`).
-    pub async fn stream(mut self) -> Result<EventStream<crate::ai_model::AnthropicStreamEvent>, Error> {
+    pub async fn send_stream(mut self) -> Result<EventStream<crate::ai_model::AnthropicStreamEvent>, Error> {
         self.request.stream = Some(true);
         self.api.create_anthropic_message().provider(self.provider).body(self.request).send_stream().await
     }

@@ -302,7 +302,7 @@ impl Call {
 
     /// Sends the call with `Accept: text/event-stream` and yields each event's data as it
     /// arrives (a HEAD has no body to stream and is refused).
-    pub async fn stream(mut self) -> Result<EventStream<String>, Error> {
+    pub async fn send_stream(mut self) -> Result<EventStream<String>, Error> {
         let operation = self.operation();
         let body = self.take_body(operation)?;
         macro_rules! finish {
