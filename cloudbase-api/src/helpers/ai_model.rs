@@ -31,6 +31,20 @@ use crate::{Error, EventStream};
 impl AiModelApi {
     /// A chat completion with `model` of the provider group `provider` (`cloudbase`,
     /// `hunyuan-exp`, `deepseek`, or a group configured in the console).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let reply = client.ai_model().chat("cloudbase", "hy3-preview")
+    ///     .system("Answer in one sentence.")
+    ///     .user("Who was Li Bai?")
+    ///     .temperature(0.3)
+    ///     .send()
+    ///     .await?;
+    /// for choice in reply.choices.unwrap_or_default() {
+    ///     println!("{:?}", choice.message.and_then(|m| m.content));
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn chat(&self, provider: impl Into<String>, model: impl Into<String>) -> Chat {
         Chat {
             api: self.clone(),
@@ -209,6 +223,13 @@ impl ChatAccumulator {
 impl AiModelApi {
     /// A message in the Anthropic Messages protocol (provider groups set up for it, e.g.
     /// `cloudbase`), answering with at most `max_tokens` tokens.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let reply = client.ai_model().messages("cloudbase", "hy3-preview", 1024).user("Hello").send().await?;
+    /// println!("{:?}", reply.content);
+    /// # Ok(()) }
+    /// ```
     pub fn messages(&self, provider: impl Into<String>, model: impl Into<String>, max_tokens: i64) -> Messages {
         Messages {
             api: self.clone(),

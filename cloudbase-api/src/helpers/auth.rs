@@ -70,6 +70,15 @@ fn valid_phone(phone: &str) -> bool {
 impl AuthApi {
     /// Sends a verification code by SMS to `phone`, written `+86 13800138000` (country code,
     /// space, number); any other form is refused before sending.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let sent = client.auth().send_phone_code("+86 13800138000").await?;
+    /// // ...the user reads the code from the SMS:
+    /// let verified = client.auth().verify_code(&sent, "123456").await?;
+    /// let session = client.auth().sign_in_with_verification(&verified).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_phone_code(&self, phone: &str) -> Result<CodeSent, Error> {
         if !valid_phone(phone) {
             return Err(Error::InvalidRequest {
@@ -88,6 +97,14 @@ impl AuthApi {
     }
 
     /// Sends a verification code to `email`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let sent = client.auth().send_email_code("li.bai@example.com").await?;
+    /// let verified = client.auth().verify_code(&sent, "123456").await?;
+    /// let session = client.auth().sign_in_with_verification(&verified).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn send_email_code(&self, email: &str) -> Result<CodeSent, Error> {
         if !email.contains('@') {
             return Err(Error::InvalidRequest {
@@ -111,6 +128,14 @@ impl AuthApi {
     }
 
     /// Checks the code the user received.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let sent = client.auth().send_phone_code("+86 13800138000").await?;
+    /// let verified = client.auth().verify_code(&sent, "123456").await?;
+    /// println!("new user: {}", sent.is_user != Some(true));
+    /// # Ok(()) }
+    /// ```
     pub async fn verify_code(&self, sent: &CodeSent, code: &str) -> Result<Verified, Error> {
         let request =
             VerifyRequest { verification_id: sent.verification_id.clone(), verification_code: code.to_owned() };
@@ -123,12 +148,29 @@ impl AuthApi {
     }
 
     /// Signs in with a verified phone number or email.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let sent = client.auth().send_email_code("li.bai@example.com").await?;
+    /// let verified = client.auth().verify_code(&sent, "123456").await?;
+    /// let session = client.auth().sign_in_with_verification(&verified).await?;
+    /// let me = session.profile().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_in_with_verification(&self, verified: &Verified) -> Result<Session, Error> {
         let body = SignInRequest { verification_token: Some(verified.token.clone()), ..Default::default() };
         self.session(self.sign_in().body(body).send().await?)
     }
 
     /// Signs in with a username and password.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let session = client.auth().sign_in_with_password("li.bai", "a password").await?;
+    /// // Every operation, as that user (the token refreshes itself):
+    /// let user = session.client().auth().user_me().send().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_in_with_password(&self, username: &str, password: &str) -> Result<Session, Error> {
         let body = SignInRequest {
             username: Some(username.to_owned()),
@@ -139,11 +181,26 @@ impl AuthApi {
     }
 
     /// Signs in anonymously: one anonymous user per `device_id` (a stable id the app keeps).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let session = client.auth().sign_in_anonymously("device-7f3a").await?;
+    /// let (access_token, refresh_token) = session.tokens();
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_in_anonymously(&self, device_id: &str) -> Result<Session, Error> {
         self.session(self.anonymous_token().x_device_id(device_id).send().await?)
     }
 
     /// Signs in with a ticket your server issued (custom sign-in).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// // The ticket comes from your server, which signs it with the environment's private key.
+    /// let session = client.auth().sign_in_with_ticket("ticket-from-your-server").await?;
+    /// let me = session.profile().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn sign_in_with_ticket(&self, ticket: &str) -> Result<Session, Error> {
         let body = crate::auth::SignInCustomRequest { provider_id: "custom".to_owned(), ticket: ticket.to_owned() };
         self.session(self.sign_in_custom().body(body).send().await?)

@@ -55,6 +55,15 @@ impl crate::functions::FunctionsApi {
     /// any JSON value (`3` as `i64`, `[1, 2, 3]` as `Vec<i64>`, `null` or no body as `Option<T>`
     /// or `()`), or a text reply as `String`. A reply that does not fit `T`, or one that is
     /// neither JSON nor text, is an [`Error::Decode`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use serde_json::json;
+    ///
+    /// let sum: i64 = client.functions().invoke("sum", &json!({"a": 1, "b": 2})).await?;
+    /// let nothing: () = client.functions().invoke("cleanup", &json!({})).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn invoke<T: DeserializeOwned>(&self, name: &str, request: &impl Serialize) -> Result<T, Error> {
         let reply = self.invoke_function().name(name).body(request).send().await?;
         decoded(reply).map(Response::into_inner)
@@ -62,6 +71,13 @@ impl crate::functions::FunctionsApi {
 
     /// The web (HTTP) function `name`, whose routes are called with [`get`](WebFunction::get) and
     /// [`post`](WebFunction::post).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let plants = client.functions().web("plants-http").get("user-plants").query("page", 1).send::<serde_json::Value>().await?;
+    /// let created = client.functions().web("plants-http").post("user-plants").json(&serde_json::json!({"name": "fern"})).send::<()>().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn web(&self, name: impl Into<String>) -> WebFunction {
         WebFunction { client: self.client.clone(), name: name.into() }
     }
@@ -93,6 +109,15 @@ impl crate::cloudrun::CloudrunApi {
     /// The CloudRun service `name`, called with any of [`get`](Service::get),
     /// [`post`](Service::post), [`put`](Service::put), [`patch`](Service::patch),
     /// [`delete`](Service::delete) and [`head`](Service::head).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let shop = client.cloudrun().service("shop");
+    /// let order = shop.get("orders/42").send::<serde_json::Value>().await?;
+    /// shop.delete("orders/42").send::<()>().await?;
+    /// let health = shop.get("").send_body().await?; // the service's root, as it answered
+    /// # Ok(()) }
+    /// ```
     pub fn service(&self, name: impl Into<String>) -> Service {
         Service { client: self.client.clone(), name: name.into() }
     }

@@ -76,31 +76,82 @@ impl MysqldbApi {
     }
 
     /// Calls to the database instance `instance` (`X-Db-Instance` on every call); see [`Database`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let db = client.mysqldb().instance("default").database("public");
+    /// let rows: Vec<serde_json::Value> = db.from("students").select("id,name").limit(10).fetch().await?.rows;
+    /// # Ok(()) }
+    /// ```
     pub fn instance(&self, instance: impl Into<String>) -> Database {
         self.selected().instance(instance)
     }
 
     /// See [`Database::rpc`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use serde_json::json;
+    ///
+    /// let total: i64 = client.mysqldb().rpc("count_students", json!({"min_grade": 3})).value().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn rpc(&self, function: impl Into<String>, args: impl Serialize) -> Rpc {
         self.selected().rpc(function, args)
     }
 
     /// See [`Database::sql`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// // PostgreSQL environments; read-only unless `.writable()`.
+    /// let rows: Vec<serde_json::Value> = client.mysqldb().sql("select id, name from students where grade = $1").param(3).fetch().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn sql(&self, statement: impl Into<String>) -> Sql {
         self.selected().sql(statement)
     }
 
     /// See [`Database::from`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use cloudbase_api::rdb::Order;
+    ///
+    /// let page = client.mysqldb().from("students")
+    ///     .select("id,name,grade")
+    ///     .gte("grade", 3)
+    ///     .order("grade", Order::desc())
+    ///     .range(0, 9)
+    ///     .count_exact()
+    ///     .fetch::<serde_json::Value>()
+    ///     .await?;
+    /// println!("{} of {:?}", page.rows.len(), page.total);
+    /// # Ok(()) }
+    /// ```
     pub fn from(&self, table: impl Into<String>) -> Table {
         self.selected().from(table)
     }
 
     /// See [`Database::from_schema`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let rows: Vec<serde_json::Value> = client.mysqldb().from_schema("reports", "grades").select("*").fetch().await?.rows;
+    /// # Ok(()) }
+    /// ```
     pub fn from_schema(&self, schema: impl Into<String>, table: impl Into<String>) -> Table {
         self.selected().from_schema(schema, table)
     }
 
     /// See [`Database::from_instance`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let rows: Vec<serde_json::Value> =
+    ///     client.mysqldb().from_instance("replica-1", "public", "students").select("*").limit(5).fetch().await?.rows;
+    /// # Ok(()) }
+    /// ```
     pub fn from_instance(
         &self,
         instance: impl Into<String>,

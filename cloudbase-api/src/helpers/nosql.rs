@@ -54,6 +54,19 @@ fn typed<T: DeserializeOwned>(operation: &'static str, document: EjsonDocument) 
 
 impl NosqlApi {
     /// A collection of the default instance and database.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use serde_json::json;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Poet { name: String, age: i64 }
+    ///
+    /// let poets = client.nosql().collection("poets");
+    /// let adults: Vec<Poet> = poets.find(&json!({"age": {"$gte": 18}})).limit(10).fetch().await?;
+    /// let ids = poets.insert(&[json!({"name": "杜甫", "age": 58})]).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn collection(&self, name: impl Into<String>) -> Collection {
         Collection {
             client: self.client.clone(),
@@ -64,11 +77,29 @@ impl NosqlApi {
     }
 
     /// Starts a transaction in the default instance and database.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use serde_json::json;
+    ///
+    /// let poets = client.nosql().collection("poets");
+    /// let transaction = client.nosql().begin_transaction().await?;
+    /// poets.update(&json!({"name": "李白"}), &json!({"$inc": {"age": 1}})).transaction(&transaction).send().await?;
+    /// transaction.commit().await?; // dropped without commit(): rolled back
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_transaction(&self) -> Result<Transaction, Error> {
         self.begin_transaction_in(DEFAULT, DEFAULT).await
     }
 
     /// Starts a transaction in `instance` / `database`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let transaction = client.nosql().begin_transaction_in("(default)", "archive").await?;
+    /// transaction.rollback().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn begin_transaction_in(&self, instance: &str, database: &str) -> Result<Transaction, Error> {
         let reply = self.start_transaction().instance(instance).database(database).send().await?;
         let id = reply

@@ -133,6 +133,15 @@ pub const UPLOAD_PUT: &str = "PUT to the storage host";
 impl StorageApi {
     /// Uploads `body` as `object_id` (a path in the bucket, e.g. `images/cat.jpg`) and returns
     /// its cloud object id (`cloud://...`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use cloudbase_api::files::UploadBody;
+    ///
+    /// let id = client.storage().upload("poems/a.txt", UploadBody::file("a.txt")).await?;
+    /// let from_memory = client.storage().upload("poems/b.txt", "床前明月光".as_bytes().to_vec()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn upload(&self, object_id: impl Into<String>, body: impl Into<UploadBody>) -> Result<String, Error> {
         let object_id = object_id.into();
         let request = GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
@@ -197,6 +206,17 @@ impl StorageApi {
     }
 
     /// Temporary download URLs, one result per id, in order (valid for the server's default time).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// for link in client.storage().download_urls(["cloud://env-1a2b.bucket/poems/a.txt"]).await? {
+    ///     match link {
+    ///         Ok(info) => println!("{:?}", info.download_url),
+    ///         Err(failure) => eprintln!("{}: {}", failure.code, failure.message.unwrap_or_default()),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn download_urls<'a>(
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
@@ -206,6 +226,16 @@ impl StorageApi {
 
     /// Temporary download URLs valid for `max_age` (sent as whole seconds, at least 1), one
     /// result per id, in order.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let links = client.storage()
+    ///     .download_urls_valid_for(["cloud://env-1a2b.bucket/poems/a.txt"], Duration::from_secs(120))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn download_urls_valid_for<'a>(
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
@@ -238,6 +268,13 @@ impl StorageApi {
     }
 
     /// Deletes objects, one result per id, in order.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let results = client.storage().delete_files(["cloud://env-1a2b.bucket/poems/a.txt"]).await?;
+    /// let failed = results.iter().filter(|result| result.is_err()).count();
+    /// # Ok(()) }
+    /// ```
     pub async fn delete_files<'a>(
         &self,
         cloud_object_ids: impl IntoIterator<Item = &'a str>,
