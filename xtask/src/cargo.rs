@@ -4,8 +4,27 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The cargo that runs this xtask (`$CARGO`), so nested builds use the same toolchain.
+///
+/// Without the variables `cargo run` set for this program (`CARGO_PKG_NAME`,
+/// `CARGO_MANIFEST_DIR`, ...): build scripts that watch them (ring's, through the `cc` crate)
+/// would otherwise see them change between `cargo xtask` and the cargo it runs, and be rebuilt
+/// on every step, with everything above them.
 pub(crate) fn cargo_command() -> std::process::Command {
-    std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+    let mut command = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_run) {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// What `cargo run` sets for the program it runs, besides `CARGO` itself.
+fn set_by_cargo_run(name: &str) -> bool {
+    ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_BIN_", "CARGO_CRATE_", "CARGO_PRIMARY_PACKAGE"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        || name == "OUT_DIR"
 }
 
 /// Runs `cargo` with `args` in the workspace root, failing with the command line if it fails.
