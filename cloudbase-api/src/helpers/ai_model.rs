@@ -1,5 +1,5 @@
 //! Chat completions made short, on the generated [`ai_model`](crate::ai_model) operations:
-//! [`AiModelApi::chat`] builds the request, [`Chat::send`] returns the reply, [`Chat::stream`]
+//! [`AiModelApi::chat`] builds the request, [`Chat::send`] returns the reply, [`Chat::send_stream`]
 //! yields typed deltas until `[DONE]`, and [`ChatAccumulator`] joins a stream back into the final
 //! message (content, reasoning content and tool calls joined across chunks).
 //!

@@ -10,7 +10,7 @@
 //!
 //! Both of the latter give a [`Call`]: add query parameters and a JSON body, then
 //! [`send`](Call::send) (the reply decoded as `T`), [`send_body`](Call::send_body) (the reply as it
-//! came: JSON, text, bytes or nothing) or [`stream`](Call::stream) (a server-sent event stream).
+//! came: JSON, text, bytes or nothing) or [`send_stream`](Call::send_stream) (a server-sent event stream).
 //! An empty path is the function's or service's root.
 //!
 //! ```no_run
@@ -266,7 +266,7 @@ macro_rules! dispatch {
 
 /// A call of a web function's route or a CloudRun service's path; from [`WebFunction`] or
 /// [`Service`]. Nothing is sent until [`send`](Self::send), [`send_body`](Self::send_body) or
-/// [`stream`](Self::stream).
+/// [`send_stream`](Self::send_stream).
 #[derive(Debug, Clone)]
 #[must_use = "a call does nothing until it is sent"]
 pub struct Call {
