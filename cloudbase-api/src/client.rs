@@ -370,15 +370,15 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let (base_url, base) = match (self.base_url, self.env_id) {
             (Some(url), _) => {
-                // A URL that does not parse is not shown: it may hold a password.
-                let parsed = reqwest::Url::parse(&url).map_err(|e| config_error(format!("invalid base URL: {e}")))?;
-                let shown = redacted_url(&parsed, &url);
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                    return Err(config_error(format!("base URL `{shown}` must be an http(s) URL with a host")));
-                }
-                if parsed.query().is_some() || parsed.fragment().is_some() {
-                    return Err(config_error(format!("base URL `{shown}` must not have a query or fragment")));
-                }
+                let parsed = parse_base_url(&url).map_err(|refused| {
+                    config_error(match refused {
+                        // A URL that does not parse is not shown: it may hold a password.
+                        BaseUrlRefused::NotAUrl(e) => format!("invalid base URL: {e}"),
+                        BaseUrlRefused::Unfit(parsed, why) => {
+                            format!("base URL `{}` {why}", redacted_url(&parsed, &url))
+                        }
+                    })
+                })?;
                 (url.trim_end_matches('/').to_owned(), parsed)
             }
             (None, Some(env_id)) => {
@@ -431,6 +431,25 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Why a base URL is refused.
+pub(crate) enum BaseUrlRefused {
+    NotAUrl(String),
+    /// It parsed, and is not what a base URL may be.
+    Unfit(reqwest::Url, &'static str),
+}
+
+/// A base URL as the client takes it: http(s), with a host, without a query or fragment.
+pub(crate) fn parse_base_url(url: &str) -> Result<reqwest::Url, BaseUrlRefused> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| BaseUrlRefused::NotAUrl(e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(BaseUrlRefused::Unfit(parsed, "must be an http(s) URL with a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(BaseUrlRefused::Unfit(parsed, "must not have a query or fragment"));
+    }
+    Ok(parsed)
 }
 
 pub(crate) fn config_error(message: String) -> Error {

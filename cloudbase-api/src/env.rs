@@ -1,5 +1,6 @@
 //! Configuration from the process environment: [`ClientBuilder::from_env`].
 
+use crate::client::BaseUrlRefused;
 use crate::{Client, ClientBuilder, Credentials, Error, Region};
 use std::ffi::OsString;
 
@@ -75,10 +76,10 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
     let mut builder = Client::builder();
     match (read(BASE_URL)?, read(ENV_ID)?) {
         (Some(url), _) => {
-            let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(BASE_URL, &format!("is not a URL ({e})")))?;
-            if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-                return Err(invalid(BASE_URL, "must be an http(s) URL with a host"));
-            }
+            crate::client::parse_base_url(&url).map_err(|refused| match refused {
+                BaseUrlRefused::NotAUrl(e) => invalid(BASE_URL, &format!("is not a URL ({e})")),
+                BaseUrlRefused::Unfit(_, why) => invalid(BASE_URL, why),
+            })?;
             builder = builder.base_url(url);
         }
         (None, Some(env_id)) => {
@@ -195,6 +196,8 @@ mod tests {
         assert!(!bad_url.contains("hunter2"), "{bad_url}");
         let not_http = message(client(&[("CLOUDBASE_BASE_URL", "ftp://admin:hunter2@host")]));
         assert_eq!(not_http, "CLOUDBASE_BASE_URL must be an http(s) URL with a host");
+        let query = message(client(&[("CLOUDBASE_BASE_URL", "http://admin:hunter2@host/?token=t")]));
+        assert_eq!(query, "CLOUDBASE_BASE_URL must not have a query or fragment");
 
         for name in ["CLOUDBASE_API_KEY", "CLOUDBASE_ACCESS_TOKEN", "CLOUDBASE_PUBLISHABLE_KEY"] {
             let shown = message(client(&[("CLOUDBASE_ENV_ID", "e1"), (name, "sk-secret\r\nX: 1")]));
