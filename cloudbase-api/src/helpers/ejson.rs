@@ -129,20 +129,24 @@ impl<'de> Deserialize<'de> for Double {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(deserializer)?;
         if let Some(text) = number_text::<D::Error>(&value, "$numberDouble")? {
-            let parsed = match text.as_str() {
-                "Infinity" => f64::INFINITY,
-                "-Infinity" => f64::NEG_INFINITY,
-                "NaN" => f64::NAN,
-                other => {
-                    other.parse().map_err(|_| D::Error::custom(format!("`{other}` is not a valid $numberDouble")))?
-                }
-            };
-            return Ok(Double(parsed));
+            return double_from_text(&text)
+                .map(Double)
+                .ok_or_else(|| D::Error::custom(format!("`{text}` is not a valid $numberDouble")));
         }
         value
             .as_f64()
             .map(Double)
             .ok_or_else(|| D::Error::custom(format!("expected a number or {{\"$numberDouble\": ...}}, got {value}")))
+    }
+}
+
+/// The value of a `$numberDouble`'s text: a decimal number, `Infinity`, `-Infinity` or `NaN`.
+fn double_from_text(text: &str) -> Option<f64> {
+    match text {
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        "NaN" => Some(f64::NAN),
+        other => other.parse().ok(),
     }
 }
 

@@ -7,7 +7,7 @@
 //! wrapper whose meaning is unambiguous there, it hands over the plain value; everywhere else
 //! (`deserialize_any`: `Value`, the ejson types, untagged enums) the value goes as it is.
 
-use super::{days_from_civil, parse_rfc3339};
+use super::{days_from_civil, double_from_text, parse_rfc3339};
 use serde::Deserializer;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{DeserializeSeed, EnumAccess, Error as _, MapAccess, SeqAccess, VariantAccess, Visitor};
@@ -43,12 +43,7 @@ fn number(value: &Value) -> Result<Option<Number>, Error> {
     Ok(Some(match key {
         "$numberInt" => Number::Integer(text.parse::<i32>().map_err(|_| invalid())?.into()),
         "$numberLong" => Number::Integer(text.parse().map_err(|_| invalid())?),
-        _ => Number::Float(match text.as_str() {
-            "Infinity" => f64::INFINITY,
-            "-Infinity" => f64::NEG_INFINITY,
-            "NaN" => f64::NAN,
-            other => other.parse().map_err(|_| invalid())?,
-        }),
+        _ => Number::Float(double_from_text(text).ok_or_else(invalid)?),
     }))
 }
 
