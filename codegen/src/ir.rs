@@ -331,6 +331,38 @@ pub struct Operation {
     pub accept: Accept,
 }
 
+impl Operation {
+    /// Whether the operation's docs can show a request built from the spec's documented values.
+    pub fn example_request(&self) -> ExampleRequest {
+        let documented =
+            self.params.iter().any(|p| p.example.is_some()) || self.body.as_ref().is_some_and(|b| b.example.is_some());
+        if !documented {
+            return ExampleRequest::Undocumented;
+        }
+        if self.body.as_ref().is_some_and(|b| b.required && b.example.is_none()) {
+            return ExampleRequest::BodyUndocumented;
+        }
+        let placeholders =
+            self.params.iter().enumerate().filter(|(_, p)| p.required && p.example.is_none()).map(|(i, _)| i).collect();
+        ExampleRequest::Shown { placeholders }
+    }
+}
+
+/// See [`Operation::example_request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExampleRequest {
+    /// No parameter or body of the operation has a documented value: no example.
+    Undocumented,
+    /// Some values are documented, but not the required body: no complete request to show.
+    BodyUndocumented,
+    /// An example is shown: the documented values, and a placeholder (`"<name>"`, or a value of
+    /// the type) for each required parameter listed here (indexes into [`Operation::params`]).
+    Shown {
+        /// Required parameters without a documented value.
+        placeholders: Vec<usize>,
+    },
+}
+
 /// The `Accept` decisions of an operation.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Accept {
@@ -429,6 +461,9 @@ pub struct Param {
     pub flag: Option<String>,
     /// The spec's constraints on the value.
     pub constraints: Constraints,
+    /// The documented example value (`example`, else the first of `examples`, else the schema's
+    /// `example`), checked to fit [`Param::ty`]; for a flag, the value it sends.
+    pub example: Option<serde_json::Value>,
     /// `description`.
     pub docs: Option<String>,
 }
@@ -486,6 +521,9 @@ pub struct RequestBody {
     /// Set for a JSON body whose schema names no Rust type (`{}`, or an object without
     /// properties): the setter takes any `Serialize` value.
     pub free_form: Option<FreeForm>,
+    /// The documented example body (`example`, else the first of `examples`, else the schema's
+    /// `example`), checked to have the body's outer shape (object, array, text).
+    pub example: Option<serde_json::Value>,
     /// `description`.
     pub docs: Option<String>,
 }

@@ -381,3 +381,71 @@ fn a_schema_may_not_take_a_reserved_type_name() {
         assert!(e.message().contains(message), "{value}: {e}");
     }
 }
+
+#[test]
+fn an_example_that_does_not_fit_names_where_it_was_read() {
+    let op = |parameters: &str, body: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    post:\n      operationId: a\n      parameters: {parameters}\n{body}      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Color: {{type: string, enum: [red, green]}}\n    Item: {{type: object, properties: {{n: {{type: integer}}}}}}\n  examples:\n    List: {{value: [1]}}\n"
+        ))
+    };
+    let cases = [
+        (
+            op("[{name: n, in: query, schema: {type: integer, format: int32}, example: '7'}]", ""),
+            "/paths/~1a/post/parameters/0/example",
+            "example `\"7\"` does not fit the parameter: expected an integer that fits i32",
+        ),
+        (
+            op("[{name: n, in: query, schema: {type: integer, format: int32}, example: 3000000000}]", ""),
+            "/paths/~1a/post/parameters/0/example",
+            "example `3000000000` does not fit the parameter: expected an integer that fits i32",
+        ),
+        (
+            op(
+                "[{name: c, in: query, schema: {$ref: '#/components/schemas/Color'}, examples: {x: {value: blue}}}]",
+                "",
+            ),
+            "/paths/~1a/post/parameters/0/examples/x/value",
+            "example `\"blue\"` does not fit the parameter: expected one of \"red\", \"green\"",
+        ),
+        (
+            op("[{name: f, in: query, schema: {type: string, enum: ['true']}, example: 'false'}]", ""),
+            "/paths/~1a/post/parameters/0/example",
+            "example `\"false\"` does not fit the parameter: expected the value \"true\" (the parameter is a flag)",
+        ),
+        (
+            op("[{name: t, in: query, schema: {type: array, items: {type: string}, example: 5}}]", ""),
+            "/paths/~1a/post/parameters/0/schema/example",
+            "example `5` does not fit the parameter: expected an array of a string",
+        ),
+        (
+            op(
+                "[]",
+                "      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Item'}\n            examples: {l: {$ref: '#/components/examples/List'}}\n",
+            ),
+            "/components/examples/List/value",
+            "example does not fit the request body: expected a JSON object",
+        ),
+        (
+            op(
+                "[]",
+                "      requestBody:\n        content:\n          text/plain:\n            schema: {type: string}\n            example: {a: 1}\n",
+            ),
+            "/paths/~1a/post/requestBody/content/text~1plain/example",
+            "example does not fit the request body: expected text",
+        ),
+        (
+            op(
+                "[]",
+                "      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Item'}\n            examples: {l: {$ref: '#/components/examples/Nope'}}\n",
+            ),
+            "/paths/~1a/post/requestBody/content/application~1json/examples/l/$ref",
+            "missing $ref target `#/components/examples/Nope`",
+        ),
+    ];
+    for (yaml, pointer, message) in cases {
+        let e = error_of(&yaml);
+        assert_eq!(e.pointer(), Some(pointer), "{e}");
+        assert!(e.message().starts_with(message), "{e}");
+    }
+}

@@ -51,6 +51,7 @@ fixture!(free_form);
 fixture!(secrets);
 fixture!(overlaid);
 fixture!(shared_types);
+fixture!(examples);
 
 /// Every fixture file has a test above (a new file without one is a mistake).
 #[test]

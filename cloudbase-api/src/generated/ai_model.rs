@@ -77,6 +77,38 @@ impl AiModelApi {
     /// Can answer with a server-sent event stream: use [`builders::CreateChatCompletion::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/ai/model/curl-access>
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, ai_model::ChatCompletionRequest};
+    ///
+    /// let body: ChatCompletionRequest = serde_json::from_value(serde_json::json!({
+    ///     "messages": [
+    ///         {
+    ///             "content": "介绍一下李白",
+    ///             "role": "user"
+    ///         }
+    ///     ],
+    ///     "model": "hy3-preview",
+    ///     "stream": false
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .ai_model()
+    ///     .create_chat_completion()
+    ///     .provider("cloudbase")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_chat_completion(&self) -> builders::CreateChatCompletion {
         builders::CreateChatCompletion::new(self.client.clone())
     }
@@ -92,6 +124,38 @@ impl AiModelApi {
     /// Can answer with a server-sent event stream: use [`builders::CreateChatCompletionV1::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/ai/model/curl-access>
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, ai_model::ChatCompletionRequest};
+    ///
+    /// let body: ChatCompletionRequest = serde_json::from_value(serde_json::json!({
+    ///     "messages": [
+    ///         {
+    ///             "content": "介绍一下李白",
+    ///             "role": "user"
+    ///         }
+    ///     ],
+    ///     "model": "hunyuan-turbos-latest",
+    ///     "stream": false
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .ai_model()
+    ///     .create_chat_completion_v1()
+    ///     .provider("cloudbase")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_chat_completion_v1(&self) -> builders::CreateChatCompletionV1 {
         builders::CreateChatCompletionV1::new(self.client.clone())
     }
@@ -123,6 +187,39 @@ impl AiModelApi {
     /// Can answer with a server-sent event stream: use [`builders::CreateAnthropicMessage::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/en/ai/model/anthropic-sdk-access>
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, ai_model::AnthropicMessagesRequest};
+    ///
+    /// let body: AnthropicMessagesRequest = serde_json::from_value(serde_json::json!({
+    ///     "max_tokens": 1024,
+    ///     "messages": [
+    ///         {
+    ///             "content": "Hello",
+    ///             "role": "user"
+    ///         }
+    ///     ],
+    ///     "model": "hy3-preview"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .ai_model()
+    ///     .create_anthropic_message()
+    ///     .provider("cloudbase")
+    ///     .anthropic_version("2023-06-01")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_anthropic_message(&self) -> builders::CreateAnthropicMessage {
         builders::CreateAnthropicMessage::new(self.client.clone())
     }

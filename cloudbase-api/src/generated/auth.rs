@@ -69,6 +69,28 @@ impl AuthApi {
     /// Get the third-party provider authorization URL
     ///
     /// `GET /auth/v1/provider/uri` (operationId `Auth_GenProviderRedirectUri`)
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `x_device_id`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .gen_provider_redirect_uri()
+    ///     .provider_id("github")
+    ///     .x_device_id("<x-device-id>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn gen_provider_redirect_uri(&self) -> builders::GenProviderRedirectUri {
         builders::GenProviderRedirectUri::new(self.client.clone())
     }
@@ -252,6 +274,32 @@ impl AuthApi {
     ///
     /// Starts a captcha for the client: open `url` for the user to solve it, then send the
     /// `captcha_token` with the guarded call (sign-in, sign-up, verification).
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::InitCaptchaRequest};
+    ///
+    /// let body: InitCaptchaRequest = serde_json::from_value(serde_json::json!({
+    ///     "client_id": "my-env-1a2b",
+    ///     "redirect_uri": "https://app.example.com/login",
+    ///     "state": "s-81d2"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .init_captcha()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn init_captcha(&self) -> builders::InitCaptcha {
         builders::InitCaptcha::new(self.client.clone())
     }

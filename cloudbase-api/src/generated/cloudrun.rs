@@ -57,6 +57,29 @@ impl CloudrunApi {
     /// sub-path. The response body is whatever the service returns.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Get::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .get()
+    ///     .name("<name>")
+    ///     .any_path("<anyPath>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get(&self) -> builders::Get {
         builders::Get::new(self.client.clone())
     }
@@ -68,6 +91,33 @@ impl CloudrunApi {
     /// Forwards a PUT request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Put::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .put()
+    ///     .name("<name>")
+    ///     .any_path("<anyPath>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .body(serde_json::json!({
+    ///         "a": 1,
+    ///         "b": 2
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn put(&self) -> builders::Put {
         builders::Put::new(self.client.clone())
     }
@@ -80,6 +130,29 @@ impl CloudrunApi {
     /// sub-path. The response body is whatever the service returns.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Post::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .post()
+    ///     .name("<name>")
+    ///     .any_path("<anyPath>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn post(&self) -> builders::Post {
         builders::Post::new(self.client.clone())
     }
@@ -91,6 +164,29 @@ impl CloudrunApi {
     /// Forwards a DELETE request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Delete::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .delete()
+    ///     .name("<name>")
+    ///     .any_path("<anyPath>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete(&self) -> builders::Delete {
         builders::Delete::new(self.client.clone())
     }
@@ -100,6 +196,29 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}/{anyPath}` (operationId `cloudrunHead`)
     ///
     /// Forwards a HEAD request to the named service at the given sub-path.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .head()
+    ///     .name("<name>")
+    ///     .any_path("<anyPath>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn head(&self) -> builders::Head {
         builders::Head::new(self.client.clone())
     }
@@ -111,6 +230,33 @@ impl CloudrunApi {
     /// Forwards a PATCH request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Patch::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .patch()
+    ///     .name("<name>")
+    ///     .any_path("<anyPath>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .body(serde_json::json!({
+    ///         "a": 1,
+    ///         "b": 2
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn patch(&self) -> builders::Patch {
         builders::Patch::new(self.client.clone())
     }
@@ -122,6 +268,28 @@ impl CloudrunApi {
     /// Forwards a GET request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootGet::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .root_get()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn root_get(&self) -> builders::RootGet {
         builders::RootGet::new(self.client.clone())
     }
@@ -133,6 +301,32 @@ impl CloudrunApi {
     /// Forwards a PUT request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootPut::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .root_put()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .body(serde_json::json!({
+    ///         "a": 1,
+    ///         "b": 2
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn root_put(&self) -> builders::RootPut {
         builders::RootPut::new(self.client.clone())
     }
@@ -144,6 +338,32 @@ impl CloudrunApi {
     /// Forwards a POST request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootPost::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .root_post()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .body(serde_json::json!({
+    ///         "a": 1,
+    ///         "b": 2
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn root_post(&self) -> builders::RootPost {
         builders::RootPost::new(self.client.clone())
     }
@@ -155,6 +375,28 @@ impl CloudrunApi {
     /// Forwards a DELETE request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootDelete::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .root_delete()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn root_delete(&self) -> builders::RootDelete {
         builders::RootDelete::new(self.client.clone())
     }
@@ -164,6 +406,28 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}` (operationId `cloudrunRootHead`)
     ///
     /// Forwards a HEAD request to the root of the named service.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .root_head()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn root_head(&self) -> builders::RootHead {
         builders::RootHead::new(self.client.clone())
     }
@@ -175,6 +439,32 @@ impl CloudrunApi {
     /// Forwards a PATCH request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootPatch::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .cloudrun()
+    ///     .root_patch()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned())])
+    ///     .body(serde_json::json!({
+    ///         "a": 1,
+    ///         "b": 2
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn root_patch(&self) -> builders::RootPatch {
         builders::RootPatch::new(self.client.clone())
     }

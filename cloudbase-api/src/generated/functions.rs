@@ -55,6 +55,28 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`builders::WebGet::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .functions()
+    ///     .web_get()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned()), ("pageSize".to_owned(), "10".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn web_get(&self) -> builders::WebGet {
         builders::WebGet::new(self.client.clone())
     }
@@ -68,6 +90,28 @@ impl FunctionsApi {
     /// `X-Tcb-Webfn: true` header.
     ///
     /// Can answer with a server-sent event stream: use [`builders::InvokeFunction::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .functions()
+    ///     .invoke_function()
+    ///     .name("<name>")
+    ///     .query([("page".to_owned(), "1".to_owned()), ("pageSize".to_owned(), "10".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn invoke_function(&self) -> builders::InvokeFunction {
         builders::InvokeFunction::new(self.client.clone())
     }
@@ -82,6 +126,29 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`builders::WebGetPath::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .functions()
+    ///     .web_get_path()
+    ///     .name("<name>")
+    ///     .path("<path>")
+    ///     .query([("page".to_owned(), "1".to_owned()), ("pageSize".to_owned(), "10".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn web_get_path(&self) -> builders::WebGetPath {
         builders::WebGetPath::new(self.client.clone())
     }
@@ -96,6 +163,33 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`builders::WebPostPath::send_stream`].
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `name` and `path`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .functions()
+    ///     .web_post_path()
+    ///     .name("<name>")
+    ///     .path("<path>")
+    ///     .query([("page".to_owned(), "1".to_owned()), ("pageSize".to_owned(), "10".to_owned())])
+    ///     .body(serde_json::json!({
+    ///         "amount": 990,
+    ///         "orderId": "A-1001"
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn web_post_path(&self) -> builders::WebPostPath {
         builders::WebPostPath::new(self.client.clone())
     }

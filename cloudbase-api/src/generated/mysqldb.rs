@@ -64,6 +64,31 @@ impl MysqldbApi {
     /// Reads rows from a table in the environment's system database. Supports column
     /// selection (including related-table embedding such as `class_id(grade,class_number)`),
     /// row filters, pagination and ordering.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .query_records()
+    ///     .table("<table>")
+    ///     .select("name,position")
+    ///     .order("id.desc")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("count=exact")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn query_records(&self) -> builders::QueryRecords {
         builders::QueryRecords::new(self.client.clone())
     }
@@ -86,6 +111,30 @@ impl MysqldbApi {
     ///
     /// Deletes the rows matched by the filters. A filter (WHERE condition) is mandatory.
     /// With `Prefer: return=representation` the deleted rows are returned.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .delete_records()
+    ///     .table("<table>")
+    ///     .select("*")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("return=representation")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_records(&self) -> builders::DeleteRecords {
         builders::DeleteRecords::new(self.client.clone())
     }
@@ -98,6 +147,29 @@ impl MysqldbApi {
     /// reported in the `Content-Range` response header (the part after `/`).
     ///
     /// Always sends header `Prefer: count=exact` (the spec allows no other value).
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .count_records()
+    ///     .table("<table>")
+    ///     .select("name,position")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn count_records(&self) -> builders::CountRecords {
         builders::CountRecords::new(self.client.clone())
     }
@@ -119,6 +191,32 @@ impl MysqldbApi {
     /// Same as queryRecords, for a table in the database named by `schema`. (Only `select`
     /// is listed on the reference page; the other query options are assumed to behave as on
     /// the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `schema` and `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .query_records_with_schema()
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .select("name,position")
+    ///     .order("id.desc")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("count=exact")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn query_records_with_schema(&self) -> builders::QueryRecordsWithSchema {
         builders::QueryRecordsWithSchema::new(self.client.clone())
     }
@@ -141,6 +239,31 @@ impl MysqldbApi {
     /// Same as deleteRecords, for a table in the database named by `schema`. A filter is
     /// mandatory. (Query and Prefer parameters are not listed on the reference page; assumed
     /// as on the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `schema` and `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .delete_records_with_schema()
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .select("*")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("return=representation")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_records_with_schema(&self) -> builders::DeleteRecordsWithSchema {
         builders::DeleteRecordsWithSchema::new(self.client.clone())
     }
@@ -163,6 +286,33 @@ impl MysqldbApi {
     /// Same as queryRecords, for a table in the given database instance and database. (Only
     /// `select` is listed on the reference page; the other query options are assumed to
     /// behave as on the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `instance`, `schema` and `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .query_records_with_instance()
+    ///     .instance("<instance>")
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .select("name,position")
+    ///     .order("id.desc")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("count=exact")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn query_records_with_instance(&self) -> builders::QueryRecordsWithInstance {
         builders::QueryRecordsWithInstance::new(self.client.clone())
     }
@@ -185,6 +335,32 @@ impl MysqldbApi {
     /// Same as deleteRecords, for a table in the given database instance and database. A
     /// filter is mandatory. (Query and Prefer parameters are not listed on the reference
     /// page; assumed as on the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `instance`, `schema` and `table`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .delete_records_with_instance()
+    ///     .instance("<instance>")
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .select("*")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("return=representation")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_records_with_instance(&self) -> builders::DeleteRecordsWithInstance {
         builders::DeleteRecordsWithInstance::new(self.client.clone())
     }
@@ -207,6 +383,34 @@ impl MysqldbApi {
     /// Calls the database function `function` with the body's properties as its named arguments,
     /// as PostgREST's `/rpc/{function}` does. A function that returns rows can be filtered, ordered
     /// and paged like a table read; `Prefer: count=exact` reports the total in `Content-Range`.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `function`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .call_rpc()
+    ///     .function("<function>")
+    ///     .select("name,position")
+    ///     .order("id.desc")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("count=exact")
+    ///     .body(serde_json::json!({
+    ///         "class_id": 3
+    ///     }))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn call_rpc(&self) -> builders::CallRpc {
         builders::CallRpc::new(self.client.clone())
     }
@@ -217,6 +421,31 @@ impl MysqldbApi {
     ///
     /// Runs one SQL statement and answers the rows it returned. Errors carry
     /// `DATABASE_<SQLSTATE>` codes, or `DATABASE_EXEC_ERROR` (500), which callers retry.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, mysqldb::ExecPgsqlRequest};
+    ///
+    /// let body: ExecPgsqlRequest = serde_json::from_value(serde_json::json!({
+    ///     "role": "cloudbase_read_only_user",
+    ///     "sql": "select id, name from students where grade = 3"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .exec_pgsql()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn exec_pgsql(&self) -> builders::ExecPgsql {
         builders::ExecPgsql::new(self.client.clone())
     }

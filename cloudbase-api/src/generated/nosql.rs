@@ -37,6 +37,29 @@ impl NosqlApi {
     /// `GET /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `queryDocuments`)
     ///
     /// Lists documents matching a MongoDB-style query, with paging, sorting and projection. With `count=true` only the number of matching documents is returned.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `collection_name`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .query_documents()
+    ///     .instance("(default)")
+    ///     .database("(default)")
+    ///     .collection_name("<collectionName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn query_documents(&self) -> builders::QueryDocuments {
         builders::QueryDocuments::new(self.client.clone())
     }
@@ -64,6 +87,30 @@ impl NosqlApi {
     /// `GET /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `getDocumentById`)
     ///
     /// Fetches one document by `_id`, optionally with a projection and inside a transaction. Returns 404 when the document does not exist.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `collection_name` and `doc_id`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .get_document_by_id()
+    ///     .instance("(default)")
+    ///     .database("(default)")
+    ///     .collection_name("<collectionName>")
+    ///     .doc_id("<docId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_document_by_id(&self) -> builders::GetDocumentById {
         builders::GetDocumentById::new(self.client.clone())
     }
@@ -73,6 +120,30 @@ impl NosqlApi {
     /// `DELETE /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `deleteDocumentById`)
     ///
     /// Deletes one document by `_id`. Returns 404 when the document does not exist.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `collection_name` and `doc_id`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .delete_document_by_id()
+    ///     .instance("(default)")
+    ///     .database("(default)")
+    ///     .collection_name("<collectionName>")
+    ///     .doc_id("<docId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_document_by_id(&self) -> builders::DeleteDocumentById {
         builders::DeleteDocumentById::new(self.client.clone())
     }
@@ -109,6 +180,28 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions` (operationId `startTransaction`)
     ///
     /// Starts a new transaction and returns its ID; later document operations join it through their `transactionId` parameter. No request body.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .start_transaction()
+    ///     .instance("(default)")
+    ///     .database("(default)")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn start_transaction(&self) -> builders::StartTransaction {
         builders::StartTransaction::new(self.client.clone())
     }
@@ -118,6 +211,29 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit` (operationId `commitTransaction`)
     ///
     /// Commits the given transaction so that all of its operations take effect. No request body. Success status and response body are inferred (not visible in stored docs).
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `transaction_id`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .commit_transaction()
+    ///     .instance("(default)")
+    ///     .database("(default)")
+    ///     .transaction_id("<transactionId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn commit_transaction(&self) -> builders::CommitTransaction {
         builders::CommitTransaction::new(self.client.clone())
     }
@@ -127,6 +243,29 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback` (operationId `rollbackTransaction`)
     ///
     /// Rolls back the given transaction, undoing all of its operations. No request body. Success status and response body are inferred (not visible in stored docs).
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `transaction_id`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .rollback_transaction()
+    ///     .instance("(default)")
+    ///     .database("(default)")
+    ///     .transaction_id("<transactionId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn rollback_transaction(&self) -> builders::RollbackTransaction {
         builders::RollbackTransaction::new(self.client.clone())
     }

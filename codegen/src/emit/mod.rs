@@ -1,6 +1,7 @@
 //! Step 3: IR -> `proc_macro2::TokenStream` with `quote!`.
 
 pub mod docs;
+mod examples;
 mod operations;
 mod types;
 

@@ -1,7 +1,7 @@
 //! Operations -> the area's API struct, one request builder per operation, and the success
 //! enums of operations with several documented successes.
 
-use super::{builder_type_tokens, docs, ident, type_tokens};
+use super::{builder_type_tokens, docs, examples, ident, type_tokens};
 use crate::ir::{
     Api, BodyKind, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param, ParamLocation, ParamStyle,
     PathPart, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
@@ -19,7 +19,7 @@ pub fn api(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder);
-        let doc = docs::attrs(&operation_doc(op));
+        let doc = docs::attrs(&operation_doc(api, op));
         let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
         quote! {
             #doc
@@ -50,8 +50,9 @@ pub fn api(api: &Api) -> TokenStream {
     }
 }
 
-/// Summary, `METHOD /path` with the operationId, then the description.
-fn operation_doc(op: &Operation) -> String {
+/// Summary, `METHOD /path` with the operationId, the description, then an example request.
+fn operation_doc(api: &Api, op: &Operation) -> String {
+    let example = examples::section(api, op);
     let signature = format!("`{} {}` (operationId `{}`)", op.method.as_str(), op.path, op.id);
     let streaming = op
         .stream
@@ -75,6 +76,7 @@ fn operation_doc(op: &Operation) -> String {
         constants.as_deref(),
         streaming.as_deref(),
         link.as_deref(),
+        example.as_deref(),
     ])
 }
 

@@ -1,6 +1,7 @@
 //! Step 2: `openapiv3::OpenAPI` -> [`ir::Api`](crate::ir::Api). Every `$ref` is resolved and every name decided
 //! here; anything the generator cannot represent faithfully is an [`Error`] naming its JSON pointer.
 
+mod example;
 mod operation;
 mod refs;
 mod schema;

@@ -286,6 +286,13 @@ impl<'a> Normalizer<'a> {
         if allow_slashes && location != ParamLocation::Path {
             return Err(self.error(at, "`x-path-parameter-may-contain-slashes` only applies to path parameters"));
         }
+        let example = match self.documented_example(&data.example, &data.examples, Some(schema), at)? {
+            Some((value, pointer)) => {
+                self.check_param_example(&ty, flag.as_deref(), value, &pointer)?;
+                Some(value.clone())
+            }
+            None => None,
+        };
         Ok(Param {
             wire_name: data.name.clone(),
             name: names.claim(names::snake(&data.name, "param")),
@@ -303,19 +310,19 @@ impl<'a> Normalizer<'a> {
                 }
                 constraints
             },
+            example,
             docs: data.description.clone(),
         })
     }
 
     fn value_shape(&self, ty: &Type) -> ValueShape {
-        match ty {
+        match &self.unalias(ty) {
             Type::String | Type::Integer { .. } | Type::Number { .. } | Type::Boolean => ValueShape::Scalar,
             Type::Nullable(inner) => self.value_shape(inner),
             Type::Array(item) if self.value_shape(item) == ValueShape::Scalar => ValueShape::List,
             Type::Map(value) if self.value_shape(value) == ValueShape::Scalar => ValueShape::Map,
             Type::Named(id) => match &self.type_def(*id).kind {
                 crate::ir::TypeKind::Enum(_) => ValueShape::Scalar,
-                crate::ir::TypeKind::Alias(inner) => self.value_shape(inner),
                 _ => ValueShape::Other,
             },
             _ => ValueShape::Other,
@@ -438,18 +445,27 @@ impl<'a> Normalizer<'a> {
             }
             _ => None,
         };
+        let example =
+            match self.documented_example(&media.example, &media.examples, media.schema.as_ref(), &content_pointer)? {
+                Some((value, pointer)) => {
+                    self.check_body_example(kind, &ty, value, &pointer)?;
+                    Some(value.clone())
+                }
+                None => None,
+            };
         Ok(RequestBody {
             media_type: media_type.clone(),
             kind,
             ty,
             required: body.required,
             free_form,
+            example,
             docs: body.description.clone(),
         })
     }
 
     /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for.
-    fn unalias(&self, ty: &Type) -> Type {
+    pub(super) fn unalias(&self, ty: &Type) -> Type {
         let mut current = ty.clone();
         // Bounded: alias cycles are reported later, by `finish`.
         for _ in 0..64 {

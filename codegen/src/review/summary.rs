@@ -1,6 +1,8 @@
 //! A plain-text rendering of the IR, for snapshot tests and for reviewers: one line per decision.
 
-use crate::ir::{Api, ContentKind, Operation, Param, ParamStyle, SecurityRequirement, Success, Type, TypeKind};
+use crate::ir::{
+    Api, ContentKind, ExampleRequest, Operation, Param, ParamStyle, SecurityRequirement, Success, Type, TypeKind,
+};
 use std::fmt::Write;
 
 /// Summarizes an [`Api`]: operations with their parameters, bodies, responses and security, then types.
@@ -105,6 +107,22 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
             },
             if body.required { " (required)" } else { "" }
         );
+        if let Some(example) = &body.example {
+            let _ = writeln!(out, "      example {example}");
+        }
+    }
+    match op.example_request() {
+        ExampleRequest::Undocumented => {}
+        ExampleRequest::BodyUndocumented => {
+            let _ = writeln!(out, "    doc example: none, the required body has no documented value");
+        }
+        ExampleRequest::Shown { placeholders } if placeholders.is_empty() => {
+            let _ = writeln!(out, "    doc example: documented values");
+        }
+        ExampleRequest::Shown { placeholders } => {
+            let names: Vec<&str> = placeholders.iter().map(|&i| op.params[i].name.as_str()).collect();
+            let _ = writeln!(out, "    doc example: documented values, placeholders for {}", names.join(", "));
+        }
     }
     for r in &op.responses {
         let contents: Vec<String> = r
@@ -196,6 +214,9 @@ fn param(out: &mut String, api: &Api, p: &Param) {
         if let Some(value) = value {
             notes.push(format!("{name} {value}"));
         }
+    }
+    if let Some(example) = &p.example {
+        notes.push(format!("example {example}"));
     }
     let _ = writeln!(
         out,

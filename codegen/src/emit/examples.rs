@@ -1,0 +1,244 @@
+//! The `# Example` section of an operation: a request built from the values the spec documents
+//! for its parameters and body (see [`Operation::example_request`]).
+//!
+//! The example is a doc test that runs: a documented JSON body is decoded into its generated
+//! type for real (so a spec example the type cannot read fails the test), while the request
+//! itself sits in a future that is never polled, so it is compiled but never sent.
+
+use crate::ir::{Api, BodyKind, ExampleRequest, Operation, Param, Type, TypeId, TypeKind};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+/// Indentation of the builder chain inside the example.
+const INDENT: &str = "    ";
+
+/// The operation's `# Example` section, when the spec documents values to build one from.
+pub fn section(api: &Api, op: &Operation) -> Option<String> {
+    let ExampleRequest::Shown { placeholders } = op.example_request() else { return None };
+    let mut imports = Imports::default();
+    let mut code = String::new();
+    let mut chain = vec![format!("client"), format!(".{}()", api.area), format!(".{}()", op.method_name)];
+    for (index, p) in op.params.iter().enumerate() {
+        let value = match &p.example {
+            Some(example) => documented(api, p, &p.ty, example, &mut imports, false),
+            None if placeholders.contains(&index) => placeholder(api, p, &p.ty, &mut imports, false),
+            None => continue,
+        };
+        chain.push(format!(".{}({value})", p.name));
+    }
+    if let Some(body) = &op.body
+        && let Some(example) = &body.example
+    {
+        let argument = match body.kind {
+            BodyKind::Text => format!("{:?}", text(example)),
+            BodyKind::Bytes => format!("{:?}.as_bytes().to_vec()", text(example)),
+            BodyKind::Json if body.free_form.is_some() => {
+                format!("serde_json::json!({})", json(example, INDENT))
+            }
+            BodyKind::Json => {
+                let ty = type_text(api, &body.ty, &mut imports);
+                let _ = writeln!(
+                    code,
+                    "let body: {ty} = serde_json::from_value(serde_json::json!({}))?;",
+                    json(example, "")
+                );
+                "body".to_owned()
+            }
+        };
+        chain.push(format!(".body({argument})"));
+    }
+    chain.extend([".send()".to_owned(), ".await?;".to_owned()]);
+
+    let mut text = String::new();
+    let _ = writeln!(text, "use cloudbase_api::{};", imports.render());
+    text.push('\n');
+    text.push_str(&code);
+    text.push_str("# let _never_polled = async move {\n");
+    text.push_str("let client = Client::from_env()?;\n");
+    let _ = writeln!(text, "let reply = {}", chain[0]);
+    for link in &chain[1..] {
+        let _ = writeln!(text, "{INDENT}{link}");
+    }
+    text.push_str("println!(\"{:?}\", reply.into_inner());\n");
+    text.push_str("# Ok::<(), cloudbase_api::Error>(())\n# };\n# Ok::<(), serde_json::Error>(())\n");
+
+    let intro = if placeholders.is_empty() {
+        "A request with the values the spec documents:".to_owned()
+    } else {
+        let names: Vec<String> = placeholders.iter().map(|&i| format!("`{}`", op.params[i].name)).collect();
+        let names = match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        format!("A request with the values the spec documents (placeholders for {names}, which it documents none for):")
+    };
+    Some(format!("# Example\n\n{intro}\n\n```\n{}```", text))
+}
+
+/// The crate-root and area names an example imports.
+#[derive(Default)]
+struct Imports {
+    area_types: BTreeSet<(String, String)>,
+}
+
+impl Imports {
+    fn add(&mut self, api: &Api, id: TypeId) -> String {
+        let name = api.type_def(id).name.clone();
+        self.area_types.insert((api.area.clone(), name.clone()));
+        name
+    }
+
+    fn render(&self) -> String {
+        if self.area_types.is_empty() {
+            return "Client".to_owned();
+        }
+        let mut areas: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (area, name) in &self.area_types {
+            match areas.last_mut() {
+                Some((last, names)) if last == area => names.push(name),
+                _ => areas.push((area, vec![name])),
+            }
+        }
+        let paths: Vec<String> = areas
+            .into_iter()
+            .map(|(area, names)| match names.as_slice() {
+                [one] => format!("{area}::{one}"),
+                _ => format!("{area}::{{{}}}", names.join(", ")),
+            })
+            .collect();
+        format!("{{Client, {}}}", paths.join(", "))
+    }
+}
+
+/// The documented value of a parameter as a setter argument (`in_collection`: an item of an
+/// array or map, which must name its own type since `Into` cannot infer it).
+fn documented(api: &Api, p: &Param, ty: &Type, value: &Value, imports: &mut Imports, in_collection: bool) -> String {
+    if p.flag.is_some() {
+        return "true".to_owned();
+    }
+    match ty {
+        Type::String if in_collection => format!("{:?}.to_owned()", text(value)),
+        Type::String => format!("{:?}", text(value)),
+        Type::Integer { bits } => {
+            let n = value.as_i64().unwrap_or_default();
+            if in_collection { format!("{n}_i{bits}") } else { n.to_string() }
+        }
+        Type::Number { bits } => {
+            let n = value.as_f64().unwrap_or_default();
+            if in_collection { format!("{n:?}_f{bits}") } else { format!("{n:?}") }
+        }
+        Type::Boolean => value.as_bool().unwrap_or_default().to_string(),
+        Type::Array(item) => {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            if items.is_empty() {
+                return format!("Vec::<{}>::new()", type_text(api, item, imports));
+            }
+            let items: Vec<String> = items.iter().map(|v| documented(api, p, item, v, imports, true)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Type::Map(item) => {
+            let Some(entries) = value.as_object().filter(|m| !m.is_empty()) else {
+                return format!("std::collections::BTreeMap::<String, {}>::new()", type_text(api, item, imports));
+            };
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("({k:?}.to_owned(), {})", documented(api, p, item, v, imports, true)))
+                .collect();
+            format!("[{}]", entries.join(", "))
+        }
+        Type::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Enum(e) => {
+                let variant = e.variants.iter().find(|v| Some(v.value.as_str()) == value.as_str());
+                let name = imports.add(api, *id);
+                format!("{name}::{}", variant.map_or(e.other.as_str(), |v| v.name.as_str()))
+            }
+            TypeKind::Alias(inner) => documented(api, p, inner, value, imports, in_collection),
+            _ => format!("serde_json::from_value(serde_json::json!({}))?", json(value, "")),
+        },
+        Type::Nullable(_) | Type::Bytes | Type::Any | Type::Object => {
+            format!("serde_json::from_value(serde_json::json!({}))?", json(value, ""))
+        }
+    }
+}
+
+/// A stand-in for a required parameter the spec documents no value for: `"<wire name>"` for
+/// text, the least allowed number, the first value of an enum.
+fn placeholder(api: &Api, p: &Param, ty: &Type, imports: &mut Imports, in_collection: bool) -> String {
+    let stand_in = match ty {
+        Type::String => Value::from(format!("<{}>", p.wire_name)),
+        Type::Integer { .. } => Value::from(p.constraints.minimum.map_or(1, |m| m.ceil() as i64)),
+        Type::Number { .. } => Value::from(p.constraints.minimum.unwrap_or(1.0)),
+        Type::Boolean => Value::from(true),
+        Type::Array(item) => {
+            return format!("[{}]", placeholder(api, p, item, imports, true));
+        }
+        Type::Map(item) => {
+            return format!("[(\"<key>\".to_owned(), {})]", placeholder(api, p, item, imports, true));
+        }
+        Type::Named(id) => match &api.type_def(*id).kind {
+            TypeKind::Enum(e) => Value::from(e.variants.first().map(|v| v.value.clone()).unwrap_or_default()),
+            TypeKind::Alias(inner) => return placeholder(api, p, inner, imports, in_collection),
+            _ => Value::Null,
+        },
+        _ => Value::Null,
+    };
+    documented(api, p, ty, &stand_in, imports, in_collection)
+}
+
+fn text(value: &Value) -> &str {
+    value.as_str().unwrap_or_default()
+}
+
+/// A type as an example spells it, importing the area's named types.
+fn type_text(api: &Api, ty: &Type, imports: &mut Imports) -> String {
+    match ty {
+        Type::String => "String".to_owned(),
+        Type::Integer { bits } => format!("i{bits}"),
+        Type::Number { bits } => format!("f{bits}"),
+        Type::Boolean => "bool".to_owned(),
+        Type::Bytes => "bytes::Bytes".to_owned(),
+        Type::Any => "serde_json::Value".to_owned(),
+        Type::Object => "serde_json::Map<String, serde_json::Value>".to_owned(),
+        Type::Array(item) => format!("Vec<{}>", type_text(api, item, imports)),
+        Type::Map(item) => format!("std::collections::BTreeMap<String, {}>", type_text(api, item, imports)),
+        Type::Nullable(inner) => format!("Option<{}>", type_text(api, inner, imports)),
+        Type::Named(id) => imports.add(api, *id),
+    }
+}
+
+/// `value` as the input of `serde_json::json!`, pretty-printed with nested lines indented from
+/// `indent`. Strings and keys are Rust string literals (the macro's syntax), not JSON ones.
+fn json(value: &Value, indent: &str) -> String {
+    let inner = format!("{indent}{INDENT}");
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::Array(items) if items.is_empty() => "[]".to_owned(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(|v| format!("{inner}{}", json(v, &inner))).collect();
+            format!("[\n{}\n{indent}]", items.join(",\n"))
+        }
+        Value::Object(map) if map.is_empty() => "{}".to_owned(),
+        Value::Object(map) => {
+            let entries: Vec<String> = map.iter().map(|(k, v)| format!("{inner}{k:?}: {}", json(v, &inner))).collect();
+            format!("{{\n{}\n{indent}}}", entries.join(",\n"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json;
+    use serde_json::json;
+
+    #[test]
+    fn json_is_macro_input_with_rust_string_literals() {
+        let value = json!({"a": [1, "x\u{1}\"y"], "b": {}, "c": [], "d": -2.5});
+        let expected = "{\n    \"a\": [\n        1,\n        \"x\\u{1}\\\"y\"\n    ],\n    \"b\": {},\n    \"c\": [],\n    \"d\": -2.5\n}";
+        assert_eq!(json(&value, ""), expected);
+    }
+}
