@@ -329,6 +329,47 @@ pub struct Operation {
     pub errors: ErrorDecoding,
     /// What `send()` asks for and what `accept()` may choose.
     pub accept: Accept,
+    /// What the generated mock server answers when a test set no reply.
+    pub mock: MockReply,
+}
+
+/// The reply the generated mock server gives an operation by default: the first documented
+/// success, with the spec's documented example or, without one, a sample value of its type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockReply {
+    /// The first documented success status (`2XX` answers 200, no documented success 200).
+    pub status: u16,
+    /// The body, when that success documents one (JSON preferred, then text, then bytes).
+    pub body: Option<MockBody>,
+    /// The data of one event, for an operation that can answer an event stream.
+    pub event: Option<MockValue>,
+}
+
+impl Default for MockReply {
+    fn default() -> Self {
+        MockReply { status: 200, body: None, event: None }
+    }
+}
+
+/// A body the mock server sends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockBody {
+    /// A concrete media type (`text/*` is sent as `text/plain`, `*/*` as
+    /// `application/octet-stream`).
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// The value sent.
+    pub value: MockValue,
+}
+
+/// A value the mock server sends: JSON for a JSON body or event, a string for text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockValue {
+    /// The value; a JSON string for text and bytes.
+    pub value: serde_json::Value,
+    /// Whether it is the spec's documented example (otherwise a sample of the type).
+    pub documented: bool,
 }
 
 impl Operation {
@@ -608,6 +649,9 @@ pub struct Content {
     pub kind: ContentKind,
     /// Its type.
     pub ty: Type,
+    /// The documented example (`example`, else the first of `examples`, else the schema's
+    /// `example`); for an event stream, one event's data. Checked to have the body's outer shape.
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a response body is decoded.

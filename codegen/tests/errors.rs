@@ -442,6 +442,13 @@ fn an_example_that_does_not_fit_names_where_it_was_read() {
             "/paths/~1a/post/requestBody/content/application~1json/examples/l/$ref",
             "missing $ref target `#/components/examples/Nope`",
         ),
+        (
+            spec(
+                "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {type: array, items: {type: string}}\n              example: {a: 1}\n",
+            ),
+            "/paths/~1a/get/responses/200/content/application~1json/example",
+            "example does not fit the response body: expected a JSON array",
+        ),
     ];
     for (yaml, pointer, message) in cases {
         let e = error_of(&yaml);

@@ -63,9 +63,11 @@ impl<'a> Normalizer<'a> {
     }
 
     /// Checks a body's example has the body's outer shape; what is inside is the typed decoder's
-    /// business (the generated doc example decodes it when doc tests run).
+    /// business (the generated doc example decodes a request body when doc tests run, the mock
+    /// server's tests every reply it sends). `what` names the body in the error.
     pub(crate) fn check_body_example(
         &self,
+        what: &str,
         kind: BodyKind,
         ty: &Type,
         value: &Value,
@@ -82,7 +84,7 @@ impl<'a> Normalizer<'a> {
         if fits {
             return Ok(());
         }
-        Err(self.error(at, format!("example does not fit the request body: expected {expected}")))
+        Err(self.error(at, format!("example does not fit the {what}: expected {expected}")))
     }
 
     // Aliases are followed by `unalias`, which stops at a cycle (reported later, by `finish`).

@@ -2,6 +2,7 @@
 //! here; anything the generator cannot represent faithfully is an [`Error`] naming its JSON pointer.
 
 mod example;
+mod mock;
 mod operation;
 mod refs;
 mod schema;
@@ -31,6 +32,7 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     schema::share_runtime_types(&mut types);
     for op in &mut operations {
         op.errors = operation::error_decoding(&types, &op.responses);
+        op.mock = mock::reply(&types, op);
     }
     let shared_errors = operation::shared_errors(&operations);
     let builder_imports = operation::builder_imports(&operations);

@@ -138,6 +138,7 @@ impl<'a> Normalizer<'a> {
             security,
             errors: Default::default(),
             accept,
+            mock: Default::default(),
         })
     }
 
@@ -448,7 +449,7 @@ impl<'a> Normalizer<'a> {
         let example =
             match self.documented_example(&media.example, &media.examples, media.schema.as_ref(), &content_pointer)? {
                 Some((value, pointer)) => {
-                    self.check_body_example(kind, &ty, value, &pointer)?;
+                    self.check_body_example("request body", kind, &ty, value, &pointer)?;
                     Some(value.clone())
                 }
                 None => None,
@@ -578,7 +579,23 @@ impl<'a> Normalizer<'a> {
                     free_form_reply(self.schema_type(schema, &content_at.join("schema"), &hint)?)
                 }
             };
-            contents.push(Content { essence: names::essence(media_type), media_type: media_type.clone(), kind, ty });
+            let example =
+                match self.documented_example(&media.example, &media.examples, media.schema.as_ref(), &content_at)? {
+                    Some((value, pointer)) => {
+                        if let ContentKind::Body(body) = kind {
+                            self.check_body_example("response body", body, &ty, value, &pointer)?;
+                        }
+                        Some(value.clone())
+                    }
+                    None => None,
+                };
+            contents.push(Content {
+                essence: names::essence(media_type),
+                media_type: media_type.clone(),
+                kind,
+                ty,
+                example,
+            });
         }
         let body_optional = self.body_optional(status, response, &contents, at)?;
         Ok(Response { status, description: response.description.clone(), headers, contents, body_optional })

@@ -1,7 +1,8 @@
 //! A plain-text rendering of the IR, for snapshot tests and for reviewers: one line per decision.
 
 use crate::ir::{
-    Api, ContentKind, ExampleRequest, Operation, Param, ParamStyle, SecurityRequirement, Success, Type, TypeKind,
+    Api, ContentKind, ExampleRequest, MockReply, MockValue, Operation, Param, ParamStyle, SecurityRequirement, Success,
+    Type, TypeKind,
 };
 use std::fmt::Write;
 
@@ -183,6 +184,31 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
             ty_name(api, &stream.item),
             stream.terminator.as_ref().map(|t| format!(" until {t:?}")).unwrap_or_default()
         );
+    }
+    mock(out, &op.mock);
+}
+
+/// The mock server's default reply: status, media type and value, and whether the spec
+/// documents the value or the generator made it up.
+fn mock(out: &mut String, mock: &MockReply) {
+    let origin = |v: &MockValue| if v.documented { "example" } else { "sample" };
+    match &mock.body {
+        Some(body) => {
+            let _ = writeln!(
+                out,
+                "    mock {} {} {}: {}",
+                mock.status,
+                body.media_type,
+                origin(&body.value),
+                body.value.value
+            );
+        }
+        None => {
+            let _ = writeln!(out, "    mock {} (no body)", mock.status);
+        }
+    }
+    if let Some(event) = &mock.event {
+        let _ = writeln!(out, "    mock event {}: {}", origin(event), event.value);
     }
 }
 
