@@ -6,6 +6,10 @@
 //!
 //! The operations called are counted against the specs themselves (through the generator's IR),
 //! so an operation added to a spec and not exercised here fails the test.
+//!
+//! The same calls go to `cloudbase-mock`, which is generated from the same documents: a request
+//! Prism accepts must pass the mock's checks too, and every default reply of the mock must
+//! decode into the generated types.
 
 use cloudbase_api::{Client, Credentials, Error, Response, RetryPolicy};
 use serde_json::{Map, Value, json};
@@ -15,6 +19,9 @@ use std::sync::Mutex;
 mod prism;
 
 use prism::{AreaSpec, Prism, areas};
+
+/// The two tests share the statics below: one runs at a time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Operations that passed, by operationId.
 static PASSED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
@@ -43,9 +50,10 @@ fn accepted<T: std::fmt::Debug>(result: Result<Response<T>, Error>) {
             PASSED.lock().unwrap().insert(reply.operation().to_owned());
         }
         (Err(Error::Api(e)), None) => panic!(
-            "{}: HTTP {}; Prism's validation report: {:?}; body: {:?}",
+            "{}: HTTP {}: {:?}; Prism's validation report: {:?}; body: {:?}",
             e.operation(),
             e.status(),
+            e.message(),
             e.headers().get("sl-violations"),
             e.body_snippet(),
         ),
@@ -134,6 +142,9 @@ fn object(value: Value) -> Map<String, Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    PASSED.lock().unwrap().clear();
+    *EXPECTED_ERROR.lock().unwrap() = None;
     // Prism keeps its area name for the whole run.
     let areas: Vec<&'static str> = areas().into_iter().map(|a| &*Box::leak(a.into_boxed_str())).collect();
     let mut servers: Vec<Prism> = areas.iter().map(|area| Prism::spawn(area)).collect();
@@ -176,6 +187,34 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let asked: BTreeSet<String> = expected_errors.keys().cloned().collect();
     assert_eq!(passed, asked, "operations whose documented error was not checked");
     println!("{} of {} operations decoded a documented error status", passed.len(), all.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_is_accepted_by_the_mock_and_its_default_reply_decodes() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    PASSED.lock().unwrap().clear();
+    *EXPECTED_ERROR.lock().unwrap() = None;
+    let server = cloudbase_mock::MockServer::start().await;
+    let areas: Vec<&'static str> = areas().into_iter().map(|a| &*Box::leak(a.into_boxed_str())).collect();
+    let mut ctx = Ctx {
+        urls: areas.iter().map(|&area| (area, server.url())).collect(),
+        operations: BTreeMap::new(),
+        error_phase: false,
+    };
+    let mut all = BTreeSet::new();
+    for &area in &areas {
+        for op in AreaSpec::of(area).ir().operations {
+            all.insert(op.id.clone());
+            ctx.operations.insert(op.method_name, (area.to_string(), None));
+        }
+    }
+    run_all(&ctx).await;
+    assert_eq!(server.violations(), [], "requests the mock refused");
+    let passed = PASSED.lock().unwrap().clone();
+    let missing: Vec<&String> = all.difference(&passed).collect();
+    assert!(missing.is_empty(), "operations never called: {missing:?}");
+    let answered: BTreeSet<&str> = server.received().iter().filter_map(|r| r.operation()).collect();
+    assert_eq!(answered.len(), all.len(), "operations the mock routed the requests to");
 }
 
 async fn run_all(ctx: &Ctx) {

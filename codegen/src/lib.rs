@@ -62,6 +62,8 @@ pub struct Generated {
     pub api: ir::Api,
     /// The formatted Rust source of the area's module.
     pub code: String,
+    /// The formatted Rust source of the area's module in the `cloudbase-mock` crate.
+    pub mock: String,
 }
 
 /// Runs the whole pipeline on one spec.
@@ -80,8 +82,10 @@ pub fn generate(spec: Spec<'_>) -> Result<Generated, Error> {
             ),
         ));
     }
-    let code = render::render(&load::overlaid_name(spec.file, spec.overlays), emit::module(&api))?;
-    Ok(Generated { api, code })
+    let source = load::overlaid_name(spec.file, spec.overlays);
+    let code = render::render(&source, emit::module(&api))?;
+    let mock = render::render(&source, emit::mock::module(&api))?;
+    Ok(Generated { api, code, mock })
 }
 
 /// Loads and normalizes one spec, without emitting code.

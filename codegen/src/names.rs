@@ -103,6 +103,18 @@ pub fn essence(media_type: &str) -> String {
     media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
 }
 
+/// A media type a reply of `kind` can carry for a documented one: wildcards made concrete
+/// (`text/*` -> `text/plain`, `*/*` -> `application/octet-stream`, or `application/json` for JSON).
+pub fn concrete_media_type(essence: &str, kind: crate::ir::BodyKind) -> String {
+    use crate::ir::BodyKind;
+    match (essence, kind) {
+        ("*/*" | "application/*", BodyKind::Json) => "application/json".to_owned(),
+        ("*/*", _) => "application/octet-stream".to_owned(),
+        (m, _) if m.ends_with("/*") => format!("{}plain", m.trim_end_matches('*')),
+        (m, _) => m.to_owned(),
+    }
+}
+
 /// A variant name for a media type: `application/json` -> `Json`,
 /// `application/vnd.pgrst.object+json` -> `PgrstObjectJson`, `text/plain` -> `Text`.
 pub fn media_type_variant(media_type: &str) -> String {

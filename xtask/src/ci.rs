@@ -65,28 +65,20 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
         args.extend(["--", "--nocapture"]);
         cargo(&args, &ci)
     })?;
-    steps.run("clippy for each area alone and each TLS choice", &mut || {
-        let alone = |features: &str| {
-            cargo(
-                &[
-                    "clippy",
-                    "-p",
-                    "cloudbase-api",
-                    "--no-default-features",
-                    "--features",
-                    features,
-                    "--",
-                    "-D",
-                    "warnings",
-                ],
-                &[],
-            )
+    steps.run("clippy for each area alone (client and mock) and each TLS choice", &mut || {
+        let alone = |packages: &[&str], features: &str| {
+            let mut args = vec!["clippy"];
+            for package in packages {
+                args.extend(["-p", package]);
+            }
+            args.extend(["--no-default-features", "--features", features, "--", "-D", "warnings"]);
+            cargo(&args, &[])
         };
         for area in areas() {
-            alone(area)?;
+            alone(&["cloudbase-api", "cloudbase-mock"], &format!("cloudbase-api/{area},cloudbase-mock/{area}"))?;
         }
         for tls in &TLS_FEATURES[1..] {
-            alone(&format!("functions,{tls}"))?;
+            alone(&["cloudbase-api"], &format!("functions,{tls}"))?;
         }
         Ok(())
     })?;

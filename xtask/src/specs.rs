@@ -9,11 +9,18 @@ pub(crate) struct Set {
     /// The `mod.rs` declaring every module: each behind the cargo feature of its name (the
     /// areas), or always (the fixtures, compiled in tests only).
     pub(crate) gated: bool,
+    /// Where the areas' mock modules go (`cloudbase-mock`), for the set that has them.
+    pub(crate) mock_out: Option<&'static str>,
 }
 
 pub(crate) const SETS: &[Set] = &[
-    Set { specs: "specs", out: "cloudbase-api/src/generated", gated: true },
-    Set { specs: "codegen/tests/fixtures", out: "cloudbase-api/src/generated/fixtures", gated: false },
+    Set {
+        specs: "specs",
+        out: "cloudbase-api/src/generated",
+        gated: true,
+        mock_out: Some("cloudbase-mock/src/generated"),
+    },
+    Set { specs: "codegen/tests/fixtures", out: "cloudbase-api/src/generated/fixtures", gated: false, mock_out: None },
 ];
 
 /// The stems of a spec directory's `.yaml` files (`auth`, `mysqldb`, ...), sorted.

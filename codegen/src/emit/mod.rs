@@ -2,6 +2,7 @@
 
 pub mod docs;
 mod examples;
+pub mod mock;
 mod operations;
 mod types;
 
@@ -55,6 +56,12 @@ pub(crate) fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
 /// `super::Name`.
 pub(crate) fn builder_type_tokens(api: &Api, ty: &Type) -> TokenStream {
     spell(api, ty, &quote! { super:: })
+}
+
+/// The Rust spelling of an IR type where the area's types are `<prefix>Name` (e.g. `api::Name`
+/// in another crate's module that imports the area as `api`).
+pub(crate) fn prefixed_type_tokens(api: &Api, ty: &Type, prefix: &TokenStream) -> TokenStream {
+    spell(api, ty, prefix)
 }
 
 fn spell(api: &Api, ty: &Type, prefix: &TokenStream) -> TokenStream {

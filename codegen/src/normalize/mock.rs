@@ -5,6 +5,7 @@
 use crate::ir::{
     BodyKind, Content, ContentKind, MockBody, MockReply, MockValue, Operation, StatusSpec, Type, TypeDef, TypeKind,
 };
+use crate::names;
 use serde_json::{Map, Value};
 
 /// Below this nesting depth a sample fills optional fields and gives arrays one item; deeper,
@@ -24,7 +25,7 @@ pub(crate) fn reply(types: &[TypeDef], op: &Operation) -> MockReply {
         StatusSpec::Range(_) | StatusSpec::Default => 200,
     };
     let body = body_content(&success.contents).map(|(content, kind)| MockBody {
-        media_type: concrete_media_type(&content.essence, kind),
+        media_type: names::concrete_media_type(&content.essence, kind),
         kind,
         value: value(types, content),
     });
@@ -48,16 +49,6 @@ fn body_content(contents: &[Content]) -> Option<(&Content, BodyKind)> {
     [BodyKind::Json, BodyKind::Text, BodyKind::Bytes]
         .into_iter()
         .find_map(|wanted| contents.iter().find(|c| c.kind == ContentKind::Body(wanted)).map(|c| (c, wanted)))
-}
-
-/// A media type a reply can carry: wildcards are made concrete.
-fn concrete_media_type(essence: &str, kind: BodyKind) -> String {
-    match (essence, kind) {
-        ("*/*", BodyKind::Json) | ("application/*", BodyKind::Json) => "application/json".to_owned(),
-        ("*/*", _) => "application/octet-stream".to_owned(),
-        (m, _) if m.ends_with("/*") => format!("{}plain", m.trim_end_matches('*')),
-        (m, _) => m.to_owned(),
-    }
 }
 
 fn value(types: &[TypeDef], content: &Content) -> MockValue {

@@ -1,0 +1,164 @@
+//! An in-process mock of the CloudBase HTTP APIs for tests, generated from the same specs (and
+//! overlays) as [`cloudbase_api`]: every operation of every enabled area on one loopback port.
+//!
+//! ```
+//! # async fn run() -> Result<(), cloudbase_api::Error> {
+//! use cloudbase_mock::MockServer;
+//!
+//! let server = MockServer::start().await;
+//! server
+//!     .functions()
+//!     .invoke_function()
+//!     .when(|request| request.name == "hello")
+//!     .expect(1)
+//!     .reply(cloudbase_api::Body::Json(serde_json::json!({"greeting": "hi"})));
+//!
+//! let reply = server.client().functions().invoke_function().name("hello").send().await?;
+//! assert_eq!(reply.into_inner(), cloudbase_api::Body::Json(serde_json::json!({"greeting": "hi"})));
+//! assert_eq!(server.functions().invoke_function().received()[0].name, "hello");
+//! # Ok(())
+//! # }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+//! ```
+//!
+//! - **Checked requests.** Each request is checked against its operation: route and method,
+//!   the credentials it requires, required parameters and headers, each value's type, enum,
+//!   pattern and bounds, the body's media type and whether it decodes into the typed request
+//!   body. A request that breaks a rule is answered 400 (401 for missing credentials) with a
+//!   JSON body naming the operation and each rule, and recorded: [`MockServer::violations`].
+//! - **Replies.** A stub answers what a test tells it to; without one, the operation answers its
+//!   first documented success with the spec's example, or a value of the documented type. An
+//!   operation that streams answers a request that accepts `text/event-stream` with one event
+//!   and the spec's terminator.
+//! - **Faults.** Any status ([`Stub::status`]), a delay ([`Stub::delay`]), a reset connection
+//!   ([`Stub::reset`]), a stream cut off mid-way ([`Stub::cut_after`]).
+//! - **Assertions.** The typed requests each operation received, in order
+//!   ([`Stub::received`]); [`Stub::expect`] is checked when the server is dropped.
+//!
+//! One cargo feature per area, as in `cloudbase-api`, all on by default.
+
+#![deny(missing_docs)]
+
+// The generated areas (`generated/mod.rs` lists one module per spec, each behind its feature).
+#[rustfmt::skip]
+mod generated;
+pub mod runtime;
+
+pub use generated::*;
+pub use runtime::check::{Rule, Violation};
+pub use runtime::{Answer, Received, Stub};
+
+use runtime::server::{State, lock, serve};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The mock server: serves every enabled area on one loopback port until it is dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on `127.0.0.1` on a free port.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound, or outside a Tokio runtime.
+    pub async fn start() -> MockServer {
+        let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+        MockServer::bind(addr).await.unwrap_or_else(|e| panic!("the mock server cannot listen on 127.0.0.1: {e}"))
+    }
+
+    /// Starts a server on `addr` (for a mock a whole program talks to, on a known port).
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<MockServer> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let routes = generated::ROUTES.iter().flat_map(|area| area.iter().copied()).collect();
+        let state = Arc::new(State::new(routes));
+        let task = tokio::spawn(serve(listener, state.clone()));
+        Ok(MockServer { addr, state, task })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its base URL, e.g. `http://127.0.0.1:41234`: what `CLOUDBASE_BASE_URL` points at.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client builder pointed at the server with an access token, to add settings to.
+    pub fn client_builder(&self) -> cloudbase_api::ClientBuilder {
+        cloudbase_api::Client::builder()
+            .base_url(self.url())
+            .credentials(cloudbase_api::Credentials::access_token("mock-access-token"))
+    }
+
+    /// A client pointed at the server, with an access token.
+    pub fn client(&self) -> cloudbase_api::Client {
+        self.client_builder().build().expect("a loopback base URL is valid")
+    }
+
+    /// Every request the server received, in order, refused ones included.
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.state.received).clone()
+    }
+
+    /// Every rule a request broke, in order.
+    pub fn violations(&self) -> Vec<Violation> {
+        lock(&self.state.violations).clone()
+    }
+
+    /// Removes every stub and forgets what was received.
+    pub fn reset(&self) {
+        lock(&self.state.stubs).clear();
+        lock(&self.state.received).clear();
+        lock(&self.state.violations).clear();
+    }
+
+    /// Checks every [`Stub::expect`]: panics naming each stub that answered another number of
+    /// requests. Also run when the server is dropped.
+    pub fn verify(&self) {
+        let unmet: Vec<String> = lock(&self.state.stubs)
+            .iter()
+            .filter_map(|stub| {
+                let expected = stub.expect?;
+                (stub.answered != expected).then(|| {
+                    format!(
+                        "{} ({} {}): expected {expected}, answered {}",
+                        stub.route.id, stub.route.method, stub.route.path, stub.answered
+                    )
+                })
+            })
+            .collect();
+        if !unmet.is_empty() {
+            panic!("mock expectations not met:\n  {}", unmet.join("\n  "));
+        }
+    }
+
+    pub(crate) fn mount(&self, rule: runtime::stub::StubRule) {
+        lock(&self.state.stubs).push(rule);
+    }
+
+    pub(crate) fn received_by(&self, route: &'static runtime::Route) -> Vec<Received> {
+        lock(&self.state.received).iter().filter(|r| r.route.is_some_and(|r| r.is(route))).cloned().collect()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+        if !std::thread::panicking() {
+            self.verify();
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! A received request, checked against its route: credentials, constants, each parameter's
+//! presence, type, enum, pattern and bounds, the body's media type and shape. Each broken rule
+//! is a [`Violation`].
+
+use super::route::{BodyKind, Location, Param, Route, Security, Shape};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A request as the mock received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub(crate) route: Option<&'static Route>,
+    pub(crate) method: String,
+    pub(crate) target: String,
+    pub(crate) path_params: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Bytes,
+}
+
+impl Received {
+    /// The operationId of the route it matched, if it matched one.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.route.map(|r| r.id)
+    }
+
+    /// The method as sent.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The request target as sent: path and query, still percent-encoded.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The first value of a header (names compare case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The query pairs, decoded, in order.
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The body as sent.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    fn route(&self) -> Result<&'static Route, String> {
+        self.route.ok_or_else(|| "the request matched no operation".to_owned())
+    }
+
+    /// The value of the route's parameter `index`, decoded into `T`; an error when absent.
+    pub fn required<T: DeserializeOwned>(&self, index: usize) -> Result<T, String> {
+        let route = self.route()?;
+        self.optional(index)?.ok_or_else(|| format!("missing required parameter `{}`", route.params[index].name))
+    }
+
+    /// The value of the route's parameter `index`, decoded into `T`, when it was sent.
+    pub fn optional<T: DeserializeOwned>(&self, index: usize) -> Result<Option<T>, String> {
+        let route = self.route()?;
+        let param = &route.params[index];
+        match wire_value(param, &self.raw_values(route, param))? {
+            None => Ok(None),
+            Some(value) => serde_json::from_value(value).map(Some).map_err(|e| describe(param, &e.to_string())),
+        }
+    }
+
+    /// Whether the flag parameter `index` was sent (with its one value).
+    pub fn flag(&self, index: usize) -> bool {
+        self.route.is_some_and(|route| !self.raw_values(route, &route.params[index]).is_empty())
+    }
+
+    /// The JSON body decoded into `T`, when there is a body.
+    pub fn json_body<T: DeserializeOwned>(&self) -> Result<Option<T>, String> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_slice(&self.body).map(Some).map_err(|e| format!("the body does not decode: {e}"))
+    }
+
+    /// The text body, when there is one.
+    pub fn text_body(&self) -> Result<Option<String>, String> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        String::from_utf8(self.body.to_vec()).map(Some).map_err(|_| "the body is not UTF-8 text".to_owned())
+    }
+
+    /// The raw body, when there is one.
+    pub fn bytes_body(&self) -> Option<Bytes> {
+        (!self.body.is_empty()).then(|| self.body.clone())
+    }
+
+    /// Every raw value the request carries for a parameter.
+    fn raw_values(&self, route: &Route, param: &Param) -> Vec<(String, String)> {
+        match param.location {
+            Location::Path => self
+                .path_params
+                .iter()
+                .filter(|(n, _)| *n == param.name)
+                .map(|(n, v)| (n.to_string(), v.clone()))
+                .collect(),
+            Location::Header => {
+                self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(param.name)).cloned().collect()
+            }
+            Location::Query if param.exploded && matches!(param.shape, Shape::Map(_)) => {
+                // Every pair no other parameter or constant of the operation names.
+                let named = |name: &str| {
+                    route
+                        .params
+                        .iter()
+                        .any(|p| p.location == Location::Query && p.name == name && !std::ptr::eq(p, param))
+                        || route.constants.iter().any(|c| c.location == Location::Query && c.name == name)
+                };
+                self.query.iter().filter(|(n, _)| !named(n)).cloned().collect()
+            }
+            Location::Query => self.query.iter().filter(|(n, _)| n == param.name).cloned().collect(),
+        }
+    }
+}
+
+/// A request the mock refused, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The operationId of the route it matched, if any.
+    pub operation: Option<&'static str>,
+    /// The method as sent.
+    pub method: String,
+    /// The request target as sent.
+    pub target: String,
+    /// Which rule it broke.
+    pub rule: Rule,
+    /// What was wrong, naming the parameter or the body.
+    pub message: String,
+}
+
+/// The rules a request can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// No operation has the path.
+    Route,
+    /// Operations have the path, none the method.
+    Method,
+    /// The operation requires credentials the request does not carry.
+    Credentials,
+    /// A required parameter or body is missing.
+    Required,
+    /// A value is not of the parameter's type, or not one of its values.
+    Type,
+    /// A value does not match the parameter's pattern.
+    Pattern,
+    /// A value is shorter or longer than the parameter allows.
+    Length,
+    /// A number is outside the parameter's bounds.
+    Range,
+    /// A parameter with one allowed value carries another.
+    Constant,
+    /// The body's `Content-Type` is not the one the operation documents.
+    ContentType,
+    /// The body does not decode into the operation's request body.
+    Body,
+}
+
+impl Rule {
+    /// The rule's name in the mock's error bodies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Route => "route",
+            Rule::Method => "method",
+            Rule::Credentials => "credentials",
+            Rule::Required => "required",
+            Rule::Type => "type",
+            Rule::Pattern => "pattern",
+            Rule::Length => "length",
+            Rule::Range => "range",
+            Rule::Constant => "constant",
+            Rule::ContentType => "content-type",
+            Rule::Body => "body",
+        }
+    }
+}
+
+/// Every rule `received` breaks against its route.
+pub(crate) fn check(route: &'static Route, received: &Received) -> Vec<(Rule, String)> {
+    let mut out = Vec::new();
+    if !authorized(route.security, received) {
+        out.push((Rule::Credentials, credentials_message(route.security)));
+    }
+    for constant in route.constants {
+        let sent: Vec<String> = match constant.location {
+            Location::Query => {
+                received.query.iter().filter(|(n, _)| n == constant.name).map(|(_, v)| v.clone()).collect()
+            }
+            _ => received.header(constant.name).map(str::to_owned).into_iter().collect(),
+        };
+        if sent.iter().all(|v| v != constant.value) {
+            out.push((
+                Rule::Constant,
+                format!("{} parameter `{}` must be {:?}", constant.location.as_str(), constant.name, constant.value),
+            ));
+        }
+    }
+    for param in route.params {
+        let raw = received.raw_values(route, param);
+        if raw.is_empty() {
+            if param.required {
+                out.push((
+                    Rule::Required,
+                    format!("missing required {} parameter `{}`", param.location.as_str(), param.name),
+                ));
+            }
+            continue;
+        }
+        check_values(param, &raw, &mut out);
+    }
+    if let Some(body) = &route.body {
+        if received.body.is_empty() {
+            if body.required {
+                out.push((Rule::Required, "missing required request body".to_owned()));
+            }
+        } else {
+            let sent = received.header("content-type").unwrap_or("");
+            if essence(sent) != essence(body.media_type)
+                && !(body.kind == BodyKind::Bytes && body.media_type.ends_with("/*"))
+            {
+                out.push((
+                    Rule::ContentType,
+                    format!("the body's Content-Type is {sent:?}; the operation takes {:?}", body.media_type),
+                ));
+            } else {
+                match body.kind {
+                    BodyKind::Json => {
+                        if let Err(e) = (body.decodes)(&received.body) {
+                            out.push((Rule::Body, format!("the body does not decode: {e}")));
+                        }
+                    }
+                    BodyKind::Text if std::str::from_utf8(&received.body).is_err() => {
+                        out.push((Rule::Body, "the body is not UTF-8 text".to_owned()));
+                    }
+                    BodyKind::Text | BodyKind::Bytes => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+fn authorized(security: &[Security], received: &Received) -> bool {
+    if security.is_empty() {
+        return true;
+    }
+    let authorization = received.header("authorization").unwrap_or("");
+    let scheme = |name: &str| {
+        authorization
+            .split_once(' ')
+            .is_some_and(|(scheme, value)| scheme.eq_ignore_ascii_case(name) && !value.trim().is_empty())
+    };
+    security.iter().any(|s| match s {
+        Security::None => true,
+        Security::Bearer => scheme("Bearer"),
+        Security::Basic => scheme("Basic"),
+        Security::ApiKeyHeader(name) => received.header(name).is_some_and(|v| !v.is_empty()),
+    })
+}
+
+fn credentials_message(security: &[Security]) -> String {
+    let ways: Vec<String> = security
+        .iter()
+        .map(|s| match s {
+            Security::None => "none".to_owned(),
+            Security::Bearer => "`Authorization: Bearer <token>`".to_owned(),
+            Security::Basic => "`Authorization: Basic <credentials>`".to_owned(),
+            Security::ApiKeyHeader(name) => format!("the `{name}` header"),
+        })
+        .collect();
+    format!("the operation requires credentials: {}", ways.join(" or "))
+}
+
+fn describe(param: &Param, problem: &str) -> String {
+    format!("{} parameter `{}`: {problem}", param.location.as_str(), param.name)
+}
+
+/// The JSON value of a parameter's raw values, by its shape; `None` when none were sent.
+fn wire_value(param: &Param, raw: &[(String, String)]) -> Result<Option<Value>, String> {
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let value = match &param.shape {
+        Shape::Array(item) if param.exploded => Value::Array(
+            raw.iter().map(|(_, v)| scalar(item, v)).collect::<Result<_, _>>().map_err(|e| describe(param, &e))?,
+        ),
+        Shape::Array(item) => {
+            let items = raw[0].1.split(',').filter(|s| !s.is_empty());
+            Value::Array(items.map(|v| scalar(item, v)).collect::<Result<_, _>>().map_err(|e| describe(param, &e))?)
+        }
+        Shape::Map(item) => Value::Object(
+            raw.iter()
+                .map(|(n, v)| scalar(item, v).map(|v| (n.clone(), v)))
+                .collect::<Result<_, _>>()
+                .map_err(|e| describe(param, &e))?,
+        ),
+        shape => scalar(shape, &raw[0].1).map_err(|e| describe(param, &e))?,
+    };
+    Ok(Some(value))
+}
+
+fn scalar(shape: &Shape, text: &str) -> Result<Value, String> {
+    match shape {
+        Shape::String => Ok(Value::from(text)),
+        Shape::Integer { bits } => {
+            let n: i64 = text.parse().map_err(|_| format!("{text:?} is not an integer"))?;
+            if *bits == 32 && i32::try_from(n).is_err() {
+                return Err(format!("{text:?} does not fit a 32-bit integer"));
+            }
+            Ok(Value::from(n))
+        }
+        Shape::Number => match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Value::from(n)),
+            _ => Err(format!("{text:?} is not a number")),
+        },
+        Shape::Boolean => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(format!("{text:?} is not `true` or `false`")),
+        },
+        Shape::OneOf(values) if values.contains(&text) => Ok(Value::from(text)),
+        Shape::OneOf(values) => Err(format!("{text:?} is not one of {values:?}")),
+        Shape::Array(_) | Shape::Map(_) => Err("a nested list is not a parameter value".to_owned()),
+    }
+}
+
+fn check_values(param: &Param, raw: &[(String, String)], out: &mut Vec<(Rule, String)>) {
+    let value = match wire_value(param, raw) {
+        Ok(Some(value)) => value,
+        Ok(None) => return,
+        Err(message) => {
+            out.push((Rule::Type, message));
+            return;
+        }
+    };
+    let items: Vec<&Value> = match &value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map) => map.values().collect(),
+        other => vec![other],
+    };
+    let rules = &param.rules;
+    for item in items {
+        if let Some(text) = item.as_str() {
+            let chars = text.chars().count();
+            if rules.min_length.is_some_and(|min| chars < min) || rules.max_length.is_some_and(|max| chars > max) {
+                out.push((
+                    Rule::Length,
+                    describe(
+                        param,
+                        &format!(
+                            "{text:?} has {chars} characters, outside {}",
+                            bounds(rules.min_length, rules.max_length)
+                        ),
+                    ),
+                ));
+            }
+            if let Some(pattern) = rules.pattern {
+                match regex_lite::Regex::new(pattern) {
+                    Ok(re) if re.is_match(text) => {}
+                    Ok(_) => {
+                        out.push((Rule::Pattern, describe(param, &format!("{text:?} does not match `{pattern}`"))))
+                    }
+                    // A pattern the regex engine cannot read checks nothing (Prism's engine may read it).
+                    Err(_) => {}
+                }
+            }
+        }
+        if let Some(n) = item.as_f64()
+            && (rules.minimum.is_some_and(|min| n < min) || rules.maximum.is_some_and(|max| n > max))
+        {
+            out.push((
+                Rule::Range,
+                describe(param, &format!("{n} is outside {}", bounds(rules.minimum, rules.maximum))),
+            ));
+        }
+    }
+}
+
+fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("{min}..={max}"),
+        (Some(min), None) => format!("{min}.."),
+        (None, Some(max)) => format!("..={max}"),
+        (None, None) => "any".to_owned(),
+    }
+}

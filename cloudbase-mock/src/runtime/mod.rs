@@ -1,0 +1,14 @@
+//! What the generated tables and stubs build on: route descriptors and matching, the checks a
+//! request must pass, stubs and answers, and the server. Nothing here knows an endpoint.
+
+pub(crate) mod check;
+pub(crate) mod route;
+pub(crate) mod server;
+pub(crate) mod stub;
+
+pub use check::Received;
+pub use route::{
+    BodyKind, BodySpec, Constant, DefaultReply, Location, Param, Route, Rules, Security, Shape, StreamSpec, any_body,
+    decodes,
+};
+pub use stub::{Answer, Request, Stub};

@@ -1,0 +1,241 @@
+//! The HTTP side: one task accepting connections on loopback, each request routed, checked,
+//! recorded and answered.
+
+use super::check::{self, Received, Rule, Violation};
+use super::route::{self, Route};
+use super::stub::{Answer, AnswerBody, StubRule};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
+use hyper::body::{Frame, Incoming};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The largest request body the mock reads (a larger one is answered 413).
+const MAX_BODY: usize = 64 << 20;
+
+/// Everything the server knows, shared by its connections and its handle.
+pub(crate) struct State {
+    pub(crate) routes: Vec<&'static Route>,
+    pub(crate) stubs: Mutex<Vec<StubRule>>,
+    pub(crate) received: Mutex<Vec<Received>>,
+    pub(crate) violations: Mutex<Vec<Violation>>,
+    next_request: AtomicU64,
+}
+
+/// Locks a mutex whether or not a test thread panicked while holding it (the data is logs).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl State {
+    pub(crate) fn new(routes: Vec<&'static Route>) -> Self {
+        State {
+            routes,
+            stubs: Mutex::default(),
+            received: Mutex::default(),
+            violations: Mutex::default(),
+            next_request: AtomicU64::new(1),
+        }
+    }
+}
+
+type ReplyBody = BoxBody<Bytes, std::io::Error>;
+
+/// Accepts connections until the task is aborted.
+pub(crate) async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// A reset: the connection is closed without an answer.
+#[derive(Debug)]
+struct Reset;
+
+impl std::fmt::Display for Reset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection reset by a stub")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<hyper::Response<ReplyBody>, Reset> {
+    let request_id = format!("mock-{}", state.next_request.fetch_add(1, Ordering::Relaxed));
+    let (parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect();
+    let body = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(respond(&request_id, &Answer::status(413))),
+    };
+    let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
+    let mut received = Received {
+        route: None,
+        method: method.clone(),
+        target: target.clone(),
+        path_params: Vec::new(),
+        query: route::query_pairs(query),
+        headers,
+        body,
+    };
+    let matched = route::find(&state.routes, &method, path);
+    let route = match matched {
+        Ok(matched) => {
+            received.route = Some(matched.route);
+            received.path_params = matched.path_params;
+            matched.route
+        }
+        Err(path_matched) => {
+            let (rule, status, message) = if path_matched {
+                (Rule::Method, 405, format!("no operation has {method} {path}"))
+            } else {
+                (Rule::Route, 404, format!("no operation has the path {path}"))
+            };
+            let violation = Violation { operation: None, method, target, rule, message: message.clone() };
+            lock(&state.violations).push(violation);
+            lock(&state.received).push(received);
+            return Ok(refuse(&request_id, status, None, &[(rule, message)]));
+        }
+    };
+    let broken = check::check(route, &received);
+    lock(&state.received).push(received.clone());
+    if !broken.is_empty() {
+        let mut violations = lock(&state.violations);
+        for (rule, message) in &broken {
+            violations.push(Violation {
+                operation: Some(route.id),
+                method: method.clone(),
+                target: target.clone(),
+                rule: *rule,
+                message: message.clone(),
+            });
+        }
+        drop(violations);
+        let status = if broken.iter().any(|(rule, _)| *rule == Rule::Credentials) { 401 } else { 400 };
+        return Ok(refuse(&request_id, status, Some(route.id), &broken));
+    }
+    let answer = {
+        let mut stubs = lock(&state.stubs);
+        stubs.iter_mut().find(|s| s.route.is(route) && s.takes(&received)).map(|stub| {
+            stub.answered += 1;
+            stub.answer.clone()
+        })
+    };
+    let answer = answer.unwrap_or_else(|| default_answer(route, &received));
+    if !answer.delay.is_zero() {
+        tokio::time::sleep(answer.delay).await;
+    }
+    if answer.reset {
+        return Err(Reset);
+    }
+    Ok(respond(&request_id, &answer))
+}
+
+/// The spec's reply: an event stream when the operation has one and the request asks for it,
+/// else the first documented success.
+fn default_answer(route: &'static Route, received: &Received) -> Answer {
+    let wants_stream = received.header("accept").is_some_and(|accept| accept.contains("text/event-stream"));
+    if let (Some(stream), true) = (&route.stream, wants_stream) {
+        let event: serde_json::Value =
+            serde_json::from_str(stream.event).unwrap_or_else(|_| serde_json::Value::from(stream.event));
+        return Answer::events(route, [event]);
+    }
+    match route.reply.body {
+        Some((media_type, text)) => Answer::bytes(route.reply.status, media_type, Bytes::from_static(text.as_bytes())),
+        None => Answer::status(route.reply.status),
+    }
+}
+
+/// A refusal in the shape of the gateway's errors, naming the operation and each broken rule.
+fn refuse(
+    request_id: &str,
+    status: u16,
+    operation: Option<&str>,
+    broken: &[(Rule, String)],
+) -> hyper::Response<ReplyBody> {
+    let message = broken.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("; ");
+    let body = serde_json::json!({
+        "code": "MOCK_REQUEST_INVALID",
+        "message": match operation {
+            Some(id) => format!("{id}: {message}"),
+            None => message,
+        },
+        "requestId": request_id,
+        "operation": operation,
+        "violations": broken.iter().map(|(rule, message)| serde_json::json!({"rule": rule.as_str(), "message": message})).collect::<Vec<_>>(),
+    });
+    respond(request_id, &Answer::json(status, &body))
+}
+
+fn respond(request_id: &str, answer: &Answer) -> hyper::Response<ReplyBody> {
+    let mut builder = hyper::Response::builder()
+        .status(hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR))
+        .header("x-request-id", request_id);
+    for (name, value) in &answer.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let body = match &answer.body {
+        AnswerBody::Empty => Full::new(Bytes::new()).map_err(|never| match never {}).boxed(),
+        AnswerBody::Full(bytes) => Full::new(bytes.clone()).map_err(|never| match never {}).boxed(),
+        AnswerBody::Events { events, terminator, cut_after } => event_body(events.clone(), *terminator, *cut_after),
+    };
+    builder.body(body).unwrap_or_else(|_| {
+        let mut fallback = hyper::Response::new(
+            Full::new(Bytes::from_static(b"a stub set an invalid header")).map_err(|never| match never {}).boxed(),
+        );
+        *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+        fallback
+    })
+}
+
+/// The events as `data:` lines, one frame each with a pause between them so a client sees
+/// them arrive; cut off with an I/O error after `cut_after` events.
+fn event_body(events: Vec<String>, terminator: Option<&'static str>, cut_after: Option<usize>) -> ReplyBody {
+    let mut frames: Vec<Result<Bytes, std::io::Error>> = Vec::new();
+    for (i, data) in events.iter().enumerate() {
+        if cut_after == Some(i) {
+            frames.push(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "stream cut by a stub")));
+            break;
+        }
+        frames.push(Ok(Bytes::from(sse_event(data))));
+    }
+    if cut_after.is_none_or(|n| n >= events.len()) {
+        if cut_after.is_some() {
+            frames.push(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "stream cut by a stub")));
+        } else if let Some(terminator) = terminator {
+            frames.push(Ok(Bytes::from(sse_event(terminator))));
+        }
+    }
+    let stream = futures_util::stream::unfold(frames.into_iter(), |mut frames| async move {
+        let next = frames.next()?;
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        Some((next.map(Frame::data), frames))
+    });
+    StreamBody::new(stream).boxed()
+}
+
+/// One server-sent event carrying `data` (a line of its own for each line of the data).
+fn sse_event(data: &str) -> String {
+    let mut out = String::new();
+    for line in data.split('\n') {
+        out.push_str("data: ");
+        out.push_str(line.trim_end_matches('\r'));
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,224 @@
+//! Stubs: what a test tells one operation to answer, for which requests, how often; and the
+//! typed view of what an operation received.
+
+use super::check::Received;
+use super::route::Route;
+use crate::MockServer;
+use bytes::Bytes;
+use serde::Serialize;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The typed request of one operation, decoded from what the mock received. Generated, one per
+/// operation, in each area's `requests` module.
+pub trait Request: Sized + Send + 'static {
+    /// What the spec says about the operation.
+    const ROUTE: &'static Route;
+
+    /// Decodes a received request (already checked against [`Request::ROUTE`]).
+    fn decode(received: &Received) -> Result<Self, String>;
+}
+
+/// What the mock answers: a status, headers and a body (whole, or events), possibly late, or
+/// a fault.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: AnswerBody,
+    pub(crate) delay: Duration,
+    pub(crate) reset: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum AnswerBody {
+    Empty,
+    Full(Bytes),
+    /// Each event's data, then the terminator; `cut_after` events, the connection is cut.
+    Events {
+        events: Vec<String>,
+        terminator: Option<&'static str>,
+        cut_after: Option<usize>,
+    },
+}
+
+impl Answer {
+    /// A status without a body.
+    pub fn status(status: u16) -> Self {
+        Answer { status, headers: Vec::new(), body: AnswerBody::Empty, delay: Duration::ZERO, reset: false }
+    }
+
+    /// A status with a JSON body (`application/json`).
+    pub fn json(status: u16, body: &impl Serialize) -> Self {
+        Answer::json_as(status, "application/json", body)
+    }
+
+    /// A status with a JSON body sent as `media_type` (e.g. `application/vnd.pgrst.object+json`).
+    pub fn json_as(status: u16, media_type: &str, body: &impl Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => Answer::status(status).with_body(media_type, bytes),
+            Err(e) => Answer::status(500).with_body("text/plain", format!("the stubbed body does not serialize: {e}")),
+        }
+    }
+
+    /// A status with a text body.
+    pub fn text(status: u16, media_type: &str, text: impl Into<String>) -> Self {
+        Answer::status(status).with_body(media_type, text.into())
+    }
+
+    /// A status with a body of any media type.
+    pub fn bytes(status: u16, media_type: &str, bytes: impl Into<Bytes>) -> Self {
+        Answer::status(status).with_body(media_type, bytes.into())
+    }
+
+    /// The runtime's [`cloudbase_api::Body`], sent with the media type its variant stands for.
+    pub fn any_body(status: u16, body: cloudbase_api::Body) -> Self {
+        match body {
+            cloudbase_api::Body::Json(value) => Answer::json(status, &value),
+            cloudbase_api::Body::Text(text) => Answer::text(status, "text/plain; charset=utf-8", text),
+            cloudbase_api::Body::Bytes(bytes) => Answer::bytes(status, "application/octet-stream", bytes),
+            _ => Answer::status(status),
+        }
+    }
+
+    /// An event stream: each item's data (JSON for typed events), then the operation's
+    /// terminator.
+    pub fn events<T: Serialize>(route: &Route, items: impl IntoIterator<Item = T>) -> Self {
+        let events = items
+            .into_iter()
+            .map(|item| match serde_json::to_value(&item) {
+                // Raw events are strings: their data is the text itself.
+                Ok(serde_json::Value::String(text)) => text,
+                Ok(value) => value.to_string(),
+                Err(e) => format!("the stubbed event does not serialize: {e}"),
+            })
+            .collect();
+        let terminator = route.stream.as_ref().and_then(|s| s.terminator);
+        let mut answer = Answer::status(200);
+        answer.headers.push(("content-type".to_owned(), "text/event-stream".to_owned()));
+        answer.body = AnswerBody::Events { events, terminator, cut_after: None };
+        answer
+    }
+
+    fn with_body(mut self, media_type: &str, body: impl Into<Bytes>) -> Self {
+        self.headers.push(("content-type".to_owned(), media_type.to_owned()));
+        self.body = AnswerBody::Full(body.into());
+        self
+    }
+}
+
+type Matcher = Arc<dyn Fn(&Received) -> bool + Send + Sync>;
+
+/// A mounted stub, as the server keeps it.
+pub(crate) struct StubRule {
+    pub(crate) route: &'static Route,
+    pub(crate) matcher: Option<Matcher>,
+    pub(crate) answer: Answer,
+    /// Answers at most this many requests.
+    pub(crate) times: Option<usize>,
+    /// The number of requests it must have answered when the server is dropped.
+    pub(crate) expect: Option<usize>,
+    pub(crate) answered: usize,
+}
+
+impl StubRule {
+    pub(crate) fn takes(&self, received: &Received) -> bool {
+        self.times.is_none_or(|n| self.answered < n) && self.matcher.as_ref().is_none_or(|m| m(received))
+    }
+}
+
+/// One operation of the mock: stub its reply (`when`, `times`, `expect`, `delay`, then one of
+/// the generated `reply...` methods, [`Stub::status`] or [`Stub::reset`]), or read what it
+/// received ([`Stub::received`]).
+#[must_use = "a stub answers nothing until a reply method mounts it"]
+pub struct Stub<'s, R: Request> {
+    server: &'s MockServer,
+    matcher: Option<Matcher>,
+    times: Option<usize>,
+    expect: Option<usize>,
+    delay: Duration,
+    cut_after: Option<usize>,
+    _request: PhantomData<fn() -> R>,
+}
+
+impl<'s, R: Request> Stub<'s, R> {
+    /// The stub of `R`'s operation on `server`.
+    pub fn new(server: &'s MockServer) -> Self {
+        Stub {
+            server,
+            matcher: None,
+            times: None,
+            expect: None,
+            delay: Duration::ZERO,
+            cut_after: None,
+            _request: PhantomData,
+        }
+    }
+
+    /// Answers only requests for which `matches` holds (a request that does not decode into
+    /// `R` does not match).
+    pub fn when(mut self, matches: impl Fn(&R) -> bool + Send + Sync + 'static) -> Self {
+        self.matcher = Some(Arc::new(move |received: &Received| R::decode(received).is_ok_and(|r| matches(&r))));
+        self
+    }
+
+    /// Answers at most `n` requests; later ones fall through to the next stub or the default.
+    pub fn times(mut self, n: usize) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    /// Panics when the server is dropped unless the stub answered exactly `n` requests.
+    pub fn expect(mut self, n: usize) -> Self {
+        self.expect = Some(n);
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// For an event stream: cuts the connection after this many events (before the terminator).
+    pub fn cut_after(mut self, events: usize) -> Self {
+        self.cut_after = Some(events);
+        self
+    }
+
+    /// Answers `status` without a body (any status: a fault for retry tests).
+    pub fn status(self, status: u16) {
+        self.answer(Answer::status(status));
+    }
+
+    /// Closes the connection without answering.
+    pub fn reset(self) {
+        let mut answer = Answer::status(0);
+        answer.reset = true;
+        self.answer(answer);
+    }
+
+    /// Mounts the stub with any answer.
+    pub fn answer(self, mut answer: Answer) {
+        answer.delay = self.delay;
+        if let (AnswerBody::Events { cut_after, .. }, Some(n)) = (&mut answer.body, self.cut_after) {
+            *cut_after = Some(n);
+        }
+        let rule = StubRule {
+            route: R::ROUTE,
+            matcher: self.matcher,
+            answer,
+            times: self.times,
+            expect: self.expect,
+            answered: 0,
+        };
+        self.server.mount(rule);
+    }
+
+    /// Every request the operation received, in order, decoded into `R` (requests the mock
+    /// refused included, where they decode).
+    pub fn received(&self) -> Vec<R> {
+        self.server.received_by(R::ROUTE).iter().filter_map(|r| R::decode(r).ok()).collect()
+    }
+}

@@ -1,0 +1,200 @@
+//! The mock server against the real client (`cloudbase-api`) and against raw HTTP requests that
+//! break the specs' rules: stubs and typed requests, default replies from the spec's examples,
+//! event streams, faults, and the violations a request that breaks its operation's rules gets.
+
+use cloudbase_api::{Body, Client, Error, RetryPolicy};
+use cloudbase_mock::{MockServer, Rule};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends `head` (request line and headers, without the blank line) and `body` over a raw
+/// connection, as a hand-rolled client would; returns the status and the JSON body.
+async fn raw(server: &MockServer, head: &str, body: &str) -> (u16, Value) {
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let request = format!("{head}\r\nHost: mock\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.unwrap();
+    let reply = String::from_utf8(reply).unwrap();
+    let status = reply[9..12].parse().unwrap();
+    let body = reply.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn rules(body: &Value) -> Vec<String> {
+    body["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap().to_owned()).collect()
+}
+
+const BEARER: &str = "Authorization: Bearer t";
+
+#[tokio::test]
+async fn a_stub_answers_the_requests_it_matches_and_each_is_read_back_typed() {
+    let server = MockServer::start().await;
+    server.functions().invoke_function().when(|r| r.name == "hello").expect(1).reply(Body::Json(json!({"hi": 1})));
+    let client = server.client();
+    let hello = client.functions().invoke_function().name("hello").webfn(true).body(json!({"a": 1})).send().await;
+    assert_eq!(hello.unwrap().into_inner(), Body::Json(json!({"hi": 1})));
+    // Another name falls through to the operation's default: the spec's documented example.
+    let page = BTreeMap::from([("page".to_owned(), "2".to_owned())]);
+    let other = client.functions().invoke_function().name("other").query(page.clone()).send().await.unwrap();
+    assert_eq!(other.into_inner(), Body::Json(json!({"a": 1, "b": 2})));
+
+    let received = server.functions().invoke_function().received();
+    assert_eq!(received.len(), 2);
+    assert_eq!((received[0].name.as_str(), received[0].webfn, received[0].x_tcb_webfn), ("hello", true, false));
+    assert_eq!(received[0].body, Some(serde_json::Map::from_iter([("a".to_owned(), json!(1))])));
+    assert_eq!((received[1].name.as_str(), received[1].webfn), ("other", false));
+    assert_eq!(received[1].query.as_ref(), Some(&page));
+    assert_eq!(received[1].body, None);
+    assert!(server.violations().is_empty());
+}
+
+#[tokio::test]
+async fn a_typed_reply_and_the_default_example_decode_in_the_client() {
+    use cloudbase_api::ai_model::{ChatCompletionRequest, ChatCompletionResponse};
+    let server = MockServer::start().await;
+    let request: ChatCompletionRequest =
+        serde_json::from_value(json!({"model": "hunyuan-lite", "messages": [{"role": "user", "content": "hi"}]}))
+            .unwrap();
+    let default = server.client().ai_model().create_chat_completion().provider("cloudbase").body(request.clone());
+    let reply = default.clone().send().await.unwrap().into_inner();
+    // The spec's documented example reply.
+    assert_eq!(reply.model.as_deref(), Some("hy3-preview"));
+
+    let mine: ChatCompletionResponse = serde_json::from_value(json!({"id": "c-1", "model": "m"})).unwrap();
+    server.ai_model().create_chat_completion().reply(mine.clone());
+    assert_eq!(default.send().await.unwrap().into_inner(), mine);
+    let received = server.ai_model().create_chat_completion().received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].provider, "cloudbase");
+    assert_eq!(received[1].body, request);
+}
+
+#[tokio::test]
+async fn event_streams_end_with_the_terminator_or_are_cut_where_asked() {
+    use cloudbase_api::ai_model::{ChatCompletionChunk, ChatCompletionRequest};
+    let server = MockServer::start().await;
+    let request: ChatCompletionRequest =
+        serde_json::from_value(json!({"model": "m", "messages": [], "stream": true})).unwrap();
+    let call = server.client().ai_model().create_chat_completion().provider("cloudbase").body(request);
+    // By default: the spec's one documented chunk, then `[DONE]`, which ends the stream.
+    let events: Vec<_> = call.clone().send_stream().await.unwrap().collect().await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    let first = events[0].as_ref().unwrap();
+    assert_eq!(first.choices.as_ref().unwrap()[0].delta.as_ref().unwrap().content.as_deref(), Some("我"));
+
+    let chunk = |text: &str| -> ChatCompletionChunk {
+        serde_json::from_value(json!({"choices": [{"delta": {"content": text}}]})).unwrap()
+    };
+    server.ai_model().create_chat_completion().times(1).stream([chunk("a"), chunk("b"), chunk("c")]);
+    let events: Vec<_> = call.clone().send_stream().await.unwrap().collect().await;
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(Result::is_ok));
+
+    server.ai_model().create_chat_completion().cut_after(2).stream([chunk("a"), chunk("b"), chunk("c")]);
+    let events: Vec<_> = call.send_stream().await.unwrap().collect().await;
+    assert_eq!(events.len(), 3, "two events, then the error of the cut: {events:?}");
+    assert!(events[0].is_ok() && events[1].is_ok());
+    assert!(events[2].is_err(), "a stream cut before its terminator is an error: {:?}", events[2]);
+}
+
+#[tokio::test]
+async fn a_documented_error_body_reaches_the_client_typed() {
+    use cloudbase_api::ai_model::ErrorResponse;
+    let server = MockServer::start().await;
+    let error: ErrorResponse =
+        serde_json::from_value(json!({"code": "EXCEED_TOKEN_QUOTA_LIMIT", "message": "quota", "requestId": "r-1"}))
+            .unwrap();
+    server.ai_model().create_chat_completion().fail(429, error);
+    let request: cloudbase_api::ai_model::ChatCompletionRequest =
+        serde_json::from_value(json!({"model": "m", "messages": []})).unwrap();
+    let client = server.client_builder().retry(RetryPolicy::none()).build().unwrap();
+    let err = client.ai_model().create_chat_completion().provider("x").body(request).send().await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert_eq!(err.code(), Some("EXCEED_TOKEN_QUOTA_LIMIT"));
+    assert_eq!(err.request_id(), Some("r-1"));
+}
+
+#[tokio::test]
+async fn faults_a_retried_status_a_reset_and_a_delay() {
+    let server = MockServer::start().await;
+    let client = server
+        .client_builder()
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)))
+        .build()
+        .unwrap();
+    // GET is idempotent: one 503, then the default reply.
+    server.functions().web_get().times(1).expect(1).status(503);
+    let reply = client.functions().web_get().name("web-fn").send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(server.functions().web_get().received().len(), 2);
+
+    server.reset();
+    server.functions().web_get().reset();
+    let once = server.client_builder().retry(RetryPolicy::none()).build().unwrap();
+    let err = once.functions().web_get().name("web-fn").send().await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+
+    server.reset();
+    server.functions().web_get().delay(Duration::from_secs(5)).reply(Body::Empty);
+    let impatient =
+        server.client_builder().retry(RetryPolicy::none()).timeout(Duration::from_millis(100)).build().unwrap();
+    let err = impatient.functions().web_get().name("web-fn").send().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_unmet_expectation_fails_verify() {
+    let server = MockServer::start().await;
+    server.functions().web_get().expect(2).reply(Body::Empty);
+    server.client().functions().web_get().name("web-fn").send().await.unwrap();
+    let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.verify()));
+    let message = *verdict.unwrap_err().downcast::<String>().unwrap();
+    assert!(message.contains("functionsGet (GET /v1/functions/{name}): expected 2, answered 1"), "{message}");
+    server.reset();
+}
+
+#[tokio::test]
+async fn requests_without_credentials_are_refused_401_naming_the_rule() {
+    let server = MockServer::start().await;
+    let anonymous = Client::builder().base_url(server.url()).retry(RetryPolicy::none()).build().unwrap();
+    let err = anonymous.functions().web_get().name("web-fn").send().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.code(), Some("MOCK_REQUEST_INVALID"));
+    let violations = server.violations();
+    assert_eq!(violations.len(), 1);
+    assert_eq!((violations[0].operation, violations[0].rule), (Some("functionsGet"), Rule::Credentials));
+}
+
+#[tokio::test]
+async fn requests_that_break_the_spec_are_refused_naming_each_rule() {
+    let server = MockServer::start().await;
+    // Path, method.
+    let (status, body) = raw(&server, "GET /v1/nowhere HTTP/1.1", "").await;
+    assert_eq!((status, rules(&body)), (404, vec!["route".to_owned()]));
+    let (status, body) =
+        raw(&server, &format!("DELETE /v1/functions/web-fn?webfn=true HTTP/1.1\r\n{BEARER}"), "").await;
+    assert_eq!((status, rules(&body)), (405, vec!["method".to_owned()]));
+    // The name's pattern, and the `webfn=true` a web GET must carry.
+    let (status, body) = raw(&server, &format!("GET /v1/functions/9lives HTTP/1.1\r\n{BEARER}"), "").await;
+    assert_eq!((status, rules(&body)), (400, vec!["constant".to_owned(), "pattern".to_owned()]), "{body}");
+    assert_eq!(body["operation"], "functionsGet");
+    // A required body, its media type, its shape.
+    let chat = format!("POST /v1/ai/cloudbase/chat/completions HTTP/1.1\r\n{BEARER}");
+    let (status, body) = raw(&server, &chat, "").await;
+    assert_eq!((status, rules(&body)), (400, vec!["required".to_owned()]));
+    let (status, body) = raw(&server, &format!("{chat}\r\nContent-Type: text/plain"), "{}").await;
+    assert_eq!((status, rules(&body)), (400, vec!["content-type".to_owned()]));
+    let (status, body) = raw(&server, &format!("{chat}\r\nContent-Type: application/json"), r#"{"model": 7}"#).await;
+    assert_eq!((status, rules(&body)), (400, vec!["body".to_owned()]));
+    assert!(body["message"].as_str().unwrap().contains("invalid type: integer `7`, expected a string"), "{body}");
+    // The body the spec documents passes.
+    let ok = r#"{"model": "m", "messages": [{"role": "user", "content": "hi"}]}"#;
+    let (status, _) = raw(&server, &format!("{chat}\r\nContent-Type: application/json; charset=utf-8"), ok).await;
+    assert_eq!(status, 200);
+    assert_eq!(server.violations().len(), 7);
+    assert_eq!(server.received().len(), 7);
+}

@@ -1,0 +1,552 @@
+//! IR -> one area's module of the `cloudbase-mock` crate: the route table the mock server
+//! checks requests against, a typed request per operation (what a test matches on and reads
+//! back), and the reply methods of each operation's stub, typed by the spec's responses.
+
+use super::{docs, ident, prefixed_type_tokens};
+use crate::ir::{
+    Api, BodyKind, ContentKind, ErrorBodyKind, FreeForm, MockValue, Operation, Param, ParamLocation, ParamStyle,
+    SecurityRequirement, StatusSpec, Success, SuccessCase, Type, TypeKind,
+};
+use crate::names;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// The whole mock module for one area.
+pub fn module(api: &Api) -> TokenStream {
+    let title = docs::sanitize(&api.title);
+    let inner_doc = docs::inner_attrs(&format!(
+        "The mock of {title} (`{}`): stub its operations through [`MockServer::{area}`](crate::MockServer::{area}), \
+         read what they received as [`requests`](crate::{area}::requests).",
+        api.file,
+        area = api.area
+    ));
+    let area = &api.area;
+    let area_ident = ident(area);
+    let mock_struct = format_ident!("{}Mock", names::pascal(area, "Area"));
+    let api_use = uses_api_types(api).then(|| quote! { use cloudbase_api::#area_ident as api; });
+    let struct_doc = docs::attrs(&format!(
+        "The operations of {title}, each a [`Stub`](rt::Stub) to set replies on or read requests from; \
+         get one from [`MockServer::{area}`]."
+    ));
+    let accessor_doc =
+        docs::attrs(&format!("The operations of {title} (`{}`): stub replies, read what they received.", api.file));
+    let methods = api.operations.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let request = ident(&op.builder);
+        let summary = op.summary.as_deref().map(|s| format!(": {}", docs::sanitize(s))).unwrap_or_default();
+        let doc = docs::attrs(&format!(
+            "`{} {}` (operationId `{}`){summary}\n\nThe client's side: [`cloudbase_api::{area}::{}::{method}`].",
+            op.method.as_str(),
+            op.path,
+            op.id,
+            api.api_struct
+        ));
+        quote! {
+            #doc
+            pub fn #method(&self) -> rt::Stub<'s, requests::#request> {
+                rt::Stub::new(self.server)
+            }
+        }
+    });
+    let routes = api.operations.iter().map(|op| {
+        let request = ident(&op.builder);
+        quote! { <requests::#request as rt::Request>::ROUTE }
+    });
+    let requests = api.operations.iter().map(|op| request(api, op));
+    let requests_doc = docs::inner_attrs(
+        "The typed request of each operation, decoded from what the mock received: what\n\
+         [`Stub::when`](crate::Stub::when) matches on and [`Stub::received`](crate::Stub::received) returns.",
+    );
+    quote! {
+        #inner_doc
+        use crate::MockServer;
+        use crate::runtime as rt;
+
+        #struct_doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #mock_struct<'s> {
+            server: &'s MockServer,
+        }
+
+        impl MockServer {
+            #accessor_doc
+            pub fn #area_ident(&self) -> #mock_struct<'_> {
+                #mock_struct { server: self }
+            }
+        }
+
+        impl<'s> #mock_struct<'s> {
+            #(#methods)*
+        }
+
+        /// Every operation's route, in document order.
+        pub(crate) const ROUTES: &[&rt::Route] = &[#(#routes),*];
+
+        pub mod requests {
+            #requests_doc
+            use super::rt;
+            #api_use
+
+            #(#requests)*
+        }
+    }
+}
+
+/// Whether any type the module spells is one of the area's named types.
+fn uses_api_types(api: &Api) -> bool {
+    fn named(ty: &Type) -> bool {
+        match ty {
+            Type::Named(_) => true,
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => named(inner),
+            _ => false,
+        }
+    }
+    api.operations.iter().any(|op| {
+        op.params.iter().any(|p| p.flag.is_none() && named(&p.ty))
+            || op.body.as_ref().is_some_and(|b| b.free_form.is_none() && named(&b.ty))
+            || reply_cases(op).iter().any(|(_, case)| case.content.as_ref().is_some_and(|c| named(&c.ty)))
+            || op.stream.as_ref().is_some_and(|s| named(&s.item))
+            || matches!(op.errors.fallback, ErrorBodyKind::Struct(_))
+    })
+}
+
+fn spell(api: &Api, ty: &Type) -> TokenStream {
+    prefixed_type_tokens(api, ty, &quote! { api:: })
+}
+
+/// A parameter's field type: what its setter takes, `bool` for a flag.
+fn param_type(api: &Api, p: &Param) -> TokenStream {
+    if p.flag.is_some() {
+        return quote! { bool };
+    }
+    let ty = match &p.ty {
+        Type::Nullable(inner) => spell(api, inner),
+        ty => spell(api, ty),
+    };
+    if p.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    }
+}
+
+/// The request body's field type.
+fn body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let ty = match (body.kind, body.free_form) {
+        (_, Some(FreeForm::Any)) => quote! { serde_json::Value },
+        (_, Some(FreeForm::Object)) => quote! { serde_json::Map<String, serde_json::Value> },
+        (BodyKind::Json, None) => spell(api, &body.ty),
+        (BodyKind::Text, None) => quote! { String },
+        (BodyKind::Bytes, None) => quote! { bytes::Bytes },
+    };
+    Some(if body.required {
+        ty
+    } else {
+        quote! { Option<#ty> }
+    })
+}
+
+fn request(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder);
+    let doc = docs::attrs(&format!(
+        "A request to `{} {}` (operationId `{}`), as the mock received it.",
+        op.method.as_str(),
+        op.path,
+        op.id
+    ));
+    let fields = op.params.iter().map(|p| {
+        let field = ident(&p.name);
+        let ty = param_type(api, p);
+        let what = if p.flag.is_some() {
+            format!("`{}`: {} flag, whether it was sent.", p.wire_name, p.location.as_str())
+        } else {
+            format!("`{}`: {} parameter.", p.wire_name, p.location.as_str())
+        };
+        let doc = docs::attrs(&docs::described(p.docs.as_deref(), what));
+        quote! { #doc pub #field: #ty, }
+    });
+    let body_field = body_type(api, op).map(|ty| {
+        let body = op.body.as_ref().map(|b| b.media_type.as_str()).unwrap_or_default();
+        let doc = docs::attrs(&format!("The request body (`{body}`)."));
+        quote! { #doc pub body: #ty, }
+    });
+    let decode_fields = op.params.iter().enumerate().map(|(index, p)| {
+        let field = ident(&p.name);
+        let index = Literal::usize_unsuffixed(index);
+        let call = if p.flag.is_some() {
+            quote! { received.flag(#index) }
+        } else if p.required {
+            quote! { received.required(#index)? }
+        } else {
+            quote! { received.optional(#index)? }
+        };
+        quote! { #field: #call, }
+    });
+    let decode_body = op.body.as_ref().map(|b| {
+        let read = match b.kind {
+            BodyKind::Json => quote! { received.json_body()? },
+            BodyKind::Text => quote! { received.text_body()? },
+            BodyKind::Bytes => quote! { received.bytes_body() },
+        };
+        if b.required {
+            quote! { body: #read.ok_or_else(|| "missing required request body".to_owned())?, }
+        } else {
+            quote! { body: #read, }
+        }
+    });
+    let route = route(api, op);
+    let replies = replies(api, op);
+    // An operation without parameters or body decodes from nothing.
+    let received = if op.params.is_empty() && op.body.is_none() {
+        quote! { _ }
+    } else {
+        quote! { received }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #body_field
+        }
+
+        impl rt::Request for #name {
+            const ROUTE: &'static rt::Route = &#route;
+
+            fn decode(#received: &rt::Received) -> Result<Self, String> {
+                Ok(#name {
+                    #(#decode_fields)*
+                    #decode_body
+                })
+            }
+        }
+
+        #replies
+    }
+}
+
+/// The operation's `rt::Route` literal.
+fn route(api: &Api, op: &Operation) -> TokenStream {
+    let area = &api.area;
+    let id = &op.id;
+    let method = op.method.as_str();
+    let path = &op.path;
+    let params = op.params.iter().map(|p| {
+        let name = &p.wire_name;
+        let location = location(p.location);
+        let required = p.required;
+        let shape = match &p.flag {
+            Some(value) => quote! { rt::Shape::OneOf(&[#value]) },
+            None => shape(api, &p.ty, 0),
+        };
+        let exploded = p.style == ParamStyle::Exploded;
+        let sub_path = p.allow_slashes;
+        let rules = rules(&p.constraints);
+        quote! {
+            rt::Param {
+                name: #name,
+                location: #location,
+                required: #required,
+                shape: #shape,
+                exploded: #exploded,
+                sub_path: #sub_path,
+                rules: #rules,
+            }
+        }
+    });
+    let constants = op.constants.iter().map(|c| {
+        let name = &c.wire_name;
+        let location = location(c.location);
+        let value = &c.value;
+        quote! { rt::Constant { name: #name, location: #location, value: #value } }
+    });
+    let body = match &op.body {
+        None => quote! { None },
+        Some(b) => {
+            let media_type = &b.media_type;
+            let kind = body_kind(b.kind);
+            let required = b.required;
+            let decodes = match (b.kind, b.free_form) {
+                (BodyKind::Json, Some(FreeForm::Any)) => quote! { rt::decodes::<serde_json::Value> },
+                (BodyKind::Json, Some(FreeForm::Object)) => {
+                    quote! { rt::decodes::<serde_json::Map<String, serde_json::Value>> }
+                }
+                (BodyKind::Json, None) => {
+                    let ty = spell(api, &b.ty);
+                    quote! { rt::decodes::<#ty> }
+                }
+                (BodyKind::Text | BodyKind::Bytes, _) => quote! { rt::any_body },
+            };
+            quote! {
+                Some(rt::BodySpec { media_type: #media_type, kind: #kind, required: #required, decodes: #decodes })
+            }
+        }
+    };
+    let security = op.security.iter().map(|s| match s {
+        SecurityRequirement::None => quote! { rt::Security::None },
+        SecurityRequirement::Bearer => quote! { rt::Security::Bearer },
+        SecurityRequirement::Basic => quote! { rt::Security::Basic },
+        SecurityRequirement::ApiKeyHeader(name) => quote! { rt::Security::ApiKeyHeader(#name) },
+    });
+    let status = Literal::u16_unsuffixed(op.mock.status);
+    let reply_body = match &op.mock.body {
+        None => quote! { None },
+        Some(body) => {
+            let media_type = &body.media_type;
+            let text = wire_text(&body.value);
+            quote! { Some((#media_type, #text)) }
+        }
+    };
+    let stream = match &op.stream {
+        None => quote! { None },
+        Some(stream) => {
+            let event = op.mock.event.as_ref().map(wire_text).unwrap_or_default();
+            let terminator = match &stream.terminator {
+                Some(t) => quote! { Some(#t) },
+                None => quote! { None },
+            };
+            quote! { Some(rt::StreamSpec { event: #event, terminator: #terminator }) }
+        }
+    };
+    quote! {
+        rt::Route {
+            area: #area,
+            id: #id,
+            method: #method,
+            path: #path,
+            params: &[#(#params),*],
+            constants: &[#(#constants),*],
+            body: #body,
+            security: &[#(#security),*],
+            reply: rt::DefaultReply { status: #status, body: #reply_body },
+            stream: #stream,
+        }
+    }
+}
+
+/// A mock value as sent: JSON text, or the string itself for text and bytes.
+fn wire_text(value: &MockValue) -> String {
+    match &value.value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn location(location: ParamLocation) -> TokenStream {
+    match location {
+        ParamLocation::Path => quote! { rt::Location::Path },
+        ParamLocation::Query => quote! { rt::Location::Query },
+        ParamLocation::Header => quote! { rt::Location::Header },
+    }
+}
+
+fn body_kind(kind: BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json => quote! { rt::BodyKind::Json },
+        BodyKind::Text => quote! { rt::BodyKind::Text },
+        BodyKind::Bytes => quote! { rt::BodyKind::Bytes },
+    }
+}
+
+/// Aliases are followed at most this deep (a spec may define an alias cycle; the normalizer
+/// refuses those, this keeps the emitter total anyway).
+const MAX_ALIAS_DEPTH: usize = 16;
+
+/// The text values a parameter of type `ty` may take.
+fn shape(api: &Api, ty: &Type, depth: usize) -> TokenStream {
+    match ty {
+        Type::Integer { bits } => {
+            let bits = Literal::u8_unsuffixed(*bits);
+            quote! { rt::Shape::Integer { bits: #bits } }
+        }
+        Type::Number { .. } => quote! { rt::Shape::Number },
+        Type::Boolean => quote! { rt::Shape::Boolean },
+        Type::Array(item) => {
+            let item = shape(api, item, depth + 1);
+            quote! { rt::Shape::Array(&#item) }
+        }
+        Type::Map(value) => {
+            let value = shape(api, value, depth + 1);
+            quote! { rt::Shape::Map(&#value) }
+        }
+        Type::Object => quote! { rt::Shape::Map(&rt::Shape::String) },
+        Type::Nullable(inner) => shape(api, inner, depth),
+        Type::Named(id) if depth < MAX_ALIAS_DEPTH => match &api.type_def(*id).kind {
+            TypeKind::Alias(inner) => shape(api, inner, depth + 1),
+            TypeKind::Enum(e) => {
+                let values = e.variants.iter().map(|v| &v.value);
+                // A string enum decodes unknown values into its catch-all variant: any text is
+                // a value the client could send, but the spec lists the ones it allows.
+                quote! { rt::Shape::OneOf(&[#(#values),*]) }
+            }
+            TypeKind::Struct(_) => quote! { rt::Shape::Map(&rt::Shape::String) },
+            TypeKind::Union(_) | TypeKind::Runtime(_) => quote! { rt::Shape::String },
+        },
+        Type::String | Type::Bytes | Type::Any | Type::Named(_) => quote! { rt::Shape::String },
+    }
+}
+
+/// The parameter's constraints: only the ones the spec states, the rest from `Rules::NONE`.
+fn rules(c: &crate::ir::Constraints) -> TokenStream {
+    let mut set = Vec::new();
+    if let Some(pattern) = &c.pattern {
+        set.push(quote! { pattern: Some(#pattern), });
+    }
+    if let Some(n) = c.min_length {
+        let n = Literal::usize_unsuffixed(n);
+        set.push(quote! { min_length: Some(#n), });
+    }
+    if let Some(n) = c.max_length {
+        let n = Literal::usize_unsuffixed(n);
+        set.push(quote! { max_length: Some(#n), });
+    }
+    if let Some(n) = c.minimum {
+        let n = Literal::f64_suffixed(n);
+        set.push(quote! { minimum: Some(#n), });
+    }
+    if let Some(n) = c.maximum {
+        let n = Literal::f64_suffixed(n);
+        set.push(quote! { maximum: Some(#n), });
+    }
+    if set.is_empty() {
+        return quote! { rt::Rules::NONE };
+    }
+    quote! { rt::Rules { #(#set)* ..rt::Rules::NONE } }
+}
+
+/// The documented successes a stub can reply with, each with the name of its reply method.
+fn reply_cases(op: &Operation) -> Vec<(String, SuccessCase)> {
+    let not_stream = |case: &SuccessCase| case.content.as_ref().is_none_or(|c| c.kind != ContentKind::EventStream);
+    match &op.success {
+        Success::Single(case) if not_stream(case) => vec![("reply".to_owned(), case.clone())],
+        Success::Single(_) | Success::Body(_) => Vec::new(),
+        Success::Enum { variants, .. } => variants
+            .iter()
+            .filter(|v| not_stream(&v.case))
+            .map(|v| (format!("reply_{}", names::snake(&v.name, "variant")), v.case.clone()))
+            .collect(),
+    }
+}
+
+/// The status a documented status stands for when the mock answers it.
+fn status_code(status: StatusSpec) -> u16 {
+    match status {
+        StatusSpec::Code(code) => code,
+        StatusSpec::Range(hundred) => hundred * 100,
+        StatusSpec::Default => 200,
+    }
+}
+
+/// The reply methods of the operation's stub: one per documented success, `fail` with the
+/// documented error body, `stream` for an event stream.
+fn replies(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder);
+    let mut methods = Vec::new();
+    if let Success::Body(status) = op.success {
+        let code = Literal::u16_unsuffixed(status_code(status));
+        let doc = docs::attrs(&format!(
+            "Mounts the stub: answers {code} with `body`, sent with the media type its variant stands for."
+        ));
+        methods.push(quote! {
+            #doc
+            pub fn reply(self, body: cloudbase_api::Body) {
+                self.answer(rt::Answer::any_body(#code, body));
+            }
+        });
+    }
+    for (method, case) in reply_cases(op) {
+        let method = ident(&method);
+        let code = Literal::u16_unsuffixed(status_code(case.status));
+        methods.push(match &case.content {
+            None => {
+                let doc = docs::attrs(&format!("Mounts the stub: answers {code} without a body."));
+                quote! {
+                    #doc
+                    pub fn #method(self) {
+                        self.answer(rt::Answer::status(#code));
+                    }
+                }
+            }
+            Some(content) => {
+                let media_type = names::concrete_media_type(
+                    &content.essence,
+                    match content.kind {
+                        ContentKind::Body(kind) => kind,
+                        ContentKind::EventStream => BodyKind::Text,
+                    },
+                );
+                let doc = docs::attrs(&format!("Mounts the stub: answers {code} with `body` as `{media_type}`."));
+                match content.kind {
+                    ContentKind::Body(BodyKind::Text) => quote! {
+                        #doc
+                        pub fn #method(self, body: impl Into<String>) {
+                            self.answer(rt::Answer::text(#code, #media_type, body));
+                        }
+                    },
+                    ContentKind::Body(BodyKind::Bytes) => quote! {
+                        #doc
+                        pub fn #method(self, body: impl Into<bytes::Bytes>) {
+                            self.answer(rt::Answer::bytes(#code, #media_type, body));
+                        }
+                    },
+                    _ => {
+                        let ty = spell(api, &content.ty);
+                        quote! {
+                            #doc
+                            pub fn #method(self, body: #ty) {
+                                self.answer(rt::Answer::json_as(#code, #media_type, &body));
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+    let (error_ty, error_call) = match op.errors.fallback {
+        ErrorBodyKind::Struct(id) => {
+            let ty = spell(api, &Type::Named(id));
+            (ty, quote! { rt::Answer::json(status, &body) })
+        }
+        ErrorBodyKind::Map => {
+            (quote! { serde_json::Map<String, serde_json::Value> }, quote! { rt::Answer::json(status, &body) })
+        }
+        ErrorBodyKind::Value | ErrorBodyKind::Undocumented => {
+            (quote! { serde_json::Value }, quote! { rt::Answer::json(status, &body) })
+        }
+        ErrorBodyKind::Text => (quote! { String }, quote! { rt::Answer::text(status, "text/plain", body) }),
+    };
+    methods.push(quote! {
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: #error_ty) {
+            self.answer(#error_call);
+        }
+    });
+    if let Some(stream) = &op.stream {
+        let item = match &stream.item {
+            Type::String => quote! { String },
+            ty => spell(api, ty),
+        };
+        let terminator = match &stream.terminator {
+            Some(t) => format!(", then `{t}`"),
+            None => String::new(),
+        };
+        let doc = docs::attrs(&format!(
+            "Mounts the stub: answers 200 with a `text/event-stream` of one event per item{terminator}. \
+             [`cut_after`](rt::Stub::cut_after) cuts it short."
+        ));
+        methods.push(quote! {
+            #doc
+            pub fn stream(self, events: impl IntoIterator<Item = #item>) {
+                self.answer(rt::Answer::events(<#name as rt::Request>::ROUTE, events));
+            }
+        });
+    }
+    quote! {
+        impl rt::Stub<'_, #name> {
+            #(#methods)*
+        }
+    }
+}
