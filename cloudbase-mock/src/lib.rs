@@ -118,11 +118,42 @@ impl MockServer {
         lock(&self.state.violations).clone()
     }
 
-    /// Removes every stub and forgets what was received.
+    /// A URL on the server that stores what is `PUT` (or `POST`ed) to it under `key` and answers
+    /// a `GET` with it: the storage host for a stubbed upload or download URL, e.g. the
+    /// `uploadUrl` of `getObjectsUploadInfo`, so an upload helper's second request lands here.
+    pub fn object_url(&self, key: &str) -> String {
+        let key: String = key
+            .split('/')
+            .map(|segment| {
+                percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC).to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        format!("{}{}{key}", self.url(), runtime::server::OBJECTS)
+    }
+
+    /// What was stored under `key` through [`MockServer::object_url`].
+    pub fn object(&self, key: &str) -> Option<bytes::Bytes> {
+        lock(&self.state.objects).get(key).cloned()
+    }
+
+    /// The operations it serves (those of the enabled areas), as `(area, operationId)`.
+    pub fn operations(&self) -> Vec<(&'static str, &'static str)> {
+        self.state.routes.iter().map(|route| (route.area, route.id)).collect()
+    }
+
+    /// Whether to print one line per request on stderr: its request id, method and target, the
+    /// operation it matched, the status answered and the rules it broke.
+    pub fn log_requests(&self, on: bool) {
+        self.state.log.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Removes every stub and forgets what was received and stored.
     pub fn reset(&self) {
         lock(&self.state.stubs).clear();
         lock(&self.state.received).clear();
         lock(&self.state.violations).clear();
+        lock(&self.state.objects).clear();
     }
 
     /// Checks every [`Stub::expect`]: panics naming each stub that answered another number of

@@ -7,7 +7,7 @@ use super::stub::{Answer, AnswerBody, StubRule};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -21,7 +21,15 @@ pub(crate) struct State {
     pub(crate) received: Mutex<Vec<Received>>,
     pub(crate) violations: Mutex<Vec<Violation>>,
     next_request: AtomicU64,
+    /// Print one line per request on stderr.
+    pub(crate) log: AtomicBool,
+    /// What was stored under [`OBJECTS`], by key.
+    pub(crate) objects: Mutex<std::collections::BTreeMap<String, Bytes>>,
 }
+
+/// The path under which the mock stores objects: the storage host a stubbed upload URL points
+/// at (`PUT` stores the body, `GET` returns it). No CloudBase route starts with it.
+pub(crate) const OBJECTS: &str = "/_mock/objects/";
 
 /// Locks a mutex whether or not a test thread panicked while holding it (the data is logs).
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -36,7 +44,33 @@ impl State {
             received: Mutex::default(),
             violations: Mutex::default(),
             next_request: AtomicU64::new(1),
+            log: AtomicBool::new(false),
+            objects: Mutex::default(),
         }
+    }
+}
+
+impl State {
+    /// One line on stderr per request when logging is on: id, method, target, the operation,
+    /// the status (0 for a reset) and each broken rule.
+    fn log(
+        &self,
+        id: &str,
+        method: &str,
+        target: &str,
+        operation: Option<&str>,
+        status: u16,
+        broken: &[(Rule, String)],
+    ) {
+        if !self.log.load(Ordering::Relaxed) {
+            return;
+        }
+        let answer = if status == 0 { "reset".to_owned() } else { status.to_string() };
+        let mut line = format!("{id} {method} {target} -> {} {answer}", operation.unwrap_or("(no operation)"));
+        for (rule, message) in broken {
+            line.push_str(&format!("\n    {}: {message}", rule.as_str()));
+        }
+        eprintln!("{line}");
     }
 }
 
@@ -70,6 +104,14 @@ impl std::error::Error for Reset {}
 
 async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<hyper::Response<ReplyBody>, Reset> {
     let request_id = format!("mock-{}", state.next_request.fetch_add(1, Ordering::Relaxed));
+    answer_request(&state, &request_id, request).await
+}
+
+async fn answer_request(
+    state: &State,
+    request_id: &str,
+    request: hyper::Request<Incoming>,
+) -> Result<hyper::Response<ReplyBody>, Reset> {
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
@@ -80,7 +122,7 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         .collect();
     let body = match http_body_util::Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return Ok(respond(&request_id, &Answer::status(413))),
+        Err(_) => return Ok(respond(request_id, &Answer::status(413))),
     };
     let (path, query) = target.split_once('?').unwrap_or((target.as_str(), ""));
     let mut received = Received {
@@ -92,6 +134,23 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         headers,
         body,
     };
+    if let Some(key) = path.strip_prefix(OBJECTS) {
+        let key = route::decode(key);
+        let answer = match method.as_str() {
+            "PUT" | "POST" => {
+                lock(&state.objects).insert(key, received.body.clone());
+                Answer::status(200)
+            }
+            "GET" => match lock(&state.objects).get(&key) {
+                Some(bytes) => Answer::bytes(200, "application/octet-stream", bytes.clone()),
+                None => Answer::status(404),
+            },
+            _ => Answer::status(405),
+        };
+        lock(&state.received).push(received);
+        state.log(request_id, &method, &target, Some("(object store)"), answer.status, &[]);
+        return Ok(respond(request_id, &answer));
+    }
     let matched = route::find(&state.routes, &method, path);
     let route = match matched {
         Ok(matched) => {
@@ -105,10 +164,11 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
             } else {
                 (Rule::Route, 404, format!("no operation has the path {path}"))
             };
+            state.log(request_id, &method, &target, None, status, &[(rule, message.clone())]);
             let violation = Violation { operation: None, method, target, rule, message: message.clone() };
             lock(&state.violations).push(violation);
             lock(&state.received).push(received);
-            return Ok(refuse(&request_id, status, None, &[(rule, message)]));
+            return Ok(refuse(request_id, status, None, &[(rule, message)]));
         }
     };
     let broken = check::check(route, &received);
@@ -126,7 +186,8 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         }
         drop(violations);
         let status = if broken.iter().any(|(rule, _)| *rule == Rule::Credentials) { 401 } else { 400 };
-        return Ok(refuse(&request_id, status, Some(route.id), &broken));
+        state.log(request_id, &method, &target, Some(route.id), status, &broken);
+        return Ok(refuse(request_id, status, Some(route.id), &broken));
     }
     let answer = {
         let mut stubs = lock(&state.stubs);
@@ -140,9 +201,11 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         tokio::time::sleep(answer.delay).await;
     }
     if answer.reset {
+        state.log(request_id, &method, &target, Some(route.id), 0, &[]);
         return Err(Reset);
     }
-    Ok(respond(&request_id, &answer))
+    state.log(request_id, &method, &target, Some(route.id), answer.status, &[]);
+    Ok(respond(request_id, &answer))
 }
 
 /// The spec's reply: an event stream when the operation has one and the request asks for it,
