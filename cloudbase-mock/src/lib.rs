@@ -24,7 +24,8 @@
 //! - **Checked requests.** Each request is checked against its operation: route and method,
 //!   the credentials it requires, required parameters and headers, each value's type, enum,
 //!   pattern and bounds, the body's media type and whether it decodes into the typed request
-//!   body. A request that breaks a rule is answered 400 (401 for missing credentials) with a
+//!   body. A request that breaks a rule is answered 400 (401 for missing credentials, 415 for
+//!   a body media type the operation does not take, 404 or 405 off the routes) with a
 //!   JSON body naming the operation and each rule, and recorded: [`MockServer::violations`].
 //! - **Replies.** A stub answers what a test tells it to; without one, the operation answers its
 //!   first documented success with the spec's example, or a value of the documented type. An

@@ -187,7 +187,7 @@ async fn requests_that_break_the_spec_are_refused_naming_each_rule() {
     let (status, body) = raw(&server, &chat, "").await;
     assert_eq!((status, rules(&body)), (400, vec!["required".to_owned()]));
     let (status, body) = raw(&server, &format!("{chat}\r\nContent-Type: text/plain"), "{}").await;
-    assert_eq!((status, rules(&body)), (400, vec!["content-type".to_owned()]));
+    assert_eq!((status, rules(&body)), (415, vec!["content-type".to_owned()]));
     let (status, body) = raw(&server, &format!("{chat}\r\nContent-Type: application/json"), r#"{"model": 7}"#).await;
     assert_eq!((status, rules(&body)), (400, vec!["body".to_owned()]));
     assert!(body["message"].as_str().unwrap().contains("invalid type: integer `7`, expected a string"), "{body}");

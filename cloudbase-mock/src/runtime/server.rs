@@ -185,7 +185,15 @@ async fn answer_request(
             });
         }
         drop(violations);
-        let status = if broken.iter().any(|(rule, _)| *rule == Rule::Credentials) { 401 } else { 400 };
+        // As HTTP says (and Prism answers): 401 without credentials, 415 for a body media type
+        // the operation does not take, else 400.
+        let status = if broken.iter().any(|(rule, _)| *rule == Rule::Credentials) {
+            401
+        } else if broken.iter().any(|(rule, _)| *rule == Rule::ContentType) {
+            415
+        } else {
+            400
+        };
         state.log(request_id, &method, &target, Some(route.id), status, &broken);
         return Ok(refuse(request_id, status, Some(route.id), &broken));
     }
