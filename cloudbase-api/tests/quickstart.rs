@@ -49,8 +49,9 @@ fn the_readme_program_runs_against_prism() {
 
 /// Runs a built example with only the given environment (and stdin), off the async runtime so
 /// the in-process mock keeps serving.
-async fn run(name: &'static str, args: &[&str], env: Vec<(&'static str, String)>, stdin: &'static str) -> String {
+async fn run(name: &'static str, args: &[&str], env: Vec<(&'static str, String)>, stdin: &str) -> String {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let stdin = stdin.to_owned();
     let output: Output = tokio::task::spawn_blocking(move || {
         use std::io::Write;
         let mut child = Command::new(built_example(name))
@@ -107,7 +108,10 @@ async fn every_example_runs_against_the_mock() {
     check("token_provider", run("token_provider", &[], vec![url()], "").await, "identity providers");
     let basic = vec![url(), ("CLOUDBASE_SECRET_ID", "AKID".to_owned()), ("CLOUDBASE_SECRET_KEY", "secret".to_owned())];
     check("basic_credentials", run("basic_credentials", &[], basic, "").await, "administrator token");
-    check("auth", run("auth", &["+86 13800138000"], vec![url()], "123456\n").await, "signed in as");
+    // Sign-in with a code that verifies, through the mock's stateful auth.
+    server.auth_flows();
+    let code = format!("{}\n", cloudbase_mock::AuthFlows::DEFAULT_CODE);
+    check("auth", run("auth", &["+86 13800138000"], vec![url()], &code).await, "(Some(\"+86 13800138000\"))");
 
     // The upload's second request goes to the storage host the upload information names: here
     // the mock's object store.

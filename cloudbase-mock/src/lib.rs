@@ -36,6 +36,14 @@
 //! - **Assertions.** The typed requests each operation received, in order
 //!   ([`Stub::received`]); [`Stub::expect`] is checked when the server is dropped.
 //!
+//! - **Stateful auth.** [`MockServer::auth_flows`] answers the auth operations from state:
+//!   verification codes that verify or not, users, tokens that expire, refresh and are revoked
+//!   by sign-out, so a `cloudbase_api::session::Session` can be tested end to end.
+//! - **A storage host.** [`MockServer::object_url`] takes the upload a stubbed upload URL
+//!   points at.
+//! - **A binary.** `cargo run -p cloudbase-mock` serves every area on `127.0.0.1:8787` for
+//!   local runs, logging each request.
+//!
 //! One cargo feature per area, as in `cloudbase-api`, all on by default.
 
 #![deny(missing_docs)]
@@ -44,6 +52,11 @@
 #[rustfmt::skip]
 mod generated;
 pub mod runtime;
+
+#[cfg(feature = "auth")]
+mod flows;
+#[cfg(feature = "auth")]
+pub use flows::auth::{AuthFlows, MockUser};
 
 pub use generated::*;
 pub use runtime::check::{Rule, Violation};
@@ -155,6 +168,7 @@ impl MockServer {
         lock(&self.state.received).clear();
         lock(&self.state.violations).clear();
         lock(&self.state.objects).clear();
+        *lock(&self.state.token_check) = None;
     }
 
     /// Checks every [`Stub::expect`]: panics naming each stub that answered another number of

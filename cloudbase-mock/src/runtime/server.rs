@@ -23,6 +23,8 @@ pub(crate) struct State {
     next_request: AtomicU64,
     /// Print one line per request on stderr.
     pub(crate) log: AtomicBool,
+    /// Refuses bearer tokens the mock issued and has since expired or revoked (the auth flows).
+    pub(crate) token_check: Mutex<Option<TokenCheck>>,
     /// What was stored under [`OBJECTS`], by key.
     pub(crate) objects: Mutex<std::collections::BTreeMap<String, Bytes>>,
 }
@@ -46,6 +48,7 @@ impl State {
             next_request: AtomicU64::new(1),
             log: AtomicBool::new(false),
             objects: Mutex::default(),
+            token_check: Mutex::default(),
         }
     }
 }
@@ -73,6 +76,9 @@ impl State {
         eprintln!("{line}");
     }
 }
+
+/// Says why a bearer token is refused, or `None` when it may be used.
+pub(crate) type TokenCheck = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 type ReplyBody = BoxBody<Bytes, std::io::Error>;
 
@@ -197,6 +203,10 @@ async fn answer_request(
         state.log(request_id, &method, &target, Some(route.id), status, &broken);
         return Ok(refuse(request_id, status, Some(route.id), &broken));
     }
+    if let Some(refused) = refused_token(state, route, &received) {
+        state.log(request_id, &method, &target, Some(route.id), 401, &[(Rule::Credentials, refused.clone())]);
+        return Ok(respond(request_id, &token_refusal(route, request_id, &refused)));
+    }
     let answer = {
         let mut stubs = lock(&state.stubs);
         stubs.iter_mut().find(|s| s.route.is(route) && s.takes(&received)).map(|stub| {
@@ -204,6 +214,7 @@ async fn answer_request(
             stub.answer.clone()
         })
     };
+    let answer = answer.map(|reply| reply.answer(&received));
     let answer = answer.unwrap_or_else(|| default_answer(route, &received));
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;
@@ -214,6 +225,32 @@ async fn answer_request(
     }
     state.log(request_id, &method, &target, Some(route.id), answer.status, &[]);
     Ok(respond(request_id, &answer))
+}
+
+/// Why the request's bearer token is refused, when the auth flows issued it and it has expired
+/// or was revoked since (a token the mock never issued, an API key, is not its business).
+fn refused_token(state: &State, route: &Route, received: &Received) -> Option<String> {
+    if !route.security.contains(&super::route::Security::Bearer) {
+        return None;
+    }
+    let check = lock(&state.token_check).clone()?;
+    let authorization = received.header("authorization")?;
+    let (scheme, token) = authorization.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    check(token.trim())
+}
+
+/// A 401 in the area's error shape: the auth service's `{error, error_description}`, else the
+/// gateway's `{code, message, requestId}`.
+fn token_refusal(route: &Route, request_id: &str, why: &str) -> Answer {
+    let body = if route.area == "auth" {
+        serde_json::json!({"error": "unauthenticated", "error_description": why})
+    } else {
+        serde_json::json!({"code": "INVALID_ACCESS_TOKEN", "message": why, "requestId": request_id})
+    };
+    Answer::json(401, &body)
 }
 
 /// The spec's reply: an event stream when the operation has one and the request asks for it,

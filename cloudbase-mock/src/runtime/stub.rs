@@ -109,12 +109,37 @@ impl Answer {
 }
 
 type Matcher = Arc<dyn Fn(&Received) -> bool + Send + Sync>;
+type Responder = Arc<dyn Fn(&Received) -> Answer + Send + Sync>;
+
+/// What a stub answers: always the same, or computed from each request.
+#[derive(Clone)]
+pub(crate) enum Reply {
+    Fixed(Answer),
+    Computed { respond: Responder, delay: Duration, cut_after: Option<usize> },
+}
+
+impl Reply {
+    /// The answer to `received`.
+    pub(crate) fn answer(&self, received: &Received) -> Answer {
+        match self {
+            Reply::Fixed(answer) => answer.clone(),
+            Reply::Computed { respond, delay, cut_after } => {
+                let mut answer = respond(received);
+                answer.delay = *delay;
+                if let (AnswerBody::Events { cut_after: cut, .. }, Some(n)) = (&mut answer.body, cut_after) {
+                    *cut = Some(*n);
+                }
+                answer
+            }
+        }
+    }
+}
 
 /// A mounted stub, as the server keeps it.
 pub(crate) struct StubRule {
     pub(crate) route: &'static Route,
     pub(crate) matcher: Option<Matcher>,
-    pub(crate) answer: Answer,
+    pub(crate) answer: Reply,
     /// Answers at most this many requests.
     pub(crate) times: Option<usize>,
     /// The number of requests it must have answered when the server is dropped.
@@ -205,6 +230,22 @@ impl<'s, R: Request> Stub<'s, R> {
         if let (AnswerBody::Events { cut_after, .. }, Some(n)) = (&mut answer.body, self.cut_after) {
             *cut_after = Some(n);
         }
+        self.mount(Reply::Fixed(answer));
+    }
+
+    /// Mounts the stub with an answer computed from each request it takes: the typed request
+    /// and the request as received (its headers, its raw body). For stateful fakes: the mock's
+    /// auth flows are built this way.
+    pub fn respond(self, respond: impl Fn(&R, &Received) -> Answer + Send + Sync + 'static) {
+        let computed = move |received: &Received| match R::decode(received) {
+            Ok(request) => respond(&request, received),
+            Err(e) => Answer::text(500, "text/plain", format!("the request does not decode: {e}")),
+        };
+        let (delay, cut_after) = (self.delay, self.cut_after);
+        self.mount(Reply::Computed { respond: Arc::new(computed), delay, cut_after });
+    }
+
+    fn mount(self, answer: Reply) {
         let rule = StubRule {
             route: R::ROUTE,
             matcher: self.matcher,
