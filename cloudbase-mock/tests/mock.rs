@@ -198,3 +198,58 @@ async fn requests_that_break_the_spec_are_refused_naming_each_rule() {
     assert_eq!(server.violations().len(), 7);
     assert_eq!(server.received().len(), 7);
 }
+
+#[tokio::test]
+async fn a_documented_response_header_reaches_the_helpers() {
+    let server = MockServer::start().await;
+    let row = serde_json::Map::from_iter([("id".to_owned(), json!(1))]);
+    server.mysqldb().query_records().header("Content-Range", "0-0/42").reply_json(vec![row]);
+    let page = server.client().mysqldb().from("students").select("id").count_exact().fetch::<Value>().await.unwrap();
+    assert_eq!((page.rows.len(), page.total), (1, Some(42)));
+}
+
+/// `cargo run -p cloudbase-mock`: prints where it listens, serves, logs each request.
+#[tokio::test]
+async fn the_binary_serves_every_area_and_logs_each_request() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
+        .args(["--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let (mut banner, mut env_line) = (String::new(), String::new());
+    stdout.read_line(&mut banner).unwrap();
+    stdout.read_line(&mut env_line).unwrap();
+    assert!(banner.contains("79 operations"), "{banner}");
+    let url = env_line.trim().strip_prefix("CLOUDBASE_BASE_URL=").unwrap().to_owned();
+    let client = Client::builder()
+        .base_url(&url)
+        .credentials(cloudbase_api::Credentials::api_key("k"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let reply = client.functions().web_get().name("web-fn").send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    let anonymous = Client::builder().base_url(&url).retry(RetryPolicy::none()).build().unwrap();
+    assert_eq!(anonymous.functions().web_get().name("web-fn").send().await.unwrap_err().status(), Some(401));
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("mock-1 GET /v1/functions/web-fn?webfn=true -> functionsGet 200"), "{log}");
+    assert!(log.contains("-> functionsGet 401\n    credentials: the operation requires credentials"), "{log}");
+}
+
+#[test]
+fn the_binary_refuses_arguments_it_does_not_know() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbase-mock")).arg("--port").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with("usage: cloudbase-mock"));
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
+        .args(["--addr", "localhost"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`localhost` is not an ip:port address"));
+}

@@ -101,6 +101,12 @@ impl Answer {
         answer
     }
 
+    /// The same answer with one more header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     fn with_body(mut self, media_type: &str, body: impl Into<Bytes>) -> Self {
         self.headers.push(("content-type".to_owned(), media_type.to_owned()));
         self.body = AnswerBody::Full(body.into());
@@ -115,7 +121,26 @@ type Responder = Arc<dyn Fn(&Received) -> Answer + Send + Sync>;
 #[derive(Clone)]
 pub(crate) enum Reply {
     Fixed(Answer),
-    Computed { respond: Responder, delay: Duration, cut_after: Option<usize> },
+    Computed { respond: Responder, shape: Shaping },
+}
+
+/// What a stub's settings add to any answer it gives: a delay, headers, a cut.
+#[derive(Clone, Default)]
+pub(crate) struct Shaping {
+    delay: Duration,
+    headers: Vec<(String, String)>,
+    cut_after: Option<usize>,
+}
+
+impl Shaping {
+    fn apply(&self, mut answer: Answer) -> Answer {
+        answer.delay = self.delay;
+        answer.headers.extend(self.headers.iter().cloned());
+        if let (AnswerBody::Events { cut_after, .. }, Some(n)) = (&mut answer.body, self.cut_after) {
+            *cut_after = Some(n);
+        }
+        answer
+    }
 }
 
 impl Reply {
@@ -123,14 +148,7 @@ impl Reply {
     pub(crate) fn answer(&self, received: &Received) -> Answer {
         match self {
             Reply::Fixed(answer) => answer.clone(),
-            Reply::Computed { respond, delay, cut_after } => {
-                let mut answer = respond(received);
-                answer.delay = *delay;
-                if let (AnswerBody::Events { cut_after: cut, .. }, Some(n)) = (&mut answer.body, cut_after) {
-                    *cut = Some(*n);
-                }
-                answer
-            }
+            Reply::Computed { respond, shape } => shape.apply(respond(received)),
         }
     }
 }
@@ -162,23 +180,14 @@ pub struct Stub<'s, R: Request> {
     matcher: Option<Matcher>,
     times: Option<usize>,
     expect: Option<usize>,
-    delay: Duration,
-    cut_after: Option<usize>,
+    shape: Shaping,
     _request: PhantomData<fn() -> R>,
 }
 
 impl<'s, R: Request> Stub<'s, R> {
     /// The stub of `R`'s operation on `server`.
     pub fn new(server: &'s MockServer) -> Self {
-        Stub {
-            server,
-            matcher: None,
-            times: None,
-            expect: None,
-            delay: Duration::ZERO,
-            cut_after: None,
-            _request: PhantomData,
-        }
+        Stub { server, matcher: None, times: None, expect: None, shape: Shaping::default(), _request: PhantomData }
     }
 
     /// Answers only requests for which `matches` holds (a request that does not decode into
@@ -202,13 +211,20 @@ impl<'s, R: Request> Stub<'s, R> {
 
     /// Waits this long before answering.
     pub fn delay(mut self, delay: Duration) -> Self {
-        self.delay = delay;
+        self.shape.delay = delay;
+        self
+    }
+
+    /// Adds a header to the reply, e.g. a documented response header such as `Content-Range`
+    /// or `Preference-Applied` (each operation's rustdoc in `cloudbase-api` lists them).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.shape.headers.push((name.into(), value.into()));
         self
     }
 
     /// For an event stream: cuts the connection after this many events (before the terminator).
     pub fn cut_after(mut self, events: usize) -> Self {
-        self.cut_after = Some(events);
+        self.shape.cut_after = Some(events);
         self
     }
 
@@ -225,11 +241,8 @@ impl<'s, R: Request> Stub<'s, R> {
     }
 
     /// Mounts the stub with any answer.
-    pub fn answer(self, mut answer: Answer) {
-        answer.delay = self.delay;
-        if let (AnswerBody::Events { cut_after, .. }, Some(n)) = (&mut answer.body, self.cut_after) {
-            *cut_after = Some(n);
-        }
+    pub fn answer(self, answer: Answer) {
+        let answer = self.shape.apply(answer);
         self.mount(Reply::Fixed(answer));
     }
 
@@ -241,8 +254,8 @@ impl<'s, R: Request> Stub<'s, R> {
             Ok(request) => respond(&request, received),
             Err(e) => Answer::text(500, "text/plain", format!("the request does not decode: {e}")),
         };
-        let (delay, cut_after) = (self.delay, self.cut_after);
-        self.mount(Reply::Computed { respond: Arc::new(computed), delay, cut_after });
+        let shape = self.shape.clone();
+        self.mount(Reply::Computed { respond: Arc::new(computed), shape });
     }
 
     fn mount(self, answer: Reply) {
