@@ -99,24 +99,8 @@ pub mod requests {
             method: "POST",
             path: "/v1/ai/{provider}/{path}",
             params: &[
-                rt::Param {
-                    name: "provider",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "path",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
+                rt::Param::path("provider", rt::Shape::String),
+                rt::Param::path("path", rt::Shape::String).sub_path(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -190,17 +174,7 @@ pub mod requests {
             id: "createChatCompletion",
             method: "POST",
             path: "/v1/ai/{provider}/chat/completions",
-            params: &[
-                rt::Param {
-                    name: "provider",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-            ],
+            params: &[rt::Param::path("provider", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
                 media_type: "application/json",
@@ -274,17 +248,7 @@ pub mod requests {
             id: "createChatCompletionV1",
             method: "POST",
             path: "/v1/ai/{provider}/v1/chat/completions",
-            params: &[
-                rt::Param {
-                    name: "provider",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-            ],
+            params: &[rt::Param::path("provider", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
                 media_type: "application/json",
@@ -361,17 +325,7 @@ pub mod requests {
             id: "createResponse",
             method: "POST",
             path: "/v1/ai/{provider}/responses",
-            params: &[
-                rt::Param {
-                    name: "provider",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-            ],
+            params: &[rt::Param::path("provider", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
                 media_type: "application/json",
@@ -448,24 +402,8 @@ pub mod requests {
             method: "POST",
             path: "/v1/ai/{provider}/v1/messages",
             params: &[
-                rt::Param {
-                    name: "provider",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "anthropic-version",
-                    location: rt::Location::Header,
-                    required: false,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                rt::Param::path("provider", rt::Shape::String),
+                rt::Param::header("anthropic-version", rt::Shape::String),
             ],
             constants: &[],
             body: Some(rt::BodySpec {

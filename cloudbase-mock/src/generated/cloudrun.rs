@@ -149,36 +149,13 @@ pub mod requests {
             method: "GET",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "anyPath",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("anyPath", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: None,
@@ -244,36 +221,13 @@ pub mod requests {
             method: "PUT",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "anyPath",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("anyPath", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -345,36 +299,13 @@ pub mod requests {
             method: "POST",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "anyPath",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("anyPath", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -444,36 +375,13 @@ pub mod requests {
             method: "DELETE",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "anyPath",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("anyPath", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: None,
@@ -537,36 +445,13 @@ pub mod requests {
             method: "HEAD",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "anyPath",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("anyPath", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: None,
@@ -624,36 +509,13 @@ pub mod requests {
             method: "PATCH",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "anyPath",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("anyPath", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -718,27 +580,12 @@ pub mod requests {
             method: "GET",
             path: "/v1/cloudrun/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: None,
@@ -798,27 +645,12 @@ pub mod requests {
             method: "PUT",
             path: "/v1/cloudrun/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -884,27 +716,12 @@ pub mod requests {
             method: "POST",
             path: "/v1/cloudrun/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -968,27 +785,12 @@ pub mod requests {
             method: "DELETE",
             path: "/v1/cloudrun/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: None,
@@ -1046,27 +848,12 @@ pub mod requests {
             method: "HEAD",
             path: "/v1/cloudrun/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: None,
@@ -1118,27 +905,12 @@ pub mod requests {
             method: "PATCH",
             path: "/v1/cloudrun/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {

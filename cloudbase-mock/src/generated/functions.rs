@@ -80,35 +80,14 @@ pub mod requests {
             method: "GET",
             path: "/v1/functions/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
-            constants: &[
-                rt::Constant {
-                    name: "webfn",
-                    location: rt::Location::Query,
-                    value: "true",
-                },
-            ],
+            constants: &[rt::Constant::query("webfn", "true")],
             body: None,
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -172,54 +151,15 @@ pub mod requests {
             method: "POST",
             path: "/v1/functions/{name}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "webfn",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::OneOf(&["true"]),
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "X-Qualifier",
-                    location: rt::Location::Header,
-                    required: false,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "X-Tcb-Webfn",
-                    location: rt::Location::Header,
-                    required: false,
-                    shape: rt::Shape::OneOf(&["true"]),
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::query("webfn", rt::Shape::OneOf(&["true"])),
+                rt::Param::header("X-Qualifier", rt::Shape::String),
+                rt::Param::header("X-Tcb-Webfn", rt::Shape::OneOf(&["true"])),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -290,44 +230,15 @@ pub mod requests {
             method: "GET",
             path: "/v1/functions/{name}/{path}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "path",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("path", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
-            constants: &[
-                rt::Constant {
-                    name: "webfn",
-                    location: rt::Location::Query,
-                    value: "true",
-                },
-            ],
+            constants: &[rt::Constant::query("webfn", "true")],
             body: None,
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -388,44 +299,15 @@ pub mod requests {
             method: "POST",
             path: "/v1/functions/{name}/{path}",
             params: &[
-                rt::Param {
-                    name: "name",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: false,
-                    rules: rt::Rules {
+                rt::Param::path("name", rt::Shape::String)
+                    .rules(rt::Rules {
                         pattern: Some("^[a-zA-Z][a-zA-Z0-9_-]{0,58}[a-zA-Z0-9]$"),
                         ..rt::Rules::NONE
-                    },
-                },
-                rt::Param {
-                    name: "path",
-                    location: rt::Location::Path,
-                    required: true,
-                    shape: rt::Shape::String,
-                    exploded: false,
-                    sub_path: true,
-                    rules: rt::Rules::NONE,
-                },
-                rt::Param {
-                    name: "query",
-                    location: rt::Location::Query,
-                    required: false,
-                    shape: rt::Shape::Map(&rt::Shape::String),
-                    exploded: true,
-                    sub_path: false,
-                    rules: rt::Rules::NONE,
-                },
+                    }),
+                rt::Param::path("path", rt::Shape::String).sub_path(),
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
             ],
-            constants: &[
-                rt::Constant {
-                    name: "webfn",
-                    location: rt::Location::Query,
-                    value: "true",
-                },
-            ],
+            constants: &[rt::Constant::query("webfn", "true")],
             body: Some(rt::BodySpec {
                 media_type: "application/json",
                 kind: rt::BodyKind::Json,

@@ -53,6 +53,52 @@ pub struct Param {
     pub rules: Rules,
 }
 
+impl Param {
+    /// A path parameter (always required) of this shape: one segment unless
+    /// [`sub_path`](Self::sub_path).
+    pub const fn path(name: &'static str, shape: Shape) -> Param {
+        Param {
+            name,
+            location: Location::Path,
+            required: true,
+            shape,
+            exploded: false,
+            sub_path: false,
+            rules: Rules::NONE,
+        }
+    }
+
+    /// An optional query parameter of this shape.
+    pub const fn query(name: &'static str, shape: Shape) -> Param {
+        Param { location: Location::Query, required: false, ..Param::path(name, shape) }
+    }
+
+    /// An optional header of this shape.
+    pub const fn header(name: &'static str, shape: Shape) -> Param {
+        Param { location: Location::Header, required: false, ..Param::path(name, shape) }
+    }
+
+    /// The same parameter, required.
+    pub const fn required(self) -> Param {
+        Param { required: true, ..self }
+    }
+
+    /// The same parameter, `style: form, explode: true`.
+    pub const fn exploded(self) -> Param {
+        Param { exploded: true, ..self }
+    }
+
+    /// The same path parameter, spanning several segments.
+    pub const fn sub_path(self) -> Param {
+        Param { sub_path: true, ..self }
+    }
+
+    /// The same parameter with these constraints.
+    pub const fn rules(self, rules: Rules) -> Param {
+        Param { rules, ..self }
+    }
+}
+
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -127,6 +173,18 @@ pub struct Constant {
     pub location: Location,
     /// The value.
     pub value: &'static str,
+}
+
+impl Constant {
+    /// A query parameter that must be `value`.
+    pub const fn query(name: &'static str, value: &'static str) -> Constant {
+        Constant { name, location: Location::Query, value }
+    }
+
+    /// A header that must be `value`.
+    pub const fn header(name: &'static str, value: &'static str) -> Constant {
+        Constant { name, location: Location::Header, value }
+    }
 }
 
 /// How a request body travels.

@@ -235,32 +235,36 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
     let path = &op.path;
     let params = op.params.iter().map(|p| {
         let name = &p.wire_name;
-        let location = location(p.location);
-        let required = p.required;
         let shape = match &p.flag {
             Some(value) => quote! { rt::Shape::OneOf(&[#value]) },
             None => shape(api, &p.ty, 0),
         };
-        let exploded = p.style == ParamStyle::Exploded;
-        let sub_path = p.allow_slashes;
-        let rules = rules(&p.constraints);
-        quote! {
-            rt::Param {
-                name: #name,
-                location: #location,
-                required: #required,
-                shape: #shape,
-                exploded: #exploded,
-                sub_path: #sub_path,
-                rules: #rules,
-            }
+        let mut param = match p.location {
+            ParamLocation::Path => quote! { rt::Param::path(#name, #shape) },
+            ParamLocation::Query => quote! { rt::Param::query(#name, #shape) },
+            ParamLocation::Header => quote! { rt::Param::header(#name, #shape) },
+        };
+        if p.required && p.location != ParamLocation::Path {
+            param = quote! { #param.required() };
         }
+        if p.style == ParamStyle::Exploded {
+            param = quote! { #param.exploded() };
+        }
+        if p.allow_slashes {
+            param = quote! { #param.sub_path() };
+        }
+        if let Some(rules) = rules(&p.constraints) {
+            param = quote! { #param.rules(#rules) };
+        }
+        param
     });
     let constants = op.constants.iter().map(|c| {
         let name = &c.wire_name;
-        let location = location(c.location);
         let value = &c.value;
-        quote! { rt::Constant { name: #name, location: #location, value: #value } }
+        match c.location {
+            ParamLocation::Header => quote! { rt::Constant::header(#name, #value) },
+            _ => quote! { rt::Constant::query(#name, #value) },
+        }
     });
     let body = match &op.body {
         None => quote! { None },
@@ -334,14 +338,6 @@ fn wire_text(value: &MockValue) -> String {
     }
 }
 
-fn location(location: ParamLocation) -> TokenStream {
-    match location {
-        ParamLocation::Path => quote! { rt::Location::Path },
-        ParamLocation::Query => quote! { rt::Location::Query },
-        ParamLocation::Header => quote! { rt::Location::Header },
-    }
-}
-
 fn body_kind(kind: BodyKind) -> TokenStream {
     match kind {
         BodyKind::Json => quote! { rt::BodyKind::Json },
@@ -388,8 +384,9 @@ fn shape(api: &Api, ty: &Type, depth: usize) -> TokenStream {
     }
 }
 
-/// The parameter's constraints: only the ones the spec states, the rest from `Rules::NONE`.
-fn rules(c: &crate::ir::Constraints) -> TokenStream {
+/// The parameter's constraints: only the ones the spec states, the rest from `Rules::NONE`;
+/// `None` when the spec states none.
+fn rules(c: &crate::ir::Constraints) -> Option<TokenStream> {
     let mut set = Vec::new();
     if let Some(pattern) = &c.pattern {
         set.push(quote! { pattern: Some(#pattern), });
@@ -410,10 +407,7 @@ fn rules(c: &crate::ir::Constraints) -> TokenStream {
         let n = Literal::f64_suffixed(n);
         set.push(quote! { maximum: Some(#n), });
     }
-    if set.is_empty() {
-        return quote! { rt::Rules::NONE };
-    }
-    quote! { rt::Rules { #(#set)* ..rt::Rules::NONE } }
+    (!set.is_empty()).then(|| quote! { rt::Rules { #(#set)* ..rt::Rules::NONE } })
 }
 
 /// The documented successes a stub can reply with, each with the name of its reply method.
