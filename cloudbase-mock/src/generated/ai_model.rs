@@ -138,6 +138,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CallLlm> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: serde_json::Value) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -210,6 +220,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CreateChatCompletion> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: api::ChatCompletionResponse) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -284,6 +304,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CreateChatCompletionV1> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: api::ChatCompletionResponse) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -358,6 +388,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CreateResponse> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: api::ResponsesResponse) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -441,6 +481,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CreateAnthropicMessage> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: api::AnthropicMessagesResponse) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));

@@ -180,6 +180,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, Get> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -258,6 +273,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, Put> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -336,6 +366,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, Post> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -406,6 +451,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, Delete> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -473,6 +533,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, Head> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 without a body.
         pub fn reply(self) {
             self.answer(rt::Answer::status(200));
@@ -546,6 +621,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, Patch> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -609,6 +699,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, RootGet> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -680,6 +785,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, RootPut> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -751,6 +871,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, RootPost> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -814,6 +949,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, RootDelete> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -874,6 +1024,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, RootHead> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 without a body.
         pub fn reply(self) {
             self.answer(rt::Answer::status(200));
@@ -940,6 +1105,21 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, RootPatch> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list. Adds the documented `Content-Disposition` response header to the reply.
+        pub fn header_content_disposition(self, value: impl Into<String>) -> Self {
+            self.header("Content-Disposition", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));

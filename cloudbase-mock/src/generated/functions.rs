@@ -109,6 +109,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, WebGet> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -192,6 +202,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, InvokeFunction> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -261,6 +281,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, WebGetPath> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));
@@ -336,6 +366,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, WebPostPath> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body`, sent with the media type its variant stands for.
         pub fn reply(self, body: cloudbase_api::Body) {
             self.answer(rt::Answer::any_body(200, body));

@@ -246,6 +246,11 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, QueryRecords> {
+        /// Row range of the result and optionally the total, e.g. `0-9/100`; for writes the affected-row count, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -333,6 +338,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, InsertRecords> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 201 without a body.
         pub fn reply_created(self) {
             self.answer(rt::Answer::status(201));
@@ -430,6 +445,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, DeleteRecords> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -517,6 +542,11 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CountRecords> {
+        /// Row range and total count of matching rows, e.g. `0-1/2`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
         /// Mounts the stub: answers 200 without a body.
         pub fn reply(self) {
             self.answer(rt::Answer::status(200));
@@ -612,6 +642,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, UpdateRecords> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -719,6 +759,11 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, QueryRecordsWithSchema> {
+        /// Row range of the result and optionally the total, e.g. `0-9/100`; for writes the affected-row count, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -810,6 +855,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, InsertRecordsWithSchema> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 201 without a body.
         pub fn reply_created(self) {
             self.answer(rt::Answer::status(201));
@@ -911,6 +966,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, DeleteRecordsWithSchema> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -1022,6 +1087,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, UpdateRecordsWithSchema> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -1133,6 +1208,11 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, QueryRecordsWithInstance> {
+        /// Row range of the result and optionally the total, e.g. `0-9/100`; for writes the affected-row count, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -1228,6 +1308,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, InsertRecordsWithInstance> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 201 without a body.
         pub fn reply_created(self) {
             self.answer(rt::Answer::status(201));
@@ -1333,6 +1423,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, DeleteRecordsWithInstance> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -1448,6 +1548,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, UpdateRecordsWithInstance> {
+        /// Number of affected rows, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
+        pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
+            self.header("Preference-Applied", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -1559,6 +1669,11 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CallRpc> {
+        /// Row range of the result and optionally the total, e.g. `0-9/100`; for writes the affected-row count, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply_ok(self, body: serde_json::Value) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));

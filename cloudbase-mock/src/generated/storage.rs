@@ -110,6 +110,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, GetObjectsUploadInfo> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: Vec<api::GetObjectsUploadInfoResponseItem>) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -165,6 +175,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, GetObjectsDownloadInfo> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: Vec<api::GetObjectsDownloadInfoResponseItem>) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -220,6 +240,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, DeleteObjects> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: Vec<api::DeleteObjectsResponseItem>) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
@@ -275,6 +305,16 @@ pub mod requests {
     }
 
     impl rt::Stub<'_, CopyObjects> {
+        /// Request ID. Adds the documented `X-Request-Id` response header to the reply.
+        pub fn header_x_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Request-Id", value)
+        }
+
+        /// Request ID (the gateway's other name for it; read when X-Request-Id is absent). Adds the documented `X-Cloudbase-Request-Id` response header to the reply.
+        pub fn header_x_cloudbase_request_id(self, value: impl Into<String>) -> Self {
+            self.header("X-Cloudbase-Request-Id", value)
+        }
+
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: Vec<api::CopyObjectsResponseItem>) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));

@@ -291,8 +291,11 @@ fn refuse(
 
 fn respond(request_id: &str, answer: &Answer) -> hyper::Response<ReplyBody> {
     let mut builder = hyper::Response::builder()
-        .status(hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR))
-        .header("x-request-id", request_id);
+        .status(hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR));
+    // A stub's own request id replaces the mock's.
+    if !answer.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("x-request-id")) {
+        builder = builder.header("x-request-id", request_id);
+    }
     for (name, value) in &answer.headers {
         builder = builder.header(name.as_str(), value.as_str());
     }

@@ -435,9 +435,44 @@ fn status_code(status: StatusSpec) -> u16 {
 
 /// The reply methods of the operation's stub: one per documented success, `fail` with the
 /// documented error body, `stream` for an event stream.
+/// One setter per response header the operation's successes document, e.g.
+/// `header_content_range`: adds the header to whatever the stub answers.
+fn header_setters(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut seen = std::collections::BTreeSet::new();
+    let headers = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.headers);
+    // Two names that spell the same method (`X-Foo`, `x_foo`) get the first one's setter.
+    headers
+        .filter(|h| seen.insert(names::snake(&h.name, "value")))
+        .map(|h| {
+            let method = format_ident!("header_{}", names::snake(&h.name, "value"));
+            let wire = &h.name;
+            let what = format!("Adds the documented `{wire}` response header to the reply.");
+            let doc = docs::attrs(&docs::described(h.docs.as_deref(), what));
+            let scalar = match &h.ty {
+                Type::Integer { .. } | Type::Number { .. } | Type::Boolean => Some(spell(api, &h.ty)),
+                _ => None,
+            };
+            match scalar {
+                Some(ty) => quote! {
+                    #doc
+                    pub fn #method(self, value: #ty) -> Self {
+                        self.header(#wire, value.to_string())
+                    }
+                },
+                None => quote! {
+                    #doc
+                    pub fn #method(self, value: impl Into<String>) -> Self {
+                        self.header(#wire, value)
+                    }
+                },
+            }
+        })
+        .collect()
+}
+
 fn replies(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
-    let mut methods = Vec::new();
+    let mut methods = header_setters(api, op);
     if let Success::Body(status) = op.success {
         let code = Literal::u16_unsuffixed(status_code(status));
         let doc = docs::attrs(&format!(
