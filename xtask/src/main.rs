@@ -1,7 +1,7 @@
 //! Project automation, as plain Rust (`cargo xtask <command>`).
 //!
-//! - `regen`: regenerate `cloudbase-api/src/generated/<area>.rs` from every `specs/<area>.yaml`,
-//!   and `cloudbase-api/src/generated/fixtures/` from the codegen test fixtures (compiled only in
+//! - `regen`: regenerate `cloudbase-api/src/generated/<area>.rs` and the mock's
+//!   `cloudbase-mock/src/generated/<area>.rs` from every `specs/<area>.yaml`, and `cloudbase-api/src/generated/fixtures/` from the codegen test fixtures (compiled only in
 //!   tests, so fixture output is checked by rustc and clippy too).
 //! - `regen --check`: regenerate in memory and fail, naming each stale file.
 //! - `regen --out <dir>`: write the modules of the vendored specs into `<dir>` instead, leaving
@@ -45,7 +45,7 @@ const USAGE: &str = "usage: cargo xtask <command>; `cargo xtask help` lists the 
 const HELP: &str = "\
 cargo xtask <command>: the project's automation (xtask/src/<command>.rs)
 
-  regen                      regenerate cloudbase-api/src/generated/ from specs/*.yaml
+  regen                      regenerate the client's and the mock's generated/ from specs/*.yaml
   regen --check              fail, naming each stale generated file, when a regen would change it
   regen --out <dir>          write the generated modules into <dir> instead (for side-by-side review)
   test                       every check CI runs (.ci/run calls exactly this): format, regen --check,
