@@ -260,3 +260,21 @@ fn the_binary_refuses_arguments_it_does_not_know() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("`localhost` is not an ip:port address"));
 }
+
+#[tokio::test]
+async fn a_status_with_its_own_documented_error_body_has_its_own_fail() {
+    use cloudbase_api::auth::ErrorResponse;
+    let server = MockServer::start().await;
+    let body = ErrorResponse {
+        error: Some("invalid_password".to_owned()),
+        error_code: Some(4),
+        error_description: Some("wrong password".to_owned()),
+    };
+    server.auth().sign_in().fail_400(body);
+    let client = server.client_builder().retry(RetryPolicy::none()).build().unwrap();
+    let err = client.auth().sign_in_with_password("li.bai", "sunlight").await.unwrap_err();
+    assert_eq!(
+        (err.status(), err.code(), err.message()),
+        (Some(400), Some("invalid_password"), Some("wrong password"))
+    );
+}

@@ -311,6 +311,16 @@ pub mod requests {
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
         }
+
+        /// Mounts the stub: answers 400 with `body`, its documented error body.
+        pub fn fail_400(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(400, &body));
+        }
+
+        /// Mounts the stub: answers 501 with `body`, its documented error body.
+        pub fn fail_501(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(501, &body));
+        }
     }
 
     /// A request to `POST /auth/v1/signin/anonymously` (operationId `Auth_SignInAnonymously`), as the mock received it.
@@ -372,6 +382,21 @@ pub mod requests {
         /// `body`, the operation's documented error body.
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
+        }
+
+        /// Mounts the stub: answers 400 with `body`, its documented error body.
+        pub fn fail_400(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(400, &body));
+        }
+
+        /// Mounts the stub: answers 403 with `body`, its documented error body.
+        pub fn fail_403(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(403, &body));
+        }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
         }
     }
 
@@ -440,6 +465,11 @@ pub mod requests {
         /// `body`, the operation's documented error body.
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
+        }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
         }
     }
 
@@ -571,6 +601,11 @@ pub mod requests {
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
         }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
+        }
     }
 
     /// A request to `POST /auth/v1/provider/token` (operationId `Auth_GrantProviderToken`), as the mock received it.
@@ -635,6 +670,11 @@ pub mod requests {
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
         }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
+        }
     }
 
     /// A request to `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`), as the mock received it.
@@ -698,6 +738,11 @@ pub mod requests {
         /// `body`, the operation's documented error body.
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
+        }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
         }
     }
 
@@ -881,6 +926,11 @@ pub mod requests {
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
         }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
+        }
     }
 
     /// A request to `POST /auth/v1/token/clientCredential` (operationId `Auth_ClientCredential`), as the mock received it.
@@ -997,6 +1047,11 @@ pub mod requests {
         /// `body`, the operation's documented error body.
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
+        }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
         }
     }
 
@@ -1283,6 +1338,21 @@ pub mod requests {
         /// `body`, the operation's documented error body.
         pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
+        }
+
+        /// Mounts the stub: answers 400 with `body`, its documented error body.
+        pub fn fail_400(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(400, &body));
+        }
+
+        /// Mounts the stub: answers 500 with `body`, its documented error body.
+        pub fn fail_500(self, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(500, &body));
+        }
+
+        /// Mounts the stub: answers 403 with `body`, its documented error body.
+        pub fn fail_403(self, body: serde_json::Value) {
+            self.answer(rt::Answer::json(403, &body));
         }
     }
 

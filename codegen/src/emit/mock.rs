@@ -424,6 +424,20 @@ fn reply_cases(op: &Operation) -> Vec<(String, SuccessCase)> {
     }
 }
 
+/// The type an error body is given as, and the answer sending it with `status`.
+fn error_body(api: &Api, kind: ErrorBodyKind, status: TokenStream) -> (TokenStream, TokenStream) {
+    match kind {
+        ErrorBodyKind::Struct(id) => (spell(api, &Type::Named(id)), quote! { rt::Answer::json(#status, &body) }),
+        ErrorBodyKind::Map => {
+            (quote! { serde_json::Map<String, serde_json::Value> }, quote! { rt::Answer::json(#status, &body) })
+        }
+        ErrorBodyKind::Value | ErrorBodyKind::Undocumented => {
+            (quote! { serde_json::Value }, quote! { rt::Answer::json(#status, &body) })
+        }
+        ErrorBodyKind::Text => (quote! { String }, quote! { rt::Answer::text(#status, "text/plain", body) }),
+    }
+}
+
 /// The status a documented status stands for when the mock answers it.
 fn status_code(status: StatusSpec) -> u16 {
     match status {
@@ -533,19 +547,7 @@ fn replies(api: &Api, op: &Operation) -> TokenStream {
             }
         });
     }
-    let (error_ty, error_call) = match op.errors.fallback {
-        ErrorBodyKind::Struct(id) => {
-            let ty = spell(api, &Type::Named(id));
-            (ty, quote! { rt::Answer::json(status, &body) })
-        }
-        ErrorBodyKind::Map => {
-            (quote! { serde_json::Map<String, serde_json::Value> }, quote! { rt::Answer::json(status, &body) })
-        }
-        ErrorBodyKind::Value | ErrorBodyKind::Undocumented => {
-            (quote! { serde_json::Value }, quote! { rt::Answer::json(status, &body) })
-        }
-        ErrorBodyKind::Text => (quote! { String }, quote! { rt::Answer::text(status, "text/plain", body) }),
-    };
+    let (error_ty, error_call) = error_body(api, op.errors.fallback, quote! { status });
     methods.push(quote! {
         /// Mounts the stub: answers `status` (an error status, for the client's error path) with
         /// `body`, the operation's documented error body.
@@ -553,6 +555,25 @@ fn replies(api: &Api, op: &Operation) -> TokenStream {
             self.answer(#error_call);
         }
     });
+    // Statuses whose documented error body differs from the fallback's have their own.
+    for (statuses, kind) in &op.errors.arms {
+        if *kind == ErrorBodyKind::Undocumented {
+            continue;
+        }
+        for status in statuses {
+            let StatusSpec::Code(code) = status else { continue };
+            let method = format_ident!("fail_{code}");
+            let literal = Literal::u16_unsuffixed(*code);
+            let (ty, call) = error_body(api, *kind, quote! { #literal });
+            let doc = docs::attrs(&format!("Mounts the stub: answers {code} with `body`, its documented error body."));
+            methods.push(quote! {
+                #doc
+                pub fn #method(self, body: #ty) {
+                    self.answer(#call);
+                }
+            });
+        }
+    }
     if let Some(stream) = &op.stream {
         let item = match &stream.item {
             Type::String => quote! { String },
