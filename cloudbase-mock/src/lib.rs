@@ -208,3 +208,23 @@ impl Drop for MockServer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every pattern the specs state is one the mock's regex engine reads: none of them is
+    /// skipped unchecked (a pattern it cannot read would check nothing).
+    #[test]
+    fn every_pattern_of_the_specs_compiles() {
+        let mut patterns = 0;
+        for route in crate::generated::ROUTES.iter().flat_map(|area| area.iter()) {
+            for param in route.params {
+                if let Some(pattern) = param.rules.pattern {
+                    patterns += 1;
+                    let compiled = regex_lite::Regex::new(pattern);
+                    assert!(compiled.is_ok(), "{} `{}`: {pattern}: {:?}", route.id, param.name, compiled.err());
+                }
+            }
+        }
+        assert!(patterns > 0, "the specs state patterns (functions' names, at least)");
+    }
+}

@@ -161,6 +161,25 @@ impl MockServer {
     ///
     /// Mounted as stubs: stubs mounted earlier on these operations answer first; call
     /// [`MockServer::reset`] to turn the flows off.
+    ///
+    /// ```
+    /// # async fn run() {
+    /// use cloudbase_mock::{AuthFlows, MockServer};
+    ///
+    /// let server = MockServer::start().await;
+    /// let flows = server.auth_flows();
+    /// let auth = server.client().auth();
+    /// let sent = auth.send_phone_code("+86 13800138000").await.unwrap();
+    /// let verified = auth.verify_code(&sent, AuthFlows::DEFAULT_CODE).await.unwrap();
+    /// let session = auth.sign_in_with_verification(&verified).await.unwrap();
+    ///
+    /// flows.expire_access_tokens(); // the next request is refused 401...
+    /// let me = session.profile().await.unwrap(); // ...and the session refreshes once
+    /// assert_eq!(me.phone_number.as_deref(), Some("+86 13800138000"));
+    /// assert_eq!(server.auth().grant_token().received().len(), 1);
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run());
+    /// ```
     pub fn auth_flows(&self) -> AuthFlows {
         let store = Arc::new(Mutex::new(Store {
             code: AuthFlows::DEFAULT_CODE.to_owned(),
