@@ -278,3 +278,29 @@ async fn a_status_with_its_own_documented_error_body_has_its_own_fail() {
         (Some(400), Some("invalid_password"), Some("wrong password"))
     );
 }
+
+/// Credentials (the `Authorization` header, a credential parameter such as `sudo_token`) are
+/// `<redacted>` in what the mock shows: received requests, typed requests, violations.
+#[tokio::test]
+async fn credentials_never_show_in_debug_or_violations() {
+    let server = MockServer::start().await;
+    // Accepted: a typed request with a credential parameter.
+    let (status, _) = raw(
+        &server,
+        "DELETE /auth/v1/user/me?sudo_token=s3cr3t-sudo&client_id=c1 HTTP/1.1\r\nAuthorization: Bearer t0p-s3cr3t",
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Refused: a wrong method on the same path, then no credentials with the credential parameter.
+    raw(&server, "PUT /auth/v1/user/me?sudo_token=s3cr3t-sudo HTTP/1.1\r\nAuthorization: Bearer t0p-s3cr3t", "").await;
+    raw(&server, "DELETE /auth/v1/user/me?sudo_token=s3cr3t-sudo HTTP/1.1", "").await;
+    let typed = server.auth().user_delete_me().received();
+    assert_eq!(typed[0].sudo_token, "s3cr3t-sudo", "the test reads the value itself");
+    assert_eq!(typed[0].client_id.as_deref(), Some("c1"));
+    let shown = format!("{typed:?} {:?} {:?}", server.received(), server.violations());
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(shown.contains("sudo_token=<redacted>") && shown.contains("\"authorization\": <redacted>"), "{shown}");
+    assert!(shown.contains("client_id=c1"), "other values stay visible: {shown}");
+    assert_eq!(server.violations().len(), 2);
+}

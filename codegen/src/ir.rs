@@ -502,6 +502,9 @@ pub struct Param {
     pub flag: Option<String>,
     /// The spec's constraints on the value.
     pub constraints: Constraints,
+    /// A text value named like a credential (`sudo_token`, `x-captcha-token`; the rule of
+    /// `normalize::secret`): the mock shows it as `<redacted>` in `Debug`, logs and violations.
+    pub secret: bool,
     /// The documented example value (`example`, else the first of `examples`, else the schema's
     /// `example`), checked to fit [`Param::ty`]; for a flag, the value it sends.
     pub example: Option<serde_json::Value>,

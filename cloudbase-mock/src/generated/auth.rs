@@ -246,7 +246,7 @@ pub mod requests {
     use cloudbase_api::auth as api;
 
     /// A request to `POST /auth/v1/signin` (operationId `Auth_SignIn`), as the mock received it.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SignIn {
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
@@ -268,7 +268,7 @@ pub mod requests {
             params: &[
                 rt::Param::query("client_id", rt::Shape::String),
                 rt::Param::header("x-device-id", rt::Shape::String),
-                rt::Param::query("captcha_token", rt::Shape::String),
+                rt::Param::query("captcha_token", rt::Shape::String).secret(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -297,6 +297,17 @@ pub mod requests {
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
             })
+        }
+    }
+
+    impl std::fmt::Debug for SignIn {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SignIn")
+                .field("client_id", &self.client_id)
+                .field("x_device_id", &self.x_device_id)
+                .field("captcha_token", &rt::Redacted)
+                .field("body", &self.body)
+                .finish()
         }
     }
 
@@ -401,7 +412,7 @@ pub mod requests {
     }
 
     /// A request to `POST /auth/v1/signup` (operationId `Auth_SignUp`), as the mock received it.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SignUp {
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
@@ -423,7 +434,7 @@ pub mod requests {
             params: &[
                 rt::Param::query("client_id", rt::Shape::String),
                 rt::Param::header("x-device-id", rt::Shape::String),
-                rt::Param::query("captcha_token", rt::Shape::String),
+                rt::Param::query("captcha_token", rt::Shape::String).secret(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -452,6 +463,17 @@ pub mod requests {
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
             })
+        }
+    }
+
+    impl std::fmt::Debug for SignUp {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SignUp")
+                .field("client_id", &self.client_id)
+                .field("x_device_id", &self.x_device_id)
+                .field("captcha_token", &rt::Redacted)
+                .field("body", &self.body)
+                .finish()
         }
     }
 
@@ -1153,7 +1175,7 @@ pub mod requests {
     }
 
     /// A request to `POST /auth/v1/verification` (operationId `Auth_SendVerification`), as the mock received it.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SendVerification {
         /// captcha_token from /auth/v1/captcha/data/verify; needed after a captcha_required error. `x-captcha-token`: header parameter.
@@ -1171,8 +1193,8 @@ pub mod requests {
             method: "POST",
             path: "/auth/v1/verification",
             params: &[
-                rt::Param::header("x-captcha-token", rt::Shape::String),
-                rt::Param::query("captcha_token", rt::Shape::String),
+                rt::Param::header("x-captcha-token", rt::Shape::String).secret(),
+                rt::Param::query("captcha_token", rt::Shape::String).secret(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -1200,6 +1222,16 @@ pub mod requests {
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
             })
+        }
+    }
+
+    impl std::fmt::Debug for SendVerification {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("SendVerification")
+                .field("x_captcha_token", &rt::Redacted)
+                .field("captcha_token", &rt::Redacted)
+                .field("body", &self.body)
+                .finish()
         }
     }
 
@@ -1475,7 +1507,7 @@ pub mod requests {
     }
 
     /// A request to `DELETE /auth/v1/user/me` (operationId `User_DeleteMe`), as the mock received it.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UserDeleteMe {
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
@@ -1494,7 +1526,7 @@ pub mod requests {
             path: "/auth/v1/user/me",
             params: &[
                 rt::Param::query("client_id", rt::Shape::String),
-                rt::Param::query("sudo_token", rt::Shape::String).required(),
+                rt::Param::query("sudo_token", rt::Shape::String).required().secret(),
                 rt::Param::header("x-device-id", rt::Shape::String),
             ],
             constants: &[],
@@ -1516,6 +1548,16 @@ pub mod requests {
         }
     }
 
+    impl std::fmt::Debug for UserDeleteMe {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDeleteMe")
+                .field("client_id", &self.client_id)
+                .field("sudo_token", &rt::Redacted)
+                .field("x_device_id", &self.x_device_id)
+                .finish()
+        }
+    }
+
     impl rt::Stub<'_, UserDeleteMe> {
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: api::EmptyObject) {
@@ -1530,7 +1572,7 @@ pub mod requests {
     }
 
     /// A request to `PATCH /auth/v1/user/password` (operationId `User_UpdatePassword`), as the mock received it.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UserUpdatePassword {
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
@@ -1552,7 +1594,7 @@ pub mod requests {
             params: &[
                 rt::Param::query("client_id", rt::Shape::String),
                 rt::Param::header("x-device-id", rt::Shape::String),
-                rt::Param::query("sudo_token", rt::Shape::String),
+                rt::Param::query("sudo_token", rt::Shape::String).secret(),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -1578,6 +1620,17 @@ pub mod requests {
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
             })
+        }
+    }
+
+    impl std::fmt::Debug for UserUpdatePassword {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserUpdatePassword")
+                .field("client_id", &self.client_id)
+                .field("x_device_id", &self.x_device_id)
+                .field("sudo_token", &rt::Redacted)
+                .field("body", &self.body)
+                .finish()
         }
     }
 

@@ -7,8 +7,21 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// A request as the mock received it.
-#[derive(Debug, Clone)]
+/// Headers whose values are credentials whatever the operation.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
+/// Stands for a credential in `Debug`, logs and violations.
+pub struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A request as the mock received it. `Debug` shows credentials (the `Authorization` header,
+/// cookies, the operation's credential parameters) as `<redacted>`, and the body by its size.
+#[derive(Clone)]
 pub struct Received {
     pub(crate) route: Option<&'static Route>,
     pub(crate) method: String,
@@ -17,6 +30,8 @@ pub struct Received {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Bytes,
+    /// The target with credentials redacted ([`Received::redact`]).
+    pub(crate) shown: String,
 }
 
 impl Received {
@@ -48,6 +63,57 @@ impl Received {
     /// The body as sent.
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// Whether a header or query parameter of this name carries a credential: for the matched
+    /// operation, or, for a request that matched none, for any of `routes`.
+    fn secret(&self, routes: &[&'static Route], location: Location, name: &str) -> bool {
+        let named = |route: &Route| {
+            route.params.iter().any(|p| {
+                p.secret
+                    && p.location == location
+                    && if location == Location::Header { p.name.eq_ignore_ascii_case(name) } else { p.name == name }
+            })
+        };
+        (location == Location::Header && CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)))
+            || match self.route {
+                Some(route) => named(route),
+                None => routes.iter().any(|route| named(route)),
+            }
+    }
+
+    /// Sets what `Debug`, violations and logs show of the target: each credential parameter's
+    /// value (path or query) replaced by `<redacted>`.
+    pub(crate) fn redact(&mut self, routes: &[&'static Route]) {
+        self.shown = self.shown_target(routes);
+    }
+
+    fn shown_target(&self, routes: &[&'static Route]) -> String {
+        let (path, query) = self.target.split_once('?').unwrap_or((&self.target, ""));
+        let mut shown = path.to_owned();
+        if let Some(route) = self.route {
+            for param in route.params.iter().filter(|p| p.secret && p.location == Location::Path) {
+                for (name, value) in &self.path_params {
+                    if *name == param.name && !value.is_empty() {
+                        shown = shown.replace(value.as_str(), "<redacted>");
+                    }
+                }
+            }
+        }
+        if !query.is_empty() {
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) if self.secret(routes, Location::Query, &super::route::decode_query(name)) => {
+                        format!("{name}=<redacted>")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            shown.push('?');
+            shown.push_str(&pairs.join("&"));
+        }
+        shown
     }
 
     fn route(&self) -> Result<&'static Route, String> {
@@ -124,6 +190,32 @@ impl Received {
     }
 }
 
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Headers<'r>(&'r Received);
+        impl std::fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                let mut map = f.debug_map();
+                for (name, value) in &self.0.headers {
+                    if self.0.secret(&[], Location::Header, name) {
+                        map.entry(name, &Redacted);
+                    } else {
+                        map.entry(name, value);
+                    }
+                }
+                map.finish()
+            }
+        }
+        f.debug_struct("Received")
+            .field("operation", &self.operation())
+            .field("method", &self.method)
+            .field("target", &self.shown)
+            .field("headers", &Headers(self))
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
+}
+
 /// A request the mock refused, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
@@ -131,7 +223,7 @@ pub struct Violation {
     pub operation: Option<&'static str>,
     /// The method as sent.
     pub method: String,
-    /// The request target as sent.
+    /// The request target as sent, each credential parameter's value `<redacted>`.
     pub target: String,
     /// Which rule it broke.
     pub rule: Rule,
@@ -217,7 +309,18 @@ pub(crate) fn check(route: &'static Route, received: &Received) -> Vec<(Rule, St
             }
             continue;
         }
+        let first = out.len();
         check_values(param, &raw, &mut out);
+        if param.secret {
+            for (_, message) in &mut out[first..] {
+                for (_, value) in &raw {
+                    if !value.is_empty() {
+                        *message =
+                            message.replace(&format!("{value:?}"), "<redacted>").replace(value.as_str(), "<redacted>");
+                    }
+                }
+            }
+        }
     }
     if let Some(body) = &route.body {
         if received.body.is_empty() {
@@ -397,5 +500,53 @@ fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> String {
         (Some(min), None) => format!("{min}.."),
         (None, Some(max)) => format!("..={max}"),
         (None, None) => "any".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::route::{DefaultReply, Rules};
+
+    const ROUTE: Route = Route {
+        area: "test",
+        id: "withSecret",
+        method: "GET",
+        path: "/v1/secret",
+        params: &[Param::query("api_token", Shape::String).required().secret().rules(Rules {
+            pattern: Some("^tk-[0-9]+$"),
+            max_length: Some(8),
+            ..Rules::NONE
+        })],
+        constants: &[],
+        body: None,
+        security: &[],
+        reply: DefaultReply { status: 200, body: None },
+        stream: None,
+    };
+
+    /// A credential's value that breaks a rule is not repeated in the violation's message.
+    #[test]
+    fn a_broken_rule_of_a_credential_does_not_show_its_value() {
+        static ROUTES: [&Route; 1] = [&ROUTE];
+        let mut received = Received {
+            route: Some(&ROUTE),
+            method: "GET".to_owned(),
+            target: "/v1/secret?api_token=leaked-value".to_owned(),
+            path_params: Vec::new(),
+            query: vec![("api_token".to_owned(), "leaked-value".to_owned())],
+            headers: Vec::new(),
+            body: Bytes::new(),
+            shown: String::new(),
+        };
+        received.redact(&ROUTES);
+        let broken = check(&ROUTE, &received);
+        let rules: Vec<Rule> = broken.iter().map(|(rule, _)| *rule).collect();
+        assert_eq!(rules, [Rule::Length, Rule::Pattern]);
+        for (_, message) in &broken {
+            assert!(!message.contains("leaked"), "{message}");
+            assert!(message.contains("<redacted>"), "{message}");
+        }
+        assert_eq!(received.shown, "/v1/secret?api_token=<redacted>");
     }
 }

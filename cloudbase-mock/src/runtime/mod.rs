@@ -6,7 +6,7 @@ pub(crate) mod route;
 pub(crate) mod server;
 pub(crate) mod stub;
 
-pub use check::Received;
+pub use check::{Received, Redacted};
 pub use route::{
     BodyKind, BodySpec, Constant, DefaultReply, Location, Param, Route, Rules, Security, Shape, StreamSpec, any_body,
     decodes,

@@ -51,6 +51,8 @@ pub struct Param {
     pub sub_path: bool,
     /// The spec's constraints on each value.
     pub rules: Rules,
+    /// A credential: its value is `<redacted>` in `Debug`, logs and violations.
+    pub secret: bool,
 }
 
 impl Param {
@@ -65,6 +67,7 @@ impl Param {
             exploded: false,
             sub_path: false,
             rules: Rules::NONE,
+            secret: false,
         }
     }
 
@@ -91,6 +94,11 @@ impl Param {
     /// The same path parameter, spanning several segments.
     pub const fn sub_path(self) -> Param {
         Param { sub_path: true, ..self }
+    }
+
+    /// The same parameter, holding a credential.
+    pub const fn secret(self) -> Param {
+        Param { secret: true, ..self }
     }
 
     /// The same parameter with these constraints.

@@ -139,6 +139,7 @@ async fn answer_request(
         query: route::query_pairs(query),
         headers,
         body,
+        shown: String::new(),
     };
     if let Some(key) = path.strip_prefix(OBJECTS) {
         let key = route::decode(key);
@@ -153,17 +154,22 @@ async fn answer_request(
             },
             _ => Answer::status(405),
         };
+        // An object URL's query is its signature: never shown.
+        received.shown = path.to_owned();
+        state.log(request_id, &method, path, Some("(object store)"), answer.status, &[]);
         lock(&state.received).push(received);
-        state.log(request_id, &method, &target, Some("(object store)"), answer.status, &[]);
         return Ok(respond(request_id, &answer));
     }
     let matched = route::find(&state.routes, &method, path);
+    if let Ok(matched) = &matched {
+        received.route = Some(matched.route);
+        received.path_params = matched.path_params.clone();
+    }
+    // What violations and logs show from here on: credential values redacted.
+    received.redact(&state.routes);
+    let target = received.shown.clone();
     let route = match matched {
-        Ok(matched) => {
-            received.route = Some(matched.route);
-            received.path_params = matched.path_params;
-            matched.route
-        }
+        Ok(matched) => matched.route,
         Err(path_matched) => {
             let (rule, status, message) = if path_matched {
                 (Rule::Method, 405, format!("no operation has {method} {path}"))

@@ -203,9 +203,34 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote! { received }
     };
+    // A credential parameter is `<redacted>` in `Debug` (body types redact their own fields).
+    let redacted_debug = op.params.iter().any(|p| p.secret).then(|| {
+        let entries = op.params.iter().map(|p| {
+            let field = ident(&p.name);
+            let label = p.name.trim_start_matches("r#");
+            if p.secret {
+                quote! { .field(#label, &rt::Redacted) }
+            } else {
+                quote! { .field(#label, &self.#field) }
+            }
+        });
+        let body = op.body.as_ref().map(|_| quote! { .field("body", &self.body) });
+        let label = op.builder.as_str();
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#label)
+                        #(#entries)*
+                        #body
+                        .finish()
+                }
+            }
+        }
+    });
+    let derive_debug = redacted_debug.is_none().then(|| quote! { Debug, });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(#derive_debug Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -223,6 +248,7 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
             }
         }
 
+        #redacted_debug
         #replies
     }
 }
@@ -255,6 +281,9 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         }
         if let Some(rules) = rules(&p.constraints) {
             param = quote! { #param.rules(#rules) };
+        }
+        if p.secret {
+            param = quote! { #param.secret() };
         }
         param
     });

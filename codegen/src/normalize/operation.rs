@@ -294,7 +294,10 @@ impl<'a> Normalizer<'a> {
             }
             None => None,
         };
+        let text = matches!(&ty, Type::String) || matches!(&ty, Type::Array(item) if **item == Type::String);
+        let secret = flag.is_none() && text && super::secret::secret_name(&data.name, []);
         Ok(Param {
+            secret,
             wire_name: data.name.clone(),
             name: names.claim(names::snake(&data.name, "param")),
             location,

@@ -227,6 +227,9 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     if let Some(value) = &p.flag {
         notes.push(format!("flag: true sends {value:?}"));
     }
+    if p.secret {
+        notes.push("secret".to_owned());
+    }
     if let Some(pattern) = &p.constraints.pattern {
         notes.push(format!("pattern {pattern:?}"));
     }
