@@ -142,34 +142,16 @@ fn object(value: Value) -> Map<String, Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
-    let _one = ONE_AT_A_TIME.lock().await;
-    PASSED.lock().unwrap().clear();
-    *EXPECTED_ERROR.lock().unwrap() = None;
-    // Prism keeps its area name for the whole run.
-    let areas: Vec<&'static str> = areas().into_iter().map(|a| &*Box::leak(a.into_boxed_str())).collect();
+    let _one = one_at_a_time().await;
+    let areas = leaked_areas();
     let mut servers: Vec<Prism> = areas.iter().map(|area| Prism::spawn(area)).collect();
     for server in &mut servers {
         server.wait_until_listening();
     }
-    let mut ctx = Ctx {
-        urls: servers.iter().map(|s| (s.area, s.url.clone())).collect(),
-        operations: BTreeMap::new(),
-        error_phase: false,
-    };
-    let mut expected_errors = BTreeMap::new();
-    let mut all = BTreeSet::new();
-    for &area in &areas {
-        for op in AreaSpec::of(area).ir().operations {
-            let status = askable_error(&op);
-            match status {
-                Some(status) => {
-                    expected_errors.insert(op.id.clone(), status);
-                }
-                None => println!("-- {}: no error status Prism can be asked for", op.id),
-            }
-            all.insert(op.id.clone());
-            ctx.operations.insert(op.method_name, (area.to_string(), status));
-        }
+    let (mut ctx, all, expected_errors) =
+        plan(&areas, |area| servers.iter().find(|s| s.area == area).unwrap().url.clone());
+    for op in all.iter().filter(|op| !expected_errors.contains_key(*op)) {
+        println!("-- {op}: no error status Prism can be asked for");
     }
 
     run_all(&ctx).await;
@@ -191,23 +173,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_is_accepted_by_the_mock_and_its_default_reply_decodes() {
-    let _one = ONE_AT_A_TIME.lock().await;
-    PASSED.lock().unwrap().clear();
-    *EXPECTED_ERROR.lock().unwrap() = None;
+    let _one = one_at_a_time().await;
     let server = cloudbase_mock::MockServer::start().await;
-    let areas: Vec<&'static str> = areas().into_iter().map(|a| &*Box::leak(a.into_boxed_str())).collect();
-    let mut ctx = Ctx {
-        urls: areas.iter().map(|&area| (area, server.url())).collect(),
-        operations: BTreeMap::new(),
-        error_phase: false,
-    };
-    let mut all = BTreeSet::new();
-    for &area in &areas {
-        for op in AreaSpec::of(area).ir().operations {
-            all.insert(op.id.clone());
-            ctx.operations.insert(op.method_name, (area.to_string(), None));
-        }
-    }
+    let (ctx, all, _) = plan(&leaked_areas(), |_| server.url());
     run_all(&ctx).await;
     assert_eq!(server.violations(), [], "requests the mock refused");
     let passed = PASSED.lock().unwrap().clone();
@@ -499,7 +467,7 @@ async fn verdict(base: &str, raw: &Raw) -> Option<u16> {
 /// bug makes it accept a request the spec refuses, the mock still refuses it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_requests_get_the_same_verdict_from_prism_and_the_mock() {
-    let _one = ONE_AT_A_TIME.lock().await;
+    let _one = one_at_a_time().await;
     let mock = cloudbase_mock::MockServer::start().await;
     let areas: BTreeSet<&'static str> = RAW.iter().map(|r| r.area).collect();
     let mut servers: Vec<Prism> = areas.iter().map(|area| Prism::spawn(area)).collect();
@@ -523,6 +491,42 @@ async fn broken_requests_get_the_same_verdict_from_prism_and_the_mock() {
     assert!(differences.is_empty(), "verdicts that differ:\n  {}", differences.join("\n  "));
     let refused = mock.violations().len();
     assert!(refused >= RAW.iter().filter(|r| r.refused.is_some()).count(), "the mock recorded each refusal");
+}
+
+/// Runs one contract test at a time (they share the statics), each starting from none passed.
+async fn one_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    let guard = ONE_AT_A_TIME.lock().await;
+    PASSED.lock().unwrap().clear();
+    *EXPECTED_ERROR.lock().unwrap() = None;
+    guard
+}
+
+/// The areas, with names that live for the whole run (servers and the context keep them).
+fn leaked_areas() -> Vec<&'static str> {
+    areas().into_iter().map(|a| &*Box::leak(a.into_boxed_str())).collect()
+}
+
+/// The success-phase context of every operation of `areas`, each area served at `url(area)`;
+/// every operationId; and the documented error status each operation can be asked for.
+fn plan(areas: &[&'static str], url: impl Fn(&str) -> String) -> (Ctx, BTreeSet<String>, BTreeMap<String, u16>) {
+    let mut ctx = Ctx {
+        urls: areas.iter().map(|&area| (area, url(area))).collect(),
+        operations: BTreeMap::new(),
+        error_phase: false,
+    };
+    let mut all = BTreeSet::new();
+    let mut expected_errors = BTreeMap::new();
+    for &area in areas {
+        for op in AreaSpec::of(area).ir().operations {
+            let status = askable_error(&op);
+            if let Some(status) = status {
+                expected_errors.insert(op.id.clone(), status);
+            }
+            all.insert(op.id.clone());
+            ctx.operations.insert(op.method_name, (area.to_string(), status));
+        }
+    }
+    (ctx, all, expected_errors)
 }
 
 async fn run_all(ctx: &Ctx) {

@@ -593,6 +593,16 @@ pub enum StatusSpec {
 }
 
 impl StatusSpec {
+    /// The status a server answering this response sends: the code, the first of a range
+    /// (`2XX` -> 200), and 200 for `default` (answered as a success).
+    pub fn answered(self) -> u16 {
+        match self {
+            StatusSpec::Code(code) => code,
+            StatusSpec::Range(hundred) => hundred * 100,
+            StatusSpec::Default => 200,
+        }
+    }
+
     /// Whether this response documents a success.
     pub fn is_success(self) -> bool {
         match self {

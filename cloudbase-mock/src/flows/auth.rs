@@ -3,7 +3,7 @@
 //! sign-out that revokes. Built on the generated auth stubs ([`Stub::respond`](crate::Stub::respond)).
 
 use crate::runtime::server::lock;
-use crate::{Answer, MockServer, Received};
+use crate::{Answer, MockServer};
 use cloudbase_api::auth::{
     ErrorResponse, Profile, SendVerificationResponse, SignOutResponse, TokenResponse, VerifyResponse,
 };
@@ -140,12 +140,6 @@ fn error(status: u16, key: &str, description: &str) -> Answer {
         error_description: Some(description.to_owned()),
     };
     Answer::json(status, &body)
-}
-
-/// The bearer token a request carries.
-fn bearer(received: &Received) -> Option<String> {
-    let (scheme, token) = received.header("authorization")?.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
 impl MockServer {
@@ -293,7 +287,7 @@ impl MockServer {
         let s = store.clone();
         auth.user_me().respond(move |_, received| {
             let store = lock(&s);
-            match bearer(received).and_then(|token| store.access.get(&token).map(|a| a.user)) {
+            match received.authorization("Bearer").and_then(|token| store.access.get(token).map(|a| a.user)) {
                 Some(user) => Answer::json(200, &store.profile(user)),
                 None => error(401, "unauthenticated", "the access token was not issued by the mock's auth flows"),
             }
@@ -302,10 +296,10 @@ impl MockServer {
         let s = store.clone();
         auth.sign_out().respond(move |_, received| {
             let mut store = lock(&s);
-            let Some(token) = bearer(received) else {
+            let Some(token) = received.authorization("Bearer") else {
                 return error(401, "unauthenticated", "sign-out needs the session's access token");
             };
-            if let Some(access) = store.access.get_mut(&token) {
+            if let Some(access) = store.access.get_mut(token) {
                 access.revoked = true;
                 let refresh = access.refresh.clone();
                 store.refresh.remove(&refresh);

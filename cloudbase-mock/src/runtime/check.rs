@@ -55,6 +55,14 @@ impl Received {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
+    /// The credentials of the `Authorization` header when it uses `scheme` (`Bearer`, `Basic`;
+    /// compared case-insensitively), trimmed; `None` without them or when empty.
+    pub fn authorization(&self, scheme: &str) -> Option<&str> {
+        let (sent, value) = self.header("authorization")?.split_once(' ')?;
+        let value = value.trim();
+        (sent.eq_ignore_ascii_case(scheme) && !value.is_empty()).then_some(value)
+    }
+
     /// The query pairs, decoded, in order.
     pub fn query(&self) -> &[(String, String)] {
         &self.query
@@ -362,16 +370,10 @@ fn authorized(security: &[Security], received: &Received) -> bool {
     if security.is_empty() {
         return true;
     }
-    let authorization = received.header("authorization").unwrap_or("");
-    let scheme = |name: &str| {
-        authorization
-            .split_once(' ')
-            .is_some_and(|(scheme, value)| scheme.eq_ignore_ascii_case(name) && !value.trim().is_empty())
-    };
     security.iter().any(|s| match s {
         Security::None => true,
-        Security::Bearer => scheme("Bearer"),
-        Security::Basic => scheme("Basic"),
+        Security::Bearer => received.authorization("Bearer").is_some(),
+        Security::Basic => received.authorization("Basic").is_some(),
         Security::ApiKeyHeader(name) => received.header(name).is_some_and(|v| !v.is_empty()),
     })
 }

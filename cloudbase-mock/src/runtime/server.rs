@@ -109,15 +109,8 @@ impl std::fmt::Display for Reset {
 impl std::error::Error for Reset {}
 
 async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<hyper::Response<ReplyBody>, Reset> {
-    let request_id = format!("mock-{}", state.next_request.fetch_add(1, Ordering::Relaxed));
-    answer_request(&state, &request_id, request).await
-}
-
-async fn answer_request(
-    state: &State,
-    request_id: &str,
-    request: hyper::Request<Incoming>,
-) -> Result<hyper::Response<ReplyBody>, Reset> {
+    let request_id = &format!("mock-{}", state.next_request.fetch_add(1, Ordering::Relaxed));
+    let state = &*state;
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let target = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
@@ -240,12 +233,7 @@ fn refused_token(state: &State, route: &Route, received: &Received) -> Option<St
         return None;
     }
     let check = lock(&state.token_check).clone()?;
-    let authorization = received.header("authorization")?;
-    let (scheme, token) = authorization.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    check(token.trim())
+    check(received.authorization("Bearer")?)
 }
 
 /// A 401 in the area's error shape: the auth service's `{error, error_description}`, else the

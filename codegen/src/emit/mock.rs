@@ -467,17 +467,6 @@ fn error_body(api: &Api, kind: ErrorBodyKind, status: TokenStream) -> (TokenStre
     }
 }
 
-/// The status a documented status stands for when the mock answers it.
-fn status_code(status: StatusSpec) -> u16 {
-    match status {
-        StatusSpec::Code(code) => code,
-        StatusSpec::Range(hundred) => hundred * 100,
-        StatusSpec::Default => 200,
-    }
-}
-
-/// The reply methods of the operation's stub: one per documented success, `fail` with the
-/// documented error body, `stream` for an event stream.
 /// One setter per response header the operation's successes document, e.g.
 /// `header_content_range`: adds the header to whatever the stub answers.
 fn header_setters(api: &Api, op: &Operation) -> Vec<TokenStream> {
@@ -513,11 +502,14 @@ fn header_setters(api: &Api, op: &Operation) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The reply methods of the operation's stub: a setter per documented response header, one
+/// method per documented success, `fail` (and `fail_<status>`) with the documented error
+/// bodies, `stream` for an event stream.
 fn replies(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
     let mut methods = header_setters(api, op);
     if let Success::Body(status) = op.success {
-        let code = Literal::u16_unsuffixed(status_code(status));
+        let code = Literal::u16_unsuffixed(status.answered());
         let doc = docs::attrs(&format!(
             "Mounts the stub: answers {code} with `body`, sent with the media type its variant stands for."
         ));
@@ -530,7 +522,7 @@ fn replies(api: &Api, op: &Operation) -> TokenStream {
     }
     for (method, case) in reply_cases(op) {
         let method = ident(&method);
-        let code = Literal::u16_unsuffixed(status_code(case.status));
+        let code = Literal::u16_unsuffixed(case.status.answered());
         methods.push(match &case.content {
             None => {
                 let doc = docs::attrs(&format!("Mounts the stub: answers {code} without a body."));

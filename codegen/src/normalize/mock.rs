@@ -2,9 +2,7 @@
 //! ([`MockReply`]): the first documented success, with its documented example or, without one,
 //! a sample value of its type that the client's decoder accepts.
 
-use crate::ir::{
-    BodyKind, Content, ContentKind, MockBody, MockReply, MockValue, Operation, StatusSpec, Type, TypeDef, TypeKind,
-};
+use crate::ir::{BodyKind, Content, ContentKind, MockBody, MockReply, MockValue, Operation, Type, TypeDef, TypeKind};
 use crate::names;
 use serde_json::{Map, Value};
 
@@ -20,10 +18,7 @@ pub(crate) fn reply(types: &[TypeDef], op: &Operation) -> MockReply {
     let Some(success) = op.responses.iter().find(|r| r.status.is_success()) else {
         return MockReply::default();
     };
-    let status = match success.status {
-        StatusSpec::Code(code) => code,
-        StatusSpec::Range(_) | StatusSpec::Default => 200,
-    };
+    let status = success.status.answered();
     let body = body_content(&success.contents).map(|(content, kind)| MockBody {
         media_type: names::concrete_media_type(&content.essence, kind),
         kind,
