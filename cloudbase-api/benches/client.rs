@@ -69,7 +69,7 @@ fn request() -> ChatCompletionRequest {
         model: "hy3-preview".into(),
         messages: vec![ChatCompletionRequestMessage {
             role: "user".into(),
-            content: Some("介绍一下李白".to_owned().into()),
+            content: Some(Some("介绍一下李白".to_owned().into())),
             tool_calls: None,
             tool_call_id: None,
             extra: Default::default(),

@@ -5,6 +5,11 @@ use reqwest::header::HeaderMap;
 use std::any::Any;
 use std::fmt;
 
+/// `"{operation}: "`, or nothing when there is no operation yet.
+fn operation_prefix(operation: &str) -> String {
+    if operation.is_empty() { String::new() } else { format!("{operation}: ") }
+}
+
 /// Bodies larger than this are cut when kept for diagnostics.
 pub(crate) const SNIPPET_LIMIT: usize = 1024;
 
@@ -62,6 +67,17 @@ pub enum Error {
     /// The reply did not match what the spec documents.
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// A binary body could not be read or written on this side: the file or reader of an upload
+    /// ([`ByteStream`](crate::ByteStream)), or the file or writer a download was written to.
+    #[error("{}I/O error: {source}", operation_prefix(operation))]
+    Io {
+        /// operationId of the request; empty for a stream not yet sent (e.g. from
+        /// [`ByteStream::from_path`](crate::ByteStream::from_path)).
+        operation: &'static str,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// [`ClientBuilder::build`](crate::ClientBuilder::build) refused the configuration: an env id
     /// that is not a DNS label, a base URL that does not parse, a header that cannot be sent, ...
     /// No request was made.
@@ -117,18 +133,24 @@ impl Error {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
             Error::Timeout { .. } => true,
             Error::Api(e) => e.transient,
-            Error::InvalidRequest { .. } | Error::Decode(_) | Error::Redirect { .. } | Error::Config { .. } => false,
+            Error::InvalidRequest { .. }
+            | Error::Decode(_)
+            | Error::Redirect { .. }
+            | Error::Io { .. }
+            | Error::Config { .. } => false,
         }
     }
 
-    /// The operationId of the request that failed (`ClientBuilder::build` for [`Error::Config`]).
+    /// The operationId of the request that failed (`ClientBuilder::build` for [`Error::Config`],
+    /// empty for an [`Error::Io`] of a stream not yet sent).
     pub fn operation(&self) -> &'static str {
         match self {
             Error::Config { .. } => "ClientBuilder::build",
             Error::InvalidRequest { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Redirect { operation, .. }
-            | Error::Timeout { operation } => operation,
+            | Error::Timeout { operation }
+            | Error::Io { operation, .. } => operation,
             Error::Api(e) => e.head.operation,
             Error::Decode(e) => e.head.operation,
         }

@@ -148,6 +148,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod byte_stream;
 mod client;
 mod credentials;
 mod env;
@@ -159,6 +160,7 @@ mod retry;
 #[allow(dead_code)]
 pub(crate) mod runtime;
 
+pub use byte_stream::{ByteStream, Progress};
 pub use client::{Client, ClientBuilder, Region};
 pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError};

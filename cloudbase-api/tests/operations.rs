@@ -265,7 +265,7 @@ fn chat_request() -> cloudbase_api::ai_model::ChatCompletionRequest {
         model: "hy3-preview".into(),
         messages: vec![ChatCompletionRequestMessage {
             role: "user".into(),
-            content: Some(ChatCompletionRequestMessageContent::String("介绍一下李白".into())),
+            content: Some(Some(ChatCompletionRequestMessageContent::String("介绍一下李白".into()))),
             tool_calls: None,
             tool_call_id: None,
             extra: Default::default(),
@@ -386,8 +386,10 @@ async fn values_breaking_the_spec_pattern_are_refused_before_any_io() {
 #[tokio::test]
 async fn optional_basic_auth_is_used_only_with_basic_credentials() {
     let server = TestServer::start(|_| Reply::json(200, json!({"access_token": "t"}))).await;
-    let body =
-        cloudbase_api::auth::GrantTokenRequest { grant_type: Some("client_credentials".into()), ..Default::default() };
+    let body = cloudbase_api::auth::GrantTokenRequest {
+        grant_type: Some(Some("client_credentials".into())),
+        ..Default::default()
+    };
     let basic = cloudbase_api::Client::builder()
         .base_url(&server.url)
         .credentials(Credentials::basic("id", "secret"))

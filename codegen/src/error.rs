@@ -101,6 +101,11 @@ impl Pointer {
         reference.strip_prefix('#').filter(|p| p.starts_with('/')).map(|p| Pointer(p.to_owned()))
     }
 
+    /// A pointer as the IR keeps it (`TypeDef::pointer`: already escaped).
+    pub(crate) fn escaped(pointer: &str) -> Self {
+        Pointer(pointer.to_owned())
+    }
+
     /// The pointer one level down, escaping `~` and `/` in the token.
     pub(crate) fn join(&self, token: impl fmt::Display) -> Self {
         let token = token.to_string().replace('~', "~0").replace('/', "~1");

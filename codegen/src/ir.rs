@@ -106,6 +106,11 @@ pub enum TypeKind {
     Enum(StringEnum),
     /// A `oneOf` / `anyOf`.
     Union(Union),
+    /// The documented headers of a reply without a body (a HEAD, a 304), read into fields.
+    Headers(Headers),
+    /// The object schema of a `multipart/form-data` body: one part per property, files streamed
+    /// (no serde: it is only ever sent as a form).
+    Form(Form),
     /// A schema of exactly the shape of a type the runtime defines: the runtime's type, re-exported
     /// under the schema's name.
     Runtime(RuntimeType),
@@ -141,6 +146,51 @@ impl RuntimeType {
             }
         }
     }
+}
+
+/// The documented headers of a bodiless reply, each an optional field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headers {
+    /// In the order the spec lists them.
+    pub fields: Vec<HeaderField>,
+}
+
+/// One header of [`Headers`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderField {
+    /// Rust name.
+    pub name: String,
+    /// Header name as the spec writes it.
+    pub wire_name: String,
+    /// `String`, or a number or boolean parsed from the header's text.
+    pub ty: Type,
+    /// The header's description.
+    pub docs: Option<String>,
+}
+
+/// A multipart form: its fields, each sent as a part, in property order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// Properties in document order.
+    pub fields: Vec<FormField>,
+}
+
+/// One part of a [`Form`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormField {
+    /// Rust name.
+    pub name: String,
+    /// Part name on the wire.
+    pub wire_name: String,
+    /// `String`, a number, a boolean (sent as text), or `Bytes` (a file part, streamed).
+    pub ty: Type,
+    /// Listed in `required`.
+    pub required: bool,
+    /// For a file part: the media type it is sent as (the first of the encoding's
+    /// `contentType`, else `application/octet-stream`).
+    pub content_type: Option<String>,
+    /// The property's description.
+    pub docs: Option<String>,
 }
 
 /// An object schema with known properties.
@@ -192,6 +242,9 @@ pub struct Field {
     /// Holds a secret (a password, a token, ...; see `normalize::secret` for the rule): shown as
     /// `<redacted>` by `Debug`.
     pub secret: bool,
+    /// Optional and nullable in a type a request body sends: three states (absent, `null`, a
+    /// value), `Option<Option<T>>`, so a request can clear the property.
+    pub three_state: bool,
     /// The property's description.
     pub docs: Option<String>,
 }
@@ -231,6 +284,9 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// `discriminator.propertyName`, when the spec gives one.
     pub discriminator: Option<String>,
+    /// A documented error body whose every variant is one: it reads its code, message and
+    /// request id from whichever variant came.
+    pub error_body: bool,
 }
 
 /// One variant of a [`Union`].
@@ -376,11 +432,11 @@ impl Operation {
     /// Whether the operation's docs can show a request built from the spec's documented values.
     pub fn example_request(&self) -> ExampleRequest {
         let documented =
-            self.params.iter().any(|p| p.example.is_some()) || self.body.as_ref().is_some_and(|b| b.example.is_some());
+            self.params.iter().any(|p| p.example.is_some()) || self.body.as_ref().is_some_and(RequestBody::documented);
         if !documented {
             return ExampleRequest::Undocumented;
         }
-        if self.body.as_ref().is_some_and(|b| b.required && b.example.is_none()) {
+        if self.body.as_ref().is_some_and(|b| b.required && !b.documented()) {
             return ExampleRequest::BodyUndocumented;
         }
         let placeholders =
@@ -547,29 +603,51 @@ pub enum BodyKind {
     Json,
     /// Sent or read as UTF-8 text.
     Text,
-    /// Sent or read as raw bytes.
+    /// Sent or read as raw bytes, streamed.
     Bytes,
+    /// `multipart/form-data`: text fields and streamed files (request bodies only).
+    Multipart,
 }
 
-/// A request body.
+/// A request body: one or more forms it may take, each with its own setter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
+    /// `required: true`.
+    pub required: bool,
+    /// The forms in spec order; with one, its setter is `body`.
+    pub forms: Vec<BodyForm>,
+    /// `description`.
+    pub docs: Option<String>,
+}
+
+/// One media type a request body may be sent as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyForm {
+    /// Rust name of its setter: `body` for an operation's only form, else named by its kind
+    /// (`json`, `text`, `form`, `bytes`).
+    pub setter: String,
     /// Media type sent as `Content-Type`.
     pub media_type: String,
     /// How it is encoded.
     pub kind: BodyKind,
-    /// Its type.
+    /// Its type (a [`TypeKind::Form`] for `multipart/form-data`).
     pub ty: Type,
-    /// `required: true`.
-    pub required: bool,
     /// Set for a JSON body whose schema names no Rust type (`{}`, or an object without
     /// properties): the setter takes any `Serialize` value.
     pub free_form: Option<FreeForm>,
+    /// `x-any-content-type: true` on the body, for its binary form: the media type stands for
+    /// any, and the builder's `content_type` setter says which is sent.
+    pub any_content_type: bool,
     /// The documented example body (`example`, else the first of `examples`, else the schema's
     /// `example`), checked to have the body's outer shape (object, array, text).
     pub example: Option<serde_json::Value>,
-    /// `description`.
-    pub docs: Option<String>,
+}
+
+impl RequestBody {
+    /// Whether one of its forms has a documented example.
+    pub fn documented(&self) -> bool {
+        self.forms.iter().any(|f| f.example.is_some())
+    }
 }
 
 /// What a free-form JSON body may be.
@@ -603,10 +681,11 @@ impl StatusSpec {
         }
     }
 
-    /// Whether this response documents a success.
+    /// Whether this response documents a success: a 2xx, or a 304 (the answer to a conditional
+    /// request: what the caller has is current).
     pub fn is_success(self) -> bool {
         match self {
-            StatusSpec::Code(c) => (200..300).contains(&c),
+            StatusSpec::Code(c) => (200..300).contains(&c) || c == 304,
             StatusSpec::Range(r) => r == 2,
             StatusSpec::Default => false,
         }
@@ -634,6 +713,8 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// Bodies by media type, in spec order; empty when the response has no body.
     pub contents: Vec<Content>,
+    /// For a success without a body that documents headers: the type they are read into.
+    pub headers_type: Option<TypeId>,
     /// `x-body-optional: true`: the reply may also come without a body (e.g. a PostgREST write
     /// under `Prefer: return=minimal`), which is then a success of its own.
     pub body_optional: bool,
@@ -706,6 +787,9 @@ pub struct SuccessCase {
     /// The case of a reply without a body beside documented bodies of the same status
     /// (`x-body-optional`): it is matched when the body is empty, before the media type.
     pub when_empty: bool,
+    /// For a reply without a body that documents headers: the [`TypeKind::Headers`] they are
+    /// read into, the case's value.
+    pub headers: Option<TypeId>,
 }
 
 /// A variant of a [`Success::Enum`].

@@ -103,6 +103,22 @@ pub fn essence(media_type: &str) -> String {
     media_type.split(';').next().unwrap_or(media_type).trim().to_ascii_lowercase()
 }
 
+/// Whether `text` is a concrete media type (`type/subtype`, RFC 9110 tokens, parameters
+/// allowed): what a `Content-Type` can be.
+pub fn is_media_type(text: &str) -> bool {
+    let token =
+        |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+    let mut pieces = text.split(';');
+    let essence = pieces.next().unwrap_or_default().trim();
+    let parameters_ok = pieces.all(|p| {
+        p.trim().split_once('=').is_some_and(|(name, value)| {
+            token(name.trim()) && !value.trim().is_empty() && value.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        })
+    });
+    essence.split_once('/').is_some_and(|(kind, sub)| token(kind) && token(sub) && kind != "*" && sub != "*")
+        && parameters_ok
+}
+
 /// A media type a reply of `kind` can carry for a documented one: wildcards made concrete
 /// (`text/*` -> `text/plain`, `*/*` -> `application/octet-stream`, or `application/json` for JSON).
 pub fn concrete_media_type(essence: &str, kind: crate::ir::BodyKind) -> String {
@@ -142,6 +158,7 @@ pub fn status_variant(code: u16) -> String {
         204 => "NoContent",
         205 => "ResetContent",
         206 => "PartialContent",
+        304 => "NotModified",
         _ => return format!("Status{code}"),
     };
     phrase.to_owned()

@@ -104,13 +104,53 @@ fn unsupported_constructs() {
         ),
         (
             "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {multipart/form-data: {schema: {type: object}}}}\n      responses: {'200': {description: ok}}\n",
-            "/paths/~1a/post/requestBody/content/multipart~1form-data",
-            "multipart/form-data",
+            "/paths/~1a/post/requestBody/content/multipart~1form-data/schema",
+            "needs an object schema",
         ),
         (
-            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {application/json: {}, text/plain: {}}}\n      responses: {'200': {description: ok}}\n",
-            "/paths/~1a/post/requestBody/content",
-            "several media types",
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object}}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content/application~1x-www-form-urlencoded",
+            "request bodies of type",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {application/json: {}, application/merge-patch+json: {}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content/application~1merge-patch+json",
+            "both json forms",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {x-any-content-type: yes please, content: {application/octet-stream: {}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/x-any-content-type",
+            "must be a boolean",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {x-any-content-type: true, content: {application/json: {}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/x-any-content-type",
+            "exactly one binary media type",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {tags: {type: array, items: {type: string}}}}}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content/multipart~1form-data/schema/properties/tags",
+            "form field `tags` is not a string, number, boolean or file",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}}}, encoding: {fiel: {contentType: image/png}}}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/fiel",
+            "not a property of the form",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}}}, encoding: {file: {contentType: 'image/*, not a type'}}}}}\n      responses: {'200': {description: ok}}\n",
+            "/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/file/contentType",
+            "not a media type a file part can be sent as",
+        ),
+        (
+            "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {data: {type: string, format: binary}}}\n",
+            "/components/schemas/A",
+            "`format: binary` inside a JSON schema",
+        ),
+        (
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {content: {multipart/form-data: {schema: {$ref: '#/components/schemas/F'}}}}\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/F'}}}}}\ncomponents:\n  schemas:\n    F: {type: object, properties: {name: {type: string}}}\n",
+            "/paths/~1a/post/responses",
+            "is a `multipart/form-data` body and also a reply",
         ),
         ("paths: {}\ncomponents:\n  schemas:\n    A: {not: {type: string}}\n", "/components/schemas/A", "`not`"),
         (

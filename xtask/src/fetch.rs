@@ -27,7 +27,7 @@ pub fn fetch_specs(base: &str, root: &Path, today: &str) -> Result<Fetched, Stri
     let mut downloaded = Vec::new();
     let mut failures = Vec::new();
     for area in crate::areas() {
-        let url = format!("{}/{area}.v1.openapi.yaml", base.trim_end_matches('/'));
+        let url = format!("{}/{}", base.trim_end_matches('/'), published_name(area));
         let text = client
             .get(&url)
             .send()
@@ -106,7 +106,8 @@ fn updated_readme(readme: &str, rows: &[(String, usize, String)], today: &str) -
             replaced += 1;
         } else if line.starts_with("- **Vendored:**") {
             out.push_str(&format!(
-                "- **Vendored:** {today}, from `{DEFAULT_BASE}/<area>.v1.openapi.yaml` by `cargo xtask fetch-specs`."
+                "- **Vendored:** {today}, from `{DEFAULT_BASE}/<area>.v1.openapi.yaml` (PG-mode storage: \
+                 `storage.v1.postgres.openapi.yaml`) by `cargo xtask fetch-specs`."
             ));
         } else {
             out.push_str(line);
@@ -194,6 +195,15 @@ pub(crate) fn report_overlay(file: &str, text: &str) -> Result<usize, String> {
     Ok(stale)
 }
 
+/// The file name CloudBase publishes an area's spec under: `<area>.v1.openapi.yaml`, except
+/// PG-mode storage, published as `storage.v1.postgres.openapi.yaml` (storage_pg.md).
+fn published_name(area: &str) -> String {
+    match area {
+        "storage_pg" => "storage.v1.postgres.openapi.yaml".to_owned(),
+        area => format!("{area}.v1.openapi.yaml"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,12 +256,12 @@ mod tests {
         // A closed loopback port stands in for an unreachable network.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let error = fetch_specs(&format!("http://127.0.0.1:{port}/openapi"), &root, "2030-01-01").err().unwrap();
-        assert!(error.contains("could not download 7 of 7 specs"), "{error}");
+        assert!(error.contains("could not download 8 of 8 specs"), "{error}");
         assert!(error.contains("specs/ is unchanged"), "{error}");
         assert_eq!(snapshot(&root), before);
     }
 
-    /// Serves `specs/<area>.yaml` bodies at `/openapi/<area>.v1.openapi.yaml` on loopback.
+    /// Serves `specs/<area>.yaml` bodies at `/openapi/<published name>` on loopback.
     fn serve(bodies: Vec<(String, String)>) -> String {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/openapi", listener.local_addr().unwrap());
@@ -264,7 +274,7 @@ mod tests {
                 let path = head.split(' ').nth(1).unwrap_or("").to_owned();
                 let body = bodies
                     .iter()
-                    .find(|(area, _)| path.ends_with(&format!("/{area}.v1.openapi.yaml")))
+                    .find(|(area, _)| path.ends_with(&format!("/{}", super::published_name(area))))
                     .map(|(_, b)| b.clone());
                 let reply = match body {
                     Some(body) => {
@@ -311,7 +321,7 @@ mod tests {
             bodies[functions].1.replace("summary: Invoke a cloud function", "summary: Invoke a function");
         let changed_hash = sha256(bodies[functions].1.as_bytes());
         let fetched = fetch_specs(&serve(bodies.clone()), &root, "2030-01-01").unwrap();
-        assert_eq!(fetched.specs.len(), 7);
+        assert_eq!(fetched.specs.len(), 8);
         assert_eq!(std::fs::read_to_string(root.join("specs/functions.yaml")).unwrap(), bodies[functions].1);
         let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
         assert!(readme.contains(&format!("| functions.yaml | 1 | `{changed_hash}` |")), "{readme}");

@@ -374,8 +374,14 @@ pub struct ChatCompletionRequestMessage {
     /// Message author role (system, user, assistant, tool)
     pub role: String,
     /// Text, or an array of content parts for multimodal input; may be absent on assistant tool-call messages
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<ChatCompletionRequestMessageContent>,
+    ///
+    /// Three states: `None` leaves the property out, `Some(None)` sends `null` (which clears it), `Some(Some(value))` sends the value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::present"
+    )]
+    pub content: Option<Option<ChatCompletionRequestMessageContent>>,
     /// Tool calls previously returned by the model (assistant messages)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ChatCompletionToolCall>>,

@@ -462,8 +462,14 @@ pub struct SignUpRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Optional username.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    ///
+    /// Three states: `None` leaves the property out, `Some(None)` sends `null` (which clears it), `Some(Some(value))` sends the value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::present"
+    )]
+    pub username: Option<Option<String>>,
     /// Token from /auth/v1/verification/verify.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.
@@ -475,8 +481,14 @@ pub struct SignUpRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Optional nickname.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    ///
+    /// Three states: `None` leaves the property out, `Some(None)` sends `null` (which clears it), `Some(Some(value))` sends the value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::present"
+    )]
+    pub name: Option<Option<String>>,
     /// Optional gender.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
@@ -734,8 +746,14 @@ pub struct GrantTokenRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Grant type, e.g. refresh_token, password, authorization_code, client_credentials.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grant_type: Option<String>,
+    ///
+    /// Three states: `None` leaves the property out, `Some(None)` sends `null` (which clears it), `Some(Some(value))` sends the value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "rt::present"
+    )]
+    pub grant_type: Option<Option<String>>,
     /// Used with grant_type authorization_code.
     ///
     /// Secret: `Debug` shows it as `<redacted>`.

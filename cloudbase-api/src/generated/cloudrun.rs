@@ -32,6 +32,7 @@
 //! requests are exempt.
 
 use crate::Client;
+use crate::runtime as rt;
 
 /// Operations of CloudBase Run (云托管); get one from [`Client::cloudrun`].
 #[derive(Debug, Clone)]
@@ -472,6 +473,37 @@ impl CloudrunApi {
 
 /// The schema `#/components/schemas/ErrorResponse` has exactly the shape of [`GatewayError`](crate::GatewayError), which every area shares.
 pub use crate::GatewayError as ErrorResponse;
+
+/// The service answered a HEAD (headers only).
+///
+/// The headers this reply documents (`/components/responses/ServiceHeadReply`), read when it arrives; a header that is absent is `None`, one that does not parse as its documented type is a [`DecodeError`](crate::DecodeError). [`Response::headers`](crate::Response::headers) has them all.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ServiceHeadReply {
+    /// Request ID
+    ///
+    /// `X-Request-Id` header.
+    pub x_request_id: Option<String>,
+    /// Set to `attachment` by the gateway for GET responses and non-text responses (SSE/WebSocket exempt); described in prose only, not in the official response header list
+    ///
+    /// `Content-Disposition` header.
+    pub content_disposition: Option<String>,
+    /// Request ID (the gateway's other name for it; read when X-Request-Id is absent)
+    ///
+    /// `X-Cloudbase-Request-Id` header.
+    pub x_cloudbase_request_id: Option<String>,
+}
+
+impl ServiceHeadReply {
+    /// Reads the documented headers of `raw`.
+    pub(crate) fn read(raw: &rt::RawResponse) -> Result<Self, crate::Error> {
+        Ok(Self {
+            x_request_id: raw.header("X-Request-Id")?,
+            content_disposition: raw.header("Content-Disposition")?,
+            x_cloudbase_request_id: raw.header("X-Cloudbase-Request-Id")?,
+        })
+    }
+}
 
 pub mod builders {
     //! Request builders, one per operation of [`CloudrunApi`](super::CloudrunApi): set the parameters, then call `send()`.
@@ -994,14 +1026,14 @@ pub mod builders {
         /// - 403 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
         /// - 404 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
         /// - default ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-        pub async fn send(self) -> Result<Response<()>, Error> {
+        pub async fn send(self) -> Result<Response<super::ServiceHeadReply>, Error> {
             let (client, request) = self.into_request()?;
             let raw = client.execute(request).await?;
-            match (raw.status(), raw.media_type()) {
-                (200..=299, _) => {}
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) => super::ServiceHeadReply::read(&raw)?,
                 _ => return Err(Self::error(raw)),
             };
-            Ok(raw.into_response(()))
+            Ok(raw.into_response(value))
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1582,14 +1614,14 @@ pub mod builders {
         /// - 403 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
         /// - 404 ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
         /// - default ([`Error::Api`], no body; headers `X-Request-Id`, `X-Cloudbase-Request-Id`): The call failed (403 SERVICE_FORBIDDEN, 404 SERVICE_NOT_FOUND, ...); a reply to HEAD has no body (RFC 9110 §9.3.2), so the status and headers are all it says.
-        pub async fn send(self) -> Result<Response<()>, Error> {
+        pub async fn send(self) -> Result<Response<super::ServiceHeadReply>, Error> {
             let (client, request) = self.into_request()?;
             let raw = client.execute(request).await?;
-            match (raw.status(), raw.media_type()) {
-                (200..=299, _) => {}
+            let value = match (raw.status(), raw.media_type()) {
+                (200..=299, _) => super::ServiceHeadReply::read(&raw)?,
                 _ => return Err(Self::error(raw)),
             };
-            Ok(raw.into_response(()))
+            Ok(raw.into_response(value))
         }
 
         /// Checks the parameters and builds the request, before any I/O.

@@ -29,3 +29,7 @@ pub mod nosql;
 /// Generated from `specs/storage.yaml` (with its overlay, if it has one).
 #[cfg(feature = "storage")]
 pub mod storage;
+
+/// Generated from `specs/storage_pg.yaml` (with its overlay, if it has one).
+#[cfg(feature = "storage_pg")]
+pub mod storage_pg;

@@ -482,7 +482,7 @@ pub enum DeleteRecordsResponse {
     /// 200 `application/vnd.pgrst.object+json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkPgrstObjectJson(Record),
     /// 204: Write succeeded; no body (default `return=minimal`).
-    NoContent,
+    NoContent(WriteOkNoBody),
 }
 
 /// The documented successful replies of [`builders::UpdateRecords::send`]; the status and `Content-Type` decide the variant.
@@ -494,7 +494,7 @@ pub enum UpdateRecordsResponse {
     /// 200 `application/vnd.pgrst.object+json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkPgrstObjectJson(Record),
     /// 204: Write succeeded; no body (default `return=minimal`).
-    NoContent,
+    NoContent(WriteOkNoBody),
 }
 
 /// The documented successful replies of [`builders::QueryRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
@@ -528,7 +528,7 @@ pub enum DeleteRecordsWithSchemaResponse {
     /// 200 `application/vnd.pgrst.object+json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkPgrstObjectJson(Record),
     /// 204: Write succeeded; no body (default `return=minimal`).
-    NoContent,
+    NoContent(WriteOkNoBody),
 }
 
 /// The documented successful replies of [`builders::UpdateRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
@@ -540,7 +540,7 @@ pub enum UpdateRecordsWithSchemaResponse {
     /// 200 `application/vnd.pgrst.object+json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkPgrstObjectJson(Record),
     /// 204: Write succeeded; no body (default `return=minimal`).
-    NoContent,
+    NoContent(WriteOkNoBody),
 }
 
 /// The documented successful replies of [`builders::QueryRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
@@ -574,7 +574,7 @@ pub enum DeleteRecordsWithInstanceResponse {
     /// 200 `application/vnd.pgrst.object+json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkPgrstObjectJson(Record),
     /// 204: Write succeeded; no body (default `return=minimal`).
-    NoContent,
+    NoContent(WriteOkNoBody),
 }
 
 /// The documented successful replies of [`builders::UpdateRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
@@ -586,7 +586,7 @@ pub enum UpdateRecordsWithInstanceResponse {
     /// 200 `application/vnd.pgrst.object+json`: Write succeeded and the affected rows are returned (`Prefer: return=representation`).
     OkPgrstObjectJson(Record),
     /// 204: Write succeeded; no body (default `return=minimal`).
-    NoContent,
+    NoContent(WriteOkNoBody),
 }
 
 /// The documented successful replies of [`builders::CallRpc::send`]; the status and `Content-Type` decide the variant.
@@ -707,6 +707,53 @@ impl From<&str> for ExecPgsqlRequestRole {
             "cloudbase_read_only_user" => Self::CloudbaseReadOnlyUser,
             other => Self::Other(other.to_owned()),
         }
+    }
+}
+
+/// Write succeeded; no body (default `return=minimal`).
+///
+/// The headers this reply documents (`/components/responses/WriteOkNoBody`), read when it arrives; a header that is absent is `None`, one that does not parse as its documented type is a [`DecodeError`](crate::DecodeError). [`Response::headers`](crate::Response::headers) has them all.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WriteOkNoBody {
+    /// Number of affected rows, e.g. `*/1`.
+    ///
+    /// `Content-Range` header.
+    pub content_range: Option<String>,
+    /// The `Prefer` values actually applied, e.g. `return=minimal`.
+    ///
+    /// `Preference-Applied` header.
+    pub preference_applied: Option<String>,
+}
+
+impl WriteOkNoBody {
+    /// Reads the documented headers of `raw`.
+    pub(crate) fn read(raw: &rt::RawResponse) -> Result<Self, crate::Error> {
+        Ok(Self {
+            content_range: raw.header("Content-Range")?,
+            preference_applied: raw.header("Preference-Applied")?,
+        })
+    }
+}
+
+/// Count succeeded; see Content-Range.
+///
+/// The headers this reply documents (`/paths/~1v1~1rdb~1rest~1{table}/head/responses/200`), read when it arrives; a header that is absent is `None`, one that does not parse as its documented type is a [`DecodeError`](crate::DecodeError). [`Response::headers`](crate::Response::headers) has them all.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CountRecordsOkHeaders {
+    /// Row range and total count of matching rows, e.g. `0-1/2`.
+    ///
+    /// `Content-Range` header.
+    pub content_range: Option<String>,
+}
+
+impl CountRecordsOkHeaders {
+    /// Reads the documented headers of `raw`.
+    pub(crate) fn read(raw: &rt::RawResponse) -> Result<Self, crate::Error> {
+        Ok(Self {
+            content_range: raw.header("Content-Range")?,
+        })
     }
 }
 
@@ -1145,7 +1192,11 @@ pub mod builders {
                 (200, "application/vnd.pgrst.object+json") => {
                     super::DeleteRecordsResponse::OkPgrstObjectJson(raw.json()?)
                 }
-                (204, _) => super::DeleteRecordsResponse::NoContent,
+                (204, _) => {
+                    super::DeleteRecordsResponse::NoContent(
+                        super::WriteOkNoBody::read(&raw)?,
+                    )
+                }
                 (200, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
@@ -1262,14 +1313,16 @@ pub mod builders {
         ///
         /// - 200 (success, no body; headers `Content-Range`): Count succeeded; see Content-Range.
         /// - default ([`Error::Api`], no body): Error (HEAD responses carry no body).
-        pub async fn send(self) -> Result<Response<()>, Error> {
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::CountRecordsOkHeaders>, Error> {
             let (client, request) = self.into_request()?;
             let raw = client.execute(request).await?;
-            match (raw.status(), raw.media_type()) {
-                (200, _) => {}
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => super::CountRecordsOkHeaders::read(&raw)?,
                 _ => return Err(Self::error(raw)),
             };
-            Ok(raw.into_response(()))
+            Ok(raw.into_response(value))
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -1429,7 +1482,11 @@ pub mod builders {
                 (200, "application/vnd.pgrst.object+json") => {
                     super::UpdateRecordsResponse::OkPgrstObjectJson(raw.json()?)
                 }
-                (204, _) => super::UpdateRecordsResponse::NoContent,
+                (204, _) => {
+                    super::UpdateRecordsResponse::NoContent(
+                        super::WriteOkNoBody::read(&raw)?,
+                    )
+                }
                 (200, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
@@ -1922,7 +1979,11 @@ pub mod builders {
                         raw.json()?,
                     )
                 }
-                (204, _) => super::DeleteRecordsWithSchemaResponse::NoContent,
+                (204, _) => {
+                    super::DeleteRecordsWithSchemaResponse::NoContent(
+                        super::WriteOkNoBody::read(&raw)?,
+                    )
+                }
                 (200, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
@@ -2100,7 +2161,11 @@ pub mod builders {
                         raw.json()?,
                     )
                 }
-                (204, _) => super::UpdateRecordsWithSchemaResponse::NoContent,
+                (204, _) => {
+                    super::UpdateRecordsWithSchemaResponse::NoContent(
+                        super::WriteOkNoBody::read(&raw)?,
+                    )
+                }
                 (200, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
@@ -2629,7 +2694,11 @@ pub mod builders {
                         raw.json()?,
                     )
                 }
-                (204, _) => super::DeleteRecordsWithInstanceResponse::NoContent,
+                (204, _) => {
+                    super::DeleteRecordsWithInstanceResponse::NoContent(
+                        super::WriteOkNoBody::read(&raw)?,
+                    )
+                }
                 (200, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
@@ -2820,7 +2889,11 @@ pub mod builders {
                         raw.json()?,
                     )
                 }
-                (204, _) => super::UpdateRecordsWithInstanceResponse::NoContent,
+                (204, _) => {
+                    super::UpdateRecordsWithInstanceResponse::NoContent(
+                        super::WriteOkNoBody::read(&raw)?,
+                    )
+                }
                 (200, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };

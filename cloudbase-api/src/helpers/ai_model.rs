@@ -72,7 +72,7 @@ pub struct Chat {
 fn text_message(role: &str, text: impl Into<String>) -> ChatCompletionRequestMessage {
     ChatCompletionRequestMessage {
         role: role.to_owned(),
-        content: Some(text.into().into()),
+        content: Some(Some(text.into().into())),
         tool_calls: None,
         tool_call_id: None,
         extra: Default::default(),

@@ -307,7 +307,7 @@ async fn refresh(anonymous: Client, refresh_token: Arc<Mutex<Option<String>>>) -
     };
     tracing::debug!("refreshing the session's access token");
     let request = GrantTokenRequest {
-        grant_type: Some("refresh_token".into()),
+        grant_type: Some(Some("refresh_token".into())),
         refresh_token: Some(current),
         ..Default::default()
     };

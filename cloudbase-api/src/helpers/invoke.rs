@@ -316,7 +316,7 @@ impl Call {
         let body = self.take_body(operation)?;
         macro_rules! finish {
             (head $b:expr) => {
-                Ok($b.send().await?.map(|()| Body::Empty))
+                Ok($b.send().await?.map(|_| Body::Empty))
             };
             ($b:expr) => {
                 $b.send().await

@@ -763,7 +763,7 @@ macro_rules! write_reply_from {
                 match reply {
                     g::$ty::OkJson(rows) => Reply::Many(rows),
                     g::$ty::OkPgrstObjectJson(row) => Reply::One(row),
-                    g::$ty::NoContent => Reply::Nothing,
+                    g::$ty::NoContent(_) => Reply::Nothing,
                 }
             }
         }

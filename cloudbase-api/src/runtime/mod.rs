@@ -7,7 +7,7 @@ pub(crate) mod union;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
 use crate::response::Head;
-use crate::{Body, Response};
+use crate::{Body, ByteStream, Response};
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -248,7 +248,7 @@ pub(crate) struct Request {
     /// The encoded query, without `?`.
     pub(crate) query: String,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<(HeaderValue, Bytes)>,
+    pub(crate) body: Option<Payload>,
     /// The caller's choice among the documented media types, replacing `Operation::accept`.
     pub(crate) accept: Option<HeaderValue>,
     pub(crate) options: Options,
@@ -412,7 +412,7 @@ impl Request {
     pub(crate) fn json_body(&mut self, media_type: &'static str, body: impl Serialize) -> Result<(), Error> {
         let bytes = serde_json::to_vec(&body)
             .map_err(|e| Error::invalid(self.operation, format!("the body cannot be serialized as JSON: {e}")))?;
-        self.body = Some((HeaderValue::from_static(media_type), Bytes::from(bytes)));
+        self.body = Some(Payload::Bytes(HeaderValue::from_static(media_type), Bytes::from(bytes)));
         Ok(())
     }
 
@@ -437,13 +437,180 @@ impl Request {
     }
 
     pub(crate) fn text_body(&mut self, media_type: &'static str, body: impl Into<String>) -> Result<(), Error> {
-        self.body = Some((HeaderValue::from_static(media_type), Bytes::from(body.into())));
+        self.body = Some(Payload::Bytes(HeaderValue::from_static(media_type), Bytes::from(body.into())));
         Ok(())
     }
 
-    pub(crate) fn bytes_body(&mut self, media_type: &'static str, body: impl Into<Bytes>) -> Result<(), Error> {
-        self.body = Some((HeaderValue::from_static(media_type), body.into()));
+    /// A binary body, streamed, sent as `media_type`; `chosen` is the caller's `Content-Type`
+    /// where the spec allows any (`x-any-content-type`), checked to be a media type.
+    pub(crate) fn stream_body(
+        &mut self,
+        media_type: &'static str,
+        chosen: Option<&str>,
+        body: ByteStream,
+    ) -> Result<(), Error> {
+        let content_type = match chosen {
+            None => HeaderValue::from_static(media_type),
+            Some(chosen) => {
+                let essence = essence(chosen);
+                let valid = essence.split_once('/').is_some_and(|(kind, sub)| {
+                    let token = |t: &str| {
+                        !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+                    };
+                    token(kind) && token(sub)
+                });
+                if !valid || essence.starts_with("multipart/") {
+                    return Err(Error::invalid(
+                        self.operation,
+                        format!(
+                            "`{chosen}` is not a media type a raw body can be sent as (`type/subtype`, not multipart)"
+                        ),
+                    ));
+                }
+                HeaderValue::from_str(chosen).map_err(|_| {
+                    Error::invalid(self.operation, "the content type has characters not allowed in headers")
+                })?
+            }
+        };
+        self.body = Some(Payload::Stream(content_type, body.for_operation(self.operation.id)));
         Ok(())
+    }
+
+    /// A `multipart/form-data` body.
+    pub(crate) fn multipart_body(&mut self, form: Multipart) -> Result<(), Error> {
+        self.body = Some(Payload::Multipart(form.for_operation(self.operation.id)));
+        Ok(())
+    }
+
+    /// Whether the request can be sent again: its body, if any, is not a one-time stream.
+    pub(crate) fn is_replayable(&self) -> bool {
+        self.body.as_ref().is_none_or(Payload::is_replayable)
+    }
+}
+
+/// A request body as it is sent.
+pub(crate) enum Payload {
+    /// Held in memory, with its `Content-Type` (JSON, text).
+    Bytes(HeaderValue, Bytes),
+    /// Streamed, with its `Content-Type`.
+    Stream(HeaderValue, ByteStream),
+    /// A form of text fields and streamed files.
+    Multipart(Multipart),
+}
+
+impl Payload {
+    fn is_replayable(&self) -> bool {
+        match self {
+            Payload::Bytes(..) => true,
+            Payload::Stream(_, stream) => stream.is_replayable(),
+            Payload::Multipart(form) => form.files().all(ByteStream::is_replayable),
+        }
+    }
+
+    /// Whether every one-time stream of the body is still there to be sent.
+    pub(crate) fn is_available(&self) -> bool {
+        match self {
+            Payload::Bytes(..) => true,
+            Payload::Stream(_, stream) => stream.is_available(),
+            Payload::Multipart(form) => form.files().all(ByteStream::is_available),
+        }
+    }
+
+    /// Puts the body (and the headers it decides) on one attempt's request; a chunk that fails
+    /// to be read leaves its error in `failure`.
+    pub(crate) fn attach(
+        &self,
+        builder: reqwest::RequestBuilder,
+        failure: &std::sync::Arc<std::sync::Mutex<Option<Error>>>,
+    ) -> reqwest::RequestBuilder {
+        use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+        match self {
+            Payload::Bytes(content_type, bytes) => builder.header(CONTENT_TYPE, content_type).body(bytes.clone()),
+            Payload::Stream(content_type, stream) => {
+                let builder = builder.header(CONTENT_TYPE, content_type);
+                let builder = match stream.len() {
+                    Some(length) => builder.header(CONTENT_LENGTH, length),
+                    None => builder,
+                };
+                builder.body(stream.to_reqwest(failure))
+            }
+            Payload::Multipart(form) => builder.multipart(form.to_reqwest(failure)),
+        }
+    }
+}
+
+/// A `multipart/form-data` body: its parts in the spec's property order (servers that read the
+/// fields before the file need them first).
+pub(crate) struct Multipart {
+    parts: Vec<(&'static str, Part)>,
+}
+
+enum Part {
+    Text(String),
+    File { stream: ByteStream, content_type: &'static str },
+}
+
+impl Multipart {
+    pub(crate) fn new() -> Self {
+        Multipart { parts: Vec::new() }
+    }
+
+    /// A text field, when there is a value.
+    pub(crate) fn text(mut self, name: &'static str, value: Option<&impl Display>) -> Self {
+        if let Some(value) = value {
+            self.parts.push((name, Part::Text(value.to_string())));
+        }
+        self
+    }
+
+    /// A file part, sent as `content_type`, when there is one.
+    pub(crate) fn file(mut self, name: &'static str, stream: Option<ByteStream>, content_type: &'static str) -> Self {
+        if let Some(stream) = stream {
+            self.parts.push((name, Part::File { stream, content_type }));
+        }
+        self
+    }
+
+    fn files(&self) -> impl Iterator<Item = &ByteStream> {
+        self.parts.iter().filter_map(|(_, part)| match part {
+            Part::File { stream, .. } => Some(stream),
+            Part::Text(_) => None,
+        })
+    }
+
+    fn for_operation(mut self, operation: &'static str) -> Self {
+        for (_, part) in &mut self.parts {
+            if let Part::File { stream, .. } = part {
+                *stream = std::mem::take(stream).for_operation(operation);
+            }
+        }
+        self
+    }
+
+    fn to_reqwest(&self, failure: &std::sync::Arc<std::sync::Mutex<Option<Error>>>) -> reqwest::multipart::Form {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, part) in &self.parts {
+            form = match part {
+                Part::Text(value) => form.text(*name, value.clone()),
+                Part::File { stream, content_type } => {
+                    let body = stream.to_reqwest(failure);
+                    let part = match stream.len() {
+                        Some(length) => reqwest::multipart::Part::stream_with_length(body, length),
+                        None => reqwest::multipart::Part::stream(body),
+                    };
+                    // A file part needs a file name for servers to take it as a file; `blob` is
+                    // the one browsers' `FormData` gives a file appended without a name.
+                    let mut headers = HeaderMap::new();
+                    // The generator checked the spec's media type; one that is not a header value
+                    // leaves the part without a type rather than fail.
+                    if let Ok(value) = HeaderValue::from_str(content_type) {
+                        headers.insert(reqwest::header::CONTENT_TYPE, value);
+                    }
+                    form.part(*name, part.file_name("blob").headers(headers))
+                }
+            };
+        }
+        form
     }
 }
 
@@ -453,6 +620,9 @@ pub(crate) struct RawResponse {
     /// `Content-Type` without parameters, lowercased (empty when absent).
     pub(crate) media_type: String,
     pub(crate) body: Bytes,
+    /// A binary body left to stream (by [`Client::execute_binary`](crate::Client)); `body` is
+    /// then empty.
+    stream: Option<ByteStream>,
     /// Worth another attempt ([`transient`]), decided once when the reply is read: the retry loop
     /// and the `ApiError` it may become both read this.
     transient: bool,
@@ -477,7 +647,36 @@ impl RawResponse {
     pub(crate) fn new(operation: &'static Operation, status: u16, headers: HeaderMap, body: Bytes) -> Self {
         let media_type = media_type_of(&headers);
         let transient = transient(status, &body);
-        RawResponse { head: Head::new(operation.id, status, headers), media_type, body, transient }
+        RawResponse { head: Head::new(operation.id, status, headers), media_type, body, stream: None, transient }
+    }
+
+    /// A success whose binary body streams.
+    pub(crate) fn streamed(operation: &'static Operation, status: u16, headers: HeaderMap, body: ByteStream) -> Self {
+        let media_type = media_type_of(&headers);
+        let head = Head::new(operation.id, status, headers);
+        RawResponse { head, media_type, body: Bytes::new(), stream: Some(body), transient: false }
+    }
+
+    /// The header `name`, parsed as its documented type: `None` when absent, a decode error
+    /// naming it when it is not text or does not parse.
+    pub(crate) fn header<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, Error> {
+        let Some(value) = self.head.headers.get(name) else { return Ok(None) };
+        let parsed = value.to_str().ok().and_then(|text| text.trim().parse().ok());
+        match parsed {
+            Some(value) => Ok(Some(value)),
+            None => Err(self.decode_error(format!(
+                "header `{name}` is not a {} as documented",
+                std::any::type_name::<T>().rsplit("::").next().unwrap_or("value")
+            ))),
+        }
+    }
+
+    /// The binary body: the stream left unread, or the body read whole (a reply not streamed).
+    pub(crate) fn stream(&self) -> ByteStream {
+        match &self.stream {
+            Some(stream) => stream.clone(),
+            None => ByteStream::from(self.body.clone()),
+        }
     }
 
     pub(crate) fn status(&self) -> u16 {
@@ -625,6 +824,16 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
     }
+}
+
+/// Decodes a three-state property that is present: `null` is `Some(None)`, a value
+/// `Some(Some(value))` (an absent one is `None`, by `#[serde(default)]`).
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Stands in for a secret in generated `Debug` output: prints `<redacted>`.

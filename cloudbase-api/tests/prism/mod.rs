@@ -52,19 +52,41 @@ impl AreaSpec {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The document Prism serves: the vendored file, or the overlaid document written out.
+    /// The document Prism serves: the overlaid document, written out, without the `Content-Type`
+    /// response headers it declares. OpenAPI 3.0.3 says a response header of that name "SHALL be
+    /// ignored" (§4.7.16, Response Object `headers`); Prism does not ignore it: it answers a HEAD
+    /// with the mocked header's value as the media type and fails (500, "Cannot find serializer
+    /// for string") looking for a serializer of it.
     pub fn served(&self, area: &str) -> PathBuf {
-        if self.overlay.is_none() {
-            return root().join(&self.file);
-        }
         let yaml =
             codegen::load::overlaid_yaml(&self.file, &self.text, &self.overlays()).unwrap_or_else(|e| panic!("{e}"));
+        let mut document: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{e}"));
+        drop_content_type_headers(&mut document);
         // Cargo's scratch directory for integration tests, inside the target directory.
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("contract");
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("{area}.yaml"));
-        std::fs::write(&path, yaml).unwrap();
+        std::fs::write(&path, serde_yaml::to_string(&document).unwrap()).unwrap();
         path
+    }
+}
+
+/// Removes `Content-Type` from the `headers` of every response object (a mapping with a
+/// `description` and `headers`).
+fn drop_content_type_headers(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            if map.contains_key("description")
+                && let Some(serde_yaml::Value::Mapping(headers)) = map.get_mut("headers")
+            {
+                headers.retain(|name, _| !name.as_str().is_some_and(|n| n.eq_ignore_ascii_case("content-type")));
+            }
+            for (_, child) in map.iter_mut() {
+                drop_content_type_headers(child);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(drop_content_type_headers),
+        _ => {}
     }
 }
 

@@ -257,7 +257,7 @@ impl MockServer {
                 let sub = store.users[user].sub.clone();
                 store.passwords.insert(sub, password.clone());
             }
-            if let Some(username) = &request.body.username {
+            if let Some(Some(username)) = &request.body.username {
                 store.users[user].username = Some(username.clone());
             }
             Answer::json(200, &store.issue(user))
@@ -275,7 +275,7 @@ impl MockServer {
         let s = store.clone();
         auth.grant_token().respond(move |request, _| {
             let mut store = lock(&s);
-            if request.body.grant_type.as_deref() != Some("refresh_token") {
+            if request.body.grant_type.clone().flatten().as_deref() != Some("refresh_token") {
                 return error(400, "unsupported_grant_type", "the mock's auth flows grant refresh_token only");
             }
             let Some(user) = request.body.refresh_token.as_ref().and_then(|t| store.refresh.remove(t)) else {

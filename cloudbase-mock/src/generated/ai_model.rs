@@ -104,10 +104,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[
                 rt::Security::Bearer,
@@ -187,10 +190,13 @@ pub mod requests {
             params: &[rt::Param::path("provider", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::ChatCompletionRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ChatCompletionRequest>,
+                    ),
+                ],
             }),
             security: &[
                 rt::Security::Bearer,
@@ -271,10 +277,13 @@ pub mod requests {
             params: &[rt::Param::path("provider", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::ChatCompletionRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ChatCompletionRequest>,
+                    ),
+                ],
             }),
             security: &[
                 rt::Security::Bearer,
@@ -358,10 +367,13 @@ pub mod requests {
             params: &[rt::Param::path("provider", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::ResponsesRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ResponsesRequest>,
+                    ),
+                ],
             }),
             security: &[
                 rt::Security::Bearer,
@@ -447,10 +459,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::AnthropicMessagesRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::AnthropicMessagesRequest>,
+                    ),
+                ],
             }),
             security: &[
                 rt::Security::Bearer,

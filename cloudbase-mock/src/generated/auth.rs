@@ -272,10 +272,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::SignInRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -358,10 +361,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<api::SignInAnonymouslyRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInAnonymouslyRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -438,10 +444,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::SignUpRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignUpRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -519,10 +528,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<api::SignOutRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignOutRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -654,10 +666,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::GrantProviderTokenRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GrantProviderTokenRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -723,10 +738,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::SignInWithProviderRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInWithProviderRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -792,10 +810,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::SignInCustomRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInCustomRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -856,10 +877,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::GrantTokenRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GrantTokenRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None, rt::Security::Basic],
             reply: rt::DefaultReply {
@@ -972,10 +996,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::ClientCredentialRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ClientCredentialRequest>,
+                    ),
+                ],
             }),
             security: &[
                 rt::Security::Basic,
@@ -1037,10 +1064,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<api::RevokeRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::RevokeRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1136,10 +1166,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::VerifyCaptchaDataRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::VerifyCaptchaDataRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -1198,10 +1231,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::SendVerificationRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SendVerificationRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -1272,10 +1308,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::VerifyRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::VerifyRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -1336,10 +1375,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::ResetPasswordRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ResetPasswordRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
@@ -1412,10 +1454,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::SudoRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SudoRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1598,10 +1643,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::UpdatePasswordRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::UpdatePasswordRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1671,10 +1719,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::EditUserBasicInfoRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::EditUserBasicInfoRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1732,10 +1783,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::BindWithProviderRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::BindWithProviderRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1899,10 +1953,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::InitCaptchaRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::InitCaptchaRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {

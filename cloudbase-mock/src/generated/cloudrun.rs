@@ -246,10 +246,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Value>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Value>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -339,10 +342,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -594,10 +600,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Value>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Value>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -759,10 +768,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Value>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Value>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -845,10 +857,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Value>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Value>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1079,10 +1094,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Value>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Value>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {

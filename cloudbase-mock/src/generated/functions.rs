@@ -173,10 +173,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -339,10 +342,13 @@ pub mod requests {
             ],
             constants: &[rt::Constant::query("webfn", "true")],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Value>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Value>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {

@@ -30,6 +30,10 @@ pub mod nosql;
 #[cfg(feature = "storage")]
 pub mod storage;
 
+/// Generated from `specs/storage_pg.yaml` (with its overlay, if it has one).
+#[cfg(feature = "storage_pg")]
+pub mod storage_pg;
+
 /// The routes of every enabled area, by area.
 pub(crate) const ROUTES: &[&[&crate::runtime::Route]] = &[
     #[cfg(feature = "ai_model")]
@@ -46,4 +50,6 @@ pub(crate) const ROUTES: &[&[&crate::runtime::Route]] = &[
     nosql::ROUTES,
     #[cfg(feature = "storage")]
     storage::ROUTES,
+    #[cfg(feature = "storage_pg")]
+    storage_pg::ROUTES,
 ];

@@ -309,10 +309,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::RecordOrRecords>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::RecordOrRecords>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -610,10 +613,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -825,10 +831,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::RecordOrRecords>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::RecordOrRecords>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1054,10 +1063,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1277,10 +1289,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::RecordOrRecords>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::RecordOrRecords>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1514,10 +1529,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1638,10 +1656,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: false,
-                decodes: rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -1708,10 +1729,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::ExecPgsqlRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ExecPgsqlRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {

@@ -159,10 +159,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::CreateCollectionRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::CreateCollectionRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -309,10 +312,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::InsertDocumentsRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::InsertDocumentsRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -377,10 +383,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::UpdateDocumentsRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::UpdateDocumentsRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -581,10 +590,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::UpdateDocumentByIdRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::UpdateDocumentByIdRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -650,10 +662,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::RemoveDocumentsRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::RemoveDocumentsRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -715,10 +730,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::AggregateRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::AggregateRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -941,10 +959,13 @@ pub mod requests {
             ],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<api::RunCommandsRequest>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::RunCommandsRequest>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {

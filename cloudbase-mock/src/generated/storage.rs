@@ -84,10 +84,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<Vec<api::GetObjectsUploadInfoRequestItem>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<Vec<api::GetObjectsUploadInfoRequestItem>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -149,10 +152,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<Vec<api::GetObjectDownloadInfoRequestItem>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<Vec<api::GetObjectDownloadInfoRequestItem>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -214,10 +220,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<Vec<api::DeleteObjectsRequestItem>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<Vec<api::DeleteObjectsRequestItem>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
@@ -279,10 +288,13 @@ pub mod requests {
             params: &[],
             constants: &[],
             body: Some(rt::BodySpec {
-                media_type: "application/json",
-                kind: rt::BodyKind::Json,
                 required: true,
-                decodes: rt::decodes::<Vec<api::CopyObjectsRequestItem>>,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<Vec<api::CopyObjectsRequestItem>>,
+                    ),
+                ],
             }),
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {

@@ -35,6 +35,11 @@ pub struct Received {
 }
 
 impl Received {
+    /// The area (`storage_pg`, ...) of the route it matched, if it matched one.
+    pub fn area(&self) -> Option<&'static str> {
+        self.route.map(|r| r.area)
+    }
+
     /// The operationId of the route it matched, if it matched one.
     pub fn operation(&self) -> Option<&'static str> {
         self.route.map(|r| r.id)
@@ -168,6 +173,24 @@ impl Received {
     /// The raw body, when there is one.
     pub fn bytes_body(&self) -> Option<Bytes> {
         (!self.body.is_empty()).then(|| self.body.clone())
+    }
+
+    /// The `multipart/form-data` body, when there is one.
+    pub fn form_body(&self) -> Result<Option<super::form::Form>, String> {
+        if self.body.is_empty() {
+            return Ok(None);
+        }
+        super::form::Form::parse(self.header("content-type").unwrap_or(""), &self.body).map(Some)
+    }
+
+    /// Which of the route's body forms the body was sent as (by its `Content-Type`), if any.
+    pub fn form_index(&self) -> Option<usize> {
+        let body = self.route?.body.as_ref()?;
+        if self.body.is_empty() {
+            return None;
+        }
+        let sent = essence(self.header("content-type").unwrap_or(""));
+        body.forms.iter().position(|f| f.takes(&sent, body.forms))
     }
 
     /// Every raw value the request carries for a parameter.
@@ -337,32 +360,50 @@ pub(crate) fn check(route: &'static Route, received: &Received) -> Vec<(Rule, St
             }
         } else {
             let sent = received.header("content-type").unwrap_or("");
-            if essence(sent) != essence(body.media_type)
-                && !(body.kind == BodyKind::Bytes && body.media_type.ends_with("/*"))
-            {
-                out.push((
-                    Rule::ContentType,
-                    format!("the body's Content-Type is {sent:?}; the operation takes {:?}", body.media_type),
-                ));
-            } else {
-                match body.kind {
+            match body.forms.iter().find(|f| f.takes(&essence(sent), body.forms)) {
+                None => {
+                    let documented: Vec<String> = body.forms.iter().map(|f| format!("{:?}", f.media_type)).collect();
+                    out.push((
+                        Rule::ContentType,
+                        format!("the body's Content-Type is {sent:?}; the operation takes {}", documented.join(" or ")),
+                    ));
+                }
+                Some(form) => match form.kind {
                     BodyKind::Json => {
-                        if let Err(e) = (body.decodes)(&received.body) {
+                        if let Err(e) = (form.decodes)(&received.body) {
                             out.push((Rule::Body, format!("the body does not decode: {e}")));
                         }
                     }
                     BodyKind::Text if std::str::from_utf8(&received.body).is_err() => {
                         out.push((Rule::Body, "the body is not UTF-8 text".to_owned()));
                     }
+                    BodyKind::Multipart => match super::form::Form::parse(sent, &received.body) {
+                        Err(e) => out.push((Rule::Body, e)),
+                        Ok(parsed) => {
+                            for part in form.parts {
+                                match parsed.part(part.name) {
+                                    None if part.required => out.push((
+                                        Rule::Body,
+                                        format!("the form has no part `{}`, which is required", part.name),
+                                    )),
+                                    Some(p) if part.file && p.file_name().is_none() => out.push((
+                                        Rule::Body,
+                                        format!("the form's part `{}` is a file but has no file name", part.name),
+                                    )),
+                                    _ => {}
+                                }
+                            }
+                        }
+                    },
                     BodyKind::Text | BodyKind::Bytes => {}
-                }
+                },
             }
         }
     }
     out
 }
 
-fn essence(media_type: &str) -> String {
+pub(crate) fn essence(media_type: &str) -> String {
     media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 

@@ -2,13 +2,15 @@
 //! request must pass, stubs and answers, and the server. Nothing here knows an endpoint.
 
 pub(crate) mod check;
+pub(crate) mod form;
 pub(crate) mod route;
 pub(crate) mod server;
 pub(crate) mod stub;
 
 pub use check::{Received, Redacted};
+pub use form::{Form, FormPart};
 pub use route::{
-    BodyKind, BodySpec, Constant, DefaultReply, Location, Param, Route, Rules, Security, Shape, StreamSpec, any_body,
-    decodes,
+    BodyKind, BodySpec, Constant, DefaultReply, FormSpec, Location, Param, PartSpec, Route, Rules, Security, Shape,
+    StreamSpec, any_body, decodes,
 };
 pub use stub::{Answer, Request, Stub};

@@ -204,19 +204,95 @@ pub enum BodyKind {
     Text,
     /// Raw bytes.
     Bytes,
+    /// `multipart/form-data`.
+    Multipart,
 }
 
-/// A request body.
+/// A request body: the forms it may take.
 #[derive(Debug)]
 pub struct BodySpec {
+    /// `required: true`.
+    pub required: bool,
+    /// The media types the spec documents, in its order.
+    pub forms: &'static [FormSpec],
+}
+
+/// One media type a request body may be sent as.
+#[derive(Debug)]
+pub struct FormSpec {
     /// The media type the spec documents.
     pub media_type: &'static str,
     /// How it is encoded.
     pub kind: BodyKind,
-    /// `required: true`.
-    pub required: bool,
+    /// `x-any-content-type` on a binary form: any media type will do (but another form's).
+    pub any: bool,
     /// Decodes a JSON body into the operation's typed request body, naming the first problem.
     pub decodes: fn(&[u8]) -> Result<(), String>,
+    /// The parts of a multipart form.
+    pub parts: &'static [PartSpec],
+}
+
+impl FormSpec {
+    /// A JSON body; `decodes` checks it decodes into the typed body.
+    pub const fn json(media_type: &'static str, decodes: fn(&[u8]) -> Result<(), String>) -> FormSpec {
+        FormSpec { media_type, kind: BodyKind::Json, any: false, decodes, parts: &[] }
+    }
+
+    /// A text body.
+    pub const fn text(media_type: &'static str) -> FormSpec {
+        FormSpec { media_type, kind: BodyKind::Text, any: false, decodes: any_body, parts: &[] }
+    }
+
+    /// A binary body.
+    pub const fn bytes(media_type: &'static str) -> FormSpec {
+        FormSpec { media_type, kind: BodyKind::Bytes, any: false, decodes: any_body, parts: &[] }
+    }
+
+    /// A `multipart/form-data` body of these parts.
+    pub const fn multipart(media_type: &'static str, parts: &'static [PartSpec]) -> FormSpec {
+        FormSpec { media_type, kind: BodyKind::Multipart, any: false, decodes: any_body, parts }
+    }
+
+    /// The same binary form, taking any media type (`x-any-content-type`).
+    pub const fn any_type(mut self) -> FormSpec {
+        self.any = true;
+        self
+    }
+
+    /// Whether a body sent as `sent` (an essence) is this form, of the route's `forms`.
+    pub(crate) fn takes(&self, sent: &str, forms: &[FormSpec]) -> bool {
+        let documented = super::check::essence(self.media_type);
+        if sent == documented || (self.kind == BodyKind::Bytes && self.media_type.ends_with("/*")) {
+            return true;
+        }
+        // Any media type, but one another form of the body names.
+        self.any
+            && !forms.iter().any(|f| super::check::essence(f.media_type) == sent)
+            && !sent.starts_with("multipart/")
+    }
+}
+
+/// A part of a multipart form.
+#[derive(Debug)]
+pub struct PartSpec {
+    /// The part's name.
+    pub name: &'static str,
+    /// `required`.
+    pub required: bool,
+    /// A file part (`format: binary`), as opposed to a text field.
+    pub file: bool,
+}
+
+impl PartSpec {
+    /// A text field.
+    pub const fn text(name: &'static str, required: bool) -> PartSpec {
+        PartSpec { name, required, file: false }
+    }
+
+    /// A file part.
+    pub const fn file(name: &'static str, required: bool) -> PartSpec {
+        PartSpec { name, required, file: true }
+    }
 }
 
 /// One way to authenticate.

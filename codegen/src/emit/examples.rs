@@ -27,7 +27,7 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
         };
         chain.push(format!(".{}({value})", p.name));
     }
-    if let Some(body) = &op.body
+    if let Some(body) = op.body.as_ref().and_then(|b| b.forms.iter().find(|f| f.example.is_some()))
         && let Some(example) = &body.example
     {
         let argument = match body.kind {
@@ -45,8 +45,10 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
                 );
                 "body".to_owned()
             }
+            // Forms carry no example (normalize leaves it out: a file part cannot show one).
+            BodyKind::Multipart => String::new(),
         };
-        chain.push(format!(".body({argument})"));
+        chain.push(format!(".{}({argument})", body.setter));
     }
     chain.extend([".send()".to_owned(), ".await?;".to_owned()]);
 

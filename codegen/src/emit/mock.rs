@@ -4,8 +4,8 @@
 
 use super::{docs, ident, prefixed_type_tokens};
 use crate::ir::{
-    Api, BodyKind, ContentKind, ErrorBodyKind, FreeForm, MockValue, Operation, Param, ParamLocation, ParamStyle,
-    SecurityRequirement, StatusSpec, Success, SuccessCase, Type, TypeKind,
+    Api, BodyForm, BodyKind, ContentKind, ErrorBodyKind, FreeForm, MockValue, Operation, Param, ParamLocation,
+    ParamStyle, SecurityRequirement, StatusSpec, Success, SuccessCase, Type, TypeKind,
 };
 use crate::names;
 use proc_macro2::{Literal, TokenStream};
@@ -103,7 +103,11 @@ fn uses_api_types(api: &Api) -> bool {
     }
     api.operations.iter().any(|op| {
         op.params.iter().any(|p| p.flag.is_none() && named(&p.ty))
-            || op.body.as_ref().is_some_and(|b| b.free_form.is_none() && named(&b.ty))
+            || op
+                .body
+                .iter()
+                .flat_map(|b| &b.forms)
+                .any(|f| f.free_form.is_none() && f.kind == BodyKind::Json && named(&f.ty))
             || reply_cases(op).iter().any(|(_, case)| case.content.as_ref().is_some_and(|c| named(&c.ty)))
             || op.stream.as_ref().is_some_and(|s| named(&s.item))
             || matches!(op.errors.fallback, ErrorBodyKind::Struct(_))
@@ -130,20 +134,69 @@ fn param_type(api: &Api, p: &Param) -> TokenStream {
     }
 }
 
+/// The type one form of a request body is read back as.
+fn form_type(api: &Api, form: &BodyForm) -> TokenStream {
+    match (form.kind, form.free_form) {
+        (_, Some(FreeForm::Any)) => quote! { serde_json::Value },
+        (_, Some(FreeForm::Object)) => quote! { serde_json::Map<String, serde_json::Value> },
+        (BodyKind::Json, None) => spell(api, &form.ty),
+        (BodyKind::Text, None) => quote! { String },
+        (BodyKind::Bytes, None) => quote! { bytes::Bytes },
+        (BodyKind::Multipart, None) => quote! { rt::Form },
+    }
+}
+
+/// The read of one form of the body from `received`, an `Option` of its [`form_type`].
+fn form_read(form: &BodyForm) -> TokenStream {
+    match form.kind {
+        BodyKind::Json => quote! { received.json_body()? },
+        BodyKind::Text => quote! { received.text_body()? },
+        BodyKind::Bytes => quote! { received.bytes_body() },
+        BodyKind::Multipart => quote! { received.form_body()? },
+    }
+}
+
+/// The name of the enum of an operation's body forms, when it has several.
+fn forms_enum(op: &Operation) -> Option<String> {
+    op.body.as_ref().filter(|b| b.forms.len() > 1).map(|_| format!("{}Body", op.builder))
+}
+
 /// The request body's field type.
 fn body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
-    let ty = match (body.kind, body.free_form) {
-        (_, Some(FreeForm::Any)) => quote! { serde_json::Value },
-        (_, Some(FreeForm::Object)) => quote! { serde_json::Map<String, serde_json::Value> },
-        (BodyKind::Json, None) => spell(api, &body.ty),
-        (BodyKind::Text, None) => quote! { String },
-        (BodyKind::Bytes, None) => quote! { bytes::Bytes },
+    let ty = match (body.forms.as_slice(), forms_enum(op)) {
+        ([only], _) => form_type(api, only),
+        (_, Some(name)) => {
+            let name = ident(&name);
+            quote! { #name }
+        }
+        (_, None) => return None,
     };
     Some(if body.required {
         ty
     } else {
         quote! { Option<#ty> }
+    })
+}
+
+/// The enum of the forms a request body came in, for an operation whose body has several.
+fn forms_enum_def(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let name = ident(&forms_enum(op)?);
+    let body = op.body.as_ref()?;
+    let doc = docs::attrs(&format!("The forms the request body of `{}` may come in.", op.id));
+    let variants = body.forms.iter().map(|f| {
+        let variant = ident(&names::pascal(&f.setter, "Form"));
+        let ty = form_type(api, f);
+        let doc = docs::attrs(&format!("Sent as `{}` (the client's `{}` setter).", f.media_type, f.setter));
+        quote! { #doc #variant(#ty), }
+    });
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
     })
 }
 
@@ -167,10 +220,19 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
         quote! { #doc pub #field: #ty, }
     });
     let body_field = body_type(api, op).map(|ty| {
-        let body = op.body.as_ref().map(|b| b.media_type.as_str()).unwrap_or_default();
-        let doc = docs::attrs(&format!("The request body (`{body}`)."));
+        let media: Vec<String> = op.body.iter().flat_map(|b| &b.forms).map(|f| format!("`{}`", f.media_type)).collect();
+        let doc = docs::attrs(&format!("The request body ({}).", media.join(" or ")));
         quote! { #doc pub body: #ty, }
     });
+    let any_content_type = op.body.iter().flat_map(|b| &b.forms).any(|f| f.any_content_type);
+    let content_type_field = any_content_type.then(|| {
+        quote! {
+            /// The body's `Content-Type` as sent (the spec lets a binary body be any media type).
+            pub content_type: Option<String>,
+        }
+    });
+    let decode_content_type =
+        any_content_type.then(|| quote! { content_type: received.header("content-type").map(str::to_owned), });
     let decode_fields = op.params.iter().enumerate().map(|(index, p)| {
         let field = ident(&p.name);
         let index = Literal::usize_unsuffixed(index);
@@ -184,10 +246,23 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
         quote! { #field: #call, }
     });
     let decode_body = op.body.as_ref().map(|b| {
-        let read = match b.kind {
-            BodyKind::Json => quote! { received.json_body()? },
-            BodyKind::Text => quote! { received.text_body()? },
-            BodyKind::Bytes => quote! { received.bytes_body() },
+        let read = match (b.forms.as_slice(), forms_enum(op)) {
+            ([only], _) => form_read(only),
+            (forms, name) => {
+                let name = ident(name.as_deref().unwrap_or_default());
+                let arms = forms.iter().enumerate().map(|(index, f)| {
+                    let index = Literal::usize_unsuffixed(index);
+                    let variant = ident(&names::pascal(&f.setter, "Form"));
+                    let read = form_read(f);
+                    quote! { Some(#index) => #read.map(#name::#variant), }
+                });
+                quote! {
+                    match received.form_index() {
+                        #(#arms)*
+                        _ => None,
+                    }
+                }
+            }
         };
         if b.required {
             quote! { body: #read.ok_or_else(|| "missing required request body".to_owned())?, }
@@ -197,6 +272,7 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
     });
     let route = route(api, op);
     let replies = replies(api, op);
+    let forms_enum = forms_enum_def(api, op);
     // An operation without parameters or body decodes from nothing.
     let received = if op.params.is_empty() && op.body.is_none() {
         quote! { _ }
@@ -235,7 +311,10 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
         pub struct #name {
             #(#fields)*
             #body_field
+            #content_type_field
         }
+
+        #forms_enum
 
         impl rt::Request for #name {
             const ROUTE: &'static rt::Route = &#route;
@@ -244,6 +323,7 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
                 Ok(#name {
                     #(#decode_fields)*
                     #decode_body
+                    #decode_content_type
                 })
             }
         }
@@ -298,22 +378,33 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
     let body = match &op.body {
         None => quote! { None },
         Some(b) => {
-            let media_type = &b.media_type;
-            let kind = body_kind(b.kind);
             let required = b.required;
-            let decodes = match (b.kind, b.free_form) {
-                (BodyKind::Json, Some(FreeForm::Any)) => quote! { rt::decodes::<serde_json::Value> },
-                (BodyKind::Json, Some(FreeForm::Object)) => {
-                    quote! { rt::decodes::<serde_json::Map<String, serde_json::Value>> }
+            let forms = b.forms.iter().map(|f| {
+                let media_type = &f.media_type;
+                match (f.kind, f.free_form) {
+                    (BodyKind::Json, Some(FreeForm::Any)) => {
+                        quote! { rt::FormSpec::json(#media_type, rt::decodes::<serde_json::Value>) }
+                    }
+                    (BodyKind::Json, Some(FreeForm::Object)) => quote! {
+                        rt::FormSpec::json(#media_type, rt::decodes::<serde_json::Map<String, serde_json::Value>>)
+                    },
+                    (BodyKind::Json, None) => {
+                        let ty = spell(api, &f.ty);
+                        quote! { rt::FormSpec::json(#media_type, rt::decodes::<#ty>) }
+                    }
+                    (BodyKind::Text, _) => quote! { rt::FormSpec::text(#media_type) },
+                    (BodyKind::Bytes, _) if f.any_content_type => {
+                        quote! { rt::FormSpec::bytes(#media_type).any_type() }
+                    }
+                    (BodyKind::Bytes, _) => quote! { rt::FormSpec::bytes(#media_type) },
+                    (BodyKind::Multipart, _) => {
+                        let parts = form_parts(api, f);
+                        quote! { rt::FormSpec::multipart(#media_type, &[#(#parts),*]) }
+                    }
                 }
-                (BodyKind::Json, None) => {
-                    let ty = spell(api, &b.ty);
-                    quote! { rt::decodes::<#ty> }
-                }
-                (BodyKind::Text | BodyKind::Bytes, _) => quote! { rt::any_body },
-            };
+            });
             quote! {
-                Some(rt::BodySpec { media_type: #media_type, kind: #kind, required: #required, decodes: #decodes })
+                Some(rt::BodySpec { required: #required, forms: &[#(#forms),*] })
             }
         }
     };
@@ -367,12 +458,23 @@ fn wire_text(value: &MockValue) -> String {
     }
 }
 
-fn body_kind(kind: BodyKind) -> TokenStream {
-    match kind {
-        BodyKind::Json => quote! { rt::BodyKind::Json },
-        BodyKind::Text => quote! { rt::BodyKind::Text },
-        BodyKind::Bytes => quote! { rt::BodyKind::Bytes },
-    }
+/// The parts of a multipart form, as the mock checks them.
+fn form_parts(api: &Api, form: &BodyForm) -> Vec<TokenStream> {
+    let Type::Named(id) = form.ty else { return Vec::new() };
+    let TypeKind::Form(fields) = &api.type_def(id).kind else { return Vec::new() };
+    fields
+        .fields
+        .iter()
+        .map(|f| {
+            let name = &f.wire_name;
+            let required = f.required;
+            if f.content_type.is_some() {
+                quote! { rt::PartSpec::file(#name, #required) }
+            } else {
+                quote! { rt::PartSpec::text(#name, #required) }
+            }
+        })
+        .collect()
 }
 
 /// Aliases are followed at most this deep (a spec may define an alias cycle; the normalizer
@@ -407,7 +509,9 @@ fn shape(api: &Api, ty: &Type, depth: usize) -> TokenStream {
                 quote! { rt::Shape::OneOf(&[#(#values),*]) }
             }
             TypeKind::Struct(_) => quote! { rt::Shape::Map(&rt::Shape::String) },
-            TypeKind::Union(_) | TypeKind::Runtime(_) => quote! { rt::Shape::String },
+            TypeKind::Union(_) | TypeKind::Runtime(_) | TypeKind::Form(_) | TypeKind::Headers(_) => {
+                quote! { rt::Shape::String }
+            }
         },
         Type::String | Type::Bytes | Type::Any | Type::Named(_) => quote! { rt::Shape::String },
     }
@@ -549,7 +653,7 @@ fn replies(api: &Api, op: &Operation) -> TokenStream {
                             self.answer(rt::Answer::text(#code, #media_type, body));
                         }
                     },
-                    ContentKind::Body(BodyKind::Bytes) => quote! {
+                    ContentKind::Body(BodyKind::Bytes | BodyKind::Multipart) => quote! {
                         #doc
                         pub fn #method(self, body: impl Into<bytes::Bytes>) {
                             self.answer(rt::Answer::bytes(#code, #media_type, body));

@@ -17,9 +17,15 @@ pub fn module(api: &Api) -> TokenStream {
     let description = docs::spec(api.description.as_deref());
     let inner_doc = docs::inner_attrs(&docs::paragraphs([Some(title.as_str()), description.as_deref()]));
     let has_ops = !api.operations.is_empty();
-    // Aliases (`pub type Record = ...`) need no derives.
-    let has_types = api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_) | TypeKind::Runtime(_)));
-    let has_error_bodies = api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.error_fields.is_some()));
+    // Aliases (`pub type Record = ...`), forms and header structs need no serde derives.
+    let has_types = api.types.iter().any(|t| {
+        !matches!(t.kind, TypeKind::Alias(_) | TypeKind::Runtime(_) | TypeKind::Form(_) | TypeKind::Headers(_))
+    });
+    let has_error_bodies = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => s.error_fields.is_some(),
+        TypeKind::Union(u) => u.error_body,
+        _ => false,
+    });
     let crate_names: Vec<Ident> =
         std::iter::once("Client").chain(has_error_bodies.then_some("ErrorBody")).map(ident).collect();
     let crate_use = quote! { use crate::{#(#crate_names),*}; };
@@ -49,22 +55,23 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// The Rust spelling of an IR type, in the area's module.
 pub(crate) fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
-    spell(api, ty, &quote! {})
+    spell(api, ty, &quote! {}, &quote! { crate })
 }
 
 /// The Rust spelling of an IR type in the area's `builders` module, where the area's types are
 /// `super::Name`.
 pub(crate) fn builder_type_tokens(api: &Api, ty: &Type) -> TokenStream {
-    spell(api, ty, &quote! { super:: })
+    spell(api, ty, &quote! { super:: }, &quote! { crate })
 }
 
 /// The Rust spelling of an IR type where the area's types are `<prefix>Name` (e.g. `api::Name`
-/// in another crate's module that imports the area as `api`).
+/// in another crate's module that imports the area as `api`), the runtime's as `cloudbase_api::`.
 pub(crate) fn prefixed_type_tokens(api: &Api, ty: &Type, prefix: &TokenStream) -> TokenStream {
-    spell(api, ty, prefix)
+    spell(api, ty, prefix, &quote! { cloudbase_api })
 }
 
-fn spell(api: &Api, ty: &Type, prefix: &TokenStream) -> TokenStream {
+/// `krate` is the path of the crate whose runtime types (`ByteStream`) the code names.
+fn spell(api: &Api, ty: &Type, prefix: &TokenStream, krate: &TokenStream) -> TokenStream {
     match ty {
         Type::String => quote! { String },
         Type::Integer { bits: 32 } => quote! { i32 },
@@ -72,19 +79,19 @@ fn spell(api: &Api, ty: &Type, prefix: &TokenStream) -> TokenStream {
         Type::Number { bits: 32 } => quote! { f32 },
         Type::Number { .. } => quote! { f64 },
         Type::Boolean => quote! { bool },
-        Type::Bytes => quote! { bytes::Bytes },
+        Type::Bytes => quote! { #krate::ByteStream },
         Type::Any => quote! { serde_json::Value },
         Type::Object => quote! { serde_json::Map<String, serde_json::Value> },
         Type::Array(item) => {
-            let item = spell(api, item, prefix);
+            let item = spell(api, item, prefix, krate);
             quote! { Vec<#item> }
         }
         Type::Map(value) => {
-            let value = spell(api, value, prefix);
+            let value = spell(api, value, prefix, krate);
             quote! { std::collections::BTreeMap<String, #value> }
         }
         Type::Nullable(inner) => {
-            let inner = spell(api, inner, prefix);
+            let inner = spell(api, inner, prefix, krate);
             quote! { Option<#inner> }
         }
         Type::Named(id) => {

@@ -3,8 +3,8 @@
 
 use super::{builder_type_tokens, docs, examples, ident, type_tokens};
 use crate::ir::{
-    Api, BodyKind, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param, ParamLocation, ParamStyle,
-    PathPart, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
+    Api, BodyForm, BodyKind, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param, ParamLocation,
+    ParamStyle, PathPart, RequestBody, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -122,13 +122,13 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         let ty = param_type(api, p);
         quote! { #field: Option<#ty>, }
     });
-    let body_decl = op.body.as_ref().map(|b| {
-        let ty = match b.free_form {
-            Some(_) => quote! { rt::JsonBody },
-            None => builder_type_tokens(api, &b.ty),
-        };
-        quote! { body: Option<#ty>, }
+    let body_decls = op.body.iter().flat_map(|b| &b.forms).map(|f| {
+        let field = ident(&f.setter);
+        let ty = form_field_type(api, f);
+        quote! { #field: Option<#ty>, }
     });
+    let any_content_type = op.body.as_ref().is_some_and(|b| b.forms.iter().any(|f| f.any_content_type));
+    let content_type_decl = any_content_type.then(|| quote! { content_type: Option<String>, });
     let choices = &op.accept.choices;
     let accept_decl = (choices.len() > 1).then(|| quote! { accept: Option<String>, });
     let accept_setter = (choices.len() > 1).then(|| {
@@ -147,38 +147,18 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let setters = op.params.iter().map(|p| setter(api, p));
-    let body_setter = op.body.as_ref().map(|b| {
-        let required = if b.required { "Required." } else { "Optional." };
-        let free_form = b.free_form.map(|f| match f {
-            FreeForm::Any => "Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). \
-                A value that cannot be serialized as JSON is refused by `send()`, before any I/O."
-                .to_owned(),
-            FreeForm::Object => "Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) \
-                that serializes to a JSON object, as the spec requires; anything else (an array, a number, a \
-                string, `null`, a value that cannot be serialized) is refused by `send()` with \
-                [`Error::InvalidRequest`], before any I/O."
-                .to_owned(),
-        });
-        let what = format!("The request body (`{}`). {required}", b.media_type);
-        let text = docs::described(b.docs.as_deref(), what);
-        let doc = docs::attrs(&docs::paragraphs([Some(text.as_str()), free_form.as_deref()]));
-        match b.free_form {
-            Some(_) => quote! {
-                #doc
-                pub fn body(mut self, value: impl serde::Serialize) -> Self {
-                    self.body = Some(rt::JsonBody::new(&value));
-                    self
-                }
-            },
-            None => {
-                let ty = builder_type_tokens(api, &b.ty);
-                quote! {
-                    #doc
-                    pub fn body(mut self, value: impl Into<#ty>) -> Self {
-                        self.body = Some(value.into());
-                        self
-                    }
-                }
+    let body_setters = op.body.iter().flat_map(|b| b.forms.iter().map(move |f| body_setter(api, b, f)));
+    let content_type_setter = any_content_type.then(|| {
+        let doc = docs::attrs(
+            "The `Content-Type` a binary body is sent as: the spec lets it be any media type (e.g. the \
+             file's own, `image/png`), `application/octet-stream` when unset. A value that is not a \
+             media type (`type/subtype`), or a multipart one, is refused by `send()`, before any I/O.",
+        );
+        quote! {
+            #doc
+            pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+                self.content_type = Some(media_type.into());
+                self
             }
         }
     });
@@ -191,7 +171,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         .params
         .iter()
         .map(|p| ident(&p.name))
-        .chain(op.body.as_ref().map(|_| ident("body")))
+        .chain(op.body.iter().flat_map(|b| &b.forms).map(|f| ident(&f.setter)))
+        .chain(any_content_type.then(|| ident("content_type")))
         .chain((choices.len() > 1).then(|| ident("accept")));
     quote! {
         #struct_doc
@@ -200,7 +181,8 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         pub struct #name {
             client: Client,
             #(#field_decls)*
-            #body_decl
+            #(#body_decls)*
+            #content_type_decl
             #accept_decl
             options: rt::Options,
         }
@@ -210,13 +192,113 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
         impl #name {
             #operation_const
             #(#setters)*
-            #body_setter
+            #(#body_setters)*
+            #content_type_setter
             #accept_setter
             #send
             #send_stream
             #into_request
             #error
         }
+    }
+}
+
+/// The type a body form's field stores.
+fn form_field_type(api: &Api, f: &BodyForm) -> TokenStream {
+    match f.free_form {
+        Some(_) => quote! { rt::JsonBody },
+        None => builder_type_tokens(api, &f.ty),
+    }
+}
+
+/// The setter of one form of the body; with several, each replaces a body another set.
+fn body_setter(api: &Api, b: &RequestBody, f: &BodyForm) -> TokenStream {
+    let setter = ident(&f.setter);
+    let required = if b.required { "Required." } else { "Optional." };
+    let several = b.forms.len() > 1;
+    let required = if several { format!("{required} One of {} forms.", b.forms.len()) } else { required.to_owned() };
+    let what = format!("The request body (`{}`). {required}", f.media_type);
+    let text = if several { what.clone() } else { docs::described(b.docs.as_deref(), what) };
+    let kind_note = match (f.kind, f.free_form) {
+        (_, Some(FreeForm::Any)) => Some(
+            "Takes any `Serialize` value (a `serde_json::json!` value, a struct, a map). \
+             A value that cannot be serialized as JSON is refused by `send()`, before any I/O."
+                .to_owned(),
+        ),
+        (_, Some(FreeForm::Object)) => Some(
+            "Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) \
+             that serializes to a JSON object, as the spec requires; anything else (an array, a number, a \
+             string, `null`, a value that cannot be serialized) is refused by `send()` with \
+             [`Error::InvalidRequest`], before any I/O."
+                .to_owned(),
+        ),
+        (BodyKind::Bytes, None) => Some(format!(
+            "Streamed as it is sent: bytes, a file ([`ByteStream::from_path`](crate::ByteStream::from_path)) \
+             or a reader ([`ByteStream::from_reader`](crate::ByteStream::from_reader), which makes the \
+             request one that is never retried).{}",
+            if f.any_content_type {
+                " Sent as the [`content_type`](Self::content_type) set, any media type."
+            } else {
+                ""
+            }
+        )),
+        (BodyKind::Multipart, None) => {
+            Some("Sent as `multipart/form-data`: one part per field set, files streamed.".to_owned())
+        }
+        _ => None,
+    };
+    let others: Vec<&BodyForm> = b.forms.iter().filter(|o| o.setter != f.setter).collect();
+    let replaces = (!others.is_empty()).then(|| {
+        let links: Vec<String> = others.iter().map(|o| format!("[`{0}`](Self::{0})", o.setter)).collect();
+        format!("Replaces a body set with {}.", links.join(" or "))
+    });
+    let description = several.then(|| docs::spec(b.docs.as_deref())).flatten();
+    let doc = docs::attrs(&docs::paragraphs([
+        Some(text.as_str()),
+        description.as_deref(),
+        kind_note.as_deref(),
+        replaces.as_deref(),
+    ]));
+    let clear = others.iter().map(|o| {
+        let other = ident(&o.setter);
+        quote! { self.#other = None; }
+    });
+    match f.free_form {
+        Some(_) => quote! {
+            #doc
+            pub fn #setter(mut self, value: impl serde::Serialize) -> Self {
+                self.#setter = Some(rt::JsonBody::new(&value));
+                #(#clear)*
+                self
+            }
+        },
+        None => {
+            let ty = builder_type_tokens(api, &f.ty);
+            quote! {
+                #doc
+                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                    self.#setter = Some(value.into());
+                    #(#clear)*
+                    self
+                }
+            }
+        }
+    }
+}
+
+/// Puts the form's value (bound as `body`) on the request.
+fn set_body(f: &BodyForm) -> TokenStream {
+    let media = &f.media_type;
+    match (f.kind, f.free_form) {
+        (_, Some(FreeForm::Object)) => quote! { request.free_form_body(#media, body, true)?; },
+        (_, Some(FreeForm::Any)) => quote! { request.free_form_body(#media, body, false)?; },
+        (BodyKind::Json, None) => quote! { request.json_body(#media, body)?; },
+        (BodyKind::Text, None) => quote! { request.text_body(#media, body)?; },
+        (BodyKind::Bytes, None) if f.any_content_type => {
+            quote! { request.stream_body(#media, self.content_type.as_deref(), body)?; }
+        }
+        (BodyKind::Bytes, None) => quote! { request.stream_body(#media, None, body)?; },
+        (BodyKind::Multipart, None) => quote! { request.multipart_body(body.into_multipart())?; },
     }
 }
 
@@ -299,7 +381,10 @@ fn capitalize(method: &str) -> String {
 
 fn into_request(op: &Operation) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    // One form, required: bound with the required parameters; several: checked together.
+    let forms = op.body.as_ref().map_or(&[][..], |b| b.forms.as_slice());
+    let body_required = op.body.as_ref().is_some_and(|b| b.required) && forms.len() == 1;
+    let any_form_required = op.body.as_ref().is_some_and(|b| b.required) && forms.len() > 1;
     let mut checks: Vec<(String, TokenStream)> = required
         .iter()
         .map(|p| {
@@ -312,10 +397,31 @@ fn into_request(op: &Operation) -> TokenStream {
     if body_required {
         checks.push(("body".to_owned(), quote! { self.body }));
     }
-    let take_required = if checks.is_empty() {
+    let body_missing = any_form_required.then(|| {
+        let unset = forms
+            .iter()
+            .map(|f| {
+                let field = ident(&f.setter);
+                quote! { self.#field.is_none() }
+            })
+            .reduce(|all, next| quote! { #all && #next });
+        quote! { ("body", #unset) }
+    });
+    let take_required = if checks.is_empty() && body_missing.is_none() {
         quote! {}
+    } else if checks.is_empty() {
+        quote! {
+            let missing = [#body_missing];
+            if missing[0].1 {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            }
+        }
     } else {
-        let flags = checks.iter().map(|(wire, access)| quote! { (#wire, #access.is_none()) });
+        let flags = checks
+            .iter()
+            .map(|(wire, access)| quote! { (#wire, #access.is_none()) })
+            .chain(body_missing.clone())
+            .collect::<Vec<_>>();
         let bindings: Vec<TokenStream> = required
             .iter()
             .map(|p| {
@@ -371,23 +477,27 @@ fn into_request(op: &Operation) -> TokenStream {
         let value = &c.value;
         send_scalar(c.location, &c.wire_name, quote! { Some(&#value) })
     });
-    let body = op.body.as_ref().map(|b| {
-        let media = &b.media_type;
-        let set = match (b.kind, b.free_form) {
-            (_, Some(FreeForm::Object)) => quote! { request.free_form_body(#media, body, true)?; },
-            (_, Some(FreeForm::Any)) => quote! { request.free_form_body(#media, body, false)?; },
-            (BodyKind::Json, None) => quote! { request.json_body(#media, body)?; },
-            (BodyKind::Text, None) => quote! { request.text_body(#media, body)?; },
-            (BodyKind::Bytes, None) => quote! { request.bytes_body(#media, body)?; },
-        };
-        if b.required {
-            set
-        } else {
+    let body = op.body.as_ref().map(|b| match b.forms.as_slice() {
+        [only] if b.required => set_body(only),
+        [only] => {
+            let set = set_body(only);
             quote! {
                 if let Some(body) = self.body {
                     #set
                 }
             }
+        }
+        forms => {
+            let arms = forms.iter().map(|f| {
+                let field = ident(&f.setter);
+                let set = set_body(f);
+                quote! {
+                    if let Some(body) = self.#field {
+                        #set
+                    }
+                }
+            });
+            quote! { #(#arms)else* }
         }
     });
     let choices = &op.accept.choices;
@@ -483,9 +593,10 @@ fn success_type(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn case_type(api: &Api, case: &SuccessCase) -> TokenStream {
-    match &case.content {
-        None => quote! { () },
-        Some(content) => content_type(api, content, builder_type_tokens),
+    match (&case.content, case.headers) {
+        (None, Some(id)) => builder_type_tokens(api, &Type::Named(id)),
+        (None, None) => quote! { () },
+        (Some(content), _) => content_type(api, content, builder_type_tokens),
     }
 }
 
@@ -493,7 +604,7 @@ fn case_type(api: &Api, case: &SuccessCase) -> TokenStream {
 fn content_type(api: &Api, content: &Content, spell: fn(&Api, &Type) -> TokenStream) -> TokenStream {
     match content.kind {
         ContentKind::Body(BodyKind::Text) => quote! { String },
-        ContentKind::Body(BodyKind::Bytes) => quote! { bytes::Bytes },
+        ContentKind::Body(BodyKind::Bytes | BodyKind::Multipart) => quote! { crate::ByteStream },
         _ => spell(api, &content.ty),
     }
 }
@@ -503,7 +614,7 @@ fn decode_call(content: Option<&Content>) -> TokenStream {
         None => quote! { {} },
         Some(ContentKind::Body(BodyKind::Json)) | Some(ContentKind::EventStream) => quote! { raw.json()? },
         Some(ContentKind::Body(BodyKind::Text)) => quote! { raw.text()? },
-        Some(ContentKind::Body(BodyKind::Bytes)) => quote! { raw.bytes() },
+        Some(ContentKind::Body(BodyKind::Bytes | BodyKind::Multipart)) => quote! { raw.stream() },
     }
 }
 
@@ -550,13 +661,25 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         }
     };
     let mut arms = Vec::new();
+    // The same arms' patterns, whether each is a binary body to stream, and whether it checks the
+    // media type.
+    let mut streamed_arms: Vec<(TokenStream, bool, bool)> = Vec::new();
     let mut media_checked = Vec::new();
     let mut catch_all = Vec::new();
     for (constructor, case) in &cases {
         let status = status_pattern(case.status);
-        let decode = decode_call(case.content.as_ref());
+        let decode = match case.headers {
+            Some(id) if case.content.is_none() => {
+                let ty = builder_type_tokens(api, &Type::Named(id));
+                quote! { #ty::read(&raw)? }
+            }
+            _ => decode_call(case.content.as_ref()),
+        };
+        let binary = case.content.as_ref().is_some_and(|c| c.kind == ContentKind::Body(BodyKind::Bytes));
+        let arms_before = arms.len();
         let value = match (&op.success, case.content.as_ref()) {
             (Success::Single(_) | Success::Body(_), _) => decode,
+            (Success::Enum { .. }, None) if case.headers.is_some() => quote! { #constructor(#decode) },
             (Success::Enum { .. }, None) => quote! { #constructor },
             (Success::Enum { .. }, Some(_)) => quote! { #constructor(#decode) },
         };
@@ -583,6 +706,10 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         } else {
             arms.push(quote! { (#status, _) => #value, });
         }
+        // (A reply without a body streams nothing; its arm must not hide a binary one.)
+        if arms.len() > arms_before && !case.when_empty {
+            streamed_arms.push((streamed_pattern(case, &status), binary, case.match_media_type));
+        }
     }
     // A documented status with an undocumented media type cannot be decoded.
     media_checked.dedup();
@@ -592,17 +719,45 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
         quote! { (#status, _) => return Err(raw.unexpected_media_type()), }
     });
     let (bind, value) = match &op.success {
-        Success::Single(SuccessCase { content: None, .. }) => (quote! {}, quote! { () }),
+        Success::Single(SuccessCase { content: None, headers: None, .. }) => (quote! {}, quote! { () }),
         _ => (quote! { let value = }, quote! { value }),
     };
     let statuses: Vec<StatusSpec> = op.responses.iter().filter(|r| r.status.is_success()).map(|r| r.status).collect();
     let allow = overlapping_allow(&statuses);
+    let binary =
+        cases.iter().any(|(_, c)| c.content.as_ref().is_some_and(|c| c.kind == ContentKind::Body(BodyKind::Bytes)));
+    let execute = if binary {
+        // Binary bodies stream: their replies are read up to the head only. Where only statuses
+        // decide, the test is a `matches!` on them.
+        let by_status = streamed_arms.iter().all(|(_, _, media)| !*media);
+        if by_status {
+            let statuses = cases
+                .iter()
+                .filter(|(_, c)| c.content.as_ref().is_some_and(|c| c.kind == ContentKind::Body(BodyKind::Bytes)))
+                .map(|(_, c)| status_pattern(c.status));
+            quote! {
+                client.execute_binary(request, |status, _| matches!(status, #(#statuses)|*)).await?
+            }
+        } else {
+            let arms = streamed_arms.iter().map(|(pattern, binary, _)| quote! { #pattern => #binary, });
+            quote! {
+                client
+                    .execute_binary(request, |status, media| match (status, media) {
+                        #(#arms)*
+                        _ => false,
+                    })
+                    .await?
+            }
+        }
+    } else {
+        quote! { client.execute(request).await? }
+    };
     quote! {
         #doc
         #allow
         pub async fn send(self) -> Result<Response<#success>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
+            let raw = #execute;
             #bind match (raw.status(), raw.media_type()) {
                 #(#arms)*
                 #(#media_fallbacks)*
@@ -610,6 +765,23 @@ fn send(api: &Api, op: &Operation) -> TokenStream {
             };
             Ok(raw.into_response(#value))
         }
+    }
+}
+
+/// The pattern of `case`'s arm in the predicate saying which replies stream: its status, and its
+/// media type where `send()` checks it.
+fn streamed_pattern(case: &SuccessCase, status: &TokenStream) -> TokenStream {
+    if case.when_empty || !case.match_media_type {
+        return quote! { (#status, _) };
+    }
+    let media = case.content.as_ref().map(|c| c.essence.clone()).unwrap_or_default();
+    match media.strip_suffix("/*") {
+        Some("*") => quote! { (#status, _) },
+        Some(range) => {
+            let prefix = format!("{range}/");
+            quote! { (#status, media) if media.starts_with(#prefix) }
+        }
+        None => quote! { (#status, #media) },
     }
 }
 
@@ -726,6 +898,7 @@ fn error_call(api: &Api, kind: ErrorBodyKind) -> TokenStream {
 /// The enum of an operation's documented successes, in the area's module.
 pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     let Success::Enum { name, variants } = &op.success else { return None };
+    let op_variants = variants;
     let name = ident(name);
     let deciders = if variants.iter().any(|v| v.case.when_empty) {
         "the status, the `Content-Type` and whether a body came"
@@ -745,16 +918,27 @@ pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
         };
         let doc = docs::attrs(&format!("{}{media}: {}", v.case.status, docs::sanitize(first_line(&v.docs))));
         match &v.case.content {
-            None => quote! { #doc #variant, },
+            None => match v.case.headers {
+                Some(id) => {
+                    let ty = type_tokens(api, &Type::Named(id));
+                    quote! { #doc #variant(#ty), }
+                }
+                None => quote! { #doc #variant, },
+            },
             Some(content) => {
                 let ty = content_type(api, content, type_tokens);
                 quote! { #doc #variant(#ty), }
             }
         }
     });
+    // A streamed body compares with nothing.
+    let binary = op_variants
+        .iter()
+        .any(|v| v.case.content.as_ref().is_some_and(|c| c.kind == ContentKind::Body(BodyKind::Bytes)));
+    let partial_eq = (!binary).then(|| quote! { PartialEq });
     Some(quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, #partial_eq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*

@@ -1,7 +1,7 @@
 //! Named types -> structs, enums and aliases.
 
 use super::{docs, ident, type_tokens};
-use crate::ir::{Api, Field, StringEnum, Struct, Type, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Field, Form, Headers, StringEnum, Struct, Type, TypeDef, TypeKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -18,6 +18,8 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => structure(api, &name, &doc, s),
         TypeKind::Enum(e) => string_enum(&name, &doc, e),
         TypeKind::Union(u) => union(api, def, &name, &doc, u),
+        TypeKind::Form(form) => multipart_form(api, &name, &doc_text, form),
+        TypeKind::Headers(headers) => header_struct(api, &name, def, headers),
         TypeKind::Runtime(shared) => {
             let shared_name = ident(shared.name());
             let doc = docs::attrs(&format!(
@@ -39,8 +41,8 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 /// print its `Redacted`.
 pub fn uses_runtime(def: &TypeDef) -> bool {
     match &def.kind {
-        TypeKind::Union(_) => true,
-        TypeKind::Struct(s) => s.fields.iter().any(|f| f.secret),
+        TypeKind::Union(_) | TypeKind::Form(_) | TypeKind::Headers(_) => true,
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.secret || f.three_state),
         _ => false,
     }
 }
@@ -178,6 +180,12 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     if f.secret {
         notes.push("Secret: `Debug` shows it as `<redacted>`.");
     }
+    if f.three_state {
+        notes.push(
+            "Three states: `None` leaves the property out, `Some(None)` sends `null` (which clears it), \
+             `Some(Some(value))` sends the value.",
+        );
+    }
     let field_docs = docs::spec(f.docs.as_deref()).or_else(|| Some(format!("The `{}` property.", f.wire_name)));
     let doc_text = docs::paragraphs([field_docs.as_deref(), (!notes.is_empty()).then(|| notes.join(" ")).as_deref()]);
     let doc = docs::attrs(&doc_text);
@@ -192,8 +200,18 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     if is_optional(f) {
         ty = quote! { Option<#ty> };
     }
+    if f.three_state && matches!(f.ty, Type::Nullable(_)) {
+        ty = quote! { Option<#ty> };
+    }
     let rename = (name.to_string().trim_start_matches("r#") != wire).then(|| quote! { rename = #wire });
-    let skip = (!f.required).then(|| quote! { skip_serializing_if = "Option::is_none" });
+    let skip = match (f.required, f.three_state) {
+        (true, _) => None,
+        // `null` decodes as `Some(None)`, not as an absent property.
+        (false, true) => {
+            Some(quote! { default, skip_serializing_if = "Option::is_none", deserialize_with = "rt::present" })
+        }
+        (false, false) => Some(quote! { skip_serializing_if = "Option::is_none" }),
+    };
     let serde = match (rename, skip) {
         (None, None) => quote! {},
         (Some(r), None) => quote! { #[serde(#r)] },
@@ -337,6 +355,31 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
         }
     });
     let derive_debug = redacted_debug.is_none().then(|| quote! { Debug, });
+    // An error body of several shapes reads its fields from whichever came.
+    let error_body = u.error_body.then(|| {
+        let accessor = |method: &str| {
+            let method = ident(method);
+            let arms = u.variants.iter().map(|v| {
+                let variant = ident(&v.name);
+                quote! { Self::#variant(body) => ErrorBody::#method(body), }
+            });
+            quote! {
+                fn #method(&self) -> Option<&str> {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        };
+        let (code, message, request_id) = (accessor("code"), accessor("message"), accessor("request_id"));
+        quote! {
+            impl ErrorBody for #name {
+                #code
+                #message
+                #request_id
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, Serialize)]
@@ -346,12 +389,113 @@ fn union(api: &Api, def: &TypeDef, name: &proc_macro2::Ident, doc: &TokenStream,
         }
 
         #redacted_debug
+        #error_body
 
         #(#from_impls)*
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #body
+            }
+        }
+    }
+}
+
+/// A `multipart/form-data` body: a plain struct (no serde; it is only ever sent as a form), with
+/// `Default` so a caller sets the parts it needs and `..Default::default()` the rest.
+fn multipart_form(api: &Api, name: &proc_macro2::Ident, doc_text: &str, form: &Form) -> TokenStream {
+    let doc = docs::attrs(&docs::paragraphs([
+        Some(doc_text),
+        Some(
+            "Sent as `multipart/form-data`, one part per field that has a value, in this order; file \
+             parts are [`ByteStream`](crate::ByteStream)s, streamed as they are sent.",
+        ),
+    ]));
+    let fields = form.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let mut ty = type_tokens(api, &f.ty);
+        if !f.required {
+            ty = quote! { Option<#ty> };
+        }
+        let what = match &f.content_type {
+            Some(media) => format!("File part `{}`, sent as `{media}`.", f.wire_name),
+            None => format!("Text part `{}`.", f.wire_name),
+        };
+        let requirement = if f.required { "Required." } else { "Optional." };
+        let text = docs::paragraphs([docs::spec(f.docs.as_deref()).as_deref(), Some(&format!("{what} {requirement}"))]);
+        let doc = docs::attrs(&text);
+        quote! {
+            #doc
+            pub #field: #ty,
+        }
+    });
+    let parts = form.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        let value = if f.required {
+            quote! { Some(self.#field) }
+        } else {
+            quote! { self.#field }
+        };
+        match &f.content_type {
+            Some(media) => quote! { .file(#wire, #value, #media) },
+            None if f.required => quote! { .text(#wire, Some(&self.#field)) },
+            None => quote! { .text(#wire, self.#field.as_ref()) },
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// The parts to send.
+            pub(crate) fn into_multipart(self) -> rt::Multipart {
+                rt::Multipart::new() #(#parts)*
+            }
+        }
+    }
+}
+
+/// The documented headers of a bodiless reply: one optional field per header, read (and parsed,
+/// for numbers and booleans) when the reply arrives.
+fn header_struct(api: &Api, name: &proc_macro2::Ident, def: &TypeDef, headers: &Headers) -> TokenStream {
+    let doc = docs::attrs(&docs::paragraphs([
+        docs::spec(def.docs.as_deref()).as_deref(),
+        Some(&format!(
+            "The headers this reply documents (`{}`), read when it arrives; a header that is absent is `None`, \
+             one that does not parse as its documented type is a [`DecodeError`](crate::DecodeError). \
+             [`Response::headers`](crate::Response::headers) has them all.",
+            def.pointer
+        )),
+    ]));
+    let fields = headers.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = type_tokens(api, &f.ty);
+        let text =
+            docs::paragraphs([docs::spec(f.docs.as_deref()).as_deref(), Some(&format!("`{}` header.", f.wire_name))]);
+        let doc = docs::attrs(&text);
+        quote! { #doc pub #field: Option<#ty>, }
+    });
+    let reads = headers.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        quote! { #field: raw.header(#wire)?, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            /// Reads the documented headers of `raw`.
+            pub(crate) fn read(raw: &rt::RawResponse) -> Result<Self, crate::Error> {
+                Ok(Self { #(#reads)* })
             }
         }
     }

@@ -75,6 +75,7 @@ impl<'a> Normalizer<'a> {
     ) -> Result<(), Error> {
         let (fits, expected) = match kind {
             BodyKind::Text | BodyKind::Bytes => (value.is_string(), "text".to_owned()),
+            BodyKind::Multipart => (value.is_object(), "the form's fields as a JSON object".to_owned()),
             BodyKind::Json => match self.outer(ty) {
                 Some(Outer::Object) => (value.is_object(), "a JSON object".to_owned()),
                 Some(Outer::Array) => (value.is_array(), "a JSON array".to_owned()),

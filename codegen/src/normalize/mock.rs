@@ -87,8 +87,8 @@ fn sample_at(types: &[TypeDef], ty: &Type, depth: usize) -> Value {
                 e.variants.first().map_or(Value::from("string"), |v| Value::from(v.value.clone()))
             }
             Some(TypeKind::Union(u)) => u.variants.first().map_or(Value::Null, |v| sample_at(types, &v.ty, depth + 1)),
-            // Every field of a runtime type is optional.
-            Some(TypeKind::Runtime(_)) | None => Value::Object(Map::new()),
+            // Every field of a runtime type is optional; a form is never a reply.
+            Some(TypeKind::Runtime(_) | TypeKind::Form(_) | TypeKind::Headers(_)) | None => Value::Object(Map::new()),
         },
     }
 }

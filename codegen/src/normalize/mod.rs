@@ -26,9 +26,11 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     normalizer.build_components()?;
     let mut operations = normalizer.operations(area)?;
     let mut types = normalizer.finish()?;
+    schema::check_binary(file, &types, &operations)?;
     schema::mark_union_variants(&mut types);
     schema::box_recursive_fields(&mut types);
     schema::mark_error_bodies(&mut types, &operations);
+    schema::mark_three_state(&mut types, &operations);
     schema::share_runtime_types(&mut types);
     for op in &mut operations {
         op.errors = operation::error_decoding(&types, &op.responses);
@@ -85,6 +87,11 @@ pub(crate) struct Normalizer<'a> {
     pub(crate) type_names: Scope,
     /// Component schemas marked `nullable` that define a type: references to them are `Option`s.
     pub(crate) nullable_components: std::collections::BTreeSet<String>,
+    /// Header types of bodiless replies, by the component response (or position) they are named for.
+    pub(crate) header_types: std::collections::BTreeMap<String, TypeId>,
+    /// Types of inline schemas inside components, by JSON pointer (built once, however many
+    /// operations refer to the component).
+    pub(crate) inline_types: std::collections::BTreeMap<String, Type>,
     /// Nesting depth of inline schemas, bounded so hostile specs cannot overflow the stack.
     pub(crate) depth: usize,
 }
@@ -99,6 +106,8 @@ impl<'a> Normalizer<'a> {
             // Names the generated module uses unqualified: prelude types and the serde derives.
             type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
             nullable_components: Default::default(),
+            header_types: Default::default(),
+            inline_types: Default::default(),
             depth: 0,
         }
     }

@@ -3,10 +3,11 @@
 use super::Normalizer;
 use crate::error::{Error, Pointer};
 use crate::ir::{
-    BUILDER_IMPORTS, BodyKind, Constant, Constraints, Content, ContentKind, EventStream, FreeForm, Method, Operation,
-    Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement, StatusSpec,
-    Success, SuccessCase, SuccessVariant, Type,
+    BUILDER_IMPORTS, BodyForm, BodyKind, Constant, Constraints, Content, ContentKind, EventStream, FreeForm, Method,
+    Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement,
+    StatusSpec, Success, SuccessCase, SuccessVariant, Type,
 };
+use crate::ir::{Form, FormField, TypeKind};
 use crate::names::{self, Scope};
 use openapiv3::{
     Header, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, Schema, SchemaKind,
@@ -17,14 +18,33 @@ use std::collections::BTreeSet;
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
 
+/// On a request body: its binary media type stands for any (the caller says which).
+const ANY_CONTENT_TYPE: &str = "x-any-content-type";
+
 /// Names in the `builders` module's scope besides the builders: the prelude's types it uses
 /// and every name it may import ([`BUILDER_IMPORTS`]).
 const BUILDERS_MODULE_NAMES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
 
 /// Setter names every request builder already uses: the emitted methods and those of the
 /// runtime's `request_builder!` (`new`, `timeout`, `retry`).
-const BUILDER_RESERVED: &[&str] =
-    &["body", "send", "send_stream", "new", "client", "timeout", "retry", "accept", "into_request", "error", "options"];
+const BUILDER_RESERVED: &[&str] = &[
+    "body",
+    "json",
+    "text",
+    "bytes",
+    "form",
+    "content_type",
+    "send",
+    "send_stream",
+    "new",
+    "client",
+    "timeout",
+    "retry",
+    "accept",
+    "into_request",
+    "error",
+    "options",
+];
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self, area: &str) -> Result<Vec<Operation>, Error> {
@@ -412,16 +432,51 @@ impl<'a> Normalizer<'a> {
         builder: &str,
     ) -> Result<RequestBody, Error> {
         let (body, at) = self.resolve(body, at, "requestBodies", |c| &c.request_bodies)?;
-        let mut contents = body.content.iter();
-        let (media_type, media) = match (contents.next(), contents.next()) {
-            (Some(only), None) => only,
-            (None, _) => return Err(self.error(&at.join("content"), "request body lists no media type")),
-            (Some(_), Some(_)) => {
-                return Err(
-                    self.error(&at.join("content"), "unsupported construct: a request body with several media types")
-                );
-            }
+        if body.content.is_empty() {
+            return Err(self.error(&at.join("content"), "request body lists no media type"));
+        }
+        let any_content_type = match body.extensions.get(ANY_CONTENT_TYPE) {
+            None | Some(serde_json::Value::Bool(false)) => false,
+            Some(serde_json::Value::Bool(true)) => true,
+            Some(_) => return Err(self.error(&at.join(ANY_CONTENT_TYPE), "`x-any-content-type` must be a boolean")),
         };
+        let several = body.content.len() > 1;
+        let mut forms: Vec<BodyForm> = Vec::new();
+        for (media_type, media) in &body.content {
+            let form = self.body_form(media_type, media, &at, builder, several, any_content_type)?;
+            if let Some(earlier) = forms.iter().find(|f| f.setter == form.setter) {
+                return Err(self.error(
+                    &at.join("content").join(media_type),
+                    format!(
+                        "unsupported construct: `{media_type}` and `{}` are both {} forms of one request body \
+                         (one setter each, named by the kind)",
+                        earlier.media_type, form.setter
+                    ),
+                ));
+            }
+            forms.push(form);
+        }
+        let binary = forms.iter().filter(|f| f.kind == BodyKind::Bytes).count();
+        if any_content_type && binary != 1 {
+            return Err(self.error(
+                &at.join(ANY_CONTENT_TYPE),
+                format!("`x-any-content-type` needs exactly one binary media type in the body, not {binary}"),
+            ));
+        }
+        Ok(RequestBody { required: body.required, forms, docs: body.description.clone() })
+    }
+
+    /// One media type of a request body; `several` when the body has more than one (setters are
+    /// then named by kind).
+    fn body_form(
+        &mut self,
+        media_type: &str,
+        media: &'a openapiv3::MediaType,
+        at: &Pointer,
+        builder: &str,
+        several: bool,
+        any_content_type: bool,
+    ) -> Result<BodyForm, Error> {
         let content_pointer = at.join("content").join(media_type);
         let kind = match body_kind(media_type) {
             Some(kind) => kind,
@@ -430,13 +485,23 @@ impl<'a> Normalizer<'a> {
                     .error(&content_pointer, format!("unsupported construct: request bodies of type `{media_type}`")));
             }
         };
+        let hint = if several {
+            format!("{builder}{}", names::media_type_variant(media_type))
+        } else {
+            format!("{builder}Request")
+        };
         let ty = match (kind, &media.schema) {
-            (BodyKind::Json, Some(schema)) => {
-                self.schema_type(schema, &content_pointer.join("schema"), &format!("{builder}Request"))?
-            }
+            (BodyKind::Json, Some(schema)) => self.schema_type(schema, &content_pointer.join("schema"), &hint)?,
             (BodyKind::Json, None) => Type::Any,
             (BodyKind::Text, _) => Type::String,
             (BodyKind::Bytes, _) => Type::Bytes,
+            (BodyKind::Multipart, None) => {
+                return Err(self.error(&content_pointer, "a `multipart/form-data` body needs an object schema"));
+            }
+            (BodyKind::Multipart, Some(schema)) => {
+                let ty = self.schema_type(schema, &content_pointer.join("schema"), &format!("{builder}Form"))?;
+                self.form_type(&ty, media, &content_pointer)?
+            }
         };
         // A body the schema does not shape takes any `Serialize` value; `type: object` is still
         // checked, at `send()`.
@@ -449,23 +514,113 @@ impl<'a> Normalizer<'a> {
             }
             _ => None,
         };
-        let example =
-            match self.documented_example(&media.example, &media.examples, media.schema.as_ref(), &content_pointer)? {
+        let example = match kind {
+            // A form's example would be its fields' values, which a file part cannot show.
+            BodyKind::Multipart => None,
+            _ => match self.documented_example(
+                &media.example,
+                &media.examples,
+                media.schema.as_ref(),
+                &content_pointer,
+            )? {
                 Some((value, pointer)) => {
                     self.check_body_example("request body", kind, &ty, value, &pointer)?;
                     Some(value.clone())
                 }
                 None => None,
-            };
-        Ok(RequestBody {
-            media_type: media_type.clone(),
+            },
+        };
+        let setter = match (several, kind) {
+            (false, _) => "body",
+            (true, BodyKind::Json) => "json",
+            (true, BodyKind::Text) => "text",
+            (true, BodyKind::Bytes) => "bytes",
+            (true, BodyKind::Multipart) => "form",
+        };
+        Ok(BodyForm {
+            setter: setter.to_owned(),
+            media_type: media_type.to_owned(),
             kind,
             ty,
-            required: body.required,
             free_form,
+            any_content_type: any_content_type && kind == BodyKind::Bytes,
             example,
-            docs: body.description.clone(),
         })
+    }
+
+    /// The named object type of a multipart body, turned into a [`TypeKind::Form`]: text
+    /// fields (strings, numbers, booleans) and file parts (`format: binary`), each file sent as
+    /// the first media type its `encoding` lists.
+    fn form_type(&mut self, ty: &Type, media: &openapiv3::MediaType, at: &Pointer) -> Result<Type, Error> {
+        let schema_at = at.join("schema");
+        let Type::Named(id) = ty else {
+            return Err(self.error(&schema_at, "a `multipart/form-data` body needs an object schema with properties"));
+        };
+        let id = *id;
+        let def = self.type_def(id).clone();
+        let fields = match &def.kind {
+            TypeKind::Form(_) => return Ok(ty.clone()),
+            TypeKind::Struct(s) if s.extra.is_none() => &s.fields,
+            _ => {
+                return Err(self.error(
+                    &schema_at,
+                    "a `multipart/form-data` body needs an object schema with properties and no `additionalProperties`",
+                ));
+            }
+        };
+        if let Some(name) = media.encoding.keys().find(|name| !fields.iter().any(|f| &f.wire_name == *name)) {
+            return Err(self.error(
+                &at.join("encoding").join(name),
+                format!("`encoding` names `{name}`, which is not a property of the form"),
+            ));
+        }
+        let mut form_fields = Vec::new();
+        for field in fields {
+            let field_at = Pointer::escaped(&def.pointer).join("properties").join(&field.wire_name);
+            let ty = match &field.ty {
+                Type::Nullable(inner) => inner.as_ref().clone(),
+                other => other.clone(),
+            };
+            let content_type = match &ty {
+                Type::String | Type::Integer { .. } | Type::Number { .. } | Type::Boolean => None,
+                Type::Bytes => {
+                    let listed = media.encoding.get(&field.wire_name).and_then(|e| e.content_type.as_deref());
+                    // `contentType` may list several (`image/png, image/*`); the first concrete one is sent.
+                    let first = listed
+                        .into_iter()
+                        .flat_map(|l| l.split(','))
+                        .map(str::trim)
+                        .find(|m| !m.contains('*'))
+                        .unwrap_or("application/octet-stream");
+                    if !names::is_media_type(first) {
+                        return Err(self.error(
+                            &at.join("encoding").join(&field.wire_name).join("contentType"),
+                            format!("`{first}` is not a media type a file part can be sent as"),
+                        ));
+                    }
+                    Some(first.to_owned())
+                }
+                _ => {
+                    return Err(self.error(
+                        &field_at,
+                        format!(
+                            "unsupported construct: form field `{}` is not a string, number, boolean or file",
+                            field.wire_name
+                        ),
+                    ));
+                }
+            };
+            form_fields.push(FormField {
+                name: field.name.clone(),
+                wire_name: field.wire_name.clone(),
+                ty,
+                required: field.required,
+                content_type,
+                docs: field.docs.clone(),
+            });
+        }
+        self.set_kind(id, TypeKind::Form(Form { fields: form_fields }));
+        Ok(ty.clone())
     }
 
     /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for.
@@ -521,9 +676,16 @@ impl<'a> Normalizer<'a> {
         // Claim the success enum's name before inline body types can take it.
         let enum_name = (success_count > 1).then(|| self.type_names.claim(format!("{builder}Response")));
         let mut out = Vec::new();
-        for (status, response, pointer) in entries {
-            let (response, pointer) = self.resolve(response, &pointer, "responses", |c| &c.responses)?;
-            let hint = if is_success(status) {
+        for (status, reference, pointer) in entries {
+            let (response, pointer) = self.resolve(reference, &pointer, "responses", |c| &c.responses)?;
+            let component = match reference {
+                ReferenceOr::Reference { reference } => reference.rsplit('/').next().map(str::to_owned),
+                ReferenceOr::Item(_) => None,
+            };
+            let hint = if let Some(component) = &component {
+                // A component response's types are shared by every operation that refers to it.
+                names::pascal(component, "Response")
+            } else if is_success(status) {
                 format!("{builder}Response")
             } else {
                 format!(
@@ -531,7 +693,15 @@ impl<'a> Normalizer<'a> {
                     if status == StatusSpec::Default { "Default".to_owned() } else { status.to_string() }
                 )
             };
-            out.push(self.response(status, response, &pointer, &hint)?);
+            let mut response = self.response(status, response, &pointer, &hint)?;
+            if is_success(status) && response.contents.is_empty() && !response.headers.is_empty() {
+                let name = component.unwrap_or_else(|| match status {
+                    StatusSpec::Code(code) => format!("{builder}{}Headers", names::status_variant(code)),
+                    _ => format!("{builder}Headers"),
+                });
+                response.headers_type = Some(self.headers_type(&name, &response, &pointer));
+            }
+            out.push(response);
         }
         let success = self.success(&out, is_success, enum_name, builder);
         Ok((out, success))
@@ -557,8 +727,8 @@ impl<'a> Normalizer<'a> {
                 ContentKind::EventStream
             } else {
                 match body_kind(media_type) {
-                    Some(kind) => ContentKind::Body(kind),
-                    None => {
+                    Some(kind) if kind != BodyKind::Multipart => ContentKind::Body(kind),
+                    _ => {
                         return Err(
                             self.error(&content_at, format!("unsupported construct: responses of type `{media_type}`"))
                         );
@@ -567,7 +737,7 @@ impl<'a> Normalizer<'a> {
             };
             let ty = match (kind, &media.schema) {
                 (ContentKind::Body(BodyKind::Text), _) => Type::String,
-                (ContentKind::Body(BodyKind::Bytes), _) => Type::Bytes,
+                (ContentKind::Body(BodyKind::Bytes | BodyKind::Multipart), _) => Type::Bytes,
                 (_, None) => Type::Any,
                 (ContentKind::EventStream, Some(schema)) => {
                     self.schema_type(schema, &content_at.join("schema"), &format!("{hint}Event"))?
@@ -601,7 +771,53 @@ impl<'a> Normalizer<'a> {
             });
         }
         let body_optional = self.body_optional(status, response, &contents, at)?;
-        Ok(Response { status, description: response.description.clone(), headers, contents, body_optional })
+        Ok(Response {
+            status,
+            description: response.description.clone(),
+            headers,
+            contents,
+            headers_type: None,
+            body_optional,
+        })
+    }
+
+    /// The type a bodiless success's documented headers are read into: one per component
+    /// response (`#/components/responses/ObjectHeaders`), else one for the operation's status.
+    fn headers_type(&mut self, name: &str, response: &Response, at: &Pointer) -> crate::ir::TypeId {
+        if let Some(id) = self.header_types.get(name) {
+            return *id;
+        }
+        let mut scope = Scope::default();
+        let fields = response
+            .headers
+            .iter()
+            .map(|h| {
+                // A header's text is read into a scalar; anything else keeps the text.
+                let ty = match self.unalias(&h.ty) {
+                    Type::Nullable(inner) => *inner,
+                    other => other,
+                };
+                let ty = match ty {
+                    Type::Integer { .. } | Type::Number { .. } | Type::Boolean => ty,
+                    _ => Type::String,
+                };
+                crate::ir::HeaderField {
+                    name: scope.claim(names::snake(&h.name.to_ascii_lowercase(), "header")),
+                    wire_name: h.name.clone(),
+                    ty,
+                    docs: h.docs.clone(),
+                }
+            })
+            .collect();
+        let id = self.add_type(
+            &names::pascal(name, "Headers"),
+            format!("headers of {at}"),
+            at,
+            Some(response.description.clone()),
+            TypeKind::Headers(crate::ir::Headers { fields }),
+        );
+        self.header_types.insert(name.to_owned(), id);
+        id
     }
 
     /// Reads `x-body-optional`, which only means something on a success that documents a body.
@@ -657,13 +873,25 @@ impl<'a> Normalizer<'a> {
                 response.contents.iter().filter(|c| c.kind != ContentKind::EventStream).collect();
             if bodies.is_empty() && response.contents.is_empty() {
                 cases.push((
-                    SuccessCase { status: response.status, content: None, match_media_type: false, when_empty: false },
+                    SuccessCase {
+                        status: response.status,
+                        content: None,
+                        match_media_type: false,
+                        when_empty: false,
+                        headers: response.headers_type,
+                    },
                     response,
                 ));
             }
             if response.body_optional {
                 cases.push((
-                    SuccessCase { status: response.status, content: None, match_media_type: false, when_empty: true },
+                    SuccessCase {
+                        status: response.status,
+                        content: None,
+                        match_media_type: false,
+                        when_empty: true,
+                        headers: None,
+                    },
                     response,
                 ));
             }
@@ -677,6 +905,7 @@ impl<'a> Normalizer<'a> {
                         content: Some((*content).clone()),
                         match_media_type: bodies.len() > 1,
                         when_empty: false,
+                        headers: None,
                     },
                     response,
                 ));
@@ -686,7 +915,13 @@ impl<'a> Normalizer<'a> {
             // Only event streams are documented: `send()` has nothing to decode.
             let status =
                 responses.iter().find(|r| is_success(r.status)).map(|r| r.status).unwrap_or(StatusSpec::Range(2));
-            return Success::Single(SuccessCase { status, content: None, match_media_type: false, when_empty: false });
+            return Success::Single(SuccessCase {
+                status,
+                content: None,
+                match_media_type: false,
+                when_empty: false,
+                headers: None,
+            });
         }
         if cases.len() == 1 {
             return Success::Single(cases.remove(0).0);
@@ -859,6 +1094,8 @@ fn body_kind(media_type: &str) -> Option<BodyKind> {
     let essence = names::essence(media_type);
     if essence == "application/json" || essence.ends_with("+json") {
         Some(BodyKind::Json)
+    } else if essence == "multipart/form-data" {
+        Some(BodyKind::Multipart)
     } else if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
         None
     } else if essence.starts_with("text/") {

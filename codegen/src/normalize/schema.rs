@@ -61,6 +61,20 @@ impl Normalizer<'_> {
     }
 
     fn inline_type(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Result<Type, Error> {
+        // A schema inside a component (a response, a parameter, ...) is reached from every
+        // operation that refers to the component: one place in the spec, one type.
+        let shared = pointer.to_string().starts_with("/components/");
+        if shared && let Some(ty) = self.inline_types.get(&pointer.to_string()) {
+            return Ok(ty.clone());
+        }
+        let ty = self.new_inline_type(schema, pointer, hint)?;
+        if shared {
+            self.inline_types.insert(pointer.to_string(), ty.clone());
+        }
+        Ok(ty)
+    }
+
+    fn new_inline_type(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Result<Type, Error> {
         if self.depth >= MAX_DEPTH {
             return Err(
                 self.error(pointer, format!("schemas nested more than {MAX_DEPTH} levels deep are not supported"))
@@ -230,6 +244,7 @@ impl Normalizer<'_> {
                 write_only,
                 boxed: false,
                 secret,
+                three_state: false,
                 docs,
             });
         }
@@ -304,7 +319,7 @@ impl Normalizer<'_> {
                 Some(d.property_name.clone())
             }
         };
-        Ok(Shape::New(TypeKind::Union(Union { variants, discriminator })))
+        Ok(Shape::New(TypeKind::Union(Union { variants, discriminator, error_body: false })))
     }
 
     /// `allOf` merges its members' properties into one struct (a single member is just that type).
@@ -490,11 +505,28 @@ const REQUEST_ID_FIELDS: &[&str] = &["requestId", "request_id", "RequestId"];
 /// Marks the structs that are documented error bodies with the fields that carry what.
 pub(super) fn mark_error_bodies(types: &mut [TypeDef], operations: &[crate::ir::Operation]) {
     let mut ids = BTreeSet::new();
+    let mut unions = BTreeSet::new();
     for response in operations.iter().flat_map(|op| &op.responses).filter(|r| !r.status.is_success()) {
         for content in &response.contents {
-            if let Some(id) = resolve_named(&content.ty).and_then(|id| struct_id(types, id)) {
+            let Some(named) = resolve_named(&content.ty) else { continue };
+            if let Some(id) = struct_id(types, named) {
                 ids.insert(id);
+            } else if let Some(id) = through_aliases(types, named)
+                && let TypeKind::Union(u) = &types[id.0].kind
+            {
+                // A union of error bodies (`oneOf: [ErrorResponse, StreamErrorResponse]`) is one.
+                let variants: Option<Vec<TypeId>> =
+                    u.variants.iter().map(|v| resolve_named(&v.ty).and_then(|v| struct_id(types, v))).collect();
+                if let Some(variants) = variants {
+                    ids.extend(variants);
+                    unions.insert(id);
+                }
             }
+        }
+    }
+    for id in &unions {
+        if let TypeKind::Union(u) = &mut types[id.0].kind {
+            u.error_body = true;
         }
     }
     // A nested `error` object is an error body too (the OpenAI shape `{error: {code, message}}`).
@@ -563,7 +595,11 @@ fn struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
 /// The struct or shared runtime type `id` names (through aliases): a type an error body can
 /// decode into.
 pub(crate) fn body_struct_id(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
-    through_aliases(types, id).filter(|id| matches!(types[id.0].kind, TypeKind::Struct(_) | TypeKind::Runtime(_)))
+    through_aliases(types, id).filter(|id| match &types[id.0].kind {
+        TypeKind::Struct(_) | TypeKind::Runtime(_) => true,
+        TypeKind::Union(u) => u.error_body,
+        _ => false,
+    })
 }
 
 fn resolve_named(ty: &Type) -> Option<TypeId> {
@@ -627,8 +663,139 @@ fn direct_children(kind: &TypeKind) -> BTreeSet<usize> {
         TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_named(&f.ty)).collect(),
         TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct_named(&v.ty)).collect(),
         TypeKind::Alias(ty) => direct_named(ty).into_iter().collect(),
-        TypeKind::Enum(_) | TypeKind::Runtime(_) => BTreeSet::new(),
+        TypeKind::Enum(_) | TypeKind::Runtime(_) | TypeKind::Form(_) | TypeKind::Headers(_) => BTreeSet::new(),
     }
+}
+
+/// `format: binary` is a body (or a form's file part), never a JSON value; and a form type
+/// ([`TypeKind::Form`]) is sent as `multipart/form-data` only: a schema that is also
+/// a JSON property, body or reply (or a parameter) cannot be both, and is an error at the place
+/// that uses it so.
+pub(crate) fn check_binary(
+    file: &str,
+    types: &[TypeDef],
+    operations: &[crate::ir::Operation],
+) -> Result<(), crate::error::Error> {
+    use crate::ir::BodyKind;
+    fn binary(ty: &Type) -> bool {
+        match ty {
+            Type::Bytes => true,
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => binary(inner),
+            _ => false,
+        }
+    }
+    for def in types {
+        let inside = match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| binary(&f.ty)),
+            TypeKind::Union(u) => u.variants.iter().any(|v| binary(&v.ty)),
+            _ => false,
+        };
+        if inside {
+            return Err(crate::error::Error::at(
+                file,
+                &crate::error::Pointer::escaped(&def.pointer),
+                "unsupported construct: `format: binary` inside a JSON schema (binary data is a body of its own, \
+                 or a file part of a `multipart/form-data` form)",
+            ));
+        }
+    }
+    let forms: BTreeSet<usize> =
+        types.iter().enumerate().filter(|(_, d)| matches!(d.kind, TypeKind::Form(_))).map(|(i, _)| i).collect();
+    if forms.is_empty() {
+        return Ok(());
+    }
+    fn mentioned(ty: &Type, forms: &BTreeSet<usize>) -> Option<usize> {
+        match ty {
+            Type::Named(id) if forms.contains(&id.0) => Some(id.0),
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => mentioned(inner, forms),
+            _ => None,
+        }
+    }
+    let misuse = |pointer: &str, form: usize, what: &str| {
+        crate::error::Error::at(
+            file,
+            &crate::error::Pointer::escaped(pointer),
+            format!(
+                "unsupported construct: schema `{}` is a `multipart/form-data` body and also {what}",
+                types[form].origin.trim_start_matches("components.schemas.")
+            ),
+        )
+    };
+    for def in types {
+        let used: Vec<&Type> = match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            _ => Vec::new(),
+        };
+        if let Some(form) = used.into_iter().find_map(|ty| mentioned(ty, &forms)) {
+            return Err(misuse(&def.pointer, form, "a part of another schema"));
+        }
+    }
+    for op in operations {
+        let json_forms = op.body.iter().flat_map(|b| &b.forms).filter(|f| f.kind != BodyKind::Multipart);
+        if let Some(form) = json_forms.clone().find_map(|f| mentioned(&f.ty, &forms)) {
+            return Err(misuse(&format!("{}/requestBody", op.pointer), form, "another media type of a body"));
+        }
+        let replies = op.responses.iter().flat_map(|r| &r.contents);
+        if let Some(form) = replies.clone().find_map(|c| mentioned(&c.ty, &forms)) {
+            return Err(misuse(&format!("{}/responses", op.pointer), form, "a reply"));
+        }
+        if let Some(form) = op.params.iter().find_map(|p| mentioned(&p.ty, &forms)) {
+            return Err(misuse(&format!("{}/parameters", op.pointer), form, "a parameter"));
+        }
+    }
+    Ok(())
+}
+
+/// Marks the optional, nullable fields of the types request bodies send (and of the types those
+/// contain) as three-state: absent, `null`, or a value.
+pub(crate) fn mark_three_state(types: &mut [TypeDef], operations: &[crate::ir::Operation]) {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<Type> =
+        operations.iter().flat_map(|op| op.body.iter().flat_map(|b| &b.forms)).map(|f| f.ty.clone()).collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => stack.push(*inner),
+            Type::Named(id) if seen.insert(id.0) => match &types[id.0].kind {
+                TypeKind::Alias(t) => stack.push(t.clone()),
+                TypeKind::Struct(s) => stack.extend(s.fields.iter().map(|f| f.ty.clone())),
+                TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| v.ty.clone())),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    let nullable: Vec<Vec<bool>> = types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| is_nullable(types, &f.ty)).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for index in seen {
+        if let TypeKind::Struct(s) = &mut types[index].kind {
+            for (field, nullable) in s.fields.iter_mut().zip(&nullable[index]) {
+                field.three_state = !field.required && *nullable && !field.read_only;
+            }
+        }
+    }
+}
+
+/// Whether `ty` admits `null`, through aliases (`type AllowedMimeTypes = Option<Vec<String>>`).
+fn is_nullable(types: &[TypeDef], ty: &Type) -> bool {
+    let mut current = ty;
+    for _ in 0..=types.len() {
+        match current {
+            Type::Nullable(_) => return true,
+            Type::Named(id) => match &types[id.0].kind {
+                TypeKind::Alias(next) => current = next,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Structs of exactly the shape of a runtime type become that type ([`TypeKind::Runtime`]), so

@@ -157,17 +157,35 @@ fn parameters(
 }
 
 fn body(id: &str, old: &Api, before: &crate::ir::Operation, new: &Api, op: &crate::ir::Operation, report: &mut Report) {
+    let media =
+        |b: &crate::ir::RequestBody| b.forms.iter().map(|f| f.media_type.as_str()).collect::<Vec<_>>().join(", ");
     match (&before.body, &op.body) {
         (None, None) => {}
-        (Some(b), None) => report.push(true, format!("{id}: request body ({}) removed", b.media_type)),
+        (Some(b), None) => report.push(true, format!("{id}: request body ({}) removed", media(b))),
         (None, Some(b)) => report.push(
             b.required,
-            format!("{id}: {}request body added ({})", if b.required { "required " } else { "" }, b.media_type),
+            format!("{id}: {}request body added ({})", if b.required { "required " } else { "" }, media(b)),
         ),
         (Some(a), Some(b)) => {
-            let (was, is) = (ty_name(old, &a.ty), ty_name(new, &b.ty));
-            if was != is || a.media_type != b.media_type {
-                report.push(true, format!("{id}: request body {was} ({}) -> {is} ({})", a.media_type, b.media_type));
+            for was in &a.forms {
+                match b.forms.iter().find(|f| f.media_type == was.media_type) {
+                    None => report.push(true, format!("{id}: request body form `{}` removed", was.media_type)),
+                    Some(is) => {
+                        let (was_ty, is_ty) = (ty_name(old, &was.ty), ty_name(new, &is.ty));
+                        if was_ty != is_ty || was.setter != is.setter {
+                            report.push(
+                                true,
+                                format!(
+                                    "{id}: request body ({}) {was_ty} set by `{}` -> {is_ty} set by `{}`",
+                                    is.media_type, was.setter, is.setter
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            for is in b.forms.iter().filter(|f| !a.forms.iter().any(|w| w.media_type == f.media_type)) {
+                report.push(false, format!("{id}: request body form `{}` added", is.media_type));
             }
             if a.required != b.required {
                 report.push(
@@ -271,7 +289,7 @@ fn request_types(api: &Api) -> BTreeSet<TypeId> {
     let mut stack: Vec<&Type> = Vec::new();
     for op in &api.operations {
         stack.extend(op.params.iter().map(|p| &p.ty));
-        stack.extend(op.body.iter().map(|b| &b.ty));
+        stack.extend(op.body.iter().flat_map(|b| &b.forms).map(|f| &f.ty));
     }
     while let Some(ty) = stack.pop() {
         match ty {
@@ -283,7 +301,8 @@ fn request_types(api: &Api) -> BTreeSet<TypeId> {
                     stack.extend(s.extra.iter().map(|e| &e.value));
                 }
                 TypeKind::Union(u) => stack.extend(u.variants.iter().map(|v| &v.ty)),
-                TypeKind::Enum(_) | TypeKind::Runtime(_) => {}
+                TypeKind::Form(f) => stack.extend(f.fields.iter().map(|f| &f.ty)),
+                TypeKind::Enum(_) | TypeKind::Runtime(_) | TypeKind::Headers(_) => {}
             },
             _ => {}
         }
@@ -298,6 +317,8 @@ fn kind_name(def: &TypeDef) -> &'static str {
         TypeKind::Enum(_) => "enum",
         TypeKind::Union(_) => "union enum",
         TypeKind::Runtime(_) => "shared runtime type",
+        TypeKind::Form(_) => "form struct",
+        TypeKind::Headers(_) => "headers struct",
     }
 }
 
@@ -384,6 +405,36 @@ fn types(old: &Api, new: &Api, report: &mut Report) {
                 }
                 for v in is.difference(&was) {
                     report.push(true, format!("{name}: variant {v} added"));
+                }
+            }
+            (TypeKind::Headers(a), TypeKind::Headers(b)) => {
+                let show = |api: &Api, h: &crate::ir::Headers| -> BTreeSet<String> {
+                    h.fields.iter().map(|f| format!("{}: {}", f.name, ty_name(api, &f.ty))).collect()
+                };
+                let (was, is) = (show(old, a), show(new, b));
+                for f in was.difference(&is) {
+                    report.push(true, format!("{name}: header field {f} removed"));
+                }
+                // The struct is #[non_exhaustive]: a new header is no break.
+                for f in is.difference(&was) {
+                    report.push(false, format!("{name}: header field {f} added"));
+                }
+            }
+            (TypeKind::Form(a), TypeKind::Form(b)) => {
+                let show = |api: &Api, form: &crate::ir::Form| -> BTreeSet<String> {
+                    form.fields
+                        .iter()
+                        .map(|f| format!("{}: {}{}", f.name, ty_name(api, &f.ty), if f.required { "" } else { "?" }))
+                        .collect()
+                };
+                let (was, is) = (show(old, a), show(new, b));
+                for f in was.difference(&is) {
+                    report.push(true, format!("{name}: form field {f} removed"));
+                }
+                // Forms are built with struct literals (`..Default::default()` covers a new field
+                // only where the caller used it).
+                for f in is.difference(&was) {
+                    report.push(true, format!("{name}: form field {f} added"));
                 }
             }
             (TypeKind::Runtime(a), TypeKind::Runtime(b)) if a == b => {}

@@ -40,6 +40,9 @@ pub fn summary(api: &Api) -> String {
                         if f.secret {
                             text.push_str(" secret");
                         }
+                        if f.three_state {
+                            text.push_str(" three-state");
+                        }
                         text
                     })
                     .collect();
@@ -47,6 +50,34 @@ pub fn summary(api: &Api) -> String {
                     fields.push(format!("..{}: {}", extra.name, ty_name(api, &extra.value)));
                 }
                 writeln!(out, "  struct {} {{ {} }}", def.name, fields.join(", "))
+            }
+            TypeKind::Headers(h) => {
+                let fields: Vec<String> = h
+                    .fields
+                    .iter()
+                    .map(|f| format!("{}: {} from {:?}", f.name, ty_name(api, &f.ty), f.wire_name))
+                    .collect();
+                writeln!(out, "  headers {} {{ {} }}", def.name, fields.join(", "))
+            }
+            TypeKind::Form(form) => {
+                let fields: Vec<String> = form
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut text = format!("{}: {}", f.name, ty_name(api, &f.ty));
+                        if !f.required {
+                            text.push('?');
+                        }
+                        if f.name.trim_start_matches("r#") != f.wire_name {
+                            text.push_str(&format!(" as {:?}", f.wire_name));
+                        }
+                        if let Some(media) = &f.content_type {
+                            text.push_str(&format!(" file {media}"));
+                        }
+                        text
+                    })
+                    .collect();
+                writeln!(out, "  form {} {{ {} }}", def.name, fields.join(", "))
             }
             TypeKind::Enum(e) => {
                 let values: Vec<String> = e.variants.iter().map(|v| format!("{}={:?}", v.name, v.value)).collect();
@@ -96,20 +127,25 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         let _ = writeln!(out, "    {} {:?} = {:?} (constant, no setter)", c.location.as_str(), c.wire_name, c.value);
     }
     if let Some(body) = &op.body {
-        let _ = writeln!(
-            out,
-            "    body {}: {}{}{}",
-            body.media_type,
-            ty_name(api, &body.ty),
-            match body.free_form {
-                Some(crate::ir::FreeForm::Object) => " free-form, any Serialize checked to be an object",
-                Some(crate::ir::FreeForm::Any) => " free-form, any Serialize",
-                None => "",
-            },
-            if body.required { " (required)" } else { "" }
-        );
-        if let Some(example) = &body.example {
-            let _ = writeln!(out, "      example {example}");
+        for form in &body.forms {
+            let setter = if body.forms.len() > 1 { format!(" .{}()", form.setter) } else { String::new() };
+            let _ = writeln!(
+                out,
+                "    body{} {}: {}{}{}{}",
+                setter,
+                form.media_type,
+                ty_name(api, &form.ty),
+                match form.free_form {
+                    Some(crate::ir::FreeForm::Object) => " free-form, any Serialize checked to be an object",
+                    Some(crate::ir::FreeForm::Any) => " free-form, any Serialize",
+                    None => "",
+                },
+                if form.any_content_type { " any content type" } else { "" },
+                if body.required { " (required)" } else { "" }
+            );
+            if let Some(example) = &form.example {
+                let _ = writeln!(out, "      example {example}");
+            }
         }
     }
     match op.example_request() {

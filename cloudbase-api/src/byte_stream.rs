@@ -1,0 +1,435 @@
+//! Binary bodies, streamed both ways: what an upload sends (bytes, a file, a reader) and what a
+//! download receives, as one type.
+
+use crate::error::Error;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+
+/// Chunks of a body, each a `Result` so a failing file, reader or connection ends it with an error.
+pub(crate) type Chunks = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
+
+/// Size of the chunks read from a file or reader.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// A binary body, streamed: the body of an upload, or the reply of a download.
+///
+/// As a request body it is made from bytes held in memory (`From<Bytes>`, `From<Vec<u8>>`,
+/// `From<String>`, ...), a file ([`from_path`](Self::from_path), read as it is sent, so a
+/// 2 GB upload never sits in memory), or any [`AsyncRead`] ([`from_reader`](Self::from_reader)).
+/// Bytes and files can be sent again, so such a request is retried like any other; a reader is
+/// read once, so a request with one is never retried.
+///
+/// As a reply it arrives chunk by chunk: it is a [`Stream`] of `Result<Bytes, Error>`, and
+/// [`write_to`](Self::write_to), [`write_to_file`](Self::write_to_file),
+/// [`into_async_read`](Self::into_async_read) and [`collect`](Self::collect) consume it. Each
+/// chunk must arrive within the client's idle timeout
+/// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)).
+///
+/// A reply or a reader can be read once: a clone shares it, and whichever reads it first takes
+/// it (the other then ends with an error saying so). A clone of bytes or a file reads them again
+/// from the start.
+///
+/// ```
+/// # async fn run() -> Result<(), cloudbase_api::Error> {
+/// use cloudbase_api::ByteStream;
+///
+/// let from_memory = ByteStream::from("hello");
+/// assert_eq!(from_memory.len(), Some(5));
+/// assert_eq!(from_memory.collect().await?, "hello");
+///
+/// let reader = tokio::io::repeat(b'x');
+/// # use tokio::io::AsyncReadExt;
+/// let from_reader = ByteStream::from_reader(reader.take(3)).on_progress(|p| println!("{} bytes", p.transferred()));
+/// assert_eq!(from_reader.collect().await?, "xxx");
+/// # Ok(()) }
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run()).unwrap();
+/// ```
+pub struct ByteStream {
+    source: Source,
+    length: Option<u64>,
+    progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+    /// The operationId it was sent or received with, for its errors (empty before that).
+    operation: &'static str,
+    /// A reply read whole may hold at most this many bytes (the client's response limit).
+    limit: Option<usize>,
+    reading: Option<Reading>,
+}
+
+enum Source {
+    Bytes(Bytes),
+    File(PathBuf),
+    /// A reader or a reply: read once, by whichever clone reads first.
+    Once(Arc<Mutex<Option<Chunks>>>),
+}
+
+impl Clone for Source {
+    fn clone(&self) -> Self {
+        match self {
+            Source::Bytes(bytes) => Source::Bytes(bytes.clone()),
+            Source::File(path) => Source::File(path.clone()),
+            Source::Once(shared) => Source::Once(shared.clone()),
+        }
+    }
+}
+
+struct Reading {
+    /// In a `Mutex` only so the stream is `Sync` (a request holding it is borrowed across
+    /// awaits); it is only ever reached through `&mut`, never locked.
+    chunks: Mutex<Chunks>,
+    transferred: u64,
+}
+
+/// How far a [`ByteStream`] has been read (sent or received), given to the callback of
+/// [`ByteStream::on_progress`] after each chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    transferred: u64,
+    total: Option<u64>,
+}
+
+impl Progress {
+    /// Bytes read so far. A request that is retried sends its body again: the count then starts
+    /// again from 0.
+    pub fn transferred(&self) -> u64 {
+        self.transferred
+    }
+
+    /// The size of the whole body, when it is known (bytes, a file, a reader given a length, a
+    /// reply with `Content-Length`).
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+}
+
+impl ByteStream {
+    fn new(source: Source, length: Option<u64>) -> Self {
+        ByteStream { source, length, progress: None, operation: "", limit: None, reading: None }
+    }
+
+    /// A file, read chunk by chunk as it is sent (its size, read now, is sent as
+    /// `Content-Length`). A retried request reads it again from the start.
+    ///
+    /// Fails with [`Error::Io`] when the file's metadata cannot be read or it is not a file.
+    pub async fn from_path(path: impl AsRef<Path>) -> Result<ByteStream, Error> {
+        let path = path.as_ref();
+        let metadata = tokio::fs::metadata(path).await.map_err(|e| io_error("", path_context(path, e)))?;
+        if !metadata.is_file() {
+            let error = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
+            return Err(io_error("", path_context(path, error)));
+        }
+        Ok(ByteStream::new(Source::File(path.to_owned()), Some(metadata.len())))
+    }
+
+    /// Any reader, read once as the body is sent; its length is unknown (the body is sent in
+    /// chunks) unless given with [`with_length`](Self::with_length). A request with it is never
+    /// retried.
+    pub fn from_reader(reader: impl AsyncRead + Send + 'static) -> ByteStream {
+        let chunks = tokio_util::io::ReaderStream::with_capacity(reader, CHUNK_BYTES)
+            .map(|chunk| chunk.map_err(|e| io_error("", e)));
+        ByteStream::once(Box::pin(chunks), None)
+    }
+
+    /// Chunks that can be read once: a reader's, or a reply's.
+    pub(crate) fn once(chunks: Chunks, length: Option<u64>) -> ByteStream {
+        ByteStream::new(Source::Once(Arc::new(Mutex::new(Some(chunks)))), length)
+    }
+
+    /// A reply's body, streamed: its chunks, each within `idle_timeout`, at most `limit` bytes
+    /// when read whole with [`collect`](Self::collect).
+    pub(crate) fn reply(
+        operation: &'static str,
+        response: reqwest::Response,
+        idle_timeout: std::time::Duration,
+        origin: String,
+        limit: usize,
+    ) -> ByteStream {
+        let length = response.content_length();
+        let chunks = futures_util::stream::unfold(Some(response), move |response| {
+            let origin = origin.clone();
+            async move {
+                let mut response = response?;
+                match tokio::time::timeout(idle_timeout, response.chunk()).await {
+                    Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(response))),
+                    Ok(Ok(None)) => None,
+                    Ok(Err(e)) => Some((Err(crate::runtime::execute::transport_error(operation, &origin, e)), None)),
+                    Err(_) => Some((Err(Error::Timeout { operation }), None)),
+                }
+            }
+        });
+        let mut stream = ByteStream::once(Box::pin(chunks), length);
+        stream.operation = operation;
+        stream.limit = Some(limit);
+        stream
+    }
+
+    /// The same stream with its length known, sent as `Content-Length` (a reader of a known size;
+    /// a server may refuse a chunked upload). A body that turns out longer or shorter fails the
+    /// request.
+    pub fn with_length(mut self, length: u64) -> ByteStream {
+        self.length = Some(length);
+        self
+    }
+
+    /// Calls `callback` after each chunk is read (sent, for an upload; received, for a download).
+    pub fn on_progress(mut self, callback: impl Fn(Progress) + Send + Sync + 'static) -> ByteStream {
+        self.progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// The size of the whole body, when known: bytes, a file, a reader given a length, a reply
+    /// with a `Content-Length`.
+    #[allow(clippy::len_without_is_empty)] // the length may be unknown; `Some(0)` says empty
+    pub fn len(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// Whether it can be sent again (bytes or a file), so a request with it may be retried.
+    pub(crate) fn is_replayable(&self) -> bool {
+        !matches!(self.source, Source::Once(_))
+    }
+
+    /// Whether a one-time stream is still there to be read.
+    pub(crate) fn is_available(&self) -> bool {
+        match &self.source {
+            Source::Once(shared) => shared.lock().map(|s| s.is_some()).unwrap_or(false),
+            _ => true,
+        }
+    }
+
+    /// The stream attributed to `operation`, for its errors.
+    pub(crate) fn for_operation(mut self, operation: &'static str) -> ByteStream {
+        self.operation = operation;
+        self
+    }
+
+    fn open(&self) -> Chunks {
+        let operation = self.operation;
+        match &self.source {
+            Source::Bytes(bytes) if bytes.is_empty() => Box::pin(futures_util::stream::empty()),
+            Source::Bytes(bytes) => Box::pin(futures_util::stream::once(std::future::ready(Ok(bytes.clone())))),
+            Source::File(path) => {
+                let path = path.clone();
+                let open = async move {
+                    match tokio::fs::File::open(&path).await {
+                        Ok(file) => tokio_util::io::ReaderStream::with_capacity(file, CHUNK_BYTES)
+                            .map(move |chunk| chunk.map_err(|e| io_error(operation, e)))
+                            .boxed(),
+                        Err(e) => futures_util::stream::once(std::future::ready(Err(io_error(
+                            operation,
+                            path_context(&path, e),
+                        ))))
+                        .boxed(),
+                    }
+                };
+                Box::pin(futures_util::stream::once(open).flatten())
+            }
+            Source::Once(shared) => match shared.lock().ok().and_then(|mut s| s.take()) {
+                Some(chunks) => chunks,
+                None => {
+                    let error =
+                        io::Error::other("this stream (a reader or a reply) can be read once and was read already");
+                    Box::pin(futures_util::stream::once(std::future::ready(Err(io_error(operation, error)))))
+                }
+            },
+        }
+    }
+
+    /// Reads the whole body into memory. A reply may hold at most the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes), like any reply read whole;
+    /// [`write_to_file`](Self::write_to_file) has no such limit.
+    pub async fn collect(mut self) -> Result<Bytes, Error> {
+        if let (Source::Bytes(bytes), None) = (&self.source, &self.progress) {
+            return Ok(bytes.clone());
+        }
+        let limit = self.limit;
+        let mut first = None;
+        let mut joined = Vec::new();
+        let mut total = 0usize;
+        while let Some(chunk) = self.next().await {
+            let chunk = chunk?;
+            total = total.saturating_add(chunk.len());
+            if let Some(limit) = limit
+                && total > limit
+            {
+                let error = io::Error::other(format!(
+                    "the body is larger than the {limit} byte limit (ClientBuilder::max_response_bytes); \
+                     write it to a file or a writer instead"
+                ));
+                return Err(io_error(self.operation, error));
+            }
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                None => joined.extend_from_slice(&chunk),
+                Some(previous) => {
+                    joined.extend_from_slice(&previous);
+                    joined.extend_from_slice(&chunk);
+                }
+            }
+        }
+        Ok(first.unwrap_or_else(|| Bytes::from(joined)))
+    }
+
+    /// Writes the whole body to `writer` as it arrives, then flushes it; returns the number of
+    /// bytes written. Memory stays at a chunk, whatever the size.
+    pub async fn write_to(mut self, writer: &mut (impl AsyncWrite + Unpin + ?Sized)) -> Result<u64, Error> {
+        let mut written = 0u64;
+        while let Some(chunk) = self.next().await {
+            let chunk = chunk?;
+            writer.write_all(&chunk).await.map_err(|e| io_error(self.operation, e))?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(|e| io_error(self.operation, e))?;
+        Ok(written)
+    }
+
+    /// Writes the whole body to the file at `path`, replacing it, and returns the number of bytes
+    /// written. The body goes to a temporary file beside it first, renamed to `path` only once
+    /// complete: a failed download never leaves a partial file under the name.
+    pub async fn write_to_file(self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let operation = self.operation;
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let partial = path.with_file_name(format!(".{file_name}.{:016x}.part", fastrand::u64(..)));
+        let mut file =
+            tokio::fs::File::create(&partial).await.map_err(|e| io_error(operation, path_context(&partial, e)))?;
+        let result = async {
+            let written = self.write_to(&mut file).await?;
+            file.sync_all().await.map_err(|e| io_error(operation, path_context(&partial, e)))?;
+            drop(file);
+            tokio::fs::rename(&partial, path).await.map_err(|e| io_error(operation, path_context(path, e)))?;
+            Ok(written)
+        }
+        .await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&partial).await;
+        }
+        result
+    }
+
+    /// The body as an [`AsyncRead`] (e.g. for `tokio::io::copy`, or a decompressor); an error
+    /// of the stream is an `io::Error` whose inner error is the [`Error`].
+    pub fn into_async_read(self) -> impl AsyncRead + Send + Unpin {
+        tokio_util::io::StreamReader::new(self.map(|chunk| chunk.map_err(io::Error::other)))
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.reading.is_none() {
+            this.reading = Some(Reading { chunks: Mutex::new(this.open()), transferred: 0 });
+        }
+        let Some(reading) = this.reading.as_mut() else { return Poll::Ready(None) };
+        let chunks = reading.chunks.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let item = std::task::ready!(chunks.as_mut().poll_next(cx));
+        if let (Some(Ok(chunk)), Some(progress)) = (&item, &this.progress) {
+            reading.transferred += chunk.len() as u64;
+            progress(Progress { transferred: reading.transferred, total: this.length });
+        }
+        Poll::Ready(item)
+    }
+}
+
+impl Clone for ByteStream {
+    /// Bytes and files are read again from the start by a clone; a reader or a reply is shared
+    /// (whichever reads first takes it).
+    fn clone(&self) -> Self {
+        ByteStream {
+            source: self.source.clone(),
+            length: self.length,
+            progress: self.progress.clone(),
+            operation: self.operation,
+            limit: self.limit,
+            reading: None,
+        }
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let source = match &self.source {
+            Source::Bytes(_) => "bytes",
+            Source::File(_) => "file",
+            Source::Once(_) => "stream",
+        };
+        f.debug_struct("ByteStream").field("source", &source).field("length", &self.length).finish_non_exhaustive()
+    }
+}
+
+impl Default for ByteStream {
+    /// An empty body.
+    fn default() -> Self {
+        ByteStream::from(Bytes::new())
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(bytes: Bytes) -> Self {
+        let length = bytes.len() as u64;
+        ByteStream::new(Source::Bytes(bytes), Some(length))
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(bytes: Vec<u8>) -> Self {
+        ByteStream::from(Bytes::from(bytes))
+    }
+}
+
+impl From<&'static [u8]> for ByteStream {
+    fn from(bytes: &'static [u8]) -> Self {
+        ByteStream::from(Bytes::from_static(bytes))
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(text: String) -> Self {
+        ByteStream::from(Bytes::from(text))
+    }
+}
+
+impl From<&'static str> for ByteStream {
+    fn from(text: &'static str) -> Self {
+        ByteStream::from(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+fn io_error(operation: &'static str, source: io::Error) -> Error {
+    Error::Io { operation, source }
+}
+
+/// The error with the path it happened on.
+fn path_context(path: &Path, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}
+
+impl ByteStream {
+    /// The body for one attempt. The HTTP stack reports a body that failed to be read only as a
+    /// transport error, so the first error of a chunk is also kept in `failure`, for the attempt
+    /// to report as it is.
+    pub(crate) fn to_reqwest(&self, failure: &Arc<Mutex<Option<Error>>>) -> reqwest::Body {
+        if let (Source::Bytes(bytes), None) = (&self.source, &self.progress) {
+            return reqwest::Body::from(bytes.clone());
+        }
+        let failure = failure.clone();
+        let chunks = self.clone().map(move |chunk| {
+            chunk.map_err(|error| {
+                let shown = io::Error::other(error.to_string());
+                if let Ok(mut slot) = failure.lock() {
+                    slot.get_or_insert(error);
+                }
+                shown
+            })
+        });
+        reqwest::Body::wrap_stream(chunks)
+    }
+}
