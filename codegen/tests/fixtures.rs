@@ -65,6 +65,8 @@ fixture!(secrets);
 fixture!(overlaid);
 fixture!(shared_types);
 fixture!(examples);
+fixture!(uploads, mock);
+fixture!(downloads, mock);
 
 /// Every fixture file has a test above (a new file without one is a mistake).
 #[test]
