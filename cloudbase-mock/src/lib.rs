@@ -60,7 +60,7 @@ pub use flows::auth::{AuthFlows, MockUser};
 
 pub use generated::*;
 pub use runtime::check::{Rule, Violation};
-pub use runtime::{Answer, Received, Stub};
+pub use runtime::{Answer, Form, FormPart, Received, Stub};
 
 use runtime::server::{State, lock, serve};
 use std::net::SocketAddr;

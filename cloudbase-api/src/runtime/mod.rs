@@ -457,7 +457,8 @@ impl Request {
                     let token = |t: &str| {
                         !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
                     };
-                    token(kind) && token(sub)
+                    // A concrete type: `*/*` and `image/*` name ranges, not what a body is.
+                    token(kind) && token(sub) && kind != "*" && sub != "*"
                 });
                 if !valid || essence.starts_with("multipart/") {
                     return Err(Error::invalid(

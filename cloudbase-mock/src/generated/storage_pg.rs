@@ -722,7 +722,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -1111,7 +1111,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -1552,7 +1552,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -1734,7 +1734,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -2012,7 +2012,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -2107,7 +2107,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -2214,7 +2214,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 
@@ -2328,7 +2328,7 @@ pub mod requests {
         }
 
         /// Entity tag of the object. Adds the documented `ETag` response header to the reply.
-        pub fn header_e_tag(self, value: impl Into<String>) -> Self {
+        pub fn header_etag(self, value: impl Into<String>) -> Self {
             self.header("ETag", value)
         }
 

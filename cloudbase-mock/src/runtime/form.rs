@@ -75,7 +75,7 @@ impl Form {
     }
 
     /// Parses a body sent with `content_type` (which carries the boundary), as RFC 7578 says.
-    pub(crate) fn parse(content_type: &str, body: &Bytes) -> Result<Form, String> {
+    pub fn parse(content_type: &str, body: &Bytes) -> Result<Form, String> {
         let boundary = multer::parse_boundary(content_type)
             .map_err(|e| format!("the multipart body has no usable boundary: {e}"))?;
         let chunks = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(body.clone())));

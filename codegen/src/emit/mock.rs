@@ -578,9 +578,9 @@ fn header_setters(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let headers = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.headers);
     // Two names that spell the same method (`X-Foo`, `x_foo`) get the first one's setter.
     headers
-        .filter(|h| seen.insert(names::snake(&h.name, "value")))
+        .filter(|h| seen.insert(names::snake(&h.name.to_ascii_lowercase(), "value")))
         .map(|h| {
-            let method = format_ident!("header_{}", names::snake(&h.name, "value"));
+            let method = format_ident!("header_{}", names::snake(&h.name.to_ascii_lowercase(), "value"));
             let wire = &h.name;
             let what = format!("Adds the documented `{wire}` response header to the reply.");
             let doc = docs::attrs(&docs::described(h.docs.as_deref(), what));

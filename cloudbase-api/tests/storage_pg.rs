@@ -1,0 +1,320 @@
+//! PG-mode storage on the wire: every body form, streamed up and down, the replies without a
+//! body, and which requests carry credentials, against a loopback server that records each
+//! request byte for byte. Multipart bodies are read back with `multer` (RFC 7578).
+#![cfg(feature = "storage_pg")]
+
+mod support;
+
+use cloudbase_api::storage_pg::*;
+use cloudbase_api::{ByteStream, Client, Credentials, Error};
+use std::sync::{Arc, Mutex};
+use support::{Recorded, Reply, TestServer, client};
+
+fn form_of(request: &Recorded) -> cloudbase_mock::Form {
+    let content_type = request.header("content-type").expect("a multipart body has a Content-Type");
+    cloudbase_mock::Form::parse(content_type, &bytes::Bytes::from(request.body.clone())).unwrap()
+}
+
+fn stored() -> Reply {
+    Reply::json(200, serde_json::json!({"Id": "3f8e", "Key": "avatars/user-1/a b.png"}))
+}
+
+#[tokio::test]
+async fn a_multipart_upload_sends_the_fields_then_the_file_to_the_encoded_sub_path() {
+    let server = TestServer::start(|_| stored()).await;
+    let reply = client(&server)
+        .storage_pg()
+        .upload_object()
+        .bucket_id("avatars")
+        .object_name("user-1/a b.png")
+        .x_upsert(true)
+        .form(UploadObjectMultipart {
+            cache_control: Some("3600".into()),
+            content_type: Some("image/png".into()),
+            file: ByteStream::from(&b"\x89PNG"[..]),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.key, "avatars/user-1/a b.png");
+    let request = server.only_request();
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        ("POST", "/v1/storages/object/avatars/user-1/a%20b.png")
+    );
+    assert_eq!(request.header("x-upsert"), Some("true"));
+    assert_eq!(request.header("authorization"), Some("Bearer test-key"));
+    assert!(request.header("content-type").unwrap().starts_with("multipart/form-data; boundary="));
+    // The whole form's length is known, so it is announced.
+    assert_eq!(request.header("content-length"), Some(request.body.len().to_string().as_str()));
+    let form = form_of(&request);
+    let names: Vec<&str> = form.parts().iter().map(|p| p.name()).collect();
+    assert_eq!(
+        names,
+        ["cacheControl", "contentType", "file"],
+        "fields first, in the spec's order; unset ones left out"
+    );
+    assert_eq!(form.text("cacheControl"), Some("3600"));
+    let file = form.part("file").unwrap();
+    assert_eq!((file.file_name(), file.content_type()), (Some("blob"), Some("application/octet-stream")));
+    assert_eq!(file.data().as_ref(), b"\x89PNG");
+}
+
+#[tokio::test]
+async fn a_raw_upload_from_a_file_streams_it_with_its_length_type_and_progress() {
+    let dir = std::env::temp_dir().join(format!("cloudbase-storage-pg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("photo.png");
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let server = TestServer::start(|_| stored()).await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let progress = seen.clone();
+    let body = ByteStream::from_path(&path)
+        .await
+        .unwrap()
+        .on_progress(move |p| progress.lock().unwrap().push((p.transferred(), p.total())));
+    client(&server)
+        .storage_pg()
+        .update_object()
+        .bucket_id("avatars")
+        .object_name("photo.png")
+        .cache_control("max-age=60")
+        .bytes(body)
+        .content_type("image/png")
+        .send()
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.method, "PUT");
+    assert_eq!(request.header("content-type"), Some("image/png"));
+    assert_eq!(request.header("content-length"), Some("200000"));
+    assert_eq!(request.header("cache-control"), Some("max-age=60"));
+    assert_eq!(request.body, content);
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.len() > 1, "a 200 kB file is read in several chunks: {seen:?}");
+    assert_eq!(seen.last(), Some(&(200_000, Some(200_000))));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_reader_is_sent_chunked_once_and_never_retried() {
+    let server = TestServer::start(|_| Reply::json(503, serde_json::json!({"code": "SERVICE_UNAVAILABLE"}))).await;
+    let reader = std::io::Cursor::new(b"streamed text".to_vec());
+    let error = client(&server)
+        .storage_pg()
+        .upload_object()
+        .bucket_id("notes")
+        .object_name("a.txt")
+        .bytes(ByteStream::from_reader(reader))
+        .content_type("text/plain; charset=utf-8")
+        .retry(cloudbase_api::RetryPolicy::default().retry_non_idempotent(true))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    let request = server.only_request();
+    assert_eq!(request.header("transfer-encoding"), Some("chunked"));
+    assert_eq!(request.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(request.body, b"streamed text");
+}
+
+#[tokio::test]
+async fn bytes_and_files_are_sent_again_when_the_request_is_retried() {
+    let attempts = Arc::new(Mutex::new(0));
+    let counter = attempts.clone();
+    let server = TestServer::start(move |_| {
+        let mut n = counter.lock().unwrap();
+        *n += 1;
+        if *n == 1 { Reply::json(503, serde_json::json!({"code": "SERVICE_UNAVAILABLE"})) } else { stored() }
+    })
+    .await;
+    let policy = cloudbase_api::RetryPolicy::default()
+        .retry_non_idempotent(true)
+        .backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(5));
+    client(&server)
+        .storage_pg()
+        .update_object()
+        .bucket_id("b")
+        .object_name("o")
+        .bytes(b"again".to_vec())
+        .retry(policy)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.body == b"again"));
+}
+
+#[tokio::test]
+async fn a_content_type_that_is_no_media_type_is_refused_before_any_io() {
+    let server = TestServer::start(|_| stored()).await;
+    for bad in ["png", "multipart/form-data; boundary=x", "image/png\r\nX-Injected: 1", "*/*"] {
+        let error = client(&server)
+            .storage_pg()
+            .upload_object()
+            .bucket_id("b")
+            .object_name("o")
+            .bytes(b"x".to_vec())
+            .content_type(bad)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{bad:?}: {error:?}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_download_streams_to_a_file_and_its_headers_decode() {
+    let content: Vec<u8> = (0..100_000u32).map(|i| (i % 7) as u8).collect();
+    let chunks: Vec<Vec<u8>> = content.chunks(10_000).map(<[u8]>::to_vec).collect();
+    let served = chunks.clone();
+    let server = TestServer::start(move |_| {
+        let mut reply = Reply::new(200).header("Content-Type", "image/png").header("ETag", "\"v1\"");
+        reply.chunks = served.clone();
+        reply
+    })
+    .await;
+    let reply = client(&server)
+        .storage_pg()
+        .download_object()
+        .bucket_id("avatars")
+        .object_name("a/b.png")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.headers()["etag"], "\"v1\"");
+    let DownloadObjectResponse::Ok(body) = reply.into_inner() else { panic!("a 200 is the object") };
+    assert_eq!(body.len(), Some(100_000));
+    let path = std::env::temp_dir().join(format!("cloudbase-download-{}.png", std::process::id()));
+    assert_eq!(body.write_to_file(&path).await.unwrap(), 100_000);
+    assert_eq!(std::fs::read(&path).unwrap(), content);
+    std::fs::remove_file(&path).unwrap();
+    let request = server.only_request();
+    assert_eq!(request.target, "/v1/storages/object/avatars/a/b.png");
+}
+
+#[tokio::test]
+async fn partial_and_not_modified_replies_are_successes_of_their_own() {
+    let server = TestServer::start(|request| match request.header("range") {
+        Some(_) => Reply::new(206).header("Content-Range", "bytes 0-3/10").body("0123"),
+        None => Reply::new(304).header("ETag", "\"v1\""),
+    })
+    .await;
+    let api = client(&server).storage_pg();
+    let partial = api.download_object().bucket_id("b").object_name("o").range("bytes=0-3").send().await.unwrap();
+    assert_eq!(partial.headers()["content-range"], "bytes 0-3/10");
+    let DownloadObjectResponse::PartialContent(part) = partial.into_inner() else { panic!("206 is partial content") };
+    assert_eq!(part.collect().await.unwrap(), "0123");
+    let current = api.download_object().bucket_id("b").object_name("o").if_none_match("\"v1\"").send().await.unwrap();
+    match current.into_inner() {
+        DownloadObjectResponse::NotModified(headers) => assert_eq!(headers.etag.as_deref(), Some("\"v1\"")),
+        other => panic!("304 is not modified: {other:?}"),
+    }
+    assert_eq!(server.requests()[1].header("if-none-match"), Some("\"v1\""));
+}
+
+#[tokio::test]
+async fn a_head_reply_reads_its_documented_headers_and_refuses_a_malformed_one() {
+    let server = TestServer::start(|request| {
+        let length = if request.target.ends_with("bad") { "lots" } else { "2048" };
+        Reply::new(200)
+            .header("Content-Type", "image/png")
+            .header("Content-Length", length)
+            .header("ETag", "\"v2\"")
+            .header("Last-Modified", "Wed, 02 Dec 2026 10:00:00 GMT")
+    })
+    .await;
+    let api = client(&server).storage_pg();
+    let reply = api.head_object().bucket_id("b").object_name("good").send().await.unwrap();
+    let HeadObjectResponse::Ok(headers) = reply.into_inner() else { panic!("200") };
+    assert_eq!(headers.content_length, Some(2048));
+    assert_eq!(headers.content_type.as_deref(), Some("image/png"));
+    assert_eq!(headers.etag.as_deref(), Some("\"v2\""));
+    assert_eq!(headers.last_modified.as_deref(), Some("Wed, 02 Dec 2026 10:00:00 GMT"));
+    assert_eq!(headers.cache_control, None);
+    let error = api.head_object().bucket_id("b").object_name("bad").send().await.unwrap_err();
+    match &error {
+        Error::Decode(e) => assert!(e.to_string().contains("header `Content-Length`"), "{e}"),
+        other => panic!("a malformed header is a decode error: {other:?}"),
+    }
+    assert_eq!(server.requests()[0].method, "HEAD");
+}
+
+#[tokio::test]
+async fn token_routes_never_carry_the_clients_credentials_and_optional_ones_do_when_it_has_some() {
+    let server = TestServer::start(|_| Reply::new(200).body("data")).await;
+    let api = client(&server).storage_pg();
+    let signed =
+        api.download_object_by_signed_url().bucket_id("b").object_name("o").token("signed.jwt").send().await.unwrap();
+    assert_eq!(signed.into_inner().collect().await.unwrap(), "data");
+    api.download_object().bucket_id("b").object_name("o").send().await.unwrap();
+    let anonymous = Client::builder().base_url(&server.url).build().unwrap();
+    anonymous.storage_pg().download_object().bucket_id("b").object_name("o").send().await.unwrap();
+    let with_credentials =
+        Client::builder().base_url(&server.url).credentials(Credentials::access_token("user.jwt")).build().unwrap();
+    with_credentials.storage_pg().download_public_object().bucket_id("b").object_name("o").send().await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].target, "/v1/storages/object/sign/b/o?token=signed.jwt");
+    assert_eq!(requests[0].header("authorization"), None, "a signed URL is its own authorization");
+    assert_eq!(requests[1].header("authorization"), Some("Bearer test-key"));
+    assert_eq!(requests[2].header("authorization"), None);
+    assert_eq!(requests[3].header("authorization"), None, "public reads go without credentials");
+}
+
+#[tokio::test]
+async fn a_bucket_update_can_clear_a_limit_leave_it_or_set_it() {
+    let server = TestServer::start(|_| Reply::json(200, serde_json::json!({"message": "ok"}))).await;
+    let api = client(&server).storage_pg();
+    let bodies = [
+        UpdateBucketRequest { file_size_limit: Some(None), ..Default::default() },
+        UpdateBucketRequest { public: Some(true), ..Default::default() },
+        UpdateBucketRequest { file_size_limit: Some(Some(FileSizeLimit::Integer(1024))), ..Default::default() },
+    ];
+    for body in bodies {
+        api.update_bucket().bucket_id("avatars").body(body).send().await.unwrap();
+    }
+    let sent: Vec<serde_json::Value> = server.requests().iter().map(Recorded::json).collect();
+    assert_eq!(
+        sent,
+        [
+            serde_json::json!({"file_size_limit": null}),
+            serde_json::json!({"public": true}),
+            serde_json::json!({"file_size_limit": 1024})
+        ]
+    );
+    // And back: `null` is a state of its own.
+    let read: UpdateBucketRequest = serde_json::from_value(serde_json::json!({"file_size_limit": null})).unwrap();
+    assert_eq!(read.file_size_limit, Some(None));
+    let absent: UpdateBucketRequest = serde_json::from_value(serde_json::json!({})).unwrap();
+    assert_eq!(absent.file_size_limit, None);
+}
+
+#[tokio::test]
+async fn either_documented_error_body_of_a_download_gives_its_code() {
+    let server = TestServer::start(|request| {
+        if request.target.contains("gateway") {
+            Reply::json(
+                404,
+                serde_json::json!({"code": "STORAGE_BUCKET_NOT_FOUND", "message": "no bucket", "requestId": "r-1"}),
+            )
+        } else {
+            Reply::json(
+                404,
+                serde_json::json!({"statusCode": "404", "error": "not_found", "message": "Object not found"}),
+            )
+        }
+    })
+    .await;
+    let api = client(&server).storage_pg();
+    let gateway = api.download_object().bucket_id("gateway").object_name("o").send().await.unwrap_err();
+    assert_eq!(
+        (gateway.code(), gateway.message(), gateway.request_id()),
+        (Some("STORAGE_BUCKET_NOT_FOUND"), Some("no bucket"), Some("r-1"))
+    );
+    let stream = api.download_object().bucket_id("objects").object_name("o").send().await.unwrap_err();
+    assert_eq!((stream.code(), stream.message()), (Some("not_found"), Some("Object not found")));
+}
