@@ -208,6 +208,10 @@ pub mod chat;
 #[path = "helpers/storage.rs"]
 pub mod files;
 
+#[cfg(feature = "storage_pg")]
+#[path = "helpers/storage_pg.rs"]
+pub mod objects;
+
 /// The codegen test fixtures (`codegen/tests/fixtures`), generated like the areas above so
 /// that every construct the generator supports is compiled and linted, not only snapshotted.
 #[cfg(test)]

@@ -318,3 +318,135 @@ async fn either_documented_error_body_of_a_download_gives_its_code() {
     let stream = api.download_object().bucket_id("objects").object_name("o").send().await.unwrap_err();
     assert_eq!((stream.code(), stream.message()), (Some("not_found"), Some("Object not found")));
 }
+
+// The `objects` helpers, on the same operations.
+
+#[tokio::test]
+async fn the_upload_and_download_helpers_stream_one_object() {
+    let server = TestServer::start(|request| match request.method.as_str() {
+        "POST" => stored(),
+        _ => Reply::new(200).header("Content-Type", "image/png").body("png bytes"),
+    })
+    .await;
+    let avatars = client(&server).storage_pg().objects("avatars");
+    let key = avatars
+        .upload("user-1/a b.png", b"png bytes".to_vec())
+        .content_type("image/png")
+        .cache_control("max-age=60")
+        .upsert(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(key, "avatars/user-1/a b.png");
+    let body = avatars.download("user-1/a b.png").await.unwrap();
+    let mut out = Vec::new();
+    assert_eq!(body.write_to(&mut out).await.unwrap(), 9);
+    assert_eq!(out, b"png bytes");
+    let requests = server.requests();
+    assert_eq!(requests[0].target, "/v1/storages/object/avatars/user-1/a%20b.png");
+    assert_eq!(
+        (requests[0].header("content-type"), requests[0].header("x-upsert"), requests[0].header("cache-control")),
+        (Some("image/png"), Some("true"), Some("max-age=60"))
+    );
+    assert_eq!(requests[0].body, b"png bytes");
+    assert_eq!((requests[1].method.as_str(), requests[1].target.as_str()), ("GET", requests[0].target.as_str()));
+}
+
+#[tokio::test]
+async fn the_listing_follows_the_cursor_page_by_page_until_the_last() {
+    let server = TestServer::start(|request| {
+        let page = match request.json()["cursor"].as_str() {
+            None => serde_json::json!({
+                "folders": [{"name": "2024", "id": null}],
+                "objects": [{"name": "a.png", "id": "1"}],
+                "hasNext": true, "nextCursor": "c1"
+            }),
+            Some("c1") => {
+                serde_json::json!({"folders": [], "objects": [{"name": "b.png", "id": "2"}], "hasNext": false})
+            }
+            Some(other) => panic!("unexpected cursor {other}"),
+        };
+        Reply::json(200, page)
+    })
+    .await;
+    use futures_util::TryStreamExt;
+    let listed: Vec<_> = client(&server).storage_pg().objects("avatars").list("user-1/").try_collect().await.unwrap();
+    let names: Vec<(&str, bool)> =
+        listed.iter().map(|e| (e.name(), matches!(e, cloudbase_api::objects::Listed::Folder(_)))).collect();
+    assert_eq!(names, [("2024", true), ("a.png", false), ("b.png", false)]);
+    let bodies: Vec<serde_json::Value> = server.requests().iter().map(Recorded::json).collect();
+    assert_eq!(
+        bodies,
+        [
+            serde_json::json!({"prefix": "user-1/", "limit": 1000, "with_delimiter": true}),
+            serde_json::json!({"prefix": "user-1/", "limit": 1000, "cursor": "c1", "with_delimiter": true}),
+        ]
+    );
+    assert!(server.requests().iter().all(|r| r.target == "/v1/storages/object/list/avatars"));
+}
+
+#[tokio::test]
+async fn a_listing_whose_cursor_does_not_move_ends_with_an_error() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            200,
+            serde_json::json!({"folders": [], "objects": [{"name": "a"}], "hasNext": true, "nextCursor": "same"}),
+        )
+    })
+    .await;
+    use futures_util::TryStreamExt;
+    let listing = client(&server).storage_pg().objects("b").list("").try_collect::<Vec<_>>();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), listing).await;
+    let error = result.expect("a stuck cursor must not list for ever").unwrap_err();
+    assert!(error.to_string().contains("nextCursor"), "{error}");
+    assert_eq!(server.requests().len(), 2, "the first page, then the one that did not move");
+}
+
+#[tokio::test]
+async fn signed_and_public_urls_are_absolute_on_the_clients_base_url() {
+    let server = TestServer::start(|request| {
+        let path = request.path().to_owned();
+        if request.method == "PUT" {
+            Reply::json(200, serde_json::json!({"Key": "avatars/a.png"}))
+        } else if path.starts_with("/v1/storages/object/upload/sign/") {
+            Reply::json(200, serde_json::json!({"url": "/object/upload/sign/avatars/a.png?token=up", "token": "up"}))
+        } else if path == "/v1/storages/object/sign/avatars" {
+            Reply::json(200, serde_json::json!([
+                {"path": "a.png", "signedURL": "/object/sign/avatars/a.png?token=t1", "error": null},
+                {"path": "gone.png", "signedURL": null, "error": "Either the object does not exist or you do not have access to it"}
+            ]))
+        } else if path.starts_with("/v1/storages/object/sign/") {
+            Reply::json(200, serde_json::json!({"signedURL": "/object/sign/avatars/a.png?token=t0"}))
+        } else {
+            Reply::new(404)
+        }
+    })
+    .await;
+    let avatars = client(&server).storage_pg().objects("avatars");
+    let base = &server.url;
+    assert_eq!(
+        avatars.signed_url("a.png", 60).await.unwrap(),
+        format!("{base}/v1/storages/object/sign/avatars/a.png?token=t0")
+    );
+    let batch = avatars.signed_urls(["a.png", "gone.png"], 60).await.unwrap();
+    assert_eq!(batch[0].as_deref(), Ok(format!("{base}/v1/storages/object/sign/avatars/a.png?token=t1").as_str()));
+    assert!(batch[1].as_ref().unwrap_err().contains("does not exist"));
+    let upload = avatars.signed_upload_url("a.png", true).await.unwrap();
+    assert_eq!(upload.url, format!("{base}/v1/storages/object/upload/sign/avatars/a.png?token=up"));
+    let key = avatars.upload_signed("a.png", upload.token, b"x".to_vec(), Some("image/png")).await.unwrap();
+    assert_eq!(key, "avatars/a.png");
+    let requests = server.requests();
+    assert_eq!(requests[0].json(), serde_json::json!({"expiresIn": 60}));
+    assert_eq!(requests[1].json(), serde_json::json!({"expiresIn": 60, "paths": ["a.png", "gone.png"]}));
+    assert_eq!(
+        (requests[2].header("x-upsert"), requests[2].body.len()),
+        (Some("true"), 0),
+        "upload signing sends no body"
+    );
+    assert_eq!(requests[3].target, "/v1/storages/object/upload/sign/avatars/a.png?token=up");
+    assert_eq!(requests[3].header("authorization"), None, "the signed upload carries the token only");
+    assert_eq!(
+        avatars.public_url("user 1/头像.png"),
+        format!("{base}/v1/storages/object/public/avatars/user%201/%E5%A4%B4%E5%83%8F.png")
+    );
+}

@@ -1,0 +1,342 @@
+//! PG-mode storage made short, on the generated [`storage_pg`](crate::storage_pg) operations:
+//! one bucket's objects through [`Objects`] — uploads and downloads streamed (never held in
+//! memory whole, with progress through [`ByteStream::on_progress`]), the listing as a
+//! [`Stream`] over its cursor pages, signed and public URLs as absolute URLs.
+//!
+//! ```no_run
+//! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+//! use cloudbase_api::ByteStream;
+//! use futures_util::TryStreamExt;
+//!
+//! let avatars = client.storage_pg().objects("avatars");
+//! let photo = ByteStream::from_path("me.png").await?.on_progress(|p| println!("{} bytes sent", p.transferred()));
+//! let key = avatars.upload("user-1/me.png", photo).content_type("image/png").upsert(true).send().await?;
+//! println!("stored as {key}");
+//!
+//! let written = avatars.download("user-1/me.png").await?.write_to_file("copy.png").await?;
+//! println!("{written} bytes downloaded");
+//!
+//! let mut names = avatars.list("user-1/");
+//! while let Some(entry) = names.try_next().await? {
+//!     println!("{}", entry.name());
+//! }
+//! let link = avatars.signed_url("user-1/me.png", 600).await?;
+//! println!("valid for 10 minutes: {link}");
+//! # Ok(()) }
+//! ```
+
+use crate::error::reply_error;
+use crate::storage_pg::{
+    DownloadObjectResponse, ListObjectsEntry, ListObjectsRequest, SignBatchRequest, SignRequest, StoragePgApi,
+};
+use crate::{ByteStream, Error};
+use futures_util::Stream;
+
+/// Where every URL of the API sits, relative to the gateway: signed URLs the service returns are
+/// relative to it.
+const PREFIX: &str = "/v1/storages";
+
+impl StoragePgApi {
+    /// The objects of one bucket.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let avatars = client.storage_pg().objects("avatars");
+    /// let key = avatars.upload("user-1/me.png", b"\x89PNG".to_vec()).content_type("image/png").send().await?;
+    /// let bytes = avatars.download("user-1/me.png").await?.collect().await?;
+    /// println!("{key}: {} bytes", bytes.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn objects(&self, bucket: impl Into<String>) -> Objects {
+        Objects { api: self.clone(), bucket: bucket.into() }
+    }
+}
+
+/// The objects of one bucket: get one from [`StoragePgApi::objects`].
+#[derive(Debug, Clone)]
+pub struct Objects {
+    api: StoragePgApi,
+    bucket: String,
+}
+
+/// An upload being set up: [`content_type`](Self::content_type), [`upsert`](Self::upsert),
+/// then [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "an upload does nothing until it is sent"]
+pub struct Upload {
+    objects: Objects,
+    name: String,
+    body: ByteStream,
+    content_type: Option<String>,
+    cache_control: Option<String>,
+    upsert: bool,
+}
+
+impl Upload {
+    /// The object's media type (`image/png`); `application/octet-stream` when unset.
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.content_type = Some(media_type.into());
+        self
+    }
+
+    /// The `Cache-Control` stored with the object and answered on downloads (`max-age=3600`).
+    pub fn cache_control(mut self, directive: impl Into<String>) -> Self {
+        self.cache_control = Some(directive.into());
+        self
+    }
+
+    /// Replaces an object of the same name instead of failing with 409 (`x-upsert: true`).
+    pub fn upsert(mut self, upsert: bool) -> Self {
+        self.upsert = upsert;
+        self
+    }
+
+    /// Uploads the body, streamed as the raw body of `uploadObject`, and returns the stored
+    /// object's key (`<bucket>/<name>`).
+    pub async fn send(self) -> Result<String, Error> {
+        let mut request = self
+            .objects
+            .api
+            .upload_object()
+            .bucket_id(self.objects.bucket)
+            .object_name(self.name)
+            .x_upsert(self.upsert)
+            .bytes(self.body);
+        if let Some(media_type) = self.content_type {
+            request = request.content_type(media_type);
+        }
+        if let Some(directive) = self.cache_control {
+            request = request.cache_control(directive);
+        }
+        Ok(request.send().await?.into_inner().key)
+    }
+}
+
+/// One entry of a listing: a folder (a common prefix, with `with_delimiter`) or an object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Listed {
+    /// A folder under the listed prefix.
+    Folder(ListObjectsEntry),
+    /// An object.
+    Object(ListObjectsEntry),
+}
+
+impl Listed {
+    /// The entry's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Listed::Folder(entry) | Listed::Object(entry) => &entry.name,
+        }
+    }
+
+    /// The entry's details, whichever it is.
+    pub fn entry(&self) -> &ListObjectsEntry {
+        match self {
+            Listed::Folder(entry) | Listed::Object(entry) => entry,
+        }
+    }
+}
+
+/// A signed upload URL: where anyone holding it may upload the object, without credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedUpload {
+    /// The absolute URL, token included.
+    pub url: String,
+    /// The token alone (for [`Objects::upload_signed`]).
+    pub token: String,
+}
+
+/// Page size of [`Objects::list`] (the most the service allows).
+const PAGE: i64 = 1000;
+
+impl Objects {
+    /// The bucket's id.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// An upload of `body` as `name` (a path in the bucket, `user-1/avatar.png`).
+    pub fn upload(&self, name: impl Into<String>, body: impl Into<ByteStream>) -> Upload {
+        Upload {
+            objects: self.clone(),
+            name: name.into(),
+            body: body.into(),
+            content_type: None,
+            cache_control: None,
+            upsert: false,
+        }
+    }
+
+    /// The object's content, streamed: [`ByteStream::write_to_file`], [`ByteStream::write_to`]
+    /// or [`ByteStream::into_async_read`] take it without holding it in memory.
+    pub async fn download(&self, name: impl Into<String>) -> Result<ByteStream, Error> {
+        let reply = self.api.download_object().bucket_id(self.bucket.clone()).object_name(name).send().await?;
+        match reply.value {
+            DownloadObjectResponse::Ok(body) | DownloadObjectResponse::PartialContent(body) => Ok(body),
+            // Only a conditional request (which this is not) is answered 304.
+            DownloadObjectResponse::NotModified(_) => {
+                Err(reply_error(&reply.map(|_| ()), "304 to an unconditional download"))
+            }
+        }
+    }
+
+    /// Every object and folder under `prefix` (`""` for the bucket's root, `user-1/` for a
+    /// folder), page after page as the stream is read. Folders come as [`Listed::Folder`]: the
+    /// listing groups by `/`.
+    pub fn list(&self, prefix: impl Into<String>) -> impl Stream<Item = Result<Listed, Error>> + Send + 'static {
+        let state =
+            Listing { objects: self.clone(), prefix: prefix.into(), cursor: None, done: false, ready: Vec::new() };
+        futures_util::stream::try_unfold(state, |mut state| async move {
+            loop {
+                if let Some(entry) = state.ready.pop() {
+                    return Ok(Some((entry, state)));
+                }
+                if state.done {
+                    return Ok(None);
+                }
+                state.next_page().await?;
+            }
+        })
+    }
+
+    /// A URL that downloads the object without credentials for `expires_in` seconds (absolute:
+    /// the client's base URL and the path the service signed).
+    pub async fn signed_url(&self, name: impl Into<String>, expires_in: i64) -> Result<String, Error> {
+        let reply = self
+            .api
+            .create_signed_url()
+            .bucket_id(self.bucket.clone())
+            .object_name(name)
+            .body(SignRequest { expires_in })
+            .send()
+            .await?;
+        Ok(self.absolute(&reply.signed_url))
+    }
+
+    /// Signed download URLs for several objects, in the order asked; an object the service
+    /// could not sign is the error it gave for it.
+    pub async fn signed_urls(
+        &self,
+        names: impl IntoIterator<Item = impl Into<String>>,
+        expires_in: i64,
+    ) -> Result<Vec<Result<String, String>>, Error> {
+        let paths: Vec<String> = names.into_iter().map(Into::into).collect();
+        let reply = self
+            .api
+            .create_signed_urls()
+            .bucket_id(self.bucket.clone())
+            .body(SignBatchRequest { expires_in, paths })
+            .send()
+            .await?;
+        Ok(reply
+            .iter()
+            .map(|item| match (&item.signed_url, &item.error) {
+                (Some(url), None) => Ok(self.absolute(url)),
+                (_, Some(error)) => Err(error.clone()),
+                (None, None) => Err(format!("no URL for `{}`", item.path)),
+            })
+            .collect())
+    }
+
+    /// A URL anyone may upload `name` to, without credentials, for a short while (60 s by the
+    /// reference), and its token; `upsert` lets that upload replace an existing object.
+    pub async fn signed_upload_url(&self, name: impl Into<String>, upsert: bool) -> Result<SignedUpload, Error> {
+        let reply = self
+            .api
+            .create_signed_upload_url()
+            .bucket_id(self.bucket.clone())
+            .object_name(name)
+            .x_upsert(upsert)
+            .send()
+            .await?;
+        let reply = reply.into_inner();
+        Ok(SignedUpload { url: self.absolute(&reply.url), token: reply.token })
+    }
+
+    /// Uploads `body` as `name` with the token of a [`signed_upload_url`](Self::signed_upload_url)
+    /// (sent as the URL's `token`; the client's own credentials are not sent). Returns the key.
+    pub async fn upload_signed(
+        &self,
+        name: impl Into<String>,
+        token: impl Into<String>,
+        body: impl Into<ByteStream>,
+        content_type: Option<&str>,
+    ) -> Result<String, Error> {
+        let mut request = self
+            .api
+            .upload_object_by_signed_url()
+            .bucket_id(self.bucket.clone())
+            .object_name(name)
+            .token(token)
+            .bytes(body);
+        if let Some(media_type) = content_type {
+            request = request.content_type(media_type);
+        }
+        Ok(request.send().await?.into_inner().key)
+    }
+
+    /// The URL of `name` in a public bucket, readable by anyone (absolute; each segment of the
+    /// name percent-encoded, `/` kept). Browsers may not fetch it cross-origin: the service is
+    /// reported to answer 403 to requests with an `Origin`.
+    pub fn public_url(&self, name: &str) -> String {
+        let encoded: Vec<String> = name.split('/').map(encode).collect();
+        self.absolute(&format!("/object/public/{}/{}", encode(&self.bucket), encoded.join("/")))
+    }
+
+    /// `path`, relative to [`PREFIX`], on the client's base URL; a URL that is already absolute
+    /// is kept.
+    fn absolute(&self, path: &str) -> String {
+        if path.starts_with("https://") || path.starts_with("http://") {
+            return path.to_owned();
+        }
+        let base = self.api.client.base_url().trim_end_matches('/');
+        let separator = if path.starts_with('/') { "" } else { "/" };
+        format!("{base}{PREFIX}{separator}{path}")
+    }
+}
+
+/// One path segment, as the generated operations encode it.
+fn encode(segment: &str) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    const SEGMENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// The state of [`Objects::list`]: the entries of the page read, in reverse, and where the next
+/// page starts.
+struct Listing {
+    objects: Objects,
+    prefix: String,
+    cursor: Option<String>,
+    done: bool,
+    ready: Vec<Listed>,
+}
+
+impl Listing {
+    async fn next_page(&mut self) -> Result<(), Error> {
+        let request = ListObjectsRequest {
+            prefix: Some(self.prefix.clone()),
+            limit: Some(PAGE),
+            cursor: self.cursor.clone(),
+            with_delimiter: Some(true),
+            sort_by: None,
+        };
+        let reply = self.objects.api.list_objects().bucket_id(self.objects.bucket.clone()).body(request).send().await?;
+        let next = reply.next_cursor.clone().filter(|c| !c.is_empty());
+        if reply.has_next {
+            // A cursor that does not move would list the same page for ever.
+            if next.is_none() || next == self.cursor {
+                return Err(reply_error(&reply, "`hasNext` without a new `nextCursor`"));
+            }
+        } else {
+            self.done = true;
+        }
+        self.cursor = next;
+        let page = reply.into_inner();
+        let entries = page.folders.into_iter().map(Listed::Folder).chain(page.objects.into_iter().map(Listed::Object));
+        let mut entries: Vec<Listed> = entries.collect();
+        entries.reverse();
+        self.ready = entries;
+        Ok(())
+    }
+}
