@@ -8,6 +8,10 @@
 //! - `sse ours|baseline`: a 100 MB chat-completion event stream decoded into typed chunks by
 //!   `send_stream()` or by reqwest + line splitting + serde; throughput, and peak RSS (each in a
 //!   process of its own, so the peaks do not mix).
+//! - `download ours|baseline <MB>` / `upload ours|baseline <MB>`: a PG-mode storage object
+//!   streamed from the loopback server to a sink, or from a file on disk to the server, through
+//!   the generated operation (`ByteStream`) or through reqwest's byte stream by hand; throughput
+//!   and peak RSS, each in a process of its own.
 //! - `footprint`: the size of the future each side's request is, and the heap allocations per
 //!   request on the client's threads (the loopback server's thread is not counted), over 1,000
 //!   sequential requests after a warm-up.
@@ -388,6 +392,136 @@ async fn sse(which: &str, total: usize) {
     );
 }
 
+/// A server answering one request with `total` bytes of `application/octet-stream`.
+fn download_server(total: u64) -> String {
+    serve(move |listener| async move {
+        let Ok((mut socket, _)) = listener.accept().await else { return };
+        let mut request = [0u8; 8192];
+        let _ = socket.read(&mut request).await;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n"
+        );
+        let _ = socket.write_all(head.as_bytes()).await;
+        let block = vec![7u8; 64 * 1024];
+        let mut sent = 0u64;
+        while sent < total {
+            let n = block.len().min((total - sent) as usize);
+            if socket.write_all(&block[..n]).await.is_err() {
+                return;
+            }
+            sent += n as u64;
+        }
+    })
+}
+
+/// A server reading one request's `Content-Length` body and throwing it away, then answering
+/// an upload's reply.
+fn upload_server() -> String {
+    serve(move |listener| async move {
+        let Ok((mut socket, _)) = listener.accept().await else { return };
+        let mut buffer = vec![0u8; 64 * 1024];
+        let mut head = Vec::new();
+        let (length, mut read) = loop {
+            let n = socket.read(&mut buffer).await.unwrap_or(0);
+            if n == 0 {
+                return;
+            }
+            head.extend_from_slice(&buffer[..n]);
+            if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                let text = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+                let length: u64 = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                break (length, (head.len() - end - 4) as u64);
+            }
+        };
+        while read < length {
+            let n = socket.read(&mut buffer).await.unwrap_or(0);
+            if n == 0 {
+                return;
+            }
+            read += n as u64;
+        }
+        let body = r#"{"Id":"3f8e","Key":"bench/object.bin"}"#;
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = socket.write_all(reply.as_bytes()).await;
+    })
+}
+
+/// A download of `total` bytes to a sink, by the generated operation or by reqwest by hand.
+async fn download(which: &str, total: u64) {
+    let url = download_server(total);
+    let before = peak_rss_kib();
+    let started = Instant::now();
+    let written = if which == "ours" {
+        let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
+        let reply = client.storage_pg().download_object().bucket_id("bench").object_name("object.bin").send().await;
+        let cloudbase_api::storage_pg::DownloadObjectResponse::Ok(body) = reply.unwrap().into_inner() else {
+            panic!("a 200 download")
+        };
+        body.write_to(&mut tokio::io::sink()).await.unwrap()
+    } else {
+        let response = reqwest::Client::new().get(format!("{url}/v1/storages/object/bench/object.bin")).send().await;
+        let mut stream = response.unwrap().bytes_stream();
+        let mut sink = tokio::io::sink();
+        let mut written = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.unwrap();
+            sink.write_all(&chunk).await.unwrap();
+            written += chunk.len() as u64;
+        }
+        written
+    };
+    assert_eq!(written, total);
+    transfer_report("download", which, total, started, before);
+}
+
+/// An upload of a `total`-byte file, by the generated operation or by reqwest by hand.
+async fn upload(which: &str, total: u64) {
+    let path = std::env::temp_dir().join(format!("cloudbase-bench-upload-{}.bin", std::process::id()));
+    // A sparse file: its size without writing it (the read side is what is measured).
+    std::fs::File::create(&path).unwrap().set_len(total).unwrap();
+    let url = upload_server();
+    let before = peak_rss_kib();
+    let started = Instant::now();
+    if which == "ours" {
+        let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
+        let body = cloudbase_api::ByteStream::from_path(&path).await.unwrap();
+        let reply =
+            client.storage_pg().update_object().bucket_id("bench").object_name("object.bin").bytes(body).send().await;
+        assert_eq!(reply.unwrap().key, "bench/object.bin");
+    } else {
+        let file = tokio::fs::File::open(&path).await.unwrap();
+        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
+        let response = reqwest::Client::new()
+            .put(format!("{url}/v1/storages/object/bench/object.bin"))
+            .header("Content-Type", "application/octet-stream")
+            .header("Content-Length", total)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+    transfer_report("upload", which, total, started, before);
+    std::fs::remove_file(&path).unwrap();
+}
+
+fn transfer_report(what: &str, which: &str, total: u64, started: Instant, before: u64) {
+    let elapsed = started.elapsed().as_secs_f64();
+    let mb = total as f64 / 1e6;
+    println!(
+        "{what}-{which} mb={mb:.0} seconds={elapsed:.3} mb_per_s={:.1} peak_rss_kib={} rss_before_kib={before}",
+        mb / elapsed,
+        peak_rss_kib()
+    );
+}
+
 /// Runs a measuring loop as a task on the runtime's workers, as application code would, rather
 /// than on the thread that waits for it.
 fn on_worker(runtime: &tokio::runtime::Runtime, task: impl std::future::Future<Output = ()> + Send + 'static) {
@@ -407,12 +541,19 @@ fn main() {
             let (which, n, concurrency) = (which.to_string(), n.parse().unwrap(), concurrency.parse().unwrap());
             on_worker(&runtime, async move { one_side(&which, n, concurrency).await })
         }
+        [transfer @ ("download" | "upload"), which, mb] => {
+            let (transfer, which, total) = (transfer.to_string(), which.to_string(), mb.parse::<u64>().unwrap() << 20);
+            on_worker(&runtime, async move {
+                if transfer == "download" { download(&which, total).await } else { upload(&which, total).await }
+            })
+        }
         ["sse", which, mb] => {
             let (which, total) = (which.to_string(), mb.parse::<usize>().unwrap() << 20);
             on_worker(&runtime, async move { sse(&which, total).await })
         }
         _ => eprintln!(
-            "usage: client requests <n> | footprint | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes>"
+            "usage: client requests <n> | footprint | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes> \
+             | download ours|baseline <megabytes> | upload ours|baseline <megabytes>"
         ),
     }
 }

@@ -216,6 +216,42 @@ fn verdict(met: bool) -> &'static str {
 const RUNS: usize = 5;
 /// SSE rounds are short (about a second) and vary more from run to run than the others.
 const SSE_ROUNDS: usize = 9;
+/// Rounds of each side of the 200 MB transfers.
+const TRANSFER_ROUNDS: usize = 5;
+
+/// Runs the client benchmark `rounds` times for each side, alternating, with the arguments
+/// `args(side)`; each printed measure's median over the rounds, by label.
+fn rounds(
+    root: &Path,
+    rounds: usize,
+    args: impl Fn(&str) -> Vec<String>,
+) -> Result<BTreeMap<String, BTreeMap<String, f64>>, String> {
+    let mut runs: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    for _ in 0..rounds {
+        for side in ["ours", "baseline"] {
+            let args = args(side);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            for (label, values) in run_client_bench(root, &args)? {
+                for (key, value) in values {
+                    runs.entry(label.clone()).or_default().entry(key).or_default().push(value);
+                }
+            }
+        }
+    }
+    Ok(runs
+        .into_iter()
+        .map(|(label, values)| {
+            let medians = values
+                .into_iter()
+                .map(|(key, mut runs)| {
+                    runs.sort_by(f64::total_cmp);
+                    (key, runs[runs.len() / 2])
+                })
+                .collect();
+            (label, medians)
+        })
+        .collect())
+}
 
 /// Runs every measurement; `target` is cargo's target directory (where the release xtask is
 /// built, and where the peers and results are kept, under `bench/`).
@@ -237,7 +273,7 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
     let openapi_generator = installed(peers::OPENAPI_GENERATOR, peers::install_openapi_generator(&peers_dir));
     let progenitor = installed(peers::PROGENITOR, peers::install_progenitor(&peers_dir));
 
-    println!("1/4 regen, median of {RUNS} runs each...");
+    println!("1/5 regen, median of {RUNS} runs each...");
     let ours_out = dir.join("regen/ours");
     let ogen_out = dir.join("regen/openapi-generator");
     let ours = peers::regen_ours(&xtask, &ours_out, RUNS)?;
@@ -267,7 +303,7 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         "-".into(),
     );
 
-    println!("2/4 build times (dependencies built first; the first run compiles them)...");
+    println!("2/5 build times (dependencies built first; the first run compiles them)...");
     let ours_lines = rust_lines(&ours_out);
     let ogen_lines: usize = areas().iter().map(|a| rust_lines(&ogen_out.join(a).join("src"))).sum();
     let ogen_generated = ogen.time().is_some();
@@ -360,7 +396,7 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         );
     }
 
-    println!("3/4 request overhead (release build of the client benchmark)...");
+    println!("3/5 request overhead (release build of the client benchmark)...");
     let requests = run_client_bench(root, &["requests", "20000"])?;
     let valgrind = Command::new("valgrind").arg("--version").output().is_ok_and(|o| o.status.success());
     if valgrind {
@@ -392,31 +428,13 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         let (a, b) = (get("ours")?, get("baseline")?);
         table.row(what, format!("{a:.0}{unit}"), format!("{b:.0}{unit}"), format!("{:.2}x", a / b), "-".into());
     }
-    println!("4/4 SSE decoding, 100 MB, {SSE_ROUNDS} rounds of each side, alternating...");
-    let mut sse: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
-    for _ in 0..SSE_ROUNDS {
-        for side in ["ours", "baseline"] {
-            for (label, values) in run_client_bench(root, &["sse", side, "100"])? {
-                for (key, value) in values {
-                    sse.entry(label.clone()).or_default().entry(key).or_default().push(value);
-                }
-            }
-        }
-    }
-    // Each measure's median over the rounds.
-    let sse: BTreeMap<String, BTreeMap<String, f64>> = sse
+    println!("4/5 SSE decoding, 100 MB, {SSE_ROUNDS} rounds of each side, alternating...");
+    let sse = rounds(root, SSE_ROUNDS, |side| vec!["sse".into(), side.into(), "100".into()])?;
+    println!("5/5 PG-mode storage, 200 MB down and up, {TRANSFER_ROUNDS} rounds of each side, alternating...");
+    let transfers = rounds(root, TRANSFER_ROUNDS, |side| vec!["download".into(), side.into(), "200".into()])?
         .into_iter()
-        .map(|(label, values)| {
-            let medians = values
-                .into_iter()
-                .map(|(key, mut runs)| {
-                    runs.sort_by(f64::total_cmp);
-                    (key, runs[runs.len() / 2])
-                })
-                .collect();
-            (label, medians)
-        })
-        .collect();
+        .chain(rounds(root, TRANSFER_ROUNDS, |side| vec!["upload".into(), side.into(), "200".into()])?)
+        .collect::<BTreeMap<_, _>>();
     let get = |map: &BTreeMap<String, BTreeMap<String, f64>>, label: &str, key: &str| -> Result<f64, String> {
         map.get(label)
             .and_then(|m| m.get(key))
@@ -464,6 +482,30 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         format!("< 1 MB extra: {}", verdict(extra_mb < 1.0)),
     );
 
+    for transfer in ["download", "upload"] {
+        let (ours, baseline) = (format!("{transfer}-ours"), format!("{transfer}-baseline"));
+        let (a, b) = (get(&transfers, &ours, "mb_per_s")?, get(&transfers, &baseline, "mb_per_s")?);
+        table.row(
+            format!(
+                "PG storage 200 MB {transfer}, throughput, median of {TRANSFER_ROUNDS} (reqwest byte stream by hand)"
+            ),
+            format!("{a:.0} MB/s"),
+            format!("{b:.0} MB/s"),
+            format!("{:.2}x", a / b),
+            format!("≥ 0.9x: {}", verdict(a >= 0.9 * b)),
+        );
+        let (a, b) = (get(&transfers, &ours, "peak_rss_kib")?, get(&transfers, &baseline, "peak_rss_kib")?);
+        let before = get(&transfers, &ours, "rss_before_kib")?;
+        let grown_mb = (a - before) / 1024.0;
+        table.row(
+            format!("PG storage 200 MB {transfer}, peak RSS (growth during the transfer), median of {TRANSFER_ROUNDS}"),
+            format!("{:.1} MB (+{grown_mb:.1} MB)", a / 1024.0),
+            format!("{:.1} MB", b / 1024.0),
+            format!("{:+.2} MB", (a - b) / 1024.0),
+            format!("< 8 MB growth: {}", verdict(grown_mb < 8.0)),
+        );
+    }
+
     let rendered = table.render();
     let machine =
         format!("{} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), std::env::consts::ARCH);
@@ -472,7 +514,8 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
          Builds: debug, no incremental, dependencies prebuilt, median of 3. Requests: 20,000 per side, \
          sequential alternating request by request, 64-way in 20 rounds alternating the sides and their \
          order, with a second baseline pool as a control. SSE: median of {SSE_ROUNDS} alternating rounds, each \
-         side in a process of its own.\n\n{rendered}",
+         side in a process of its own. PG storage: a 200 MB object to a sink and a 200 MB file up, median of \
+         {TRANSFER_ROUNDS} alternating rounds, each side in a process of its own.\n\n{rendered}",
         started.elapsed()
     );
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
