@@ -124,6 +124,19 @@ async fn every_example_runs_against_the_mock() {
     check("storage", stdout, "uploaded as cloud://env.bucket/examples/poem.txt");
     assert_eq!(server.object("poem").as_deref(), Some("床前明月光".as_bytes()));
 
+    // PG-mode storage: the download is the stubbed object, streamed to a file.
+    let photo = std::env::temp_dir().join(format!("cloudbase-example-photo-{}.png", std::process::id()));
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n").unwrap();
+    server.storage_pg().download_object().reply_ok(&b"\x89PNG\r\n\x1a\n"[..]);
+    let stdout = run("storage_pg", &["avatars", photo.to_str().unwrap()], vec![url(), key()], "").await;
+    std::fs::remove_file(&photo).unwrap();
+    check("storage_pg", stdout.clone(), "sent 8 bytes");
+    assert!(stdout.contains("downloaded 8 bytes"), "{stdout}");
+    assert!(stdout.contains(&format!("signed URL: {}/v1/storages/", server.url())), "{stdout}");
+    let upload = server.storage_pg().upload_object().received();
+    assert_eq!(upload.len(), 1);
+    assert_eq!(upload[0].object_name, "examples/".to_owned() + photo.file_name().unwrap().to_str().unwrap());
+
     assert_eq!(server.violations(), [], "requests the mock refused");
     let mut on_disk: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"))
         .unwrap()

@@ -137,6 +137,29 @@ impl Listed {
     }
 }
 
+/// The entries of [`Objects::list`], a page at a time as they are read: a [`Stream`] of
+/// [`Listed`] (with `futures_util::TryStreamExt`: `try_next`, `try_collect`, ...). An error
+/// ends it.
+#[must_use = "a listing reads nothing until it is polled"]
+pub struct Listing(std::pin::Pin<Box<dyn Stream<Item = Result<Listed, Error>> + Send>>);
+
+impl Stream for Listing {
+    type Item = Result<Listed, Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+impl std::fmt::Debug for Listing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Listing").finish_non_exhaustive()
+    }
+}
+
 /// A signed upload URL: where anyone holding it may upload the object, without credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedUpload {
@@ -183,10 +206,10 @@ impl Objects {
     /// Every object and folder under `prefix` (`""` for the bucket's root, `user-1/` for a
     /// folder), page after page as the stream is read. Folders come as [`Listed::Folder`]: the
     /// listing groups by `/`.
-    pub fn list(&self, prefix: impl Into<String>) -> impl Stream<Item = Result<Listed, Error>> + Send + 'static {
+    pub fn list(&self, prefix: impl Into<String>) -> Listing {
         let state =
-            Listing { objects: self.clone(), prefix: prefix.into(), cursor: None, done: false, ready: Vec::new() };
-        futures_util::stream::try_unfold(state, |mut state| async move {
+            Pages { objects: self.clone(), prefix: prefix.into(), cursor: None, done: false, ready: Vec::new() };
+        Listing(Box::pin(futures_util::stream::try_unfold(state, |mut state| async move {
             loop {
                 if let Some(entry) = state.ready.pop() {
                     return Ok(Some((entry, state)));
@@ -196,7 +219,7 @@ impl Objects {
                 }
                 state.next_page().await?;
             }
-        })
+        })))
     }
 
     /// A URL that downloads the object without credentials for `expires_in` seconds (absolute:
@@ -302,9 +325,9 @@ fn encode(segment: &str) -> String {
     utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
-/// The state of [`Objects::list`]: the entries of the page read, in reverse, and where the next
+/// The state of a [`Listing`]: the entries of the page read, in reverse, and where the next
 /// page starts.
-struct Listing {
+struct Pages {
     objects: Objects,
     prefix: String,
     cursor: Option<String>,
@@ -312,7 +335,7 @@ struct Listing {
     ready: Vec<Listed>,
 }
 
-impl Listing {
+impl Pages {
     async fn next_page(&mut self) -> Result<(), Error> {
         let request = ListObjectsRequest {
             prefix: Some(self.prefix.clone()),
