@@ -10,7 +10,7 @@
 //!   process of its own, so the peaks do not mix).
 //! - `download ours|baseline <MB>` / `upload ours|baseline <MB>`: a PG-mode storage object
 //!   streamed from the loopback server to a sink, or from a file on disk to the server, through
-//!   the generated operation (`ByteStream`) or through reqwest's byte stream by hand; throughput
+//!   the `objects` helpers (`ByteStream`) or through reqwest's byte stream by hand; throughput
 //!   and peak RSS, each in a process of its own.
 //! - `footprint`: the size of the future each side's request is, and the heap allocations per
 //!   request on the client's threads (the loopback server's thread is not counted), over 1,000
@@ -453,17 +453,14 @@ fn upload_server() -> String {
     })
 }
 
-/// A download of `total` bytes to a sink, by the generated operation or by reqwest by hand.
+/// A download of `total` bytes to a sink, by the `objects` helper or by reqwest by hand.
 async fn download(which: &str, total: u64) {
     let url = download_server(total);
     let before = peak_rss_kib();
     let started = Instant::now();
     let written = if which == "ours" {
         let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
-        let reply = client.storage_pg().download_object().bucket_id("bench").object_name("object.bin").send().await;
-        let cloudbase_api::storage_pg::DownloadObjectResponse::Ok(body) = reply.unwrap().into_inner() else {
-            panic!("a 200 download")
-        };
+        let body = client.storage_pg().objects("bench").download("object.bin").await.unwrap();
         body.write_to(&mut tokio::io::sink()).await.unwrap()
     } else {
         let response = reqwest::Client::new().get(format!("{url}/v1/storages/object/bench/object.bin")).send().await;
@@ -481,7 +478,7 @@ async fn download(which: &str, total: u64) {
     transfer_report("download", which, total, started, before);
 }
 
-/// An upload of a `total`-byte file, by the generated operation or by reqwest by hand.
+/// An upload of a `total`-byte file, by the `objects` helper or by reqwest by hand.
 async fn upload(which: &str, total: u64) {
     let path = std::env::temp_dir().join(format!("cloudbase-bench-upload-{}.bin", std::process::id()));
     // A sparse file: its size without writing it (the read side is what is measured).
@@ -492,9 +489,8 @@ async fn upload(which: &str, total: u64) {
     if which == "ours" {
         let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
         let body = cloudbase_api::ByteStream::from_path(&path).await.unwrap();
-        let reply =
-            client.storage_pg().update_object().bucket_id("bench").object_name("object.bin").bytes(body).send().await;
-        assert_eq!(reply.unwrap().key, "bench/object.bin");
+        let key = client.storage_pg().objects("bench").upload("object.bin", body).send().await.unwrap();
+        assert_eq!(key, "bench/object.bin");
     } else {
         let file = tokio::fs::File::open(&path).await.unwrap();
         let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
