@@ -450,3 +450,18 @@ async fn signed_and_public_urls_are_absolute_on_the_clients_base_url() {
         format!("{base}/v1/storages/object/public/avatars/user%201/%E5%A4%B4%E5%83%8F.png")
     );
 }
+
+#[tokio::test]
+async fn a_name_that_would_reach_another_route_is_refused_before_any_io() {
+    let server = TestServer::start(|_| Reply::new(200).body("x")).await;
+    let api = client(&server).storage_pg();
+    // `/object/sign/x.png` is the signed-download route, `/object/info/public/...` the public
+    // metadata route: a router takes their literal text first.
+    let error = api.download_object().bucket_id("sign").object_name("x.png").send().await.unwrap_err();
+    assert!(error.to_string().contains("/v1/storages/object/sign/{bucketId}/{objectName}"), "{error}");
+    let error = api.get_object_info().bucket_id("public").object_name("x.png").send().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    // `upload` as the first segment of an object name is fine: no route has text there.
+    api.download_object().bucket_id("avatars").object_name("upload/x.png").send().await.unwrap();
+    assert_eq!(server.only_request().target, "/v1/storages/object/avatars/upload/x.png");
+}

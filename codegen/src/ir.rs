@@ -365,6 +365,9 @@ pub struct Operation {
     pub description: Option<String>,
     /// `x-docs-url`, when present.
     pub docs_url: Option<String>,
+    /// `x-specialization-of`: the operationId of a more general operation whose route this one
+    /// is a case of (the same server resource; its path does not shadow the general one's).
+    pub specialization_of: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
     /// Path, query and header parameters, path-level ones merged in, in spec order.
@@ -564,6 +567,13 @@ pub struct Param {
     /// The documented example value (`example`, else the first of `examples`, else the schema's
     /// `example`), checked to fit [`Param::ty`]; for a flag, the value it sends.
     pub example: Option<serde_json::Value>,
+    /// For a path parameter: the values (its first segment, for a sub-path) that would make the
+    /// path another route of the same method, one with literal text where this one has the
+    /// parameter and the same text before it (`bucketId` = `sign` would turn
+    /// `/object/{bucketId}/{name}` into `/object/sign/{bucketId}/{name}`), with that route's
+    /// template. A router taking literal text first, as the spec's servers do, would answer the
+    /// other route, so the client refuses them.
+    pub shadowed: Vec<(String, String)>,
     /// `description`.
     pub docs: Option<String>,
 }

@@ -1733,6 +1733,8 @@ pub mod builders {
         };
 
         /// Database name. `schema`: path parameter, required.
+        ///
+        /// A value of `rpc` is refused: the path would be another route's (`/v1/rdb/rest/rpc/{function}`).
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
@@ -1829,6 +1831,16 @@ pub mod builders {
             ) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "schema",
+                Some(&schema),
+                rt::Rules {
+                    shadowed: &[("rpc", "/v1/rdb/rest/rpc/{function}")],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&schema), rt::Segment(&table)],

@@ -2103,6 +2103,8 @@ pub mod builders {
         };
 
         /// Bucket ID (`storage.buckets.id`). Sent as one path segment; the official SDK rejects IDs containing whitespace, control characters, `/`, `\`, `?`, `#` or `%`. `bucketId`: path parameter, required.
+        ///
+        /// A value of `info`, `sign`, `public`, `authenticated` is refused: the path would be another route's (`/v1/storages/object/info/{bucketId}/{objectName}`, ...).
         pub fn bucket_id(mut self, value: impl Into<String>) -> Self {
             self.bucket_id = Some(value.into());
             self
@@ -2183,6 +2185,24 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "bucketId",
+                Some(&bucket_id),
+                rt::Rules {
+                    shadowed: &[
+                        ("info", "/v1/storages/object/info/{bucketId}/{objectName}"),
+                        ("sign", "/v1/storages/object/sign/{bucketId}/{objectName}"),
+                        ("public", "/v1/storages/object/public/{bucketId}/{objectName}"),
+                        (
+                            "authenticated",
+                            "/v1/storages/object/authenticated/{bucketId}/{objectName}",
+                        ),
+                    ],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&bucket_id), rt::SubPath(&object_name)],
@@ -2234,6 +2254,8 @@ pub mod builders {
         };
 
         /// Bucket ID (`storage.buckets.id`). Sent as one path segment; the official SDK rejects IDs containing whitespace, control characters, `/`, `\`, `?`, `#` or `%`. `bucketId`: path parameter, required.
+        ///
+        /// A value of `upload` is refused: the path would be another route's (`/v1/storages/object/upload/sign/{bucketId}/{objectName}`).
         pub fn bucket_id(mut self, value: impl Into<String>) -> Self {
             self.bucket_id = Some(value.into());
             self
@@ -2325,6 +2347,21 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "bucketId",
+                Some(&bucket_id),
+                rt::Rules {
+                    shadowed: &[
+                        (
+                            "upload",
+                            "/v1/storages/object/upload/sign/{bucketId}/{objectName}",
+                        ),
+                    ],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&bucket_id), rt::SubPath(&object_name)],
@@ -2381,6 +2418,8 @@ pub mod builders {
         };
 
         /// Bucket ID (`storage.buckets.id`). Sent as one path segment; the official SDK rejects IDs containing whitespace, control characters, `/`, `\`, `?`, `#` or `%`. `bucketId`: path parameter, required.
+        ///
+        /// A value of `list`, `sign`, `upload` is refused: the path would be another route's (`/v1/storages/object/list/{bucketId}`, ...).
         pub fn bucket_id(mut self, value: impl Into<String>) -> Self {
             self.bucket_id = Some(value.into());
             self
@@ -2479,6 +2518,23 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "bucketId",
+                Some(&bucket_id),
+                rt::Rules {
+                    shadowed: &[
+                        ("list", "/v1/storages/object/list/{bucketId}"),
+                        ("sign", "/v1/storages/object/sign/{bucketId}"),
+                        (
+                            "upload",
+                            "/v1/storages/object/upload/sign/{bucketId}/{objectName}",
+                        ),
+                    ],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&bucket_id), rt::SubPath(&object_name)],
@@ -2602,6 +2658,8 @@ pub mod builders {
         };
 
         /// Bucket ID (`storage.buckets.id`). Sent as one path segment; the official SDK rejects IDs containing whitespace, control characters, `/`, `\`, `?`, `#` or `%`. `bucketId`: path parameter, required.
+        ///
+        /// A value of `sign`, `public`, `authenticated`, `info` is refused: the path would be another route's (`/v1/storages/object/sign/{bucketId}/{objectName}`, ...).
         pub fn bucket_id(mut self, value: impl Into<String>) -> Self {
             self.bucket_id = Some(value.into());
             self
@@ -2660,6 +2718,27 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "bucketId",
+                Some(&bucket_id),
+                rt::Rules {
+                    shadowed: &[
+                        ("sign", "/v1/storages/object/sign/{bucketId}/{objectName}"),
+                        ("public", "/v1/storages/object/public/{bucketId}/{objectName}"),
+                        (
+                            "authenticated",
+                            "/v1/storages/object/authenticated/{bucketId}/{objectName}",
+                        ),
+                        (
+                            "info",
+                            "/v1/storages/object/info/authenticated/{bucketId}/{objectName}",
+                        ),
+                    ],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&bucket_id), rt::SubPath(&object_name)],
@@ -2897,6 +2976,8 @@ pub mod builders {
         };
 
         /// Bucket ID (`storage.buckets.id`). Sent as one path segment; the official SDK rejects IDs containing whitespace, control characters, `/`, `\`, `?`, `#` or `%`. `bucketId`: path parameter, required.
+        ///
+        /// A value of `authenticated`, `public` is refused: the path would be another route's (`/v1/storages/object/info/authenticated/{bucketId}/{objectName}`, ...).
         pub fn bucket_id(mut self, value: impl Into<String>) -> Self {
             self.bucket_id = Some(value.into());
             self
@@ -2936,6 +3017,25 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "bucketId",
+                Some(&bucket_id),
+                rt::Rules {
+                    shadowed: &[
+                        (
+                            "authenticated",
+                            "/v1/storages/object/info/authenticated/{bucketId}/{objectName}",
+                        ),
+                        (
+                            "public",
+                            "/v1/storages/object/info/public/{bucketId}/{objectName}",
+                        ),
+                    ],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&bucket_id), rt::SubPath(&object_name)],

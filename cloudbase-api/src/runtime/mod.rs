@@ -177,11 +177,22 @@ pub(crate) struct Rules {
     pub(crate) max_length: Option<usize>,
     pub(crate) minimum: Option<f64>,
     pub(crate) maximum: Option<f64>,
+    /// Values that would make the path another route's, with that route's template: a path
+    /// parameter's whole value, or with `sub_path` its first segment.
+    pub(crate) shadowed: &'static [(&'static str, &'static str)],
+    pub(crate) sub_path: bool,
 }
 
 impl Rules {
-    pub(crate) const NONE: Rules =
-        Rules { pattern: None, min_length: None, max_length: None, minimum: None, maximum: None };
+    pub(crate) const NONE: Rules = Rules {
+        pattern: None,
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+        shadowed: &[],
+        sub_path: false,
+    };
 }
 
 /// Checks a parameter value against the spec's rules, before any I/O.
@@ -193,6 +204,13 @@ pub(crate) fn check(
 ) -> Result<(), Error> {
     let Some(value) = value else { return Ok(()) };
     let text = value.to_string();
+    let compared = if rules.sub_path { text.split('/').next().unwrap_or_default() } else { text.as_str() };
+    if let Some((_, route)) = rules.shadowed.iter().find(|(value, _)| *value == compared) {
+        return Err(Error::invalid(
+            operation,
+            format!("`{name}` = {compared:?} would send the request to another route, `{route}`"),
+        ));
+    }
     let length = text.chars().count();
     if let Some(min) = rules.min_length
         && length < min

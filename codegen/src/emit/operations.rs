@@ -320,6 +320,16 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
     if p.allow_slashes {
         notes.push("May contain `/` (sent unescaped); `.` and `..` segments are refused.".to_owned());
     }
+    if !p.shadowed.is_empty() {
+        let values: Vec<String> = p.shadowed.iter().map(|(v, _)| format!("`{v}`")).collect();
+        let what = if p.allow_slashes { "A first segment" } else { "A value" };
+        notes.push(format!(
+            "{what} of {} is refused: the path would be another route's (`{}`{}).",
+            values.join(", "),
+            p.shadowed[0].1,
+            if p.shadowed.len() > 1 { ", ..." } else { "" }
+        ));
+    }
     if p.style == ParamStyle::Exploded {
         notes.push("Each entry is sent as its own query pair.".to_owned());
     }
@@ -443,7 +453,7 @@ fn into_request(op: &Operation) -> TokenStream {
         }
     };
     let checks = op.params.iter().filter_map(|p| {
-        let rules = rules(&p.constraints)?;
+        let rules = rules(p)?;
         let wire = &p.wire_name;
         let value = param_value(p);
         Some(quote! { rt::check(&Self::OPERATION, #wire, #value, #rules)?; })
@@ -541,9 +551,18 @@ fn param_value(p: &Param) -> TokenStream {
     }
 }
 
-/// The spec's constraints on a parameter as an `rt::Rules` value; `None` when it states none.
-fn rules(c: &crate::ir::Constraints) -> Option<TokenStream> {
+/// The spec's constraints on a parameter, and the values other routes would take
+/// ([`Param::shadowed`]), as an `rt::Rules` value; `None` when there are none.
+fn rules(p: &Param) -> Option<TokenStream> {
+    let c = &p.constraints;
     let mut fields = Vec::new();
+    if !p.shadowed.is_empty() {
+        let pairs = p.shadowed.iter().map(|(value, path)| quote! { (#value, #path) });
+        fields.push(quote! { shadowed: &[#(#pairs),*] });
+        if p.allow_slashes {
+            fields.push(quote! { sub_path: true });
+        }
+    }
     if let Some(pattern) = &c.pattern {
         fields.push(quote! { pattern: Some(#pattern) });
     }

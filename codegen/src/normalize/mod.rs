@@ -25,6 +25,7 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     normalizer.reserve_components()?;
     normalizer.build_components()?;
     let mut operations = normalizer.operations(area)?;
+    operation::mark_shadowed(&mut operations);
     let mut types = normalizer.finish()?;
     schema::check_binary(file, &types, &operations)?;
     schema::mark_union_variants(&mut types);

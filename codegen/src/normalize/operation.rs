@@ -148,6 +148,11 @@ impl<'a> Normalizer<'a> {
             summary: operation.summary.clone(),
             description: operation.description.clone(),
             docs_url: operation.extensions.get("x-docs-url").and_then(|v| v.as_str()).map(str::to_owned),
+            specialization_of: operation
+                .extensions
+                .get("x-specialization-of")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
             deprecated: operation.deprecated,
             params,
             constants,
@@ -335,6 +340,7 @@ impl<'a> Normalizer<'a> {
                 constraints
             },
             example,
+            shadowed: Vec::new(),
             docs: data.description.clone(),
         })
     }
@@ -1185,4 +1191,73 @@ fn accept(responses: &[Response]) -> crate::ir::Accept {
         }
     }
     crate::ir::Accept { header: header.join(", "), choices }
+}
+
+/// Fills each path parameter's [`Param::shadowed`]: the literal segments that other routes of the
+/// same method have at its position, after the same segments before it (equal text, or a
+/// parameter against a parameter), where the two templates can match paths of the same length.
+pub(super) fn mark_shadowed(operations: &mut [Operation]) {
+    #[derive(PartialEq)]
+    enum Segment<'a> {
+        Literal(&'a str),
+        Param { sub_path: bool },
+    }
+    fn segments(op: &Operation) -> Vec<(Segment<'_>, Option<usize>)> {
+        // A template's `/`-separated pieces; a piece that is exactly `{name}` is its parameter.
+        op.path
+            .trim_start_matches('/')
+            .split('/')
+            .map(|piece| {
+                let name = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
+                match name
+                    .and_then(|n| op.params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == n))
+                {
+                    Some(index) => (Segment::Param { sub_path: op.params[index].allow_slashes }, Some(index)),
+                    None => (Segment::Literal(piece), None),
+                }
+            })
+            .collect()
+    }
+    let mut found: Vec<(usize, usize, String, String)> = Vec::new();
+    for (a_index, a) in operations.iter().enumerate() {
+        let a_segments = segments(a);
+        let a_open = a_segments.iter().any(|(s, _)| matches!(s, Segment::Param { sub_path: true }));
+        // A route documented as a case of this one (`x-specialization-of`) is the same resource.
+        let others = operations.iter().filter(|b| {
+            b.method == a.method && b.path != a.path && b.specialization_of.as_deref() != Some(a.id.as_str())
+        });
+        for b in others {
+            let b_segments = segments(b);
+            let b_open = b_segments.iter().any(|(s, _)| matches!(s, Segment::Param { sub_path: true }));
+            let (a_len, b_len) = (a_segments.len(), b_segments.len());
+            let lengths_meet = match (a_open, b_open) {
+                (false, false) => a_len == b_len,
+                (true, false) => b_len >= a_len,
+                (false, true) => a_len >= b_len,
+                (true, true) => true,
+            };
+            if !lengths_meet {
+                continue;
+            }
+            for (i, (segment, param)) in a_segments.iter().enumerate() {
+                let Some(other) = b_segments.get(i) else { break };
+                match (segment, &other.0, param) {
+                    (Segment::Param { .. }, Segment::Literal(text), Some(param)) if !text.is_empty() => {
+                        found.push((a_index, *param, (*text).to_owned(), b.path.clone()));
+                        break;
+                    }
+                    (Segment::Literal(x), Segment::Literal(y), _) if x == y => {}
+                    (Segment::Param { sub_path: false }, Segment::Param { sub_path: false }, _) => {}
+                    // Different text, or a sub-path (after which positions no longer line up).
+                    _ => break,
+                }
+            }
+        }
+    }
+    for (op, param, value, path) in found {
+        let shadowed = &mut operations[op].params[param].shadowed;
+        if !shadowed.iter().any(|(v, _)| *v == value) {
+            shadowed.push((value, path));
+        }
+    }
 }

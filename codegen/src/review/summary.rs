@@ -266,6 +266,10 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     if p.secret {
         notes.push("secret".to_owned());
     }
+    if !p.shadowed.is_empty() {
+        let values: Vec<String> = p.shadowed.iter().map(|(v, _)| format!("{v:?}")).collect();
+        notes.push(format!("not {} (other routes)", values.join(", ")));
+    }
     if let Some(pattern) = &p.constraints.pattern {
         notes.push(format!("pattern {pattern:?}"));
     }
