@@ -4,8 +4,7 @@
 //! CLOUDBASE_ENV_ID=my-env CLOUDBASE_API_KEY=... cargo run --example storage -- ./poem.txt
 //! ```
 
-use cloudbase_api::Client;
-use cloudbase_api::files::UploadBody;
+use cloudbase_api::{ByteStream, Client};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -14,7 +13,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::path::Path::new(&path).file_name().and_then(|n| n.to_str()).unwrap_or("upload.bin").to_owned();
     let storage = client.storage();
 
-    let id = storage.upload(format!("examples/{name}"), UploadBody::file(&path)).await?;
+    let id = storage.upload(format!("examples/{name}"), ByteStream::from_path(&path).await?).await?;
     println!("uploaded as {id}");
     for item in storage.download_urls([id.as_str()]).await? {
         match item {

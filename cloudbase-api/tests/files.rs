@@ -3,7 +3,6 @@
 
 mod support;
 
-use cloudbase_api::files::UploadBody;
 use cloudbase_api::{Client, Credentials};
 use serde_json::json;
 use support::{Reply, TestServer};
@@ -35,7 +34,11 @@ async fn upload_puts_to_the_storage_host_with_its_own_credentials_only() {
         )
     })
     .await;
-    let id = gateway_client(&gateway).storage().upload("poems/a.txt", UploadBody::from("床前明月光")).await.unwrap();
+    let id = gateway_client(&gateway)
+        .storage()
+        .upload("poems/a.txt", cloudbase_api::ByteStream::from("床前明月光"))
+        .await
+        .unwrap();
     assert_eq!(id, "cloud://env.bucket/poems/a.txt");
 
     let info_request = gateway.only_request();
@@ -65,9 +68,17 @@ async fn uploads_stream_files() {
     let path = std::env::temp_dir().join(format!("cloudbase-upload-{}.bin", std::process::id()));
     let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(&path, &contents).unwrap();
-    gateway_client(&gateway).storage().upload("f", UploadBody::file(&path)).await.unwrap();
+    gateway_client(&gateway)
+        .storage()
+        .upload("f", cloudbase_api::ByteStream::from_path(&path).await.unwrap())
+        .await
+        .unwrap();
     let _ = std::fs::remove_file(&path);
-    assert_eq!(storage.only_request().body, contents);
+    let put = storage.only_request();
+    assert_eq!(put.body, contents);
+    // Announced, not chunked: storage hosts may require the length (STORAGE_CONTENT_LENGTH_REQUIRED).
+    assert_eq!(put.header("content-length"), Some("200000"));
+    assert_eq!(put.header("transfer-encoding"), None);
 }
 
 #[tokio::test]
@@ -76,7 +87,7 @@ async fn an_upload_refused_for_its_object_is_an_api_error_with_the_code() {
         Reply::json(200, json!([{"code": "STORAGE_EXCEED_AUTHORITY", "message": "no permission"}]))
     })
     .await;
-    let error = gateway_client(&gateway).storage().upload("x", UploadBody::from("x")).await.unwrap_err();
+    let error = gateway_client(&gateway).storage().upload("x", cloudbase_api::ByteStream::from("x")).await.unwrap_err();
     assert_eq!(
         (error.status(), error.code(), error.message()),
         (Some(200), Some("STORAGE_EXCEED_AUTHORITY"), Some("no permission"))
@@ -151,7 +162,8 @@ async fn a_storage_host_that_cannot_be_reached_is_named_without_the_signature() 
     let storage = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let gateway = gateway_sending_uploads_to(format!("{storage}/bucket/a.txt?q-signature=SECRET")).await;
-    let error = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("x")).await.unwrap_err();
+    let error =
+        gateway_client(&gateway).storage().upload("a.txt", cloudbase_api::ByteStream::from("x")).await.unwrap_err();
     assert!(matches!(error, cloudbase_api::Error::Transport { .. }), "{error:?}");
     assert_eq!(error.operation(), cloudbase_api::files::UPLOAD_PUT);
     let shown = error.to_string();
@@ -166,7 +178,8 @@ async fn a_refused_upload_is_reported_as_the_put_with_the_hosts_answer() {
     let storage =
         TestServer::start(move |_| Reply::new(403).header("Content-Type", "application/xml").body(denied)).await;
     let gateway = gateway_sending_uploads_to(format!("{}/bucket/a.txt?q-signature=SECRET", storage.url)).await;
-    let error = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("x")).await.unwrap_err();
+    let error =
+        gateway_client(&gateway).storage().upload("a.txt", cloudbase_api::ByteStream::from("x")).await.unwrap_err();
     assert_eq!((error.operation(), error.status()), (cloudbase_api::files::UPLOAD_PUT, Some(403)));
     assert!(error.to_string().contains("Request has expired"), "{error}");
 }
@@ -179,7 +192,8 @@ async fn an_upload_is_not_redirected_to_another_origin() {
     let location = format!("{}/steal", elsewhere.url);
     let storage = TestServer::start(move |_| Reply::new(307).header("Location", &location)).await;
     let gateway = gateway_sending_uploads_to(format!("{}/bucket/a.txt?sign=1", storage.url)).await;
-    let result = gateway_client(&gateway).storage().upload("a.txt", UploadBody::from("床前明月光")).await;
+    let result =
+        gateway_client(&gateway).storage().upload("a.txt", cloudbase_api::ByteStream::from("床前明月光")).await;
     assert!(elsewhere.requests().is_empty(), "the other origin received {:#?}", elsewhere.requests());
     let error = result.unwrap_err();
     assert!(!error.to_string().contains("/steal"), "{error}");

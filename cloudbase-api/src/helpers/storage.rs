@@ -5,9 +5,7 @@
 //!
 //! ```no_run
 //! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
-//! use cloudbase_api::files::UploadBody;
-//!
-//! let id = client.storage().upload("poems/静夜思.txt", UploadBody::from("床前明月光")).await?;
+//! let id = client.storage().upload("poems/静夜思.txt", "床前明月光").await?;
 //! let urls = client.storage().download_urls([id.as_str()]).await?;
 //! for item in urls {
 //!     match item {
@@ -26,70 +24,7 @@ use crate::storage::{
     GetObjectDownloadInfoRequestItem, GetObjectDownloadInfoResponseItemSuccess, GetObjectsDownloadInfoResponseItem,
     GetObjectsUploadInfoRequestItem, GetObjectsUploadInfoResponseItem, StorageApi,
 };
-use crate::{ApiError, Error};
-use bytes::Bytes;
-use std::path::PathBuf;
-
-/// What to upload: bytes in memory, a file, or any async reader (streamed, not buffered).
-pub struct UploadBody(Source);
-
-enum Source {
-    Bytes(Bytes),
-    File(PathBuf),
-    Reader(Box<dyn tokio::io::AsyncRead + Send + Sync + Unpin>),
-}
-
-impl std::fmt::Debug for UploadBody {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Source::Bytes(b) => write!(f, "UploadBody::Bytes({} bytes)", b.len()),
-            Source::File(p) => write!(f, "UploadBody::File({})", p.display()),
-            Source::Reader(_) => f.write_str("UploadBody::Reader"),
-        }
-    }
-}
-
-impl UploadBody {
-    /// The contents of a file, streamed.
-    pub fn file(path: impl Into<PathBuf>) -> Self {
-        UploadBody(Source::File(path.into()))
-    }
-
-    /// Everything `reader` yields, streamed.
-    pub fn reader(reader: impl tokio::io::AsyncRead + Send + Sync + Unpin + 'static) -> Self {
-        UploadBody(Source::Reader(Box::new(reader)))
-    }
-}
-
-impl From<Bytes> for UploadBody {
-    fn from(bytes: Bytes) -> Self {
-        UploadBody(Source::Bytes(bytes))
-    }
-}
-
-impl From<Vec<u8>> for UploadBody {
-    fn from(bytes: Vec<u8>) -> Self {
-        UploadBody(Source::Bytes(bytes.into()))
-    }
-}
-
-impl From<&'static [u8]> for UploadBody {
-    fn from(bytes: &'static [u8]) -> Self {
-        UploadBody(Source::Bytes(Bytes::from_static(bytes)))
-    }
-}
-
-impl From<&'static str> for UploadBody {
-    fn from(text: &'static str) -> Self {
-        UploadBody(Source::Bytes(Bytes::from_static(text.as_bytes())))
-    }
-}
-
-impl From<String> for UploadBody {
-    fn from(text: String) -> Self {
-        UploadBody(Source::Bytes(text.into()))
-    }
-}
+use crate::{ApiError, ByteStream, Error};
 
 /// One object of a batch that failed, with the code and message the service gave for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,13 +71,13 @@ impl StorageApi {
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
-    /// use cloudbase_api::files::UploadBody;
+    /// use cloudbase_api::ByteStream;
     ///
-    /// let id = client.storage().upload("poems/a.txt", UploadBody::file("a.txt")).await?;
+    /// let id = client.storage().upload("poems/a.txt", ByteStream::from_path("a.txt").await?).await?;
     /// let from_memory = client.storage().upload("poems/b.txt", "床前明月光".as_bytes().to_vec()).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn upload(&self, object_id: impl Into<String>, body: impl Into<UploadBody>) -> Result<String, Error> {
+    pub async fn upload(&self, object_id: impl Into<String>, body: impl Into<ByteStream>) -> Result<String, Error> {
         let object_id = object_id.into();
         let request = GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
         let reply = self.get_objects_upload_info().body(vec![request]).send().await?;
@@ -167,18 +102,16 @@ impl StorageApi {
             .map(|u| u.origin().ascii_serialization())
             .map_err(|e| reply_error(&reply, format!("the uploadUrl is not a URL: {e}")))?;
         let (http, timeout) = self.client.foreign_http();
-        let body = match body.into().0 {
-            Source::Bytes(bytes) => reqwest::Body::from(bytes),
-            Source::File(path) => {
-                let file = tokio::fs::File::open(&path).await.map_err(|e| Error::InvalidRequest {
-                    operation: UPLOAD,
-                    message: format!("cannot open {}: {e}", path.display()),
-                })?;
-                reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file))
-            }
-            Source::Reader(reader) => reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(reader)),
-        };
+        let body = body.into().for_operation(UPLOAD_PUT);
+        // A body that fails to be read (a file, a reader) is reported as its own error.
+        let failure = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let length = body.len();
+        let body = body.to_reqwest(&failure);
         let mut put = http.put(&url).timeout(timeout).body(body);
+        // Storage hosts may refuse a chunked upload: a known length is announced.
+        if let Some(length) = length {
+            put = put.header(reqwest::header::CONTENT_LENGTH, length);
+        }
         // The storage host's own credentials, from the upload information; never CloudBase's.
         for (name, value) in [
             ("Authorization", &info.authorization),
@@ -189,8 +122,13 @@ impl StorageApi {
                 put = put.header(name, value);
             }
         }
-        let response =
-            put.send().await.map_err(|e| crate::runtime::execute::transport_error(UPLOAD_PUT, &origin, e))?;
+        let response = put.send().await.map_err(|e| {
+            failure
+                .lock()
+                .ok()
+                .and_then(|mut slot| slot.take())
+                .unwrap_or_else(|| crate::runtime::execute::transport_error(UPLOAD_PUT, &origin, e))
+        })?;
         if !response.status().is_success() {
             let status = response.status().as_u16();
             let headers = response.headers().clone();
