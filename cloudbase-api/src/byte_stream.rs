@@ -433,3 +433,89 @@ impl ByteStream {
         reqwest::Body::wrap_stream(chunks)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+    }
+
+    /// A reader that yields `good` and then fails.
+    fn failing_reader(good: &'static [u8]) -> impl AsyncRead + Send + 'static {
+        use tokio::io::AsyncReadExt;
+        struct Broken;
+        impl AsyncRead for Broken {
+            fn poll_read(
+                self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+                _: &mut tokio::io::ReadBuf<'_>,
+            ) -> Poll<io::Result<()>> {
+                Poll::Ready(Err(io::Error::other("disk on fire")))
+            }
+        }
+        good.chain(Broken)
+    }
+
+    #[test]
+    fn a_one_time_stream_is_read_by_the_first_clone_only() {
+        run(async {
+            let stream = ByteStream::from_reader(&b"once"[..]);
+            let clone = stream.clone();
+            assert!(!stream.is_replayable());
+            assert_eq!(stream.collect().await.unwrap(), "once");
+            assert!(!clone.is_available());
+            let error = clone.collect().await.unwrap_err();
+            assert!(matches!(error, Error::Io { .. }) && error.to_string().contains("read once"), "{error}");
+            // Bytes are read again by each clone.
+            let bytes = ByteStream::from("again");
+            assert_eq!(bytes.clone().collect().await.unwrap(), "again");
+            assert_eq!(bytes.collect().await.unwrap(), "again");
+        });
+    }
+
+    #[test]
+    fn a_reply_read_whole_stops_at_the_response_limit() {
+        run(async {
+            let chunks = futures_util::stream::iter([Ok(Bytes::from_static(b"12345")), Ok(Bytes::from_static(b"678"))]);
+            let mut stream = ByteStream::once(Box::pin(chunks), None);
+            stream.limit = Some(6);
+            let error = stream.collect().await.unwrap_err();
+            assert!(error.to_string().contains("6 byte limit"), "{error}");
+            // Within the limit, the chunks are joined.
+            let chunks = futures_util::stream::iter([Ok(Bytes::from_static(b"123")), Ok(Bytes::from_static(b"45"))]);
+            let mut stream = ByteStream::once(Box::pin(chunks), None);
+            stream.limit = Some(6);
+            assert_eq!(stream.collect().await.unwrap(), "12345");
+        });
+    }
+
+    #[test]
+    fn a_failed_write_to_file_leaves_no_file_behind() {
+        run(async {
+            let dir = std::env::temp_dir().join(format!("cloudbase-byte-stream-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let target = dir.join("out.bin");
+            let error = ByteStream::from_reader(failing_reader(b"partial")).write_to_file(&target).await.unwrap_err();
+            assert!(error.to_string().contains("disk on fire"), "{error}");
+            let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+            assert!(left.is_empty(), "no partial or temporary file: {left:?}");
+            assert_eq!(ByteStream::from("whole").write_to_file(&target).await.unwrap(), 5);
+            assert_eq!(std::fs::read(&target).unwrap(), b"whole");
+            std::fs::remove_dir_all(&dir).unwrap();
+        });
+    }
+
+    #[test]
+    fn a_path_that_is_no_file_is_an_io_error_naming_it() {
+        run(async {
+            let dir = std::env::temp_dir();
+            let error = ByteStream::from_path(&dir).await.unwrap_err();
+            assert!(matches!(error, Error::Io { .. }) && error.to_string().contains("not a regular file"), "{error}");
+            let missing = dir.join("cloudbase-no-such-file");
+            let error = ByteStream::from_path(&missing).await.unwrap_err();
+            assert!(error.to_string().contains("cloudbase-no-such-file"), "{error}");
+        });
+    }
+}
