@@ -435,12 +435,12 @@ pub(crate) fn query_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A [`BodySpec::decodes`] for a JSON body: whether it decodes into `T`, and why not.
+/// A [`FormSpec::decodes`] for a JSON body: whether it decodes into `T`, and why not.
 pub fn decodes<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {
     serde_json::from_slice::<T>(body).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// A [`BodySpec::decodes`] for a text or bytes body, which any content is.
+/// A [`FormSpec::decodes`] for a text or bytes body, which any content is.
 pub fn any_body(_: &[u8]) -> Result<(), String> {
     Ok(())
 }
