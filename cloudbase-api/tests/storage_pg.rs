@@ -465,3 +465,65 @@ async fn a_name_that_would_reach_another_route_is_refused_before_any_io() {
     api.download_object().bucket_id("avatars").object_name("upload/x.png").send().await.unwrap();
     assert_eq!(server.only_request().target, "/v1/storages/object/avatars/upload/x.png");
 }
+
+#[tokio::test]
+async fn ensure_bucket_creates_a_missing_bucket_and_keeps_an_existing_one() {
+    let created = Arc::new(Mutex::new(false));
+    let state = created.clone();
+    let server = TestServer::start(move |request| {
+        let row = serde_json::json!({"id": "avatars", "name": "avatars", "public": false});
+        match (request.method.as_str(), request.target.as_str()) {
+            ("GET", "/v1/storages/bucket/avatars") if *state.lock().unwrap() => Reply::json(200, row),
+            ("GET", "/v1/storages/bucket/avatars") => {
+                Reply::json(404, serde_json::json!({"code": "STORAGE_BUCKET_NOT_FOUND"}))
+            }
+            ("POST", "/v1/storages/bucket/") => {
+                *state.lock().unwrap() = true;
+                Reply::json(200, serde_json::json!({"name": "avatars"}))
+            }
+            _ => Reply::new(500),
+        }
+    })
+    .await;
+    let api = client(&server).storage_pg();
+    assert_eq!(api.ensure_bucket("avatars", false).await.unwrap().id, "avatars");
+    let requests = server.requests();
+    let asked: Vec<(&str, &str)> = requests.iter().map(|r| (r.method.as_str(), r.target.as_str())).collect();
+    assert_eq!(
+        asked,
+        [
+            ("GET", "/v1/storages/bucket/avatars"),
+            ("POST", "/v1/storages/bucket/"),
+            ("GET", "/v1/storages/bucket/avatars")
+        ]
+    );
+    assert_eq!(requests[1].json(), serde_json::json!({"id": "avatars", "name": "avatars", "public": false}));
+    // Now it exists: one read, no create.
+    api.ensure_bucket("avatars", true).await.unwrap();
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn remove_deletes_in_batches_of_a_hundred() {
+    let server = TestServer::start(|request| {
+        let names = request.json()["prefixes"].as_array().unwrap().clone();
+        let rows: Vec<serde_json::Value> = names.iter().map(|n| serde_json::json!({"name": n})).collect();
+        Reply::json(200, serde_json::Value::Array(rows))
+    })
+    .await;
+    let names: Vec<String> = (0..250).map(|i| format!("tmp/{i}.txt")).collect();
+    let deleted = client(&server).storage_pg().objects("scratch").remove(names.clone()).await.unwrap();
+    assert_eq!(deleted.len(), 250);
+    let batches: Vec<usize> =
+        server.requests().iter().map(|r| r.json()["prefixes"].as_array().unwrap().len()).collect();
+    assert_eq!(batches, [100, 100, 50]);
+    assert!(server.requests().iter().all(|r| r.method == "DELETE" && r.target == "/v1/storages/object/scratch"));
+    let sent: Vec<String> = server
+        .requests()
+        .iter()
+        .flat_map(|r| {
+            r.json()["prefixes"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(sent, names);
+}

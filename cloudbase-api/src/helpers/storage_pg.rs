@@ -27,7 +27,8 @@
 
 use crate::error::reply_error;
 use crate::storage_pg::{
-    DownloadObjectResponse, ListObjectsEntry, ListObjectsRequest, SignBatchRequest, SignRequest, StoragePgApi,
+    Bucket, CreateBucketRequest, DeleteObjectsRequest, DownloadObjectResponse, FullObject, ListObjectsEntry,
+    ListObjectsRequest, SignBatchRequest, SignRequest, StoragePgApi,
 };
 use crate::{ByteStream, Error};
 use futures_util::Stream;
@@ -37,6 +38,39 @@ use futures_util::Stream;
 const PREFIX: &str = "/v1/storages";
 
 impl StoragePgApi {
+    /// The bucket `id`, created first when there is none (public-read or not; as the JS SDK does,
+    /// the id is sent as the name too). A bucket that exists is returned as it is, whatever its
+    /// settings; one created by someone else at the same moment (409) is read back.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let bucket = client.storage_pg().ensure_bucket("avatars", false).await?;
+    /// println!("{} (public: {})", bucket.id, bucket.public);
+    /// # Ok(()) }
+    /// ```
+    pub async fn ensure_bucket(&self, id: impl Into<String>, public: bool) -> Result<Bucket, Error> {
+        let id = id.into();
+        match self.get_bucket().bucket_id(id.clone()).send().await {
+            Ok(bucket) => return Ok(bucket.into_inner()),
+            Err(e) if e.status() == Some(404) => {}
+            Err(e) => return Err(e),
+        }
+        let request = CreateBucketRequest {
+            id: Some(id.clone()),
+            name: id.clone(),
+            public: Some(public),
+            r#type: None,
+            file_size_limit: None,
+            allowed_mime_types: None,
+        };
+        match self.create_bucket().body(request).send().await {
+            Ok(_) => {}
+            Err(e) if e.status() == Some(409) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(self.get_bucket().bucket_id(id).send().await?.into_inner())
+    }
+
     /// The objects of one bucket.
     ///
     /// ```no_run
@@ -172,6 +206,9 @@ pub struct SignedUpload {
 /// Page size of [`Objects::list`] (the most the service allows).
 const PAGE: i64 = 1000;
 
+/// Names per call of [`Objects::remove`] (the spec's `maxItems`).
+const REMOVE_BATCH: usize = 100;
+
 impl Objects {
     /// The bucket's id.
     pub fn bucket(&self) -> &str {
@@ -296,6 +333,20 @@ impl Objects {
             request = request.content_type(media_type);
         }
         Ok(request.send().await?.into_inner().key)
+    }
+
+    /// Deletes the objects `names` (exact names), in batches of the most one call takes (100),
+    /// and returns the rows of those deleted; a name that matched nothing is simply not among
+    /// them. A failing batch stops there: the batches before it are deleted.
+    pub async fn remove(&self, names: impl IntoIterator<Item = impl Into<String>>) -> Result<Vec<FullObject>, Error> {
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        let mut deleted = Vec::new();
+        for batch in names.chunks(REMOVE_BATCH) {
+            let request = DeleteObjectsRequest { prefixes: batch.to_vec() };
+            let reply = self.api.delete_objects().bucket_id(self.bucket.clone()).body(request).send().await?;
+            deleted.extend(reply.into_inner());
+        }
+        Ok(deleted)
     }
 
     /// The URL of `name` in a public bucket, readable by anyone (absolute; each segment of the
