@@ -8,10 +8,11 @@
 //! - `sse ours|baseline`: a 100 MB chat-completion event stream decoded into typed chunks by
 //!   `send_stream()` or by reqwest + line splitting + serde; throughput, and peak RSS (each in a
 //!   process of its own, so the peaks do not mix).
-//! - `download ours|baseline <MB>` / `upload ours|baseline <MB>`: a PG-mode storage object
-//!   streamed from the loopback server to a sink, or from a file on disk to the server, through
-//!   the `objects` helpers (`ByteStream`) or through reqwest's byte stream by hand; throughput
-//!   and peak RSS, each in a process of its own.
+//! - `download ours|baseline <MB> <times>` / `upload ours|baseline <MB> <times>`: a PG-mode
+//!   storage object streamed from the loopback server to a sink, or from a file on disk to the
+//!   server, `times` times one after another, through the `objects` helpers (`ByteStream`) or
+//!   through reqwest's byte stream by hand; throughput over all of them, and peak RSS, each side
+//!   in a process of its own.
 //! - `footprint`: the size of the future each side's request is, and the heap allocations per
 //!   request on the client's threads (the loopback server's thread is not counted), over 1,000
 //!   sequential requests after a warm-up.
@@ -392,119 +393,130 @@ async fn sse(which: &str, total: usize) {
     );
 }
 
-/// A server answering one request with `total` bytes of `application/octet-stream`.
+/// A server answering each request, one connection at a time, with `total` bytes of
+/// `application/octet-stream`.
 fn download_server(total: u64) -> String {
     serve(move |listener| async move {
-        let Ok((mut socket, _)) = listener.accept().await else { return };
-        let mut request = [0u8; 8192];
-        let _ = socket.read(&mut request).await;
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n"
-        );
-        let _ = socket.write_all(head.as_bytes()).await;
-        let block = vec![7u8; 64 * 1024];
-        let mut sent = 0u64;
-        while sent < total {
-            let n = block.len().min((total - sent) as usize);
-            if socket.write_all(&block[..n]).await.is_err() {
-                return;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = [0u8; 8192];
+            let _ = socket.read(&mut request).await;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {total}\r\nConnection: close\r\n\r\n"
+            );
+            let _ = socket.write_all(head.as_bytes()).await;
+            let block = vec![7u8; 64 * 1024];
+            let mut sent = 0u64;
+            while sent < total {
+                let n = block.len().min((total - sent) as usize);
+                if socket.write_all(&block[..n]).await.is_err() {
+                    break;
+                }
+                sent += n as u64;
             }
-            sent += n as u64;
         }
     })
 }
 
-/// A server reading one request's `Content-Length` body and throwing it away, then answering
-/// an upload's reply.
+/// A server reading each request's `Content-Length` body, one connection at a time, and
+/// throwing it away, then answering an upload's reply.
 fn upload_server() -> String {
     serve(move |listener| async move {
-        let Ok((mut socket, _)) = listener.accept().await else { return };
-        let mut buffer = vec![0u8; 64 * 1024];
-        let mut head = Vec::new();
-        let (length, mut read) = loop {
-            let n = socket.read(&mut buffer).await.unwrap_or(0);
-            if n == 0 {
-                return;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buffer = vec![0u8; 64 * 1024];
+            let mut head = Vec::new();
+            let (length, mut read) = loop {
+                let n = socket.read(&mut buffer).await.unwrap_or(0);
+                if n == 0 {
+                    return;
+                }
+                head.extend_from_slice(&buffer[..n]);
+                if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let text = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
+                    let length: u64 = text
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    break (length, (head.len() - end - 4) as u64);
+                }
+            };
+            while read < length {
+                let n = socket.read(&mut buffer).await.unwrap_or(0);
+                if n == 0 {
+                    return;
+                }
+                read += n as u64;
             }
-            head.extend_from_slice(&buffer[..n]);
-            if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
-                let text = String::from_utf8_lossy(&head[..end]).to_ascii_lowercase();
-                let length: u64 = text
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                break (length, (head.len() - end - 4) as u64);
-            }
-        };
-        while read < length {
-            let n = socket.read(&mut buffer).await.unwrap_or(0);
-            if n == 0 {
-                return;
-            }
-            read += n as u64;
+            let body = r#"{"Id":"3f8e","Key":"bench/object.bin"}"#;
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(reply.as_bytes()).await;
         }
-        let body = r#"{"Id":"3f8e","Key":"bench/object.bin"}"#;
-        let reply = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = socket.write_all(reply.as_bytes()).await;
     })
 }
 
-/// A download of `total` bytes to a sink, by the `objects` helper or by reqwest by hand.
-async fn download(which: &str, total: u64) {
+/// `times` downloads of `total` bytes each to a sink, one after another, by the `objects` helper
+/// or by reqwest by hand.
+async fn download(which: &str, total: u64, times: u64) {
     let url = download_server(total);
     let before = peak_rss_kib();
     let started = Instant::now();
-    let written = if which == "ours" {
-        let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
-        let body = client.storage_pg().objects("bench").download("object.bin").await.unwrap();
-        body.write_to(&mut tokio::io::sink()).await.unwrap()
-    } else {
-        let response = reqwest::Client::new().get(format!("{url}/v1/storages/object/bench/object.bin")).send().await;
-        let mut stream = response.unwrap().bytes_stream();
-        let mut sink = tokio::io::sink();
-        let mut written = 0u64;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.unwrap();
-            sink.write_all(&chunk).await.unwrap();
-            written += chunk.len() as u64;
-        }
-        written
-    };
-    assert_eq!(written, total);
-    transfer_report("download", which, total, started, before);
+    let ours = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
+    let baseline = reqwest::Client::new();
+    for _ in 0..times {
+        let written = if which == "ours" {
+            let body = ours.storage_pg().objects("bench").download("object.bin").await.unwrap();
+            body.write_to(&mut tokio::io::sink()).await.unwrap()
+        } else {
+            let response = baseline.get(format!("{url}/v1/storages/object/bench/object.bin")).send().await;
+            let mut stream = response.unwrap().bytes_stream();
+            let mut sink = tokio::io::sink();
+            let mut written = 0u64;
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.unwrap();
+                sink.write_all(&chunk).await.unwrap();
+                written += chunk.len() as u64;
+            }
+            written
+        };
+        assert_eq!(written, total);
+    }
+    transfer_report("download", which, total * times, started, before);
 }
 
-/// An upload of a `total`-byte file, by the `objects` helper or by reqwest by hand.
-async fn upload(which: &str, total: u64) {
+/// `times` uploads of a `total`-byte file, one after another, by the `objects` helper or by
+/// reqwest by hand.
+async fn upload(which: &str, total: u64, times: u64) {
     let path = std::env::temp_dir().join(format!("cloudbase-bench-upload-{}.bin", std::process::id()));
     // A sparse file: its size without writing it (the read side is what is measured).
     std::fs::File::create(&path).unwrap().set_len(total).unwrap();
     let url = upload_server();
     let before = peak_rss_kib();
     let started = Instant::now();
-    if which == "ours" {
-        let client = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
-        let body = cloudbase_api::ByteStream::from_path(&path).await.unwrap();
-        let key = client.storage_pg().objects("bench").upload("object.bin", body).send().await.unwrap();
-        assert_eq!(key, "bench/object.bin");
-    } else {
-        let file = tokio::fs::File::open(&path).await.unwrap();
-        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
-        let response = reqwest::Client::new()
-            .put(format!("{url}/v1/storages/object/bench/object.bin"))
-            .header("Content-Type", "application/octet-stream")
-            .header("Content-Length", total)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert!(response.status().is_success());
+    let ours = cloudbase_api::Client::builder().base_url(&url).build().unwrap();
+    let baseline = reqwest::Client::new();
+    for _ in 0..times {
+        if which == "ours" {
+            let body = cloudbase_api::ByteStream::from_path(&path).await.unwrap();
+            let key = ours.storage_pg().objects("bench").upload("object.bin", body).send().await.unwrap();
+            assert_eq!(key, "bench/object.bin");
+        } else {
+            let file = tokio::fs::File::open(&path).await.unwrap();
+            let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
+            let response = baseline
+                .put(format!("{url}/v1/storages/object/bench/object.bin"))
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Length", total)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+        }
     }
-    transfer_report("upload", which, total, started, before);
+    transfer_report("upload", which, total * times, started, before);
     std::fs::remove_file(&path).unwrap();
 }
 
@@ -537,10 +549,15 @@ fn main() {
             let (which, n, concurrency) = (which.to_string(), n.parse().unwrap(), concurrency.parse().unwrap());
             on_worker(&runtime, async move { one_side(&which, n, concurrency).await })
         }
-        [transfer @ ("download" | "upload"), which, mb] => {
-            let (transfer, which, total) = (transfer.to_string(), which.to_string(), mb.parse::<u64>().unwrap() << 20);
+        [transfer @ ("download" | "upload"), which, mb, times] => {
+            let (transfer, which) = (transfer.to_string(), which.to_string());
+            let (total, times) = (mb.parse::<u64>().unwrap() << 20, times.parse().unwrap());
             on_worker(&runtime, async move {
-                if transfer == "download" { download(&which, total).await } else { upload(&which, total).await }
+                if transfer == "download" {
+                    download(&which, total, times).await
+                } else {
+                    upload(&which, total, times).await
+                }
             })
         }
         ["sse", which, mb] => {
@@ -549,7 +566,7 @@ fn main() {
         }
         _ => eprintln!(
             "usage: client requests <n> | footprint | one-side ours|baseline <n> <concurrency> | sse ours|baseline <megabytes> \
-             | download ours|baseline <megabytes> | upload ours|baseline <megabytes>"
+             | download ours|baseline <megabytes> <times> | upload ours|baseline <megabytes> <times>"
         ),
     }
 }
