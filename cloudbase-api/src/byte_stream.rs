@@ -330,7 +330,13 @@ impl Stream for ByteStream {
         }
         let Some(reading) = this.reading.as_mut() else { return Poll::Ready(None) };
         let chunks = reading.chunks.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let item = std::task::ready!(chunks.as_mut().poll_next(cx));
+        let item = match std::task::ready!(chunks.as_mut().poll_next(cx)) {
+            // A reader's error, made before the stream knew the request it is sent with.
+            Some(Err(Error::Io { operation: "", source })) if !this.operation.is_empty() => {
+                Some(Err(io_error(this.operation, source)))
+            }
+            item => item,
+        };
         if let (Some(Ok(chunk)), Some(progress)) = (&item, &this.progress) {
             reading.transferred += chunk.len() as u64;
             progress(Progress { transferred: reading.transferred, total: this.length });
@@ -416,7 +422,7 @@ impl ByteStream {
     /// The body for one attempt. The HTTP stack reports a body that failed to be read only as a
     /// transport error, so the first error of a chunk is also kept in `failure`, for the attempt
     /// to report as it is.
-    pub(crate) fn to_reqwest(&self, failure: &Arc<Mutex<Option<Error>>>) -> reqwest::Body {
+    pub(crate) fn to_reqwest(&self, failure: &crate::runtime::Failure) -> reqwest::Body {
         if let (Source::Bytes(bytes), None) = (&self.source, &self.progress) {
             return reqwest::Body::from(bytes.clone());
         }

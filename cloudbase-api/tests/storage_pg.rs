@@ -120,6 +120,51 @@ async fn a_reader_is_sent_chunked_once_and_never_retried() {
     assert_eq!(request.body, b"streamed text");
 }
 
+/// A reader that yields `good`, then fails with "disk on fire".
+fn failing_reader(good: &'static [u8]) -> impl tokio::io::AsyncRead + Send + 'static {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::io::AsyncReadExt;
+    struct Broken;
+    impl tokio::io::AsyncRead for Broken {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &mut tokio::io::ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Err(std::io::Error::other("disk on fire")))
+        }
+    }
+    good.chain(Broken)
+}
+
+#[tokio::test]
+async fn a_reader_that_fails_mid_upload_is_an_io_error_not_a_transport_one() {
+    let server = TestServer::start(|_| stored()).await;
+    let api = client(&server).storage_pg();
+    let raw = api
+        .upload_object()
+        .bucket_id("notes")
+        .object_name("a.txt")
+        .bytes(ByteStream::from_reader(failing_reader(b"partial")))
+        .send()
+        .await
+        .unwrap_err();
+    let form = api
+        .upload_object()
+        .bucket_id("notes")
+        .object_name("a.txt")
+        .form(UploadObjectMultipart { file: ByteStream::from_reader(failing_reader(b"partial")), ..Default::default() })
+        .send()
+        .await
+        .unwrap_err();
+    for error in [raw, form] {
+        assert!(matches!(error, Error::Io { .. }), "{error:?}");
+        assert!(error.to_string().contains("disk on fire"), "{error}");
+        assert!(error.to_string().contains("uploadObject"), "the operation is named: {error}");
+    }
+}
+
 #[tokio::test]
 async fn bytes_and_files_are_sent_again_when_the_request_is_retried() {
     let attempts = Arc::new(Mutex::new(0));

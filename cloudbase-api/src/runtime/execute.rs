@@ -12,7 +12,7 @@ use crate::runtime::{Operation, RawResponse, Request, Security};
 use crate::{ByteStream, Client};
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -255,8 +255,6 @@ impl Client {
                 }
             }
         }
-        let mut builder = self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(headers);
-        let failure = Arc::new(Mutex::new(None));
         if let Some(body) = &request.body {
             if !body.is_available() {
                 return Err(Error::invalid(
@@ -264,14 +262,17 @@ impl Client {
                     "the body is a one-time stream (a reader or a reply) that was already read",
                 ));
             }
-            builder = body.attach(builder, &failure);
+            body.headers(&mut headers);
         }
+        let builder = self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(headers);
+        let (builder, failure) = match &request.body {
+            Some(body) => body.attach(builder),
+            None => (builder, None),
+        };
         builder.send().await.map_err(|e| {
             // A body that failed to be read (a file, a reader) is reported as its own error.
             failure
-                .lock()
-                .ok()
-                .and_then(|mut slot| slot.take())
+                .and_then(|failure| failure.lock().ok()?.take())
                 .unwrap_or_else(|| transport_error(operation.id, &self.inner.origin, e))
         })
     }

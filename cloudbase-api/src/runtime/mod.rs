@@ -10,7 +10,7 @@ use crate::response::Head;
 use crate::{Body, ByteStream, Response};
 use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::{self, Display};
@@ -491,7 +491,7 @@ impl Request {
                 })?
             }
         };
-        self.body = Some(Payload::Stream(content_type, body.for_operation(self.operation.id)));
+        self.body = Some(Payload::Stream(content_type, Box::new(body.for_operation(self.operation.id))));
         Ok(())
     }
 
@@ -511,8 +511,9 @@ impl Request {
 pub(crate) enum Payload {
     /// Held in memory, with its `Content-Type` (JSON, text).
     Bytes(HeaderValue, Bytes),
-    /// Streamed, with its `Content-Type`.
-    Stream(HeaderValue, ByteStream),
+    /// Streamed, with its `Content-Type` (boxed: a stream's state is twice the size of the
+    /// other bodies', and every request's future holds its body).
+    Stream(HeaderValue, Box<ByteStream>),
     /// A form of text fields and streamed files.
     Multipart(Multipart),
 }
@@ -535,28 +536,43 @@ impl Payload {
         }
     }
 
-    /// Puts the body (and the headers it decides) on one attempt's request; a chunk that fails
-    /// to be read leaves its error in `failure`.
-    pub(crate) fn attach(
-        &self,
-        builder: reqwest::RequestBuilder,
-        failure: &std::sync::Arc<std::sync::Mutex<Option<Error>>>,
-    ) -> reqwest::RequestBuilder {
-        use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+    /// The headers the body decides, put in one attempt's `headers`: its `Content-Type`, and a
+    /// stream's `Content-Length` when known (a form's are reqwest's, with its boundary).
+    pub(crate) fn headers(&self, headers: &mut HeaderMap) {
         match self {
-            Payload::Bytes(content_type, bytes) => builder.header(CONTENT_TYPE, content_type).body(bytes.clone()),
-            Payload::Stream(content_type, stream) => {
-                let builder = builder.header(CONTENT_TYPE, content_type);
-                let builder = match stream.len() {
-                    Some(length) => builder.header(CONTENT_LENGTH, length),
-                    None => builder,
-                };
-                builder.body(stream.to_reqwest(failure))
+            Payload::Bytes(content_type, _) => {
+                headers.insert(CONTENT_TYPE, content_type.clone());
             }
-            Payload::Multipart(form) => builder.multipart(form.to_reqwest(failure)),
+            Payload::Stream(content_type, stream) => {
+                headers.insert(CONTENT_TYPE, content_type.clone());
+                if let Some(length) = stream.len() {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+            }
+            Payload::Multipart(_) => {}
+        }
+    }
+
+    /// Puts the body on one attempt's request. A streamed body comes with the slot where a
+    /// chunk that fails to be read leaves its error.
+    pub(crate) fn attach(&self, builder: reqwest::RequestBuilder) -> (reqwest::RequestBuilder, Option<Failure>) {
+        match self {
+            Payload::Bytes(_, bytes) => (builder.body(bytes.clone()), None),
+            Payload::Stream(_, stream) => {
+                let failure = Failure::default();
+                (builder.body(stream.to_reqwest(&failure)), Some(failure))
+            }
+            Payload::Multipart(form) => {
+                let failure = Failure::default();
+                (builder.multipart(form.to_reqwest(&failure)), Some(failure))
+            }
         }
     }
 }
+
+/// Where a streamed body's first read error is left, to report instead of the transport error
+/// it causes.
+pub(crate) type Failure = std::sync::Arc<std::sync::Mutex<Option<Error>>>;
 
 /// A `multipart/form-data` body: its parts in the spec's property order (servers that read the
 /// fields before the file need them first).
@@ -606,7 +622,7 @@ impl Multipart {
         self
     }
 
-    fn to_reqwest(&self, failure: &std::sync::Arc<std::sync::Mutex<Option<Error>>>) -> reqwest::multipart::Form {
+    fn to_reqwest(&self, failure: &Failure) -> reqwest::multipart::Form {
         let mut form = reqwest::multipart::Form::new();
         for (name, part) in &self.parts {
             form = match part {
@@ -623,7 +639,7 @@ impl Multipart {
                     // The generator checked the spec's media type; one that is not a header value
                     // leaves the part without a type rather than fail.
                     if let Ok(value) = HeaderValue::from_str(content_type) {
-                        headers.insert(reqwest::header::CONTENT_TYPE, value);
+                        headers.insert(CONTENT_TYPE, value);
                     }
                     form.part(*name, part.file_name("blob").headers(headers))
                 }
@@ -812,7 +828,7 @@ impl RawResponse {
 
 /// The `Content-Type` without parameters, lowercased; empty when absent.
 pub(crate) fn media_type_of(headers: &HeaderMap) -> String {
-    headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(essence).unwrap_or_default()
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(essence).unwrap_or_default()
 }
 
 /// A media type without its parameters, lowercased: `Application/JSON; charset=utf-8` is
