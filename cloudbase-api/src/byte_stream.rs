@@ -2,6 +2,7 @@
 //! download receives, as one type.
 
 use crate::error::Error;
+use crate::runtime::idle::IdleTimer;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use std::fmt;
@@ -151,18 +152,13 @@ impl ByteStream {
         limit: usize,
     ) -> ByteStream {
         let length = response.content_length();
-        let chunks = futures_util::stream::unfold(Some(response), move |response| {
-            let origin = origin.clone();
-            async move {
-                let mut response = response?;
-                match tokio::time::timeout(idle_timeout, response.chunk()).await {
-                    Ok(Ok(Some(chunk))) => Some((Ok(chunk), Some(response))),
-                    Ok(Ok(None)) => None,
-                    Ok(Err(e)) => Some((Err(crate::runtime::execute::transport_error(operation, &origin, e)), None)),
-                    Err(_) => Some((Err(Error::Timeout { operation }), None)),
-                }
-            }
-        });
+        let chunks = ReplyChunks {
+            operation,
+            chunks: Box::pin(response.bytes_stream()),
+            idle: IdleTimer::new(idle_timeout),
+            origin,
+            done: false,
+        };
         let mut stream = ByteStream::once(Box::pin(chunks), length);
         stream.operation = operation;
         stream.limit = Some(limit);
@@ -341,6 +337,43 @@ impl Stream for ByteStream {
             reading.transferred += chunk.len() as u64;
             progress(Progress { transferred: reading.transferred, total: this.length });
         }
+        Poll::Ready(item)
+    }
+}
+
+/// A reply's body as it arrives, each chunk within the idle timeout of the one before.
+struct ReplyChunks {
+    operation: &'static str,
+    chunks: Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>,
+    idle: IdleTimer,
+    /// Scheme, host and port of the server, for transport errors.
+    origin: String,
+    done: bool,
+}
+
+impl Stream for ReplyChunks {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let item = match this.chunks.as_mut().poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                this.idle.progress();
+                return Poll::Ready(Some(Ok(chunk)));
+            }
+            Poll::Ready(Some(Err(e))) => {
+                Some(Err(crate::runtime::execute::transport_error(this.operation, &this.origin, e)))
+            }
+            Poll::Ready(None) => None,
+            Poll::Pending => match this.idle.poll_expired(cx) {
+                Poll::Ready(()) => Some(Err(Error::Timeout { operation: this.operation })),
+                Poll::Pending => return Poll::Pending,
+            },
+        };
+        this.done = true;
         Poll::Ready(item)
     }
 }

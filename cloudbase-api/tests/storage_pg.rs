@@ -572,3 +572,47 @@ async fn remove_deletes_in_batches_of_a_hundred() {
         .collect();
     assert_eq!(sent, names);
 }
+
+/// A server that answers one download with a `Content-Length` of `length`, then sends `body`
+/// a byte every 50 ms, then stays silent with the connection open.
+async fn trickling_download(length: usize, body: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let _ = socket.read(&mut [0u8; 4096]).await;
+        let head =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n");
+        let _ = socket.write_all(head.as_bytes()).await;
+        for byte in body {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            if socket.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_download_that_stalls_times_out_and_one_that_trickles_does_not() {
+    let idle = std::time::Duration::from_millis(300);
+    // 20 bytes 50 ms apart: a second in all, each chunk well within the idle timeout.
+    let trickle = trickling_download(20, b"twenty bytes, slowly").await;
+    let client = Client::builder().base_url(&trickle).stream_idle_timeout(idle).build().unwrap();
+    let body = client.storage_pg().objects("avatars").download("a.bin").await.unwrap();
+    assert_eq!(body.collect().await.unwrap(), "twenty bytes, slowly");
+
+    // 5 of 20 bytes, then silence.
+    let stall = trickling_download(20, b"five.").await;
+    let client = Client::builder().base_url(&stall).stream_idle_timeout(idle).build().unwrap();
+    let body = client.storage_pg().objects("avatars").download("a.bin").await.unwrap();
+    let started = std::time::Instant::now();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(5), body.collect()).await;
+    let error = result.expect("a stalled download must not wait for ever").unwrap_err();
+    assert!(matches!(error, Error::Timeout { operation: "downloadObject" }), "{error:?}");
+    let waited = started.elapsed();
+    assert!(waited < std::time::Duration::from_secs(2), "timed out only after {waited:?}");
+}

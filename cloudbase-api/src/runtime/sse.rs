@@ -3,13 +3,13 @@
 use crate::error::{DecodeError, Error};
 use crate::response::{Head, head_accessors};
 use crate::runtime::Operation;
+use crate::runtime::idle::IdleTimer;
 use bytes::Bytes;
 use futures_util::Stream;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Decodes an event's `data` into the stream's item type.
 pub(crate) type DecodeData<T> = fn(&'static Operation, Bytes) -> Result<T, Error>;
@@ -200,10 +200,8 @@ pub struct EventStream<T> {
     ready: std::collections::VecDeque<Event>,
     decode: DecodeData<T>,
     terminator: Option<&'static str>,
-    idle_timeout: Duration,
-    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    /// When the stream last made progress (the reply head, an event, a comment line).
-    last_progress: Instant,
+    /// Progress is the reply head, an event, a comment line.
+    idle: IdleTimer,
     /// Scheme, host and port of the server, for transport errors.
     origin: String,
     done: bool,
@@ -239,9 +237,7 @@ impl<T> EventStream<T> {
             ready: Default::default(),
             decode,
             terminator,
-            idle_timeout,
-            sleep: None,
-            last_progress: Instant::now(),
+            idle: IdleTimer::new(idle_timeout),
             origin,
             done: false,
         }
@@ -273,7 +269,7 @@ impl<T> Stream for EventStream<T> {
             }
             match this.chunks.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => match this.decoder.feed(&chunk, &mut this.ready) {
-                    Ok(true) => this.last_progress = Instant::now(),
+                    Ok(true) => this.idle.progress(),
                     Ok(false) => {}
                     Err(reason) => return this.fail(reason),
                 },
@@ -296,28 +292,15 @@ impl<T> Stream for EventStream<T> {
                     return Poll::Ready(None);
                 }
                 Poll::Pending => {
-                    // One timer for the whole stream, moved only when it fires early: events just
-                    // note their arrival, so a fast stream never touches the timer wheel.
-                    let deadline = idle_deadline(this.last_progress, this.idle_timeout);
-                    let sleep = this.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
-                    while sleep.as_mut().poll(cx).is_ready() {
-                        let deadline = idle_deadline(this.last_progress, this.idle_timeout);
-                        if Instant::now() >= deadline {
-                            this.done = true;
-                            return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
-                        }
-                        sleep.as_mut().reset(deadline);
+                    if this.idle.poll_expired(cx).is_ready() {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
                     }
                     return Poll::Pending;
                 }
             }
         }
     }
-}
-
-/// When a wait of `timeout` from `from` ends (a timeout too large for the clock: about never).
-fn idle_deadline(from: Instant, timeout: Duration) -> Instant {
-    from.checked_add(timeout).unwrap_or_else(|| from + Duration::from_secs(100 * 365 * 86_400))
 }
 
 #[cfg(test)]

@@ -119,26 +119,32 @@ fn client_bench_executable(root: &Path) -> Result<std::path::PathBuf, String> {
         .ok_or_else(|| "cargo reported no executable for the client benchmark".to_owned())
 }
 
-/// Instructions one request costs a side (its client and the loopback server together), counted
-/// by callgrind: repeatable whatever else the machine does. Two runs of different lengths cancel
-/// out start-up and client construction.
-fn instructions_per_request(executable: &Path, side: &str) -> Result<f64, String> {
-    let count = |requests: usize| -> Result<f64, String> {
-        let output = Command::new("valgrind")
-            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-            .arg(executable)
-            .args(["one-side", side, &requests.to_string(), "1"])
-            .output()
-            .map_err(|e| format!("cannot run valgrind: {e}"))?;
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        stderr
-            .lines()
-            .find_map(|line| line.split("I   refs:").nth(1))
-            .and_then(|n| n.trim().replace(',', "").parse::<f64>().ok())
-            .ok_or_else(|| format!("callgrind printed no instruction count:\n{stderr}"))
-    };
-    let (short, long) = (200, 2200);
-    Ok((count(long)? - count(short)?) / (long - short) as f64)
+/// Instructions a process of the client benchmark runs with `args`, counted by callgrind:
+/// repeatable whatever else the machine does.
+fn instructions(executable: &Path, args: &[String]) -> Result<f64, String> {
+    let output = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(executable)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run valgrind: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .find_map(|line| line.split("I   refs:").nth(1))
+        .and_then(|n| n.trim().replace(',', "").parse::<f64>().ok())
+        .ok_or_else(|| format!("callgrind printed no instruction count:\n{stderr}"))
+}
+
+/// Instructions one unit of work costs a side (its client and the loopback server together):
+/// the difference between a run of `long` units and one of `short`, which cancels out start-up
+/// and client construction. `args(n)` are the benchmark's arguments for `n` units.
+fn instructions_per_unit(
+    executable: &Path,
+    (short, long): (usize, usize),
+    args: impl Fn(usize) -> Vec<String>,
+) -> Result<f64, String> {
+    Ok((instructions(executable, &args(long))? - instructions(executable, &args(short))?) / (long - short) as f64)
 }
 
 /// Operations generated under a directory: one `const OPERATION` per request builder.
@@ -217,21 +223,24 @@ const RUNS: usize = 5;
 /// SSE rounds are short (about a second) and vary more from run to run than the others.
 const SSE_ROUNDS: usize = 9;
 /// Rounds of each side of the 200 MB transfers.
-const TRANSFER_ROUNDS: usize = 5;
+const TRANSFER_ROUNDS: usize = 9;
 /// Transfers of 200 MB one after another in each round's process: one alone takes a tenth of
 /// a second on loopback, too short to measure against the machine's noise.
 const TRANSFERS_PER_ROUND: usize = 5;
 
 /// Runs the client benchmark `rounds` times for each side, alternating, with the arguments
-/// `args(side)`; each printed measure's median over the rounds, by label.
+/// `args(side)`, the side that goes first changing from round to round (a machine that is
+/// slower for a moment, after a build or another process, then slows both sides alike); each
+/// printed measure's median over the rounds, by label.
 fn rounds(
     root: &Path,
     rounds: usize,
     args: impl Fn(&str) -> Vec<String>,
 ) -> Result<BTreeMap<String, BTreeMap<String, f64>>, String> {
     let mut runs: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
-    for _ in 0..rounds {
-        for side in ["ours", "baseline"] {
+    for round in 0..rounds {
+        let order = if round % 2 == 0 { ["ours", "baseline"] } else { ["baseline", "ours"] };
+        for side in order {
             let args = args(side);
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             for (label, values) in run_client_bench(root, &args)? {
@@ -403,10 +412,14 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
     println!("3/5 request overhead (release build of the client benchmark)...");
     let requests = run_client_bench(root, &["requests", "20000"])?;
     let valgrind = Command::new("valgrind").arg("--version").output().is_ok_and(|o| o.status.success());
-    if valgrind {
-        let executable = client_bench_executable(root)?;
-        let (a, b) =
-            (instructions_per_request(&executable, "ours")?, instructions_per_request(&executable, "baseline")?);
+    let callgrind = if valgrind { Some(client_bench_executable(root)?) } else { None };
+    if let Some(executable) = &callgrind {
+        let per_request = |side: &str| {
+            instructions_per_unit(executable, (200, 2200), |n| {
+                ["one-side", side, &n.to_string(), "1"].map(String::from).to_vec()
+            })
+        };
+        let (a, b) = (per_request("ours")?, per_request("baseline")?);
         table.row(
             "request CPU, instructions per request incl. the server (callgrind, sequential)",
             format!("{:.0}k", a / 1000.0),
@@ -504,6 +517,25 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
             format!("{:.2}x", a / b),
             format!("≥ 0.9x: {}", verdict(a >= 0.9 * b)),
         );
+        if let Some(executable) = &callgrind {
+            // Once, 40 MiB against 200 MiB: the machine's noise does not move it, where it moves
+            // the throughput rows by tens of percent from run to run.
+            let per_mb = |side: &str| {
+                instructions_per_unit(executable, (40, 200), |mb| {
+                    [transfer, side, &mb.to_string(), "1"].map(String::from).to_vec()
+                })
+            };
+            let (a, b) = (per_mb("ours")?, per_mb("baseline")?);
+            table.row(
+                format!("PG storage {transfer}, instructions per MiB incl. the server (callgrind)"),
+                format!("{:.0}k", a / 1000.0),
+                format!("{:.0}k", b / 1000.0),
+                format!("{:.3}x", a / b),
+                format!("≤ 1.05x: {}", verdict(a / b <= 1.05)),
+            );
+        } else {
+            table.missing.push(format!("instructions per MiB of {transfer}: valgrind is missing"));
+        }
         let (a, b) = (get(&transfers, &ours, "peak_rss_kib")?, get(&transfers, &baseline, "peak_rss_kib")?);
         let before = get(&transfers, &ours, "rss_before_kib")?;
         let grown_mb = (a - before) / 1024.0;
@@ -525,8 +557,8 @@ pub fn bench(root: &Path, target: &Path) -> Result<(), String> {
         "# cargo xtask bench\n\nMachine: {machine}. Took {:.0?}. Regen: median of {RUNS} whole-process runs. \
          Builds: debug, no incremental, dependencies prebuilt, median of 3. Requests: 20,000 per side, \
          sequential alternating request by request, 64-way in 20 rounds alternating the sides and their \
-         order, with a second baseline pool as a control. SSE: median of {SSE_ROUNDS} alternating rounds, each \
-         side in a process of its own. PG storage: a 200 MB object to a sink and a 200 MB file up, \
+         order, with a second baseline pool as a control. SSE: median of {SSE_ROUNDS} alternating rounds (the sides \
+         and their order), each side in a process of its own. PG storage: a 200 MB object to a sink and a 200 MB file up, \
          {TRANSFERS_PER_ROUND} times one after another, median of {TRANSFER_ROUNDS} alternating rounds, each \
          side in a process of its own.\n\n{rendered}",
         started.elapsed()
