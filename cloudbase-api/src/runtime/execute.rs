@@ -264,7 +264,10 @@ impl Client {
             }
             body.headers(&mut headers);
         }
-        let builder = self.inner.http.request(operation.method.to_reqwest(), url.clone()).headers(headers);
+        // The map moved in whole: `RequestBuilder::headers` would insert its entries one by one.
+        let mut http_request = reqwest::Request::new(operation.method.to_reqwest(), url.clone());
+        *http_request.headers_mut() = headers;
+        let builder = reqwest::RequestBuilder::from_parts(self.inner.http.clone(), http_request);
         let (builder, failure) = match &request.body {
             Some(body) => body.attach(builder),
             None => (builder, None),
