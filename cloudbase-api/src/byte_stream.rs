@@ -60,7 +60,8 @@ pub struct ByteStream {
     operation: &'static str,
     /// A reply read whole may hold at most this many bytes (the client's response limit).
     limit: Option<usize>,
-    reading: Option<Reading>,
+    /// Boxed: a stream not read yet (a request or a reply holding one) stays small.
+    reading: Option<Box<Reading>>,
 }
 
 enum Source {
@@ -85,6 +86,11 @@ struct Reading {
     /// awaits); it is only ever reached through `&mut`, never locked.
     chunks: Mutex<Chunks>,
     transferred: u64,
+    /// The chunk that completed the stated length, held until the source shows it has nothing
+    /// more: an HTTP body of a stated length is complete at its last byte, and would be sent as
+    /// complete were the extra bytes to come only after it.
+    last: Option<Bytes>,
+    finished: bool,
 }
 
 /// How far a [`ByteStream`] has been read (sent or received), given to the callback of
@@ -115,7 +121,8 @@ impl ByteStream {
     }
 
     /// A file, read chunk by chunk as it is sent (its size, read now, is sent as
-    /// `Content-Length`). A retried request reads it again from the start.
+    /// `Content-Length`; a file that has grown or shrunk by the time it is read fails the request
+    /// with [`Error::Io`]). A retried request reads it again from the start.
     ///
     /// Fails with [`Error::Io`] when the file's metadata cannot be read or it is not a file.
     pub async fn from_path(path: impl AsRef<Path>) -> Result<ByteStream, Error> {
@@ -167,7 +174,7 @@ impl ByteStream {
 
     /// The same stream with its length known, sent as `Content-Length` (a reader of a known size;
     /// a server may refuse a chunked upload). A body that turns out longer or shorter fails the
-    /// request.
+    /// request with [`Error::Io`], never sent cut to the length or short of it.
     pub fn with_length(mut self, length: u64) -> ByteStream {
         self.length = Some(length);
         self
@@ -319,25 +326,69 @@ impl ByteStream {
 impl Stream for ByteStream {
     type Item = Result<Bytes, Error>;
 
+    /// The source's chunks, checked against the stated length (if any): a source longer or
+    /// shorter than it ends with an [`Error::Io`] instead of a body cut or padded by the peer.
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         if this.reading.is_none() {
-            this.reading = Some(Reading { chunks: Mutex::new(this.open()), transferred: 0 });
+            let chunks = Mutex::new(this.open());
+            this.reading = Some(Box::new(Reading { chunks, transferred: 0, last: None, finished: false }));
         }
         let Some(reading) = this.reading.as_mut() else { return Poll::Ready(None) };
-        let chunks = reading.chunks.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let item = match std::task::ready!(chunks.as_mut().poll_next(cx)) {
-            // A reader's error, made before the stream knew the request it is sent with.
-            Some(Err(Error::Io { operation: "", source })) if !this.operation.is_empty() => {
-                Some(Err(io_error(this.operation, source)))
+        loop {
+            if reading.finished {
+                return Poll::Ready(None);
             }
-            item => item,
-        };
-        if let (Some(Ok(chunk)), Some(progress)) = (&item, &this.progress) {
-            reading.transferred += chunk.len() as u64;
-            progress(Progress { transferred: reading.transferred, total: this.length });
+            let chunks = reading.chunks.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let item = std::task::ready!(chunks.as_mut().poll_next(cx));
+            let length_error = |message: String| {
+                Poll::Ready(Some(Err(io_error(this.operation, io::Error::new(io::ErrorKind::InvalidData, message)))))
+            };
+            match item {
+                Some(Ok(chunk)) if chunk.is_empty() => continue,
+                Some(Ok(chunk)) => {
+                    let transferred = reading.transferred.saturating_add(chunk.len() as u64);
+                    if let Some(length) = this.length.filter(|&length| transferred > length) {
+                        reading.finished = true;
+                        return length_error(format!("the body is longer than its stated length of {length} bytes"));
+                    }
+                    reading.transferred = transferred;
+                    if let Some(progress) = &this.progress {
+                        progress(Progress { transferred, total: this.length });
+                    }
+                    if this.length == Some(transferred) {
+                        reading.last = Some(chunk);
+                        continue;
+                    }
+                    return Poll::Ready(Some(Ok(chunk)));
+                }
+                Some(Err(error)) => {
+                    reading.finished = true;
+                    // A reader's error, made before the stream knew the request it is sent with.
+                    let error = match error {
+                        Error::Io { operation: "", source } if !this.operation.is_empty() => {
+                            io_error(this.operation, source)
+                        }
+                        error => error,
+                    };
+                    return Poll::Ready(Some(Err(error)));
+                }
+                None => {
+                    reading.finished = true;
+                    if let Some(last) = reading.last.take() {
+                        return Poll::Ready(Some(Ok(last)));
+                    }
+                    if let Some(length) = this.length.filter(|&length| reading.transferred < length) {
+                        let message = format!(
+                            "the body ended at {} bytes, short of its stated length of {length}",
+                            reading.transferred
+                        );
+                        return length_error(message);
+                    }
+                    return Poll::Ready(None);
+                }
+            }
         }
-        Poll::Ready(item)
     }
 }
 

@@ -616,3 +616,27 @@ async fn a_download_that_stalls_times_out_and_one_that_trickles_does_not() {
     let waited = started.elapsed();
     assert!(waited < std::time::Duration::from_secs(2), "timed out only after {waited:?}");
 }
+
+#[tokio::test]
+async fn a_stream_longer_or_shorter_than_its_stated_length_fails_the_upload() {
+    let server = TestServer::start(|_| stored()).await;
+    let api = client(&server).storage_pg();
+    for (stated, actual) in [(5u64, &b"ten bytes!"[..]), (20, &b"ten bytes!"[..])] {
+        let body = ByteStream::from_reader(actual).with_length(stated);
+        let result = api.upload_object().bucket_id("notes").object_name("a.txt").bytes(body).send().await;
+        let error = result.expect_err("a body that is not the length it was sent with must not be stored");
+        assert!(matches!(error, Error::Io { operation: "uploadObject", .. }), "{error:?}");
+        assert!(error.to_string().contains("stated length"), "{stated} stated, {} sent: {error}", actual.len());
+    }
+    // The server may have seen the head (and part of the body) of either; none was complete.
+    for request in server.requests() {
+        assert!(request.body.len() < 10, "{request:?}");
+    }
+    // The extra bytes after exactly the stated length, in a chunk of their own.
+    let (head, tail) = (&b"exactly"[..], &b"!"[..]);
+    let reader = tokio::io::AsyncReadExt::chain(head, tail);
+    let body = ByteStream::from_reader(reader).with_length(head.len() as u64);
+    let result = api.upload_object().bucket_id("notes").object_name("a.txt").bytes(body).send().await;
+    let error = result.expect_err("a body one chunk longer than stated must not be stored as complete");
+    assert!(error.to_string().contains("longer than its stated length of 7 bytes"), "{error}");
+}
