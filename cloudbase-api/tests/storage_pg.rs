@@ -573,6 +573,43 @@ async fn remove_deletes_in_batches_of_a_hundred() {
     assert_eq!(sent, names);
 }
 
+#[tokio::test]
+async fn signed_urls_go_in_batches_of_500_and_come_back_in_the_order_asked() {
+    // The documented item shape, answered in reverse order; every tenth path fails.
+    let server = TestServer::start(|request| {
+        let paths = request.json()["paths"].as_array().unwrap().clone();
+        let items: Vec<serde_json::Value> = paths
+            .iter()
+            .rev()
+            .map(|path| {
+                let path = path.as_str().unwrap();
+                if path.ends_with("0.png") {
+                    serde_json::json!({"path": path, "signedURL": null, "error": "Either the object does not exist or you do not have access to it"})
+                } else {
+                    serde_json::json!({"path": path, "signedURL": format!("/object/sign/pics/{path}?token=t"), "error": null})
+                }
+            })
+            .collect();
+        Reply::json(200, serde_json::Value::Array(items))
+    })
+    .await;
+    let names: Vec<String> = (0..1001).map(|i| format!("{i}.png")).collect();
+    let urls = client(&server).storage_pg().objects("pics").signed_urls(names.clone(), 60).await.unwrap();
+    let batches: Vec<usize> = server.requests().iter().map(|r| r.json()["paths"].as_array().unwrap().len()).collect();
+    assert_eq!(batches, [500, 500, 1]);
+    assert_eq!(urls.len(), 1001);
+    for (name, url) in names.iter().zip(&urls) {
+        if name.ends_with("0.png") {
+            assert!(url.as_ref().unwrap_err().contains("does not exist"), "{name}: {url:?}");
+        } else {
+            assert_eq!(
+                url.as_deref(),
+                Ok(format!("{}/v1/storages/object/sign/pics/{name}?token=t", server.url).as_str())
+            );
+        }
+    }
+}
+
 /// A server that answers one download with a `Content-Length` of `length`, then sends `body`
 /// a byte every 50 ms, then stays silent with the connection open.
 async fn trickling_download(length: usize, body: &'static [u8]) -> String {

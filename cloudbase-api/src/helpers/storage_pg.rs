@@ -28,7 +28,7 @@
 use crate::error::reply_error;
 use crate::storage_pg::{
     Bucket, CreateBucketRequest, DeleteObjectsRequest, DownloadObjectResponse, FullObject, ListObjectsEntry,
-    ListObjectsRequest, SignBatchRequest, SignRequest, StoragePgApi,
+    ListObjectsRequest, SignBatchItem, SignBatchRequest, SignRequest, StoragePgApi,
 };
 use crate::{ByteStream, Error};
 use futures_util::Stream;
@@ -209,6 +209,9 @@ const PAGE: i64 = 1000;
 /// Names per call of [`Objects::remove`] (the spec's `maxItems`).
 const REMOVE_BATCH: usize = 100;
 
+/// Names per call of [`Objects::signed_urls`] (the spec's `maxItems`).
+const SIGN_BATCH: usize = 500;
+
 impl Objects {
     /// The bucket's id.
     pub fn bucket(&self) -> &str {
@@ -273,29 +276,29 @@ impl Objects {
         Ok(self.absolute(&reply.signed_url))
     }
 
-    /// Signed download URLs for several objects, in the order asked; an object the service
-    /// could not sign is the error it gave for it.
+    /// Signed download URLs for several objects, in the order asked (in batches of the most one
+    /// call takes, 500); an object the service could not sign is the error it gave for it. A
+    /// failing batch fails the whole.
     pub async fn signed_urls(
         &self,
         names: impl IntoIterator<Item = impl Into<String>>,
         expires_in: i64,
     ) -> Result<Vec<Result<String, String>>, Error> {
-        let paths: Vec<String> = names.into_iter().map(Into::into).collect();
-        let reply = self
-            .api
-            .create_signed_urls()
-            .bucket_id(self.bucket.clone())
-            .body(SignBatchRequest { expires_in, paths })
-            .send()
-            .await?;
-        Ok(reply
-            .iter()
-            .map(|item| match (&item.signed_url, &item.error) {
-                (Some(url), None) => Ok(self.absolute(url)),
-                (_, Some(error)) => Err(error.clone()),
-                (None, None) => Err(format!("no URL for `{}`", item.path)),
-            })
-            .collect())
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        let mut urls = Vec::with_capacity(names.len());
+        for batch in names.chunks(SIGN_BATCH) {
+            let body = SignBatchRequest { expires_in, paths: batch.to_vec() };
+            let reply = self.api.create_signed_urls().bucket_id(self.bucket.clone()).body(body).send().await?;
+            // By the path each item names, not its position: nothing says the order is kept.
+            let signed: std::collections::HashMap<&str, &SignBatchItem> =
+                reply.iter().map(|item| (item.path.as_str(), item)).collect();
+            urls.extend(batch.iter().map(|name| match signed.get(name.as_str()) {
+                Some(SignBatchItem { error: Some(error), .. }) => Err(error.clone()),
+                Some(SignBatchItem { signed_url: Some(url), .. }) => Ok(self.absolute(url)),
+                _ => Err(format!("the service gave no URL for `{name}`")),
+            }));
+        }
+        Ok(urls)
     }
 
     /// A URL anyone may upload `name` to, without credentials, for a short while (60 s by the
