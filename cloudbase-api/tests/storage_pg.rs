@@ -491,9 +491,23 @@ async fn signed_and_public_urls_are_absolute_on_the_clients_base_url() {
     assert_eq!(requests[3].target, "/v1/storages/object/upload/sign/avatars/a.png?token=up");
     assert_eq!(requests[3].header("authorization"), None, "the signed upload carries the token only");
     assert_eq!(
-        avatars.public_url("user 1/头像.png"),
+        avatars.public_url("user 1/头像.png").unwrap(),
         format!("{base}/v1/storages/object/public/avatars/user%201/%E5%A4%B4%E5%83%8F.png")
     );
+    // A `..` segment would make the link another object's (a URL parser resolves it).
+    let error = avatars.public_url("user-1/../../private/key.pem").unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    // The signed download's link, from its token, by the generated operation's `url()`.
+    let link = client(&server)
+        .storage_pg()
+        .download_object_by_signed_url()
+        .bucket_id("avatars")
+        .object_name("a.png")
+        .token("t0")
+        .url()
+        .unwrap();
+    assert_eq!(link, format!("{base}/v1/storages/object/sign/avatars/a.png?token=t0"));
+    assert_eq!(server.requests().len(), 4, "a URL is built, not fetched");
 }
 
 #[tokio::test]

@@ -384,6 +384,10 @@ pub struct Operation {
     pub stream: Option<EventStream>,
     /// Ways to authenticate, any one of which will do.
     pub security: Vec<SecurityRequirement>,
+    /// Whether its URL alone is the whole request, offered as `url()`: a GET that takes no
+    /// credentials (`security: []`), no header and no body, such as a public or token-signed
+    /// download, whose link may be handed to anyone.
+    pub link: bool,
     /// How an error reply is decoded: by status where it differs from the fallback.
     pub errors: ErrorDecoding,
     /// What `send()` asks for and what `accept()` may choose.

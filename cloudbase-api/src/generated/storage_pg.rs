@@ -3184,6 +3184,13 @@ pub mod builders {
             Ok(raw.into_response(value))
         }
 
+        /// The URL the request is sent to, query included: a link anyone may open, as the
+        /// operation takes no credentials. The parameters are checked as by `send()`.
+        pub fn url(self) -> Result<String, Error> {
+            let (client, request) = self.into_request()?;
+            client.url_of(&request)
+        }
+
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
             let missing = [
@@ -3681,6 +3688,13 @@ pub mod builders {
                 _ => return Err(Self::error(raw)),
             };
             Ok(raw.into_response(value))
+        }
+
+        /// The URL the request is sent to, query included: a link anyone may open, as the
+        /// operation takes no credentials. The parameters are checked as by `send()`.
+        pub fn url(self) -> Result<String, Error> {
+            let (client, request) = self.into_request()?;
+            client.url_of(&request)
         }
 
         /// Checks the parameters and builds the request, before any I/O.
@@ -4215,6 +4229,13 @@ pub mod builders {
                 _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
+        }
+
+        /// The URL the request is sent to, query included: a link anyone may open, as the
+        /// operation takes no credentials. The parameters are checked as by `send()`.
+        pub fn url(self) -> Result<String, Error> {
+            let (client, request) = self.into_request()?;
+            client.url_of(&request)
         }
 
         /// Checks the parameters and builds the request, before any I/O.

@@ -352,12 +352,13 @@ impl Objects {
         Ok(deleted)
     }
 
-    /// The URL of `name` in a public bucket, readable by anyone (absolute; each segment of the
-    /// name percent-encoded, `/` kept). Browsers may not fetch it cross-origin: the service is
+    /// The URL of `name` in a public bucket, readable by anyone: the `url()` of
+    /// [`download_public_object`](StoragePgApi::download_public_object) (absolute; each segment
+    /// of the name percent-encoded, `/` kept; a name with a `.` or `..` segment, which would
+    /// lead elsewhere, is refused). Browsers may not fetch it cross-origin: the service is
     /// reported to answer 403 to requests with an `Origin`.
-    pub fn public_url(&self, name: &str) -> String {
-        let encoded: Vec<String> = name.split('/').map(encode).collect();
-        self.absolute(&format!("/object/public/{}/{}", encode(&self.bucket), encoded.join("/")))
+    pub fn public_url(&self, name: impl Into<String>) -> Result<String, Error> {
+        self.api.download_public_object().bucket_id(self.bucket.clone()).object_name(name).url()
     }
 
     /// `path`, relative to [`PREFIX`], on the client's base URL; a URL that is already absolute
@@ -370,13 +371,6 @@ impl Objects {
         let separator = if path.starts_with('/') { "" } else { "/" };
         format!("{base}{PREFIX}{separator}{path}")
     }
-}
-
-/// One path segment, as the generated operations encode it.
-fn encode(segment: &str) -> String {
-    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    const SEGMENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 /// The state of a [`Listing`]: the entries of the page read, in reverse, and where the next

@@ -192,6 +192,13 @@ impl Client {
         .await
     }
 
+    /// The URL a request is sent to, as text (the `url()` of an operation that takes no
+    /// credentials).
+    #[allow(dead_code)] // used by operations that are links, which some feature sets lack
+    pub(crate) fn url_of(&self, request: &Request) -> Result<String, Error> {
+        self.url(request).map(String::from)
+    }
+
     /// The request's URL: the base URL with the request's path and query, refused before any I/O
     /// when it is longer than the HTTP stack sends ([`MAX_URL_BYTES`]), naming its longest part.
     fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {

@@ -166,6 +166,16 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let into_request = into_request(op);
     let send = send(api, op);
     let send_stream = send_stream(api, op);
+    let url = op.link.then(|| {
+        quote! {
+            /// The URL the request is sent to, query included: a link anyone may open, as the
+            /// operation takes no credentials. The parameters are checked as by `send()`.
+            pub fn url(self) -> Result<String, Error> {
+                let (client, request) = self.into_request()?;
+                client.url_of(&request)
+            }
+        }
+    });
     let error = error_fn(api, op);
     let fields = op
         .params
@@ -197,6 +207,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
             #accept_setter
             #send
             #send_stream
+            #url
             #into_request
             #error
         }

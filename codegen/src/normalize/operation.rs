@@ -137,6 +137,12 @@ impl<'a> Normalizer<'a> {
         let stream = self.event_stream(&responses, operation);
         let security = self.security(operation.security.as_ref(), pointer)?;
         let accept = accept(&responses);
+        let link = method == Method::Get
+            && body.is_none()
+            && !security.is_empty()
+            && security.iter().all(|s| *s == SecurityRequirement::None)
+            && params.iter().all(|p| p.location != ParamLocation::Header)
+            && constants.iter().all(|c| c.location != ParamLocation::Header);
         Ok(Operation {
             id: id.to_owned(),
             method_name,
@@ -161,6 +167,7 @@ impl<'a> Normalizer<'a> {
             success,
             stream,
             security,
+            link,
             errors: Default::default(),
             accept,
             mock: Default::default(),

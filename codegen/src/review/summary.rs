@@ -119,7 +119,8 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
             SecurityRequirement::ApiKeyHeader(h) => format!("api-key header {h}"),
         })
         .collect();
-    let _ = writeln!(out, "    security: {}", security.join(" | "));
+    let link = if op.link { " (a link: `url()`)" } else { "" };
+    let _ = writeln!(out, "    security: {}{link}", security.join(" | "));
     for p in &op.params {
         param(out, api, p);
     }
