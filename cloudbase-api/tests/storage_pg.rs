@@ -234,9 +234,15 @@ async fn a_download_streams_to_a_file_and_its_headers_decode() {
     assert_eq!(reply.headers()["etag"], "\"v1\"");
     let DownloadObjectResponse::Ok(body) = reply.into_inner() else { panic!("a 200 is the object") };
     assert_eq!(body.len(), Some(100_000));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let progress = seen.clone();
+    let body = body.on_progress(move |p| progress.lock().unwrap().push((p.transferred(), p.total())));
     let path = std::env::temp_dir().join(format!("cloudbase-download-{}.png", std::process::id()));
     assert_eq!(body.write_to_file(&path).await.unwrap(), 100_000);
     assert_eq!(std::fs::read(&path).unwrap(), content);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.last(), Some(&(100_000, Some(100_000))), "progress ends at the whole body");
+    assert!(seen.windows(2).all(|w| w[0].0 < w[1].0), "progress only grows: {seen:?}");
     std::fs::remove_file(&path).unwrap();
     let request = server.only_request();
     assert_eq!(request.target, "/v1/storages/object/avatars/a/b.png");
