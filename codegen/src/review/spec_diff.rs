@@ -48,6 +48,23 @@ impl Report {
     fn push(&mut self, breaking: bool, text: String) {
         self.changes.push(Change { breaking, text });
     }
+
+    /// The members (`what`: variants, fields) of type `name` removed, each a break, and added,
+    /// a break when `added_breaks`.
+    fn members(
+        &mut self,
+        name: &str,
+        what: &str,
+        (was, is): (&BTreeSet<String>, &BTreeSet<String>),
+        added_breaks: bool,
+    ) {
+        for member in was.difference(is) {
+            self.push(true, format!("{name}: {what} {member} removed"));
+        }
+        for member in is.difference(was) {
+            self.push(added_breaks, format!("{name}: {what} {member} added"));
+        }
+    }
 }
 
 /// Compares two versions of one spec.
@@ -399,26 +416,14 @@ fn types(old: &Api, new: &Api, report: &mut Report) {
                 let show = |api: &Api, u: &crate::ir::Union| -> BTreeSet<String> {
                     u.variants.iter().map(|v| format!("{}({})", v.name, ty_name(api, &v.ty))).collect()
                 };
-                let (was, is) = (show(old, a), show(new, b));
-                for v in was.difference(&is) {
-                    report.push(true, format!("{name}: variant {v} removed"));
-                }
-                for v in is.difference(&was) {
-                    report.push(true, format!("{name}: variant {v} added"));
-                }
+                report.members(name, "variant", (&show(old, a), &show(new, b)), true);
             }
             (TypeKind::Headers(a), TypeKind::Headers(b)) => {
                 let show = |api: &Api, h: &crate::ir::Headers| -> BTreeSet<String> {
                     h.fields.iter().map(|f| format!("{}: {}", f.name, ty_name(api, &f.ty))).collect()
                 };
-                let (was, is) = (show(old, a), show(new, b));
-                for f in was.difference(&is) {
-                    report.push(true, format!("{name}: header field {f} removed"));
-                }
                 // The struct is #[non_exhaustive]: a new header is no break.
-                for f in is.difference(&was) {
-                    report.push(false, format!("{name}: header field {f} added"));
-                }
+                report.members(name, "header field", (&show(old, a), &show(new, b)), false);
             }
             (TypeKind::Form(a), TypeKind::Form(b)) => {
                 let show = |api: &Api, form: &crate::ir::Form| -> BTreeSet<String> {
@@ -427,15 +432,9 @@ fn types(old: &Api, new: &Api, report: &mut Report) {
                         .map(|f| format!("{}: {}{}", f.name, ty_name(api, &f.ty), if f.required { "" } else { "?" }))
                         .collect()
                 };
-                let (was, is) = (show(old, a), show(new, b));
-                for f in was.difference(&is) {
-                    report.push(true, format!("{name}: form field {f} removed"));
-                }
                 // Forms are built with struct literals (`..Default::default()` covers a new field
                 // only where the caller used it).
-                for f in is.difference(&was) {
-                    report.push(true, format!("{name}: form field {f} added"));
-                }
+                report.members(name, "form field", (&show(old, a), &show(new, b)), true);
             }
             (TypeKind::Runtime(a), TypeKind::Runtime(b)) if a == b => {}
             _ => report.push(true, format!("{name}: now a {} (was a {})", kind_name(def), kind_name(before))),

@@ -27,13 +27,7 @@ pub fn summary(api: &Api) -> String {
                     .fields
                     .iter()
                     .map(|f| {
-                        let mut text = format!("{}: {}", f.name, ty_name(api, &f.ty));
-                        if !f.required {
-                            text.push('?');
-                        }
-                        if f.name.trim_start_matches("r#") != f.wire_name {
-                            text.push_str(&format!(" as {:?}", f.wire_name));
-                        }
+                        let mut text = field(api, (&f.name, &f.wire_name), &f.ty, f.required);
                         if f.boxed {
                             text.push_str(" boxed");
                         }
@@ -64,13 +58,7 @@ pub fn summary(api: &Api) -> String {
                     .fields
                     .iter()
                     .map(|f| {
-                        let mut text = format!("{}: {}", f.name, ty_name(api, &f.ty));
-                        if !f.required {
-                            text.push('?');
-                        }
-                        if f.name.trim_start_matches("r#") != f.wire_name {
-                            text.push_str(&format!(" as {:?}", f.wire_name));
-                        }
+                        let mut text = field(api, (&f.name, &f.wire_name), &f.ty, f.required);
                         if let Some(media) = &f.content_type {
                             text.push_str(&format!(" file {media}"));
                         }
@@ -105,6 +93,18 @@ pub fn summary(api: &Api) -> String {
         };
     }
     out
+}
+
+/// A struct's or a form's field: `name: Type`, `?` when optional, its wire name where it differs.
+fn field(api: &Api, (name, wire_name): (&str, &str), ty: &Type, required: bool) -> String {
+    let mut text = format!("{name}: {}", ty_name(api, ty));
+    if !required {
+        text.push('?');
+    }
+    if name.trim_start_matches("r#") != wire_name {
+        text.push_str(&format!(" as {wire_name:?}"));
+    }
+    text
 }
 
 fn operation(out: &mut String, api: &Api, op: &Operation) {
