@@ -33,6 +33,18 @@ fn load(area: &str) -> Vendored {
 
 const AREAS: &[&str] = &["ai_model", "auth", "cloudrun", "functions", "mysqldb", "nosql", "storage", "storage_pg"];
 
+/// The snapshots below are named by area: the list is written out, and must be every spec.
+#[test]
+fn the_areas_are_every_vendored_spec() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let mut vendored: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    vendored.sort();
+    assert_eq!(AREAS, vendored, "AREAS lists the specs of {}", dir.display());
+}
+
 #[test]
 fn ir_summary_of_each_spec() {
     for area in AREAS {
