@@ -399,6 +399,12 @@ fn an_operation_may_not_take_a_helper_name() {
     let e = codegen::generate(Spec::from_file("specs/mysqldb.yaml", &bad)).unwrap_err();
     assert_eq!(e.pointer(), Some("/paths/~1a/get/x-rust-name"), "{e}");
     assert!(e.message().contains("is not a snake_case Rust name"), "{e}");
+    // Found by the fuzz test: an empty name passed the spelling check and made no identifier.
+    for empty in ["''", "'_'"] {
+        let text = op(&format!("      x-rust-name: {empty}\n"));
+        let e = codegen::generate(Spec::from_file("specs/mysqldb.yaml", &text)).unwrap_err();
+        assert_eq!(e.pointer(), Some("/paths/~1a/get/x-rust-name"), "{e}");
+    }
 }
 
 /// A component schema whose type name the module uses for something else (`Error`, `Token`, ...)

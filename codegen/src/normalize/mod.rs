@@ -183,7 +183,8 @@ impl<'a> Normalizer<'a> {
             Case::Snake => (names::snake(name, ""), "a snake_case"),
             Case::Pascal => (names::pascal(name, ""), "an UpperCamelCase"),
         };
-        if spelled != name {
+        // `""` and `_` spell themselves but name nothing.
+        if spelled != name || name.trim_matches('_').is_empty() {
             return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is not {rule} Rust name")));
         }
         Ok(Some(name.to_owned()))
