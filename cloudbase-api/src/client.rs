@@ -254,7 +254,9 @@ impl ClientBuilder {
     }
 
     /// A header sent with every request (tracing ids, a gateway's own headers), unless the
-    /// request sets it itself. Names and values are checked by [`build`](Self::build).
+    /// request sets it itself (a body its `Content-Type`). Names and values are checked by
+    /// [`build`](Self::build), which refuses `Content-Length` and `Transfer-Encoding`: they
+    /// frame each body.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -406,6 +408,12 @@ impl ClientBuilder {
         for (name, value) in &self.headers {
             let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| config_error(format!("`{name}` is not a valid header name")))?;
+            // The framing of each body is the HTTP stack's: a fixed one would cut or hang bodies.
+            if header == reqwest::header::CONTENT_LENGTH || header == reqwest::header::TRANSFER_ENCODING {
+                return Err(config_error(format!(
+                    "`{name}` frames each request's body and is set for it; it cannot be a header of every request"
+                )));
+            }
             let value = HeaderValue::from_str(value)
                 .map_err(|_| config_error(format!("header `{name}` has a character not allowed in headers")))?;
             headers.append(header, value);

@@ -697,3 +697,22 @@ async fn a_stream_longer_or_shorter_than_its_stated_length_fails_the_upload() {
     let error = result.expect_err("a body one chunk longer than stated must not be stored as complete");
     assert!(error.to_string().contains("longer than its stated length of 7 bytes"), "{error}");
 }
+
+#[tokio::test]
+async fn a_configured_content_type_gives_way_to_the_bodys_and_framing_headers_are_refused() {
+    let server = TestServer::start(|_| stored()).await;
+    let client = Client::builder().base_url(&server.url).header("Content-Type", "application/json").build().unwrap();
+    let form = UploadObjectMultipart { file: ByteStream::from(&b"x"[..]), ..Default::default() };
+    client.storage_pg().upload_object().bucket_id("notes").object_name("a.txt").form(form).send().await.unwrap();
+    let request = server.only_request();
+    let types: Vec<&str> =
+        request.headers.iter().filter(|(name, _)| name == "content-type").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert!(types[0].starts_with("multipart/form-data; boundary="), "{types:?}");
+    assert_eq!(form_of(&request).part("file").map(|p| p.data().as_ref()), Some(&b"x"[..]));
+    for framing in ["Content-Length", "transfer-encoding"] {
+        let built = Client::builder().base_url(&server.url).header(framing, "5").build();
+        let Err(Error::Config { message }) = built else { panic!("`{framing}` was accepted") };
+        assert!(message.contains(framing), "{message}");
+    }
+}

@@ -550,7 +550,11 @@ impl Payload {
                     headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
                 }
             }
-            Payload::Multipart(_) => {}
+            // Its type, with the boundary, is set when the form is attached; a configured one
+            // would be a second.
+            Payload::Multipart(_) => {
+                headers.remove(CONTENT_TYPE);
+            }
         }
     }
 
