@@ -29,7 +29,7 @@ impl IdleTimer {
     /// Ready once the stream has waited `timeout` since its last progress; the caller is woken
     /// then, unless progress comes first.
     pub(crate) fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let deadline = self.deadline();
+        let deadline = idle_deadline(self.last_progress, self.timeout);
         let sleep = self.sleep.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
         while sleep.as_mut().poll(cx).is_ready() {
             let deadline = idle_deadline(self.last_progress, self.timeout);
@@ -39,10 +39,6 @@ impl IdleTimer {
             sleep.as_mut().reset(deadline);
         }
         Poll::Pending
-    }
-
-    fn deadline(&self) -> Instant {
-        idle_deadline(self.last_progress, self.timeout)
     }
 }
 

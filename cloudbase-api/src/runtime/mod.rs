@@ -512,8 +512,8 @@ impl Request {
 pub(crate) enum Payload {
     /// Held in memory, with its `Content-Type` (JSON, text).
     Bytes(HeaderValue, Bytes),
-    /// Streamed, with its `Content-Type` (boxed: a stream's state is twice the size of the
-    /// other bodies', and every request's future holds its body).
+    /// Streamed, with its `Content-Type` (boxed: a stream's state is larger than the other
+    /// bodies', and every request's future holds its body).
     Stream(HeaderValue, Box<ByteStream>),
     /// A form of text fields and streamed files.
     Multipart(Multipart),
