@@ -108,6 +108,10 @@ pub(crate) struct Inner {
     pub(crate) headers: HeaderMap,
     pub(crate) on_attempt: Option<Hook>,
     pub(crate) base_url: String,
+    /// The environment id, when configured (a client configured by base URL alone has none).
+    pub(crate) env_id: Option<String>,
+    /// Sent as `x-device-id` on the authentication calls (`ClientBuilder::device_id`).
+    pub(crate) device_id: String,
     /// `base_url` parsed once: each request only sets its path and query on a copy, instead of
     /// parsing a whole URL (host included) again.
     pub(crate) base: reqwest::Url,
@@ -182,6 +186,40 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+
+    /// The environment id the client was configured with, if any (a client configured by
+    /// [`base_url`](ClientBuilder::base_url) alone has none). The authentication operations send
+    /// it as their `client_id` unless the request sets one, as the vendor's SDKs do.
+    pub fn env_id(&self) -> Option<&str> {
+        self.inner.env_id.as_deref()
+    }
+
+    /// The device id sent as `x-device-id` on every authentication call (sign-in, codes,
+    /// token refresh, the user's own operations), unless the request sets its own. CloudBase
+    /// counts a user's signed-in devices by it. Set it with [`ClientBuilder::device_id`] to keep
+    /// it across runs; otherwise the client generates one when built (32 hex digits, as the
+    /// vendor's SDKs do), shared by every client derived from it
+    /// ([`with_credentials`](Self::with_credentials), a [`Session`](crate::session::Session)'s).
+    pub fn device_id(&self) -> &str {
+        &self.inner.device_id
+    }
+}
+
+/// A new device id: 32 random hex digits, the form of the vendor's SDKs (a UUID without dashes).
+fn new_device_id() -> String {
+    format!("{:032x}", fastrand::u128(..))
+}
+
+/// Device ids travel in a header: printable ASCII without spaces, at most 128 bytes.
+fn validate_device_id(id: &str) -> Result<(), Error> {
+    if !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(())
+    } else {
+        Err(config_error(format!(
+            "`{}` is not a device id (1 to 128 printable ASCII characters without spaces)",
+            id.escape_debug()
+        )))
+    }
 }
 
 /// Configures a [`Client`]: [`Client::builder`], or [`ClientBuilder::from_env`] for the
@@ -192,6 +230,7 @@ impl Client {
 #[derive(Default)]
 pub struct ClientBuilder {
     env_id: Option<String>,
+    device_id: Option<String>,
     region: Region,
     base_url: Option<String>,
     credentials: Option<Credentials>,
@@ -215,6 +254,7 @@ impl fmt::Debug for ClientBuilder {
         let headers: Vec<String> = self.headers.iter().map(|(name, _)| format!("{name}: <redacted>")).collect();
         f.debug_struct("ClientBuilder")
             .field("env_id", &self.env_id)
+            .field("device_id", &self.device_id)
             .field("region", &self.region)
             .field("base_url", &base_url)
             .field("credentials", &self.credentials)
@@ -232,6 +272,14 @@ impl ClientBuilder {
     /// the base URL.
     pub fn env_id(mut self, env_id: impl Into<String>) -> Self {
         self.env_id = Some(env_id.into());
+        self
+    }
+
+    /// The device id sent as `x-device-id` on the authentication calls (default: one generated
+    /// when the client is built); keep it across runs of an app so that CloudBase sees one
+    /// device. See [`Client::device_id`].
+    pub fn device_id(mut self, device_id: impl Into<String>) -> Self {
+        self.device_id = Some(device_id.into());
         self
     }
 
@@ -370,7 +418,17 @@ impl ClientBuilder {
     /// Builds the client; fails on an invalid env id or base URL, or an `https://` one in a
     /// build without a TLS feature.
     pub fn build(self) -> Result<Client, Error> {
-        let (base_url, base) = match (self.base_url, self.env_id) {
+        if let Some(env_id) = &self.env_id {
+            validate_env_id(env_id)?;
+        }
+        let device_id = match self.device_id {
+            Some(id) => {
+                validate_device_id(&id)?;
+                id
+            }
+            None => new_device_id(),
+        };
+        let (base_url, base) = match (self.base_url, self.env_id.as_deref()) {
             (Some(url), _) => {
                 let parsed = parse_base_url(&url).map_err(|refused| {
                     config_error(match refused {
@@ -384,7 +442,6 @@ impl ClientBuilder {
                 (url.trim_end_matches('/').to_owned(), parsed)
             }
             (None, Some(env_id)) => {
-                validate_env_id(&env_id)?;
                 let url = match self.region {
                     Region::Mainland => format!("https://{env_id}.api.tcloudbasegateway.com"),
                     Region::International => format!("https://{env_id}.api.intl.tcloudbasegateway.com"),
@@ -426,6 +483,8 @@ impl ClientBuilder {
                 headers,
                 on_attempt: self.on_attempt,
                 base_url,
+                env_id: self.env_id,
+                device_id,
                 base,
                 base_path,
                 origin,

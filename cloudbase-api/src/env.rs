@@ -10,6 +10,8 @@ const BASE_URL: &str = "CLOUDBASE_BASE_URL";
 const ENV_ID: &str = "CLOUDBASE_ENV_ID";
 /// `mainland`, `international`, or the environment's Tencent Cloud region (`ap-shanghai`).
 const REGION: &str = "CLOUDBASE_REGION";
+/// The device id of the authentication calls (`x-device-id`).
+const DEVICE_ID: &str = "CLOUDBASE_DEVICE_ID";
 /// Makes credentials of one kind from the variable's value.
 type Kind = fn(String) -> Credentials;
 
@@ -27,11 +29,12 @@ impl ClientBuilder {
     /// | variable | sets | |
     /// |---|---|---|
     /// | `CLOUDBASE_BASE_URL` | [`base_url`](Self::base_url) | takes precedence over the two below |
-    /// | `CLOUDBASE_ENV_ID` | [`env_id`](Self::env_id) | required unless `CLOUDBASE_BASE_URL` is set |
+    /// | `CLOUDBASE_ENV_ID` | [`env_id`](Self::env_id) | required unless `CLOUDBASE_BASE_URL` is set (then it is the `client_id` of the authentication calls only) |
     /// | `CLOUDBASE_REGION` | [`region`](Self::region) | `mainland` (the default), `international`, or a region name such as `ap-shanghai` ([`Region::from_name`]) |
     /// | `CLOUDBASE_API_KEY` | [`Credentials::api_key`] | the first credential set is used, in this order |
     /// | `CLOUDBASE_ACCESS_TOKEN` | [`Credentials::access_token`] | |
     /// | `CLOUDBASE_PUBLISHABLE_KEY` | [`Credentials::publishable_key`] | |
+    /// | `CLOUDBASE_DEVICE_ID` | [`device_id`](Self::device_id) | generated when the client is built if unset |
     ///
     /// A variable set to the empty string counts as unset; with no credential variable the client
     /// has no credentials (operations that need none still work). A value that cannot be used
@@ -74,21 +77,24 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
         Some(value) => value.into_string().map(Some).map_err(|_| invalid(name, "is not valid UTF-8")),
     };
     let mut builder = Client::builder();
-    match (read(BASE_URL)?, read(ENV_ID)?) {
-        (Some(url), _) => {
+    let env_id = read(ENV_ID)?;
+    if let Some(env_id) = &env_id
+        && !crate::client::is_env_id(env_id)
+    {
+        return Err(invalid(ENV_ID, &format!("= `{env_id}` is not an env id (letters, digits and `-`, at most 63)")));
+    }
+    match (read(BASE_URL)?, env_id) {
+        (Some(url), env_id) => {
             crate::client::parse_base_url(&url).map_err(|refused| match refused {
                 BaseUrlRefused::NotAUrl(e) => invalid(BASE_URL, &format!("is not a URL ({e})")),
                 BaseUrlRefused::Unfit(_, why) => invalid(BASE_URL, why),
             })?;
             builder = builder.base_url(url);
+            if let Some(env_id) = env_id {
+                builder = builder.env_id(env_id);
+            }
         }
         (None, Some(env_id)) => {
-            if !crate::client::is_env_id(&env_id) {
-                return Err(invalid(
-                    ENV_ID,
-                    &format!("= `{env_id}` is not an env id (letters, digits and `-`, at most 63)"),
-                ));
-            }
             builder = builder.env_id(env_id);
         }
         (None, None) => {
@@ -107,6 +113,12 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
             })?,
         };
         builder = builder.region(region);
+    }
+    if let Some(device_id) = read(DEVICE_ID)? {
+        if !(device_id.len() <= 128 && device_id.bytes().all(|b| b.is_ascii_graphic())) {
+            return Err(invalid(DEVICE_ID, "is not 1 to 128 printable ASCII characters without spaces"));
+        }
+        builder = builder.device_id(device_id);
     }
     for (name, credentials) in CREDENTIALS {
         if let Some(secret) = read(name)? {
@@ -161,8 +173,28 @@ mod tests {
 
     #[test]
     fn the_base_url_takes_precedence_over_the_env_id() {
-        let client = client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_BASE_URL", "http://127.0.0.1:4010/")]).unwrap();
-        assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+        let both = client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_BASE_URL", "http://127.0.0.1:4010/")]).unwrap();
+        assert_eq!(both.base_url(), "http://127.0.0.1:4010");
+        // The env id is still the client's (the `client_id` of the authentication calls).
+        assert_eq!(both.env_id(), Some("e1"));
+        let no_env = client(&[("CLOUDBASE_BASE_URL", "http://127.0.0.1:4010/")]).unwrap();
+        assert_eq!(no_env.env_id(), None);
+    }
+
+    #[test]
+    fn the_device_id_is_read_or_generated() {
+        let set = client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_DEVICE_ID", "dev-7f3a")]).unwrap();
+        assert_eq!(set.device_id(), "dev-7f3a");
+        let generated = client(&[("CLOUDBASE_ENV_ID", "e1")]).unwrap();
+        let other = client(&[("CLOUDBASE_ENV_ID", "e1")]).unwrap();
+        assert_eq!(generated.device_id().len(), 32, "{}", generated.device_id());
+        assert!(generated.device_id().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(generated.device_id(), other.device_id());
+        // Derived clients keep it.
+        assert_eq!(generated.without_credentials().device_id(), generated.device_id());
+        let bad = message(client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_DEVICE_ID", "a\r\nX-Injected: 1")]));
+        assert!(bad.starts_with("CLOUDBASE_DEVICE_ID is not"), "{bad}");
+        assert!(!bad.contains('\n'), "{bad}");
     }
 
     #[test]

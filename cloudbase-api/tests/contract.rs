@@ -758,8 +758,8 @@ async fn auth(ctx: &Ctx) {
             .x_captcha_token("ct-1")
             .body(SendVerificationRequest {
                 phone_number: Some("+86 13800138000".into()),
-                email: None,
-                target: SendVerificationRequestTarget::Any,
+                target: Some(SendVerificationRequestTarget::Any),
+                ..Default::default()
             })
             .send()
             .await,

@@ -37,7 +37,7 @@ async fn auth_server(lifetime: i64) -> (TestServer, Arc<AtomicUsize>) {
                     Reply::json(401, json!({"error": "unauthenticated", "error_code": 16, "error_description": "token expired"}))
                 }
             }
-            "/auth/v1/user/signout" => Reply::json(200, json!({})),
+            "/auth/v1/user/signout" | "/auth/v1/revoke" => Reply::json(200, json!({})),
             _ => Reply::json(404, json!({"error": "not_found"})),
         }
     })
@@ -48,7 +48,8 @@ async fn auth_server(lifetime: i64) -> (TestServer, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn phone_code_flow_signs_in_and_the_session_authenticates() {
     let (server, refreshes) = auth_server(7200).await;
-    let auth = client(&server).auth();
+    let client = client(&server);
+    let auth = client.auth();
     let sent = auth.send_phone_code("+86 13800138000").await.unwrap();
     assert_eq!((sent.verification_id.as_str(), sent.is_user), ("vid-1", Some(true)));
     let verified = auth.verify_code(&sent, "123456").await.unwrap();
@@ -60,11 +61,22 @@ async fn phone_code_flow_signs_in_and_the_session_authenticates() {
     let requests = server.requests();
     assert_eq!(requests[0].json(), json!({"phone_number": "+86 13800138000", "target": "ANY"}));
     assert_eq!(requests[1].json(), json!({"verification_id": "vid-1", "verification_code": "123456"}));
-    assert_eq!(requests[2].json(), json!({"verification_token": "vt-1"}));
-    // Sign-in flows take no credentials: the client's API key is not sent.
-    assert!(requests[..3].iter().all(|r| r.header("authorization").is_none()));
+    // The phone number is the username beside the token, as the vendor's SDKs sign in.
+    assert_eq!(requests[2].json(), json!({"username": "+86 13800138000", "verification_token": "vt-1"}));
+    // Sending a code takes the client's credentials where it has them (a code for the signed-in
+    // user needs the user's token; the vendor's SDKs send theirs); verifying and signing in take
+    // none: the client's API key is not sent.
+    assert_eq!(requests[0].header("authorization"), Some("Bearer test-key"));
+    assert!(requests[1..3].iter().all(|r| r.header("authorization").is_none()));
     assert_eq!(requests[3].header("authorization"), Some("Bearer access-1"));
     assert!(!format!("{session:?}").contains("access-1"));
+    // One device id, the client's, on every call of the flow: the session's requests included.
+    assert_eq!(client.device_id().len(), 32);
+    for request in &requests {
+        assert_eq!(request.header("x-device-id"), Some(client.device_id()), "{}", request.path());
+    }
+    // Configured by base URL alone, the client has no env id to send as `client_id`.
+    assert!(requests.iter().all(|r| !r.query().contains("client_id")), "{requests:?}");
 }
 
 #[tokio::test]
@@ -86,7 +98,7 @@ async fn other_sign_in_flows_send_what_the_docs_show() {
     auth.sign_in_anonymously("device-7f3a").await.unwrap();
     auth.sign_in_with_ticket("ticket-abc").await.unwrap();
     let requests = server.requests();
-    assert_eq!(requests[0].json(), json!({"email": "li.bai@example.com", "target": "ANY"}));
+    assert_eq!(requests[0].json(), json!({"email": "li.bai@example.com", "target": "ANY", "usage": "email"}));
     assert_eq!(requests[1].json(), json!({"username": "li_bai", "password": "Moon&Wine-701"}));
     assert_eq!(requests[2].header("x-device-id"), Some("device-7f3a"));
     assert_eq!(requests[3].json(), json!({"provider_id": "custom", "ticket": "ticket-abc"}));
@@ -112,6 +124,8 @@ async fn an_expiring_session_refreshes_once_for_many_requests() {
     assert_eq!(refresh_requests.len(), 1);
     assert_eq!(refresh_requests[0].json(), json!({"grant_type": "refresh_token", "refresh_token": "refresh-1"}));
     assert_eq!(refresh_requests[0].header("authorization"), None);
+    // The refresh is an authentication call like the others: it carries the device id.
+    assert_eq!(refresh_requests[0].header("x-device-id"), Some(user.device_id()));
     assert_eq!(session.tokens(), ("access-2".to_owned(), Some("refresh-2".to_owned())));
 }
 
@@ -151,8 +165,41 @@ async fn sign_out_ends_the_session() {
     let (server, _) = auth_server(7200).await;
     let session = client(&server).auth().sign_in_anonymously("d").await.unwrap();
     session.sign_out().await.unwrap();
-    let signed_out = server.requests().into_iter().find(|r| r.path() == "/auth/v1/user/signout").unwrap();
-    assert_eq!(signed_out.header("authorization"), Some("Bearer access-1"));
+    // As the vendor's SDKs sign out: the access token revoked in the body, no credentials.
+    let revoked = server.requests().into_iter().find(|r| r.path() == "/auth/v1/revoke").unwrap();
+    assert_eq!(revoked.json(), json!({"token": "access-1"}));
+    assert_eq!(revoked.header("authorization"), None);
+    assert_eq!(session.tokens(), (String::new(), None));
+    // The bearer form stays available as the generated operation.
+    session.client().auth().sign_out().send().await.unwrap_err();
+}
+
+#[tokio::test]
+async fn the_device_id_can_be_set_and_the_env_id_is_the_client_id() {
+    let (server, _) = auth_server(7200).await;
+    let client = cloudbase_api::Client::builder()
+        .base_url(&server.url)
+        .env_id("my-env-1a2b")
+        .device_id("device-7f3a")
+        .build()
+        .unwrap();
+    let session = client.auth().sign_in_with_password("libai", "Passw0rd!").await.unwrap();
+    session.profile().await.unwrap();
+    // A caller's own value wins over the client's.
+    let body = cloudbase_api::auth::SignInRequest::default();
+    client.auth().sign_in().x_device_id("other-device").client_id("app-2").body(body).send().await.unwrap();
+    let requests = server.requests();
+    let sign_in = &requests[0];
+    assert_eq!((sign_in.path(), sign_in.query()), ("/auth/v1/signin", "client_id=my-env-1a2b"));
+    assert_eq!(sign_in.header("x-device-id"), Some("device-7f3a"));
+    // The user's own calls carry the device id, not the client id (the SDK sends none there).
+    assert_eq!((requests[1].path(), requests[1].query()), ("/auth/v1/user/me", ""));
+    assert_eq!(requests[1].header("x-device-id"), Some("device-7f3a"));
+    assert_eq!(requests[2].query(), "client_id=app-2");
+    assert_eq!(requests[2].header("x-device-id"), Some("other-device"));
+    // A device id a header cannot carry is refused when the client is built.
+    let error = cloudbase_api::Client::builder().base_url(&server.url).device_id("a\r\nb").build().unwrap_err();
+    assert!(error.to_string().contains("is not a device id"), "{error}");
 }
 
 #[tokio::test]

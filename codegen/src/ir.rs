@@ -446,8 +446,13 @@ impl Operation {
         if self.body.as_ref().is_some_and(|b| b.required && !b.documented()) {
             return ExampleRequest::BodyUndocumented;
         }
-        let placeholders =
-            self.params.iter().enumerate().filter(|(_, p)| p.required && p.example.is_none()).map(|(i, _)| i).collect();
+        let placeholders = self
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.caller_sets() && p.example.is_none())
+            .map(|(i, _)| i)
+            .collect();
         ExampleRequest::Shown { placeholders }
     }
 }
@@ -578,8 +583,38 @@ pub struct Param {
     /// template. A router taking literal text first, as the spec's servers do, would answer the
     /// other route, so the client refuses them.
     pub shadowed: Vec<(String, String)>,
+    /// `x-client-default`: a value the client supplies when the caller sets none (its device id,
+    /// its environment id), so the caller need not set it even where the spec requires it.
+    pub client_default: Option<ClientDefault>,
     /// `description`.
     pub docs: Option<String>,
+}
+
+impl Param {
+    /// Whether the caller must set the parameter before `send()`: required, and no value the
+    /// client supplies.
+    pub fn caller_sets(&self) -> bool {
+        self.required && self.client_default.is_none()
+    }
+}
+
+/// A parameter's value the client supplies when the caller sets none (`x-client-default`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientDefault {
+    /// `device-id`: the client's device id (one per client; `ClientBuilder::device_id`).
+    DeviceId,
+    /// `env-id`: the client's environment id, when it has one (nothing is sent otherwise).
+    EnvId,
+}
+
+impl ClientDefault {
+    /// The extension's value naming it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientDefault::DeviceId => "device-id",
+            ClientDefault::EnvId => "env-id",
+        }
+    }
 }
 
 /// A required query or header parameter with a single allowed value, sent on every request.

@@ -307,6 +307,28 @@ fn x_sensitive_must_be_a_boolean() {
 }
 
 #[test]
+fn x_client_default_names_a_known_value_on_a_text_parameter() {
+    let op = |param: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    get:\n      operationId: a\n      parameters:\n        - {param}\n      responses: {{'200': {{description: OK}}}}\n"
+        ))
+    };
+    let cases = [
+        ("{name: d, in: header, schema: {type: string}, x-client-default: device}", "must be `device-id` or `env-id`"),
+        ("{name: d, in: header, schema: {type: integer}, x-client-default: device-id}", "text query and header"),
+        ("{name: e, in: query, required: true, schema: {type: string}, x-client-default: env-id}", "needs an optional"),
+    ];
+    for (param, message) in cases {
+        let e = error_of(&op(param));
+        assert_eq!(e.pointer(), Some("/paths/~1a/get/parameters/0/x-client-default"), "{e}");
+        assert!(e.message().contains(message), "{param}: {e}");
+    }
+    let path = "paths:\n  /a/{d}:\n    get:\n      operationId: a\n      parameters:\n        - {name: d, in: path, required: true, schema: {type: string}, x-client-default: device-id}\n      responses: {'200': {description: OK}}\n";
+    let e = error_of(&spec(path));
+    assert!(e.message().contains("text query and header"), "{e}");
+}
+
+#[test]
 fn an_array_that_contains_itself_is_not_followed_forever() {
     // Looking for secrets follows `$ref`s into array items; this chain never ends.
     let _ = codegen::generate(Spec::from_file(

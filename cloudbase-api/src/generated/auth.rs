@@ -72,7 +72,7 @@ impl AuthApi {
     ///
     /// # Example
     ///
-    /// A request with the values the spec documents (placeholders for `x_device_id`, which it documents none for):
+    /// A request with the values the spec documents:
     ///
     /// ```
     /// use cloudbase_api::Client;
@@ -83,7 +83,6 @@ impl AuthApi {
     ///     .auth()
     ///     .gen_provider_redirect_uri()
     ///     .provider_id("github")
-    ///     .x_device_id("<x-device-id>")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", reply.into_inner());
@@ -164,6 +163,31 @@ impl AuthApi {
     /// `POST /auth/v1/captcha/data` (operationId `Auth_GetCaptchaData`)
     ///
     /// Returns the captcha image as an RFC 2397 data URI plus a token for the verify call.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents:
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GetCaptchaDataRequest};
+    ///
+    /// let body: GetCaptchaDataRequest = serde_json::from_value(serde_json::json!({
+    ///     "redirect_uri": "",
+    ///     "state": "POST:/v1/verification"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .get_captcha_data()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_captcha_data(&self) -> builders::GetCaptchaData {
         builders::GetCaptchaData::new(self.client.clone())
     }
@@ -910,7 +934,7 @@ impl std::fmt::Debug for VerifyCaptchaDataResponse {
 }
 
 /// Schema: `#/components/schemas/v1SendVerificationRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SendVerificationRequest {
     /// Domestic number with "+86 " prefix, e.g. "+86 15588665555".
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -918,8 +942,15 @@ pub struct SendVerificationRequest {
     /// The `email` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// ANY (no restriction), USER (account must exist), NOT_USER (account must not exist).
-    pub target: SendVerificationRequestTarget,
+    /// ANY (no restriction; the server's default), USER (account must exist), NOT_USER (account must not exist), CUR_USER (the signed-in user's own phone or email; needs the user's token).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<SendVerificationRequestTarget>,
+    /// What the code is for, which chooses the message template and checks: email (sign-up, sign-in, rebinding), recovery (password reset), reauthentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<SendVerificationRequestUsage>,
+    /// Where a link in the email leads (email codes only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_redirect_to: Option<String>,
 }
 
 /// Schema: `#/components/schemas/v1SendVerificationResponse`.
@@ -1355,6 +1386,19 @@ impl std::fmt::Debug for InitCaptchaResponse {
     }
 }
 
+/// What the captcha guards, and where its page returns to.
+///
+/// Schema: `#/components/schemas/v1GetCaptchaDataRequest`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetCaptchaDataRequest {
+    /// The guarded call, written `METHOD:/v1/path` (the SDK sends `POST:/v1/verification` for a verification code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Where the captcha page returns to (the SDK sends an empty string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+}
+
 /// Schema: `#/components/schemas/v1ClientCredentialRequest/properties/grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1392,7 +1436,7 @@ impl From<&str> for ClientCredentialRequestGrantType {
     }
 }
 
-/// ANY (no restriction), USER (account must exist), NOT_USER (account must not exist).
+/// ANY (no restriction; the server's default), USER (account must exist), NOT_USER (account must not exist), CUR_USER (the signed-in user's own phone or email; needs the user's token).
 ///
 /// Schema: `#/components/schemas/v1SendVerificationRequest/properties/target`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -1407,6 +1451,9 @@ pub enum SendVerificationRequestTarget {
     /// `NOT_USER`
     #[serde(rename = "NOT_USER")]
     NotUser,
+    /// `CUR_USER`
+    #[serde(rename = "CUR_USER")]
+    CurUser,
     /// A value not known when this crate was generated.
     #[serde(untagged)]
     Other(String),
@@ -1419,6 +1466,7 @@ impl SendVerificationRequestTarget {
             Self::Any => "ANY",
             Self::User => "USER",
             Self::NotUser => "NOT_USER",
+            Self::CurUser => "CUR_USER",
             Self::Other(value) => value,
         }
     }
@@ -1436,6 +1484,56 @@ impl From<&str> for SendVerificationRequestTarget {
             "ANY" => Self::Any,
             "USER" => Self::User,
             "NOT_USER" => Self::NotUser,
+            "CUR_USER" => Self::CurUser,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// What the code is for, which chooses the message template and checks: email (sign-up, sign-in, rebinding), recovery (password reset), reauthentication.
+///
+/// Schema: `#/components/schemas/v1SendVerificationRequest/properties/usage`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum SendVerificationRequestUsage {
+    /// `email`
+    #[serde(rename = "email")]
+    Email,
+    /// `recovery`
+    #[serde(rename = "recovery")]
+    Recovery,
+    /// `reauthentication`
+    #[serde(rename = "reauthentication")]
+    Reauthentication,
+    /// A value not known when this crate was generated.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl SendVerificationRequestUsage {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Recovery => "recovery",
+            Self::Reauthentication => "reauthentication",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for SendVerificationRequestUsage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for SendVerificationRequestUsage {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "recovery" => Self::Recovery,
+            "reauthentication" => Self::Reauthentication,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -1520,12 +1618,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1560,13 +1662,19 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.query("captcha_token", self.captcha_token.as_ref());
             request.json_body("application/json", body)?;
             request.options(self.options);
@@ -1606,12 +1714,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1644,12 +1756,14 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let missing = [("x-device-id", self.x_device_id.is_none())];
-            let Some(x_device_id) = self.x_device_id else {
-                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
-            };
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
+            request.query("client_id", client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             if let Some(body) = self.body {
                 request.json_body("application/json", body)?;
@@ -1692,12 +1806,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1731,13 +1849,19 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.query("captcha_token", self.captcha_token.as_ref());
             request.json_body("application/json", body)?;
             request.options(self.options);
@@ -1783,6 +1907,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1810,9 +1936,12 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             if let Some(body) = self.body {
                 request.json_body("application/json", body)?;
             }
@@ -1883,12 +2012,16 @@ pub mod builders {
         }
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -1912,14 +2045,14 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let missing = [
-                ("provider_id", self.provider_id.is_none()),
-                ("x-device-id", self.x_device_id.is_none()),
-            ];
-            let (Some(provider_id), Some(x_device_id)) = (
-                self.provider_id,
-                self.x_device_id,
-            ) else {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("provider_id", self.provider_id.is_none())];
+            let Some(provider_id) = self.provider_id else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
@@ -1928,7 +2061,7 @@ pub mod builders {
             request.query("state", self.state.as_ref());
             request.query("scope", self.scope.as_ref());
             request.query("response_type", self.response_type.as_ref());
-            request.query("client_id", self.client_id.as_ref());
+            request.query("client_id", client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1967,12 +2100,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2005,15 +2142,18 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let missing = [
-                ("x-device-id", self.x_device_id.is_none()),
-                ("body", self.body.is_none()),
-            ];
-            let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
+            request.query("client_id", client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
@@ -2053,12 +2193,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID (required here). `x-device-id`: header parameter, required.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2089,15 +2233,18 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
-            let missing = [
-                ("x-device-id", self.x_device_id.is_none()),
-                ("body", self.body.is_none()),
-            ];
-            let (Some(x_device_id), Some(body)) = (self.x_device_id, self.body) else {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
+            request.query("client_id", client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
@@ -2137,12 +2284,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2169,13 +2320,19 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2211,12 +2368,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2244,13 +2405,19 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2287,6 +2454,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2310,9 +2479,12 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2401,16 +2573,20 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/auth/v1/revoke",
             accept: "application/json",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::None],
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2438,9 +2614,15 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             if let Some(body) = self.body {
                 request.json_body("application/json", body)?;
             }
@@ -2463,10 +2645,13 @@ pub mod builders {
     #[derive(Clone)]
     pub struct GetCaptchaData {
         client: Client,
+        x_device_id: Option<String>,
+        client_id: Option<String>,
+        body: Option<super::GetCaptchaDataRequest>,
         options: rt::Options,
     }
 
-    rt::request_builder!(GetCaptchaData {});
+    rt::request_builder!(GetCaptchaData { x_device_id, client_id, body });
 
     impl GetCaptchaData {
         const OPERATION: rt::Operation = rt::Operation {
@@ -2476,6 +2661,28 @@ pub mod builders {
             accept: "application/json",
             security: &[rt::Security::None],
         };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Optional.
+        pub fn body(mut self, value: impl Into<super::GetCaptchaDataRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
 
         /// Sends the request and decodes the documented reply.
         ///
@@ -2494,7 +2701,18 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.query("client_id", client_id.as_ref());
+            if let Some(body) = self.body {
+                request.json_body("application/json", body)?;
+            }
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2511,11 +2729,12 @@ pub mod builders {
     #[derive(Clone)]
     pub struct VerifyCaptchaData {
         client: Client,
+        x_device_id: Option<String>,
         body: Option<super::VerifyCaptchaDataRequest>,
         options: rt::Options,
     }
 
-    rt::request_builder!(VerifyCaptchaData { body });
+    rt::request_builder!(VerifyCaptchaData { x_device_id, body });
 
     impl VerifyCaptchaData {
         const OPERATION: rt::Operation = rt::Operation {
@@ -2525,6 +2744,14 @@ pub mod builders {
             accept: "application/json",
             security: &[rt::Security::None],
         };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
 
         /// The request body (`application/json`). Required.
         pub fn body(
@@ -2552,11 +2779,15 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2576,11 +2807,14 @@ pub mod builders {
         client: Client,
         x_captcha_token: Option<String>,
         captcha_token: Option<String>,
+        x_device_id: Option<String>,
         body: Option<super::SendVerificationRequest>,
         options: rt::Options,
     }
 
-    rt::request_builder!(SendVerification { x_captcha_token, captcha_token, body });
+    rt::request_builder!(
+        SendVerification { x_captcha_token, captcha_token, x_device_id, body }
+    );
 
     impl SendVerification {
         const OPERATION: rt::Operation = rt::Operation {
@@ -2588,7 +2822,7 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/auth/v1/verification",
             accept: "application/json",
-            security: &[rt::Security::None],
+            security: &[rt::Security::None, rt::Security::Bearer],
         };
 
         /// captcha_token from /auth/v1/captcha/data/verify; needed after a captcha_required error. `x-captcha-token`: header parameter, optional.
@@ -2600,6 +2834,14 @@ pub mod builders {
         /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error. `captcha_token`: query parameter, optional.
         pub fn captcha_token(mut self, value: impl Into<String>) -> Self {
             self.captcha_token = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
             self
         }
 
@@ -2627,6 +2869,9 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
@@ -2634,6 +2879,7 @@ pub mod builders {
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.header("x-captcha-token", self.x_captcha_token.as_ref())?;
             request.query("captcha_token", self.captcha_token.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2665,12 +2911,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2698,13 +2948,19 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2736,12 +2992,16 @@ pub mod builders {
         };
 
         /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
         pub fn client_id(mut self, value: impl Into<String>) -> Self {
             self.client_id = Some(value.into());
             self
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2771,13 +3031,19 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
-            request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2823,6 +3089,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2850,13 +3118,16 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2893,6 +3164,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2914,9 +3187,12 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -2959,6 +3235,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -2980,6 +3258,9 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("sudo_token", self.sudo_token.is_none())];
             let Some(sudo_token) = self.sudo_token else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
@@ -2987,7 +3268,7 @@ pub mod builders {
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
             request.query("sudo_token", Some(&sudo_token));
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -3027,6 +3308,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3060,13 +3343,16 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.query("sudo_token", self.sudo_token.as_ref());
             request.json_body("application/json", body)?;
             request.options(self.options);
@@ -3105,6 +3391,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3135,13 +3423,16 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -3179,6 +3470,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3206,13 +3499,16 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))
@@ -3265,6 +3561,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3286,6 +3584,9 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("provider_id", self.provider_id.is_none())];
             let Some(provider_id) = self.provider_id else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
@@ -3296,7 +3597,7 @@ pub mod builders {
             )?;
             request.query("with_user_center", self.with_user_center.as_ref());
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -3332,6 +3633,8 @@ pub mod builders {
         }
 
         /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
         pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
             self.x_device_id = Some(value.into());
             self
@@ -3353,9 +3656,12 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
             request.query("client_id", self.client_id.as_ref());
-            request.header("x-device-id", self.x_device_id.as_ref())?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.options(self.options);
             Ok((self.client, request))
         }
@@ -3368,11 +3674,12 @@ pub mod builders {
     #[derive(Clone)]
     pub struct InitCaptcha {
         client: Client,
+        x_device_id: Option<String>,
         body: Option<super::InitCaptchaRequest>,
         options: rt::Options,
     }
 
-    rt::request_builder!(InitCaptcha { body });
+    rt::request_builder!(InitCaptcha { x_device_id, body });
 
     impl InitCaptcha {
         const OPERATION: rt::Operation = rt::Operation {
@@ -3382,6 +3689,14 @@ pub mod builders {
             accept: "application/json",
             security: &[rt::Security::None],
         };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
 
         /// The request body (`application/json`). Required.
         pub fn body(mut self, value: impl Into<super::InitCaptchaRequest>) -> Self {
@@ -3405,11 +3720,15 @@ pub mod builders {
 
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
             let missing = [("body", self.body.is_none())];
             let Some(body) = self.body else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);
             Ok((self.client, request))

@@ -19,8 +19,8 @@
 //! ```
 
 use crate::auth::{
-    AuthApi, GrantTokenRequest, SendVerificationRequest, SendVerificationRequestTarget, SignInRequest, TokenResponse,
-    VerifyRequest,
+    AuthApi, GrantTokenRequest, SendVerificationRequest, SendVerificationRequestTarget, SendVerificationRequestUsage,
+    SignInRequest, TokenResponse, VerifyRequest,
 };
 use crate::credentials::{RefreshingToken, Token, TokenProvider};
 use crate::error::reply_error;
@@ -36,6 +36,9 @@ use std::time::Duration;
 pub struct CodeSent {
     /// The verification id.
     pub verification_id: String,
+    /// The phone number (`+86 13800138000`) or email address the code went to; sign-in sends
+    /// it as the `username` beside the verification token, as the vendor's SDKs do.
+    pub to: String,
     /// Whether the phone number or email already belongs to a user.
     pub is_user: Option<bool>,
 }
@@ -44,6 +47,8 @@ pub struct CodeSent {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Verified {
     token: String,
+    /// The phone number or email the code went to.
+    to: String,
 }
 
 impl Verified {
@@ -88,12 +93,12 @@ impl AuthApi {
                 ),
             });
         }
-        self.send_code(SendVerificationRequest {
+        let request = SendVerificationRequest {
             phone_number: Some(phone.to_owned()),
-            email: None,
-            target: SendVerificationRequestTarget::Any,
-        })
-        .await
+            target: Some(SendVerificationRequestTarget::Any),
+            ..Default::default()
+        };
+        self.send_code(request, phone).await
     }
 
     /// Sends a verification code to `email`.
@@ -112,19 +117,20 @@ impl AuthApi {
                 message: format!("`{email}` is not an email address"),
             });
         }
-        self.send_code(SendVerificationRequest {
-            phone_number: None,
+        let request = SendVerificationRequest {
             email: Some(email.to_owned()),
-            target: SendVerificationRequestTarget::Any,
-        })
-        .await
+            target: Some(SendVerificationRequestTarget::Any),
+            usage: Some(SendVerificationRequestUsage::Email),
+            ..Default::default()
+        };
+        self.send_code(request, email).await
     }
 
-    async fn send_code(&self, request: SendVerificationRequest) -> Result<CodeSent, Error> {
+    async fn send_code(&self, request: SendVerificationRequest, to: &str) -> Result<CodeSent, Error> {
         let reply = self.send_verification().body(request).send().await?;
         let verification_id =
             reply.verification_id.clone().ok_or_else(|| reply_error(&reply, "the reply has no verification_id"))?;
-        Ok(CodeSent { verification_id, is_user: reply.is_user })
+        Ok(CodeSent { verification_id, to: to.to_owned(), is_user: reply.is_user })
     }
 
     /// Checks the code the user received.
@@ -144,10 +150,12 @@ impl AuthApi {
             .verification_token
             .clone()
             .ok_or_else(|| reply_error(&reply, "the reply has no verification_token"))?;
-        Ok(Verified { token })
+        Ok(Verified { token, to: sent.to.clone() })
     }
 
-    /// Signs in with a verified phone number or email.
+    /// Signs in with a verified phone number or email: the verification token, with the phone
+    /// number or email as the `username` (the form of the vendor's SDKs, which the older and the
+    /// current reference pages both accept).
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -158,7 +166,11 @@ impl AuthApi {
     /// # Ok(()) }
     /// ```
     pub async fn sign_in_with_verification(&self, verified: &Verified) -> Result<Session, Error> {
-        let body = SignInRequest { verification_token: Some(verified.token.clone()), ..Default::default() };
+        let body = SignInRequest {
+            username: Some(verified.to.clone()),
+            verification_token: Some(verified.token.clone()),
+            ..Default::default()
+        };
         self.session(self.sign_in().body(body).send().await?)
     }
 
@@ -280,11 +292,16 @@ impl Session {
         (self.inner.access.current().unwrap_or_default(), refresh)
     }
 
-    /// Signs out: the server invalidates the access and refresh tokens.
+    /// Signs out as the vendor's SDKs do: the access token is revoked (`Auth_Revoke`, the token
+    /// in the body, no credentials), which ends the session's refresh token too. The generated
+    /// `sign_out()` operation (`POST /auth/v1/user/signout`, with the bearer token) is the other
+    /// documented way.
     pub async fn sign_out(&self) -> Result<(), Error> {
-        self.client().auth().sign_out().send().await?;
+        let token = self.inner.access.current();
+        let body = crate::auth::RevokeRequest { token: token.clone() };
+        self.inner.anonymous.auth().revoke().body(body).send().await?;
         *self.inner.refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        if let Some(access) = self.inner.access.current() {
+        if let Some(access) = token {
             self.inner.access.invalidate(&access);
         }
         Ok(())

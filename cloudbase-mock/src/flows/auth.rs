@@ -1,6 +1,6 @@
 //! Stateful auth, for testing a `Session` end to end: verification codes that verify (or do
 //! not), users found by phone, email or username, access tokens that expire and refresh, and
-//! sign-out that revokes. Built on the generated auth stubs ([`Stub::respond`](crate::Stub::respond)).
+//! sign-out or revoke that ends the session. Built on the generated auth stubs ([`Stub::respond`](crate::Stub::respond)).
 
 use crate::runtime::server::lock;
 use crate::{Answer, MockServer};
@@ -149,7 +149,8 @@ impl MockServer {
     /// in (`Auth_SignIn` with the verification token or a password, `Auth_SignUp`,
     /// `Auth_SignInAnonymously`) issues tokens that expire, refreshing (`Auth_GrantToken` with
     /// `grant_type=refresh_token`) replaces them, `User_Me` answers the token's user, and
-    /// `Auth_SignOut` revokes the session. From then on, every operation that takes a bearer
+    /// `Auth_SignOut` (with the session's bearer token) or `Auth_Revoke` (with the access token in
+    /// its body, as the vendor's SDKs sign out) revokes the session. From then on, every operation that takes a bearer
     /// token refuses one these flows issued that has expired or was revoked, with a 401, as the
     /// gateway does; tokens the flows never issued (API keys, tokens of your own) pass.
     ///
@@ -305,6 +306,21 @@ impl MockServer {
                 store.refresh.remove(&refresh);
             }
             Answer::json(200, &SignOutResponse { redirect_uri: None })
+        });
+
+        // Revoke, as the vendor's SDK signs out: the access token in the body, no credentials.
+        let s = store.clone();
+        auth.revoke().respond(move |request, _| {
+            let mut store = lock(&s);
+            let Some(token) = request.body.as_ref().and_then(|body| body.token.as_ref()) else {
+                return error(400, "invalid_argument", "revoke needs the access token in the body's `token`");
+            };
+            if let Some(access) = store.access.get_mut(token) {
+                access.revoked = true;
+                let refresh = access.refresh.clone();
+                store.refresh.remove(&refresh);
+            }
+            Answer::json(200, &serde_json::json!({}))
         });
 
         AuthFlows { store }

@@ -1072,7 +1072,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::None],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{}")),
@@ -1110,16 +1110,35 @@ pub mod requests {
     /// A request to `POST /auth/v1/captcha/data` (operationId `Auth_GetCaptchaData`), as the mock received it.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
-    pub struct GetCaptchaData {}
+    pub struct GetCaptchaData {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: Option<api::GetCaptchaDataRequest>,
+    }
+
     impl rt::Request for GetCaptchaData {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GetCaptchaData",
             method: "POST",
             path: "/auth/v1/captcha/data",
-            params: &[],
+            params: &[
+                rt::Param::header("x-device-id", rt::Shape::String),
+                rt::Param::query("client_id", rt::Shape::String),
+            ],
             constants: &[],
-            body: None,
+            body: Some(rt::BodySpec {
+                required: false,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GetCaptchaDataRequest>,
+                    ),
+                ],
+            }),
             security: &[rt::Security::None],
             reply: rt::DefaultReply {
                 status: 200,
@@ -1131,8 +1150,12 @@ pub mod requests {
             stream: None,
         };
 
-        fn decode(_: &rt::Received) -> Result<Self, String> {
-            Ok(GetCaptchaData {})
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(GetCaptchaData {
+                x_device_id: received.optional(0)?,
+                client_id: received.optional(1)?,
+                body: received.json_body()?,
+            })
         }
     }
 
@@ -1153,6 +1176,8 @@ pub mod requests {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct VerifyCaptchaData {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
         /// The request body (`application/json`).
         pub body: api::VerifyCaptchaDataRequest,
     }
@@ -1163,7 +1188,7 @@ pub mod requests {
             id: "Auth_VerifyCaptchaData",
             method: "POST",
             path: "/auth/v1/captcha/data/verify",
-            params: &[],
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
                 required: true,
@@ -1187,6 +1212,7 @@ pub mod requests {
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
             Ok(VerifyCaptchaData {
+                x_device_id: received.optional(0)?,
                 body: received
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
@@ -1215,6 +1241,8 @@ pub mod requests {
         pub x_captcha_token: Option<String>,
         /// captcha_token from /auth/v1/captcha/init (or /auth/v1/captcha/data/verify); needed after a captcha_required or captcha_invalid error. `captcha_token`: query parameter.
         pub captcha_token: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
         /// The request body (`application/json`).
         pub body: api::SendVerificationRequest,
     }
@@ -1228,6 +1256,7 @@ pub mod requests {
             params: &[
                 rt::Param::header("x-captcha-token", rt::Shape::String).secret(),
                 rt::Param::query("captcha_token", rt::Shape::String).secret(),
+                rt::Param::header("x-device-id", rt::Shape::String),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -1239,7 +1268,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::None],
+            security: &[rt::Security::None, rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some((
@@ -1254,6 +1283,7 @@ pub mod requests {
             Ok(SendVerification {
                 x_captcha_token: received.optional(0)?,
                 captcha_token: received.optional(1)?,
+                x_device_id: received.optional(2)?,
                 body: received
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
@@ -1266,6 +1296,7 @@ pub mod requests {
             f.debug_struct("SendVerification")
                 .field("x_captcha_token", &rt::Redacted)
                 .field("captcha_token", &rt::Redacted)
+                .field("x_device_id", &self.x_device_id)
                 .field("body", &self.body)
                 .finish()
         }
@@ -1940,6 +1971,8 @@ pub mod requests {
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct InitCaptcha {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
         /// The request body (`application/json`).
         pub body: api::InitCaptchaRequest,
     }
@@ -1950,7 +1983,7 @@ pub mod requests {
             id: "Auth_InitCaptcha",
             method: "POST",
             path: "/auth/v1/captcha/init",
-            params: &[],
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
             constants: &[],
             body: Some(rt::BodySpec {
                 required: true,
@@ -1974,6 +2007,7 @@ pub mod requests {
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
             Ok(InitCaptcha {
+                x_device_id: received.optional(0)?,
                 body: received
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,

@@ -3,8 +3,8 @@
 
 use super::{builder_type_tokens, docs, examples, ident, type_tokens};
 use crate::ir::{
-    Api, BodyForm, BodyKind, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param, ParamLocation,
-    ParamStyle, PathPart, RequestBody, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
+    Api, BodyForm, BodyKind, ClientDefault, Content, ContentKind, ErrorBodyKind, FreeForm, Operation, Param,
+    ParamLocation, ParamStyle, PathPart, RequestBody, SecurityRequirement, StatusSpec, Success, SuccessCase, Type,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -328,6 +328,17 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
     let requirement = if p.required { "required" } else { "optional" };
     let what = format!("`{}`: {location} parameter, {requirement}.", p.wire_name);
     let mut notes = Vec::new();
+    match p.client_default {
+        Some(ClientDefault::DeviceId) => {
+            notes.push("Unless set, the client's device id ([`Client::device_id`]) is sent.".to_owned());
+        }
+        Some(ClientDefault::EnvId) => {
+            notes.push(
+                "Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.".to_owned(),
+            );
+        }
+        None => {}
+    }
     if p.allow_slashes {
         notes.push("May contain `/` (sent unescaped); `.` and `..` segments are refused.".to_owned());
     }
@@ -401,7 +412,17 @@ fn capitalize(method: &str) -> String {
 }
 
 fn into_request(op: &Operation) -> TokenStream {
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.caller_sets()).collect();
+    // Values the client supplies where the caller set none, bound first.
+    let defaults = op.params.iter().filter_map(|p| {
+        let f = ident(&p.name);
+        Some(match p.client_default? {
+            ClientDefault::DeviceId => {
+                quote! { let #f = self.#f.unwrap_or_else(|| self.client.device_id().to_owned()); }
+            }
+            ClientDefault::EnvId => quote! { let #f = self.#f.or_else(|| self.client.env_id().map(str::to_owned)); },
+        })
+    });
     // One form, required: bound with the required parameters; several: checked together.
     let forms = op.body.as_ref().map_or(&[][..], |b| b.forms.as_slice());
     let body_required = op.body.as_ref().is_some_and(|b| b.required) && forms.len() == 1;
@@ -475,7 +496,7 @@ fn into_request(op: &Operation) -> TokenStream {
         let f = ident(&p.name);
         let value = param_value(p);
         // Lists are passed as slices.
-        let list = if p.required {
+        let list = if p.caller_sets() {
             quote! { Some(#f.as_slice()) }
         } else {
             quote! { self.#f.as_deref() }
@@ -530,6 +551,7 @@ fn into_request(op: &Operation) -> TokenStream {
     quote! {
         /// Checks the parameters and builds the request, before any I/O.
         fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            #(#defaults)*
             #take_required
             #(#checks)*
             let mut request = rt::Request::new(&Self::OPERATION, &[#(#path),*])?;
@@ -555,10 +577,12 @@ fn send_scalar(location: ParamLocation, wire: &str, value: TokenStream) -> Token
 /// still fields.
 fn param_value(p: &Param) -> TokenStream {
     let f = ident(&p.name);
-    if p.required {
-        quote! { Some(&#f) }
-    } else {
-        quote! { self.#f.as_ref() }
+    match p.client_default {
+        _ if p.caller_sets() => quote! { Some(&#f) },
+        // Bound with the client's value first (`into_request`).
+        Some(ClientDefault::DeviceId) => quote! { Some(&#f) },
+        Some(ClientDefault::EnvId) => quote! { #f.as_ref() },
+        None => quote! { self.#f.as_ref() },
     }
 }
 

@@ -3,9 +3,9 @@
 use super::Normalizer;
 use crate::error::{Error, Pointer};
 use crate::ir::{
-    BUILDER_IMPORTS, BodyForm, BodyKind, Constant, Constraints, Content, ContentKind, EventStream, FreeForm, Method,
-    Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader, SecurityRequirement,
-    StatusSpec, Success, SuccessCase, SuccessVariant, Type,
+    BUILDER_IMPORTS, BodyForm, BodyKind, ClientDefault, Constant, Constraints, Content, ContentKind, EventStream,
+    FreeForm, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, RequestBody, Response, ResponseHeader,
+    SecurityRequirement, StatusSpec, Success, SuccessCase, SuccessVariant, Type,
 };
 use crate::ir::{Form, FormField, TypeKind};
 use crate::names::{self, Scope};
@@ -319,6 +319,7 @@ impl<'a> Normalizer<'a> {
         if allow_slashes && location != ParamLocation::Path {
             return Err(self.error(at, "`x-path-parameter-may-contain-slashes` only applies to path parameters"));
         }
+        let client_default = self.client_default(data, location, &ty, at)?;
         let example = match self.documented_example(&data.example, &data.examples, Some(schema), at)? {
             Some((value, pointer)) => {
                 self.check_param_example(&ty, flag.as_deref(), value, &pointer)?;
@@ -348,8 +349,40 @@ impl<'a> Normalizer<'a> {
             },
             example,
             shadowed: Vec::new(),
+            client_default,
             docs: data.description.clone(),
         })
+    }
+
+    /// `x-client-default` on a text query or header parameter: `device-id` (the client's device
+    /// id), or `env-id` (its environment id, on an optional parameter only: a client configured
+    /// by base URL has none).
+    fn client_default(
+        &self,
+        data: &openapiv3::ParameterData,
+        location: ParamLocation,
+        ty: &Type,
+        at: &Pointer,
+    ) -> Result<Option<ClientDefault>, Error> {
+        let Some(value) = data.extensions.get("x-client-default") else { return Ok(None) };
+        let at = at.join("x-client-default");
+        let default = match value.as_str() {
+            Some("device-id") => ClientDefault::DeviceId,
+            Some("env-id") => ClientDefault::EnvId,
+            _ => {
+                return Err(self.error(&at, "`x-client-default` must be `device-id` or `env-id`"));
+            }
+        };
+        if location == ParamLocation::Path || !matches!(self.unalias(ty), Type::String) {
+            return Err(self.error(&at, "`x-client-default` applies to text query and header parameters only"));
+        }
+        if default == ClientDefault::EnvId && data.required {
+            return Err(self.error(
+                &at,
+                "`x-client-default: env-id` needs an optional parameter: a client configured by base URL has no environment id",
+            ));
+        }
+        Ok(Some(default))
     }
 
     fn value_shape(&self, ty: &Type) -> ValueShape {

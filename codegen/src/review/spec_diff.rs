@@ -146,15 +146,23 @@ fn parameters(
     for (k @ (loc, _), p) in &new_params {
         let Some(q) = old_params.get(k) else {
             let required = if p.required { "required " } else { "" };
+            // Breaking only when callers must now set it (not when the client supplies it).
             report.push(
-                p.required,
+                p.caller_sets(),
                 format!("{id}: {required}{loc} parameter `{}` added (setter {}())", p.wire_name, p.name),
             );
             continue;
         };
         if q.required != p.required {
             let now = if p.required { "now required" } else { "now optional" };
-            report.push(p.required, format!("{id}: {loc} parameter `{}` {now}", p.wire_name));
+            report.push(p.caller_sets() && !q.caller_sets(), format!("{id}: {loc} parameter `{}` {now}", p.wire_name));
+        }
+        if q.client_default != p.client_default {
+            let now = p.client_default.map_or("none", |d| d.as_str());
+            report.push(
+                q.client_default.is_some() && p.caller_sets(),
+                format!("{id}: {loc} parameter `{}` client default now {now}", p.wire_name),
+            );
         }
         let (was, is) = (ty_name(old, &q.ty), ty_name(new, &p.ty));
         if was != is {

@@ -255,6 +255,9 @@ fn param(out: &mut String, api: &Api, p: &Param) {
     if p.required {
         notes.push("required".to_owned());
     }
+    if let Some(default) = p.client_default {
+        notes.push(format!("client default {}", default.as_str()));
+    }
     if p.style == ParamStyle::Exploded {
         notes.push("exploded".to_owned());
     }
