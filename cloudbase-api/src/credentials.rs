@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 
 /// How requests authenticate.
 ///
-/// Every kind but [`Credentials::basic`] is sent as `Authorization: Bearer <value>` to operations
-/// whose spec asks for a bearer token; operations whose spec needs no credentials (sign-in, sign-up,
-/// verification codes) get none, and those that take HTTP Basic get the Basic pair.
+/// Every kind but [`Credentials::basic`] and [`Credentials::secret_key`] is sent as
+/// `Authorization: Bearer <value>` to operations whose spec asks for a bearer token; operations
+/// whose spec needs no credentials (sign-in, sign-up, verification codes) get none, and those that
+/// take HTTP Basic get the Basic pair. A Tencent Cloud secret key signs the requests of operations
+/// that take a TC3 signature and exchanges itself for an access token for the others.
 ///
 /// `Debug` never shows the secret:
 ///
@@ -29,6 +31,24 @@ pub(crate) enum Kind {
     PublishableKey(String),
     Basic { id: String, secret: String },
     Provider(Arc<dyn TokenProvider>),
+    SecretKey(Arc<SecretKey>),
+}
+
+/// A Tencent Cloud API key (SecretId, SecretKey, and a temporary credential's session token), and
+/// the access token it was exchanged for.
+pub(crate) struct SecretKey {
+    pub(crate) id: String,
+    pub(crate) key: String,
+    pub(crate) session_token: Option<String>,
+    /// The access token from `Auth_ClientCredential`, for operations that take a bearer token:
+    /// exchanged once and kept until shortly before it expires (single flight).
+    pub(crate) access: TokenCache,
+}
+
+impl SecretKey {
+    pub(crate) fn tc3(&self) -> crate::tc3::Tc3Credentials<'_> {
+        crate::tc3::Tc3Credentials::new(&self.id, &self.key, self.session_token.as_deref())
+    }
 }
 
 impl Credentials {
@@ -54,6 +74,48 @@ impl Credentials {
         Credentials(Kind::Basic { id: secret_id.into(), secret: secret_key.into() })
     }
 
+    /// A Tencent Cloud API key (SecretId and SecretKey, from the console's API key management),
+    /// as `@cloudbase/node-sdk` authenticates with it: requests to operations that take a
+    /// TC3-HMAC-SHA256 signature (CloudRun, cloud functions, `Auth_ClientCredential`) are signed
+    /// with it, each attempt anew; for every other operation it is exchanged for an
+    /// administrator access token (`POST /auth/v1/token/clientCredential`, signed), which is kept
+    /// and reused until a minute before it expires, one exchange however many requests wait for
+    /// it, and exchanged again after a 401. The key never leaves the client: only signatures do.
+    ///
+    /// ```no_run
+    /// use cloudbase_api::{Client, Credentials};
+    ///
+    /// let client = Client::builder()
+    ///     .env_id("my-env-1a2b")
+    ///     .credentials(Credentials::secret_key("AKID...", "..."))
+    ///     .build()?;
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// ```
+    ///
+    /// Exchanging the key for a token is an operation of the `auth` feature: without it, only the
+    /// operations that take a signature can use a secret key.
+    pub fn secret_key(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials::secret_key_parts(secret_id.into(), secret_key.into(), None)
+    }
+
+    /// A temporary Tencent Cloud credential: [`secret_key`](Self::secret_key) with the session
+    /// token that comes with it (a cloud function's runtime sets all three, as
+    /// `TENCENTCLOUD_SECRETID`, `TENCENTCLOUD_SECRETKEY` and `TENCENTCLOUD_SESSIONTOKEN`). The
+    /// token follows each signature (`, Token=<token>`), as node-sdk sends it.
+    pub fn temporary_secret_key(
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        let token = Some(session_token.into()).filter(|t| !t.is_empty());
+        Credentials::secret_key_parts(secret_id.into(), secret_key.into(), token)
+    }
+
+    fn secret_key_parts(id: String, key: String, session_token: Option<String>) -> Self {
+        let access = TokenCache::new(Duration::from_secs(60));
+        Credentials(Kind::SecretKey(Arc::new(SecretKey { id, key, session_token, access })))
+    }
+
     /// Bearer tokens that expire, from a [`TokenProvider`] such as [`RefreshingToken`]: asked
     /// for a token before each request, and told when the server rejects one (a 401, after
     /// which the request is sent once more with a fresh token).
@@ -70,6 +132,7 @@ impl fmt::Debug for Credentials {
             Kind::PublishableKey(_) => "PublishableKey",
             Kind::Basic { .. } => "Basic",
             Kind::Provider(_) => "Provider",
+            Kind::SecretKey(_) => "SecretKey",
         };
         write!(f, "Credentials::{kind}(<redacted>)")
     }
@@ -145,6 +208,12 @@ type Refresh = dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token, Error>> + S
 /// ```
 pub struct RefreshingToken {
     refresh: Box<Refresh>,
+    cache: TokenCache,
+}
+
+/// A token kept until shortly before it expires, replaced by one refresh at a time: what
+/// [`RefreshingToken`] and a secret key's exchanged token share.
+pub(crate) struct TokenCache {
     current: Mutex<Current>,
     /// Held while a refresh runs: the single flight.
     gate: tokio::sync::Mutex<()>,
@@ -169,22 +238,20 @@ impl RefreshingToken {
     {
         RefreshingToken {
             refresh: Box::new(move || Box::pin(refresh())),
-            current: Mutex::new(Current::default()),
-            gate: tokio::sync::Mutex::new(()),
-            refresh_before: Duration::from_secs(60),
+            cache: TokenCache::new(Duration::from_secs(60)),
         }
     }
 
     /// How long before expiry a token is replaced (default 60 s).
     pub fn refresh_before(mut self, margin: Duration) -> Self {
-        self.refresh_before = margin;
+        self.cache.refresh_before = margin;
         self
     }
 
     /// Starts with `token` instead of refreshing at the first request.
     #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
     pub(crate) fn starting_with(self, token: Token) -> Self {
-        if let Ok(mut current) = self.current.lock() {
+        if let Ok(mut current) = self.cache.current.lock() {
             current.token = Some(token);
         }
         self
@@ -193,7 +260,53 @@ impl RefreshingToken {
     /// The token it would hand out now, fresh or not.
     #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
     pub(crate) fn current(&self) -> Option<String> {
-        self.current.lock().ok()?.token.as_ref().map(|t| t.value.clone())
+        self.cache.current.lock().ok()?.token.as_ref().map(|t| t.value.clone())
+    }
+}
+
+impl TokenCache {
+    pub(crate) fn new(refresh_before: Duration) -> Self {
+        TokenCache { current: Mutex::new(Current::default()), gate: tokio::sync::Mutex::new(()), refresh_before }
+    }
+
+    /// The current token if it is fresh; otherwise the token of one `refresh`, run by the first
+    /// request to need it while the others wait for its result.
+    pub(crate) async fn get<F, Fut>(&self, refresh: F) -> Result<String, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Token, Error>>,
+    {
+        let seen = match self.fresh() {
+            Ok(token) => return Ok(token),
+            Err(generation) => generation,
+        };
+        let _refreshing = self.gate.lock().await;
+        // A refresh that completed while this request waited is the one it waited for: its
+        // token is used even if it is already within `refresh_before` of expiry (or past
+        // it), or every waiter would refresh again in turn.
+        if let Some(token) = self.refreshed_since(seen) {
+            return Ok(token);
+        }
+        if let Ok(token) = self.fresh() {
+            return Ok(token);
+        }
+        tracing::debug!("refreshing the access token");
+        let token = refresh().await?;
+        let value = token.value.clone();
+        if let Ok(mut current) = self.current.lock() {
+            current.token = Some(token);
+            current.generation = current.generation.wrapping_add(1);
+        }
+        Ok(value)
+    }
+
+    /// `token` was rejected: the next request refreshes.
+    pub(crate) fn invalidate(&self, token: &str) {
+        if let Ok(mut current) = self.current.lock()
+            && current.token.as_ref().is_some_and(|t| t.value == token)
+        {
+            current.token = None;
+        }
     }
 
     /// The current token if it is not about to expire, or else the generation to wait past.
@@ -218,44 +331,17 @@ impl RefreshingToken {
 
 impl fmt::Debug for RefreshingToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefreshingToken").field("refresh_before", &self.refresh_before).finish_non_exhaustive()
+        f.debug_struct("RefreshingToken").field("refresh_before", &self.cache.refresh_before).finish_non_exhaustive()
     }
 }
 
 impl TokenProvider for RefreshingToken {
     fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send + '_>> {
-        Box::pin(async move {
-            let seen = match self.fresh() {
-                Ok(token) => return Ok(token),
-                Err(generation) => generation,
-            };
-            let _refreshing = self.gate.lock().await;
-            // A refresh that completed while this request waited is the one it waited for: its
-            // token is used even if it is already within `refresh_before` of expiry (or past
-            // it), or every waiter would refresh again in turn.
-            if let Some(token) = self.refreshed_since(seen) {
-                return Ok(token);
-            }
-            if let Ok(token) = self.fresh() {
-                return Ok(token);
-            }
-            tracing::debug!("refreshing the access token");
-            let token = (self.refresh)().await?;
-            let value = token.value.clone();
-            if let Ok(mut current) = self.current.lock() {
-                current.token = Some(token);
-                current.generation = current.generation.wrapping_add(1);
-            }
-            Ok(value)
-        })
+        Box::pin(self.cache.get(|| (self.refresh)()))
     }
 
     fn invalidate(&self, token: &str) {
-        if let Ok(mut current) = self.current.lock()
-            && current.token.as_ref().is_some_and(|t| t.value == token)
-        {
-            current.token = None;
-        }
+        self.cache.invalidate(token);
     }
 }
 
@@ -264,7 +350,7 @@ pub(crate) fn fixed_authorization(credentials: &Credentials) -> Option<reqwest::
     let value = match &credentials.0 {
         Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t) => format!("Bearer {t}"),
         Kind::Basic { id, secret } => basic(id, secret),
-        Kind::Provider(_) => return None,
+        Kind::Provider(_) | Kind::SecretKey(_) => return None,
     };
     let mut header = reqwest::header::HeaderValue::from_str(&value).ok()?;
     header.set_sensitive(true);

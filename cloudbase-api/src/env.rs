@@ -34,6 +34,8 @@ impl ClientBuilder {
     /// | `CLOUDBASE_API_KEY` | [`Credentials::api_key`] | the first credential set is used, in this order |
     /// | `CLOUDBASE_ACCESS_TOKEN` | [`Credentials::access_token`] | |
     /// | `CLOUDBASE_PUBLISHABLE_KEY` | [`Credentials::publishable_key`] | |
+    /// | `TENCENTCLOUD_SECRETID`, `TENCENTCLOUD_SECRETKEY` | [`Credentials::secret_key`] | when no variable above is set and both are; what a cloud function's runtime sets, as node-sdk reads them |
+    /// | `TENCENTCLOUD_SESSIONTOKEN` | [`Credentials::temporary_secret_key`] | with the two above |
     /// | `CLOUDBASE_DEVICE_ID` | [`device_id`](Self::device_id) | generated when the client is built if unset |
     ///
     /// A variable set to the empty string counts as unset; with no credential variable the client
@@ -120,16 +122,28 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
         }
         builder = builder.device_id(device_id);
     }
-    for (name, credentials) in CREDENTIALS {
-        if let Some(secret) = read(name)? {
-            // Visible ASCII only: what a header value can carry as it is (no line break, no
-            // control character, nothing a proxy would re-encode).
-            if !secret.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(invalid(name, "holds a character other than visible ASCII (its value is not shown)"));
-            }
-            builder = builder.credentials(credentials(secret));
-            break;
+    // Visible ASCII only: what a header value can carry as it is (no line break, no control
+    // character, nothing a proxy would re-encode).
+    let secret = |name: &'static str| match read(name)? {
+        Some(secret) if !secret.bytes().all(|b| b.is_ascii_graphic()) => {
+            Err(invalid(name, "holds a character other than visible ASCII (its value is not shown)"))
         }
+        value => Ok(value),
+    };
+    for (name, credentials) in CREDENTIALS {
+        if let Some(secret) = secret(name)? {
+            return Ok(builder.credentials(credentials(secret)));
+        }
+    }
+    // A Tencent Cloud key pair, as node-sdk takes it when it has no other credentials (and a
+    // cloud function's runtime sets it): both or nothing.
+    let (id, key) = (secret(crate::tc3::ENV_SECRET_ID)?, secret(crate::tc3::ENV_SECRET_KEY)?);
+    if let (Some(id), Some(key)) = (id, key) {
+        let credentials = match secret(crate::tc3::ENV_SESSION_TOKEN)? {
+            Some(token) => Credentials::temporary_secret_key(id, key, token),
+            None => Credentials::secret_key(id, key),
+        };
+        builder = builder.credentials(credentials);
     }
     Ok(builder)
 }
@@ -212,6 +226,14 @@ mod tests {
         // Empty counts as unset.
         assert!(credentials(&[all[0], ("CLOUDBASE_API_KEY", ""), all[3]]).contains("Credentials::PublishableKey"));
         assert!(credentials(&[all[0]]).contains("credentials: None"), "{}", credentials(&[all[0]]));
+        // A Tencent Cloud key pair (a cloud function's runtime sets one) comes last, both or none.
+        let pair = [("TENCENTCLOUD_SECRETID", "AKIDEXAMPLE"), ("TENCENTCLOUD_SECRETKEY", "secret-k")];
+        let shown = credentials(&[all[0], pair[0], pair[1]]);
+        assert!(shown.contains("Credentials::SecretKey") && !shown.contains("secret-k"), "{shown}");
+        assert!(credentials(&[all[0], pair[0]]).contains("credentials: None"));
+        assert!(credentials(&[all[0], all[1], pair[0], pair[1]]).contains("Credentials::ApiKey"));
+        let temporary = credentials(&[all[0], pair[0], pair[1], ("TENCENTCLOUD_SESSIONTOKEN", "tok-9")]);
+        assert!(temporary.contains("Credentials::SecretKey") && !temporary.contains("tok-9"), "{temporary}");
     }
 
     #[test]

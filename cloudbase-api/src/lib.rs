@@ -156,6 +156,7 @@ mod error;
 mod http;
 mod response;
 mod retry;
+mod tc3;
 // Which runtime helpers are used depends on which areas' features are on.
 #[allow(dead_code)]
 pub(crate) mod runtime;

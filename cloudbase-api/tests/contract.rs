@@ -172,7 +172,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let passed = PASSED.lock().unwrap().clone();
     let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
-    assert_eq!(passed.len(), 107);
+    assert_eq!(passed.len(), 135);
 
     println!("\nerror phase");
     PASSED.lock().unwrap().clear();
@@ -839,6 +839,260 @@ async fn auth(ctx: &Ctx) {
             .await,
     );
     accepted(ctx.client("user_providers").auth().user_providers().send().await);
+    accepted(
+        ctx.client("patch_provider_token")
+            .auth()
+            .patch_provider_token()
+            .x_device_id(device)
+            .body(PatchProviderTokenRequest {
+                client_id: Some("my-env-1a2b".into()),
+                provider_id: Some("wx_mp".into()),
+                provider_token: "pt-abc".into(),
+                provider_params: PatchProviderTokenParams {
+                    encrypted_data: Some("CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZM".into()),
+                    iv: Some("r7BXXKkLb8qrSNn05n0qiA==".into()),
+                    ..Default::default()
+                },
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_trans_by_provider")
+            .auth()
+            .user_trans_by_provider()
+            .body(TransByProviderRequest { provider_token: "pt-abc".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_edit_contact")
+            .auth()
+            .user_edit_contact()
+            .body(EditContactRequest {
+                phone_number: Some("+86 13900139000".into()),
+                email: None,
+                sudo_token: "sudo-1".into(),
+                verification_token: "vt-1".into(),
+                conflict_resolution: Some("DEFAULT".into()),
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_set_user_profile")
+            .auth()
+            .user_set_user_profile()
+            .body(SetUserProfileRequest {
+                name: Some("李白".into()),
+                gender: Some("MALE".into()),
+                locale: Some("zh-CN".into()),
+                address: Some(SetUserProfileRequestAddress {
+                    locality: Some("绵州".into()),
+                    country: Some("CN".into()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_query_user_profile")
+            .auth()
+            .user_query_user_profile()
+            .id(vec!["9876543210123456789".to_owned(), "9876543210123456790".to_owned()])
+            .send()
+            .await,
+    );
+    accepted(ctx.client("user_revoke_all_devices").auth().user_revoke_all_devices().send().await);
+    accepted(ctx.client("user_revoke_device").auth().user_revoke_device().device_id("device-2b8e41").send().await);
+    accepted(
+        ctx.client("device_authorize")
+            .auth()
+            .device_authorize()
+            .x_device_id(device)
+            .body(DeviceAuthorizeRequest { client_id: Some("my-env-1a2b".into()), scope: Some("openid".into()) })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_authorize_device")
+            .auth()
+            .user_authorize_device()
+            .body(AuthorizeDeviceRequest {
+                client_id: Some("my-env-1a2b".into()),
+                user_code: "WDJB-MJHT".into(),
+                scope: Some("openid".into()),
+                state: None,
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_authorize")
+            .auth()
+            .user_authorize()
+            .body(AuthorizeRequest {
+                client_id: Some("my-env-1a2b".into()),
+                response_type: Some("code".into()),
+                redirect_uri: Some("https://app.example.com/callback".into()),
+                state: Some("s-81d2".into()),
+                scope: Some("openid".into()),
+                code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into()),
+                code_challenge_method: Some("S256".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_authorize_info")
+            .auth()
+            .user_authorize_info()
+            .client_id("my-env-1a2b")
+            .response_type("code")
+            .redirect_uri("https://app.example.com/callback")
+            .state("s-81d2")
+            .scope("openid")
+            .locale("zh-CN")
+            .send()
+            .await,
+    );
+    accepted(ctx.client("check_username").auth().check_username().username("li_bai").send().await);
+    accepted(ctx.client("check_if_user_exist").auth().check_if_user_exist().username("li_bai").send().await);
+    accepted(
+        ctx.client("get_provider_sub_type")
+            .auth()
+            .get_provider_sub_type()
+            .body(GetProviderSubTypeRequest { provider_id: "weda".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("sign_in_with_wechat").auth().sign_in_with_wechat().x_device_id(device).body(json!({})).send().await,
+    );
+    accepted(ctx.client("user_weda_user_info").auth().user_weda_user_info().send().await);
+    accepted(
+        ctx.client("get_mini_program_qr_code")
+            .auth()
+            .get_mini_program_qr_code()
+            .x_device_id(device)
+            .body(GetMiniProgramQrCodeRequest { env_id: "my-env-1a2b".into(), wx_app_id: "wx8d5f2a1b3c4e6f70".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("get_mini_program_qr_code_status")
+            .auth()
+            .get_mini_program_qr_code_status()
+            .x_device_id(device)
+            .body(GetMiniProgramQrCodeStatusRequest {
+                qr_code_id: "qr-5e1f0a".into(),
+                env_id: "my-env-1a2b".into(),
+                wx_app_id: "wx8d5f2a1b3c4e6f70".into(),
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_get_user_behavior_log")
+            .auth()
+            .user_get_user_behavior_log()
+            .query_action("USER_LOGIN")
+            .limit(20)
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_change_bound_provider")
+            .auth()
+            .user_change_bound_provider()
+            .provider_id("wx_open")
+            .body(ChangeBoundProviderRequest { provider_trans_token: "ptt-4c1d".into() })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("sign_in_v2")
+            .auth()
+            .sign_in_v2()
+            .x_device_id(device)
+            .body(SignInWithUsernameRequest {
+                username: Some("li_bai".into()),
+                password: Some("Moon&Wine-701".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("grant_token_v2")
+            .auth()
+            .grant_token_v2()
+            .x_device_id(device)
+            .body(GrantTokenRequest {
+                grant_type: Some(Some("refresh_token".into())),
+                refresh_token: Some("rt-abc".into()),
+                client_id: Some("my-env-1a2b".into()),
+                ..Default::default()
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("user_me_v2")
+            .auth()
+            .user_me_v2()
+            .query(std::collections::BTreeMap::from([("locale".to_owned(), "zh-CN".to_owned())]))
+            .x_device_id(device)
+            .send()
+            .await,
+    );
+    accepted(ctx.client("user_delete_me_v2").auth().user_delete_me_v2().sudo_token("sudo-1").send().await);
+    accepted(
+        ctx.client("sign_in_with_verification_code_v2")
+            .auth()
+            .sign_in_with_verification_code_v2()
+            .x_device_id(device)
+            .body(SignInWithVerificationCodeRequest {
+                client_id: None,
+                verification_code: "123456".into(),
+                verification_id: Some("vid-1".into()),
+                verification_token: None,
+            })
+            .send()
+            .await,
+    );
+    accepted(
+        ctx.client("sign_in_with_provider_v2")
+            .auth()
+            .sign_in_with_provider_v2()
+            .x_device_id(device)
+            .body(SignInWithProviderRequest {
+                provider_id: None,
+                provider_token: "pt-abc".into(),
+                force_disable_sign_up: Some(false),
+                sync_profile: Some(true),
+            })
+            .send()
+            .await,
+    );
+    accepted(ctx.client("get_public_key").auth().get_public_key().x_device_id(device).body(json!({})).send().await);
+    accepted(
+        ctx.client("modify_password_without_login")
+            .auth()
+            .modify_password_without_login()
+            .x_device_id(device)
+            .body(ModifyPasswordWithoutLoginRequest {
+                username: Some("li_bai".into()),
+                password: Some("UXlOb1B1cGVyUlNBY2lwaGVydGV4dA==".into()),
+                new_password: "TmV3UlNBY2lwaGVydGV4dA==".into(),
+                public_key_thumbprint: "pk-3f9a0c".into(),
+            })
+            .send()
+            .await,
+    );
 }
 
 async fn mysqldb(ctx: &Ctx) {

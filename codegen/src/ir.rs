@@ -870,6 +870,9 @@ pub enum SecurityRequirement {
     Bearer,
     /// HTTP basic.
     Basic,
-    /// An API key in a header (e.g. a TC3 signature in `Authorization`).
+    /// An API key in a header (a raw key, or a signature the spec does not say how to make).
     ApiKeyHeader(String),
+    /// A Tencent Cloud TC3-HMAC-SHA256 signature in `Authorization` (a scheme marked
+    /// `x-signature: TC3-HMAC-SHA256`).
+    Tc3,
 }

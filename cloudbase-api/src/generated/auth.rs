@@ -101,6 +101,17 @@ impl AuthApi {
         builders::GrantProviderToken::new(self.client.clone())
     }
 
+    /// Add extra provider data to a provider_token
+    ///
+    /// `PATCH /auth/v1/provider/token` (operationId `Auth_PatchProviderToken`)
+    ///
+    /// Adds data the provider hands out separately (for a WeChat Mini Program, the encrypted phone number or a phone-number code) to an existing provider_token and returns the refreshed token with the provider profile.
+    ///
+    /// Reference: <https://docs.cloudbase.net/openapi/auth/auth-patch-provider-token>
+    pub fn patch_provider_token(&self) -> builders::PatchProviderToken {
+        builders::PatchProviderToken::new(self.client.clone())
+    }
+
     /// Sign in with a provider_token
     ///
     /// `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`)
@@ -326,6 +337,255 @@ impl AuthApi {
     /// ```
     pub fn init_captcha(&self) -> builders::InitCaptcha {
         builders::InitCaptcha::new(self.client.clone())
+    }
+
+    /// Transfer to the account behind a provider_token
+    ///
+    /// `PATCH /auth/v1/user/trans/by/provider` (operationId `User_TransByProvider`)
+    ///
+    /// Sends a provider_token for the signed-in user. Neither the SDK nor a reference page says what the server does with it; the name suggests the session or binding is transferred to the account behind the provider identity. The SDK types the reply as token credentials but does not store it.
+    pub fn user_trans_by_provider(&self) -> builders::UserTransByProvider {
+        builders::UserTransByProvider::new(self.client.clone())
+    }
+
+    /// Change the current user's phone number or email
+    ///
+    /// `PATCH /auth/v1/user/contact` (operationId `User_EditContact`)
+    ///
+    /// Binds a new phone number or email to the signed-in user. Needs a sudo_token from /auth/v1/user/sudo and a verification_token for the new contact from /auth/v1/verification/verify.
+    pub fn user_edit_contact(&self) -> builders::UserEditContact {
+        builders::UserEditContact::new(self.client.clone())
+    }
+
+    /// Patch the current user's profile (deprecated by the SDK)
+    ///
+    /// `PATCH /auth/v1/user/profile` (operationId `User_SetUserProfile`)
+    ///
+    /// Updates profile fields of the signed-in user and returns the profile. The SDK marks this call deprecated in favour of /auth/v1/user/basic/edit and notes that it is not synchronised with the data source.
+    pub fn user_set_user_profile(&self) -> builders::UserSetUserProfile {
+        builders::UserSetUserProfile::new(self.client.clone())
+    }
+
+    /// Query users by id, username, email or phone number
+    ///
+    /// `GET /auth/v1/user/query` (operationId `User_QueryUserProfile`)
+    ///
+    /// Looks users up and returns short profiles. Which callers may query which users is not documented.
+    pub fn user_query_user_profile(&self) -> builders::UserQueryUserProfile {
+        builders::UserQueryUserProfile::new(self.client.clone())
+    }
+
+    /// Revoke the current user's sessions on all devices
+    ///
+    /// `DELETE /auth/v1/user/revoke/all` (operationId `User_RevokeAllDevices`)
+    ///
+    /// Revokes the signed-in user's tokens on every device.
+    pub fn user_revoke_all_devices(&self) -> builders::UserRevokeAllDevices {
+        builders::UserRevokeAllDevices::new(self.client.clone())
+    }
+
+    /// Revoke the current user's session on one device
+    ///
+    /// `DELETE /auth/v1/user/authorized/devices/{device_id}` (operationId `User_RevokeDevice`)
+    ///
+    /// Revokes the signed-in user's tokens on the given device.
+    pub fn user_revoke_device(&self) -> builders::UserRevokeDevice {
+        builders::UserRevokeDevice::new(self.client.clone())
+    }
+
+    /// Start a device authorization (get a device code)
+    ///
+    /// `POST /auth/v1/device/code` (operationId `Auth_DeviceAuthorize`)
+    ///
+    /// Starts the device flow: show user_code (or verification_uri_complete) to the user, who approves it while signed in elsewhere (/auth/v1/user/device/authorize); meanwhile the device polls /auth/v1/token with the device_code (v1GrantTokenRequest.device_code).
+    pub fn device_authorize(&self) -> builders::DeviceAuthorize {
+        builders::DeviceAuthorize::new(self.client.clone())
+    }
+
+    /// Approve a device with its user code
+    ///
+    /// `POST /auth/v1/user/device/authorize` (operationId `User_AuthorizeDevice`)
+    ///
+    /// The signed-in user approves the device that showed user_code (from /auth/v1/device/code).
+    pub fn user_authorize_device(&self) -> builders::UserAuthorizeDevice {
+        builders::UserAuthorizeDevice::new(self.client.clone())
+    }
+
+    /// Authorize a client for the current user (OAuth authorize)
+    ///
+    /// `POST /auth/v1/user/authorize` (operationId `User_Authorize`)
+    ///
+    /// The signed-in user grants a client access; the reply carries an authorization code or, depending on response_type, tokens.
+    pub fn user_authorize(&self) -> builders::UserAuthorize {
+        builders::UserAuthorize::new(self.client.clone())
+    }
+
+    /// Get a client's details and requested scopes (OAuth consent)
+    ///
+    /// `GET /auth/v1/user/authorize/info` (operationId `User_AuthorizeInfo`)
+    ///
+    /// Describes the client asking for authorization and the scopes it asks for, for a consent screen. The SDK sends the user's Bearer token when signed in and otherwise HTTP Basic with base64(client_id:client_secret) (not SecretId:SecretKey).
+    pub fn user_authorize_info(&self) -> builders::UserAuthorizeInfo {
+        builders::UserAuthorizeInfo::new(self.client.clone())
+    }
+
+    /// Check a username
+    ///
+    /// `GET /auth/v1/checkUsername` (operationId `Auth_CheckUsername`)
+    ///
+    /// Checks a username for the signed-in user. What the check is (taken, or valid) and what the reply holds are not documented: the SDK types the result void and the call is not exposed by the SDK's Auth class. For a signed-out "does this account exist" check see /auth/v1/checkIfUserExist.
+    pub fn check_username(&self) -> builders::CheckUsername {
+        builders::CheckUsername::new(self.client.clone())
+    }
+
+    /// Check whether an account exists
+    ///
+    /// `GET /auth/v1/checkIfUserExist` (operationId `Auth_CheckIfUserExist`)
+    ///
+    /// Tells whether an account with this username exists; needs no sign-in.
+    ///
+    /// Reference: <https://docs.cloudbase.net/openapi/auth/auth-check-if-user-exist>
+    pub fn check_if_user_exist(&self) -> builders::CheckIfUserExist {
+        builders::CheckIfUserExist::new(self.client.clone())
+    }
+
+    /// Get an identity provider's sub-type
+    ///
+    /// `POST /auth/v1/mgr/provider/providerSubType` (operationId `Auth_GetProviderSubType`)
+    ///
+    /// Tells whether an identity provider is set up for password-free sign-in (provider_sub_type NO_AUTH_LOGIN). The SDK only ever asks about the provider "weda".
+    pub fn get_provider_sub_type(&self) -> builders::GetProviderSubType {
+        builders::GetProviderSubType::new(self.client.clone())
+    }
+
+    /// Sign in with the caller's WeChat identity
+    ///
+    /// `POST /auth/v1/signin/wechat/noauth` (operationId `Auth_SignInWithWechat`)
+    ///
+    /// Signs in as the WeChat user of the calling context without a provider token. The SDK says this call is meant to be made through the httpOverCallFunction cloud function (that is, from a WeChat Mini Program, which supplies the identity); what it needs when called directly over HTTP is not documented.
+    pub fn sign_in_with_wechat(&self) -> builders::SignInWithWechat {
+        builders::SignInWithWechat::new(self.client.clone())
+    }
+
+    /// Get the current user's WeDa user info
+    ///
+    /// `GET /auth/v1/plugin/weda/userinfo` (operationId `User_WedaUserInfo`)
+    ///
+    /// Returns the signed-in user's information as the WeDa (low-code platform) plugin sees it. The SDK types the reply any, so its shape is not known.
+    pub fn user_weda_user_info(&self) -> builders::UserWedaUserInfo {
+        builders::UserWedaUserInfo::new(self.client.clone())
+    }
+
+    /// Generate a Mini Program sign-in QR code
+    ///
+    /// `POST /auth/v1/qrcode/generate` (operationId `Auth_GetMiniProgramQrCode`)
+    ///
+    /// Creates a QR code that a user scans with a WeChat Mini Program to sign in on this device; poll /auth/v1/qrcode/get/status with qr_code_id.
+    pub fn get_mini_program_qr_code(&self) -> builders::GetMiniProgramQrCode {
+        builders::GetMiniProgramQrCode::new(self.client.clone())
+    }
+
+    /// Get the status of a Mini Program sign-in QR code
+    ///
+    /// `POST /auth/v1/qrcode/get/status` (operationId `Auth_GetMiniProgramQrCodeStatus`)
+    ///
+    /// Polls a QR code from /auth/v1/qrcode/generate; once the user has scanned and confirmed, the reply carries a provider_token for /auth/v1/signin/with/provider.
+    pub fn get_mini_program_qr_code_status(
+        &self,
+    ) -> builders::GetMiniProgramQrCodeStatus {
+        builders::GetMiniProgramQrCodeStatus::new(self.client.clone())
+    }
+
+    /// Get the current user's sign-in or account-change log
+    ///
+    /// `GET /auth/v1/user/security/history` (operationId `User_GetUserBehaviorLog`)
+    ///
+    /// Pages through the signed-in user's security log. The SDK sends exactly one of query\[action\]=USER_LOGIN (sign-ins) and ne_query\[action\]=USER_LOGIN (everything else, such as changes of sign-in method), with brackets unencoded.
+    pub fn user_get_user_behavior_log(&self) -> builders::UserGetUserBehaviorLog {
+        builders::UserGetUserBehaviorLog::new(self.client.clone())
+    }
+
+    /// Move a third-party binding to the current user
+    ///
+    /// `POST /auth/v1/user/provider/{provider_id}/trans` (operationId `User_ChangeBoundProvider`)
+    ///
+    /// Changes which account a third-party identity is bound to, using a trans token. Where the trans token comes from is not in the SDK (presumably a bind that failed because the identity is bound elsewhere); the reply's meaning is not documented either.
+    pub fn user_change_bound_provider(&self) -> builders::UserChangeBoundProvider {
+        builders::UserChangeBoundProvider::new(self.client.clone())
+    }
+
+    /// Sign in (version 2)
+    ///
+    /// `POST /auth/v2/signin/username` (operationId `Auth_SignInV2`)
+    ///
+    /// The version-2 form of /auth/v1/signin (Auth_SignIn): the same fields, or the same fields RSA-encrypted with the key from /auth/v2/signin/publichkey. Tokens issued here are refreshed at /auth/v2/token.
+    pub fn sign_in_v2(&self) -> builders::SignInV2 {
+        builders::SignInV2::new(self.client.clone())
+    }
+
+    /// Get or refresh a token (version 2)
+    ///
+    /// `POST /auth/v2/token` (operationId `Auth_GrantTokenV2`)
+    ///
+    /// The version-2 form of /auth/v1/token (Auth_GrantToken), with the same body; the SDK uses it for credentials issued by the /auth/v2 sign-in calls.
+    pub fn grant_token_v2(&self) -> builders::GrantTokenV2 {
+        builders::GrantTokenV2::new(self.client.clone())
+    }
+
+    /// Get the current user's profile (version 2)
+    ///
+    /// `GET /auth/v2/user/me` (operationId `User_MeV2`)
+    ///
+    /// The version-2 form of GET /auth/v1/user/me (User_Me), for credentials from the /auth/v2 sign-in calls.
+    pub fn user_me_v2(&self) -> builders::UserMeV2 {
+        builders::UserMeV2::new(self.client.clone())
+    }
+
+    /// Delete the current user (version 2)
+    ///
+    /// `DELETE /auth/v2/user/me` (operationId `User_DeleteMeV2`)
+    ///
+    /// The version-2 form of DELETE /auth/v1/user/me (User_DeleteMe); requires a sudo_token. The SDK types the reply UserProfile, the v1 reference documents an empty object.
+    pub fn user_delete_me_v2(&self) -> builders::UserDeleteMeV2 {
+        builders::UserDeleteMeV2::new(self.client.clone())
+    }
+
+    /// Sign in with a verification code (version 2)
+    ///
+    /// `POST /auth/v2/signin/verificationcode` (operationId `Auth_SignInWithVerificationCodeV2`)
+    ///
+    /// The version-2 counterpart of /auth/v1/verification/verify (Auth_VerifyVerification) with the same fields, but a sign-in: the SDK stores the reply as its credentials, so the reply is read as a token response here (the SDK's declared type is still VerifyResponse, {verification_token, expires_in}).
+    pub fn sign_in_with_verification_code_v2(
+        &self,
+    ) -> builders::SignInWithVerificationCodeV2 {
+        builders::SignInWithVerificationCodeV2::new(self.client.clone())
+    }
+
+    /// Sign in with a provider_token (version 2)
+    ///
+    /// `POST /auth/v2/signin/with/provider` (operationId `Auth_SignInWithProviderV2`)
+    ///
+    /// The version-2 form of /auth/v1/signin/with/provider (Auth_SignInWithProvider), with the same body; tokens issued here are refreshed at /auth/v2/token.
+    pub fn sign_in_with_provider_v2(&self) -> builders::SignInWithProviderV2 {
+        builders::SignInWithProviderV2::new(self.client.clone())
+    }
+
+    /// Get the RSA public key for encrypted sign-in parameters
+    ///
+    /// `POST /auth/v2/signin/publichkey` (operationId `Auth_GetPublicKey`)
+    ///
+    /// Returns the RSA public key with which encrypted sign-in and password parameters are built (/auth/v2/signin/username, /auth/v2/signin/password/update, /auth/v1/user/basic/edit), and its thumbprint to send alongside. The path is spelled publichkey.
+    pub fn get_public_key(&self) -> builders::GetPublicKey {
+        builders::GetPublicKey::new(self.client.clone())
+    }
+
+    /// Change a password with the old one, without signing in
+    ///
+    /// `POST /auth/v2/signin/password/update` (operationId `Auth_ModifyPasswordWithoutLogin`)
+    ///
+    /// Changes a username-password account's password given the old password, with no session. Both passwords are RSA-encrypted with the key from /auth/v2/signin/publichkey, whose thumbprint goes alongside.
+    pub fn modify_password_without_login(&self) -> builders::ModifyPasswordWithoutLogin {
+        builders::ModifyPasswordWithoutLogin::new(self.client.clone())
     }
 }
 
@@ -1399,6 +1659,718 @@ pub struct GetCaptchaDataRequest {
     pub redirect_uri: Option<String>,
 }
 
+/// Schema: `#/components/schemas/v1PatchProviderTokenRequest`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchProviderTokenRequest {
+    /// The client (env) id; optional in the model, the SDK also sends it in the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Identity provider ID (e.g. a Mini Program appid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_id: Option<String>,
+    /// The provider_token from /auth/v1/provider/token.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub provider_token: String,
+    /// The `provider_params` property.
+    pub provider_params: PatchProviderTokenParams,
+}
+
+impl std::fmt::Debug for PatchProviderTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatchProviderTokenRequest")
+            .field("client_id", &self.client_id)
+            .field("provider_id", &self.provider_id)
+            .field("provider_token", &rt::Redacted)
+            .field("provider_params", &self.provider_params)
+            .finish()
+    }
+}
+
+/// Provider-specific data. The SDK's model names these four fields; which ones a provider needs is not documented (encryptedData and iv are WeChat's encrypted phone-number data, code a WeChat phone-number code).
+///
+/// Schema: `#/components/schemas/v1PatchProviderTokenParams`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PatchProviderTokenParams {
+    /// Encrypted data from the provider (WeChat getPhoneNumber).
+    #[serde(rename = "encryptedData", skip_serializing_if = "Option::is_none")]
+    pub encrypted_data: Option<String>,
+    /// Initialisation vector for encryptedData.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iv: Option<String>,
+    /// A one-time code from the provider (e.g. the WeChat phone-number code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// What kind of code `code` is; the accepted values are not documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_code_type: Option<String>,
+}
+
+/// Schema: `#/components/schemas/v1PatchProviderTokenResponse`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchProviderTokenResponse {
+    /// The updated provider_token.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub provider_token: String,
+    /// Lifetime of provider_token in seconds.
+    pub expires_in: i32,
+    /// The `provider_profile` property.
+    pub provider_profile: ProviderProfile,
+}
+
+impl std::fmt::Debug for PatchProviderTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatchProviderTokenResponse")
+            .field("provider_token", &rt::Redacted)
+            .field("expires_in", &self.expires_in)
+            .field("provider_profile", &self.provider_profile)
+            .finish()
+    }
+}
+
+/// Schema: `#/components/schemas/v1TransByProviderRequest`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransByProviderRequest {
+    /// The provider_token from /auth/v1/provider/token.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub provider_token: String,
+}
+
+impl std::fmt::Debug for TransByProviderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransByProviderRequest")
+            .field("provider_token", &rt::Redacted)
+            .finish()
+    }
+}
+
+/// Pass phone_number or email, with the tokens.
+///
+/// Schema: `#/components/schemas/v1EditContactRequest`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditContactRequest {
+    /// The new phone number, e.g. "+86 13000000000".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The new email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Temporary token from /auth/v1/user/sudo.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub sudo_token: String,
+    /// Token from /auth/v1/verification/verify for the new phone number or email.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub verification_token: String,
+    /// What to do when the contact belongs to another account. A comment in the SDK's model lists DEFAULT (refuse, the default), DELETE_ACCOUNT_TRANSFER (mark the other account deleted and move the contact here) and TRANSFER (move the contact only); the model types it as a plain string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict_resolution: Option<String>,
+}
+
+impl std::fmt::Debug for EditContactRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditContactRequest")
+            .field("phone_number", &self.phone_number)
+            .field("email", &self.email)
+            .field("sudo_token", &rt::Redacted)
+            .field("verification_token", &rt::Redacted)
+            .field("conflict_resolution", &self.conflict_resolution)
+            .finish()
+    }
+}
+
+/// Profile fields to set, as the SDK's UserProfile model names them (the SDK forwards the caller's object). Which of them the server accepts is not documented.
+///
+/// Schema: `#/components/schemas/v1SetUserProfileRequest`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SetUserProfileRequest {
+    /// Unique user ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// User ID (the SDK copies sub here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The `name` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Marked TODO in the SDK's model.
+    #[serde(rename = "nickName", skip_serializing_if = "Option::is_none")]
+    pub nick_name: Option<String>,
+    /// The `picture` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// The `avatarUrl` property.
+    #[serde(rename = "avatarUrl", skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// The `username` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The `email` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The `email_verified` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_verified: Option<bool>,
+    /// The `phone_number` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// The `gender` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// The `birthdate` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<String>,
+    /// The `zoneinfo` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zoneinfo: Option<String>,
+    /// The `locale` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The `created_from` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<String>,
+    /// The `created_at` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The `updated_at` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// The `loginType` property.
+    #[serde(rename = "loginType", skip_serializing_if = "Option::is_none")]
+    pub login_type: Option<String>,
+    /// The `hasPassword` property.
+    #[serde(rename = "hasPassword", skip_serializing_if = "Option::is_none")]
+    pub has_password: Option<bool>,
+    /// Free-form (typed any in the SDK's model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<serde_json::Value>,
+    /// Marked TODO in the SDK's model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Marked TODO in the SDK's model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Marked TODO in the SDK's model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The `address` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<SetUserProfileRequestAddress>,
+    /// The `providers` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub providers: Option<Vec<UserProfileProvider>>,
+    /// The `groups` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<SetUserProfileRequestGroupsItem>>,
+}
+
+/// Schema: `#/components/schemas/v1QueryUserProfileResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryUserProfileResponse {
+    /// Number of matching users (typed string in an older SDK model, number now).
+    pub total: i64,
+    /// The `data` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<SimpleUserProfile>>,
+}
+
+/// Short user profile.
+///
+/// Schema: `#/components/schemas/v1SimpleUserProfile`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimpleUserProfile {
+    /// Unique user ID.
+    pub sub: String,
+    /// The `name` property.
+    pub name: String,
+    /// The `picture` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// The `gender` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// The `locale` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The `email` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The `phone_number` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+}
+
+/// Schema: `#/components/schemas/v1DeviceAuthorizeRequest`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeviceAuthorizeRequest {
+    /// The client (env) id; optional in the model, the SDK also sends it in the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Requested scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+/// Schema: `#/components/schemas/v1DeviceAuthorizeResponse`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceAuthorizeResponse {
+    /// The code the device polls /auth/v1/token with.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub device_code: String,
+    /// The code the user enters to approve the device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_code: Option<String>,
+    /// Lifetime of the codes in seconds.
+    pub expires_in: i32,
+    /// Seconds to wait between polls.
+    pub interval: i32,
+    /// Where the user approves the device (an older SDK model spelled it verification_url).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_uri: Option<String>,
+    /// verification_uri with the user code filled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_uri_complete: Option<String>,
+}
+
+impl std::fmt::Debug for DeviceAuthorizeResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceAuthorizeResponse")
+            .field("device_code", &rt::Redacted)
+            .field("user_code", &self.user_code)
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .field("verification_uri", &self.verification_uri)
+            .field("verification_uri_complete", &self.verification_uri_complete)
+            .finish()
+    }
+}
+
+/// Schema: `#/components/schemas/v1AuthorizeDeviceRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizeDeviceRequest {
+    /// The client (env) id of the device's client; optional in the model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The user code the device shows.
+    pub user_code: String,
+    /// Scope to grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Opaque client state; its use here is not documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+/// Schema: `#/components/schemas/v1AuthorizeRequest`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizeRequest {
+    /// The client being authorized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// OAuth response type (e.g. code); the accepted values are not documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_type: Option<String>,
+    /// The client's redirect URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// Opaque client state, returned in the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Requested scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// PKCE code challenge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_challenge: Option<String>,
+    /// PKCE method (e.g. S256).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_challenge_method: Option<String>,
+    /// The client's sign-out URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_out_uri: Option<String>,
+}
+
+/// Schema: `#/components/schemas/v1AuthorizeResponse`.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizeResponse {
+    /// Authorization code, for a code response type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The `access_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    /// The `id_token` property.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    /// The `token_type` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    /// The `scope` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The `state` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Token lifetime in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i32>,
+}
+
+impl std::fmt::Debug for AuthorizeResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthorizeResponse")
+            .field("code", &self.code)
+            .field("access_token", &self.access_token.as_ref().map(|_| rt::Redacted))
+            .field("id_token", &self.id_token.as_ref().map(|_| rt::Redacted))
+            .field("token_type", &self.token_type)
+            .field("scope", &self.scope)
+            .field("state", &self.state)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+/// Schema: `#/components/schemas/v1AuthorizeInfoResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizeInfoResponse {
+    /// The `client` property.
+    pub client: AuthorizeInfoClient,
+    /// The `scopes` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<AuthorizeScope>>,
+}
+
+/// The client asking for authorization.
+///
+/// Schema: `#/components/schemas/v1AuthorizeInfoClient`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizeInfoClient {
+    /// The `id` property.
+    pub id: String,
+    /// The `name` property.
+    pub name: String,
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `picture` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// The `url` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A requested scope, possibly with sub-scopes.
+///
+/// Schema: `#/components/schemas/v1AuthorizeScope`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizeScope {
+    /// The `id` property.
+    pub id: String,
+    /// The `name` property.
+    pub name: String,
+    /// The `description` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The `picture` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// The `url` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The `children` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<AuthorizeScope>>,
+}
+
+/// Schema: `#/components/schemas/v1CheckIfUserExistResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckIfUserExistResponse {
+    /// Whether the account exists.
+    pub exist: bool,
+}
+
+/// Schema: `#/components/schemas/v1GetProviderSubTypeRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetProviderSubTypeRequest {
+    /// Identity provider ID; the SDK always sends "weda" (WeDa low-code platform).
+    pub provider_id: String,
+}
+
+/// Schema: `#/components/schemas/v1GetProviderSubTypeResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetProviderSubTypeResponse {
+    /// The provider ID.
+    pub id: String,
+    /// NO_AUTH_LOGIN for password-free sign-in, empty otherwise.
+    pub provider_sub_type: GetProviderSubTypeResponseProviderSubType,
+}
+
+/// Free-form: the SDK forwards the caller's object untyped (default an empty object); the fields the server reads are not documented.
+///
+/// Schema: `#/components/schemas/v1SignInWithWechatRequest`.
+pub type SignInWithWechatRequest = serde_json::Map<String, serde_json::Value>;
+
+/// Free-form JSON (the SDK types the reply any).
+///
+/// Schema: `#/components/schemas/v1WedaUserInfoResponse`.
+pub type WedaUserInfoResponse = serde_json::Value;
+
+/// Schema: `#/components/schemas/v1GetMiniProgramQrCodeRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetMiniProgramQrCodeRequest {
+    /// The CloudBase environment ID.
+    #[serde(rename = "envId")]
+    pub env_id: String,
+    /// The Mini Program's appid.
+    #[serde(rename = "wxAppId")]
+    pub wx_app_id: String,
+}
+
+/// Schema: `#/components/schemas/v1GetMiniProgramQrCodeResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetMiniProgramQrCodeResponse {
+    /// The QR code image; its encoding (data URI, base64 or URL) is not documented.
+    pub qr_code: String,
+    /// Pass to /auth/v1/qrcode/get/status.
+    pub qr_code_id: String,
+    /// Lifetime of the QR code in seconds.
+    pub expires_in: i32,
+}
+
+/// Schema: `#/components/schemas/v1GetMiniProgramQrCodeStatusRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetMiniProgramQrCodeStatusRequest {
+    /// qr_code_id from /auth/v1/qrcode/generate.
+    #[serde(rename = "qrCodeId")]
+    pub qr_code_id: String,
+    /// The CloudBase environment ID.
+    #[serde(rename = "envId")]
+    pub env_id: String,
+    /// The Mini Program's appid.
+    #[serde(rename = "wxAppId")]
+    pub wx_app_id: String,
+}
+
+/// Schema: `#/components/schemas/v1GetMiniProgramQrCodeStatusResponse`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetMiniProgramQrCodeStatusResponse {
+    /// The QR code's state; the SDK's model does not list the values.
+    pub status: String,
+    /// Token for /auth/v1/signin/with/provider once the code is confirmed (presumably empty before that; the model marks it required).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub provider_token: String,
+    /// Lifetime in seconds (of the QR code or of provider_token; not documented).
+    pub expires_in: i32,
+}
+
+impl std::fmt::Debug for GetMiniProgramQrCodeStatusResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetMiniProgramQrCodeStatusResponse")
+            .field("status", &self.status)
+            .field("provider_token", &rt::Redacted)
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+/// One log entry, as the SDK's model declares the reply. The call pages (limit, page_token), so the real reply probably wraps a list of these with a next-page token; that shape is not in the SDK, and the model's fields are left optional here for that reason.
+///
+/// Schema: `#/components/schemas/v1GetUserBehaviorLogResponse`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetUserBehaviorLogResponse {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Client IP address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The `user_agent` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// The `client_id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The x-device-id of the session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The `created_at` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The `meta` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta: Option<GetUserBehaviorLogResponseMeta>,
+}
+
+/// Schema: `#/components/schemas/v1ChangeBoundProviderRequest`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeBoundProviderRequest {
+    /// The trans token (the SDK's trans_token argument).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub provider_trans_token: String,
+}
+
+impl std::fmt::Debug for ChangeBoundProviderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeBoundProviderRequest")
+            .field("provider_trans_token", &rt::Redacted)
+            .finish()
+    }
+}
+
+/// Schema: `#/components/schemas/v1ChangeBoundProviderResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeBoundProviderResponse {
+    /// A client ID; what it identifies here is not documented.
+    pub client_id: String,
+}
+
+/// Either the plain fields (as for /auth/v1/signin) or, encrypted, only params and public_key_thumbprint.
+///
+/// Schema: `#/components/schemas/v2SignInWithUsernameRequest`.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SignInWithUsernameRequest {
+    /// The client (env) id; optional in the model, the SDK also sends it in the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// For username and password sign-in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// For username and password sign-in.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// For verification-code sign-in (from /auth/v1/verification/verify).
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_token: Option<String>,
+    /// The SMS or email code itself, where the call takes it instead of a verification_token.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_code: Option<String>,
+    /// Named in the SDK's model; its meaning and values are not documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify_opt: Option<String>,
+    /// The other fields as JSON, RSA-encrypted (JSEncrypt encryptLong) with public_key from /auth/v2/signin/publichkey; sent instead of them when the caller asks for encryption.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
+    /// public_key_thumbprint from /auth/v2/signin/publichkey, sent with params.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key_thumbprint: Option<String>,
+}
+
+impl std::fmt::Debug for SignInWithUsernameRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInWithUsernameRequest")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| rt::Redacted))
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
+            )
+            .field(
+                "verification_code",
+                &self.verification_code.as_ref().map(|_| rt::Redacted),
+            )
+            .field("verify_opt", &self.verify_opt)
+            .field("params", &self.params)
+            .field("public_key_thumbprint", &self.public_key_thumbprint)
+            .finish()
+    }
+}
+
+/// Schema: `#/components/schemas/v2SignInWithVerificationCodeRequest`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignInWithVerificationCodeRequest {
+    /// The client (env) id; optional in the model, the SDK also sends it in the query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Code received by SMS or email.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub verification_code: String,
+    /// verification_id from /auth/v1/verification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_id: Option<String>,
+    /// Named in the SDK's model; when it is sent instead of the code is not documented.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_token: Option<String>,
+}
+
+impl std::fmt::Debug for SignInWithVerificationCodeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInWithVerificationCodeRequest")
+            .field("client_id", &self.client_id)
+            .field("verification_code", &rt::Redacted)
+            .field("verification_id", &self.verification_id)
+            .field(
+                "verification_token",
+                &self.verification_token.as_ref().map(|_| rt::Redacted),
+            )
+            .finish()
+    }
+}
+
+/// Empty object (what the SDK sends).
+///
+/// Schema: `#/components/schemas/v2GetPublicKeyRequest`.
+pub type GetPublicKeyRequest = serde_json::Map<String, serde_json::Value>;
+
+/// Schema: `#/components/schemas/v2GetPublicKeyResponse`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetPublicKeyResponse {
+    /// RSA public key (PEM or bare base64; the format is not documented) to encrypt parameters with.
+    pub public_key: String,
+    /// Identifies the key; send it with the encrypted parameters.
+    pub public_key_thumbprint: String,
+}
+
+/// Schema: `#/components/schemas/v2ModifyPasswordWithoutLoginRequest`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModifyPasswordWithoutLoginRequest {
+    /// The account's username.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// The old password, RSA-encrypted; empty when the caller gives none.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// The new password, RSA-encrypted.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
+    pub new_password: String,
+    /// public_key_thumbprint from /auth/v2/signin/publichkey.
+    pub public_key_thumbprint: String,
+}
+
+impl std::fmt::Debug for ModifyPasswordWithoutLoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModifyPasswordWithoutLoginRequest")
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| rt::Redacted))
+            .field("new_password", &rt::Redacted)
+            .field("public_key_thumbprint", &self.public_key_thumbprint)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1ClientCredentialRequest/properties/grant_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1579,6 +2551,92 @@ impl From<&str> for EditUserBasicInfoRequestGender {
             other => Self::Other(other.to_owned()),
         }
     }
+}
+
+/// Schema: `#/components/schemas/v1SetUserProfileRequest/properties/address`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SetUserProfileRequestAddress {
+    /// The `formatted` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// The `street_address` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// The `locality` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    /// The `region` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The `postal_code` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The `country` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+}
+
+/// Schema: `#/components/schemas/v1SetUserProfileRequest/properties/groups/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SetUserProfileRequestGroupsItem {
+    /// The `id` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The `expires_at` property.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// NO_AUTH_LOGIN for password-free sign-in, empty otherwise.
+///
+/// Schema: `#/components/schemas/v1GetProviderSubTypeResponse/properties/provider_sub_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum GetProviderSubTypeResponseProviderSubType {
+    /// `NO_AUTH_LOGIN`
+    #[serde(rename = "NO_AUTH_LOGIN")]
+    NoAuthLogin,
+    /// ``
+    #[serde(rename = "")]
+    Value1,
+    /// A value not known when this crate was generated.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl GetProviderSubTypeResponseProviderSubType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoAuthLogin => "NO_AUTH_LOGIN",
+            Self::Value1 => "",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for GetProviderSubTypeResponseProviderSubType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for GetProviderSubTypeResponseProviderSubType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NO_AUTH_LOGIN" => Self::NoAuthLogin,
+            "" => Self::Value1,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Schema: `#/components/schemas/v1GetUserBehaviorLogResponse/properties/meta`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GetUserBehaviorLogResponseMeta {
+    /// Origin of the action; the values are not documented.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 pub mod builders {
@@ -2168,6 +3226,92 @@ pub mod builders {
         }
     }
 
+    /// Request builder for [`AuthApi::patch_provider_token`](super::AuthApi::patch_provider_token): Add extra provider data to a provider_token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct PatchProviderToken {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::PatchProviderTokenRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(PatchProviderToken { client_id, x_device_id, body });
+
+    impl PatchProviderToken {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_PatchProviderToken",
+            method: rt::Method::Patch,
+            path: "/auth/v1/provider/token",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::PatchProviderTokenRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The provider token and the provider profile.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::PatchProviderTokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
     /// Request builder for [`AuthApi::sign_in_with_provider`](super::AuthApi::sign_in_with_provider): Sign in with a provider_token
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -2516,7 +3660,7 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/auth/v1/token/clientCredential",
             accept: "application/json",
-            security: &[rt::Security::Basic, rt::Security::ApiKeyHeader("Authorization")],
+            security: &[rt::Security::Basic, rt::Security::Tc3],
         };
 
         /// The request body (`application/json`). Required.
@@ -3728,6 +4872,2132 @@ pub mod builders {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
             let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_trans_by_provider`](super::AuthApi::user_trans_by_provider): Transfer to the account behind a provider_token
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserTransByProvider {
+        client: Client,
+        x_device_id: Option<String>,
+        body: Option<super::TransByProviderRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserTransByProvider { x_device_id, body });
+
+    impl UserTransByProvider {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_TransByProvider",
+            method: rt::Method::Patch,
+            path: "/auth/v1/user/trans/by/provider",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::TransByProviderRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token credentials (as the SDK types the reply).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_edit_contact`](super::AuthApi::user_edit_contact): Change the current user's phone number or email
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserEditContact {
+        client: Client,
+        x_device_id: Option<String>,
+        body: Option<super::EditContactRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserEditContact { x_device_id, body });
+
+    impl UserEditContact {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_EditContact",
+            method: rt::Method::Patch,
+            path: "/auth/v1/user/contact",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::EditContactRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Changed (the SDK reads no reply body).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_set_user_profile`](super::AuthApi::user_set_user_profile): Patch the current user's profile (deprecated by the SDK)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserSetUserProfile {
+        client: Client,
+        x_device_id: Option<String>,
+        body: Option<super::SetUserProfileRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserSetUserProfile { x_device_id, body });
+
+    impl UserSetUserProfile {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_SetUserProfile",
+            method: rt::Method::Patch,
+            path: "/auth/v1/user/profile",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::SetUserProfileRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The updated profile (the SDK types it UserProfile, as the reply of /auth/v1/user/me).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::Profile>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_query_user_profile`](super::AuthApi::user_query_user_profile): Query users by id, username, email or phone number
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserQueryUserProfile {
+        client: Client,
+        id: Option<Vec<String>>,
+        username: Option<String>,
+        email: Option<String>,
+        phone_number: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UserQueryUserProfile { id, username, email, phone_number, x_device_id }
+    );
+
+    impl UserQueryUserProfile {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_QueryUserProfile",
+            method: rt::Method::Get,
+            path: "/auth/v1/user/query",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// User IDs. The SDK passes the array as one value, so several IDs go out comma-separated (id=a%2Cb). `id`: query parameter, optional.
+        pub fn id(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+
+        /// `username`: query parameter, optional.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+
+        /// `email`: query parameter, optional.
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
+            self
+        }
+
+        /// `phone_number`: query parameter, optional.
+        pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+            self.phone_number = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The matching users.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::QueryUserProfileResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query_list("id", self.id.as_deref());
+            request.query("username", self.username.as_ref());
+            request.query("email", self.email.as_ref());
+            request.query("phone_number", self.phone_number.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_revoke_all_devices`](super::AuthApi::user_revoke_all_devices): Revoke the current user's sessions on all devices
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserRevokeAllDevices {
+        client: Client,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserRevokeAllDevices { x_device_id });
+
+    impl UserRevokeAllDevices {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_RevokeAllDevices",
+            method: rt::Method::Delete,
+            path: "/auth/v1/user/revoke/all",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Revoked (the SDK reads no reply body).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_revoke_device`](super::AuthApi::user_revoke_device): Revoke the current user's session on one device
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserRevokeDevice {
+        client: Client,
+        device_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserRevokeDevice { device_id, x_device_id });
+
+    impl UserRevokeDevice {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_RevokeDevice",
+            method: rt::Method::Delete,
+            path: "/auth/v1/user/authorized/devices/{device_id}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The device to sign out (an x-device-id value; where a client lists its devices is not in the SDK). The SDK appends it to the path without encoding. `device_id`: path parameter, required.
+        pub fn device_id(mut self, value: impl Into<String>) -> Self {
+            self.device_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Revoked (the SDK reads no reply body).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("device_id", self.device_id.is_none())];
+            let Some(device_id) = self.device_id else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                &[rt::Segment(&device_id)],
+            )?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::device_authorize`](super::AuthApi::device_authorize): Start a device authorization (get a device code)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct DeviceAuthorize {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::DeviceAuthorizeRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(DeviceAuthorize { client_id, x_device_id, body });
+
+    impl DeviceAuthorize {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_DeviceAuthorize",
+            method: rt::Method::Post,
+            path: "/auth/v1/device/code",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::DeviceAuthorizeRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The device and user codes.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::DeviceAuthorizeResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_authorize_device`](super::AuthApi::user_authorize_device): Approve a device with its user code
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserAuthorizeDevice {
+        client: Client,
+        x_device_id: Option<String>,
+        body: Option<super::AuthorizeDeviceRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserAuthorizeDevice { x_device_id, body });
+
+    impl UserAuthorizeDevice {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_AuthorizeDevice",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/device/authorize",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::AuthorizeDeviceRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Approved (the SDK reads no reply body).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_authorize`](super::AuthApi::user_authorize): Authorize a client for the current user (OAuth authorize)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserAuthorize {
+        client: Client,
+        x_device_id: Option<String>,
+        body: Option<super::AuthorizeRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserAuthorize { x_device_id, body });
+
+    impl UserAuthorize {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_Authorize",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/authorize",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::AuthorizeRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The authorization result.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::AuthorizeResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_authorize_info`](super::AuthApi::user_authorize_info): Get a client's details and requested scopes (OAuth consent)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserAuthorizeInfo {
+        client: Client,
+        client_id: Option<String>,
+        response_type: Option<String>,
+        redirect_uri: Option<String>,
+        state: Option<String>,
+        scope: Option<String>,
+        sign_out_uri: Option<String>,
+        locale: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UserAuthorizeInfo { client_id, response_type, redirect_uri, state, scope,
+        sign_out_uri, locale, x_device_id }
+    );
+
+    impl UserAuthorizeInfo {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_AuthorizeInfo",
+            method: rt::Method::Get,
+            path: "/auth/v1/user/authorize/info",
+            accept: "application/json",
+            security: &[rt::Security::Bearer, rt::Security::Basic],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// `response_type`: query parameter, optional.
+        pub fn response_type(mut self, value: impl Into<String>) -> Self {
+            self.response_type = Some(value.into());
+            self
+        }
+
+        /// `redirect_uri`: query parameter, optional.
+        pub fn redirect_uri(mut self, value: impl Into<String>) -> Self {
+            self.redirect_uri = Some(value.into());
+            self
+        }
+
+        /// `state`: query parameter, optional.
+        pub fn state(mut self, value: impl Into<String>) -> Self {
+            self.state = Some(value.into());
+            self
+        }
+
+        /// `scope`: query parameter, optional.
+        pub fn scope(mut self, value: impl Into<String>) -> Self {
+            self.scope = Some(value.into());
+            self
+        }
+
+        /// `sign_out_uri`: query parameter, optional.
+        pub fn sign_out_uri(mut self, value: impl Into<String>) -> Self {
+            self.sign_out_uri = Some(value.into());
+            self
+        }
+
+        /// Language of the returned names and descriptions (assumed from the name). `locale`: query parameter, optional.
+        pub fn locale(mut self, value: impl Into<String>) -> Self {
+            self.locale = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The client and the requested scopes.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::AuthorizeInfoResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", self.client_id.as_ref());
+            request.query("response_type", self.response_type.as_ref());
+            request.query("redirect_uri", self.redirect_uri.as_ref());
+            request.query("state", self.state.as_ref());
+            request.query("scope", self.scope.as_ref());
+            request.query("sign_out_uri", self.sign_out_uri.as_ref());
+            request.query("locale", self.locale.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::check_username`](super::AuthApi::check_username): Check a username
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CheckUsername {
+        client: Client,
+        username: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CheckUsername { username, x_device_id });
+
+    impl CheckUsername {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_CheckUsername",
+            method: rt::Method::Get,
+            path: "/auth/v1/checkUsername",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The username to check. `username`: query parameter, required.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Checked (the SDK reads no reply body; its content is not documented).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("username", self.username.is_none())];
+            let Some(username) = self.username else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("username", Some(&username));
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::check_if_user_exist`](super::AuthApi::check_if_user_exist): Check whether an account exists
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CheckIfUserExist {
+        client: Client,
+        username: Option<String>,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(CheckIfUserExist { username, client_id, x_device_id });
+
+    impl CheckIfUserExist {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_CheckIfUserExist",
+            method: rt::Method::Get,
+            path: "/auth/v1/checkIfUserExist",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// The username to look up. `username`: query parameter, required.
+        pub fn username(mut self, value: impl Into<String>) -> Self {
+            self.username = Some(value.into());
+            self
+        }
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Whether the account exists.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::CheckIfUserExistResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("username", self.username.is_none())];
+            let Some(username) = self.username else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("username", Some(&username));
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::get_provider_sub_type`](super::AuthApi::get_provider_sub_type): Get an identity provider's sub-type
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetProviderSubType {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::GetProviderSubTypeRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetProviderSubType { client_id, x_device_id, body });
+
+    impl GetProviderSubType {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GetProviderSubType",
+            method: rt::Method::Post,
+            path: "/auth/v1/mgr/provider/providerSubType",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::GetProviderSubTypeRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The provider and its sub-type.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GetProviderSubTypeResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_in_with_wechat`](super::AuthApi::sign_in_with_wechat): Sign in with the caller's WeChat identity
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignInWithWechat {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<rt::JsonBody>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignInWithWechat { client_id, x_device_id, body });
+
+    impl SignInWithWechat {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInWithWechat",
+            method: rt::Method::Post,
+            path: "/auth/v1/signin/wechat/noauth",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.free_form_body("application/json", body, true)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_weda_user_info`](super::AuthApi::user_weda_user_info): Get the current user's WeDa user info
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserWedaUserInfo {
+        client: Client,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserWedaUserInfo { x_device_id });
+
+    impl UserWedaUserInfo {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_WedaUserInfo",
+            method: rt::Method::Get,
+            path: "/auth/v1/plugin/weda/userinfo",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The user info (shape not documented).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::WedaUserInfoResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::get_mini_program_qr_code`](super::AuthApi::get_mini_program_qr_code): Generate a Mini Program sign-in QR code
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetMiniProgramQrCode {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::GetMiniProgramQrCodeRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetMiniProgramQrCode { client_id, x_device_id, body });
+
+    impl GetMiniProgramQrCode {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GetMiniProgramQrCode",
+            method: rt::Method::Post,
+            path: "/auth/v1/qrcode/generate",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::GetMiniProgramQrCodeRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The QR code.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GetMiniProgramQrCodeResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::get_mini_program_qr_code_status`](super::AuthApi::get_mini_program_qr_code_status): Get the status of a Mini Program sign-in QR code
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetMiniProgramQrCodeStatus {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::GetMiniProgramQrCodeStatusRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetMiniProgramQrCodeStatus { client_id, x_device_id, body });
+
+    impl GetMiniProgramQrCodeStatus {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GetMiniProgramQrCodeStatus",
+            method: rt::Method::Post,
+            path: "/auth/v1/qrcode/get/status",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::GetMiniProgramQrCodeStatusRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The QR code's status.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GetMiniProgramQrCodeStatusResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_get_user_behavior_log`](super::AuthApi::user_get_user_behavior_log): Get the current user's sign-in or account-change log
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserGetUserBehaviorLog {
+        client: Client,
+        query_action: Option<String>,
+        ne_query_action: Option<String>,
+        limit: Option<i32>,
+        page_token: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        UserGetUserBehaviorLog { query_action, ne_query_action, limit, page_token,
+        x_device_id }
+    );
+
+    impl UserGetUserBehaviorLog {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_GetUserBehaviorLog",
+            method: rt::Method::Get,
+            path: "/auth/v1/user/security/history",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// USER_LOGIN to list sign-ins (the only value the SDK sends). `query[action]`: query parameter, optional.
+        pub fn query_action(mut self, value: impl Into<String>) -> Self {
+            self.query_action = Some(value.into());
+            self
+        }
+
+        /// USER_LOGIN to list every action except sign-ins (the only value the SDK sends). `ne_query[action]`: query parameter, optional.
+        pub fn ne_query_action(mut self, value: impl Into<String>) -> Self {
+            self.ne_query_action = Some(value.into());
+            self
+        }
+
+        /// Entries per page. `limit`: query parameter, required.
+        pub fn limit(mut self, value: impl Into<i32>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// Continues a previous page; where the next token comes from is not in the SDK's model. `page_token`: query parameter, optional.
+        pub fn page_token(mut self, value: impl Into<String>) -> Self {
+            self.page_token = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Log entries (see the schema's note on the shape).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::GetUserBehaviorLogResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("limit", self.limit.is_none())];
+            let Some(limit) = self.limit else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("query[action]", self.query_action.as_ref());
+            request.query("ne_query[action]", self.ne_query_action.as_ref());
+            request.query("limit", Some(&limit));
+            request.query("page_token", self.page_token.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_change_bound_provider`](super::AuthApi::user_change_bound_provider): Move a third-party binding to the current user
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserChangeBoundProvider {
+        client: Client,
+        provider_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::ChangeBoundProviderRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserChangeBoundProvider { provider_id, x_device_id, body });
+
+    impl UserChangeBoundProvider {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_ChangeBoundProvider",
+            method: rt::Method::Post,
+            path: "/auth/v1/user/provider/{provider_id}/trans",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Identity provider ID (e.g. wx_open, github). `provider_id`: path parameter, required.
+        pub fn provider_id(mut self, value: impl Into<String>) -> Self {
+            self.provider_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::ChangeBoundProviderRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Moved.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(
+            self,
+        ) -> Result<Response<super::ChangeBoundProviderResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [
+                ("provider_id", self.provider_id.is_none()),
+                ("body", self.body.is_none()),
+            ];
+            let (Some(provider_id), Some(body)) = (self.provider_id, self.body) else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                &[rt::Segment(&provider_id)],
+            )?;
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_in_v2`](super::AuthApi::sign_in_v2): Sign in (version 2)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignInV2 {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignInWithUsernameRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignInV2 { client_id, x_device_id, body });
+
+    impl SignInV2 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInV2",
+            method: rt::Method::Post,
+            path: "/auth/v2/signin/username",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::SignInWithUsernameRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::grant_token_v2`](super::AuthApi::grant_token_v2): Get or refresh a token (version 2)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GrantTokenV2 {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::GrantTokenRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GrantTokenV2 { client_id, x_device_id, body });
+
+    impl GrantTokenV2 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GrantTokenV2",
+            method: rt::Method::Post,
+            path: "/auth/v2/token",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(mut self, value: impl Into<super::GrantTokenRequest>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_me_v2`](super::AuthApi::user_me_v2): Get the current user's profile (version 2)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserMeV2 {
+        client: Client,
+        query: Option<std::collections::BTreeMap<String, String>>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserMeV2 { query, x_device_id });
+
+    impl UserMeV2 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_MeV2",
+            method: rt::Method::Get,
+            path: "/auth/v2/user/me",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Extra query pairs: the SDK appends the caller's query string as it is (apis.ts:682-685); which keys the server reads is not documented. `query`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
+        pub fn query(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): User profile.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::Profile>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query_exploded_map(self.query.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::user_delete_me_v2`](super::AuthApi::user_delete_me_v2): Delete the current user (version 2)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct UserDeleteMeV2 {
+        client: Client,
+        sudo_token: Option<String>,
+        x_device_id: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(UserDeleteMeV2 { sudo_token, x_device_id });
+
+    impl UserDeleteMeV2 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "User_DeleteMeV2",
+            method: rt::Method::Delete,
+            path: "/auth/v2/user/me",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// Temporary token from /auth/v1/user/sudo. `sudo_token`: query parameter, required.
+        pub fn sudo_token(mut self, value: impl Into<String>) -> Self {
+            self.sudo_token = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Deleted.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("sudo_token", self.sudo_token.is_none())];
+            let Some(sudo_token) = self.sudo_token else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("sudo_token", Some(&sudo_token));
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_in_with_verification_code_v2`](super::AuthApi::sign_in_with_verification_code_v2): Sign in with a verification code (version 2)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignInWithVerificationCodeV2 {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignInWithVerificationCodeRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignInWithVerificationCodeV2 { client_id, x_device_id, body });
+
+    impl SignInWithVerificationCodeV2 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInWithVerificationCodeV2",
+            method: rt::Method::Post,
+            path: "/auth/v2/signin/verificationcode",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::SignInWithVerificationCodeRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued (as the SDK reads the reply).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::sign_in_with_provider_v2`](super::AuthApi::sign_in_with_provider_v2): Sign in with a provider_token (version 2)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct SignInWithProviderV2 {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::SignInWithProviderRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(SignInWithProviderV2 { client_id, x_device_id, body });
+
+    impl SignInWithProviderV2 {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_SignInWithProviderV2",
+            method: rt::Method::Post,
+            path: "/auth/v2/signin/with/provider",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::SignInWithProviderRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Token issued.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::TokenResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.json_body("application/json", body)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::get_public_key`](super::AuthApi::get_public_key): Get the RSA public key for encrypted sign-in parameters
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct GetPublicKey {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<rt::JsonBody>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(GetPublicKey { client_id, x_device_id, body });
+
+    impl GetPublicKey {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_GetPublicKey",
+            method: rt::Method::Post,
+            path: "/auth/v2/signin/publichkey",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        ///
+        /// Takes any `Serialize` value (a `serde_json::json!` object, a struct, a map) that serializes to a JSON object, as the spec requires; anything else (an array, a number, a string, `null`, a value that cannot be serialized) is refused by `send()` with [`Error::InvalidRequest`], before any I/O.
+        pub fn body(mut self, value: impl serde::Serialize) -> Self {
+            self.body = Some(rt::JsonBody::new(&value));
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): The public key.
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::GetPublicKeyResponse>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
+            request.header("x-device-id", Some(&x_device_id))?;
+            request.free_form_body("application/json", body, true)?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`AuthApi::modify_password_without_login`](super::AuthApi::modify_password_without_login): Change a password with the old one, without signing in
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct ModifyPasswordWithoutLogin {
+        client: Client,
+        client_id: Option<String>,
+        x_device_id: Option<String>,
+        body: Option<super::ModifyPasswordWithoutLoginRequest>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(ModifyPasswordWithoutLogin { client_id, x_device_id, body });
+
+    impl ModifyPasswordWithoutLogin {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "Auth_ModifyPasswordWithoutLogin",
+            method: rt::Method::Post,
+            path: "/auth/v2/signin/password/update",
+            accept: "application/json",
+            security: &[rt::Security::None],
+        };
+
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter, optional.
+        ///
+        /// Unless set, the client's environment id ([`Client::env_id`]) is sent, if it has one.
+        pub fn client_id(mut self, value: impl Into<String>) -> Self {
+            self.client_id = Some(value.into());
+            self
+        }
+
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter, optional.
+        ///
+        /// Unless set, the client's device id ([`Client::device_id`]) is sent.
+        pub fn x_device_id(mut self, value: impl Into<String>) -> Self {
+            self.x_device_id = Some(value.into());
+            self
+        }
+
+        /// The request body (`application/json`). Required.
+        pub fn body(
+            mut self,
+            value: impl Into<super::ModifyPasswordWithoutLoginRequest>,
+        ) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`): Changed (the SDK reads no reply body).
+        /// - default ([`Error::Api`], `application/json`): Error (status not documented).
+        pub async fn send(self) -> Result<Response<super::EmptyObject>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let client_id = self
+                .client_id
+                .or_else(|| self.client.env_id().map(str::to_owned));
+            let x_device_id = self
+                .x_device_id
+                .unwrap_or_else(|| self.client.device_id().to_owned());
+            let missing = [("body", self.body.is_none())];
+            let Some(body) = self.body else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(&Self::OPERATION, &[])?;
+            request.query("client_id", client_id.as_ref());
             request.header("x-device-id", Some(&x_device_id))?;
             request.json_body("application/json", body)?;
             request.options(self.options);

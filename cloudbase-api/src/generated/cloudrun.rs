@@ -538,7 +538,7 @@ pub mod builders {
             method: rt::Method::Get,
             path: "/v1/cloudrun/{name}/{anyPath}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -646,7 +646,7 @@ pub mod builders {
             method: rt::Method::Put,
             path: "/v1/cloudrun/{name}/{anyPath}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -765,7 +765,7 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/v1/cloudrun/{name}/{anyPath}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -883,7 +883,7 @@ pub mod builders {
             method: rt::Method::Delete,
             path: "/v1/cloudrun/{name}/{anyPath}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -989,7 +989,7 @@ pub mod builders {
             method: rt::Method::Head,
             path: "/v1/cloudrun/{name}/{anyPath}",
             accept: "",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1092,7 +1092,7 @@ pub mod builders {
             method: rt::Method::Patch,
             path: "/v1/cloudrun/{name}/{anyPath}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1209,7 +1209,7 @@ pub mod builders {
             method: rt::Method::Get,
             path: "/v1/cloudrun/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1299,7 +1299,7 @@ pub mod builders {
             method: rt::Method::Put,
             path: "/v1/cloudrun/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1400,7 +1400,7 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/v1/cloudrun/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1500,7 +1500,7 @@ pub mod builders {
             method: rt::Method::Delete,
             path: "/v1/cloudrun/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1588,7 +1588,7 @@ pub mod builders {
             method: rt::Method::Head,
             path: "/v1/cloudrun/{name}",
             accept: "",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.
@@ -1673,7 +1673,7 @@ pub mod builders {
             method: rt::Method::Patch,
             path: "/v1/cloudrun/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the CloudBase Run service to call. `name`: path parameter, required.

@@ -225,7 +225,7 @@ pub mod builders {
             method: rt::Method::Get,
             path: "/v1/functions/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the function to call. `name`: path parameter, required.
@@ -327,7 +327,7 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/v1/functions/{name}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the function to invoke. `name`: path parameter, required.
@@ -464,7 +464,7 @@ pub mod builders {
             method: rt::Method::Get,
             path: "/v1/functions/{name}/{path}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the function to call. `name`: path parameter, required.
@@ -573,7 +573,7 @@ pub mod builders {
             method: rt::Method::Post,
             path: "/v1/functions/{name}/{path}",
             accept: "application/json, text/*, */*",
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
         };
 
         /// Name of the function to call. `name`: path parameter, required.

@@ -2,7 +2,7 @@
 //! timeout), the URL, the `Authorization` header and reading a reply whole; with their spans.
 
 use crate::client::MAX_URL_BYTES;
-use crate::credentials::{Kind, TokenProvider, basic};
+use crate::credentials::{Kind, SecretKey, Token, TokenProvider, basic};
 use crate::error::{DecodeError, Error};
 use crate::http::{Attempt, redirect_error};
 use crate::response::Head;
@@ -11,9 +11,11 @@ use crate::runtime::sse::{DecodeData, EventStream};
 use crate::runtime::{Operation, RawResponse, Request, Security};
 use crate::{ByteStream, Client};
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
 impl Client {
@@ -145,8 +147,8 @@ impl Client {
             };
             let mut authorization = Authorization::default();
             let exchange = async {
-                authorization = self.authorization(operation).await?;
-                let response = self.send(request, url, accept, authorization.header.clone()).await?;
+                authorization = self.authorization(request, url).await?;
+                let response = self.send(request, url, accept, &authorization).await?;
                 let status = response.status().as_u16();
                 let streams = match read {
                     Read::Whole => false,
@@ -238,7 +240,7 @@ impl Client {
         request: &Request,
         url: &reqwest::Url,
         accept: &'static str,
-        authorization: Option<HeaderValue>,
+        authorization: &Authorization,
     ) -> Result<reqwest::Response, Error> {
         let operation = request.operation;
         let mut headers = request.headers.clone();
@@ -251,8 +253,11 @@ impl Client {
             }
             _ => {}
         }
-        if let Some(authorization) = authorization {
-            headers.insert(AUTHORIZATION, authorization);
+        if let Some(value) = &authorization.header {
+            headers.insert(AUTHORIZATION, value.clone());
+        }
+        if let Some(signed) = &authorization.signed_content_type {
+            headers.insert(CONTENT_TYPE, signed.clone());
         }
         // The configured headers, where the request has no header of that name.
         for name in self.inner.headers.keys() {
@@ -290,32 +295,46 @@ impl Client {
     /// The `Authorization` value for the first of the operation's security alternatives the
     /// configured credentials satisfy. None when the operation takes no credentials (`{}` listed,
     /// or no alternative fits): the server then decides, and a missing credential is its 401.
-    async fn authorization(&self, operation: &Operation) -> Result<Authorization, Error> {
+    async fn authorization(&self, request: &Request, url: &reqwest::Url) -> Result<Authorization, Error> {
+        let operation = request.operation;
         let Some(credentials) = &self.inner.credentials else { return Ok(Authorization::default()) };
+        // A secret key signs where the operation takes a signature, as node-sdk does; elsewhere it
+        // is exchanged for a token.
+        if let Kind::SecretKey(key) = &credentials.0
+            && operation.security.contains(&Security::Tc3)
+        {
+            return tc3_authorization(request, url, key);
+        }
         for security in operation.security {
             let (value, provided) = match (security, &credentials.0) {
                 (Security::Bearer, Kind::AccessToken(_) | Kind::ApiKey(_) | Kind::PublishableKey(_))
                 | (Security::Basic, Kind::Basic { .. })
                     if self.inner.fixed_authorization.is_some() =>
                 {
-                    return Ok(Authorization { header: self.inner.fixed_authorization.clone(), provided: None });
+                    return Ok(Authorization {
+                        header: self.inner.fixed_authorization.clone(),
+                        provided: None,
+                        signed_content_type: None,
+                    });
                 }
                 (Security::Bearer, Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t)) => {
                     (format!("Bearer {t}"), None)
                 }
                 (Security::Bearer, Kind::Provider(provider)) => {
                     let token = provider.token().await?;
-                    (format!("Bearer {token}"), Some((provider.clone(), token)))
+                    (format!("Bearer {token}"), Some(Provided::Provider(provider.clone(), token)))
+                }
+                (Security::Bearer, Kind::SecretKey(key)) => {
+                    let token = key.access.get(|| exchange(self.clone(), operation)).await?;
+                    (format!("Bearer {token}"), Some(Provided::Exchanged(key.clone(), token)))
                 }
                 (Security::Basic, Kind::Basic { id, secret }) => (basic(id, secret), None),
-                // `{}`, and header keys (Tencent Cloud request signatures, which no credential
-                // kind produces), are skipped: a later alternative may still fit.
+                // `{}`, and header keys (raw API keys or signatures the spec does not say how to
+                // make), are skipped: a later alternative may still fit.
                 _ => continue,
             };
-            let mut header = HeaderValue::from_str(&value)
-                .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
-            header.set_sensitive(true);
-            return Ok(Authorization { header: Some(header), provided });
+            let header = sensitive(operation, &value)?;
+            return Ok(Authorization { header: Some(header), provided, signed_content_type: None });
         }
         Ok(Authorization::default())
     }
@@ -391,19 +410,124 @@ enum Reply {
 #[derive(Default)]
 struct Authorization {
     header: Option<HeaderValue>,
-    provided: Option<(Arc<dyn TokenProvider>, String)>,
+    provided: Option<Provided>,
+    /// The `Content-Type` a signature covers, for a request without a body (which sets none).
+    signed_content_type: Option<HeaderValue>,
+}
+
+/// A token that may be rejected: a provider's, or the one a secret key was exchanged for.
+enum Provided {
+    Provider(Arc<dyn TokenProvider>, String),
+    Exchanged(Arc<SecretKey>, String),
 }
 
 impl Authorization {
     /// After a 401: drops the provider's token, and says whether asking again can help.
     fn rejected(&self) -> bool {
         match &self.provided {
-            Some((provider, token)) => {
+            Some(Provided::Provider(provider, token)) => {
                 provider.invalidate(token);
+                true
+            }
+            Some(Provided::Exchanged(key, token)) => {
+                key.access.invalidate(token);
                 true
             }
             None => false,
         }
+    }
+}
+
+fn sensitive(operation: &Operation, value: &str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value)
+        .map_err(|_| Error::invalid(operation, "the credentials contain characters not allowed in a header"))?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// The media type a body-less request is signed (and sent) with, as node-sdk's calls have one.
+const BODYLESS_CONTENT_TYPE: &str = "application/json";
+
+/// `Authorization: TC3-HMAC-SHA256 ...` for this attempt of `request`: its method, path and
+/// query as sent, the `Content-Type` and `Host` headers, and its body's SHA-256, signed at the
+/// time of the attempt (less a second, as node-sdk signs). A streamed body cannot be hashed
+/// before it is sent, so it is refused before any I/O.
+fn tc3_authorization(request: &Request, url: &reqwest::Url, key: &SecretKey) -> Result<Authorization, Error> {
+    use crate::runtime::Payload;
+    let operation = request.operation;
+    let (content_type, payload, signed_content_type) = match &request.body {
+        None => (BODYLESS_CONTENT_TYPE, &b""[..], Some(HeaderValue::from_static(BODYLESS_CONTENT_TYPE))),
+        Some(Payload::Bytes(content_type, bytes)) => {
+            let content_type =
+                content_type.to_str().map_err(|_| Error::invalid(operation, "the body's type cannot be signed"))?;
+            (content_type, &bytes[..], None)
+        }
+        Some(Payload::Stream(..) | Payload::Multipart(_)) => {
+            return Err(Error::invalid(
+                operation,
+                "a streamed body cannot be signed with a secret key (TC3 hashes the whole body first); \
+                 use credentials that send a token",
+            ));
+        }
+    };
+    let host = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return Err(Error::invalid(operation, "a URL without a host cannot be signed")),
+    };
+    let method = operation.method.to_reqwest();
+    let headers = [("content-type", content_type), ("host", host.as_str())];
+    let timestamp =
+        SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |since| since.as_secs()).saturating_sub(1);
+    let signed = crate::tc3::sign(
+        &crate::tc3::Tc3Request {
+            method: method.as_str(),
+            canonical_uri: url.path(),
+            canonical_query: url.query().unwrap_or(""),
+            headers: &headers,
+            payload,
+            service: crate::tc3::SERVICE_TCB,
+            timestamp,
+        },
+        &key.tc3(),
+    )
+    .map_err(|e| Error::invalid(operation, e.to_string()))?;
+    let value = crate::tc3::authorization_header(&key.tc3(), &signed);
+    Ok(Authorization { header: Some(sensitive(operation, &value)?), provided: None, signed_content_type })
+}
+
+/// An administrator access token for a secret key: `Auth_ClientCredential`, signed with it (that
+/// operation takes a signature, so this never exchanges again). Boxed: it is a request made
+/// while another request waits for its credentials.
+fn exchange(
+    client: Client,
+    operation: &'static Operation,
+) -> Pin<Box<dyn Future<Output = Result<Token, Error>> + Send>> {
+    #[cfg(feature = "auth")]
+    {
+        let _ = operation;
+        Box::pin(async move {
+            use crate::auth::{ClientCredentialRequest, ClientCredentialRequestGrantType};
+            let body = ClientCredentialRequest { grant_type: ClientCredentialRequestGrantType::ClientCredentials };
+            let reply = client.auth().client_credential().body(body).send().await?;
+            let access = reply
+                .access_token
+                .clone()
+                .ok_or_else(|| crate::error::reply_error(&reply, "the reply has no access_token"))?;
+            let lifetime = reply.expires_in.map(|s| Duration::from_secs(u64::try_from(s).unwrap_or(0)));
+            Ok(Token::new(access, lifetime))
+        })
+    }
+    #[cfg(not(feature = "auth"))]
+    {
+        let _ = client;
+        Box::pin(async move {
+            Err(Error::invalid(
+                operation,
+                "a secret key is exchanged for the bearer token this operation takes by an operation of the \
+                 `auth` feature, which this build of cloudbase-api lacks",
+            ))
+        })
     }
 }
 

@@ -123,6 +123,8 @@ pub(crate) enum Security {
     Basic,
     /// A key in the named header.
     ApiKeyHeader(&'static str),
+    /// A Tencent Cloud TC3-HMAC-SHA256 signature of the request, in `Authorization`.
+    Tc3,
 }
 
 /// Characters of a path segment sent as they are (RFC 3986 `pchar` minus the sub-delimiters

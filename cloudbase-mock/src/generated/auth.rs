@@ -63,6 +63,13 @@ impl<'s> AuthMock<'s> {
         rt::Stub::new(self.server)
     }
 
+    /// `PATCH /auth/v1/provider/token` (operationId `Auth_PatchProviderToken`): Add extra provider data to a provider_token
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::patch_provider_token`].
+    pub fn patch_provider_token(&self) -> rt::Stub<'s, requests::PatchProviderToken> {
+        rt::Stub::new(self.server)
+    }
+
     /// `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`): Sign in with a provider_token
     ///
     /// The client's side: [`cloudbase_api::auth::AuthApi::sign_in_with_provider`].
@@ -206,6 +213,213 @@ impl<'s> AuthMock<'s> {
     pub fn init_captcha(&self) -> rt::Stub<'s, requests::InitCaptcha> {
         rt::Stub::new(self.server)
     }
+
+    /// `PATCH /auth/v1/user/trans/by/provider` (operationId `User_TransByProvider`): Transfer to the account behind a provider_token
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_trans_by_provider`].
+    pub fn user_trans_by_provider(&self) -> rt::Stub<'s, requests::UserTransByProvider> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `PATCH /auth/v1/user/contact` (operationId `User_EditContact`): Change the current user's phone number or email
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_edit_contact`].
+    pub fn user_edit_contact(&self) -> rt::Stub<'s, requests::UserEditContact> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `PATCH /auth/v1/user/profile` (operationId `User_SetUserProfile`): Patch the current user's profile (deprecated by the SDK)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_set_user_profile`].
+    pub fn user_set_user_profile(&self) -> rt::Stub<'s, requests::UserSetUserProfile> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v1/user/query` (operationId `User_QueryUserProfile`): Query users by id, username, email or phone number
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_query_user_profile`].
+    pub fn user_query_user_profile(
+        &self,
+    ) -> rt::Stub<'s, requests::UserQueryUserProfile> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `DELETE /auth/v1/user/revoke/all` (operationId `User_RevokeAllDevices`): Revoke the current user's sessions on all devices
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_revoke_all_devices`].
+    pub fn user_revoke_all_devices(
+        &self,
+    ) -> rt::Stub<'s, requests::UserRevokeAllDevices> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `DELETE /auth/v1/user/authorized/devices/{device_id}` (operationId `User_RevokeDevice`): Revoke the current user's session on one device
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_revoke_device`].
+    pub fn user_revoke_device(&self) -> rt::Stub<'s, requests::UserRevokeDevice> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/device/code` (operationId `Auth_DeviceAuthorize`): Start a device authorization (get a device code)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::device_authorize`].
+    pub fn device_authorize(&self) -> rt::Stub<'s, requests::DeviceAuthorize> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/user/device/authorize` (operationId `User_AuthorizeDevice`): Approve a device with its user code
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_authorize_device`].
+    pub fn user_authorize_device(&self) -> rt::Stub<'s, requests::UserAuthorizeDevice> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/user/authorize` (operationId `User_Authorize`): Authorize a client for the current user (OAuth authorize)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_authorize`].
+    pub fn user_authorize(&self) -> rt::Stub<'s, requests::UserAuthorize> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v1/user/authorize/info` (operationId `User_AuthorizeInfo`): Get a client's details and requested scopes (OAuth consent)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_authorize_info`].
+    pub fn user_authorize_info(&self) -> rt::Stub<'s, requests::UserAuthorizeInfo> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v1/checkUsername` (operationId `Auth_CheckUsername`): Check a username
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::check_username`].
+    pub fn check_username(&self) -> rt::Stub<'s, requests::CheckUsername> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v1/checkIfUserExist` (operationId `Auth_CheckIfUserExist`): Check whether an account exists
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::check_if_user_exist`].
+    pub fn check_if_user_exist(&self) -> rt::Stub<'s, requests::CheckIfUserExist> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/mgr/provider/providerSubType` (operationId `Auth_GetProviderSubType`): Get an identity provider's sub-type
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::get_provider_sub_type`].
+    pub fn get_provider_sub_type(&self) -> rt::Stub<'s, requests::GetProviderSubType> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/signin/wechat/noauth` (operationId `Auth_SignInWithWechat`): Sign in with the caller's WeChat identity
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::sign_in_with_wechat`].
+    pub fn sign_in_with_wechat(&self) -> rt::Stub<'s, requests::SignInWithWechat> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v1/plugin/weda/userinfo` (operationId `User_WedaUserInfo`): Get the current user's WeDa user info
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_weda_user_info`].
+    pub fn user_weda_user_info(&self) -> rt::Stub<'s, requests::UserWedaUserInfo> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/qrcode/generate` (operationId `Auth_GetMiniProgramQrCode`): Generate a Mini Program sign-in QR code
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::get_mini_program_qr_code`].
+    pub fn get_mini_program_qr_code(
+        &self,
+    ) -> rt::Stub<'s, requests::GetMiniProgramQrCode> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/qrcode/get/status` (operationId `Auth_GetMiniProgramQrCodeStatus`): Get the status of a Mini Program sign-in QR code
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::get_mini_program_qr_code_status`].
+    pub fn get_mini_program_qr_code_status(
+        &self,
+    ) -> rt::Stub<'s, requests::GetMiniProgramQrCodeStatus> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v1/user/security/history` (operationId `User_GetUserBehaviorLog`): Get the current user's sign-in or account-change log
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_get_user_behavior_log`].
+    pub fn user_get_user_behavior_log(
+        &self,
+    ) -> rt::Stub<'s, requests::UserGetUserBehaviorLog> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v1/user/provider/{provider_id}/trans` (operationId `User_ChangeBoundProvider`): Move a third-party binding to the current user
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_change_bound_provider`].
+    pub fn user_change_bound_provider(
+        &self,
+    ) -> rt::Stub<'s, requests::UserChangeBoundProvider> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v2/signin/username` (operationId `Auth_SignInV2`): Sign in (version 2)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::sign_in_v2`].
+    pub fn sign_in_v2(&self) -> rt::Stub<'s, requests::SignInV2> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v2/token` (operationId `Auth_GrantTokenV2`): Get or refresh a token (version 2)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::grant_token_v2`].
+    pub fn grant_token_v2(&self) -> rt::Stub<'s, requests::GrantTokenV2> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `GET /auth/v2/user/me` (operationId `User_MeV2`): Get the current user's profile (version 2)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_me_v2`].
+    pub fn user_me_v2(&self) -> rt::Stub<'s, requests::UserMeV2> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `DELETE /auth/v2/user/me` (operationId `User_DeleteMeV2`): Delete the current user (version 2)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::user_delete_me_v2`].
+    pub fn user_delete_me_v2(&self) -> rt::Stub<'s, requests::UserDeleteMeV2> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v2/signin/verificationcode` (operationId `Auth_SignInWithVerificationCodeV2`): Sign in with a verification code (version 2)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::sign_in_with_verification_code_v2`].
+    pub fn sign_in_with_verification_code_v2(
+        &self,
+    ) -> rt::Stub<'s, requests::SignInWithVerificationCodeV2> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v2/signin/with/provider` (operationId `Auth_SignInWithProviderV2`): Sign in with a provider_token (version 2)
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::sign_in_with_provider_v2`].
+    pub fn sign_in_with_provider_v2(
+        &self,
+    ) -> rt::Stub<'s, requests::SignInWithProviderV2> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v2/signin/publichkey` (operationId `Auth_GetPublicKey`): Get the RSA public key for encrypted sign-in parameters
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::get_public_key`].
+    pub fn get_public_key(&self) -> rt::Stub<'s, requests::GetPublicKey> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `POST /auth/v2/signin/password/update` (operationId `Auth_ModifyPasswordWithoutLogin`): Change a password with the old one, without signing in
+    ///
+    /// The client's side: [`cloudbase_api::auth::AuthApi::modify_password_without_login`].
+    pub fn modify_password_without_login(
+        &self,
+    ) -> rt::Stub<'s, requests::ModifyPasswordWithoutLogin> {
+        rt::Stub::new(self.server)
+    }
 }
 
 /// Every operation's route, in document order.
@@ -216,6 +430,7 @@ pub(crate) const ROUTES: &[&rt::Route] = &[
     <requests::SignOut as rt::Request>::ROUTE,
     <requests::GenProviderRedirectUri as rt::Request>::ROUTE,
     <requests::GrantProviderToken as rt::Request>::ROUTE,
+    <requests::PatchProviderToken as rt::Request>::ROUTE,
     <requests::SignInWithProvider as rt::Request>::ROUTE,
     <requests::SignInCustom as rt::Request>::ROUTE,
     <requests::GrantToken as rt::Request>::ROUTE,
@@ -236,6 +451,33 @@ pub(crate) const ROUTES: &[&rt::Route] = &[
     <requests::UserUnBindProvider as rt::Request>::ROUTE,
     <requests::UserProviders as rt::Request>::ROUTE,
     <requests::InitCaptcha as rt::Request>::ROUTE,
+    <requests::UserTransByProvider as rt::Request>::ROUTE,
+    <requests::UserEditContact as rt::Request>::ROUTE,
+    <requests::UserSetUserProfile as rt::Request>::ROUTE,
+    <requests::UserQueryUserProfile as rt::Request>::ROUTE,
+    <requests::UserRevokeAllDevices as rt::Request>::ROUTE,
+    <requests::UserRevokeDevice as rt::Request>::ROUTE,
+    <requests::DeviceAuthorize as rt::Request>::ROUTE,
+    <requests::UserAuthorizeDevice as rt::Request>::ROUTE,
+    <requests::UserAuthorize as rt::Request>::ROUTE,
+    <requests::UserAuthorizeInfo as rt::Request>::ROUTE,
+    <requests::CheckUsername as rt::Request>::ROUTE,
+    <requests::CheckIfUserExist as rt::Request>::ROUTE,
+    <requests::GetProviderSubType as rt::Request>::ROUTE,
+    <requests::SignInWithWechat as rt::Request>::ROUTE,
+    <requests::UserWedaUserInfo as rt::Request>::ROUTE,
+    <requests::GetMiniProgramQrCode as rt::Request>::ROUTE,
+    <requests::GetMiniProgramQrCodeStatus as rt::Request>::ROUTE,
+    <requests::UserGetUserBehaviorLog as rt::Request>::ROUTE,
+    <requests::UserChangeBoundProvider as rt::Request>::ROUTE,
+    <requests::SignInV2 as rt::Request>::ROUTE,
+    <requests::GrantTokenV2 as rt::Request>::ROUTE,
+    <requests::UserMeV2 as rt::Request>::ROUTE,
+    <requests::UserDeleteMeV2 as rt::Request>::ROUTE,
+    <requests::SignInWithVerificationCodeV2 as rt::Request>::ROUTE,
+    <requests::SignInWithProviderV2 as rt::Request>::ROUTE,
+    <requests::GetPublicKey as rt::Request>::ROUTE,
+    <requests::ModifyPasswordWithoutLogin as rt::Request>::ROUTE,
 ];
 
 pub mod requests {
@@ -714,6 +956,73 @@ pub mod requests {
         }
     }
 
+    /// A request to `PATCH /auth/v1/provider/token` (operationId `Auth_PatchProviderToken`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct PatchProviderToken {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::PatchProviderTokenRequest,
+    }
+
+    impl rt::Request for PatchProviderToken {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_PatchProviderToken",
+            method: "PATCH",
+            path: "/auth/v1/provider/token",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::PatchProviderTokenRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"expires_in\":0,\"provider_profile\":{\"at_hash\":\"string\",\"email\":\"string\",\"gender\":\"string\",\"groups\":[\"string\"],\"locale\":\"string\",\"meta\":{},\"name\":\"string\",\"phone_number\":\"string\",\"picture\":\"string\",\"provider\":\"string\",\"provider_id\":\"string\",\"raw\":\"string\",\"sub\":\"string\",\"sub_id\":\"string\",\"token\":\"string\",\"url\":\"string\"},\"provider_token\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(PatchProviderToken {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, PatchProviderToken> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::PatchProviderTokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
     /// A request to `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`), as the mock received it.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -1004,10 +1313,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[
-                rt::Security::Basic,
-                rt::Security::ApiKeyHeader("Authorization"),
-            ],
+            security: &[rt::Security::Basic, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some((
@@ -2018,6 +2324,1686 @@ pub mod requests {
     impl rt::Stub<'_, InitCaptcha> {
         /// Mounts the stub: answers 200 with `body` as `application/json`.
         pub fn reply(self, body: api::InitCaptchaResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `PATCH /auth/v1/user/trans/by/provider` (operationId `User_TransByProvider`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserTransByProvider {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::TransByProviderRequest,
+    }
+
+    impl rt::Request for UserTransByProvider {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_TransByProvider",
+            method: "PATCH",
+            path: "/auth/v1/user/trans/by/provider",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::TransByProviderRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"expires_in\":0,\"groups\":[\"string\"],\"id_token\":\"string\",\"refresh_token\":\"string\",\"scope\":\"string\",\"sub\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserTransByProvider {
+                x_device_id: received.optional(0)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserTransByProvider> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::TokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `PATCH /auth/v1/user/contact` (operationId `User_EditContact`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserEditContact {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::EditContactRequest,
+    }
+
+    impl rt::Request for UserEditContact {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_EditContact",
+            method: "PATCH",
+            path: "/auth/v1/user/contact",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::EditContactRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserEditContact {
+                x_device_id: received.optional(0)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserEditContact> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `PATCH /auth/v1/user/profile` (operationId `User_SetUserProfile`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserSetUserProfile {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::SetUserProfileRequest,
+    }
+
+    impl rt::Request for UserSetUserProfile {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_SetUserProfile",
+            method: "PATCH",
+            path: "/auth/v1/user/profile",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SetUserProfileRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"created_at\":\"string\",\"email\":\"string\",\"gender\":\"string\",\"groups\":[{\"id\":\"string\"}],\"has_password\":false,\"internal_user_type\":\"string\",\"last_login\":\"string\",\"meta\":{},\"name\":\"string\",\"password_updated_at\":\"string\",\"phone_number\":\"string\",\"picture\":\"string\",\"providers\":[{\"id\":\"string\",\"meta\":{},\"name\":\"string\",\"picture\":\"string\",\"provider_user_id\":\"string\",\"url\":\"string\"}],\"status\":\"string\",\"sub\":\"string\",\"type\":\"string\",\"updated_at\":\"string\",\"user_desc\":\"string\",\"user_id\":\"string\",\"user_source\":0,\"username\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserSetUserProfile {
+                x_device_id: received.optional(0)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserSetUserProfile> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::Profile) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v1/user/query` (operationId `User_QueryUserProfile`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserQueryUserProfile {
+        /// User IDs. The SDK passes the array as one value, so several IDs go out comma-separated (id=a%2Cb). `id`: query parameter.
+        pub id: Option<Vec<String>>,
+        /// `username`: query parameter.
+        pub username: Option<String>,
+        /// `email`: query parameter.
+        pub email: Option<String>,
+        /// `phone_number`: query parameter.
+        pub phone_number: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserQueryUserProfile {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_QueryUserProfile",
+            method: "GET",
+            path: "/auth/v1/user/query",
+            params: &[
+                rt::Param::query("id", rt::Shape::Array(&rt::Shape::String)),
+                rt::Param::query("username", rt::Shape::String),
+                rt::Param::query("email", rt::Shape::String),
+                rt::Param::query("phone_number", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"data\":[{\"email\":\"string\",\"gender\":\"string\",\"locale\":\"string\",\"name\":\"string\",\"phone_number\":\"string\",\"picture\":\"string\",\"sub\":\"string\"}],\"total\":0}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserQueryUserProfile {
+                id: received.optional(0)?,
+                username: received.optional(1)?,
+                email: received.optional(2)?,
+                phone_number: received.optional(3)?,
+                x_device_id: received.optional(4)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserQueryUserProfile> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::QueryUserProfileResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `DELETE /auth/v1/user/revoke/all` (operationId `User_RevokeAllDevices`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserRevokeAllDevices {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserRevokeAllDevices {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_RevokeAllDevices",
+            method: "DELETE",
+            path: "/auth/v1/user/revoke/all",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserRevokeAllDevices {
+                x_device_id: received.optional(0)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserRevokeAllDevices> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `DELETE /auth/v1/user/authorized/devices/{device_id}` (operationId `User_RevokeDevice`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserRevokeDevice {
+        /// The device to sign out (an x-device-id value; where a client lists its devices is not in the SDK). The SDK appends it to the path without encoding. `device_id`: path parameter.
+        pub device_id: String,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserRevokeDevice {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_RevokeDevice",
+            method: "DELETE",
+            path: "/auth/v1/user/authorized/devices/{device_id}",
+            params: &[
+                rt::Param::path("device_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserRevokeDevice {
+                device_id: received.required(0)?,
+                x_device_id: received.optional(1)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserRevokeDevice> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/device/code` (operationId `Auth_DeviceAuthorize`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct DeviceAuthorize {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::DeviceAuthorizeRequest,
+    }
+
+    impl rt::Request for DeviceAuthorize {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_DeviceAuthorize",
+            method: "POST",
+            path: "/auth/v1/device/code",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::DeviceAuthorizeRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"device_code\":\"string\",\"expires_in\":0,\"interval\":0,\"user_code\":\"string\",\"verification_uri\":\"string\",\"verification_uri_complete\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(DeviceAuthorize {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, DeviceAuthorize> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::DeviceAuthorizeResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/user/device/authorize` (operationId `User_AuthorizeDevice`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserAuthorizeDevice {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::AuthorizeDeviceRequest,
+    }
+
+    impl rt::Request for UserAuthorizeDevice {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_AuthorizeDevice",
+            method: "POST",
+            path: "/auth/v1/user/device/authorize",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::AuthorizeDeviceRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserAuthorizeDevice {
+                x_device_id: received.optional(0)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserAuthorizeDevice> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/user/authorize` (operationId `User_Authorize`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserAuthorize {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::AuthorizeRequest,
+    }
+
+    impl rt::Request for UserAuthorize {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_Authorize",
+            method: "POST",
+            path: "/auth/v1/user/authorize",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::AuthorizeRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"code\":\"string\",\"expires_in\":0,\"id_token\":\"string\",\"scope\":\"string\",\"state\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserAuthorize {
+                x_device_id: received.optional(0)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserAuthorize> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::AuthorizeResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v1/user/authorize/info` (operationId `User_AuthorizeInfo`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserAuthorizeInfo {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// `response_type`: query parameter.
+        pub response_type: Option<String>,
+        /// `redirect_uri`: query parameter.
+        pub redirect_uri: Option<String>,
+        /// `state`: query parameter.
+        pub state: Option<String>,
+        /// `scope`: query parameter.
+        pub scope: Option<String>,
+        /// `sign_out_uri`: query parameter.
+        pub sign_out_uri: Option<String>,
+        /// Language of the returned names and descriptions (assumed from the name). `locale`: query parameter.
+        pub locale: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserAuthorizeInfo {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_AuthorizeInfo",
+            method: "GET",
+            path: "/auth/v1/user/authorize/info",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::query("response_type", rt::Shape::String),
+                rt::Param::query("redirect_uri", rt::Shape::String),
+                rt::Param::query("state", rt::Shape::String),
+                rt::Param::query("scope", rt::Shape::String),
+                rt::Param::query("sign_out_uri", rt::Shape::String),
+                rt::Param::query("locale", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer, rt::Security::Basic],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"client\":{\"id\":\"app-3c9d\",\"name\":\"Demo app\"},\"scopes\":[{\"children\":[{\"id\":\"profile\",\"name\":\"Profile\"}],\"id\":\"openid\",\"name\":\"OpenID\"}]}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserAuthorizeInfo {
+                client_id: received.optional(0)?,
+                response_type: received.optional(1)?,
+                redirect_uri: received.optional(2)?,
+                state: received.optional(3)?,
+                scope: received.optional(4)?,
+                sign_out_uri: received.optional(5)?,
+                locale: received.optional(6)?,
+                x_device_id: received.optional(7)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserAuthorizeInfo> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::AuthorizeInfoResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v1/checkUsername` (operationId `Auth_CheckUsername`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CheckUsername {
+        /// The username to check. `username`: query parameter.
+        pub username: String,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for CheckUsername {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_CheckUsername",
+            method: "GET",
+            path: "/auth/v1/checkUsername",
+            params: &[
+                rt::Param::query("username", rt::Shape::String).required(),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(CheckUsername {
+                username: received.required(0)?,
+                x_device_id: received.optional(1)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, CheckUsername> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v1/checkIfUserExist` (operationId `Auth_CheckIfUserExist`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CheckIfUserExist {
+        /// The username to look up. `username`: query parameter.
+        pub username: String,
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for CheckIfUserExist {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_CheckIfUserExist",
+            method: "GET",
+            path: "/auth/v1/checkIfUserExist",
+            params: &[
+                rt::Param::query("username", rt::Shape::String).required(),
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{\"exist\":false}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(CheckIfUserExist {
+                username: received.required(0)?,
+                client_id: received.optional(1)?,
+                x_device_id: received.optional(2)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, CheckIfUserExist> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::CheckIfUserExistResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/mgr/provider/providerSubType` (operationId `Auth_GetProviderSubType`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetProviderSubType {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::GetProviderSubTypeRequest,
+    }
+
+    impl rt::Request for GetProviderSubType {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_GetProviderSubType",
+            method: "POST",
+            path: "/auth/v1/mgr/provider/providerSubType",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GetProviderSubTypeRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"id\":\"string\",\"provider_sub_type\":\"NO_AUTH_LOGIN\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(GetProviderSubType {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, GetProviderSubType> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::GetProviderSubTypeResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/signin/wechat/noauth` (operationId `Auth_SignInWithWechat`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SignInWithWechat {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl rt::Request for SignInWithWechat {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_SignInWithWechat",
+            method: "POST",
+            path: "/auth/v1/signin/wechat/noauth",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"expires_in\":0,\"groups\":[\"string\"],\"id_token\":\"string\",\"refresh_token\":\"string\",\"scope\":\"string\",\"sub\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(SignInWithWechat {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, SignInWithWechat> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::TokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v1/plugin/weda/userinfo` (operationId `User_WedaUserInfo`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserWedaUserInfo {
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserWedaUserInfo {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_WedaUserInfo",
+            method: "GET",
+            path: "/auth/v1/plugin/weda/userinfo",
+            params: &[rt::Param::header("x-device-id", rt::Shape::String)],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserWedaUserInfo {
+                x_device_id: received.optional(0)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserWedaUserInfo> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::WedaUserInfoResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/qrcode/generate` (operationId `Auth_GetMiniProgramQrCode`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetMiniProgramQrCode {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::GetMiniProgramQrCodeRequest,
+    }
+
+    impl rt::Request for GetMiniProgramQrCode {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_GetMiniProgramQrCode",
+            method: "POST",
+            path: "/auth/v1/qrcode/generate",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GetMiniProgramQrCodeRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"expires_in\":0,\"qr_code\":\"string\",\"qr_code_id\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(GetMiniProgramQrCode {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, GetMiniProgramQrCode> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::GetMiniProgramQrCodeResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/qrcode/get/status` (operationId `Auth_GetMiniProgramQrCodeStatus`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetMiniProgramQrCodeStatus {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::GetMiniProgramQrCodeStatusRequest,
+    }
+
+    impl rt::Request for GetMiniProgramQrCodeStatus {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_GetMiniProgramQrCodeStatus",
+            method: "POST",
+            path: "/auth/v1/qrcode/get/status",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GetMiniProgramQrCodeStatusRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"expires_in\":0,\"provider_token\":\"string\",\"status\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(GetMiniProgramQrCodeStatus {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, GetMiniProgramQrCodeStatus> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::GetMiniProgramQrCodeStatusResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v1/user/security/history` (operationId `User_GetUserBehaviorLog`), as the mock received it.
+    #[derive(Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserGetUserBehaviorLog {
+        /// USER_LOGIN to list sign-ins (the only value the SDK sends). `query[action]`: query parameter.
+        pub query_action: Option<String>,
+        /// USER_LOGIN to list every action except sign-ins (the only value the SDK sends). `ne_query[action]`: query parameter.
+        pub ne_query_action: Option<String>,
+        /// Entries per page. `limit`: query parameter.
+        pub limit: i32,
+        /// Continues a previous page; where the next token comes from is not in the SDK's model. `page_token`: query parameter.
+        pub page_token: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserGetUserBehaviorLog {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_GetUserBehaviorLog",
+            method: "GET",
+            path: "/auth/v1/user/security/history",
+            params: &[
+                rt::Param::query("query[action]", rt::Shape::String),
+                rt::Param::query("ne_query[action]", rt::Shape::String),
+                rt::Param::query("limit", rt::Shape::Integer { bits: 32 }).required(),
+                rt::Param::query("page_token", rt::Shape::String).secret(),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"client_id\":\"string\",\"created_at\":\"string\",\"device_id\":\"string\",\"id\":\"string\",\"ip\":\"string\",\"meta\":{\"from\":\"string\"},\"user_agent\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserGetUserBehaviorLog {
+                query_action: received.optional(0)?,
+                ne_query_action: received.optional(1)?,
+                limit: received.required(2)?,
+                page_token: received.optional(3)?,
+                x_device_id: received.optional(4)?,
+            })
+        }
+    }
+
+    impl std::fmt::Debug for UserGetUserBehaviorLog {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserGetUserBehaviorLog")
+                .field("query_action", &self.query_action)
+                .field("ne_query_action", &self.ne_query_action)
+                .field("limit", &self.limit)
+                .field("page_token", &rt::Redacted)
+                .field("x_device_id", &self.x_device_id)
+                .finish()
+        }
+    }
+
+    impl rt::Stub<'_, UserGetUserBehaviorLog> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::GetUserBehaviorLogResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v1/user/provider/{provider_id}/trans` (operationId `User_ChangeBoundProvider`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserChangeBoundProvider {
+        /// Identity provider ID (e.g. wx_open, github). `provider_id`: path parameter.
+        pub provider_id: String,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::ChangeBoundProviderRequest,
+    }
+
+    impl rt::Request for UserChangeBoundProvider {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_ChangeBoundProvider",
+            method: "POST",
+            path: "/auth/v1/user/provider/{provider_id}/trans",
+            params: &[
+                rt::Param::path("provider_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ChangeBoundProviderRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{\"client_id\":\"string\"}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserChangeBoundProvider {
+                provider_id: received.required(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserChangeBoundProvider> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::ChangeBoundProviderResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v2/signin/username` (operationId `Auth_SignInV2`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SignInV2 {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::SignInWithUsernameRequest,
+    }
+
+    impl rt::Request for SignInV2 {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_SignInV2",
+            method: "POST",
+            path: "/auth/v2/signin/username",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInWithUsernameRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"expires_in\":0,\"groups\":[\"string\"],\"id_token\":\"string\",\"refresh_token\":\"string\",\"scope\":\"string\",\"sub\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(SignInV2 {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, SignInV2> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::TokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v2/token` (operationId `Auth_GrantTokenV2`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GrantTokenV2 {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::GrantTokenRequest,
+    }
+
+    impl rt::Request for GrantTokenV2 {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_GrantTokenV2",
+            method: "POST",
+            path: "/auth/v2/token",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::GrantTokenRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"expires_in\":0,\"groups\":[\"string\"],\"id_token\":\"string\",\"refresh_token\":\"string\",\"scope\":\"string\",\"sub\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(GrantTokenV2 {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, GrantTokenV2> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::TokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `GET /auth/v2/user/me` (operationId `User_MeV2`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserMeV2 {
+        /// Extra query pairs: the SDK appends the caller's query string as it is (apis.ts:682-685); which keys the server reads is not documented. `query`: query parameter.
+        pub query: Option<std::collections::BTreeMap<String, String>>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserMeV2 {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_MeV2",
+            method: "GET",
+            path: "/auth/v2/user/me",
+            params: &[
+                rt::Param::query("query", rt::Shape::Map(&rt::Shape::String)).exploded(),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"created_at\":\"string\",\"email\":\"string\",\"gender\":\"string\",\"groups\":[{\"id\":\"string\"}],\"has_password\":false,\"internal_user_type\":\"string\",\"last_login\":\"string\",\"meta\":{},\"name\":\"string\",\"password_updated_at\":\"string\",\"phone_number\":\"string\",\"picture\":\"string\",\"providers\":[{\"id\":\"string\",\"meta\":{},\"name\":\"string\",\"picture\":\"string\",\"provider_user_id\":\"string\",\"url\":\"string\"}],\"status\":\"string\",\"sub\":\"string\",\"type\":\"string\",\"updated_at\":\"string\",\"user_desc\":\"string\",\"user_id\":\"string\",\"user_source\":0,\"username\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserMeV2 {
+                query: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, UserMeV2> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::Profile) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `DELETE /auth/v2/user/me` (operationId `User_DeleteMeV2`), as the mock received it.
+    #[derive(Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct UserDeleteMeV2 {
+        /// Temporary token from /auth/v1/user/sudo. `sudo_token`: query parameter.
+        pub sudo_token: String,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+    }
+
+    impl rt::Request for UserDeleteMeV2 {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "User_DeleteMeV2",
+            method: "DELETE",
+            path: "/auth/v2/user/me",
+            params: &[
+                rt::Param::query("sudo_token", rt::Shape::String).required().secret(),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(UserDeleteMeV2 {
+                sudo_token: received.required(0)?,
+                x_device_id: received.optional(1)?,
+            })
+        }
+    }
+
+    impl std::fmt::Debug for UserDeleteMeV2 {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("UserDeleteMeV2")
+                .field("sudo_token", &rt::Redacted)
+                .field("x_device_id", &self.x_device_id)
+                .finish()
+        }
+    }
+
+    impl rt::Stub<'_, UserDeleteMeV2> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v2/signin/verificationcode` (operationId `Auth_SignInWithVerificationCodeV2`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SignInWithVerificationCodeV2 {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::SignInWithVerificationCodeRequest,
+    }
+
+    impl rt::Request for SignInWithVerificationCodeV2 {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_SignInWithVerificationCodeV2",
+            method: "POST",
+            path: "/auth/v2/signin/verificationcode",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInWithVerificationCodeRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"expires_in\":0,\"groups\":[\"string\"],\"id_token\":\"string\",\"refresh_token\":\"string\",\"scope\":\"string\",\"sub\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(SignInWithVerificationCodeV2 {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, SignInWithVerificationCodeV2> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::TokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v2/signin/with/provider` (operationId `Auth_SignInWithProviderV2`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct SignInWithProviderV2 {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::SignInWithProviderRequest,
+    }
+
+    impl rt::Request for SignInWithProviderV2 {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_SignInWithProviderV2",
+            method: "POST",
+            path: "/auth/v2/signin/with/provider",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::SignInWithProviderRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"access_token\":\"string\",\"expires_in\":0,\"groups\":[\"string\"],\"id_token\":\"string\",\"refresh_token\":\"string\",\"scope\":\"string\",\"sub\":\"string\",\"token_type\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(SignInWithProviderV2 {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, SignInWithProviderV2> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::TokenResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v2/signin/publichkey` (operationId `Auth_GetPublicKey`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct GetPublicKey {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: serde_json::Map<String, serde_json::Value>,
+    }
+
+    impl rt::Request for GetPublicKey {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_GetPublicKey",
+            method: "POST",
+            path: "/auth/v2/signin/publichkey",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<serde_json::Map<String, serde_json::Value>>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some((
+                    "application/json",
+                    "{\"public_key\":\"string\",\"public_key_thumbprint\":\"string\"}",
+                )),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(GetPublicKey {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, GetPublicKey> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::GetPublicKeyResponse) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `POST /auth/v2/signin/password/update` (operationId `Auth_ModifyPasswordWithoutLogin`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct ModifyPasswordWithoutLogin {
+        /// Application client ID (console, Authentication > development settings); defaults to the environment ID. `client_id`: query parameter.
+        pub client_id: Option<String>,
+        /// Client-generated, cached device ID; affects the number of signed-in accounts. `x-device-id`: header parameter.
+        pub x_device_id: Option<String>,
+        /// The request body (`application/json`).
+        pub body: api::ModifyPasswordWithoutLoginRequest,
+    }
+
+    impl rt::Request for ModifyPasswordWithoutLogin {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "auth",
+            id: "Auth_ModifyPasswordWithoutLogin",
+            method: "POST",
+            path: "/auth/v2/signin/password/update",
+            params: &[
+                rt::Param::query("client_id", rt::Shape::String),
+                rt::Param::header("x-device-id", rt::Shape::String),
+            ],
+            constants: &[],
+            body: Some(rt::BodySpec {
+                required: true,
+                forms: &[
+                    rt::FormSpec::json(
+                        "application/json",
+                        rt::decodes::<api::ModifyPasswordWithoutLoginRequest>,
+                    ),
+                ],
+            }),
+            security: &[rt::Security::None],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "{}")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(ModifyPasswordWithoutLogin {
+                client_id: received.optional(0)?,
+                x_device_id: received.optional(1)?,
+                body: received
+                    .json_body()?
+                    .ok_or_else(|| "missing required request body".to_owned())?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, ModifyPasswordWithoutLogin> {
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: api::EmptyObject) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
         }
 

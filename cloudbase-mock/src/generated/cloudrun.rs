@@ -159,7 +159,7 @@ pub mod requests {
             ],
             constants: &[],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -254,7 +254,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -350,7 +350,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -436,7 +436,7 @@ pub mod requests {
             ],
             constants: &[],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -521,7 +521,7 @@ pub mod requests {
             ],
             constants: &[],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: None,
@@ -608,7 +608,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -688,7 +688,7 @@ pub mod requests {
             ],
             constants: &[],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -776,7 +776,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -865,7 +865,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -944,7 +944,7 @@ pub mod requests {
             ],
             constants: &[],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -1022,7 +1022,7 @@ pub mod requests {
             ],
             constants: &[],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: None,
@@ -1102,7 +1102,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),

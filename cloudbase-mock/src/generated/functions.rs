@@ -89,7 +89,7 @@ pub mod requests {
             ],
             constants: &[rt::Constant::query("webfn", "true")],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -181,7 +181,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -263,7 +263,7 @@ pub mod requests {
             ],
             constants: &[rt::Constant::query("webfn", "true")],
             body: None,
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),
@@ -350,7 +350,7 @@ pub mod requests {
                     ),
                 ],
             }),
-            security: &[rt::Security::Bearer],
+            security: &[rt::Security::Bearer, rt::Security::Tc3],
             reply: rt::DefaultReply {
                 status: 200,
                 body: Some(("application/json", "{\"a\":1,\"b\":2}")),

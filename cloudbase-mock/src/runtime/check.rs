@@ -416,6 +416,9 @@ fn authorized(security: &[Security], received: &Received) -> bool {
         Security::Bearer => received.authorization("Bearer").is_some(),
         Security::Basic => received.authorization("Basic").is_some(),
         Security::ApiKeyHeader(name) => received.header(name).is_some_and(|v| !v.is_empty()),
+        Security::Tc3 => received.authorization("TC3-HMAC-SHA256").is_some_and(|value| {
+            ["Credential=", "SignedHeaders=", "Signature="].iter().all(|part| value.contains(part))
+        }),
     })
 }
 
@@ -427,6 +430,9 @@ fn credentials_message(security: &[Security]) -> String {
             Security::Bearer => "`Authorization: Bearer <token>`".to_owned(),
             Security::Basic => "`Authorization: Basic <credentials>`".to_owned(),
             Security::ApiKeyHeader(name) => format!("the `{name}` header"),
+            Security::Tc3 => {
+                "`Authorization: TC3-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`".to_owned()
+            }
         })
         .collect();
     format!("the operation requires credentials: {}", ways.join(" or "))

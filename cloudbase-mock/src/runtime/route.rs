@@ -306,6 +306,9 @@ pub enum Security {
     Basic,
     /// An API key in this header.
     ApiKeyHeader(&'static str),
+    /// `Authorization: TC3-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`: a
+    /// Tencent Cloud signature (its form is checked, not its value).
+    Tc3,
 }
 
 /// The reply the mock gives when no stub answers.

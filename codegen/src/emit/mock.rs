@@ -413,6 +413,7 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         SecurityRequirement::Bearer => quote! { rt::Security::Bearer },
         SecurityRequirement::Basic => quote! { rt::Security::Basic },
         SecurityRequirement::ApiKeyHeader(name) => quote! { rt::Security::ApiKeyHeader(#name) },
+        SecurityRequirement::Tc3 => quote! { rt::Security::Tc3 },
     });
     let status = Literal::u16_unsuffixed(op.mock.status);
     let reply_body = match &op.mock.body {

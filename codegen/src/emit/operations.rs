@@ -390,6 +390,7 @@ fn operation_const(op: &Operation) -> TokenStream {
         SecurityRequirement::Bearer => quote! { rt::Security::Bearer },
         SecurityRequirement::Basic => quote! { rt::Security::Basic },
         SecurityRequirement::ApiKeyHeader(name) => quote! { rt::Security::ApiKeyHeader(#name) },
+        SecurityRequirement::Tc3 => quote! { rt::Security::Tc3 },
     });
     quote! {
         const OPERATION: rt::Operation = rt::Operation {

@@ -1063,6 +1063,10 @@ impl<'a> Normalizer<'a> {
         let (scheme, scheme_pointer) =
             self.resolve(scheme, &scheme_pointer, "securitySchemes", |c| &c.security_schemes)?;
         match scheme {
+            SecurityScheme::HTTP { extensions, .. } if extensions.contains_key("x-signature") => Err(self.error(
+                &scheme_pointer.join("x-signature"),
+                "`x-signature` must be `TC3-HMAC-SHA256`, on an API key in the `Authorization` header",
+            )),
             SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
                 Ok(SecurityRequirement::Bearer)
             }
@@ -1071,8 +1075,19 @@ impl<'a> Normalizer<'a> {
             }
             SecurityScheme::HTTP { scheme, .. } => Err(self
                 .error(&scheme_pointer.join("scheme"), format!("unsupported construct: HTTP auth scheme `{scheme}`"))),
-            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, .. } => {
-                Ok(SecurityRequirement::ApiKeyHeader(name.clone()))
+            SecurityScheme::APIKey { location: openapiv3::APIKeyLocation::Header, name, extensions, .. } => {
+                match extensions.get("x-signature") {
+                    None => Ok(SecurityRequirement::ApiKeyHeader(name.clone())),
+                    Some(serde_json::Value::String(s))
+                        if s == "TC3-HMAC-SHA256" && name.eq_ignore_ascii_case("authorization") =>
+                    {
+                        Ok(SecurityRequirement::Tc3)
+                    }
+                    Some(_) => Err(self.error(
+                        &scheme_pointer.join("x-signature"),
+                        "`x-signature` must be `TC3-HMAC-SHA256`, on an API key in the `Authorization` header",
+                    )),
+                }
             }
             SecurityScheme::APIKey { .. } => {
                 Err(self.error(&scheme_pointer.join("in"), "unsupported construct: API keys outside a header"))

@@ -117,6 +117,7 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
             SecurityRequirement::Bearer => "bearer".to_owned(),
             SecurityRequirement::Basic => "basic".to_owned(),
             SecurityRequirement::ApiKeyHeader(h) => format!("api-key header {h}"),
+            SecurityRequirement::Tc3 => "tc3 signature".to_owned(),
         })
         .collect();
     let link = if op.link { " (a link: `url()`)" } else { "" };
