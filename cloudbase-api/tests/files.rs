@@ -43,12 +43,20 @@ async fn upload_puts_to_the_storage_host_with_its_own_credentials_only() {
 
     let info_request = gateway.only_request();
     assert_eq!(info_request.path(), "/v1/storages/get-objects-upload-info");
-    assert_eq!(info_request.json(), json!([{"objectId": "poems/a.txt"}]));
+    // The length and media type are signed into the upload, as the vendor's SDK uploads
+    // (js-sdk storage/src/cloudbase-storage.ts:398-418): 床前明月光 is 15 bytes of UTF-8.
+    assert_eq!(
+        info_request.json(),
+        json!([{"objectId": "poems/a.txt", "signedHeader": {"content-length": ["15"], "content-type": ["text/plain"]}}])
+    );
     assert_eq!(info_request.header("authorization"), Some("Bearer sk-cloudbase-secret"));
 
     let put = storage.only_request();
     assert_eq!((put.method.as_str(), put.target.as_str()), ("PUT", "/bucket/poems/a.txt?sign=1"));
     assert_eq!(put.body, "床前明月光".as_bytes());
+    // The PUT carries what was signed.
+    assert_eq!(put.header("content-type"), Some("text/plain"));
+    assert_eq!(put.header("content-length"), Some("15"));
     assert_eq!(put.header("authorization"), Some("q-sign-algorithm=sha1&q-ak=AKID"));
     assert_eq!(put.header("x-cos-security-token"), Some("cos-session-token"));
     assert_eq!(put.header("x-cos-meta-fileid"), Some("meta-123"));
@@ -79,6 +87,28 @@ async fn uploads_stream_files() {
     // Announced, not chunked: storage hosts may require the length (STORAGE_CONTENT_LENGTH_REQUIRED).
     assert_eq!(put.header("content-length"), Some("200000"));
     assert_eq!(put.header("transfer-encoding"), None);
+    // A name without a known extension is uploaded as bytes.
+    assert_eq!(put.header("content-type"), Some("application/octet-stream"));
+    let signed = &gateway.only_request().json()[0]["signedHeader"];
+    assert_eq!(signed, &json!({"content-length": ["200000"], "content-type": ["application/octet-stream"]}));
+}
+
+#[tokio::test]
+async fn an_upload_may_name_its_media_type_and_a_reader_signs_no_length() {
+    let storage = TestServer::start(|_| Reply::new(200)).await;
+    let upload_url = format!("{}/f", storage.url);
+    let gateway = TestServer::start(move |_| {
+        Reply::json(200, json!([{"uploadUrl": upload_url, "cloudObjectId": "cloud://env.bucket/f"}]))
+    })
+    .await;
+    let reader = cloudbase_api::ByteStream::from_reader(&b"a,b\n1,2\n"[..]);
+    gateway_client(&gateway).storage().upload_with_content_type("data/f", reader, "text/csv").await.unwrap();
+    // Nothing to sign the length with (the SDK signs none for a stream either).
+    assert_eq!(gateway.only_request().json()[0]["signedHeader"], json!({"content-type": ["text/csv"]}));
+    assert_eq!(storage.only_request().header("content-type"), Some("text/csv"));
+    let storage_api = gateway_client(&gateway).storage();
+    let refused = storage_api.upload_with_content_type("f", b"x".to_vec(), "text/plain\r\nX: 1").await;
+    assert!(matches!(refused, Err(cloudbase_api::Error::InvalidRequest { .. })), "{refused:?}");
 }
 
 #[tokio::test]

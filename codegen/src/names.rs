@@ -208,7 +208,7 @@ pub const HELPER_METHODS: &[(&str, &[&str])] = &[
     ("functions", &["invoke", "web"]),
     ("mysqldb", &["database", "instance", "rpc", "sql", "from", "from_schema", "from_instance"]),
     ("nosql", &["collection", "begin_transaction", "begin_transaction_in"]),
-    ("storage", &["upload", "download_urls", "download_urls_valid_for", "delete_files"]),
+    ("storage", &["upload", "upload_with_content_type", "download_urls", "download_urls_valid_for", "delete_files"]),
     ("storage_pg", &["objects", "ensure_bucket"]),
 ];
 

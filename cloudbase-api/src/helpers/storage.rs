@@ -67,7 +67,15 @@ pub const UPLOAD_PUT: &str = "PUT to the storage host";
 
 impl StorageApi {
     /// Uploads `body` as `object_id` (a path in the bucket, e.g. `images/cat.jpg`) and returns
-    /// its cloud object id (`cloud://...`).
+    /// its cloud object id (`cloud://...`). The object's media type follows its name's extension
+    /// (`image/jpeg` for `.jpg`; `application/octet-stream` when unknown): use
+    /// [`upload_with_content_type`](Self::upload_with_content_type) to give it.
+    ///
+    /// As the vendor's SDKs upload, the body's length and media type are signed into the upload
+    /// information (`signedHeader`), and the `PUT` sends the same: the storage checks them
+    /// against the bucket's size and type limits, and answers `STORAGE_CONTENT_LENGTH_REQUIRED`
+    /// to an upload without a known length (a reader: give it one with
+    /// [`ByteStream::with_length`]).
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -79,7 +87,39 @@ impl StorageApi {
     /// ```
     pub async fn upload(&self, object_id: impl Into<String>, body: impl Into<ByteStream>) -> Result<String, Error> {
         let object_id = object_id.into();
-        let request = GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: None };
+        let content_type = mime_guess::from_path(&object_id).first_raw().unwrap_or("application/octet-stream");
+        self.upload_with_content_type(object_id, body, content_type).await
+    }
+
+    /// [`upload`](Self::upload) with the object's media type given (`text/plain;
+    /// charset=utf-8`), rather than taken from its name.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let id = client.storage().upload_with_content_type("poems/a", "床前明月光".as_bytes().to_vec(), "text/plain").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn upload_with_content_type(
+        &self,
+        object_id: impl Into<String>,
+        body: impl Into<ByteStream>,
+        content_type: &str,
+    ) -> Result<String, Error> {
+        let object_id = object_id.into();
+        let body = body.into().for_operation(UPLOAD_PUT);
+        let content_type_value =
+            reqwest::header::HeaderValue::from_str(content_type).map_err(|_| Error::InvalidRequest {
+                operation: UPLOAD,
+                message: format!("`{}` is not a media type a header can carry", content_type.escape_debug()),
+            })?;
+        let length = body.len();
+        // What the storage signs the PUT for (js-sdk storage/src/cloudbase-storage.ts:398-418).
+        let mut signed = std::collections::BTreeMap::new();
+        if let Some(length) = length {
+            signed.insert("content-length".to_owned(), vec![length.to_string()]);
+        }
+        signed.insert("content-type".to_owned(), vec![content_type.to_owned()]);
+        let request = GetObjectsUploadInfoRequestItem { object_id: object_id.clone(), signed_header: Some(signed) };
         let reply = self.get_objects_upload_info().body(vec![request]).send().await?;
         let info = match reply.first() {
             Some(GetObjectsUploadInfoResponseItem::Success(info)) => info,
@@ -102,12 +142,11 @@ impl StorageApi {
             .map(|u| u.origin().ascii_serialization())
             .map_err(|e| reply_error(&reply, format!("the uploadUrl is not a URL: {e}")))?;
         let (http, timeout) = self.client.foreign_http();
-        let body = body.into().for_operation(UPLOAD_PUT);
         // A body that fails to be read (a file, a reader) is reported as its own error.
         let failure = std::sync::Arc::new(std::sync::Mutex::new(None));
-        let length = body.len();
         let body = body.to_reqwest(&failure);
-        let mut put = http.put(&url).timeout(timeout).body(body);
+        let mut put =
+            http.put(&url).timeout(timeout).header(reqwest::header::CONTENT_TYPE, content_type_value).body(body);
         // Storage hosts may refuse a chunked upload: a known length is announced.
         if let Some(length) = length {
             put = put.header(reqwest::header::CONTENT_LENGTH, length);
