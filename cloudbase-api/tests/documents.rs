@@ -17,7 +17,7 @@ struct Poet {
     born: DateTime,
 }
 
-const BASE: &str = "/v1/database/instances/%28default%29/databases/%28default%29";
+const BASE: &str = "/v1/database/instances/(default)/databases/(default)";
 
 #[tokio::test]
 async fn find_decodes_strict_ejson_into_typed_documents() {

@@ -126,7 +126,7 @@ async fn nosql_errors_carry_request_id_in_snake_case() {
     assert_eq!((error.code(), error.request_id()), (Some("DOCUMENT_NOT_FOUND"), Some("r-n")));
     assert_eq!(
         server.only_request().path(),
-        "/v1/database/instances/%28default%29/databases/%28default%29/collections/users/documents/507f1f77bcf86cd799439011"
+        "/v1/database/instances/(default)/databases/(default)/collections/users/documents/507f1f77bcf86cd799439011"
     );
 }
 

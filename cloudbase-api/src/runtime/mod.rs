@@ -127,12 +127,28 @@ pub(crate) enum Security {
     Tc3,
 }
 
-/// Characters of a path segment sent as they are (RFC 3986 `pchar` minus the sub-delimiters
-/// some servers treat specially); everything else is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
 /// Query keys and values: only unreserved characters are sent as they are.
-const QUERY: &AsciiSet = SEGMENT;
+const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Characters of a path segment sent as they are: RFC 3986 `pchar` (unreserved, the
+/// sub-delimiters `!$&'()*+,;=`, `:` and `@`); everything else is percent-encoded. A sub-delimiter
+/// and its percent-encoding are not equivalent (RFC 3986 §2.2, §6.2.2.2), and the vendor's SDKs
+/// send them raw (`/instances/(default)/databases/(default)/`), so a router matching that text
+/// must see it so.
+const SEGMENT: &AsciiSet = &QUERY
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
 
 /// Encodes one path segment. Empty, `.` and `..` segments are refused: they would change
 /// which resource the path names.
@@ -921,6 +937,12 @@ mod tests {
             Err(Error::InvalidRequest { message, .. }) => message,
             other => panic!("expected a refusal, got {other:?}"),
         };
+        // RFC 3986 `pchar` is sent as it is (sub-delimiters, `:` and `@`); other bytes encoded, the
+        // query's rule apart.
+        assert_eq!(
+            path(&[Segment(&"(default)"), SubPath(&"!$&'()*+,;=:@/%?#[]\"{}<>^`|ü")]).unwrap(),
+            "/v1/cloudrun/(default)/!$&'()*+,;=:@/%25%3F%23%5B%5D%22%7B%7D%3C%3E%5E%60%7C%C3%BC/x"
+        );
         assert!(refused(&[Segment(&".."), SubPath(&"a")]).contains("`name`"));
         assert!(refused(&[Segment(&"shop"), SubPath(&"a/../b")]).contains("`path`"));
         assert!(refused(&[Segment(&"shop")]).contains("`path` has no value"));
