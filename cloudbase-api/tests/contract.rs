@@ -172,7 +172,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let passed = PASSED.lock().unwrap().clone();
     let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
-    assert_eq!(passed.len(), 135);
+    assert_eq!(passed.len(), 137);
 
     println!("\nerror phase");
     PASSED.lock().unwrap().clear();
@@ -1123,6 +1123,8 @@ async fn mysqldb(ctx: &Ctx) {
             .insert_records()
             .table("students")
             .select("*")
+            .columns(r#""id","name""#)
+            .on_conflict("student_no")
             .prefer(ctx.prefer("insert_records", "return=representation,resolution=merge-duplicates"))
             .body(RecordOrRecords::RecordList(vec![row(), row()]))
             .send()
@@ -1251,6 +1253,19 @@ async fn mysqldb(ctx: &Ctx) {
             .send()
             .await,
     );
+    let args: BTreeMap<String, String> = [("min_grade".to_owned(), "3".to_owned())].into();
+    accepted(
+        ctx.client("call_rpc_get")
+            .mysqldb()
+            .call_rpc_get()
+            .function("count_students")
+            .args(args.clone())
+            .select("grade,students")
+            .limit(10)
+            .send()
+            .await,
+    );
+    accepted(ctx.client("call_rpc_head").mysqldb().call_rpc_head().function("students_in").args(args).send().await);
     accepted(
         ctx.client("exec_pgsql")
             .mysqldb()

@@ -118,6 +118,12 @@ async fn single_asks_for_the_object_form_and_a_406_is_an_api_error() {
     let error = client(&server).mysqldb().from("students").select("*").single::<Student>().await.unwrap_err();
     assert_eq!((error.status(), error.code()), (Some(406), Some("INVALID_REQUEST")));
 
+    // The object form labelled `application/json` (servers do; postgrest-js reads it whatever the
+    // label) is still the object asked for.
+    let server = TestServer::start(|_| Reply::json(200, json!({"id": 7, "name": "王维"}))).await;
+    let student: Student = client(&server).mysqldb().from("students").select("*").eq("id", 7).single().await.unwrap();
+    assert_eq!(student, Student { id: 7, name: "王维".into() });
+
     // A server that ignores the object form and sends two rows.
     let server = TestServer::start(|_| Reply::json(200, json!([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]))).await;
     let error = client(&server).mysqldb().from("students").select("*").single::<Student>().await.unwrap_err();
@@ -145,6 +151,45 @@ async fn upserts_return_the_written_rows() {
     assert_eq!((request.method.as_str(), request.path()), ("POST", "/v1/rdb/rest/school/students"));
     assert_eq!(request.header("prefer"), Some("return=representation,resolution=merge-duplicates"));
     assert_eq!(request.json(), json!([{"id": 1, "name": "李白"}]));
+    // Several rows name their columns, as postgrest-js inserts (`"id","name"`).
+    assert_eq!(request.query(), "columns=%22id%22%2C%22name%22");
+}
+
+#[tokio::test]
+async fn an_upsert_on_another_key_names_it_and_missing_columns_may_take_their_defaults() {
+    let server = TestServer::start(|_| Reply::new(201)).await;
+    client(&server)
+        .mysqldb()
+        .from("students")
+        .insert(json!([{"student_no": "S-1", "name": "李白"}, {"student_no": "S-2", "grade": 3}]))
+        .upsert(Resolution::MergeDuplicates)
+        .on_conflict(["student_no", "select"])
+        .missing_default()
+        .execute()
+        .await
+        .unwrap();
+    let request = server.only_request();
+    assert_eq!(request.header("prefer"), Some("return=minimal,resolution=merge-duplicates,missing=default"));
+    let pairs: Vec<(String, String)> = request
+        .query()
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            (k.to_owned(), decode(v))
+        })
+        .collect();
+    // Every key of the rows, each once (a row's keys in their map's order); a reserved word as a conflict column is quoted.
+    assert_eq!(
+        pairs,
+        [
+            ("columns".to_owned(), r#""name","student_no","grade""#.to_owned()),
+            ("on_conflict".to_owned(), r#"student_no,"select""#.to_owned())
+        ]
+    );
+    // on_conflict without an upsert means nothing to PostgREST: refused before any I/O.
+    let error = client(&server).mysqldb().from("students").insert(json!({"a": 1})).on_conflict(["a"]).execute().await;
+    assert!(matches!(error, Err(Error::InvalidRequest { .. })), "{error:?}");
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
@@ -263,6 +308,34 @@ async fn rpc_values_scalars_and_void_functions() {
     let error = mysqldb.rpc("count_students", json!([1, 2])).execute().await.unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { operation: "callRpc", .. }), "{error:?}");
     assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn read_only_functions_are_called_by_get_and_counted_by_head() {
+    let server = TestServer::start(|request| match request.method.as_str() {
+        "HEAD" => Reply::new(200).header("Content-Range", "0-9/41"),
+        _ => Reply::json(200, json!(41)),
+    })
+    .await;
+    let mysqldb = client(&server).mysqldb();
+    let total: i64 =
+        mysqldb.rpc("count_students", json!({"min_grade": 3, "school": "No. 1"})).get().value().await.unwrap();
+    assert_eq!(total, 41);
+    let counted = mysqldb.rpc("students_in", json!({"grade": 3})).eq("status", "active").count().await.unwrap();
+    assert_eq!(counted, 41);
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].path()), ("GET", "/v1/rdb/rest/rpc/count_students"));
+    assert_eq!(requests[0].query(), "min_grade=3&school=No.%201");
+    assert!(requests[0].body.is_empty());
+    assert_eq!(
+        (requests[1].method.as_str(), requests[1].target.as_str()),
+        ("HEAD", "/v1/rdb/rest/rpc/students_in?grade=3&status=eq.active")
+    );
+    assert_eq!(requests[1].header("prefer"), Some("count=exact"));
+    // A GET call's arguments are query text: nested values are refused before any I/O.
+    let error = mysqldb.rpc("f", json!({"ids": [1, 2]})).get().execute().await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { operation: "callRpcGet", .. }), "{error:?}");
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]

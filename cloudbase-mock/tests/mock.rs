@@ -229,7 +229,7 @@ async fn the_binary_serves_every_area_and_logs_each_request() {
     let (mut banner, mut env_line) = (String::new(), String::new());
     stdout.read_line(&mut banner).unwrap();
     stdout.read_line(&mut env_line).unwrap();
-    assert!(banner.contains("135 operations"), "{banner}");
+    assert!(banner.contains("137 operations"), "{banner}");
     let url = env_line.trim().strip_prefix("CLOUDBASE_BASE_URL=").unwrap().to_owned();
     let client = Client::builder()
         .base_url(&url)
@@ -303,4 +303,31 @@ async fn credentials_never_show_in_debug_or_violations() {
     assert!(shown.contains("sudo_token=<redacted>") && shown.contains("\"authorization\": <redacted>"), "{shown}");
     assert!(shown.contains("client_id=c1"), "other values stay visible: {shown}");
     assert_eq!(server.violations().len(), 2);
+}
+
+#[tokio::test]
+async fn rpc_paths_are_calls_of_functions_never_a_schema_named_rpc() {
+    // As js-sdk 3.7.0 calls a read-only function (`rpc(.., {get: true})`) and as PostgREST
+    // serves `/rpc/`: the literal route answers, not `/{schema}/{table}` with schema `rpc`.
+    let server = MockServer::start().await;
+    let (status, _) =
+        raw(&server, &format!("GET /v1/rdb/rest/rpc/count_students?min_grade=3 HTTP/1.1\r\n{BEARER}"), "").await;
+    assert_eq!(status, 200);
+    let (status, _) = raw(
+        &server,
+        &format!("HEAD /v1/rdb/rest/rpc/students_in?grade=3 HTTP/1.1\r\n{BEARER}\r\nPrefer: count=exact"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let operations: Vec<_> = server.received().iter().map(|r| r.operation()).collect();
+    assert_eq!(operations, [Some("callRpcGet"), Some("callRpcHead")]);
+    assert_eq!(
+        server.mysqldb().call_rpc_get().received()[0]
+            .args
+            .as_ref()
+            .and_then(|a| a.get("min_grade"))
+            .map(String::as_str),
+        Some("3")
+    );
 }

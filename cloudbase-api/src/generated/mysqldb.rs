@@ -376,6 +376,43 @@ impl MysqldbApi {
         builders::UpdateRecordsWithInstance::new(self.client.clone())
     }
 
+    /// Call a read-only database function by GET (PostgREST RPC)
+    ///
+    /// `GET /v1/rdb/rest/rpc/{function}` (operationId `callRpcGet`)
+    ///
+    /// Calls the read-only (`STABLE` or `IMMUTABLE`) database function `function` with its named
+    /// arguments in the query, as PostgREST's `GET /rpc/{function}` does; rows it returns can be
+    /// filtered, ordered and paged like a table read.
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `function`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .call_rpc_get()
+    ///     .function("<function>")
+    ///     .args([("min_grade".to_owned(), "3".to_owned())])
+    ///     .select("name,position")
+    ///     .order("id.desc")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("count=exact")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn call_rpc_get(&self) -> builders::CallRpcGet {
+        builders::CallRpcGet::new(self.client.clone())
+    }
+
     /// Call a database function (PostgREST RPC)
     ///
     /// `POST /v1/rdb/rest/rpc/{function}` (operationId `callRpc`)
@@ -413,6 +450,41 @@ impl MysqldbApi {
     /// ```
     pub fn call_rpc(&self) -> builders::CallRpc {
         builders::CallRpc::new(self.client.clone())
+    }
+
+    /// Count the rows a read-only database function returns (PostgREST RPC, HEAD)
+    ///
+    /// `HEAD /v1/rdb/rest/rpc/{function}` (operationId `callRpcHead`)
+    ///
+    /// `HEAD` of a read-only function's call, with `Prefer: count=exact`: the count of the rows it
+    /// returns (filtered) in `Content-Range`, and no body.
+    ///
+    /// Always sends header `Prefer: count=exact` (the spec allows no other value).
+    ///
+    /// # Example
+    ///
+    /// A request with the values the spec documents (placeholders for `function`, which it documents none for):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .call_rpc_head()
+    ///     .function("<function>")
+    ///     .args([("min_grade".to_owned(), "3".to_owned())])
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn call_rpc_head(&self) -> builders::CallRpcHead {
+        builders::CallRpcHead::new(self.client.clone())
     }
 
     /// Run a SQL statement (PostgreSQL environments)
@@ -757,6 +829,27 @@ impl CountRecordsOkHeaders {
     }
 }
 
+/// Counted; see Content-Range.
+///
+/// The headers this reply documents (`/paths/~1v1~1rdb~1rest~1rpc~1{function}/head/responses/200`), read when it arrives; a header that is absent is `None`, one that does not parse as its documented type is a [`DecodeError`](crate::DecodeError). [`Response::headers`](crate::Response::headers) has them all.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CallRpcHeadOkHeaders {
+    /// Row range and total count of matching rows, e.g. `0-1/2`.
+    ///
+    /// `Content-Range` header.
+    pub content_range: Option<String>,
+}
+
+impl CallRpcHeadOkHeaders {
+    /// Reads the documented headers of `raw`.
+    pub(crate) fn read(raw: &rt::RawResponse) -> Result<Self, crate::Error> {
+        Ok(Self {
+            content_range: raw.header("Content-Range")?,
+        })
+    }
+}
+
 pub mod builders {
     //! Request builders, one per operation of [`MysqldbApi`](super::MysqldbApi): set the parameters, then call `send()`.
 
@@ -946,6 +1039,8 @@ pub mod builders {
         content_profile: Option<String>,
         select: Option<String>,
         prefer: Option<String>,
+        columns: Option<String>,
+        on_conflict: Option<String>,
         body: Option<super::RecordOrRecords>,
         accept: Option<String>,
         options: rt::Options,
@@ -953,7 +1048,7 @@ pub mod builders {
 
     rt::request_builder!(
         InsertRecords { table, x_db_instance, accept_profile, content_profile, select,
-        prefer, body, accept }
+        prefer, columns, on_conflict, body, accept }
     );
 
     impl InsertRecords {
@@ -998,9 +1093,22 @@ pub mod builders {
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter, optional.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
+        /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
+            self
+        }
+
+        /// The columns the inserted rows give, comma-separated (PostgREST field names, quoted as needed); keys of a row outside them are ignored, and columns it lacks take NULL, or their default with `Prefer: missing=default`. `columns`: query parameter, optional.
+        pub fn columns(mut self, value: impl Into<String>) -> Self {
+            self.columns = Some(value.into());
+            self
+        }
+
+        /// The unique column(s) an upsert (`Prefer: resolution=...`) detects conflicts on, comma-separated; the primary key when absent. `on_conflict`: query parameter, optional.
+        pub fn on_conflict(mut self, value: impl Into<String>) -> Self {
+            self.on_conflict = Some(value.into());
             self
         }
 
@@ -1059,6 +1167,8 @@ pub mod builders {
             request.header("Content-Profile", self.content_profile.as_ref())?;
             request.query("select", self.select.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
+            request.query("columns", self.columns.as_ref());
+            request.query("on_conflict", self.on_conflict.as_ref());
             request.json_body("application/json", body)?;
             request
                 .accept(
@@ -1562,6 +1672,8 @@ pub mod builders {
         };
 
         /// Database name. `schema`: path parameter, required.
+        ///
+        /// A value of `rpc` is refused: the path would be another route's (`/v1/rdb/rest/rpc/{function}`).
         pub fn schema(mut self, value: impl Into<String>) -> Self {
             self.schema = Some(value.into());
             self
@@ -1676,6 +1788,16 @@ pub mod builders {
             let (Some(schema), Some(table)) = (self.schema, self.table) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "schema",
+                Some(&schema),
+                rt::Rules {
+                    shadowed: &[("rpc", "/v1/rdb/rest/rpc/{function}")],
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&schema), rt::Segment(&table)],
@@ -1713,6 +1835,8 @@ pub mod builders {
         content_profile: Option<String>,
         select: Option<String>,
         prefer: Option<String>,
+        columns: Option<String>,
+        on_conflict: Option<String>,
         body: Option<super::RecordOrRecords>,
         accept: Option<String>,
         options: rt::Options,
@@ -1720,7 +1844,7 @@ pub mod builders {
 
     rt::request_builder!(
         InsertRecordsWithSchema { schema, table, x_db_instance, accept_profile,
-        content_profile, select, prefer, body, accept }
+        content_profile, select, prefer, columns, on_conflict, body, accept }
     );
 
     impl InsertRecordsWithSchema {
@@ -1773,9 +1897,22 @@ pub mod builders {
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter, optional.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
+        /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
+            self
+        }
+
+        /// The columns the inserted rows give, comma-separated (PostgREST field names, quoted as needed); keys of a row outside them are ignored, and columns it lacks take NULL, or their default with `Prefer: missing=default`. `columns`: query parameter, optional.
+        pub fn columns(mut self, value: impl Into<String>) -> Self {
+            self.columns = Some(value.into());
+            self
+        }
+
+        /// The unique column(s) an upsert (`Prefer: resolution=...`) detects conflicts on, comma-separated; the primary key when absent. `on_conflict`: query parameter, optional.
+        pub fn on_conflict(mut self, value: impl Into<String>) -> Self {
+            self.on_conflict = Some(value.into());
             self
         }
 
@@ -1850,6 +1987,8 @@ pub mod builders {
             request.header("Content-Profile", self.content_profile.as_ref())?;
             request.query("select", self.select.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
+            request.query("columns", self.columns.as_ref());
+            request.query("on_conflict", self.on_conflict.as_ref());
             request.json_body("application/json", body)?;
             request
                 .accept(
@@ -2423,6 +2562,8 @@ pub mod builders {
         content_profile: Option<String>,
         select: Option<String>,
         prefer: Option<String>,
+        columns: Option<String>,
+        on_conflict: Option<String>,
         body: Option<super::RecordOrRecords>,
         accept: Option<String>,
         options: rt::Options,
@@ -2430,7 +2571,8 @@ pub mod builders {
 
     rt::request_builder!(
         InsertRecordsWithInstance { instance, schema, table, x_db_instance,
-        accept_profile, content_profile, select, prefer, body, accept }
+        accept_profile, content_profile, select, prefer, columns, on_conflict, body,
+        accept }
     );
 
     impl InsertRecordsWithInstance {
@@ -2487,9 +2629,22 @@ pub mod builders {
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter, optional.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
+        /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter, optional.
         pub fn prefer(mut self, value: impl Into<String>) -> Self {
             self.prefer = Some(value.into());
+            self
+        }
+
+        /// The columns the inserted rows give, comma-separated (PostgREST field names, quoted as needed); keys of a row outside them are ignored, and columns it lacks take NULL, or their default with `Prefer: missing=default`. `columns`: query parameter, optional.
+        pub fn columns(mut self, value: impl Into<String>) -> Self {
+            self.columns = Some(value.into());
+            self
+        }
+
+        /// The unique column(s) an upsert (`Prefer: resolution=...`) detects conflicts on, comma-separated; the primary key when absent. `on_conflict`: query parameter, optional.
+        pub fn on_conflict(mut self, value: impl Into<String>) -> Self {
+            self.on_conflict = Some(value.into());
             self
         }
 
@@ -2558,6 +2713,8 @@ pub mod builders {
             request.header("Content-Profile", self.content_profile.as_ref())?;
             request.query("select", self.select.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
+            request.query("columns", self.columns.as_ref());
+            request.query("on_conflict", self.on_conflict.as_ref());
             request.json_body("application/json", body)?;
             request
                 .accept(
@@ -2951,6 +3108,165 @@ pub mod builders {
         }
     }
 
+    /// Request builder for [`MysqldbApi::call_rpc_get`](super::MysqldbApi::call_rpc_get): Call a read-only database function by GET (PostgREST RPC)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CallRpcGet {
+        client: Client,
+        function: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        args: Option<std::collections::BTreeMap<String, String>>,
+        select: Option<String>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        order: Option<String>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        prefer: Option<String>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        CallRpcGet { function, x_db_instance, accept_profile, content_profile, args,
+        select, limit, offset, order, filters, prefer }
+    );
+
+    impl CallRpcGet {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "callRpcGet",
+            method: rt::Method::Get,
+            path: "/v1/rdb/rest/rpc/{function}",
+            accept: "application/json",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The name of the database function. `function`: path parameter, required.
+        pub fn function(mut self, value: impl Into<String>) -> Self {
+            self.function = Some(value.into());
+            self
+        }
+
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// The function's named arguments, for a read-only (STABLE or IMMUTABLE) function called by GET or HEAD (not a literal parameter named "args"): each property is sent as its own query parameter `name=value`. `args`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
+        pub fn args(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.args = Some(value.into());
+            self
+        }
+
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`. `select`: query parameter, optional.
+        pub fn select(mut self, value: impl Into<String>) -> Self {
+            self.select = Some(value.into());
+            self
+        }
+
+        /// Maximum number of rows to return. `limit`: query parameter, optional.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// Number of rows to skip (pagination). `offset`: query parameter, optional.
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+
+        /// Sort specification, `column.asc` or `column.desc`. `order`: query parameter, optional.
+        pub fn order(mut self, value: impl Into<String>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter, optional.
+        pub fn prefer(mut self, value: impl Into<String>) -> Self {
+            self.prefer = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, `application/json`; headers `Content-Range`): What the function returned (any JSON value; rows come as an array).
+        /// - 400 ([`Error::Api`], `application/json`): Invalid request.
+        /// - 404 ([`Error::Api`], `application/json`): The table does not exist.
+        /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
+        pub async fn send(self) -> Result<Response<serde_json::Value>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => raw.json()?,
+                _ => return Err(error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("function", self.function.is_none())];
+            let Some(function) = self.function else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                &[rt::Segment(&function)],
+            )?;
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query_exploded_map(self.args.as_ref());
+            request.query("select", self.select.as_ref());
+            request.query("limit", self.limit.as_ref());
+            request.query("offset", self.offset.as_ref());
+            request.query("order", self.order.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", self.prefer.as_ref())?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+    }
+
     /// Request builder for [`MysqldbApi::call_rpc`](super::MysqldbApi::call_rpc): Call a database function (PostgREST RPC)
     ///
     /// Set the parameters, then call [`send`](Self::send).
@@ -3109,6 +3425,126 @@ pub mod builders {
             }
             request.options(self.options);
             Ok((self.client, request))
+        }
+    }
+
+    /// Request builder for [`MysqldbApi::call_rpc_head`](super::MysqldbApi::call_rpc_head): Count the rows a read-only database function returns (PostgREST RPC, HEAD)
+    ///
+    /// Set the parameters, then call [`send`](Self::send).
+    #[must_use = "a request does nothing until it is sent"]
+    #[derive(Clone)]
+    pub struct CallRpcHead {
+        client: Client,
+        function: Option<String>,
+        x_db_instance: Option<String>,
+        accept_profile: Option<String>,
+        content_profile: Option<String>,
+        args: Option<std::collections::BTreeMap<String, String>>,
+        filters: Option<std::collections::BTreeMap<String, String>>,
+        options: rt::Options,
+    }
+
+    rt::request_builder!(
+        CallRpcHead { function, x_db_instance, accept_profile, content_profile, args,
+        filters }
+    );
+
+    impl CallRpcHead {
+        const OPERATION: rt::Operation = rt::Operation {
+            id: "callRpcHead",
+            method: rt::Method::Head,
+            path: "/v1/rdb/rest/rpc/{function}",
+            accept: "",
+            security: &[rt::Security::Bearer],
+        };
+
+        /// The name of the database function. `function`: path parameter, required.
+        pub fn function(mut self, value: impl Into<String>) -> Self {
+            self.function = Some(value.into());
+            self
+        }
+
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter, optional.
+        pub fn x_db_instance(mut self, value: impl Into<String>) -> Self {
+            self.x_db_instance = Some(value.into());
+            self
+        }
+
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter, optional.
+        pub fn accept_profile(mut self, value: impl Into<String>) -> Self {
+            self.accept_profile = Some(value.into());
+            self
+        }
+
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter, optional.
+        pub fn content_profile(mut self, value: impl Into<String>) -> Self {
+            self.content_profile = Some(value.into());
+            self
+        }
+
+        /// The function's named arguments, for a read-only (STABLE or IMMUTABLE) function called by GET or HEAD (not a literal parameter named "args"): each property is sent as its own query parameter `name=value`. `args`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
+        pub fn args(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.args = Some(value.into());
+            self
+        }
+
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter, optional.
+        ///
+        /// Each entry is sent as its own query pair.
+        pub fn filters(
+            mut self,
+            value: impl Into<std::collections::BTreeMap<String, String>>,
+        ) -> Self {
+            self.filters = Some(value.into());
+            self
+        }
+
+        /// Sends the request and decodes the documented reply.
+        ///
+        /// - 200 (success, no body; headers `Content-Range`): Counted; see Content-Range.
+        /// - default ([`Error::Api`], no body): Error (HEAD responses carry no body).
+        pub async fn send(self) -> Result<Response<super::CallRpcHeadOkHeaders>, Error> {
+            let (client, request) = self.into_request()?;
+            let raw = client.execute(request).await?;
+            let value = match (raw.status(), raw.media_type()) {
+                (200, _) => super::CallRpcHeadOkHeaders::read(&raw)?,
+                _ => return Err(Self::error(raw)),
+            };
+            Ok(raw.into_response(value))
+        }
+
+        /// Checks the parameters and builds the request, before any I/O.
+        fn into_request(self) -> Result<(Client, rt::Request), Error> {
+            let missing = [("function", self.function.is_none())];
+            let Some(function) = self.function else {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            };
+            let mut request = rt::Request::new(
+                &Self::OPERATION,
+                &[rt::Segment(&function)],
+            )?;
+            request.header("X-Db-Instance", self.x_db_instance.as_ref())?;
+            request.header("Accept-Profile", self.accept_profile.as_ref())?;
+            request.header("Content-Profile", self.content_profile.as_ref())?;
+            request.query_exploded_map(self.args.as_ref());
+            request.query_exploded_map(self.filters.as_ref());
+            request.header("Prefer", Some(&"count=exact"))?;
+            request.options(self.options);
+            Ok((self.client, request))
+        }
+
+        fn error(raw: rt::RawResponse) -> Error {
+            raw.undocumented_error()
         }
     }
 

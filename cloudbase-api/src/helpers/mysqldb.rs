@@ -228,6 +228,7 @@ impl Database {
             columns: None,
             filters: Filters::default(),
             page: Page::default(),
+            read_only: false,
         }
     }
 
@@ -323,7 +324,7 @@ impl Table {
 
     /// Inserts one row (a struct or map) or several (a slice or `Vec` of them).
     pub fn insert(self, rows: impl Serialize) -> Insert {
-        Insert { body: records(&rows), table: self, resolution: None }
+        Insert { body: records(&rows), table: self, resolution: None, on_conflict: None, missing_default: false }
     }
 
     /// Sets `values` on every row matching the filters.
@@ -994,12 +995,49 @@ pub struct Insert {
     table: Table,
     body: Result<RecordOrRecords, String>,
     resolution: Option<Resolution>,
+    on_conflict: Option<String>,
+    missing_default: bool,
 }
 
 impl Insert {
-    /// Makes the insert an upsert.
+    /// Makes the insert an upsert (on the primary key, unless [`on_conflict`](Self::on_conflict)
+    /// names other columns).
     pub fn upsert(mut self, resolution: Resolution) -> Self {
         self.resolution = Some(resolution);
+        self
+    }
+
+    /// The unique column(s) an upsert detects conflicts on, instead of the primary key
+    /// (PostgREST's `on_conflict`): names of columns, each written as PostgREST reads it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use cloudbase_api::rdb::Resolution;
+    /// use serde_json::json;
+    ///
+    /// client.mysqldb().from("students")
+    ///     .insert(json!([{"student_no": "S-001", "name": "Li Bai", "grade": 3}]))
+    ///     .upsert(Resolution::MergeDuplicates)
+    ///     .on_conflict(["student_no"])
+    ///     .execute()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on_conflict<I, S>(mut self, columns: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let names: Vec<String> = columns.into_iter().map(|c| column_name(c.as_ref())).collect();
+        self.on_conflict = Some(names.join(","));
+        self
+    }
+
+    /// Columns a row of several leaves out take their default instead of NULL (`Prefer:
+    /// missing=default`). Inserting several rows always names the columns they give (the union
+    /// of their keys, PostgREST's `columns`, as postgrest-js sends it).
+    pub fn missing_default(mut self) -> Self {
+        self.missing_default = true;
         self
     }
 
@@ -1014,18 +1052,49 @@ impl Insert {
     }
 
     async fn send(self, returning: &str) -> Result<Reply, Error> {
-        let Insert { table, body, resolution } = self;
+        let Insert { table, body, resolution, on_conflict, missing_default } = self;
         let body = body.map_err(|message| refuse("insertRecords", message))?;
-        let prefer = match resolution {
+        if on_conflict.is_some() && resolution.is_none() {
+            return Err(refuse("insertRecords", "on_conflict() names the columns of an upsert: call .upsert(..) too"));
+        }
+        let mut prefer = match resolution {
             Some(Resolution::MergeDuplicates) => format!("{returning},resolution=merge-duplicates"),
             Some(Resolution::IgnoreDuplicates) => format!("{returning},resolution=ignore-duplicates"),
             None => returning.to_owned(),
         };
+        if missing_default {
+            prefer.push_str(",missing=default");
+        }
+        let columns = match &body {
+            RecordOrRecords::RecordList(rows) => Some(columns_of(rows)),
+            RecordOrRecords::Record(_) => None,
+        };
         let reply = on_target!(table, insert_records, insert_records_with_schema, insert_records_with_instance, |b| {
-            b.prefer(&prefer).body(body.clone()).send().await
+            let mut b = b.prefer(&prefer).body(body.clone());
+            if let Some(columns) = &columns {
+                b = b.columns(columns);
+            }
+            if let Some(on_conflict) = &on_conflict {
+                b = b.on_conflict(on_conflict);
+            }
+            b.send().await
         });
         Ok(reply?.into_inner())
     }
+}
+
+/// The `columns` of a multi-row insert: every key of the rows, in the order they first appear,
+/// each in double quotes (as postgrest-js writes them; PostgREST's field-name parser reads a
+/// quoted name whatever it holds).
+fn columns_of(rows: &[Record]) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut columns = Vec::new();
+    for key in rows.iter().flat_map(|row| row.keys()) {
+        if seen.insert(key.as_str()) {
+            columns.push(quote(key));
+        }
+    }
+    columns.join(",")
 }
 
 /// An update; from [`Table::update`].
@@ -1122,11 +1191,47 @@ pub struct Rpc {
     columns: Option<String>,
     filters: Filters,
     page: Page,
+    read_only: bool,
 }
 
 const RPC: &str = "callRpc";
+const RPC_GET: &str = "callRpcGet";
 
 impl Rpc {
+    /// Calls a read-only (`STABLE` or `IMMUTABLE`) function by `GET`, its arguments in the query,
+    /// as PostgREST allows for functions that change nothing (and as a cache or a replica may
+    /// then serve it). Each argument must be a string, number or boolean.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use serde_json::json;
+    ///
+    /// let total: i64 = client.mysqldb().rpc("count_students", json!({"min_grade": 3})).get().value().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn get(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// The number of rows a read-only function returns, filtered (`HEAD` with `Prefer:
+    /// count=exact`; nothing else is read).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use serde_json::json;
+    ///
+    /// let rows = client.mysqldb().rpc("students_in", json!({"grade": 3})).eq("status", "active").count().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn count(self) -> Result<u64, Error> {
+        let Rpc { client, selection, function, args, filters, .. } = self;
+        let args = query_args(args)?;
+        let call = client.mysqldb().call_rpc_head().function(function).args(args).filters(filters.into_query());
+        let reply = with_selection!(call, &selection).send().await?;
+        total(&reply).ok_or_else(|| crate::error::reply_error(&reply, "the reply has no total in Content-Range"))
+    }
+
     /// The columns to keep of the rows the function returns (PostgREST's select syntax).
     pub fn select(mut self, columns: impl Into<String>) -> Self {
         self.columns = Some(columns.into());
@@ -1159,7 +1264,10 @@ impl Rpc {
     }
 
     async fn send(self) -> Result<(serde_json::Value, Option<u64>), Error> {
-        let Rpc { client, selection, function, args, columns, filters, page } = self;
+        if self.read_only {
+            return self.send_get().await;
+        }
+        let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
         let args = args.map_err(|message| refuse(RPC, message))?;
         let call = client.mysqldb().call_rpc().function(function).filters(filters.into_query()).body(args);
         let call = with_selection!(call, &selection);
@@ -1171,6 +1279,36 @@ impl Rpc {
         };
         Ok((value, total))
     }
+
+    async fn send_get(self) -> Result<(serde_json::Value, Option<u64>), Error> {
+        let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
+        let args = query_args(args)?;
+        let call = client.mysqldb().call_rpc_get().function(function).args(args).filters(filters.into_query());
+        let call = with_selection!(call, &selection);
+        let reply = with_page!(call, &columns, &page).send().await?;
+        let total = total(&reply);
+        Ok((reply.into_inner(), total))
+    }
+}
+
+/// A function's arguments as query pairs, for `GET` and `HEAD` calls: each a string, number or
+/// boolean (PostgREST reads each pair as one argument's text).
+fn query_args(args: Result<serde_json::Value, String>) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    let args = args.map_err(|message| refuse(RPC_GET, message))?;
+    let serde_json::Value::Object(args) = args else {
+        return Err(refuse(RPC_GET, "the arguments of a GET call are an object of named arguments"));
+    };
+    args.into_iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(text) => Ok((name, text)),
+            serde_json::Value::Number(n) => Ok((name, n.to_string())),
+            serde_json::Value::Bool(b) => Ok((name, b.to_string())),
+            other => Err(refuse(
+                RPC_GET,
+                format!("argument `{name}` is {other}: a GET call takes strings, numbers and booleans (use POST)"),
+            )),
+        })
+        .collect()
 }
 
 /// A SQL statement; from [`MysqldbApi::sql`].

@@ -162,7 +162,8 @@ impl Client {
                     return Ok(Reply::Stream(response));
                 }
                 let (status, headers, body) = self.read_body(operation, response).await?;
-                Ok::<_, Error>(Reply::Whole(RawResponse::new(operation, status, headers, body)))
+                let raw = RawResponse::new(operation, status, headers, body).read_as_chosen(request.accept.as_ref());
+                Ok::<_, Error>(Reply::Whole(raw))
             };
             let result = tokio::time::timeout(timeout, exchange)
                 .await

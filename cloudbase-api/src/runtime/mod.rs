@@ -745,6 +745,22 @@ impl RawResponse {
         &self.media_type
     }
 
+    /// A reply to a request that chose an object form (`accept()` of a `...object+json` type,
+    /// PostgREST's `application/vnd.pgrst.object+json`), labelled with another JSON type and
+    /// holding a JSON object, is read as the chosen type: servers answer the object form as
+    /// `application/json` too, and postgrest-js (the vendor SDKs' client) parses the body
+    /// whatever its label. An array stays what its label says (several rows, not one).
+    pub(crate) fn read_as_chosen(mut self, chosen: Option<&HeaderValue>) -> Self {
+        let Some(chosen) = chosen.and_then(|value| value.to_str().ok()) else { return self };
+        let chosen = chosen.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let json = self.media_type == "application/json" || self.media_type.ends_with("+json");
+        let object = self.body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if chosen.ends_with("object+json") && chosen != self.media_type && json && object {
+            self.media_type = chosen;
+        }
+        self
+    }
+
     fn decode_error(&self, reason: impl Into<String>) -> Error {
         DecodeError::error(self.head.clone(), reason, &self.body)
     }

@@ -126,10 +126,24 @@ impl<'s> MysqldbMock<'s> {
         rt::Stub::new(self.server)
     }
 
+    /// `GET /v1/rdb/rest/rpc/{function}` (operationId `callRpcGet`): Call a read-only database function by GET (PostgREST RPC)
+    ///
+    /// The client's side: [`cloudbase_api::mysqldb::MysqldbApi::call_rpc_get`].
+    pub fn call_rpc_get(&self) -> rt::Stub<'s, requests::CallRpcGet> {
+        rt::Stub::new(self.server)
+    }
+
     /// `POST /v1/rdb/rest/rpc/{function}` (operationId `callRpc`): Call a database function (PostgREST RPC)
     ///
     /// The client's side: [`cloudbase_api::mysqldb::MysqldbApi::call_rpc`].
     pub fn call_rpc(&self) -> rt::Stub<'s, requests::CallRpc> {
+        rt::Stub::new(self.server)
+    }
+
+    /// `HEAD /v1/rdb/rest/rpc/{function}` (operationId `callRpcHead`): Count the rows a read-only database function returns (PostgREST RPC, HEAD)
+    ///
+    /// The client's side: [`cloudbase_api::mysqldb::MysqldbApi::call_rpc_head`].
+    pub fn call_rpc_head(&self) -> rt::Stub<'s, requests::CallRpcHead> {
         rt::Stub::new(self.server)
     }
 
@@ -156,7 +170,9 @@ pub(crate) const ROUTES: &[&rt::Route] = &[
     <requests::InsertRecordsWithInstance as rt::Request>::ROUTE,
     <requests::DeleteRecordsWithInstance as rt::Request>::ROUTE,
     <requests::UpdateRecordsWithInstance as rt::Request>::ROUTE,
+    <requests::CallRpcGet as rt::Request>::ROUTE,
     <requests::CallRpc as rt::Request>::ROUTE,
+    <requests::CallRpcHead as rt::Request>::ROUTE,
     <requests::ExecPgsql as rt::Request>::ROUTE,
 ];
 
@@ -287,8 +303,13 @@ pub mod requests {
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
+        /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter.
         pub prefer: Option<String>,
+        /// The columns the inserted rows give, comma-separated (PostgREST field names, quoted as needed); keys of a row outside them are ignored, and columns it lacks take NULL, or their default with `Prefer: missing=default`. `columns`: query parameter.
+        pub columns: Option<String>,
+        /// The unique column(s) an upsert (`Prefer: resolution=...`) detects conflicts on, comma-separated; the primary key when absent. `on_conflict`: query parameter.
+        pub on_conflict: Option<String>,
         /// The request body (`application/json`).
         pub body: api::RecordOrRecords,
     }
@@ -306,6 +327,8 @@ pub mod requests {
                 rt::Param::header("Content-Profile", rt::Shape::String),
                 rt::Param::query("select", rt::Shape::String),
                 rt::Param::header("Prefer", rt::Shape::String),
+                rt::Param::query("columns", rt::Shape::String),
+                rt::Param::query("on_conflict", rt::Shape::String),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -333,6 +356,8 @@ pub mod requests {
                 content_profile: received.optional(3)?,
                 select: received.optional(4)?,
                 prefer: received.optional(5)?,
+                columns: received.optional(6)?,
+                on_conflict: received.optional(7)?,
                 body: received
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
@@ -808,8 +833,13 @@ pub mod requests {
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
+        /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter.
         pub prefer: Option<String>,
+        /// The columns the inserted rows give, comma-separated (PostgREST field names, quoted as needed); keys of a row outside them are ignored, and columns it lacks take NULL, or their default with `Prefer: missing=default`. `columns`: query parameter.
+        pub columns: Option<String>,
+        /// The unique column(s) an upsert (`Prefer: resolution=...`) detects conflicts on, comma-separated; the primary key when absent. `on_conflict`: query parameter.
+        pub on_conflict: Option<String>,
         /// The request body (`application/json`).
         pub body: api::RecordOrRecords,
     }
@@ -828,6 +858,8 @@ pub mod requests {
                 rt::Param::header("Content-Profile", rt::Shape::String),
                 rt::Param::query("select", rt::Shape::String),
                 rt::Param::header("Prefer", rt::Shape::String),
+                rt::Param::query("columns", rt::Shape::String),
+                rt::Param::query("on_conflict", rt::Shape::String),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -856,6 +888,8 @@ pub mod requests {
                 content_profile: received.optional(4)?,
                 select: received.optional(5)?,
                 prefer: received.optional(6)?,
+                columns: received.optional(7)?,
+                on_conflict: received.optional(8)?,
                 body: received
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
@@ -1265,8 +1299,13 @@ pub mod requests {
         /// Write preferences (comma-separated when combined): `return=representation` returns the
         /// inserted rows, `return=minimal` (default) returns no body;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
-        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows. `Prefer`: header parameter.
+        /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
+        /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter.
         pub prefer: Option<String>,
+        /// The columns the inserted rows give, comma-separated (PostgREST field names, quoted as needed); keys of a row outside them are ignored, and columns it lacks take NULL, or their default with `Prefer: missing=default`. `columns`: query parameter.
+        pub columns: Option<String>,
+        /// The unique column(s) an upsert (`Prefer: resolution=...`) detects conflicts on, comma-separated; the primary key when absent. `on_conflict`: query parameter.
+        pub on_conflict: Option<String>,
         /// The request body (`application/json`).
         pub body: api::RecordOrRecords,
     }
@@ -1286,6 +1325,8 @@ pub mod requests {
                 rt::Param::header("Content-Profile", rt::Shape::String),
                 rt::Param::query("select", rt::Shape::String),
                 rt::Param::header("Prefer", rt::Shape::String),
+                rt::Param::query("columns", rt::Shape::String),
+                rt::Param::query("on_conflict", rt::Shape::String),
             ],
             constants: &[],
             body: Some(rt::BodySpec {
@@ -1315,6 +1356,8 @@ pub mod requests {
                 content_profile: received.optional(5)?,
                 select: received.optional(6)?,
                 prefer: received.optional(7)?,
+                columns: received.optional(8)?,
+                on_conflict: received.optional(9)?,
                 body: received
                     .json_body()?
                     .ok_or_else(|| "missing required request body".to_owned())?,
@@ -1600,6 +1643,106 @@ pub mod requests {
         }
     }
 
+    /// A request to `GET /v1/rdb/rest/rpc/{function}` (operationId `callRpcGet`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CallRpcGet {
+        /// The name of the database function. `function`: path parameter.
+        pub function: String,
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter.
+        pub x_db_instance: Option<String>,
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter.
+        pub accept_profile: Option<String>,
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter.
+        pub content_profile: Option<String>,
+        /// The function's named arguments, for a read-only (STABLE or IMMUTABLE) function called by GET or HEAD (not a literal parameter named "args"): each property is sent as its own query parameter `name=value`. `args`: query parameter.
+        pub args: Option<std::collections::BTreeMap<String, String>>,
+        /// Columns to return: `*` or a comma-separated column list; related tables can be
+        /// embedded, e.g. `class_id(grade,class_number)` or `alias:director_id(name,country)`.
+        /// Defaults to `*`. `select`: query parameter.
+        pub select: Option<String>,
+        /// Maximum number of rows to return. `limit`: query parameter.
+        pub limit: Option<i64>,
+        /// Number of rows to skip (pagination). `offset`: query parameter.
+        pub offset: Option<i64>,
+        /// Sort specification, `column.asc` or `column.desc`. `order`: query parameter.
+        pub order: Option<String>,
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter.
+        pub filters: Option<std::collections::BTreeMap<String, String>>,
+        /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter.
+        pub prefer: Option<String>,
+    }
+
+    impl rt::Request for CallRpcGet {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "mysqldb",
+            id: "callRpcGet",
+            method: "GET",
+            path: "/v1/rdb/rest/rpc/{function}",
+            params: &[
+                rt::Param::path("function", rt::Shape::String),
+                rt::Param::header("X-Db-Instance", rt::Shape::String),
+                rt::Param::header("Accept-Profile", rt::Shape::String),
+                rt::Param::header("Content-Profile", rt::Shape::String),
+                rt::Param::query("args", rt::Shape::Map(&rt::Shape::String)).exploded(),
+                rt::Param::query("select", rt::Shape::String),
+                rt::Param::query("limit", rt::Shape::Integer { bits: 64 }),
+                rt::Param::query("offset", rt::Shape::Integer { bits: 64 }),
+                rt::Param::query("order", rt::Shape::String),
+                rt::Param::query("filters", rt::Shape::Map(&rt::Shape::String))
+                    .exploded(),
+                rt::Param::header("Prefer", rt::Shape::String),
+            ],
+            constants: &[],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: Some(("application/json", "[{\"grade\":3,\"students\":41}]")),
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(CallRpcGet {
+                function: received.required(0)?,
+                x_db_instance: received.optional(1)?,
+                accept_profile: received.optional(2)?,
+                content_profile: received.optional(3)?,
+                args: received.optional(4)?,
+                select: received.optional(5)?,
+                limit: received.optional(6)?,
+                offset: received.optional(7)?,
+                order: received.optional(8)?,
+                filters: received.optional(9)?,
+                prefer: received.optional(10)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, CallRpcGet> {
+        /// Row range of the result and optionally the total, e.g. `0-9/100`; for writes the affected-row count, e.g. `*/1`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/json`.
+        pub fn reply(self, body: serde_json::Value) {
+            self.answer(rt::Answer::json_as(200, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
     /// A request to `POST /v1/rdb/rest/rpc/{function}` (operationId `callRpc`), as the mock received it.
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
@@ -1708,6 +1851,84 @@ pub mod requests {
         /// Mounts the stub: answers `status` (an error status, for the client's error path) with
         /// `body`, the operation's documented error body.
         pub fn fail(self, status: u16, body: api::ErrorResponse) {
+            self.answer(rt::Answer::json(status, &body));
+        }
+    }
+
+    /// A request to `HEAD /v1/rdb/rest/rpc/{function}` (operationId `callRpcHead`), as the mock received it.
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct CallRpcHead {
+        /// The name of the database function. `function`: path parameter.
+        pub function: String,
+        /// The database instance (the official SDK sends `default` unless told otherwise). `X-Db-Instance`: header parameter.
+        pub x_db_instance: Option<String>,
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a read is made in. `Accept-Profile`: header parameter.
+        pub accept_profile: Option<String>,
+        /// The database (MySQL) or schema (PostgreSQL, usually `public`) a write is made in. `Content-Profile`: header parameter.
+        pub content_profile: Option<String>,
+        /// The function's named arguments, for a read-only (STABLE or IMMUTABLE) function called by GET or HEAD (not a literal parameter named "args"): each property is sent as its own query parameter `name=value`. `args`: query parameter.
+        pub args: Option<std::collections::BTreeMap<String, String>>,
+        /// Free-form row filters (not a literal parameter named "filters"). Each property is sent
+        /// as its own query parameter `name=value`, where `name` is a column and `value` is
+        /// `<operator>.<operand>`: eq, neq, gt, gte, lt, lte, like (e.g. `like.%abc%`),
+        /// in (e.g. `in.(1,2,3)`), is (`is.null`), match (regular expression); prefix `not.` to
+        /// negate (`not.eq.18`). Logical groups use the keys `and` / `or` with values such as
+        /// `(age.gt.18,age.lt.35)`. Values must be percent-encoded. `filters`: query parameter.
+        pub filters: Option<std::collections::BTreeMap<String, String>>,
+    }
+
+    impl rt::Request for CallRpcHead {
+        const ROUTE: &'static rt::Route = &rt::Route {
+            area: "mysqldb",
+            id: "callRpcHead",
+            method: "HEAD",
+            path: "/v1/rdb/rest/rpc/{function}",
+            params: &[
+                rt::Param::path("function", rt::Shape::String),
+                rt::Param::header("X-Db-Instance", rt::Shape::String),
+                rt::Param::header("Accept-Profile", rt::Shape::String),
+                rt::Param::header("Content-Profile", rt::Shape::String),
+                rt::Param::query("args", rt::Shape::Map(&rt::Shape::String)).exploded(),
+                rt::Param::query("filters", rt::Shape::Map(&rt::Shape::String))
+                    .exploded(),
+            ],
+            constants: &[rt::Constant::header("Prefer", "count=exact")],
+            body: None,
+            security: &[rt::Security::Bearer],
+            reply: rt::DefaultReply {
+                status: 200,
+                body: None,
+            },
+            stream: None,
+        };
+
+        fn decode(received: &rt::Received) -> Result<Self, String> {
+            Ok(CallRpcHead {
+                function: received.required(0)?,
+                x_db_instance: received.optional(1)?,
+                accept_profile: received.optional(2)?,
+                content_profile: received.optional(3)?,
+                args: received.optional(4)?,
+                filters: received.optional(5)?,
+            })
+        }
+    }
+
+    impl rt::Stub<'_, CallRpcHead> {
+        /// Row range and total count of matching rows, e.g. `0-1/2`. Adds the documented `Content-Range` response header to the reply.
+        pub fn header_content_range(self, value: impl Into<String>) -> Self {
+            self.header("Content-Range", value)
+        }
+
+        /// Mounts the stub: answers 200 without a body.
+        pub fn reply(self) {
+            self.answer(rt::Answer::status(200));
+        }
+
+        /// Mounts the stub: answers `status` (an error status, for the client's error path) with
+        /// `body`, the operation's documented error body.
+        pub fn fail(self, status: u16, body: serde_json::Value) {
             self.answer(rt::Answer::json(status, &body));
         }
     }
