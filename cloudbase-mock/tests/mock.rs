@@ -331,3 +331,40 @@ async fn rpc_paths_are_calls_of_functions_never_a_schema_named_rpc() {
         Some("3")
     );
 }
+
+#[tokio::test]
+async fn auth_bodies_labelled_text_plain_are_read_as_json_as_the_gateway_does() {
+    // js-sdk 3.7.0 sends every /auth/ body as a JSON string with no Content-Type, which undici
+    // labels `text/plain;charset=UTF-8`; the gateway signs it in.
+    let server = MockServer::start().await;
+    let body = r#"{"username":"libai","password":"Passw0rd!"}"#;
+    let head = "POST /auth/v1/signin?client_id=my-env-1a2b HTTP/1.1\r\nContent-Type: text/plain;charset=UTF-8";
+    let (status, reply) = raw(&server, head, body).await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(server.auth().sign_in().received()[0].body.username.as_deref(), Some("libai"));
+    // Still JSON: a text body that is not the operation's JSON is refused as such.
+    let (status, _) = raw(&server, head, "username=libai").await;
+    assert_eq!(status, 400);
+    // Elsewhere the media type is the spec's alone.
+    let (status, _) =
+        raw(&server, &format!("POST /v1/rdb/rest/rpc/f HTTP/1.1\r\n{BEARER}\r\nContent-Type: text/plain"), "{}").await;
+    assert_eq!(status, 415);
+}
+
+#[tokio::test]
+async fn a_services_root_is_answered_with_a_trailing_slash_too() {
+    // node-sdk 3.18.3 calls the root of a CloudRun service as `/v1/cloudrun/shop/`.
+    let server = MockServer::start().await;
+    for target in ["/v1/cloudrun/shop/", "/v1/cloudrun/shop"] {
+        let (status, reply) =
+            raw(&server, &format!("POST {target} HTTP/1.1\r\n{BEARER}\r\nContent-Type: application/json"), "{}").await;
+        assert_eq!(status, 200, "{target}: {reply}");
+    }
+    let operations: Vec<_> = server.received().iter().map(|r| r.operation()).collect();
+    assert_eq!(operations, [Some("cloudrunRootPost"), Some("cloudrunRootPost")]);
+    // Only the root: a sub-path route's own form is unchanged.
+    let (status, _) =
+        raw(&server, &format!("POST /v1/functions/sum/ HTTP/1.1\r\n{BEARER}\r\nContent-Type: application/json"), "{}")
+            .await;
+    assert_eq!(status, 404);
+}

@@ -388,6 +388,9 @@ pub struct Operation {
     /// credentials (`security: []`), no header and no body, such as a public or token-signed
     /// download, whose link may be handed to anyone.
     pub link: bool,
+    /// `x-trailing-slash: also`: servers answer the path with a trailing `/` too (what some
+    /// clients send for a route's root); the mock matches both, the client sends the template.
+    pub trailing_slash: bool,
     /// How an error reply is decoded: by status where it differs from the fallback.
     pub errors: ErrorDecoding,
     /// What `send()` asks for and what `accept()` may choose.
@@ -687,6 +690,9 @@ pub struct BodyForm {
     /// `x-any-content-type: true` on the body, for its binary form: the media type stands for
     /// any, and the builder's `content_type` setter says which is sent.
     pub any_content_type: bool,
+    /// `x-also-sent-as` on a JSON form: other media types (essences) clients label this JSON
+    /// with, which servers read as JSON (the mock accepts them; the client sends `media_type`).
+    pub also_sent_as: Vec<String>,
     /// The documented example body (`example`, else the first of `examples`, else the schema's
     /// `example`), checked to have the body's outer shape (object, array, text).
     pub example: Option<serde_json::Value>,

@@ -329,6 +329,36 @@ fn x_client_default_names_a_known_value_on_a_text_parameter() {
 }
 
 #[test]
+fn x_also_sent_as_lists_media_types_of_a_json_body() {
+    let body = |content: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody:\n        content:\n          {content}\n      responses: {{'200': {{description: OK}}}}\n"
+        ))
+    };
+    let cases = [
+        ("application/json: {schema: {type: object}, x-also-sent-as: text/plain}", "must be a list"),
+        ("application/json: {schema: {type: object}, x-also-sent-as: ['text plain']}", "not a media type"),
+        ("text/plain: {schema: {type: string}, x-also-sent-as: [text/html]}", "JSON bodies only"),
+    ];
+    for (content, message) in cases {
+        let e = error_of(&body(content));
+        assert!(e.pointer().is_some_and(|p| p.contains("x-also-sent-as")), "{e}");
+        assert!(e.message().contains(message), "{content}: {e}");
+    }
+}
+
+#[test]
+fn x_trailing_slash_is_also_on_a_path_without_one() {
+    for (path, value) in [("/a", "yes"), ("/a/", "also")] {
+        let e = error_of(&spec(&format!(
+            "paths:\n  {path}:\n    get:\n      operationId: a\n      x-trailing-slash: {value}\n      responses: {{'200': {{description: OK}}}}\n"
+        )));
+        assert!(e.pointer().is_some_and(|p| p.ends_with("/get/x-trailing-slash")), "{e}");
+        assert!(e.message().contains("must be `also`"), "{e}");
+    }
+}
+
+#[test]
 fn an_array_that_contains_itself_is_not_followed_forever() {
     // Looking for secrets follows `$ref`s into array items; this chain never ends.
     let _ = codegen::generate(Spec::from_file(

@@ -127,6 +127,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -213,6 +214,7 @@ pub mod requests {
                 event: "{\"choices\":[{\"delta\":{\"content\":\"我\"},\"index\":0}],\"id\":\"chatcmpl-xxx\"}",
                 terminator: Some("[DONE]"),
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -300,6 +302,7 @@ pub mod requests {
                 event: "{\"choices\":[{\"delta\":{\"content\":\"string\",\"reasoning_content\":\"string\",\"role\":\"string\",\"tool_calls\":[]},\"finish_reason\":\"string\",\"index\":0}],\"created\":0,\"id\":\"string\",\"model\":\"string\",\"object\":\"string\",\"usage\":{\"completion_tokens\":0,\"prompt_tokens\":0,\"total_tokens\":0}}",
                 terminator: Some("[DONE]"),
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -387,6 +390,7 @@ pub mod requests {
                 event: "{}",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -482,6 +486,7 @@ pub mod requests {
                 event: "{\"delta\":{\"text\":\"string\",\"type\":\"string\"},\"type\":\"string\"}",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

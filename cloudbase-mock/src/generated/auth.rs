@@ -517,9 +517,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -531,6 +532,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -606,9 +608,10 @@ pub mod requests {
                 required: false,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInAnonymouslyRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInAnonymouslyRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -620,6 +623,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -689,9 +693,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignUpRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignUpRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -703,6 +708,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -773,9 +779,10 @@ pub mod requests {
                 required: false,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignOutRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignOutRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -784,6 +791,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"redirect_uri\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -851,6 +859,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"uri\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -911,9 +920,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GrantProviderTokenRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GrantProviderTokenRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -925,6 +935,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -983,9 +994,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::PatchProviderTokenRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::PatchProviderTokenRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -997,6 +1009,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1050,9 +1063,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInWithProviderRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInWithProviderRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1064,6 +1078,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1122,9 +1137,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInCustomRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInCustomRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1136,6 +1152,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1189,9 +1206,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GrantTokenRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GrantTokenRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None, rt::Security::Basic],
@@ -1203,6 +1221,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1260,6 +1279,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1308,9 +1328,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::ClientCredentialRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::ClientCredentialRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Basic, rt::Security::Tc3],
@@ -1322,6 +1343,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1373,9 +1395,10 @@ pub mod requests {
                 required: false,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::RevokeRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::RevokeRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1384,6 +1407,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1440,9 +1464,10 @@ pub mod requests {
                 required: false,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GetCaptchaDataRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GetCaptchaDataRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1454,6 +1479,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1500,9 +1526,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::VerifyCaptchaDataRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::VerifyCaptchaDataRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1514,6 +1541,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1569,9 +1597,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SendVerificationRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SendVerificationRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None, rt::Security::Bearer],
@@ -1583,6 +1612,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1648,9 +1678,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::VerifyRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::VerifyRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1662,6 +1693,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1715,9 +1747,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::ResetPasswordRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::ResetPasswordRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -1726,6 +1759,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1794,9 +1828,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SudoRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SudoRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -1808,6 +1843,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1865,6 +1901,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1919,6 +1956,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1983,9 +2021,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::UpdatePasswordRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::UpdatePasswordRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -1994,6 +2033,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2059,9 +2099,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::EditUserBasicInfoRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::EditUserBasicInfoRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2070,6 +2111,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2123,9 +2165,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::BindWithProviderRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::BindWithProviderRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2134,6 +2177,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2194,6 +2238,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2250,6 +2295,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2295,9 +2341,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::InitCaptchaRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::InitCaptchaRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -2309,6 +2356,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2356,9 +2404,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::TransByProviderRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::TransByProviderRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2370,6 +2419,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2417,9 +2467,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::EditContactRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::EditContactRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2428,6 +2479,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2475,9 +2527,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SetUserProfileRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SetUserProfileRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2489,6 +2542,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2554,6 +2608,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2603,6 +2658,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2653,6 +2709,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2703,9 +2760,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::DeviceAuthorizeRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::DeviceAuthorizeRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -2717,6 +2775,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2765,9 +2824,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::AuthorizeDeviceRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::AuthorizeDeviceRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2776,6 +2836,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2823,9 +2884,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::AuthorizeRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::AuthorizeRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -2837,6 +2899,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2911,6 +2974,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2968,6 +3032,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3022,6 +3087,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"exist\":false}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3073,9 +3139,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GetProviderSubTypeRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GetProviderSubTypeRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3087,6 +3154,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3154,6 +3222,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3203,6 +3272,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3252,9 +3322,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GetMiniProgramQrCodeRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GetMiniProgramQrCodeRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3266,6 +3337,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3319,9 +3391,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GetMiniProgramQrCodeStatusRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GetMiniProgramQrCodeStatusRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3333,6 +3406,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3399,6 +3473,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3464,9 +3539,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::ChangeBoundProviderRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::ChangeBoundProviderRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::Bearer],
@@ -3475,6 +3551,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"client_id\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3528,9 +3605,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInWithUsernameRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInWithUsernameRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3542,6 +3620,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3595,9 +3674,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::GrantTokenRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::GrantTokenRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3609,6 +3689,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3666,6 +3747,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3717,6 +3799,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3776,9 +3859,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInWithVerificationCodeRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInWithVerificationCodeRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3790,6 +3874,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3843,9 +3928,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::SignInWithProviderRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::SignInWithProviderRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3857,6 +3943,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3924,6 +4011,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -3977,9 +4065,10 @@ pub mod requests {
                 required: true,
                 forms: &[
                     rt::FormSpec::json(
-                        "application/json",
-                        rt::decodes::<api::ModifyPasswordWithoutLoginRequest>,
-                    ),
+                            "application/json",
+                            rt::decodes::<api::ModifyPasswordWithoutLoginRequest>,
+                        )
+                        .also_sent_as(&["text/plain"]),
                 ],
             }),
             security: &[rt::Security::None],
@@ -3988,6 +4077,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

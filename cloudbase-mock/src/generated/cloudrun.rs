@@ -168,6 +168,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -263,6 +264,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -359,6 +361,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -445,6 +448,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -527,6 +531,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -617,6 +622,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -697,6 +703,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: true,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -785,6 +792,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: true,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -874,6 +882,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: true,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -953,6 +962,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: true,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1028,6 +1038,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: true,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1111,6 +1122,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: true,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

@@ -98,6 +98,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -190,6 +191,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -272,6 +274,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -359,6 +362,7 @@ pub mod requests {
                 event: "string",
                 terminator: None,
             }),
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

@@ -243,6 +243,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -346,6 +347,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -455,6 +457,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -555,6 +558,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -652,6 +656,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -770,6 +775,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -877,6 +883,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -990,6 +997,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1111,6 +1119,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1233,6 +1242,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1344,6 +1354,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1461,6 +1472,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1586,6 +1598,7 @@ pub mod requests {
                 body: Some(("application/json", "[{}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1706,6 +1719,7 @@ pub mod requests {
                 body: Some(("application/json", "[{\"grade\":3,\"students\":41}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1813,6 +1827,7 @@ pub mod requests {
                 body: Some(("application/json", "[{\"grade\":3,\"students\":41}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1901,6 +1916,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1964,6 +1980,7 @@ pub mod requests {
                 body: Some(("application/json", "[{\"id\":1,\"name\":\"Li Bai\"}]")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

@@ -173,6 +173,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -254,6 +255,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -329,6 +331,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -400,6 +403,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -470,6 +474,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -534,6 +539,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"deleted\":1}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -607,6 +613,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -676,6 +683,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"deleted\":1}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -744,6 +752,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"list\":[{}]}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -802,6 +811,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -856,6 +866,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -911,6 +922,7 @@ pub mod requests {
                 body: Some(("application/json", "{}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -976,6 +988,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

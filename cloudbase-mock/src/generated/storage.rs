@@ -101,6 +101,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -169,6 +170,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -237,6 +239,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -305,6 +308,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

@@ -324,6 +324,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -386,6 +387,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"name\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -441,6 +443,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -501,6 +504,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"message\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -554,6 +558,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"message\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -617,6 +622,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -690,6 +696,7 @@ pub mod requests {
                 body: Some(("application/octet-stream", "")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -841,6 +848,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -950,6 +958,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1020,6 +1029,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1082,6 +1092,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1188,6 +1199,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1259,6 +1271,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1324,6 +1337,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1384,6 +1398,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1448,6 +1463,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1512,6 +1528,7 @@ pub mod requests {
                 body: Some(("application/octet-stream", "")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1629,6 +1646,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1694,6 +1712,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1835,6 +1854,7 @@ pub mod requests {
                 body: Some(("application/json", "{\"Key\":\"string\"}")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1924,6 +1944,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -1984,6 +2005,7 @@ pub mod requests {
                 body: Some(("application/octet-stream", "")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2079,6 +2101,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2183,6 +2206,7 @@ pub mod requests {
                 body: Some(("application/octet-stream", "")),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2299,6 +2323,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2400,6 +2425,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2456,6 +2482,7 @@ pub mod requests {
                 body: None,
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {
@@ -2515,6 +2542,7 @@ pub mod requests {
                 )),
             },
             stream: None,
+            trailing_slash: false,
         };
 
         fn decode(received: &rt::Received) -> Result<Self, String> {

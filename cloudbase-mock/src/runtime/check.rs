@@ -572,6 +572,7 @@ mod tests {
         security: &[],
         reply: DefaultReply { status: 200, body: None },
         stream: None,
+        trailing_slash: false,
     };
 
     /// A credential's value that breaks a rule is not repeated in the violation's message.

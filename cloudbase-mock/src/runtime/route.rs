@@ -24,6 +24,8 @@ pub struct Route {
     pub reply: DefaultReply,
     /// Set for an operation that can answer an event stream.
     pub stream: Option<StreamSpec>,
+    /// The path with a trailing `/` is this route too (`x-trailing-slash: also`).
+    pub trailing_slash: bool,
 }
 
 impl Route {
@@ -230,27 +232,36 @@ pub struct FormSpec {
     pub decodes: fn(&[u8]) -> Result<(), String>,
     /// The parts of a multipart form.
     pub parts: &'static [PartSpec],
+    /// Other media types (essences) a JSON form is read as JSON when sent with
+    /// (`x-also-sent-as`: what clients label it with and the server accepts).
+    pub also: &'static [&'static str],
 }
 
 impl FormSpec {
     /// A JSON body; `decodes` checks it decodes into the typed body.
     pub const fn json(media_type: &'static str, decodes: fn(&[u8]) -> Result<(), String>) -> FormSpec {
-        FormSpec { media_type, kind: BodyKind::Json, any: false, decodes, parts: &[] }
+        FormSpec { media_type, kind: BodyKind::Json, any: false, decodes, parts: &[], also: &[] }
+    }
+
+    /// The same JSON form, read as JSON when sent with these media types too (`x-also-sent-as`).
+    pub const fn also_sent_as(mut self, also: &'static [&'static str]) -> FormSpec {
+        self.also = also;
+        self
     }
 
     /// A text body.
     pub const fn text(media_type: &'static str) -> FormSpec {
-        FormSpec { media_type, kind: BodyKind::Text, any: false, decodes: any_body, parts: &[] }
+        FormSpec { media_type, kind: BodyKind::Text, any: false, decodes: any_body, parts: &[], also: &[] }
     }
 
     /// A binary body.
     pub const fn bytes(media_type: &'static str) -> FormSpec {
-        FormSpec { media_type, kind: BodyKind::Bytes, any: false, decodes: any_body, parts: &[] }
+        FormSpec { media_type, kind: BodyKind::Bytes, any: false, decodes: any_body, parts: &[], also: &[] }
     }
 
     /// A `multipart/form-data` body of these parts.
     pub const fn multipart(media_type: &'static str, parts: &'static [PartSpec]) -> FormSpec {
-        FormSpec { media_type, kind: BodyKind::Multipart, any: false, decodes: any_body, parts }
+        FormSpec { media_type, kind: BodyKind::Multipart, any: false, decodes: any_body, parts, also: &[] }
     }
 
     /// The same binary form, taking any media type (`x-any-content-type`).
@@ -263,6 +274,10 @@ impl FormSpec {
     pub(crate) fn takes(&self, sent: &str, forms: &[FormSpec]) -> bool {
         let documented = super::check::essence(self.media_type);
         if sent == documented || (self.kind == BodyKind::Bytes && self.media_type.ends_with("/*")) {
+            return true;
+        }
+        // A label clients give this JSON, unless another form documents it.
+        if self.also.contains(&sent) && !forms.iter().any(|f| super::check::essence(f.media_type) == sent) {
             return true;
         }
         // Any media type, but one another form of the body names.
@@ -384,6 +399,10 @@ fn pieces(route: &'static Route) -> Vec<Piece<'static>> {
 fn match_template<'p>(route: &'static Route, path: &'p str) -> Option<(usize, Vec<(&'static str, &'p str)>)> {
     let pieces = pieces(route);
     let mut captures = Vec::new();
+    let path = match path.strip_suffix('/') {
+        Some(without) if route.trailing_slash && !without.is_empty() => without,
+        _ => path,
+    };
     if matches_from(&pieces, path, &mut captures) {
         let literal = pieces.iter().map(|p| if let Piece::Literal(l) = p { l.len() } else { 0 }).sum();
         Some((literal, captures))

@@ -388,6 +388,11 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
                     (BodyKind::Json, Some(FreeForm::Object)) => quote! {
                         rt::FormSpec::json(#media_type, rt::decodes::<serde_json::Map<String, serde_json::Value>>)
                     },
+                    (BodyKind::Json, None) if !f.also_sent_as.is_empty() => {
+                        let ty = spell(api, &f.ty);
+                        let also = &f.also_sent_as;
+                        quote! { rt::FormSpec::json(#media_type, rt::decodes::<#ty>).also_sent_as(&[#(#also),*]) }
+                    }
                     (BodyKind::Json, None) => {
                         let ty = spell(api, &f.ty);
                         quote! { rt::FormSpec::json(#media_type, rt::decodes::<#ty>) }
@@ -416,6 +421,7 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         SecurityRequirement::Tc3 => quote! { rt::Security::Tc3 },
     });
     let status = Literal::u16_unsuffixed(op.mock.status);
+    let trailing_slash = op.trailing_slash;
     let reply_body = match &op.mock.body {
         None => quote! { None },
         Some(body) => {
@@ -447,6 +453,7 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
             security: &[#(#security),*],
             reply: rt::DefaultReply { status: #status, body: #reply_body },
             stream: #stream,
+            trailing_slash: #trailing_slash,
         }
     }
 }

@@ -137,6 +137,16 @@ impl<'a> Normalizer<'a> {
         let stream = self.event_stream(&responses, operation);
         let security = self.security(operation.security.as_ref(), pointer)?;
         let accept = accept(&responses);
+        let trailing_slash = match operation.extensions.get("x-trailing-slash") {
+            None => false,
+            Some(serde_json::Value::String(s)) if s == "also" && !path.ends_with('/') => true,
+            Some(_) => {
+                return Err(self.error(
+                    &pointer.join("x-trailing-slash"),
+                    "`x-trailing-slash` must be `also`, on a path that does not end in `/`",
+                ));
+            }
+        };
         let link = method == Method::Get
             && body.is_none()
             && !security.is_empty()
@@ -168,6 +178,7 @@ impl<'a> Normalizer<'a> {
             stream,
             security,
             link,
+            trailing_slash,
             errors: Default::default(),
             accept,
             mock: Default::default(),
@@ -576,6 +587,37 @@ impl<'a> Normalizer<'a> {
                 None => None,
             },
         };
+        let also_sent_as = match media.extensions.get("x-also-sent-as") {
+            None => Vec::new(),
+            Some(value) => {
+                let at = content_pointer.join("x-also-sent-as");
+                let types = value
+                    .as_array()
+                    .filter(|items| !items.is_empty())
+                    .ok_or_else(|| self.error(&at, "`x-also-sent-as` must be a list of media types"))?;
+                if kind != BodyKind::Json {
+                    return Err(self.error(&at, "`x-also-sent-as` applies to JSON bodies only"));
+                }
+                let mut out = Vec::new();
+                for (index, item) in types.iter().enumerate() {
+                    let text = item.as_str().filter(|t| {
+                        let mut parts = t.split('/');
+                        let token = |p: Option<&str>| {
+                            p.is_some_and(|p| {
+                                !p.is_empty()
+                                    && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+                            })
+                        };
+                        token(parts.next()) && token(parts.next()) && parts.next().is_none()
+                    });
+                    let Some(text) = text else {
+                        return Err(self.error(&at.join(index), "not a media type essence (`type/subtype`)"));
+                    };
+                    out.push(text.to_ascii_lowercase());
+                }
+                out
+            }
+        };
         let setter = match (several, kind) {
             (false, _) => "body",
             (true, BodyKind::Json) => "json",
@@ -590,6 +632,7 @@ impl<'a> Normalizer<'a> {
             ty,
             free_form,
             any_content_type: any_content_type && kind == BodyKind::Bytes,
+            also_sent_as,
             example,
         })
     }

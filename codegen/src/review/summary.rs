@@ -122,6 +122,9 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         .collect();
     let link = if op.link { " (a link: `url()`)" } else { "" };
     let _ = writeln!(out, "    security: {}{link}", security.join(" | "));
+    if op.trailing_slash {
+        let _ = writeln!(out, "    also answers {}/", op.path);
+    }
     for p in &op.params {
         param(out, api, p);
     }
@@ -145,6 +148,9 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
                 if form.any_content_type { " any content type" } else { "" },
                 if body.required { " (required)" } else { "" }
             );
+            if !form.also_sent_as.is_empty() {
+                let _ = writeln!(out, "      also sent as {}", form.also_sent_as.join(", "));
+            }
             if let Some(example) = &form.example {
                 let _ = writeln!(out, "      example {example}");
             }
