@@ -716,3 +716,16 @@ async fn a_configured_content_type_gives_way_to_the_bodys_and_framing_headers_ar
         assert!(message.contains(framing), "{message}");
     }
 }
+
+#[tokio::test]
+async fn a_copy_answered_with_its_key_alone_decodes() {
+    // js-sdk 3.7.0 reads a copy's `Key` only; supabase-style servers answer `{Key}` without `Id`.
+    let server = TestServer::start(|_| Reply::json(200, serde_json::json!({"Key": "avatars/user-2/me.png"}))).await;
+    let body: CopyObjectRequest = serde_json::from_value(serde_json::json!({
+        "bucketId": "avatars", "sourceKey": "user-1/me.png", "destinationKey": "user-2/me.png"
+    }))
+    .unwrap();
+    let copy = client(&server).storage_pg().copy_object().body(body).send().await.unwrap();
+    assert_eq!(copy.key, "avatars/user-2/me.png");
+    assert_eq!(copy.id, None);
+}

@@ -964,8 +964,8 @@ pub struct CopyObjectResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Object UUID of the copy
-    #[serde(rename = "Id")]
-    pub id_2: String,
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id_2: Option<String>,
     /// Full path `<bucketId>/<objectName>` of the copy
     #[serde(rename = "Key")]
     pub key: String,
