@@ -44,18 +44,26 @@ pub(crate) fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
 
 /// Installs the pinned Prism (`tools/prism/package-lock.json`) that the contract tests run.
 pub(crate) fn install_prism() -> Result<(), String> {
-    let shown = "npm ci --prefix tools/prism";
+    npm_ci("tools/prism", "the contract tests")
+}
+
+/// Installs the pinned vendor SDKs (`tools/vendor-sdk/package-lock.json`) that the vendor-SDK wire
+/// test drives.
+pub(crate) fn install_vendor_sdks() -> Result<(), String> {
+    npm_ci("tools/vendor-sdk", "the vendor-SDK wire test")
+}
+
+/// `npm ci --prefix <dir>`: the packages `dir`'s package-lock.json pins, for `needed_by`.
+fn npm_ci(dir: &str, needed_by: &str) -> Result<(), String> {
+    let shown = format!("npm ci --prefix {dir}");
     println!("\n==> {shown}");
     let started = Instant::now();
     let status = std::process::Command::new("npm")
-        .args(["ci", "--prefix", "tools/prism", "--no-audit", "--no-fund", "--loglevel=error"])
+        .args(["ci", "--prefix", dir, "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(workspace_root())
         .status()
         .map_err(|e| {
-            format!(
-                "cannot run `{shown}` ({e}): the contract tests need Node.js 20+ and npm \
-                 (Debian: `apt-get install nodejs npm`)"
-            )
+            format!("cannot run `{shown}` ({e}): {needed_by} need Node.js 20+ and npm (Debian: `apt-get install nodejs npm`)")
         })?;
     println!("<== {shown}: {} in {:.1?}", if status.success() { "ok" } else { "FAILED" }, started.elapsed());
     if status.success() { Ok(()) } else { Err(format!("`{shown}` failed")) }

@@ -6,7 +6,7 @@
 //! once per run: the fuzz and contract tests run from the build the other tests made.
 
 use crate::areas;
-use crate::cargo::{cargo, install_prism};
+use crate::cargo::{cargo, install_prism, install_vendor_sdks};
 use std::time::{Duration, Instant};
 
 /// How much `test` runs.
@@ -19,12 +19,14 @@ pub(crate) enum Scope {
 }
 
 /// The tests the quick run leaves out and the full run gives a step of its own (test target,
-/// test name): the generator's fuzz test, and those that run Prism.
-const LONG_TESTS: [(&str, &str); 4] = [
+/// test name): the generator's fuzz test, those that run Prism, and the one that drives the
+/// vendor's SDKs.
+const LONG_TESTS: [(&str, &str); 5] = [
     ("fuzz", "mutated_specs_never_panic_or_hang"),
     ("contract", "every_operation_is_accepted_by_prism"),
     ("contract", "broken_requests_get_the_same_verdict_from_prism_and_the_mock"),
     ("quickstart", "the_readme_program_runs_against_prism"),
+    ("vendor_sdk", "the_vendor_sdks_and_cloudbase_rs_differ_only_as_the_table_says"),
 ];
 
 /// `cloudbase-api`'s TLS features; the first is a default one. The per-area checks build without
@@ -45,7 +47,10 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
         cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])
     })?;
     if scope == Scope::Full {
-        steps.run("the pinned Prism mock server", &mut || install_prism())?;
+        steps.run("the pinned Prism mock server and vendor SDKs", &mut || {
+            install_prism()?;
+            install_vendor_sdks()
+        })?;
     }
     steps.run("unit, loopback and doc tests", &mut || {
         let mut args = vec!["test", "--workspace", "--"];
@@ -58,7 +63,7 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
         steps.report(started.elapsed(), "quick checks");
         return Ok(());
     }
-    steps.run("the generator's fuzz test, the Prism contract test and the README's program", &mut || {
+    steps.run("the fuzz, Prism contract, README program and vendor-SDK wire tests", &mut || {
         let mut args = vec!["test", "--workspace"];
         let mut targets: Vec<&str> = LONG_TESTS.iter().map(|(target, _)| *target).collect();
         targets.dedup();

@@ -21,10 +21,10 @@
 //!   read with the overlay it had. `spec-diff --overlays`: what each overlay in `specs/overlays/`
 //!   changes against its upstream spec.
 //! - `test`: every check CI runs, in order: formatting, `regen --check`, clippy with
-//!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server, all tests
-//!   (`CI=true`, so insta fails on unreviewed snapshots; the contract tests run Prism), clippy for
-//!   each area's feature alone and for each TLS choice, rustdoc with `-D warnings`, `cargo package`
-//!   of each publishable crate. `test --quick` stops after the unit and loopback tests.
+//!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server and
+//!   vendor SDKs, all tests (`CI=true`, so insta fails on unreviewed snapshots; the contract
+//!   tests run Prism, the wire test the vendor SDKs), clippy for each area's feature alone and
+//!   for each TLS choice, rustdoc with `-D warnings`, `cargo package` of each publishable crate. `test --quick` stops after the unit and loopback tests.
 //! - `help`: the commands, one line each.
 
 mod bench;
@@ -49,8 +49,8 @@ cargo xtask <command>: the project's automation (xtask/src/<command>.rs)
   regen --check              fail, naming each stale generated file, when a regen would change it
   regen --out <dir>          write the generated modules into <dir> instead (for side-by-side review)
   test                       every check CI runs (.ci/run calls exactly this): format, regen --check,
-                             clippy, all tests (fuzz and Prism contract included), clippy per area,
-                             rustdoc, cargo package
+                             clippy, all tests (fuzz, Prism contract and vendor-SDK wire
+                             included), clippy per area, rustdoc, cargo package
   test --quick               format, regen --check, clippy and the unit and loopback tests: no fuzz,
                              no Prism, no per-area clippy, no rustdoc, no packaging
   fuzz [--cases N] [--seed S]  the generator's fuzz test, longer (default 200,000 cases), release mode
