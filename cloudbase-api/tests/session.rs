@@ -59,7 +59,8 @@ async fn phone_code_flow_signs_in_and_the_session_authenticates() {
     assert_eq!(refreshes.load(Ordering::SeqCst), 0);
 
     let requests = server.requests();
-    assert_eq!(requests[0].json(), json!({"phone_number": "+86 13800138000", "target": "ANY"}));
+    // No `target`, as the vendor's SDKs send it: the server's default (ANY).
+    assert_eq!(requests[0].json(), json!({"phone_number": "+86 13800138000"}));
     assert_eq!(requests[1].json(), json!({"verification_id": "vid-1", "verification_code": "123456"}));
     // The phone number is the username beside the token, as the vendor's SDKs sign in.
     assert_eq!(requests[2].json(), json!({"username": "+86 13800138000", "verification_token": "vt-1"}));
@@ -98,7 +99,7 @@ async fn other_sign_in_flows_send_what_the_docs_show() {
     auth.sign_in_anonymously("device-7f3a").await.unwrap();
     auth.sign_in_with_ticket("ticket-abc").await.unwrap();
     let requests = server.requests();
-    assert_eq!(requests[0].json(), json!({"email": "li.bai@example.com", "target": "ANY", "usage": "email"}));
+    assert_eq!(requests[0].json(), json!({"email": "li.bai@example.com", "usage": "email"}));
     assert_eq!(requests[1].json(), json!({"username": "li_bai", "password": "Moon&Wine-701"}));
     assert_eq!(requests[2].header("x-device-id"), Some("device-7f3a"));
     assert_eq!(requests[3].json(), json!({"provider_id": "custom", "ticket": "ticket-abc"}));

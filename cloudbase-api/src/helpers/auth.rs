@@ -19,8 +19,8 @@
 //! ```
 
 use crate::auth::{
-    AuthApi, GrantTokenRequest, SendVerificationRequest, SendVerificationRequestTarget, SendVerificationRequestUsage,
-    SignInRequest, TokenResponse, VerifyRequest,
+    AuthApi, GrantTokenRequest, SendVerificationRequest, SendVerificationRequestUsage, SignInRequest, TokenResponse,
+    VerifyRequest,
 };
 use crate::credentials::{RefreshingToken, Token, TokenProvider};
 use crate::error::reply_error;
@@ -74,7 +74,9 @@ fn valid_phone(phone: &str) -> bool {
 
 impl AuthApi {
     /// Sends a verification code by SMS to `phone`, written `+86 13800138000` (country code,
-    /// space, number); any other form is refused before sending.
+    /// space, number); any other form is refused before sending. No `target` is sent, as the
+    /// vendor's SDKs send none: the server's default, `ANY` (whether or not the number is a
+    /// user's; [`CodeSent::is_user`] tells). The generated `send_verification()` sends others.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -93,11 +95,7 @@ impl AuthApi {
                 ),
             });
         }
-        let request = SendVerificationRequest {
-            phone_number: Some(phone.to_owned()),
-            target: Some(SendVerificationRequestTarget::Any),
-            ..Default::default()
-        };
+        let request = SendVerificationRequest { phone_number: Some(phone.to_owned()), ..Default::default() };
         self.send_code(request, phone).await
     }
 
@@ -119,7 +117,6 @@ impl AuthApi {
         }
         let request = SendVerificationRequest {
             email: Some(email.to_owned()),
-            target: Some(SendVerificationRequestTarget::Any),
             usage: Some(SendVerificationRequestUsage::Email),
             ..Default::default()
         };
