@@ -395,6 +395,49 @@ async fn inserts_updates_and_deletes_round_trip() {
     assert_eq!(left, all_but(&[2]), "only the rows the filters named are gone; the admin row is still there");
 }
 
+#[tokio::test]
+async fn an_upsert_merges_on_the_unique_column_it_names_and_rows_may_differ_in_keys() {
+    let db = db().await;
+    db.sql
+        .batch_execute("CREATE TABLE enrolled (id serial PRIMARY KEY, student_no text UNIQUE, name text, grade int)")
+        .await
+        .unwrap();
+    let enrolled = || db.client.mysqldb().from("enrolled");
+    // Rows with other keys: `columns` names their union, a missing key is NULL.
+    enrolled()
+        .insert(json!([{"student_no": "S-1", "name": "Li Bai"}, {"student_no": "S-2", "grade": 3}]))
+        .execute()
+        .await
+        .unwrap();
+    // On the unique column, not the (serial) primary key the rows do not carry.
+    enrolled()
+        .insert(json!([{"student_no": "S-1", "name": "Li Bai", "grade": 5}, {"student_no": "S-3", "name": "Du Fu", "grade": 4}]))
+        .upsert(Resolution::MergeDuplicates)
+        .on_conflict(["student_no"])
+        .execute()
+        .await
+        .unwrap();
+    let rows = db.sql.query("SELECT student_no, name, grade FROM enrolled ORDER BY student_no", &[]).await.unwrap();
+    let rows: Vec<(String, Option<String>, Option<i32>)> =
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    assert_eq!(
+        rows,
+        [
+            ("S-1".to_owned(), Some("Li Bai".to_owned()), Some(5)),
+            ("S-2".to_owned(), None, Some(3)),
+            ("S-3".to_owned(), Some("Du Fu".to_owned()), Some(4)),
+        ]
+    );
+    // Without on_conflict the conflict is on the primary key, so the unique column refuses it.
+    let error = enrolled()
+        .insert(json!([{"student_no": "S-2", "grade": 6}]))
+        .upsert(Resolution::MergeDuplicates)
+        .execute()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(409), "{error}");
+}
+
 async fn sql_ids(db: &Db, query: &str) -> Vec<i64> {
     db.sql.query(query, &[]).await.unwrap().iter().map(|r| i64::from(r.get::<_, i32>(0))).collect()
 }

@@ -632,6 +632,20 @@ fn order_tail(p: &mut P, field: Field, relation: Option<String>) -> R<OrderTerm>
     Ok(OrderTerm { field, relation, descending, nulls_first })
 }
 
+/// `pColumns = pFieldName `sepBy1` lexeme (char ',')`, then the end: the `columns` and
+/// `on_conflict` parameters (`pRequestColumns`, `pRequestOnConflict`).
+pub fn columns(text: &str) -> R<Vec<String>> {
+    let mut p = P::new(text);
+    let mut names = vec![field_name(&mut p)?];
+    while p.attempt(|p| p.lexeme(|p| p.char(','))).is_ok() {
+        names.push(field_name(&mut p)?);
+    }
+    if !p.at_end() {
+        return p.fail("\",\" or end of input");
+    }
+    Ok(names)
+}
+
 /// The plain-column subset of `pFieldForest`: `*` or column names separated by `,`. `None`
 /// when the text uses more of the grammar (embedding, aliases, casts, JSON paths), which this
 /// test server does not implement.

@@ -430,6 +430,10 @@ struct Query {
     limit: Option<i64>,
     offset: Option<i64>,
     conditions: Vec<String>,
+    /// `columns`: the columns an insert takes from its rows, quoted.
+    columns: Option<Vec<String>>,
+    /// `on_conflict`: the columns an upsert's conflicts are on, quoted.
+    on_conflict: Option<Vec<String>>,
 }
 
 fn parse_query(query: &str) -> Result<Query, Reply> {
@@ -475,8 +479,10 @@ fn parse_query(query: &str) -> Result<Query, Reply> {
         let tree = grammar::logic_tree(&mut p).map_err(|()| parse_error("logic tree", value, &p))?;
         out.conditions.push(logic_sql(&tree)?);
     }
-    if params.iter().any(|(k, _)| k == "columns" || k == "on_conflict") {
-        return Err(unsupported("columns / on_conflict"));
+    for (key, value) in params.iter().filter(|(k, _)| k == "columns" || k == "on_conflict") {
+        let names = grammar::columns(value).map_err(|()| parse_error(key, value, &P::new(value)))?;
+        let names: Vec<String> = names.iter().map(|c| ident(c)).collect::<Result<_, _>>()?;
+        if key == "columns" { out.columns = Some(names) } else { out.on_conflict = Some(names) }
     }
     if let Some((_, select)) = pairs.iter().find(|(k, _)| k == "select") {
         let select = select.clone().unwrap_or_default();
@@ -604,6 +610,7 @@ struct Prefer {
     count: bool,
     representation: bool,
     resolution: Option<String>,
+    missing_default: bool,
 }
 
 fn prefer(request: &Request) -> Prefer {
@@ -617,6 +624,7 @@ fn prefer(request: &Request) -> Prefer {
         count: tokens.iter().any(|t| t == "count=exact"),
         representation: tokens.iter().any(|t| t == "return=representation"),
         resolution: tokens.iter().find_map(|t| t.strip_prefix("resolution=").map(str::to_owned)),
+        missing_default: tokens.iter().any(|t| t == "missing=default"),
     }
 }
 
@@ -708,7 +716,7 @@ async fn route(db: &tokio_postgres::Client, request: &Request) -> Result<Reply, 
     let prefer = prefer(request);
     match request.method.as_str() {
         "GET" | "HEAD" => read(db, request, &table, &query, &prefer).await,
-        "POST" => insert(db, request, &table, &prefer).await,
+        "POST" => insert(db, request, &table, &query, &prefer).await,
         "PATCH" | "DELETE" => write(db, request, &table, &query, &prefer).await,
         other => Err(Reply::error(405, "SHIM_METHOD", format!("method {other}"), "")),
     }
@@ -804,9 +812,20 @@ fn json_body(request: &Request) -> Result<serde_json::Value, Reply> {
         .map_err(|e| Reply::error(400, "PGRST102", "Empty or invalid json", e.to_string()))
 }
 
-/// POST: `INSERT ... SELECT ... FROM json_populate_recordset(...)`; the columns are the keys of
-/// the rows (all rows must have the same keys, PGRST102 otherwise).
-async fn insert(db: &tokio_postgres::Client, request: &Request, table: &str, prefer: &Prefer) -> Result<Reply, Reply> {
+/// POST: `INSERT ... SELECT ... FROM json_populate_recordset(...)`; the columns are `columns`,
+/// where a row's other keys are ignored and the ones it lacks are NULL, or else the keys of the
+/// rows (all rows must have the same keys, PGRST102 otherwise). An upsert's conflict target is
+/// `on_conflict`, or else the primary key. (`Prefer: missing=default` is not implemented.)
+async fn insert(
+    db: &tokio_postgres::Client,
+    request: &Request,
+    table: &str,
+    query: &Query,
+    prefer: &Prefer,
+) -> Result<Reply, Reply> {
+    if prefer.missing_default {
+        return Err(unsupported("Prefer: missing=default"));
+    }
     let rows = match json_body(request)? {
         serde_json::Value::Array(rows) => rows,
         row @ serde_json::Value::Object(_) => vec![row],
@@ -815,12 +834,22 @@ async fn insert(db: &tokio_postgres::Client, request: &Request, table: &str, pre
     let keys = |row: &serde_json::Value| -> Vec<String> {
         row.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
     };
-    let columns = rows.first().map(keys).unwrap_or_default();
-    if rows.iter().any(|r| !r.is_object() || keys(r) != columns) || columns.is_empty() {
-        return Err(Reply::error(400, "PGRST102", "All object keys must match", ""));
-    }
-    let columns: Vec<String> = columns.iter().map(|c| ident(c)).collect::<Result<_, _>>()?;
-    let columns = columns.join(", ");
+    let columns = match &query.columns {
+        Some(columns) => {
+            if rows.iter().any(|r| !r.is_object()) {
+                return Err(Reply::error(400, "PGRST102", "Empty or invalid json", ""));
+            }
+            columns.join(", ")
+        }
+        None => {
+            let columns = rows.first().map(keys).unwrap_or_default();
+            if rows.iter().any(|r| !r.is_object() || keys(r) != columns) || columns.is_empty() {
+                return Err(Reply::error(400, "PGRST102", "All object keys must match", ""));
+            }
+            let columns: Vec<String> = columns.iter().map(|c| ident(c)).collect::<Result<_, _>>()?;
+            columns.join(", ")
+        }
+    };
     let body = serde_json::Value::Array(rows).to_string();
     let mut sql = format!(
         "INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, {}::json)",
@@ -829,7 +858,10 @@ async fn insert(db: &tokio_postgres::Client, request: &Request, table: &str, pre
     match prefer.resolution.as_deref() {
         None => {}
         Some(resolution) => {
-            let key: Vec<String> = primary_key(db, table).await?.iter().map(|c| ident(c)).collect::<Result<_, _>>()?;
+            let key: Vec<String> = match &query.on_conflict {
+                Some(columns) => columns.clone(),
+                None => primary_key(db, table).await?.iter().map(|c| ident(c)).collect::<Result<_, _>>()?,
+            };
             if resolution == "merge-duplicates" {
                 let set: Vec<String> = columns.split(", ").map(|c| format!("{c} = EXCLUDED.{c}")).collect();
                 sql.push_str(&format!(" ON CONFLICT ({}) DO UPDATE SET {}", key.join(", "), set.join(", ")));
