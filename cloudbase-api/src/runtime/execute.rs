@@ -15,7 +15,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValu
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 use tracing::Instrument;
 
 impl Client {
@@ -515,7 +515,7 @@ fn exchange(
                 .access_token
                 .clone()
                 .ok_or_else(|| crate::error::reply_error(&reply, "the reply has no access_token"))?;
-            let lifetime = reply.expires_in.map(|s| Duration::from_secs(u64::try_from(s).unwrap_or(0)));
+            let lifetime = reply.expires_in.map(|s| std::time::Duration::from_secs(u64::try_from(s).unwrap_or(0)));
             Ok(Token::new(access, lifetime))
         })
     }
