@@ -172,7 +172,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let passed = PASSED.lock().unwrap().clone();
     let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
-    assert_eq!(passed.len(), 137);
+    assert_eq!(passed.len(), 144);
 
     println!("\nerror phase");
     PASSED.lock().unwrap().clear();
@@ -586,6 +586,7 @@ async fn run_all(ctx: &Ctx) {
     nosql(ctx).await;
     functions(ctx).await;
     cloudrun(ctx).await;
+    apis(ctx).await;
     storage(ctx).await;
     storage_pg(ctx).await;
     ai_model(ctx).await;
@@ -1515,6 +1516,19 @@ async fn cloudrun(ctx: &Ctx) {
     accepted(api("root_patch").root_patch().name("api-server").body(order).send().await);
     accepted(api("root_delete").root_delete().name("api-server").send().await);
     accepted(api("root_head").root_head().name("api-server").send().await);
+}
+
+async fn apis(ctx: &Ctx) {
+    in_area("apis");
+    let api = |op: &str| ctx.client(op).apis();
+    let page = json!({"page": 1});
+    accepted(api("get").get().name("plants-http").any_path("user-plants").send().await);
+    accepted(api("post").post().name("plants-http").any_path("user-plants").body(page.clone()).send().await);
+    accepted(api("put").put().name("plants-http").any_path("user-plants").body(page.clone()).send().await);
+    accepted(api("patch").patch().name("plants-http").any_path("user-plants").body(page).send().await);
+    accepted(api("delete").delete().name("plants-http").any_path("user-plants").send().await);
+    accepted(api("head").head().name("plants-http").any_path("user-plants").send().await);
+    accepted(api("options").options().name("plants-http").any_path("user-plants").send().await);
 }
 
 async fn storage(ctx: &Ctx) {

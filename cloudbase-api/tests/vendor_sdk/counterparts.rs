@@ -85,7 +85,7 @@ pub const CALLS: &[(&str, Rust)] = &[
     ("cloudrun.delete", call!(cloudrun_delete)),
     ("cloudrun.root", call!(cloudrun_root)),
     ("cloudrun.function", call!(cloudrun_post)),
-    ("apis.call", Not("no spec has `/v1/apis/{name}/{path}` (the SDKs' `callApis` / `app.apis`)")),
+    ("apis.call", call!(apis_call)),
     ("ai.chat", call!(ai_chat)),
     ("ai.stream", call!(ai_stream)),
     ("storage.upload", call!(storage_upload)),
@@ -445,6 +445,11 @@ async fn cloudrun_get_query(c: Ctx) -> Outcome {
 
 async fn cloudrun_post(c: Ctx) -> Outcome {
     c.client().cloudrun().service("shop").post("orders").json(&order()).send::<Value>().await?;
+    ok()
+}
+
+async fn apis_call(c: Ctx) -> Outcome {
+    c.client().apis().post().name("plants-http").any_path("user-plants").body(json!({"page": 1})).send().await?;
     ok()
 }
 

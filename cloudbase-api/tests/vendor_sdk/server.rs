@@ -292,6 +292,10 @@ fn gateway(state: &mut State, request: &Recorded, p: &str) -> Option<Reply> {
             ok(json!({"page": 1, "plants": [{"id": 1, "name": "fern"}]}))
         };
     }
+    if let Some(rest) = p.strip_prefix("/v1/apis/") {
+        let (api, path) = rest.split_once('/').map_or((rest, String::new()), |(a, p)| (a, format!("/{p}")));
+        return ok(json!({"ok": true, "api": api, "path": path}));
+    }
     if let Some(rest) = p.strip_prefix("/v1/cloudrun/") {
         let (service, path) = rest.split_once('/').map_or((rest, String::new()), |(s, p)| (s, format!("/{p}")));
         return ok(json!({"ok": true, "service": service, "path": path, "method": method}));

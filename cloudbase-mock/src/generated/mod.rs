@@ -6,6 +6,10 @@
 #[cfg(feature = "ai_model")]
 pub mod ai_model;
 
+/// Generated from `specs/apis.yaml` (with its overlay, if it has one).
+#[cfg(feature = "apis")]
+pub mod apis;
+
 /// Generated from `specs/auth.yaml` (with its overlay, if it has one).
 #[cfg(feature = "auth")]
 pub mod auth;
@@ -38,6 +42,8 @@ pub mod storage_pg;
 pub(crate) const ROUTES: &[&[&crate::runtime::Route]] = &[
     #[cfg(feature = "ai_model")]
     ai_model::ROUTES,
+    #[cfg(feature = "apis")]
+    apis::ROUTES,
     #[cfg(feature = "auth")]
     auth::ROUTES,
     #[cfg(feature = "cloudrun")]
