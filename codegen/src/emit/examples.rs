@@ -217,7 +217,12 @@ fn json(value: &Value, indent: &str) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        // An unsuffixed integer literal in `json!` is an `i32`: a larger one says its type.
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) if i32::try_from(i).is_err() => format!("{i}_i64"),
+            (None, Some(u)) => format!("{u}_u64"),
+            _ => n.to_string(),
+        },
         Value::String(s) => format!("{s:?}"),
         Value::Array(items) if items.is_empty() => "[]".to_owned(),
         Value::Array(items) => {
@@ -242,5 +247,17 @@ mod tests {
         let value = json!({"a": [1, "x\u{1}\"y"], "b": {}, "c": [], "d": -2.5});
         let expected = "{\n    \"a\": [\n        1,\n        \"x\\u{1}\\\"y\"\n    ],\n    \"b\": {},\n    \"c\": [],\n    \"d\": -2.5\n}";
         assert_eq!(json(&value, ""), expected);
+    }
+
+    #[test]
+    fn integers_beyond_i32_carry_their_type() {
+        // `json!` would take an unsuffixed literal as an i32 and refuse to compile it.
+        let value = json!([2147483647, 2147483648_i64, -2147483649_i64, 1717488585078_i64, 18446744073709551615_u64]);
+        let text = json(&value, "");
+        for literal in
+            ["2147483647,", "2147483648_i64", "-2147483649_i64", "1717488585078_i64", "18446744073709551615_u64"]
+        {
+            assert!(text.contains(literal), "{literal}: {text}");
+        }
     }
 }
