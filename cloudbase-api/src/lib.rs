@@ -48,6 +48,7 @@
 //! | `functions` | [`functions`], [`invoke`] | on |
 //! | `cloudrun` | [`cloudrun`], [`invoke`] | on |
 //! | `apis` | [`apis`] | on |
+//! | `model` | [`model`] | on |
 //! | `storage` | [`storage`], [`files`] | on |
 //! | `ai_model` | [`ai_model`], [`chat`] | on |
 //! | `rustls-ring` | TLS by rustls on ring, installed as rustls's process-wide default provider when a client is built unless one is installed already | on |

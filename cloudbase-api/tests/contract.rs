@@ -172,7 +172,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     let passed = PASSED.lock().unwrap().clone();
     let missing: Vec<&String> = all.difference(&passed).collect();
     assert!(missing.is_empty(), "operations never called: {missing:?}");
-    assert_eq!(passed.len(), 144);
+    assert_eq!(passed.len(), 158);
 
     println!("\nerror phase");
     PASSED.lock().unwrap().clear();
@@ -587,6 +587,7 @@ async fn run_all(ctx: &Ctx) {
     functions(ctx).await;
     cloudrun(ctx).await;
     apis(ctx).await;
+    model(ctx).await;
     storage(ctx).await;
     storage_pg(ctx).await;
     ai_model(ctx).await;
@@ -1529,6 +1530,135 @@ async fn apis(ctx: &Ctx) {
     accepted(api("delete").delete().name("plants-http").any_path("user-plants").send().await);
     accepted(api("head").head().name("plants-http").any_path("user-plants").send().await);
     accepted(api("options").options().name("plants-http").any_path("user-plants").send().await);
+}
+
+async fn model(ctx: &Ctx) {
+    in_area("model");
+    use cloudbase_api::model::*;
+    fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+        serde_json::from_value(value).unwrap()
+    }
+    let api = |op: &str| ctx.client(op).model();
+    let prod = CreateItemEnvType::Prod;
+    let by_name = json!({"where": {"name": {"$eq": "Li Bai"}}});
+    let student = json!({"name": "Li Bai", "grade": 3});
+    accepted(
+        api("create_item")
+            .create_item()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(typed::<CreateRequest>(json!({"data": student})))
+            .send()
+            .await,
+    );
+    accepted(
+        api("create_many")
+            .create_many()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(typed::<CreateManyRequest>(json!({"data": [student, {"name": "Du Fu", "grade": 4}]})))
+            .send()
+            .await,
+    );
+    let update = typed::<UpdateRequest>(json!({"filter": by_name, "data": {"grade": 5}}));
+    accepted(
+        api("update_item")
+            .update_item()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(update.clone())
+            .send()
+            .await,
+    );
+    accepted(api("update_many").update_many().env_type(prod.clone()).model_name("students").body(update).send().await);
+    accepted(
+        api("upsert_item")
+            .upsert_item()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(typed::<UpsertRequest>(json!({"filter": by_name, "create": student, "update": {"grade": 5}})))
+            .send()
+            .await,
+    );
+    let filter = typed::<FilterRequest>(json!({"filter": by_name}));
+    accepted(
+        api("delete_item")
+            .delete_item()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(filter.clone())
+            .send()
+            .await,
+    );
+    accepted(api("delete_many").delete_many().env_type(prod.clone()).model_name("students").body(filter).send().await);
+    accepted(
+        api("get_item")
+            .get_item()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(typed::<GetRequest>(json!({"filter": by_name, "select": {"$master": true}})))
+            .send()
+            .await,
+    );
+    accepted(
+        api("get_records")
+            .get_records()
+            .env_type(prod.clone())
+            .model_name("students")
+            .body(typed::<ListRequest>(json!({"filter": by_name, "pageSize": 10, "pageNumber": 1, "getCount": true})))
+            .send()
+            .await,
+    );
+    accepted(
+        api("get_records_easy")
+            .get_records_easy()
+            .env_type(prod.clone())
+            .model_name("students")
+            .page_size(10)
+            .page_number(1)
+            .get_count(true)
+            .send()
+            .await,
+    );
+    accepted(
+        api("get_item_by_id")
+            .get_item_by_id()
+            .env_type(prod.clone())
+            .model_name("students")
+            .record_id("r-1")
+            .send()
+            .await,
+    );
+    accepted(
+        api("delete_item_by_id")
+            .delete_item_by_id()
+            .env_type(prod.clone())
+            .model_name("students")
+            .record_id("r-1")
+            .send()
+            .await,
+    );
+    let parameter = json!([{"key": "grade", "type": "NUMBER", "value": "3"}]);
+    accepted(
+        api("mysql_command")
+            .mysql_command()
+            .env_type(prod.clone())
+            .body(typed::<MysqlCommandRequest>(json!({
+                "sqlTemplate": "select * from students where grade = {{ grade }}",
+                "parameter": parameter,
+            })))
+            .send()
+            .await,
+    );
+    accepted(
+        api("run_sql_template")
+            .run_sql_template()
+            .env_type(prod)
+            .template_name("students_by_grade")
+            .body(typed::<SqlTemplateRequest>(json!({"parameter": parameter})))
+            .send()
+            .await,
+    );
 }
 
 async fn storage(ctx: &Ctx) {

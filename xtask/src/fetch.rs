@@ -256,7 +256,7 @@ mod tests {
         // A closed loopback port stands in for an unreachable network.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let error = fetch_specs(&format!("http://127.0.0.1:{port}/openapi"), &root, "2030-01-01").err().unwrap();
-        assert!(error.contains("could not download 9 of 9 specs"), "{error}");
+        assert!(error.contains("could not download 10 of 10 specs"), "{error}");
         assert!(error.contains("specs/ is unchanged"), "{error}");
         assert_eq!(snapshot(&root), before);
     }
@@ -321,7 +321,7 @@ mod tests {
             bodies[functions].1.replace("summary: Invoke a cloud function", "summary: Invoke a function");
         let changed_hash = sha256(bodies[functions].1.as_bytes());
         let fetched = fetch_specs(&serve(bodies.clone()), &root, "2030-01-01").unwrap();
-        assert_eq!(fetched.specs.len(), 9);
+        assert_eq!(fetched.specs.len(), 10);
         assert_eq!(std::fs::read_to_string(root.join("specs/functions.yaml")).unwrap(), bodies[functions].1);
         let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
         assert!(readme.contains(&format!("| functions.yaml | 1 | `{changed_hash}` |")), "{readme}");

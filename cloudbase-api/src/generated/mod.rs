@@ -22,6 +22,10 @@ pub mod cloudrun;
 #[cfg(feature = "functions")]
 pub mod functions;
 
+/// Generated from `specs/model.yaml` (with its overlay, if it has one).
+#[cfg(feature = "model")]
+pub mod model;
+
 /// Generated from `specs/mysqldb.yaml` (with its overlay, if it has one).
 #[cfg(feature = "mysqldb")]
 pub mod mysqldb;

@@ -292,6 +292,14 @@ fn gateway(state: &mut State, request: &Recorded, p: &str) -> Option<Reply> {
             ok(json!({"page": 1, "plants": [{"id": 1, "name": "fern"}]}))
         };
     }
+    if let Some(rest) = p.strip_prefix("/v1/model/") {
+        let record = json!({"_id": "m-1", "name": "Li Bai", "grade": 3});
+        return ok(match rest.rsplit('/').next() {
+            Some("list") => json!({"data": {"records": [record], "total": 1}, "requestId": "r-model"}),
+            Some("get") => json!({"data": record, "requestId": "r-model"}),
+            _ => json!({"data": {}, "requestId": "r-model"}),
+        });
+    }
     if let Some(rest) = p.strip_prefix("/v1/apis/") {
         let (api, path) = rest.split_once('/').map_or((rest, String::new()), |(a, p)| (a, format!("/{p}")));
         return ok(json!({"ok": true, "api": api, "path": path}));

@@ -22,6 +22,10 @@ pub mod cloudrun;
 #[cfg(feature = "functions")]
 pub mod functions;
 
+/// Generated from `specs/model.yaml` (with its overlay, if it has one).
+#[cfg(feature = "model")]
+pub mod model;
+
 /// Generated from `specs/mysqldb.yaml` (with its overlay, if it has one).
 #[cfg(feature = "mysqldb")]
 pub mod mysqldb;
@@ -50,6 +54,8 @@ pub(crate) const ROUTES: &[&[&crate::runtime::Route]] = &[
     cloudrun::ROUTES,
     #[cfg(feature = "functions")]
     functions::ROUTES,
+    #[cfg(feature = "model")]
+    model::ROUTES,
     #[cfg(feature = "mysqldb")]
     mysqldb::ROUTES,
     #[cfg(feature = "nosql")]
