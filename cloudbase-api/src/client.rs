@@ -210,9 +210,13 @@ fn new_device_id() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
-/// Device ids travel in a header: printable ASCII without spaces, at most 128 bytes.
+/// Device ids travel in a header: printable ASCII without spaces, 1 to 128 bytes.
+pub(crate) fn is_device_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn validate_device_id(id: &str) -> Result<(), Error> {
-    if !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()) {
+    if is_device_id(id) {
         Ok(())
     } else {
         Err(config_error(format!(

@@ -117,7 +117,7 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
         builder = builder.region(region);
     }
     if let Some(device_id) = read(DEVICE_ID)? {
-        if !(device_id.len() <= 128 && device_id.bytes().all(|b| b.is_ascii_graphic())) {
+        if !crate::client::is_device_id(&device_id) {
             return Err(invalid(DEVICE_ID, "is not 1 to 128 printable ASCII characters without spaces"));
         }
         builder = builder.device_id(device_id);
