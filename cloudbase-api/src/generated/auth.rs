@@ -2596,7 +2596,7 @@ pub enum GetProviderSubTypeResponseProviderSubType {
     /// `NO_AUTH_LOGIN`
     #[serde(rename = "NO_AUTH_LOGIN")]
     NoAuthLogin,
-    /// ``
+    /// `""`
     #[serde(rename = "")]
     Value1,
     /// A value not known when this crate was generated.

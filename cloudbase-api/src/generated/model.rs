@@ -404,8 +404,8 @@ impl ModelApi {
     ///
     /// `POST /v1/model/plugin/{envType}/mysqlCommand` (operationId `mysqlCommand`)
     ///
-    /// Runs `sqlTemplate` on the environment's MySQL database through the data-model service, with `{{`
-    /// name }}` placeholders bound from `parameter` (each value a string, typed by `type`). It belongs`
+    /// Runs `sqlTemplate` on the environment's MySQL database through the data-model service, with `{{
+    /// name }}` placeholders bound from `parameter` (each value a string, typed by `type`). It belongs
     /// to this area: the reference page sits under http-api/model/, the path under /v1/model/, and the
     /// SDK's `models.$runSQL` sends the same `{sqlTemplate, parameter, config}` (through a cloud
     /// function rather than the gateway).
@@ -462,8 +462,8 @@ impl ModelApi {
     ///
     /// Runs a SQL template saved for a data model. The SDK calls it as
     /// `models.<model>.runSQLTemplate({templateName, params, envType})` (the model name is not part of
-    /// the URL) and reads a Tencent Cloud API style reply: `Response.Data`, or `Response.Error.{Code,`
-    /// Message}` with `Response.RequestId`. It is kept in this area because both SDKs build the /v1/sql`
+    /// the URL) and reads a Tencent Cloud API style reply: `Response.Data`, or `Response.Error.{Code,
+    /// Message}` with `Response.RequestId`. It is kept in this area because both SDKs build the /v1/sql
     /// base beside /v1/model for the same client.
     pub fn run_sql_template(&self) -> builders::RunSqlTemplate {
         builders::RunSqlTemplate::new(self.client.clone())

@@ -5,6 +5,7 @@
 //! type for real (so a spec example the type cannot read fails the test), while the request
 //! itself sits in a future that is never polled, so it is compiled but never sent.
 
+use super::docs;
 use crate::ir::{Api, BodyKind, ExampleRequest, Operation, Param, Type, TypeId, TypeKind};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -68,7 +69,7 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
     let intro = if placeholders.is_empty() {
         "A request with the values the spec documents:".to_owned()
     } else {
-        let names: Vec<String> = placeholders.iter().map(|&i| format!("`{}`", op.params[i].name)).collect();
+        let names: Vec<String> = placeholders.iter().map(|&i| docs::code(&op.params[i].name)).collect();
         let names = match names.split_last() {
             Some((last, [])) => last.clone(),
             Some((last, rest)) => format!("{} and {last}", rest.join(", ")),

@@ -15,9 +15,9 @@ use quote::{format_ident, quote};
 pub fn module(api: &Api) -> TokenStream {
     let title = docs::sanitize(&api.title);
     let inner_doc = docs::inner_attrs(&format!(
-        "The mock of {title} (`{}`): stub its operations through [`MockServer::{area}`](crate::MockServer::{area}), \
+        "The mock of {title} ({}): stub its operations through [`MockServer::{area}`](crate::MockServer::{area}), \
          read what they received as [`requests`](crate::{area}::requests).",
-        api.file,
+        docs::code(&api.file),
         area = api.area
     ));
     let area = &api.area;
@@ -28,17 +28,18 @@ pub fn module(api: &Api) -> TokenStream {
         "The operations of {title}, each a [`Stub`](rt::Stub) to set replies on or read requests from; \
          get one from [`MockServer::{area}`]."
     ));
-    let accessor_doc =
-        docs::attrs(&format!("The operations of {title} (`{}`): stub replies, read what they received.", api.file));
+    let accessor_doc = docs::attrs(&format!(
+        "The operations of {title} ({}): stub replies, read what they received.",
+        docs::code(&api.file)
+    ));
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
         let request = ident(&op.builder);
         let summary = op.summary.as_deref().map(|s| format!(": {}", docs::sanitize(s))).unwrap_or_default();
         let doc = docs::attrs(&format!(
-            "`{} {}` (operationId `{}`){summary}\n\nThe client's side: [`cloudbase_api::{area}::{}::{method}`].",
-            op.method.as_str(),
-            op.path,
-            op.id,
+            "{} (operationId {}){summary}\n\nThe client's side: [`cloudbase_api::{area}::{}::{method}`].",
+            docs::code(&format!("{} {}", op.method.as_str(), op.path)),
+            docs::code(&op.id),
             api.api_struct
         ));
         quote! {
@@ -183,11 +184,11 @@ fn body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
 fn forms_enum_def(api: &Api, op: &Operation) -> Option<TokenStream> {
     let name = ident(&forms_enum(op)?);
     let body = op.body.as_ref()?;
-    let doc = docs::attrs(&format!("The forms the request body of `{}` may come in.", op.id));
+    let doc = docs::attrs(&format!("The forms the request body of {} may come in.", docs::code(&op.id)));
     let variants = body.forms.iter().map(|f| {
         let variant = ident(&names::pascal(&f.setter, "Form"));
         let ty = form_type(api, f);
-        let doc = docs::attrs(&format!("Sent as `{}` (the client's `{}` setter).", f.media_type, f.setter));
+        let doc = docs::attrs(&format!("Sent as {} (the client's `{}` setter).", docs::code(&f.media_type), f.setter));
         quote! { #doc #variant(#ty), }
     });
     Some(quote! {
@@ -203,24 +204,23 @@ fn forms_enum_def(api: &Api, op: &Operation) -> Option<TokenStream> {
 fn request(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
     let doc = docs::attrs(&format!(
-        "A request to `{} {}` (operationId `{}`), as the mock received it.",
-        op.method.as_str(),
-        op.path,
-        op.id
+        "A request to {} (operationId {}), as the mock received it.",
+        docs::code(&format!("{} {}", op.method.as_str(), op.path)),
+        docs::code(&op.id)
     ));
     let fields = op.params.iter().map(|p| {
         let field = ident(&p.name);
         let ty = param_type(api, p);
         let what = if p.flag.is_some() {
-            format!("`{}`: {} flag, whether it was sent.", p.wire_name, p.location.as_str())
+            format!("{}: {} flag, whether it was sent.", docs::code(&p.wire_name), p.location.as_str())
         } else {
-            format!("`{}`: {} parameter.", p.wire_name, p.location.as_str())
+            format!("{}: {} parameter.", docs::code(&p.wire_name), p.location.as_str())
         };
         let doc = docs::attrs(&docs::described(p.docs.as_deref(), what));
         quote! { #doc pub #field: #ty, }
     });
     let body_field = body_type(api, op).map(|ty| {
-        let media: Vec<String> = op.body.iter().flat_map(|b| &b.forms).map(|f| format!("`{}`", f.media_type)).collect();
+        let media: Vec<String> = op.body.iter().flat_map(|b| &b.forms).map(|f| docs::code(&f.media_type)).collect();
         let doc = docs::attrs(&format!("The request body ({}).", media.join(" or ")));
         quote! { #doc pub body: #ty, }
     });
@@ -590,7 +590,7 @@ fn header_setters(api: &Api, op: &Operation) -> Vec<TokenStream> {
         .map(|h| {
             let method = format_ident!("header_{}", names::snake(&h.name.to_ascii_lowercase(), "value"));
             let wire = &h.name;
-            let what = format!("Adds the documented `{wire}` response header to the reply.");
+            let what = format!("Adds the documented {} response header to the reply.", docs::code(wire));
             let doc = docs::attrs(&docs::described(h.docs.as_deref(), what));
             let scalar = match &h.ty {
                 Type::Integer { .. } | Type::Number { .. } | Type::Boolean => Some(spell(api, &h.ty)),
@@ -653,7 +653,10 @@ fn replies(api: &Api, op: &Operation) -> TokenStream {
                         ContentKind::EventStream => BodyKind::Text,
                     },
                 );
-                let doc = docs::attrs(&format!("Mounts the stub: answers {code} with `body` as `{media_type}`."));
+                let doc = docs::attrs(&format!(
+                    "Mounts the stub: answers {code} with `body` as {}.",
+                    docs::code(&media_type)
+                ));
                 match content.kind {
                     ContentKind::Body(BodyKind::Text) => quote! {
                         #doc
@@ -713,7 +716,7 @@ fn replies(api: &Api, op: &Operation) -> TokenStream {
             ty => spell(api, ty),
         };
         let terminator = match &stream.terminator {
-            Some(t) => format!(", then `{t}`"),
+            Some(t) => format!(", then {}", docs::code(t)),
             None => String::new(),
         };
         let doc = docs::attrs(&format!(

@@ -13,7 +13,7 @@ use quote::quote;
 
 /// The whole generated module for one area.
 pub fn module(api: &Api) -> TokenStream {
-    let title = format!("{} (`{}`)", docs::sanitize(&api.title), api.file);
+    let title = format!("{} ({})", docs::sanitize(&api.title), docs::code(&api.file));
     let description = docs::spec(api.description.as_deref());
     let inner_doc = docs::inner_attrs(&docs::paragraphs([Some(title.as_str()), description.as_deref()]));
     let has_ops = !api.operations.is_empty();

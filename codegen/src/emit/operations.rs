@@ -14,7 +14,8 @@ pub fn api(api: &Api) -> TokenStream {
     let api_struct = ident(&api.api_struct);
     let accessor = ident(&api.area);
     let title = docs::sanitize(&api.title);
-    let accessor_doc = docs::attrs(&format!("Operations of {title} (`{}`), one method per operation.", api.file));
+    let accessor_doc =
+        docs::attrs(&format!("Operations of {title} ({}), one method per operation.", docs::code(&api.file)));
     let struct_doc = docs::attrs(&format!("Operations of {title}; get one from [`Client::{}`].", api.area));
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.method_name);
@@ -53,7 +54,8 @@ pub fn api(api: &Api) -> TokenStream {
 /// Summary, `METHOD /path` with the operationId, the description, then an example request.
 fn operation_doc(api: &Api, op: &Operation) -> String {
     let example = examples::section(api, op);
-    let signature = format!("`{} {}` (operationId `{}`)", op.method.as_str(), op.path, op.id);
+    let signature =
+        format!("{} (operationId {})", docs::code(&format!("{} {}", op.method.as_str(), op.path)), docs::code(&op.id));
     let streaming = op
         .stream
         .as_ref()
@@ -63,8 +65,8 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         .constants
         .iter()
         .map(|c| match c.location {
-            ParamLocation::Header => format!("header `{}: {}`", c.wire_name, c.value),
-            _ => format!("query `{}={}`", c.wire_name, c.value),
+            ParamLocation::Header => format!("header {}", docs::code(&format!("{}: {}", c.wire_name, c.value))),
+            _ => format!("query {}", docs::code(&format!("{}={}", c.wire_name, c.value))),
         })
         .collect();
     let constants = (!constants.is_empty())
@@ -132,7 +134,7 @@ fn builder(api: &Api, op: &Operation) -> TokenStream {
     let choices = &op.accept.choices;
     let accept_decl = (choices.len() > 1).then(|| quote! { accept: Option<String>, });
     let accept_setter = (choices.len() > 1).then(|| {
-        let listed: Vec<String> = choices.iter().map(|c| format!("`{c}`")).collect();
+        let listed: Vec<String> = choices.iter().map(|c| docs::code(c)).collect();
         let doc = docs::attrs(&format!(
             "Asks for one of the documented reply media types ({}) instead of all of them; the reply's \
              `Content-Type` still decides the variant. Any other value is refused at `send()`.",
@@ -228,7 +230,7 @@ fn body_setter(api: &Api, b: &RequestBody, f: &BodyForm) -> TokenStream {
     let required = if b.required { "Required." } else { "Optional." };
     let several = b.forms.len() > 1;
     let required = if several { format!("{required} One of {} forms.", b.forms.len()) } else { required.to_owned() };
-    let what = format!("The request body (`{}`). {required}", f.media_type);
+    let what = format!("The request body ({}). {required}", docs::code(&f.media_type));
     let text = if several { what.clone() } else { docs::described(b.docs.as_deref(), what) };
     let kind_note = match (f.kind, f.free_form) {
         (_, Some(FreeForm::Any)) => Some(
@@ -326,7 +328,7 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
     let ty = param_type(api, p);
     let location = p.location.as_str();
     let requirement = if p.required { "required" } else { "optional" };
-    let what = format!("`{}`: {location} parameter, {requirement}.", p.wire_name);
+    let what = format!("{}: {location} parameter, {requirement}.", docs::code(&p.wire_name));
     let mut notes = Vec::new();
     match p.client_default {
         Some(ClientDefault::DeviceId) => {
@@ -343,12 +345,12 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
         notes.push("May contain `/` (sent unescaped); `.` and `..` segments are refused.".to_owned());
     }
     if !p.shadowed.is_empty() {
-        let values: Vec<String> = p.shadowed.iter().map(|(v, _)| format!("`{v}`")).collect();
+        let values: Vec<String> = p.shadowed.iter().map(|(v, _)| docs::code(v)).collect();
         let what = if p.allow_slashes { "A first segment" } else { "A value" };
         notes.push(format!(
-            "{what} of {} is refused: the path would be another route's (`{}`{}).",
+            "{what} of {} is refused: the path would be another route's ({}{}).",
             values.join(", "),
-            p.shadowed[0].1,
+            docs::code(&p.shadowed[0].1),
             if p.shadowed.len() > 1 { ", ..." } else { "" }
         ));
     }
@@ -356,7 +358,10 @@ fn setter(api: &Api, p: &Param) -> TokenStream {
         notes.push("Each entry is sent as its own query pair.".to_owned());
     }
     if let Some(value) = &p.flag {
-        notes.push(format!("A flag: `true` sends `{value}` (the one value the spec allows), `false` nothing."));
+        notes.push(format!(
+            "A flag: `true` sends {} (the one value the spec allows), `false` nothing.",
+            docs::code(value)
+        ));
     }
     // The spec's words first (rustdoc's summary line), what and where the parameter is after them.
     let text = docs::described(p.docs.as_deref(), what);
@@ -844,13 +849,13 @@ fn send_doc(op: &Operation) -> String {
     let mut lines = vec!["Sends the request and decodes the documented reply.".to_owned(), String::new()];
     for response in &op.responses {
         let kind = if response.status.is_success() { "success" } else { "[`Error::Api`]" };
-        let media: Vec<String> = response.contents.iter().map(|c| format!("`{}`", c.media_type)).collect();
+        let media: Vec<String> = response.contents.iter().map(|c| docs::code(&c.media_type)).collect();
         let media = match (media.is_empty(), response.body_optional) {
             (true, _) => "no body".to_owned(),
             (false, true) => format!("{} or no body", media.join(", ")),
             (false, false) => media.join(", "),
         };
-        let headers: Vec<String> = response.headers.iter().map(|h| format!("`{}`", h.name)).collect();
+        let headers: Vec<String> = response.headers.iter().map(|h| docs::code(&h.name)).collect();
         let headers = if headers.is_empty() { String::new() } else { format!("; headers {}", headers.join(", ")) };
         let description = docs::sanitize(first_line(&response.description));
         lines.push(format!("- {} ({kind}, {media}{headers}): {description}", response.status));
@@ -876,7 +881,11 @@ fn send_stream(api: &Api, op: &Operation) -> Option<TokenStream> {
     let doc = docs::attrs(&format!(
         "Sends the request with `Accept: text/event-stream` and yields each event's data as it arrives \
          (where the API needs it, the body must ask for a stream too, e.g. `\"stream\": true`).{}",
-        stream.terminator.as_ref().map(|t| format!(" The stream ends at the `{t}` event.")).unwrap_or_default()
+        stream
+            .terminator
+            .as_ref()
+            .map(|t| format!(" The stream ends at the {} event.", docs::code(t)))
+            .unwrap_or_default()
     ));
     Some(quote! {
         #doc
@@ -967,7 +976,7 @@ pub fn success_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     let variants = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let media = match &v.case.content {
-            Some(c) => format!(" `{}`", c.media_type),
+            Some(c) => format!(" {}", docs::code(&c.media_type)),
             None if v.case.when_empty => " without a body".to_owned(),
             None => String::new(),
         };

@@ -7,8 +7,10 @@ use quote::quote;
 
 pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let doc_text =
-        docs::paragraphs([docs::spec(def.docs.as_deref()).as_deref(), Some(&format!("Schema: `{}`.", origin(def)))]);
+    let doc_text = docs::paragraphs([
+        docs::spec(def.docs.as_deref()).as_deref(),
+        Some(&format!("Schema: {}.", docs::code(&origin(def)))),
+    ]);
     let doc = docs::attrs(&doc_text);
     match &def.kind {
         TypeKind::Alias(ty) => {
@@ -23,8 +25,8 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         TypeKind::Runtime(shared) => {
             let shared_name = ident(shared.name());
             let doc = docs::attrs(&format!(
-                "The schema `{}` has exactly the shape of [`{}`](crate::{}), which every area shares.",
-                origin(def),
+                "The schema {} has exactly the shape of [`{}`](crate::{}), which every area shares.",
+                docs::code(&origin(def)),
                 shared.name(),
                 shared.name()
             ));
@@ -186,7 +188,8 @@ fn field(api: &Api, f: &Field) -> TokenStream {
              `Some(Some(value))` sends the value.",
         );
     }
-    let field_docs = docs::spec(f.docs.as_deref()).or_else(|| Some(format!("The `{}` property.", f.wire_name)));
+    let field_docs =
+        docs::spec(f.docs.as_deref()).or_else(|| Some(format!("The {} property.", docs::code(&f.wire_name))));
     let doc_text = docs::paragraphs([field_docs.as_deref(), (!notes.is_empty()).then(|| notes.join(" ")).as_deref()]);
     let doc = docs::attrs(&doc_text);
     let inner = match &f.ty {
@@ -230,9 +233,9 @@ fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, e: &StringEnum) -> 
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let value = &v.value;
-        let doc = format!(" `{value}`");
+        let doc = docs::attrs(&docs::code(value));
         quote! {
-            #[doc = #doc]
+            #doc
             #[serde(rename = #value)]
             #variant,
         }
@@ -418,8 +421,8 @@ fn multipart_form(api: &Api, name: &proc_macro2::Ident, doc_text: &str, form: &F
             ty = quote! { Option<#ty> };
         }
         let what = match &f.content_type {
-            Some(media) => format!("File part `{}`, sent as `{media}`.", f.wire_name),
-            None => format!("Text part `{}`.", f.wire_name),
+            Some(media) => format!("File part {}, sent as {}.", docs::code(&f.wire_name), docs::code(media)),
+            None => format!("Text part {}.", docs::code(&f.wire_name)),
         };
         let requirement = if f.required { "Required." } else { "Optional." };
         let text = docs::paragraphs([docs::spec(f.docs.as_deref()).as_deref(), Some(&format!("{what} {requirement}"))]);
@@ -465,17 +468,19 @@ fn header_struct(api: &Api, name: &proc_macro2::Ident, def: &TypeDef, headers: &
     let doc = docs::attrs(&docs::paragraphs([
         docs::spec(def.docs.as_deref()).as_deref(),
         Some(&format!(
-            "The headers this reply documents (`{}`), read when it arrives; a header that is absent is `None`, \
+            "The headers this reply documents ({}), read when it arrives; a header that is absent is `None`, \
              one that does not parse as its documented type is a [`DecodeError`](crate::DecodeError). \
              [`Response::headers`](crate::Response::headers) has them all.",
-            def.pointer
+            docs::code(&def.pointer)
         )),
     ]));
     let fields = headers.fields.iter().map(|f| {
         let field = ident(&f.name);
         let ty = type_tokens(api, &f.ty);
-        let text =
-            docs::paragraphs([docs::spec(f.docs.as_deref()).as_deref(), Some(&format!("`{}` header.", f.wire_name))]);
+        let text = docs::paragraphs([
+            docs::spec(f.docs.as_deref()).as_deref(),
+            Some(&format!("{} header.", docs::code(&f.wire_name))),
+        ]);
         let doc = docs::attrs(&text);
         quote! { #doc pub #field: Option<#ty>, }
     });
