@@ -73,6 +73,9 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
         args.extend(["--", "--nocapture"]);
         cargo(&args, &ci)
     })?;
+    steps.run("the hostile-spec corpus built as areas, its doc tests run (cargo xtask hostile)", &mut || {
+        crate::hostile::hostile()
+    })?;
     steps.run("clippy for each area alone (client and mock) and each TLS choice", &mut || {
         let alone = |packages: &[&str], features: &str| {
             let mut args = vec!["clippy"];

@@ -8,6 +8,9 @@
 //!   the crate alone (for reviewing a generator change side by side, and for `bench`).
 //! - `fuzz [--cases N] [--seed S]`: the generator's fuzz test, longer (default 200,000 cases) and
 //!   in release mode.
+//! - `hostile`: every case of the hostile-spec corpus (`codegen/tests/hostile/`) that generates
+//!   code, mounted as an area of a copy of the workspace; `cargo test --doc` of both crates there
+//!   must pass and create no file.
 //! - `bench`: regen and build times beside openapi-generator and progenitor (installed under
 //!   `target/bench/peers` on first use), client request overhead and SSE decoding beside
 //!   hand-written reqwest + serde; one table, also written to `target/bench/report.md`.
@@ -24,7 +27,7 @@
 //!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server and
 //!   vendor SDKs, all tests (`CI=true`, so insta fails on unreviewed snapshots; the contract
 //!   tests run Prism, the wire test the vendor SDKs), clippy for each area's feature alone and
-//!   for each TLS choice, rustdoc with `-D warnings`, `cargo package` of each publishable crate. `test --quick` stops after the unit and loopback tests.
+//!   for each TLS choice, the hostile corpus's doc tests (`hostile`), rustdoc with `-D warnings`, `cargo package` of each publishable crate. `test --quick` stops after the unit and loopback tests.
 //! - `help`: the commands, one line each.
 
 mod bench;
@@ -32,6 +35,7 @@ mod cargo;
 mod ci;
 mod fetch;
 mod fuzz;
+mod hostile;
 mod regen;
 mod spec_diff;
 mod specs;
@@ -50,10 +54,13 @@ cargo xtask <command>: the project's automation (xtask/src/<command>.rs)
   regen --out <dir>          write the generated modules into <dir> instead (for side-by-side review)
   test                       every check CI runs (.ci/run calls exactly this): format, regen --check,
                              clippy, all tests (fuzz, Prism contract and vendor-SDK wire
-                             included), clippy per area, rustdoc, cargo package
+                             included), the hostile corpus, clippy per area, rustdoc,
+                             cargo package
   test --quick               format, regen --check, clippy and the unit and loopback tests: no fuzz,
                              no Prism, no per-area clippy, no rustdoc, no packaging
   fuzz [--cases N] [--seed S]  the generator's fuzz test, longer (default 200,000 cases), release mode
+  hostile                    the hostile-spec corpus built as areas of a copy of the workspace, its
+                             doc tests run: they must pass and create nothing
   bench                      regen/build times beside peer generators and request/stream overhead
                              beside hand-written reqwest + serde (target/bench/report.md)
   fetch-specs                download the published specs into specs/, then report and regen
@@ -86,6 +93,7 @@ fn main() -> ExitCode {
         ["test"] => ci::test(ci::Scope::Full).map(|()| ExitCode::SUCCESS),
         ["test", "--quick"] => ci::test(ci::Scope::Quick).map(|()| ExitCode::SUCCESS),
         ["fuzz", rest @ ..] => fuzz::fuzz(rest).map(|()| ExitCode::SUCCESS),
+        ["hostile"] => hostile::hostile().map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff::spec_diff_against_git(rev),
         ["spec-diff", "--overlays"] => spec_diff::spec_diff_overlays(),
         ["spec-diff", old, new] => spec_diff::spec_diff_files(old, new),
