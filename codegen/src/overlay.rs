@@ -14,8 +14,9 @@
 //! Stricter than the specification, so that an overlay cannot rot unnoticed: an action whose
 //! target selects nothing is an error, as is an action that neither updates nor removes, a target
 //! that selects a scalar, and any field the specification does not define (but `x-` extensions).
-//! Errors name the overlay file and the action (`specs/overlays/mysqldb.yaml: actions[3]: ...`);
-//! YAML syntax errors carry their line.
+//! An overlay's YAML aliases may not expand it past the size limit a spec has (see
+//! [`crate::load`]). Errors name the overlay file and the action
+//! (`specs/overlays/mysqldb.yaml: actions[3]: ...`); YAML syntax errors carry their line.
 //!
 //! The document keeps its YAML form (and so its key order, which decides the order of generated
 //! fields and operations); a JSON copy of it is made for each query only.
@@ -73,8 +74,7 @@ pub enum ActionReport {
 /// a new upstream made redundant, which no longer apply. Errors only when the spec or the
 /// overlay document cannot be read at all.
 pub fn report(file: &str, text: &str, overlay: Overlay<'_>) -> Result<Vec<ActionReport>, Error> {
-    let mut document =
-        serde_yaml::from_str::<Yaml>(text).map_err(|e| Error::new(file, None, format!("invalid YAML: {e}")))?;
+    let mut document = crate::load::parse_yaml(file, text)?;
     let root = parse(overlay)?;
     let actions = actions(overlay, &root)?;
     Ok(actions
@@ -128,13 +128,10 @@ pub(crate) fn apply(document: &mut Yaml, overlay: Overlay<'_>) -> Result<(), Err
     Ok(())
 }
 
+/// The overlay's YAML, read as a spec's is: syntax errors carry their line, and aliases may
+/// not expand it past its size limit.
 fn parse(overlay: Overlay<'_>) -> Result<Yaml, Error> {
-    serde_yaml::from_str::<Yaml>(overlay.text).map_err(|e| {
-        let location = e.location().map(|l| Location::Line { line: l.line(), column: l.column(), pointer: None });
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        Error::new(overlay.file, location, format!("invalid YAML: {message}"))
-    })
+    crate::load::parse_yaml(overlay.file, overlay.text)
 }
 
 /// The actions of an overlay document, after checking the document against the specification.

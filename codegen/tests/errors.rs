@@ -562,3 +562,48 @@ fn an_example_that_does_not_fit_names_where_it_was_read() {
         assert!(e.message().starts_with(message), "{e}");
     }
 }
+
+// A spec is untrusted input: what the loader refuses before openapiv3 reads the document, each
+// at its pointer.
+
+/// The located error of `yaml` read with one overlay (`specs/overlays/broken.yaml`) or none.
+fn load_error(yaml: &str, overlay: Option<&str>) -> codegen::Error {
+    let overlays: Vec<codegen::Overlay<'_>> =
+        overlay.iter().map(|text| codegen::Overlay { file: "specs/overlays/broken.yaml", text }).collect();
+    match codegen::load::load_overlaid("specs/broken.yaml", yaml, &overlays) {
+        Ok(_) => panic!("expected an error for:\n{yaml}\n{}", overlay.unwrap_or_default()),
+        Err(e) => e,
+    }
+}
+
+/// Found by hand: 6 KB of YAML aliases (`*name`) repeating a list of two thousand strings took
+/// a gigabyte and six seconds to read, and generated (the aliases under an extension). This one
+/// would expand to a million values.
+#[test]
+fn an_alias_bomb_is_refused_before_it_expands() {
+    let bomb = |under: &str| {
+        format!(
+            "{under}a0: &a0 [{}]\n{under}a1: &a1 [{}]\n{under}z: [{}]\n",
+            vec!["x"; 1000].join(","),
+            ["*a0"; 10].join(","),
+            vec!["*a1"; 100].join(",")
+        )
+    };
+    let started = std::time::Instant::now();
+    let e = load_error(&spec(&format!("paths: {{}}\nx-bomb:\n{}", bomb("  "))), None);
+    assert!(e.message().contains("YAML aliases"), "{e}");
+    assert!(e.message().contains("100000"), "{e}");
+    assert!(e.pointer().is_some_and(|p| p.starts_with("/x-bomb/z/")), "{e}");
+    assert!(matches!(e.location(), Some(Location::Line { .. })), "{e:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    // In an overlay, too.
+    let overlay = format!("{OVERLAY_HEAD}  - target: $.paths\n    update:\n      x-bomb:\n{}", bomb("        "));
+    let e = load_error(SMALL, Some(&overlay));
+    assert_eq!(e.file(), "specs/overlays/broken.yaml");
+    assert!(e.message().contains("YAML aliases"), "{e}");
+    // A few aliases are fine.
+    let reused = spec(
+        "paths: {}\ncomponents:\n  schemas:\n    A: &a {type: object, properties: {n: {type: string}}}\n    B: *a\n",
+    );
+    assert!(codegen::load::load("specs/ok.yaml", &reused).is_ok());
+}

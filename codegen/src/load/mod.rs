@@ -1,4 +1,11 @@
 //! Step 1: YAML text (and the spec's overlays) -> `openapiv3::OpenAPI`.
+//!
+//! A spec is untrusted input, and so is an overlay. Before openapiv3 reads the document it is
+//! checked, each error naming the file and the JSON pointer (or the line): its YAML aliases may
+//! not expand it past a size limit, and it may not nest deeper than 32 levels (the rules are
+//! listed in `specs/README.md`, "What a spec may hold").
+
+mod yaml;
 
 use crate::error::{Error, Location, Pointer};
 use crate::overlay::Overlay;
@@ -106,16 +113,16 @@ fn overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<serde_ya
     Ok(untyped)
 }
 
-/// The untyped YAML of a spec: syntax errors carry their line, and nesting is bounded.
+/// YAML text as a value, its aliases bounded ([`yaml`]), for the overlays.
+pub(crate) fn parse_yaml(file: &str, text: &str) -> Result<serde_yaml::Value, Error> {
+    yaml::parse(file, text)
+}
+
+/// The untyped YAML of a spec: syntax errors carry their line, and size and nesting are
+/// bounded.
 fn parse(file: &str, text: &str) -> Result<serde_yaml::Value, Error> {
     // A first pass over untyped YAML separates syntax errors (line only) from shape errors.
-    let untyped = match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(value) => value,
-        Err(e) => {
-            let location = e.location().map(|l| Location::Line { line: l.line(), column: l.column(), pointer: None });
-            return Err(Error::new(file, location, format!("invalid YAML: {}", strip_location(&e))));
-        }
-    };
+    let untyped = yaml::parse(file, text)?;
     if let Some(pointer) = too_deep(&untyped) {
         return Err(Error::at(
             file,
@@ -143,7 +150,7 @@ fn from_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         // openapiv3 reads `paths` and `components` through flattened maps, where serde loses the
         // path; reading their entries one by one finds the precise pointer again.
-        let root = serde_yaml::from_str::<serde_yaml::Value>(text).ok();
+        let root = yaml::parse(file, text).ok();
         if let Some(refined) = root.and_then(|root| refine(file, &root, &pointer_of(e.path()))) {
             return refined;
         }
