@@ -2,9 +2,11 @@
 //!
 //! A spec is untrusted input, and so is an overlay. Before openapiv3 reads the document it is
 //! checked, each error naming the file and the JSON pointer (or the line): its YAML aliases may
-//! not expand it past a size limit, and it may not nest deeper than 32 levels (the rules are
+//! not expand it past a size limit; it may not nest deeper than 32 levels; and it must fit the
+//! object model of OpenAPI 3.0.3: no unknown field, no number that is not finite (the rules are
 //! listed in `specs/README.md`, "What a spec may hold").
 
+mod strict;
 mod yaml;
 
 use crate::error::{Error, Location, Pointer};
@@ -54,6 +56,7 @@ fn too_deep_tokens(value: &serde_yaml::Value, depth: usize) -> Option<Vec<String
 /// their line (when the YAML parser still knows it) and the JSON pointer of the offending value.
 pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
     let untyped = parse(file, text)?;
+    strict::check(file, &untyped)?;
     // Reading the document from the parsed value avoids scanning the YAML a second time; only a
     // document that does not fit is read again from the text, where errors know their line.
     let document = match OpenAPI::deserialize(untyped) {
@@ -72,6 +75,7 @@ pub fn load_overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result
     }
     let untyped = overlaid(file, text, overlays)?;
     let shown = overlaid_name(file, overlays);
+    strict::check(&shown, &untyped)?;
     let document = serde_path_to_error::deserialize(&untyped).map_err(|e| {
         let pointer = pointer_of(e.path());
         refine(&shown, &untyped, &pointer).unwrap_or_else(|| {
@@ -283,5 +287,27 @@ fn strip_location(e: &serde_yaml::Error) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message,
+    }
+}
+
+/// Text for an error message: visible ASCII and spaces as they are, anything else escaped
+/// (`\t`, `\r`, `\n`, `\u{ff1b}`), so a message shows exactly what is there and holds no control
+/// character.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        shown_char(c, &mut out);
+    }
+    out
+}
+
+fn shown_char(c: char, out: &mut String) {
+    match c {
+        ' ' => out.push(' '),
+        c if c.is_ascii_graphic() => out.push(c),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
     }
 }
