@@ -564,7 +564,8 @@ fn an_example_that_does_not_fit_names_where_it_was_read() {
 }
 
 // A spec is untrusted input: what the loader refuses before openapiv3 reads the document, each
-// at its pointer.
+// at its pointer (non-finite numbers, keys the object model does not define, path keys that
+// would leave the server's URL, media-type keys a header cannot carry, alias bombs).
 
 /// The located error of `yaml` read with one overlay (`specs/overlays/broken.yaml`) or none.
 fn load_error(yaml: &str, overlay: Option<&str>) -> codegen::Error {
@@ -723,6 +724,11 @@ fn a_misspelled_key_is_refused_naming_the_key_and_the_object() {
             spec("paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {descripton: ok}}\n"),
             "/paths/~1a/get/responses/200/descripton",
             "unknown field `descripton` in a Response Object (did you mean `description`?)",
+        ),
+        (
+            spec("paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'20O': {description: ok}}\n"),
+            "/paths/~1a/get/responses/20O",
+            "unknown key `20O` in a Responses Object (expected `default`, a status code from 100 to 599, a range `1XX` to `5XX`; extensions start with `x-`)",
         ),
         (component("examples", "{val: 1}"), "/components/examples/X/val", "unknown field `val` in an Example Object"),
         (
@@ -965,6 +971,138 @@ components:
 ";
     if let Err(e) = codegen::load::load("specs/every.yaml", text) {
         panic!("{e}");
+    }
+}
+
+/// Found by hand: an overlay adding `https://evil.example/steal` under `paths` vanished, `//host`
+/// kept its place (a URL joined naively sends it to another host), `?` and `#` were sent encoded.
+#[test]
+fn a_path_begins_with_one_slash_and_holds_no_query_fragment_or_space() {
+    let path = |key: &str| {
+        spec(&format!(
+            "paths:\n  {key}:\n    get:\n      operationId: a\n      responses: {{'200': {{description: ok}}}}\n"
+        ))
+    };
+    let cases = [
+        (path("a/b"), "/paths/a~1b", "path `a/b` does not begin with `/`"),
+        (
+            path("//evil.example/steal"),
+            "/paths/~1~1evil.example~1steal",
+            "path `//evil.example/steal` begins with `//`",
+        ),
+        (path("'/\\evil.example/x'"), "/paths/~1\\evil.example~1x", "holds `\\`"),
+        (path("/a?b=1"), "/paths/~1a?b=1", "path `/a?b=1` holds `?`"),
+        (path("/a#top"), "/paths/~1a#top", "path `/a#top` holds `#`"),
+        (path("/a b"), "/paths/~1a b", "holds whitespace or a control character"),
+        (path("\"/a\\tb\""), "/paths/~1a\tb", "path `/a\\tb` holds whitespace or a control character"),
+        (path("\"/a\\u0001\""), "/paths/~1a\u{1}", "path `/a\\u{1}` holds whitespace or a control character"),
+        (path("/a/{id"), "/paths/~1a~1{id", "path `/a/{id` has a `{` that is not closed"),
+        (path("/a/id}"), "/paths/~1a~1id}", "path `/a/id}` has a `}` that closes nothing"),
+        (path("/a/{{id}}"), "/paths/~1a~1{{id}}", "path `/a/{{id}}` has a `{` inside a template"),
+        (path("/a/{}"), "/paths/~1a~1{}", "path `/a/{}` has an empty template `{}`"),
+        (spec("paths:\n  1: {}\n"), "/paths/1", "path `1` does not begin with `/`"),
+    ];
+    assert_located(&cases.map(|(yaml, pointer, message)| (yaml, pointer, message)));
+    let e = load_error(
+        SMALL,
+        Some(&format!(
+            "{OVERLAY_HEAD}  - target: $.paths\n    update:\n      https://evil.example/steal:\n        get: {{operationId: steal, responses: {{'200': {{description: ok}}}}}}\n"
+        )),
+    );
+    assert_eq!(e.file(), "specs/broken.yaml + specs/overlays/broken.yaml");
+    assert_eq!(e.pointer(), Some("/paths/https:~1~1evil.example~1steal"), "{e}");
+    assert!(e.message().starts_with("path `https://evil.example/steal` does not begin with `/`"), "{e}");
+    // Extensions are not paths.
+    assert!(codegen::load::load("specs/ok.yaml", &spec("paths: {x-note: 1, '/a/{b}/{c}.json': {}}\n")).is_ok());
+}
+
+/// Found by hand: `application/json；charset=utf-8` (a full-width semicolon) or a key holding
+/// CR LF made the generated client panic at `send()` building its Content-Type header.
+#[test]
+fn a_content_key_is_a_media_type_or_range() {
+    let body = |key: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{{key}: {{}}}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        ))
+    };
+    let at = "/paths/~1a/post/requestBody/content/";
+    let cases = [
+        (
+            body("application/json；charset=utf-8"),
+            format!("{at}application~1json；charset=utf-8"),
+            "`application/json\\u{ff1b}charset=utf-8` is not a media type: it holds `\\u{ff1b}`, which a header cannot",
+        ),
+        (
+            body("\"application/json\\r\\nX-Evil: 1\""),
+            format!("{at}application~1json\r\nX-Evil: 1"),
+            "`application/json\\r\\nX-Evil: 1` is not a media type: it holds `\\r`, which a header cannot",
+        ),
+        (body("json"), format!("{at}json"), "`json` is not a media type: expected `type/subtype`"),
+        (
+            body("application/"),
+            format!("{at}application~1"),
+            "`application/` is not a media type: expected `type/subtype`",
+        ),
+        (body("'*/json'"), format!("{at}*~1json"), "`*/json` is not a media type: a range is `*/*` or `type/*`"),
+        (
+            body("'application/json; charset'"),
+            format!("{at}application~1json; charset"),
+            "parameter `charset` has no `=value`",
+        ),
+        (
+            body("'text/plain; charset=\"utf-8'"),
+            format!("{at}text~1plain; charset=\"utf-8"),
+            "unterminated quoted string",
+        ),
+        (
+            body("'text/(plain)'"),
+            format!("{at}text~1(plain)"),
+            "`text/(plain)` is not a media type: expected `type/subtype`",
+        ),
+    ];
+    assert_located(
+        &cases.iter().map(|(yaml, pointer, message)| (yaml.clone(), pointer.as_str(), *message)).collect::<Vec<_>>(),
+    );
+    // Every `content`: responses, parameters, headers, components.
+    let elsewhere = [
+        (
+            spec(
+                "paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok, content: {'text/plain\u{3000}': {}}}}\n",
+            ),
+            "/paths/~1a/get/responses/200/content/text~1plain\u{3000}",
+        ),
+        (
+            op("      parameters: [{name: q, in: query, content: {'application json': {}}}]\n"),
+            "/paths/~1a/get/parameters/0/content/application json",
+        ),
+        (
+            spec(
+                "paths: {}\ncomponents:\n  headers:\n    H: {content: {'text/plain;': {}, 'a/b;c=d;': {}, \"x/y\\x7f\": {}}}\n",
+            ),
+            "/components/headers/H/content/x~1y\u{7f}",
+        ),
+        (
+            spec("paths: {}\ncomponents:\n  requestBodies:\n    B: {content: {7: {}}}\n"),
+            "/components/requestBodies/B/content/7",
+        ),
+    ];
+    for (yaml, pointer) in elsewhere {
+        let e = load_error(&yaml, None);
+        assert_eq!(e.pointer(), Some(pointer), "{e}");
+        assert!(e.message().contains("is not a media type"), "{e}");
+    }
+    for fine in [
+        "application/json",
+        "'*/*'",
+        "'text/*'",
+        "'application/json;charset=utf-8'",
+        "'application/json ; charset=\"utf-8\"'",
+        "'text/plain; charset=\"a \\\" b\"; q=0.5'",
+        "application/vnd.pgrst.object+json",
+    ] {
+        if let Err(e) = codegen::load::load("specs/ok.yaml", &body(fine)) {
+            panic!("{fine}: {e}");
+        }
     }
 }
 

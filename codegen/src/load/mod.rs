@@ -3,9 +3,11 @@
 //! A spec is untrusted input, and so is an overlay. Before openapiv3 reads the document it is
 //! checked, each error naming the file and the JSON pointer (or the line): its YAML aliases may
 //! not expand it past a size limit; it may not nest deeper than 32 levels; and it must fit the
-//! object model of OpenAPI 3.0.3: no unknown field, no number that is not finite (the rules are
-//! listed in `specs/README.md`, "What a spec may hold").
+//! object model of OpenAPI 3.0.3: no unknown field, no number that is not finite, no path,
+//! status or media-type key outside its grammar (the rules are listed in `specs/README.md`,
+//! "What a spec may hold").
 
+mod keys;
 mod strict;
 mod yaml;
 

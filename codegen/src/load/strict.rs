@@ -8,13 +8,16 @@
 //! - a number that is not finite (`.inf`, `-.inf`, `.nan`), anywhere;
 //! - a key of an object that is neither one of its fields nor an `x-` extension (a Reference
 //!   Object holds `$ref` alone: OpenAPI 3.0 ignores anything beside it, and so would the
-//!   generator).
+//!   generator);
+//! - a key under `paths` that is not a path template ([`keys::path_problem`]), a key of a
+//!   Responses Object that is no status code, a `content` key that is no media type.
 //!
 //! The keys of maps (schemas under `components`, `properties`, security requirements, server
 //! variables, `content`, headers, links, examples, callbacks, `mapping`) are names the spec
 //! chooses; their values are objects of the map's kind. A value that is not an object where one
 //! is expected is left to openapiv3, which reports its type at its pointer.
 
+use super::keys;
 use super::shown;
 use crate::error::{Error, Pointer};
 use serde_yaml::{Mapping, Value};
@@ -331,13 +334,34 @@ impl<'a> Walk<'a> {
             (Value::Sequence(items), ListOf(item)) => self.items(items, *item),
             (Value::Mapping(map), Shape::Paths) => self.entries(map, |key| match key.as_str() {
                 Some(name) if name.starts_with("x-") => Ok(Any),
-                _ => Ok(RefOr(PathItem)),
+                Some(path) => keys::path_problem(path).map_or(Ok(RefOr(PathItem)), Err),
+                None => Err(keys::path_problem(&token_of(key)).unwrap_or_else(|| "a path must be text".to_owned())),
             }),
-            (Value::Mapping(map), Shape::Responses) => self.entries(map, |key| match key.as_str() {
-                Some(name) if name.starts_with("x-") => Ok(Any),
-                _ => Ok(RefOr(Response)),
+            (Value::Mapping(map), Shape::Responses) => self.entries(map, |key| {
+                let name = token_of(key);
+                if name.starts_with("x-") && key.is_string() {
+                    return Ok(Any);
+                }
+                if keys::is_response_key(&name) {
+                    return Ok(RefOr(Response));
+                }
+                let hint = match name.to_ascii_uppercase() {
+                    upper if keys::is_response_key(&upper) => format!(" (did you mean `{upper}`?)"),
+                    _ => String::new(),
+                };
+                Err(format!(
+                    "unknown key `{}` in a Responses Object{hint} (expected `default`, a status code from 100 to 599, \
+                     a range `1XX` to `5XX`; extensions start with `x-`)",
+                    shown(&name)
+                ))
             }),
-            (Value::Mapping(map), Content) => self.entries(map, |_| Ok(Object(MediaType))),
+            (Value::Mapping(map), Content) => self.entries(map, |key| {
+                let problem = match key.as_str() {
+                    Some(media_type) => keys::media_type_problem(media_type),
+                    None => Some(format!("`{}` is not a media type: it is not text", shown(&token_of(key)))),
+                };
+                problem.map_or(Ok(Object(MediaType)), Err)
+            }),
             // Keys are expressions; openapiv3 reads every value as a Path Item.
             (Value::Mapping(map), Shape::Callback) => self.entries(map, |_| Ok(RefOr(PathItem))),
             // Not the shape the field holds, or a scalar: openapiv3 reports the type. Numbers
