@@ -2,10 +2,10 @@
 //!
 //! A spec is untrusted input, and so is an overlay. Before openapiv3 reads the document it is
 //! checked, each error naming the file and the JSON pointer (or the line): its YAML aliases may
-//! not expand it past a size limit; it may not nest deeper than 32 levels; and it must fit the
-//! object model of OpenAPI 3.0.3: no unknown field, no number that is not finite, no path,
-//! status or media-type key outside its grammar (the rules are listed in `specs/README.md`,
-//! "What a spec may hold").
+//! not expand it past a size limit, nor may overlays grow it past one; it may not nest deeper
+//! than 32 levels; and it must fit the object model of OpenAPI 3.0.3: no unknown field, no
+//! number that is not finite, no path, status or media-type key outside its grammar (the rules
+//! are listed in `specs/README.md`, "What a spec may hold").
 
 mod keys;
 mod strict;
@@ -106,8 +106,11 @@ pub fn overlaid_name(file: &str, overlays: &[Overlay<'_>]) -> String {
 
 fn overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<serde_yaml::Value, Error> {
     let mut untyped = parse(file, text)?;
+    // The overlaid document is bounded like one read from text: by the length of all the texts.
+    let limit =
+        size_limit(overlays.iter().fold(text.len(), |length, overlay| length.saturating_add(overlay.text.len())));
     for overlay in overlays {
-        crate::overlay::apply(&mut untyped, *overlay)?;
+        crate::overlay::apply(&mut untyped, *overlay, limit)?;
     }
     if let Some(pointer) = too_deep(&untyped) {
         return Err(Error::at(
@@ -123,6 +126,8 @@ fn overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<serde_ya
 pub(crate) fn parse_yaml(file: &str, text: &str) -> Result<serde_yaml::Value, Error> {
     yaml::parse(file, text)
 }
+
+pub(crate) use yaml::{MIN_LIMIT as MIN_SIZE_LIMIT, limit_for as size_limit, size_of};
 
 /// The untyped YAML of a spec: syntax errors carry their line, and size and nesting are
 /// bounded.

@@ -25,6 +25,19 @@ pub(crate) fn limit_for(text_length: usize) -> usize {
     MIN_LIMIT.max(text_length.saturating_mul(2))
 }
 
+/// The size of a value as the limit counts it (see [`limit_for`]).
+pub(crate) fn size_of(value: &Value) -> usize {
+    match value {
+        Value::String(s) => 1 + s.len(),
+        Value::Sequence(items) => items.iter().fold(1, |size, item| size.saturating_add(size_of(item))),
+        Value::Mapping(map) => {
+            map.iter().fold(1, |size, (key, value)| size.saturating_add(size_of(key)).saturating_add(size_of(value)))
+        }
+        Value::Tagged(tagged) => 1usize.saturating_add(size_of(&tagged.value)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 1,
+    }
+}
+
 /// Parses YAML text: syntax errors carry their line; a document that passes its size limit
 /// ([`limit_for`]) is refused with the line of the value being read and the JSON pointer where
 /// the limit was passed.
@@ -255,6 +268,26 @@ mod tests {
         let e = parse("t.yaml", "a: [\n").unwrap_err();
         assert!(e.message().starts_with("invalid YAML: "), "{e}");
         assert!(matches!(e.location(), Some(Location::Line { .. })), "{e:?}");
+    }
+
+    #[test]
+    fn the_size_of_a_value_is_what_reading_it_spent() {
+        let text = "a: [1, 'two', !t {c: three}]\nb: &b {d: [e]}\nf: *b\n";
+        let value = parse("t.yaml", text).unwrap();
+        // The mapping, then `a` and [1, 'two', the tag on {c: three}], `b` and {d: [e]}, `f` and its copy.
+        assert_eq!(size_of(&value), 1 + (2 + (1 + 1 + 4 + (1 + (1 + 2 + 6)))) + (2 + (1 + 2 + (1 + 2))) + (2 + 6));
+        // Reading spent exactly that: a limit one smaller is passed.
+        let budget = Budget {
+            remaining: Cell::new(size_of(&value) - 1),
+            exceeded: Cell::new(false),
+            tokens: RefCell::default(),
+        };
+        assert!(Node(&budget).deserialize(serde_yaml::Deserializer::from_str(text)).is_err());
+        assert!(budget.exceeded.get());
+        let budget =
+            Budget { remaining: Cell::new(size_of(&value)), exceeded: Cell::new(false), tokens: RefCell::default() };
+        assert!(Node(&budget).deserialize(serde_yaml::Deserializer::from_str(text)).is_ok());
+        assert_eq!(budget.remaining.get(), 0);
     }
 
     #[test]
