@@ -3,8 +3,9 @@
 //! The pipeline has one module per step, and the [`ir`] between them is public so tests and
 //! other emitters can target it:
 //!
-//! 1. [`load`]: YAML text, with the spec's [`overlay`]s applied -> `openapiv3::OpenAPI` (errors
-//!    carry the line, or the overlay file and action);
+//! 1. [`load`]: YAML text, with the spec's [`overlay`]s applied -> `openapiv3::OpenAPI`, the
+//!    document checked first against what a spec may hold (errors carry the line or the JSON
+//!    pointer, or the overlay file and action);
 //! 2. [`normalize`]: resolve `$ref`s, decide every name, build the [`ir::Api`]
 //!    (errors carry the JSON pointer);
 //! 3. [`emit`]: IR -> `proc_macro2::TokenStream` with `quote!`;

@@ -14,8 +14,10 @@
 //! Stricter than the specification, so that an overlay cannot rot unnoticed: an action whose
 //! target selects nothing is an error, as is an action that neither updates nor removes, a target
 //! that selects a scalar, and any field the specification does not define (but `x-` extensions).
-//! Errors name the overlay file and the action (`specs/overlays/mysqldb.yaml: actions[3]: ...`);
-//! YAML syntax errors carry their line.
+//! An action may not grow the document past the size limit a spec has (see [`crate::load`]), counted
+//! on the length of the spec and its overlays together, nor an overlay's YAML aliases expand it
+//! past its own. Errors name the overlay file and the action
+//! (`specs/overlays/mysqldb.yaml: actions[3]: ...`); YAML syntax errors carry their line.
 //!
 //! The document keeps its YAML form (and so its key order, which decides the order of generated
 //! fields and operations); a JSON copy of it is made for each query only.
@@ -73,8 +75,8 @@ pub enum ActionReport {
 /// a new upstream made redundant, which no longer apply. Errors only when the spec or the
 /// overlay document cannot be read at all.
 pub fn report(file: &str, text: &str, overlay: Overlay<'_>) -> Result<Vec<ActionReport>, Error> {
-    let mut document =
-        serde_yaml::from_str::<Yaml>(text).map_err(|e| Error::new(file, None, format!("invalid YAML: {e}")))?;
+    let mut document = crate::load::parse_yaml(file, text)?;
+    let limit = crate::load::size_limit(text.len() + overlay.text.len());
     let root = parse(overlay)?;
     let actions = actions(overlay, &root)?;
     Ok(actions
@@ -85,7 +87,7 @@ pub fn report(file: &str, text: &str, overlay: Overlay<'_>) -> Result<Vec<Action
             if !action.remove && adds_nothing(&mut document, action) {
                 return ActionReport::Redundant;
             }
-            match apply_action(&mut document, action) {
+            match apply_action(&mut document, action, limit) {
                 Err(why) => ActionReport::Fails(why),
                 Ok(()) => ActionReport::Applies,
             }
@@ -117,24 +119,22 @@ fn contains(existing: &Yaml, update: &Yaml) -> bool {
     }
 }
 
-/// Applies every action of `overlay`, in order, to `document`.
-pub(crate) fn apply(document: &mut Yaml, overlay: Overlay<'_>) -> Result<(), Error> {
+/// Applies every action of `overlay`, in order, to `document`, which no action may grow past
+/// the size `limit` (`crate::load::size_limit`).
+pub(crate) fn apply(document: &mut Yaml, overlay: Overlay<'_>, limit: usize) -> Result<(), Error> {
     let root = parse(overlay)?;
     let actions = actions(overlay, &root)?;
     for (index, action) in actions.iter().enumerate() {
         let fail = |message: String| Error::new(overlay.file, Some(Location::Action { index }), message);
-        apply_action(document, action).map_err(fail)?;
+        apply_action(document, action, limit).map_err(fail)?;
     }
     Ok(())
 }
 
+/// The overlay's YAML, read as a spec's is: syntax errors carry their line, and aliases may
+/// not expand it past its size limit.
 fn parse(overlay: Overlay<'_>) -> Result<Yaml, Error> {
-    serde_yaml::from_str::<Yaml>(overlay.text).map_err(|e| {
-        let location = e.location().map(|l| Location::Line { line: l.line(), column: l.column(), pointer: None });
-        let message = e.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        Error::new(overlay.file, location, format!("invalid YAML: {message}"))
-    })
+    crate::load::parse_yaml(overlay.file, overlay.text)
 }
 
 /// The actions of an overlay document, after checking the document against the specification.
@@ -238,8 +238,23 @@ fn select(document: &Yaml, target: &str) -> Result<Vec<(Vec<Step>, String)>, Str
     Ok(found)
 }
 
-fn apply_action(document: &mut Yaml, action: &Action<'_>) -> Result<(), String> {
+fn apply_action(document: &mut Yaml, action: &Action<'_>, limit: usize) -> Result<(), String> {
     let mut found = select(document, action.target)?;
+    if let Some(update) = action.update {
+        // Each selected node gets a copy of the update, and the next action may select the
+        // copies: without a bound a few short actions would double the document again and again.
+        let each = crate::load::size_of(update);
+        if crate::load::size_of(document).saturating_add(found.len().saturating_mul(each)) > limit {
+            return Err(format!(
+                "the update (size {each}) at each of the {} nodes target {} selects would grow the document past \
+                 its size limit of {limit} (a value counts 1, a string also its length in bytes; the limit is twice \
+                 the length of the spec and its overlays, or {}, whichever is more)",
+                found.len(),
+                action.target,
+                crate::load::MIN_SIZE_LIMIT,
+            ));
+        }
+    }
     if action.remove {
         // Later entries of an array first, so the indexes of the others stay right.
         found.sort_by(|a, b| b.0.cmp(&a.0));
@@ -369,7 +384,7 @@ mod tests {
 
     fn overlaid(document: &str, overlay: &str) -> Result<Yaml, String> {
         let mut document: Yaml = serde_yaml::from_str(document).unwrap();
-        apply(&mut document, Overlay { file: "o.yaml", text: overlay }).map_err(|e| e.to_string())?;
+        apply(&mut document, Overlay { file: "o.yaml", text: overlay }, usize::MAX).map_err(|e| e.to_string())?;
         Ok(document)
     }
 

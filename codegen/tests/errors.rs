@@ -562,3 +562,593 @@ fn an_example_that_does_not_fit_names_where_it_was_read() {
         assert!(e.message().starts_with(message), "{e}");
     }
 }
+
+// A spec is untrusted input: what the loader refuses before openapiv3 reads the document, each
+// at its pointer (non-finite numbers, keys the object model does not define, path keys that
+// would leave the server's URL, media-type keys a header cannot carry, alias bombs).
+
+/// The located error of `yaml` read with one overlay (`specs/overlays/broken.yaml`) or none.
+fn load_error(yaml: &str, overlay: Option<&str>) -> codegen::Error {
+    let overlays: Vec<codegen::Overlay<'_>> =
+        overlay.iter().map(|text| codegen::Overlay { file: "specs/overlays/broken.yaml", text }).collect();
+    match codegen::load::load_overlaid("specs/broken.yaml", yaml, &overlays) {
+        Ok(_) => panic!("expected an error for:\n{yaml}\n{}", overlay.unwrap_or_default()),
+        Err(e) => e,
+    }
+}
+
+/// Checks that each case fails at `pointer` with a message holding `message`.
+fn assert_located(cases: &[(String, &str, &str)]) {
+    for (yaml, pointer, message) in cases {
+        let e = load_error(yaml, None);
+        assert_eq!(e.pointer(), Some(*pointer), "{e}\n{yaml}");
+        assert!(e.message().contains(message), "expected {message:?} in: {e}");
+        assert!(e.to_string().starts_with(&format!("specs/broken.yaml#{pointer}: ")), "{e}");
+    }
+}
+
+/// An operation `GET /a` with `rest` (indented under it), as a spec.
+fn op(rest: &str) -> String {
+    spec(&format!(
+        "paths:\n  /a:\n    get:\n      operationId: a\n{rest}      responses: {{'200': {{description: ok}}}}\n"
+    ))
+}
+
+/// Found by hand: `minimum: .inf` made openapiv3 panic ("somehow this parsed successfully the
+/// second time") with no location.
+#[test]
+fn a_number_that_is_not_finite_is_refused_where_it_stands() {
+    let cases = [
+        (
+            op("      parameters: [{name: n, in: query, schema: {type: number, minimum: .inf}}]\n"),
+            "/paths/~1a/get/parameters/0/schema/minimum",
+            "`.inf` is not a finite number",
+        ),
+        (
+            spec("paths: {}\ncomponents:\n  schemas:\n    A: {type: number, maximum: -.inf}\n"),
+            "/components/schemas/A/maximum",
+            "`-.inf` is not a finite number",
+        ),
+        (
+            spec("paths: {}\ncomponents:\n  schemas:\n    A: {type: number, enum: [1, .NaN]}\n"),
+            "/components/schemas/A/enum/1",
+            "`.nan` is not a finite number",
+        ),
+        (spec("paths: {}\nx-anything: {deep: [{n: .Inf}]}\n"), "/x-anything/deep/0/n", "`.inf` is not a finite number"),
+        (spec("paths: {}\nx-anything: {.nan: key}\n"), "/x-anything/.nan", "`.nan` is not a finite number"),
+    ];
+    assert_located(&cases.map(|(yaml, pointer, message)| (yaml, pointer, message)));
+    let e = load_error(
+        SMALL,
+        Some(&format!(
+            "{OVERLAY_HEAD}  - target: $.paths['/v1/a'].get\n    update: {{parameters: [{{name: n, in: query, schema: {{type: number, maximum: .nan}}}}]}}\n"
+        )),
+    );
+    assert_eq!(e.file(), "specs/broken.yaml + specs/overlays/broken.yaml");
+    assert_eq!(e.pointer(), Some("/paths/~1v1~1a/get/parameters/0/schema/maximum"), "{e}");
+    assert_eq!(e.message(), "`.nan` is not a finite number");
+    // Through the whole generator too: an error, not a panic.
+    let e = error_of(&op("      parameters: [{name: n, in: query, schema: {type: number, minimum: .inf}}]\n"));
+    assert_eq!(e.pointer(), Some("/paths/~1a/get/parameters/0/schema/minimum"), "{e}");
+}
+
+/// Found by hand: each of these keys was ignored, and the operation generated without it.
+#[test]
+fn a_misspelled_key_is_refused_naming_the_key_and_the_object() {
+    let post = |rest: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    post:\n      operationId: a\n{rest}      responses: {{'200': {{description: ok}}}}\n"
+        ))
+    };
+    let component = |kind: &str, body: &str| spec(&format!("paths: {{}}\ncomponents:\n  {kind}:\n    X: {body}\n"));
+    let cases = [
+        (
+            spec("paths:\n  /a:\n    GET: {operationId: a, responses: {'200': {description: ok}}}\n"),
+            "/paths/~1a/GET",
+            "unknown field `GET` in a Path Item Object (did you mean `get`?) (expected one of: $ref, summary, description, get, put, post, delete, options, head, patch, trace, servers, parameters; extensions start with `x-`)",
+        ),
+        (
+            op("      parameter: [{name: n, in: query, schema: {type: string}}]\n"),
+            "/paths/~1a/get/parameter",
+            "unknown field `parameter` in an Operation Object (did you mean `parameters`?)",
+        ),
+        (
+            post("      requestbody: {content: {application/json: {schema: {type: object}}}}\n"),
+            "/paths/~1a/post/requestbody",
+            "unknown field `requestbody` in an Operation Object (did you mean `requestBody`?)",
+        ),
+        (
+            component("schemas", "{type: object, propertise: {a: {type: string}}}"),
+            "/components/schemas/X/propertise",
+            "unknown field `propertise` in a Schema Object (did you mean `properties`?)",
+        ),
+        (spec("path: {}\n"), "/path", "unknown field `path` in an OpenAPI Object (did you mean `paths`?)"),
+        (
+            "openapi: 3.0.3\ninfo: {title: T, version: '1', titel: U}\npaths: {}\n".to_owned(),
+            "/info/titel",
+            "unknown field `titel` in an Info Object",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: T, version: '1', contact: {mail: a@b.c}}\npaths: {}\n".to_owned(),
+            "/info/contact/mail",
+            "unknown field `mail` in a Contact Object",
+        ),
+        (
+            "openapi: 3.0.3\ninfo: {title: T, version: '1', license: {name: MIT, link: x}}\npaths: {}\n".to_owned(),
+            "/info/license/link",
+            "unknown field `link` in a License Object",
+        ),
+        (
+            spec("paths: {}\nservers: [{uri: 'https://a'}]\n"),
+            "/servers/0/uri",
+            "unknown field `uri` in a Server Object",
+        ),
+        (
+            spec("paths: {}\nservers: [{url: 'https://{env}.a', variables: {env: {defualt: x}}}]\n"),
+            "/servers/0/variables/env/defualt",
+            "unknown field `defualt` in a Server Variable Object (did you mean `default`?)",
+        ),
+        (
+            spec("paths: {}\ncomponents: {schema: {}}\n"),
+            "/components/schema",
+            "unknown field `schema` in a Components Object",
+        ),
+        (
+            spec("paths: {}\nexternalDocs: {href: 'https://a'}\n"),
+            "/externalDocs/href",
+            "unknown field `href` in an External Documentation Object",
+        ),
+        (
+            op("      parameters: [{name: n, in: query, require: true, schema: {type: string}}]\n"),
+            "/paths/~1a/get/parameters/0/require",
+            "unknown field `require` in a Parameter Object (did you mean `required`?)",
+        ),
+        (
+            post("      requestBody: {contents: {application/json: {}}}\n"),
+            "/paths/~1a/post/requestBody/contents",
+            "unknown field `contents` in a Request Body Object",
+        ),
+        (
+            post("      requestBody: {content: {application/json: {schemas: {type: object}}}}\n"),
+            "/paths/~1a/post/requestBody/content/application~1json/schemas",
+            "unknown field `schemas` in a Media Type Object",
+        ),
+        (
+            post(
+                "      requestBody: {content: {multipart/form-data: {schema: {type: object}, encoding: {f: {content-type: image/png}}}}}\n",
+            ),
+            "/paths/~1a/post/requestBody/content/multipart~1form-data/encoding/f/content-type",
+            "unknown field `content-type` in an Encoding Object",
+        ),
+        (
+            spec("paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {descripton: ok}}\n"),
+            "/paths/~1a/get/responses/200/descripton",
+            "unknown field `descripton` in a Response Object (did you mean `description`?)",
+        ),
+        (
+            spec("paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'20O': {description: ok}}\n"),
+            "/paths/~1a/get/responses/20O",
+            "unknown key `20O` in a Responses Object (expected `default`, a status code from 100 to 599, a range `1XX` to `5XX`; extensions start with `x-`)",
+        ),
+        (component("examples", "{val: 1}"), "/components/examples/X/val", "unknown field `val` in an Example Object"),
+        (
+            component("links", "{operationID: a}"),
+            "/components/links/X/operationID",
+            "unknown field `operationID` in a Link Object (did you mean `operationId`?)",
+        ),
+        (
+            component("headers", "{schema: {type: string}, require: true}"),
+            "/components/headers/X/require",
+            "in a Header Object",
+        ),
+        (
+            spec("paths: {}\ntags: [{name: t, externalDoc: {url: 'https://a'}}]\n"),
+            "/tags/0/externalDoc",
+            "unknown field `externalDoc` in a Tag Object (did you mean `externalDocs`?)",
+        ),
+        (
+            spec(
+                "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {b: {$ref: '#/components/schemas/B', nullable: true}}}\n    B: {type: string}\n",
+            ),
+            "/components/schemas/A/properties/b/nullable",
+            "unknown field `nullable` beside `$ref` (a Reference Object holds only `$ref`; OpenAPI 3.0 ignores anything beside it)",
+        ),
+        (
+            component("schemas", "{type: array, items: {type: string, maxlength: 3}}"),
+            "/components/schemas/X/items/maxlength",
+            "unknown field `maxlength` in a Schema Object (did you mean `maxLength`?)",
+        ),
+        (
+            component("schemas", "{type: object, additionalProperties: {type: string, formt: uuid}}"),
+            "/components/schemas/X/additionalProperties/formt",
+            "in a Schema Object (did you mean `format`?)",
+        ),
+        (
+            component("schemas", "{oneOf: [{type: string}, {type: integer, minimun: 1}]}"),
+            "/components/schemas/X/oneOf/1/minimun",
+            "in a Schema Object (did you mean `minimum`?)",
+        ),
+        (
+            component("schemas", "{type: object, discriminator: {property: kind}}"),
+            "/components/schemas/X/discriminator/property",
+            "unknown field `property` in a Discriminator Object",
+        ),
+        (
+            component("schemas", "{type: array, xml: {wraped: true}}"),
+            "/components/schemas/X/xml/wraped",
+            "unknown field `wraped` in an XML Object (did you mean `wrapped`?)",
+        ),
+        (
+            component("securitySchemes", "{type: http, schema: bearer}"),
+            "/components/securitySchemes/X/schema",
+            "unknown field `schema` in a Security Scheme Object (did you mean `scheme`?)",
+        ),
+        (
+            component(
+                "securitySchemes",
+                "{type: oauth2, flows: {client_credentials: {tokenUrl: 'https://a', scopes: {}}}}",
+            ),
+            "/components/securitySchemes/X/flows/client_credentials",
+            "unknown field `client_credentials` in an OAuth Flows Object",
+        ),
+        (
+            component("securitySchemes", "{type: oauth2, flows: {password: {token_url: 'https://a', scopes: {}}}}"),
+            "/components/securitySchemes/X/flows/password/token_url",
+            "unknown field `token_url` in an OAuth Flow Object",
+        ),
+        (
+            post(
+                "      callbacks: {done: {'{$request.body#/url}': {POST: {responses: {'200': {description: ok}}}}}}\n",
+            ),
+            "/paths/~1a/post/callbacks/done/{$request.body#~1url}/POST",
+            "unknown field `POST` in a Path Item Object (did you mean `post`?)",
+        ),
+        (
+            spec(
+                "paths: {}\ncomponents:\n  callbacks:\n    C: {'{$url}': {get: {responses: {'200': {descriptio: ok}}}}}\n",
+            ),
+            "/components/callbacks/C/{$url}/get/responses/200/descriptio",
+            "in a Response Object",
+        ),
+    ];
+    assert_located(&cases.map(|(yaml, pointer, message)| (yaml, pointer, message)));
+    // An overlay is read by the same rules.
+    let e = load_error(
+        SMALL,
+        Some(&format!("{OVERLAY_HEAD}  - target: $.paths['/v1/a'].get\n    update: {{sumary: Reads a}}\n")),
+    );
+    assert_eq!(e.file(), "specs/broken.yaml + specs/overlays/broken.yaml");
+    assert_eq!(e.pointer(), Some("/paths/~1v1~1a/get/sumary"), "{e}");
+    assert!(e.message().starts_with("unknown field `sumary` in an Operation Object (did you mean `summary`?)"), "{e}");
+    // ... and an overlay can take out what upstream misspelled.
+    let upstream = SMALL.replace("operationId: a\n", "operationId: a\n      parameter: [{name: n, in: query}]\n");
+    let fix = format!("{OVERLAY_HEAD}  - target: $.paths['/v1/a'].get.parameter\n    remove: true\n");
+    assert!(load_error_free(&upstream, &fix), "the overlay removes the misspelled key");
+}
+
+/// Whether `yaml` with `overlay` loads (panics with the error otherwise).
+fn load_error_free(yaml: &str, overlay: &str) -> bool {
+    let overlays = [codegen::Overlay { file: "specs/overlays/broken.yaml", text: overlay }];
+    codegen::load::load_overlaid("specs/broken.yaml", yaml, &overlays).map_err(|e| panic!("{e}")).is_ok()
+}
+
+/// Extensions stand anywhere an object may be extended, and every object of OpenAPI 3.0.3 with
+/// every one of its fields loads.
+#[test]
+fn every_defined_field_and_extension_loads() {
+    let text = "openapi: 3.0.3
+x-root: 1
+info:
+  title: T
+  description: d
+  termsOfService: 'https://a/terms'
+  contact: {name: n, url: 'https://a', email: a@b.c, x-c: 1}
+  license: {name: MIT, url: 'https://a', x-l: 1}
+  version: '1'
+  x-i: 1
+servers:
+  - url: 'https://{env}.a'
+    description: d
+    variables: {env: {enum: [a, b], default: a, description: d, x-v: 1}}
+    x-s: 1
+externalDocs: {description: d, url: 'https://a', x-e: 1}
+tags: [{name: t, description: d, externalDocs: {url: 'https://a'}, x-t: 1}]
+security: [{bearer: []}, {}]
+paths:
+  x-paths: 1
+  /a/{id}:
+    summary: s
+    description: d
+    servers: [{url: 'https://a'}]
+    parameters: [{$ref: '#/components/parameters/Id'}]
+    x-item: 1
+    get:
+      tags: [t]
+      summary: s
+      description: d
+      externalDocs: {url: 'https://a'}
+      operationId: a
+      parameters:
+        - name: q
+          in: query
+          description: d
+          required: false
+          deprecated: false
+          allowEmptyValue: false
+          style: form
+          explode: true
+          allowReserved: false
+          schema: {type: string}
+          example: x
+          x-p: 1
+        - name: h
+          in: header
+          content: {application/json: {schema: {type: object}}}
+          examples: {e: {$ref: '#/components/examples/E'}}
+      responses:
+        x-responses: 1
+        default: {$ref: '#/components/responses/R'}
+        '200':
+          description: ok
+          headers: {X-H: {$ref: '#/components/headers/H'}}
+          content:
+            'application/json; charset=utf-8':
+              schema: {$ref: '#/components/schemas/S'}
+              example: {a: 1}
+              x-m: 1
+          links: {l: {$ref: '#/components/links/L'}}
+          x-r: 1
+        2XX: {description: ok}
+        404: {description: none}
+      callbacks: {c: {'{$request.query.url}': {post: {responses: {'200': {description: ok}}}}}}
+      deprecated: false
+      security: [{bearer: []}]
+      servers: [{url: 'https://a'}]
+      x-op: 1
+    post:
+      operationId: b
+      requestBody:
+        description: d
+        required: true
+        content:
+          multipart/form-data:
+            schema: {type: object, properties: {f: {type: string, format: binary}}}
+            encoding:
+              f: {contentType: image/png, headers: {X-E: {schema: {type: string}}}, style: form, explode: true, allowReserved: false, x-enc: 1}
+          '*/*': {}
+          'text/*': {}
+        x-rb: 1
+      responses: {'204': {description: ok}}
+components:
+  x-components: 1
+  schemas:
+    S:
+      title: t
+      description: d
+      type: object
+      required: [a]
+      properties:
+        a: {type: integer, format: int32, multipleOf: 2, maximum: 10, exclusiveMaximum: true, minimum: 0, exclusiveMinimum: false, nullable: true, readOnly: true, deprecated: false}
+        s: {type: string, maxLength: 3, minLength: 1, pattern: '^a', enum: [a, ab], default: a, writeOnly: false, example: a}
+        l: {type: array, items: {type: string}, maxItems: 3, minItems: 0, uniqueItems: true, xml: {name: n, namespace: 'https://a', prefix: p, attribute: false, wrapped: true, x-x: 1}}
+        m: {type: object, additionalProperties: {type: string}, maxProperties: 3, minProperties: 0}
+        f: {type: object, additionalProperties: true}
+        u: {oneOf: [{$ref: '#/components/schemas/K'}], discriminator: {propertyName: kind, mapping: {k: '#/components/schemas/K'}, x-d: 1}}
+        v: {anyOf: [{type: string}], allOf: [{type: string}], not: {type: integer}}
+      externalDocs: {url: 'https://a'}
+      x-rust-name: Thing
+    K: {type: object, properties: {kind: {type: string}}}
+  responses:
+    R: {description: d}
+  parameters:
+    Id: {name: id, in: path, required: true, schema: {type: string}}
+  examples:
+    E: {summary: s, description: d, value: {a: 1}, x-ex: 1}
+    F: {externalValue: 'https://a/e.json'}
+  requestBodies:
+    B: {content: {text/plain: {}}}
+  headers:
+    H: {description: d, required: false, deprecated: false, allowEmptyValue: false, style: simple, explode: false, allowReserved: false, schema: {type: string}, example: x, x-h: 1}
+  securitySchemes:
+    bearer: {type: http, scheme: bearer, bearerFormat: JWT, description: d, x-sec: 1}
+    key: {type: apiKey, name: k, in: header}
+    oidc: {type: openIdConnect, openIdConnectUrl: 'https://a/.well-known'}
+    oauth:
+      type: oauth2
+      flows:
+        implicit: {authorizationUrl: 'https://a', scopes: {read: r}, x-f: 1}
+        password: {tokenUrl: 'https://a', refreshUrl: 'https://a', scopes: {}}
+        clientCredentials: {tokenUrl: 'https://a', scopes: {}}
+        authorizationCode: {authorizationUrl: 'https://a', tokenUrl: 'https://a', scopes: {}}
+        x-flows: 1
+  links:
+    L: {operationId: a, parameters: {id: '$response.body#/id'}, requestBody: {any: [thing]}, description: d, server: {url: 'https://a'}, x-link: 1}
+    M: {operationRef: '#/paths/~1a~1{id}/get'}
+  callbacks:
+    C:
+      '{$request.query.url}':
+        post: {responses: {'200': {description: ok}}}
+";
+    if let Err(e) = codegen::load::load("specs/every.yaml", text) {
+        panic!("{e}");
+    }
+}
+
+/// Found by hand: an overlay adding `https://evil.example/steal` under `paths` vanished, `//host`
+/// kept its place (a URL joined naively sends it to another host), `?` and `#` were sent encoded.
+#[test]
+fn a_path_begins_with_one_slash_and_holds_no_query_fragment_or_space() {
+    let path = |key: &str| {
+        spec(&format!(
+            "paths:\n  {key}:\n    get:\n      operationId: a\n      responses: {{'200': {{description: ok}}}}\n"
+        ))
+    };
+    let cases = [
+        (path("a/b"), "/paths/a~1b", "path `a/b` does not begin with `/`"),
+        (
+            path("//evil.example/steal"),
+            "/paths/~1~1evil.example~1steal",
+            "path `//evil.example/steal` begins with `//`",
+        ),
+        (path("'/\\evil.example/x'"), "/paths/~1\\evil.example~1x", "holds `\\`"),
+        (path("/a?b=1"), "/paths/~1a?b=1", "path `/a?b=1` holds `?`"),
+        (path("/a#top"), "/paths/~1a#top", "path `/a#top` holds `#`"),
+        (path("/a b"), "/paths/~1a b", "holds whitespace or a control character"),
+        (path("\"/a\\tb\""), "/paths/~1a\tb", "path `/a\\tb` holds whitespace or a control character"),
+        (path("\"/a\\u0001\""), "/paths/~1a\u{1}", "path `/a\\u{1}` holds whitespace or a control character"),
+        (path("/a/{id"), "/paths/~1a~1{id", "path `/a/{id` has a `{` that is not closed"),
+        (path("/a/id}"), "/paths/~1a~1id}", "path `/a/id}` has a `}` that closes nothing"),
+        (path("/a/{{id}}"), "/paths/~1a~1{{id}}", "path `/a/{{id}}` has a `{` inside a template"),
+        (path("/a/{}"), "/paths/~1a~1{}", "path `/a/{}` has an empty template `{}`"),
+        (spec("paths:\n  1: {}\n"), "/paths/1", "path `1` does not begin with `/`"),
+    ];
+    assert_located(&cases.map(|(yaml, pointer, message)| (yaml, pointer, message)));
+    let e = load_error(
+        SMALL,
+        Some(&format!(
+            "{OVERLAY_HEAD}  - target: $.paths\n    update:\n      https://evil.example/steal:\n        get: {{operationId: steal, responses: {{'200': {{description: ok}}}}}}\n"
+        )),
+    );
+    assert_eq!(e.file(), "specs/broken.yaml + specs/overlays/broken.yaml");
+    assert_eq!(e.pointer(), Some("/paths/https:~1~1evil.example~1steal"), "{e}");
+    assert!(e.message().starts_with("path `https://evil.example/steal` does not begin with `/`"), "{e}");
+    // Extensions are not paths.
+    assert!(codegen::load::load("specs/ok.yaml", &spec("paths: {x-note: 1, '/a/{b}/{c}.json': {}}\n")).is_ok());
+}
+
+/// Found by hand: `application/json；charset=utf-8` (a full-width semicolon) or a key holding
+/// CR LF made the generated client panic at `send()` building its Content-Type header.
+#[test]
+fn a_content_key_is_a_media_type_or_range() {
+    let body = |key: &str| {
+        spec(&format!(
+            "paths:\n  /a:\n    post:\n      operationId: a\n      requestBody: {{content: {{{key}: {{}}}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        ))
+    };
+    let at = "/paths/~1a/post/requestBody/content/";
+    let cases = [
+        (
+            body("application/json；charset=utf-8"),
+            format!("{at}application~1json；charset=utf-8"),
+            "`application/json\\u{ff1b}charset=utf-8` is not a media type: it holds `\\u{ff1b}`, which a header cannot",
+        ),
+        (
+            body("\"application/json\\r\\nX-Evil: 1\""),
+            format!("{at}application~1json\r\nX-Evil: 1"),
+            "`application/json\\r\\nX-Evil: 1` is not a media type: it holds `\\r`, which a header cannot",
+        ),
+        (body("json"), format!("{at}json"), "`json` is not a media type: expected `type/subtype`"),
+        (
+            body("application/"),
+            format!("{at}application~1"),
+            "`application/` is not a media type: expected `type/subtype`",
+        ),
+        (body("'*/json'"), format!("{at}*~1json"), "`*/json` is not a media type: a range is `*/*` or `type/*`"),
+        (
+            body("'application/json; charset'"),
+            format!("{at}application~1json; charset"),
+            "parameter `charset` has no `=value`",
+        ),
+        (
+            body("'text/plain; charset=\"utf-8'"),
+            format!("{at}text~1plain; charset=\"utf-8"),
+            "unterminated quoted string",
+        ),
+        (
+            body("'text/(plain)'"),
+            format!("{at}text~1(plain)"),
+            "`text/(plain)` is not a media type: expected `type/subtype`",
+        ),
+    ];
+    assert_located(
+        &cases.iter().map(|(yaml, pointer, message)| (yaml.clone(), pointer.as_str(), *message)).collect::<Vec<_>>(),
+    );
+    // Every `content`: responses, parameters, headers, components.
+    let elsewhere = [
+        (
+            spec(
+                "paths:\n  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok, content: {'text/plain\u{3000}': {}}}}\n",
+            ),
+            "/paths/~1a/get/responses/200/content/text~1plain\u{3000}",
+        ),
+        (
+            op("      parameters: [{name: q, in: query, content: {'application json': {}}}]\n"),
+            "/paths/~1a/get/parameters/0/content/application json",
+        ),
+        (
+            spec(
+                "paths: {}\ncomponents:\n  headers:\n    H: {content: {'text/plain;': {}, 'a/b;c=d;': {}, \"x/y\\x7f\": {}}}\n",
+            ),
+            "/components/headers/H/content/x~1y\u{7f}",
+        ),
+        (
+            spec("paths: {}\ncomponents:\n  requestBodies:\n    B: {content: {7: {}}}\n"),
+            "/components/requestBodies/B/content/7",
+        ),
+    ];
+    for (yaml, pointer) in elsewhere {
+        let e = load_error(&yaml, None);
+        assert_eq!(e.pointer(), Some(pointer), "{e}");
+        assert!(e.message().contains("is not a media type"), "{e}");
+    }
+    for fine in [
+        "application/json",
+        "'*/*'",
+        "'text/*'",
+        "'application/json;charset=utf-8'",
+        "'application/json ; charset=\"utf-8\"'",
+        "'text/plain; charset=\"a \\\" b\"; q=0.5'",
+        "application/vnd.pgrst.object+json",
+    ] {
+        if let Err(e) = codegen::load::load("specs/ok.yaml", &body(fine)) {
+            panic!("{fine}: {e}");
+        }
+    }
+}
+
+/// Found by hand: 6 KB of YAML aliases (`*name`) repeating a list of two thousand strings took
+/// a gigabyte and six seconds to read, and generated (the aliases under an extension). This one
+/// would expand to a million values.
+#[test]
+fn an_alias_bomb_is_refused_before_it_expands() {
+    let bomb = |under: &str| {
+        format!(
+            "{under}a0: &a0 [{}]\n{under}a1: &a1 [{}]\n{under}z: [{}]\n",
+            vec!["x"; 1000].join(","),
+            ["*a0"; 10].join(","),
+            vec!["*a1"; 100].join(",")
+        )
+    };
+    let started = std::time::Instant::now();
+    let e = load_error(&spec(&format!("paths: {{}}\nx-bomb:\n{}", bomb("  "))), None);
+    assert!(e.message().contains("YAML aliases"), "{e}");
+    assert!(e.message().contains("100000"), "{e}");
+    assert!(e.pointer().is_some_and(|p| p.starts_with("/x-bomb/z/")), "{e}");
+    assert!(matches!(e.location(), Some(Location::Line { .. })), "{e:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    // In an overlay, too.
+    let overlay = format!("{OVERLAY_HEAD}  - target: $.paths\n    update:\n      x-bomb:\n{}", bomb("        "));
+    let e = load_error(SMALL, Some(&overlay));
+    assert_eq!(e.file(), "specs/overlays/broken.yaml");
+    assert!(e.message().contains("YAML aliases"), "{e}");
+    // A few aliases are fine.
+    let reused = spec(
+        "paths: {}\ncomponents:\n  schemas:\n    A: &a {type: object, properties: {n: {type: string}}}\n    B: *a\n",
+    );
+    assert!(codegen::load::load("specs/ok.yaml", &reused).is_ok());
+}
+
+/// Each action of an overlay copies its update to every node its target selects, and the next
+/// action may select the copies: each of these doubles the document, which grew 2^17 times
+/// before the nesting limit, checked once the overlays are applied, refused it (twenty took
+/// 18 seconds and 1.4 GB). The overlaid document is bounded like one read from text.
+#[test]
+fn an_overlay_cannot_grow_the_document_past_its_size_limit() {
+    let spec = spec("paths: {}\nx-grow: {items: [x]}\n");
+    let actions = "  - {target: '$..items', update: {items: [x]}}\n".repeat(17);
+    let e = load_error(&spec, Some(&format!("{OVERLAY_HEAD}{actions}")));
+    assert_eq!(e.file(), "specs/overlays/broken.yaml");
+    assert_eq!(e.location(), Some(&Location::Action { index: 13 }), "{e}");
+    assert!(e.message().starts_with("the update (size 10) at each of the 8192 nodes target $..items selects would grow the document past its size limit of 100000"), "{e}");
+    // The vendored overlays add far less: each spec with its overlay loads (real_specs.rs).
+}

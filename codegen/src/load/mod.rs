@@ -1,4 +1,15 @@
 //! Step 1: YAML text (and the spec's overlays) -> `openapiv3::OpenAPI`.
+//!
+//! A spec is untrusted input, and so is an overlay. Before openapiv3 reads the document it is
+//! checked, each error naming the file and the JSON pointer (or the line): its YAML aliases may
+//! not expand it past a size limit, nor may overlays grow it past one; it may not nest deeper
+//! than 32 levels; and it must fit the object model of OpenAPI 3.0.3: no unknown field, no
+//! number that is not finite, no path, status or media-type key outside its grammar (the rules
+//! are listed in `specs/README.md`, "What a spec may hold").
+
+mod keys;
+mod strict;
+mod yaml;
 
 use crate::error::{Error, Location, Pointer};
 use crate::overlay::Overlay;
@@ -47,6 +58,7 @@ fn too_deep_tokens(value: &serde_yaml::Value, depth: usize) -> Option<Vec<String
 /// their line (when the YAML parser still knows it) and the JSON pointer of the offending value.
 pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
     let untyped = parse(file, text)?;
+    strict::check(file, &untyped)?;
     // Reading the document from the parsed value avoids scanning the YAML a second time; only a
     // document that does not fit is read again from the text, where errors know their line.
     let document = match OpenAPI::deserialize(untyped) {
@@ -65,6 +77,7 @@ pub fn load_overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result
     }
     let untyped = overlaid(file, text, overlays)?;
     let shown = overlaid_name(file, overlays);
+    strict::check(&shown, &untyped)?;
     let document = serde_path_to_error::deserialize(&untyped).map_err(|e| {
         let pointer = pointer_of(e.path());
         refine(&shown, &untyped, &pointer).unwrap_or_else(|| {
@@ -93,8 +106,11 @@ pub fn overlaid_name(file: &str, overlays: &[Overlay<'_>]) -> String {
 
 fn overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<serde_yaml::Value, Error> {
     let mut untyped = parse(file, text)?;
+    // The overlaid document is bounded like one read from text: by the length of all the texts.
+    let limit =
+        size_limit(overlays.iter().fold(text.len(), |length, overlay| length.saturating_add(overlay.text.len())));
     for overlay in overlays {
-        crate::overlay::apply(&mut untyped, *overlay)?;
+        crate::overlay::apply(&mut untyped, *overlay, limit)?;
     }
     if let Some(pointer) = too_deep(&untyped) {
         return Err(Error::at(
@@ -106,16 +122,18 @@ fn overlaid(file: &str, text: &str, overlays: &[Overlay<'_>]) -> Result<serde_ya
     Ok(untyped)
 }
 
-/// The untyped YAML of a spec: syntax errors carry their line, and nesting is bounded.
+/// YAML text as a value, its aliases bounded ([`yaml`]), for the overlays.
+pub(crate) fn parse_yaml(file: &str, text: &str) -> Result<serde_yaml::Value, Error> {
+    yaml::parse(file, text)
+}
+
+pub(crate) use yaml::{MIN_LIMIT as MIN_SIZE_LIMIT, limit_for as size_limit, size_of};
+
+/// The untyped YAML of a spec: syntax errors carry their line, and size and nesting are
+/// bounded.
 fn parse(file: &str, text: &str) -> Result<serde_yaml::Value, Error> {
     // A first pass over untyped YAML separates syntax errors (line only) from shape errors.
-    let untyped = match serde_yaml::from_str::<serde_yaml::Value>(text) {
-        Ok(value) => value,
-        Err(e) => {
-            let location = e.location().map(|l| Location::Line { line: l.line(), column: l.column(), pointer: None });
-            return Err(Error::new(file, location, format!("invalid YAML: {}", strip_location(&e))));
-        }
-    };
+    let untyped = yaml::parse(file, text)?;
     if let Some(pointer) = too_deep(&untyped) {
         return Err(Error::at(
             file,
@@ -143,7 +161,7 @@ fn from_text(file: &str, text: &str) -> Result<OpenAPI, Error> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         // openapiv3 reads `paths` and `components` through flattened maps, where serde loses the
         // path; reading their entries one by one finds the precise pointer again.
-        let root = serde_yaml::from_str::<serde_yaml::Value>(text).ok();
+        let root = yaml::parse(file, text).ok();
         if let Some(refined) = root.and_then(|root| refine(file, &root, &pointer_of(e.path()))) {
             return refined;
         }
@@ -276,5 +294,27 @@ fn strip_location(e: &serde_yaml::Error) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
         None => message,
+    }
+}
+
+/// Text for an error message: visible ASCII and spaces as they are, anything else escaped
+/// (`\t`, `\r`, `\n`, `\u{ff1b}`), so a message shows exactly what is there and holds no control
+/// character.
+fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        shown_char(c, &mut out);
+    }
+    out
+}
+
+fn shown_char(c: char, out: &mut String) {
+    match c {
+        ' ' => out.push(' '),
+        c if c.is_ascii_graphic() => out.push(c),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
     }
 }
