@@ -336,7 +336,7 @@ fn invisible(c: char) -> Option<&'static str> {
     }
 }
 
-/// `text` with every character [`invisible`] names (the newline too) written as an escape:
+/// `text` with every control, bidi and invisible character (the newline too) written as an escape:
 /// `\r`, `\t`, `\n`, else `\u{202e}`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
