@@ -40,14 +40,14 @@ pub(crate) fn spec_diff_files(old: &str, new: &str) -> Result<ExitCode, String> 
     let new_ir = load_ir(new, &read(new)?)?;
     let report = codegen::review::spec_diff::diff(&old_ir, &new_ir);
     print!("{}", report.render());
-    print_next_version(report.breaking() > 0, !report.changes.is_empty())?;
+    print_next_version(Bump::of(&report))?;
     Ok(if report.breaking() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// Every vendored spec against its version at a git revision.
 pub(crate) fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let (mut breaking, mut changes) = (0, 0);
+    let mut bump = Bump::None;
     for spec in read_specs(&root, SETS[0].specs)? {
         let file = &spec.file;
         println!("== {file} (against {rev})");
@@ -64,22 +64,48 @@ pub(crate) fn spec_diff_against_git(rev: &str) -> Result<ExitCode, String> {
             .map_err(|e| format!("{rev}:{e}"))?;
         let report = codegen::review::spec_diff::diff(&old_ir, &new_ir);
         print!("{}", report.render());
-        breaking += report.breaking();
-        changes += report.changes.len();
+        bump = bump.max(Bump::of(&report));
     }
-    print_next_version(breaking > 0, changes > 0)?;
-    Ok(if breaking > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    print_next_version(bump)?;
+    Ok(if bump == Bump::Major { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// What a spec change asks of `cloudbase-api`'s version, least first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Bump {
+    /// Nothing users see changed.
+    None,
+    /// Only doc text changed.
+    Patch,
+    /// The API changed, compatibly.
+    Minor,
+    /// Something is breaking.
+    Major,
+}
+
+impl Bump {
+    fn of(report: &codegen::review::spec_diff::Report) -> Bump {
+        if report.breaking() > 0 {
+            Bump::Major
+        } else if !report.changes.is_empty() {
+            Bump::Minor
+        } else if !report.docs.is_empty() {
+            Bump::Patch
+        } else {
+            Bump::None
+        }
+    }
 }
 
 /// The version `cloudbase-api` goes to for these changes, as CONTRIBUTING.md says.
-fn print_next_version(breaking: bool, changed: bool) -> Result<(), String> {
+fn print_next_version(bump: Bump) -> Result<(), String> {
     let manifest = workspace_root().join("cloudbase-api/Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     let current = text
         .lines()
         .find_map(|line| line.strip_prefix("version = \"")?.strip_suffix('"'))
         .ok_or_else(|| format!("{} has no `version = \"...\"` line", manifest.display()))?;
-    match next_version(current, breaking, changed) {
+    match next_version(current, bump) {
         Some(next) if next != current => println!("version: cloudbase-api {current} -> {next}"),
         Some(_) => println!("version: cloudbase-api stays {current}"),
         None => return Err(format!("cloudbase-api's version `{current}` is not major.minor.patch")),
@@ -88,19 +114,19 @@ fn print_next_version(breaking: bool, changed: bool) -> Result<(), String> {
 }
 
 /// Cargo's semver rules: below 1.0.0 a breaking change bumps the minor and anything else the
-/// patch; from 1.0.0, breaking bumps the major and additions the minor.
-fn next_version(current: &str, breaking: bool, changed: bool) -> Option<String> {
+/// patch; from 1.0.0, breaking bumps the major, additions the minor and doc changes the patch.
+fn next_version(current: &str, bump: Bump) -> Option<String> {
     let mut parts = current.split('.').map(|part| part.parse::<u64>().ok());
     let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
     if parts.next().is_some() {
         return None;
     }
-    Some(match (major, breaking, changed) {
-        (_, false, false) => current.to_owned(),
-        (0, true, _) => format!("0.{}.0", minor + 1),
-        (0, false, true) => format!("0.{minor}.{}", patch + 1),
-        (_, true, _) => format!("{}.0.0", major + 1),
-        (_, false, true) => format!("{major}.{}.0", minor + 1),
+    Some(match (major, bump) {
+        (_, Bump::None) => current.to_owned(),
+        (0, Bump::Major) => format!("0.{}.0", minor + 1),
+        (0, Bump::Minor | Bump::Patch) | (_, Bump::Patch) => format!("{major}.{minor}.{}", patch + 1),
+        (_, Bump::Major) => format!("{}.0.0", major + 1),
+        (_, Bump::Minor) => format!("{major}.{}.0", minor + 1),
     })
 }
 
@@ -119,16 +145,18 @@ pub(crate) fn git_show(root: &Path, rev: &str, file: &str) -> Result<Option<Stri
 
 #[cfg(test)]
 mod tests {
-    use super::next_version;
+    use super::{Bump, next_version};
 
     #[test]
     fn versions_follow_cargos_semver_rules() {
-        assert_eq!(next_version("0.1.3", true, true).as_deref(), Some("0.2.0"));
-        assert_eq!(next_version("0.1.3", false, true).as_deref(), Some("0.1.4"));
-        assert_eq!(next_version("0.1.3", false, false).as_deref(), Some("0.1.3"));
-        assert_eq!(next_version("1.4.2", true, true).as_deref(), Some("2.0.0"));
-        assert_eq!(next_version("1.4.2", false, true).as_deref(), Some("1.5.0"));
-        assert_eq!(next_version("1.4", false, true), None);
-        assert_eq!(next_version("1.4.2-rc.1", false, true), None);
+        assert_eq!(next_version("0.1.3", Bump::Major).as_deref(), Some("0.2.0"));
+        assert_eq!(next_version("0.1.3", Bump::Minor).as_deref(), Some("0.1.4"));
+        assert_eq!(next_version("0.1.3", Bump::Patch).as_deref(), Some("0.1.4"));
+        assert_eq!(next_version("0.1.3", Bump::None).as_deref(), Some("0.1.3"));
+        assert_eq!(next_version("1.4.2", Bump::Major).as_deref(), Some("2.0.0"));
+        assert_eq!(next_version("1.4.2", Bump::Minor).as_deref(), Some("1.5.0"));
+        assert_eq!(next_version("1.4.2", Bump::Patch).as_deref(), Some("1.4.3"));
+        assert_eq!(next_version("1.4", Bump::Minor), None);
+        assert_eq!(next_version("1.4.2-rc.1", Bump::Minor), None);
     }
 }

@@ -1,6 +1,9 @@
 //! What a new version of a spec changes for users of the generated Rust API: operations,
-//! parameters, bodies, replies and types, each change classified as breaking or not.
+//! parameters, bodies, replies and types, each change classified as breaking or not; then every
+//! change of the doc text the generated code carries ([`super::doc_diff`]), code-like text
+//! flagged first.
 
+use super::doc_diff::{self, DocChange, escape};
 use super::summary::ty_name;
 use crate::ir::{Api, Success, Type, TypeDef, TypeId, TypeKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,8 +21,10 @@ pub struct Change {
 /// All differences between two versions of a spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
-    /// In a stable order: operations first, then types.
+    /// Changes to the API, in a stable order: operations first, then types.
     pub changes: Vec<Change>,
+    /// Changes of doc text, in the new spec's order.
+    pub docs: Vec<DocChange>,
 }
 
 impl Report {
@@ -28,20 +33,47 @@ impl Report {
         self.changes.iter().filter(|c| c.breaking).count()
     }
 
-    /// One line per change, then a summary line with the semver class.
+    /// How many doc changes hold code-like text.
+    pub fn code_like(&self) -> usize {
+        self.docs.iter().filter(|d| !d.code_like.is_empty()).count()
+    }
+
+    /// Whether nothing changed, neither the API nor its docs.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.docs.is_empty()
+    }
+
+    /// A `WARNING` line per doc change holding code-like text (a doc test, raw HTML, control or
+    /// bidi characters), one line per API change, each doc change with the lines it removes and
+    /// adds, then a summary line with the semver class. Control, bidi and invisible characters
+    /// are shown escaped (`\u{202e}`) wherever they occur.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        for doc in self.docs.iter().filter(|d| !d.code_like.is_empty()) {
+            let _ = writeln!(out, "WARNING {}: {}", escape(&doc.place), escape(&doc.code_like.join("; ")));
+        }
         for change in &self.changes {
-            let _ = writeln!(out, "{} {}", if change.breaking { "BREAKING" } else { "ok      " }, change.text);
+            let mark = if change.breaking { "BREAKING" } else { "ok      " };
+            let _ = writeln!(out, "{mark} {}", escape(&change.text));
+        }
+        for doc in &self.docs {
+            doc.render(&mut out);
         }
         let breaking = self.breaking();
         let other = self.changes.len() - breaking;
-        let class = match (breaking, other) {
-            (0, 0) => "no changes for users of the generated API",
-            (0, _) => "no breaking change: a minor version bump",
-            _ => "breaking changes: a major version bump (minor while the crate is 0.x)",
+        let docs = self.docs.len();
+        let class = match (breaking, other, docs) {
+            (0, 0, 0) => "no changes for users of the generated API".to_owned(),
+            (0, 0, 1) => "no API changes; 1 doc change: a patch version bump".to_owned(),
+            (0, 0, n) => format!("no API changes; {n} doc changes: a patch version bump"),
+            (0, _, _) => "no breaking change: a minor version bump".to_owned(),
+            _ => "breaking changes: a major version bump (minor while the crate is 0.x)".to_owned(),
         };
-        let _ = writeln!(out, "summary: {breaking} breaking, {other} other; {class}");
+        let _ = writeln!(
+            out,
+            "summary: {breaking} breaking, {other} other, {docs} doc ({} code-like); {class}",
+            self.code_like()
+        );
         out
     }
 
@@ -72,6 +104,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     let mut report = Report::default();
     operations(old, new, &mut report);
     types(old, new, &mut report);
+    report.docs = doc_diff::diff(old, new);
     report
 }
 
