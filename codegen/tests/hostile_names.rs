@@ -35,3 +35,50 @@ fn ten_thousand_operations_are_checked_for_shadowing() {
     assert!(others.clone().all(|p| p.shadowed.is_empty()));
     assert!(generated.code.contains(r#"("r9999", "/v1/r9999/{id}")"#));
 }
+
+/// A case of the hostile corpus (`tests/hostile/<name>`).
+fn corpus(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// How many JSON values (objects, arrays, strings, numbers, ...) `value` holds.
+fn values(value: &serde_json::Value) -> usize {
+    1 + match value {
+        serde_json::Value::Array(items) => items.iter().map(values).sum(),
+        serde_json::Value::Object(map) => map.values().map(values).sum(),
+        _ => 0,
+    }
+}
+
+/// The default reply of the first operation of `text`, and the size of the mock's source.
+fn default_reply(text: &str) -> (serde_json::Value, usize) {
+    let generated = codegen::generate(Spec::from_file("hostile/scale.yaml", text)).unwrap();
+    let body = generated.api.operations[0].mock.body.as_ref().expect("a JSON reply");
+    assert!(!body.value.documented);
+    (body.value.value.clone(), generated.mock.len())
+}
+
+/// A type with forty optional properties, each the type itself: the default reply filled every
+/// optional field four levels deep (40^4 objects, 28 MB of mock source). It holds a bounded
+/// number of values now, the first fields filled as deep as before and the rest left out.
+#[test]
+fn a_default_reply_of_many_optional_self_references_is_bounded() {
+    let (reply, mock_size) = default_reply(&corpus("scale--forty-optional-self-references.yaml"));
+    assert!(values(&reply) <= 256, "{} values", values(&reply));
+    assert!(mock_size < 64 * 1024, "{mock_size} bytes of mock source");
+    // Filled depth first, as deep as a small type is filled.
+    assert_eq!(reply["child00"]["child00"]["child00"]["child00"], serde_json::json!({}));
+}
+
+/// Required fields that fan out level after level have no sample of a bounded size that fills
+/// them all: the reply stops at its budget, the fields past it left out, where a full one held
+/// 40^4 values at four levels and exhausted memory at six.
+#[test]
+fn a_default_reply_of_required_fields_that_fan_out_is_bounded() {
+    let (reply, mock_size) = default_reply(&corpus("scale--required-fields-fan-out.yaml"));
+    assert!(values(&reply) <= 1024, "{} values", values(&reply));
+    assert!(mock_size < 64 * 1024, "{mock_size} bytes of mock source");
+    assert_eq!(reply["f00"]["f00"]["f00"]["f00"]["f00"]["f00"], "string");
+    assert_eq!(reply.get("f39"), None);
+}
