@@ -670,6 +670,9 @@ pub struct RequestBody {
     pub required: bool,
     /// The forms in spec order; with one, its setter is `body`.
     pub forms: Vec<BodyForm>,
+    /// With several forms: the name of the mock's enum of them (`<Builder>Body`, beside the
+    /// typed requests, so claimed among the builders' names).
+    pub forms_enum: Option<String>,
     /// `description`.
     pub docs: Option<String>,
 }

@@ -82,3 +82,327 @@ fn a_default_reply_of_required_fields_that_fan_out_is_bounded() {
     assert_eq!(reply["f00"]["f00"]["f00"]["f00"]["f00"]["f00"], "string");
     assert_eq!(reply.get("f39"), None);
 }
+
+/// The IR of a corpus case, generated as the hostile harness generates it (area `hostile`).
+fn generated(name: &str) -> codegen::Generated {
+    let text = corpus(name);
+    let file = format!("hostile/{name}");
+    codegen::generate(Spec { file: &file, area: "hostile", text: &text, overlays: &[] }).unwrap()
+}
+
+fn error(name: &str) -> codegen::Error {
+    let text = corpus(name);
+    let file = format!("hostile/{name}");
+    codegen::generate(Spec { file: &file, area: "hostile", text: &text, overlays: &[] }).unwrap_err()
+}
+
+/// A builder, an inline type or a headers type named like a name of the prelude (`Into`,
+/// `Default`, `From`, `Result`) would hide it from the code beside it: it is suffixed, as
+/// `names::Scope` suffixes any taken name.
+#[test]
+fn builders_and_inline_types_do_not_take_prelude_names() {
+    let api = generated("shadow--operation-into.yaml").api;
+    let builders: Vec<&str> = api.operations.iter().map(|op| op.builder.as_str()).collect();
+    assert_eq!(builders, ["Into2", "Default2"]);
+    let methods: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
+    assert_eq!(methods, ["into", "default"]);
+    let api = generated("shadow--component-response-from.yaml").api;
+    let types: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(types, ["Choice", "From2", "Result2"]);
+}
+
+/// A component schema whose key is a prelude name is refused, as one named `Error` is; its
+/// `x-rust-name` may not be one either.
+#[test]
+fn a_schema_named_like_the_prelude_is_refused() {
+    let e = error("shadow--schema-from.yaml");
+    assert_eq!(e.pointer(), Some("/components/schemas/From"));
+    assert!(e.message().contains("would be the type `From`, a name the generated module uses"), "{e}");
+    let renamed = generated("shadow--schema-from-renamed.yaml").api;
+    assert_eq!(renamed.types[0].name, "Sender");
+}
+
+/// A parameter's setter named like a method the builder has (`url` of a link, `timeout`,
+/// `retry`, `clone`) would be a second method of that name: the setter is suffixed.
+#[test]
+fn setters_do_not_take_the_builders_own_method_names() {
+    let api = generated("shadow--query-parameter-url.yaml").api;
+    let op = &api.operations[0];
+    assert!(op.link);
+    let setters: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(setters, ["url_2", "timeout_2", "retry_2", "clone_2"]);
+}
+
+/// The mock's enum of a body's forms (`FooBody`) is claimed among the builders' names, which
+/// the mock's typed requests share.
+#[test]
+fn the_mocks_forms_enum_is_named_among_the_builders() {
+    let generated = generated("mock--forms-enum-named-like-a-builder.yaml");
+    let ops = &generated.api.operations;
+    assert_eq!(ops[0].body.as_ref().unwrap().forms_enum.as_deref(), Some("FooBody"));
+    assert_eq!(ops[1].builder, "FooBody2");
+    assert!(generated.mock.contains("pub enum FooBody {") && generated.mock.contains("pub struct FooBody2 {"));
+}
+
+/// Every spec the generator's output is known for: the vendored specs with their overlays, the
+/// fixtures, and the corpus cases that generate.
+fn known_outputs() -> Vec<(String, codegen::Generated)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for (dir, area) in [("../specs", None), ("tests/fixtures", None), ("tests/hostile", Some("hostile"))] {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml") && !p.to_string_lossy().ends_with(".overlay.yaml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let overlay = std::fs::read_to_string(path.parent().unwrap().join("overlays").join(&name)).ok();
+            let overlays: Vec<codegen::Overlay<'_>> =
+                overlay.as_deref().map(|text| codegen::Overlay { file: "overlay.yaml", text }).into_iter().collect();
+            let file = format!("{dir}/{name}");
+            let spec = Spec::from_file(&file, &text).with_overlays(&overlays);
+            let spec = Spec { area: area.unwrap_or(spec.area), ..spec };
+            if let Ok(generated) = codegen::generate(spec) {
+                out.push((file, generated));
+            }
+        }
+    }
+    out
+}
+
+/// The tokens of `code` outside any `mod <name> { .. }` and those inside each, by module name.
+fn modules(code: &str) -> Vec<(String, Vec<proc_macro2::TokenTree>)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    fn split(stream: proc_macro2::TokenStream, name: &str, out: &mut Vec<(String, Vec<TokenTree>)>) {
+        let index = out.len();
+        out.push((name.to_owned(), Vec::new()));
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        let mut i = 0;
+        while i < tokens.len() {
+            if let (TokenTree::Ident(keyword), Some(TokenTree::Ident(module)), Some(TokenTree::Group(body))) =
+                (&tokens[i], tokens.get(i + 1), tokens.get(i + 2))
+                && keyword == "mod"
+                && body.delimiter() == Delimiter::Brace
+            {
+                split(body.stream(), &module.to_string(), out);
+                i += 3;
+                continue;
+            }
+            out[index].1.push(tokens[i].clone());
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    split(code.parse().unwrap(), "", &mut out);
+    out
+}
+
+/// The UpperCamelCase identifiers among `tokens` (nested groups included) that are not after
+/// `::` or `.`: names the module resolves itself, through its own items, imports or the
+/// prelude; and apart, the generic parameters declared (`D:`), which name themselves where
+/// they are declared.
+fn unqualified(
+    tokens: &[proc_macro2::TokenTree],
+    out: &mut std::collections::BTreeSet<String>,
+    generics: &mut std::collections::BTreeSet<String>,
+) {
+    use proc_macro2::{Spacing, TokenTree};
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => unqualified(&group.stream().into_iter().collect::<Vec<_>>(), out, generics),
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                let qualified = i > 0
+                    && matches!(&tokens[i - 1], TokenTree::Punct(p) if p.as_char() == '.'
+                        || (p.as_char() == ':' && i > 1 && matches!(&tokens[i - 2], TokenTree::Punct(q) if q.as_char() == ':' && q.spacing() == Spacing::Joint)));
+                let generic = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Alone);
+                // (`Item = T` binds an associated type, a name of the trait's.)
+                let binding = matches!(tokens.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == '=' && p.spacing() == Spacing::Alone);
+                if !name.starts_with(|c: char| c.is_ascii_uppercase()) || name == "Self" || qualified || binding {
+                    continue;
+                }
+                if generic {
+                    generics.insert(name);
+                } else {
+                    out.insert(name);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The generated code names, unqualified, only what the naming rule keeps every spec name
+/// from: in an area's module its types and the prelude and its imports (`names::PRELUDE`,
+/// `names::AREA_MODULE_NAMES`), in `builders` and the mock's `requests` the builders, the
+/// prelude and the builders' imports (`ir::BUILDER_IMPORTS`). A new unqualified name in the
+/// emitter fails here until the normalizer reserves it.
+#[test]
+fn generated_code_names_nothing_unqualified_a_spec_name_could_hide() {
+    use codegen::ir::{Success, TypeKind};
+    use codegen::names::{AREA_MODULE_NAMES, PRELUDE};
+    let outputs = known_outputs();
+    assert!(outputs.len() >= 40, "{} specs generated", outputs.len());
+    for (file, generated) in &outputs {
+        let api = &generated.api;
+        let mut types: Vec<String> = vec![api.api_struct.clone()];
+        for def in &api.types {
+            types.push(def.name.clone());
+            match &def.kind {
+                TypeKind::Enum(e) => {
+                    types.extend(e.variants.iter().map(|v| v.name.clone()));
+                    types.push(e.other.clone());
+                }
+                TypeKind::Union(u) => types.extend(u.variants.iter().map(|v| v.name.clone())),
+                _ => {}
+            }
+        }
+        let mut builders: Vec<String> = Vec::new();
+        for op in &api.operations {
+            builders.push(op.builder.clone());
+            if let Success::Enum { name, variants } = &op.success {
+                types.push(name.clone());
+                types.extend(variants.iter().map(|v| v.name.clone()));
+            }
+            if let Some(body) = &op.body {
+                builders.extend(body.forms_enum.clone());
+                builders.extend(body.forms.iter().map(|f| codegen::names::pascal(&f.setter, "Form")));
+            }
+        }
+        let mock_struct = format!("{}Mock", codegen::names::pascal(&api.area, "Area"));
+        let allowed = |module: &str, name: &str| -> bool {
+            PRELUDE.contains(&name)
+                || match module {
+                    "" => AREA_MODULE_NAMES.contains(&name) || types.iter().any(|t| t == name),
+                    "builders" | "requests" => {
+                        codegen::ir::BUILDER_IMPORTS.contains(&name) || builders.iter().any(|b| b == name)
+                    }
+                    _ => false,
+                }
+        };
+        for (which, code) in [("client", &generated.code), ("mock", &generated.mock)] {
+            for (module, tokens) in modules(code) {
+                let (mut names, mut generics) = Default::default();
+                unqualified(&tokens, &mut names, &mut generics);
+                let names: std::collections::BTreeSet<String> = names.difference(&generics).cloned().collect();
+                // The mock's area module holds its own struct, named by the area, and no spec name.
+                let module = if which == "mock" && module.is_empty() { "mock" } else { module.as_str() };
+                let stray: Vec<&String> = names
+                    .iter()
+                    .filter(|n| {
+                        !allowed(module, n) && !(module == "mock" && (**n == mock_struct || *n == "MockServer"))
+                    })
+                    .collect();
+                assert!(stray.is_empty(), "{file}: the {which} module `{module}` names {stray:?} unqualified");
+            }
+        }
+    }
+}
+
+/// A spec whose builders have every method the emitter writes: a link's `url`, `send_stream`,
+/// `accept`, `content_type`, one body's `body` and several forms' setters, an own `error`.
+const EVERY_BUILDER_METHOD: &str = r#"
+security: []
+paths:
+  /link:
+    get:
+      operationId: link
+      parameters: [{name: q, in: query, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json: {schema: {type: object, properties: {a: {type: string}}}}
+            text/plain: {schema: {type: string}}
+        '404':
+          description: missing
+          content:
+            application/json: {schema: {type: object, properties: {code: {type: string}}}}
+  /chat:
+    post:
+      operationId: chat
+      requestBody:
+        content:
+          application/octet-stream: {schema: {type: string, format: binary}}
+        x-any-content-type: true
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream: {schema: {type: string}}
+  /forms:
+    post:
+      operationId: forms
+      parameters: [{name: id, in: query, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json: {schema: {type: object, properties: {a: {type: string}}}}
+          text/plain: {schema: {type: string}}
+          application/octet-stream: {schema: {type: string, format: binary}}
+          multipart/form-data: {schema: {type: object, properties: {file: {type: string, format: binary}}}}
+      responses: {'204': {description: ok}}
+  /plain:
+    post:
+      operationId: plain
+      responses: {'204': {description: ok}}
+"#;
+
+/// Every method of the emitted builders is a parameter's setter or one of
+/// `names::BUILDER_METHODS`, and each of those is emitted; the runtime's `request_builder!`
+/// defines the methods `names::BUILDER_RUNTIME_NAMES` lists. So no setter takes a method's name.
+#[test]
+fn setters_are_kept_from_exactly_the_builders_methods() {
+    use std::collections::BTreeSet;
+    let text = format!("{HEAD}{EVERY_BUILDER_METHOD}");
+    let generated = codegen::generate(Spec::from_file("hostile/builders.yaml", &text)).unwrap();
+    let file = syn::parse_file(&generated.code).unwrap();
+    let builders = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builders" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .expect("a builders module");
+    let mut emitted = BTreeSet::new();
+    for op in &generated.api.operations {
+        let setters: BTreeSet<String> = op.params.iter().map(|p| p.name.clone()).collect();
+        let methods = builders.iter().filter_map(|item| match item {
+            syn::Item::Impl(i)
+                if i.trait_.is_none() && quote::ToTokens::to_token_stream(&i.self_ty).to_string() == op.builder =>
+            {
+                Some(i.items.iter().filter_map(|item| match item {
+                    syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                    _ => None,
+                }))
+            }
+            _ => None,
+        });
+        emitted.extend(methods.flatten().filter(|m| !setters.contains(m)));
+    }
+    let listed: BTreeSet<String> = codegen::names::BUILDER_METHODS.iter().map(|m| (*m).to_owned()).collect();
+    assert_eq!(emitted, listed);
+    // The runtime's macro, as written in its source.
+    let runtime = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cloudbase-api/src/runtime/mod.rs"),
+    )
+    .unwrap();
+    let start = runtime.find("macro_rules! request_builder").expect("the request_builder! macro");
+    let end = start + runtime[start..].find("\n}\n").unwrap();
+    let mut defined = BTreeSet::new();
+    for piece in runtime[start..end].split("fn ").skip(1) {
+        defined.insert(piece.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap().to_owned());
+    }
+    // Its `Debug` impl's `fmt`, and the fields every builder has.
+    for name in ["fmt", "client", "options", "clone", "clone_from"] {
+        defined.insert(name.to_owned());
+    }
+    let listed: BTreeSet<String> = codegen::names::BUILDER_RUNTIME_NAMES.iter().map(|m| (*m).to_owned()).collect();
+    assert_eq!(defined, listed);
+    for field in ["#[derive(Clone)]", "client: Client", "options: rt::Options"] {
+        assert!(generated.code.contains(field), "{field}");
+    }
+}

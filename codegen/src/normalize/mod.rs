@@ -59,24 +59,6 @@ pub(crate) enum Case {
     Pascal,
 }
 
-/// Type names an area's module cannot give a schema: prelude types and the serde derives it uses
-/// unqualified, `Client` and `ErrorBody`, and the crate's own names a user imports beside an area's
-/// types (`Error`, `Response`, `Token`).
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Result",
-    "String",
-    "Vec",
-    "Box",
-    "Serialize",
-    "Deserialize",
-    "Client",
-    "ErrorBody",
-    "Error",
-    "Response",
-    "Token",
-];
-
 /// State shared while one document is normalized.
 pub(crate) struct Normalizer<'a> {
     pub(crate) file: &'a str,
@@ -104,8 +86,8 @@ impl<'a> Normalizer<'a> {
             document,
             types: Vec::new(),
             components: IndexMap::new(),
-            // Names the generated module uses unqualified: prelude types and the serde derives.
-            type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
+            // Names the generated module uses unqualified: the prelude's, its imports, the crate's.
+            type_names: Scope::with_reserved(&names::reserved_type_names()),
             nullable_components: Default::default(),
             header_types: Default::default(),
             inline_types: Default::default(),
@@ -156,7 +138,7 @@ impl<'a> Normalizer<'a> {
         }
         let keys = self.document.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str);
         let name = names::type_name(key, keys, |name| self.type_names.contains(name));
-        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        if names::reserved_type_names().contains(&name.as_str()) {
             return Err(self.error(
                 &pointer,
                 format!(

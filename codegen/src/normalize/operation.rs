@@ -21,38 +21,12 @@ const BODY_OPTIONAL: &str = "x-body-optional";
 /// On a request body: its binary media type stands for any (the caller says which).
 const ANY_CONTENT_TYPE: &str = "x-any-content-type";
 
-/// Names in the `builders` module's scope besides the builders: the prelude's types it uses
-/// and every name it may import ([`BUILDER_IMPORTS`]).
-const BUILDERS_MODULE_NAMES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
-
-/// Setter names every request builder already uses: the emitted methods and those of the
-/// runtime's `request_builder!` (`new`, `timeout`, `retry`).
-const BUILDER_RESERVED: &[&str] = &[
-    "body",
-    "json",
-    "text",
-    "bytes",
-    "form",
-    "content_type",
-    "send",
-    "send_stream",
-    "new",
-    "client",
-    "timeout",
-    "retry",
-    "accept",
-    "into_request",
-    "error",
-    "options",
-];
-
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self, area: &str) -> Result<Vec<Operation>, Error> {
         let mut method_names = Scope::default();
         // Builders live in `<area>::builders`, apart from the data types; they refer to those as
-        // `super::Name` and import only these names.
-        let reserved: Vec<&str> = BUILDERS_MODULE_NAMES.iter().chain(BUILDER_IMPORTS).copied().collect();
-        let mut builder_names = Scope::with_reserved(&reserved);
+        // `super::Name` and see only the prelude and their imports.
+        let mut builder_names = Scope::with_reserved(&names::reserved_builder_names());
         let mut ids = BTreeSet::new();
         let mut operations = Vec::new();
         let document = self.document;
@@ -67,18 +41,7 @@ impl<'a> Normalizer<'a> {
                     ));
                 }
             };
-            let methods = [
-                (Method::Get, "get", &item.get),
-                (Method::Put, "put", &item.put),
-                (Method::Post, "post", &item.post),
-                (Method::Delete, "delete", &item.delete),
-                (Method::Options, "options", &item.options),
-                (Method::Head, "head", &item.head),
-                (Method::Patch, "patch", &item.patch),
-                (Method::Trace, "trace", &item.trace),
-            ];
-            for (method, key, operation) in methods {
-                let Some(operation) = operation else { continue };
+            for (method, key, operation) in path_operations(item) {
                 let pointer = path_pointer.join(key);
                 let id = operation
                     .operation_id
@@ -89,7 +52,7 @@ impl<'a> Normalizer<'a> {
                 }
                 let method_name = method_names.claim(self.method_name(operation, &id, area, &pointer)?);
                 let builder = builder_names.claim(names::pascal(&method_name, "Operation"));
-                let op = self.operation(
+                let mut op = self.operation(
                     path,
                     method,
                     &id,
@@ -98,6 +61,10 @@ impl<'a> Normalizer<'a> {
                     operation,
                     &pointer,
                 )?;
+                // The mock's enum of a body's forms sits beside the typed requests, named like them.
+                if let Some(body) = op.body.as_mut().filter(|b| b.forms.len() > 1) {
+                    body.forms_enum = Some(builder_names.claim(format!("{}Body", op.builder)));
+                }
                 operations.push(op);
             }
         }
@@ -208,7 +175,7 @@ impl<'a> Normalizer<'a> {
             });
             resolved.push((param, at));
         }
-        let mut names = Scope::with_reserved(BUILDER_RESERVED);
+        let mut names = Scope::with_reserved(&names::reserved_setter_names());
         let mut params = Vec::with_capacity(resolved.len());
         let mut constants = Vec::new();
         for (param, at) in resolved {
@@ -520,7 +487,7 @@ impl<'a> Normalizer<'a> {
                 format!("`x-any-content-type` needs exactly one binary media type in the body, not {binary}"),
             ));
         }
-        Ok(RequestBody { required: body.required, forms, docs: body.description.clone() })
+        Ok(RequestBody { required: body.required, forms, forms_enum: None, docs: body.description.clone() })
     }
 
     /// One media type of a request body; `several` when the body has more than one (setters are
@@ -1138,6 +1105,22 @@ impl<'a> Normalizer<'a> {
             SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Ok(SecurityRequirement::Bearer),
         }
     }
+}
+
+/// A path item's operations with their methods, in OpenAPI's order.
+fn path_operations(item: &openapiv3::PathItem) -> impl Iterator<Item = (Method, &'static str, &openapiv3::Operation)> {
+    [
+        (Method::Get, "get", &item.get),
+        (Method::Put, "put", &item.put),
+        (Method::Post, "post", &item.post),
+        (Method::Delete, "delete", &item.delete),
+        (Method::Options, "options", &item.options),
+        (Method::Head, "head", &item.head),
+        (Method::Patch, "patch", &item.patch),
+        (Method::Trace, "trace", &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, key, operation)| operation.as_ref().map(|operation| (method, key, operation)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
