@@ -120,6 +120,9 @@ fn a_schema_named_like_the_prelude_is_refused() {
     assert!(e.message().contains("would be the type `From`, a name the generated module uses"), "{e}");
     let renamed = generated("shadow--schema-from-renamed.yaml").api;
     assert_eq!(renamed.types[0].name, "Sender");
+    let e = error("rust-name--schema-name-reserved.yaml");
+    assert_eq!(e.pointer(), Some("/components/schemas/Maybe/x-rust-name"));
+    assert_eq!(e.message(), "`x-rust-name` `Option` is a name the generated module uses for something else");
 }
 
 /// A parameter's setter named like a method the builder has (`url` of a link, `timeout`,
@@ -142,6 +145,49 @@ fn the_mocks_forms_enum_is_named_among_the_builders() {
     assert_eq!(ops[0].body.as_ref().unwrap().forms_enum.as_deref(), Some("FooBody"));
     assert_eq!(ops[1].builder, "FooBody2");
     assert!(generated.mock.contains("pub enum FooBody {") && generated.mock.contains("pub struct FooBody2 {"));
+}
+
+/// An `x-rust-name` another operation or schema also has (by asking for it, or by the naming
+/// rule, before or after it) is refused where it is asked for, naming the other claimant; it
+/// became `get_thing_2` or `User2` silently.
+#[test]
+fn a_taken_rust_name_names_both_claimants() {
+    for (case, at, message) in [
+        (
+            "rust-name--two-operations-ask-for-one-name.yaml",
+            "/paths/~1b/get/x-rust-name",
+            "`x-rust-name` `get_thing` would also be the method of operation `getA` (/paths/~1a/get): give one of \
+             them another name",
+        ),
+        (
+            "rust-name--taken-by-an-earlier-operation.yaml",
+            "/paths/~1b/get/x-rust-name",
+            "`x-rust-name` `get_thing` would also be the method of operation `getThing` (/paths/~1a/get), which \
+             the naming rule gives it: give one of them another name",
+        ),
+        (
+            "rust-name--taken-by-a-later-operation.yaml",
+            "/paths/~1a/get/x-rust-name",
+            "`x-rust-name` `get_thing` would also be the method of operation `getThing` (/paths/~1b/get), which \
+             the naming rule gives it: give one of them another name",
+        ),
+        (
+            "rust-name--schema-asked-twice.yaml",
+            "/components/schemas/Person/x-rust-name",
+            "`x-rust-name` `User` is already the name of another type: that of schema `Account` \
+             (/components/schemas/Account)",
+        ),
+        (
+            "rust-name--schema-name-taken-by-a-later-schema.yaml",
+            "/components/schemas/Account/x-rust-name",
+            "`x-rust-name` `User` is already the name of another type: that of schema `User` \
+             (/components/schemas/User), by the naming rule",
+        ),
+    ] {
+        let e = error(case);
+        assert_eq!(e.pointer(), Some(at), "{case}: {e}");
+        assert_eq!(e.message(), message, "{case}");
+    }
 }
 
 /// Every spec the generator's output is known for: the vendored specs with their overlays, the

@@ -13,6 +13,7 @@ use crate::ir::{Api, Type, TypeDef, TypeId, TypeKind};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
+use std::collections::BTreeMap;
 
 /// The extension naming a Rust item where the naming rule reads badly (an operation's method, a
 /// component schema's type).
@@ -102,6 +103,21 @@ impl<'a> Normalizer<'a> {
     /// Claims the names of all component schemas first, so they win over inline types.
     fn reserve_components(&mut self) -> Result<(), Error> {
         let Some(components) = &self.document.components else { return Ok(()) };
+        // The names schemas ask for by `x-rust-name`, each with its first claimant: no other
+        // schema gets one, by the rule or by asking too (a located error names both).
+        let mut asked: BTreeMap<String, &str> = BTreeMap::new();
+        for (key, schema) in &components.schemas {
+            let pointer = Pointer::root().join("components").join("schemas").join(key);
+            if let ReferenceOr::Item(schema) = schema
+                && let Ok(Some(name)) = self.rust_name(&schema.schema_data.extensions, &pointer, Case::Pascal)
+                && !self.type_names.contains(&name)
+            {
+                asked.entry(name).or_insert(key);
+            }
+        }
+        for name in asked.keys() {
+            self.type_names.claim(name.clone());
+        }
         for (name, schema) in &components.schemas {
             if let ReferenceOr::Item(schema) = schema
                 && schema.schema_data.nullable
@@ -109,7 +125,7 @@ impl<'a> Normalizer<'a> {
             {
                 self.nullable_components.insert(name.clone());
             }
-            let rust_name = self.type_names.claim(self.component_name(name, schema)?);
+            let rust_name = self.component_name(name, schema, &asked)?;
             let id = TypeId(self.types.len());
             self.types.push(Some(TypeDef {
                 name: rust_name,
@@ -123,18 +139,41 @@ impl<'a> Normalizer<'a> {
         Ok(())
     }
 
-    /// A component schema's type name: its `x-rust-name`, else [`names::type_name`] of its key
-    /// (a leading API version such as `v1` dropped where no other name needs the result).
-    fn component_name(&self, key: &str, schema: &ReferenceOr<openapiv3::Schema>) -> Result<String, Error> {
+    /// A component schema's type name, claimed: its `x-rust-name` (of the names `asked` for, by
+    /// their first claimant), else [`names::type_name`] of its key (a leading API version such as
+    /// `v1` dropped where no other name needs the result).
+    fn component_name(
+        &mut self,
+        key: &str,
+        schema: &ReferenceOr<openapiv3::Schema>,
+        asked: &BTreeMap<String, &str>,
+    ) -> Result<String, Error> {
         let pointer = Pointer::root().join("components").join("schemas").join(key);
+        let taken = |other: &str, how: &str| {
+            format!(
+                "is already the name of another type: that of schema `{other}` ({}){how}",
+                Pointer::root().join("components").join("schemas").join(other)
+            )
+        };
         if let ReferenceOr::Item(schema) = schema
             && let Some(name) = self.rust_name(&schema.schema_data.extensions, &pointer, Case::Pascal)?
         {
-            if self.type_names.contains(&name) {
-                let at = pointer.join(RUST_NAME);
-                return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is already the name of another type")));
+            let at = pointer.join(RUST_NAME);
+            if names::reserved_type_names().contains(&name.as_str()) {
+                return Err(self.error(
+                    &at,
+                    format!("`{RUST_NAME}` `{name}` is a name the generated module uses for something else"),
+                ));
             }
-            return Ok(name);
+            return match asked.get(&name) {
+                // Claimed for it by `reserve_components`.
+                Some(first) if *first == key => Ok(name),
+                Some(first) => Err(self.error(&at, format!("`{RUST_NAME}` `{name}` {}", taken(first, "")))),
+                None => Err(self.error(
+                    &at,
+                    format!("`{RUST_NAME}` `{name}` is already the name of another type: the area's API struct"),
+                )),
+            };
         }
         let keys = self.document.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str);
         let name = names::type_name(key, keys, |name| self.type_names.contains(name));
@@ -147,7 +186,11 @@ impl<'a> Normalizer<'a> {
                 ),
             ));
         }
-        Ok(name)
+        if let Some(asker) = asked.get(&name) {
+            let at = Pointer::root().join("components").join("schemas").join(asker).join(RUST_NAME);
+            return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` {}", taken(key, ", by the naming rule"))));
+        }
+        Ok(self.type_names.claim(name))
     }
 
     /// The `x-rust-name` among `extensions` of the item at `at`, checked to be a Rust name in

@@ -23,7 +23,10 @@ const ANY_CONTENT_TYPE: &str = "x-any-content-type";
 
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self, area: &str) -> Result<Vec<Operation>, Error> {
-        let mut method_names = Scope::default();
+        // The names operations ask for by `x-rust-name`, each with its first claimant: no other
+        // operation gets one, by the rule or by asking too (a located error names both).
+        let asked = self.asked_method_names();
+        let mut method_names = Scope::with_reserved(&asked.keys().map(String::as_str).collect::<Vec<_>>());
         // Builders live in `<area>::builders`, apart from the data types; they refer to those as
         // `super::Name` and see only the prelude and their imports.
         let mut builder_names = Scope::with_reserved(&names::reserved_builder_names());
@@ -50,7 +53,23 @@ impl<'a> Normalizer<'a> {
                 if !ids.insert(id.clone()) {
                     return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
                 }
-                let method_name = method_names.claim(self.method_name(operation, &id, area, &pointer)?);
+                let method_name = match self.rust_name(&operation.extensions, &pointer, super::Case::Snake)? {
+                    Some(name) => match asked.get(&name) {
+                        Some((first, first_pointer)) if *first_pointer != pointer => {
+                            return Err(self.taken_method(&pointer, &name, (first, first_pointer), ""));
+                        }
+                        // Reserved for it above.
+                        _ => name,
+                    },
+                    None => {
+                        let name = names::operation_method(&id, area);
+                        if let Some((_, asker)) = asked.get(&name) {
+                            let rule = ", which the naming rule gives it";
+                            return Err(self.taken_method(asker, &name, (&id, &pointer), rule));
+                        }
+                        method_names.claim(name)
+                    }
+                };
                 let builder = builder_names.claim(names::pascal(&method_name, "Operation"));
                 let mut op = self.operation(
                     path,
@@ -71,16 +90,36 @@ impl<'a> Normalizer<'a> {
         Ok(operations)
     }
 
-    /// The operation's method name: `x-rust-name`, else the naming rule ([`names::operation_method`]).
-    fn method_name(
-        &self,
-        operation: &openapiv3::Operation,
-        id: &str,
-        area: &str,
-        at: &Pointer,
-    ) -> Result<String, Error> {
-        let name = self.rust_name(&operation.extensions, at, super::Case::Snake)?;
-        Ok(name.unwrap_or_else(|| names::operation_method(id, area)))
+    /// The method names operations ask for by a valid `x-rust-name`, each with the operationId and
+    /// pointer of the first to ask (the rest are reported where they are read).
+    fn asked_method_names(&self) -> BTreeMap<String, (String, Pointer)> {
+        let mut asked = BTreeMap::new();
+        for (path, item) in &self.document.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            let path_pointer = Pointer::root().join("paths").join(path);
+            for (_, key, operation) in path_operations(item) {
+                let pointer = path_pointer.join(key);
+                if let (Some(id), Ok(Some(name))) =
+                    (&operation.operation_id, self.rust_name(&operation.extensions, &pointer, super::Case::Snake))
+                {
+                    asked.entry(name).or_insert_with(|| (id.clone(), pointer));
+                }
+            }
+        }
+        asked
+    }
+
+    /// The `x-rust-name` of the operation at `at` asks for `name`, which the `other` operation
+    /// (its operationId and pointer) claims too (`how`).
+    fn taken_method(&self, at: &Pointer, name: &str, (other, other_at): (&str, &Pointer), how: &str) -> Error {
+        self.error(
+            &at.join(super::RUST_NAME),
+            format!(
+                "`{}` `{name}` would also be the method of operation `{other}` ({other_at}){how}: give one of \
+                 them another name",
+                super::RUST_NAME
+            ),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
