@@ -93,12 +93,16 @@ pub struct TypeDef {
     pub docs: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// For an alias that contains itself through arrays and maps (`Tree = Vec<Tree>`), which no
+    /// Rust alias can say: a newtype (`pub struct Tree(pub Vec<Tree>)`, the same JSON).
+    pub newtype: bool,
 }
 
 /// The shape of a named type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
-    /// `pub type Name = ...;` for schemas that are not structs or enums (arrays, maps, primitives).
+    /// `pub type Name = ...;` for schemas that are not structs or enums (arrays, maps, primitives);
+    /// a newtype where it contains itself ([`TypeDef::newtype`]).
     Alias(Type),
     /// An object with properties.
     Struct(Struct),

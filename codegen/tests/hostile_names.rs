@@ -452,3 +452,91 @@ fn setters_are_kept_from_exactly_the_builders_methods() {
         assert!(generated.code.contains(field), "{field}");
     }
 }
+
+/// An array or map whose items are the schema itself was `type Tree = Vec<Tree>`, which no Rust
+/// compiler accepts: it is a newtype of the same JSON. Aliases in a cycle through containers all
+/// are; one outside the cycle stays an alias.
+#[test]
+fn a_container_of_itself_is_a_newtype() {
+    let tree = generated("recursion--array-of-itself.yaml");
+    assert!(tree.api.types[0].newtype, "{:?}", tree.api.types[0]);
+    assert!(tree.code.contains("pub struct Tree(pub Vec<Tree>);"), "{}", tree.code);
+    assert!(tree.code.contains("impl From<Vec<Tree>> for Tree {"));
+    let map = generated("recursion--map-of-itself.yaml");
+    assert!(map.code.contains("pub struct Dir(pub std::collections::BTreeMap<String, Dir>);"), "{}", map.code);
+    let api = generated("recursion--containers-through-each-other.yaml").api;
+    let newtypes: Vec<(&str, bool)> = api.types.iter().map(|t| (t.name.as_str(), t.newtype)).collect();
+    assert_eq!(newtypes, [("List", true), ("Table", true), ("Alias", true), ("Maybe", false)]);
+}
+
+/// Self-containment with nothing between but nullability or other unions has no finite type,
+/// and a union's decoding would go round it forever: each is an error at the place that closes
+/// the cycle, naming the types around it.
+#[test]
+fn a_type_that_is_only_itself_is_refused() {
+    let e = error("recursion--nullable-of-itself.yaml");
+    assert_eq!(e.pointer(), Some("/components/schemas/Nothing"));
+    assert!(e.message().contains("is defined only in terms of itself"), "{e}");
+    let e = error("recursion--one-of-itself.yaml");
+    assert_eq!(e.pointer(), Some("/components/schemas/Value/oneOf/0"));
+    assert!(e.message().starts_with("`Value` contains itself through this variant (Value -> Value)"), "{e}");
+    let e = error("recursion--one-of-mutual.yaml");
+    assert_eq!(e.pointer(), Some("/components/schemas/Left/oneOf/0"));
+    assert!(e.message().contains("(Left -> Right -> Named -> Left), with no object or array between"), "{e}");
+}
+
+/// Through an object's field or an array's items a union reaches itself with a smaller value
+/// each time: the field is boxed, the array is the indirection, and it builds.
+#[test]
+fn a_union_through_an_object_or_an_array_builds() {
+    let expr = generated("recursion--one-of-through-object-and-array.yaml");
+    assert!(expr.code.contains("pub not: Box<Expr>,"), "{}", expr.code);
+    assert!(expr.code.contains("pub type All = Vec<Expr>;"), "{}", expr.code);
+}
+
+/// A parameter of a self-containing type sent the shape check round the type forever (a stack
+/// overflow); a query parameter the builder cannot send as pairs (an object with properties, a
+/// list of them, any JSON value, a newtype) was emitted as code that did not build.
+#[test]
+fn a_query_parameter_the_builder_cannot_send_is_refused() {
+    let e = error("recursion--array-of-itself-as-parameter.yaml");
+    assert_eq!(e.pointer(), Some("/paths/~1tree/get/parameters/0/schema"));
+    assert_eq!(e.message(), "unsupported construct: query parameter of this type");
+    for (schema, ok) in [
+        ("{$ref: '#/components/schemas/Filter'}", false),
+        ("{type: array, items: {$ref: '#/components/schemas/Filter'}}", false),
+        ("{}", false),
+        ("{type: array, items: {type: array, items: {type: string}}}", false),
+        ("{type: object}", true),
+        ("{$ref: '#/components/schemas/Free'}", true),
+        ("{type: object, additionalProperties: {type: integer}}", true),
+        ("{type: array, items: {}}", true),
+    ] {
+        let text = format!(
+            "{HEAD}paths:\n  /q:\n    get:\n      operationId: q\n      parameters:\n        - {{name: q, in: query, schema: {schema}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n    Filter: {{type: object, properties: {{a: {{type: string}}}}}}\n    Free: {{type: object}}\n"
+        );
+        let result = codegen::generate(Spec::from_file("hostile/query.yaml", &text));
+        match result {
+            Ok(_) => assert!(ok, "{schema} generated"),
+            Err(e) => {
+                assert!(!ok, "{schema}: {e}");
+                assert_eq!(e.pointer(), Some("/paths/~1q/get/parameters/0/schema"), "{schema}");
+            }
+        }
+    }
+}
+
+/// A required field of a type that contains itself has no finite value: the type is boxed, and
+/// the mock's default reply stops at its depth bound with `null`.
+#[test]
+fn a_default_reply_of_a_required_self_reference_ends() {
+    let (reply, _) = default_reply(&corpus("mock--required-self-reference.yaml"));
+    let mut depth = 0;
+    let mut value = &reply;
+    while let Some(next) = value.get("next") {
+        value = next;
+        depth += 1;
+    }
+    assert_eq!(value, &serde_json::Value::Null);
+    assert!((16..=64).contains(&depth), "{depth} levels");
+}

@@ -1,6 +1,7 @@
 //! Step 2: `openapiv3::OpenAPI` -> [`ir::Api`](crate::ir::Api). Every `$ref` is resolved and every name decided
 //! here; anything the generator cannot represent faithfully is an [`Error`] naming its JSON pointer.
 
+mod cycles;
 mod example;
 mod mock;
 mod operation;
@@ -25,6 +26,8 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     let api_struct = normalizer.type_names.claim(format!("{}Api", names::pascal(area, "Area")));
     normalizer.reserve_components()?;
     normalizer.build_components()?;
+    normalizer.break_alias_cycles()?;
+    normalizer.refuse_union_cycles()?;
     let mut operations = normalizer.operations(area)?;
     operation::mark_shadowed(&mut operations);
     let mut types = normalizer.finish()?;
@@ -133,6 +136,7 @@ impl<'a> Normalizer<'a> {
                 pointer: Pointer::root().join("components").join("schemas").join(name).to_string(),
                 docs: None,
                 kind: TypeKind::Alias(Type::Any),
+                newtype: false,
             }));
             self.components.insert(name.clone(), id);
         }
@@ -248,7 +252,7 @@ impl<'a> Normalizer<'a> {
     ) -> TypeId {
         let name = self.type_names.claim(hint.to_owned());
         let id = TypeId(self.types.len());
-        self.types.push(Some(TypeDef { name, origin, pointer: pointer.to_string(), docs, kind }));
+        self.types.push(Some(TypeDef { name, origin, pointer: pointer.to_string(), docs, kind, newtype: false }));
         id
     }
 

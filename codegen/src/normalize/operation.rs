@@ -300,6 +300,13 @@ impl<'a> Normalizer<'a> {
                 let explode = data.explode.unwrap_or(true);
                 match (shape, explode) {
                     (ValueShape::Scalar, _) => (ParamLocation::Query, ParamStyle::Simple),
+                    // Sent pair by pair: a list's items and a map's values each as text, which a
+                    // JSON value is and an object, a nested list or a newtype is not.
+                    (ValueShape::Other, true) if !self.explodes(&ty) => {
+                        return Err(
+                            self.error(&at.join("schema"), "unsupported construct: query parameter of this type")
+                        );
+                    }
                     (_, true) => (ParamLocation::Query, ParamStyle::Exploded),
                     (ValueShape::List, false) => (ParamLocation::Query, ParamStyle::Simple),
                     (ValueShape::Map, false) => {
@@ -400,6 +407,26 @@ impl<'a> Normalizer<'a> {
             ));
         }
         Ok(Some(default))
+    }
+
+    /// Whether a value of `ty` that is no list or map of scalars can be sent as exploded query
+    /// pairs: a free-form object, or a list or map of JSON values (each sent as its JSON text).
+    /// (As the builder sends it: a list as its items, anything else as a map's entries.)
+    fn explodes(&self, ty: &Type) -> bool {
+        let any = |t: &Type| self.unalias(t) == Type::Any;
+        match ty {
+            Type::Array(item) => any(item),
+            Type::Nullable(inner) => self.explodes_as_map(inner),
+            other => self.explodes_as_map(other),
+        }
+    }
+
+    fn explodes_as_map(&self, ty: &Type) -> bool {
+        match self.unalias(ty) {
+            Type::Object => true,
+            Type::Map(value) => self.unalias(&value) == Type::Any,
+            _ => false,
+        }
     }
 
     fn value_shape(&self, ty: &Type) -> ValueShape {
@@ -718,14 +745,16 @@ impl<'a> Normalizer<'a> {
         Ok(ty.clone())
     }
 
-    /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for.
+    /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for; a
+    /// newtype ([`TypeDef::newtype`](crate::ir::TypeDef::newtype)) is a type of its own.
     pub(super) fn unalias(&self, ty: &Type) -> Type {
         let mut current = ty.clone();
         // Bounded: alias cycles are reported later, by `finish`.
         for _ in 0..64 {
             match &current {
-                Type::Named(id) => match &self.type_def(*id).kind {
-                    crate::ir::TypeKind::Alias(next) => current = next.clone(),
+                Type::Named(id) => match &self.type_def(*id) {
+                    def if def.newtype => break,
+                    crate::ir::TypeDef { kind: crate::ir::TypeKind::Alias(next), .. } => current = next.clone(),
                     _ => break,
                 },
                 _ => break,
