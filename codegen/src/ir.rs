@@ -93,12 +93,16 @@ pub struct TypeDef {
     pub docs: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// For an alias that contains itself through arrays and maps (`Tree = Vec<Tree>`), which no
+    /// Rust alias can say: a newtype (`pub struct Tree(pub Vec<Tree>)`, the same JSON).
+    pub newtype: bool,
 }
 
 /// The shape of a named type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TypeKind {
-    /// `pub type Name = ...;` for schemas that are not structs or enums (arrays, maps, primitives).
+    /// `pub type Name = ...;` for schemas that are not structs or enums (arrays, maps, primitives);
+    /// a newtype where it contains itself ([`TypeDef::newtype`]).
     Alias(Type),
     /// An object with properties.
     Struct(Struct),
@@ -400,7 +404,9 @@ pub struct Operation {
 }
 
 /// The reply the generated mock server gives an operation by default: the first documented
-/// success, with the spec's documented example or, without one, a sample value of its type.
+/// success, with the spec's documented example or, without one, a sample value of its type,
+/// bounded in depth and size (at most 1,024 JSON values, optional fields filled while it holds
+/// fewer than 128: `normalize::mock`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MockReply {
     /// The first documented success status (`2XX` answers 200, no documented success 200).
@@ -668,6 +674,9 @@ pub struct RequestBody {
     pub required: bool,
     /// The forms in spec order; with one, its setter is `body`.
     pub forms: Vec<BodyForm>,
+    /// With several forms: the name of the mock's enum of them (`<Builder>Body`, beside the
+    /// typed requests, so claimed among the builders' names).
+    pub forms_enum: Option<String>,
     /// `description`.
     pub docs: Option<String>,
 }

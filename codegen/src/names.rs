@@ -187,6 +187,84 @@ fn strip_version(key: &str) -> Option<&str> {
     rest.starts_with(|c: char| c.is_ascii_uppercase()).then_some(rest)
 }
 
+/// The UpperCamelCase names the Rust 2024 prelude gives every module: the types, traits,
+/// variants and derive macros `std::prelude::v1` re-exports, and those `core::prelude::rust_2021`
+/// and `rust_2024` add (`TryFrom`, `TryInto`, `FromIterator`, `Future`, `IntoFuture`), as the
+/// standard library's documentation lists them
+/// (<https://doc.rust-lang.org/std/prelude/rust_2024/index.html>, which re-exports
+/// <https://doc.rust-lang.org/std/prelude/v1/index.html>). A generated type or builder named like
+/// one would hide it from the code beside it (a builder `Into` from its own
+/// `impl Into<String>` setters, a type `From` from every `impl From<..>`). The prelude's
+/// functions and macros are lower case, which no type name is.
+#[rustfmt::skip]
+pub const PRELUDE: &[&str] = &[
+    // std::marker, std::ops
+    "Copy", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "AsyncFn", "AsyncFnMut", "AsyncFnOnce",
+    // std::boxed, std::borrow, std::clone, std::cmp, std::convert, std::default
+    "Box", "ToOwned", "Clone", "PartialEq", "PartialOrd", "Eq", "Ord", "AsRef", "AsMut", "Into", "From", "Default",
+    // std::iter
+    "Iterator", "Extend", "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator",
+    // std::option, std::result, std::string, std::vec
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "ToString", "Vec",
+    // the derive macros of traits outside the prelude
+    "Debug", "Hash",
+    // rust_2021, rust_2024
+    "TryFrom", "TryInto", "FromIterator", "Future", "IntoFuture",
+];
+
+/// The names an area's module (its types' scope) uses unqualified besides [`PRELUDE`]: what it
+/// imports (`Client`, `ErrorBody`, serde's `Serialize` and `Deserialize`), and the crate's own
+/// names a user imports beside an area's types (`Error`, `Response`, `Token`). No generated type
+/// takes one of these or of the prelude's (`tests/hostile_names.rs` checks that the generated
+/// code names nothing else unqualified).
+pub const AREA_MODULE_NAMES: &[&str] =
+    &["Client", "ErrorBody", "Serialize", "Deserialize", "Error", "Response", "Token"];
+
+/// Every type name an area's module reserves: [`PRELUDE`] and [`AREA_MODULE_NAMES`].
+pub fn reserved_type_names() -> Vec<&'static str> {
+    PRELUDE.iter().chain(AREA_MODULE_NAMES).copied().collect()
+}
+
+/// Every name a request builder (in `<area>::builders`, and as the mock's typed request in its
+/// `requests` module) cannot take: [`PRELUDE`] and the crate-root names the builders import
+/// ([`BUILDER_IMPORTS`](crate::ir::BUILDER_IMPORTS)).
+pub fn reserved_builder_names() -> Vec<&'static str> {
+    PRELUDE.iter().chain(crate::ir::BUILDER_IMPORTS).copied().collect()
+}
+
+/// The methods `emit::operations` writes on a request builder besides its parameters' setters:
+/// the body's setters (`body`, or one per form), `content_type`, `accept`, `send`,
+/// `send_stream`, `url`, `into_request` and `error` (a test checks the emitted builders define
+/// exactly these and the setters).
+pub const BUILDER_METHODS: &[&str] = &[
+    "body",
+    "json",
+    "text",
+    "bytes",
+    "form",
+    "content_type",
+    "accept",
+    "send",
+    "send_stream",
+    "url",
+    "into_request",
+    "error",
+];
+
+/// The methods the runtime's `request_builder!` gives every builder (`new`, `timeout`, `retry`;
+/// a test reads them from `cloudbase-api/src/runtime/mod.rs`), its fields besides the
+/// parameters' (`client`, `options`), and the methods of the traits it implements (`Clone`'s
+/// `clone` and `clone_from`, `Debug`'s `fmt`), which a setter of the same name would hide from
+/// method calls.
+pub const BUILDER_RUNTIME_NAMES: &[&str] =
+    &["new", "timeout", "retry", "client", "options", "clone", "clone_from", "fmt"];
+
+/// Every name a parameter's setter cannot take: [`BUILDER_METHODS`] and
+/// [`BUILDER_RUNTIME_NAMES`]; such a parameter's setter is suffixed (`url_2`).
+pub fn reserved_setter_names() -> Vec<&'static str> {
+    BUILDER_METHODS.iter().chain(BUILDER_RUNTIME_NAMES).copied().collect()
+}
+
 /// The methods the hand-written helpers of `cloudbase-api` add to each area's API struct
 /// (`client.mysqldb().from(..)`): an operation may not take one of these names (a test in
 /// `cloudbase-api` checks this list against the helpers' source).

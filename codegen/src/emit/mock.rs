@@ -159,7 +159,7 @@ fn form_read(form: &BodyForm) -> TokenStream {
 
 /// The name of the enum of an operation's body forms, when it has several.
 fn forms_enum(op: &Operation) -> Option<String> {
-    op.body.as_ref().filter(|b| b.forms.len() > 1).map(|_| format!("{}Body", op.builder))
+    op.body.as_ref().and_then(|b| b.forms_enum.clone())
 }
 
 /// The request body's field type.

@@ -13,6 +13,7 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     ]);
     let doc = docs::attrs(&doc_text);
     match &def.kind {
+        TypeKind::Alias(ty) if def.newtype => newtype(api, &name, &doc_text, ty),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(api, ty);
             quote! { #doc pub type #name = #ty; }
@@ -34,6 +35,29 @@ pub fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 quote! { #doc pub use crate::#shared_name; }
             } else {
                 quote! { #doc pub use crate::#shared_name as #name; }
+            }
+        }
+    }
+}
+
+/// An alias that contains itself, which Rust cannot alias (`Tree = Vec<Tree>`): a newtype of
+/// the same JSON, built from its value with `From`. (Its derives are spelled out: the module
+/// imports serde's only for the types that need them.)
+fn newtype(api: &Api, name: &proc_macro2::Ident, doc_text: &str, ty: &Type) -> TokenStream {
+    let doc = docs::attrs(&docs::paragraphs([
+        Some(doc_text),
+        Some("A newtype rather than an alias, as the schema contains itself; the same JSON as what it wraps."),
+    ]));
+    let ty = type_tokens(api, ty);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #ty);
+
+        impl From<#ty> for #name {
+            fn from(value: #ty) -> Self {
+                Self(value)
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Step 2: `openapiv3::OpenAPI` -> [`ir::Api`](crate::ir::Api). Every `$ref` is resolved and every name decided
 //! here; anything the generator cannot represent faithfully is an [`Error`] naming its JSON pointer.
 
+mod cycles;
 mod example;
 mod mock;
 mod operation;
@@ -13,6 +14,7 @@ use crate::ir::{Api, Type, TypeDef, TypeId, TypeKind};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
+use std::collections::BTreeMap;
 
 /// The extension naming a Rust item where the naming rule reads badly (an operation's method, a
 /// component schema's type).
@@ -24,6 +26,8 @@ pub fn normalize(file: &str, area: &str, document: &OpenAPI) -> Result<Api, Erro
     let api_struct = normalizer.type_names.claim(format!("{}Api", names::pascal(area, "Area")));
     normalizer.reserve_components()?;
     normalizer.build_components()?;
+    normalizer.break_alias_cycles()?;
+    normalizer.refuse_union_cycles()?;
     let mut operations = normalizer.operations(area)?;
     operation::mark_shadowed(&mut operations);
     let mut types = normalizer.finish()?;
@@ -59,24 +63,6 @@ pub(crate) enum Case {
     Pascal,
 }
 
-/// Type names an area's module cannot give a schema: prelude types and the serde derives it uses
-/// unqualified, `Client` and `ErrorBody`, and the crate's own names a user imports beside an area's
-/// types (`Error`, `Response`, `Token`).
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option",
-    "Result",
-    "String",
-    "Vec",
-    "Box",
-    "Serialize",
-    "Deserialize",
-    "Client",
-    "ErrorBody",
-    "Error",
-    "Response",
-    "Token",
-];
-
 /// State shared while one document is normalized.
 pub(crate) struct Normalizer<'a> {
     pub(crate) file: &'a str,
@@ -104,8 +90,8 @@ impl<'a> Normalizer<'a> {
             document,
             types: Vec::new(),
             components: IndexMap::new(),
-            // Names the generated module uses unqualified: prelude types and the serde derives.
-            type_names: Scope::with_reserved(RESERVED_TYPE_NAMES),
+            // Names the generated module uses unqualified: the prelude's, its imports, the crate's.
+            type_names: Scope::with_reserved(&names::reserved_type_names()),
             nullable_components: Default::default(),
             header_types: Default::default(),
             inline_types: Default::default(),
@@ -120,6 +106,21 @@ impl<'a> Normalizer<'a> {
     /// Claims the names of all component schemas first, so they win over inline types.
     fn reserve_components(&mut self) -> Result<(), Error> {
         let Some(components) = &self.document.components else { return Ok(()) };
+        // The names schemas ask for by `x-rust-name`, each with its first claimant: no other
+        // schema gets one, by the rule or by asking too (a located error names both).
+        let mut asked: BTreeMap<String, &str> = BTreeMap::new();
+        for (key, schema) in &components.schemas {
+            let pointer = Pointer::root().join("components").join("schemas").join(key);
+            if let ReferenceOr::Item(schema) = schema
+                && let Ok(Some(name)) = self.rust_name(&schema.schema_data.extensions, &pointer, Case::Pascal)
+                && !self.type_names.contains(&name)
+            {
+                asked.entry(name).or_insert(key);
+            }
+        }
+        for name in asked.keys() {
+            self.type_names.claim(name.clone());
+        }
         for (name, schema) in &components.schemas {
             if let ReferenceOr::Item(schema) = schema
                 && schema.schema_data.nullable
@@ -127,7 +128,7 @@ impl<'a> Normalizer<'a> {
             {
                 self.nullable_components.insert(name.clone());
             }
-            let rust_name = self.type_names.claim(self.component_name(name, schema)?);
+            let rust_name = self.component_name(name, schema, &asked)?;
             let id = TypeId(self.types.len());
             self.types.push(Some(TypeDef {
                 name: rust_name,
@@ -135,28 +136,52 @@ impl<'a> Normalizer<'a> {
                 pointer: Pointer::root().join("components").join("schemas").join(name).to_string(),
                 docs: None,
                 kind: TypeKind::Alias(Type::Any),
+                newtype: false,
             }));
             self.components.insert(name.clone(), id);
         }
         Ok(())
     }
 
-    /// A component schema's type name: its `x-rust-name`, else [`names::type_name`] of its key
-    /// (a leading API version such as `v1` dropped where no other name needs the result).
-    fn component_name(&self, key: &str, schema: &ReferenceOr<openapiv3::Schema>) -> Result<String, Error> {
+    /// A component schema's type name, claimed: its `x-rust-name` (of the names `asked` for, by
+    /// their first claimant), else [`names::type_name`] of its key (a leading API version such as
+    /// `v1` dropped where no other name needs the result).
+    fn component_name(
+        &mut self,
+        key: &str,
+        schema: &ReferenceOr<openapiv3::Schema>,
+        asked: &BTreeMap<String, &str>,
+    ) -> Result<String, Error> {
         let pointer = Pointer::root().join("components").join("schemas").join(key);
+        let taken = |other: &str, how: &str| {
+            format!(
+                "is already the name of another type: that of schema `{other}` ({}){how}",
+                Pointer::root().join("components").join("schemas").join(other)
+            )
+        };
         if let ReferenceOr::Item(schema) = schema
             && let Some(name) = self.rust_name(&schema.schema_data.extensions, &pointer, Case::Pascal)?
         {
-            if self.type_names.contains(&name) {
-                let at = pointer.join(RUST_NAME);
-                return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` is already the name of another type")));
+            let at = pointer.join(RUST_NAME);
+            if names::reserved_type_names().contains(&name.as_str()) {
+                return Err(self.error(
+                    &at,
+                    format!("`{RUST_NAME}` `{name}` is a name the generated module uses for something else"),
+                ));
             }
-            return Ok(name);
+            return match asked.get(&name) {
+                // Claimed for it by `reserve_components`.
+                Some(first) if *first == key => Ok(name),
+                Some(first) => Err(self.error(&at, format!("`{RUST_NAME}` `{name}` {}", taken(first, "")))),
+                None => Err(self.error(
+                    &at,
+                    format!("`{RUST_NAME}` `{name}` is already the name of another type: the area's API struct"),
+                )),
+            };
         }
         let keys = self.document.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str);
         let name = names::type_name(key, keys, |name| self.type_names.contains(name));
-        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        if names::reserved_type_names().contains(&name.as_str()) {
             return Err(self.error(
                 &pointer,
                 format!(
@@ -165,7 +190,11 @@ impl<'a> Normalizer<'a> {
                 ),
             ));
         }
-        Ok(name)
+        if let Some(asker) = asked.get(&name) {
+            let at = Pointer::root().join("components").join("schemas").join(asker).join(RUST_NAME);
+            return Err(self.error(&at, format!("`{RUST_NAME}` `{name}` {}", taken(key, ", by the naming rule"))));
+        }
+        Ok(self.type_names.claim(name))
     }
 
     /// The `x-rust-name` among `extensions` of the item at `at`, checked to be a Rust name in
@@ -223,7 +252,7 @@ impl<'a> Normalizer<'a> {
     ) -> TypeId {
         let name = self.type_names.claim(hint.to_owned());
         let id = TypeId(self.types.len());
-        self.types.push(Some(TypeDef { name, origin, pointer: pointer.to_string(), docs, kind }));
+        self.types.push(Some(TypeDef { name, origin, pointer: pointer.to_string(), docs, kind, newtype: false }));
         id
     }
 

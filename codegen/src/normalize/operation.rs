@@ -13,7 +13,7 @@ use openapiv3::{
     Header, Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, Schema, SchemaKind,
     SecurityScheme, StatusCode,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The response extension saying a success may also come without a body.
 const BODY_OPTIONAL: &str = "x-body-optional";
@@ -21,38 +21,15 @@ const BODY_OPTIONAL: &str = "x-body-optional";
 /// On a request body: its binary media type stands for any (the caller says which).
 const ANY_CONTENT_TYPE: &str = "x-any-content-type";
 
-/// Names in the `builders` module's scope besides the builders: the prelude's types it uses
-/// and every name it may import ([`BUILDER_IMPORTS`]).
-const BUILDERS_MODULE_NAMES: &[&str] = &["Option", "Result", "String", "Vec", "Box"];
-
-/// Setter names every request builder already uses: the emitted methods and those of the
-/// runtime's `request_builder!` (`new`, `timeout`, `retry`).
-const BUILDER_RESERVED: &[&str] = &[
-    "body",
-    "json",
-    "text",
-    "bytes",
-    "form",
-    "content_type",
-    "send",
-    "send_stream",
-    "new",
-    "client",
-    "timeout",
-    "retry",
-    "accept",
-    "into_request",
-    "error",
-    "options",
-];
-
 impl<'a> Normalizer<'a> {
     pub(crate) fn operations(&mut self, area: &str) -> Result<Vec<Operation>, Error> {
-        let mut method_names = Scope::default();
+        // The names operations ask for by `x-rust-name`, each with its first claimant: no other
+        // operation gets one, by the rule or by asking too (a located error names both).
+        let asked = self.asked_method_names();
+        let mut method_names = Scope::with_reserved(&asked.keys().map(String::as_str).collect::<Vec<_>>());
         // Builders live in `<area>::builders`, apart from the data types; they refer to those as
-        // `super::Name` and import only these names.
-        let reserved: Vec<&str> = BUILDERS_MODULE_NAMES.iter().chain(BUILDER_IMPORTS).copied().collect();
-        let mut builder_names = Scope::with_reserved(&reserved);
+        // `super::Name` and see only the prelude and their imports.
+        let mut builder_names = Scope::with_reserved(&names::reserved_builder_names());
         let mut ids = BTreeSet::new();
         let mut operations = Vec::new();
         let document = self.document;
@@ -67,18 +44,7 @@ impl<'a> Normalizer<'a> {
                     ));
                 }
             };
-            let methods = [
-                (Method::Get, "get", &item.get),
-                (Method::Put, "put", &item.put),
-                (Method::Post, "post", &item.post),
-                (Method::Delete, "delete", &item.delete),
-                (Method::Options, "options", &item.options),
-                (Method::Head, "head", &item.head),
-                (Method::Patch, "patch", &item.patch),
-                (Method::Trace, "trace", &item.trace),
-            ];
-            for (method, key, operation) in methods {
-                let Some(operation) = operation else { continue };
+            for (method, key, operation) in path_operations(item) {
                 let pointer = path_pointer.join(key);
                 let id = operation
                     .operation_id
@@ -87,9 +53,25 @@ impl<'a> Normalizer<'a> {
                 if !ids.insert(id.clone()) {
                     return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
                 }
-                let method_name = method_names.claim(self.method_name(operation, &id, area, &pointer)?);
+                let method_name = match self.rust_name(&operation.extensions, &pointer, super::Case::Snake)? {
+                    Some(name) => match asked.get(&name) {
+                        Some((first, first_pointer)) if *first_pointer != pointer => {
+                            return Err(self.taken_method(&pointer, &name, (first, first_pointer), ""));
+                        }
+                        // Reserved for it above.
+                        _ => name,
+                    },
+                    None => {
+                        let name = names::operation_method(&id, area);
+                        if let Some((_, asker)) = asked.get(&name) {
+                            let rule = ", which the naming rule gives it";
+                            return Err(self.taken_method(asker, &name, (&id, &pointer), rule));
+                        }
+                        method_names.claim(name)
+                    }
+                };
                 let builder = builder_names.claim(names::pascal(&method_name, "Operation"));
-                let op = self.operation(
+                let mut op = self.operation(
                     path,
                     method,
                     &id,
@@ -98,22 +80,46 @@ impl<'a> Normalizer<'a> {
                     operation,
                     &pointer,
                 )?;
+                // The mock's enum of a body's forms sits beside the typed requests, named like them.
+                if let Some(body) = op.body.as_mut().filter(|b| b.forms.len() > 1) {
+                    body.forms_enum = Some(builder_names.claim(format!("{}Body", op.builder)));
+                }
                 operations.push(op);
             }
         }
         Ok(operations)
     }
 
-    /// The operation's method name: `x-rust-name`, else the naming rule ([`names::operation_method`]).
-    fn method_name(
-        &self,
-        operation: &openapiv3::Operation,
-        id: &str,
-        area: &str,
-        at: &Pointer,
-    ) -> Result<String, Error> {
-        let name = self.rust_name(&operation.extensions, at, super::Case::Snake)?;
-        Ok(name.unwrap_or_else(|| names::operation_method(id, area)))
+    /// The method names operations ask for by a valid `x-rust-name`, each with the operationId and
+    /// pointer of the first to ask (the rest are reported where they are read).
+    fn asked_method_names(&self) -> BTreeMap<String, (String, Pointer)> {
+        let mut asked = BTreeMap::new();
+        for (path, item) in &self.document.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            let path_pointer = Pointer::root().join("paths").join(path);
+            for (_, key, operation) in path_operations(item) {
+                let pointer = path_pointer.join(key);
+                if let (Some(id), Ok(Some(name))) =
+                    (&operation.operation_id, self.rust_name(&operation.extensions, &pointer, super::Case::Snake))
+                {
+                    asked.entry(name).or_insert_with(|| (id.clone(), pointer));
+                }
+            }
+        }
+        asked
+    }
+
+    /// The `x-rust-name` of the operation at `at` asks for `name`, which the `other` operation
+    /// (its operationId and pointer) claims too (`how`).
+    fn taken_method(&self, at: &Pointer, name: &str, (other, other_at): (&str, &Pointer), how: &str) -> Error {
+        self.error(
+            &at.join(super::RUST_NAME),
+            format!(
+                "`{}` `{name}` would also be the method of operation `{other}` ({other_at}){how}: give one of \
+                 them another name",
+                super::RUST_NAME
+            ),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -208,7 +214,7 @@ impl<'a> Normalizer<'a> {
             });
             resolved.push((param, at));
         }
-        let mut names = Scope::with_reserved(BUILDER_RESERVED);
+        let mut names = Scope::with_reserved(&names::reserved_setter_names());
         let mut params = Vec::with_capacity(resolved.len());
         let mut constants = Vec::new();
         for (param, at) in resolved {
@@ -294,6 +300,13 @@ impl<'a> Normalizer<'a> {
                 let explode = data.explode.unwrap_or(true);
                 match (shape, explode) {
                     (ValueShape::Scalar, _) => (ParamLocation::Query, ParamStyle::Simple),
+                    // Sent pair by pair: a list's items and a map's values each as text, which a
+                    // JSON value is and an object, a nested list or a newtype is not.
+                    (ValueShape::Other, true) if !self.explodes(&ty) => {
+                        return Err(
+                            self.error(&at.join("schema"), "unsupported construct: query parameter of this type")
+                        );
+                    }
                     (_, true) => (ParamLocation::Query, ParamStyle::Exploded),
                     (ValueShape::List, false) => (ParamLocation::Query, ParamStyle::Simple),
                     (ValueShape::Map, false) => {
@@ -394,6 +407,26 @@ impl<'a> Normalizer<'a> {
             ));
         }
         Ok(Some(default))
+    }
+
+    /// Whether a value of `ty` that is no list or map of scalars can be sent as exploded query
+    /// pairs: a free-form object, or a list or map of JSON values (each sent as its JSON text).
+    /// (As the builder sends it: a list as its items, anything else as a map's entries.)
+    fn explodes(&self, ty: &Type) -> bool {
+        let any = |t: &Type| self.unalias(t) == Type::Any;
+        match ty {
+            Type::Array(item) => any(item),
+            Type::Nullable(inner) => self.explodes_as_map(inner),
+            other => self.explodes_as_map(other),
+        }
+    }
+
+    fn explodes_as_map(&self, ty: &Type) -> bool {
+        match self.unalias(ty) {
+            Type::Object => true,
+            Type::Map(value) => self.unalias(&value) == Type::Any,
+            _ => false,
+        }
     }
 
     fn value_shape(&self, ty: &Type) -> ValueShape {
@@ -520,7 +553,7 @@ impl<'a> Normalizer<'a> {
                 format!("`x-any-content-type` needs exactly one binary media type in the body, not {binary}"),
             ));
         }
-        Ok(RequestBody { required: body.required, forms, docs: body.description.clone() })
+        Ok(RequestBody { required: body.required, forms, forms_enum: None, docs: body.description.clone() })
     }
 
     /// One media type of a request body; `several` when the body has more than one (setters are
@@ -712,14 +745,16 @@ impl<'a> Normalizer<'a> {
         Ok(ty.clone())
     }
 
-    /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for.
+    /// `ty` with named aliases (`pub type Record = ...`) replaced by what they stand for; a
+    /// newtype ([`TypeDef::newtype`](crate::ir::TypeDef::newtype)) is a type of its own.
     pub(super) fn unalias(&self, ty: &Type) -> Type {
         let mut current = ty.clone();
         // Bounded: alias cycles are reported later, by `finish`.
         for _ in 0..64 {
             match &current {
-                Type::Named(id) => match &self.type_def(*id).kind {
-                    crate::ir::TypeKind::Alias(next) => current = next.clone(),
+                Type::Named(id) => match &self.type_def(*id) {
+                    def if def.newtype => break,
+                    crate::ir::TypeDef { kind: crate::ir::TypeKind::Alias(next), .. } => current = next.clone(),
                     _ => break,
                 },
                 _ => break,
@@ -1140,6 +1175,22 @@ impl<'a> Normalizer<'a> {
     }
 }
 
+/// A path item's operations with their methods, in OpenAPI's order.
+fn path_operations(item: &openapiv3::PathItem) -> impl Iterator<Item = (Method, &'static str, &openapiv3::Operation)> {
+    [
+        (Method::Get, "get", &item.get),
+        (Method::Put, "put", &item.put),
+        (Method::Post, "post", &item.post),
+        (Method::Delete, "delete", &item.delete),
+        (Method::Options, "options", &item.options),
+        (Method::Head, "head", &item.head),
+        (Method::Patch, "patch", &item.patch),
+        (Method::Trace, "trace", &item.trace),
+    ]
+    .into_iter()
+    .filter_map(|(method, key, operation)| operation.as_ref().map(|operation| (method, key, operation)))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ValueShape {
     Scalar,
@@ -1294,15 +1345,81 @@ fn accept(responses: &[Response]) -> crate::ir::Accept {
 /// Fills each path parameter's [`Param::shadowed`]: the literal segments that other routes of the
 /// same method have at its position, after the same segments before it (equal text, or a
 /// parameter against a parameter), where the two templates can match paths of the same length.
+///
+/// The routes of each method go into a trie of their segments (literal text, a parameter, a
+/// sub-path), each node listing the routes below it by segment count and openness; a parameter
+/// meets the routes under the node's literal children only, so the check takes time in the
+/// number of segments and the size of its verdicts, not in the square of the operations.
 pub(super) fn mark_shadowed(operations: &mut [Operation]) {
-    #[derive(PartialEq)]
-    enum Segment<'a> {
-        Literal(&'a str),
-        Param { sub_path: bool },
+    let routes: Vec<Route<'_>> = operations.iter().map(Route::of).collect();
+    let mut tries: BTreeMap<Method, Trie<'_>> = BTreeMap::new();
+    for (index, (op, route)) in operations.iter().zip(&routes).enumerate() {
+        tries.entry(op.method).or_default().insert(index, route);
     }
-    fn segments(op: &Operation) -> Vec<(Segment<'_>, Option<usize>)> {
-        // A template's `/`-separated pieces; a piece that is exactly `{name}` is its parameter.
-        op.path
+    let mut found: Vec<(usize, usize, String, String)> = Vec::new();
+    for (a_index, (a, route)) in operations.iter().zip(&routes).enumerate() {
+        let trie = &tries[&a.method];
+        // (the other route's index, the parameter, the other route's text there)
+        let mut hits: Vec<(usize, usize, &str)> = Vec::new();
+        let mut node = 0;
+        for (key, param) in &route.keys {
+            if let Some(param) = param {
+                for (child_key, child) in &trie.nodes[node].children {
+                    let RouteKey::Literal(text) = child_key else { continue };
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let first = trie.nodes[*child].first_meeting(route, |b| {
+                        operations[b].path != a.path
+                            && operations[b].specialization_of.as_deref() != Some(a.id.as_str())
+                    });
+                    if let Some(b) = first {
+                        hits.push((b, *param, text));
+                    }
+                }
+            }
+            // A sub-path is the end of what lines up.
+            if *key == RouteKey::SubPath {
+                break;
+            }
+            node = trie.nodes[node].children[key];
+        }
+        // In the other routes' order, as the routes are listed.
+        hits.sort_by_key(|(b, _, _)| *b);
+        found.extend(
+            hits.into_iter().map(|(b, param, text)| (a_index, param, text.to_owned(), operations[b].path.clone())),
+        );
+    }
+    for (op, param, value, path) in found {
+        let shadowed = &mut operations[op].params[param].shadowed;
+        if !shadowed.iter().any(|(v, _)| *v == value) {
+            shadowed.push((value, path));
+        }
+    }
+}
+
+/// One `/`-separated piece of a path template, as the shadowing check compares them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum RouteKey<'a> {
+    /// Text (a piece that is not exactly one declared parameter).
+    Literal(&'a str),
+    /// A path parameter that is one segment.
+    Param,
+    /// A path parameter that may hold `/` (`x-path-parameter-may-contain-slashes`).
+    SubPath,
+}
+
+/// A template's pieces, each with its parameter's index, and whether a sub-path makes it match
+/// paths of any length from its own on.
+struct Route<'a> {
+    keys: Vec<(RouteKey<'a>, Option<usize>)>,
+    open: bool,
+}
+
+impl<'a> Route<'a> {
+    fn of(op: &'a Operation) -> Self {
+        let keys: Vec<(RouteKey<'a>, Option<usize>)> = op
+            .path
             .trim_start_matches('/')
             .split('/')
             .map(|piece| {
@@ -1310,52 +1427,226 @@ pub(super) fn mark_shadowed(operations: &mut [Operation]) {
                 match name
                     .and_then(|n| op.params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == n))
                 {
-                    Some(index) => (Segment::Param { sub_path: op.params[index].allow_slashes }, Some(index)),
-                    None => (Segment::Literal(piece), None),
+                    Some(index) if op.params[index].allow_slashes => (RouteKey::SubPath, Some(index)),
+                    Some(index) => (RouteKey::Param, Some(index)),
+                    None => (RouteKey::Literal(piece), None),
                 }
             })
-            .collect()
+            .collect();
+        let open = keys.iter().any(|(key, _)| *key == RouteKey::SubPath);
+        Route { keys, open }
     }
-    let mut found: Vec<(usize, usize, String, String)> = Vec::new();
-    for (a_index, a) in operations.iter().enumerate() {
-        let a_segments = segments(a);
-        let a_open = a_segments.iter().any(|(s, _)| matches!(s, Segment::Param { sub_path: true }));
-        // A route documented as a case of this one (`x-specialization-of`) is the same resource.
-        let others = operations.iter().filter(|b| {
-            b.method == a.method && b.path != a.path && b.specialization_of.as_deref() != Some(a.id.as_str())
-        });
-        for b in others {
-            let b_segments = segments(b);
-            let b_open = b_segments.iter().any(|(s, _)| matches!(s, Segment::Param { sub_path: true }));
-            let (a_len, b_len) = (a_segments.len(), b_segments.len());
-            let lengths_meet = match (a_open, b_open) {
-                (false, false) => a_len == b_len,
-                (true, false) => b_len >= a_len,
-                (false, true) => a_len >= b_len,
-                (true, true) => true,
+
+    /// Whether the two templates can match paths of the same number of segments.
+    fn lengths_meet(&self, open: bool, len: usize) -> bool {
+        match (self.open, open) {
+            (false, false) => self.keys.len() == len,
+            (true, false) => len >= self.keys.len(),
+            (false, true) => self.keys.len() >= len,
+            (true, true) => true,
+        }
+    }
+}
+
+/// The routes of one method by their pieces.
+struct Trie<'a> {
+    /// The root is `nodes[0]`.
+    nodes: Vec<TrieNode<'a>>,
+}
+
+impl Default for Trie<'_> {
+    fn default() -> Self {
+        Trie { nodes: vec![TrieNode::default()] }
+    }
+}
+
+#[derive(Default)]
+struct TrieNode<'a> {
+    children: BTreeMap<RouteKey<'a>, usize>,
+    /// The routes through this node, by (openness, number of pieces), each list in document order.
+    below: BTreeMap<(bool, usize), Vec<usize>>,
+}
+
+impl<'a> Trie<'a> {
+    fn insert(&mut self, index: usize, route: &Route<'a>) {
+        let mut node = 0;
+        for (key, _) in &route.keys {
+            let next = match self.nodes[node].children.get(key) {
+                Some(next) => *next,
+                None => {
+                    self.nodes.push(TrieNode::default());
+                    let next = self.nodes.len() - 1;
+                    self.nodes[node].children.insert(*key, next);
+                    next
+                }
             };
-            if !lengths_meet {
-                continue;
-            }
-            for (i, (segment, param)) in a_segments.iter().enumerate() {
-                let Some(other) = b_segments.get(i) else { break };
-                match (segment, &other.0, param) {
-                    (Segment::Param { .. }, Segment::Literal(text), Some(param)) if !text.is_empty() => {
-                        found.push((a_index, *param, (*text).to_owned(), b.path.clone()));
-                        break;
+            self.nodes[next].below.entry((route.open, route.keys.len())).or_default().push(index);
+            node = next;
+        }
+    }
+}
+
+impl TrieNode<'_> {
+    /// The first route below this node (in document order) whose length meets `route`'s and that
+    /// `keep` keeps.
+    fn first_meeting(&self, route: &Route<'_>, keep: impl Fn(usize) -> bool) -> Option<usize> {
+        self.below
+            .iter()
+            .filter(|((open, len), _)| route.lengths_meet(*open, *len))
+            .filter_map(|(_, indexes)| indexes.iter().copied().find(|b| keep(*b)))
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The check as first written: every route against every other of its method. The trie
+    /// must give the same verdicts.
+    fn mark_shadowed_pairwise(operations: &mut [Operation]) {
+        #[derive(PartialEq)]
+        enum Segment<'a> {
+            Literal(&'a str),
+            Param { sub_path: bool },
+        }
+        fn segments(op: &Operation) -> Vec<(Segment<'_>, Option<usize>)> {
+            op.path
+                .trim_start_matches('/')
+                .split('/')
+                .map(|piece| {
+                    let name = piece.strip_prefix('{').and_then(|p| p.strip_suffix('}'));
+                    match name.and_then(|n| {
+                        op.params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == n)
+                    }) {
+                        Some(index) => (Segment::Param { sub_path: op.params[index].allow_slashes }, Some(index)),
+                        None => (Segment::Literal(piece), None),
                     }
-                    (Segment::Literal(x), Segment::Literal(y), _) if x == y => {}
-                    (Segment::Param { sub_path: false }, Segment::Param { sub_path: false }, _) => {}
-                    // Different text, or a sub-path (after which positions no longer line up).
-                    _ => break,
+                })
+                .collect()
+        }
+        let mut found: Vec<(usize, usize, String, String)> = Vec::new();
+        for (a_index, a) in operations.iter().enumerate() {
+            let a_segments = segments(a);
+            let a_open = a_segments.iter().any(|(s, _)| matches!(s, Segment::Param { sub_path: true }));
+            let others = operations.iter().filter(|b| {
+                b.method == a.method && b.path != a.path && b.specialization_of.as_deref() != Some(a.id.as_str())
+            });
+            for b in others {
+                let b_segments = segments(b);
+                let b_open = b_segments.iter().any(|(s, _)| matches!(s, Segment::Param { sub_path: true }));
+                let (a_len, b_len) = (a_segments.len(), b_segments.len());
+                let lengths_meet = match (a_open, b_open) {
+                    (false, false) => a_len == b_len,
+                    (true, false) => b_len >= a_len,
+                    (false, true) => a_len >= b_len,
+                    (true, true) => true,
+                };
+                if !lengths_meet {
+                    continue;
+                }
+                for (i, (segment, param)) in a_segments.iter().enumerate() {
+                    let Some(other) = b_segments.get(i) else { break };
+                    match (segment, &other.0, param) {
+                        (Segment::Param { .. }, Segment::Literal(text), Some(param)) if !text.is_empty() => {
+                            found.push((a_index, *param, (*text).to_owned(), b.path.clone()));
+                            break;
+                        }
+                        (Segment::Literal(x), Segment::Literal(y), _) if x == y => {}
+                        (Segment::Param { sub_path: false }, Segment::Param { sub_path: false }, _) => {}
+                        _ => break,
+                    }
                 }
             }
         }
-    }
-    for (op, param, value, path) in found {
-        let shadowed = &mut operations[op].params[param].shadowed;
-        if !shadowed.iter().any(|(v, _)| *v == value) {
-            shadowed.push((value, path));
+        for (op, param, value, path) in found {
+            let shadowed = &mut operations[op].params[param].shadowed;
+            if !shadowed.iter().any(|(v, _)| *v == value) {
+                shadowed.push((value, path));
+            }
         }
+    }
+
+    /// A small deterministic generator (xorshift), so a failure names its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    /// A spec of random routes over a few segments (literals, an empty one, parameters,
+    /// sub-paths, a repeated parameter), methods and specializations.
+    fn random_spec(rng: &mut Rng) -> String {
+        let pieces = ["a", "b", "sign", "", "{x}", "{y}", "{rest}", "x{x}"];
+        let mut paths = BTreeSet::new();
+        for _ in 0..1 + rng.below(24) {
+            let mut path = String::new();
+            for _ in 0..1 + rng.below(5) {
+                path.push('/');
+                path.push_str(pieces[rng.below(pieces.len())]);
+            }
+            paths.insert(path);
+        }
+        let count = paths.len();
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n");
+        for (index, path) in paths.iter().enumerate() {
+            text.push_str(&format!("  '{path}':\n"));
+            for method in ["get", "post"] {
+                if rng.below(3) == 0 {
+                    continue;
+                }
+                text.push_str(&format!("    {method}:\n      operationId: {method}{index}\n"));
+                if rng.below(4) == 0 {
+                    let general = rng.below(count);
+                    text.push_str(&format!("      x-specialization-of: {method}{general}\n"));
+                }
+                text.push_str("      parameters: [");
+                for name in ["x", "y", "rest"] {
+                    if path.contains(&format!("{{{name}}}")) {
+                        let slashes = if name == "rest" { ", x-path-parameter-may-contain-slashes: true" } else { "" };
+                        text.push_str(&format!(
+                            "{{name: {name}, in: path, required: true, schema: {{type: string}}{slashes}}}, "
+                        ));
+                    }
+                }
+                text.push_str("]\n      responses: {'204': {description: ok}}\n");
+            }
+            // (A path item without operations is still an object.)
+            text.push_str("    x-note: routes\n");
+        }
+        text
+    }
+
+    #[test]
+    fn the_trie_gives_the_pairwise_verdicts() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut shadowing = 0;
+        for case in 0..3000 {
+            let text = random_spec(&mut rng);
+            let api = match crate::ir_of(crate::Spec::from_file("specs/routes.yaml", &text)) {
+                Ok(api) => api,
+                Err(e) => panic!("case {case} does not load: {e}\n{text}"),
+            };
+            let mut expected = api.operations.clone();
+            for op in &mut expected {
+                for p in &mut op.params {
+                    p.shadowed.clear();
+                }
+            }
+            mark_shadowed_pairwise(&mut expected);
+            for (got, want) in api.operations.iter().zip(&expected) {
+                let got: Vec<_> = got.params.iter().map(|p| &p.shadowed).collect();
+                let want: Vec<_> = want.params.iter().map(|p| &p.shadowed).collect();
+                assert_eq!(got, want, "case {case}:\n{text}");
+            }
+            shadowing += usize::from(expected.iter().any(|op| op.params.iter().any(|p| !p.shadowed.is_empty())));
+        }
+        // The generator makes routes that shadow one another.
+        assert!(shadowing > 1000, "{shadowing} of 3000 specs with shadowing");
     }
 }

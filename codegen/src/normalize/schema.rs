@@ -574,11 +574,12 @@ fn is_stringy(ty: &Type) -> bool {
 }
 
 /// The type `id` names once aliases (`type A = B`) are followed; `None` for an alias of something
-/// other than a named type, or a cycle of aliases.
+/// other than a named type, or a cycle of aliases. (A newtype is a type of its own.)
 fn through_aliases(types: &[TypeDef], id: TypeId) -> Option<TypeId> {
     let mut current = id;
     for _ in 0..=types.len() {
         match &types[current.0].kind {
+            _ if types[current.0].newtype => return Some(current),
             TypeKind::Alias(Type::Named(next)) => current = *next,
             TypeKind::Alias(_) => return None,
             _ => return Some(current),
@@ -616,6 +617,7 @@ fn struct_properties(types: &[TypeDef], id: TypeId) -> Option<BTreeSet<String>> 
     for _ in 0..=types.len() {
         match &types[current.0].kind {
             TypeKind::Struct(s) => return Some(s.fields.iter().map(|f| f.wire_name.clone()).collect()),
+            _ if types[current.0].newtype => return None,
             TypeKind::Alias(Type::Named(next)) => current = *next,
             _ => return None,
         }
@@ -789,7 +791,8 @@ fn is_nullable(types: &[TypeDef], ty: &Type) -> bool {
         match current {
             Type::Nullable(_) => return true,
             Type::Named(id) => match &types[id.0].kind {
-                TypeKind::Alias(next) => current = next,
+                // A newtype is a value, never `null` itself.
+                TypeKind::Alias(next) if !types[id.0].newtype => current = next,
                 _ => return false,
             },
             _ => return false,
