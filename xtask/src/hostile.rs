@@ -4,8 +4,8 @@
 //! rustdoc does. This command goes the rest of the way for the cases that generate code: each
 //! becomes an area of a copy of the workspace (under `target/hostile/`), mounted beside the ten
 //! real ones in both `cloudbase-api` and `cloudbase-mock`, and `cargo test --doc` of both crates
-//! then builds every generated module and runs every doc test. It passes when they build, every
-//! doc test passes and no file appeared in the copy: the payloads in the corpus would write
+//! then builds every generated module and runs every doc test. It passes when they build without
+//! a warning in a hostile module, every doc test passes and no file appeared in the copy: the payloads in the corpus would write
 //! `HOSTILE_RAN` beside the crate, or fail to compile, if any spec text ran.
 //!
 //! The copy's two crates are renamed (`hostile-cloudbase-api`, `hostile-cloudbase-mock`; their
@@ -35,8 +35,8 @@ pub(crate) fn hostile() -> Result<(), String> {
     copy_tracked(&root, &copy)?;
     rename_crates(&copy)?;
     for (area, code, mock) in &modules {
-        mount(&copy.join("cloudbase-api/src/generated"), area, code)?;
-        mount(&copy.join("cloudbase-mock/src/generated"), area, mock)?;
+        mount(&copy.join("cloudbase-api/src/generated"), area, code, false)?;
+        mount(&copy.join("cloudbase-mock/src/generated"), area, mock, true)?;
     }
     let before = files(&copy)?;
     let mut test = cargo_command();
@@ -46,7 +46,18 @@ pub(crate) fn hostile() -> Result<(), String> {
         .env("CARGO_TARGET_DIR", target_dir()?)
         .env("CI", "true");
     println!("==> cargo test --doc of {} hostile areas in {}", modules.len(), copy.display());
-    let status = test.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = test.stderr(std::process::Stdio::piped()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprint!("{stderr}");
+    let status = output.status;
+    // The real areas are linted with -D warnings; a hostile one may not warn either.
+    let warned: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.trim_start().starts_with("--> ") && line.contains("/generated/hostile_"))
+        .collect();
+    if !warned.is_empty() {
+        return Err(format!("the generated code of the hostile areas warns at {}", warned.join(", ")));
+    }
     let appeared: Vec<PathBuf> = files(&copy)?.difference(&before).cloned().collect();
     if !appeared.is_empty() {
         return Err(format!(
@@ -149,11 +160,17 @@ fn rename_crates(copy: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes an area's module into a crate's `generated/` and declares it in `generated/mod.rs`.
-fn mount(generated: &Path, area: &str, code: &str) -> Result<(), String> {
+/// Writes an area's module into a crate's `generated/` and declares it in `generated/mod.rs`
+/// (with its routes in the mock's `ROUTES`, as regen lists a real area's).
+fn mount(generated: &Path, area: &str, code: &str, routes: bool) -> Result<(), String> {
     fs::write(generated.join(format!("{area}.rs")), code).map_err(|e| format!("{area}: {e}"))?;
     let mod_rs = generated.join("mod.rs");
     let mut text = fs::read_to_string(&mod_rs).map_err(|e| format!("{}: {e}", mod_rs.display()))?;
+    if routes {
+        let list = "pub(crate) const ROUTES: &[&[&crate::runtime::Route]] = &[\n";
+        let at = text.find(list).ok_or_else(|| format!("{}: no ROUTES list", mod_rs.display()))? + list.len();
+        text.insert_str(at, &format!("    {area}::ROUTES,\n"));
+    }
     text.push_str(&format!("\n/// A hostile-corpus case.\npub mod {area};\n"));
     fs::write(&mod_rs, text).map_err(|e| format!("{}: {e}", mod_rs.display()))
 }

@@ -24,6 +24,9 @@ pub fn module(api: &Api) -> TokenStream {
     let area_ident = ident(area);
     let mock_struct = format_ident!("{}Mock", names::pascal(area, "Area"));
     let api_use = uses_api_types(api).then(|| quote! { use cloudbase_api::#area_ident as api; });
+    // A spec of schemas alone has no stub to read the server or name the runtime.
+    let rt_use = (!api.operations.is_empty()).then(|| quote! { use super::rt; });
+    let unread = api.operations.is_empty().then(|| quote! { #[allow(dead_code)] });
     let struct_doc = docs::attrs(&format!(
         "The operations of {title}, each a [`Stub`](rt::Stub) to set replies on or read requests from; \
          get one from [`MockServer::{area}`]."
@@ -66,6 +69,7 @@ pub fn module(api: &Api) -> TokenStream {
         #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #mock_struct<'s> {
+            #unread
             server: &'s MockServer,
         }
 
@@ -85,7 +89,7 @@ pub fn module(api: &Api) -> TokenStream {
 
         pub mod requests {
             #requests_doc
-            use super::rt;
+            #rt_use
             #api_use
 
             #(#requests)*

@@ -30,11 +30,14 @@ pub fn api(api: &Api) -> TokenStream {
             }
         }
     });
+    // A spec of schemas alone has no operation to read the client.
+    let unread = api.operations.is_empty().then(|| quote! { #[allow(dead_code)] });
     quote! {
         #struct_doc
         #[derive(Debug, Clone)]
         pub struct #api_struct {
             // Helpers built on the generated operations (in sibling modules) start from here.
+            #unread
             pub(crate) client: Client,
         }
 
