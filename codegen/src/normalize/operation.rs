@@ -277,6 +277,7 @@ impl<'a> Normalizer<'a> {
             None => self.schema_type(schema, &at.join("schema"), &hint)?,
         };
         let shape = self.value_shape(&ty);
+        let ty = self.sendable(ty, shape);
         let (location, style) = match param {
             Parameter::Path { style, .. } => {
                 if !matches!(style, PathStyle::Simple) {
@@ -407,6 +408,85 @@ impl<'a> Normalizer<'a> {
             ));
         }
         Ok(Some(default))
+    }
+
+    /// A parameter's type as its builder holds and sends it: a list's items and a map's values
+    /// as text, a scalar as text. Where an alias hides a list or an `Option`, or nullability
+    /// wraps a list or its items (a parameter has no `null` on the wire), which the builder could
+    /// not send, the plain list, map or value; any other type as it is.
+    fn sendable(&self, ty: Type, shape: ValueShape) -> Type {
+        let top = match &ty {
+            Type::Nullable(inner) => inner.as_ref(),
+            other => other,
+        };
+        match shape {
+            ValueShape::List => match &ty {
+                Type::Array(item) if self.displays(item) => ty,
+                _ => match self.plain(&ty) {
+                    Type::Array(item) if self.displays(&item) => Type::Array(item),
+                    Type::Array(item) => Type::Array(Box::new(self.plain(&item))),
+                    _ => ty,
+                },
+            },
+            ValueShape::Map if self.is_map_of_text(top) => ty,
+            ValueShape::Map => match self.plain(&ty) {
+                Type::Map(value) => Type::Map(Box::new(self.plain(&value))),
+                _ => ty,
+            },
+            ValueShape::Scalar if !self.displays(top) => self.plain(&ty),
+            _ => ty,
+        }
+    }
+
+    /// `ty` without the nullability around it, and without the aliases that stand for a list, a
+    /// map or a nullable type.
+    fn plain(&self, ty: &Type) -> Type {
+        let mut current = ty.clone();
+        for _ in 0..64 {
+            current = match &current {
+                Type::Nullable(inner) => inner.as_ref().clone(),
+                Type::Named(id) => match self.type_def(*id) {
+                    def if def.newtype => break,
+                    crate::ir::TypeDef {
+                        kind:
+                            TypeKind::Alias(next @ (Type::Nullable(_) | Type::Array(_) | Type::Map(_) | Type::Named(_))),
+                        ..
+                    } => next.clone(),
+                    _ => break,
+                },
+                _ => break,
+            };
+        }
+        current
+    }
+
+    /// Whether a value of `ty`, as the builder spells it, is text the builder can send (a
+    /// scalar, an enum, a JSON value, or an alias of one; not an `Option`).
+    fn displays(&self, ty: &Type) -> bool {
+        match ty {
+            Type::String | Type::Integer { .. } | Type::Number { .. } | Type::Boolean | Type::Any => true,
+            Type::Named(id) => match &self.type_def(*id) {
+                def if def.newtype => false,
+                crate::ir::TypeDef { kind: TypeKind::Enum(_), .. } => true,
+                crate::ir::TypeDef { kind: TypeKind::Alias(next), .. } => self.displays(next),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Whether `ty`, as the builder spells it, is a map (or an alias of one) whose values it can
+    /// send as text.
+    fn is_map_of_text(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Map(value) => self.displays(value),
+            Type::Named(id) => match &self.type_def(*id) {
+                def if def.newtype => false,
+                crate::ir::TypeDef { kind: TypeKind::Alias(next), .. } => self.is_map_of_text(next),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// Whether a value of `ty` that is no list or map of scalars can be sent as exploded query
