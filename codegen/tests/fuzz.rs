@@ -550,12 +550,11 @@ fn mutated_specs_never_panic_or_hang() {
     panic!("{report}");
 }
 
-/// The first character of generated text that must not be there: a control character other than
-/// the newline (a raw one in a literal or a comment would be a different program, or none), or a
-/// bidi control (rustc refuses one in a comment or a literal).
+/// The first character of generated text that must not be there ([`codegen::emit::docs::is_hidden`]):
+/// a control character other than the newline (a raw one in a literal or a comment would be a
+/// different program, or none), or a bidi control (rustc refuses one in a comment or a literal).
 fn forbidden_char(text: &str) -> Option<(usize, char)> {
-    text.char_indices()
-        .find(|&(_, c)| (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    text.char_indices().find(|&(_, c)| codegen::emit::docs::is_hidden(c))
 }
 
 /// The text of a caught panic.

@@ -95,7 +95,7 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 /// The checks on a generated file (`which` names it in failures).
 fn check_output(case: &str, which: &str, code: &str) -> Result<(), String> {
     if let Some((line, c)) =
-        code.lines().enumerate().find_map(|(n, line)| line.chars().find(|&c| hidden(c)).map(|c| (n + 1, c)))
+        code.lines().enumerate().find_map(|(n, line)| line.chars().find(|&c| docs::is_hidden(c)).map(|c| (n + 1, c)))
     {
         return Err(format!("{case}: the {which} code holds {:?} on line {line}", c));
     }
@@ -116,14 +116,6 @@ fn check_output(case: &str, which: &str, code: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Characters no generated file may hold: controls other than newline, bidi controls, the
-/// Unicode separators and the byte-order mark.
-fn hidden(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
 }
 
 /// Each run of `///` (or `//!`) lines as the Markdown rustdoc reads, with the line it starts on.
