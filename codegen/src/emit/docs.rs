@@ -307,11 +307,19 @@ fn continues_paragraph(line: &str) -> bool {
         && !trimmed.starts_with("```")
 }
 
-/// Whether `line` opens or closes a fenced code block in any container: after any indentation,
-/// block-quote markers (`>`) and list markers (`-`, `*`, `+`, `1.`, `1)`), three backticks or
-/// three tildes. This is wider than CommonMark's rule (which also bounds the indentation), so
-/// every line Markdown would read as a fence is caught.
+/// Whether `line` opens or closes a fenced code block in any container: after its
+/// [markers](after_markers), three backticks or three tildes. This is wider than CommonMark's
+/// rule (which also bounds the indentation), so every line Markdown would read as a fence is
+/// caught.
 fn is_fence(line: &str) -> bool {
+    let rest = after_markers(line);
+    rest.starts_with("```") || rest.starts_with("~~~")
+}
+
+/// `line` after its indentation, block-quote markers (`>`) and list markers (`-`, `*`, `+`,
+/// `1.`, `1)`, each followed by whitespace), however nested: where a block inside those
+/// containers would begin.
+pub fn after_markers(line: &str) -> &str {
     let mut rest = line.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix('>') {
@@ -329,9 +337,8 @@ fn is_fence(line: &str) -> bool {
             rest = after.trim_start();
             continue;
         }
-        break;
+        return rest;
     }
-    rest.starts_with("```") || rest.starts_with("~~~")
 }
 
 /// `line` with every run of whitespace made one space.

@@ -227,7 +227,7 @@ pub fn code_like(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         let n = index + 1;
-        let content = strip_markers(line);
+        let content = crate::emit::docs::after_markers(line);
         if content.starts_with("```") {
             found.push(format!("line {n}: code fence (```)"));
         } else if content.starts_with("~~~") {
@@ -254,33 +254,6 @@ pub fn code_like(text: &str) -> Vec<String> {
         }
     }
     found
-}
-
-/// The line after its indentation, block-quote markers and list markers, however nested.
-fn strip_markers(line: &str) -> &str {
-    let mut rest = line;
-    loop {
-        let trimmed = rest.trim_start_matches([' ', '\t']);
-        if let Some(after) = trimmed.strip_prefix('>') {
-            rest = after;
-            continue;
-        }
-        if let Some(after) = trimmed.strip_prefix(['-', '*', '+'])
-            && (after.is_empty() || after.starts_with([' ', '\t']))
-        {
-            rest = after;
-            continue;
-        }
-        let digits = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if (1..=9).contains(&digits)
-            && let Some(after) = trimmed[digits..].strip_prefix(['.', ')'])
-            && (after.is_empty() || after.starts_with([' ', '\t']))
-        {
-            rest = after;
-            continue;
-        }
-        return trimmed;
-    }
 }
 
 /// Whether the line, or what follows its block-quote markers, is indented four or more columns
