@@ -28,7 +28,8 @@ pub(crate) fn hostile() -> Result<(), String> {
     let root = workspace_root();
     let corpus = root.join("codegen/tests/hostile");
     let modules = generate(&corpus)?;
-    let copy = target_dir()?.join("hostile/workspace");
+    let target = target_dir()?;
+    let copy = target.join("hostile/workspace");
     if copy.exists() {
         fs::remove_dir_all(&copy).map_err(|e| format!("{}: {e}", copy.display()))?;
     }
@@ -43,7 +44,7 @@ pub(crate) fn hostile() -> Result<(), String> {
     test.current_dir(&copy)
         .args(["test", "--doc", "--offline"])
         .args(CRATES.iter().flat_map(|(_, package)| ["-p", package]))
-        .env("CARGO_TARGET_DIR", target_dir()?)
+        .env("CARGO_TARGET_DIR", &target)
         .env("CI", "true");
     println!("==> cargo test --doc of {} hostile areas in {}", modules.len(), copy.display());
     let output = test.stderr(std::process::Stdio::piped()).output().map_err(|e| format!("cannot run cargo: {e}"))?;

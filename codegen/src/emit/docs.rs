@@ -58,6 +58,12 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
     parts.into_iter().flatten().map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n")
 }
 
+/// An operation as its docs name it: `` `POST /path` (operationId `createThing`) ``, each part
+/// a [`code`] span.
+pub fn signature(op: &crate::ir::Operation) -> String {
+    format!("{} (operationId {})", code(&format!("{} {}", op.method.as_str(), op.path)), code(&op.id))
+}
+
 /// A spec name as one inert Markdown code span: `` `name` ``.
 ///
 /// Whatever the name holds stays inside the span: control characters (a newline too) are shown
@@ -407,8 +413,8 @@ fn escape(text: &str) -> String {
             continue;
         }
         // `>` quotes only at a line start.
-        let line_start = out.bytes().rev().take_while(|&b| b != b'\n').all(|b| b == b' ');
-        if (c == '>' && line_start) || matches!(c, '<' | '[' | ']') {
+        let line_start = || out.bytes().rev().take_while(|&b| b != b'\n').all(|b| b == b' ');
+        if (c == '>' && line_start()) || matches!(c, '<' | '[' | ']') {
             out.push('\\');
         }
         out.push(c);

@@ -40,9 +40,8 @@ pub fn module(api: &Api) -> TokenStream {
         let request = ident(&op.builder);
         let summary = op.summary.as_deref().map(|s| format!(": {}", docs::sanitize(s))).unwrap_or_default();
         let doc = docs::attrs(&format!(
-            "{} (operationId {}){summary}\n\nThe client's side: [`cloudbase_api::{area}::{}::{method}`].",
-            docs::code(&format!("{} {}", op.method.as_str(), op.path)),
-            docs::code(&op.id),
+            "{}{summary}\n\nThe client's side: [`cloudbase_api::{area}::{}::{method}`].",
+            docs::signature(op),
             api.api_struct
         ));
         quote! {
@@ -207,11 +206,7 @@ fn forms_enum_def(api: &Api, op: &Operation) -> Option<TokenStream> {
 
 fn request(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
-    let doc = docs::attrs(&format!(
-        "A request to {} (operationId {}), as the mock received it.",
-        docs::code(&format!("{} {}", op.method.as_str(), op.path)),
-        docs::code(&op.id)
-    ));
+    let doc = docs::attrs(&format!("A request to {}, as the mock received it.", docs::signature(op)));
     let fields = op.params.iter().map(|p| {
         let field = ident(&p.name);
         let ty = param_type(api, p);

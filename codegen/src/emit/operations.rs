@@ -57,8 +57,7 @@ pub fn api(api: &Api) -> TokenStream {
 /// Summary, `METHOD /path` with the operationId, the description, then an example request.
 fn operation_doc(api: &Api, op: &Operation) -> String {
     let example = examples::section(api, op);
-    let signature =
-        format!("{} (operationId {})", docs::code(&format!("{} {}", op.method.as_str(), op.path)), docs::code(&op.id));
+    let signature = docs::signature(op);
     let streaming = op
         .stream
         .as_ref()
