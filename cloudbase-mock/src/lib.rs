@@ -135,7 +135,19 @@ impl MockServer {
     /// A URL on the server that stores what is `PUT` (or `POST`ed) to it under `key` and answers
     /// a `GET` with it: the storage host for a stubbed upload or download URL, e.g. the
     /// `uploadUrl` of `getObjectsUploadInfo`, so an upload helper's second request lands here.
+    ///
+    /// Keys are taken as the PG storage API takes an object name (and `cloudbase-api` sends
+    /// one): segments separated by `/`, none of them `.` or `..`, with `\` counted as a
+    /// separator too (WHATWG URL parsing reads it as `/`), so the URL never resolves outside the
+    /// store, however a client normalises it. Every other character is percent-encoded.
+    ///
+    /// # Panics
+    ///
+    /// When `key` is empty or has a `.` or `..` segment: no URL of the store names it.
     pub fn object_url(&self, key: &str) -> String {
+        if let Err(why) = runtime::server::check_object_key(key) {
+            panic!("{why}");
+        }
         let key: String = key
             .split('/')
             .map(|segment| {

@@ -33,6 +33,21 @@ pub(crate) struct State {
 /// at (`PUT` stores the body, `GET` returns it). No CloudBase route starts with it.
 pub(crate) const OBJECTS: &str = "/_mock/objects/";
 
+/// Whether `key` is a key of the object store: not empty and without a `.` or `..` segment
+/// (`/` and `\` both separate segments), as the PG storage API and `cloudbase-api` take an
+/// object name; the error says why not.
+pub(crate) fn check_object_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err("an object key is empty".to_owned());
+    }
+    match key.split(['/', '\\']).find(|segment| matches!(*segment, "." | "..")) {
+        Some(segment) => {
+            Err(format!("the object key {key:?} has a `{segment}` segment, which would climb out of the store"))
+        }
+        None => Ok(()),
+    }
+}
+
 /// Locks a mutex whether or not a test thread panicked while holding it (the data is logs).
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -137,6 +152,7 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
     if let Some(key) = path.strip_prefix(OBJECTS) {
         let key = route::decode(key);
         let answer = match method.as_str() {
+            _ if check_object_key(&key).is_err() => Answer::status(400),
             "PUT" | "POST" => {
                 lock(&state.objects).insert(key, received.body.clone());
                 Answer::status(200)

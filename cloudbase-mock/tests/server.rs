@@ -1,0 +1,58 @@
+//! The mock as a server other programs are pointed at: object keys that stay in the object
+//! store, credentials hidden however they are named, what it keeps of each request bounded,
+//! and connections that are slow or heavy never holding up the others.
+
+use cloudbase_mock::MockServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends a whole request (`head` without the blank line, then `body`) over a raw connection;
+/// returns the status and the reply's body.
+async fn raw(server: &MockServer, head: &str, body: &[u8]) -> (u16, Vec<u8>) {
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let head = format!("{head}\r\nHost: mock\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.unwrap();
+    let status = std::str::from_utf8(&reply[9..12]).unwrap().parse().unwrap();
+    let at = reply.windows(4).position(|w| w == b"\r\n\r\n").map_or(reply.len(), |at| at + 4);
+    (status, reply[at..].to_vec())
+}
+
+/// An object URL names a key of the object store and nothing else: a key the PG storage API
+/// would not take (a `.` or `..` segment, `\` counted as a separator as WHATWG URL parsing
+/// does, an empty key) is refused instead of becoming a URL that a client's URL parser resolves
+/// onto another route (`%2E%2E` is a dot segment to it).
+#[tokio::test]
+async fn object_keys_never_climb_out_of_the_object_store() {
+    let server = MockServer::start().await;
+    for key in ["../../v1/functions/hello", "a/../../b", "./a", "a/.", "..\\..\\v1", "a\\..", ""] {
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.object_url(key)));
+        match made {
+            Ok(url) => {
+                let path = url::Url::parse(&url).unwrap().path().to_owned();
+                panic!("{key:?} gave {url}, which a client sends to {path}");
+            }
+            Err(reason) => {
+                let reason = reason.downcast_ref::<String>().cloned().unwrap_or_default();
+                assert!(reason.contains("object key"), "{key:?}: {reason}");
+            }
+        }
+    }
+    // Dots inside a segment are ordinary characters: the URL stays in the store and works.
+    for key in ["a.txt", "dir/..hidden", "dir/.../x", "poems/li bai/静夜思.txt"] {
+        let url = url::Url::parse(&server.object_url(key)).unwrap();
+        assert!(url.path().starts_with("/_mock/objects/"), "{key:?}: {url}");
+        let target = &url[url::Position::BeforePath..];
+        let (status, _) = raw(&server, &format!("PUT {target} HTTP/1.1"), b"bytes").await;
+        assert_eq!(status, 200, "{key:?}");
+        assert_eq!(server.object(key).as_deref(), Some(&b"bytes"[..]), "{key:?}");
+    }
+    // A target sent as is (no client normalised it) is refused, never stored under a dot key.
+    for target in ["/_mock/objects/%2E%2E/%2E%2E/v1/functions/hello", "/_mock/objects/a/%2e", "/_mock/objects/a%5C.."] {
+        let (status, _) = raw(&server, &format!("PUT {target} HTTP/1.1"), b"x").await;
+        assert_eq!(status, 400, "{target}");
+    }
+    assert!(server.object("../../v1/functions/hello").is_none());
+    assert!(server.functions().invoke_function().received().is_empty());
+}
