@@ -168,6 +168,8 @@ pub use client::{Client, ClientBuilder, Region};
 pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError};
 pub use http::Attempt;
+#[doc(hidden)]
+pub use response::is_credential_name;
 pub use response::{Body, Response};
 pub use retry::RetryPolicy;
 pub use runtime::sse::EventStream;

@@ -162,13 +162,22 @@ pub(crate) struct ShownHeaders<'a>(pub(crate) &'a HeaderMap);
 
 impl ShownHeaders<'_> {
     fn is_credential(name: &HeaderName, value: &HeaderValue) -> bool {
-        let name = name.as_str();
-        value.is_sensitive()
-            || matches!(name, "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
-            || ["token", "secret", "password", "signature", "credential", "api-key", "apikey"]
-                .iter()
-                .any(|word| name.contains(word))
+        value.is_sensitive() || is_credential_name(name.as_str())
     }
+}
+
+/// Whether a header or query parameter named `name` carries a credential, by its name alone:
+/// `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, or a name holding `token`,
+/// `secret`, `password`, `signature`, `credential`, `api-key` or `apikey` (case-insensitive,
+/// `_` read as `-`: `x-cos-security-token`, `access_token`, `api_key`, `X-Api-Key`). The rule
+/// `Debug` output follows for headers; `cloudbase-mock` hides what it shows by it too.
+#[doc(hidden)]
+pub fn is_credential_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase().replace('_', "-");
+    matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+        || ["token", "secret", "password", "signature", "credential", "api-key", "apikey"]
+            .iter()
+            .any(|word| name.contains(word))
 }
 
 impl fmt::Debug for ShownHeaders<'_> {

@@ -56,3 +56,56 @@ async fn object_keys_never_climb_out_of_the_object_store() {
     assert!(server.object("../../v1/functions/hello").is_none());
     assert!(server.functions().invoke_function().received().is_empty());
 }
+
+/// Values whose names say they are credentials are hidden by the client's rule for names
+/// (`cloudbase_api::is_credential_name`), whether or not an operation declares them: in the
+/// `Debug` of what was received, in violations and in the binary's request log.
+#[tokio::test]
+async fn credentials_are_hidden_by_their_names_declared_or_not() {
+    let secrets = "?access_token=s3cr3t-a&api_key=s3cr3t-b&password=s3cr3t-c&page=2";
+    let headers = "x-cos-security-token: s3cr3t-d\r\nX-Api-Key: s3cr3t-e\r\nAuthorization: Bearer s3cr3t-f";
+    let targets = [
+        format!("GET /v1/functions/web-fn{secrets}&webfn=true"), // an operation that declares none of them
+        format!("GET /v1/nowhere{secrets}"),                     // no operation at all
+        format!("PUT /v1/functions/web-fn{secrets}"),            // a method the path lacks
+    ];
+    let server = MockServer::start().await;
+    for target in &targets {
+        raw(&server, &format!("{target} HTTP/1.1\r\n{headers}"), b"").await;
+    }
+    let shown = format!("{:?} {:?}", server.received(), server.violations());
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    for hidden in ["access_token=<redacted>", "api_key=<redacted>", "password=<redacted>"] {
+        assert!(shown.contains(hidden), "{hidden}: {shown}");
+    }
+    assert!(shown.contains("\"x-cos-security-token\": <redacted>") && shown.contains("\"x-api-key\": <redacted>"));
+    assert!(shown.contains("page=2"), "other values stay visible: {shown}");
+
+    // The binary's log, one line per request.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
+        .args(["--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let addr = {
+        use std::io::BufRead;
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.starts_with("CLOUDBASE_BASE_URL=") {
+            line.clear();
+            stdout.read_line(&mut line).unwrap();
+        }
+        line.trim().trim_start_matches("CLOUDBASE_BASE_URL=http://").parse::<std::net::SocketAddr>().unwrap()
+    };
+    for target in &targets {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("{target} HTTP/1.1\r\n{headers}\r\nHost: mock\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        stream.read_to_end(&mut Vec::new()).await.unwrap();
+    }
+    child.kill().unwrap();
+    let log = String::from_utf8_lossy(&child.wait_with_output().unwrap().stderr).into_owned();
+    assert_eq!(log.matches("api_key=<redacted>").count(), 3, "{log}");
+    assert!(!log.contains("s3cr3t"), "{log}");
+}

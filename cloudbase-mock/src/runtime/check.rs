@@ -7,9 +7,6 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Headers whose values are credentials whatever the operation.
-const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
-
 /// Stands for a credential in `Debug`, logs and violations.
 pub struct Redacted;
 
@@ -20,7 +17,9 @@ impl std::fmt::Debug for Redacted {
 }
 
 /// A request as the mock received it. `Debug` shows credentials (the `Authorization` header,
-/// cookies, the operation's credential parameters) as `<redacted>`, and the body by its size.
+/// cookies, the operation's credential parameters, and any header or query parameter named like
+/// a credential: `x-cos-security-token`, `access_token`, `api_key`, `password`, `X-Api-Key`) as
+/// `<redacted>`, and the body by its size.
 #[derive(Clone)]
 pub struct Received {
     pub(crate) route: Option<&'static Route>,
@@ -78,9 +77,14 @@ impl Received {
         &self.body
     }
 
-    /// Whether a header or query parameter of this name carries a credential: for the matched
-    /// operation, or, for a request that matched none, for any of `routes`.
+    /// Whether a header or query parameter of this name carries a credential: by the client's
+    /// rule for names ([`cloudbase_api::is_credential_name`]: `x-cos-security-token`,
+    /// `access_token`, `api_key`, `password`, `X-Api-Key`, ...), declared or not; or as the
+    /// matched operation declares it, or, for a request that matched none, any of `routes`.
     fn secret(&self, routes: &[&'static Route], location: Location, name: &str) -> bool {
+        if cloudbase_api::is_credential_name(name) {
+            return true;
+        }
         let named = |route: &Route| {
             route.params.iter().any(|p| {
                 p.secret
@@ -88,11 +92,10 @@ impl Received {
                     && if location == Location::Header { p.name.eq_ignore_ascii_case(name) } else { p.name == name }
             })
         };
-        (location == Location::Header && CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name)))
-            || match self.route {
-                Some(route) => named(route),
-                None => routes.iter().any(|route| named(route)),
-            }
+        match self.route {
+            Some(route) => named(route),
+            None => routes.iter().any(|route| named(route)),
+        }
     }
 
     /// Sets what `Debug`, violations and logs show of the target: each credential parameter's
