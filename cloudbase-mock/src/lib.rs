@@ -66,6 +66,12 @@ use runtime::server::{State, lock, serve};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// The longest request body [`MockServer::received`] keeps whole unless
+/// [`MockServer::keep_bodies_up_to`] says otherwise (1 MiB): a longer one is kept as its
+/// length and SHA-256 digest ([`Received::body_len`], [`Received::body_sha256`]), so a test of
+/// large uploads does not hold every upload in memory. Stubs and checks see every body whole.
+pub const KEPT_BODY_BYTES: usize = 1 << 20;
+
 /// The mock server: serves every enabled area on one loopback port until it is dropped.
 pub struct MockServer {
     addr: SocketAddr,
@@ -122,14 +128,38 @@ impl MockServer {
         self.client_builder().build().expect("a loopback base URL is valid")
     }
 
-    /// Every request the server received, in order, refused ones included.
+    /// Every request the server received, in order, refused ones included (the last
+    /// [`MockServer::keep_requests`] of them; bodies longer than [`KEPT_BODY_BYTES`], or what
+    /// [`MockServer::keep_bodies_up_to`] set, as their length and digest only).
     pub fn received(&self) -> Vec<Received> {
-        lock(&self.state.received).clone()
+        lock(&self.state.received).iter().cloned().collect()
     }
 
-    /// Every rule a request broke, in order.
+    /// Every rule a request broke, in order (the last [`MockServer::keep_requests`] of them).
     pub fn violations(&self) -> Vec<Violation> {
-        lock(&self.state.violations).clone()
+        lock(&self.state.violations).iter().cloned().collect()
+    }
+
+    /// Keeps request bodies up to `bytes` long whole in what [`MockServer::received`] and the
+    /// typed [`Stub::received`] return; a longer body is kept as its length and SHA-256 digest
+    /// (a typed request then reads it as absent). [`KEPT_BODY_BYTES`] unless set.
+    pub fn keep_bodies_up_to(&self, bytes: usize) {
+        self.state.kept_body.store(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Keeps only the last `n` requests and the last `n` violations, dropping the oldest: for a
+    /// server that runs for long (the binary keeps 1,000). Unbounded unless set.
+    pub fn keep_requests(&self, n: usize) {
+        self.state.kept_requests.store(n, std::sync::atomic::Ordering::Relaxed);
+        let mut received = lock(&self.state.received);
+        while received.len() > n {
+            received.pop_front();
+        }
+        drop(received);
+        let mut violations = lock(&self.state.violations);
+        while violations.len() > n {
+            violations.pop_front();
+        }
     }
 
     /// A URL on the server that stores what is `PUT` (or `POST`ed) to it under `key` and answers

@@ -109,3 +109,65 @@ async fn credentials_are_hidden_by_their_names_declared_or_not() {
     assert_eq!(log.matches("api_key=<redacted>").count(), 3, "{log}");
     assert!(!log.contains("s3cr3t"), "{log}");
 }
+
+/// What `received()` keeps is bounded: a body past [`cloudbase_mock::KEPT_BODY_BYTES`] is kept
+/// as its length and SHA-256 digest only (checked here by what is stored, not by memory).
+#[tokio::test]
+async fn large_bodies_are_kept_as_length_and_digest() {
+    let server = MockServer::start().await;
+    let big = vec![b'x'; 3 << 20];
+    for _ in 0..4 {
+        let (status, _) = raw(
+            &server,
+            "POST /v1/functions/hello HTTP/1.1\r\nAuthorization: Bearer t\r\nContent-Type: application/octet-stream",
+            &big,
+        )
+        .await;
+        assert!(status < 500, "{status}");
+    }
+    let kept: usize = server.received().iter().map(|r| r.body().len()).sum();
+    assert_eq!(kept, 0, "4 bodies of 3 MiB are kept as digests");
+    let digest: [u8; 32] = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&big).into()
+    };
+    for received in server.received() {
+        assert_eq!((received.body_len(), received.body_sha256(), received.body_kept()), (3 << 20, Some(digest), false));
+        assert!(format!("{received:?}").contains("<3145728 bytes, not kept>"));
+    }
+    // Up to the limit a body is kept whole; the limit can be moved.
+    server.reset();
+    server.keep_bodies_up_to(8);
+    raw(
+        &server,
+        "POST /v1/functions/hello HTTP/1.1\r\nAuthorization: Bearer t\r\nContent-Type: application/json",
+        b"{\"a\":1}",
+    )
+    .await;
+    raw(
+        &server,
+        "POST /v1/functions/hello HTTP/1.1\r\nAuthorization: Bearer t\r\nContent-Type: application/json",
+        b"{\"a\": 10}",
+    )
+    .await;
+    let received = server.received();
+    assert_eq!(
+        (received[0].body(), received[0].body_kept(), received[0].body_sha256()),
+        (&b"{\"a\":1}"[..], true, None)
+    );
+    assert_eq!((received[1].body(), received[1].body_len(), received[1].body_kept()), (&b""[..], 9, false));
+}
+
+/// With [`MockServer::keep_requests`], only the last requests and violations are kept.
+#[tokio::test]
+async fn only_the_last_requests_are_kept_when_asked() {
+    let server = MockServer::start().await;
+    server.keep_requests(3);
+    for i in 0..10 {
+        raw(&server, &format!("GET /v1/nowhere/{i} HTTP/1.1"), b"").await;
+    }
+    let targets: Vec<String> = server.received().iter().map(|r| r.target().to_owned()).collect();
+    assert_eq!(targets, ["/v1/nowhere/7", "/v1/nowhere/8", "/v1/nowhere/9"]);
+    let violations: Vec<String> = server.violations().into_iter().map(|v| v.target).collect();
+    assert_eq!(violations, targets);
+}

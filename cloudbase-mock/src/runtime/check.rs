@@ -29,6 +29,10 @@ pub struct Received {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Bytes,
+    /// The length of the body as sent (`body` is empty once [`Received::kept`] let it go).
+    pub(crate) body_len: usize,
+    /// The SHA-256 digest of a body too large to keep.
+    pub(crate) body_sha256: Option<[u8; 32]>,
     /// The target with credentials redacted ([`Received::redact`]).
     pub(crate) shown: String,
 }
@@ -72,9 +76,38 @@ impl Received {
         &self.query
     }
 
-    /// The body as sent.
+    /// The body as sent; empty when it was larger than the server keeps
+    /// ([`MockServer::keep_bodies_up_to`](crate::MockServer::keep_bodies_up_to)): then
+    /// [`Received::body_len`] and [`Received::body_sha256`] say what it was.
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// The length of the body as sent, kept or not.
+    pub fn body_len(&self) -> usize {
+        self.body_len
+    }
+
+    /// The SHA-256 digest of the body, when it was too large to keep (`None` when
+    /// [`Received::body`] holds it).
+    pub fn body_sha256(&self) -> Option<[u8; 32]> {
+        self.body_sha256
+    }
+
+    /// Whether the body was kept whole ([`Received::body`] is all of it).
+    pub fn body_kept(&self) -> bool {
+        self.body_sha256.is_none()
+    }
+
+    /// The request as the server records it: a body longer than `limit` bytes is let go,
+    /// its length and SHA-256 digest kept instead.
+    pub(crate) fn kept(mut self, limit: usize) -> Received {
+        if self.body.len() > limit {
+            use sha2::Digest;
+            self.body_sha256 = Some(sha2::Sha256::digest(&self.body).into());
+            self.body = Bytes::new();
+        }
+        self
     }
 
     /// Whether a header or query parameter of this name carries a credential: by the client's
@@ -245,7 +278,10 @@ impl std::fmt::Debug for Received {
             .field("method", &self.method)
             .field("target", &self.shown)
             .field("headers", &Headers(self))
-            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field(
+                "body",
+                &format_args!("<{} bytes{}>", self.body_len, if self.body_kept() { "" } else { ", not kept" }),
+            )
             .finish()
     }
 }
@@ -590,6 +626,8 @@ mod tests {
             query: vec![("api_token".to_owned(), "leaked-value".to_owned())],
             headers: Vec::new(),
             body: Bytes::new(),
+            body_len: 0,
+            body_sha256: None,
             shown: String::new(),
         };
         received.redact(&ROUTES);

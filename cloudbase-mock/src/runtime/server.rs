@@ -7,7 +7,8 @@ use super::stub::{Answer, AnswerBody, StubRule};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -18,8 +19,12 @@ const MAX_BODY: usize = 64 << 20;
 pub(crate) struct State {
     pub(crate) routes: Vec<&'static Route>,
     pub(crate) stubs: Mutex<Vec<StubRule>>,
-    pub(crate) received: Mutex<Vec<Received>>,
-    pub(crate) violations: Mutex<Vec<Violation>>,
+    pub(crate) received: Mutex<VecDeque<Received>>,
+    pub(crate) violations: Mutex<VecDeque<Violation>>,
+    /// A received body longer than this is kept as its length and digest.
+    pub(crate) kept_body: AtomicUsize,
+    /// The most requests (and violations) kept: the oldest go first.
+    pub(crate) kept_requests: AtomicUsize,
     next_request: AtomicU64,
     /// Print one line per request on stderr.
     pub(crate) log: AtomicBool,
@@ -60,6 +65,8 @@ impl State {
             stubs: Mutex::default(),
             received: Mutex::default(),
             violations: Mutex::default(),
+            kept_body: AtomicUsize::new(crate::KEPT_BODY_BYTES),
+            kept_requests: AtomicUsize::new(usize::MAX),
             next_request: AtomicU64::new(1),
             log: AtomicBool::new(false),
             objects: Mutex::default(),
@@ -69,6 +76,27 @@ impl State {
 }
 
 impl State {
+    /// Records a request, as [`State::kept_body`] and [`State::kept_requests`] allow.
+    fn record(&self, received: Received) {
+        let received = received.kept(self.kept_body.load(Ordering::Relaxed));
+        let cap = self.kept_requests.load(Ordering::Relaxed);
+        let mut all = lock(&self.received);
+        all.push_back(received);
+        while all.len() > cap {
+            all.pop_front();
+        }
+    }
+
+    /// Records the rules a request broke, as [`State::kept_requests`] allows.
+    fn record_violations(&self, broken: impl IntoIterator<Item = Violation>) {
+        let cap = self.kept_requests.load(Ordering::Relaxed);
+        let mut all = lock(&self.violations);
+        all.extend(broken);
+        while all.len() > cap {
+            all.pop_front();
+        }
+    }
+
     /// One line on stderr per request when logging is on: id, method, target, the operation,
     /// the status (0 for a reset) and each broken rule.
     fn log(
@@ -146,7 +174,9 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         path_params: Vec::new(),
         query: route::query_pairs(query),
         headers,
+        body_len: body.len(),
         body,
+        body_sha256: None,
         shown: String::new(),
     };
     if let Some(key) = path.strip_prefix(OBJECTS) {
@@ -166,7 +196,7 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         // An object URL's query is its signature: never shown.
         received.shown = path.to_owned();
         state.log(request_id, &method, path, Some("(object store)"), answer.status, &[]);
-        lock(&state.received).push(received);
+        state.record(received);
         return Ok(respond(request_id, &answer));
     }
     let matched = route::find(&state.routes, &method, path);
@@ -187,25 +217,21 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
             };
             state.log(request_id, &method, &target, None, status, &[(rule, message.clone())]);
             let violation = Violation { operation: None, method, target, rule, message: message.clone() };
-            lock(&state.violations).push(violation);
-            lock(&state.received).push(received);
+            state.record_violations([violation]);
+            state.record(received);
             return Ok(refuse(request_id, status, None, &[(rule, message)]));
         }
     };
     let broken = check::check(route, &received);
-    lock(&state.received).push(received.clone());
+    state.record(received.clone());
     if !broken.is_empty() {
-        let mut violations = lock(&state.violations);
-        for (rule, message) in &broken {
-            violations.push(Violation {
-                operation: Some(route.id),
-                method: method.clone(),
-                target: target.clone(),
-                rule: *rule,
-                message: message.clone(),
-            });
-        }
-        drop(violations);
+        state.record_violations(broken.iter().map(|(rule, message)| Violation {
+            operation: Some(route.id),
+            method: method.clone(),
+            target: target.clone(),
+            rule: *rule,
+            message: message.clone(),
+        }));
         // As HTTP says (and Prism answers): 401 without credentials, 415 for a body media type
         // the operation does not take, else 400.
         let status = if broken.iter().any(|(rule, _)| *rule == Rule::Credentials) {
