@@ -127,15 +127,46 @@ type ReplyBody = BoxBody<Bytes, std::io::Error>;
 
 /// Accepts connections until the task is aborted.
 pub(crate) async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) {
+    accept_loop(
+        || listener.accept(),
+        |(stream, _)| {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        },
+    )
+    .await
+}
+
+/// The first pause after a failed `accept` (EMFILE, ENFILE, ENOBUFS: what frees up with time).
+const ACCEPT_PAUSE: Duration = Duration::from_millis(1);
+/// The longest pause: the pause doubles after each failure in a row up to it.
+const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+/// Takes each connection `accept` gives to `serve`, forever. After a failed `accept` it waits
+/// [`ACCEPT_PAUSE`], doubling after each failure in a row up to [`ACCEPT_PAUSE_MAX`], instead of
+/// trying again at once (which takes a whole core while, say, no file descriptor is free).
+async fn accept_loop<C, A, F>(mut accept: A, mut serve: impl FnMut(C))
+where
+    A: FnMut() -> F,
+    F: std::future::Future<Output = std::io::Result<C>>,
+{
+    let mut pause = ACCEPT_PAUSE;
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        let state = state.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                .await;
-        });
+        match accept().await {
+            Ok(connection) => {
+                pause = ACCEPT_PAUSE;
+                serve(connection);
+            }
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(ACCEPT_PAUSE_MAX);
+            }
+        }
     }
 }
 
@@ -385,4 +416,53 @@ fn sse_event(data: &str) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A listener whose `accept` fails (EMFILE: no file descriptor left) is tried again after
+    /// a pause, not at once in a loop that takes a whole core.
+    #[tokio::test]
+    async fn accept_errors_are_retried_after_a_pause() {
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let failing = || {
+            calls.fetch_add(1, Ordering::Relaxed);
+            // Yields once, so the timeout below can fire whatever the loop does.
+            async {
+                tokio::task::yield_now().await;
+                Err::<(), _>(std::io::Error::from_raw_os_error(24))
+            }
+        };
+        let looped = tokio::time::timeout(Duration::from_millis(100), accept_loop(failing, |()| {})).await;
+        assert!(looped.is_err(), "the loop never ends");
+        let calls = calls.load(Ordering::Relaxed);
+        // 1 ms doubling: 1 + 2 + 4 + ... + 64 ms is the most that fits in 100 ms.
+        assert!((2..=8).contains(&calls), "{calls} calls to accept in 100 ms");
+    }
+
+    /// A success in between starts the pauses over from [`ACCEPT_PAUSE`].
+    #[tokio::test]
+    async fn a_success_starts_the_pauses_over() {
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let served = std::sync::atomic::AtomicUsize::new(0);
+        // Fails six times (1 + 2 + 4 + 8 + 16 + 32 = 63 ms of pauses), succeeds, fails again.
+        let accept = || {
+            let call = calls.fetch_add(1, Ordering::Relaxed);
+            async move {
+                tokio::task::yield_now().await;
+                if call == 6 { Ok(()) } else { Err(std::io::Error::from_raw_os_error(24)) }
+            }
+        };
+        let serve = |()| {
+            served.fetch_add(1, Ordering::Relaxed);
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(200), accept_loop(accept, serve)).await;
+        assert_eq!(served.load(Ordering::Relaxed), 1);
+        // Without the reset, the pause after the success's next failure would be 64 ms, then
+        // 128 ms: 8 or 9 calls at most in 200 ms. With it, 1, 2, 4, ... ms again.
+        let calls = calls.load(Ordering::Relaxed);
+        assert!(calls >= 11, "{calls} calls to accept in 200 ms");
+    }
 }
