@@ -72,6 +72,11 @@ use std::sync::Arc;
 /// large uploads does not hold every upload in memory. Stubs and checks see every body whole.
 pub const KEPT_BODY_BYTES: usize = 1 << 20;
 
+/// How long a connection may take to send a request's headers unless
+/// [`MockServer::header_read_timeout`] says otherwise (10 s): a slower one is closed, so slow
+/// clients cannot hold connections open forever.
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The mock server: serves every enabled area on one loopback port until it is dropped.
 pub struct MockServer {
     addr: SocketAddr,
@@ -145,6 +150,12 @@ impl MockServer {
     /// (a typed request then reads it as absent). [`KEPT_BODY_BYTES`] unless set.
     pub fn keep_bodies_up_to(&self, bytes: usize) {
         self.state.kept_body.store(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Closes a connection that takes longer than `timeout` to send a request's headers
+    /// ([`HEADER_READ_TIMEOUT`] unless set); applies to connections accepted from then on.
+    pub fn header_read_timeout(&self, timeout: std::time::Duration) {
+        *lock(&self.state.header_read_timeout) = timeout;
     }
 
     /// Keeps only the last `n` requests and the last `n` violations, dropping the oldest: for a

@@ -171,3 +171,68 @@ async fn only_the_last_requests_are_kept_when_asked() {
     let violations: Vec<String> = server.violations().into_iter().map(|v| v.target).collect();
     assert_eq!(violations, targets);
 }
+
+/// A connection that sends its headers a byte at a time is cut once the header-read timeout
+/// ([`MockServer::header_read_timeout`]) has passed, as it would hold a connection forever.
+#[tokio::test]
+async fn a_slow_header_is_cut_after_the_timeout() {
+    let server = MockServer::start().await;
+    server.header_read_timeout(std::time::Duration::from_millis(200));
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream.write_all(b"GET /v1/functions/web-fn HTTP/1.1\r\nHost: mock\r\n").await.unwrap();
+    let started = std::time::Instant::now();
+    let mut cut = false;
+    while started.elapsed() < std::time::Duration::from_secs(3) {
+        if stream.write_all(b"x").await.is_err() {
+            cut = true;
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(std::time::Duration::from_millis(50), stream.read(&mut buf)).await {
+            Ok(Ok(_) | Err(_)) => {
+                cut = true;
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(cut, "still open after {:?}", started.elapsed());
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "cut after {:?}", started.elapsed());
+}
+
+/// A large multipart body is checked off the thread that serves the other connections: a
+/// small request sent while it is being parsed is answered first.
+#[tokio::test]
+async fn a_large_multipart_body_does_not_hold_up_other_requests() {
+    let server = MockServer::start().await;
+    let mut body = Vec::new();
+    for i in 0..150_000 {
+        body.extend_from_slice(format!("--b\r\nContent-Disposition: form-data; name=\"p{i}\"\r\n\r\nv\r\n").as_bytes());
+    }
+    body.extend_from_slice(
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\nx\r\n--b--\r\n",
+    );
+    let head = "POST /v1/storages/object/b/k HTTP/1.1\r\nAuthorization: Bearer t\r\nContent-Type: multipart/form-data; boundary=b";
+    let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let large = {
+        let (order, addr) = (order.clone(), server.addr());
+        tokio::spawn(async move {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let head = format!("{head}\r\nHost: mock\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            stream.write_all(head.as_bytes()).await.unwrap();
+            stream.write_all(&body).await.unwrap();
+            order.lock().unwrap().push("sent large");
+            stream.read_to_end(&mut Vec::new()).await.unwrap();
+            order.lock().unwrap().push("large");
+        })
+    };
+    while !order.lock().unwrap().contains(&"sent large") {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let (status, _) =
+        raw(&server, "GET /v1/functions/web-fn?webfn=true HTTP/1.1\r\nAuthorization: Bearer t", b"").await;
+    assert_eq!(status, 200);
+    order.lock().unwrap().push("small");
+    large.await.unwrap();
+    assert_eq!(*order.lock().unwrap(), ["sent large", "small", "large"]);
+}

@@ -15,6 +15,10 @@ use std::time::Duration;
 /// The largest request body the mock reads (a larger one is answered 413).
 const MAX_BODY: usize = 64 << 20;
 
+/// The longest body checked on the thread that serves connections; a longer one is checked on
+/// the blocking pool.
+const PARSED_INLINE: usize = 64 << 10;
+
 /// Everything the server knows, shared by its connections and its handle.
 pub(crate) struct State {
     pub(crate) routes: Vec<&'static Route>,
@@ -25,6 +29,8 @@ pub(crate) struct State {
     pub(crate) kept_body: AtomicUsize,
     /// The most requests (and violations) kept: the oldest go first.
     pub(crate) kept_requests: AtomicUsize,
+    /// How long a connection may take to send a request's headers.
+    pub(crate) header_read_timeout: Mutex<Duration>,
     next_request: AtomicU64,
     /// Print one line per request on stderr.
     pub(crate) log: AtomicBool,
@@ -67,6 +73,7 @@ impl State {
             violations: Mutex::default(),
             kept_body: AtomicUsize::new(crate::KEPT_BODY_BYTES),
             kept_requests: AtomicUsize::new(usize::MAX),
+            header_read_timeout: Mutex::new(crate::HEADER_READ_TIMEOUT),
             next_request: AtomicU64::new(1),
             log: AtomicBool::new(false),
             objects: Mutex::default(),
@@ -131,9 +138,12 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, state: Arc<State>) 
         || listener.accept(),
         |(stream, _)| {
             let state = state.clone();
+            let header_read_timeout = *lock(&state.header_read_timeout);
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
                 let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(header_read_timeout)
                     .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                     .await;
             });
@@ -253,7 +263,16 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
             return Ok(refuse(request_id, status, None, &[(rule, message)]));
         }
     };
-    let broken = check::check(route, &received);
+    // A large body (a multipart one of many parts, say) is checked on the blocking pool, so
+    // the runtime's thread goes on serving the other connections meanwhile.
+    let broken = if received.body.len() > PARSED_INLINE {
+        let checked = received.clone();
+        tokio::task::spawn_blocking(move || check::check(route, &checked))
+            .await
+            .unwrap_or_else(|e| vec![(Rule::Body, format!("the body could not be checked: {e}"))])
+    } else {
+        check::check(route, &received)
+    };
     state.record(received.clone());
     if !broken.is_empty() {
         state.record_violations(broken.iter().map(|(rule, message)| Violation {
