@@ -40,9 +40,18 @@
 //!   verification codes that verify or not, users, tokens that expire, refresh and are revoked
 //!   by sign-out, so a `cloudbase_api::session::Session` can be tested end to end.
 //! - **A storage host.** [`MockServer::object_url`] takes the upload a stubbed upload URL
-//!   points at.
+//!   points at; its keys are object names as the PG storage API takes them (no `.` or `..`
+//!   segment), so an object URL never resolves onto another route.
+//! - **Credentials hidden.** A header or query parameter named like a credential
+//!   (`cloudbase_api::is_credential_name`: `x-cos-security-token`, `access_token`, `api_key`,
+//!   `password`, `X-Api-Key`, ...) or declared as one is `<redacted>` in `Debug`, violations and
+//!   the request log.
+//! - **Bounded.** A body longer than [`KEPT_BODY_BYTES`] is kept as its length and SHA-256
+//!   digest; [`MockServer::keep_requests`] caps what is kept; a connection slower than
+//!   [`HEADER_READ_TIMEOUT`] to send its headers is closed; a large body is checked on the
+//!   blocking pool, off the thread serving the other connections.
 //! - **A binary.** `cargo run -p cloudbase-mock` serves every area on `127.0.0.1:8787` for
-//!   local runs, logging each request.
+//!   local runs, logging each request and keeping the last 1,000.
 //!
 //! One cargo feature per area, as in `cloudbase-api`, all on by default.
 
