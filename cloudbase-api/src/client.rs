@@ -25,7 +25,7 @@ pub enum Region {
 }
 
 /// The Tencent Cloud regions served by the mainland gateway, as the official node SDK lists them
-/// (`ZONE_CHINA`); every other region is served by the international one.
+/// (`ZONE_CHINA`).
 const MAINLAND_REGIONS: &[&str] = &[
     "ap-shanghai",
     "ap-guangzhou",
@@ -38,35 +38,97 @@ const MAINLAND_REGIONS: &[&str] = &[
     "ap-hongkong",
 ];
 
+/// The other Tencent Cloud regions, as Tencent Cloud's region list names them; the official node
+/// SDK sends every region outside [`MAINLAND_REGIONS`] to the international gateway.
+const INTERNATIONAL_REGIONS: &[&str] = &[
+    "ap-singapore",
+    "ap-bangkok",
+    "ap-jakarta",
+    "ap-mumbai",
+    "ap-seoul",
+    "ap-tokyo",
+    "na-siliconvalley",
+    "na-ashburn",
+    "na-toronto",
+    "sa-saopaulo",
+    "eu-frankfurt",
+];
+
 impl Region {
-    /// The gateway of a Tencent Cloud region, by the region's name, as the official node SDK
-    /// maps them: `ap-shanghai`, `ap-guangzhou`, `ap-shenzhen-fsi`, `ap-shanghai-fsi`,
-    /// `ap-nanjing`, `ap-beijing`, `ap-chengdu`, `ap-chongqing` and `ap-hongkong` are
-    /// [`Region::Mainland`]; every other region (`ap-singapore`, `na-siliconvalley`, ...) is
-    /// [`Region::International`]. `None` for a name that is not a region name (letters, digits
-    /// and `-`, such as `ap-shanghai`; case is ignored).
+    /// The gateway of a Tencent Cloud region, by the region's name (case and surrounding spaces
+    /// ignored), as the official node SDK maps them: `ap-shanghai`, `ap-guangzhou`,
+    /// `ap-shenzhen-fsi`, `ap-shanghai-fsi`, `ap-nanjing`, `ap-beijing`, `ap-chengdu`,
+    /// `ap-chongqing` and `ap-hongkong` are [`Region::Mainland`]; `ap-singapore`, `ap-bangkok`,
+    /// `ap-jakarta`, `ap-mumbai`, `ap-seoul`, `ap-tokyo`, `na-siliconvalley`, `na-ashburn`,
+    /// `na-toronto`, `sa-saopaulo` and `eu-frankfurt` are [`Region::International`]; so are the
+    /// names `mainland` and `international` themselves. `None` for any other name: a misspelled
+    /// region is not guessed at. [`str::parse`] gives an [`Error::Config`] instead, suggesting the
+    /// closest name.
     ///
     /// ```
     /// use cloudbase_api::Region;
     ///
     /// assert_eq!(Region::from_name("ap-shanghai"), Some(Region::Mainland));
     /// assert_eq!(Region::from_name("ap-singapore"), Some(Region::International));
-    /// assert_eq!(Region::from_name("shanghai please"), None);
+    /// assert_eq!(Region::from_name("ap-shangai"), None);
+    /// let error = "ap-shangai".parse::<Region>().unwrap_err();
+    /// assert!(error.to_string().ends_with("did you mean `ap-shanghai`?"), "{error}");
     /// ```
     pub fn from_name(name: &str) -> Option<Region> {
         let name = name.trim().to_ascii_lowercase();
-        let well_formed = name.split_once('-').is_some_and(|(area, rest)| {
-            area.len() >= 2
-                && area.bytes().all(|b| b.is_ascii_lowercase())
-                && !rest.is_empty()
-                && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        });
-        match () {
-            _ if !well_formed => None,
-            _ if MAINLAND_REGIONS.contains(&name.as_str()) => Some(Region::Mainland),
-            _ => Some(Region::International),
+        match name.as_str() {
+            "mainland" => Some(Region::Mainland),
+            "international" => Some(Region::International),
+            name if MAINLAND_REGIONS.contains(&name) => Some(Region::Mainland),
+            name if INTERNATIONAL_REGIONS.contains(&name) => Some(Region::International),
+            _ => None,
         }
     }
+}
+
+/// [`Region::from_name`], with an [`Error::Config`] for a name it does not know, naming the
+/// closest known name when one is near (`ap-shangai`: did you mean `ap-shanghai`?).
+impl std::str::FromStr for Region {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Region, Error> {
+        if let Some(region) = Region::from_name(name) {
+            return Ok(region);
+        }
+        let names = || {
+            ["mainland", "international"]
+                .into_iter()
+                .chain(MAINLAND_REGIONS.iter().chain(INTERNATIONAL_REGIONS).copied())
+        };
+        let wanted = name.trim().to_ascii_lowercase();
+        let closest = names().map(|known| (edit_distance(&wanted, known), known)).min();
+        let shown = crate::error::escape_controls(name);
+        Err(config_error(match closest {
+            Some((distance, known)) if distance <= 2.max(wanted.chars().count() / 4) => {
+                format!("`{shown}` is not a region name: did you mean `{known}`?")
+            }
+            _ => format!(
+                "`{shown}` is not a region name: one of {}",
+                names().map(|known| format!("`{known}`")).collect::<Vec<_>>().join(", ")
+            ),
+        }))
+    }
+}
+
+/// The Levenshtein distance of `a` and `b` in characters: insertions, deletions and
+/// substitutions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 /// A CloudBase API client. Cheap to clone: clones share one connection pool.
@@ -135,7 +197,7 @@ pub(crate) struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &redacted_url(&self.inner.base, &self.inner.base_url))
+            .field("base_url", &self.inner.base_url)
             .field("credentials", &self.inner.credentials)
             .finish_non_exhaustive()
     }
@@ -182,7 +244,9 @@ impl Client {
         Client { inner: Arc::new(Inner { credentials: None, fixed_authorization: None, ..(*self.inner).clone() }) }
     }
 
-    /// The base URL requests go to, e.g. `https://my-env.api.tcloudbasegateway.com`.
+    /// The base URL requests go to, e.g. `https://my-env.api.tcloudbasegateway.com`: as parsed
+    /// (scheme and host lower-cased, a default port and dot segments dropped), without a trailing
+    /// `/`, which is exactly what requests use.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -294,6 +358,9 @@ impl ClientBuilder {
     }
 
     /// Sends requests here instead (a proxy, a test server); overrides `env_id` and `region`.
+    /// An http(s) URL with a host, without a query, a fragment or a user name or password
+    /// (userinfo would be copied into every URL built on it: signed and public links, what the
+    /// [`on_attempt`](Self::on_attempt) hook sees); [`Client::base_url`] gives it as parsed.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -419,11 +486,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; fails on an invalid env id or base URL, or an `https://` one in a
-    /// build without a TLS feature.
+    /// Builds the client; fails with [`Error::Config`] naming the setting on: a control
+    /// character (C0, DEL or C1: a line break, a tab, an escape) in any value given (base URL,
+    /// env id, device id, header names and values, credentials), an invalid env id or device id,
+    /// a base URL that is not an http(s) URL with a host or that holds a query, a fragment or a
+    /// user name or password (userinfo: it would end up in every URL the client hands out), or an
+    /// `https://` one in a build without a TLS feature. An error shows no credential and no
+    /// header value, and only the escaped form of other values.
     pub fn build(self) -> Result<Client, Error> {
+        let controls = |setting: &str, value: &str| match crate::error::first_control(value) {
+            None => Ok(()),
+            Some((c, at)) => Err(config_error(format!("{setting} holds a control character (`{c}` at byte {at})"))),
+        };
+        if let Some(url) = &self.base_url {
+            controls("`base_url`", url)?;
+        }
         if let Some(env_id) = &self.env_id {
+            controls("`env_id`", env_id)?;
             validate_env_id(env_id)?;
+        }
+        if let Some(id) = &self.device_id {
+            controls("`device_id`", id)?;
+        }
+        for (name, value) in &self.headers {
+            let shown = crate::error::escape_controls(name);
+            controls(&format!("`header` name `{shown}`"), name)?;
+            if let Some((c, _)) = crate::error::first_control(value) {
+                return Err(config_error(format!(
+                    "`header` `{shown}`: its value holds a control character (`{c}`; the value is not shown)"
+                )));
+            }
+        }
+        if let Some(c) = self.credentials.as_ref().and_then(crate::credentials::control_character) {
+            return Err(config_error(format!(
+                "`credentials` hold a control character (`{c}`; the value is not shown)"
+            )));
         }
         let device_id = match self.device_id {
             Some(id) => {
@@ -443,7 +540,9 @@ impl ClientBuilder {
                         }
                     })
                 })?;
-                (url.trim_end_matches('/').to_owned(), parsed)
+                // The URL as parsed, which is what requests use (the parser lower-cases the
+                // scheme and host, drops a default port, resolves dot segments).
+                (parsed.as_str().trim_end_matches('/').to_owned(), parsed)
             }
             (None, Some(env_id)) => {
                 let url = match self.region {
@@ -467,8 +566,9 @@ impl ClientBuilder {
         let origin = base.origin().ascii_serialization();
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
-            let header = reqwest::header::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| config_error(format!("`{name}` is not a valid header name")))?;
+            let header = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                config_error(format!("`{}` is not a valid header name", crate::error::escape_controls(name)))
+            })?;
             // The framing of each body is the HTTP stack's: a fixed one would cut or hang bodies.
             if header == reqwest::header::CONTENT_LENGTH || header == reqwest::header::TRANSFER_ENCODING {
                 return Err(config_error(format!(
@@ -511,7 +611,8 @@ pub(crate) enum BaseUrlRefused {
     Unfit(reqwest::Url, &'static str),
 }
 
-/// A base URL as the client takes it: http(s), with a host, without a query or fragment.
+/// A base URL as the client takes it: http(s), with a host, without a query, a fragment or
+/// userinfo.
 pub(crate) fn parse_base_url(url: &str) -> Result<reqwest::Url, BaseUrlRefused> {
     let parsed = reqwest::Url::parse(url).map_err(|e| BaseUrlRefused::NotAUrl(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
@@ -519,6 +620,11 @@ pub(crate) fn parse_base_url(url: &str) -> Result<reqwest::Url, BaseUrlRefused> 
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(BaseUrlRefused::Unfit(parsed, "must not have a query or fragment"));
+    }
+    // Nothing uses userinfo (credentials are set apart), and every URL built on the base URL
+    // would carry it: signed and public links, what the `on_attempt` hook sees, errors.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(BaseUrlRefused::Unfit(parsed, "must not hold a user name or password"));
     }
     Ok(parsed)
 }
@@ -540,7 +646,10 @@ fn validate_env_id(env_id: &str) -> Result<(), Error> {
     if is_env_id(env_id) {
         Ok(())
     } else {
-        Err(config_error(format!("`{env_id}` is not a valid env id (letters, digits and `-`, at most 63)")))
+        Err(config_error(format!(
+            "`{}` is not a valid env id (letters, digits and `-`, at most 63)",
+            crate::error::escape_controls(env_id)
+        )))
     }
 }
 
@@ -564,10 +673,10 @@ mod tests {
             assert_eq!(Region::from_name(mainland), Some(Region::Mainland), "{mainland}");
         }
         assert_eq!(Region::from_name(" AP-Beijing "), Some(Region::Mainland));
-        for international in ["ap-singapore", "ap-tokyo", "na-siliconvalley", "eu-frankfurt", "ap-shenzhen"] {
+        for international in INTERNATIONAL_REGIONS {
             assert_eq!(Region::from_name(international), Some(Region::International), "{international}");
         }
-        for malformed in ["", "shanghai", "ap-", "-x", "ap shanghai", "ap-上海", "a-b"] {
+        for malformed in ["", "shanghai", "ap-", "-x", "ap shanghai", "ap-上海", "a-b", "ap-shenzhen", "ap-shangai"] {
             assert_eq!(Region::from_name(malformed), None, "{malformed:?}");
         }
     }
@@ -589,8 +698,8 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_password_of_a_base_url() {
-        let client = Client::builder().base_url("http://admin:hunter2@127.0.0.1:4010/api/").build().unwrap();
-        let shown = format!("{client:?}");
+        let builder = Client::builder().base_url("http://admin:hunter2@127.0.0.1:4010/api/");
+        let shown = format!("{builder:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("http://admin:<redacted>@127.0.0.1:4010/api"), "{shown}");
         let builder = Client::builder().base_url("http://admin:hunter2@127.0.0.1:4010").header("X-Api-Key", "k-77");
@@ -605,6 +714,90 @@ mod tests {
         }
         let plain = Client::builder().base_url("http://127.0.0.1:4010").build().unwrap();
         assert!(format!("{plain:?}").contains("\"http://127.0.0.1:4010\""), "{plain:?}");
+    }
+
+    /// The message of the configuration error `builder` ends in.
+    fn refusal(builder: ClientBuilder) -> String {
+        match builder.build() {
+            Err(Error::Config { message }) => message,
+            Err(other) => panic!("expected a configuration error, got {other:?}"),
+            Ok(client) => panic!("accepted: {client:?}"),
+        }
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_setting_and_never_echoed_raw() {
+        let raw = |message: &str| message.chars().any(char::is_control);
+        let base = || Client::builder().base_url("http://127.0.0.1:4010");
+        let cases: Vec<(&str, ClientBuilder)> = vec![
+            ("base_url", Client::builder().base_url("http://127.0.0.1:4010/\r\nX-Injected: 1")),
+            ("base_url", Client::builder().base_url("http://127.0.0.1:40\t10/v1")),
+            ("base_url", Client::builder().base_url("\u{1}http://127.0.0.1:4010")),
+            ("env_id", Client::builder().env_id("e1\r\n")),
+            ("env_id", base().env_id("e1\u{85}")),
+            ("device_id", base().device_id("dev\u{7f}")),
+            ("header", base().header("X-Trace\r\nX-Injected", "1")),
+            ("header", base().header("X-Trace", "a\tb")),
+            ("header", base().header("X-Trace", "a\u{85}b")),
+            ("credentials", base().credentials(Credentials::api_key("sk-1\u{85}"))),
+            ("credentials", base().credentials(Credentials::access_token("tok\r\n"))),
+            ("credentials", base().credentials(Credentials::basic("id", "secret\u{9b}"))),
+            ("credentials", base().credentials(Credentials::secret_key("AKID", "key\n"))),
+        ];
+        for (method, builder) in cases {
+            let message = refusal(builder);
+            assert!(message.starts_with(&format!("`{method}`")), "{message}");
+            assert!(message.contains("control character"), "{message}");
+            assert!(!raw(&message), "{message:?}");
+            assert!(
+                !message.contains("sk-1") && !message.contains("secret") && !message.contains("key\\n"),
+                "{message}"
+            );
+        }
+        // The character is named, escaped.
+        assert!(refusal(Client::builder().env_id("e1\r\n")).contains("`\\r`"));
+        assert!(refusal(base().header("X-Trace", "a\u{85}b")).contains("`\\u{85}`"));
+        // Printable non-ASCII text is no control character.
+        assert!(refusal(base().device_id("设备")).contains("not a device id"));
+    }
+
+    #[test]
+    fn the_base_url_shown_is_the_one_used() {
+        let client = Client::builder().base_url("HTTP://LocalHost:80/a/../b/").build().unwrap();
+        assert_eq!(client.base_url(), "http://localhost/b");
+        let client = Client::builder().base_url("http://127.0.0.1:4010/api/").build().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4010/api");
+    }
+
+    #[test]
+    fn a_base_url_with_userinfo_is_refused_and_never_shown() {
+        for url in
+            ["http://admin:hunter2@127.0.0.1:4010/api/", "http://admin@127.0.0.1:4010", "http://:hunter2@127.0.0.1"]
+        {
+            let message = refusal(Client::builder().base_url(url));
+            assert!(message.contains("user name or password"), "{message}");
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn region_names_are_the_documented_ones() {
+        assert_eq!(Region::from_name("ap-shangai"), None);
+        assert_eq!(Region::from_name("mainland"), Some(Region::Mainland));
+        assert_eq!(Region::from_name("International"), Some(Region::International));
+        let refused = |name: &str| match name.parse::<Region>() {
+            Err(Error::Config { message }) => message,
+            other => panic!("{name:?}: {other:?}"),
+        };
+        assert!(refused("ap-shangai").contains("did you mean `ap-shanghai`?"), "{}", refused("ap-shangai"));
+        assert!(refused("ap-singapur").contains("did you mean `ap-singapore`?"), "{}", refused("ap-singapur"));
+        assert!(refused("internationl").contains("did you mean `international`?"), "{}", refused("internationl"));
+        // Nothing close: no suggestion, the names listed instead.
+        assert!(!refused("moon").contains("did you mean"), "{}", refused("moon"));
+        assert!(refused("moon").contains("ap-shanghai"), "{}", refused("moon"));
+        assert!(!refused("ap-\r\nx").chars().any(char::is_control));
+        assert_eq!("AP-Beijing".parse::<Region>().unwrap(), Region::Mainland);
+        assert_eq!("na-siliconvalley".parse::<Region>().unwrap(), Region::International);
     }
 
     #[test]

@@ -357,6 +357,21 @@ pub(crate) fn fixed_authorization(credentials: &Credentials) -> Option<reqwest::
     Some(header)
 }
 
+/// The first control character (C0, DEL, C1) in the static parts of `credentials`, escaped: a
+/// header cannot carry it as it is. A provider's tokens are not known until asked for.
+pub(crate) fn control_character(credentials: &Credentials) -> Option<String> {
+    let parts: Vec<&str> = match &credentials.0 {
+        Kind::AccessToken(t) | Kind::ApiKey(t) | Kind::PublishableKey(t) => vec![t],
+        Kind::Basic { id, secret } => vec![id, secret],
+        Kind::SecretKey(key) => [Some(key.id.as_str()), Some(key.key.as_str()), key.session_token.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect(),
+        Kind::Provider(_) => Vec::new(),
+    };
+    parts.into_iter().find_map(crate::error::first_control).map(|(c, _)| c)
+}
+
 /// `Basic <base64(id:secret)>` (RFC 7617).
 pub(crate) fn basic(id: &str, secret: &str) -> String {
     use base64::Engine;

@@ -30,7 +30,7 @@ impl ClientBuilder {
     /// |---|---|---|
     /// | `CLOUDBASE_BASE_URL` | [`base_url`](Self::base_url) | takes precedence over the two below |
     /// | `CLOUDBASE_ENV_ID` | [`env_id`](Self::env_id) | required unless `CLOUDBASE_BASE_URL` is set (then it is the `client_id` of the authentication calls only) |
-    /// | `CLOUDBASE_REGION` | [`region`](Self::region) | `mainland` (the default), `international`, or a region name such as `ap-shanghai` ([`Region::from_name`]) |
+    /// | `CLOUDBASE_REGION` | [`region`](Self::region) | `mainland` (the default), `international`, or a region name such as `ap-shanghai` ([`Region::from_name`] lists them) |
     /// | `CLOUDBASE_API_KEY` | [`Credentials::api_key`] | the first credential set is used, in this order |
     /// | `CLOUDBASE_ACCESS_TOKEN` | [`Credentials::access_token`] | |
     /// | `CLOUDBASE_PUBLISHABLE_KEY` | [`Credentials::publishable_key`] | |
@@ -40,9 +40,11 @@ impl ClientBuilder {
     ///
     /// A variable set to the empty string counts as unset; with no credential variable the client
     /// has no credentials (operations that need none still work). A value that cannot be used
-    /// (not UTF-8, an env id that is not a DNS label, an unknown region, a base URL that does not
-    /// parse, a credential with a character headers cannot carry) is [`Error::Config`] naming
-    /// the variable; the value of a credential, or a password in the base URL, is never shown.
+    /// (not UTF-8, a control character (C0, DEL or C1) in any of them, an env id that is not a DNS
+    /// label, an unknown region (the closest name is suggested), a base URL that does not parse or
+    /// holds a user name or password, a credential with a character headers cannot carry) is
+    /// [`Error::Config`] naming the variable; the value of a credential is never shown, and other
+    /// values only with their control characters escaped (`\r`, `\u{85}`).
     ///
     /// ```no_run
     /// # fn demo() -> Result<(), cloudbase_api::Error> {
@@ -76,14 +78,22 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
     let read = |name: &'static str| match var(name) {
         None => Ok(None),
         Some(value) if value.is_empty() => Ok(None),
-        Some(value) => value.into_string().map(Some).map_err(|_| invalid(name, "is not valid UTF-8")),
+        Some(value) => {
+            let value = value.into_string().map_err(|_| invalid(name, "is not valid UTF-8"))?;
+            // Named by the character only: the value may be a secret.
+            match crate::error::first_control(&value) {
+                Some((c, at)) => Err(invalid(name, &format!("holds a control character (`{c}` at byte {at})"))),
+                None => Ok(Some(value)),
+            }
+        }
     };
     let mut builder = Client::builder();
     let env_id = read(ENV_ID)?;
     if let Some(env_id) = &env_id
         && !crate::client::is_env_id(env_id)
     {
-        return Err(invalid(ENV_ID, &format!("= `{env_id}` is not an env id (letters, digits and `-`, at most 63)")));
+        let shown = crate::error::escape_controls(env_id);
+        return Err(invalid(ENV_ID, &format!("= `{shown}` is not an env id (letters, digits and `-`, at most 63)")));
     }
     match (read(BASE_URL)?, env_id) {
         (Some(url), env_id) => {
@@ -104,16 +114,10 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
         }
     }
     if let Some(name) = read(REGION)? {
-        let region = match name.to_ascii_lowercase().as_str() {
-            "mainland" => Region::Mainland,
-            "international" => Region::International,
-            _ => Region::from_name(&name).ok_or_else(|| {
-                invalid(
-                    REGION,
-                    &format!("= `{name}` is not `mainland`, `international` or a region name (`ap-shanghai`)"),
-                )
-            })?,
-        };
+        let region = name.parse::<Region>().map_err(|error| match error {
+            Error::Config { message } => invalid(REGION, &format!("= {message}")),
+            other => other,
+        })?;
         builder = builder.region(region);
     }
     if let Some(device_id) = read(DEVICE_ID)? {
@@ -207,7 +211,9 @@ mod tests {
         // Derived clients keep it.
         assert_eq!(generated.without_credentials().device_id(), generated.device_id());
         let bad = message(client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_DEVICE_ID", "a\r\nX-Injected: 1")]));
-        assert!(bad.starts_with("CLOUDBASE_DEVICE_ID is not"), "{bad}");
+        assert!(bad.starts_with("CLOUDBASE_DEVICE_ID holds a control character"), "{bad}");
+        let spaced = message(client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_DEVICE_ID", "a b")]));
+        assert!(spaced.starts_with("CLOUDBASE_DEVICE_ID is not"), "{spaced}");
         assert!(!bad.contains('\n'), "{bad}");
     }
 
@@ -257,6 +263,44 @@ mod tests {
             let shown = message(client(&[("CLOUDBASE_ENV_ID", "e1"), (name, "sk-secret\r\nX: 1")]));
             assert!(shown.starts_with(name) && !shown.contains("sk-secret"), "{shown}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_variable_and_echoed_escaped() {
+        let base = ("CLOUDBASE_BASE_URL", "http://127.0.0.1:4010");
+        let cases = [
+            vec![("CLOUDBASE_BASE_URL", "http://127.0.0.1:4010/\r\nX-Injected: 1")],
+            vec![("CLOUDBASE_ENV_ID", "e1\r\n")],
+            vec![base, ("CLOUDBASE_REGION", "ap-shanghai\r\nX-Injected: 1")],
+            vec![base, ("CLOUDBASE_DEVICE_ID", "dev\u{85}")],
+            vec![base, ("CLOUDBASE_API_KEY", "sk-1\u{85}")],
+            vec![base, ("CLOUDBASE_ACCESS_TOKEN", "tok\u{9b}")],
+            vec![base, ("CLOUDBASE_PUBLISHABLE_KEY", "pub\t1")],
+            vec![base, ("TENCENTCLOUD_SECRETID", "AKID"), ("TENCENTCLOUD_SECRETKEY", "key\u{7f}")],
+        ];
+        for vars in cases {
+            let name = vars.last().unwrap().0;
+            let shown = message(client(&vars));
+            assert!(shown.starts_with(name), "{shown}");
+            assert!(shown.contains("control character"), "{shown}");
+            assert!(!shown.chars().any(char::is_control), "{shown:?}");
+            assert!(!["sk-1", "tok", "pub", "key"].iter().any(|s| shown.contains(s)), "{shown}");
+        }
+        let region = message(client(&[base, ("CLOUDBASE_REGION", "ap-shanghai\r\n")]));
+        assert!(region.contains("`\\r`"), "{region}");
+    }
+
+    #[test]
+    fn a_base_url_with_userinfo_is_refused() {
+        let shown = message(client(&[("CLOUDBASE_BASE_URL", "http://admin:hunter2@127.0.0.1:4010")]));
+        assert_eq!(shown, "CLOUDBASE_BASE_URL must not hold a user name or password");
+    }
+
+    #[test]
+    fn a_misspelled_region_is_refused_with_the_closest_name() {
+        let shown = message(client(&[("CLOUDBASE_ENV_ID", "e1"), ("CLOUDBASE_REGION", "ap-shangai")]));
+        assert!(shown.starts_with("CLOUDBASE_REGION = `ap-shangai` is not"), "{shown}");
+        assert!(shown.contains("did you mean `ap-shanghai`?"), "{shown}");
     }
 
     #[cfg(unix)]

@@ -10,6 +10,27 @@ fn operation_prefix(operation: &str) -> String {
     if operation.is_empty() { String::new() } else { format!("{operation}: ") }
 }
 
+/// `text` with each control character (C0, DEL, C1) escaped as Rust writes it (`\r`, `\n`,
+/// `\t`, `\u{85}`), everything else as it is: what error texts echo of a given value, so that
+/// none carries a raw line break or terminal escape.
+pub(crate) fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The first control character (C0, DEL, C1) of `value`, escaped (`\r`, `\u{85}`), with its
+/// byte offset.
+pub(crate) fn first_control(value: &str) -> Option<(String, usize)> {
+    value.char_indices().find(|(_, c)| c.is_control()).map(|(at, c)| (c.escape_debug().to_string(), at))
+}
+
 /// Bodies larger than this are cut when kept for diagnostics.
 pub(crate) const SNIPPET_LIMIT: usize = 1024;
 

@@ -64,7 +64,9 @@
 //! [`ClientBuilder::env_id`] with [`Region::Mainland`] (the default) sends requests to
 //! `https://{env}.api.tcloudbasegateway.com`, with [`Region::International`] to
 //! `https://{env}.api.intl.tcloudbasegateway.com`; [`ClientBuilder::base_url`] overrides both
-//! (a proxy, a local mock server). Env ids are checked to be DNS labels.
+//! (a proxy, a local mock server; a base URL with a user name or password is refused, since every
+//! URL the client hands out would carry it). Env ids are checked to be DNS labels; region names
+//! are the documented ones ([`Region::from_name`]).
 //!
 //! # Credentials
 //!

@@ -150,8 +150,8 @@ const SEGMENT: &AsciiSet = &QUERY
     .remove(b':')
     .remove(b'@');
 
-/// Encodes one path segment. Empty, `.` and `..` segments are refused: they would change
-/// which resource the path names.
+/// Encodes one path segment. Empty, `.` and `..` segments are refused, and so is one with a
+/// `.` or `..` between `\`s (`..\admin`): they would change which resource the path names.
 pub(crate) fn encode_segment(operation: &Operation, name: &str, value: &dyn Display) -> Result<String, Error> {
     let value = value.to_string();
     check_segment(operation, name, &value)?;
@@ -159,8 +159,8 @@ pub(crate) fn encode_segment(operation: &Operation, name: &str, value: &dyn Disp
 }
 
 /// Encodes a sub-path (`x-path-parameter-may-contain-slashes`): `/` stays, every segment is
-/// encoded like [`encode_segment`], and `.`/`..` segments are refused so the value cannot climb
-/// out of its prefix.
+/// encoded like [`encode_segment`], and `.`/`..` segments (`\` counting as a separator too) are
+/// refused so the value cannot climb out of its prefix.
 pub(crate) fn encode_sub_path(operation: &Operation, name: &str, value: &dyn Display) -> Result<String, Error> {
     let value = value.to_string();
     if value.is_empty() {
@@ -168,8 +168,8 @@ pub(crate) fn encode_sub_path(operation: &Operation, name: &str, value: &dyn Dis
     }
     let mut out = String::with_capacity(value.len());
     for (index, segment) in value.split('/').enumerate() {
-        if segment == "." || segment == ".." {
-            return Err(Error::invalid(operation, format!("path parameter `{name}` has a `{segment}` segment")));
+        if let Some(dots) = dot_segment(segment) {
+            return Err(Error::invalid(operation, format!("path parameter `{name}` has a `{dots}` segment")));
         }
         if index > 0 {
             out.push('/');
@@ -183,8 +183,18 @@ fn check_segment(operation: &Operation, name: &str, value: &str) -> Result<(), E
     match value {
         "" => Err(Error::invalid(operation, format!("path parameter `{name}` is empty"))),
         "." | ".." => Err(Error::invalid(operation, format!("path parameter `{name}` is `{value}`"))),
-        _ => Ok(()),
+        _ => match dot_segment(value) {
+            Some(dots) => Err(Error::invalid(operation, format!("path parameter `{name}` has a `{dots}` segment"))),
+            None => Ok(()),
+        },
     }
+}
+
+/// The `.` or `..` among the pieces of `segment` between `\`s, if any. `\` is sent encoded
+/// (`%5C`), but WHATWG URL parsing and many servers take a `\` for a `/`: `..\admin` would climb
+/// out of its prefix there.
+fn dot_segment(segment: &str) -> Option<&str> {
+    segment.split('\\').find(|piece| *piece == "." || *piece == "..")
 }
 
 /// Client-side checks a spec states for a parameter value.
@@ -961,6 +971,15 @@ mod tests {
         );
         assert!(refused(&[Segment(&".."), SubPath(&"a")]).contains("`name`"));
         assert!(refused(&[Segment(&"shop"), SubPath(&"a/../b")]).contains("`path`"));
+        // `\\` is a separator to WHATWG URL parsing and to many servers: dot segments around it
+        // climb out as well.
+        for climbing in ["..\\admin", "a\\..\\..\\b", "a/.\\b", "a\\.", "..\\"] {
+            assert!(refused(&[Segment(&"shop"), SubPath(&climbing)]).contains("`path`"), "{climbing}");
+        }
+        for climbing in ["..\\admin", "a\\..", ".\\x"] {
+            assert!(refused(&[Segment(&climbing), SubPath(&"a")]).contains("`name`"), "{climbing}");
+        }
+        assert_eq!(path(&[Segment(&"a\\b"), SubPath(&"c\\..d")]).unwrap(), "/v1/cloudrun/a%5Cb/c%5C..d/x");
         assert!(refused(&[Segment(&"shop")]).contains("`path` has no value"));
         static LITERAL: Operation =
             Operation { id: "signIn", method: Method::Post, path: "/auth/v1/signin", accept: "*/*", security: &[] };
