@@ -86,6 +86,19 @@ pub enum Error {
         /// What is wrong (never the value of a secret).
         message: String,
     },
+    /// A token refresh ([`RefreshingToken`](crate::RefreshingToken), a session, a secret key's
+    /// exchange) failed: every request that waited for that refresh, and every request that needs
+    /// a token within the cool-down after it
+    /// ([`RefreshingToken::failure_cooldown`](crate::RefreshingToken::failure_cooldown)), gets
+    /// this same error, and no request is sent. The accessors ([`status`](Self::status),
+    /// [`code`](Self::code), ...) read the refresh's own error; it is never retried within the
+    /// request (the refresh's own request already was, as its retry policy says).
+    #[error("token refresh failed: {source}")]
+    TokenRefresh {
+        /// The refresh's error, shared by every request that got it.
+        #[source]
+        source: std::sync::Arc<Error>,
+    },
 }
 
 impl Error {
@@ -95,6 +108,7 @@ impl Error {
             Error::Api(e) => Some(e.head.status),
             Error::Decode(e) => Some(e.head.status),
             Error::Redirect { status, .. } => Some(*status),
+            Error::TokenRefresh { source } => source.status(),
             _ => None,
         }
     }
@@ -104,6 +118,7 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.code(),
+            Error::TokenRefresh { source } => source.code(),
             _ => None,
         }
     }
@@ -112,6 +127,7 @@ impl Error {
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.message(),
+            Error::TokenRefresh { source } => source.message(),
             _ => None,
         }
     }
@@ -121,6 +137,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id(),
             Error::Decode(e) => e.head.request_id(),
+            Error::TokenRefresh { source } => source.request_id(),
             _ => None,
         }
     }
@@ -137,7 +154,8 @@ impl Error {
             | Error::Decode(_)
             | Error::Redirect { .. }
             | Error::Io { .. }
-            | Error::Config { .. } => false,
+            | Error::Config { .. }
+            | Error::TokenRefresh { .. } => false,
         }
     }
 
@@ -153,6 +171,7 @@ impl Error {
             | Error::Io { operation, .. } => operation,
             Error::Api(e) => e.head.operation,
             Error::Decode(e) => e.head.operation,
+            Error::TokenRefresh { source } => source.operation(),
         }
     }
 }
