@@ -772,3 +772,27 @@ async fn a_listing_of_endless_empty_pages_ends_with_an_error() {
     assert!(error.to_string().contains("empty"), "{error}");
     assert_eq!(requests, cloudbase_api::objects::MAX_EMPTY_PAGES as usize);
 }
+
+/// The upload operations require a body: one never set is refused before any I/O, naming it.
+#[tokio::test]
+async fn an_upload_without_a_body_is_refused_before_any_request() {
+    let server = TestServer::start(|_| Reply::json(200, serde_json::json!({"Key": "b/a"}))).await;
+    let api = client(&server).storage_pg();
+    let errors = [
+        api.upload_object().bucket_id("b").object_name("a").send().await.map(|_| ()).unwrap_err(),
+        api.update_object().bucket_id("b").object_name("a").send().await.map(|_| ()).unwrap_err(),
+        api.upload_object_by_signed_url()
+            .bucket_id("b")
+            .object_name("a")
+            .token("t")
+            .send()
+            .await
+            .map(|_| ())
+            .unwrap_err(),
+    ];
+    for error in errors {
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(error.to_string().contains("body"), "{error}");
+    }
+    assert!(server.requests().is_empty(), "{} requests reached the server", server.requests().len());
+}
