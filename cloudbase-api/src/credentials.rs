@@ -186,8 +186,16 @@ type Refresh = dyn Fn() -> Pin<Box<dyn Future<Output = Result<Token, Error>> + S
 /// the others wait for it and use the token it obtained, whatever that token's lifetime (one
 /// already within `refresh_before` of expiry, or past it, included: the server decides, and a
 /// 401 refreshes once more). A request that starts after the refresh sees the token's expiry
-/// as usual. A refresh that fails is not shared: its error is the error of the request that ran
-/// it, and the next waiting request tries again.
+/// as usual.
+///
+/// A refresh that fails is shared too: every request that waited for it gets its error, as an
+/// [`Error::TokenRefresh`] holding the same error, without a refresh of its own and without
+/// being sent; so does every request that needs a token within
+/// [`failure_cooldown`](Self::failure_cooldown) after the failure (default 2 s). The first
+/// request after the cool-down refreshes again. A request never retries a failed refresh
+/// itself, so however many requests and attempts meet a failing token endpoint, it is called
+/// once per cool-down. A refresh that returns an empty token has failed the same way: an
+/// empty token is never sent as `Bearer `.
 ///
 /// A refresh runs within the request that started it and counts against that request's
 /// timeout, as the wait for it counts against each waiting request's: a refresh that hangs ends
@@ -218,7 +226,12 @@ pub(crate) struct TokenCache {
     /// Held while a refresh runs: the single flight.
     gate: tokio::sync::Mutex<()>,
     refresh_before: Duration,
+    /// How long a failed refresh's error is handed out instead of refreshing again.
+    cooldown: Duration,
 }
+
+/// The cool-down after a failed refresh, unless set otherwise.
+pub(crate) const DEFAULT_FAILURE_COOLDOWN: Duration = Duration::from_secs(2);
 
 /// The token handed out, and how many refreshes have completed.
 #[derive(Default)]
@@ -227,6 +240,8 @@ struct Current {
     /// Counts completed refreshes: a request that queued behind a refresh sees it change and
     /// takes that refresh's token instead of starting another, whatever its lifetime.
     generation: u64,
+    /// The last refresh's error and when it failed, until a refresh succeeds.
+    failure: Option<(Instant, Arc<Error>)>,
 }
 
 impl RefreshingToken {
@@ -248,6 +263,14 @@ impl RefreshingToken {
         self
     }
 
+    /// How long after a failed refresh its error is the error of every request that needs a
+    /// token, before the next such request refreshes again (default 2 s; zero: the next request
+    /// after the failure refreshes, while the requests that waited for it still share it).
+    pub fn failure_cooldown(mut self, cooldown: Duration) -> Self {
+        self.cache.cooldown = cooldown;
+        self
+    }
+
     /// Starts with `token` instead of refreshing at the first request.
     #[cfg_attr(not(feature = "auth"), allow(dead_code))] // used by the auth session
     pub(crate) fn starting_with(self, token: Token) -> Self {
@@ -266,7 +289,12 @@ impl RefreshingToken {
 
 impl TokenCache {
     pub(crate) fn new(refresh_before: Duration) -> Self {
-        TokenCache { current: Mutex::new(Current::default()), gate: tokio::sync::Mutex::new(()), refresh_before }
+        TokenCache {
+            current: Mutex::new(Current::default()),
+            gate: tokio::sync::Mutex::new(()),
+            refresh_before,
+            cooldown: DEFAULT_FAILURE_COOLDOWN,
+        }
     }
 
     /// The current token if it is fresh; otherwise the token of one `refresh`, run by the first
@@ -280,24 +308,53 @@ impl TokenCache {
             Ok(token) => return Ok(token),
             Err(generation) => generation,
         };
+        self.cooling_down()?;
         let _refreshing = self.gate.lock().await;
         // A refresh that completed while this request waited is the one it waited for: its
         // token is used even if it is already within `refresh_before` of expiry (or past
-        // it), or every waiter would refresh again in turn.
-        if let Some(token) = self.refreshed_since(seen) {
-            return Ok(token);
+        // it), or every waiter would refresh again in turn; its failure is this request's.
+        if let Some(outcome) = self.refreshed_since(seen) {
+            return outcome;
         }
         if let Ok(token) = self.fresh() {
             return Ok(token);
         }
+        self.cooling_down()?;
         tracing::debug!("refreshing the access token");
-        let token = refresh().await?;
-        let value = token.value.clone();
-        if let Ok(mut current) = self.current.lock() {
-            current.token = Some(token);
-            current.generation = current.generation.wrapping_add(1);
+        let outcome = match refresh().await {
+            Ok(token) if token.value.is_empty() => Err(Error::InvalidRequest {
+                operation: "token refresh",
+                message: "the refresh returned an empty token".into(),
+            }),
+            outcome => outcome,
+        };
+        let Ok(mut current) = self.current.lock() else {
+            return outcome.map(|token| token.value).map_err(|e| Error::TokenRefresh { source: Arc::new(e) });
+        };
+        current.generation = current.generation.wrapping_add(1);
+        match outcome {
+            Ok(token) => {
+                let value = token.value.clone();
+                current.token = Some(token);
+                current.failure = None;
+                Ok(value)
+            }
+            Err(error) => {
+                tracing::debug!("the token refresh failed");
+                let error = Arc::new(error);
+                current.failure = Some((Instant::now(), error.clone()));
+                Err(Error::TokenRefresh { source: error })
+            }
         }
-        Ok(value)
+    }
+
+    /// The last refresh's error, while its cool-down lasts.
+    fn cooling_down(&self) -> Result<(), Error> {
+        let Ok(current) = self.current.lock() else { return Ok(()) };
+        match &current.failure {
+            Some((at, error)) if at.elapsed() < self.cooldown => Err(Error::TokenRefresh { source: error.clone() }),
+            _ => Ok(()),
+        }
     }
 
     /// `token` was rejected: the next request refreshes.
@@ -318,14 +375,17 @@ impl TokenCache {
         fresh.map(|token| token.value.clone()).ok_or(current.generation)
     }
 
-    /// The token of a refresh that completed after generation `seen`, if it has not been
-    /// rejected since.
-    fn refreshed_since(&self, seen: u64) -> Option<String> {
+    /// The outcome of a refresh that completed after generation `seen`: its error, or its
+    /// token if it has not been rejected since.
+    fn refreshed_since(&self, seen: u64) -> Option<Result<String, Error>> {
         let current = self.current.lock().ok()?;
         if current.generation == seen {
             return None;
         }
-        current.token.as_ref().map(|token| token.value.clone())
+        if let Some((_, error)) = &current.failure {
+            return Some(Err(Error::TokenRefresh { source: error.clone() }));
+        }
+        current.token.as_ref().map(|token| Ok(token.value.clone()))
     }
 }
 

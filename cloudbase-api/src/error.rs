@@ -107,6 +107,19 @@ pub enum Error {
         /// What is wrong (never the value of a secret).
         message: String,
     },
+    /// A token refresh ([`RefreshingToken`](crate::RefreshingToken), a session, a secret key's
+    /// exchange) failed: every request that waited for that refresh, and every request that needs
+    /// a token within the cool-down after it
+    /// ([`RefreshingToken::failure_cooldown`](crate::RefreshingToken::failure_cooldown)), gets
+    /// this same error, and no request is sent. The accessors ([`status`](Self::status),
+    /// [`code`](Self::code), ...) read the refresh's own error; it is never retried within the
+    /// request (the refresh's own request already was, as its retry policy says).
+    #[error("token refresh failed: {source}")]
+    TokenRefresh {
+        /// The refresh's error, shared by every request that got it.
+        #[source]
+        source: std::sync::Arc<Error>,
+    },
 }
 
 impl Error {
@@ -116,6 +129,7 @@ impl Error {
             Error::Api(e) => Some(e.head.status),
             Error::Decode(e) => Some(e.head.status),
             Error::Redirect { status, .. } => Some(*status),
+            Error::TokenRefresh { source } => source.status(),
             _ => None,
         }
     }
@@ -125,6 +139,7 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.code(),
+            Error::TokenRefresh { source } => source.code(),
             _ => None,
         }
     }
@@ -133,6 +148,7 @@ impl Error {
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.message(),
+            Error::TokenRefresh { source } => source.message(),
             _ => None,
         }
     }
@@ -142,6 +158,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id(),
             Error::Decode(e) => e.head.request_id(),
+            Error::TokenRefresh { source } => source.request_id(),
             _ => None,
         }
     }
@@ -158,7 +175,8 @@ impl Error {
             | Error::Decode(_)
             | Error::Redirect { .. }
             | Error::Io { .. }
-            | Error::Config { .. } => false,
+            | Error::Config { .. }
+            | Error::TokenRefresh { .. } => false,
         }
     }
 
@@ -174,6 +192,7 @@ impl Error {
             | Error::Io { operation, .. } => operation,
             Error::Api(e) => e.head.operation,
             Error::Decode(e) => e.head.operation,
+            Error::TokenRefresh { source } => source.operation(),
         }
     }
 }

@@ -247,3 +247,13 @@ fn the_gateway_error_shape_is_one_type() {
     let extra: KeptExtra = serde_json::from_value(json!({"code": "E3", "hint": "h"})).unwrap();
     assert_eq!(extra.extra.get("hint"), Some(&json!("h")));
 }
+
+/// A body of several forms that the operation requires, never set: refused before any I/O,
+/// naming it (the base URL is a closed port: a request sent would be a transport error).
+#[tokio::test]
+async fn a_required_body_of_several_forms_is_checked_before_any_io() {
+    let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let error = client.uploads().upload_file().name("a.png").send().await.map(|_| ()).unwrap_err();
+    assert!(matches!(error, crate::Error::InvalidRequest { .. }), "{error:?}");
+    assert!(error.to_string().contains("body"), "{error}");
+}

@@ -283,3 +283,43 @@ async fn debug_output_never_shows_secrets() {
     let user = client.auth().user_delete_me().sudo_token(secrets[1]);
     assert!(!format!("{user:?}").contains(secrets[1]));
 }
+
+#[tokio::test]
+async fn an_empty_token_from_a_provider_is_refused_not_sent() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let provider = RefreshingToken::new(|| async { Ok(Token::new("", None)) });
+    let error = get(&client_with(&server, provider)).await.unwrap_err();
+    assert!(error.to_string().contains("empty"), "{error}");
+    assert!(server.requests().is_empty());
+}
+
+/// A failed refresh is every request's error for the cool-down, without a new refresh; the
+/// first request after it refreshes again.
+#[tokio::test]
+async fn a_failed_refresh_cools_down_before_the_next_refresh() {
+    let server = TestServer::start(|_| Reply::json(200, json!({}))).await;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let provider = RefreshingToken::new(move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if n == 0 {
+                Err(cloudbase_api::Error::InvalidRequest { operation: "refresh", message: "down".into() })
+            } else {
+                Ok(Token::new("t2", None))
+            }
+        }
+    })
+    .failure_cooldown(Duration::from_millis(200));
+    let client = client_with(&server, provider);
+    for _ in 0..5 {
+        let error = get(&client).await.unwrap_err();
+        assert!(matches!(error, cloudbase_api::Error::TokenRefresh { .. }), "{error:?}");
+        assert!(error.to_string().contains("down"), "{error}");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    get(&client).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(server.requests()[0].header("authorization"), Some("Bearer t2"));
+}

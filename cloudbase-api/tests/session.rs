@@ -212,3 +212,68 @@ async fn auth_errors_surface_their_code() {
     let error = client(&server).auth().sign_in_with_password("u", "bad").await.unwrap_err();
     assert_eq!((error.code(), error.message()), (Some("invalid_password"), Some("wrong password")));
 }
+
+/// A session whose access token is due, against a token endpoint that answers `status` with
+/// `body`: 100 concurrent requests (each allowed three attempts) share the refresh's failure,
+/// and the endpoint is called once, not once per request or per attempt.
+async fn failing_refresh_is_shared(status: u16, body: serde_json::Value) {
+    let body = Arc::new(body);
+    let server = TestServer::start(move |request| match request.path() {
+        "/auth/v1/signin" => Reply::json(200, json!({"access_token": "a1", "refresh_token": "r1", "expires_in": 1})),
+        "/auth/v1/token" => {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            Reply::json(status, (*body).clone())
+        }
+        _ => Reply::json(200, json!({"sub": "u1"})),
+    })
+    .await;
+    let retry = cloudbase_api::RetryPolicy::default()
+        .max_attempts(3)
+        .backoff(std::time::Duration::from_millis(5), std::time::Duration::from_millis(20))
+        .retry_non_idempotent(true);
+    let anonymous = cloudbase_api::Client::builder().base_url(&server.url).retry(retry).build().unwrap();
+    let session = anonymous.auth().sign_in_with_password("u", "p").await.unwrap();
+    let user = session.client();
+    let started = std::time::Instant::now();
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let user = user.clone();
+            tokio::spawn(async move { user.auth().user_me().send().await.map(|_| ()) })
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for call in calls {
+        errors.push(call.await.unwrap().unwrap_err());
+    }
+    let refreshes = server.requests().iter().filter(|r| r.path() == "/auth/v1/token").count();
+    let users = server.requests().iter().filter(|r| r.path() == "/auth/v1/user/me").count();
+    eprintln!("HTTP {status}: {refreshes} token calls, {users} requests sent, {:?}", started.elapsed());
+    // The refresh's own request is retried by the policy (a 503: up to three calls), once.
+    assert!(refreshes <= 3, "{refreshes} calls to the token endpoint");
+    assert_eq!(users, 0, "no request is sent without a token");
+    for error in &errors {
+        assert_eq!(error.status(), Some(status), "{error}");
+        assert!(!error.is_retryable());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_token_endpoint_is_called_once_for_many_requests() {
+    failing_refresh_is_shared(503, json!({"error": "unavailable", "error_description": "try later"})).await;
+    failing_refresh_is_shared(400, json!({"error": "invalid_grant", "error_description": "refresh token revoked"}))
+        .await;
+}
+
+#[tokio::test]
+async fn an_empty_access_token_is_refused_not_sent() {
+    let server = TestServer::start(|request| match request.path() {
+        "/auth/v1/signin" => Reply::json(200, json!({"access_token": "a1", "refresh_token": "r1", "expires_in": 1})),
+        "/auth/v1/token" => Reply::json(200, json!({"access_token": "", "expires_in": 7200})),
+        _ => Reply::json(200, json!({"sub": "u1"})),
+    })
+    .await;
+    let session = client(&server).auth().sign_in_with_password("u", "p").await.unwrap();
+    let error = session.profile().await.unwrap_err();
+    assert!(error.to_string().contains("access_token"), "{error}");
+    assert!(server.requests().iter().all(|r| r.path() != "/auth/v1/user/me"));
+}

@@ -7,6 +7,7 @@ mod support;
 
 use cloudbase_api::storage_pg::*;
 use cloudbase_api::{ByteStream, Client, Credentials, Error};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use support::{Recorded, Reply, TestServer, client};
 
@@ -728,4 +729,70 @@ async fn a_copy_answered_with_its_key_alone_decodes() {
     let copy = client(&server).storage_pg().copy_object().body(body).send().await.unwrap();
     assert_eq!(copy.key, "avatars/user-2/me.png");
     assert_eq!(copy.id, None);
+}
+
+/// Lists with a 10 s safety net, returning the error and how many pages were asked for.
+async fn listing_error(server: &TestServer) -> (cloudbase_api::Error, usize) {
+    use futures_util::TryStreamExt;
+    let listing = client(server).storage_pg().objects("b").list("").try_collect::<Vec<_>>();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), listing).await;
+    let error = result.expect("the listing must end").unwrap_err();
+    (error, server.requests().len())
+}
+
+#[tokio::test]
+async fn a_listing_whose_cursors_cycle_ends_with_an_error() {
+    let server = TestServer::start(|request| {
+        let next = if request.json()["cursor"].as_str() == Some("A") { "B" } else { "A" };
+        Reply::json(
+            200,
+            serde_json::json!({"folders": [], "objects": [{"name": "a"}], "hasNext": true, "nextCursor": next}),
+        )
+    })
+    .await;
+    let (error, requests) = listing_error(&server).await;
+    assert!(error.to_string().contains("nextCursor"), "{error}");
+    // None, A, B: the third page names A again.
+    assert_eq!(requests, 3);
+}
+
+#[tokio::test]
+async fn a_listing_of_endless_empty_pages_ends_with_an_error() {
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    let server = TestServer::start(move |_| {
+        let n = counter.fetch_add(1, Ordering::SeqCst);
+        Reply::json(
+            200,
+            serde_json::json!({"folders": [], "objects": [], "hasNext": true, "nextCursor": format!("c{n}")}),
+        )
+    })
+    .await;
+    let (error, requests) = listing_error(&server).await;
+    assert!(error.to_string().contains("empty"), "{error}");
+    assert_eq!(requests, cloudbase_api::objects::MAX_EMPTY_PAGES as usize);
+}
+
+/// The upload operations require a body: one never set is refused before any I/O, naming it.
+#[tokio::test]
+async fn an_upload_without_a_body_is_refused_before_any_request() {
+    let server = TestServer::start(|_| Reply::json(200, serde_json::json!({"Key": "b/a"}))).await;
+    let api = client(&server).storage_pg();
+    let errors = [
+        api.upload_object().bucket_id("b").object_name("a").send().await.map(|_| ()).unwrap_err(),
+        api.update_object().bucket_id("b").object_name("a").send().await.map(|_| ()).unwrap_err(),
+        api.upload_object_by_signed_url()
+            .bucket_id("b")
+            .object_name("a")
+            .token("t")
+            .send()
+            .await
+            .map(|_| ())
+            .unwrap_err(),
+    ];
+    for error in errors {
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(error.to_string().contains("body"), "{error}");
+    }
+    assert!(server.requests().is_empty(), "{} requests reached the server", server.requests().len());
 }

@@ -2347,6 +2347,9 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+            if missing.iter().any(|(_, unset)| *unset) {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            }
 
             rt::check(
                 &Self::OPERATION,
@@ -2518,6 +2521,9 @@ pub mod builders {
             else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+            if missing.iter().any(|(_, unset)| *unset) {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            }
 
             rt::check(
                 &Self::OPERATION,
@@ -3527,6 +3533,9 @@ pub mod builders {
             ) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+            if missing.iter().any(|(_, unset)| *unset) {
+                return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+            }
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&bucket_id), rt::SubPath(&object_name)],

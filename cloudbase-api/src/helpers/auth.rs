@@ -261,7 +261,11 @@ impl Session {
     }
 
     fn from_token(client: &Client, reply: Response<TokenResponse>) -> Result<Session, Error> {
-        let access = reply.access_token.clone().ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
+        let access = reply
+            .access_token
+            .clone()
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
         let token = reply.into_inner();
         Ok(Session::new(client, Token::new(access, lifetime(token.expires_in)), token.refresh_token))
     }
@@ -326,7 +330,11 @@ async fn refresh(anonymous: Client, refresh_token: Arc<Mutex<Option<String>>>) -
         ..Default::default()
     };
     let reply = anonymous.auth().grant_token().body(request).send().await?;
-    let access = reply.access_token.clone().ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
+    let access = reply
+        .access_token
+        .clone()
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| reply_error(&reply, "the reply has no access_token"))?;
     let token = reply.into_inner();
     if token.refresh_token.is_some() {
         *refresh_token.lock().unwrap_or_else(|e| e.into_inner()) = token.refresh_token;

@@ -206,6 +206,11 @@ pub struct SignedUpload {
 /// Page size of [`Objects::list`] (the most the service allows).
 const PAGE: i64 = 1000;
 
+/// The most pages in a row without an entry a [`Listing`] reads before it ends in an error
+/// ([`Error::Decode`]): a service that keeps answering `hasNext` with empty pages, each with a
+/// fresh cursor, would otherwise be listed for ever.
+pub const MAX_EMPTY_PAGES: u32 = 16;
+
 /// Names per call of [`Objects::remove`] (the spec's `maxItems`).
 const REMOVE_BATCH: usize = 100;
 
@@ -245,10 +250,19 @@ impl Objects {
 
     /// Every object and folder under `prefix` (`""` for the bucket's root, `user-1/` for a
     /// folder), page after page as the stream is read. Folders come as [`Listed::Folder`]: the
-    /// listing groups by `/`.
+    /// listing groups by `/`. A service whose `hasNext` would never end the listing ends it in
+    /// an [`Error::Decode`] instead: a `nextCursor` missing or named before (A, B, A), or
+    /// [`MAX_EMPTY_PAGES`] pages in a row without an entry.
     pub fn list(&self, prefix: impl Into<String>) -> Listing {
-        let state =
-            Pages { objects: self.clone(), prefix: prefix.into(), cursor: None, done: false, ready: Vec::new() };
+        let state = Pages {
+            objects: self.clone(),
+            prefix: prefix.into(),
+            cursor: None,
+            seen: std::collections::HashSet::new(),
+            empty_pages: 0,
+            done: false,
+            ready: Vec::new(),
+        };
         Listing(Box::pin(futures_util::stream::try_unfold(state, |mut state| async move {
             loop {
                 if let Some(entry) = state.ready.pop() {
@@ -379,6 +393,10 @@ struct Pages {
     objects: Objects,
     prefix: String,
     cursor: Option<String>,
+    /// Every cursor followed so far: one named again would list the same pages for ever.
+    seen: std::collections::HashSet<String>,
+    /// Pages in a row without an entry, up to [`MAX_EMPTY_PAGES`].
+    empty_pages: u32,
     done: bool,
     ready: Vec<Listed>,
 }
@@ -394,10 +412,20 @@ impl Pages {
         };
         let reply = self.objects.api.list_objects().bucket_id(self.objects.bucket.clone()).body(request).send().await?;
         let next = reply.next_cursor.clone().filter(|c| !c.is_empty());
+        if let Some(cursor) = &self.cursor {
+            self.seen.insert(cursor.clone());
+        }
+        let empty = reply.folders.is_empty() && reply.objects.is_empty();
+        self.empty_pages = if empty { self.empty_pages.saturating_add(1) } else { 0 };
         if reply.has_next {
-            // A cursor that does not move would list the same page for ever.
-            if next.is_none() || next == self.cursor {
-                return Err(reply_error(&reply, "`hasNext` without a new `nextCursor`"));
+            // A cursor that does not move, or comes back, would list the same pages for ever.
+            match &next {
+                Some(cursor) if !self.seen.contains(cursor) => {}
+                _ => return Err(reply_error(&reply, "`hasNext` without a new `nextCursor` (one not seen before)")),
+            }
+            if self.empty_pages >= MAX_EMPTY_PAGES {
+                let reason = format!("`hasNext` after {MAX_EMPTY_PAGES} empty pages in a row (MAX_EMPTY_PAGES)");
+                return Err(reply_error(&reply, reason));
             }
         } else {
             self.done = true;

@@ -323,6 +323,9 @@ impl Client {
                 }
                 (Security::Bearer, Kind::Provider(provider)) => {
                     let token = provider.token().await?;
+                    if token.is_empty() {
+                        return Err(Error::invalid(operation, "the token provider returned an empty token"));
+                    }
                     (format!("Bearer {token}"), Some(Provided::Provider(provider.clone(), token)))
                 }
                 (Security::Bearer, Kind::SecretKey(key)) => {
@@ -514,6 +517,7 @@ fn exchange(
             let access = reply
                 .access_token
                 .clone()
+                .filter(|token| !token.is_empty())
                 .ok_or_else(|| crate::error::reply_error(&reply, "the reply has no access_token"))?;
             let lifetime = reply.expires_in.map(|s| std::time::Duration::from_secs(u64::try_from(s).unwrap_or(0)));
             Ok(Token::new(access, lifetime))

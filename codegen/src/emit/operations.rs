@@ -485,11 +485,21 @@ fn into_request(op: &Operation) -> TokenStream {
             ([binding], [source]) => quote! { let Some(#binding) = #source },
             _ => quote! { let (#(Some(#bindings)),*) = (#(#sources),*) },
         };
+        // A body of several forms is no binding: its flag is checked on its own, or a request
+        // whose parameters are all set would go out without the body it requires.
+        let body_unset = body_missing.is_some().then(|| {
+            quote! {
+                if missing.iter().any(|(_, unset)| *unset) {
+                    return Err(Error::missing_parameters(&Self::OPERATION, &missing));
+                }
+            }
+        });
         quote! {
             let missing = [#(#flags),*];
             #destructure else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+            #body_unset
         }
     };
     let checks = op.params.iter().filter_map(|p| {
