@@ -200,7 +200,9 @@ async fn the_device_id_can_be_set_and_the_env_id_is_the_client_id() {
     assert_eq!(requests[2].header("x-device-id"), Some("other-device"));
     // A device id a header cannot carry is refused when the client is built.
     let error = cloudbase_api::Client::builder().base_url(&server.url).device_id("a\r\nb").build().unwrap_err();
-    assert!(error.to_string().contains("is not a device id"), "{error}");
+    let shown = error.to_string();
+    assert!(shown.contains(r"`device_id` holds a control character (`\r` at byte 1)"), "{shown}");
+    assert!(!shown.contains('\r'), "{shown:?}");
 }
 
 #[tokio::test]
