@@ -195,6 +195,94 @@ async fn top_level_filters_match_the_values_as_they_are() {
     c.finish();
 }
 
+// Every operator PostgREST reads under `not` (`pOpExpr`), negated as it reads it: `NOT name IS
+// NULL` keeps row 16 (the text `null`), which `NOT name = 'null'` would drop.
+#[tokio::test]
+async fn every_operator_negates_as_postgrest_reads_it() {
+    let db = db().await;
+    let t = || db.client.mysqldb().from("people").select("id");
+    let mut c = Checks::default();
+    c.rows("not(name, is, null)", t().not("name", "is", "null"), &all_but(&[11])).await;
+    c.rows("not(name, is, NULL)", t().not("name", "is", "NULL"), &all_but(&[11])).await;
+    c.rows("not(name, is, not_null)", t().not("name", "is", "not_null"), &[11]).await;
+    c.rows("not(active, is, true)", t().not("active", "is", "true"), &[2, 3, 4, 6, 8, 9, 10, 12, 14, 15, 16, 18, 20])
+        .await;
+    c.rows(
+        "not(active, is, unknown)",
+        t().not("active", "is", "unknown"),
+        &[1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20],
+    )
+    .await;
+    c.rows("not(num, isdistinct, 5)", t().not("num", "isdistinct", 5), &[5]).await;
+    c.rows("not(name, neq, a)", t().not("name", "neq", "a"), &[13]).await;
+    c.rows("not(name, match, ^a)", t().not("name", "match", "^a"), &all_but(&[2, 11, 13, 17, 19, 20])).await;
+    c.rows("not(name, imatch, ^li)", t().not("name", "imatch", "^li"), &all_but(&[1, 11, 18])).await;
+    c.rows(
+        "not(name, like(any), {a*,b*})",
+        t().not("name", "like(any)", "{a*,b*}"),
+        &all_but(&[2, 6, 11, 13, 14, 17, 19, 20]),
+    )
+    .await;
+    c.rows("not(num, gt(all), {1,2})", t().not("num", "gt(all)", "{1,2}"), &[1, 2]).await;
+    c.rows("not(name, fts(simple), bai)", t().not("name", "fts(simple)", "bai"), &all_but(&[1, 11, 18])).await;
+    c.rows("not_in(name, [a, a,b])", t().not_in("name", ["a", "a,b"]), &all_but(&[2, 11, 13])).await;
+    // Inside a group the value is quoted and still one value.
+    c.rows("or(not(name, is, null))", t().or(|g| g.not("name", "is", "null")), &all_but(&[11])).await;
+    c.rows(
+        "or(not(name, match, ^a))",
+        t().or(|g| g.not("name", "match", "^a").eq("id", 2)),
+        &all_but(&[11, 13, 17, 19, 20]),
+    )
+    .await;
+    c.rows("or(not_in(name, [a, a,b]))", t().or(|g| g.not_in("name", ["a", "a,b"])), &all_but(&[2, 11, 13])).await;
+    c.rows(
+        "or(not(name, like(any), {a*,b*}))",
+        t().or(|g| g.not("name", "like(any)", "{a*,b*}")),
+        &all_but(&[2, 6, 11, 13, 14, 17, 19, 20]),
+    )
+    .await;
+    c.rows("in_(name, [])", t().in_("name", Vec::<String>::new()), &[]).await;
+    // `= ANY('{}')` is false, not unknown, for NULL too: its negation keeps row 11.
+    c.rows("not_in(name, [])", t().not_in("name", Vec::<String>::new()), &all_but(&[])).await;
+    // A select over several lines, as postgrest-js sends it: whitespace outside quotes dropped.
+    c.rows(
+        "select over lines",
+        db.client.mysqldb().from("people").select("id,\n  name,\n\t\"a.b, c\"").eq("id", 1),
+        &[1],
+    )
+    .await;
+    c.finish();
+}
+
+// What PostgREST cannot be told is refused before any request, never sent as something else.
+#[tokio::test]
+async fn conditions_postgrest_cannot_be_told_are_refused() {
+    let db = db().await;
+    let t = || db.client.mysqldb().from("people").select("id");
+    let refused = |result: Result<cloudbase_api::rdb::Rows<Row>, cloudbase_api::Error>, says: &str| match result {
+        Err(cloudbase_api::Error::InvalidRequest { operation: "queryRecords", message }) => {
+            assert!(message.contains(says), "{message}")
+        }
+        other => panic!("expected a refusal saying {says:?}, got {other:?}"),
+    };
+    refused(t().not("name", "in", "(a,b)").fetch().await, "not_in");
+    refused(t().not("name", "between", "1").fetch().await, "`between` is none of them");
+    refused(t().not("name", "eq(some)", "{a}").fetch().await, "`eq(some)`");
+    refused(t().not("name", "fts(bad lang)", "a").fetch().await, "`fts(bad lang)`");
+    refused(t().not("name", "is", "nothing").fetch().await, "not `nothing`");
+    refused(t().not("name", "cs\r\nX: 1", "a").fetch().await, "`cs\\r\\nX: 1`");
+    refused(t().in_("name", [""]).fetch().await, "eq(column, \"\")");
+    refused(t().or(|g| g.not_in("name", [""])).fetch().await, "not_in(\"name\", [\"\"])");
+    let update = db.client.mysqldb().from("people").update(serde_json::json!({"role": "x"})).not("id", "like(some)", 1);
+    match update.execute().await {
+        Err(cloudbase_api::Error::InvalidRequest { operation: "updateRecords", .. }) => {}
+        other => panic!("expected the update refused, got {other:?}"),
+    }
+    let roles: Vec<String> =
+        db.sql.query("SELECT DISTINCT role FROM people", &[]).await.unwrap().iter().map(|r| r.get(0)).collect();
+    assert!(!roles.contains(&"x".to_owned()), "a refused update changed rows: {roles:?}");
+}
+
 #[tokio::test]
 async fn lists_and_logic_trees_keep_values_inside_them() {
     let db = db().await;

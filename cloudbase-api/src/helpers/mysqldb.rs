@@ -44,7 +44,12 @@
 //!   A column argument is always one column: JSON paths (`data->key`) and embedded resources
 //!   (`class.grade`) are not spelled through it.
 //! - `like` / `ilike` patterns use `*` (or `%`) as the wildcard, as PostgREST does.
-//! - The [`select`](Table::select) text is PostgREST's select syntax and goes as it is.
+//! - The [`select`](Table::select) text is PostgREST's select syntax; whitespace outside
+//!   double-quoted names is taken out, as postgrest-js does, so it may span several lines (a
+//!   name holding a space is written in quotes: `"first name"`).
+//! - A condition PostgREST cannot be told is refused rather than sent as something else: an
+//!   operator [`not`](Select::not) does not know, or an [`in_`](Select::in_) list of one empty
+//!   string. The call then fails with [`Error::InvalidRequest`] before any I/O.
 //!
 //! The URL layer then percent-encodes every query key and value. The filters go as a map, one
 //! pair per key, so two conditions on one key (two on a column, two `or` groups) are sent
@@ -312,7 +317,8 @@ pub struct Table {
 
 impl Table {
     /// Reads rows: `columns` is `*` or a comma-separated list, with embedded relations such as
-    /// `class_id(grade,class_number)` or `alias:director_id(name)`.
+    /// `class_id(grade,class_number)` or `alias:director_id(name)`. Whitespace outside
+    /// double-quoted names is dropped, so the list may span lines.
     pub fn select(self, columns: impl Into<String>) -> Select {
         Select { table: self, columns: Some(columns.into()), filters: Filters::default(), page: Page::default() }
     }
@@ -459,14 +465,14 @@ enum Operand {
     Value(String),
     /// An `in.(...)` list: each value quoted, in any context.
     List(Vec<String>),
-    /// An `is.` keyword.
-    Is(Is),
+    /// An `is.` keyword (`null`, `not_null`, `true`, `false`, `unknown`).
+    Keyword(&'static str),
 }
 
 /// One condition: a column test, or a group (`or(...)`, `and(...)`, `not.or(...)`).
 #[derive(Debug, Clone, PartialEq)]
 enum Term {
-    Column { column: String, negated: bool, operator: &'static str, operand: Operand },
+    Column { column: String, negated: bool, operator: String, operand: Operand },
     Group { name: &'static str, negated: bool, terms: Vec<Term> },
 }
 
@@ -487,7 +493,7 @@ impl Term {
                 let values: Vec<String> = values.iter().map(|v| quote(v)).collect();
                 format!("({})", values.join(","))
             }
-            Operand::Is(value) => value.as_str().to_owned(),
+            Operand::Keyword(keyword) => (*keyword).to_owned(),
         };
         format!("{}{operator}.{operand}", if negated { "not." } else { "" })
     }
@@ -533,17 +539,28 @@ impl Term {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     terms: Vec<Term>,
+    /// Why the first condition PostgREST cannot be told was refused: the call that sends the
+    /// filters fails with it ([`Error::InvalidRequest`]) before any I/O.
+    refused: Option<String>,
 }
 
 impl Filters {
-    fn push(&mut self, column: &str, negated: bool, operator: &'static str, operand: Operand) {
-        self.terms.push(Term::Column { column: column.to_owned(), negated, operator, operand });
+    fn push(&mut self, column: &str, negated: bool, operator: impl Into<String>, operand: Operand) {
+        self.terms.push(Term::Column { column: column.to_owned(), negated, operator: operator.into(), operand });
     }
 
-    /// The query pairs. The generated operations take the filters as a map, one pair per key,
-    /// so conditions that share a key (two on one column, two `or` groups) go into one
-    /// `and=(...)` group together.
-    fn into_query(self) -> BTreeMap<String, String> {
+    /// Notes a condition that cannot be sent; the first one noted is the one reported.
+    fn refuse(&mut self, why: String) {
+        self.refused.get_or_insert(why);
+    }
+
+    /// The query pairs, or why a condition was refused. The generated operations take the
+    /// filters as a map, one pair per key, so conditions that share a key (two on one column,
+    /// two `or` groups) go into one `and=(...)` group together.
+    fn into_query(self) -> Result<BTreeMap<String, String>, String> {
+        if let Some(why) = self.refused {
+            return Err(why);
+        }
         let mut by_key: BTreeMap<String, Vec<Term>> = BTreeMap::new();
         for term in self.terms {
             by_key.entry(term.key()).or_default().push(term);
@@ -562,7 +579,7 @@ impl Filters {
             let inner: Vec<String> = shared.iter().map(Term::nested).collect();
             query.insert("and".to_owned(), format!("({})", inner.join(",")));
         }
-        query
+        Ok(query)
     }
 
     fn is_empty(&self) -> bool {
@@ -622,24 +639,46 @@ macro_rules! filter_methods {
 
             /// `column IS null / true / false / unknown`
             pub fn is(mut self, column: &str, value: Is) -> Self {
-                self.$filters.push(column, false, "is", Operand::Is(value));
+                self.$filters.push(column, false, "is", Operand::Keyword(value.as_str()));
                 self
             }
 
-            /// `column IN (values...)`, each value quoted (`in.("a,b","c")`). PostgREST reads a
-            /// list of one empty string as the empty list, so `in_(column, [""])` matches no row.
+            /// `column IN (values...)`, each value quoted (`in.("a,b","c")`); no values match no
+            /// row (`in.()`). A list of one empty string is refused (the call fails with
+            /// [`Error::InvalidRequest`]): PostgREST reads `in.("")` as the empty list, so it
+            /// would match nothing rather than the empty text; use `eq(column, "")` for that.
             pub fn in_<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
-                let values = values.into_iter().map(|v| v.to_string()).collect();
+                let values = in_list(&mut self.$filters, "in_", column, values);
                 self.$filters.push(column, false, "in", Operand::List(values));
                 self
             }
 
-            /// The negation of one test: `not(column, "eq", 18)` is `column=not.eq.18`.
-            /// `operator` is one of `eq neq gt gte lt lte like ilike`; any other is read as `eq`.
-            /// The value goes as it is at the top level and quoted inside a group.
+            /// `NOT column IN (values...)`: [`in_`](Self::in_) negated (`not.in.("a","b")`).
+            pub fn not_in<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
+                let values = in_list(&mut self.$filters, "not_in", column, values);
+                self.$filters.push(column, true, "in", Operand::List(values));
+                self
+            }
+
+            /// The negation of one test: `not(column, "gt", 18)` is `column=not.gt.18`.
+            ///
+            /// `operator` is any operator PostgREST reads with one value: `eq neq gt gte lt lte
+            /// like ilike match imatch` (these also with a quantifier, `like(any)` or
+            /// `eq(all)`, whose value is an array literal such as `{a*,b*}`), `isdistinct`,
+            /// `cs cd ov sl sr nxr nxl adj` (the value an array, range or JSON literal) and the
+            /// full-text `fts plfts phfts wfts`, optionally with a language (`fts(english)`).
+            /// `is` takes `null`, `not_null`, `true`, `false` or `unknown` (any case) as its
+            /// value. The value goes as it is at the top level and quoted inside a group.
+            ///
+            /// Anything else is refused: the call fails with [`Error::InvalidRequest`] before
+            /// any I/O. That includes `in`, whose list is [`not_in`](Self::not_in).
             pub fn not(mut self, column: &str, operator: &str, value: impl Display) -> Self {
-                let operator = OPERATORS.iter().copied().find(|o| *o == operator).unwrap_or("eq");
-                self.$filters.push(column, true, operator, Operand::Value(value.to_string()));
+                let value = value.to_string();
+                match negatable(operator, &value) {
+                    Ok(Negated::Value) => self.$filters.push(column, true, operator, Operand::Value(value)),
+                    Ok(Negated::Keyword(keyword)) => self.$filters.push(column, true, "is", Operand::Keyword(keyword)),
+                    Err(why) => self.$filters.refuse(why),
+                }
                 self
             }
 
@@ -670,7 +709,10 @@ macro_rules! filter_methods {
             }
 
             fn group(mut self, name: &'static str, negated: bool, group: impl FnOnce(Group) -> Group) -> Self {
-                let terms = group(Group::default()).filters.terms;
+                let Filters { terms, refused } = group(Group::default()).filters;
+                if let Some(why) = refused {
+                    self.$filters.refuse(why);
+                }
                 if !terms.is_empty() {
                     self.$filters.terms.push(Term::Group { name, negated, terms });
                 }
@@ -680,7 +722,88 @@ macro_rules! filter_methods {
     };
 }
 
-const OPERATORS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike"];
+/// Operators PostgREST reads with one value and an optional `(any)` / `(all)` quantifier
+/// (`QueryParams.hs`, `quantOperator`).
+const QUANTIFIABLE: &[&str] = &["eq", "gte", "gt", "lte", "lt", "like", "ilike", "match", "imatch"];
+
+/// Operators PostgREST reads with one value and nothing else (`simpleOperator`, and
+/// `isdistinct`).
+const SINGLE_VALUE: &[&str] = &["neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj", "isdistinct"];
+
+/// The full-text operators, each with an optional `(language)` (`pFts`).
+const FULL_TEXT: &[&str] = &["fts", "plfts", "phfts", "wfts"];
+
+/// The values `is` takes (`pIsVal`, read in any case).
+const IS_VALUES: &[&str] = &["null", "not_null", "true", "false", "unknown"];
+
+/// How [`not`](Select::not) sends a negated test.
+enum Negated {
+    /// `not.<operator>.<value>`.
+    Value,
+    /// `not.is.<keyword>`.
+    Keyword(&'static str),
+}
+
+/// Whether PostgREST reads `not.<operator>.<value>` as the negation the caller asked for, and
+/// how to write it; otherwise why not.
+fn negatable(operator: &str, value: &str) -> Result<Negated, String> {
+    if operator == "is" {
+        return IS_VALUES
+            .iter()
+            .find(|keyword| keyword.eq_ignore_ascii_case(value))
+            .map(|keyword| Negated::Keyword(keyword))
+            .ok_or_else(|| {
+                format!(
+                    "not(.., \"is\", ..) takes null, not_null, true, false or unknown, not `{}`",
+                    crate::error::escape_controls(value)
+                )
+            });
+    }
+    let (name, argument) = match operator.split_once('(') {
+        Some((name, rest)) => match rest.strip_suffix(')') {
+            Some(argument) => (name, Some(argument)),
+            None => (operator, None),
+        },
+        None => (operator, None),
+    };
+    let known = match argument {
+        None => QUANTIFIABLE.contains(&name) || SINGLE_VALUE.contains(&name) || FULL_TEXT.contains(&name),
+        Some("any" | "all") => QUANTIFIABLE.contains(&name),
+        Some(language) => {
+            FULL_TEXT.contains(&name)
+                && !language.is_empty()
+                && language.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        }
+    };
+    if known {
+        return Ok(Negated::Value);
+    }
+    let hint = if operator == "in" { " (a negated list is not_in(column, values))" } else { "" };
+    Err(format!(
+        "not() takes an operator PostgREST reads with one value (eq, neq, gt, gte, lt, lte, like, ilike, match, \
+         imatch, isdistinct, cs, cd, ov, sl, sr, nxr, nxl, adj, fts, plfts, phfts, wfts, a quantified one such as \
+         like(any), fts(language)) or is; `{}` is none of them{hint}",
+        crate::error::escape_controls(operator)
+    ))
+}
+
+/// The values of an `in_` / `not_in` list, noting on `filters` a list PostgREST cannot be told.
+fn in_list<V: Display>(
+    filters: &mut Filters,
+    method: &str,
+    column: &str,
+    values: impl IntoIterator<Item = V>,
+) -> Vec<String> {
+    let values: Vec<String> = values.into_iter().map(|v| v.to_string()).collect();
+    if matches!(values.as_slice(), [only] if only.is_empty()) {
+        filters.refuse(format!(
+            "{method}(\"{}\", [\"\"]) cannot be sent: PostgREST reads a list of one empty string as the empty \
+             list, which matches no row; use eq(column, \"\") for the empty text",
+            crate::error::escape_controls(column)
+        ));
+    }
+    values
+}
 
 filter_methods!(Group, filters);
 filter_methods!(Select, filters);
@@ -849,7 +972,7 @@ macro_rules! with_page {
     ($builder:expr, $columns:expr, $page:expr) => {{
         let (mut builder, page): (_, &Page) = ($builder, $page);
         if let Some(columns) = $columns {
-            builder = builder.select(columns);
+            builder = builder.select(select_text(columns));
         }
         if let Some(order) = page.order() {
             builder = builder.order(order);
@@ -865,6 +988,32 @@ macro_rules! with_page {
         }
         builder
     }};
+}
+
+/// A `select` text with the whitespace outside double-quoted names taken out, as postgrest-js
+/// sends it: PostgREST refuses a line break or a tab there (`PGRST100`), so a select written
+/// over several lines would fail. Inside quotes (`"first name"`), where `\"` and `\\` are
+/// the escapes, everything is kept.
+fn select_text(columns: &str) -> String {
+    let mut text = String::with_capacity(columns.len());
+    let (mut quoted, mut escaped) = (false, false);
+    for c in columns.chars() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+        } else if c.is_whitespace() {
+            continue;
+        } else if c == '"' {
+            quoted = true;
+        }
+        text.push(c);
+    }
+    text
 }
 
 /// The paging methods, shared by the builders that read rows.
@@ -943,7 +1092,7 @@ impl Select {
 
     async fn send(self, accept: Option<&'static str>) -> Result<(Reply, Option<u64>), Error> {
         let Select { table, columns, filters, page } = self;
-        let query = filters.into_query();
+        let query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
             let mut b = with_page!(b.filters(query.clone()), &columns, &page);
             if let Some(accept) = accept {
@@ -974,7 +1123,12 @@ impl Count {
                 "counting is documented only for tables of the system database (from())",
             ));
         };
-        let count = table.client.mysqldb().count_records().table(name).filters(filters.into_query());
+        let count = table
+            .client
+            .mysqldb()
+            .count_records()
+            .table(name)
+            .filters(filters.into_query().map_err(|why| refuse("countRecords", why))?);
         let reply = with_selection!(count, &table.selection).send().await?;
         total(&reply).ok_or_else(|| crate::error::reply_error(&reply, "the reply has no total in Content-Range"))
     }
@@ -1132,7 +1286,7 @@ impl Update {
                 "an update without a filter changes every row; call .all_rows() to mean that",
             ));
         }
-        let query = filters.into_query();
+        let query = filters.into_query().map_err(|why| refuse("updateRecords", why))?;
         let reply = on_target!(table, update_records, update_records_with_schema, update_records_with_instance, |b| {
             b.filters(query.clone()).prefer(returning).body(body.clone()).send().await
         });
@@ -1173,7 +1327,7 @@ impl Delete {
                 "a delete without a filter removes every row; call .all_rows() to mean that",
             ));
         }
-        let query = filters.into_query();
+        let query = filters.into_query().map_err(|why| refuse("deleteRecords", why))?;
         let reply = on_target!(table, delete_records, delete_records_with_schema, delete_records_with_instance, |b| {
             b.filters(query.clone()).prefer(returning).send().await
         });
@@ -1227,7 +1381,12 @@ impl Rpc {
     pub async fn count(self) -> Result<u64, Error> {
         let Rpc { client, selection, function, args, filters, .. } = self;
         let args = query_args(args)?;
-        let call = client.mysqldb().call_rpc_head().function(function).args(args).filters(filters.into_query());
+        let call = client
+            .mysqldb()
+            .call_rpc_head()
+            .function(function)
+            .args(args)
+            .filters(filters.into_query().map_err(|why| refuse("callRpcHead", why))?);
         let reply = with_selection!(call, &selection).send().await?;
         total(&reply).ok_or_else(|| crate::error::reply_error(&reply, "the reply has no total in Content-Range"))
     }
@@ -1269,7 +1428,12 @@ impl Rpc {
         }
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
         let args = args.map_err(|message| refuse(RPC, message))?;
-        let call = client.mysqldb().call_rpc().function(function).filters(filters.into_query()).body(args);
+        let call = client
+            .mysqldb()
+            .call_rpc()
+            .function(function)
+            .filters(filters.into_query().map_err(|why| refuse(RPC, why))?)
+            .body(args);
         let call = with_selection!(call, &selection);
         let reply = with_page!(call, &columns, &page).send().await?;
         let total = total(&reply);
@@ -1283,7 +1447,12 @@ impl Rpc {
     async fn send_get(self) -> Result<(serde_json::Value, Option<u64>), Error> {
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
         let args = query_args(args)?;
-        let call = client.mysqldb().call_rpc_get().function(function).args(args).filters(filters.into_query());
+        let call = client
+            .mysqldb()
+            .call_rpc_get()
+            .function(function)
+            .args(args)
+            .filters(filters.into_query().map_err(|why| refuse(RPC_GET, why))?);
         let call = with_selection!(call, &selection);
         let reply = with_page!(call, &columns, &page).send().await?;
         let total = total(&reply);
@@ -1398,7 +1567,8 @@ mod tests {
             .not("bio", "like", "*(x)*")
             .in_("tag", ["a,b", "c\"d"])
             .filters
-            .into_query();
+            .into_query()
+            .unwrap();
         assert_eq!(query["name"], "eq.a,b");
         assert_eq!(query["bio"], "not.like.*(x)*");
         assert_eq!(query["tag"], r#"in.("a,b","c\"d")"#);
@@ -1423,6 +1593,50 @@ mod tests {
         assert_eq!(content_range_total("garbage"), None);
     }
 
+    // `pOpExpr`: `not.` then any operator with its operand; `is` takes a keyword.
+    #[test]
+    fn negations_are_written_as_postgrest_reads_them() {
+        let query = |group: Group| group.filters.into_query();
+        let q = query(
+            Group::default()
+                .not("a", "is", "NULL")
+                .not("b", "match", "^x")
+                .not("c", "like(any)", "{a*,b*}")
+                .not("d", "fts(english)", "cat & dog")
+                .not_in("e", ["x,y", ""]),
+        )
+        .unwrap();
+        assert_eq!(q["a"], "not.is.null");
+        assert_eq!(q["b"], "not.match.^x");
+        assert_eq!(q["c"], "not.like(any).{a*,b*}");
+        assert_eq!(q["d"], "not.fts(english).cat & dog");
+        assert_eq!(q["e"], r#"not.in.("x,y","")"#);
+        let q = query(Group::default().or(|g| g.not("a", "isdistinct", "x,y").not("b", "is", "true"))).unwrap();
+        assert_eq!(q["or"], r#"(a.not.isdistinct."x,y",b.not.is.true)"#);
+        for operator in ["in", "nope", "eq()", "eq(any", "cs(any)", "fts()", "fts(a b)", "is"] {
+            let why = query(Group::default().not("a", operator, "zz")).unwrap_err();
+            assert!(
+                why.contains(&format!("`{}`", if operator == "is" { "zz" } else { operator })),
+                "{operator}: {why}"
+            );
+        }
+        // A refusal inside a group fails the whole, the first one reported.
+        let why = query(Group::default().eq("a", 1).or(|g| g.not("b", "nope", 1).in_("c", [""]))).unwrap_err();
+        assert!(why.contains("`nope`"), "{why}");
+        assert!(query(Group::default().in_("a", [""])).is_err());
+        assert_eq!(query(Group::default().in_("a", ["", ""])).unwrap()["a"], r#"in.("","")"#);
+        assert_eq!(query(Group::default().in_("a", Vec::<&str>::new())).unwrap()["a"], "in.()");
+    }
+
+    // postgrest-js: whitespace goes unless inside double quotes.
+    #[test]
+    fn select_texts_lose_whitespace_outside_quoted_names() {
+        assert_eq!(select_text("id,\n  name,\tclass_id ( grade )"), "id,name,class_id(grade)");
+        assert_eq!(select_text(r#""first name", "say \"hi  there\"" , x"#), r#""first name","say \"hi  there\"",x"#);
+        assert_eq!(select_text(r#""a\\" , b"#), r#""a\\",b"#);
+        assert_eq!(select_text("*"), "*");
+    }
+
     #[test]
     fn shared_keys_go_into_one_and_group() {
         let filters = Group::default()
@@ -1432,7 +1646,7 @@ mod tests {
             .or(|g| g.eq("x", 1))
             .or(|g| g.eq("y", 2))
             .filters;
-        let query = filters.into_query();
+        let query = filters.into_query().unwrap();
         assert_eq!(query.get("name").map(String::as_str), Some("eq.a,b"));
         assert_eq!(
             query.get("and").map(String::as_str),
