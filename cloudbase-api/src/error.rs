@@ -85,7 +85,10 @@ pub enum Error {
         /// operationId of the request.
         operation: &'static str,
     },
-    /// The reply did not match what the spec documents.
+    /// The reply did not match what the spec documents, lacks what a helper reads from it, or
+    /// gives a URL a helper will not hand back or follow (a control character in it, userinfo,
+    /// a signed path that leads out of its prefix: see
+    /// [`DecodeError::reason`]).
     #[error("{0}")]
     Decode(Box<DecodeError>),
     /// A binary body could not be read or written on this side: the file or reader of an upload

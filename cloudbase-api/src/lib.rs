@@ -78,7 +78,11 @@
 //! no credentials (sign-in, verification codes) get none. A provider's token is refreshed before
 //! it expires and once after a 401. `Debug` output, logs and the [`on_attempt`] hook never show a
 //! secret. A redirect to another origin is not followed ([`Error::Redirect`]): no body,
-//! credentials or custom header leaves for another host.
+//! credentials or custom header leaves for another host. Nor do they go with a URL the server
+//! gives: the storage upload's `PUT` to the storage host carries that host's own credentials
+//! only, and URLs the helpers hand back or follow are checked first (no control character,
+//! whitespace at an end or userinfo; `http(s)` with a host; PG storage's signed URLs resolved
+//! under `/v1/storages/` on the base URL, as `objects::Objects` says).
 //!
 //! [`on_attempt`]: ClientBuilder::on_attempt
 //!
@@ -89,8 +93,8 @@
 //! path segment), an error status with the body the spec documents for it ([`Error::Api`]), a
 //! transport failure ([`Error::Transport`]), a timeout ([`Error::Timeout`]), a redirect to
 //! another origin, not followed ([`Error::Redirect`]), or a reply that does not match the spec
-//! or lacks what a helper reads from it ([`Error::Decode`], with the status and the first KiB of
-//! the body). [`ClientBuilder::build`] and [`ClientBuilder::from_env`] report a configuration
+//! or lacks what a helper reads from it, or gives a URL a helper will not hand back or follow
+//! ([`Error::Decode`], with the status and the first KiB of the body). [`ClientBuilder::build`] and [`ClientBuilder::from_env`] report a configuration
 //! they refuse as [`Error::Config`]. [`Error::code`], [`Error::message`] and
 //! [`Error::request_id`] work across the gateway, auth and NoSQL error shapes;
 //! [`ApiError::body`] gives the typed body ([`GatewayError`] for every area that documents the

@@ -229,3 +229,135 @@ async fn an_upload_is_not_redirected_to_another_origin() {
     assert!(!error.to_string().contains("/steal"), "{error}");
     assert_eq!(storage.requests().len(), 1);
 }
+
+/// A gateway answering download information with `url` as both download URLs of its one item.
+async fn gateway_giving_download_url(url: &str) -> TestServer {
+    let url = url.to_owned();
+    TestServer::start(move |_| {
+        Reply::json(
+            200,
+            json!([{"cloudObjectId": "cloud://env.bucket/a.txt", "downloadUrl": url, "downloadUrlEncoded": url}]),
+        )
+    })
+    .await
+}
+
+/// A download URL holding a control character or whitespace at an end, one that is no
+/// http(s) URL with a host, and one with userinfo are a decode error of the call, which shows
+/// neither the signature nor a raw control character.
+#[tokio::test]
+async fn a_download_url_that_is_no_plain_url_is_refused() {
+    let refused = [
+        "https://cos.example/a.txt?sign=SECRET\r\nX-Injected: 1",
+        "https://cos.example/a\0.txt?sign=SECRET",
+        " https://cos.example/a.txt?sign=SECRET",
+        "https://cos.example/a.txt?sign=SECRET\n",
+        "https://cos.example/a\u{85}.txt?sign=SECRET",
+        "https://user:SECRET@cos.example/a.txt",
+        "https://SECRET@cos.example/a.txt",
+        "/a.txt?sign=SECRET",
+        "javascript:alert(1)?sign=SECRET",
+        "file:///etc/passwd?SECRET",
+        "https://[::1/a.txt?sign=SECRET",
+        "",
+    ];
+    let mut wrong = Vec::new();
+    for url in refused {
+        let gateway = gateway_giving_download_url(url).await;
+        match gateway_client(&gateway).storage().download_urls(["cloud://env.bucket/a.txt"]).await {
+            Err(error @ cloudbase_api::Error::Decode(_)) => {
+                let (shown, debug) = (error.to_string(), format!("{error:?}"));
+                if error.operation() != "getObjectsDownloadInfo"
+                    || shown.contains("SECRET")
+                    || debug.contains("SECRET")
+                    || shown.chars().any(char::is_control)
+                {
+                    wrong.push(format!("{url:?}: {shown} / {debug}"));
+                }
+            }
+            other => wrong.push(format!("{url:?}: {other:?}")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} download URLs not refused as they should be:\n{}",
+        wrong.len(),
+        refused.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Download URLs are on the storage's own hosts (COS, a CDN): another origin than the gateway's
+/// is handed back exactly as given, never requested by the client.
+#[tokio::test]
+async fn a_download_url_on_another_origin_is_handed_back_as_given() {
+    let storage = TestServer::start(|_| Reply::new(200)).await;
+    for url in [
+        format!("{}/poems/静夜思.txt?sign=q-sign-algorithm%3Dsha1&t=1", storage.url),
+        "https://636c-env-1a2b-1300000000.tcb.qcloud.la/poems/a b.txt?sign=x&t=1".to_owned(),
+    ] {
+        let gateway = gateway_giving_download_url(&url).await;
+        let urls = gateway_client(&gateway).storage().download_urls(["cloud://env.bucket/a.txt"]).await.unwrap();
+        let info = urls[0].as_ref().unwrap();
+        assert_eq!((info.download_url.as_deref(), info.download_url_encoded.as_deref()), (Some(&*url), Some(&*url)));
+    }
+    assert!(storage.requests().is_empty(), "{:#?}", storage.requests());
+}
+
+/// The upload URL is followed: one with userinfo (which the HTTP stack would send as an
+/// `Authorization: Basic` header) or a control character (which URL parsing drops, sending
+/// another URL than given) is refused before the file is sent anywhere.
+#[tokio::test]
+async fn an_upload_url_with_userinfo_or_a_control_character_is_refused_before_the_put() {
+    let storage = TestServer::start(|_| Reply::new(200)).await;
+    let host = storage.url.trim_start_matches("http://").to_owned();
+    let mut wrong = Vec::new();
+    let refused = [
+        format!("http://user:SECRET@{host}/bucket/a.txt"),
+        format!("http://{host}/bucket/a.txt?sign=SECRET\r\nX-Injected: 1"),
+        format!("http://{host}/bucket/a\t.txt?sign=SECRET"),
+        format!(" http://{host}/bucket/a.txt?sign=SECRET"),
+    ];
+    for url in &refused {
+        let gateway = TestServer::start({
+            let url = url.clone();
+            move |_| Reply::json(200, json!([{"uploadUrl": url, "cloudObjectId": "cloud://env.bucket/a.txt"}]))
+        })
+        .await;
+        match gateway_client(&gateway).storage().upload("a.txt", cloudbase_api::ByteStream::from("x")).await {
+            Err(error @ cloudbase_api::Error::Decode(_)) => {
+                let shown = format!("{error} {error:?}");
+                if error.operation() != "getObjectsUploadInfo" || shown.contains("SECRET") {
+                    wrong.push(format!("{url:?}: {shown}"));
+                }
+            }
+            other => wrong.push(format!("{url:?}: {other:?}")),
+        }
+    }
+    let sent = storage.requests();
+    assert!(
+        wrong.is_empty() && sent.is_empty(),
+        "{} of {} upload URLs not refused; the storage host received {} PUTs ({:?}):\n{}",
+        wrong.len(),
+        refused.len(),
+        sent.len(),
+        sent.iter().map(|put| (&put.target, put.header("authorization"))).collect::<Vec<_>>(),
+        wrong.join("\n")
+    );
+}
+
+/// The storage host is another origin (here another port): the PUT carries the storage's own
+/// credentials alone, and none when the upload information gives none.
+#[tokio::test]
+async fn an_upload_to_another_origin_carries_no_authorization_of_the_client() {
+    let storage = TestServer::start(|_| Reply::new(200)).await;
+    let upload_url = format!("{}/bucket/a.txt?sign=1", storage.url);
+    let gateway = TestServer::start(move |_| {
+        Reply::json(200, json!([{"uploadUrl": upload_url, "cloudObjectId": "cloud://env.bucket/a.txt"}]))
+    })
+    .await;
+    gateway_client(&gateway).storage().upload("a.txt", cloudbase_api::ByteStream::from("x")).await.unwrap();
+    let put = storage.only_request();
+    assert_eq!((put.header("authorization"), put.header("x-trace-id")), (None, None), "{:?}", put.headers);
+    assert_eq!(gateway.only_request().header("authorization"), Some("Bearer sk-cloudbase-secret"));
+}

@@ -796,3 +796,130 @@ async fn an_upload_without_a_body_is_refused_before_any_request() {
     }
     assert!(server.requests().is_empty(), "{} requests reached the server", server.requests().len());
 }
+
+/// A gateway whose every signing answers `given` as the URL (single, batch and upload), with
+/// `{host}` replaced by the `Host` the request was sent to.
+async fn gateway_signing_as(given: &str) -> TestServer {
+    let given = given.to_owned();
+    TestServer::start(move |request| {
+        let given = given.replace("{host}", request.header("host").unwrap_or_default());
+        let path = request.path();
+        if path.contains("/object/upload/sign/") {
+            Reply::json(200, serde_json::json!({"url": given, "token": "SECRET-upload"}))
+        } else if path.ends_with("/object/sign/b") {
+            Reply::json(200, serde_json::json!([{"path": "a.png", "signedURL": given, "error": null}]))
+        } else {
+            Reply::json(200, serde_json::json!({"signedURL": given}))
+        }
+    })
+    .await
+}
+
+/// The URL each signing helper hands back for `given`, or its error, with the operation it names.
+async fn signed_by_each_helper(client: &Client) -> Vec<(&'static str, Result<String, Error>)> {
+    let objects = client.storage_pg().objects("b");
+    // An item the service could not sign is no URL: shown as text, so that it fails the tests.
+    let batch = objects
+        .signed_urls(["a.png"], 60)
+        .await
+        .map(|mut urls| urls.remove(0).unwrap_or_else(|failure| format!("not signed: {failure}")));
+    vec![
+        ("createSignedUrl", objects.signed_url("a.png", 60).await),
+        ("createSignedUrls", batch),
+        ("createSignedUploadUrl", objects.signed_upload_url("a.png", false).await.map(|upload| upload.url)),
+    ]
+}
+
+/// Signed URLs are the service's, relative to `/v1/storages`: one holding a control character or
+/// whitespace at an end, one that is no URL, one whose dot segments (literal, `%2E`-encoded, or
+/// between `\`s) climb out of `/v1/storages/`, one with userinfo and one on another origin are
+/// each a decode error of the signing operation, which shows neither a token nor a raw control
+/// character.
+#[tokio::test]
+async fn a_signed_url_that_is_unfit_or_leads_out_of_storage_is_refused() {
+    let refused = [
+        "/object/sign/b/a.png?token=SECRET\r\nX-Injected: 1",
+        "/object/sign/b/a\0.png?token=SECRET",
+        " /object/sign/b/a.png?token=SECRET",
+        "/object/sign/b/a.png?token=SECRET\n",
+        "/object/sign/b/a.png?token=SECRET\t",
+        "/object/sign/b/a\u{7f}.png?token=SECRET",
+        "/object/sign/b/a\u{9b}31m.png?token=SECRET",
+        "\u{a0}/object/sign/b/a.png?token=SECRET",
+        "",
+        "../../v1/functions/hello?token=SECRET",
+        "/../../v1/functions/hello?token=SECRET",
+        "%2E%2E/%2E%2E/v1/functions?token=SECRET",
+        "/object/sign/%2e%2E/../../v1/functions?token=SECRET",
+        "/object\\..\\..\\..\\v1\\functions?token=SECRET",
+        "/object/sign/b/..%2F..%2F..%2F..%2Fv1%2Ffunctions?token=SECRET",
+        "/object/sign/b/..%5C..%5C..%5C..%5Cv1?token=SECRET",
+        "//other.example/v1/storages/object/sign/b/a.png?token=SECRET",
+        "http://user:SECRET@{host}/v1/storages/object/sign/b/a.png?token=SECRET",
+        "http://SECRET@{host}/v1/storages/object/sign/b/a.png",
+        "https://other.example/v1/storages/object/sign/b/a.png?token=SECRET",
+        "http://{host}/v1/functions/hello?token=SECRET",
+        "javascript:alert(document.cookie)?token=SECRET",
+        "http://[::1/object?token=SECRET",
+    ];
+    let mut wrong = Vec::new();
+    for given in refused {
+        let server = gateway_signing_as(given).await;
+        for (operation, result) in signed_by_each_helper(&client(&server)).await {
+            match result {
+                Err(error @ Error::Decode(_)) => {
+                    let (shown, debug) = (error.to_string(), format!("{error:?}"));
+                    let leaks = shown.contains("SECRET") || debug.contains("SECRET");
+                    if error.operation() != operation || leaks || shown.chars().any(char::is_control) {
+                        wrong.push(format!("{given:?} by {operation}: {shown} / {debug}"));
+                    }
+                }
+                other => wrong.push(format!("{given:?} by {operation}: {other:?}")),
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} signings not refused as they should be:\n{}",
+        wrong.len(),
+        refused.len() * 3,
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_signed_url_is_named_with_its_character_escaped_and_its_query_hidden() {
+    let server = gateway_signing_as("/object/sign/b/a.png?token=SECRET&expires=1\r\nX-Injected: 1").await;
+    let error = client(&server).storage_pg().objects("b").signed_url("a.png", 60).await.unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.starts_with("createSignedUrl: "), "{shown}");
+    assert!(shown.contains("signedURL") && shown.contains("\\r"), "{shown}");
+    assert!(shown.contains("/object/sign/b/a.png?token=<redacted>&expires=<redacted>"), "{shown}");
+    let server = gateway_signing_as("../../v1/functions/hello?token=SECRET").await;
+    let error = client(&server).storage_pg().objects("b").signed_url("a.png", 60).await.unwrap_err();
+    assert!(error.to_string().contains("/v1/storages/"), "{error}");
+}
+
+/// What stays under `/v1/storages/` is resolved there, on the base URL and its path.
+#[tokio::test]
+async fn a_signed_url_that_stays_in_storage_is_resolved_on_the_base_url() {
+    let accepted = [
+        "/object/sign/b/a.png?token=t",
+        "object/sign/b/a.png?token=t",
+        "/object/sign/b/./a.png?token=t",
+        "/object/sign/b/x/../a.png?token=t",
+        "/object/sign/b/x/%2E%2E/a.png?token=t",
+        "http://{host}/v1/storages/object/sign/b/a.png?token=t",
+        "http://{host}/gw/v1/storages/object/sign/b/a.png?token=t",
+    ];
+    for given in accepted {
+        let server = gateway_signing_as(given).await;
+        let (base, in_path) =
+            if given.contains("/gw/") { (format!("{}/gw", server.url), "/gw") } else { (server.url.clone(), "") };
+        let client = Client::builder().base_url(&base).credentials(Credentials::api_key("k")).build().unwrap();
+        for (operation, result) in signed_by_each_helper(&client).await {
+            let expected = format!("{}{in_path}/v1/storages/object/sign/b/a.png?token=t", server.url);
+            assert_eq!(result.map_err(|e| e.to_string()), Ok(expected), "{given:?} by {operation}");
+        }
+    }
+}

@@ -1,7 +1,10 @@
 //! Cloud storage made short, on the generated [`storage`](crate::storage) operations:
 //! [`StorageApi::upload`] gets upload information and PUTs the bytes to the returned URL (a
 //! storage host, which never sees the CloudBase credentials); batch download URLs and deletes
-//! report each object on its own, so one failure hides nothing.
+//! report each object on its own, so one failure hides nothing. Upload and download URLs the
+//! service gives are checked before they are followed or handed back (no control character,
+//! whitespace at an end or userinfo; `http(s)` with a host); another host than the gateway's is
+//! expected there.
 //!
 //! ```no_run
 //! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -19,6 +22,7 @@
 use crate::ErrorBody;
 use crate::error::reply_error;
 use crate::response::Head;
+use crate::runtime::given_url::{self, refusal};
 use crate::storage::{
     DeleteObjectsRequestItem, DeleteObjectsResponseItem, DeleteObjectsResponseItemSuccess,
     GetObjectDownloadInfoRequestItem, GetObjectDownloadInfoResponseItemSuccess, GetObjectsDownloadInfoResponseItem,
@@ -76,6 +80,14 @@ impl StorageApi {
     /// against the bucket's size and type limits, and answers `STORAGE_CONTENT_LENGTH_REQUIRED`
     /// to an upload without a known length (a reader: give it one with
     /// [`ByteStream::with_length`]).
+    ///
+    /// The upload URL is the storage host's (another origin than the gateway's): the `PUT` to
+    /// it carries the host's own credentials from the upload information, never the client's
+    /// credentials or its configured headers, and follows no redirect to another origin. A URL
+    /// that is no `http(s)` URL with a host, or holds a user name or password (which the HTTP
+    /// stack would send as an `Authorization` header), a control character (which URL parsing
+    /// drops) or whitespace at either end, is an [`Error::Decode`] of `getObjectsUploadInfo`,
+    /// and nothing is sent.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -137,16 +149,17 @@ impl StorageApi {
         let (Some(url), Some(cloud_object_id)) = (info.upload_url.clone(), info.cloud_object_id.clone()) else {
             return Err(reply_error(&reply, "the upload information has no uploadUrl or cloudObjectId"));
         };
+        // Followed by the client: checked first (no control character, which URL parsing
+        // drops; no userinfo, which the HTTP stack sends as `Authorization: Basic`).
+        let url = given_url::absolute(&url).map_err(|why| reply_error(&reply, refusal("uploadUrl", &url, &why)))?;
         // Errors name the storage host, never the URL: its query is the upload's signature.
-        let origin = reqwest::Url::parse(&url)
-            .map(|u| u.origin().ascii_serialization())
-            .map_err(|e| reply_error(&reply, format!("the uploadUrl is not a URL: {e}")))?;
+        let origin = url.origin().ascii_serialization();
         let (http, timeout) = self.client.foreign_http();
         // A body that fails to be read (a file, a reader) is reported as its own error.
         let failure = std::sync::Arc::new(std::sync::Mutex::new(None));
         let body = body.to_reqwest(&failure);
         let mut put =
-            http.put(&url).timeout(timeout).header(reqwest::header::CONTENT_TYPE, content_type_value).body(body);
+            http.put(url).timeout(timeout).header(reqwest::header::CONTENT_TYPE, content_type_value).body(body);
         // Storage hosts may refuse a chunked upload: a known length is announced.
         if let Some(length) = length {
             put = put.header(reqwest::header::CONTENT_LENGTH, length);
@@ -184,6 +197,13 @@ impl StorageApi {
 
     /// Temporary download URLs, one result per id, in order (valid for the server's default time).
     ///
+    /// The URLs are on the storage's own hosts (COS, a CDN), not the gateway's, and are handed
+    /// back exactly as the service gave them, once each is known to be an `http(s)` URL with a
+    /// host, without a user name or password, a control character (CR, LF, NUL, any of C0, DEL
+    /// or C1) or whitespace at either end: a reply with one that is not is an
+    /// [`Error::Decode`] of `getObjectsDownloadInfo` (its reason shows the URL with its query
+    /// values as `<redacted>`). The client never requests them.
+    ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
     /// for link in client.storage().download_urls(["cloud://env-1a2b.bucket/poems/a.txt"]).await? {
@@ -202,7 +222,7 @@ impl StorageApi {
     }
 
     /// Temporary download URLs valid for `max_age` (sent as whole seconds, at least 1), one
-    /// result per id, in order.
+    /// result per id, in order, checked as [`download_urls`](Self::download_urls) says.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -232,6 +252,19 @@ impl StorageApi {
             .map(|id| GetObjectDownloadInfoRequestItem { cloud_object_id: Some(id.to_owned()), max_age })
             .collect::<Vec<_>>();
         let reply = self.get_objects_download_info().body(items).send().await?;
+        // Handed back as given, on whichever host, once each is known to be a plain URL.
+        for (index, item) in reply.iter().enumerate() {
+            let GetObjectsDownloadInfoResponseItem::Success(info) = item else { continue };
+            for (field, url) in
+                [("downloadUrl", &info.download_url), ("downloadUrlEncoded", &info.download_url_encoded)]
+            {
+                if let Some(url) = url
+                    && let Err(why) = given_url::absolute(url)
+                {
+                    return Err(reply_error(&reply, format!("item {index}: {}", refusal(field, url, &why))));
+                }
+            }
+        }
         Ok(reply
             .into_inner()
             .into_iter()

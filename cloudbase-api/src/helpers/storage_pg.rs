@@ -26,6 +26,7 @@
 //! ```
 
 use crate::error::reply_error;
+use crate::runtime::given_url::refusal;
 use crate::storage_pg::{
     Bucket, CreateBucketRequest, DeleteObjectsRequest, DownloadObjectResponse, FullObject, ListObjectsEntry,
     ListObjectsRequest, SignBatchItem, SignBatchRequest, SignRequest, StoragePgApi,
@@ -87,6 +88,29 @@ impl StoragePgApi {
 }
 
 /// The objects of one bucket: get one from [`StoragePgApi::objects`].
+///
+/// # Signed URLs
+///
+/// The service signs URLs relative to `/v1/storages` (`/object/sign/<bucket>/<name>?token=…`);
+/// [`signed_url`](Self::signed_url), [`signed_urls`](Self::signed_urls) and
+/// [`signed_upload_url`](Self::signed_upload_url) resolve them on the client's base URL (its
+/// path included) by the WHATWG URL rules, and hand back only a URL that stays there:
+///
+/// - a URL holding a control character (CR, LF, NUL, any of C0, DEL or C1), starting or ending
+///   with whitespace, or that is no URL is refused: URL parsing would drop or trim those
+///   characters and give another URL than the one the service sent;
+/// - one whose dot segments (`..`, `%2E%2E`, between `/` or `\`, or between encoded
+///   separators `%2F`, `%5C`) climb out of `/v1/storages/` is refused: it would name another
+///   route of the gateway (`../../v1/functions/...`); dot segments that stay under it are
+///   resolved;
+/// - one with a user name or password, or on another origin than the base URL's (an absolute
+///   URL, or one starting with `//`), is refused: the token it carries is the gateway's, and
+///   the reference documents none elsewhere.
+///
+/// Each refusal is an [`Error::Decode`] of the signing operation whose reason shows the URL with
+/// its query values and userinfo as `<redacted>` (the token never shows) and control characters
+/// escaped. The client never requests a signed URL itself:
+/// [`upload_signed`](Self::upload_signed) sends the token to the base URL's own route.
 #[derive(Debug, Clone)]
 pub struct Objects {
     api: StoragePgApi,
@@ -277,7 +301,12 @@ impl Objects {
     }
 
     /// A URL that downloads the object without credentials for `expires_in` seconds (absolute:
-    /// the client's base URL and the path the service signed).
+    /// the client's base URL and the path the service signed, relative to `/v1/storages`).
+    ///
+    /// The service's URL is checked before it is handed back (see [Signed URLs](Objects#signed-urls)):
+    /// one that holds a control character, starts or ends with whitespace, is no URL, carries
+    /// userinfo, or leads out of `/v1/storages/` on the base URL's origin is an
+    /// [`Error::Decode`] of `createSignedUrl`.
     pub async fn signed_url(&self, name: impl Into<String>, expires_in: i64) -> Result<String, Error> {
         let reply = self
             .api
@@ -287,12 +316,14 @@ impl Objects {
             .body(SignRequest { expires_in })
             .send()
             .await?;
-        Ok(self.absolute(&reply.signed_url))
+        self.absolute(&reply.signed_url)
+            .map_err(|why| reply_error(&reply, refusal("signedURL", &reply.signed_url, &why)))
     }
 
     /// Signed download URLs for several objects, in the order asked (in batches of the most one
     /// call takes, 500); an object the service could not sign is the error it gave for it. A
-    /// failing batch fails the whole.
+    /// failing batch fails the whole, and so does a URL that is not as
+    /// [`signed_url`](Self::signed_url) says (an [`Error::Decode`] of `createSignedUrls`).
     pub async fn signed_urls(
         &self,
         names: impl IntoIterator<Item = impl Into<String>>,
@@ -306,17 +337,23 @@ impl Objects {
             // By the path each item names, not its position: nothing says the order is kept.
             let signed: std::collections::HashMap<&str, &SignBatchItem> =
                 reply.iter().map(|item| (item.path.as_str(), item)).collect();
-            urls.extend(batch.iter().map(|name| match signed.get(name.as_str()) {
-                Some(SignBatchItem { error: Some(error), .. }) => Err(error.clone()),
-                Some(SignBatchItem { signed_url: Some(url), .. }) => Ok(self.absolute(url)),
-                _ => Err(format!("the service gave no URL for `{name}`")),
-            }));
+            for name in batch {
+                urls.push(match signed.get(name.as_str()) {
+                    Some(SignBatchItem { error: Some(error), .. }) => Err(error.clone()),
+                    Some(SignBatchItem { signed_url: Some(url), .. }) => {
+                        Ok(self.absolute(url).map_err(|why| reply_error(&reply, refusal("signedURL", url, &why)))?)
+                    }
+                    _ => Err(format!("the service gave no URL for `{name}`")),
+                });
+            }
         }
         Ok(urls)
     }
 
     /// A URL anyone may upload `name` to, without credentials, for a short while (60 s by the
-    /// reference), and its token; `upsert` lets that upload replace an existing object.
+    /// reference), and its token; `upsert` lets that upload replace an existing object. The URL
+    /// is checked and made absolute as [`signed_url`](Self::signed_url) says (an
+    /// [`Error::Decode`] of `createSignedUploadUrl` when it is unfit).
     pub async fn signed_upload_url(&self, name: impl Into<String>, upsert: bool) -> Result<SignedUpload, Error> {
         let reply = self
             .api
@@ -326,8 +363,8 @@ impl Objects {
             .x_upsert(upsert)
             .send()
             .await?;
-        let reply = reply.into_inner();
-        Ok(SignedUpload { url: self.absolute(&reply.url), token: reply.token })
+        let url = self.absolute(&reply.url).map_err(|why| reply_error(&reply, refusal("url", &reply.url, &why)))?;
+        Ok(SignedUpload { url, token: reply.into_inner().token })
     }
 
     /// Uploads `body` as `name` with the token of a [`signed_upload_url`](Self::signed_upload_url)
@@ -375,15 +412,13 @@ impl Objects {
         self.api.download_public_object().bucket_id(self.bucket.clone()).object_name(name).url()
     }
 
-    /// `path`, relative to [`PREFIX`], on the client's base URL; a URL that is already absolute
-    /// is kept.
-    fn absolute(&self, path: &str) -> String {
-        if path.starts_with("https://") || path.starts_with("http://") {
-            return path.to_owned();
-        }
-        let base = self.api.client.base_url().trim_end_matches('/');
-        let separator = if path.starts_with('/') { "" } else { "/" };
-        format!("{base}{PREFIX}{separator}{path}")
+    /// `given`, a signed URL relative to [`PREFIX`] (or absolute, on the base URL's origin),
+    /// resolved on the client's base URL; why not, when it is unfit or leads out of the prefix
+    /// (`crate::runtime::given_url`).
+    fn absolute(&self, given: &str) -> Result<String, String> {
+        let inner = &self.api.client.inner;
+        let root = format!("{}{PREFIX}/", inner.base_path);
+        Ok(crate::runtime::given_url::under(&inner.base, &root, given)?.into())
     }
 }
 

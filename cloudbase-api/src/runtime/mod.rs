@@ -2,6 +2,7 @@
 //! encoding rules, and decoding of raw replies. Nothing here knows a particular endpoint.
 
 pub(crate) mod execute;
+pub(crate) mod given_url;
 pub(crate) mod idle;
 pub(crate) mod sse;
 pub(crate) mod union;
