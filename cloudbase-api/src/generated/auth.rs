@@ -1198,6 +1198,8 @@ pub struct VerifyCaptchaDataRequest {
     /// Secret: `Debug` shows it as `<redacted>`.
     pub token: String,
     /// Text the user read from the captcha image.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub key: String,
 }
 
@@ -1205,7 +1207,7 @@ impl std::fmt::Debug for VerifyCaptchaDataRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifyCaptchaDataRequest")
             .field("token", &rt::Redacted)
-            .field("key", &self.key)
+            .field("key", &rt::Redacted)
             .finish()
     }
 }
