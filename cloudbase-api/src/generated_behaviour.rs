@@ -244,6 +244,20 @@ fn storage_links_hide_their_signatures_in_debug() {
     );
 }
 
+/// Raw SQL's parameters are values the caller hands over (a password to compare, an email):
+/// hidden; the statement and the role show.
+#[cfg(feature = "mysqldb")]
+#[test]
+fn sql_parameters_are_hidden_in_debug() {
+    use crate::mysqldb::*;
+    assert_redacted::<ExecPgsqlRequest>(
+        json!({"sql": "select id from users where email = $1 and password_hash = crypt($2, password_hash)",
+               "parameters": ["li.bai@example.com", "pw-Secret-1"], "role": "cloudbase_read_only_user"}),
+        &["li.bai@example.com", "pw-Secret-1"],
+        &["select id from users where email = $1", "CloudbaseReadOnlyUser"],
+    );
+}
+
 /// Secrets by every rule (name, `format: password`, `x-sensitive`), required, optional and
 /// nullable, in arrays, in a nested struct and in a union variant; and the opt-outs.
 #[test]
