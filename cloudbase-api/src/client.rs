@@ -203,15 +203,14 @@ impl fmt::Debug for Client {
     }
 }
 
-/// `shown` (the text of `url`) with the password of its userinfo, if any, as `<redacted>`.
-fn redacted_url(url: &reqwest::Url, shown: &str) -> String {
-    let mut redacted = url.clone();
-    if url.password().is_none() || redacted.set_password(Some("redacted")).is_err() {
-        return shown.to_owned();
+/// The URL `shown` as messages and `Debug` show it: the password of its userinfo and the values
+/// of credential query keys `<redacted>` (the rule every `Debug` of a URL follows,
+/// [`runtime::redact`](crate::runtime::redact)), `<not a URL>` for text that is not one.
+fn redacted_url(shown: &str) -> String {
+    match crate::runtime::redact::shown_url(shown) {
+        Some(text) => text.into_owned(),
+        None => "<not a URL>".to_owned(),
     }
-    let text = redacted.as_str().replacen(":redacted@", ":<redacted>@", 1);
-    // `shown` has no trailing `/` (the base URL is kept that way); nor has the redacted text.
-    text.strip_suffix('/').filter(|_| !shown.ends_with('/')).map(str::to_owned).unwrap_or(text)
 }
 
 impl Client {
@@ -315,10 +314,7 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let base_url = self.base_url.as_deref().map(|shown| match reqwest::Url::parse(shown) {
-            Ok(url) => redacted_url(&url, shown),
-            Err(_) => "<not a URL>".to_owned(),
-        });
+        let base_url = self.base_url.as_deref().map(redacted_url);
         let headers: Vec<String> = self.headers.iter().map(|(name, _)| format!("{name}: <redacted>")).collect();
         f.debug_struct("ClientBuilder")
             .field("env_id", &self.env_id)
@@ -535,8 +531,8 @@ impl ClientBuilder {
                     config_error(match refused {
                         // A URL that does not parse is not shown: it may hold a password.
                         BaseUrlRefused::NotAUrl(e) => format!("invalid base URL: {e}"),
-                        BaseUrlRefused::Unfit(parsed, why) => {
-                            format!("base URL `{}` {why}", redacted_url(&parsed, &url))
+                        BaseUrlRefused::Unfit(why) => {
+                            format!("base URL `{}` {why}", redacted_url(&url))
                         }
                     })
                 })?;
@@ -559,7 +555,7 @@ impl ClientBuilder {
             return Err(config_error(format!(
                 "`{}` is https, and this build of cloudbase-api has no TLS: enable one of its features \
                  `rustls-ring`, `rustls-aws-lc` or `native-tls`",
-                redacted_url(&base, &base_url)
+                redacted_url(&base_url)
             )));
         }
         let base_path = base.path().trim_end_matches('/').to_owned();
@@ -608,7 +604,7 @@ impl ClientBuilder {
 pub(crate) enum BaseUrlRefused {
     NotAUrl(String),
     /// It parsed, and is not what a base URL may be.
-    Unfit(reqwest::Url, &'static str),
+    Unfit(&'static str),
 }
 
 /// A base URL as the client takes it: http(s), with a host, without a query, a fragment or
@@ -616,15 +612,15 @@ pub(crate) enum BaseUrlRefused {
 pub(crate) fn parse_base_url(url: &str) -> Result<reqwest::Url, BaseUrlRefused> {
     let parsed = reqwest::Url::parse(url).map_err(|e| BaseUrlRefused::NotAUrl(e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(BaseUrlRefused::Unfit(parsed, "must be an http(s) URL with a host"));
+        return Err(BaseUrlRefused::Unfit("must be an http(s) URL with a host"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(BaseUrlRefused::Unfit(parsed, "must not have a query or fragment"));
+        return Err(BaseUrlRefused::Unfit("must not have a query or fragment"));
     }
     // Nothing uses userinfo (credentials are set apart), and every URL built on the base URL
     // would carry it: signed and public links, what the `on_attempt` hook sees, errors.
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(BaseUrlRefused::Unfit(parsed, "must not hold a user name or password"));
+        return Err(BaseUrlRefused::Unfit("must not hold a user name or password"));
     }
     Ok(parsed)
 }

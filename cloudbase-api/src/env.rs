@@ -99,7 +99,7 @@ fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<ClientBuilder, Er
         (Some(url), env_id) => {
             crate::client::parse_base_url(&url).map_err(|refused| match refused {
                 BaseUrlRefused::NotAUrl(e) => invalid(BASE_URL, &format!("is not a URL ({e})")),
-                BaseUrlRefused::Unfit(_, why) => invalid(BASE_URL, why),
+                BaseUrlRefused::Unfit(why) => invalid(BASE_URL, why),
             })?;
             builder = builder.base_url(url);
             if let Some(env_id) = env_id {

@@ -152,10 +152,11 @@ fn auth_types_redact_their_secrets_in_debug() {
         &["cap-Secret"],
         &["image-data", "60"],
     );
+    // The key is the captcha's answer: whoever holds it with the token passes the captcha.
     assert_redacted::<VerifyCaptchaDataRequest>(
-        json!({"token": "cap-Secret", "key": "ab12"}),
-        &["cap-Secret"],
-        &["ab12"],
+        json!({"token": "cap-Secret", "key": "ab12-Secret"}),
+        &["cap-Secret", "ab12-Secret"],
+        &["key: <redacted>"],
     );
     assert_redacted::<VerifyCaptchaDataResponse>(
         json!({"captcha_token": "ct-Secret", "expires_in": 60}),
@@ -180,6 +181,80 @@ fn storage_upload_info_redacts_its_credentials_in_debug() {
                "cloudObjectId": "cloud://env/a.png", "objectId": "a.png"}),
         &["cos-Secret", "q-sign-Secret"],
         &["https://cos.example/a.png", "cloud://env/a.png"],
+    );
+}
+
+/// The signed URLs PG storage answers: the `token` in their query never shows, their path and
+/// other query keys do (relative and absolute, required and optional).
+#[cfg(feature = "storage_pg")]
+#[test]
+fn storage_pg_signed_urls_hide_their_tokens_in_debug() {
+    use crate::storage_pg::*;
+    let full = "https://env-1.api.tcloudbasegateway.com/v1/storages/object/upload/sign/avatars/a.png?token=up-Secret-1";
+    assert_redacted::<SignUploadResponse>(
+        json!({"url": "/object/upload/sign/avatars/a.png?token=up-Secret-1", "fullURL": full, "token": "up-Secret-1"}),
+        &["up-Secret-1"],
+        &[
+            "\"/object/upload/sign/avatars/a.png?token=<redacted>\"",
+            "Some(\"https://env-1.api.tcloudbasegateway.com/v1/storages/object/upload/sign/avatars/a.png?token=<redacted>\")",
+            "token: <redacted>",
+        ],
+    );
+    assert_redacted::<SignResponse>(
+        json!({"signedURL": "/object/sign/avatars/a.png?token=dl-Secret-2&download=me.png",
+               "fullSignedURL": "https://env-1.api.tcloudbasegateway.com/v1/storages/object/sign/avatars/a.png?token=dl-Secret-2"}),
+        &["dl-Secret-2"],
+        &["/object/sign/avatars/a.png?token=<redacted>&download=me.png", "env-1.api.tcloudbasegateway.com"],
+    );
+    assert_redacted::<SignBatchItem>(
+        json!({"path": "a.png", "signedURL": "/object/sign/avatars/a.png?token=dl-Secret-3", "error": null}),
+        &["dl-Secret-3"],
+        &[
+            "path: \"a.png\"",
+            "signed_url: Some(\"/object/sign/avatars/a.png?token=<redacted>\")",
+            "full_signed_url: None",
+        ],
+    );
+}
+
+/// Classic storage's links: a CDN link's `sign`, a COS link's `q-signature` and security token
+/// never show; the host, the path and the other query keys do.
+#[cfg(feature = "storage")]
+#[test]
+fn storage_links_hide_their_signatures_in_debug() {
+    use crate::storage::*;
+    let cdn = "https://6d79-env-1-1300000000.tcb.qcloud.la/a.png?sign=cdn-Secret-1&t=1700000000";
+    assert_redacted::<GetObjectDownloadInfoResponseItemSuccess>(
+        json!({"cloudObjectId": "cloud://env-1.6d79/a.png", "downloadUrl": cdn, "downloadUrlEncoded": cdn}),
+        &["cdn-Secret-1"],
+        &["https://6d79-env-1-1300000000.tcb.qcloud.la/a.png?sign=<redacted>&t=1700000000", "cloud://env-1.6d79/a.png"],
+    );
+    let cos = "https://bucket-1300000000.cos.ap-shanghai.myqcloud.com/a.png?q-sign-algorithm=sha1&q-ak=AKIDexample\
+               &q-sign-time=1700000000;1700000600&q-key-time=1700000000;1700000600&q-header-list=host\
+               &q-url-param-list=&q-signature=cos-Secret-2&x-cos-security-token=sts-Secret-3";
+    assert_redacted::<GetObjectsUploadInfoResponseItemSuccess>(
+        json!({"uploadUrl": cos, "downloadUrl": cdn, "token": "sts-Secret-3", "authorization": "q-sign-Secret-4",
+               "cloudObjectId": "cloud://env-1.6d79/a.png", "objectId": "a.png"}),
+        &["cos-Secret-2", "sts-Secret-3", "q-sign-Secret-4", "cdn-Secret-1"],
+        &[
+            "bucket-1300000000.cos.ap-shanghai.myqcloud.com/a.png?",
+            "q-sign-time=1700000000;1700000600",
+            "q-signature=<redacted>",
+        ],
+    );
+}
+
+/// Raw SQL's parameters are values the caller hands over (a password to compare, an email):
+/// hidden; the statement and the role show.
+#[cfg(feature = "mysqldb")]
+#[test]
+fn sql_parameters_are_hidden_in_debug() {
+    use crate::mysqldb::*;
+    assert_redacted::<ExecPgsqlRequest>(
+        json!({"sql": "select id from users where email = $1 and password_hash = crypt($2, password_hash)",
+               "parameters": ["li.bai@example.com", "pw-Secret-1"], "role": "cloudbase_read_only_user"}),
+        &["li.bai@example.com", "pw-Secret-1"],
+        &["select id from users where email = $1", "CloudbaseReadOnlyUser"],
     );
 }
 
@@ -228,6 +303,40 @@ fn secret_fields_are_redacted_wherever_they_sit() {
     let builder = client.secrets().grant_token().sudo_token("sudo-S12");
     let shown = format!("{builder:?}");
     assert!(!shown.contains("sudo-S12") && shown.contains("grantToken"), "{shown}");
+}
+
+/// URL fields by name and by format, required, optional, nullable, in arrays and three-state:
+/// each shown without its credentials; `x-sensitive` and the secret names still decide first.
+#[test]
+fn url_fields_show_without_their_credentials_wherever_they_sit() {
+    use crate::fixtures::urls::{LinkUpdate, Links, Plain};
+    assert_redacted::<Links>(
+        json!({"url": "https://cdn.example/a.png?sign=S1&t=1", "signedURL": "/object/sign/b/a.png?token=S2",
+               "downloadUrlEncoded": "https://cdn.example/a%20b.png?sign=S3", "mirror_urls": ["https://m.example/a?X-Amz-Signature=S4&X-Amz-Date=20260102", "https://m.example/b"],
+               "home": "https://admin:S5@home.example/", "callback": "/cb#access_token=S6&state=st", "type": "https://t.example/?token=S7",
+               "url_token": "S8", "login_url": "https://login.example/?next=S9", "docs_url": "https://docs.example/?token=visible",
+               "url_count": 2, "url_kind": "signed", "path": "a.png"}),
+        &["S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9"],
+        &[
+            "url: \"https://cdn.example/a.png?sign=<redacted>&t=1\"",
+            "signed_url: Some(\"/object/sign/b/a.png?token=<redacted>\")",
+            "https://cdn.example/a%20b.png?sign=<redacted>",
+            "Some([\"https://m.example/a?X-Amz-Signature=<redacted>&X-Amz-Date=20260102\", \"https://m.example/b\"])",
+            "https://admin:<redacted>@home.example/",
+            "/cb#access_token=<redacted>&state=st",
+            "type: Some(\"https://t.example/?token=<redacted>\")",
+            "url_token: Some(<redacted>)",
+            "login_url: Some(<redacted>)",
+            "https://docs.example/?token=visible",
+            "url_count: Some(2)",
+            "path: Some(\"a.png\")",
+        ],
+    );
+    // Text that is not a URL cannot be split safely: hidden whole.
+    assert_redacted::<Links>(json!({"url": "https://h.example/\r\n?token=S1"}), &["S1"], &["url: <redacted>"]);
+    let update = LinkUpdate { url: Some(Some("/a?token=S1".into())), name: None };
+    assert_eq!(format!("{update:?}"), r#"LinkUpdate { url: Some(Some("/a?token=<redacted>")), name: None }"#);
+    assert_eq!(format!("{:?}", Plain { name: Some("n".into()) }), r#"Plain { name: Some("n") }"#);
 }
 
 /// A schema of exactly the gateway error's shape is the runtime's `GatewayError` (the same type,

@@ -251,3 +251,21 @@ async fn cloudrun_event_streams() {
     let root: Vec<String> = shop.get("").send_stream().await.unwrap().map(|e| e.unwrap()).collect().await;
     assert_eq!(root, ["one", "two"]);
 }
+
+/// A call's query values and body are the caller's values (a token for the function, a
+/// password): `Debug` names the target, the route and the query keys, never a value.
+#[test]
+fn a_calls_query_values_and_body_show_in_no_debug() {
+    let client = cloudbase_api::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let call = client
+        .functions()
+        .web("login")
+        .post("session")
+        .query("token", "t-Secret-1")
+        .query("lang", "zh")
+        .json(&json!({"password": "pw-Secret-2"}));
+    for shown in [format!("{call:?}"), format!("{call:#?}")] {
+        assert!(!shown.contains("t-Secret-1") && !shown.contains("pw-Secret-2"), "{shown}");
+        assert!(shown.contains("login") && shown.contains("session") && shown.contains("lang"), "{shown}");
+    }
+}

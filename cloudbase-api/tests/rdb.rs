@@ -434,3 +434,23 @@ async fn a_count_without_a_total_is_a_decode_error() {
     assert!(error.to_string().contains("the reply has no total in Content-Range"), "{error}");
     assert_eq!(server.requests().len(), 1);
 }
+
+/// A function's arguments and a statement's parameters are the caller's values (a password to
+/// check, an email): `Debug` names the function, the arguments and the statement, never a value.
+#[test]
+fn rpc_arguments_and_sql_parameters_show_no_value_in_debug() {
+    let client = cloudbase_api::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let rpc = client.mysqldb().rpc("check_login", json!({"email": "li.bai@example.com", "password": "pw-Secret-1"}));
+    for shown in [format!("{rpc:?}"), format!("{rpc:#?}")] {
+        assert!(!shown.contains("pw-Secret-1") && !shown.contains("li.bai@example.com"), "{shown}");
+        assert!(shown.contains("check_login") && shown.contains("email") && shown.contains("password"), "{shown}");
+    }
+    let sql = client
+        .mysqldb()
+        .sql("select id from users where email = $1 and secret = $2")
+        .params(["li.bai@example.com", "s-Secret-2"]);
+    for shown in [format!("{sql:?}"), format!("{sql:#?}")] {
+        assert!(!shown.contains("s-Secret-2") && !shown.contains("li.bai@example.com"), "{shown}");
+        assert!(shown.contains("select id from users where email = $1"), "{shown}");
+    }
+}

@@ -923,3 +923,41 @@ async fn a_signed_url_that_stays_in_storage_is_resolved_on_the_base_url() {
         }
     }
 }
+
+/// A signed upload and the signed links as `Debug` shows them: the token neither alone nor in
+/// the URL's query, the host, the path and the other query keys kept.
+#[tokio::test]
+async fn signed_uploads_and_links_show_no_token_in_debug() {
+    let server = TestServer::start(|request| {
+        if request.path().starts_with("/v1/storages/object/upload/sign/") {
+            Reply::json(200, serde_json::json!({"url": "/object/upload/sign/avatars/a.png?token=up-Secret-1", "token": "up-Secret-1"}))
+        } else {
+            Reply::json(200, serde_json::json!({"signedURL": "/object/sign/avatars/a.png?token=dl-Secret-2&download=a.png"}))
+        }
+    })
+    .await;
+    let client = client(&server);
+    let upload = client.storage_pg().objects("avatars").signed_upload_url("a.png", false).await.unwrap();
+    let host = server.url.trim_start_matches("http://");
+    for shown in [format!("{upload:?}"), format!("{upload:#?}")] {
+        assert!(!shown.contains("up-Secret-1"), "{shown}");
+        assert!(
+            shown.contains(host) && shown.contains("/v1/storages/object/upload/sign/avatars/a.png?token=<redacted>"),
+            "{shown}"
+        );
+    }
+    let reply = client
+        .storage_pg()
+        .create_signed_url()
+        .bucket_id("avatars")
+        .object_name("a.png")
+        .body(SignRequest { expires_in: 60 })
+        .send()
+        .await
+        .unwrap();
+    let shown = format!("{reply:?}");
+    assert!(
+        !shown.contains("dl-Secret-2") && shown.contains("/object/sign/avatars/a.png?token=<redacted>&download=a.png"),
+        "{shown}"
+    );
+}

@@ -145,7 +145,12 @@ impl RuntimeType {
                 wire == [("code", "code"), ("message", "message"), ("requestId", "request_id")]
                     && s.extra.is_none()
                     && s.fields.iter().all(|f| {
-                        f.ty == Type::String && !f.required && !f.read_only && !f.write_only && !f.secret && !f.boxed
+                        f.ty == Type::String
+                            && !f.required
+                            && !f.read_only
+                            && !f.write_only
+                            && f.shown == Shown::Plain
+                            && !f.boxed
                     })
             }
         }
@@ -243,14 +248,25 @@ pub struct Field {
     pub write_only: bool,
     /// Needs `Box` to break a recursive type.
     pub boxed: bool,
-    /// Holds a secret (a password, a token, ...; see `normalize::secret` for the rule): shown as
-    /// `<redacted>` by `Debug`.
-    pub secret: bool,
+    /// How `Debug` shows the value (see `normalize::secret` for the rule).
+    pub shown: Shown,
     /// Optional and nullable in a type a request body sends: three states (absent, `null`, a
     /// value), `Option<Option<T>>`, so a request can clear the property.
     pub three_state: bool,
     /// The property's description.
     pub docs: Option<String>,
+}
+
+/// How `Debug` shows a [`Field`]'s value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// As derived.
+    Plain,
+    /// Holds a secret (a password, a token, ...): `<redacted>`.
+    Secret,
+    /// Holds URLs: each through the runtime's URL redactor, which shows it with the values that
+    /// work as credentials (a signed link's `token` or signature, a password) `<redacted>`.
+    Url,
 }
 
 /// `additionalProperties` kept beside a struct's known properties.

@@ -67,6 +67,7 @@ fixture!(shared_types);
 fixture!(examples);
 fixture!(uploads, mock);
 fixture!(downloads, mock);
+fixture!(urls);
 
 /// Every fixture file has a test above (a new file without one is a mistake).
 #[test]

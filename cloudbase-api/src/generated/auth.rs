@@ -819,9 +819,11 @@ impl std::fmt::Debug for SignUpRequest {
 }
 
 /// Schema: `#/components/schemas/v1SignOutRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SignOutRequest {
     /// Where to redirect after logout.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// Value appended to the redirect URI.
@@ -829,20 +831,49 @@ pub struct SignOutRequest {
     pub state: Option<String>,
 }
 
+impl std::fmt::Debug for SignOutRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignOutRequest")
+            .field("redirect_uri", &rt::Urls(&self.redirect_uri))
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1SignOutResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SignOutResponse {
     /// Logout redirect URI, when one applies.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
 }
 
+impl std::fmt::Debug for SignOutResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignOutResponse")
+            .field("redirect_uri", &rt::Urls(&self.redirect_uri))
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1GenProviderRedirectUriResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GenProviderRedirectUriResponse {
     /// Third-party authorization URL.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
+}
+
+impl std::fmt::Debug for GenProviderRedirectUriResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GenProviderRedirectUriResponse")
+            .field("uri", &rt::Urls(&self.uri))
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1GrantProviderTokenRequest`.
@@ -851,6 +882,8 @@ pub struct GrantProviderTokenRequest {
     /// Identity provider ID, e.g. wx_open, github, or a Mini Program appid.
     pub provider_id: String,
     /// Provider callback URL.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_redirect_uri: Option<String>,
     /// Authorization code obtained from the provider.
@@ -864,7 +897,7 @@ impl std::fmt::Debug for GrantProviderTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GrantProviderTokenRequest")
             .field("provider_id", &self.provider_id)
-            .field("provider_redirect_uri", &self.provider_redirect_uri)
+            .field("provider_redirect_uri", &rt::Urls(&self.provider_redirect_uri))
             .field("provider_code", &self.provider_code.as_ref().map(|_| rt::Redacted))
             .finish()
     }
@@ -924,6 +957,8 @@ pub struct ProviderProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `url` property.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `groups` property.
@@ -962,7 +997,7 @@ impl std::fmt::Debug for ProviderProfile {
             .field("phone_number", &self.phone_number)
             .field("gender", &self.gender)
             .field("locale", &self.locale)
-            .field("url", &self.url)
+            .field("url", &rt::Urls(&self.url))
             .field("groups", &self.groups)
             .field("sub_id", &self.sub_id)
             .field("token", &self.token.as_ref().map(|_| rt::Redacted))
@@ -1078,6 +1113,8 @@ pub struct GrantTokenRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The redirect URI of an authorization-code grant.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
 }
@@ -1096,7 +1133,7 @@ impl std::fmt::Debug for GrantTokenRequest {
             .field("code_verifier", &self.code_verifier.as_ref().map(|_| rt::Redacted))
             .field("device_code", &self.device_code.as_ref().map(|_| rt::Redacted))
             .field("client_secret", &self.client_secret.as_ref().map(|_| rt::Redacted))
-            .field("redirect_uri", &self.redirect_uri)
+            .field("redirect_uri", &rt::Urls(&self.redirect_uri))
             .finish()
     }
 }
@@ -1161,6 +1198,8 @@ pub struct VerifyCaptchaDataRequest {
     /// Secret: `Debug` shows it as `<redacted>`.
     pub token: String,
     /// Text the user read from the captcha image.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     pub key: String,
 }
 
@@ -1168,7 +1207,7 @@ impl std::fmt::Debug for VerifyCaptchaDataRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifyCaptchaDataRequest")
             .field("token", &rt::Redacted)
-            .field("key", &self.key)
+            .field("key", &rt::Redacted)
             .finish()
     }
 }
@@ -1394,7 +1433,7 @@ pub struct Profile {
 }
 
 /// Schema: `#/components/schemas/v1UserProfileProvider`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserProfileProvider {
     /// The `id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1409,11 +1448,26 @@ pub struct UserProfileProvider {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// The `url` property.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `meta` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl std::fmt::Debug for UserProfileProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserProfileProvider")
+            .field("id", &self.id)
+            .field("provider_user_id", &self.provider_user_id)
+            .field("name", &self.name)
+            .field("picture", &self.picture)
+            .field("url", &rt::Urls(&self.url))
+            .field("meta", &self.meta)
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1UserGroup`.
@@ -1463,7 +1517,7 @@ impl std::fmt::Debug for UpdatePasswordRequest {
 }
 
 /// Schema: `#/components/schemas/v1EditUserBasicInfoRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EditUserBasicInfoRequest {
     /// Target user; editing others needs administrator permission.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1484,11 +1538,28 @@ pub struct EditUserBasicInfoRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `avatar_url` property.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The `gender` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<EditUserBasicInfoRequestGender>,
+}
+
+impl std::fmt::Debug for EditUserBasicInfoRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditUserBasicInfoRequest")
+            .field("user_id", &self.user_id)
+            .field("nickname", &self.nickname)
+            .field("username", &self.username)
+            .field("phone", &self.phone)
+            .field("email", &self.email)
+            .field("description", &self.description)
+            .field("avatar_url", &rt::Urls(&self.avatar_url))
+            .field("gender", &self.gender)
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1BindWithProviderRequest`.
@@ -1607,17 +1678,29 @@ impl std::fmt::Debug for RevokeRequest {
 }
 
 /// Schema: `#/components/schemas/v1InitCaptchaRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InitCaptchaRequest {
     /// The client (env) id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// Where the captcha page returns to.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// A value returned with the redirect.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+}
+
+impl std::fmt::Debug for InitCaptchaRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitCaptchaRequest")
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &rt::Urls(&self.redirect_uri))
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1InitCaptchaResponse`.
@@ -1632,6 +1715,8 @@ pub struct InitCaptchaResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i32>,
     /// The captcha page to show the user.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -1641,7 +1726,7 @@ impl std::fmt::Debug for InitCaptchaResponse {
         f.debug_struct("InitCaptchaResponse")
             .field("captcha_token", &self.captcha_token.as_ref().map(|_| rt::Redacted))
             .field("expires_in", &self.expires_in)
-            .field("url", &self.url)
+            .field("url", &rt::Urls(&self.url))
             .finish()
     }
 }
@@ -1649,14 +1734,25 @@ impl std::fmt::Debug for InitCaptchaResponse {
 /// What the captcha guards, and where its page returns to.
 ///
 /// Schema: `#/components/schemas/v1GetCaptchaDataRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetCaptchaDataRequest {
     /// The guarded call, written `METHOD:/v1/path` (the SDK sends `POST:/v1/verification` for a verification code).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Where the captcha page returns to (the SDK sends an empty string).
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
+}
+
+impl std::fmt::Debug for GetCaptchaDataRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetCaptchaDataRequest")
+            .field("state", &self.state)
+            .field("redirect_uri", &rt::Urls(&self.redirect_uri))
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1PatchProviderTokenRequest`.
@@ -1785,7 +1881,7 @@ impl std::fmt::Debug for EditContactRequest {
 /// Profile fields to set, as the SDK's UserProfile model names them (the SDK forwards the caller's object). Which of them the server accepts is not documented.
 ///
 /// Schema: `#/components/schemas/v1SetUserProfileRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SetUserProfileRequest {
     /// Unique user ID.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1803,6 +1899,8 @@ pub struct SetUserProfileRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// The `avatarUrl` property.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "avatarUrl", skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The `username` property.
@@ -1867,6 +1965,39 @@ pub struct SetUserProfileRequest {
     pub groups: Option<Vec<SetUserProfileRequestGroupsItem>>,
 }
 
+impl std::fmt::Debug for SetUserProfileRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetUserProfileRequest")
+            .field("sub", &self.sub)
+            .field("uid", &self.uid)
+            .field("name", &self.name)
+            .field("nick_name", &self.nick_name)
+            .field("picture", &self.picture)
+            .field("avatar_url", &rt::Urls(&self.avatar_url))
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("email_verified", &self.email_verified)
+            .field("phone_number", &self.phone_number)
+            .field("gender", &self.gender)
+            .field("birthdate", &self.birthdate)
+            .field("zoneinfo", &self.zoneinfo)
+            .field("locale", &self.locale)
+            .field("created_from", &self.created_from)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("login_type", &self.login_type)
+            .field("has_password", &self.has_password)
+            .field("location", &self.location)
+            .field("province", &self.province)
+            .field("country", &self.country)
+            .field("city", &self.city)
+            .field("address", &self.address)
+            .field("providers", &self.providers)
+            .field("groups", &self.groups)
+            .finish()
+    }
+}
+
 /// Schema: `#/components/schemas/v1QueryUserProfileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueryUserProfileResponse {
@@ -1929,6 +2060,8 @@ pub struct DeviceAuthorizeResponse {
     /// Seconds to wait between polls.
     pub interval: i32,
     /// Where the user approves the device (an older SDK model spelled it verification_url).
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_uri: Option<String>,
     /// verification_uri with the user code filled in.
@@ -1943,7 +2076,7 @@ impl std::fmt::Debug for DeviceAuthorizeResponse {
             .field("user_code", &self.user_code)
             .field("expires_in", &self.expires_in)
             .field("interval", &self.interval)
-            .field("verification_uri", &self.verification_uri)
+            .field("verification_uri", &rt::Urls(&self.verification_uri))
             .field("verification_uri_complete", &self.verification_uri_complete)
             .finish()
     }
@@ -1966,7 +2099,7 @@ pub struct AuthorizeDeviceRequest {
 }
 
 /// Schema: `#/components/schemas/v1AuthorizeRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthorizeRequest {
     /// The client being authorized.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1975,6 +2108,8 @@ pub struct AuthorizeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<String>,
     /// The client's redirect URI.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uri: Option<String>,
     /// Opaque client state, returned in the reply.
@@ -1990,8 +2125,25 @@ pub struct AuthorizeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_challenge_method: Option<String>,
     /// The client's sign-out URI.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_uri: Option<String>,
+}
+
+impl std::fmt::Debug for AuthorizeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthorizeRequest")
+            .field("client_id", &self.client_id)
+            .field("response_type", &self.response_type)
+            .field("redirect_uri", &rt::Urls(&self.redirect_uri))
+            .field("state", &self.state)
+            .field("scope", &self.scope)
+            .field("code_challenge", &self.code_challenge)
+            .field("code_challenge_method", &self.code_challenge_method)
+            .field("sign_out_uri", &rt::Urls(&self.sign_out_uri))
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1AuthorizeResponse`.
@@ -2051,7 +2203,7 @@ pub struct AuthorizeInfoResponse {
 /// The client asking for authorization.
 ///
 /// Schema: `#/components/schemas/v1AuthorizeInfoClient`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeInfoClient {
     /// The `id` property.
     pub id: String,
@@ -2064,14 +2216,28 @@ pub struct AuthorizeInfoClient {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// The `url` property.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl std::fmt::Debug for AuthorizeInfoClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthorizeInfoClient")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("picture", &self.picture)
+            .field("url", &rt::Urls(&self.url))
+            .finish()
+    }
 }
 
 /// A requested scope, possibly with sub-scopes.
 ///
 /// Schema: `#/components/schemas/v1AuthorizeScope`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuthorizeScope {
     /// The `id` property.
     pub id: String,
@@ -2084,11 +2250,26 @@ pub struct AuthorizeScope {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// The `url` property.
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `children` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<AuthorizeScope>>,
+}
+
+impl std::fmt::Debug for AuthorizeScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthorizeScope")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("picture", &self.picture)
+            .field("url", &rt::Urls(&self.url))
+            .field("children", &self.children)
+            .finish()
+    }
 }
 
 /// Schema: `#/components/schemas/v1CheckIfUserExistResponse`.

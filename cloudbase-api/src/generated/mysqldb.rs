@@ -726,16 +726,28 @@ pub use crate::GatewayError as ErrorResponse;
 /// A SQL statement to run.
 ///
 /// Schema: `#/components/schemas/ExecPgsqlRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExecPgsqlRequest {
     /// The SQL statement.
     pub sql: String,
     /// Values for `$1`, `$2`, ... placeholders. Unverified: some callers report a 500 when placeholders are used.
+    ///
+    /// Secret: `Debug` shows it as `<redacted>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<serde_json::Value>>,
     /// The database role to run as: `cloudbase_postgres` may write; without it statements run in a read-only transaction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<ExecPgsqlRequestRole>,
+}
+
+impl std::fmt::Debug for ExecPgsqlRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecPgsqlRequest")
+            .field("sql", &self.sql)
+            .field("parameters", &self.parameters.as_ref().map(|_| rt::Redacted))
+            .field("role", &self.role)
+            .finish()
+    }
 }
 
 /// The database role to run as: `cloudbase_postgres` may write; without it statements run in a read-only transaction.

@@ -115,12 +115,18 @@ pub struct GetObjectsUploadInfoRequestItem {
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetObjectsUploadInfoResponseItemSuccess {
     /// URL to PUT the object to
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "uploadUrl", skip_serializing_if = "Option::is_none")]
     pub upload_url: Option<String>,
     /// Download URL of the object after upload (not URL-encoded)
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "downloadUrl", skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// Download URL of the object after upload (URL-encoded)
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "downloadUrlEncoded", skip_serializing_if = "Option::is_none")]
     pub download_url_encoded: Option<String>,
     /// Upload token; send as the X-Cos-Security-Token header
@@ -147,9 +153,9 @@ pub struct GetObjectsUploadInfoResponseItemSuccess {
 impl std::fmt::Debug for GetObjectsUploadInfoResponseItemSuccess {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetObjectsUploadInfoResponseItemSuccess")
-            .field("upload_url", &self.upload_url)
-            .field("download_url", &self.download_url)
-            .field("download_url_encoded", &self.download_url_encoded)
+            .field("upload_url", &rt::Urls(&self.upload_url))
+            .field("download_url", &rt::Urls(&self.download_url))
+            .field("download_url_encoded", &rt::Urls(&self.download_url_encoded))
             .field("token", &self.token.as_ref().map(|_| rt::Redacted))
             .field("authorization", &self.authorization.as_ref().map(|_| rt::Redacted))
             .field("cloud_object_meta", &self.cloud_object_meta)
@@ -188,17 +194,31 @@ pub struct GetObjectDownloadInfoRequestItem {
 /// Download information for one object
 ///
 /// Schema: `#/components/schemas/v1GetObjectDownloadInfoResponseItemSuccess`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetObjectDownloadInfoResponseItemSuccess {
     /// Cloud object ID
     #[serde(rename = "cloudObjectId", skip_serializing_if = "Option::is_none")]
     pub cloud_object_id: Option<String>,
     /// Download URL (not URL-encoded)
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "downloadUrl", skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// Download URL (URL-encoded)
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "downloadUrlEncoded", skip_serializing_if = "Option::is_none")]
     pub download_url_encoded: Option<String>,
+}
+
+impl std::fmt::Debug for GetObjectDownloadInfoResponseItemSuccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GetObjectDownloadInfoResponseItemSuccess")
+            .field("cloud_object_id", &self.cloud_object_id)
+            .field("download_url", &rt::Urls(&self.download_url))
+            .field("download_url_encoded", &rt::Urls(&self.download_url_encoded))
+            .finish()
+    }
 }
 
 /// Failure for one object

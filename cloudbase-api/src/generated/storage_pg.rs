@@ -1175,14 +1175,27 @@ pub struct SignRequest {
 /// Signed download URL
 ///
 /// Schema: `#/components/schemas/SignResponse`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignResponse {
     /// URL relative to `/v1/storages`, e.g. `/object/sign/<bucketId>/<objectName>?token=...`; prefix it with `https://<envId>.api.tcloudbasegateway.com/v1/storages`
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "signedURL")]
     pub signed_url: String,
     /// Absolute signed URL built by the server
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "fullSignedURL", skip_serializing_if = "Option::is_none")]
     pub full_signed_url: Option<String>,
+}
+
+impl std::fmt::Debug for SignResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignResponse")
+            .field("signed_url", &rt::Urls(&self.signed_url))
+            .field("full_signed_url", &rt::Urls(&self.full_signed_url))
+            .finish()
+    }
 }
 
 /// Objects to sign
@@ -1200,14 +1213,18 @@ pub struct SignBatchRequest {
 /// Result for one path; a failed path has a null URL and an error
 ///
 /// Schema: `#/components/schemas/SignBatchItem`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignBatchItem {
     /// Requested object name
     pub path: String,
     /// Signed URL relative to `/v1/storages`
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "signedURL", skip_serializing_if = "Option::is_none")]
     pub signed_url: Option<String>,
     /// Absolute signed URL
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "fullSignedURL", skip_serializing_if = "Option::is_none")]
     pub full_signed_url: Option<String>,
     /// Error for this path, null on success
@@ -1218,14 +1235,30 @@ pub struct SignBatchItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl std::fmt::Debug for SignBatchItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignBatchItem")
+            .field("path", &self.path)
+            .field("signed_url", &rt::Urls(&self.signed_url))
+            .field("full_signed_url", &rt::Urls(&self.full_signed_url))
+            .field("error", &self.error)
+            .field("extra", &self.extra)
+            .finish()
+    }
+}
+
 /// Signed upload URL
 ///
 /// Schema: `#/components/schemas/SignUploadResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignUploadResponse {
     /// Upload URL relative to `/v1/storages` (`/object/upload/sign/<bucketId>/<objectName>?token=...`)
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     pub url: String,
     /// Absolute upload URL
+    ///
+    /// A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) as `<redacted>`.
     #[serde(rename = "fullURL", skip_serializing_if = "Option::is_none")]
     pub full_url: Option<String>,
     /// Upload token (JWT) to pass as the `token` query parameter
@@ -1237,8 +1270,8 @@ pub struct SignUploadResponse {
 impl std::fmt::Debug for SignUploadResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignUploadResponse")
-            .field("url", &self.url)
-            .field("full_url", &self.full_url)
+            .field("url", &rt::Urls(&self.url))
+            .field("full_url", &rt::Urls(&self.full_url))
             .field("token", &rt::Redacted)
             .finish()
     }

@@ -266,8 +266,10 @@ macro_rules! dispatch {
 
 /// A call of a web function's route or a CloudRun service's path; from [`WebFunction`] or
 /// [`Service`]. Nothing is sent until [`send`](Self::send), [`send_body`](Self::send_body) or
-/// [`send_stream`](Self::send_stream).
-#[derive(Debug, Clone)]
+/// [`send_stream`](Self::send_stream). `Debug` shows the target, the method, the route and the
+/// query's names, never a query value or the body (the caller's data, as a generated builder's
+/// parameters are).
+#[derive(Clone)]
 #[must_use = "a call does nothing until it is sent"]
 pub struct Call {
     client: Client,
@@ -276,6 +278,22 @@ pub struct Call {
     path: String,
     query: BTreeMap<String, String>,
     body: Option<Result<Value, String>>,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let query: BTreeMap<&str, crate::runtime::Redacted> =
+            self.query.keys().map(|name| (name.as_str(), crate::runtime::Redacted)).collect();
+        let body = self.body.as_ref().map(|body| body.as_ref().map(|_| crate::runtime::Redacted));
+        f.debug_struct("Call")
+            .field("client", &self.client)
+            .field("target", &self.target)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("body", &body)
+            .finish()
+    }
 }
 
 impl Call {

@@ -1335,8 +1335,9 @@ impl Delete {
     }
 }
 
-/// A call of a database function; from [`MysqldbApi::rpc`].
-#[derive(Debug, Clone)]
+/// A call of a database function; from [`MysqldbApi::rpc`]. `Debug` names the function and its
+/// arguments, never an argument's value (a password to check, an email).
+#[derive(Clone)]
 pub struct Rpc {
     client: Client,
     selection: Selection,
@@ -1346,6 +1347,37 @@ pub struct Rpc {
     filters: Filters,
     page: Page,
     read_only: bool,
+}
+
+impl std::fmt::Debug for Rpc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rpc")
+            .field("client", &self.client)
+            .field("selection", &self.selection)
+            .field("function", &self.function)
+            .field("args", &HiddenArgs(&self.args))
+            .field("columns", &self.columns)
+            .field("filters", &self.filters)
+            .field("page", &self.page)
+            .field("read_only", &self.read_only)
+            .finish()
+    }
+}
+
+/// A function's arguments for `Debug`: their names, each value `<redacted>` (the values are the
+/// caller's data, as a generated builder's parameters are); why they could not be serialized.
+struct HiddenArgs<'a>(&'a Result<serde_json::Value, String>);
+
+impl std::fmt::Debug for HiddenArgs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Ok(serde_json::Value::Object(args)) => {
+                f.debug_map().entries(args.keys().map(|name| (name, crate::runtime::Redacted))).finish()
+            }
+            Ok(_) => std::fmt::Debug::fmt(&crate::runtime::Redacted, f),
+            Err(message) => f.debug_tuple("Err").field(message).finish(),
+        }
+    }
 }
 
 const RPC: &str = "callRpc";
@@ -1480,13 +1512,28 @@ fn query_args(args: Result<serde_json::Value, String>) -> Result<std::collection
         .collect()
 }
 
-/// A SQL statement; from [`MysqldbApi::sql`].
-#[derive(Debug, Clone)]
+/// A SQL statement; from [`MysqldbApi::sql`]. `Debug` shows the statement, the role and one
+/// `<redacted>` for each parameter: the values are the caller's data (pass secrets as
+/// parameters, never in the statement's text).
+#[derive(Clone)]
 pub struct Sql {
     client: Client,
     statement: String,
     parameters: Result<Vec<serde_json::Value>, String>,
     role: Option<crate::mysqldb::ExecPgsqlRequestRole>,
+}
+
+impl std::fmt::Debug for Sql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parameters =
+            self.parameters.as_ref().map(|values| values.iter().map(|_| crate::runtime::Redacted).collect::<Vec<_>>());
+        f.debug_struct("Sql")
+            .field("client", &self.client)
+            .field("statement", &self.statement)
+            .field("parameters", &parameters)
+            .field("role", &self.role)
+            .finish()
+    }
 }
 
 const SQL: &str = "execPgsql";

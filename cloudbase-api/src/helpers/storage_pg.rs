@@ -219,12 +219,22 @@ impl std::fmt::Debug for Listing {
 }
 
 /// A signed upload URL: where anyone holding it may upload the object, without credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` shows the URL with its token `<redacted>`, and not the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SignedUpload {
     /// The absolute URL, token included.
     pub url: String,
     /// The token alone (for [`Objects::upload_signed`]).
     pub token: String,
+}
+
+impl std::fmt::Debug for SignedUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedUpload")
+            .field("url", &crate::runtime::redact::ShownUrl(&self.url))
+            .field("token", &crate::runtime::Redacted)
+            .finish()
+    }
 }
 
 /// Page size of [`Objects::list`] (the most the service allows).

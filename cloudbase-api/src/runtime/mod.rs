@@ -4,6 +4,7 @@
 pub(crate) mod execute;
 pub(crate) mod given_url;
 pub(crate) mod idle;
+pub(crate) mod redact;
 pub(crate) mod sse;
 pub(crate) mod union;
 
@@ -920,6 +921,10 @@ where
 {
     T::deserialize(deserializer).map(Some)
 }
+
+// Generated types print their URL fields through it; which do depends on the areas' features.
+#[allow(unused_imports)]
+pub(crate) use redact::Urls;
 
 /// Stands in for a secret in generated `Debug` output: prints `<redacted>`.
 pub(crate) struct Redacted;

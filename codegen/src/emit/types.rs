@@ -1,7 +1,7 @@
 //! Named types -> structs, enums and aliases.
 
 use super::{docs, ident, type_tokens};
-use crate::ir::{Api, Field, Form, Headers, StringEnum, Struct, Type, TypeDef, TypeKind, Union};
+use crate::ir::{Api, Field, Form, Headers, Shown, StringEnum, Struct, Type, TypeDef, TypeKind, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -64,11 +64,11 @@ fn newtype(api: &Api, name: &proc_macro2::Ident, doc_text: &str, ty: &Type) -> T
 }
 
 /// Whether the type's code calls into the runtime (`rt::`): unions decode through it, secrets
-/// print its `Redacted`.
+/// print its `Redacted`, URLs its `Urls`.
 pub fn uses_runtime(def: &TypeDef) -> bool {
     match &def.kind {
         TypeKind::Union(_) | TypeKind::Form(_) | TypeKind::Headers(_) => true,
-        TypeKind::Struct(s) => s.fields.iter().any(|f| f.secret || f.three_state),
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.shown != Shown::Plain || f.three_state),
         _ => false,
     }
 }
@@ -145,16 +145,18 @@ fn structure(api: &Api, name: &proc_macro2::Ident, doc: &TokenStream, s: &Struct
             }
         }
     });
-    // Secret fields print as `<redacted>` (an optional one as `Some(<redacted>)` or `None`).
-    let redacted_debug = s.fields.iter().any(|f| f.secret).then(|| {
+    // Secret fields print as `<redacted>` (an optional one as `Some(<redacted>)` or `None`), URL
+    // fields through the runtime's URL redactor; a struct with neither derives `Debug`.
+    let redacted_debug = s.fields.iter().any(|f| f.shown != Shown::Plain).then(|| {
         let type_name = name.to_string();
         let entries = s.fields.iter().map(|f| {
             let field = ident(&f.name);
             let label = f.name.trim_start_matches("r#");
-            let value = match (f.secret, is_optional(f)) {
-                (false, _) => quote! { &self.#field },
-                (true, false) => quote! { &rt::Redacted },
-                (true, true) => quote! { &self.#field.as_ref().map(|_| rt::Redacted) },
+            let value = match (f.shown, is_optional(f)) {
+                (Shown::Plain, _) => quote! { &self.#field },
+                (Shown::Secret, false) => quote! { &rt::Redacted },
+                (Shown::Secret, true) => quote! { &self.#field.as_ref().map(|_| rt::Redacted) },
+                (Shown::Url, _) => quote! { &rt::Urls(&self.#field) },
             };
             quote! { .field(#label, #value) }
         });
@@ -203,8 +205,13 @@ fn field(api: &Api, f: &Field) -> TokenStream {
     if f.write_only {
         notes.push("Write-only: never returned by the server.");
     }
-    if f.secret {
-        notes.push("Secret: `Debug` shows it as `<redacted>`.");
+    match f.shown {
+        Shown::Plain => {}
+        Shown::Secret => notes.push("Secret: `Debug` shows it as `<redacted>`."),
+        Shown::Url => notes.push(
+            "A URL: `Debug` shows it with its credentials (a token or signature in its query, a password) \
+             as `<redacted>`.",
+        ),
     }
     if f.three_state {
         notes.push(

@@ -232,8 +232,8 @@ impl Normalizer<'_> {
                 ReferenceOr::Item(s) => (schema_docs(s), s.schema_data.read_only, s.schema_data.write_only),
                 ReferenceOr::Reference { .. } => (None, false, false),
             };
-            let secret =
-                self.is_secret_property(wire_name, property, properties.keys().map(String::as_str), &property_pointer)?;
+            let shown =
+                self.shown_property(wire_name, property, properties.keys().map(String::as_str), &property_pointer)?;
             fields.push(Field {
                 name: field_names.claim(names::snake(wire_name, "field")),
                 wire_name: wire_name.clone(),
@@ -243,7 +243,7 @@ impl Normalizer<'_> {
                 read_only,
                 write_only,
                 boxed: false,
-                secret,
+                shown,
                 three_state: false,
                 docs,
             });

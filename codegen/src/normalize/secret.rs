@@ -1,21 +1,30 @@
-//! Which properties hold secrets (the "secret field" row of the type mapping): their values are
-//! redacted in `Debug`, the rest of the type prints as derived.
+//! How `Debug` shows each property (the "secret field" and "URL field" rows of the type
+//! mapping): a secret's value as `<redacted>`, a URL through the runtime's URL redactor (its
+//! credential-bearing query values and its password `<redacted>`, the rest shown), anything else
+//! as derived.
 //!
-//! A property is secret when, in this order (the first rule that speaks decides):
+//! In this order (the first rule that speaks decides):
 //! 1. `x-sensitive: true` on the property, on the schema its `$ref` leads to, or on its array
-//!    items; `x-sensitive: false` there opts it out of the rules below;
-//! 2. its schema (or its array items' schema) is `format: password`;
+//!    items: secret; `x-sensitive: false` there: shown as derived, whatever the rules below say;
+//! 2. its schema (or its array items' schema) is `format: password`: secret;
 //! 3. it holds text (a string, or an array of strings; not a number, a boolean, an enum or an
 //!    object) and its name, split into words (`access_token`, `accessToken`, `x-captcha-token`
 //!    -> `access token`, ...), ends in a credential word: [`SECRET_WORDS`] as the last word, or
 //!    [`SECRET_PAIRS`] as the last two; or it is `code` beside a `grant_type` property (an
-//!    OAuth 2.0 token request, RFC 6749 section 4.1.3, where `code` is the authorization code).
+//!    OAuth 2.0 token request, RFC 6749 section 4.1.3, where `code` is the authorization code):
+//!    secret;
+//! 4. it holds text and its schema (or its items') is `format: uri`, `uri-reference`, `url`,
+//!    `iri` or `iri-reference`, or its name ends in [`URL_WORDS`] (`url`, `signedURL`,
+//!    `full_signed_url`, `avatarUrl`, `redirect_uri`, `file_urls`), or in one of them and
+//!    `encoded` (`downloadUrlEncoded`): a URL.
 //!
 //! So `token_type`, `expires_in`, `max_tokens`/`total_tokens` (counters: plural, and numbers),
-//! `has_password` (a boolean), `password_updated_at` and an error's `code` stay visible.
+//! `has_password` (a boolean), `password_updated_at` and an error's `code` stay visible; and so
+//! does a URL's host, path and ordinary query, while a signed link's token does not.
 
 use super::Normalizer;
 use crate::error::{Error, Pointer};
+use crate::ir::Shown;
 use crate::names;
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, VariantOrUnknownOrEmpty};
 use std::borrow::Borrow;
@@ -47,6 +56,12 @@ pub const SECRET_PAIRS: &[(&str, &str)] = &[
     ("private", "key"),
 ];
 
+/// Last words of a name that make a text property a URL (or the word before a last `encoded`).
+pub const URL_WORDS: &[&str] = &["url", "uri", "urls", "uris"];
+
+/// `format`s of a string that holds a URL.
+pub const URL_FORMATS: &[&str] = &["uri", "uri-reference", "url", "iri", "iri-reference"];
+
 /// Chains of `$ref` followed to find a schema's own keywords.
 const MAX_CHAIN: usize = 32;
 
@@ -63,6 +78,16 @@ pub fn secret_name<'s>(wire_name: &str, siblings: impl IntoIterator<Item = &'s s
         [only] if only == "code" => siblings.into_iter().any(|s| words_of_is(s, &["grant", "type"])),
         [.., last] if SECRET_WORDS.contains(&last.as_str()) => true,
         [.., first, last] => SECRET_PAIRS.iter().any(|(a, b)| first == a && last == b),
+        _ => false,
+    }
+}
+
+/// Rule 4's name part: whether a text property called `wire_name` is named like a URL.
+pub fn url_name(wire_name: &str) -> bool {
+    let words = words(wire_name);
+    match words.as_slice() {
+        [.., last] if URL_WORDS.contains(&last.as_str()) => true,
+        [.., word, last] => last == "encoded" && URL_WORDS.contains(&word.as_str()),
         _ => false,
     }
 }
@@ -139,24 +164,42 @@ impl Normalizer<'_> {
         }
     }
 
-    /// Whether the property `wire_name` of an object with the properties `siblings` is secret.
-    pub(crate) fn is_secret_property<'s, S: Borrow<Schema>>(
+    /// Whether a text property's schema (or its array items') has a URL's `format`.
+    fn url_format<S: Borrow<Schema>>(&self, schema: &ReferenceOr<S>, depth: usize) -> bool {
+        let Some(schema) = self.followed(schema) else { return false };
+        match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) => {
+                matches!(&s.format, VariantOrUnknownOrEmpty::Unknown(format) if URL_FORMATS.contains(&format.as_str()))
+            }
+            SchemaKind::Type(openapiv3::Type::Array(a)) if depth < MAX_CHAIN => {
+                a.items.as_ref().is_some_and(|items| self.url_format(items, depth + 1))
+            }
+            _ => false,
+        }
+    }
+
+    /// How `Debug` shows the property `wire_name` of an object with the properties `siblings`.
+    pub(crate) fn shown_property<'s, S: Borrow<Schema>>(
         &self,
         wire_name: &str,
         schema: &ReferenceOr<S>,
         siblings: impl IntoIterator<Item = &'s str>,
         pointer: &Pointer,
-    ) -> Result<bool, Error> {
+    ) -> Result<Shown, Error> {
         Ok(match self.stated_secrecy(schema, pointer)? {
-            Some(flag) => flag,
-            None => self.holds_text(schema, 0) && secret_name(wire_name, siblings),
+            Some(true) => Shown::Secret,
+            Some(false) => Shown::Plain,
+            None if !self.holds_text(schema, 0) => Shown::Plain,
+            None if secret_name(wire_name, siblings) => Shown::Secret,
+            None if url_name(wire_name) || self.url_format(schema, 0) => Shown::Url,
+            None => Shown::Plain,
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::secret_name;
+    use super::{secret_name, url_name};
 
     #[test]
     fn credential_names_are_secret() {
@@ -211,6 +254,25 @@ mod tests {
             "",
         ] {
             assert!(!secret_name(name, ["message", "request_id"]), "{name} should not be secret");
+        }
+    }
+
+    #[test]
+    fn url_names() {
+        for name in [
+            "url",
+            "signedURL",
+            "fullSignedURL",
+            "full_url",
+            "download_url",
+            "downloadUrlEncoded",
+            "redirect_uri",
+            "file_urls",
+        ] {
+            assert!(url_name(name), "{name} should be a URL");
+        }
+        for name in ["url_count", "urlencoded", "curl", "uri_scheme", "encoded", "path", ""] {
+            assert!(!url_name(name), "{name} should not be a URL");
         }
     }
 

@@ -1,8 +1,8 @@
 //! A plain-text rendering of the IR, for snapshot tests and for reviewers: one line per decision.
 
 use crate::ir::{
-    Api, ContentKind, ExampleRequest, MockReply, MockValue, Operation, Param, ParamStyle, SecurityRequirement, Success,
-    Type, TypeKind,
+    Api, ContentKind, ExampleRequest, MockReply, MockValue, Operation, Param, ParamStyle, SecurityRequirement, Shown,
+    Success, Type, TypeKind,
 };
 use std::fmt::Write;
 
@@ -31,8 +31,10 @@ pub fn summary(api: &Api) -> String {
                         if f.boxed {
                             text.push_str(" boxed");
                         }
-                        if f.secret {
-                            text.push_str(" secret");
+                        match f.shown {
+                            Shown::Plain => {}
+                            Shown::Secret => text.push_str(" secret"),
+                            Shown::Url => text.push_str(" url"),
                         }
                         if f.three_state {
                             text.push_str(" three-state");
