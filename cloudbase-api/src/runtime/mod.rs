@@ -4,6 +4,7 @@
 pub(crate) mod execute;
 pub(crate) mod idle;
 pub(crate) mod sse;
+pub(crate) mod stall;
 pub(crate) mod union;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};
