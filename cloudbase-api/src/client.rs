@@ -946,6 +946,21 @@ mod tests {
     }
 
     #[test]
+    fn stalled_stream_protection_is_on_by_default_and_a_grace_period_too_short_to_measure_is_refused() {
+        let client = Client::builder().env_id("e").build().unwrap();
+        assert_eq!(client.inner.stream_timers.stall, StalledStreamProtection::enabled());
+        assert!(StalledStreamProtection::default().is_enabled());
+        assert!(!StalledStreamProtection::disabled().is_enabled());
+        assert!(!StalledStreamProtection::enabled().min_throughput(0).is_enabled());
+        assert_eq!(client.inner.stream_timers.transfer, None);
+        let short = StalledStreamProtection::enabled().grace_period(Duration::from_millis(9));
+        let message = refusal(Client::builder().env_id("e").stalled_stream_protection(short));
+        assert!(message.starts_with("`stalled_stream_protection`: a grace period of 9ms"), "{message}");
+        let off = StalledStreamProtection::disabled().grace_period(Duration::ZERO);
+        assert!(Client::builder().env_id("e").stalled_stream_protection(off).build().is_ok());
+    }
+
+    #[test]
     fn debug_never_shows_secrets() {
         let client = Client::builder().env_id("e").credentials(Credentials::api_key("sk-123")).build().unwrap();
         let shown = format!("{client:?}");

@@ -80,6 +80,7 @@ async fn an_event_trickled_below_the_floor_ends_as_a_stall_before_the_idle_timeo
     assert!(matches!(error, Error::Stalled { operation: "CallLLM", .. }), "{error:?}");
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(500) && waited < Duration::from_secs(2), "cut after {waited:?}");
+    eprintln!("an event trickled at 20 bytes/s cut after {waited:?}");
 }
 
 #[tokio::test]
