@@ -135,7 +135,7 @@ impl StallGuard {
 
     /// When the wait that began at `since` reaches the next bin.
     fn next_bin_at(&self, since: Instant) -> Instant {
-        let next = (self.bin_number() + 1).saturating_mul(self.bin_ns);
+        let next = self.bin_number().saturating_add(1).saturating_mul(self.bin_ns);
         let left = Duration::from_nanos(next.saturating_sub(self.waited_ns));
         since.checked_add(left).unwrap_or_else(|| since + Duration::from_secs(100 * 365 * 86_400))
     }
@@ -146,11 +146,14 @@ impl StallGuard {
         let before = self.bin_number();
         self.waited_ns = self.waited_ns.saturating_add(u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX));
         let after = self.bin_number();
+        if after == before {
+            return false;
+        }
         for bin in (before + 1..=after).take(BINS as usize + 1) {
             let slot = self.slot(bin);
             self.bins[slot] = 0;
         }
-        after > before && after >= BINS
+        after >= BINS
     }
 
     /// The bytes of the last ten whole bins and of the current one against the floor over ten
@@ -214,6 +217,23 @@ mod tests {
         g.received(10_000, Instant::now()).unwrap();
         assert_eq!(chunk_after(&mut g, Duration::from_millis(1000), 0), Ok(()));
         assert!(chunk_after(&mut g, Duration::from_millis(100), 0).is_err());
+    }
+
+    #[test]
+    fn extreme_settings_and_waits_never_overflow() {
+        let year = Duration::from_secs(365 * 86_400);
+        for (minimum, grace) in
+            [(u64::MAX, Duration::MAX), (u64::MAX, Duration::from_millis(10)), (1, Duration::MAX), (1, Duration::ZERO)]
+        {
+            let mut g = guard(minimum, grace);
+            g.received(usize::MAX, Instant::now()).unwrap();
+            for _ in 0..3 {
+                let _ = chunk_after(&mut g, 100 * year, usize::MAX);
+                g.wait(Duration::MAX);
+                let _ = g.check();
+                let _ = g.next_bin_at(Instant::now());
+            }
+        }
     }
 
     #[test]
