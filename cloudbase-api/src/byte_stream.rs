@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::runtime::idle::IdleTimer;
+use crate::runtime::stall::{StallGuard, StreamTimers};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use std::fmt;
@@ -31,7 +32,11 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// [`write_to`](Self::write_to), [`write_to_file`](Self::write_to_file),
 /// [`into_async_read`](Self::into_async_read) and [`collect`](Self::collect) consume it. Each
 /// chunk must arrive within the client's idle timeout
-/// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)).
+/// ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)), the
+/// chunks must come faster than the client's throughput floor
+/// ([`ClientBuilder::stalled_stream_protection`](crate::ClientBuilder::stalled_stream_protection))
+/// and, if one is set, the whole body by its deadline
+/// ([`transfer_timeout`](Self::transfer_timeout)).
 ///
 /// A reply or a reader can be read once: a clone shares it, and whichever reads it first takes
 /// it (the other then ends with an error saying so). A clone of bytes or a file reads them again
@@ -60,6 +65,8 @@ pub struct ByteStream {
     operation: &'static str,
     /// A reply read whole may hold at most this many bytes (the client's response limit).
     limit: Option<usize>,
+    /// When the whole body must have been read ([`transfer_timeout`](Self::transfer_timeout)).
+    deadline: Option<tokio::time::Instant>,
     /// Boxed: a stream not read yet (a request or a reply holding one) stays small.
     reading: Option<Box<Reading>>,
 }
@@ -91,6 +98,8 @@ struct Reading {
     /// complete were the extra bytes to come only after it.
     last: Option<Bytes>,
     finished: bool,
+    /// The timer of the deadline, set when the stream first waits.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 /// How far a [`ByteStream`] has been read (sent or received), given to the callback of
@@ -117,7 +126,7 @@ impl Progress {
 
 impl ByteStream {
     fn new(source: Source, length: Option<u64>) -> Self {
-        ByteStream { source, length, progress: None, operation: "", limit: None, reading: None }
+        ByteStream { source, length, progress: None, operation: "", limit: None, deadline: None, reading: None }
     }
 
     /// A file, read chunk by chunk as it is sent (its size, read now, is sent as
@@ -149,27 +158,63 @@ impl ByteStream {
         ByteStream::new(Source::Once(Arc::new(Mutex::new(Some(chunks)))), length)
     }
 
-    /// A reply's body, streamed: its chunks, each within `idle_timeout`, at most `limit` bytes
-    /// when read whole with [`collect`](Self::collect).
+    /// A reply's body, streamed: its chunks, within the client's stream `timers`, at most
+    /// `limit` bytes when read whole with [`collect`](Self::collect).
     pub(crate) fn reply(
         operation: &'static str,
         response: reqwest::Response,
-        idle_timeout: std::time::Duration,
+        timers: StreamTimers,
         origin: String,
         limit: usize,
     ) -> ByteStream {
         let length = response.content_length();
+        ByteStream::reply_chunks(operation, Box::pin(response.bytes_stream()), length, timers, origin, limit)
+    }
+
+    /// [`reply`](Self::reply) from the chunks of a reply's body.
+    fn reply_chunks(
+        operation: &'static str,
+        chunks: Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>,
+        length: Option<u64>,
+        timers: StreamTimers,
+        origin: String,
+        limit: usize,
+    ) -> ByteStream {
         let chunks = ReplyChunks {
             operation,
-            chunks: Box::pin(response.bytes_stream()),
-            idle: IdleTimer::new(idle_timeout),
+            chunks,
+            idle: IdleTimer::new(timers.idle),
+            stall: StallGuard::new(timers.stall),
             origin,
             done: false,
         };
         let mut stream = ByteStream::once(Box::pin(chunks), length);
         stream.operation = operation;
         stream.limit = Some(limit);
+        stream.deadline = timers.deadline();
         stream
+    }
+
+    /// The whole body must have been read within `timeout` from now, or it ends with
+    /// [`Error::Timeout`]: for a download, this replaces the client's
+    /// [`transfer_timeout`](crate::ClientBuilder::transfer_timeout) (counted from the reply's
+    /// head). It bounds the waits for the next chunk, so a body whose chunks have all arrived
+    /// is read to its end; for a body sent, it bounds the reading of its file or reader.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let body = client.storage_pg().objects("avatars").download("a.png").await?;
+    /// let written = body.transfer_timeout(Duration::from_secs(300)).write_to_file("a.png").await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transfer_timeout(mut self, timeout: std::time::Duration) -> ByteStream {
+        self.deadline = tokio::time::Instant::now().checked_add(timeout);
+        if let Some(reading) = &mut self.reading {
+            reading.deadline = None;
+        }
+        self
     }
 
     /// The same stream with its length known, sent as `Content-Length` (a reader of a known size;
@@ -332,7 +377,8 @@ impl Stream for ByteStream {
         let this = &mut *self;
         if this.reading.is_none() {
             let chunks = Mutex::new(this.open());
-            this.reading = Some(Box::new(Reading { chunks, transferred: 0, last: None, finished: false }));
+            let reading = Reading { chunks, transferred: 0, last: None, finished: false, deadline: None };
+            this.reading = Some(Box::new(reading));
         }
         let Some(reading) = this.reading.as_mut() else { return Poll::Ready(None) };
         loop {
@@ -340,7 +386,20 @@ impl Stream for ByteStream {
                 return Poll::Ready(None);
             }
             let chunks = reading.chunks.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let item = std::task::ready!(chunks.as_mut().poll_next(cx));
+            let item = match chunks.as_mut().poll_next(cx) {
+                Poll::Ready(item) => item,
+                Poll::Pending => {
+                    if let Some(deadline) = this.deadline {
+                        let sleep =
+                            reading.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                        if sleep.as_mut().poll(cx).is_ready() {
+                            reading.finished = true;
+                            return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation })));
+                        }
+                    }
+                    return Poll::Pending;
+                }
+            };
             let length_error = |message: String| {
                 Poll::Ready(Some(Err(io_error(this.operation, io::Error::new(io::ErrorKind::InvalidData, message)))))
             };
@@ -392,11 +451,14 @@ impl Stream for ByteStream {
     }
 }
 
-/// A reply's body as it arrives, each chunk within the idle timeout of the one before.
+/// A reply's body as it arrives, each chunk within the idle timeout of the one before, and all
+/// of them above the throughput floor.
 struct ReplyChunks {
     operation: &'static str,
     chunks: Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>,
     idle: IdleTimer,
+    /// Every wait for the next chunk counts against the floor.
+    stall: Option<StallGuard>,
     /// Scheme, host and port of the server, for transport errors.
     origin: String,
     done: bool,
@@ -412,17 +474,26 @@ impl Stream for ReplyChunks {
         }
         let item = match this.chunks.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
-                this.idle.progress();
-                return Poll::Ready(Some(Ok(chunk)));
+                let now = tokio::time::Instant::now();
+                this.idle.progress(now);
+                match this.stall.as_mut().map(|stall| stall.received(chunk.len(), now)) {
+                    Some(Err(stall)) => Some(Err(stall.error(this.operation))),
+                    _ => return Poll::Ready(Some(Ok(chunk))),
+                }
             }
             Poll::Ready(Some(Err(e))) => {
                 Some(Err(crate::runtime::execute::transport_error(this.operation, &this.origin, e)))
             }
             Poll::Ready(None) => None,
-            Poll::Pending => match this.idle.poll_expired(cx) {
-                Poll::Ready(()) => Some(Err(Error::Timeout { operation: this.operation })),
-                Poll::Pending => return Poll::Pending,
-            },
+            Poll::Pending => {
+                if let Some(Poll::Ready(stall)) = this.stall.as_mut().map(|stall| stall.poll_waiting(cx)) {
+                    Some(Err(stall.error(this.operation)))
+                } else if this.idle.poll_expired(cx).is_ready() {
+                    Some(Err(Error::Timeout { operation: this.operation }))
+                } else {
+                    return Poll::Pending;
+                }
+            }
         };
         this.done = true;
         Poll::Ready(item)
@@ -439,6 +510,7 @@ impl Clone for ByteStream {
             progress: self.progress.clone(),
             operation: self.operation,
             limit: self.limit,
+            deadline: self.deadline,
             reading: None,
         }
     }
@@ -607,5 +679,151 @@ mod tests {
             let error = ByteStream::from_path(&missing).await.unwrap_err();
             assert!(error.to_string().contains("cloudbase-no-such-file"), "{error}");
         });
+    }
+
+    use crate::StalledStreamProtection;
+    use std::time::Duration;
+
+    /// The chunks of a reply whose server, on its own clock (whether or not the reader reads),
+    /// sends `bytes` after each `gap` of `script`, then ends the body (`close`) or goes silent.
+    fn served(
+        script: Vec<(Duration, usize)>,
+        close: bool,
+    ) -> Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>> {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+        tokio::spawn(async move {
+            for (gap, bytes) in script {
+                tokio::time::sleep(gap).await;
+                let _ = sender.send(Bytes::from(vec![b'x'; bytes]));
+            }
+            if !close {
+                tokio::time::sleep(Duration::from_secs(1_000_000)).await;
+            }
+        });
+        Box::pin(futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (Ok(chunk), receiver))
+        }))
+    }
+
+    fn timers(stall: StalledStreamProtection) -> StreamTimers {
+        StreamTimers { idle: Duration::from_secs(120), stall, transfer: None }
+    }
+
+    fn download(script: Vec<(Duration, usize)>, close: bool, timers: StreamTimers) -> ByteStream {
+        let chunks = served(script, close);
+        ByteStream::reply_chunks("downloadObject", chunks, None, timers, "http://127.0.0.1:1".into(), usize::MAX)
+    }
+
+    /// Reads `body` to its end: the bytes received, how it ended, and when.
+    async fn read(mut body: ByteStream) -> (u64, Result<(), Error>, Duration) {
+        let started = tokio::time::Instant::now();
+        let mut received = 0;
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(chunk) => received += chunk.len() as u64,
+                Err(error) => return (received, Err(error), started.elapsed()),
+            }
+        }
+        (received, Ok(()), started.elapsed())
+    }
+
+    fn every(gap: Duration, bytes: usize, times: usize) -> Vec<(Duration, usize)> {
+        vec![(gap, bytes); times]
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_trickled_a_byte_a_second_is_cut_a_grace_period_in() {
+        let body =
+            download(every(Duration::from_secs(1), 1, 100_000), true, timers(StalledStreamProtection::default()));
+        let (received, ended, after) = read(body).await;
+        let error = ended.unwrap_err();
+        assert!(
+            matches!(error, Error::Stalled { operation: "downloadObject", minimum: 256, .. }) && error.is_timeout(),
+            "{error:?}"
+        );
+        // Cut at the first check, 20 s in: a byte a second is under the floor of 256 bytes/s.
+        assert_eq!(after, Duration::from_secs(20), "{received} bytes received");
+        let shown = error.to_string();
+        assert!(shown.starts_with("downloadObject: stalled stream: "), "{shown}");
+        assert!(shown.contains("bytes in the last 20.0 s of waiting for the server ("), "{shown}");
+        assert!(shown.ends_with("bytes/s), below the minimum of 256 bytes/s"), "{shown}");
+        assert!(received < 25, "{received}");
+        assert!(error.is_retryable());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_healthy_download_is_never_cut() {
+        // 10 KiB/s for two minutes.
+        let body =
+            download(every(Duration::from_millis(100), 1024, 1200), true, timers(StalledStreamProtection::default()));
+        let (received, ended, after) = read(body).await;
+        assert!(ended.is_ok(), "{ended:?}");
+        assert_eq!((received, after), (1200 * 1024, Duration::from_secs(120)));
+        // A link that moves 64 KiB at a time with 10 s pauses (a train through tunnels).
+        let body =
+            download(every(Duration::from_secs(10), 64 * 1024, 12), true, timers(StalledStreamProtection::default()));
+        assert!(read(body).await.1.is_ok());
+        // Just above a floor of its own: 1 KiB/s against 1000 bytes/s over 5 s.
+        let stall = StalledStreamProtection::enabled().min_throughput(1000).grace_period(Duration::from_secs(5));
+        let body = download(every(Duration::from_millis(100), 103, 600), true, timers(stall));
+        assert!(read(body).await.1.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_that_stops_is_cut_about_a_grace_period_later() {
+        // 1 MiB at once, then nothing: the idle timeout would wait 120 s.
+        let body = download(every(Duration::ZERO, 64 * 1024, 16), false, timers(StalledStreamProtection::default()));
+        let (received, ended, after) = read(body).await;
+        assert_eq!(received, 1 << 20);
+        assert!(matches!(ended, Err(Error::Stalled { received: 0, .. })), "{ended:?}");
+        // The megabyte's bin leaves the window 20 s in; the check is at the next bin.
+        assert_eq!(after, Duration::from_secs(22));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_reader_that_stops_reading_is_not_held_against_the_server() {
+        // 64 KiB, then 30 s of silence, then 64 KiB and the end.
+        let script = || vec![(Duration::ZERO, 64 * 1024), (Duration::from_secs(30), 64 * 1024)];
+        // A reader that waits through the silence: the server kept it waiting 30 s.
+        let (_, ended, after) = read(download(script(), true, timers(StalledStreamProtection::default()))).await;
+        assert!(matches!(ended, Err(Error::Stalled { .. })), "{ended:?}");
+        assert_eq!(after, Duration::from_secs(22));
+        // A reader busy elsewhere for 40 s after the first chunk: the rest was there when it
+        // came back, and the 40 s are its own.
+        let mut body = download(script(), true, timers(StalledStreamProtection::default()));
+        assert_eq!(body.next().await.unwrap().unwrap().len(), 64 * 1024);
+        tokio::time::sleep(Duration::from_secs(40)).await;
+        let (received, ended, _) = read(body).await;
+        assert!(ended.is_ok(), "{ended:?}");
+        assert_eq!(received, 64 * 1024);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_the_protection_only_the_idle_timeout_ends_a_stream() {
+        let trickle = every(Duration::from_secs(1), 1, 100_000);
+        let body = download(trickle, true, timers(StalledStreamProtection::disabled()));
+        let still = tokio::time::timeout(Duration::from_secs(600), read(body)).await;
+        assert!(still.is_err(), "still receiving after 600 s");
+        let body = download(vec![(Duration::ZERO, 10)], false, timers(StalledStreamProtection::disabled()));
+        let (_, ended, after) = read(body).await;
+        assert!(matches!(ended, Err(Error::Timeout { .. })), "{ended:?}");
+        assert_eq!(after, Duration::from_secs(120));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transfer_timeout_ends_a_download_still_arriving() {
+        let healthy = || every(Duration::from_millis(300), 1024, 200);
+        let deadline =
+            StreamTimers { transfer: Some(Duration::from_secs(5)), ..timers(StalledStreamProtection::default()) };
+        let (received, ended, after) = read(download(healthy(), true, deadline)).await;
+        assert!(matches!(ended, Err(Error::Timeout { operation: "downloadObject" })), "{ended:?}");
+        assert_eq!(after, Duration::from_secs(5));
+        assert_eq!(received, 16 * 1024, "the chunks before the deadline");
+        // The stream's own replaces the client's; without either, the download takes its minute.
+        let own = download(healthy(), true, deadline).transfer_timeout(Duration::from_secs(2));
+        assert_eq!(read(own).await.2, Duration::from_secs(2));
+        let (received, ended, after) =
+            read(download(healthy(), true, timers(StalledStreamProtection::default()))).await;
+        assert!(ended.is_ok() && received == 200 * 1024 && after == Duration::from_secs(60), "{ended:?} {after:?}");
     }
 }

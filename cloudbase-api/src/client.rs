@@ -131,6 +131,109 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// Stalled-stream protection: a floor on the throughput of a streamed reply (a download's
+/// [`ByteStream`](crate::ByteStream), an [`EventStream`](crate::EventStream)), set with
+/// [`ClientBuilder::stalled_stream_protection`]. On by default: at least 256 bytes/s over a
+/// grace period of 20 s.
+///
+/// The idle timeout ([`ClientBuilder::stream_idle_timeout`]) ends a stream that sends nothing;
+/// a server sending a byte now and then resets it each time. This protection ends a stream
+/// whose bytes come too slowly: the throughput is measured over the last grace period of the
+/// time spent waiting for the server, in ten bins, and enforced once a whole grace period of
+/// waiting is behind the stream; a stream below the floor ends with [`Error::Stalled`] giving
+/// the rate it measured. A trickle of a byte a second is cut about a grace period after it
+/// starts; so is a stream that stops altogether, long before the idle timeout.
+///
+/// Only the waiting counts: the time from when the reader asks for the next chunk and none
+/// has arrived, to when one arrives. Time the reader spends elsewhere (writing each chunk to a
+/// slow disk, or not reading at all for a while) is not held against the server. An event
+/// stream counts only its waits in the middle of an event (part of it arrived): the wait for
+/// the first event and between events is the idle timeout's alone, since a model may think
+/// for a while between events, and a `:` keep-alive comment is no part of an event.
+///
+/// The default floor is well below the slowest links in use (2G data moves a few KB/s, a
+/// carrier's throttled plan 2 KB/s and more, even shared by several streams) and far above
+/// a trickle. A stream cut this way is not sent again by the client: [`Error::is_retryable`]
+/// says a new request may succeed, which is the caller's to send (e.g. a download again).
+/// Request bodies (uploads) have the request's [`timeout`](ClientBuilder::timeout) instead.
+///
+/// ```
+/// use cloudbase_api::{Client, StalledStreamProtection};
+/// use std::time::Duration;
+///
+/// let client = Client::builder()
+///     .env_id("my-env-1a2b")
+///     .stalled_stream_protection(
+///         StalledStreamProtection::enabled().min_throughput(1024).grace_period(Duration::from_secs(30)),
+///     )
+///     .build()?;
+/// let unprotected = Client::builder()
+///     .env_id("my-env-1a2b")
+///     .stalled_stream_protection(StalledStreamProtection::disabled())
+///     .build()?;
+/// # Ok::<(), cloudbase_api::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StalledStreamProtection {
+    /// Bytes per second; 0 is off.
+    minimum: u64,
+    grace_period: Duration,
+}
+
+impl StalledStreamProtection {
+    /// The default floor, in bytes per second.
+    const DEFAULT_MINIMUM: u64 = 256;
+    /// The default grace period.
+    const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(20);
+    /// The shortest grace period a client takes: its tenth is the bin the throughput is
+    /// counted in.
+    const SHORTEST_GRACE_PERIOD: Duration = Duration::from_millis(10);
+
+    /// The protection with its defaults: at least 256 bytes/s over a grace period of 20 s.
+    pub const fn enabled() -> Self {
+        StalledStreamProtection { minimum: Self::DEFAULT_MINIMUM, grace_period: Self::DEFAULT_GRACE_PERIOD }
+    }
+
+    /// No floor: only the idle timeout (and a transfer timeout, if set) ends a slow stream.
+    pub const fn disabled() -> Self {
+        StalledStreamProtection { minimum: 0, grace_period: Self::DEFAULT_GRACE_PERIOD }
+    }
+
+    /// The floor, in bytes per second (default 256); 0 turns the protection off.
+    pub const fn min_throughput(mut self, bytes_per_second: u64) -> Self {
+        self.minimum = bytes_per_second;
+        self
+    }
+
+    /// The waiting time the throughput is measured over, and that must be behind a stream
+    /// before the floor is enforced (default 20 s; at least 10 ms, which
+    /// [`ClientBuilder::build`] checks).
+    pub const fn grace_period(mut self, grace_period: Duration) -> Self {
+        self.grace_period = grace_period;
+        self
+    }
+
+    /// Whether a floor is enforced.
+    pub const fn is_enabled(&self) -> bool {
+        self.minimum > 0
+    }
+
+    pub(crate) fn minimum_throughput(&self) -> u64 {
+        self.minimum
+    }
+
+    pub(crate) fn grace_period_length(&self) -> Duration {
+        self.grace_period
+    }
+}
+
+impl Default for StalledStreamProtection {
+    /// [`StalledStreamProtection::enabled`].
+    fn default() -> Self {
+        StalledStreamProtection::enabled()
+    }
+}
+
 /// A CloudBase API client. Cheap to clone: clones share one connection pool.
 ///
 /// A request's URL (base URL, path and query, percent-encoded) can be at most 65534 bytes long,
@@ -191,7 +294,7 @@ pub(crate) struct Inner {
     #[allow(dead_code)]
     pub(crate) max_event_bytes: usize,
     #[allow(dead_code)]
-    pub(crate) stream_idle_timeout: Duration,
+    pub(crate) stream_timers: crate::runtime::stall::StreamTimers,
 }
 
 impl fmt::Debug for Client {
@@ -308,6 +411,8 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     max_event_bytes: Option<usize>,
     stream_idle_timeout: Option<Duration>,
+    stalled_stream_protection: Option<StalledStreamProtection>,
+    transfer_timeout: Option<Duration>,
     http: Option<Configure>,
     on_attempt: Option<Hook>,
 }
@@ -325,6 +430,8 @@ impl fmt::Debug for ClientBuilder {
             .field("headers", &headers)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("stalled_stream_protection", &self.stalled_stream_protection)
+            .field("transfer_timeout", &self.transfer_timeout)
             .field("http_client", &self.http.as_ref().map(|_| "<configured>"))
             .field("on_attempt", &self.on_attempt.as_ref().map(|_| "<hook>"))
             .finish_non_exhaustive()
@@ -386,9 +493,12 @@ impl ClientBuilder {
     /// Limit for one attempt of a request (default 60 s): obtaining its credentials (a
     /// [`TokenProvider`](crate::TokenProvider)'s refresh, or the wait for another request's refresh, included),
     /// sending it and reading the whole reply. Each attempt of a retried request gets its own;
-    /// one that runs out ends in [`Error::Timeout`], retried like any timeout. Streams have it
-    /// until the reply head arrives, then [`stream_idle_timeout`](Self::stream_idle_timeout)
-    /// for each event. A request's own `timeout(..)` replaces it for that request.
+    /// one that runs out ends in [`Error::Timeout`], retried like any timeout. Streamed replies
+    /// (downloads, event streams) have it until the reply head arrives; then their body has
+    /// the [`stream_idle_timeout`](Self::stream_idle_timeout), the throughput floor of
+    /// [`stalled_stream_protection`](Self::stalled_stream_protection) and, if set, the
+    /// [`transfer_timeout`](Self::transfer_timeout). A request's own `timeout(..)` replaces it
+    /// for that request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -412,12 +522,35 @@ impl ClientBuilder {
         self
     }
 
-    /// Longest wait for the next event of an event stream (default 120 s), counted from the reply
-    /// head or the previous event. Bytes that do not complete an event (a line trickled byte by
-    /// byte) do not restart it; a comment line (`:`, the keep-alive the SSE standard recommends)
-    /// does. A stream that waits longer ends with [`Error::Timeout`].
+    /// Longest wait for the next event of an event stream, or the next chunk of a download
+    /// (default 120 s), counted from the reply head or the previous one. For an event stream,
+    /// bytes that do not complete an event (a line trickled byte by byte) do not restart it; a
+    /// comment line (`:`, the keep-alive the SSE standard recommends) does. A stream that waits
+    /// longer ends with [`Error::Timeout`]. A download trickled a byte at a time resets it with
+    /// each chunk: the floor of [`stalled_stream_protection`](Self::stalled_stream_protection)
+    /// is what ends that one.
     pub fn stream_idle_timeout(mut self, timeout: Duration) -> Self {
         self.stream_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// The floor on the throughput of streamed replies (downloads and event streams): on by
+    /// default, at least 256 bytes/s over a grace period of 20 s of waiting for the server.
+    /// A stream below it ends with [`Error::Stalled`]. See [`StalledStreamProtection`] for what
+    /// is measured and when.
+    pub fn stalled_stream_protection(mut self, protection: StalledStreamProtection) -> Self {
+        self.stalled_stream_protection = Some(protection);
+        self
+    }
+
+    /// Longest time a streamed reply (a download's [`ByteStream`](crate::ByteStream), an
+    /// [`EventStream`](crate::EventStream)) may take to arrive whole, counted from its head
+    /// (default: none, so a stream that keeps moving may take as long as it needs). A stream
+    /// still waiting for the server at the deadline ends with [`Error::Timeout`] (what has
+    /// arrived by then is still read). A download can set its own with
+    /// [`ByteStream::transfer_timeout`](crate::ByteStream::transfer_timeout).
+    pub fn transfer_timeout(mut self, timeout: Duration) -> Self {
+        self.transfer_timeout = Some(timeout);
         self
     }
 
@@ -575,6 +708,14 @@ impl ClientBuilder {
                 .map_err(|_| config_error(format!("header `{name}` has a character not allowed in headers")))?;
             headers.append(header, value);
         }
+        let stall = self.stalled_stream_protection.unwrap_or_default();
+        if stall.is_enabled() && stall.grace_period < StalledStreamProtection::SHORTEST_GRACE_PERIOD {
+            return Err(config_error(format!(
+                "`stalled_stream_protection`: a grace period of {:?} is shorter than {:?}",
+                stall.grace_period,
+                StalledStreamProtection::SHORTEST_GRACE_PERIOD
+            )));
+        }
         let connect_timeout = self.connect_timeout.unwrap_or(Duration::from_secs(10));
         let http = crate::http::http_client(connect_timeout, self.http)?;
         Ok(Client {
@@ -594,7 +735,11 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 max_response_bytes: self.max_response_bytes.unwrap_or(64 << 20),
                 max_event_bytes: self.max_event_bytes.unwrap_or(4 << 20),
-                stream_idle_timeout: self.stream_idle_timeout.unwrap_or(Duration::from_secs(120)),
+                stream_timers: crate::runtime::stall::StreamTimers {
+                    idle: self.stream_idle_timeout.unwrap_or(Duration::from_secs(120)),
+                    stall,
+                    transfer: self.transfer_timeout,
+                },
             }),
         })
     }
@@ -794,6 +939,21 @@ mod tests {
         assert!(!refused("ap-\r\nx").chars().any(char::is_control));
         assert_eq!("AP-Beijing".parse::<Region>().unwrap(), Region::Mainland);
         assert_eq!("na-siliconvalley".parse::<Region>().unwrap(), Region::International);
+    }
+
+    #[test]
+    fn stalled_stream_protection_is_on_by_default_and_a_grace_period_too_short_to_measure_is_refused() {
+        let client = Client::builder().env_id("e").build().unwrap();
+        assert_eq!(client.inner.stream_timers.stall, StalledStreamProtection::enabled());
+        assert!(StalledStreamProtection::default().is_enabled());
+        assert!(!StalledStreamProtection::disabled().is_enabled());
+        assert!(!StalledStreamProtection::enabled().min_throughput(0).is_enabled());
+        assert_eq!(client.inner.stream_timers.transfer, None);
+        let short = StalledStreamProtection::enabled().grace_period(Duration::from_millis(9));
+        let message = refusal(Client::builder().env_id("e").stalled_stream_protection(short));
+        assert!(message.starts_with("`stalled_stream_protection`: a grace period of 9ms"), "{message}");
+        let off = StalledStreamProtection::disabled().grace_period(Duration::ZERO);
+        assert!(Client::builder().env_id("e").stalled_stream_protection(off).build().is_ok());
     }
 
     #[test]

@@ -31,6 +31,16 @@ pub(crate) fn first_control(value: &str) -> Option<(String, usize)> {
     value.char_indices().find(|(_, c)| c.is_control()).map(|(at, c)| (c.escape_debug().to_string(), at))
 }
 
+/// What a stalled stream received, its rate and the floor.
+fn stall_text(received: u64, window: std::time::Duration, minimum: u64) -> String {
+    let seconds = window.as_secs_f64();
+    let rate = if seconds > 0.0 { received as f64 / seconds } else { 0.0 };
+    format!(
+        "{received} bytes in the last {seconds:.1} s of waiting for the server ({rate:.1} bytes/s), \
+         below the minimum of {minimum} bytes/s"
+    )
+}
+
 /// Bodies larger than this are cut when kept for diagnostics.
 pub(crate) const SNIPPET_LIMIT: usize = 1024;
 
@@ -79,11 +89,31 @@ pub enum Error {
         /// never the path or query, which may carry tokens.
         target: String,
     },
-    /// The request (or the wait for the next streamed event) took longer than allowed.
+    /// The request took longer than allowed: an attempt's
+    /// [`timeout`](crate::ClientBuilder::timeout), the wait for a streamed reply's next event or
+    /// chunk ([`stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout)), or a streamed
+    /// reply's [`transfer_timeout`](crate::ClientBuilder::transfer_timeout).
     #[error("{operation}: timed out")]
     Timeout {
         /// operationId of the request.
         operation: &'static str,
+    },
+    /// A streamed reply (a download, an event stream) arrived more slowly than the floor of
+    /// [`stalled_stream_protection`](crate::ClientBuilder::stalled_stream_protection): over the
+    /// last `window` of waiting for the server it received `received` bytes, under `minimum`
+    /// bytes a second. The stream ends here; the client does not send its request again (part
+    /// of the body was read already), while [`is_retryable`](Self::is_retryable) says a new
+    /// request may succeed, as for a timeout. [`is_timeout`](Self::is_timeout) is true.
+    #[error("{operation}: stalled stream: {}", stall_text(*received, *window, *minimum))]
+    Stalled {
+        /// operationId of the request.
+        operation: &'static str,
+        /// Bytes received over the window.
+        received: u64,
+        /// The waiting time measured (the grace period).
+        window: std::time::Duration,
+        /// The floor, in bytes per second.
+        minimum: u64,
     },
     /// The reply did not match what the spec documents, lacks what a helper reads from it, or
     /// gives a URL a helper will not hand back or follow (a control character in it, userinfo,
@@ -168,11 +198,11 @@ impl Error {
 
     /// Whether sending the same request again may succeed: transport errors (but not a request
     /// the HTTP stack could not build, or a redirect loop, which fail the same way each time),
-    /// timeouts, and the statuses and codes CloudBase documents as transient.
+    /// timeouts (a stalled stream among them), and the statuses and codes CloudBase documents as transient.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
-            Error::Timeout { .. } => true,
+            Error::Timeout { .. } | Error::Stalled { .. } => true,
             Error::Api(e) => e.transient,
             Error::InvalidRequest { .. }
             | Error::Decode(_)
@@ -181,6 +211,12 @@ impl Error {
             | Error::Config { .. }
             | Error::TokenRefresh { .. } => false,
         }
+    }
+
+    /// Whether the request or its streamed reply ran out of time: [`Error::Timeout`], or a
+    /// stream below its throughput floor ([`Error::Stalled`]).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. } | Error::Stalled { .. })
     }
 
     /// The operationId of the request that failed (`ClientBuilder::build` for [`Error::Config`],
@@ -192,6 +228,7 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Redirect { operation, .. }
             | Error::Timeout { operation }
+            | Error::Stalled { operation, .. }
             | Error::Io { operation, .. } => operation,
             Error::Api(e) => e.head.operation,
             Error::Decode(e) => e.head.operation,

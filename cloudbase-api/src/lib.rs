@@ -116,7 +116,10 @@
 //! with an error rather than silently; memory is bounded by the largest event
 //! ([`ClientBuilder::max_event_bytes`]), and the wait for each event by
 //! [`ClientBuilder::stream_idle_timeout`] (an event trickled byte by byte does not keep a stream
-//! alive; a `:` keep-alive comment does).
+//! alive; a `:` keep-alive comment does). Event streams and downloads alike have a floor on their
+//! throughput ([`ClientBuilder::stalled_stream_protection`], on by default: a server trickling a
+//! byte at a time ends in [`Error::Stalled`]) and, if set, a deadline for the whole reply
+//! ([`ClientBuilder::transfer_timeout`]).
 //!
 //! ```no_run
 //! use cloudbase_api::chat::ChatAccumulator;
@@ -170,7 +173,7 @@ mod tc3;
 pub(crate) mod runtime;
 
 pub use byte_stream::{ByteStream, Progress};
-pub use client::{Client, ClientBuilder, Region};
+pub use client::{Client, ClientBuilder, Region, StalledStreamProtection};
 pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError};
 pub use http::Attempt;

@@ -6,7 +6,7 @@
 mod support;
 
 use cloudbase_api::storage_pg::*;
-use cloudbase_api::{ByteStream, Client, Credentials, Error};
+use cloudbase_api::{ByteStream, Client, Credentials, Error, StalledStreamProtection};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use support::{Recorded, Reply, TestServer, client};
@@ -673,6 +673,107 @@ async fn a_download_that_stalls_times_out_and_one_that_trickles_does_not() {
     assert!(matches!(error, Error::Timeout { operation: "downloadObject" }), "{error:?}");
     let waited = started.elapsed();
     assert!(waited < std::time::Duration::from_secs(2), "timed out only after {waited:?}");
+}
+
+/// A server that answers one download of `length` bytes: `script`'s chunks, each after its
+/// gap (a write of its own on a real connection), then silence with the connection open.
+async fn scripted_download(length: usize, script: Vec<(std::time::Duration, usize)>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        socket.set_nodelay(true).unwrap();
+        let _ = socket.read(&mut [0u8; 4096]).await;
+        let head =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {length}\r\n\r\n");
+        let _ = socket.write_all(head.as_bytes()).await;
+        for (gap, bytes) in script {
+            tokio::time::sleep(gap).await;
+            if socket.write_all(&vec![b'x'; bytes]).await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    });
+    url
+}
+
+/// Reads `body` to its end: the bytes received and how it ended.
+async fn read_all(mut body: ByteStream) -> (usize, Result<(), Error>) {
+    use futures_util::StreamExt;
+    let mut received = 0;
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(chunk) => received += chunk.len(),
+            Err(error) => return (received, Err(error)),
+        }
+    }
+    (received, Ok(()))
+}
+
+fn protected(url: &str, min_throughput: u64, grace_period: std::time::Duration) -> Client {
+    let protection = StalledStreamProtection::enabled().min_throughput(min_throughput).grace_period(grace_period);
+    Client::builder()
+        .base_url(url)
+        .stream_idle_timeout(std::time::Duration::from_secs(2))
+        .stalled_stream_protection(protection)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_download_trickled_below_the_floor_ends_as_a_stall() {
+    use std::time::{Duration, Instant};
+    // A byte every 200 ms (5 bytes/s) of a megabyte: each byte well within the 2 s idle
+    // timeout, which it would reset for as long as the server likes.
+    let url = scripted_download(1 << 20, vec![(Duration::from_millis(200), 1); 5000]).await;
+    let client = protected(&url, 100, Duration::from_secs(1));
+    let body = client.storage_pg().objects("avatars").download("a.bin").await.unwrap();
+    let started = Instant::now();
+    let (received, ended) =
+        tokio::time::timeout(Duration::from_secs(3), read_all(body)).await.expect("still receiving after 3 s");
+    let waited = started.elapsed();
+    let error = ended.unwrap_err();
+    assert!(matches!(error, Error::Stalled { operation: "downloadObject", minimum: 100, .. }), "{error:?}");
+    assert!(error.to_string().contains("below the minimum of 100 bytes/s"), "{error}");
+    // Cut once a grace period of waiting is behind it (and before a second one).
+    assert!(waited >= Duration::from_secs(1) && waited < Duration::from_millis(1600), "cut after {waited:?}");
+    assert!(received <= 8, "{received} bytes");
+    eprintln!("a 5 bytes/s download cut after {waited:?} ({received} bytes)");
+}
+
+#[tokio::test]
+async fn a_slow_download_above_the_floor_is_not_cut() {
+    use std::time::Duration;
+    // 10 KiB/s (512 bytes every 50 ms) for 1.5 s, against a floor of 2 KiB/s over 500 ms.
+    let url = scripted_download(30 * 512, vec![(Duration::from_millis(50), 512); 30]).await;
+    let client = protected(&url, 2048, Duration::from_millis(500));
+    let body = client.storage_pg().objects("avatars").download("a.bin").await.unwrap();
+    let (received, ended) = read_all(body).await;
+    assert!(ended.is_ok(), "{ended:?}");
+    assert_eq!(received, 30 * 512);
+}
+
+#[tokio::test]
+async fn a_reader_that_pauses_is_not_a_stall_of_the_server() {
+    use futures_util::StreamExt;
+    use std::time::Duration;
+    // 16 KiB, a second of silence, 16 KiB: the reader takes the first part, is busy for 1.5 s,
+    // then finds the rest arrived. A floor of 1000 bytes/s over 500 ms would cut a reader
+    // that waited through the silence.
+    let script = vec![(Duration::ZERO, 16 * 1024), (Duration::from_secs(1), 16 * 1024)];
+    let url = scripted_download(32 * 1024, script).await;
+    let client = protected(&url, 1000, Duration::from_millis(500));
+    let mut body = client.storage_pg().objects("avatars").download("a.bin").await.unwrap();
+    let mut first = 0;
+    while first < 16 * 1024 {
+        first += body.next().await.unwrap().unwrap().len();
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (rest, ended) = read_all(body).await;
+    assert!(ended.is_ok(), "{ended:?}");
+    assert_eq!(first + rest, 32 * 1024);
 }
 
 #[tokio::test]

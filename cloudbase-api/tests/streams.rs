@@ -60,6 +60,30 @@ async fn an_event_trickled_byte_by_byte_times_out() {
 }
 
 #[tokio::test]
+async fn an_event_trickled_below_the_floor_ends_as_a_stall_before_the_idle_timeout() {
+    // 20 bytes/s inside an event: the idle timeout (10 s here) would end it; the floor of
+    // 100 bytes/s over 500 ms of waiting does sooner.
+    let trickle = trickling_sse_server(b"data: {\"never\": \"complete\"}\n".repeat(100), b"").await;
+    let protection =
+        cloudbase_api::StalledStreamProtection::enabled().min_throughput(100).grace_period(Duration::from_millis(500));
+    let client = Client::builder()
+        .base_url(&trickle)
+        .stream_idle_timeout(Duration::from_secs(10))
+        .stalled_stream_protection(protection)
+        .build()
+        .unwrap();
+    let mut stream = raw_call(&client).send_stream().await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap(), "first");
+    let started = std::time::Instant::now();
+    let next = tokio::time::timeout(Duration::from_secs(5), stream.next()).await;
+    let error = next.expect("the stream went on waiting for an event that never completes").unwrap().unwrap_err();
+    assert!(matches!(error, Error::Stalled { operation: "CallLLM", .. }), "{error:?}");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(500) && waited < Duration::from_secs(2), "cut after {waited:?}");
+    eprintln!("an event trickled at 20 bytes/s cut after {waited:?}");
+}
+
+#[tokio::test]
 async fn comment_lines_keep_a_quiet_stream_alive() {
     // `:` lines are the keep-alive the SSE standard recommends while a reply is being prepared.
     let trickle = trickling_sse_server(b":\n".repeat(20), b"data: late\n\n").await;

@@ -51,7 +51,7 @@ impl Client {
                 let body = ByteStream::reply(
                     operation.id,
                     response,
-                    self.inner.stream_idle_timeout,
+                    self.inner.stream_timers,
                     self.inner.origin.clone(),
                     self.inner.max_response_bytes,
                 );
@@ -83,7 +83,7 @@ impl Client {
                     decode,
                     terminator,
                     self.inner.max_event_bytes,
-                    self.inner.stream_idle_timeout,
+                    self.inner.stream_timers,
                     self.inner.origin.clone(),
                 ))
             }

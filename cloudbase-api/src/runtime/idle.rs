@@ -21,9 +21,10 @@ impl IdleTimer {
         IdleTimer { timeout, last_progress: Instant::now(), sleep: None }
     }
 
-    /// The stream made progress: the idle time starts again.
-    pub(crate) fn progress(&mut self) {
-        self.last_progress = Instant::now();
+    /// The stream made progress at `now` (the caller reads the clock once for all its timers):
+    /// the idle time starts again.
+    pub(crate) fn progress(&mut self, now: Instant) {
+        self.last_progress = now;
     }
 
     /// Ready once the stream has waited `timeout` since its last progress; the caller is woken
@@ -56,7 +57,7 @@ mod tests {
         let mut timer = IdleTimer::new(Duration::from_secs(10));
         tokio::time::advance(Duration::from_secs(6)).await;
         assert!(std::future::poll_fn(|cx| Poll::Ready(timer.poll_expired(cx))).await.is_pending());
-        timer.progress();
+        timer.progress(Instant::now());
         // The timer was set for 10 s after the start; progress at 6 s moves the deadline to 16 s.
         tokio::time::advance(Duration::from_secs(6)).await;
         assert!(std::future::poll_fn(|cx| Poll::Ready(timer.poll_expired(cx))).await.is_pending());

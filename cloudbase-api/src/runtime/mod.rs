@@ -6,6 +6,7 @@ pub(crate) mod given_url;
 pub(crate) mod idle;
 pub(crate) mod redact;
 pub(crate) mod sse;
+pub(crate) mod stall;
 pub(crate) mod union;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, snippet};

@@ -4,12 +4,13 @@ use crate::error::{DecodeError, Error};
 use crate::response::{Head, head_accessors};
 use crate::runtime::Operation;
 use crate::runtime::idle::IdleTimer;
+use crate::runtime::stall::{StallGuard, StreamTimers};
 use bytes::Bytes;
 use futures_util::Stream;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 /// Decodes an event's `data` into the stream's item type.
 pub(crate) type DecodeData<T> = fn(&'static Operation, Bytes) -> Result<T, Error>;
@@ -174,6 +175,12 @@ impl Decoder {
         false
     }
 
+    /// Whether part of an event has arrived: a line not yet complete, or `data` lines of an
+    /// event not yet dispatched. A comment line, or a field other than `data`, alone is not.
+    pub(crate) fn in_event(&self) -> bool {
+        !self.line.is_empty() || !matches!(self.data, Data::None)
+    }
+
     /// The input ended: an event still being assembled means the stream was cut off.
     pub(crate) fn finish(&self) -> Result<(), String> {
         if self.pending || !matches!(self.data, Data::None) {
@@ -191,7 +198,11 @@ type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Se
 /// an error if the connection ends mid-event or before the terminator, or if the next event takes
 /// longer than the idle timeout ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout))
 /// to complete: bytes that do not complete an event (a line trickled byte by byte) do not restart
-/// it; a comment line, the keep-alive the SSE standard recommends, does.
+/// it; a comment line, the keep-alive the SSE standard recommends, does. The rest of an event
+/// that has begun must also come faster than the client's throughput floor
+/// ([`ClientBuilder::stalled_stream_protection`](crate::ClientBuilder::stalled_stream_protection);
+/// the waits for the first event and between events do not count against it), and the whole
+/// stream must end by its [`transfer_timeout`](crate::ClientBuilder::transfer_timeout), if set.
 pub struct EventStream<T> {
     operation: &'static Operation,
     head: Head,
@@ -202,6 +213,10 @@ pub struct EventStream<T> {
     terminator: Option<&'static str>,
     /// Progress is the reply head, an event, a comment line.
     idle: IdleTimer,
+    /// Counts the waits in the middle of an event.
+    stall: Option<StallGuard>,
+    /// The transfer deadline's timer.
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     /// Scheme, host and port of the server, for transport errors.
     origin: String,
     done: bool,
@@ -226,7 +241,7 @@ impl<T> EventStream<T> {
         decode: DecodeData<T>,
         terminator: Option<&'static str>,
         max_event_bytes: usize,
-        idle_timeout: Duration,
+        timers: StreamTimers,
         origin: String,
     ) -> Self {
         EventStream {
@@ -237,7 +252,9 @@ impl<T> EventStream<T> {
             ready: Default::default(),
             decode,
             terminator,
-            idle: IdleTimer::new(idle_timeout),
+            idle: IdleTimer::new(timers.idle),
+            stall: StallGuard::new(timers.stall),
+            deadline: timers.deadline().map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
             origin,
             done: false,
         }
@@ -268,11 +285,18 @@ impl<T> Stream for EventStream<T> {
                 return Poll::Ready(Some((this.decode)(this.operation, event.data)));
             }
             match this.chunks.as_mut().poll_next(cx) {
-                Poll::Ready(Some(Ok(chunk))) => match this.decoder.feed(&chunk, &mut this.ready) {
-                    Ok(true) => this.idle.progress(),
-                    Ok(false) => {}
-                    Err(reason) => return this.fail(reason),
-                },
+                Poll::Ready(Some(Ok(chunk))) => {
+                    let now = tokio::time::Instant::now();
+                    if let Some(Err(stall)) = this.stall.as_mut().map(|stall| stall.received(chunk.len(), now)) {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(stall.error(this.operation.id))));
+                    }
+                    match this.decoder.feed(&chunk, &mut this.ready) {
+                        Ok(true) => this.idle.progress(now),
+                        Ok(false) => {}
+                        Err(reason) => return this.fail(reason),
+                    }
+                }
                 Poll::Ready(Some(Err(e))) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(crate::runtime::execute::transport_error(
@@ -292,9 +316,18 @@ impl<T> Stream for EventStream<T> {
                     return Poll::Ready(None);
                 }
                 Poll::Pending => {
-                    if this.idle.poll_expired(cx).is_ready() {
+                    let expired = this.deadline.as_mut().is_some_and(|sleep| sleep.as_mut().poll(cx).is_ready())
+                        || this.idle.poll_expired(cx).is_ready();
+                    if expired {
                         this.done = true;
                         return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
+                    }
+                    // Only a wait in the middle of an event is the server's to answer for.
+                    if let Some(stall) = this.stall.as_mut().filter(|_| this.decoder.in_event())
+                        && let Poll::Ready(stall) = stall.poll_waiting(cx)
+                    {
+                        this.done = true;
+                        return Poll::Ready(Some(Err(stall.error(this.operation.id))));
                     }
                     return Poll::Pending;
                 }
@@ -360,5 +393,90 @@ mod tests {
         let big = [b'x'; 100];
         let (_, end) = decode(&[b"data: ", &big]);
         assert!(end.unwrap_err().contains("64 byte limit"));
+    }
+
+    use crate::StalledStreamProtection;
+    use crate::runtime::Method;
+    use futures_util::StreamExt;
+    use std::time::Duration;
+
+    static CHAT: Operation =
+        Operation { id: "chat", method: Method::Post, path: "/chat", accept: "*/*", security: &[] };
+
+    /// An event stream whose server sends each text of `script` after its gap, on its own
+    /// clock, then goes silent.
+    fn served(script: Vec<(Duration, Vec<u8>)>, timers: StreamTimers) -> EventStream<String> {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
+        tokio::spawn(async move {
+            for (gap, bytes) in script {
+                tokio::time::sleep(gap).await;
+                let _ = sender.send(Bytes::from(bytes));
+            }
+            tokio::time::sleep(Duration::from_secs(1_000_000)).await;
+        });
+        let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (Ok(chunk), receiver))
+        });
+        let origin = "http://127.0.0.1:1".to_owned();
+        EventStream::new(&CHAT, 200, HeaderMap::new(), Box::pin(chunks), raw, None, 1 << 20, timers, origin)
+    }
+
+    fn defaults() -> StreamTimers {
+        StreamTimers { idle: Duration::from_secs(120), stall: StalledStreamProtection::default(), transfer: None }
+    }
+
+    fn bytewise(text: &[u8], gap: Duration) -> Vec<(Duration, Vec<u8>)> {
+        text.iter().map(|byte| (gap, vec![*byte])).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_event_trickled_a_byte_a_second_is_cut_a_grace_period_in() {
+        let mut script = vec![(Duration::ZERO, b"data: first\n\n".to_vec())];
+        script.extend(bytewise(&b"data: {\"a\": 1}".repeat(100), Duration::from_secs(1)));
+        let mut events = served(script, defaults());
+        assert_eq!(events.next().await.unwrap().unwrap(), "first");
+        let started = tokio::time::Instant::now();
+        let error = events.next().await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::Stalled { operation: "chat", .. }), "{error:?}");
+        // Counted from the event's first byte, a second in; the idle timeout alone would have
+        // waited 120 s.
+        assert_eq!(started.elapsed(), Duration::from_secs(21));
+        assert!(events.next().await.is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_for_the_first_event_and_between_events_are_not_stalls() {
+        // A model that thinks for 100 s, then answers an event a minute, keeping the stream
+        // alive with a comment now and then.
+        let mut script = vec![(Duration::from_secs(100), b"data: 1\n\n".to_vec())];
+        for i in 2..6 {
+            script.push((Duration::from_secs(30), b":\n".to_vec()));
+            script.push((Duration::from_secs(30), format!("data: {i}\n\n").into_bytes()));
+        }
+        let mut events = served(script, defaults());
+        for expected in ["1", "2", "3", "4", "5"] {
+            assert_eq!(events.next().await.unwrap().unwrap(), expected);
+        }
+        let started = tokio::time::Instant::now();
+        let error = events.next().await.unwrap().unwrap_err();
+        assert!(matches!(error, Error::Timeout { .. }), "the idle timeout ends the silence: {error:?}");
+        assert_eq!(started.elapsed(), Duration::from_secs(120));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_transfer_timeout_ends_an_event_stream_still_going() {
+        let script = (0..100).map(|i| (Duration::from_secs(1), format!("data: {i}\n\n").into_bytes())).collect();
+        let timers = StreamTimers { transfer: Some(Duration::from_millis(10_500)), ..defaults() };
+        let started = tokio::time::Instant::now();
+        let mut events = served(script, timers);
+        let mut received = 0;
+        let error = loop {
+            match events.next().await.unwrap() {
+                Ok(_) => received += 1,
+                Err(error) => break error,
+            }
+        };
+        assert!(matches!(error, Error::Timeout { operation: "chat" }), "{error:?}");
+        assert_eq!((received, started.elapsed()), (10, Duration::from_millis(10_500)));
     }
 }
