@@ -454,3 +454,25 @@ fn rpc_arguments_and_sql_parameters_show_no_value_in_debug() {
         assert!(shown.contains("select id from users where email = $1"), "{shown}");
     }
 }
+
+/// Filter values, inserted rows and updated values are the caller's data too: `Debug` shows
+/// the columns and operators, never a value, in the builders and inside a function call.
+#[test]
+fn filter_values_and_written_rows_show_no_value_in_debug() {
+    let client = cloudbase_api::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let db = client.mysqldb();
+    let shown = [
+        format!("{:?}", db.from("users").select("id").eq("email", "f-Secret-1").in_("code", ["f-Secret-2"])),
+        format!("{:?}", db.from("users").delete().or(|g| g.not("token", "like", "f-Secret-3"))),
+        format!("{:?}", db.rpc("find", json!({})).eq("email", "f-Secret-4")),
+        format!("{:?}", db.from("users").insert(json!([{"email": "r-Secret-5"}, {"password": "r-Secret-6"}]))),
+        format!("{:#?}", db.from("users").update(json!({"password": "u-Secret-7"})).eq("id", "f-Secret-8")),
+    ];
+    for (case, shown) in shown.iter().enumerate() {
+        assert!(!shown.contains("Secret"), "case {case}: {shown}");
+    }
+    assert!(shown[0].contains("email") && shown[0].contains("\"eq\"") && shown[0].contains("code"), "{}", shown[0]);
+    assert!(shown[1].contains("token") && shown[1].contains("\"like\""), "{}", shown[1]);
+    assert!(shown[3].contains("email") && shown[3].contains("password"), "{}", shown[3]);
+    assert!(shown[4].contains("password") && shown[4].contains("id"), "{}", shown[4]);
+}

@@ -458,8 +458,9 @@ pub fn quote(value: &str) -> String {
     quoted
 }
 
-/// What a column test compares with.
-#[derive(Debug, Clone, PartialEq)]
+/// What a column test compares with; `Debug` shows no value (the caller's data, as a
+/// generated builder's parameters are), only its kind, a list's length and an `is` keyword.
+#[derive(Clone, PartialEq)]
 enum Operand {
     /// One value: as it is at the top level, quoted inside a group.
     Value(String),
@@ -467,6 +468,19 @@ enum Operand {
     List(Vec<String>),
     /// An `is.` keyword (`null`, `not_null`, `true`, `false`, `unknown`).
     Keyword(&'static str),
+}
+
+impl std::fmt::Debug for Operand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::runtime::Redacted;
+        match self {
+            Operand::Value(_) => f.debug_tuple("Value").field(&Redacted).finish(),
+            Operand::List(values) => {
+                f.debug_tuple("List").field(&values.iter().map(|_| Redacted).collect::<Vec<_>>()).finish()
+            }
+            Operand::Keyword(keyword) => f.debug_tuple("Keyword").field(keyword).finish(),
+        }
+    }
 }
 
 /// One condition: a column test, or a group (`or(...)`, `and(...)`, `not.or(...)`).
@@ -1143,8 +1157,8 @@ pub enum Resolution {
     IgnoreDuplicates,
 }
 
-/// An insert; from [`Table::insert`].
-#[derive(Debug, Clone)]
+/// An insert; from [`Table::insert`]. `Debug` shows the rows' column names, not their values.
+#[derive(Clone)]
 pub struct Insert {
     table: Table,
     body: Result<RecordOrRecords, String>,
@@ -1251,8 +1265,8 @@ fn columns_of(rows: &[Record]) -> String {
     columns.join(",")
 }
 
-/// An update; from [`Table::update`].
-#[derive(Debug, Clone)]
+/// An update; from [`Table::update`]. `Debug` shows the columns set, not their values.
+#[derive(Clone)]
 pub struct Update {
     table: Table,
     body: Result<Record, String>,
@@ -1371,12 +1385,47 @@ struct HiddenArgs<'a>(&'a Result<serde_json::Value, String>);
 impl std::fmt::Debug for HiddenArgs<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
-            Ok(serde_json::Value::Object(args)) => {
-                f.debug_map().entries(args.keys().map(|name| (name, crate::runtime::Redacted))).finish()
-            }
+            Ok(serde_json::Value::Object(args)) => std::fmt::Debug::fmt(&Keys(args), f),
             Ok(_) => std::fmt::Debug::fmt(&crate::runtime::Redacted, f),
             Err(message) => f.debug_tuple("Err").field(message).finish(),
         }
+    }
+}
+
+/// A JSON object for `Debug`: its keys, each value `<redacted>`.
+struct Keys<'a>(&'a Record);
+
+impl std::fmt::Debug for Keys<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.0.keys().map(|name| (name, crate::runtime::Redacted))).finish()
+    }
+}
+
+impl std::fmt::Debug for Insert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rows: Result<Vec<Keys<'_>>, &String> = match &self.body {
+            Ok(RecordOrRecords::Record(row)) => Ok(vec![Keys(row)]),
+            Ok(RecordOrRecords::RecordList(rows)) => Ok(rows.iter().map(Keys).collect()),
+            Err(message) => Err(message),
+        };
+        f.debug_struct("Insert")
+            .field("table", &self.table)
+            .field("rows", &rows)
+            .field("resolution", &self.resolution)
+            .field("on_conflict", &self.on_conflict)
+            .field("missing_default", &self.missing_default)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Update {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Update")
+            .field("table", &self.table)
+            .field("values", &self.body.as_ref().map(Keys))
+            .field("filters", &self.filters)
+            .field("all_rows", &self.all_rows)
+            .finish()
     }
 }
 
