@@ -533,7 +533,7 @@ fn mutated_specs_never_panic_or_hang() {
     }
     let failed: usize = failures.values().map(|s| s.count).sum();
     println!(
-        "{cases} cases in {:.1?}: {ok} generated, {errors} errors with a location, {failed} failures",
+        "{cases} cases (seed {seed}) in {:.1?}: {ok} generated, {errors} errors with a location, {failed} failures",
         started.elapsed()
     );
     if failed == 0 {

@@ -33,6 +33,22 @@ const LONG_TESTS: [(&str, &str); 5] = [
 /// any, the workspace checks with the default, and each other one is checked on its own.
 pub(crate) const TLS_FEATURES: [&str; 3] = ["rustls-ring", "rustls-aws-lc", "native-tls"];
 
+/// Fuzz cases of a CI run: a sample of [`FUZZ_CASES`].
+const FUZZ_CASES: u64 = 5_000;
+
+/// The fuzz test's case count and seed for a CI run at `now`, unless the environment sets them
+/// (to rerun a failure): [`FUZZ_CASES`] cases, seeded by the day (UTC), so each day's runs
+/// mutate the specs differently while every run of one day, and a failure's rerun, sees the
+/// same cases. The test prints the seed.
+fn fuzz_sample(now: std::time::SystemTime) -> (String, String) {
+    let day = now.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() / 86_400).unwrap_or(0);
+    let given = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    (
+        given("CODEGEN_FUZZ_CASES").unwrap_or_else(|| FUZZ_CASES.to_string()),
+        given("CODEGEN_FUZZ_SEED").unwrap_or_else(|| day.to_string()),
+    )
+}
+
 /// The crates `cargo package` must accept (the others have `publish = false`).
 const PUBLISHED: &[&str] = &["cloudbase-api"];
 
@@ -71,7 +87,10 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
             args.extend(["--test", target]);
         }
         args.extend(["--", "--nocapture"]);
-        cargo(&args, &ci)
+        let (cases, seed) = fuzz_sample(std::time::SystemTime::now());
+        let mut env = ci.to_vec();
+        env.extend([("CODEGEN_FUZZ_CASES", cases.as_str()), ("CODEGEN_FUZZ_SEED", seed.as_str())]);
+        cargo(&args, &env)
     })?;
     steps.run("the hostile-spec corpus built as areas, its doc tests run (cargo xtask hostile)", &mut || {
         crate::hostile::hostile()
@@ -183,5 +202,23 @@ impl Steps {
         for (step, time) in &self.0 {
             println!("  {:>6.1}s  {step}", time.as_secs_f64());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FUZZ_CASES, fuzz_sample};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    // Run under `cargo test` without the two variables set, as CI runs it.
+    #[test]
+    fn the_fuzz_sample_is_seeded_by_the_day() {
+        if std::env::var_os("CODEGEN_FUZZ_SEED").is_some() || std::env::var_os("CODEGEN_FUZZ_CASES").is_some() {
+            return;
+        }
+        let day = |d: u64, secs: u64| fuzz_sample(UNIX_EPOCH + Duration::from_secs(d * 86_400 + secs));
+        assert_eq!(day(20_000, 0), (FUZZ_CASES.to_string(), "20000".to_owned()));
+        assert_eq!(day(20_000, 86_399), day(20_000, 0), "one seed all day");
+        assert_ne!(day(20_001, 0).1, day(20_000, 0).1, "another the next");
     }
 }
