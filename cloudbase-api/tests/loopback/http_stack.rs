@@ -2,13 +2,11 @@
 //! builder while the crate keeps its redirect rule, and `on_attempt` sees each attempt (retries
 //! included) without a credential or the query.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use cloudbase_api::{Client, Credentials, Error, RetryPolicy};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{Reply, TestServer};
 
 const API_KEY: &str = "sk-secret-789";
 

@@ -3,13 +3,11 @@
 //! request byte for byte. Multipart bodies are read back with `multer` (RFC 7578).
 #![cfg(feature = "storage_pg")]
 
-mod support;
-
+use crate::support::{Recorded, Reply, TestServer, client};
 use cloudbase_api::storage_pg::*;
 use cloudbase_api::{ByteStream, Client, Credentials, Error, StalledStreamProtection};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use support::{Recorded, Reply, TestServer, client};
 
 fn form_of(request: &Recorded) -> cloudbase_mock::Form {
     let content_type = request.header("content-type").expect("a multipart body has a Content-Type");

@@ -1,11 +1,9 @@
 //! Typed function and CloudRun calls against a loopback server.
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::{Reply, TestServer, client};
 
 #[derive(Serialize)]
 struct Sum {

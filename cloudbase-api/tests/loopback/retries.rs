@@ -1,13 +1,11 @@
 //! Retries, backoff, `Retry-After` and timeouts against a loopback server, with attempt counts.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use cloudbase_api::{Client, Error, RetryPolicy};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use support::{Reply, TestServer};
 
 /// A server answering the n-th request (from 0) with `script(n)`.
 async fn scripted(script: impl Fn(usize) -> Reply + Send + Sync + 'static) -> TestServer {

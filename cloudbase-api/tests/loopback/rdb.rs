@@ -1,13 +1,11 @@
 //! The PostgREST query builder against a loopback server: the exact request for each documented
 //! form, hostile values, and the decoding of the documented replies.
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::Error;
 use cloudbase_api::rdb::{Is, Order, Resolution};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::{Reply, TestServer, client};
 
 #[derive(Debug, Deserialize, Serialize, PartialEq)]
 struct Student {

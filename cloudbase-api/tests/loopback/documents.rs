@@ -1,12 +1,10 @@
 //! NoSQL document helpers against a loopback server: requests on the wire, typed EJSON documents,
 //! and transactions that roll back unless committed.
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::ejson::{DateTime, Int32, ObjectId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::{Reply, TestServer, client};
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 struct Poet {

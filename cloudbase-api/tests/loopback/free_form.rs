@@ -1,12 +1,10 @@
 //! Free-form JSON bodies of the generated operations: any `Serialize` value is accepted, and where
 //! the spec says `type: object`, anything else is refused before any I/O.
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::Error;
 use serde::Serialize;
 use serde_json::json;
-use support::{Reply, TestServer, client};
 
 #[derive(Serialize)]
 struct Order {

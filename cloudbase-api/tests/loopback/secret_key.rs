@@ -4,8 +4,7 @@
 //! are signed, each attempt anew; the others get an access token the key was exchanged for,
 //! once however many requests wait, again after a 401.
 
-mod support;
-
+use crate::support::{Recorded, Reply, TestServer};
 use cloudbase_api::{Client, Credentials};
 use hmac::{Hmac, Mac};
 use serde_json::json;
@@ -13,7 +12,6 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
-use support::{Recorded, Reply, TestServer};
 
 const SECRET_ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const SECRET_KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";

@@ -3,13 +3,11 @@
 //! no credentials, no custom header) and the caller gets `Error::Redirect` naming the origin only.
 //! Redirects within the origin are followed with RFC 9110 §15.4 semantics.
 
-mod support;
-
+use crate::support::{Recorded, Reply, TestServer};
 use cloudbase_api::auth::SignInRequest;
 use cloudbase_api::{Client, Credentials, Error, RetryPolicy};
 use serde_json::json;
 use std::time::Duration;
-use support::{Recorded, Reply, TestServer};
 
 const PASSWORD: &str = "pw-Secret-123";
 const HEADER_SECRET: &str = "hdr-secret-456";

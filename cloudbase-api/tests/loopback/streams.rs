@@ -1,13 +1,11 @@
 //! Server-sent event streams over HTTP: bounded events, idle timeouts, streams without a
 //! terminator, and bounded diagnostics for replies that do not decode.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use cloudbase_api::{Client, Error};
 use futures_util::StreamExt;
 use serde_json::json;
 use std::time::Duration;
-use support::{Reply, TestServer};
 
 fn sse(chunks: &[&str]) -> Reply {
     chunks.iter().fold(Reply::new(200).header("Content-Type", "text/event-stream"), |reply, c| reply.body(*c))

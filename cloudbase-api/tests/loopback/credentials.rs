@@ -2,8 +2,7 @@
 //! 401, single-flight) and secrets kept out of Debug and tracing. Redirects to other hosts:
 //! `redirects.rs`.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use cloudbase_api::{Client, Credentials, RefreshingToken, RetryPolicy, Token, TokenProvider};
 use serde_json::json;
 use std::future::Future;
@@ -11,7 +10,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use support::{Reply, TestServer};
 
 /// A provider minting `t1`, `t2`, ... valid for `lifetime`, counting refreshes.
 fn counting_provider(lifetime: Option<Duration>, delay: Duration) -> (RefreshingToken, Arc<AtomicUsize>) {

@@ -2,14 +2,12 @@
 //! do not match the spec, oversized bodies; and hostile input from the caller. Each case asserts
 //! the error kind and how many requests reached the server.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use cloudbase_api::{Client, Error, RetryPolicy};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use support::{Reply, TestServer};
 
 fn client(server: &TestServer) -> Client {
     Client::builder()

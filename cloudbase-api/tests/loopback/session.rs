@@ -2,13 +2,11 @@
 //! session as credentials, refresh through the token endpoint (single-flight, after expiry and
 //! after a 401), sign-out, and the auth error shape.
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::Error;
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use support::{Reply, TestServer, client};
 
 /// An auth server: sign-in issues `access-1` (valid `lifetime` seconds) and `refresh-1`; the token
 /// endpoint issues `access-N`; user endpoints accept only the newest access token.

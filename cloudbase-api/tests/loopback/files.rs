@@ -1,11 +1,9 @@
 //! Storage helpers against two loopback servers, the gateway and a storage host: the upload
 //! protocol, credentials kept apart, and per-object batch results.
 
-mod support;
-
+use crate::support::{Reply, TestServer};
 use cloudbase_api::{Client, Credentials};
 use serde_json::json;
-use support::{Reply, TestServer};
 
 fn gateway_client(gateway: &TestServer) -> Client {
     Client::builder()

@@ -1,12 +1,10 @@
 //! Generated operations against a real HTTP server on loopback: what goes on the wire, and how
 //! each documented reply (and each undocumented one) decodes.
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::{Credentials, Error};
 use futures_util::StreamExt;
 use serde_json::json;
-use support::{Reply, TestServer, client};
 
 #[tokio::test]
 async fn json_reply_with_path_query_headers_and_body_on_the_wire() {

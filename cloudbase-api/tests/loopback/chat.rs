@@ -1,12 +1,10 @@
 //! Chat helpers against a loopback server: the request on the wire, the reply, and a stream
 //! joined back into one message (content, reasoning, tool calls across chunks, usage).
 
-mod support;
-
+use crate::support::{Reply, TestServer, client};
 use cloudbase_api::chat::ChatAccumulator;
 use futures_util::StreamExt;
 use serde_json::json;
-use support::{Reply, TestServer, client};
 
 #[tokio::test]
 async fn send_posts_the_conversation_and_decodes_the_reply() {
