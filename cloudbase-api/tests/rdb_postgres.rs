@@ -254,6 +254,119 @@ async fn every_operator_negates_as_postgrest_reads_it() {
     c.finish();
 }
 
+// The operators past comparison, on arrays, ranges, JSON and text search: each returns exactly
+// the rows listed by hand, its literal's elements (`,` `{` `}` `"` and the word `null` in them)
+// kept as one text element each, at the top level and inside a group.
+#[tokio::test]
+async fn array_range_json_and_text_search_operators_return_the_rows_they_should() {
+    use cloudbase_api::rdb::{Compare, Literal, TextSearch};
+    let db = db().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE things (id int PRIMARY KEY, tags text[], span int4range, meta jsonb, body text,
+               words tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED);
+             INSERT INTO things VALUES
+               (1, '{a,b}', '[1,5)', '{\"plan\": \"pro\", \"seats\": 3}', 'the quick brown fox'),
+               (2, '{\"a,b\",c}', '[5,10)', '{\"plan\": \"free\"}', 'lazy dogs sleep'),
+               (3, '{null,\"null\"}', '[10,20)', '{\"plan\": \"pro\", \"tags\": [\"x\"]}', 'a quick brown dog'),
+               (4, '{\"{x}\",\"say \\\"hi\\\"\"}', 'empty', '{}', 'foxes and dogs'),
+               (5, NULL, NULL, NULL, NULL);",
+        )
+        .await
+        .unwrap();
+    let t = || db.client.mysqldb().from("things").select("id");
+    let mut c = Checks::default();
+    c.rows("contains(tags, [a])", t().contains("tags", Literal::array(["a"])), &[1]).await;
+    c.rows("contains(tags, [a,b])", t().contains("tags", Literal::array(["a,b"])), &[2]).await;
+    c.rows("contains(tags, [null])", t().contains("tags", Literal::array(["null"])), &[3]).await;
+    c.rows("contains(tags, [{x}])", t().contains("tags", Literal::array(["{x}"])), &[4]).await;
+    c.rows("contains(tags, [say \"hi\"])", t().contains("tags", Literal::array(["say \"hi\""])), &[4]).await;
+    c.rows("contained_by(tags, [a, b, c])", t().contained_by("tags", Literal::array(["a", "b", "c"])), &[1]).await;
+    c.rows("overlaps(tags, [b, c])", t().overlaps("tags", Literal::array(["b", "c"])), &[1, 2]).await;
+    c.rows("contains(span, [2,3])", t().contains("span", Literal::range("[2,3]")), &[1]).await;
+    c.rows("overlaps(span, [4,6))", t().overlaps("span", Literal::range("[4,6)")), &[1, 2]).await;
+    c.rows("range_lt(span, [10,11))", t().range_lt("span", Literal::range("[10,11)")), &[1, 2]).await;
+    c.rows("range_gt(span, [1,5))", t().range_gt("span", Literal::range("[1,5)")), &[2, 3]).await;
+    c.rows("range_gte(span, [5,6))", t().range_gte("span", Literal::range("[5,6)")), &[2, 3]).await;
+    c.rows("range_lte(span, [0,10))", t().range_lte("span", Literal::range("[0,10)")), &[1, 2]).await;
+    c.rows("range_adjacent(span, [20,30))", t().range_adjacent("span", Literal::range("[20,30)")), &[3]).await;
+    c.rows("contains(meta, {plan: pro})", t().contains("meta", Literal::json(&json!({"plan": "pro"}))), &[1, 3]).await;
+    c.rows(
+        "contained_by(meta, {plan: free, x: 1})",
+        t().contained_by("meta", Literal::json(&json!({"plan": "free", "x": 1}))),
+        &[2, 4],
+    )
+    .await;
+    c.rows("text_search(body, quick & fox)", t().text_search("words", "quick & fox", TextSearch::tsquery()), &[1])
+        .await;
+    c.rows(
+        "text_search(body, dog, english)",
+        t().text_search("words", "dog", TextSearch::tsquery().config("english")),
+        &[2, 3, 4],
+    )
+    .await;
+    c.rows(
+        "text_search(body, quick brown, plain)",
+        t().text_search("words", "quick brown", TextSearch::plain()),
+        &[1, 3],
+    )
+    .await;
+    c.rows("text_search(body, brown fox, phrase)", t().text_search("words", "brown fox", TextSearch::phrase()), &[1])
+        .await;
+    c.rows(
+        "text_search(body, \"quick brown\" -fox, websearch, english)",
+        t().text_search("words", "\"quick brown\" -fox", TextSearch::websearch().config("english")),
+        &[3],
+    )
+    .await;
+    c.rows("any_of(body, like, [*fox*, lazy*])", t().any_of("body", Compare::Like, ["*fox*", "lazy*"]), &[1, 2, 4])
+        .await;
+    c.rows("all_of(body, ilike, [*QUICK*, *dog*])", t().all_of("body", Compare::Ilike, ["*QUICK*", "*dog*"]), &[3])
+        .await;
+    c.rows("any_of(id, eq, [2, 4])", t().any_of("id", Compare::Eq, [2, 4]), &[2, 4]).await;
+    c.rows("all_of(id, gt, [1, 2])", t().all_of("id", Compare::Gt, [1, 2]), &[3, 4, 5]).await;
+    c.rows("regex_match(body, ^(a|the) )", t().regex_match("body", "^(a|the) "), &[1, 3]).await;
+    c.rows("regex_imatch(body, ^FOX)", t().regex_imatch("body", "^FOX"), &[4]).await;
+    c.rows("is_distinct(body, lazy dogs sleep)", t().is_distinct("body", "lazy dogs sleep"), &[1, 3, 4, 5]).await;
+    c.rows("is(body, not_null)", t().is("body", Is::NotNull), &[1, 2, 3, 4]).await;
+    c.rows("eq_all(id 2, body ...)", t().eq_all([("id", "2"), ("body", "lazy dogs sleep")]), &[2]).await;
+    c.rows("eq_all(id 2, body other)", t().eq_all([("id", "2"), ("body", "other")]), &[]).await;
+    // Inside a group each literal is quoted as a whole and read back as the same literal.
+    c.rows(
+        "or(contains(tags, [a,b]) | contains(tags, [{x}]))",
+        t().or(|g| g.contains("tags", Literal::array(["a,b"])).contains("tags", Literal::array(["{x}"]))),
+        &[2, 4],
+    )
+    .await;
+    c.rows(
+        "or(contains(meta, {seats: 3}) | range_adjacent(span, [20,30)))",
+        t().or(|g| {
+            g.contains("meta", Literal::json(&json!({"seats": 3}))).range_adjacent("span", Literal::range("[20,30)"))
+        }),
+        &[1, 3],
+    )
+    .await;
+    c.rows(
+        "or(any_of(body, like, [*fox*, lazy*]) | text_search(body, sleep, english))",
+        t().or(|g| {
+            g.any_of("body", Compare::Like, ["*sleep*", "a *"]).text_search(
+                "words",
+                "sleep",
+                TextSearch::plain().config("english"),
+            )
+        }),
+        &[2, 3],
+    )
+    .await;
+    c.finish();
+    match t().text_search("words", "x", TextSearch::plain().config("english'); drop")).fetch::<Row>().await {
+        Err(cloudbase_api::Error::InvalidRequest { message, .. }) => {
+            assert!(message.contains("configuration"), "{message}")
+        }
+        other => panic!("expected a refused configuration, got {other:?}"),
+    }
+}
+
 // What PostgREST cannot be told is refused before any request, never sent as something else.
 #[tokio::test]
 async fn conditions_postgrest_cannot_be_told_are_refused() {

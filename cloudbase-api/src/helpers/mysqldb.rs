@@ -28,6 +28,17 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The filters, on every builder that filters rows: `eq` `neq` `gt` `gte` `lt` `lte` `like`
+//! `ilike`, [`regex_match`](Select::regex_match) / [`regex_imatch`](Select::regex_imatch),
+//! [`is_distinct`](Select::is_distinct), [`is`](Select::is) ([`Is`]), [`in_`](Select::in_) /
+//! [`not_in`](Select::not_in), [`contains`](Select::contains) /
+//! [`contained_by`](Select::contained_by) / [`overlaps`](Select::overlaps) and the `range_*`
+//! operators on a [`Literal`] (an array, range or JSON value), [`text_search`](Select::text_search)
+//! ([`TextSearch`]), [`any_of`](Select::any_of) / [`all_of`](Select::all_of) ([`Compare`]),
+//! [`eq_all`](Select::eq_all), [`not`](Select::not) of any operator by its PostgREST name, and
+//! the groups [`or`](Select::or), [`and`](Select::and), [`not_or`](Select::not_or) and
+//! [`not_and`](Select::not_and).
+//!
 //! Values are written the way PostgREST's query-string parser reads them, so no character in a
 //! value changes a filter's meaning:
 //!
@@ -370,6 +381,8 @@ fn records(rows: &impl Serialize) -> Result<RecordOrRecords, String> {
 pub enum Is {
     /// `is.null`
     Null,
+    /// `is.not_null`
+    NotNull,
     /// `is.true`
     True,
     /// `is.false`
@@ -382,6 +395,7 @@ impl Is {
     fn as_str(self) -> &'static str {
         match self {
             Is::Null => "null",
+            Is::NotNull => "not_null",
             Is::True => "true",
             Is::False => "false",
             Is::Unknown => "unknown",
@@ -651,7 +665,102 @@ macro_rules! filter_methods {
                 self.test(column, "ilike", pattern)
             }
 
-            /// `column IS null / true / false / unknown`
+            /// `column ~ pattern`: a POSIX regular expression matches (postgrest-js `regexMatch`).
+            pub fn regex_match(self, column: &str, pattern: impl Display) -> Self {
+                self.test(column, "match", pattern)
+            }
+
+            /// `column ~* pattern`, case-insensitive (postgrest-js `regexIMatch`).
+            pub fn regex_imatch(self, column: &str, pattern: impl Display) -> Self {
+                self.test(column, "imatch", pattern)
+            }
+
+            /// `column IS DISTINCT FROM value`: unequal, a NULL counting as a value.
+            pub fn is_distinct(self, column: &str, value: impl Display) -> Self {
+                self.test(column, "isdistinct", value)
+            }
+
+            /// `column @> literal`: the array, range or JSON value contains `literal`.
+            pub fn contains(self, column: &str, literal: Literal) -> Self {
+                self.test(column, "cs", literal.0)
+            }
+
+            /// `column <@ literal`: the array, range or JSON value is contained in `literal`.
+            pub fn contained_by(self, column: &str, literal: Literal) -> Self {
+                self.test(column, "cd", literal.0)
+            }
+
+            /// `column && literal`: the array or range shares an element or a point with `literal`.
+            pub fn overlaps(self, column: &str, literal: Literal) -> Self {
+                self.test(column, "ov", literal.0)
+            }
+
+            /// `column << range`: the range is strictly left of `range` (postgrest-js `rangeLt`).
+            pub fn range_lt(self, column: &str, range: Literal) -> Self {
+                self.test(column, "sl", range.0)
+            }
+
+            /// `column >> range`: strictly right of `range` (postgrest-js `rangeGt`).
+            pub fn range_gt(self, column: &str, range: Literal) -> Self {
+                self.test(column, "sr", range.0)
+            }
+
+            /// `column &> range`: does not extend to the left of `range` (postgrest-js `rangeGte`).
+            pub fn range_gte(self, column: &str, range: Literal) -> Self {
+                self.test(column, "nxl", range.0)
+            }
+
+            /// `column &< range`: does not extend to the right of `range` (postgrest-js `rangeLte`).
+            pub fn range_lte(self, column: &str, range: Literal) -> Self {
+                self.test(column, "nxr", range.0)
+            }
+
+            /// `column -|- range`: adjacent to `range` (postgrest-js `rangeAdjacent`).
+            pub fn range_adjacent(self, column: &str, range: Literal) -> Self {
+                self.test(column, "adj", range.0)
+            }
+
+            /// Full-text search: `column @@ to_tsquery(query)`, or the plain, phrase or web-search
+            /// parser [`TextSearch`] names, in its configuration (language) if it has one. A
+            /// configuration that is not a plain identifier is refused.
+            pub fn text_search(mut self, column: &str, query: impl Display, search: TextSearch) -> Self {
+                match search.operator() {
+                    Ok(operator) => self.$filters.push(column, false, operator, Operand::Value(query.to_string())),
+                    Err(why) => self.$filters.refuse(why),
+                }
+                self
+            }
+
+            /// `column <op> ANY(values)`: the comparison holds for at least one of `values`
+            /// (`like(any).{"a*","b*"}`; postgrest-js `likeAnyOf` for [`Compare::Like`]).
+            pub fn any_of<V: Display>(
+                self,
+                column: &str,
+                compare: Compare,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                let operator = format!("{}(any)", compare.as_str());
+                self.test(column, operator, Literal::array(values).0)
+            }
+
+            /// `column <op> ALL(values)`: the comparison holds for every one of `values`
+            /// (postgrest-js `likeAllOf` for [`Compare::Like`]).
+            pub fn all_of<V: Display>(
+                self,
+                column: &str,
+                compare: Compare,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                let operator = format!("{}(all)", compare.as_str());
+                self.test(column, operator, Literal::array(values).0)
+            }
+
+            /// `column = value` for each pair (postgrest-js `match({..})`).
+            pub fn eq_all<C: AsRef<str>, V: Display>(self, pairs: impl IntoIterator<Item = (C, V)>) -> Self {
+                pairs.into_iter().fold(self, |builder, (column, value)| builder.eq(column.as_ref(), value))
+            }
+
+            /// `column IS null / not null / true / false / unknown`
             pub fn is(mut self, column: &str, value: Is) -> Self {
                 self.$filters.push(column, false, "is", Operand::Keyword(value.as_str()));
                 self
@@ -717,7 +826,7 @@ macro_rules! filter_methods {
                 self.group("and", true, group)
             }
 
-            fn test(mut self, column: &str, operator: &'static str, value: impl Display) -> Self {
+            fn test(mut self, column: &str, operator: impl Into<String>, value: impl Display) -> Self {
                 self.$filters.push(column, false, operator, Operand::Value(value.to_string()));
                 self
             }
@@ -734,6 +843,135 @@ macro_rules! filter_methods {
             }
         }
     };
+}
+
+/// An array, range or JSON value as PostgreSQL reads its text, for [`contains`](Select::contains),
+/// [`contained_by`](Select::contained_by), [`overlaps`](Select::overlaps) and the range
+/// operators. `Debug` does not show it.
+///
+/// ```
+/// use cloudbase_api::rdb::Literal;
+///
+/// let tags = Literal::array(["a,b", "null", "{x}"]); // three text elements, none NULL
+/// let week = Literal::range("[2026-01-05,2026-01-12)");
+/// let meta = Literal::json(&serde_json::json!({"plan": "pro"}));
+/// # let _ = (tags, week, meta);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Literal(String);
+
+impl Literal {
+    /// An array of text elements, `{"a","b"}`: each element quoted with `"` and `\` escaped,
+    /// so one holding `,` `{` `}` `"` or the word `null` stays one text element. PostgreSQL
+    /// casts the elements to the column's element type (`{"1","2"}` for an `int[]`).
+    pub fn array<V: Display>(values: impl IntoIterator<Item = V>) -> Self {
+        let elements: Vec<String> = values.into_iter().map(|v| quote(&v.to_string())).collect();
+        Literal(format!("{{{}}}", elements.join(",")))
+    }
+
+    /// A range as PostgreSQL writes it: `[1,5)`, `(,10]`, `empty`; taken as it is (PostgreSQL
+    /// reads it, and refuses a malformed one).
+    pub fn range(text: impl Into<String>) -> Self {
+        Literal(text.into())
+    }
+
+    /// A JSON value (for `jsonb` columns: `contains` is `@>` on JSON).
+    pub fn json(value: &serde_json::Value) -> Self {
+        Literal(value.to_string())
+    }
+}
+
+impl std::fmt::Debug for Literal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Literal").field(&crate::runtime::Redacted).finish()
+    }
+}
+
+/// The parser of a [`text_search`](Select::text_search) query, and its configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSearch {
+    operator: &'static str,
+    config: Option<String>,
+}
+
+impl TextSearch {
+    /// `to_tsquery`: the query in tsquery syntax (`cat & !dog`), PostgREST's `fts`.
+    pub fn tsquery() -> Self {
+        TextSearch { operator: "fts", config: None }
+    }
+
+    /// `plainto_tsquery`: words, all of which must occur (`plfts`).
+    pub fn plain() -> Self {
+        TextSearch { operator: "plfts", config: None }
+    }
+
+    /// `phraseto_tsquery`: the words as a phrase (`phfts`).
+    pub fn phrase() -> Self {
+        TextSearch { operator: "phfts", config: None }
+    }
+
+    /// `websearch_to_tsquery`: a search-engine query, `"quoted phrase" or -not` (`wfts`).
+    pub fn websearch() -> Self {
+        TextSearch { operator: "wfts", config: None }
+    }
+
+    /// The text search configuration (`english`, `simple`): ASCII letters, digits and `_`.
+    pub fn config(mut self, config: impl Into<String>) -> Self {
+        self.config = Some(config.into());
+        self
+    }
+
+    fn operator(&self) -> Result<String, String> {
+        match &self.config {
+            None => Ok(self.operator.to_owned()),
+            Some(config) if !config.is_empty() && config.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                Ok(format!("{}({config})", self.operator))
+            }
+            Some(config) => Err(format!(
+                "a text search configuration is a plain name (ASCII letters, digits, `_`), not `{}`",
+                crate::error::escape_controls(config)
+            )),
+        }
+    }
+}
+
+/// A comparison [`any_of`](Select::any_of) / [`all_of`](Select::all_of) quantify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    /// `=`
+    Eq,
+    /// `>`
+    Gt,
+    /// `>=`
+    Gte,
+    /// `<`
+    Lt,
+    /// `<=`
+    Lte,
+    /// `LIKE` (`*` or `%` match any characters)
+    Like,
+    /// `ILIKE`
+    Ilike,
+    /// `~`, a POSIX regular expression
+    Match,
+    /// `~*`
+    Imatch,
+}
+
+impl Compare {
+    fn as_str(self) -> &'static str {
+        match self {
+            Compare::Eq => "eq",
+            Compare::Gt => "gt",
+            Compare::Gte => "gte",
+            Compare::Lt => "lt",
+            Compare::Lte => "lte",
+            Compare::Like => "like",
+            Compare::Ilike => "ilike",
+            Compare::Match => "match",
+            Compare::Imatch => "imatch",
+        }
+    }
 }
 
 /// Operators PostgREST reads with one value and an optional `(any)` / `(all)` quantifier
@@ -1722,6 +1960,33 @@ mod tests {
         assert!(query(Group::default().in_("a", [""])).is_err());
         assert_eq!(query(Group::default().in_("a", ["", ""])).unwrap()["a"], r#"in.("","")"#);
         assert_eq!(query(Group::default().in_("a", Vec::<&str>::new())).unwrap()["a"], "in.()");
+    }
+
+    // `pOpExpr` with `simpleOperator`, `quantOperator` and `pFts`; a literal is one operand.
+    #[test]
+    fn array_range_json_and_text_search_operators_are_written_as_postgrest_reads_them() {
+        let q = Group::default()
+            .contains("tags", Literal::array(["a,b", "null"]))
+            .overlaps("span", Literal::range("[1,5)"))
+            .contained_by("meta", Literal::json(&serde_json::json!({"k": "v"})))
+            .text_search("words", "cat & dog", TextSearch::websearch().config("english"))
+            .any_of("body", Compare::Like, ["*a*", "b"])
+            .is("x", Is::NotNull)
+            .filters
+            .into_query()
+            .unwrap();
+        assert_eq!(q["tags"], r#"cs.{"a,b","null"}"#);
+        assert_eq!(q["span"], "ov.[1,5)");
+        assert_eq!(q["meta"], r#"cd.{"k":"v"}"#);
+        assert_eq!(q["words"], "wfts(english).cat & dog");
+        assert_eq!(q["body"], r#"like(any).{"*a*","b"}"#);
+        assert_eq!(q["x"], "is.not_null");
+        let q =
+            Group::default().or(|g| g.contains("tags", Literal::array(["a,b"])).all_of("n", Compare::Gt, [1])).filters;
+        assert_eq!(q.into_query().unwrap()["or"], r#"(tags.cs."{\"a,b\"}",n.gt(all)."{\"1\"}")"#);
+        assert_eq!(format!("{:?}", Literal::array(["s-Secret"])), "Literal(<redacted>)");
+        let refused = Group::default().text_search("w", "x", TextSearch::plain().config("a b")).filters.into_query();
+        assert!(refused.unwrap_err().contains("`a b`"));
     }
 
     // postgrest-js: whitespace goes unless inside double quotes.
