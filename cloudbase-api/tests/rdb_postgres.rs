@@ -367,6 +367,37 @@ async fn array_range_json_and_text_search_operators_return_the_rows_they_should(
     }
 }
 
+// Writes read back the columns asked for (postgrest-js `.insert(..).select("id")`), and
+// `maybe_single` reads no row as `None`, one as the row and several as an error.
+#[tokio::test]
+async fn writes_return_the_columns_asked_for_and_maybe_single_reads_at_most_one_row() {
+    let db = db().await;
+    let people = || db.client.mysqldb().from("people");
+    let keys = |rows: &[serde_json::Value]| -> Vec<Vec<String>> {
+        rows.iter().map(|r| r.as_object().unwrap().keys().cloned().collect()).collect()
+    };
+    let inserted: Vec<serde_json::Value> =
+        people().insert(json!({"id": 30, "name": "new"})).select("id,\n name").returning().await.unwrap();
+    assert_eq!(inserted, vec![json!({"id": 30, "name": "new"})]);
+    let updated: Vec<serde_json::Value> =
+        people().update(json!({"role": "editor"})).eq("id", 30).select("role").returning().await.unwrap();
+    assert_eq!(updated, vec![json!({"role": "editor"})]);
+    let deleted: Vec<serde_json::Value> =
+        people().delete().eq("id", 30).select("\"order\", id").returning().await.unwrap();
+    assert_eq!(deleted, vec![json!({"id": 30, "order": null})]);
+    // Without `select`, every column.
+    let all: Vec<serde_json::Value> = people().delete().eq("id", 20).returning().await.unwrap();
+    assert_eq!(keys(&all)[0].len(), 7, "{all:?}");
+
+    let t = || people().select("id");
+    assert_eq!(t().eq("id", 99).maybe_single::<Row>().await.unwrap().map(|r| r.id), None);
+    assert_eq!(t().eq("id", 2).maybe_single::<Row>().await.unwrap().map(|r| r.id), Some(2));
+    match t().lt("id", 3).maybe_single::<Row>().await {
+        Err(cloudbase_api::Error::Decode(e)) => assert!(e.to_string().contains("at most one row, got 2"), "{e}"),
+        other => panic!("expected two rows refused, got {other:?}"),
+    }
+}
+
 // What PostgREST cannot be told is refused before any request, never sent as something else.
 #[tokio::test]
 async fn conditions_postgrest_cannot_be_told_are_refused() {

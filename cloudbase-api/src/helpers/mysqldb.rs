@@ -341,7 +341,14 @@ impl Table {
 
     /// Inserts one row (a struct or map) or several (a slice or `Vec` of them).
     pub fn insert(self, rows: impl Serialize) -> Insert {
-        Insert { body: records(&rows), table: self, resolution: None, on_conflict: None, missing_default: false }
+        Insert {
+            body: records(&rows),
+            table: self,
+            resolution: None,
+            on_conflict: None,
+            missing_default: false,
+            columns: None,
+        }
     }
 
     /// Sets `values` on every row matching the filters.
@@ -351,12 +358,12 @@ impl Table {
             Ok(other) => Err(format!("update values must be an object, not {other}")),
             Err(e) => Err(format!("update values cannot be serialized: {e}")),
         };
-        Update { table: self, body, filters: Filters::default(), all_rows: false }
+        Update { table: self, body, filters: Filters::default(), all_rows: false, columns: None }
     }
 
     /// Deletes the rows matching the filters.
     pub fn delete(self) -> Delete {
-        Delete { table: self, filters: Filters::default(), all_rows: false }
+        Delete { table: self, filters: Filters::default(), all_rows: false, columns: None }
     }
 }
 
@@ -1185,12 +1192,17 @@ fn rows_of<T: DeserializeOwned>(operation: &'static str, reply: Reply) -> Result
 
 /// A reply to `single()` that is not one row (when the server ignored the single-object form).
 fn not_one_row(rows: usize) -> Error {
+    wrong_row_count("exactly one row", rows)
+}
+
+/// A reply of `rows` rows where the caller asked for `expected`, as a decode error of the read.
+fn wrong_row_count(expected: &str, rows: usize) -> Error {
     let headers = reqwest::header::HeaderMap::from_iter([(
         reqwest::header::CONTENT_TYPE,
         reqwest::header::HeaderValue::from_static("application/json"),
     )]);
     let head = crate::response::Head::new(QUERY, 200, headers);
-    crate::DecodeError::error(head, format!("expected exactly one row, got {rows}"), b"")
+    crate::DecodeError::error(head, format!("expected {expected}, got {rows}"), b"")
 }
 
 fn refuse(operation: &'static str, message: impl Into<String>) -> Error {
@@ -1342,6 +1354,19 @@ impl Select {
         }
     }
 
+    /// At most one row, as postgrest-js's `maybeSingle()`: `None` when no row matches, the row
+    /// when one does; several matching rows are an error ([`Error::Decode`]). The rows are read
+    /// as a list, so no row is not an error on the server's side either.
+    pub async fn maybe_single<T: DeserializeOwned>(self) -> Result<Option<T>, Error> {
+        let (reply, _) = self.send(None).await?;
+        match reply {
+            Reply::One(row) => typed(QUERY, row).map(Some),
+            Reply::Many(mut rows) if rows.len() <= 1 => rows.pop().map(|row| typed(QUERY, row)).transpose(),
+            Reply::Many(rows) => Err(wrong_row_count("at most one row", rows.len())),
+            Reply::Nothing => Ok(None),
+        }
+    }
+
     async fn send(self, accept: Option<&'static str>) -> Result<(Reply, Option<u64>), Error> {
         let Select { table, columns, filters, page } = self;
         let query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
@@ -1403,6 +1428,7 @@ pub struct Insert {
     resolution: Option<Resolution>,
     on_conflict: Option<String>,
     missing_default: bool,
+    columns: Option<String>,
 }
 
 impl Insert {
@@ -1447,6 +1473,13 @@ impl Insert {
         self
     }
 
+    /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
+    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
+    pub fn select(mut self, columns: impl Into<String>) -> Self {
+        self.columns = Some(columns.into());
+        self
+    }
+
     /// Inserts and returns the written rows (`return=representation`), each decoded as `T`.
     pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
         rows_of("insertRecords", self.send("return=representation").await?)
@@ -1458,7 +1491,8 @@ impl Insert {
     }
 
     async fn send(self, returning: &str) -> Result<Reply, Error> {
-        let Insert { table, body, resolution, on_conflict, missing_default } = self;
+        let Insert { table, body, resolution, on_conflict, missing_default, columns: selected } = self;
+        let selected = returned_columns(selected, returning);
         let body = body.map_err(|message| refuse("insertRecords", message))?;
         if on_conflict.is_some() && resolution.is_none() {
             return Err(refuse("insertRecords", "on_conflict() names the columns of an upsert: call .upsert(..) too"));
@@ -1483,10 +1517,18 @@ impl Insert {
             if let Some(on_conflict) = &on_conflict {
                 b = b.on_conflict(on_conflict);
             }
+            if let Some(selected) = &selected {
+                b = b.select(selected);
+            }
             b.send().await
         });
         Ok(reply?.into_inner())
     }
+}
+
+/// The `select` of a write: the columns asked for, when the write reads rows back.
+fn returned_columns(columns: Option<String>, returning: &str) -> Option<String> {
+    columns.filter(|_| returning == "return=representation").map(|c| select_text(&c))
 }
 
 /// The `columns` of a multi-row insert: every key of the rows, in the order they first appear,
@@ -1510,12 +1552,20 @@ pub struct Update {
     body: Result<Record, String>,
     filters: Filters,
     all_rows: bool,
+    columns: Option<String>,
 }
 
 impl Update {
     /// Updates every row of the table: without this, an update with no filter is refused.
     pub fn all_rows(mut self) -> Self {
         self.all_rows = true;
+        self
+    }
+
+    /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
+    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
+    pub fn select(mut self, columns: impl Into<String>) -> Self {
+        self.columns = Some(columns.into());
         self
     }
 
@@ -1530,7 +1580,8 @@ impl Update {
     }
 
     async fn send(self, returning: &str) -> Result<Reply, Error> {
-        let Update { table, body, filters, all_rows } = self;
+        let Update { table, body, filters, all_rows, columns } = self;
+        let columns = returned_columns(columns, returning);
         let body = body.map_err(|message| refuse("updateRecords", message))?;
         if filters.is_empty() && !all_rows {
             return Err(refuse(
@@ -1540,7 +1591,13 @@ impl Update {
         }
         let query = filters.into_query().map_err(|why| refuse("updateRecords", why))?;
         let reply = on_target!(table, update_records, update_records_with_schema, update_records_with_instance, |b| {
-            b.filters(query.clone()).prefer(returning).body(body.clone()).send().await
+            let b = b.filters(query.clone()).prefer(returning).body(body.clone());
+            match &columns {
+                Some(columns) => b.select(columns),
+                None => b,
+            }
+            .send()
+            .await
         });
         Ok(reply?.into_inner())
     }
@@ -1552,12 +1609,20 @@ pub struct Delete {
     table: Table,
     filters: Filters,
     all_rows: bool,
+    columns: Option<String>,
 }
 
 impl Delete {
     /// Deletes every row of the table: without this, a delete with no filter is refused.
     pub fn all_rows(mut self) -> Self {
         self.all_rows = true;
+        self
+    }
+
+    /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
+    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
+    pub fn select(mut self, columns: impl Into<String>) -> Self {
+        self.columns = Some(columns.into());
         self
     }
 
@@ -1572,7 +1637,8 @@ impl Delete {
     }
 
     async fn send(self, returning: &str) -> Result<Reply, Error> {
-        let Delete { table, filters, all_rows } = self;
+        let Delete { table, filters, all_rows, columns } = self;
+        let columns = returned_columns(columns, returning);
         if filters.is_empty() && !all_rows {
             return Err(refuse(
                 "deleteRecords",
@@ -1581,7 +1647,13 @@ impl Delete {
         }
         let query = filters.into_query().map_err(|why| refuse("deleteRecords", why))?;
         let reply = on_target!(table, delete_records, delete_records_with_schema, delete_records_with_instance, |b| {
-            b.filters(query.clone()).prefer(returning).send().await
+            let b = b.filters(query.clone()).prefer(returning);
+            match &columns {
+                Some(columns) => b.select(columns),
+                None => b,
+            }
+            .send()
+            .await
         });
         Ok(reply?.into_inner())
     }
@@ -1652,6 +1724,7 @@ impl std::fmt::Debug for Insert {
             .field("resolution", &self.resolution)
             .field("on_conflict", &self.on_conflict)
             .field("missing_default", &self.missing_default)
+            .field("columns", &self.columns)
             .finish()
     }
 }
@@ -1663,6 +1736,7 @@ impl std::fmt::Debug for Update {
             .field("values", &self.body.as_ref().map(Keys))
             .field("filters", &self.filters)
             .field("all_rows", &self.all_rows)
+            .field("columns", &self.columns)
             .finish()
     }
 }

@@ -870,15 +870,21 @@ async fn insert(
             }
         }
     }
-    let (rows, count) = rows_json_of_write(db, &sql).await?;
+    let (rows, count) = rows_json_of_write(db, &sql, &select_list(query)?).await?;
     let reply = if prefer.representation { reply_rows(request, 201, rows, count) } else { Reply::new(201) };
     Ok(reply.header("Content-Range", format!("*/{count}")))
 }
 
-/// A data-modifying statement's `RETURNING *` rows, as a JSON array, and their number.
-async fn rows_json_of_write(db: &tokio_postgres::Client, statement: &str) -> Result<(String, i64), Reply> {
+/// A data-modifying statement's rows, as a JSON array of the `select` columns (PostgREST's
+/// `WITH pgrst_source AS (... RETURNING ...) SELECT <select> FROM pgrst_source`), and their number.
+async fn rows_json_of_write(
+    db: &tokio_postgres::Client,
+    statement: &str,
+    select: &str,
+) -> Result<(String, i64), Reply> {
     let sql = format!(
-        "WITH pgrst_w AS ({statement} RETURNING *) SELECT coalesce(json_agg(pgrst_w), '[]')::text, count(*) FROM pgrst_w"
+        "WITH pgrst_w AS ({statement} RETURNING *) SELECT coalesce(json_agg(pgrst_t), '[]')::text, count(*) \
+         FROM (SELECT {select} FROM pgrst_w) pgrst_t"
     );
     let row = db.query_one(&sql, &[]).await.map_err(db_error)?;
     Ok((row.get(0), row.get(1)))
@@ -909,7 +915,7 @@ async fn write(
     } else {
         format!("DELETE FROM {table}{filter}")
     };
-    let (rows, count) = rows_json_of_write(db, &statement).await?;
+    let (rows, count) = rows_json_of_write(db, &statement, &select_list(query)?).await?;
     let reply = if prefer.representation { reply_rows(request, 200, rows, count) } else { Reply::new(204) };
     Ok(reply.header("Content-Range", format!("*/{count}")))
 }
