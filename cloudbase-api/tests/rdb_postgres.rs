@@ -398,6 +398,23 @@ async fn writes_return_the_columns_asked_for_and_maybe_single_reads_at_most_one_
     }
 }
 
+// The three counts of PostgREST: exact counts, planned is the planner's estimate (exact here,
+// the table analyzed and read whole), estimated counts below the server's row limit.
+#[tokio::test]
+async fn counts_are_exact_planned_or_estimated() {
+    let db = db().await;
+    db.sql.batch_execute("ANALYZE people").await.unwrap();
+    let t = || db.client.mysqldb().from("people").select("id").limit(2);
+    let total = |rows: cloudbase_api::rdb::Rows<Row>| (rows.rows.len(), rows.total);
+    assert_eq!(total(t().count_exact().fetch().await.unwrap()), (2, Some(20)));
+    assert_eq!(total(t().count_planned().fetch().await.unwrap()), (2, Some(20)));
+    assert_eq!(total(t().count_estimated().fetch().await.unwrap()), (2, Some(20)));
+    assert_eq!(total(t().eq("role", "admin").count_exact().fetch().await.unwrap()), (1, Some(1)));
+    // The estimate of a filtered read is the planner's, not a count: only its presence is sure.
+    assert!(total(t().eq("role", "admin").count_planned().fetch().await.unwrap()).1.is_some());
+    assert_eq!(total(t().fetch().await.unwrap()), (2, None));
+}
+
 // What PostgREST cannot be told is refused before any request, never sent as something else.
 #[tokio::test]
 async fn conditions_postgrest_cannot_be_told_are_refused() {

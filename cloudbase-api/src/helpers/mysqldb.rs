@@ -1215,7 +1215,7 @@ struct Page {
     order: Vec<String>,
     limit: Option<i64>,
     offset: Option<i64>,
-    count: bool,
+    count: Option<&'static str>,
 }
 
 impl Page {
@@ -1226,7 +1226,7 @@ impl Page {
 
     /// The `Prefer` value that asks for the total.
     fn prefer(&self) -> Option<&'static str> {
-        self.count.then_some("count=exact")
+        self.count
     }
 }
 
@@ -1313,9 +1313,25 @@ macro_rules! page_methods {
                 self.offset(from).limit((to - from + 1).max(0))
             }
 
-            /// Also reports the number of all matching rows ([`Rows::total`]).
+            /// Also reports the number of all matching rows ([`Rows::total`]), counted
+            /// (`Prefer: count=exact`).
             pub fn count_exact(mut self) -> Self {
-                self.page.count = true;
+                self.page.count = Some("count=exact");
+                self
+            }
+
+            /// Also reports the number of matching rows as PostgreSQL's planner estimates it
+            /// (`count=planned`): fast on large tables, approximate (as fresh as the table's
+            /// statistics).
+            pub fn count_planned(mut self) -> Self {
+                self.page.count = Some("count=planned");
+                self
+            }
+
+            /// Also reports the number of matching rows, counted up to the server's row limit
+            /// (`db-max-rows`) and estimated by the planner above it (`count=estimated`).
+            pub fn count_estimated(mut self) -> Self {
+                self.page.count = Some("count=estimated");
                 self
             }
         }

@@ -474,3 +474,30 @@ fn filter_values_and_written_rows_show_no_value_in_debug() {
     assert!(shown[3].contains("email") && shown[3].contains("password"), "{}", shown[3]);
     assert!(shown[4].contains("password") && shown[4].contains("id"), "{}", shown[4]);
 }
+
+/// Each count asks for itself (`Prefer: count=...`), on reads and on function calls, and a
+/// write's `select` goes only with the rows it reads back.
+#[tokio::test]
+async fn counts_ask_for_their_method_and_writes_select_only_what_they_read_back() {
+    let server = TestServer::start(|_| Reply::json(200, json!([])).header("Content-Range", "*/0")).await;
+    let db = client(&server).mysqldb();
+    db.from("t").select("id").count_planned().fetch::<serde_json::Value>().await.unwrap();
+    db.from("t").select("id").count_estimated().fetch::<serde_json::Value>().await.unwrap();
+    db.rpc("f", json!({})).count_planned().fetch::<serde_json::Value>().await.unwrap();
+    db.from("t").update(json!({"a": 1})).eq("id", 1).select("id").execute().await.unwrap();
+    db.from("t").update(json!({"a": 1})).eq("id", 1).select("id , a").returning::<serde_json::Value>().await.unwrap();
+    let requests = server.requests();
+    let prefer: Vec<Option<&str>> = requests.iter().map(|r| r.header("prefer")).collect();
+    assert_eq!(
+        prefer,
+        [
+            Some("count=planned"),
+            Some("count=estimated"),
+            Some("count=planned"),
+            Some("return=minimal"),
+            Some("return=representation")
+        ]
+    );
+    assert!(!requests[3].query().contains("select="), "{}", requests[3].query());
+    assert!(requests[4].query().contains("select=id%2Ca"), "{}", requests[4].query());
+}

@@ -607,7 +607,8 @@ fn where_clause(conditions: &[String]) -> String {
 
 /// The `Prefer` header's tokens.
 struct Prefer {
-    count: bool,
+    /// `count=exact`, `count=planned` or `count=estimated`: `exact`, `planned`, `estimated`.
+    count: Option<String>,
     representation: bool,
     resolution: Option<String>,
     missing_default: bool,
@@ -621,7 +622,7 @@ fn prefer(request: &Request) -> Prefer {
         .flat_map(|(_, v)| v.split(',').map(|t| t.trim().to_owned()).collect::<Vec<_>>())
         .collect();
     Prefer {
-        count: tokens.iter().any(|t| t == "count=exact"),
+        count: tokens.iter().find_map(|t| t.strip_prefix("count=").map(str::to_owned)),
         representation: tokens.iter().any(|t| t == "return=representation"),
         resolution: tokens.iter().find_map(|t| t.strip_prefix("resolution=").map(str::to_owned)),
         missing_default: tokens.iter().any(|t| t == "missing=default"),
@@ -784,11 +785,28 @@ async fn read(
         sql.push_str(&format!(" OFFSET {offset}"));
     }
     let (rows, count) = rows_json(db, &sql).await?;
-    let total = if prefer.count {
-        let row = db.query_one(&format!("SELECT count(*) FROM {table}{filter}"), &[]).await.map_err(db_error)?;
-        row.get::<_, i64>(0).to_string()
-    } else {
-        "*".to_owned()
+    // `exact` counts; `planned` is the planner's row estimate of the unpaged query
+    // (PostgREST reads it from `EXPLAIN (FORMAT JSON)`); `estimated` counts up to the server's
+    // `db-max-rows` and plans above it: this server has no row limit, so it counts.
+    let total = match prefer.count.as_deref() {
+        None => "*".to_owned(),
+        Some("exact" | "estimated") => {
+            let row = db.query_one(&format!("SELECT count(*) FROM {table}{filter}"), &[]).await.map_err(db_error)?;
+            row.get::<_, i64>(0).to_string()
+        }
+        Some("planned") => {
+            let plan = format!("EXPLAIN (FORMAT JSON) SELECT * FROM {table}{filter}");
+            // The simple protocol hands the plan over as text (its type is json).
+            let text = db.simple_query(&plan).await.map_err(db_error)?.into_iter().find_map(|message| match message {
+                tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+                _ => None,
+            });
+            let plan: serde_json::Value = text
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .ok_or_else(|| unsupported("a plan that is not JSON"))?;
+            plan[0]["Plan"]["Plan Rows"].as_i64().ok_or_else(|| unsupported("a plan without Plan Rows"))?.to_string()
+        }
+        Some(other) => return Err(unsupported(format!("Prefer: count={other}"))),
     };
     let range = if count > 0 { format!("{offset}-{}/{total}", offset + count - 1) } else { format!("*/{total}") };
     // PostgREST itself answers 206 for a partial page with a known total; the CloudBase
