@@ -415,6 +415,26 @@ async fn counts_are_exact_planned_or_estimated() {
     assert_eq!(total(t().fetch().await.unwrap()), (2, None));
 }
 
+// `max_affected`: a write changing more rows than allowed fails with PGRST124 and changes
+// nothing; within the limit it goes through.
+#[tokio::test]
+async fn a_write_over_its_row_limit_changes_nothing() {
+    let db = db().await;
+    let people = || db.client.mysqldb().from("people");
+    let api_code = |e: cloudbase_api::Error| e.code().map(str::to_owned);
+    let over = people().update(json!({"role": "x"})).lt("id", 4).max_affected(2).execute().await.unwrap_err();
+    assert_eq!(api_code(over), Some("PGRST124".to_owned()));
+    let over = people().delete().lt("id", 4).max_affected(2).execute().await.unwrap_err();
+    assert_eq!(api_code(over), Some("PGRST124".to_owned()));
+    let ids = sql_ids(&db, "SELECT id FROM people WHERE id < 4 AND role = 'user' ORDER BY id").await;
+    assert_eq!(ids, [1, 2, 3], "a refused write changed rows");
+    let changed: Vec<Row> =
+        people().update(json!({"role": "x"})).lt("id", 3).max_affected(2).returning().await.unwrap();
+    assert_eq!(changed.len(), 2);
+    let deleted: Vec<Row> = people().delete().eq("role", "x").max_affected(2).returning().await.unwrap();
+    assert_eq!(deleted.len(), 2);
+}
+
 // What PostgREST cannot be told is refused before any request, never sent as something else.
 #[tokio::test]
 async fn conditions_postgrest_cannot_be_told_are_refused() {

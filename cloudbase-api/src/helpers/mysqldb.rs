@@ -358,12 +358,12 @@ impl Table {
             Ok(other) => Err(format!("update values must be an object, not {other}")),
             Err(e) => Err(format!("update values cannot be serialized: {e}")),
         };
-        Update { table: self, body, filters: Filters::default(), all_rows: false, columns: None }
+        Update { table: self, body, filters: Filters::default(), all_rows: false, columns: None, max_affected: None }
     }
 
     /// Deletes the rows matching the filters.
     pub fn delete(self) -> Delete {
-        Delete { table: self, filters: Filters::default(), all_rows: false, columns: None }
+        Delete { table: self, filters: Filters::default(), all_rows: false, columns: None, max_affected: None }
     }
 }
 
@@ -1542,6 +1542,14 @@ impl Insert {
     }
 }
 
+/// A write's `Prefer`: `returning`, and the strict row limit when there is one.
+fn with_max_affected(returning: &str, max_affected: Option<u64>) -> String {
+    match max_affected {
+        Some(rows) => format!("{returning},handling=strict,max-affected={rows}"),
+        None => returning.to_owned(),
+    }
+}
+
 /// The `select` of a write: the columns asked for, when the write reads rows back.
 fn returned_columns(columns: Option<String>, returning: &str) -> Option<String> {
     columns.filter(|_| returning == "return=representation").map(|c| select_text(&c))
@@ -1569,6 +1577,7 @@ pub struct Update {
     filters: Filters,
     all_rows: bool,
     columns: Option<String>,
+    max_affected: Option<u64>,
 }
 
 impl Update {
@@ -1585,6 +1594,15 @@ impl Update {
         self
     }
 
+    /// Fails, changing nothing, when more than `rows` rows would change (`Prefer:
+    /// handling=strict, max-affected=N`; PostgREST answers 400 `PGRST124`, an [`Error::Api`],
+    /// and rolls the statement back). PostgREST 12 and later enforce it; an older server
+    /// ignores the preference and writes whatever matches.
+    pub fn max_affected(mut self, rows: u64) -> Self {
+        self.max_affected = Some(rows);
+        self
+    }
+
     /// Updates and returns the changed rows, each decoded as `T`.
     pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
         rows_of("updateRecords", self.send("return=representation").await?)
@@ -1596,8 +1614,9 @@ impl Update {
     }
 
     async fn send(self, returning: &str) -> Result<Reply, Error> {
-        let Update { table, body, filters, all_rows, columns } = self;
+        let Update { table, body, filters, all_rows, columns, max_affected } = self;
         let columns = returned_columns(columns, returning);
+        let prefer = with_max_affected(returning, max_affected);
         let body = body.map_err(|message| refuse("updateRecords", message))?;
         if filters.is_empty() && !all_rows {
             return Err(refuse(
@@ -1607,7 +1626,7 @@ impl Update {
         }
         let query = filters.into_query().map_err(|why| refuse("updateRecords", why))?;
         let reply = on_target!(table, update_records, update_records_with_schema, update_records_with_instance, |b| {
-            let b = b.filters(query.clone()).prefer(returning).body(body.clone());
+            let b = b.filters(query.clone()).prefer(&prefer).body(body.clone());
             match &columns {
                 Some(columns) => b.select(columns),
                 None => b,
@@ -1626,6 +1645,7 @@ pub struct Delete {
     filters: Filters,
     all_rows: bool,
     columns: Option<String>,
+    max_affected: Option<u64>,
 }
 
 impl Delete {
@@ -1642,6 +1662,15 @@ impl Delete {
         self
     }
 
+    /// Fails, changing nothing, when more than `rows` rows would change (`Prefer:
+    /// handling=strict, max-affected=N`; PostgREST answers 400 `PGRST124`, an [`Error::Api`],
+    /// and rolls the statement back). PostgREST 12 and later enforce it; an older server
+    /// ignores the preference and writes whatever matches.
+    pub fn max_affected(mut self, rows: u64) -> Self {
+        self.max_affected = Some(rows);
+        self
+    }
+
     /// Deletes and returns the deleted rows, each decoded as `T`.
     pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
         rows_of("deleteRecords", self.send("return=representation").await?)
@@ -1653,8 +1682,9 @@ impl Delete {
     }
 
     async fn send(self, returning: &str) -> Result<Reply, Error> {
-        let Delete { table, filters, all_rows, columns } = self;
+        let Delete { table, filters, all_rows, columns, max_affected } = self;
         let columns = returned_columns(columns, returning);
+        let prefer = with_max_affected(returning, max_affected);
         if filters.is_empty() && !all_rows {
             return Err(refuse(
                 "deleteRecords",
@@ -1663,7 +1693,7 @@ impl Delete {
         }
         let query = filters.into_query().map_err(|why| refuse("deleteRecords", why))?;
         let reply = on_target!(table, delete_records, delete_records_with_schema, delete_records_with_instance, |b| {
-            let b = b.filters(query.clone()).prefer(returning);
+            let b = b.filters(query.clone()).prefer(&prefer);
             match &columns {
                 Some(columns) => b.select(columns),
                 None => b,
@@ -1753,6 +1783,7 @@ impl std::fmt::Debug for Update {
             .field("filters", &self.filters)
             .field("all_rows", &self.all_rows)
             .field("columns", &self.columns)
+            .field("max_affected", &self.max_affected)
             .finish()
     }
 }

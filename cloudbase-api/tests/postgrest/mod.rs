@@ -612,6 +612,8 @@ struct Prefer {
     representation: bool,
     resolution: Option<String>,
     missing_default: bool,
+    /// `max-affected=N`, enforced with `handling=strict` only (`Preferences.hs`).
+    max_affected: Option<i64>,
 }
 
 fn prefer(request: &Request) -> Prefer {
@@ -626,6 +628,11 @@ fn prefer(request: &Request) -> Prefer {
         representation: tokens.iter().any(|t| t == "return=representation"),
         resolution: tokens.iter().find_map(|t| t.strip_prefix("resolution=").map(str::to_owned)),
         missing_default: tokens.iter().any(|t| t == "missing=default"),
+        max_affected: tokens
+            .iter()
+            .any(|t| t == "handling=strict")
+            .then(|| tokens.iter().find_map(|t| t.strip_prefix("max-affected=")?.parse().ok()))
+            .flatten(),
     }
 }
 
@@ -933,7 +940,25 @@ async fn write(
     } else {
         format!("DELETE FROM {table}{filter}")
     };
-    let (rows, count) = rows_json_of_write(db, &statement, &select_list(query)?).await?;
+    // In a transaction, rolled back when more rows changed than `max-affected` allows
+    // (PGRST124, as PostgREST answers it).
+    db.batch_execute("BEGIN").await.map_err(db_error)?;
+    let written = rows_json_of_write(db, &statement, &select_list(query)?).await;
+    let over = match (&written, prefer.max_affected) {
+        (Ok((_, count)), Some(max)) if *count > max => Some(*count),
+        _ => None,
+    };
+    let end = if written.is_err() || over.is_some() { "ROLLBACK" } else { "COMMIT" };
+    db.batch_execute(end).await.map_err(db_error)?;
+    if let Some(count) = over {
+        return Err(Reply::error(
+            400,
+            "PGRST124",
+            "Query result exceeds max-affected preference constraint",
+            format!("The query affects {count} rows"),
+        ));
+    }
+    let (rows, count) = written?;
     let reply = if prefer.representation { reply_rows(request, 200, rows, count) } else { Reply::new(204) };
     Ok(reply.header("Content-Range", format!("*/{count}")))
 }
