@@ -86,8 +86,9 @@ impl StorageApi {
     /// credentials or its configured headers, and follows no redirect to another origin. A URL
     /// that is no `http(s)` URL with a host, or holds a user name or password (which the HTTP
     /// stack would send as an `Authorization` header), a control character (which URL parsing
-    /// drops) or whitespace at either end, is an [`Error::Decode`] of `getObjectsUploadInfo`,
-    /// and nothing is sent.
+    /// drops) or whitespace at either end, or is plain `http` while the client's base URL is
+    /// `https` (the file and the host's token would travel unencrypted), is an
+    /// [`Error::Decode`] of `getObjectsUploadInfo`, and nothing is sent.
     ///
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
@@ -150,8 +151,10 @@ impl StorageApi {
             return Err(reply_error(&reply, "the upload information has no uploadUrl or cloudObjectId"));
         };
         // Followed by the client: checked first (no control character, which URL parsing
-        // drops; no userinfo, which the HTTP stack sends as `Authorization: Basic`).
-        let url = given_url::absolute(&url).map_err(|why| reply_error(&reply, refusal("uploadUrl", &url, &why)))?;
+        // drops; no userinfo, which the HTTP stack sends as `Authorization: Basic`; not plain
+        // http when the gateway is https).
+        let url = given_url::followed(self.client.base_url(), &url)
+            .map_err(|why| reply_error(&reply, refusal("uploadUrl", &url, &why)))?;
         // Errors name the storage host, never the URL: its query is the upload's signature.
         let origin = url.origin().ascii_serialization();
         let (http, timeout) = self.client.foreign_http();

@@ -32,6 +32,17 @@ pub(crate) fn absolute(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// `text` as [`absolute`], to be requested by a client whose base URL is `base`: a plain `http`
+/// URL is refused when `base` is `https`, since what the request carries (a file, the storage
+/// host's token) would then travel unencrypted.
+pub(crate) fn followed(base: &str, text: &str) -> Result<Url, String> {
+    let url = absolute(text)?;
+    if url.scheme() == "http" && base.starts_with("https:") {
+        return Err("is plain http while the base URL is https: the request would travel unencrypted".to_owned());
+    }
+    Ok(url)
+}
+
 /// `text`, relative to `root` (a path ending in `/`, e.g. `/v1/storages/`) on `base`: a leading
 /// `/` is taken as that prefix's root, as the service means it (`/object/sign/...` is
 /// `{base}/v1/storages/object/sign/...`); an absolute URL must be on `base`'s origin. Either
@@ -134,6 +145,15 @@ pub(crate) fn refusal(field: &str, text: &str, why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_to_follow_is_no_weaker_than_the_base_url() {
+        let cos = "http://bucket.cos.example/a.png?sign=s";
+        assert!(followed("https://env.api.tcloudbasegateway.com", cos).unwrap_err().contains("plain http"));
+        assert!(followed("https://env.api.tcloudbasegateway.com", "https://bucket.cos.example/a.png").is_ok());
+        assert!(followed("http://127.0.0.1:8080", cos).is_ok());
+        assert!(followed("https://gw", "http://user:pw@cos/").unwrap_err().contains("user name"));
+    }
 
     #[test]
     fn what_an_error_shows_hides_userinfo_query_values_and_fragments() {
