@@ -435,6 +435,52 @@ async fn a_write_over_its_row_limit_changes_nothing() {
     assert_eq!(deleted.len(), 2);
 }
 
+// JSON paths in filters and order (`data->key`, `data->>key`, `->0`), keys of any text kept as
+// keys, at the top level and inside a group.
+#[tokio::test]
+async fn json_paths_filter_and_order_by_members_of_a_json_column() {
+    use cloudbase_api::rdb::Column;
+    let db = db().await;
+    db.sql
+        .batch_execute(
+            r#"CREATE TABLE docs (id int PRIMARY KEY, data jsonb);
+               INSERT INTO docs VALUES
+                 (1, '{"plan": "pro", "seats": 3, "tags": ["x", "y"]}'),
+                 (2, '{"plan": "free", "seats": 1}'),
+                 (3, '{"plan": "pro", "tags": ["y"], "a.b,c>(d)": "odd", "1": "one"}'),
+                 (4, '{}'),
+                 (5, NULL);"#,
+        )
+        .await
+        .unwrap();
+    let t = || db.client.mysqldb().from("docs").select("id");
+    let data = || Column::new("data");
+    let mut c = Checks::default();
+    c.rows("data->>plan = pro", t().eq(data().text("plan"), "pro"), &[1, 3]).await;
+    c.rows("data->seats = 3 (JSON)", t().eq(data().json("seats"), 3), &[1]).await;
+    c.rows("data->>seats > 1", t().gt(data().text("seats"), 1), &[1]).await;
+    c.rows("data->seats is not null", t().is(data().json("seats"), Is::NotNull), &[1, 2]).await;
+    c.rows("data->tags->>0 = y", t().eq(data().json("tags").text_index(0), "y"), &[3]).await;
+    c.rows("data->tags->>-1 = y", t().eq(data().json("tags").text_index(-1), "y"), &[1, 3]).await;
+    c.rows("data->>\"a.b,c>(d)\" = odd", t().eq(data().text("a.b,c>(d)"), "odd"), &[3]).await;
+    c.rows("data->>\"1\" = one (a key, not an index)", t().eq(data().text("1"), "one"), &[3]).await;
+    c.rows("data->>plan in [free]", t().in_(data().text("plan"), ["free"]), &[2]).await;
+    c.rows(
+        "or(data->>plan = free | data->seats = 3)",
+        t().or(|g| g.eq(data().text("plan"), "free").eq(data().json("seats"), 3)),
+        &[1, 2],
+    )
+    .await;
+    c.rows("or(data->>\"a.b,c>(d)\" = odd)", t().or(|g| g.eq(data().text("a.b,c>(d)"), "odd").eq("id", 9)), &[3]).await;
+    c.ordered(
+        "order data->>plan desc nulls last, id",
+        t().order(data().text("plan"), Order::desc().nulls_last()).order("id", Order::asc()),
+        &[1, 3, 2, 4, 5],
+    )
+    .await;
+    c.finish();
+}
+
 // What PostgREST cannot be told is refused before any request, never sent as something else.
 #[tokio::test]
 async fn conditions_postgrest_cannot_be_told_are_refused() {
@@ -783,13 +829,19 @@ fn the_test_servers_parser_agrees_with_postgrest_doctests() {
     assert_eq!(name("\" leading and trailing spaces \"").as_deref(), Some(" leading and trailing spaces "));
 
     let path = |text: &str| parse(grammar::json_path, text);
-    assert_eq!(path("->text"), Some(vec!["->text".to_owned()]));
-    assert_eq!(path("->!@#$%^&*_a"), Some(vec!["->!@#$%^&*_a".to_owned()]));
-    assert_eq!(path("->1"), Some(vec!["->1".to_owned()]));
-    assert_eq!(path("->>text"), Some(vec!["->>text".to_owned()]));
-    assert_eq!(path("->>1"), Some(vec!["->>1".to_owned()]));
-    assert_eq!(path("->0,other"), Some(vec!["->0".to_owned()]));
-    assert_eq!(path("->0.desc"), Some(vec!["->0".to_owned()]));
+    let step = |text: bool, operand: grammar::JsonOperand| vec![grammar::JsonStep { text, operand }];
+    let (key, index) =
+        (|k: &str| grammar::JsonOperand::Key(k.to_owned()), |i: &str| grammar::JsonOperand::Index(i.to_owned()));
+    assert_eq!(path("->text"), Some(step(false, key("text"))));
+    assert_eq!(path("->!@#$%^&*_a"), Some(step(false, key("!@#$%^&*_a"))));
+    assert_eq!(path("->1"), Some(step(false, index("+1"))));
+    assert_eq!(path("->>text"), Some(step(true, key("text"))));
+    assert_eq!(path("->>!@#$%^&*_a"), Some(step(true, key("!@#$%^&*_a"))));
+    assert_eq!(path("->>1"), Some(step(true, index("+1"))));
+    assert_eq!(path("->0,other"), Some(step(false, index("+0"))));
+    assert_eq!(path("->0.desc"), Some(step(false, index("+0"))));
+    assert_eq!(path("->>-1"), Some(step(true, index("-1"))));
+    assert_eq!(path("->\"1\""), Some(step(false, key("1"))));
     for bad in ["->>-78xy", "->>--34", "->>-xy-4"] {
         assert_eq!(path(bad), None, "{bad}");
     }
@@ -815,7 +867,11 @@ fn the_test_servers_parser_agrees_with_postgrest_doctests() {
     let term = &order("json_col->key.asc.nullslast").unwrap()[0];
     assert_eq!(
         (term.field.json_path.clone(), term.descending, term.nulls_first),
-        (vec!["->key".to_owned()], Some(false), Some(false))
+        (
+            vec![grammar::JsonStep { text: false, operand: grammar::JsonOperand::Key("key".to_owned()) }],
+            Some(false),
+            Some(false)
+        )
     );
     let term = &order("clients(json_col->key).desc.nullsfirst").unwrap()[0];
     assert_eq!((term.relation.as_deref(), term.field.name.as_str()), (Some("clients"), "json_col"));

@@ -52,8 +52,9 @@
 //!   otherwise quoted the same way, in filter keys, inside groups and in `order` terms. Names
 //!   PostgREST reserves as parameters (`select`, `order`, `limit`, `offset`, `and`, `or`,
 //!   `columns`, `on_conflict`) are quoted too, so `.eq("order", 3)` filters the column `order`.
-//!   A column argument is always one column: JSON paths (`data->key`) and embedded resources
-//!   (`class.grade`) are not spelled through it.
+//!   A column argument is always one column, or a JSON path into one built as a [`Column`]
+//!   (`Column::new("data").text("city")` is `data->>"city"`, each key quoted); embedded
+//!   resources (`class.grade`) are not spelled through it.
 //! - `like` / `ilike` patterns use `*` (or `%`) as the wildcard, as PostgREST does.
 //! - The [`select`](Table::select) text is PostgREST's select syntax; whitespace outside
 //!   double-quoted names is taken out, as postgrest-js does, so it may span several lines (a
@@ -445,6 +446,79 @@ impl Order {
 /// reserved names, and the key's last `.`-separated word for the embeddable ones).
 const RESERVED_KEYS: &[&str] = &["select", "columns", "on_conflict", "order", "limit", "offset", "and", "or"];
 
+/// A column to filter or sort by, as PostgREST's `pField` reads it: a name (any text: `grade`,
+/// `first name`, `order`), written bare when it is a plain identifier and quoted otherwise, or
+/// a JSON path into one (`->` keeps JSON, `->>` gives text). Every filter and
+/// [`order`](Select::order) takes a `&str` or a `String` for a plain column, or a `Column`:
+///
+/// ```
+/// use cloudbase_api::rdb::Column;
+///
+/// // data->"address"->>"city", data->"tags"->0
+/// let city = Column::new("data").json("address").text("city");
+/// let first_tag = Column::new("data").json("tags").index(0);
+/// # let _ = (city, first_tag);
+/// ```
+///
+/// Keys are always quoted, so a key holding `.` `,` `>` `(` or a digit-only key stays a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column(String);
+
+impl Column {
+    /// The column `name`.
+    pub fn new(name: &str) -> Self {
+        Column(column_name(name))
+    }
+
+    /// `->key`: the member `key` of the JSON value, as JSON.
+    pub fn json(self, key: &str) -> Self {
+        self.step("->", &quote(key))
+    }
+
+    /// `->>key`: the member `key` of the JSON value, as text.
+    pub fn text(self, key: &str) -> Self {
+        self.step("->>", &quote(key))
+    }
+
+    /// `->n`: element `n` of a JSON array, as JSON (a negative `n` counts from the end).
+    pub fn index(self, n: i64) -> Self {
+        self.step("->", &n.to_string())
+    }
+
+    /// `->>n`: element `n` of a JSON array, as text.
+    pub fn text_index(self, n: i64) -> Self {
+        self.step("->>", &n.to_string())
+    }
+
+    fn step(mut self, arrow: &str, operand: &str) -> Self {
+        self.0.push_str(arrow);
+        self.0.push_str(operand);
+        self
+    }
+
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Column {
+    fn from(name: &str) -> Self {
+        Column::new(name)
+    }
+}
+
+impl From<String> for Column {
+    fn from(name: String) -> Self {
+        Column::new(&name)
+    }
+}
+
+impl From<&String> for Column {
+    fn from(name: &String) -> Self {
+        Column::new(name)
+    }
+}
+
 /// A column name as PostgREST's field-name parser (`pFieldName`) reads it: bare when it is a
 /// plain identifier (ASCII letters, digits, `_`, `$`) that PostgREST does not reserve as a
 /// parameter name, otherwise in double quotes with `"` and `\` escaped. The same spelling
@@ -537,7 +611,7 @@ impl Term {
     fn nested(&self) -> String {
         match self {
             Term::Column { column, negated, operator, operand } => {
-                format!("{}.{}", column_name(column), Term::test(*negated, operator, operand, Context::Group))
+                format!("{column}.{}", Term::test(*negated, operator, operand, Context::Group))
             }
             Term::Group { name, negated, terms } => {
                 let inner: Vec<String> = terms.iter().map(Term::nested).collect();
@@ -549,7 +623,7 @@ impl Term {
     /// The query key at the top level: the column, or `or` / `and` / `not.or` / `not.and`.
     fn key(&self) -> String {
         match self {
-            Term::Column { column, .. } => column_name(column),
+            Term::Column { column, .. } => column.clone(),
             Term::Group { name, negated: true, .. } => format!("not.{name}"),
             Term::Group { name, negated: false, .. } => (*name).to_owned(),
         }
@@ -580,8 +654,9 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn push(&mut self, column: &str, negated: bool, operator: impl Into<String>, operand: Operand) {
-        self.terms.push(Term::Column { column: column.to_owned(), negated, operator: operator.into(), operand });
+    fn push(&mut self, column: impl Into<Column>, negated: bool, operator: impl Into<String>, operand: Operand) {
+        let column = column.into().0;
+        self.terms.push(Term::Column { column, negated, operator: operator.into(), operand });
     }
 
     /// Notes a condition that cannot be sent; the first one noted is the one reported.
@@ -633,104 +708,104 @@ macro_rules! filter_methods {
     ($builder:ty, $filters:ident) => {
         impl $builder {
             /// `column = value`
-            pub fn eq(self, column: &str, value: impl Display) -> Self {
+            pub fn eq(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "eq", value)
             }
 
             /// `column <> value`
-            pub fn neq(self, column: &str, value: impl Display) -> Self {
+            pub fn neq(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "neq", value)
             }
 
             /// `column > value`
-            pub fn gt(self, column: &str, value: impl Display) -> Self {
+            pub fn gt(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "gt", value)
             }
 
             /// `column >= value`
-            pub fn gte(self, column: &str, value: impl Display) -> Self {
+            pub fn gte(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "gte", value)
             }
 
             /// `column < value`
-            pub fn lt(self, column: &str, value: impl Display) -> Self {
+            pub fn lt(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "lt", value)
             }
 
             /// `column <= value`
-            pub fn lte(self, column: &str, value: impl Display) -> Self {
+            pub fn lte(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "lte", value)
             }
 
             /// `column LIKE pattern` (`*` or `%` match any characters).
-            pub fn like(self, column: &str, pattern: impl Display) -> Self {
+            pub fn like(self, column: impl Into<Column>, pattern: impl Display) -> Self {
                 self.test(column, "like", pattern)
             }
 
             /// `column ILIKE pattern`, case-insensitive.
-            pub fn ilike(self, column: &str, pattern: impl Display) -> Self {
+            pub fn ilike(self, column: impl Into<Column>, pattern: impl Display) -> Self {
                 self.test(column, "ilike", pattern)
             }
 
             /// `column ~ pattern`: a POSIX regular expression matches (postgrest-js `regexMatch`).
-            pub fn regex_match(self, column: &str, pattern: impl Display) -> Self {
+            pub fn regex_match(self, column: impl Into<Column>, pattern: impl Display) -> Self {
                 self.test(column, "match", pattern)
             }
 
             /// `column ~* pattern`, case-insensitive (postgrest-js `regexIMatch`).
-            pub fn regex_imatch(self, column: &str, pattern: impl Display) -> Self {
+            pub fn regex_imatch(self, column: impl Into<Column>, pattern: impl Display) -> Self {
                 self.test(column, "imatch", pattern)
             }
 
             /// `column IS DISTINCT FROM value`: unequal, a NULL counting as a value.
-            pub fn is_distinct(self, column: &str, value: impl Display) -> Self {
+            pub fn is_distinct(self, column: impl Into<Column>, value: impl Display) -> Self {
                 self.test(column, "isdistinct", value)
             }
 
             /// `column @> literal`: the array, range or JSON value contains `literal`.
-            pub fn contains(self, column: &str, literal: Literal) -> Self {
+            pub fn contains(self, column: impl Into<Column>, literal: Literal) -> Self {
                 self.test(column, "cs", literal.0)
             }
 
             /// `column <@ literal`: the array, range or JSON value is contained in `literal`.
-            pub fn contained_by(self, column: &str, literal: Literal) -> Self {
+            pub fn contained_by(self, column: impl Into<Column>, literal: Literal) -> Self {
                 self.test(column, "cd", literal.0)
             }
 
             /// `column && literal`: the array or range shares an element or a point with `literal`.
-            pub fn overlaps(self, column: &str, literal: Literal) -> Self {
+            pub fn overlaps(self, column: impl Into<Column>, literal: Literal) -> Self {
                 self.test(column, "ov", literal.0)
             }
 
             /// `column << range`: the range is strictly left of `range` (postgrest-js `rangeLt`).
-            pub fn range_lt(self, column: &str, range: Literal) -> Self {
+            pub fn range_lt(self, column: impl Into<Column>, range: Literal) -> Self {
                 self.test(column, "sl", range.0)
             }
 
             /// `column >> range`: strictly right of `range` (postgrest-js `rangeGt`).
-            pub fn range_gt(self, column: &str, range: Literal) -> Self {
+            pub fn range_gt(self, column: impl Into<Column>, range: Literal) -> Self {
                 self.test(column, "sr", range.0)
             }
 
             /// `column &> range`: does not extend to the left of `range` (postgrest-js `rangeGte`).
-            pub fn range_gte(self, column: &str, range: Literal) -> Self {
+            pub fn range_gte(self, column: impl Into<Column>, range: Literal) -> Self {
                 self.test(column, "nxl", range.0)
             }
 
             /// `column &< range`: does not extend to the right of `range` (postgrest-js `rangeLte`).
-            pub fn range_lte(self, column: &str, range: Literal) -> Self {
+            pub fn range_lte(self, column: impl Into<Column>, range: Literal) -> Self {
                 self.test(column, "nxr", range.0)
             }
 
             /// `column -|- range`: adjacent to `range` (postgrest-js `rangeAdjacent`).
-            pub fn range_adjacent(self, column: &str, range: Literal) -> Self {
+            pub fn range_adjacent(self, column: impl Into<Column>, range: Literal) -> Self {
                 self.test(column, "adj", range.0)
             }
 
             /// Full-text search: `column @@ to_tsquery(query)`, or the plain, phrase or web-search
             /// parser [`TextSearch`] names, in its configuration (language) if it has one. A
             /// configuration that is not a plain identifier is refused.
-            pub fn text_search(mut self, column: &str, query: impl Display, search: TextSearch) -> Self {
+            pub fn text_search(mut self, column: impl Into<Column>, query: impl Display, search: TextSearch) -> Self {
                 match search.operator() {
                     Ok(operator) => self.$filters.push(column, false, operator, Operand::Value(query.to_string())),
                     Err(why) => self.$filters.refuse(why),
@@ -742,7 +817,7 @@ macro_rules! filter_methods {
             /// (`like(any).{"a*","b*"}`; postgrest-js `likeAnyOf` for [`Compare::Like`]).
             pub fn any_of<V: Display>(
                 self,
-                column: &str,
+                column: impl Into<Column>,
                 compare: Compare,
                 values: impl IntoIterator<Item = V>,
             ) -> Self {
@@ -754,7 +829,7 @@ macro_rules! filter_methods {
             /// (postgrest-js `likeAllOf` for [`Compare::Like`]).
             pub fn all_of<V: Display>(
                 self,
-                column: &str,
+                column: impl Into<Column>,
                 compare: Compare,
                 values: impl IntoIterator<Item = V>,
             ) -> Self {
@@ -763,12 +838,12 @@ macro_rules! filter_methods {
             }
 
             /// `column = value` for each pair (postgrest-js `match({..})`).
-            pub fn eq_all<C: AsRef<str>, V: Display>(self, pairs: impl IntoIterator<Item = (C, V)>) -> Self {
-                pairs.into_iter().fold(self, |builder, (column, value)| builder.eq(column.as_ref(), value))
+            pub fn eq_all<C: Into<Column>, V: Display>(self, pairs: impl IntoIterator<Item = (C, V)>) -> Self {
+                pairs.into_iter().fold(self, |builder, (column, value)| builder.eq(column, value))
             }
 
             /// `column IS null / not null / true / false / unknown`
-            pub fn is(mut self, column: &str, value: Is) -> Self {
+            pub fn is(mut self, column: impl Into<Column>, value: Is) -> Self {
                 self.$filters.push(column, false, "is", Operand::Keyword(value.as_str()));
                 self
             }
@@ -777,15 +852,21 @@ macro_rules! filter_methods {
             /// row (`in.()`). A list of one empty string is refused (the call fails with
             /// [`Error::InvalidRequest`]): PostgREST reads `in.("")` as the empty list, so it
             /// would match nothing rather than the empty text; use `eq(column, "")` for that.
-            pub fn in_<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
-                let values = in_list(&mut self.$filters, "in_", column, values);
+            pub fn in_<V: Display>(mut self, column: impl Into<Column>, values: impl IntoIterator<Item = V>) -> Self {
+                let column = column.into();
+                let values = in_list(&mut self.$filters, "in_", column.as_str(), values);
                 self.$filters.push(column, false, "in", Operand::List(values));
                 self
             }
 
             /// `NOT column IN (values...)`: [`in_`](Self::in_) negated (`not.in.("a","b")`).
-            pub fn not_in<V: Display>(mut self, column: &str, values: impl IntoIterator<Item = V>) -> Self {
-                let values = in_list(&mut self.$filters, "not_in", column, values);
+            pub fn not_in<V: Display>(
+                mut self,
+                column: impl Into<Column>,
+                values: impl IntoIterator<Item = V>,
+            ) -> Self {
+                let column = column.into();
+                let values = in_list(&mut self.$filters, "not_in", column.as_str(), values);
                 self.$filters.push(column, true, "in", Operand::List(values));
                 self
             }
@@ -802,7 +883,7 @@ macro_rules! filter_methods {
             ///
             /// Anything else is refused: the call fails with [`Error::InvalidRequest`] before
             /// any I/O. That includes `in`, whose list is [`not_in`](Self::not_in).
-            pub fn not(mut self, column: &str, operator: &str, value: impl Display) -> Self {
+            pub fn not(mut self, column: impl Into<Column>, operator: &str, value: impl Display) -> Self {
                 let value = value.to_string();
                 match negatable(operator, &value) {
                     Ok(Negated::Value) => self.$filters.push(column, true, operator, Operand::Value(value)),
@@ -833,7 +914,7 @@ macro_rules! filter_methods {
                 self.group("and", true, group)
             }
 
-            fn test(mut self, column: &str, operator: impl Into<String>, value: impl Display) -> Self {
+            fn test(mut self, column: impl Into<Column>, operator: impl Into<String>, value: impl Display) -> Self {
                 self.$filters.push(column, false, operator, Operand::Value(value.to_string()));
                 self
             }
@@ -1285,8 +1366,8 @@ macro_rules! page_methods {
     ($builder:ty) => {
         impl $builder {
             /// Sorts by `column`; later calls sort ties further.
-            pub fn order(mut self, column: &str, order: Order) -> Self {
-                let mut spec = format!("{}.{}", column_name(column), if order.descending { "desc" } else { "asc" });
+            pub fn order(mut self, column: impl Into<Column>, order: Order) -> Self {
+                let mut spec = format!("{}.{}", column.into().0, if order.descending { "desc" } else { "asc" });
                 match order.nulls {
                     Some(true) => spec.push_str(".nullsfirst"),
                     Some(false) => spec.push_str(".nullslast"),

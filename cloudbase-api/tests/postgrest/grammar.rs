@@ -12,7 +12,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub name: String,
-    pub json_path: Vec<String>,
+    pub json_path: Vec<JsonStep>,
+}
+
+/// One step of a JSON path (`JsonOperation`): `->` or `->>` (`text`), then a key or an index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonStep {
+    pub text: bool,
+    pub operand: JsonOperand,
+}
+
+/// `JsonOperand`: `JKey` or `JIdx` (an index keeps its sign, `+1`, as PostgREST's does).
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonOperand {
+    Key(String),
+    Index(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -267,13 +281,13 @@ fn json_key_identifier(p: &mut P) -> R<String> {
 }
 
 /// `pJsonPath = many (pJsonArrow <*> pJsonOperand)`
-pub fn json_path(p: &mut P) -> R<Vec<String>> {
+pub fn json_path(p: &mut P) -> R<Vec<JsonStep>> {
     let mut path = Vec::new();
     loop {
-        let arrow = if p.attempt(|p| p.string("->>")).is_ok() {
-            "->>"
+        let text = if p.attempt(|p| p.string("->>")).is_ok() {
+            true
         } else if p.attempt(|p| p.string("->")).is_ok() {
-            "->"
+            false
         } else {
             return Ok(path);
         };
@@ -283,6 +297,8 @@ pub fn json_path(p: &mut P) -> R<Vec<String>> {
             if p.peek() == Some('-') {
                 p.pos += 1;
                 out.push('-');
+            } else {
+                out.push('+');
             }
             let start = out.len();
             while let Some(c) = p.peek().filter(char::is_ascii_digit) {
@@ -304,13 +320,14 @@ pub fn json_path(p: &mut P) -> R<Vec<String>> {
                 p.fail("\"->\", \"::\", \".\", \",\" or end of input")
             }
         });
-        let operand = match index {
-            Ok(index) => index,
-            Err(()) => {
-                p.attempt(|p| p.alt(&mut [&mut quoted_value, &mut |p: &mut P| sep_by_dash(p, json_key_identifier)]))?
-            }
-        };
-        path.push(format!("{arrow}{operand}"));
+        let operand =
+            match index {
+                Ok(index) => JsonOperand::Index(index),
+                Err(()) => JsonOperand::Key(p.attempt(|p| {
+                    p.alt(&mut [&mut quoted_value, &mut |p: &mut P| sep_by_dash(p, json_key_identifier)])
+                })?),
+            };
+        path.push(JsonStep { text, operand });
     }
 }
 

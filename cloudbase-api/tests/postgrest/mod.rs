@@ -536,11 +536,18 @@ fn lit(value: &str) -> Result<String, Reply> {
     Ok(format!("'{}'", value.replace('\'', "''")))
 }
 
+/// `pgFmtField`: the column, then its JSON path (`pgFmtJsonPath`: a key as a literal, an index
+/// as a literal cast to `int`).
 fn column(field: &Field) -> Result<String, Reply> {
-    if !field.json_path.is_empty() {
-        return Err(unsupported(format!("JSON paths ({}{})", field.name, field.json_path.concat())));
+    let mut sql = ident(&field.name)?;
+    for step in &field.json_path {
+        sql.push_str(if step.text { "->>" } else { "->" });
+        match &step.operand {
+            grammar::JsonOperand::Key(key) => sql.push_str(&lit(key)?),
+            grammar::JsonOperand::Index(index) => sql.push_str(&format!("{}::int", lit(index)?)),
+        }
     }
-    ident(&field.name)
+    Ok(sql)
 }
 
 /// `pgBuildArrayLiteral`: `{"a","b"}` with `\` and `"` escaped, NUL characters dropped.
