@@ -1,7 +1,6 @@
 //! The one error type of the crate.
 
 use crate::response::{Head, head_accessors};
-use reqwest::header::HeaderMap;
 use std::any::Any;
 use std::fmt;
 
@@ -520,24 +519,20 @@ pub(crate) fn reply_error<T>(reply: &crate::Response<T>, reason: impl Into<Strin
 /// A value from a documented reply as the type the caller asked a helper for; one that does not
 /// fit is a [`Error::Decode`] keeping (the start of) the value.
 #[allow(dead_code)] // used by the helpers, which some feature sets lack
-pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
-    status: u16,
-    value: serde_json::Value,
-) -> Result<T, Error> {
-    decode_value_with(operation, status, value, |value| T::deserialize(value))
+pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(head: &Head, value: serde_json::Value) -> Result<T, Error> {
+    decode_value_with(head, value, |value| T::deserialize(value))
 }
 
-/// [`decode_value`] with another decoding of the value.
+/// [`decode_value`] with another decoding of the value. The error keeps the reply's head
+/// (status, headers, request id): what a user sends to support.
 pub(crate) fn decode_value_with<T>(
-    operation: &'static str,
-    status: u16,
+    head: &Head,
     value: serde_json::Value,
     decode: impl FnOnce(&serde_json::Value) -> Result<T, serde_json::Error>,
 ) -> Result<T, Error> {
     decode(&value).map_err(|error| {
         let reason = format!("the reply does not fit the requested type: {error}");
-        DecodeError::error(Head::new(operation, status, HeaderMap::new()), reason, value.to_string().as_bytes())
+        DecodeError::error(head.clone(), reason, value.to_string().as_bytes())
     })
 }
 

@@ -422,6 +422,6 @@ fn decoded<T: DeserializeOwned>(reply: Response<Body>) -> Result<Response<T>, Er
             return Err(crate::error::DecodeError::error(head, reason, &bytes));
         }
     };
-    let value = crate::error::decode_value(head.operation, head.status, value)?;
+    let value = crate::error::decode_value(&head, value)?;
     Ok(Response { head, value })
 }

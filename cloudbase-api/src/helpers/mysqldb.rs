@@ -69,6 +69,7 @@
 //! [`Update::all_rows`] / [`Delete::all_rows`].
 
 use crate::mysqldb::{MysqldbApi, Record, RecordOrRecords};
+use crate::response::Head;
 use crate::{Client, Error, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -1259,30 +1260,26 @@ macro_rules! insert_reply_from {
 
 insert_reply_from!(InsertRecordsResponse, InsertRecordsWithSchemaResponse, InsertRecordsWithInstanceResponse);
 
-fn typed<T: DeserializeOwned>(operation: &'static str, row: Record) -> Result<T, Error> {
-    crate::error::decode_value(operation, 200, serde_json::Value::Object(row))
+fn typed<T: DeserializeOwned>(head: &Head, row: Record) -> Result<T, Error> {
+    crate::error::decode_value(head, serde_json::Value::Object(row))
 }
 
-fn rows_of<T: DeserializeOwned>(operation: &'static str, reply: Reply) -> Result<Vec<T>, Error> {
+fn rows_of<T: DeserializeOwned>((head, reply): (Head, Reply)) -> Result<Vec<T>, Error> {
     match reply {
-        Reply::Many(rows) => rows.into_iter().map(|row| typed(operation, row)).collect(),
-        Reply::One(row) => Ok(vec![typed(operation, row)?]),
+        Reply::Many(rows) => rows.into_iter().map(|row| typed(&head, row)).collect(),
+        Reply::One(row) => Ok(vec![typed(&head, row)?]),
         Reply::Nothing => Ok(Vec::new()),
     }
 }
 
 /// A reply to `single()` that is not one row (when the server ignored the single-object form).
-fn not_one_row(rows: usize) -> Error {
-    wrong_row_count("exactly one row", rows)
+fn not_one_row(head: Head, rows: usize) -> Error {
+    wrong_row_count(head, "exactly one row", rows)
 }
 
-/// A reply of `rows` rows where the caller asked for `expected`, as a decode error of the read.
-fn wrong_row_count(expected: &str, rows: usize) -> Error {
-    let headers = reqwest::header::HeaderMap::from_iter([(
-        reqwest::header::CONTENT_TYPE,
-        reqwest::header::HeaderValue::from_static("application/json"),
-    )]);
-    let head = crate::response::Head::new(QUERY, 200, headers);
+/// A reply of `rows` rows where the caller asked for `expected`, as a decode error of the read
+/// (with the reply's head: status, headers, request id).
+fn wrong_row_count(head: Head, expected: &str, rows: usize) -> Error {
     crate::DecodeError::error(head, format!("expected {expected}, got {rows}"), b"")
 }
 
@@ -1434,20 +1431,20 @@ pub struct Select {
 impl Select {
     /// The matching rows, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
-        let (reply, total) = self.send(None).await?;
-        Ok(Rows { rows: rows_of(QUERY, reply)?, total })
+        let (head, reply, total) = self.send(None).await?;
+        Ok(Rows { rows: rows_of((head, reply))?, total })
     }
 
     /// Exactly one row, asked for as PostgREST's single object
     /// (`Accept: application/vnd.pgrst.object+json`): zero or several matching rows are an
     /// error (PostgREST answers 406, an [`Error::Api`]).
     pub async fn single<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (reply, _) = self.send(Some("application/vnd.pgrst.object+json")).await?;
+        let (head, reply, _) = self.send(Some("application/vnd.pgrst.object+json")).await?;
         match reply {
-            Reply::One(row) => typed(QUERY, row),
-            Reply::Many(mut rows) if rows.len() == 1 => typed(QUERY, rows.remove(0)),
-            Reply::Many(rows) => Err(not_one_row(rows.len())),
-            Reply::Nothing => Err(not_one_row(0)),
+            Reply::One(row) => typed(&head, row),
+            Reply::Many(mut rows) if rows.len() == 1 => typed(&head, rows.remove(0)),
+            Reply::Many(rows) => Err(not_one_row(head, rows.len())),
+            Reply::Nothing => Err(not_one_row(head, 0)),
         }
     }
 
@@ -1455,16 +1452,16 @@ impl Select {
     /// when one does; several matching rows are an error ([`Error::Decode`]). The rows are read
     /// as a list, so no row is not an error on the server's side either.
     pub async fn maybe_single<T: DeserializeOwned>(self) -> Result<Option<T>, Error> {
-        let (reply, _) = self.send(None).await?;
+        let (head, reply, _) = self.send(None).await?;
         match reply {
-            Reply::One(row) => typed(QUERY, row).map(Some),
-            Reply::Many(mut rows) if rows.len() <= 1 => rows.pop().map(|row| typed(QUERY, row)).transpose(),
-            Reply::Many(rows) => Err(wrong_row_count("at most one row", rows.len())),
+            Reply::One(row) => typed(&head, row).map(Some),
+            Reply::Many(mut rows) if rows.len() <= 1 => rows.pop().map(|row| typed(&head, row)).transpose(),
+            Reply::Many(rows) => Err(wrong_row_count(head, "at most one row", rows.len())),
             Reply::Nothing => Ok(None),
         }
     }
 
-    async fn send(self, accept: Option<&'static str>) -> Result<(Reply, Option<u64>), Error> {
+    async fn send(self, accept: Option<&'static str>) -> Result<(Head, Reply, Option<u64>), Error> {
         let Select { table, columns, filters, page } = self;
         let query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
@@ -1475,7 +1472,7 @@ impl Select {
             b.send().await
         })?;
         let total = total(&reply);
-        Ok((reply.into_inner(), total))
+        Ok((reply.head.clone(), reply.into_inner(), total))
     }
 }
 
@@ -1579,7 +1576,7 @@ impl Insert {
 
     /// Inserts and returns the written rows (`return=representation`), each decoded as `T`.
     pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        rows_of("insertRecords", self.send("return=representation").await?)
+        rows_of(self.send("return=representation").await?)
     }
 
     /// Inserts without reading anything back (`return=minimal`).
@@ -1587,7 +1584,7 @@ impl Insert {
         self.send("return=minimal").await.map(|_| ())
     }
 
-    async fn send(self, returning: &str) -> Result<Reply, Error> {
+    async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Insert { table, body, resolution, on_conflict, missing_default, columns: selected } = self;
         let selected = returned_columns(selected, returning);
         let body = body.map_err(|message| refuse("insertRecords", message))?;
@@ -1619,7 +1616,8 @@ impl Insert {
             }
             b.send().await
         });
-        Ok(reply?.into_inner())
+        let reply = reply?;
+        Ok((reply.head.clone(), reply.into_inner()))
     }
 }
 
@@ -1686,7 +1684,7 @@ impl Update {
 
     /// Updates and returns the changed rows, each decoded as `T`.
     pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        rows_of("updateRecords", self.send("return=representation").await?)
+        rows_of(self.send("return=representation").await?)
     }
 
     /// Updates without reading anything back.
@@ -1694,7 +1692,7 @@ impl Update {
         self.send("return=minimal").await.map(|_| ())
     }
 
-    async fn send(self, returning: &str) -> Result<Reply, Error> {
+    async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Update { table, body, filters, all_rows, columns, max_affected } = self;
         let columns = returned_columns(columns, returning);
         let prefer = with_max_affected(returning, max_affected);
@@ -1715,7 +1713,8 @@ impl Update {
             .send()
             .await
         });
-        Ok(reply?.into_inner())
+        let reply = reply?;
+        Ok((reply.head.clone(), reply.into_inner()))
     }
 }
 
@@ -1754,7 +1753,7 @@ impl Delete {
 
     /// Deletes and returns the deleted rows, each decoded as `T`.
     pub async fn returning<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        rows_of("deleteRecords", self.send("return=representation").await?)
+        rows_of(self.send("return=representation").await?)
     }
 
     /// Deletes without reading anything back.
@@ -1762,7 +1761,7 @@ impl Delete {
         self.send("return=minimal").await.map(|_| ())
     }
 
-    async fn send(self, returning: &str) -> Result<Reply, Error> {
+    async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Delete { table, filters, all_rows, columns, max_affected } = self;
         let columns = returned_columns(columns, returning);
         let prefer = with_max_affected(returning, max_affected);
@@ -1782,7 +1781,8 @@ impl Delete {
             .send()
             .await
         });
-        Ok(reply?.into_inner())
+        let reply = reply?;
+        Ok((reply.head.clone(), reply.into_inner()))
     }
 }
 
@@ -1921,21 +1921,21 @@ impl Rpc {
     /// The rows the function returns, each decoded as `T` (a function returning one row or
     /// value gives one item; one returning nothing, none).
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
-        let (value, total) = self.send().await?;
+        let (head, value, total) = self.send().await?;
         let rows = match value {
             serde_json::Value::Array(items) => items,
             serde_json::Value::Null => Vec::new(),
             one => vec![one],
         };
-        let rows = rows.into_iter().map(|row| crate::error::decode_value(RPC, 200, row)).collect::<Result<_, _>>()?;
+        let rows = rows.into_iter().map(|row| crate::error::decode_value(&head, row)).collect::<Result<_, _>>()?;
         Ok(Rows { rows, total })
     }
 
     /// Whatever the function returned, decoded as `T` (a `void` function gives JSON `null`, so
     /// `()` or an `Option`).
     pub async fn value<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (value, _) = self.send().await?;
-        crate::error::decode_value(RPC, 200, value)
+        let (head, value, _) = self.send().await?;
+        crate::error::decode_value(&head, value)
     }
 
     /// Calls the function and ignores what it returns.
@@ -1943,7 +1943,7 @@ impl Rpc {
         self.send().await.map(|_| ())
     }
 
-    async fn send(self) -> Result<(serde_json::Value, Option<u64>), Error> {
+    async fn send(self) -> Result<(Head, serde_json::Value, Option<u64>), Error> {
         if self.read_only {
             return self.send_get().await;
         }
@@ -1958,14 +1958,15 @@ impl Rpc {
         let call = with_selection!(call, &selection);
         let reply = with_page!(call, &columns, &page).send().await?;
         let total = total(&reply);
+        let head = reply.head.clone();
         let value = match reply.into_inner() {
             crate::mysqldb::CallRpcResponse::Ok(value) => value,
             crate::mysqldb::CallRpcResponse::NoContent => serde_json::Value::Null,
         };
-        Ok((value, total))
+        Ok((head, value, total))
     }
 
-    async fn send_get(self) -> Result<(serde_json::Value, Option<u64>), Error> {
+    async fn send_get(self) -> Result<(Head, serde_json::Value, Option<u64>), Error> {
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
         let args = query_args(args)?;
         let call = client
@@ -1977,7 +1978,7 @@ impl Rpc {
         let call = with_selection!(call, &selection);
         let reply = with_page!(call, &columns, &page).send().await?;
         let total = total(&reply);
-        Ok((reply.into_inner(), total))
+        Ok((reply.head.clone(), reply.into_inner(), total))
     }
 }
 
@@ -2061,7 +2062,8 @@ impl Sql {
 
     /// The rows the statement returned, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        self.send().await?.into_iter().map(|row| typed(SQL, row)).collect()
+        let (head, rows) = self.send().await?;
+        rows.into_iter().map(|row| typed(&head, row)).collect()
     }
 
     /// Runs the statement and ignores the rows.
@@ -2069,7 +2071,7 @@ impl Sql {
         self.send().await.map(|_| ())
     }
 
-    async fn send(self) -> Result<Vec<Record>, Error> {
+    async fn send(self) -> Result<(Head, Vec<Record>), Error> {
         let Sql { client, statement, parameters, role } = self;
         let parameters = parameters.map_err(|message| refuse(SQL, message))?;
         let request = crate::mysqldb::ExecPgsqlRequest {
@@ -2077,7 +2079,8 @@ impl Sql {
             parameters: (!parameters.is_empty()).then_some(parameters),
             role,
         };
-        Ok(client.mysqldb().exec_pgsql().body(request).send().await?.into_inner())
+        let reply = client.mysqldb().exec_pgsql().body(request).send().await?;
+        Ok((reply.head.clone(), reply.into_inner()))
     }
 }
 

@@ -35,6 +35,7 @@ use crate::nosql::{
     AggregateRequest, EjsonDocument, InsertDocumentsRequest, NosqlApi, QueryDocumentsResponse, RemoveDocumentsRequest,
     UpdateDocumentsRequest,
 };
+use crate::response::Head;
 use crate::{Client, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -48,8 +49,8 @@ fn document(operation: &'static str, value: &impl Serialize) -> Result<EjsonDocu
 
 /// A document of a reply as `T`, plain types reading the strict Extended JSON the server sends
 /// ([`ejson::from_document`](crate::ejson::from_document)).
-fn typed<T: DeserializeOwned>(operation: &'static str, document: EjsonDocument) -> Result<T, Error> {
-    crate::error::decode_value_with(operation, 200, Value::Object(document), |value| crate::ejson::from_document(value))
+fn typed<T: DeserializeOwned>(head: &Head, document: EjsonDocument) -> Result<T, Error> {
+    crate::error::decode_value_with(head, Value::Object(document), |value| crate::ejson::from_document(value))
 }
 
 impl NosqlApi {
@@ -158,7 +159,10 @@ impl Collection {
             .send()
             .await;
         match reply {
-            Ok(reply) => typed("getDocumentById", reply.into_inner()).map(Some),
+            Ok(reply) => {
+                let head = reply.head.clone();
+                typed(&head, reply.into_inner()).map(Some)
+            }
             Err(e) if e.code() == Some("DOCUMENT_NOT_FOUND") || e.status() == Some(404) => Ok(None),
             Err(e) => Err(e),
         }
@@ -236,7 +240,8 @@ impl Collection {
             .body(AggregateRequest { pipeline })
             .send()
             .await?;
-        reply.into_inner().list.unwrap_or_default().into_iter().map(|d| typed("aggregate", d)).collect()
+        let head = reply.head.clone();
+        reply.into_inner().list.unwrap_or_default().into_iter().map(|d| typed(&head, d)).collect()
     }
 
     fn api(&self) -> NosqlApi {
@@ -289,9 +294,11 @@ impl Find {
 
     /// The matching documents, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Vec<T>, Error> {
-        match self.send(false).await?.into_inner() {
+        let reply = self.send(false).await?;
+        let head = reply.head.clone();
+        match reply.into_inner() {
             QueryDocumentsResponse::List(page) => {
-                page.list.unwrap_or_default().into_iter().map(|d| typed("queryDocuments", d)).collect()
+                page.list.unwrap_or_default().into_iter().map(|d| typed(&head, d)).collect()
             }
             QueryDocumentsResponse::Count(_) => Ok(Vec::new()),
         }

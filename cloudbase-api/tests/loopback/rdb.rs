@@ -247,8 +247,31 @@ async fn counts_read_the_content_range_total() {
 
 #[tokio::test]
 async fn rows_that_do_not_fit_the_requested_type_are_decode_errors() {
-    let server = TestServer::start(|_| Reply::json(200, json!([{"id": "not a number", "name": "x"}]))).await;
-    let error = client(&server).mysqldb().from("students").select("*").fetch::<Student>().await.unwrap_err();
+    let server = TestServer::start(|request| {
+        let rows = if request.path().ends_with("/two") {
+            json!([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])
+        } else {
+            json!([{"id": "not a number", "name": "x"}])
+        };
+        Reply::json(200, rows).header("X-Request-Id", "req-42")
+    })
+    .await;
+    let db = client(&server).mysqldb();
+    let errors = [
+        db.from("students").select("*").fetch::<Student>().await.unwrap_err(),
+        db.from("students").select("*").single::<Student>().await.unwrap_err(),
+        db.from("students").insert(json!({"id": 1})).returning::<Student>().await.unwrap_err(),
+        db.rpc("f", json!({})).fetch::<Student>().await.unwrap_err(),
+        db.from("two").select("*").maybe_single::<Student>().await.unwrap_err(),
+    ];
+    for error in errors {
+        let Error::Decode(decode) = &error else { panic!("{error:?}") };
+        // The reply's head stays with the error: its status, its headers, its request id.
+        assert_eq!(error.request_id(), Some("req-42"), "{error}");
+        assert_eq!(error.status(), Some(200), "{error}");
+        assert!(decode.headers().contains_key("x-request-id"), "{error}");
+    }
+    let error = db.from("students").select("*").fetch::<Student>().await.unwrap_err();
     let Error::Decode(decode) = &error else { panic!("{error:?}") };
     assert!(decode.body_snippet().contains("not a number"), "{error}");
 }
