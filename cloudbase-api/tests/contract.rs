@@ -162,6 +162,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes_a_documented_error() {
     for server in &mut servers {
         server.wait_until_listening();
     }
+    for server in &mut servers {
+        server.assert_running();
+    }
     let (mut ctx, all, expected_errors) =
         plan(&areas, |area| servers.iter().find(|s| s.area == area).unwrap().url.clone());
     for op in all.iter().filter(|op| !expected_errors.contains_key(*op)) {
@@ -524,6 +527,10 @@ async fn broken_requests_get_the_same_verdict_from_prism_and_the_mock() {
     let mut servers: Vec<Prism> = areas.iter().map(|area| Prism::spawn(area)).collect();
     for server in &mut servers {
         server.wait_until_listening();
+    }
+    // Every one is up by now: one that lost its port has exited.
+    for server in &mut servers {
+        server.assert_running();
     }
     let mut differences = Vec::new();
     for raw in RAW {

@@ -107,7 +107,7 @@ impl Prism {
             "Prism is not installed: run `npm ci --prefix tools/prism` (needs Node.js and npm; \
              `cargo xtask test` does it for you)"
         );
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = fresh_port();
         let child = Command::new(binary)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
             .arg(AreaSpec::of(area).served(area))
@@ -127,6 +127,29 @@ impl Prism {
             }
             assert!(Instant::now() < deadline, "Prism for {} did not listen within 60 s", self.area);
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Panics when this Prism has exited: one that lost its port to another server exits, while
+    /// the other server answers on that port for another spec.
+    pub fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("Prism for {} exited with {status}: port {} was taken", self.area, self.port);
+        }
+    }
+}
+
+/// A free loopback port no other Prism of this process was given: the system hands out a port
+/// that was just released again now and then, and two Prisms told the same port leave one
+/// answering for the other's spec.
+fn fresh_port() -> u16 {
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
         }
     }
 }
