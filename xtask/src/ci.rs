@@ -34,7 +34,7 @@ const LONG_TESTS: [(&str, &str); 5] = [
 pub(crate) const TLS_FEATURES: [&str; 3] = ["rustls-ring", "rustls-aws-lc", "native-tls"];
 
 /// Fuzz cases of a CI run: a sample of [`FUZZ_CASES`].
-const FUZZ_CASES: u64 = 5_000;
+const FUZZ_CASES: u64 = 4_000;
 
 /// The fuzz test's case count and seed for a CI run at `now`, unless the environment sets them
 /// (to rerun a failure): [`FUZZ_CASES`] cases, seeded by the day (UTC), so each day's runs
@@ -57,15 +57,19 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
     let mut steps = Steps::default();
     let ci = [("CI", "true"), ("INSTA_UPDATE", "no")];
 
+    // The installs wait mostly on the network and the disk: they run beside the first checks.
+    let mut installs =
+        (scope == Scope::Full).then(|| std::thread::spawn(|| install_prism().and_then(|()| install_vendor_sdks())));
     steps.run("formatting", &mut || cargo(&["fmt", "--all", "--check"], &[]))?;
     steps.run("generated code is up to date (regen --check)", &mut || crate::regen::regen(true))?;
     steps.run("clippy, every target, -D warnings", &mut || {
         cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])
     })?;
-    if scope == Scope::Full {
-        steps.run("the pinned Prism mock server and vendor SDKs", &mut || {
-            install_prism()?;
-            install_vendor_sdks()
+    if let Some(installs) = installs.take() {
+        let mut installs = Some(installs);
+        steps.run("the pinned Prism mock server and vendor SDKs (installed beside the checks above)", &mut || {
+            let installs = installs.take().ok_or("the installs were waited for already")?;
+            installs.join().map_err(|_| "the install thread panicked".to_owned())?
         })?;
     }
     steps.run("unit, loopback and doc tests", &mut || {
