@@ -401,6 +401,9 @@ pub enum Is {
 }
 
 impl Is {
+    /// Every `is.` operand, as PostgREST's `pIsVal` lists them.
+    const ALL: [Is; 5] = [Is::Null, Is::NotNull, Is::True, Is::False, Is::Unknown];
+
     fn as_str(self) -> &'static str {
         match self {
             Is::Null => "null",
@@ -1013,9 +1016,7 @@ impl TextSearch {
     fn operator(&self) -> Result<String, String> {
         match &self.config {
             None => Ok(self.operator.to_owned()),
-            Some(config) if !config.is_empty() && config.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
-                Ok(format!("{}({config})", self.operator))
-            }
+            Some(config) if plain_name(config) => Ok(format!("{}({config})", self.operator)),
             Some(config) => Err(format!(
                 "a text search configuration is a plain name (ASCII letters, digits, `_`), not `{}`",
                 crate::error::escape_controls(config)
@@ -1048,6 +1049,20 @@ pub enum Compare {
 }
 
 impl Compare {
+    /// Every operator PostgREST reads with an optional `(any)` / `(all)` quantifier
+    /// (`QueryParams.hs`, `quantOperator`).
+    const ALL: [Compare; 9] = [
+        Compare::Eq,
+        Compare::Gte,
+        Compare::Gt,
+        Compare::Lte,
+        Compare::Lt,
+        Compare::Like,
+        Compare::Ilike,
+        Compare::Match,
+        Compare::Imatch,
+    ];
+
     fn as_str(self) -> &'static str {
         match self {
             Compare::Eq => "eq",
@@ -1063,10 +1078,6 @@ impl Compare {
     }
 }
 
-/// Operators PostgREST reads with one value and an optional `(any)` / `(all)` quantifier
-/// (`QueryParams.hs`, `quantOperator`).
-const QUANTIFIABLE: &[&str] = &["eq", "gte", "gt", "lte", "lt", "like", "ilike", "match", "imatch"];
-
 /// Operators PostgREST reads with one value and nothing else (`simpleOperator`, and
 /// `isdistinct`).
 const SINGLE_VALUE: &[&str] = &["neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl", "adj", "isdistinct"];
@@ -1074,8 +1085,11 @@ const SINGLE_VALUE: &[&str] = &["neq", "cs", "cd", "ov", "sl", "sr", "nxr", "nxl
 /// The full-text operators, each with an optional `(language)` (`pFts`).
 const FULL_TEXT: &[&str] = &["fts", "plfts", "phfts", "wfts"];
 
-/// The values `is` takes (`pIsVal`, read in any case).
-const IS_VALUES: &[&str] = &["null", "not_null", "true", "false", "unknown"];
+/// Whether `text` is a plain name (ASCII letters, digits, `_`), as a text search configuration
+/// must be to go into `fts(<config>)`.
+fn plain_name(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
 
 /// How [`not`](Select::not) sends a negated test.
 enum Negated {
@@ -1089,10 +1103,12 @@ enum Negated {
 /// how to write it; otherwise why not.
 fn negatable(operator: &str, value: &str) -> Result<Negated, String> {
     if operator == "is" {
-        return IS_VALUES
+        // `pIsVal` reads the keyword in any case.
+        return Is::ALL
             .iter()
+            .map(|is| is.as_str())
             .find(|keyword| keyword.eq_ignore_ascii_case(value))
-            .map(|keyword| Negated::Keyword(keyword))
+            .map(Negated::Keyword)
             .ok_or_else(|| {
                 format!(
                     "not(.., \"is\", ..) takes null, not_null, true, false or unknown, not `{}`",
@@ -1107,14 +1123,11 @@ fn negatable(operator: &str, value: &str) -> Result<Negated, String> {
         },
         None => (operator, None),
     };
+    let quantifiable = Compare::ALL.iter().any(|compare| compare.as_str() == name);
     let known = match argument {
-        None => QUANTIFIABLE.contains(&name) || SINGLE_VALUE.contains(&name) || FULL_TEXT.contains(&name),
-        Some("any" | "all") => QUANTIFIABLE.contains(&name),
-        Some(language) => {
-            FULL_TEXT.contains(&name)
-                && !language.is_empty()
-                && language.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        }
+        None => quantifiable || SINGLE_VALUE.contains(&name) || FULL_TEXT.contains(&name),
+        Some("any" | "all") => quantifiable,
+        Some(language) => FULL_TEXT.contains(&name) && plain_name(language),
     };
     if known {
         return Ok(Negated::Value);
