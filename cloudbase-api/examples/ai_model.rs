@@ -23,11 +23,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut whole = ChatAccumulator::default();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;
-        for choice in chunk.choices.iter().flatten() {
-            if let Some(text) = choice.delta.as_ref().and_then(|d| d.content.as_deref()) {
-                print!("{text}");
-                std::io::stdout().flush()?;
-            }
+        if let Some(text) = chunk.text() {
+            print!("{text}");
+            std::io::stdout().flush()?;
         }
         whole.push(&chunk);
     }

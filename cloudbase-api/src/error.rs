@@ -120,6 +120,13 @@ pub enum Error {
     /// [`DecodeError::reason`]).
     #[error("{0}")]
     Decode(Box<DecodeError>),
+    /// An event stream ended early: the connection was closed or cut before the stream's
+    /// terminator event (`[DONE]`), or in the middle of an event. The events before it arrived
+    /// whole and were yielded; the client does not send the request again (the model may have
+    /// done part of its work), while [`is_retryable`](Self::is_retryable) says a new request may
+    /// succeed. See [`StreamCut`].
+    #[error(transparent)]
+    StreamCut(Box<StreamCut>),
     /// A binary body could not be read or written on this side: the file or reader of an upload
     /// ([`ByteStream`](crate::ByteStream)), or the file or writer a download was written to.
     #[error("{}I/O error: {source}", operation_prefix(operation))]
@@ -160,6 +167,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.head.status),
             Error::Decode(e) => Some(e.head.status),
+            Error::StreamCut(e) => Some(e.head.status),
             Error::Redirect { status, .. } => Some(*status),
             Error::TokenRefresh { source } => source.status(),
             _ => None,
@@ -190,6 +198,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id(),
             Error::Decode(e) => e.head.request_id(),
+            Error::StreamCut(e) => e.head.request_id(),
             Error::TokenRefresh { source } => source.request_id(),
             _ => None,
         }
@@ -201,7 +210,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport { source, .. } => !source.is_builder() && !source.is_redirect(),
-            Error::Timeout { .. } | Error::Stalled { .. } => true,
+            Error::Timeout { .. } | Error::Stalled { .. } | Error::StreamCut(_) => true,
             Error::Api(e) => e.transient,
             Error::InvalidRequest { .. }
             | Error::Decode(_)
@@ -231,6 +240,7 @@ impl Error {
             | Error::Io { operation, .. } => operation,
             Error::Api(e) => e.head.operation,
             Error::Decode(e) => e.head.operation,
+            Error::StreamCut(e) => e.head.operation,
             Error::TokenRefresh { source } => source.operation(),
         }
     }
@@ -505,6 +515,75 @@ impl fmt::Display for DecodeError {
             write!(f, " ({ct})")?;
         }
         write!(f, ": {}", self.reason)
+    }
+}
+
+/// An event stream that ended early; from [`Error::StreamCut`].
+pub struct StreamCut {
+    pub(crate) head: Head,
+    pub(crate) events: u64,
+    pub(crate) mid_event: bool,
+    pub(crate) terminator: Option<&'static str>,
+    pub(crate) source: Option<reqwest::Error>,
+}
+
+impl fmt::Debug for StreamCut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut view = f.debug_struct("StreamCut");
+        self.head.debug_fields(&mut view);
+        view.field("events", &self.events)
+            .field("mid_event", &self.mid_event)
+            .field("terminator", &self.terminator)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl StreamCut {
+    head_accessors!();
+
+    /// The events that arrived whole (and were yielded) before the stream ended.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Whether it ended in the middle of an event (part of one had arrived).
+    pub fn mid_event(&self) -> bool {
+        self.mid_event
+    }
+
+    /// The terminator the stream documents (`[DONE]`), which never came; `None` for a stream
+    /// that has none, cut by the connection.
+    pub fn terminator(&self) -> Option<&'static str> {
+        self.terminator
+    }
+
+    /// Whether the connection failed (reset, cut) rather than being closed cleanly by the
+    /// server.
+    pub fn is_transport(&self) -> bool {
+        self.source.is_some()
+    }
+}
+
+impl fmt::Display for StreamCut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let how = if self.source.is_some() { "cut" } else { "closed" };
+        write!(f, "{}: the event stream was {how} after {} whole events", self.head.operation, self.events)?;
+        match (self.mid_event, self.terminator) {
+            (true, _) => f.write_str(", in the middle of an event")?,
+            (false, Some(terminator)) => write!(f, ", before its `{terminator}` event")?,
+            (false, None) => {}
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {}", with_cause(source))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StreamCut {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
     }
 }
 

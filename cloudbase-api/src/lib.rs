@@ -113,7 +113,7 @@
 //! Operations that can answer `text/event-stream`, and the helpers built on them, have
 //! `send_stream()`: a [`Stream`](futures_util::Stream) of typed events ([`EventStream`]) that ends at
 //! the spec's terminator (`[DONE]`). A stream cut off mid-event, or before its terminator, ends
-//! with an error rather than silently; memory is bounded by the largest event
+//! with [`Error::StreamCut`] rather than silently (the events before it arrived whole); memory is bounded by the largest event
 //! ([`ClientBuilder::max_event_bytes`]), and the wait for each event by
 //! [`ClientBuilder::stream_idle_timeout`] (an event trickled byte by byte does not keep a stream
 //! alive; a `:` keep-alive comment does). Event streams and downloads alike have a floor on their
@@ -130,9 +130,7 @@
 //! let mut message = ChatAccumulator::default();
 //! while let Some(chunk) = chunks.next().await {
 //!     let chunk = chunk?;
-//!     for choice in chunk.choices.iter().flatten() {
-//!         print!("{}", choice.delta.as_ref().and_then(|d| d.content.as_deref()).unwrap_or_default());
-//!     }
+//!     print!("{}", chunk.text().unwrap_or_default());
 //!     message.push(&chunk);
 //! }
 //! println!("\n{} tool calls", message.finish().tool_calls.len());
@@ -175,7 +173,7 @@ pub(crate) mod runtime;
 pub use byte_stream::{ByteStream, Progress};
 pub use client::{Client, ClientBuilder, Region, StalledStreamProtection};
 pub use credentials::{Credentials, RefreshingToken, Token, TokenProvider};
-pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, GatewayError, StreamCut};
 pub use http::Attempt;
 #[doc(hidden)]
 pub use response::is_credential_name;

@@ -1,20 +1,25 @@
 //! Chat completions made short, on the generated [`ai_model`](crate::ai_model) operations:
 //! [`AiModelApi::chat`] builds the request, [`Chat::send`] returns the reply, [`Chat::send_stream`]
 //! yields typed deltas until `[DONE]`, and [`ChatAccumulator`] joins a stream back into the final
-//! message (content, reasoning content and tool calls joined across chunks).
+//! message (content, reasoning content and tool calls joined across chunks). The accessors
+//! ([`ChatCompletionChunk::text`], [`ChatCompletionResponse::text`], ...) read the first choice,
+//! the common case; the fields hold every choice.
+//!
+//! A stream the server closes or the connection cuts before `[DONE]` ends with
+//! [`Error::StreamCut`](crate::Error::StreamCut), after the chunks that arrived whole.
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
 //!
 //! # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
 //! let reply = client.ai_model().chat("cloudbase", "hy3-preview").system("Be brief.").user("介绍一下李白").send().await?;
-//! println!("{:?}", reply.choices);
+//! println!("{}", reply.text().unwrap_or_default());
 //!
 //! let mut stream = client.ai_model().chat("cloudbase", "hy3-preview").user("写一首诗").send_stream().await?;
 //! let mut whole = cloudbase_api::chat::ChatAccumulator::default();
 //! while let Some(chunk) = stream.next().await {
 //!     let chunk = chunk?;
-//!     print!("{}", chunk.choices.iter().flatten().filter_map(|c| c.delta.as_ref()?.content.clone()).collect::<String>());
+//!     print!("{}", chunk.text().unwrap_or_default());
 //!     whole.push(&chunk);
 //! }
 //! let message = whole.finish();
@@ -40,9 +45,7 @@ impl AiModelApi {
     ///     .temperature(0.3)
     ///     .send()
     ///     .await?;
-    /// for choice in reply.choices.unwrap_or_default() {
-    ///     println!("{:?}", choice.message.and_then(|m| m.content));
-    /// }
+    /// println!("{}", reply.text().unwrap_or_default());
     /// # Ok(()) }
     /// ```
     pub fn chat(&self, provider: impl Into<String>, model: impl Into<String>) -> Chat {
@@ -133,10 +136,75 @@ impl Chat {
         Ok(reply.into_inner())
     }
 
-    /// The reply as it is generated: one chunk per event, ending cleanly at `[DONE]`.
+    /// The reply as it is generated: one chunk per event, ending cleanly at `[DONE]`; a stream
+    /// that ends before it yields [`Error::StreamCut`](crate::Error::StreamCut) last.
+    ///
+    /// ```no_run
+    /// use futures_util::StreamExt;
+    ///
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let mut stream = client.ai_model().chat("cloudbase", "hy3-preview").user("写一首诗").send_stream().await?;
+    /// while let Some(chunk) = stream.next().await {
+    ///     print!("{}", chunk?.text().unwrap_or_default());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn send_stream(mut self) -> Result<EventStream<ChatCompletionChunk>, Error> {
         self.request.stream = Some(true);
         self.api.create_chat_completion().provider(self.provider).body(self.request).send_stream().await
+    }
+}
+
+/// The choice with `index` 0 (or without an index), the one the accessors read.
+fn first<C>(choices: &Option<Vec<C>>, index: impl Fn(&C) -> Option<i64>) -> Option<&C> {
+    choices.iter().flatten().find(|c| index(c).unwrap_or(0) == 0)
+}
+
+impl ChatCompletionResponse {
+    /// The reply text of the first choice.
+    pub fn text(&self) -> Option<&str> {
+        self.message()?.content.as_deref()
+    }
+
+    /// The reasoning of the first choice, from deep-thinking models (e.g. deepseek-r1).
+    pub fn reasoning(&self) -> Option<&str> {
+        self.message()?.reasoning_content.as_deref()
+    }
+
+    /// The tool calls the first choice asks for (empty when it asks for none).
+    pub fn tool_calls(&self) -> &[ChatCompletionToolCall] {
+        self.message().and_then(|m| m.tool_calls.as_deref()).unwrap_or_default()
+    }
+
+    /// Why the first choice stopped (`stop`, `tool_calls`, `length`, ...).
+    pub fn finish_reason(&self) -> Option<&str> {
+        first(&self.choices, |c| c.index)?.finish_reason.as_deref()
+    }
+
+    fn message(&self) -> Option<&crate::ai_model::ChatCompletionResponseMessage> {
+        first(&self.choices, |c| c.index)?.message.as_ref()
+    }
+}
+
+impl ChatCompletionChunk {
+    /// The text this chunk adds to the first choice (`None` for a chunk without any, such as
+    /// the role-only first chunk or the usage-only last one).
+    pub fn text(&self) -> Option<&str> {
+        self.delta()?.content.as_deref()
+    }
+
+    /// The reasoning this chunk adds to the first choice, from deep-thinking models.
+    pub fn reasoning(&self) -> Option<&str> {
+        self.delta()?.reasoning_content.as_deref()
+    }
+
+    /// Why the first choice stopped, on the chunk that ends it.
+    pub fn finish_reason(&self) -> Option<&str> {
+        first(&self.choices, |c| c.index)?.finish_reason.as_deref()
+    }
+
+    fn delta(&self) -> Option<&crate::ai_model::ChatCompletionChunkDelta> {
+        first(&self.choices, |c| c.index)?.delta.as_ref()
     }
 }
 
@@ -169,7 +237,7 @@ impl ChatAccumulator {
         if let Some(usage) = &chunk.usage {
             self.message.usage = Some(usage.clone());
         }
-        let Some(choice) = chunk.choices.iter().flatten().find(|c| c.index.unwrap_or(0) == 0) else { return };
+        let Some(choice) = first(&chunk.choices, |c| c.index) else { return };
         if let Some(reason) = &choice.finish_reason {
             self.message.finish_reason = Some(reason.clone());
         }
@@ -227,7 +295,7 @@ impl AiModelApi {
     /// ```no_run
     /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
     /// let reply = client.ai_model().messages("cloudbase", "hy3-preview", 1024).user("Hello").send().await?;
-    /// println!("{:?}", reply.content);
+    /// println!("{}", reply.text());
     /// # Ok(()) }
     /// ```
     pub fn messages(&self, provider: impl Into<String>, model: impl Into<String>, max_tokens: i64) -> Messages {
@@ -294,6 +362,22 @@ impl Messages {
     }
 }
 
+impl crate::ai_model::AnthropicMessagesResponse {
+    /// The text of every `text` content block, joined.
+    pub fn text(&self) -> String {
+        let blocks = self.content.iter().flatten().filter(|b| b.r#type == "text");
+        blocks.filter_map(|b| b.text.as_deref()).collect()
+    }
+}
+
+impl crate::ai_model::AnthropicStreamEvent {
+    /// The text of a `text_delta` (`None` for any other event).
+    pub fn text(&self) -> Option<&str> {
+        let delta = self.delta.as_ref().filter(|d| d.r#type.as_deref() == Some("text_delta"))?;
+        delta.text.as_deref()
+    }
+}
+
 /// An Anthropic stream joined back together.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AnthropicMessage {
@@ -321,7 +405,7 @@ impl AnthropicAccumulator {
         }
         let Some(delta) = &event.delta else { return };
         match delta.r#type.as_deref() {
-            Some("text_delta") => self.message.text.push_str(delta.text.as_deref().unwrap_or_default()),
+            Some("text_delta") => self.message.text.push_str(event.text().unwrap_or_default()),
             Some("thinking_delta") => {
                 self.message
                     .thinking
@@ -337,5 +421,56 @@ impl AnthropicAccumulator {
     /// The joined message.
     pub fn finish(self) -> AnthropicMessage {
         self.message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decode<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn the_accessors_read_the_choice_with_index_zero() {
+        let chunk: ChatCompletionChunk = decode(json!({"choices": [
+            {"index": 1, "delta": {"content": "second"}},
+            {"index": 0, "delta": {"content": "first", "reasoning_content": "hmm"}, "finish_reason": "stop"},
+        ]}));
+        assert_eq!(
+            (chunk.text(), chunk.reasoning(), chunk.finish_reason()),
+            (Some("first"), Some("hmm"), Some("stop"))
+        );
+        let role_only: ChatCompletionChunk = decode(json!({"choices": [{"delta": {"role": "assistant"}}]}));
+        assert_eq!(role_only.text(), None);
+        let usage_only: ChatCompletionChunk = decode(json!({"choices": [], "usage": {"total_tokens": 3}}));
+        assert_eq!((usage_only.text(), usage_only.finish_reason()), (None, None));
+
+        let reply: ChatCompletionResponse = decode(json!({"choices": [
+            {"index": 1, "message": {"content": "other"}},
+            {"index": 0, "message": {"content": "李白", "tool_calls": [{"id": "t1"}]}, "finish_reason": "tool_calls"},
+        ]}));
+        assert_eq!((reply.text(), reply.finish_reason(), reply.reasoning()), (Some("李白"), Some("tool_calls"), None));
+        assert_eq!(reply.tool_calls().len(), 1);
+        let empty: ChatCompletionResponse = decode(json!({}));
+        assert_eq!((empty.text(), empty.tool_calls().len()), (None, 0));
+    }
+
+    #[test]
+    fn anthropic_text_joins_text_blocks_and_reads_text_deltas_only() {
+        let reply: crate::ai_model::AnthropicMessagesResponse = decode(json!({"content": [
+            {"type": "text", "text": "Hello"},
+            {"type": "tool_use", "text": "not text"},
+            {"type": "text", "text": ", world"},
+        ]}));
+        assert_eq!(reply.text(), "Hello, world");
+        let delta: crate::ai_model::AnthropicStreamEvent =
+            decode(json!({"type": "content_block_delta", "delta": {"type": "text_delta", "text": "Hi"}}));
+        assert_eq!(delta.text(), Some("Hi"));
+        let thinking: crate::ai_model::AnthropicStreamEvent =
+            decode(json!({"type": "content_block_delta", "delta": {"type": "thinking_delta", "text": "no"}}));
+        assert_eq!(thinking.text(), None);
     }
 }

@@ -1,6 +1,6 @@
 //! Server-sent events: a line decoder with bounded memory, and the typed stream built on it.
 
-use crate::error::{DecodeError, Error};
+use crate::error::{DecodeError, Error, StreamCut};
 use crate::response::{Head, head_accessors};
 use crate::runtime::Operation;
 use crate::runtime::idle::IdleTimer;
@@ -87,13 +87,11 @@ pub(crate) struct Decoder {
     data: Data,
     /// The previous chunk ended in CR, so a leading LF belongs to that line end.
     after_cr: bool,
-    /// Anything seen since the last dispatch (a partial event at the end of input is an error).
-    pending: bool,
 }
 
 impl Decoder {
     pub(crate) fn new(max_event_bytes: usize) -> Self {
-        Decoder { max_event_bytes, line: Vec::new(), data: Data::None, after_cr: false, pending: false }
+        Decoder { max_event_bytes, line: Vec::new(), data: Data::None, after_cr: false }
     }
 
     /// Feeds a received chunk, appending each completed event to `events`. Says whether the
@@ -125,7 +123,6 @@ impl Decoder {
         }
         if start < chunk.len() {
             self.line.extend_from_slice(&chunk[start..]);
-            self.pending = true;
             self.check_size(self.line.len())?;
         }
         Ok(progress)
@@ -153,10 +150,8 @@ impl Decoder {
                     true
                 }
             };
-            self.pending = false;
             return dispatched;
         }
-        self.pending = true;
         if line[0] == b':' {
             return true;
         }
@@ -176,17 +171,11 @@ impl Decoder {
     }
 
     /// Whether part of an event has arrived: a line not yet complete, or `data` lines of an
-    /// event not yet dispatched. A comment line, or a field other than `data`, alone is not.
+    /// event not yet dispatched. A comment line, or a field other than `data`, alone is not
+    /// (the SSE grammar drops such a block at the end of the stream); input ending while this
+    /// holds means the stream was cut in the middle of an event.
     pub(crate) fn in_event(&self) -> bool {
         !self.line.is_empty() || !matches!(self.data, Data::None)
-    }
-
-    /// The input ended: an event still being assembled means the stream was cut off.
-    pub(crate) fn finish(&self) -> Result<(), String> {
-        if self.pending || !matches!(self.data, Data::None) {
-            return Err("the event stream ended in the middle of an event".to_owned());
-        }
-        Ok(())
     }
 }
 
@@ -195,7 +184,8 @@ type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Se
 /// A stream of typed server-sent events, from `send_stream()`.
 ///
 /// Yields each event's decoded data; ends after the terminator event (e.g. `[DONE]`), and yields
-/// an error if the connection ends mid-event or before the terminator, or if the next event takes
+/// [`Error::StreamCut`] if the connection ends mid-event or before the terminator, or
+/// [`Error::Timeout`] if the next event takes
 /// longer than the idle timeout ([`ClientBuilder::stream_idle_timeout`](crate::ClientBuilder::stream_idle_timeout))
 /// to complete: bytes that do not complete an event (a line trickled byte by byte) do not restart
 /// it; a comment line, the keep-alive the SSE standard recommends, does. The rest of an event
@@ -219,6 +209,8 @@ pub struct EventStream<T> {
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
     /// Scheme, host and port of the server, for transport errors.
     origin: String,
+    /// Events yielded so far.
+    events: u64,
     done: bool,
 }
 
@@ -256,6 +248,7 @@ impl<T> EventStream<T> {
             stall: StallGuard::new(timers.stall),
             deadline: timers.deadline().map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
             origin,
+            events: 0,
             done: false,
         }
     }
@@ -265,6 +258,19 @@ impl<T> EventStream<T> {
     fn fail(&mut self, reason: String) -> Poll<Option<Result<T, Error>>> {
         self.done = true;
         Poll::Ready(Some(Err(DecodeError::error(self.head.clone(), reason, b""))))
+    }
+
+    /// The stream ended early: closed (`source` is `None`) or cut by the connection.
+    fn cut(&mut self, source: Option<reqwest::Error>) -> Poll<Option<Result<T, Error>>> {
+        self.done = true;
+        let cut = StreamCut {
+            head: self.head.clone(),
+            events: self.events,
+            mid_event: self.decoder.in_event(),
+            terminator: self.terminator,
+            source: source.map(reqwest::Error::without_url),
+        };
+        Poll::Ready(Some(Err(Error::StreamCut(Box::new(cut)))))
     }
 }
 
@@ -282,6 +288,7 @@ impl<T> Stream for EventStream<T> {
                     this.done = true;
                     return Poll::Ready(None);
                 }
+                this.events += 1;
                 return Poll::Ready(Some((this.decode)(this.operation, event.data)));
             }
             match this.chunks.as_mut().poll_next(cx) {
@@ -298,19 +305,16 @@ impl<T> Stream for EventStream<T> {
                     }
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(crate::runtime::execute::transport_error(
-                        this.operation.id,
-                        &this.origin,
-                        e,
-                    ))));
+                    if e.is_timeout() || e.is_redirect() {
+                        this.done = true;
+                        let error = crate::runtime::execute::transport_error(this.operation.id, &this.origin, e);
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                    return this.cut(Some(e));
                 }
                 Poll::Ready(None) => {
-                    if let Err(reason) = this.decoder.finish() {
-                        return this.fail(reason);
-                    }
-                    if let Some(terminator) = this.terminator {
-                        return this.fail(format!("the event stream ended before its `{terminator}` event"));
+                    if this.decoder.in_event() || this.terminator.is_some() {
+                        return this.cut(None);
                     }
                     this.done = true;
                     return Poll::Ready(None);
@@ -349,7 +353,7 @@ mod tests {
                 return (text(events), Err(e));
             }
         }
-        let end = decoder.finish();
+        let end = if decoder.in_event() { Err("cut in the middle of an event".to_owned()) } else { Ok(()) };
         (text(events), end)
     }
 

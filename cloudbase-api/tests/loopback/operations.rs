@@ -311,7 +311,10 @@ async fn chat_completion_streams_typed_chunks_until_done() {
 #[tokio::test]
 async fn a_stream_cut_before_done_is_an_error() {
     let server = TestServer::start(|_| {
-        Reply::new(200).header("Content-Type", "text/event-stream").body("data: {\"id\":\"c1\"}\n\ndata: {\"id\":")
+        Reply::new(200)
+            .header("Content-Type", "text/event-stream")
+            .header("X-Request-Id", "req-cut")
+            .body("data: {\"id\":\"c1\"}\n\ndata: {\"id\":")
     })
     .await;
     let mut stream = client(&server)
@@ -324,8 +327,63 @@ async fn a_stream_cut_before_done_is_an_error() {
         .unwrap();
     assert!(stream.next().await.unwrap().is_ok());
     let error = stream.next().await.unwrap().unwrap_err();
-    assert!(error.to_string().contains("ended in the middle of an event"), "{error}");
+    let Error::StreamCut(cut) = &error else { panic!("a cut stream is its own error: {error:?}") };
+    assert_eq!((cut.events(), cut.mid_event(), cut.terminator(), cut.is_transport()), (1, true, Some("[DONE]"), false));
+    assert_eq!(error.request_id(), Some("req-cut"));
+    assert!(error.is_retryable() && !error.is_timeout());
+    assert_eq!(
+        error.to_string(),
+        "createChatCompletion: the event stream was closed after 1 whole events, in the middle of an event"
+    );
     assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn a_stream_closed_between_events_before_done_names_the_terminator() {
+    let server = TestServer::start(|_| {
+        Reply::new(200).header("Content-Type", "text/event-stream").body("data: {\"id\":\"c1\"}\n\n: keep-alive\n")
+    })
+    .await;
+    let call = client(&server).ai_model().create_chat_completion().provider("p").body(chat_request());
+    let events: Vec<_> = call.send_stream().await.unwrap().collect().await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    let Err(Error::StreamCut(cut)) = &events[1] else { panic!("{:?}", events[1]) };
+    assert_eq!((cut.events(), cut.mid_event(), cut.terminator()), (1, false, Some("[DONE]")));
+    assert!(events[1].as_ref().unwrap_err().to_string().ends_with("after 1 whole events, before its `[DONE]` event"));
+}
+
+#[tokio::test]
+async fn a_stream_whose_connection_breaks_is_cut_not_a_transport_error() {
+    // The reply promises more bytes than it sends: the connection ends inside the body.
+    let server = TestServer::start(|_| {
+        Reply::new(200)
+            .header("Content-Type", "text/event-stream")
+            .header("Content-Length", "1000")
+            .body("data: {\"id\":\"c1\"}\n\ndata: {\"id\":\"c2\"}\n\n")
+    })
+    .await;
+    let call = client(&server).ai_model().create_chat_completion().provider("p").body(chat_request());
+    let events: Vec<_> = call.send_stream().await.unwrap().collect().await;
+    assert_eq!(events.len(), 3, "{events:?}");
+    let error = events[2].as_ref().unwrap_err();
+    let Error::StreamCut(cut) = error else { panic!("{error:?}") };
+    assert_eq!((cut.events(), cut.mid_event(), cut.is_transport()), (2, false, true));
+    assert!(std::error::Error::source(error).is_some(), "the transport error is the source");
+    assert!(error.to_string().starts_with("createChatCompletion: the event stream was cut after 2 whole events"));
+}
+
+#[tokio::test]
+async fn a_stream_without_terminator_ends_cleanly_after_a_comment() {
+    // `rawChat`-style streams (no terminator) end when the server closes; a comment or a field
+    // line after the last event is not part of an event.
+    let server = TestServer::start(|_| {
+        Reply::new(200).header("Content-Type", "text/event-stream").body("data: a\n\n: bye\nevent: x\n")
+    })
+    .await;
+    let stream = client(&server).cloudrun().get().name("svc").any_path("events").send_stream().await.unwrap();
+    let events: Vec<_> = stream.collect().await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].as_deref().unwrap(), "a");
 }
 
 #[tokio::test]
