@@ -265,6 +265,12 @@ pub fn reserved_setter_names() -> Vec<&'static str> {
     BUILDER_METHODS.iter().chain(BUILDER_RUNTIME_NAMES).copied().collect()
 }
 
+/// Methods of the prelude's traits that every type has and that take `self` by value
+/// (`Into::into`, `TryInto::try_into`): called on the API struct a method of the area returns
+/// (`client.area().into()`), method lookup finds the trait's by-value method before an
+/// operation's `&self` method of the same name, so no operation takes one (`into_2`).
+pub const API_TRAIT_METHODS: &[&str] = &["into", "try_into"];
+
 /// The methods the hand-written helpers of `cloudbase-api` add to each area's API struct
 /// (`client.mysqldb().from(..)`): an operation may not take one of these names (a test in
 /// `cloudbase-api` checks this list against the helpers' source).

@@ -97,15 +97,17 @@ fn error(name: &str) -> codegen::Error {
 }
 
 /// A builder, an inline type or a headers type named like a name of the prelude (`Into`,
-/// `Default`, `From`, `Result`) would hide it from the code beside it: it is suffixed, as
-/// `names::Scope` suffixes any taken name.
+/// `Default`, `From`, `Result`) would hide it from the code beside it, and an operation method
+/// named like a by-value method of the prelude's traits (`into`) would be hidden by it: each is
+/// suffixed, as `names::Scope` suffixes any taken name.
 #[test]
 fn builders_and_inline_types_do_not_take_prelude_names() {
     let api = generated("shadow--operation-into.yaml").api;
     let builders: Vec<&str> = api.operations.iter().map(|op| op.builder.as_str()).collect();
     assert_eq!(builders, ["Into2", "Default2"]);
+    // `client.hostile().into()` would call `Into::into` (by value) before a `&self` method.
     let methods: Vec<&str> = api.operations.iter().map(|op| op.method_name.as_str()).collect();
-    assert_eq!(methods, ["into", "default"]);
+    assert_eq!(methods, ["into_2", "default"]);
     let api = generated("shadow--component-response-from.yaml").api;
     let types: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(types, ["Choice", "From2", "Result2"]);
@@ -619,5 +621,19 @@ fn a_parameter_holds_what_the_builder_can_send() {
             ("colors", "Vec<Color>".to_owned()),
             ("ids", "Vec<String>".to_owned()),
         ]
+    );
+}
+
+/// An operation may not ask for a method name the prelude's traits hide (`x-rust-name: into`).
+#[test]
+fn an_operation_may_not_ask_for_a_name_a_prelude_trait_hides() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n      \
+                x-rust-name: try_into\n      responses: {'204': {description: ok}}\n";
+    let error =
+        codegen::generate(Spec { file: "hostile/inline.yaml", area: "hostile", text, overlays: &[] }).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("/paths/~1a/get/x-rust-name") && message.contains("`try_into` would be hidden"),
+        "{message}"
     );
 }

@@ -26,7 +26,9 @@ impl<'a> Normalizer<'a> {
         // The names operations ask for by `x-rust-name`, each with its first claimant: no other
         // operation gets one, by the rule or by asking too (a located error names both).
         let asked = self.asked_method_names();
-        let mut method_names = Scope::with_reserved(&asked.keys().map(String::as_str).collect::<Vec<_>>());
+        let reserved: Vec<&str> =
+            asked.keys().map(String::as_str).chain(names::API_TRAIT_METHODS.iter().copied()).collect();
+        let mut method_names = Scope::with_reserved(&reserved);
         // Builders live in `<area>::builders`, apart from the data types; they refer to those as
         // `super::Name` and see only the prelude and their imports.
         let mut builder_names = Scope::with_reserved(&names::reserved_builder_names());
@@ -54,6 +56,17 @@ impl<'a> Normalizer<'a> {
                     return Err(self.error(&pointer.join("operationId"), format!("duplicate operationId `{id}`")));
                 }
                 let method_name = match self.rust_name(&operation.extensions, &pointer, super::Case::Snake)? {
+                    Some(name) if names::API_TRAIT_METHODS.contains(&name.as_str()) => {
+                        return Err(self.error(
+                            &pointer.join(super::RUST_NAME),
+                            format!(
+                                "`{}` `{name}` would be hidden by the prelude trait method of that name when \
+                                 called on the area's API (`client.{area}().{name}()`): give the operation \
+                                 another name",
+                                super::RUST_NAME
+                            ),
+                        ));
+                    }
                     Some(name) => match asked.get(&name) {
                         Some((first, first_pointer)) if *first_pointer != pointer => {
                             return Err(self.taken_method(&pointer, &name, (first, first_pointer), ""));
