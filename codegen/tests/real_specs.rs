@@ -112,6 +112,8 @@ fn every_operation_is_generated() {
         let end = start + generated.code[start..].find("\n}\n").expect("the impl block ends");
         let methods = generated.code[start..end].matches("\n    pub fn ").count();
         assert_eq!(in_spec, methods, "{area}: {in_spec} operations in the spec, {methods} generated methods");
+        let examples = generated.code[start..end].matches("    /// # Example\n").count();
+        assert_eq!(examples, methods, "{area}: {examples} of {methods} operations have an `# Example`");
         for line in &doc_lines {
             assert_eq!(
                 generated.code[start..end].matches(line.as_str()).count(),

@@ -60,6 +60,29 @@ impl AiModelApi {
     /// Can answer with a server-sent event stream: use [`builders::CallLlm::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/ai-model/call-llm>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .ai_model()
+    ///     .call_llm()
+    ///     .provider("<provider>")
+    ///     .path("<path>")
+    ///     .body(serde_json::json!({}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn call_llm(&self) -> builders::CallLlm {
         builders::CallLlm::new(self.client.clone())
     }
@@ -171,6 +194,31 @@ impl AiModelApi {
     /// Can answer with a server-sent event stream: use [`builders::CreateResponse::send_stream`].
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/ai-model/call-llm>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, ai_model::ResponsesRequest};
+    ///
+    /// let body: ResponsesRequest = serde_json::from_value(serde_json::json!({
+    ///     "model": "<model>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .ai_model()
+    ///     .create_response()
+    ///     .provider("<provider>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_response(&self) -> builders::CreateResponse {
         builders::CreateResponse::new(self.client.clone())
     }

@@ -34,6 +34,28 @@ impl AuthApi {
     ///
     /// Username + password sign-in, or phone/email verification-code sign-in by passing the
     /// verification_token obtained from /auth/v1/verification/verify.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignInRequest};
+    ///
+    /// let body: SignInRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in(&self) -> builders::SignIn {
         builders::SignIn::new(self.client.clone())
     }
@@ -43,6 +65,26 @@ impl AuthApi {
     /// `POST /auth/v1/signin/anonymously` (operationId `Auth_SignInAnonymously`)
     ///
     /// One anonymous user per device ID; the issued token has scope "anonymous".
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .anonymous_token()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn anonymous_token(&self) -> builders::AnonymousToken {
         builders::AnonymousToken::new(self.client.clone())
     }
@@ -53,6 +95,28 @@ impl AuthApi {
     ///
     /// Registers with phone + verification token, email + verification token, or a third-party
     /// provider_token. Username/password alone is not accepted for registration.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignUpRequest};
+    ///
+    /// let body: SignUpRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_up()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_up(&self) -> builders::SignUp {
         builders::SignUp::new(self.client.clone())
     }
@@ -62,6 +126,26 @@ impl AuthApi {
     /// `POST /auth/v1/user/signout` (operationId `Auth_SignOut`)
     ///
     /// Invalidates the access token and its refresh token; may return a logout redirect URI.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_out()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_out(&self) -> builders::SignOut {
         builders::SignOut::new(self.client.clone())
     }
@@ -97,6 +181,30 @@ impl AuthApi {
     /// Exchange a third-party authorization code for a provider_token
     ///
     /// `POST /auth/v1/provider/token` (operationId `Auth_GrantProviderToken`)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GrantProviderTokenRequest};
+    ///
+    /// let body: GrantProviderTokenRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_id": "<provider_id>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .grant_provider_token()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn grant_provider_token(&self) -> builders::GrantProviderToken {
         builders::GrantProviderToken::new(self.client.clone())
     }
@@ -108,6 +216,31 @@ impl AuthApi {
     /// Adds data the provider hands out separately (for a WeChat Mini Program, the encrypted phone number or a phone-number code) to an existing provider_token and returns the refreshed token with the provider profile.
     ///
     /// Reference: <https://docs.cloudbase.net/openapi/auth/auth-patch-provider-token>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::PatchProviderTokenRequest};
+    ///
+    /// let body: PatchProviderTokenRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_params": {},
+    ///     "provider_token": "<provider_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .patch_provider_token()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn patch_provider_token(&self) -> builders::PatchProviderToken {
         builders::PatchProviderToken::new(self.client.clone())
     }
@@ -117,6 +250,30 @@ impl AuthApi {
     /// `POST /auth/v1/signin/with/provider` (operationId `Auth_SignInWithProvider`)
     ///
     /// May auto-register the user or bind the provider to an existing account.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignInWithProviderRequest};
+    ///
+    /// let body: SignInWithProviderRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_token": "<provider_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in_with_provider()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in_with_provider(&self) -> builders::SignInWithProvider {
         builders::SignInWithProvider::new(self.client.clone())
     }
@@ -126,6 +283,31 @@ impl AuthApi {
     /// `POST /auth/v1/signin/custom` (operationId `Auth_SignInCustom`)
     ///
     /// The ticket is created server-side (e.g. Node SDK createTicket); provider_id is always "custom".
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignInCustomRequest};
+    ///
+    /// let body: SignInCustomRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_id": "<provider_id>",
+    ///     "ticket": "<ticket>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in_custom()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in_custom(&self) -> builders::SignInCustom {
         builders::SignInCustom::new(self.client.clone())
     }
@@ -136,6 +318,28 @@ impl AuthApi {
     ///
     /// OAuth 2.0 style token endpoint. Modes described by the docs: refresh_token, password, and
     /// (with HTTP Basic SecretId:SecretKey) client_credentials. Refreshing invalidates the old refresh token.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GrantTokenRequest};
+    ///
+    /// let body: GrantTokenRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .grant_token()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn grant_token(&self) -> builders::GrantToken {
         builders::GrantToken::new(self.client.clone())
     }
@@ -145,6 +349,26 @@ impl AuthApi {
     /// `GET /auth/v1/token/introspect` (operationId `Auth_TokenIntrospect`)
     ///
     /// Returns token details when valid, an empty object when invalid or expired.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .token_introspect()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn token_introspect(&self) -> builders::TokenIntrospect {
         builders::TokenIntrospect::new(self.client.clone())
     }
@@ -156,6 +380,30 @@ impl AuthApi {
     /// Server-only. Authenticate with HTTP Basic base64(SecretId:SecretKey) or a Tencent Cloud
     /// TC3-HMAC-SHA256 signature in the Authorization header. Returns no refresh_token; the docs example
     /// shows expires_in 432000.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::ClientCredentialRequest};
+    ///
+    /// let body: ClientCredentialRequest = serde_json::from_value(serde_json::json!({
+    ///     "grant_type": "client_credentials"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .client_credential()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn client_credential(&self) -> builders::ClientCredential {
         builders::ClientCredential::new(self.client.clone())
     }
@@ -165,6 +413,26 @@ impl AuthApi {
     /// `POST /auth/v1/revoke` (operationId `Auth_Revoke`)
     ///
     /// Similar to sign-out; clients should re-check token validity with /auth/v1/token/introspect.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .revoke()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn revoke(&self) -> builders::Revoke {
         builders::Revoke::new(self.client.clone())
     }
@@ -208,6 +476,31 @@ impl AuthApi {
     /// `POST /auth/v1/captcha/data/verify` (operationId `Auth_VerifyCaptchaData`)
     ///
     /// Exchanges the captcha token and the recognised text for a captcha_token (send it as x-captcha-token).
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::VerifyCaptchaDataRequest};
+    ///
+    /// let body: VerifyCaptchaDataRequest = serde_json::from_value(serde_json::json!({
+    ///     "key": "<key>",
+    ///     "token": "<token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .verify_captcha_data()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn verify_captcha_data(&self) -> builders::VerifyCaptchaData {
         builders::VerifyCaptchaData::new(self.client.clone())
     }
@@ -217,6 +510,28 @@ impl AuthApi {
     /// `POST /auth/v1/verification` (operationId `Auth_SendVerification`)
     ///
     /// Pass exactly one of phone_number or email. Codes are valid 600 seconds by default.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SendVerificationRequest};
+    ///
+    /// let body: SendVerificationRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .send_verification()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn send_verification(&self) -> builders::SendVerification {
         builders::SendVerification::new(self.client.clone())
     }
@@ -226,6 +541,31 @@ impl AuthApi {
     /// `POST /auth/v1/verification/verify` (operationId `Auth_VerifyVerification`)
     ///
     /// Returns a verification_token used by sign-in, sign-up, sudo and password reset.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::VerifyRequest};
+    ///
+    /// let body: VerifyRequest = serde_json::from_value(serde_json::json!({
+    ///     "verification_code": "<verification_code>",
+    ///     "verification_id": "<verification_id>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .verify_verification()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn verify_verification(&self) -> builders::VerifyVerification {
         builders::VerifyVerification::new(self.client.clone())
     }
@@ -233,6 +573,28 @@ impl AuthApi {
     /// Reset a user's password with an email or phone verification token
     ///
     /// `POST /auth/v1/reset` (operationId `Auth_ResetPassword`)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::ResetPasswordRequest};
+    ///
+    /// let body: ResetPasswordRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .reset_password()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn reset_password(&self) -> builders::ResetPassword {
         builders::ResetPassword::new(self.client.clone())
     }
@@ -242,6 +604,28 @@ impl AuthApi {
     /// `POST /auth/v1/user/sudo` (operationId `User_Sudo`)
     ///
     /// Re-authenticate with the password or a verification_token; sudo_token lasts 900 seconds.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SudoRequest};
+    ///
+    /// let body: SudoRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_sudo()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_sudo(&self) -> builders::UserSudo {
         builders::UserSudo::new(self.client.clone())
     }
@@ -249,6 +633,26 @@ impl AuthApi {
     /// Get the current user's profile
     ///
     /// `GET /auth/v1/user/me` (operationId `User_Me`)
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_me()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_me(&self) -> builders::UserMe {
         builders::UserMe::new(self.client.clone())
     }
@@ -258,6 +662,27 @@ impl AuthApi {
     /// `DELETE /auth/v1/user/me` (operationId `User_DeleteMe`)
     ///
     /// Permanently deletes the signed-in account; requires a sudo_token.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_delete_me()
+    ///     .sudo_token("<sudo_token>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_delete_me(&self) -> builders::UserDeleteMe {
         builders::UserDeleteMe::new(self.client.clone())
     }
@@ -267,6 +692,30 @@ impl AuthApi {
     /// `PATCH /auth/v1/user/password` (operationId `User_UpdatePassword`)
     ///
     /// Requires a sudo_token (query parameter). old_password is needed when the user already has one.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::UpdatePasswordRequest};
+    ///
+    /// let body: UpdatePasswordRequest = serde_json::from_value(serde_json::json!({
+    ///     "new_password": "<new_password>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_update_password()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_update_password(&self) -> builders::UserUpdatePassword {
         builders::UserUpdatePassword::new(self.client.clone())
     }
@@ -276,6 +725,28 @@ impl AuthApi {
     /// `POST /auth/v1/user/basic/edit` (operationId `User_EditUserBasicInfo`)
     ///
     /// Editing another user (user_id) requires administrator permission.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::EditUserBasicInfoRequest};
+    ///
+    /// let body: EditUserBasicInfoRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_edit_user_basic_info()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_edit_user_basic_info(&self) -> builders::UserEditUserBasicInfo {
         builders::UserEditUserBasicInfo::new(self.client.clone())
     }
@@ -285,6 +756,30 @@ impl AuthApi {
     /// `POST /auth/v1/user/provider/bind` (operationId `User_BindWithProvider`)
     ///
     /// Needs a provider_token from /auth/v1/provider/token.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::BindWithProviderRequest};
+    ///
+    /// let body: BindWithProviderRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_token": "<provider_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_bind_with_provider()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_bind_with_provider(&self) -> builders::UserBindWithProvider {
         builders::UserBindWithProvider::new(self.client.clone())
     }
@@ -292,6 +787,27 @@ impl AuthApi {
     /// Unbind a third-party account from the current user
     ///
     /// `DELETE /auth/v1/user/provider/{provider_id}` (operationId `User_UnBindProvider`)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_un_bind_provider()
+    ///     .provider_id("<provider_id>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_un_bind_provider(&self) -> builders::UserUnBindProvider {
         builders::UserUnBindProvider::new(self.client.clone())
     }
@@ -299,6 +815,26 @@ impl AuthApi {
     /// List identity providers and whether each is bound
     ///
     /// `GET /auth/v1/user/provider` (operationId `User_Providers`)
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_providers()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_providers(&self) -> builders::UserProviders {
         builders::UserProviders::new(self.client.clone())
     }
@@ -344,6 +880,30 @@ impl AuthApi {
     /// `PATCH /auth/v1/user/trans/by/provider` (operationId `User_TransByProvider`)
     ///
     /// Sends a provider_token for the signed-in user. Neither the SDK nor a reference page says what the server does with it; the name suggests the session or binding is transferred to the account behind the provider identity. The SDK types the reply as token credentials but does not store it.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::TransByProviderRequest};
+    ///
+    /// let body: TransByProviderRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_token": "<provider_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_trans_by_provider()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_trans_by_provider(&self) -> builders::UserTransByProvider {
         builders::UserTransByProvider::new(self.client.clone())
     }
@@ -353,6 +913,31 @@ impl AuthApi {
     /// `PATCH /auth/v1/user/contact` (operationId `User_EditContact`)
     ///
     /// Binds a new phone number or email to the signed-in user. Needs a sudo_token from /auth/v1/user/sudo and a verification_token for the new contact from /auth/v1/verification/verify.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::EditContactRequest};
+    ///
+    /// let body: EditContactRequest = serde_json::from_value(serde_json::json!({
+    ///     "sudo_token": "<sudo_token>",
+    ///     "verification_token": "<verification_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_edit_contact()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_edit_contact(&self) -> builders::UserEditContact {
         builders::UserEditContact::new(self.client.clone())
     }
@@ -362,6 +947,28 @@ impl AuthApi {
     /// `PATCH /auth/v1/user/profile` (operationId `User_SetUserProfile`)
     ///
     /// Updates profile fields of the signed-in user and returns the profile. The SDK marks this call deprecated in favour of /auth/v1/user/basic/edit and notes that it is not synchronised with the data source.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SetUserProfileRequest};
+    ///
+    /// let body: SetUserProfileRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_set_user_profile()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_set_user_profile(&self) -> builders::UserSetUserProfile {
         builders::UserSetUserProfile::new(self.client.clone())
     }
@@ -371,6 +978,26 @@ impl AuthApi {
     /// `GET /auth/v1/user/query` (operationId `User_QueryUserProfile`)
     ///
     /// Looks users up and returns short profiles. Which callers may query which users is not documented.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_query_user_profile()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_query_user_profile(&self) -> builders::UserQueryUserProfile {
         builders::UserQueryUserProfile::new(self.client.clone())
     }
@@ -380,6 +1007,26 @@ impl AuthApi {
     /// `DELETE /auth/v1/user/revoke/all` (operationId `User_RevokeAllDevices`)
     ///
     /// Revokes the signed-in user's tokens on every device.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_revoke_all_devices()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_revoke_all_devices(&self) -> builders::UserRevokeAllDevices {
         builders::UserRevokeAllDevices::new(self.client.clone())
     }
@@ -389,6 +1036,27 @@ impl AuthApi {
     /// `DELETE /auth/v1/user/authorized/devices/{device_id}` (operationId `User_RevokeDevice`)
     ///
     /// Revokes the signed-in user's tokens on the given device.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_revoke_device()
+    ///     .device_id("<device_id>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_revoke_device(&self) -> builders::UserRevokeDevice {
         builders::UserRevokeDevice::new(self.client.clone())
     }
@@ -398,6 +1066,28 @@ impl AuthApi {
     /// `POST /auth/v1/device/code` (operationId `Auth_DeviceAuthorize`)
     ///
     /// Starts the device flow: show user_code (or verification_uri_complete) to the user, who approves it while signed in elsewhere (/auth/v1/user/device/authorize); meanwhile the device polls /auth/v1/token with the device_code (v1GrantTokenRequest.device_code).
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::DeviceAuthorizeRequest};
+    ///
+    /// let body: DeviceAuthorizeRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .device_authorize()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn device_authorize(&self) -> builders::DeviceAuthorize {
         builders::DeviceAuthorize::new(self.client.clone())
     }
@@ -407,6 +1097,30 @@ impl AuthApi {
     /// `POST /auth/v1/user/device/authorize` (operationId `User_AuthorizeDevice`)
     ///
     /// The signed-in user approves the device that showed user_code (from /auth/v1/device/code).
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::AuthorizeDeviceRequest};
+    ///
+    /// let body: AuthorizeDeviceRequest = serde_json::from_value(serde_json::json!({
+    ///     "user_code": "<user_code>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_authorize_device()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_authorize_device(&self) -> builders::UserAuthorizeDevice {
         builders::UserAuthorizeDevice::new(self.client.clone())
     }
@@ -416,6 +1130,28 @@ impl AuthApi {
     /// `POST /auth/v1/user/authorize` (operationId `User_Authorize`)
     ///
     /// The signed-in user grants a client access; the reply carries an authorization code or, depending on response_type, tokens.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::AuthorizeRequest};
+    ///
+    /// let body: AuthorizeRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_authorize()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_authorize(&self) -> builders::UserAuthorize {
         builders::UserAuthorize::new(self.client.clone())
     }
@@ -425,6 +1161,26 @@ impl AuthApi {
     /// `GET /auth/v1/user/authorize/info` (operationId `User_AuthorizeInfo`)
     ///
     /// Describes the client asking for authorization and the scopes it asks for, for a consent screen. The SDK sends the user's Bearer token when signed in and otherwise HTTP Basic with base64(client_id:client_secret) (not SecretId:SecretKey).
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_authorize_info()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_authorize_info(&self) -> builders::UserAuthorizeInfo {
         builders::UserAuthorizeInfo::new(self.client.clone())
     }
@@ -434,6 +1190,27 @@ impl AuthApi {
     /// `GET /auth/v1/checkUsername` (operationId `Auth_CheckUsername`)
     ///
     /// Checks a username for the signed-in user. What the check is (taken, or valid) and what the reply holds are not documented: the SDK types the result void and the call is not exposed by the SDK's Auth class. For a signed-out "does this account exist" check see /auth/v1/checkIfUserExist.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .check_username()
+    ///     .username("<username>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn check_username(&self) -> builders::CheckUsername {
         builders::CheckUsername::new(self.client.clone())
     }
@@ -445,6 +1222,27 @@ impl AuthApi {
     /// Tells whether an account with this username exists; needs no sign-in.
     ///
     /// Reference: <https://docs.cloudbase.net/openapi/auth/auth-check-if-user-exist>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .check_if_user_exist()
+    ///     .username("<username>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn check_if_user_exist(&self) -> builders::CheckIfUserExist {
         builders::CheckIfUserExist::new(self.client.clone())
     }
@@ -454,6 +1252,30 @@ impl AuthApi {
     /// `POST /auth/v1/mgr/provider/providerSubType` (operationId `Auth_GetProviderSubType`)
     ///
     /// Tells whether an identity provider is set up for password-free sign-in (provider_sub_type NO_AUTH_LOGIN). The SDK only ever asks about the provider "weda".
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GetProviderSubTypeRequest};
+    ///
+    /// let body: GetProviderSubTypeRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_id": "<provider_id>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .get_provider_sub_type()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_provider_sub_type(&self) -> builders::GetProviderSubType {
         builders::GetProviderSubType::new(self.client.clone())
     }
@@ -463,6 +1285,27 @@ impl AuthApi {
     /// `POST /auth/v1/signin/wechat/noauth` (operationId `Auth_SignInWithWechat`)
     ///
     /// Signs in as the WeChat user of the calling context without a provider token. The SDK says this call is meant to be made through the httpOverCallFunction cloud function (that is, from a WeChat Mini Program, which supplies the identity); what it needs when called directly over HTTP is not documented.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in_with_wechat()
+    ///     .body(serde_json::json!({}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in_with_wechat(&self) -> builders::SignInWithWechat {
         builders::SignInWithWechat::new(self.client.clone())
     }
@@ -472,6 +1315,26 @@ impl AuthApi {
     /// `GET /auth/v1/plugin/weda/userinfo` (operationId `User_WedaUserInfo`)
     ///
     /// Returns the signed-in user's information as the WeDa (low-code platform) plugin sees it. The SDK types the reply any, so its shape is not known.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_weda_user_info()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_weda_user_info(&self) -> builders::UserWedaUserInfo {
         builders::UserWedaUserInfo::new(self.client.clone())
     }
@@ -481,6 +1344,31 @@ impl AuthApi {
     /// `POST /auth/v1/qrcode/generate` (operationId `Auth_GetMiniProgramQrCode`)
     ///
     /// Creates a QR code that a user scans with a WeChat Mini Program to sign in on this device; poll /auth/v1/qrcode/get/status with qr_code_id.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GetMiniProgramQrCodeRequest};
+    ///
+    /// let body: GetMiniProgramQrCodeRequest = serde_json::from_value(serde_json::json!({
+    ///     "envId": "<envId>",
+    ///     "wxAppId": "<wxAppId>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .get_mini_program_qr_code()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_mini_program_qr_code(&self) -> builders::GetMiniProgramQrCode {
         builders::GetMiniProgramQrCode::new(self.client.clone())
     }
@@ -490,6 +1378,32 @@ impl AuthApi {
     /// `POST /auth/v1/qrcode/get/status` (operationId `Auth_GetMiniProgramQrCodeStatus`)
     ///
     /// Polls a QR code from /auth/v1/qrcode/generate; once the user has scanned and confirmed, the reply carries a provider_token for /auth/v1/signin/with/provider.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GetMiniProgramQrCodeStatusRequest};
+    ///
+    /// let body: GetMiniProgramQrCodeStatusRequest = serde_json::from_value(serde_json::json!({
+    ///     "envId": "<envId>",
+    ///     "qrCodeId": "<qrCodeId>",
+    ///     "wxAppId": "<wxAppId>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .get_mini_program_qr_code_status()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_mini_program_qr_code_status(
         &self,
     ) -> builders::GetMiniProgramQrCodeStatus {
@@ -501,6 +1415,27 @@ impl AuthApi {
     /// `GET /auth/v1/user/security/history` (operationId `User_GetUserBehaviorLog`)
     ///
     /// Pages through the signed-in user's security log. The SDK sends exactly one of query\[action\]=USER_LOGIN (sign-ins) and ne_query\[action\]=USER_LOGIN (everything else, such as changes of sign-in method), with brackets unencoded.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_get_user_behavior_log()
+    ///     .limit(1)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_get_user_behavior_log(&self) -> builders::UserGetUserBehaviorLog {
         builders::UserGetUserBehaviorLog::new(self.client.clone())
     }
@@ -510,6 +1445,31 @@ impl AuthApi {
     /// `POST /auth/v1/user/provider/{provider_id}/trans` (operationId `User_ChangeBoundProvider`)
     ///
     /// Changes which account a third-party identity is bound to, using a trans token. Where the trans token comes from is not in the SDK (presumably a bind that failed because the identity is bound elsewhere); the reply's meaning is not documented either.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::ChangeBoundProviderRequest};
+    ///
+    /// let body: ChangeBoundProviderRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_trans_token": "<provider_trans_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_change_bound_provider()
+    ///     .provider_id("<provider_id>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_change_bound_provider(&self) -> builders::UserChangeBoundProvider {
         builders::UserChangeBoundProvider::new(self.client.clone())
     }
@@ -519,6 +1479,28 @@ impl AuthApi {
     /// `POST /auth/v2/signin/username` (operationId `Auth_SignInV2`)
     ///
     /// The version-2 form of /auth/v1/signin (Auth_SignIn): the same fields, or the same fields RSA-encrypted with the key from /auth/v2/signin/publichkey. Tokens issued here are refreshed at /auth/v2/token.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignInWithUsernameRequest};
+    ///
+    /// let body: SignInWithUsernameRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in_v2()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in_v2(&self) -> builders::SignInV2 {
         builders::SignInV2::new(self.client.clone())
     }
@@ -528,6 +1510,28 @@ impl AuthApi {
     /// `POST /auth/v2/token` (operationId `Auth_GrantTokenV2`)
     ///
     /// The version-2 form of /auth/v1/token (Auth_GrantToken), with the same body; the SDK uses it for credentials issued by the /auth/v2 sign-in calls.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::GrantTokenRequest};
+    ///
+    /// let body: GrantTokenRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .grant_token_v2()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn grant_token_v2(&self) -> builders::GrantTokenV2 {
         builders::GrantTokenV2::new(self.client.clone())
     }
@@ -537,6 +1541,26 @@ impl AuthApi {
     /// `GET /auth/v2/user/me` (operationId `User_MeV2`)
     ///
     /// The version-2 form of GET /auth/v1/user/me (User_Me), for credentials from the /auth/v2 sign-in calls.
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_me_v2()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_me_v2(&self) -> builders::UserMeV2 {
         builders::UserMeV2::new(self.client.clone())
     }
@@ -546,6 +1570,27 @@ impl AuthApi {
     /// `DELETE /auth/v2/user/me` (operationId `User_DeleteMeV2`)
     ///
     /// The version-2 form of DELETE /auth/v1/user/me (User_DeleteMe); requires a sudo_token. The SDK types the reply UserProfile, the v1 reference documents an empty object.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .user_delete_me_v2()
+    ///     .sudo_token("<sudo_token>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn user_delete_me_v2(&self) -> builders::UserDeleteMeV2 {
         builders::UserDeleteMeV2::new(self.client.clone())
     }
@@ -555,6 +1600,30 @@ impl AuthApi {
     /// `POST /auth/v2/signin/verificationcode` (operationId `Auth_SignInWithVerificationCodeV2`)
     ///
     /// The version-2 counterpart of /auth/v1/verification/verify (Auth_VerifyVerification) with the same fields, but a sign-in: the SDK stores the reply as its credentials, so the reply is read as a token response here (the SDK's declared type is still VerifyResponse, {verification_token, expires_in}).
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignInWithVerificationCodeRequest};
+    ///
+    /// let body: SignInWithVerificationCodeRequest = serde_json::from_value(serde_json::json!({
+    ///     "verification_code": "<verification_code>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in_with_verification_code_v2()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in_with_verification_code_v2(
         &self,
     ) -> builders::SignInWithVerificationCodeV2 {
@@ -566,6 +1635,30 @@ impl AuthApi {
     /// `POST /auth/v2/signin/with/provider` (operationId `Auth_SignInWithProviderV2`)
     ///
     /// The version-2 form of /auth/v1/signin/with/provider (Auth_SignInWithProvider), with the same body; tokens issued here are refreshed at /auth/v2/token.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::SignInWithProviderRequest};
+    ///
+    /// let body: SignInWithProviderRequest = serde_json::from_value(serde_json::json!({
+    ///     "provider_token": "<provider_token>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .sign_in_with_provider_v2()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn sign_in_with_provider_v2(&self) -> builders::SignInWithProviderV2 {
         builders::SignInWithProviderV2::new(self.client.clone())
     }
@@ -575,6 +1668,27 @@ impl AuthApi {
     /// `POST /auth/v2/signin/publichkey` (operationId `Auth_GetPublicKey`)
     ///
     /// Returns the RSA public key with which encrypted sign-in and password parameters are built (/auth/v2/signin/username, /auth/v2/signin/password/update, /auth/v1/user/basic/edit), and its thumbprint to send alongside. The path is spelled publichkey.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .get_public_key()
+    ///     .body(serde_json::json!({}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_public_key(&self) -> builders::GetPublicKey {
         builders::GetPublicKey::new(self.client.clone())
     }
@@ -584,6 +1698,31 @@ impl AuthApi {
     /// `POST /auth/v2/signin/password/update` (operationId `Auth_ModifyPasswordWithoutLogin`)
     ///
     /// Changes a username-password account's password given the old password, with no session. Both passwords are RSA-encrypted with the key from /auth/v2/signin/publichkey, whose thumbprint goes alongside.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, auth::ModifyPasswordWithoutLoginRequest};
+    ///
+    /// let body: ModifyPasswordWithoutLoginRequest = serde_json::from_value(serde_json::json!({
+    ///     "new_password": "<new_password>",
+    ///     "public_key_thumbprint": "<public_key_thumbprint>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .auth()
+    ///     .modify_password_without_login()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn modify_password_without_login(&self) -> builders::ModifyPasswordWithoutLogin {
         builders::ModifyPasswordWithoutLogin::new(self.client.clone())
     }

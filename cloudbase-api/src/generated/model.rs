@@ -104,6 +104,34 @@ impl ModelApi {
     /// `POST /v1/model/{envType}/{modelName}/createMany` (operationId `createMany`)
     ///
     /// Creates one record per element of `data`, which must not be empty.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::{CreateItemEnvType, CreateManyRequest}};
+    ///
+    /// let body: CreateManyRequest = serde_json::from_value(serde_json::json!({
+    ///     "data": [
+    ///         {}
+    ///     ]
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .create_many()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .model_name("<modelName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_many(&self) -> builders::CreateMany {
         builders::CreateMany::new(self.client.clone())
     }
@@ -160,6 +188,33 @@ impl ModelApi {
     /// `PUT /v1/model/{envType}/{modelName}/updateMany` (operationId `updateMany`)
     ///
     /// Changes the fields in `data` on every record that `filter` selects.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::{CreateItemEnvType, UpdateRequest}};
+    ///
+    /// let body: UpdateRequest = serde_json::from_value(serde_json::json!({
+    ///     "data": {},
+    ///     "filter": {}
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .update_many()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .model_name("<modelName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_many(&self) -> builders::UpdateMany {
         builders::UpdateMany::new(self.client.clone())
     }
@@ -263,6 +318,32 @@ impl ModelApi {
     /// `POST /v1/model/{envType}/{modelName}/deleteMany` (operationId `deleteMany`)
     ///
     /// Deletes every record that `filter` selects.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::{CreateItemEnvType, FilterRequest}};
+    ///
+    /// let body: FilterRequest = serde_json::from_value(serde_json::json!({
+    ///     "filter": {}
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .delete_many()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .model_name("<modelName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_many(&self) -> builders::DeleteMany {
         builders::DeleteMany::new(self.client.clone())
     }
@@ -320,6 +401,28 @@ impl ModelApi {
     /// Simple form of getRecords without a filter: paging in the query string.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/model/get-records-easy>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::CreateItemEnvType};
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .get_records_easy()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .model_name("<modelName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_records_easy(&self) -> builders::GetRecordsEasy {
         builders::GetRecordsEasy::new(self.client.clone())
     }
@@ -385,6 +488,29 @@ impl ModelApi {
     /// Returns the record with this `_id`.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/model/get-item-by-id>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::CreateItemEnvType};
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .get_item_by_id()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .model_name("<modelName>")
+    ///     .record_id("<recordId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_item_by_id(&self) -> builders::GetItemById {
         builders::GetItemById::new(self.client.clone())
     }
@@ -396,6 +522,29 @@ impl ModelApi {
     /// Deletes the record with this `_id`.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/model/delete-item-by-id>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::CreateItemEnvType};
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .delete_item_by_id()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .model_name("<modelName>")
+    ///     .record_id("<recordId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_item_by_id(&self) -> builders::DeleteItemById {
         builders::DeleteItemById::new(self.client.clone())
     }
@@ -465,6 +614,38 @@ impl ModelApi {
     /// the URL) and reads a Tencent Cloud API style reply: `Response.Data`, or `Response.Error.{Code,
     /// Message}` with `Response.RequestId`. It is kept in this area because both SDKs build the /v1/sql
     /// base beside /v1/model for the same client.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, model::{CreateItemEnvType, SqlTemplateRequest}};
+    ///
+    /// let body: SqlTemplateRequest = serde_json::from_value(serde_json::json!({
+    ///     "parameter": [
+    ///         {
+    ///             "key": "<key>",
+    ///             "type": "STRING",
+    ///             "value": "<value>"
+    ///         }
+    ///     ]
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .model()
+    ///     .run_sql_template()
+    ///     .env_type(CreateItemEnvType::Prod)
+    ///     .template_name("<templateName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn run_sql_template(&self) -> builders::RunSqlTemplate {
         builders::RunSqlTemplate::new(self.client.clone())
     }

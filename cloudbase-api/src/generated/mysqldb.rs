@@ -101,6 +101,29 @@ impl MysqldbApi {
     /// `Prefer: resolution=merge-duplicates` or `resolution=ignore-duplicates` the insert
     /// becomes an upsert that merges into, or skips, rows whose key already exists.
     /// With `Prefer: return=representation` the written rows are returned.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, mysqldb::RecordOrRecords};
+    ///
+    /// let body: RecordOrRecords = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .insert_records()
+    ///     .table("<table>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn insert_records(&self) -> builders::InsertRecords {
         builders::InsertRecords::new(self.client.clone())
     }
@@ -180,6 +203,28 @@ impl MysqldbApi {
     ///
     /// Updates the rows matched by the filters with the column values in the body. A filter
     /// (WHERE condition) is mandatory; requests without one are rejected.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .update_records()
+    ///     .table("<table>")
+    ///     .body(serde_json::json!({}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_records(&self) -> builders::UpdateRecords {
         builders::UpdateRecords::new(self.client.clone())
     }
@@ -228,6 +273,30 @@ impl MysqldbApi {
     /// Same as insertRecords, for a table in the database named by `schema`. (The `select`
     /// and `Prefer` parameters are not listed on the reference page; assumed as on the base
     /// path.)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, mysqldb::RecordOrRecords};
+    ///
+    /// let body: RecordOrRecords = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .insert_records_with_schema()
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn insert_records_with_schema(&self) -> builders::InsertRecordsWithSchema {
         builders::InsertRecordsWithSchema::new(self.client.clone())
     }
@@ -275,6 +344,29 @@ impl MysqldbApi {
     /// Same as updateRecords, for a table in the database named by `schema`. A filter is
     /// mandatory. (Query and Prefer parameters are not listed on the reference page; assumed
     /// as on the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .update_records_with_schema()
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .body(serde_json::json!({}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_records_with_schema(&self) -> builders::UpdateRecordsWithSchema {
         builders::UpdateRecordsWithSchema::new(self.client.clone())
     }
@@ -324,6 +416,31 @@ impl MysqldbApi {
     /// Same as insertRecords, for a table in the given database instance and database.
     /// (The `select` and `Prefer` parameters are not listed on the reference page; assumed
     /// as on the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, mysqldb::RecordOrRecords};
+    ///
+    /// let body: RecordOrRecords = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .insert_records_with_instance()
+    ///     .instance("<instance>")
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn insert_records_with_instance(&self) -> builders::InsertRecordsWithInstance {
         builders::InsertRecordsWithInstance::new(self.client.clone())
     }
@@ -372,6 +489,30 @@ impl MysqldbApi {
     /// Same as updateRecords, for a table in the given database instance and database. A
     /// filter is mandatory. (Query and Prefer parameters are not listed on the reference
     /// page; assumed as on the base path.)
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .mysqldb()
+    ///     .update_records_with_instance()
+    ///     .instance("<instance>")
+    ///     .schema("<schema>")
+    ///     .table("<table>")
+    ///     .body(serde_json::json!({}))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_records_with_instance(&self) -> builders::UpdateRecordsWithInstance {
         builders::UpdateRecordsWithInstance::new(self.client.clone())
     }

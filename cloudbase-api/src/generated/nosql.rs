@@ -28,6 +28,32 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections` (operationId `createCollection`)
     ///
     /// Creates a new collection. Admin permission only; the name must follow MongoDB collection naming rules.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::CreateCollectionRequest};
+    ///
+    /// let body: CreateCollectionRequest = serde_json::from_value(serde_json::json!({
+    ///     "collectionName": "<collectionName>"
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .create_collection()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_collection(&self) -> builders::CreateCollection {
         builders::CreateCollection::new(self.client.clone())
     }
@@ -69,6 +95,35 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `insertDocuments`)
     ///
     /// Inserts one or more documents (an array of EJSON objects) into the collection. Can run inside a transaction.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::InsertDocumentsRequest};
+    ///
+    /// let body: InsertDocumentsRequest = serde_json::from_value(serde_json::json!({
+    ///     "data": [
+    ///         {}
+    ///     ]
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .insert_documents()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .collection_name("<collectionName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn insert_documents(&self) -> builders::InsertDocuments {
         builders::InsertDocuments::new(self.client.clone())
     }
@@ -78,6 +133,34 @@ impl NosqlApi {
     /// `PATCH /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `updateDocuments`)
     ///
     /// Updates documents matching a query; MongoDB update operators (`$set`, `$inc`, `$push`, ...) are supported. When `replaceMode` is false (the default) and `data` has no update operator, it is wrapped in `$set`. `_openid` and `_id` cannot be modified.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::UpdateDocumentsRequest};
+    ///
+    /// let body: UpdateDocumentsRequest = serde_json::from_value(serde_json::json!({
+    ///     "data": {},
+    ///     "query": {}
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .update_documents()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .collection_name("<collectionName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_documents(&self) -> builders::UpdateDocuments {
         builders::UpdateDocuments::new(self.client.clone())
     }
@@ -153,6 +236,34 @@ impl NosqlApi {
     /// `PATCH /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `updateDocumentById`)
     ///
     /// Updates one document by `_id`; all update operators are supported. With `returnDoc=true` the updated document is returned. Returns 404 when the document does not exist and `upsert` is false.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::UpdateDocumentByIdRequest};
+    ///
+    /// let body: UpdateDocumentByIdRequest = serde_json::from_value(serde_json::json!({
+    ///     "data": {}
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .update_document_by_id()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .collection_name("<collectionName>")
+    ///     .doc_id("<docId>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_document_by_id(&self) -> builders::UpdateDocumentById {
         builders::UpdateDocumentById::new(self.client.clone())
     }
@@ -162,6 +273,33 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/remove` (operationId `removeDocuments`)
     ///
     /// Deletes documents matching a query. POST is used so the query can travel in the body. The query must not be an empty object; for non-admin callers an `_openid` condition is added automatically.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::RemoveDocumentsRequest};
+    ///
+    /// let body: RemoveDocumentsRequest = serde_json::from_value(serde_json::json!({
+    ///     "query": {}
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .remove_documents()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .collection_name("<collectionName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn remove_documents(&self) -> builders::RemoveDocuments {
         builders::RemoveDocuments::new(self.client.clone())
     }
@@ -171,6 +309,35 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations` (operationId `aggregate`)
     ///
     /// Runs a native MongoDB aggregation pipeline on the collection. Supported stages: `$match`, `$group`, `$project`, `$sort`, `$limit`, `$skip`, `$unwind`, `$lookup` (admin only), `$addFields`, `$count`, `$sample`, `$bucket`, `$bucketAuto`, `$geoNear`, `$replaceRoot`, `$sortByCount`. If no `$limit` stage is given, `$limit: 20` is appended; under PRIVATE permission a `$match` on the caller's `_openid` is added. Request and response body shapes are inferred (see AggregateRequest / AggregateResponse).
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::AggregateRequest};
+    ///
+    /// let body: AggregateRequest = serde_json::from_value(serde_json::json!({
+    ///     "pipeline": [
+    ///         {}
+    ///     ]
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .aggregate()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .collection_name("<collectionName>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn aggregate(&self) -> builders::Aggregate {
         builders::Aggregate::new(self.client.clone())
     }
@@ -275,6 +442,34 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/commands` (operationId `runCommands`)
     ///
     /// Runs a batch of native MongoDB database commands in order and returns one result entry per command. Can run inside a transaction. Admin permission only. Typical commands: find, insert, update, delete, aggregate, createIndexes.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, nosql::RunCommandsRequest};
+    ///
+    /// let body: RunCommandsRequest = serde_json::from_value(serde_json::json!({
+    ///     "commands": [
+    ///         {}
+    ///     ]
+    /// }))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .nosql()
+    ///     .run_commands()
+    ///     .instance("<instance>")
+    ///     .database("<database>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn run_commands(&self) -> builders::RunCommands {
         builders::RunCommands::new(self.client.clone())
     }

@@ -59,6 +59,32 @@ impl StorageApi {
     /// directly to the bucket: PUT the file bytes to `uploadUrl` with headers
     /// `Authorization: <authorization>`, `X-Cos-Security-Token: <token>` and
     /// `X-Cos-Meta-Fileid: <cloudObjectMeta>`.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage::GetObjectsUploadInfoRequestItem};
+    ///
+    /// let body: Vec<GetObjectsUploadInfoRequestItem> = serde_json::from_value(serde_json::json!([
+    ///     {
+    ///         "objectId": "<objectId>"
+    ///     }
+    /// ]))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage()
+    ///     .get_objects_upload_info()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_objects_upload_info(&self) -> builders::GetObjectsUploadInfo {
         builders::GetObjectsUploadInfo::new(self.client.clone())
     }
@@ -68,6 +94,30 @@ impl StorageApi {
     /// `POST /v1/storages/get-objects-download-info` (operationId `getObjectsDownloadInfo`)
     ///
     /// Returns temporary download URLs for the given cloud object IDs.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage::GetObjectDownloadInfoRequestItem};
+    ///
+    /// let body: Vec<GetObjectDownloadInfoRequestItem> = serde_json::from_value(serde_json::json!([
+    ///     {}
+    /// ]))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage()
+    ///     .get_objects_download_info()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_objects_download_info(&self) -> builders::GetObjectsDownloadInfo {
         builders::GetObjectsDownloadInfo::new(self.client.clone())
     }
@@ -77,6 +127,30 @@ impl StorageApi {
     /// `POST /v1/storages/delete-objects` (operationId `deleteObjects`)
     ///
     /// Deletes the given cloud objects.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage::DeleteObjectsRequestItem};
+    ///
+    /// let body: Vec<DeleteObjectsRequestItem> = serde_json::from_value(serde_json::json!([
+    ///     {}
+    /// ]))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage()
+    ///     .delete_objects()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_objects(&self) -> builders::DeleteObjects {
         builders::DeleteObjects::new(self.client.clone())
     }
@@ -88,6 +162,33 @@ impl StorageApi {
     /// Copies objects to destination paths. Optional flags control whether an
     /// existing destination object may be overwritten and whether the source is
     /// removed after copying (i.e. a move). Only administrators may call it.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage::CopyObjectsRequestItem};
+    ///
+    /// let body: Vec<CopyObjectsRequestItem> = serde_json::from_value(serde_json::json!([
+    ///     {
+    ///         "dstPath": "<dstPath>",
+    ///         "srcPath": "<srcPath>"
+    ///     }
+    /// ]))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage()
+    ///     .copy_objects()
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn copy_objects(&self) -> builders::CopyObjects {
         builders::CopyObjects::new(self.client.clone())
     }

@@ -65,6 +65,26 @@ impl StoragePgApi {
     /// Lists the buckets visible to the caller.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/获取-bucket-列表>
+    ///
+    /// # Example
+    ///
+    /// A request (the operation requires no value):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .list_buckets()
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn list_buckets(&self) -> builders::ListBuckets {
         builders::ListBuckets::new(self.client.clone())
     }
@@ -117,6 +137,27 @@ impl StoragePgApi {
     /// Returns one bucket's settings.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/获取-bucket-信息>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .get_bucket()
+    ///     .bucket_id("<bucketId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_bucket(&self) -> builders::GetBucket {
         builders::GetBucket::new(self.client.clone())
     }
@@ -128,6 +169,29 @@ impl StoragePgApi {
     /// Changes a bucket's public flag, size limit or allowed MIME types.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/更新-bucket>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage_pg::UpdateBucketRequest};
+    ///
+    /// let body: UpdateBucketRequest = serde_json::from_value(serde_json::json!({}))?;
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .update_bucket()
+    ///     .bucket_id("<bucketId>")
+    ///     .body(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_bucket(&self) -> builders::UpdateBucket {
         builders::UpdateBucket::new(self.client.clone())
     }
@@ -139,6 +203,27 @@ impl StoragePgApi {
     /// Deletes a bucket; only an empty bucket can be deleted.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/删除-bucket>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .delete_bucket()
+    ///     .bucket_id("<bucketId>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_bucket(&self) -> builders::DeleteBucket {
         builders::DeleteBucket::new(self.client.clone())
     }
@@ -192,6 +277,28 @@ impl StoragePgApi {
     /// Streams the object. The token is optional: with a token the caller's role is checked; without one a public bucket is read with elevated rights and a private bucket answers 404. The reference renders this path as `/v1/storages/object/:bucketId` (the object-name wildcard is not shown).
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/下载对象>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .download_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn download_object(&self) -> builders::DownloadObject {
         builders::DownloadObject::new(self.client.clone())
     }
@@ -203,6 +310,33 @@ impl StoragePgApi {
     /// Overwrites an existing object; equivalent to uploadObject with `x-upsert: true`. Same body forms as uploadObject.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/更新-覆盖对象>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage_pg::UploadObjectMultipart};
+    ///
+    /// let body = UploadObjectMultipart {
+    ///     file: b"<file>".to_vec().into(),
+    ///     ..Default::default()
+    /// };
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .update_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .form(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn update_object(&self) -> builders::UpdateObject {
         builders::UpdateObject::new(self.client.clone())
     }
@@ -214,6 +348,33 @@ impl StoragePgApi {
     /// Uploads a new object. Fails with 409 when the name is taken unless `x-upsert: true`. Either a multipart/form-data form with a `file` part (plus optional cacheControl, contentType, metadata fields), or the raw bytes with Content-Type set to the object's real MIME type (e.g. image/png; `application/octet-stream` stands for any type here) and metadata in the Cache-Control, x-metadata and X-Robots-Tag headers. The management SDK refuses files over 100 MB before sending.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/创建-上传对象>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage_pg::UploadObjectMultipart};
+    ///
+    /// let body = UploadObjectMultipart {
+    ///     file: b"<file>".to_vec().into(),
+    ///     ..Default::default()
+    /// };
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .upload_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .form(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn upload_object(&self) -> builders::UploadObject {
         builders::UploadObject::new(self.client.clone())
     }
@@ -225,6 +386,28 @@ impl StoragePgApi {
     /// Deletes one object.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/删除对象>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .delete_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn delete_object(&self) -> builders::DeleteObject {
         builders::DeleteObject::new(self.client.clone())
     }
@@ -236,6 +419,28 @@ impl StoragePgApi {
     /// Like downloadObject but returns only the headers (Content-Type, Content-Length, ETag, ...). Optional token as for downloadObject. Rendered by the reference as `/v1/storages/object/:bucketId`.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/获取对象信息>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .head_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn head_object(&self) -> builders::HeadObject {
         builders::HeadObject::new(self.client.clone())
     }
@@ -361,6 +566,28 @@ impl StoragePgApi {
     /// Returns the object's metadata as JSON. Optional token: with a token the caller's role is checked; without one a public bucket is read with elevated rights.
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/获取对象元信息>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .get_object_info()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_object_info(&self) -> builders::GetObjectInfo {
         builders::GetObjectInfo::new(self.client.clone())
     }
@@ -412,6 +639,29 @@ impl StoragePgApi {
     /// Streams the object using the token of a signed download URL; no Authorization header. Rendered by the reference as `/v1/storages/object/sign/:bucketId`.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/通过预签名下载链接下载对象>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .download_object_by_signed_url()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .token("<token>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn download_object_by_signed_url(&self) -> builders::DownloadObjectBySignedUrl {
         builders::DownloadObjectBySignedUrl::new(self.client.clone())
     }
@@ -460,6 +710,29 @@ impl StoragePgApi {
     /// Same checks as downloadObjectBySignedUrl but returns only the headers (Content-Type, Content-Length, ETag, ...), e.g. to inspect a file before downloading. Rendered by the reference as `/v1/storages/object/sign/:bucketId`.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/通过预签名下载链接获取对象信息>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .head_object_by_signed_url()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .token("<token>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn head_object_by_signed_url(&self) -> builders::HeadObjectBySignedUrl {
         builders::HeadObjectBySignedUrl::new(self.client.clone())
     }
@@ -471,6 +744,34 @@ impl StoragePgApi {
     /// Uploads the object with the token from createSignedUploadUrl; public route, no Authorization header. Body as for uploadObject (the management SDK sends raw bytes with Content-Type and Content-Length).
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/通过预签名上传链接上传对象>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::{Client, storage_pg::UploadObjectMultipart};
+    ///
+    /// let body = UploadObjectMultipart {
+    ///     file: b"<file>".to_vec().into(),
+    ///     ..Default::default()
+    /// };
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .upload_object_by_signed_url()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .token("<token>")
+    ///     .form(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn upload_object_by_signed_url(&self) -> builders::UploadObjectBySignedUrl {
         builders::UploadObjectBySignedUrl::new(self.client.clone())
     }
@@ -482,6 +783,28 @@ impl StoragePgApi {
     /// Creates a time-limited upload URL and token (valid 60 s by default per the reference) so a client can upload without its own credentials. The official SDKs send no request body; `x-upsert: true` lets the later upload overwrite.
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/获取预签名上传链接>
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .create_signed_upload_url()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn create_signed_upload_url(&self) -> builders::CreateSignedUploadUrl {
         builders::CreateSignedUploadUrl::new(self.client.clone())
     }
@@ -491,6 +814,28 @@ impl StoragePgApi {
     /// `GET /v1/storages/object/public/{bucketId}/{objectName}` (operationId `downloadPublicObject`)
     ///
     /// Anonymous read of an object in a public bucket; the URL that the JS SDK's getPublicUrl builds. Not among the documented endpoints. Real users report a 403 whenever the request carries an Origin header (CORS).
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .download_public_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn download_public_object(&self) -> builders::DownloadPublicObject {
         builders::DownloadPublicObject::new(self.client.clone())
     }
@@ -500,6 +845,28 @@ impl StoragePgApi {
     /// `HEAD /v1/storages/object/public/{bucketId}/{objectName}` (operationId `headPublicObject`)
     ///
     /// HEAD form of downloadPublicObject.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .head_public_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn head_public_object(&self) -> builders::HeadPublicObject {
         builders::HeadPublicObject::new(self.client.clone())
     }
@@ -509,6 +876,28 @@ impl StoragePgApi {
     /// `GET /v1/storages/object/authenticated/{bucketId}/{objectName}` (operationId `downloadAuthenticatedObject`)
     ///
     /// Like downloadObject but always requires a token. Not among the documented endpoints.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .download_authenticated_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn download_authenticated_object(
         &self,
     ) -> builders::DownloadAuthenticatedObject {
@@ -520,6 +909,28 @@ impl StoragePgApi {
     /// `HEAD /v1/storages/object/authenticated/{bucketId}/{objectName}` (operationId `headAuthenticatedObject`)
     ///
     /// HEAD form of downloadAuthenticatedObject.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .head_authenticated_object()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn head_authenticated_object(&self) -> builders::HeadAuthenticatedObject {
         builders::HeadAuthenticatedObject::new(self.client.clone())
     }
@@ -529,6 +940,28 @@ impl StoragePgApi {
     /// `GET /v1/storages/object/info/authenticated/{bucketId}/{objectName}` (operationId `getObjectInfoAuthenticated`)
     ///
     /// Like getObjectInfo but always requires a token. Not among the documented endpoints.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .get_object_info_authenticated()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_object_info_authenticated(&self) -> builders::GetObjectInfoAuthenticated {
         builders::GetObjectInfoAuthenticated::new(self.client.clone())
     }
@@ -538,6 +971,28 @@ impl StoragePgApi {
     /// `HEAD /v1/storages/object/info/authenticated/{bucketId}/{objectName}` (operationId `headObjectInfoAuthenticated`)
     ///
     /// HEAD form of getObjectInfoAuthenticated; headers only.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .head_object_info_authenticated()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn head_object_info_authenticated(
         &self,
     ) -> builders::HeadObjectInfoAuthenticated {
@@ -549,6 +1004,28 @@ impl StoragePgApi {
     /// `GET /v1/storages/object/info/public/{bucketId}/{objectName}` (operationId `getObjectInfoPublic`)
     ///
     /// Anonymous metadata read for an object in a public bucket. Not among the documented endpoints.
+    ///
+    /// # Example
+    ///
+    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    ///
+    /// ```
+    /// use cloudbase_api::Client;
+    ///
+    /// # let _never_polled = async move {
+    /// let client = Client::from_env()?;
+    /// let reply = client
+    ///     .storage_pg()
+    ///     .get_object_info_public()
+    ///     .bucket_id("<bucketId>")
+    ///     .object_name("<objectName>")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", reply.into_inner());
+    /// # Ok::<(), cloudbase_api::Error>(())
+    /// # };
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn get_object_info_public(&self) -> builders::GetObjectInfoPublic {
         builders::GetObjectInfoPublic::new(self.client.clone())
     }

@@ -6,7 +6,7 @@
 //! itself sits in a future that is never polled, so it is compiled but never sent.
 
 use super::docs;
-use crate::ir::{Api, BodyKind, ExampleRequest, Operation, Param, Type, TypeId, TypeKind};
+use crate::ir::{Api, BodyForm, BodyKind, ExampleRequest, Field, Operation, Param, Type, TypeId, TypeKind};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -14,21 +14,30 @@ use std::fmt::Write as _;
 /// Indentation of the builder chain inside the example.
 const INDENT: &str = "    ";
 
-/// The operation's `# Example` section, when the spec documents values to build one from.
+/// The operation's `# Example` section: the values the spec documents where it documents some
+/// (with placeholders for the required parameters it does not), else a request of stand-in
+/// values synthesized from the types. `None` only for a required body that has no finite value.
 pub fn section(api: &Api, op: &Operation) -> Option<String> {
-    let ExampleRequest::Shown { placeholders } = op.example_request() else { return None };
+    let (placeholders, synthesized) = match op.example_request() {
+        ExampleRequest::Shown { placeholders } => (placeholders, false),
+        ExampleRequest::Undocumented | ExampleRequest::BodyUndocumented => {
+            let required = op.params.iter().enumerate().filter(|(_, p)| p.caller_sets()).map(|(i, _)| i);
+            (required.collect(), true)
+        }
+    };
     let mut imports = Imports::default();
     let mut code = String::new();
     let mut chain = vec![format!("client"), format!(".{}()", api.area), format!(".{}()", op.method_name)];
     for (index, p) in op.params.iter().enumerate() {
         let value = match &p.example {
-            Some(example) => documented(api, p, &p.ty, example, &mut imports, false),
-            None if placeholders.contains(&index) => placeholder(api, p, &p.ty, &mut imports, false),
-            None => continue,
+            Some(example) if !synthesized => documented(api, p, &p.ty, example, &mut imports, false),
+            _ if placeholders.contains(&index) => placeholder(api, p, &p.ty, &mut imports, false),
+            _ => continue,
         };
         chain.push(format!(".{}({value})", p.name));
     }
-    if let Some(body) = op.body.as_ref().and_then(|b| b.forms.iter().find(|f| f.example.is_some()))
+    let documented_body = op.body.as_ref().and_then(|b| b.forms.iter().find(|f| f.example.is_some()));
+    if let Some(body) = documented_body.filter(|_| !synthesized)
         && let Some(example) = &body.example
     {
         let argument = match body.kind {
@@ -50,6 +59,11 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
             BodyKind::Multipart => String::new(),
         };
         chain.push(format!(".{}({argument})", body.setter));
+    } else if let Some(body) = op.body.as_ref().filter(|b| synthesized && b.required)
+        && let Some(form) = body.forms.first()
+    {
+        let argument = stand_in_body(api, form, &mut imports, &mut code)?;
+        chain.push(format!(".{}({argument})", form.setter));
     }
     chain.extend([".send()".to_owned(), ".await?;".to_owned()]);
 
@@ -66,7 +80,13 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
     text.push_str("println!(\"{:?}\", reply.into_inner());\n");
     text.push_str("# Ok::<(), cloudbase_api::Error>(())\n# };\n# Ok::<(), serde_json::Error>(())\n");
 
-    let intro = if placeholders.is_empty() {
+    let stands_in = !placeholders.is_empty() || op.body.as_ref().is_some_and(|b| b.required);
+    let intro = if synthesized && !stands_in {
+        "A request (the operation requires no value):".to_owned()
+    } else if synthesized {
+        "A request with a stand-in value of its type for each value it requires (the spec documents no example):"
+            .to_owned()
+    } else if placeholders.is_empty() {
         "A request with the values the spec documents:".to_owned()
     } else {
         let names: Vec<String> = placeholders.iter().map(|&i| docs::code(&op.params[i].name)).collect();
@@ -188,6 +208,122 @@ fn placeholder(api: &Api, p: &Param, ty: &Type, imports: &mut Imports, in_collec
         _ => Value::Null,
     };
     documented(api, p, ty, &stand_in, imports, in_collection)
+}
+
+/// The argument of a body setter for a required body the spec documents no value of (its code
+/// before the request goes into `code`); `None` when its type has no finite value.
+fn stand_in_body(api: &Api, form: &BodyForm, imports: &mut Imports, code: &mut String) -> Option<String> {
+    Some(match form.kind {
+        BodyKind::Text => "\"<text>\"".to_owned(),
+        BodyKind::Bytes => "b\"<bytes>\".to_vec()".to_owned(),
+        BodyKind::Json if form.free_form.is_some() => "serde_json::json!({})".to_owned(),
+        BodyKind::Json => {
+            let value = StandIn { api, depth: 0 }.value(&form.ty)?;
+            let ty = type_text(api, &form.ty, imports);
+            let _ =
+                writeln!(code, "let body: {ty} = serde_json::from_value(serde_json::json!({}))?;", json(&value, ""));
+            "body".to_owned()
+        }
+        BodyKind::Multipart => {
+            let Type::Named(id) = &form.ty else { return None };
+            let TypeKind::Form(fields) = &api.type_def(*id).kind else { return None };
+            let name = imports.add(api, *id);
+            let _ = writeln!(code, "let body = {name} {{");
+            for f in fields.fields.iter().filter(|f| f.required) {
+                let value = match &f.ty {
+                    Type::Bytes => format!("b{:?}.to_vec().into()", format!("<{}>", f.wire_name)),
+                    Type::String => format!("{:?}.to_owned()", format!("<{}>", f.wire_name)),
+                    Type::Integer { .. } | Type::Number { .. } => "1".to_owned(),
+                    Type::Boolean => "true".to_owned(),
+                    _ => "Default::default()".to_owned(),
+                };
+                let _ = writeln!(code, "{INDENT}{}: {value},", f.name);
+            }
+            if fields.fields.iter().any(|f| !f.required) {
+                let _ = writeln!(code, "{INDENT}..Default::default()");
+            }
+            code.push_str("};\n");
+            "body".to_owned()
+        }
+    })
+}
+
+/// Below this depth a stand-in array holds one item; deeper, none.
+const STAND_IN_ITEMS_DEPTH: usize = 3;
+/// A required field of a type that contains itself has no finite value: past this depth the
+/// stand-in gives up.
+const STAND_IN_MAX_DEPTH: usize = 16;
+
+/// A JSON value of a request body's type with only what it requires: each required field (not
+/// read-only) with a stand-in of its type (`"<wire name>"`, `1`, `true`, the first enum value,
+/// the first union variant with what selects it), arrays of one item near the top.
+struct StandIn<'a> {
+    api: &'a Api,
+    depth: usize,
+}
+
+impl StandIn<'_> {
+    fn value(&mut self, ty: &Type) -> Option<Value> {
+        self.named(ty, "value")
+    }
+
+    /// A value of `ty` for the property (or item) `wire_name`.
+    fn named(&mut self, ty: &Type, wire_name: &str) -> Option<Value> {
+        if self.depth > STAND_IN_MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let value = self.of(ty, wire_name);
+        self.depth -= 1;
+        value
+    }
+
+    fn of(&mut self, ty: &Type, wire_name: &str) -> Option<Value> {
+        Some(match ty {
+            Type::String => Value::from(format!("<{wire_name}>")),
+            Type::Integer { .. } | Type::Number { .. } => Value::from(1),
+            Type::Boolean => Value::Bool(true),
+            Type::Bytes => Value::from(""),
+            Type::Any | Type::Object | Type::Map(_) => Value::Object(Default::default()),
+            Type::Nullable(inner) => self.named(inner, wire_name)?,
+            Type::Array(item) if self.depth <= STAND_IN_ITEMS_DEPTH => Value::Array(vec![self.named(item, wire_name)?]),
+            Type::Array(_) => Value::Array(Vec::new()),
+            Type::Named(id) => match &self.api.type_def(*id).kind {
+                TypeKind::Alias(inner) => self.named(inner, wire_name)?,
+                TypeKind::Struct(s) => self.fields(&s.fields, &[])?,
+                TypeKind::Enum(e) => {
+                    Value::from(e.variants.first().map_or_else(|| format!("<{wire_name}>"), |v| v.value.clone()))
+                }
+                TypeKind::Union(u) => {
+                    let variant = u.variants.first()?;
+                    let mut value = match &variant.ty {
+                        Type::Named(id) => match &self.api.type_def(*id).kind {
+                            TypeKind::Struct(s) => self.fields(&s.fields, &variant.marker_properties)?,
+                            _ => self.named(&variant.ty, wire_name)?,
+                        },
+                        other => self.named(other, wire_name)?,
+                    };
+                    if let (Some(property), Some(tag), Value::Object(map)) =
+                        (&u.discriminator, &variant.discriminator_value, &mut value)
+                    {
+                        map.insert(property.clone(), Value::from(tag.clone()));
+                    }
+                    value
+                }
+                TypeKind::Runtime(_) | TypeKind::Headers(_) | TypeKind::Form(_) => Value::Object(Default::default()),
+            },
+        })
+    }
+
+    /// An object of the required fields, and of `also` (the properties that select a union's
+    /// variant).
+    fn fields(&mut self, fields: &[Field], also: &[String]) -> Option<Value> {
+        let mut map = serde_json::Map::new();
+        for f in fields.iter().filter(|f| !f.read_only && (f.required || also.contains(&f.wire_name))) {
+            map.insert(f.wire_name.clone(), self.named(&f.ty, &f.wire_name)?);
+        }
+        Some(Value::Object(map))
+    }
 }
 
 fn text(value: &Value) -> &str {

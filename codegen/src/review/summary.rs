@@ -159,9 +159,11 @@ fn operation(out: &mut String, api: &Api, op: &Operation) {
         }
     }
     match op.example_request() {
-        ExampleRequest::Undocumented => {}
+        ExampleRequest::Undocumented => {
+            let _ = writeln!(out, "    doc example: stand-in values (nothing documented)");
+        }
         ExampleRequest::BodyUndocumented => {
-            let _ = writeln!(out, "    doc example: none, the required body has no documented value");
+            let _ = writeln!(out, "    doc example: stand-in values (the required body has no documented value)");
         }
         ExampleRequest::Shown { placeholders } if placeholders.is_empty() => {
             let _ = writeln!(out, "    doc example: documented values");
