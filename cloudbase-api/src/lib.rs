@@ -1,9 +1,10 @@
 //! Typed async client for the [CloudBase](https://docs.cloudbase.net/) HTTP APIs: authentication,
 //! the relational database REST API (PostgREST style), the NoSQL document database, cloud
-//! functions, CloudRun, cloud storage and the AI model gateway.
+//! functions, CloudRun, cloud storage (classic and PG mode), data models, the API passthrough
+//! and the AI model gateway.
 //!
-//! Every operation is generated from the vendored OpenAPI specs; helpers for the common flows are
-//! built on them. A [`Client`] has one accessor per area (`client.functions()`), each with one
+//! Every operation is generated from the vendored OpenAPI specs, each with an example in its
+//! docs and a link to the helpers built on it; helpers for the common flows are built on them. A [`Client`] has one accessor per area (`client.functions()`), each with one
 //! method per operation, returning a request builder that ends in `send()`.
 //!
 //! # Quick start
@@ -33,6 +34,9 @@
 //! | run a cloud function | [`functions::FunctionsApi::invoke`], [`functions::FunctionsApi::web`] ([`invoke`]) | `examples/functions.rs` |
 //! | call a CloudRun service | [`cloudrun::CloudrunApi::service`] ([`invoke`]) | `examples/functions.rs` |
 //! | upload files, share links | [`storage::StorageApi::upload`], [`storage::StorageApi::download_urls`] ([`files`]) | `examples/storage.rs` |
+//! | buckets and objects in PG mode, signed URLs | [`storage_pg::StoragePgApi::objects`], [`storage_pg::StoragePgApi::ensure_bucket`] ([`objects`]) | `examples/storage_pg.rs` |
+//! | read and write data-model records | the [`model`] operations, e.g. [`model::ModelApi::create_item`] | |
+//! | call an API of the passthrough gateway | the [`apis`] operations | |
 //! | chat with a model, stream the answer | [`ai_model::AiModelApi::chat`], [`chat::ChatAccumulator`] ([`chat`]) | `examples/ai_model.rs` |
 //! | anything else the specs document | the area's generated operation, e.g. [`auth::AuthApi::user_me`] | |
 //! | observe requests | [`ClientBuilder::on_attempt`], the `cloudbase_request` tracing span | |
@@ -50,6 +54,7 @@
 //! | `apis` | [`apis`] | on |
 //! | `model` | [`model`] | on |
 //! | `storage` | [`storage`], [`files`] | on |
+//! | `storage_pg` | [`storage_pg`], [`objects`] | on |
 //! | `ai_model` | [`ai_model`], [`chat`] | on |
 //! | `rustls-ring` | TLS by rustls on ring, installed as rustls's process-wide default provider when a client is built unless one is installed already | on |
 //! | `rustls-aws-lc` | TLS by rustls on aws-lc-rs (reqwest's own choice; slower to build) | |

@@ -271,6 +271,84 @@ pub fn reserved_setter_names() -> Vec<&'static str> {
 /// operation's `&self` method of the same name, so no operation takes one (`into_2`).
 pub const API_TRAIT_METHODS: &[&str] = &["into", "try_into"];
 
+/// The hand-written helpers built on each operation, by area and method name: the generated
+/// method's docs link them (intra-doc paths, `Self::` being the area's API struct). A test in
+/// `cloudbase-api` checks that each listed operation is called in its area's helper file, and
+/// that each operation a helper calls is listed.
+pub const HELPER_LINKS: &[(&str, &str, &[&str])] = &[
+    ("ai_model", "create_chat_completion", &["Self::chat"]),
+    ("ai_model", "create_anthropic_message", &["Self::messages"]),
+    ("auth", "sign_in", &["Self::sign_in_with_password", "Self::sign_in_with_verification"]),
+    ("auth", "anonymous_token", &["Self::sign_in_anonymously"]),
+    ("auth", "sign_in_custom", &["Self::sign_in_with_ticket"]),
+    ("auth", "grant_token", &["crate::session::Session"]),
+    ("auth", "revoke", &["crate::session::Session::sign_out"]),
+    ("auth", "send_verification", &["Self::send_phone_code", "Self::send_email_code"]),
+    ("auth", "verify_verification", &["Self::verify_code"]),
+    ("auth", "user_me", &["Self::sign_in_with_verification", "crate::session::Session::profile"]),
+    ("cloudrun", "get", &["Self::service"]),
+    ("cloudrun", "put", &["Self::service"]),
+    ("cloudrun", "post", &["Self::service"]),
+    ("cloudrun", "delete", &["Self::service"]),
+    ("cloudrun", "head", &["Self::service"]),
+    ("cloudrun", "patch", &["Self::service"]),
+    ("cloudrun", "root_get", &["Self::service"]),
+    ("cloudrun", "root_put", &["Self::service"]),
+    ("cloudrun", "root_post", &["Self::service"]),
+    ("cloudrun", "root_delete", &["Self::service"]),
+    ("cloudrun", "root_head", &["Self::service"]),
+    ("cloudrun", "root_patch", &["Self::service"]),
+    ("functions", "invoke_function", &["Self::invoke", "Self::web"]),
+    ("functions", "web_get", &["Self::web"]),
+    ("functions", "web_get_path", &["Self::web"]),
+    ("functions", "web_post_path", &["Self::web"]),
+    ("mysqldb", "query_records", &["crate::rdb::Table::select"]),
+    ("mysqldb", "query_records_with_schema", &["crate::rdb::Table::select", "Self::from_schema"]),
+    ("mysqldb", "query_records_with_instance", &["crate::rdb::Table::select", "Self::from_instance"]),
+    ("mysqldb", "count_records", &["crate::rdb::Table::count"]),
+    ("mysqldb", "insert_records", &["crate::rdb::Table::insert"]),
+    ("mysqldb", "insert_records_with_schema", &["crate::rdb::Table::insert", "Self::from_schema"]),
+    ("mysqldb", "insert_records_with_instance", &["crate::rdb::Table::insert", "Self::from_instance"]),
+    ("mysqldb", "update_records", &["crate::rdb::Table::update"]),
+    ("mysqldb", "update_records_with_schema", &["crate::rdb::Table::update", "Self::from_schema"]),
+    ("mysqldb", "update_records_with_instance", &["crate::rdb::Table::update", "Self::from_instance"]),
+    ("mysqldb", "delete_records", &["crate::rdb::Table::delete"]),
+    ("mysqldb", "delete_records_with_schema", &["crate::rdb::Table::delete", "Self::from_schema"]),
+    ("mysqldb", "delete_records_with_instance", &["crate::rdb::Table::delete", "Self::from_instance"]),
+    ("mysqldb", "call_rpc", &["Self::rpc"]),
+    ("mysqldb", "call_rpc_get", &["Self::rpc"]),
+    ("mysqldb", "call_rpc_head", &["Self::rpc"]),
+    ("mysqldb", "exec_pgsql", &["Self::sql"]),
+    ("nosql", "query_documents", &["crate::documents::Collection::find"]),
+    ("nosql", "insert_documents", &["crate::documents::Collection::insert"]),
+    ("nosql", "update_documents", &["crate::documents::Collection::update"]),
+    ("nosql", "get_document_by_id", &["crate::documents::Collection::get"]),
+    ("nosql", "remove_documents", &["crate::documents::Collection::remove"]),
+    ("nosql", "aggregate", &["crate::documents::Collection::aggregate"]),
+    ("nosql", "start_transaction", &["Self::begin_transaction"]),
+    ("nosql", "commit_transaction", &["crate::documents::Transaction::commit"]),
+    ("nosql", "rollback_transaction", &["crate::documents::Transaction::rollback"]),
+    ("storage", "get_objects_upload_info", &["Self::upload", "Self::upload_with_content_type"]),
+    ("storage", "get_objects_download_info", &["Self::download_urls", "Self::download_urls_valid_for"]),
+    ("storage", "delete_objects", &["Self::delete_files"]),
+    ("storage_pg", "create_bucket", &["Self::ensure_bucket"]),
+    ("storage_pg", "get_bucket", &["Self::ensure_bucket"]),
+    ("storage_pg", "list_objects", &["crate::objects::Objects::list"]),
+    ("storage_pg", "download_object", &["crate::objects::Objects::download"]),
+    ("storage_pg", "upload_object", &["crate::objects::Objects::upload"]),
+    ("storage_pg", "delete_objects", &["crate::objects::Objects::remove"]),
+    ("storage_pg", "create_signed_url", &["crate::objects::Objects::signed_url"]),
+    ("storage_pg", "create_signed_urls", &["crate::objects::Objects::signed_urls"]),
+    ("storage_pg", "create_signed_upload_url", &["crate::objects::Objects::signed_upload_url"]),
+    ("storage_pg", "upload_object_by_signed_url", &["crate::objects::Objects::upload_signed"]),
+    ("storage_pg", "download_public_object", &["crate::objects::Objects::public_url"]),
+];
+
+/// The helpers [`HELPER_LINKS`] lists for the operation method `method` of `area`.
+pub fn helper_links(area: &str, method: &str) -> &'static [&'static str] {
+    HELPER_LINKS.iter().find(|(a, m, _)| *a == area && *m == method).map(|(_, _, links)| *links).unwrap_or(&[])
+}
+
 /// The methods the hand-written helpers of `cloudbase-api` add to each area's API struct
 /// (`client.mysqldb().from(..)`): an operation may not take one of these names (a test in
 /// `cloudbase-api` checks this list against the helpers' source).

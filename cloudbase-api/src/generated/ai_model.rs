@@ -99,6 +99,8 @@ impl AiModelApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::CreateChatCompletion::send_stream`].
     ///
+    /// The helper built on it: [`chat`](Self::chat).
+    ///
     /// Reference: <https://docs.cloudbase.net/ai/model/curl-access>
     ///
     /// # Example
@@ -233,6 +235,8 @@ impl AiModelApi {
     /// via `cache_control` is only controllable through this protocol.
     ///
     /// Can answer with a server-sent event stream: use [`builders::CreateAnthropicMessage::send_stream`].
+    ///
+    /// The helper built on it: [`messages`](Self::messages).
     ///
     /// Reference: <https://docs.cloudbase.net/en/ai/model/anthropic-sdk-access>
     ///

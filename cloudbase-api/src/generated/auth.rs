@@ -35,6 +35,8 @@ impl AuthApi {
     /// Username + password sign-in, or phone/email verification-code sign-in by passing the
     /// verification_token obtained from /auth/v1/verification/verify.
     ///
+    /// Helpers built on it: [`sign_in_with_password`](Self::sign_in_with_password) and [`sign_in_with_verification`](Self::sign_in_with_verification).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -65,6 +67,8 @@ impl AuthApi {
     /// `POST /auth/v1/signin/anonymously` (operationId `Auth_SignInAnonymously`)
     ///
     /// One anonymous user per device ID; the issued token has scope "anonymous".
+    ///
+    /// The helper built on it: [`sign_in_anonymously`](Self::sign_in_anonymously).
     ///
     /// # Example
     ///
@@ -284,6 +288,8 @@ impl AuthApi {
     ///
     /// The ticket is created server-side (e.g. Node SDK createTicket); provider_id is always "custom".
     ///
+    /// The helper built on it: [`sign_in_with_ticket`](Self::sign_in_with_ticket).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -318,6 +324,8 @@ impl AuthApi {
     ///
     /// OAuth 2.0 style token endpoint. Modes described by the docs: refresh_token, password, and
     /// (with HTTP Basic SecretId:SecretKey) client_credentials. Refreshing invalidates the old refresh token.
+    ///
+    /// The helper built on it: [`session::Session`](crate::session::Session).
     ///
     /// # Example
     ///
@@ -413,6 +421,8 @@ impl AuthApi {
     /// `POST /auth/v1/revoke` (operationId `Auth_Revoke`)
     ///
     /// Similar to sign-out; clients should re-check token validity with /auth/v1/token/introspect.
+    ///
+    /// The helper built on it: [`session::Session::sign_out`](crate::session::Session::sign_out).
     ///
     /// # Example
     ///
@@ -511,6 +521,8 @@ impl AuthApi {
     ///
     /// Pass exactly one of phone_number or email. Codes are valid 600 seconds by default.
     ///
+    /// Helpers built on it: [`send_phone_code`](Self::send_phone_code) and [`send_email_code`](Self::send_email_code).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -541,6 +553,8 @@ impl AuthApi {
     /// `POST /auth/v1/verification/verify` (operationId `Auth_VerifyVerification`)
     ///
     /// Returns a verification_token used by sign-in, sign-up, sudo and password reset.
+    ///
+    /// The helper built on it: [`verify_code`](Self::verify_code).
     ///
     /// # Example
     ///
@@ -633,6 +647,8 @@ impl AuthApi {
     /// Get the current user's profile
     ///
     /// `GET /auth/v1/user/me` (operationId `User_Me`)
+    ///
+    /// Helpers built on it: [`sign_in_with_verification`](Self::sign_in_with_verification) and [`session::Session::profile`](crate::session::Session::profile).
     ///
     /// # Example
     ///

@@ -59,6 +59,8 @@ impl CloudrunApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::Get::send_stream`].
     ///
+    /// The helper built on it: [`service`](Self::service).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
@@ -92,6 +94,8 @@ impl CloudrunApi {
     /// Forwards a PUT request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Put::send_stream`].
+    ///
+    /// The helper built on it: [`service`](Self::service).
     ///
     /// # Example
     ///
@@ -132,6 +136,8 @@ impl CloudrunApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::Post::send_stream`].
     ///
+    /// The helper built on it: [`service`](Self::service).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
@@ -166,6 +172,8 @@ impl CloudrunApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::Delete::send_stream`].
     ///
+    /// The helper built on it: [`service`](Self::service).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name` and `any_path`, which it documents none for):
@@ -197,6 +205,8 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}/{anyPath}` (operationId `cloudrunHead`)
     ///
     /// Forwards a HEAD request to the named service at the given sub-path.
+    ///
+    /// The helper built on it: [`service`](Self::service).
     ///
     /// # Example
     ///
@@ -231,6 +241,8 @@ impl CloudrunApi {
     /// Forwards a PATCH request to the named service at the given sub-path.
     ///
     /// Can answer with a server-sent event stream: use [`builders::Patch::send_stream`].
+    ///
+    /// The helper built on it: [`service`](Self::service).
     ///
     /// # Example
     ///
@@ -270,6 +282,8 @@ impl CloudrunApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootGet::send_stream`].
     ///
+    /// The helper built on it: [`service`](Self::service).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
@@ -302,6 +316,8 @@ impl CloudrunApi {
     /// Forwards a PUT request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootPut::send_stream`].
+    ///
+    /// The helper built on it: [`service`](Self::service).
     ///
     /// # Example
     ///
@@ -340,6 +356,8 @@ impl CloudrunApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootPost::send_stream`].
     ///
+    /// The helper built on it: [`service`](Self::service).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
@@ -377,6 +395,8 @@ impl CloudrunApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootDelete::send_stream`].
     ///
+    /// The helper built on it: [`service`](Self::service).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
@@ -407,6 +427,8 @@ impl CloudrunApi {
     /// `HEAD /v1/cloudrun/{name}` (operationId `cloudrunRootHead`)
     ///
     /// Forwards a HEAD request to the root of the named service.
+    ///
+    /// The helper built on it: [`service`](Self::service).
     ///
     /// # Example
     ///
@@ -440,6 +462,8 @@ impl CloudrunApi {
     /// Forwards a PATCH request to the root of the named service.
     ///
     /// Can answer with a server-sent event stream: use [`builders::RootPatch::send_stream`].
+    ///
+    /// The helper built on it: [`service`](Self::service).
     ///
     /// # Example
     ///

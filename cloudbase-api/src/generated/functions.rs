@@ -56,6 +56,8 @@ impl FunctionsApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::WebGet::send_stream`].
     ///
+    /// The helper built on it: [`web`](Self::web).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name`, which it documents none for):
@@ -90,6 +92,8 @@ impl FunctionsApi {
     /// `X-Tcb-Webfn: true` header.
     ///
     /// Can answer with a server-sent event stream: use [`builders::InvokeFunction::send_stream`].
+    ///
+    /// Helpers built on it: [`invoke`](Self::invoke) and [`web`](Self::web).
     ///
     /// # Example
     ///
@@ -127,6 +131,8 @@ impl FunctionsApi {
     ///
     /// Can answer with a server-sent event stream: use [`builders::WebGetPath::send_stream`].
     ///
+    /// The helper built on it: [`web`](Self::web).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `name` and `path`, which it documents none for):
@@ -163,6 +169,8 @@ impl FunctionsApi {
     /// Always sends query `webfn=true` (the spec allows no other value).
     ///
     /// Can answer with a server-sent event stream: use [`builders::WebPostPath::send_stream`].
+    ///
+    /// The helper built on it: [`web`](Self::web).
     ///
     /// # Example
     ///

@@ -65,6 +65,8 @@ impl MysqldbApi {
     /// selection (including related-table embedding such as `class_id(grade,class_number)`),
     /// row filters, pagination and ordering.
     ///
+    /// The helper built on it: [`rdb::Table::select`](crate::rdb::Table::select).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `table`, which it documents none for):
@@ -102,6 +104,8 @@ impl MysqldbApi {
     /// becomes an upsert that merges into, or skips, rows whose key already exists.
     /// With `Prefer: return=representation` the written rows are returned.
     ///
+    /// The helper built on it: [`rdb::Table::insert`](crate::rdb::Table::insert).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -134,6 +138,8 @@ impl MysqldbApi {
     ///
     /// Deletes the rows matched by the filters. A filter (WHERE condition) is mandatory.
     /// With `Prefer: return=representation` the deleted rows are returned.
+    ///
+    /// The helper built on it: [`rdb::Table::delete`](crate::rdb::Table::delete).
     ///
     /// # Example
     ///
@@ -171,6 +177,8 @@ impl MysqldbApi {
     ///
     /// Always sends header `Prefer: count=exact` (the spec allows no other value).
     ///
+    /// The helper built on it: [`rdb::Table::count`](crate::rdb::Table::count).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `table`, which it documents none for):
@@ -204,6 +212,8 @@ impl MysqldbApi {
     /// Updates the rows matched by the filters with the column values in the body. A filter
     /// (WHERE condition) is mandatory; requests without one are rejected.
     ///
+    /// The helper built on it: [`rdb::Table::update`](crate::rdb::Table::update).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -236,6 +246,8 @@ impl MysqldbApi {
     /// Same as queryRecords, for a table in the database named by `schema`. (Only `select`
     /// is listed on the reference page; the other query options are assumed to behave as on
     /// the base path.)
+    ///
+    /// Helpers built on it: [`rdb::Table::select`](crate::rdb::Table::select) and [`from_schema`](Self::from_schema).
     ///
     /// # Example
     ///
@@ -274,6 +286,8 @@ impl MysqldbApi {
     /// and `Prefer` parameters are not listed on the reference page; assumed as on the base
     /// path.)
     ///
+    /// Helpers built on it: [`rdb::Table::insert`](crate::rdb::Table::insert) and [`from_schema`](Self::from_schema).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -308,6 +322,8 @@ impl MysqldbApi {
     /// Same as deleteRecords, for a table in the database named by `schema`. A filter is
     /// mandatory. (Query and Prefer parameters are not listed on the reference page; assumed
     /// as on the base path.)
+    ///
+    /// Helpers built on it: [`rdb::Table::delete`](crate::rdb::Table::delete) and [`from_schema`](Self::from_schema).
     ///
     /// # Example
     ///
@@ -345,6 +361,8 @@ impl MysqldbApi {
     /// mandatory. (Query and Prefer parameters are not listed on the reference page; assumed
     /// as on the base path.)
     ///
+    /// Helpers built on it: [`rdb::Table::update`](crate::rdb::Table::update) and [`from_schema`](Self::from_schema).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -378,6 +396,8 @@ impl MysqldbApi {
     /// Same as queryRecords, for a table in the given database instance and database. (Only
     /// `select` is listed on the reference page; the other query options are assumed to
     /// behave as on the base path.)
+    ///
+    /// Helpers built on it: [`rdb::Table::select`](crate::rdb::Table::select) and [`from_instance`](Self::from_instance).
     ///
     /// # Example
     ///
@@ -417,6 +437,8 @@ impl MysqldbApi {
     /// (The `select` and `Prefer` parameters are not listed on the reference page; assumed
     /// as on the base path.)
     ///
+    /// Helpers built on it: [`rdb::Table::insert`](crate::rdb::Table::insert) and [`from_instance`](Self::from_instance).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -452,6 +474,8 @@ impl MysqldbApi {
     /// Same as deleteRecords, for a table in the given database instance and database. A
     /// filter is mandatory. (Query and Prefer parameters are not listed on the reference
     /// page; assumed as on the base path.)
+    ///
+    /// Helpers built on it: [`rdb::Table::delete`](crate::rdb::Table::delete) and [`from_instance`](Self::from_instance).
     ///
     /// # Example
     ///
@@ -490,6 +514,8 @@ impl MysqldbApi {
     /// filter is mandatory. (Query and Prefer parameters are not listed on the reference
     /// page; assumed as on the base path.)
     ///
+    /// Helpers built on it: [`rdb::Table::update`](crate::rdb::Table::update) and [`from_instance`](Self::from_instance).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -524,6 +550,8 @@ impl MysqldbApi {
     /// Calls the read-only (`STABLE` or `IMMUTABLE`) database function `function` with its named
     /// arguments in the query, as PostgREST's `GET /rpc/{function}` does; rows it returns can be
     /// filtered, ordered and paged like a table read.
+    ///
+    /// The helper built on it: [`rpc`](Self::rpc).
     ///
     /// # Example
     ///
@@ -561,6 +589,8 @@ impl MysqldbApi {
     /// Calls the database function `function` with the body's properties as its named arguments,
     /// as PostgREST's `/rpc/{function}` does. A function that returns rows can be filtered, ordered
     /// and paged like a table read; `Prefer: count=exact` reports the total in `Content-Range`.
+    ///
+    /// The helper built on it: [`rpc`](Self::rpc).
     ///
     /// # Example
     ///
@@ -602,6 +632,8 @@ impl MysqldbApi {
     ///
     /// Always sends header `Prefer: count=exact` (the spec allows no other value).
     ///
+    /// The helper built on it: [`rpc`](Self::rpc).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `function`, which it documents none for):
@@ -634,6 +666,8 @@ impl MysqldbApi {
     ///
     /// Runs one SQL statement and answers the rows it returned. Errors carry
     /// `DATABASE_<SQLSTATE>` codes, or `DATABASE_EXEC_ERROR` (500), which callers retry.
+    ///
+    /// The helper built on it: [`sql`](Self::sql).
     ///
     /// # Example
     ///

@@ -64,6 +64,8 @@ impl NosqlApi {
     ///
     /// Lists documents matching a MongoDB-style query, with paging, sorting and projection. With `count=true` only the number of matching documents is returned.
     ///
+    /// The helper built on it: [`documents::Collection::find`](crate::documents::Collection::find).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents (placeholders for `collection_name`, which it documents none for):
@@ -95,6 +97,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents` (operationId `insertDocuments`)
     ///
     /// Inserts one or more documents (an array of EJSON objects) into the collection. Can run inside a transaction.
+    ///
+    /// The helper built on it: [`documents::Collection::insert`](crate::documents::Collection::insert).
     ///
     /// # Example
     ///
@@ -134,6 +138,8 @@ impl NosqlApi {
     ///
     /// Updates documents matching a query; MongoDB update operators (`$set`, `$inc`, `$push`, ...) are supported. When `replaceMode` is false (the default) and `data` has no update operator, it is wrapped in `$set`. `_openid` and `_id` cannot be modified.
     ///
+    /// The helper built on it: [`documents::Collection::update`](crate::documents::Collection::update).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -170,6 +176,8 @@ impl NosqlApi {
     /// `GET /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}` (operationId `getDocumentById`)
     ///
     /// Fetches one document by `_id`, optionally with a projection and inside a transaction. Returns 404 when the document does not exist.
+    ///
+    /// The helper built on it: [`documents::Collection::get`](crate::documents::Collection::get).
     ///
     /// # Example
     ///
@@ -274,6 +282,8 @@ impl NosqlApi {
     ///
     /// Deletes documents matching a query. POST is used so the query can travel in the body. The query must not be an empty object; for non-admin callers an `_openid` condition is added automatically.
     ///
+    /// The helper built on it: [`documents::Collection::remove`](crate::documents::Collection::remove).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -309,6 +319,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations` (operationId `aggregate`)
     ///
     /// Runs a native MongoDB aggregation pipeline on the collection. Supported stages: `$match`, `$group`, `$project`, `$sort`, `$limit`, `$skip`, `$unwind`, `$lookup` (admin only), `$addFields`, `$count`, `$sample`, `$bucket`, `$bucketAuto`, `$geoNear`, `$replaceRoot`, `$sortByCount`. If no `$limit` stage is given, `$limit: 20` is appended; under PRIVATE permission a `$match` on the caller's `_openid` is added. Request and response body shapes are inferred (see AggregateRequest / AggregateResponse).
+    ///
+    /// The helper built on it: [`documents::Collection::aggregate`](crate::documents::Collection::aggregate).
     ///
     /// # Example
     ///
@@ -348,6 +360,8 @@ impl NosqlApi {
     ///
     /// Starts a new transaction and returns its ID; later document operations join it through their `transactionId` parameter. No request body.
     ///
+    /// The helper built on it: [`begin_transaction`](Self::begin_transaction).
+    ///
     /// # Example
     ///
     /// A request with the values the spec documents:
@@ -378,6 +392,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit` (operationId `commitTransaction`)
     ///
     /// Commits the given transaction so that all of its operations take effect. No request body. Success status and response body are inferred (not visible in stored docs).
+    ///
+    /// The helper built on it: [`documents::Transaction::commit`](crate::documents::Transaction::commit).
     ///
     /// # Example
     ///
@@ -410,6 +426,8 @@ impl NosqlApi {
     /// `POST /v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback` (operationId `rollbackTransaction`)
     ///
     /// Rolls back the given transaction, undoing all of its operations. No request body. Success status and response body are inferred (not visible in stored docs).
+    ///
+    /// The helper built on it: [`documents::Transaction::rollback`](crate::documents::Transaction::rollback).
     ///
     /// # Example
     ///

@@ -60,6 +60,8 @@ impl StorageApi {
     /// `Authorization: <authorization>`, `X-Cos-Security-Token: <token>` and
     /// `X-Cos-Meta-Fileid: <cloudObjectMeta>`.
     ///
+    /// Helpers built on it: [`upload`](Self::upload) and [`upload_with_content_type`](Self::upload_with_content_type).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -95,6 +97,8 @@ impl StorageApi {
     ///
     /// Returns temporary download URLs for the given cloud object IDs.
     ///
+    /// Helpers built on it: [`download_urls`](Self::download_urls) and [`download_urls_valid_for`](Self::download_urls_valid_for).
+    ///
     /// # Example
     ///
     /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
@@ -127,6 +131,8 @@ impl StorageApi {
     /// `POST /v1/storages/delete-objects` (operationId `deleteObjects`)
     ///
     /// Deletes the given cloud objects.
+    ///
+    /// The helper built on it: [`delete_files`](Self::delete_files).
     ///
     /// # Example
     ///

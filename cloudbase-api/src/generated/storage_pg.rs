@@ -95,6 +95,8 @@ impl StoragePgApi {
     ///
     /// Creates a PG storage bucket. Needs a service_role token in practice (creating rows in storage.buckets).
     ///
+    /// The helper built on it: [`ensure_bucket`](Self::ensure_bucket).
+    ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/创建-bucket>
     ///
     /// # Example
@@ -135,6 +137,8 @@ impl StoragePgApi {
     /// `GET /v1/storages/bucket/{bucketId}` (operationId `getBucket`)
     ///
     /// Returns one bucket's settings.
+    ///
+    /// The helper built on it: [`ensure_bucket`](Self::ensure_bucket).
     ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/获取-bucket-信息>
     ///
@@ -234,6 +238,8 @@ impl StoragePgApi {
     ///
     /// Lists folders and objects under a prefix with cursor paging (the Supabase listV2 model). Paging by offset is not supported.
     ///
+    /// The helper built on it: [`objects::Objects::list`](crate::objects::Objects::list).
+    ///
     /// Reference: <https://docs.cloudbase.net/en/http-api/storage-pg/获取对象列表>
     ///
     /// # Example
@@ -275,6 +281,8 @@ impl StoragePgApi {
     /// `GET /v1/storages/object/{bucketId}/{objectName}` (operationId `downloadObject`)
     ///
     /// Streams the object. The token is optional: with a token the caller's role is checked; without one a public bucket is read with elevated rights and a private bucket answers 404. The reference renders this path as `/v1/storages/object/:bucketId` (the object-name wildcard is not shown).
+    ///
+    /// The helper built on it: [`objects::Objects::download`](crate::objects::Objects::download).
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/下载对象>
     ///
@@ -346,6 +354,8 @@ impl StoragePgApi {
     /// `POST /v1/storages/object/{bucketId}/{objectName}` (operationId `uploadObject`)
     ///
     /// Uploads a new object. Fails with 409 when the name is taken unless `x-upsert: true`. Either a multipart/form-data form with a `file` part (plus optional cacheControl, contentType, metadata fields), or the raw bytes with Content-Type set to the object's real MIME type (e.g. image/png; `application/octet-stream` stands for any type here) and metadata in the Cache-Control, x-metadata and X-Robots-Tag headers. The management SDK refuses files over 100 MB before sending.
+    ///
+    /// The helper built on it: [`objects::Objects::upload`](crate::objects::Objects::upload).
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/创建-上传对象>
     ///
@@ -450,6 +460,8 @@ impl StoragePgApi {
     /// `DELETE /v1/storages/object/{bucketId}` (operationId `deleteObjects`)
     ///
     /// Deletes up to 100 objects by exact name. Returns the rows of the objects that were deleted.
+    ///
+    /// The helper built on it: [`objects::Objects::remove`](crate::objects::Objects::remove).
     ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/删除对象（批量）>
     ///
@@ -598,6 +610,8 @@ impl StoragePgApi {
     ///
     /// Creates signed download URLs for up to 500 objects. A path that fails has a null URL and an error; the others are unaffected.
     ///
+    /// The helper built on it: [`objects::Objects::signed_urls`](crate::objects::Objects::signed_urls).
+    ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/获取预签名下载链接（批量）>
     ///
     /// # Example
@@ -672,6 +686,8 @@ impl StoragePgApi {
     ///
     /// Creates a time-limited download URL for one object. The URL is used with downloadObjectBySignedUrl and needs no Authorization.
     ///
+    /// The helper built on it: [`objects::Objects::signed_url`](crate::objects::Objects::signed_url).
+    ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/获取预签名下载链接>
     ///
     /// # Example
@@ -743,6 +759,8 @@ impl StoragePgApi {
     ///
     /// Uploads the object with the token from createSignedUploadUrl; public route, no Authorization header. Body as for uploadObject (the management SDK sends raw bytes with Content-Type and Content-Length).
     ///
+    /// The helper built on it: [`objects::Objects::upload_signed`](crate::objects::Objects::upload_signed).
+    ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/通过预签名上传链接上传对象>
     ///
     /// # Example
@@ -782,6 +800,8 @@ impl StoragePgApi {
     ///
     /// Creates a time-limited upload URL and token (valid 60 s by default per the reference) so a client can upload without its own credentials. The official SDKs send no request body; `x-upsert: true` lets the later upload overwrite.
     ///
+    /// The helper built on it: [`objects::Objects::signed_upload_url`](crate::objects::Objects::signed_upload_url).
+    ///
     /// Reference: <https://docs.cloudbase.net/http-api/storage-pg/获取预签名上传链接>
     ///
     /// # Example
@@ -814,6 +834,8 @@ impl StoragePgApi {
     /// `GET /v1/storages/object/public/{bucketId}/{objectName}` (operationId `downloadPublicObject`)
     ///
     /// Anonymous read of an object in a public bucket; the URL that the JS SDK's getPublicUrl builds. Not among the documented endpoints. Real users report a 403 whenever the request carries an Origin header (CORS).
+    ///
+    /// The helper built on it: [`objects::Objects::public_url`](crate::objects::Objects::public_url).
     ///
     /// # Example
     ///

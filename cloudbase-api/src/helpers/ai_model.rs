@@ -6,7 +6,7 @@
 //! the common case; the fields hold every choice.
 //!
 //! A stream the server closes or the connection cuts before `[DONE]` ends with
-//! [`Error::StreamCut`](crate::Error::StreamCut), after the chunks that arrived whole.
+//! [`Error::StreamCut`], after the chunks that arrived whole.
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
@@ -137,7 +137,7 @@ impl Chat {
     }
 
     /// The reply as it is generated: one chunk per event, ending cleanly at `[DONE]`; a stream
-    /// that ends before it yields [`Error::StreamCut`](crate::Error::StreamCut) last.
+    /// that ends before it yields [`Error::StreamCut`] last.
     ///
     /// ```no_run
     /// use futures_util::StreamExt;

@@ -89,3 +89,70 @@ fn every_helper_entry_point_has_an_example() {
         .collect();
     assert!(missing.is_empty(), "helper entry points without an example in their docs: {missing:?}");
 }
+
+/// The helper source of an area: `src/helpers/<file>.rs` and, if the helper is split,
+/// every file under `src/helpers/<file>/`.
+fn helper_source(area: &str) -> String {
+    let file = match area {
+        "functions" | "cloudrun" => "invoke",
+        other => other,
+    };
+    let helpers = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/helpers");
+    let mut text = std::fs::read_to_string(helpers.join(format!("{file}.rs"))).unwrap_or_default();
+    let mut dirs = vec![helpers.join(file)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                text.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    text
+}
+
+/// The operation methods of an area's generated API struct.
+fn operation_methods(area: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/generated/{area}.rs"));
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter_map(|line| line.strip_prefix("    pub fn ")?.split_once("(&self) -> builders::").map(|(name, _)| name))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn mentions(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        let after = text[at + word.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+        before && after
+    })
+}
+
+/// Each generated operation a helper is listed as built on (`codegen::names::HELPER_LINKS`, the
+/// links in the operation's rustdoc) is called in its area's helper source, and each operation
+/// a helper calls (`.operation()`) is listed.
+#[test]
+fn the_helper_links_of_the_operations_are_the_calls_of_the_helpers() {
+    let mut wrong = Vec::new();
+    for (area, method, _) in codegen::names::HELPER_LINKS {
+        if !operation_methods(area).iter().any(|m| m == method) {
+            wrong.push(format!("{area}: `{method}` is listed but is no operation"));
+        } else if !mentions(&helper_source(area), method) {
+            wrong.push(format!("{area}: `{method}` is listed but no helper calls it"));
+        }
+    }
+    for (area, _) in codegen::names::HELPER_METHODS {
+        // The code only: a doc example calls the helpers, not the operations.
+        let source: String = helper_source(area).lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+        for method in operation_methods(area) {
+            let listed = codegen::names::HELPER_LINKS.iter().any(|(a, m, _)| a == area && *m == method);
+            if !listed && source.contains(&format!(".{method}()")) {
+                wrong.push(format!("{area}: a helper calls `{method}`, which HELPER_LINKS does not list"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

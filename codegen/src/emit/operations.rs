@@ -73,15 +73,32 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
         .collect();
     let constants = (!constants.is_empty())
         .then(|| format!("Always sends {} (the spec allows no other value).", constants.join(" and ")));
+    let helpers = helpers_doc(crate::names::helper_links(&api.area, &op.method_name));
     docs::paragraphs([
         docs::spec(op.summary.as_deref()).as_deref(),
         Some(signature.as_str()),
         docs::spec(op.description.as_deref()).as_deref(),
         constants.as_deref(),
         streaming.as_deref(),
+        helpers.as_deref(),
         link.as_deref(),
         example.as_deref(),
     ])
+}
+
+/// "Helpers built on it: ..." for an operation the hand-written helpers call, each linked.
+fn helpers_doc(links: &[&str]) -> Option<String> {
+    let shown: Vec<String> = links
+        .iter()
+        .map(|path| {
+            let name = path.trim_start_matches("Self::").trim_start_matches("crate::");
+            format!("[`{name}`]({path})")
+        })
+        .collect();
+    match shown.split_last()? {
+        (last, []) => Some(format!("The helper built on it: {last}.")),
+        (last, rest) => Some(format!("Helpers built on it: {} and {last}.", rest.join(", "))),
+    }
 }
 
 /// The `builders` module: one request builder per operation.
