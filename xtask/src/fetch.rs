@@ -146,11 +146,26 @@ pub(crate) fn fetch_specs_command() -> Result<std::process::ExitCode, String> {
     let mut stale_actions = 0;
     for (file, previous, text) in &fetched.specs {
         println!("== {file}");
-        let new_ir = crate::spec_diff::load_ir(file, text)?;
+        let area = codegen::Spec::from_file(file, text).area;
+        // Both sides with the area's overlay, as regen reads them; without it where it no longer
+        // applies to the new upstream (the overlay report below says which action fails).
+        let overlay_file = codegen::overlay::file_for(file);
+        let overlay_text = std::fs::read_to_string(crate::cargo::workspace_root().join(&overlay_file)).ok();
+        let overlay = overlay_text.as_deref().map(|text| (overlay_file.as_str(), text));
+        let load = |text: &str| crate::spec_diff::load_ir(file, area, text, overlay);
+        let (new_ir, overlay) = match load(text) {
+            Ok(ir) => (ir, overlay),
+            Err(e) if overlay.is_some() => {
+                println!("{overlay_file} does not apply to the new upstream ({e}): both sides read without it");
+                (crate::spec_diff::load_ir(file, area, text, None)?, None)
+            }
+            Err(e) => return Err(e),
+        };
         match previous {
             Some(previous) if previous == text => println!("unchanged"),
             Some(previous) => {
-                let report = codegen::review::spec_diff::diff(&crate::spec_diff::load_ir(file, previous)?, &new_ir);
+                let old_ir = crate::spec_diff::load_ir(file, area, previous, overlay)?;
+                let report = codegen::review::spec_diff::diff(&old_ir, &new_ir);
                 print!("{}", report.render());
                 breaking += report.breaking();
             }
@@ -197,7 +212,7 @@ pub(crate) fn report_overlay(file: &str, text: &str) -> Result<usize, String> {
 
 /// The file name CloudBase publishes an area's spec under: `<area>.v1.openapi.yaml`, except
 /// PG-mode storage, published as `storage.v1.postgres.openapi.yaml` (storage_pg.md).
-fn published_name(area: &str) -> String {
+pub(crate) fn published_name(area: &str) -> String {
     match area {
         "storage_pg" => "storage.v1.postgres.openapi.yaml".to_owned(),
         area => format!("{area}.v1.openapi.yaml"),
