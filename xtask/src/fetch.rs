@@ -229,7 +229,7 @@ mod tests {
     fn scratch(name: &str) -> PathBuf {
         let root = std::env::temp_dir().join(format!("cloudbase-fetch-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs"), &root.join("specs"));
+        copy_dir(&crate::cargo::workspace_root().join("specs"), &root.join("specs"));
         root
     }
 
