@@ -116,6 +116,53 @@ pub(crate) fn workspace_root() -> PathBuf {
     .clone()
 }
 
+/// When this binary was built from other sources than those of the checkout it runs in (another
+/// checkout sharing the target directory built it last, and cargo, going by modification times,
+/// took that build as fresh here): marks this checkout's sources changed and runs the command
+/// again through `cargo run`, which rebuilds it. Returns that run's exit code, or `None` when the
+/// binary is this checkout's.
+pub(crate) fn rerun_if_built_elsewhere() -> Option<std::process::ExitCode> {
+    let root = workspace_root();
+    if crate::sources::digest(&root) == env!("XTASK_SOURCES_DIGEST") {
+        return None;
+    }
+    let stale = format!(
+        "this xtask binary was built from other sources than {}'s (another checkout sharing the target directory built it last)",
+        root.display()
+    );
+    if std::env::var_os(REBUILT).is_some() {
+        eprintln!("error: {stale}, and rebuilding did not change that: run `cargo clean -p xtask -p codegen`");
+        return Some(std::process::ExitCode::from(2));
+    }
+    eprintln!("xtask: {stale}: rebuilding it");
+    let now = std::time::SystemTime::now();
+    for file in ["xtask/src/main.rs", "codegen/src/lib.rs"] {
+        let touched = std::fs::File::options().append(true).open(root.join(file)).and_then(|f| f.set_modified(now));
+        if let Err(e) = touched {
+            eprintln!("error: {stale}, and {file} cannot be marked changed: {e}");
+            return Some(std::process::ExitCode::from(2));
+        }
+    }
+    let manifest = root.join("Cargo.toml");
+    let status = cargo_command()
+        .args(["run", "--quiet", "--package", "xtask", "--manifest-path"])
+        .arg(&manifest)
+        .arg("--")
+        .args(std::env::args_os().skip(1))
+        .env(REBUILT, "1")
+        .status();
+    Some(match status {
+        Ok(status) => std::process::ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(2)),
+        Err(e) => {
+            eprintln!("error: cannot run cargo to rebuild xtask: {e}");
+            std::process::ExitCode::from(2)
+        }
+    })
+}
+
+/// Set on the run that follows a rebuild, so that a binary still built elsewhere stops there.
+const REBUILT: &str = "XTASK_REBUILT";
+
 /// The workspace root: the parent of `manifest_dir` (xtask's directory as cargo sets it at run
 /// time, for the workspace that cargo resolved), else the first of `current` and its ancestors
 /// that is one (the binary run by hand). A root is a directory whose `Cargo.toml` has a

@@ -41,6 +41,7 @@ mod fetch;
 mod fuzz;
 mod hostile;
 mod regen;
+mod sources;
 mod spec_diff;
 mod specs;
 
@@ -93,6 +94,9 @@ fn areas() -> &'static [&'static str] {
 }
 
 fn main() -> ExitCode {
+    if let Some(code) = cargo::rerun_if_built_elsewhere() {
+        return code;
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {

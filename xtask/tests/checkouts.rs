@@ -30,13 +30,33 @@ actions:
             '200': {description: ok}
 ";
 
-/// A checkout holding one area, `area`, whose overlay adds an operation.
+/// The checkout under test (cargo names xtask's directory at run time).
+fn this_checkout() -> PathBuf {
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").unwrap()).parent().unwrap().to_path_buf()
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// A checkout with this one's xtask and generator sources (those the binary was built from),
+/// holding one area, `area`, whose overlay adds an operation.
 fn checkout(base: &Path, area: &str) -> PathBuf {
     let root = base.join(format!("checkout-{area}"));
-    std::fs::create_dir_all(root.join("xtask/src")).unwrap();
+    for source in ["xtask/Cargo.toml", "xtask/build.rs", "xtask/src", "codegen/Cargo.toml", "codegen/src"] {
+        std::fs::create_dir_all(root.join(source).parent().unwrap()).unwrap();
+        copy(&this_checkout().join(source), &root.join(source));
+    }
     std::fs::create_dir_all(root.join("specs/overlays")).unwrap();
-    std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\"]\n").unwrap();
-    std::fs::write(root.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\nversion = \"0.1.0\"\n").unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\", \"codegen\"]\n").unwrap();
     std::fs::write(root.join(format!("specs/{area}.yaml")), SPEC.replace("AREA", area)).unwrap();
     std::fs::write(root.join(format!("specs/overlays/{area}.yaml")), OVERLAY.replace("AREA", area)).unwrap();
     root
@@ -76,6 +96,23 @@ fn the_binary_acts_on_the_checkout_it_runs_in() {
             assert!(expect(&report, area), "run in {} for {area}:\n{report}", dir.display());
         }
     }
+    // A checkout whose xtask sources differ from the binary's: it says so (and, but for the
+    // variable a rebuild sets, rebuilds through cargo) rather than run another checkout's code.
+    let main = second.join("xtask/src/main.rs");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, format!("{text}// changed\n")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec-diff", "--overlays"])
+        .current_dir(&second)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env("XTASK_REBUILT", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("this xtask binary was built from other sources than"), "{stderr}");
+    assert!(output.stdout.is_empty(), "it ran: {}", String::from_utf8_lossy(&output.stdout));
+
     // Outside any checkout: an error saying so, not another tree.
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["spec-diff", "--overlays"])
