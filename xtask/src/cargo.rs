@@ -123,13 +123,20 @@ pub(crate) fn workspace_root() -> PathBuf {
 /// binary is this checkout's.
 pub(crate) fn rerun_if_built_elsewhere() -> Option<std::process::ExitCode> {
     let root = workspace_root();
-    if crate::sources::digest(&root) == env!("XTASK_SOURCES_DIGEST") {
+    let stale = if crate::sources::digest(&root) != env!("XTASK_SOURCES_DIGEST") {
+        format!(
+            "this xtask binary was built from other sources than {}'s (another checkout sharing the target directory built it last)",
+            root.display()
+        )
+    } else if !env!("XTASK_BUILT_AFTER_ANOTHER_CHECKOUT").is_empty() && root == Path::new(env!("XTASK_BUILT_IN")) {
+        // Built here, right after another checkout's build: codegen may be that checkout's.
+        format!(
+            "this xtask binary was built in {} right after another checkout's, whose codegen it may hold",
+            root.display()
+        )
+    } else {
         return None;
-    }
-    let stale = format!(
-        "this xtask binary was built from other sources than {}'s (another checkout sharing the target directory built it last)",
-        root.display()
-    );
+    };
     if std::env::var_os(REBUILT).is_some() {
         eprintln!("error: {stale}, and rebuilding did not change that: run `cargo clean -p xtask -p codegen`");
         return Some(std::process::ExitCode::from(2));
