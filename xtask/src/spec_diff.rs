@@ -227,6 +227,12 @@ pub(crate) fn version_check(rev: Option<&str>) -> Result<(), String> {
 }
 
 fn version_check_in(root: &Path, rev: Option<&str>) -> Result<(), String> {
+    if !git_has(root, "HEAD")? {
+        return Err(format!(
+            "version-check reads the git history, and {} has no commit (not a git clone?)",
+            root.display()
+        ));
+    }
     let rev = match rev {
         Some(rev) => rev.to_owned(),
         None if git_has(root, "HEAD^")? => "HEAD^".to_owned(),
@@ -594,6 +600,8 @@ paths:
             "{error}"
         );
         assert!(version_check_in(&root, Some("no-such-rev")).unwrap_err().contains("is no commit"));
+        std::fs::remove_dir_all(root.join(".git")).unwrap();
+        assert!(version_check_in(&root, None).unwrap_err().contains("has no commit (not a git clone?)"));
         std::fs::remove_dir_all(&root).unwrap();
     }
 }
