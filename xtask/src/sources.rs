@@ -13,8 +13,13 @@ pub(crate) const SOURCES: [&str; 5] =
 /// FNV-1a (64 bits) over each file's path (relative to `root`, `/`-separated) and bytes, in
 /// path order; a file that cannot be read counts as absent.
 pub(crate) fn digest(root: &Path) -> String {
+    digest_of(root, &SOURCES)
+}
+
+/// The digest of `sources` (paths relative to `root`), as [`digest`] takes it of all of them.
+pub(crate) fn digest_of(root: &Path, sources: &[&str]) -> String {
     let mut files = Vec::new();
-    for source in SOURCES {
+    for source in sources {
         collect(&root.join(source), &mut files);
     }
     files.sort();
@@ -39,7 +44,7 @@ pub(crate) fn digest(root: &Path) -> String {
 }
 
 /// `path` if it is a file, else every file below it.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) {
+pub(crate) fn collect(path: &Path, files: &mut Vec<PathBuf>) {
     match std::fs::read_dir(path) {
         Ok(entries) => {
             for entry in entries.filter_map(Result::ok) {
