@@ -79,11 +79,11 @@ fn what_each_overlay_changes() {
 }
 
 /// Counts operations straight from the YAML (not through the generator) and the `pub fn` methods
-/// of each generated API struct; they must agree, and together make the 79 operations (63 upstream, 16 from overlays).
+/// of each generated API struct; they must agree, area by area (no count is written down: the
+/// specs with their overlays are the count).
 #[test]
 fn every_operation_is_generated() {
     const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-    let mut total = 0;
     for area in AREAS {
         let spec = load(area);
         let overlays = spec.overlays();
@@ -121,9 +121,7 @@ fn every_operation_is_generated() {
                 "{area}: no method documented as {line}"
             );
         }
-        total += methods;
     }
-    assert_eq!(total, 158);
 }
 
 /// Generating twice gives the same bytes.

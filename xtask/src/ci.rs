@@ -62,6 +62,9 @@ pub(crate) fn test(scope: Scope) -> Result<(), String> {
         (scope == Scope::Full).then(|| std::thread::spawn(|| install_prism().and_then(|()| install_vendor_sdks())));
     steps.run("formatting", &mut || cargo(&["fmt", "--all", "--check"], &[]))?;
     steps.run("generated code is up to date (regen --check)", &mut || crate::regen::regen(true))?;
+    steps.run("cloudbase-api's version moved as the spec diff asks (version-check)", &mut || {
+        crate::spec_diff::version_check(None)
+    })?;
     steps.run("clippy, every target, -D warnings", &mut || {
         cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])
     })?;

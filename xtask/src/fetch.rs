@@ -146,11 +146,26 @@ pub(crate) fn fetch_specs_command() -> Result<std::process::ExitCode, String> {
     let mut stale_actions = 0;
     for (file, previous, text) in &fetched.specs {
         println!("== {file}");
-        let new_ir = crate::spec_diff::load_ir(file, text)?;
+        let area = codegen::Spec::from_file(file, text).area;
+        // Both sides with the area's overlay, as regen reads them; without it where it no longer
+        // applies to the new upstream (the overlay report below says which action fails).
+        let overlay_file = codegen::overlay::file_for(file);
+        let overlay_text = std::fs::read_to_string(crate::cargo::workspace_root().join(&overlay_file)).ok();
+        let overlay = overlay_text.as_deref().map(|text| (overlay_file.as_str(), text));
+        let load = |text: &str| crate::spec_diff::load_ir(file, area, text, overlay);
+        let (new_ir, overlay) = match load(text) {
+            Ok(ir) => (ir, overlay),
+            Err(e) if overlay.is_some() => {
+                println!("{overlay_file} does not apply to the new upstream ({e}): both sides read without it");
+                (crate::spec_diff::load_ir(file, area, text, None)?, None)
+            }
+            Err(e) => return Err(e),
+        };
         match previous {
             Some(previous) if previous == text => println!("unchanged"),
             Some(previous) => {
-                let report = codegen::review::spec_diff::diff(&crate::spec_diff::load_ir(file, previous)?, &new_ir);
+                let old_ir = crate::spec_diff::load_ir(file, area, previous, overlay)?;
+                let report = codegen::review::spec_diff::diff(&old_ir, &new_ir);
                 print!("{}", report.render());
                 breaking += report.breaking();
             }
@@ -164,7 +179,8 @@ pub(crate) fn fetch_specs_command() -> Result<std::process::ExitCode, String> {
         );
     }
     println!(
-        "\nnext: cargo xtask regen, cargo insta review, read the generated diff, bump the version as summarized above"
+        "\nnext: cargo xtask regen, review the snapshots (CONTRIBUTING.md, Reviewing snapshots), read the \
+         generated diff, bump the version as summarized above (cargo xtask version-check)"
     );
     Ok(if breaking > 0 { std::process::ExitCode::FAILURE } else { std::process::ExitCode::SUCCESS })
 }
@@ -197,7 +213,7 @@ pub(crate) fn report_overlay(file: &str, text: &str) -> Result<usize, String> {
 
 /// The file name CloudBase publishes an area's spec under: `<area>.v1.openapi.yaml`, except
 /// PG-mode storage, published as `storage.v1.postgres.openapi.yaml` (storage_pg.md).
-fn published_name(area: &str) -> String {
+pub(crate) fn published_name(area: &str) -> String {
     match area {
         "storage_pg" => "storage.v1.postgres.openapi.yaml".to_owned(),
         area => format!("{area}.v1.openapi.yaml"),
@@ -214,7 +230,7 @@ mod tests {
     fn scratch(name: &str) -> PathBuf {
         let root = std::env::temp_dir().join(format!("cloudbase-fetch-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs"), &root.join("specs"));
+        copy_dir(&crate::cargo::workspace_root().join("specs"), &root.join("specs"));
         root
     }
 
@@ -256,7 +272,8 @@ mod tests {
         // A closed loopback port stands in for an unreachable network.
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let error = fetch_specs(&format!("http://127.0.0.1:{port}/openapi"), &root, "2030-01-01").err().unwrap();
-        assert!(error.contains("could not download 10 of 10 specs"), "{error}");
+        let areas = crate::areas().len();
+        assert!(error.contains(&format!("could not download {areas} of {areas} specs")), "{error}");
         assert!(error.contains("specs/ is unchanged"), "{error}");
         assert_eq!(snapshot(&root), before);
     }
@@ -321,13 +338,18 @@ mod tests {
             bodies[functions].1.replace("summary: Invoke a cloud function", "summary: Invoke a function");
         let changed_hash = sha256(bodies[functions].1.as_bytes());
         let fetched = fetch_specs(&serve(bodies.clone()), &root, "2030-01-01").unwrap();
-        assert_eq!(fetched.specs.len(), 10);
+        assert_eq!(fetched.specs.len(), crate::areas().len());
         assert_eq!(std::fs::read_to_string(root.join("specs/functions.yaml")).unwrap(), bodies[functions].1);
         let readme = std::fs::read_to_string(root.join("specs/README.md")).unwrap();
-        assert!(readme.contains(&format!("| functions.yaml | 1 | `{changed_hash}` |")), "{readme}");
+        // The download changed a summary only: the row keeps the count of the published
+        // operations it had (a test keeps that record true), with the new sha256.
+        let before = std::fs::read_to_string(crate::cargo::workspace_root().join("specs/README.md")).unwrap();
+        let row = before.lines().find(|line| line.starts_with("| functions.yaml | ")).unwrap();
+        let operations = row.split(" | ").nth(1).unwrap();
+        assert!(readme.contains(&format!("| functions.yaml | {operations} | `{changed_hash}` |")), "{readme}");
         assert!(readme.contains("- **Vendored:** 2030-01-01"), "{readme}");
         // Overlays are the project's: fetching never touches them.
-        let overlay = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/overlays/mysqldb.yaml");
+        let overlay = crate::cargo::workspace_root().join("specs/overlays/mysqldb.yaml");
         assert_eq!(std::fs::read(root.join("specs/overlays/mysqldb.yaml")).unwrap(), std::fs::read(overlay).unwrap());
         assert!(
             !std::fs::read_dir(root.join("specs")).unwrap().any(|e| e

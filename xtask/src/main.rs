@@ -19,11 +19,15 @@
 //!   overlay action that no longer applies to the new upstream or that it made redundant; then run
 //!   `regen`.
 //! - `spec-diff <old.yaml> <new.yaml>` / `spec-diff --against-git <rev>`: what a new spec changes
-//!   for users of the generated API, each change marked breaking or not; exit code 0 when nothing
-//!   is breaking, 1 when something is, 2 when the specs cannot be read. Against git, each side is
-//!   read with the overlay it had. `spec-diff --overlays`: what each overlay in `specs/overlays/`
-//!   changes against its upstream spec.
-//! - `test`: every check CI runs, in order: formatting, `regen --check`, clippy with
+//!   for users of the generated API, each change marked breaking or not, methods named as the
+//!   area names them; exit code 0 when nothing is breaking, 1 when something is, 2 when the specs
+//!   cannot be read. Against git, each side is read with the overlay it had; two files are both
+//!   read with the area's overlay unless `--old-overlay`, `--new-overlay` or `--no-overlays` says
+//!   otherwise (`--area` names the area when the file names do not). `spec-diff --overlays`: what
+//!   each overlay in `specs/overlays/` changes against its upstream spec.
+//! - `version-check [<rev>]`: fails when `cloudbase-api`'s version moved less from `<rev>`
+//!   (default: the first parent of `HEAD`) than the spec diff against `<rev>` asks.
+//! - `test`: every check CI runs, in order: formatting, `regen --check`, `version-check`, clippy with
 //!   `-D warnings` (generated code included), `npm ci` of the pinned Prism mock server and
 //!   vendor SDKs, all tests (`CI=true`, so insta fails on unreviewed snapshots; the contract
 //!   tests run Prism, the wire test the vendor SDKs), clippy for each area's feature alone and
@@ -37,6 +41,7 @@ mod fetch;
 mod fuzz;
 mod hostile;
 mod regen;
+mod sources;
 mod spec_diff;
 mod specs;
 
@@ -64,9 +69,14 @@ cargo xtask <command>: the project's automation (xtask/src/<command>.rs)
   bench                      regen/build times beside peer generators and request/stream overhead
                              beside hand-written reqwest + serde (target/bench/report.md)
   fetch-specs                download the published specs into specs/, then report and regen
-  spec-diff <old> <new>      what a new spec changes for users, each change marked breaking or not
+  spec-diff <old> <new>      what a new spec changes for users, each change marked breaking or not;
+                             both read with the area's overlay (--old-overlay <file>,
+                             --new-overlay <file>, --no-overlays; --area <area> when the
+                             file names do not say it)
   spec-diff --against-git <rev>   the same, the working tree against a git revision
   spec-diff --overlays       what each overlay in specs/overlays/ changes against its upstream spec
+  version-check [<rev>]      fail when cloudbase-api's version moved less than the spec diff against
+                             <rev> asks (default: HEAD's first parent)
   help                       this list
 ";
 
@@ -84,6 +94,9 @@ fn areas() -> &'static [&'static str] {
 }
 
 fn main() -> ExitCode {
+    if let Some(code) = cargo::rerun_if_built_elsewhere() {
+        return code;
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
@@ -96,7 +109,9 @@ fn main() -> ExitCode {
         ["hostile"] => hostile::hostile().map(|()| ExitCode::SUCCESS),
         ["spec-diff", "--against-git", rev] => spec_diff::spec_diff_against_git(rev),
         ["spec-diff", "--overlays"] => spec_diff::spec_diff_overlays(),
-        ["spec-diff", old, new] => spec_diff::spec_diff_files(old, new),
+        ["spec-diff", rest @ ..] => spec_diff::spec_diff_files(rest),
+        ["version-check"] => spec_diff::version_check(None).map(|()| ExitCode::SUCCESS),
+        ["version-check", rev] => spec_diff::version_check(Some(rev)).map(|()| ExitCode::SUCCESS),
         ["fetch-specs"] => fetch::fetch_specs_command(),
         ["bench"] => cargo::target_dir()
             .and_then(|target| bench::bench(&cargo::workspace_root(), &target))

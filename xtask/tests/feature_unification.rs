@@ -10,7 +10,8 @@ use std::process::Command;
 /// `cargo tree` lines `name version features` -> the feature sets each crate version is built
 /// with (one per instance: a crate built for the host and for the target can differ).
 fn features(args: &[&str]) -> BTreeMap<String, BTreeSet<String>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    // At run time: the checkout under test, not the one the test was built in.
+    let root = Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets it")).join("..");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
         .current_dir(root)

@@ -7,8 +7,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// The checkout under test: cargo names xtask's directory when the test runs (not when it was
+/// built, which may have been in another checkout sharing the target directory).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    let xtask = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR");
+    Path::new(&xtask).parent().unwrap().to_path_buf()
 }
 
 /// The tree's entries as paths from the root, and the directories whose contents it lists.

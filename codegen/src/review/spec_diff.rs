@@ -139,6 +139,10 @@ fn operations(old: &Api, new: &Api, report: &mut Report) {
                 ),
             );
         }
+        if before.method_name != op.method_name {
+            // `x-rust-name` added, changed or dropped: the old method is gone.
+            report.push(true, format!("{id}: method renamed {}() -> {}()", before.method_name, op.method_name));
+        }
         parameters(id, old, before, new, op, report);
         constants(id, before, op, report);
         body(id, old, before, new, op, report);
