@@ -79,6 +79,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "getObjectsUploadInfo",
+            name: "get_objects_upload_info",
             method: "POST",
             path: "/v1/storages/get-objects-upload-info",
             params: &[],
@@ -148,6 +149,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "getObjectsDownloadInfo",
+            name: "get_objects_download_info",
             method: "POST",
             path: "/v1/storages/get-objects-download-info",
             params: &[],
@@ -217,6 +219,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "deleteObjects",
+            name: "delete_objects",
             method: "POST",
             path: "/v1/storages/delete-objects",
             params: &[],
@@ -286,6 +289,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "copyObjects",
+            name: "copy_objects",
             method: "POST",
             path: "/v1/storages/copy-objects",
             params: &[],

@@ -6,6 +6,7 @@ pub(crate) mod form;
 pub(crate) mod route;
 pub(crate) mod server;
 pub(crate) mod stub;
+pub(crate) mod stubs_file;
 
 pub use check::{Received, Redacted};
 pub use form::{Form, FormPart};
@@ -14,3 +15,4 @@ pub use route::{
     StreamSpec, any_body, decodes,
 };
 pub use stub::{Answer, Request, Stub};
+pub use stubs_file::StubsFileError;

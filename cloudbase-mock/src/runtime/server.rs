@@ -3,7 +3,7 @@
 
 use super::check::{self, Received, Rule, Violation};
 use super::route::{self, Route};
-use super::stub::{Answer, AnswerBody, StubRule};
+use super::stub::{Answer, AnswerBody, StubRule, Verdict};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
@@ -34,6 +34,8 @@ pub(crate) struct State {
     next_request: AtomicU64,
     /// Print one line per request on stderr.
     pub(crate) log: AtomicBool,
+    /// Refuse a request every stub of its operation declines (instead of the default reply).
+    pub(crate) strict: AtomicBool,
     /// Refuses bearer tokens the mock issued and has since expired or revoked (the auth flows).
     pub(crate) token_check: Mutex<Option<TokenCheck>>,
     /// What was stored under [`OBJECTS`], by key.
@@ -76,6 +78,7 @@ impl State {
             header_read_timeout: Mutex::new(crate::HEADER_READ_TIMEOUT),
             next_request: AtomicU64::new(1),
             log: AtomicBool::new(false),
+            strict: AtomicBool::new(true),
             objects: Mutex::default(),
             token_check: Mutex::default(),
         }
@@ -298,15 +301,35 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         state.log(request_id, &method, &target, Some(route.id), 401, &[(Rule::Credentials, refused.clone())]);
         return Ok(respond(request_id, &token_refusal(route, request_id, &refused)));
     }
-    let answer = {
+    let chosen = {
         let mut stubs = lock(&state.stubs);
-        stubs.iter_mut().find(|s| s.route.is(route) && s.takes(&received)).map(|stub| {
-            stub.answered += 1;
-            stub.answer.clone()
-        })
+        choose(stubs.iter_mut().filter(|stub| stub.route.is(route)), &received)
     };
-    let answer = answer.map(|reply| reply.answer(&received));
-    let answer = answer.unwrap_or_else(|| default_answer(route, &received));
+    let answer = match chosen {
+        Chosen::Stub(reply) => reply.answer(&received),
+        Chosen::Declined(conditions) if state.strict.load(Ordering::Relaxed) => {
+            let message = format!(
+                "{}: no stub takes the request; {}",
+                route.id,
+                conditions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("stub {}: {c}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            state.record_violations([Violation {
+                operation: Some(route.id),
+                method: method.clone(),
+                target: target.clone(),
+                rule: Rule::Stub,
+                message: message.clone(),
+            }]);
+            state.log(request_id, &method, &target, Some(route.id), 501, &[(Rule::Stub, message.clone())]);
+            return Ok(respond(request_id, &no_stub_refusal(route, request_id, &message, &conditions)));
+        }
+        Chosen::Declined(_) | Chosen::Default => default_answer(route, &received),
+    };
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;
     }
@@ -316,6 +339,54 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
     }
     state.log(request_id, &method, &target, Some(route.id), answer.status, &[]);
     Ok(respond(request_id, &answer))
+}
+
+/// What the stubs of one operation make of a request.
+enum Chosen {
+    /// The first stub that takes it answers.
+    Stub(super::stub::Reply),
+    /// The operation has stubs and each one's condition declined it: their conditions, in order.
+    Declined(Vec<String>),
+    /// No stub, or one whose condition holds but that answered its `times` already: the
+    /// operation's default reply.
+    Default,
+}
+
+/// The first stub of `stubs` (those of one operation, in the order they were mounted) that
+/// takes `received`, counted as answering it.
+fn choose<'a>(stubs: impl Iterator<Item = &'a mut StubRule>, received: &Received) -> Chosen {
+    let mut declined = Vec::new();
+    let mut used_up = false;
+    for stub in stubs {
+        match stub.verdict(received) {
+            Verdict::Takes => {
+                stub.answered += 1;
+                return Chosen::Stub(stub.answer.clone());
+            }
+            Verdict::Declines => declined.push(stub.describe()),
+            Verdict::UsedUp => used_up = true,
+        }
+    }
+    if declined.is_empty() || used_up { Chosen::Default } else { Chosen::Declined(declined) }
+}
+
+/// The refusal of a request every stub of its operation declined: 501 (the mock does not
+/// implement what the test did not stub; a 404 would read as the API's own "not found" to a
+/// client that expects one), in the area's error shape, naming the operation and each stub's
+/// condition.
+fn no_stub_refusal(route: &Route, request_id: &str, message: &str, conditions: &[String]) -> Answer {
+    let body = if route.area == "auth" {
+        serde_json::json!({"error": "mock_no_stub_matched", "error_description": message, "stubs": conditions})
+    } else {
+        serde_json::json!({
+            "code": "MOCK_NO_STUB_MATCHED",
+            "message": message,
+            "requestId": request_id,
+            "operation": route.id,
+            "stubs": conditions,
+        })
+    };
+    Answer::json(501, &body)
 }
 
 /// Why the request's bearer token is refused, when the auth flows issued it and it has expired
