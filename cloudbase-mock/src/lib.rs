@@ -28,7 +28,9 @@
 //!   a body media type the operation does not take, 404 or 405 off the routes) with a
 //!   JSON body naming the operation and each rule, and recorded: [`MockServer::violations`].
 //! - **Replies.** A stub answers what a test tells it to; without one, the operation answers its
-//!   first documented success with the spec's example, or a value of the documented type. An
+//!   first documented success with the spec's example, or a value of the documented type, as
+//!   typed code can take it: an array of free-form items (rows, documents: the caller's type)
+//!   empty, each absolute URL one of the mock's own object store ([`MockServer::object_url`]). An
 //!   operation that streams answers a request that accepts `text/event-stream` with one event
 //!   and the spec's terminator.
 //! - **Strict stubs.** A request to an operation whose stubs' conditions ([`Stub::when`]) all
@@ -122,7 +124,7 @@ impl MockServer {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let routes = generated::ROUTES.iter().flat_map(|area| area.iter().copied()).collect();
-        let state = Arc::new(State::new(routes));
+        let state = Arc::new(State::new(routes, format!("http://{addr}")));
         let task = tokio::spawn(serve(listener, state.clone()));
         Ok(MockServer { addr, state, task })
     }
@@ -134,7 +136,7 @@ impl MockServer {
 
     /// Its base URL, e.g. `http://127.0.0.1:41234`: what `CLOUDBASE_BASE_URL` points at.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.state.origin.clone()
     }
 
     /// A client builder pointed at the server with an access token, to add settings to.
@@ -192,6 +194,8 @@ impl MockServer {
     /// A URL on the server that stores what is `PUT` (or `POST`ed) to it under `key` and answers
     /// a `GET` with it: the storage host for a stubbed upload or download URL, e.g. the
     /// `uploadUrl` of `getObjectsUploadInfo`, so an upload helper's second request lands here.
+    /// The default replies' URLs are URLs of this store too, under the path the spec's example
+    /// gives (`file.jpg?Expires=123` for `https://url/file.jpg%3FExpires%3D123`).
     ///
     /// Keys are taken as the PG storage API takes an object name (and `cloudbase-api` sends
     /// one): segments separated by `/`, none of them `.` or `..`, with `\` counted as a

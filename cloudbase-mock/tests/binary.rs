@@ -39,13 +39,15 @@ impl Drop for Binary {
 }
 
 fn start(stubs: &str) -> Binary {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
+    let child = Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
         .args(["--addr", "127.0.0.1:0", "--stubs", stubs])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    // Killed and waited for when dropped, a failed assertion below included.
+    let mut binary = Binary(child, String::new());
+    let mut stdout = std::io::BufReader::new(binary.0.stdout.take().unwrap());
     let mut line = String::new();
     let mut printed = Vec::new();
     loop {
@@ -54,7 +56,8 @@ fn start(stubs: &str) -> Binary {
         printed.push(line.clone());
         if let Some(url) = line.trim().strip_prefix("CLOUDBASE_BASE_URL=") {
             assert!(printed.iter().any(|l| l.contains("2 stubs from ")), "{printed:?}");
-            return Binary(child, url.to_owned());
+            binary.1 = url.to_owned();
+            return binary;
         }
     }
 }
@@ -147,6 +150,6 @@ async fn the_readme_stubs_file_loads() {
     assert_eq!(server.load_stubs_str("stubs.yaml", text), Ok(2));
     let sum: i64 = server.client().functions().invoke("sum", &json!({"a": 1, "b": 2})).await.unwrap();
     assert_eq!(sum, 3);
-    let err = server.client().functions().invoke::<i64>("other", &json!({})).await.unwrap_err();
+    let err = server.client().functions().invoke::<i64>("missing", &json!({})).await.unwrap_err();
     assert_eq!((err.status(), err.code()), (Some(404), Some("FUNCTION_NOT_FOUND")), "{err:?}");
 }

@@ -452,3 +452,19 @@ async fn a_services_root_is_answered_with_a_trailing_slash_too() {
             .await;
     assert_eq!(status, 404);
 }
+
+/// Without a stub, the upload information's URL is one of the mock's own object store: the
+/// upload helper's second request lands there, and the download URL names the store too.
+#[tokio::test]
+async fn default_upload_urls_point_at_the_mock_object_store() {
+    let server = MockServer::start().await;
+    let client = server.client();
+    let id = client.storage().upload("poems/a.txt", cloudbase_api::ByteStream::from("床前明月光")).await.unwrap();
+    assert!(id.starts_with("cloud://"), "{id}");
+    // The spec's example gives `https://url/file.jpg%3FExpires%3D123`: its path, decoded.
+    assert_eq!(server.object("file.jpg?Expires=123").as_deref(), Some("床前明月光".as_bytes()));
+    let links = client.storage().download_urls([id.as_str()]).await.unwrap();
+    let url = links[0].as_ref().unwrap().download_url.clone().unwrap();
+    assert!(url.starts_with(&format!("{}/_mock/objects/", server.url())), "{url}");
+    assert_eq!(server.violations(), []);
+}

@@ -2379,7 +2379,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"captcha_token\":\"ct-2f9e\",\"expires_in\":600,\"url\":\"https://captcha.example.com/?token=ct-2f9e\"}",
+                    "{\"captcha_token\":\"ct-2f9e\",\"expires_in\":600,\"url\":\"http://cloudbase-mock.invalid/_mock/objects/url\"}",
                 )),
             },
             stream: None,

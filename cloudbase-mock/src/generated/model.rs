@@ -772,7 +772,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"data\":{\"records\":[{}],\"total\":0},\"requestId\":\"string\"}",
+                    "{\"data\":{\"records\":[],\"total\":0},\"requestId\":\"string\"}",
                 )),
             },
             stream: None,
@@ -846,7 +846,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"data\":{\"records\":[{\"_id\":\"abc\",\"createdAt\":1717488585078,\"owner\":\"user123\"}],\"total\":42},\"requestId\":\"unique-request-id\"}",
+                    "{\"data\":{\"records\":[],\"total\":42},\"requestId\":\"unique-request-id\"}",
                 )),
             },
             stream: None,

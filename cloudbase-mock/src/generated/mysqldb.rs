@@ -241,7 +241,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -457,7 +457,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -658,7 +658,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -778,7 +778,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1002,7 +1002,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1125,7 +1125,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1249,7 +1249,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1481,7 +1481,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1608,7 +1608,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1994,7 +1994,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{\"id\":1,\"name\":\"Li Bai\"}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,

@@ -253,7 +253,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"limit\":20,\"list\":[{\"_id\":{\"$oid\":\"507f1f77bcf86cd799439011\"},\"age\":{\"$numberInt\":\"30\"},\"name\":\"John Doe\"}],\"offset\":0}",
+                    "{\"limit\":20,\"list\":[],\"offset\":0}",
                 )),
             },
             stream: None,
@@ -758,7 +758,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "{\"list\":[{}]}")),
+                body: Some(("application/json", "{\"list\":[]}")),
             },
             stream: None,
             trailing_slash: false,
@@ -995,10 +995,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some((
-                    "application/json",
-                    "{\"list\":[[{\"cursor\":{\"firstBatch\":[{\"_id\":{\"$oid\":\"507f1f77bcf86cd799439011\"},\"age\":{\"$numberInt\":\"30\"},\"name\":\"John\"}],\"id\":{\"$numberLong\":\"0\"},\"ns\":\"db.users\"},\"ok\":{\"$numberInt\":\"1\"}}]]}",
-                )),
+                body: Some(("application/json", "{\"list\":[[]]}")),
             },
             stream: None,
             trailing_slash: false,

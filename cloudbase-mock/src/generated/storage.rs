@@ -98,7 +98,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "[{\"authorization\":\"q-sign-algorithm=sha1&q-ak=\",\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg?Expires=123\",\"cloudObjectMeta\":\"metadata\",\"downloadUrl\":\"https://url/file.jpg?Expires=123\",\"downloadUrlEncoded\":\"https://url/file.jpg%3FExpires%3D123\",\"objectId\":\"file.jpg\",\"token\":\"token\",\"uploadUrl\":\"https://url/file.jpg%3FExpires%3D123\"},{\"code\":\"COS_ACTION_FAILED\",\"message\":\"Execute COS action failed.\"}]",
+                    "[{\"authorization\":\"q-sign-algorithm=sha1&q-ak=\",\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg?Expires=123\",\"cloudObjectMeta\":\"metadata\",\"downloadUrl\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg?Expires=123\",\"downloadUrlEncoded\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg%3FExpires%3D123\",\"objectId\":\"file.jpg\",\"token\":\"token\",\"uploadUrl\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg%3FExpires%3D123\"},{\"code\":\"COS_ACTION_FAILED\",\"message\":\"Execute COS action failed.\"}]",
                 )),
             },
             stream: None,
@@ -168,7 +168,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "[{\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg\",\"downloadUrl\":\"https://url/file.jpg\",\"downloadUrlEncoded\":\"https://url/file.jpg\"},{\"code\":\"INVALID_PARAM\",\"message\":\"Invalid request param.\"}]",
+                    "[{\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg\",\"downloadUrl\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg\",\"downloadUrlEncoded\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg\"},{\"code\":\"INVALID_PARAM\",\"message\":\"Invalid request param.\"}]",
                 )),
             },
             stream: None,

@@ -14,5 +14,6 @@ pub use route::{
     BodyKind, BodySpec, Constant, DefaultReply, FormSpec, Location, Param, PartSpec, Route, Rules, Security, Shape,
     StreamSpec, any_body, decodes,
 };
+pub use server::MOCK_ORIGIN;
 pub use stub::{Answer, Request, Stub};
 pub use stubs_file::StubsFileError;

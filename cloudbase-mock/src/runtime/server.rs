@@ -22,6 +22,9 @@ const PARSED_INLINE: usize = 64 << 10;
 /// Everything the server knows, shared by its connections and its handle.
 pub(crate) struct State {
     pub(crate) routes: Vec<&'static Route>,
+    /// The server's base URL, e.g. `http://127.0.0.1:41234`: what [`MOCK_ORIGIN`] in a default
+    /// reply becomes.
+    pub(crate) origin: String,
     pub(crate) stubs: Mutex<Vec<StubRule>>,
     pub(crate) received: Mutex<VecDeque<Received>>,
     pub(crate) violations: Mutex<VecDeque<Violation>>,
@@ -41,6 +44,11 @@ pub(crate) struct State {
     /// What was stored under [`OBJECTS`], by key.
     pub(crate) objects: Mutex<std::collections::BTreeMap<String, Bytes>>,
 }
+
+/// The origin the generated default replies give the mock's own URLs under (each a URL of the
+/// object store): replaced with the server's base URL when it answers. A reserved name
+/// (RFC 2606), so a reply that escaped the replacement names no real host.
+pub const MOCK_ORIGIN: &str = "http://cloudbase-mock.invalid";
 
 /// The path under which the mock stores objects: the storage host a stubbed upload URL points
 /// at (`PUT` stores the body, `GET` returns it). No CloudBase route starts with it.
@@ -67,9 +75,10 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    pub(crate) fn new(routes: Vec<&'static Route>) -> Self {
+    pub(crate) fn new(routes: Vec<&'static Route>, origin: String) -> Self {
         State {
             routes,
+            origin,
             stubs: Mutex::default(),
             received: Mutex::default(),
             violations: Mutex::default(),
@@ -328,7 +337,7 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
             state.log(request_id, &method, &target, Some(route.id), 501, &[(Rule::Stub, message.clone())]);
             return Ok(respond(request_id, &no_stub_refusal(route, request_id, &message, &conditions)));
         }
-        Chosen::Declined(_) | Chosen::Default => default_answer(route, &received),
+        Chosen::Declined(_) | Chosen::Default => default_answer(route, &received, &state.origin),
     };
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;
@@ -411,8 +420,8 @@ fn token_refusal(route: &Route, request_id: &str, why: &str) -> Answer {
 }
 
 /// The spec's reply: an event stream when the operation has one and the request asks for it,
-/// else the first documented success.
-fn default_answer(route: &'static Route, received: &Received) -> Answer {
+/// else the first documented success, each [`MOCK_ORIGIN`] in it the server's `origin`.
+fn default_answer(route: &'static Route, received: &Received, origin: &str) -> Answer {
     let wants_stream = received.header("accept").is_some_and(|accept| accept.contains("text/event-stream"));
     if let (Some(stream), true) = (&route.stream, wants_stream) {
         let event: serde_json::Value =
@@ -420,6 +429,9 @@ fn default_answer(route: &'static Route, received: &Received) -> Answer {
         return Answer::events(route, [event]);
     }
     match route.reply.body {
+        Some((media_type, text)) if text.contains(MOCK_ORIGIN) => {
+            Answer::bytes(route.reply.status, media_type, text.replace(MOCK_ORIGIN, origin))
+        }
         Some((media_type, text)) => Answer::bytes(route.reply.status, media_type, Bytes::from_static(text.as_bytes())),
         None => Answer::status(route.reply.status),
     }
