@@ -60,7 +60,7 @@
 //!   blocking pool, off the thread serving the other connections.
 //! - **A binary.** `cargo run -p cloudbase-mock` serves every area on `127.0.0.1:8787` for
 //!   local runs, logging each request and keeping the last 1,000; `--stubs FILE` mounts a
-//!   stubs file first.
+//!   stubs file first, `--lenient` turns strictness off.
 //!
 //! One cargo feature per area, as in `cloudbase-api`, all on by default.
 

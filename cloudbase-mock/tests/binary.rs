@@ -38,9 +38,10 @@ impl Drop for Binary {
     }
 }
 
-fn start(stubs: &str) -> Binary {
+fn start(stubs: &str, more: &[&str]) -> Binary {
     let child = Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
         .args(["--addr", "127.0.0.1:0", "--stubs", stubs])
+        .args(more)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -89,7 +90,7 @@ const STUBS: &str = "
 #[tokio::test]
 async fn the_stubs_of_a_file_answer_and_are_strict() {
     let file = TempFile::new("stubs.yaml", STUBS);
-    let binary = start(file.path());
+    let binary = start(file.path(), &[]);
     let client = Client::builder().base_url(&binary.1).credentials(Credentials::api_key("k")).build().unwrap();
 
     let sum: i64 = client.functions().invoke("sum", &json!({"a": 1, "b": 2})).await.unwrap();
@@ -107,6 +108,13 @@ async fn the_stubs_of_a_file_answer_and_are_strict() {
     let entry =
         format!("stub 1: {} entry 1: when {{\"params\":{{\"name\":\"sum\"}},\"body\":{{\"a\":1}}}}", file.path());
     assert!(message.contains(&entry), "{message}");
+    drop(binary);
+
+    // `--lenient`: the operation's default reply, the spec's example, instead.
+    let lenient = start(file.path(), &["--lenient"]);
+    let client = Client::builder().base_url(&lenient.1).credentials(Credentials::api_key("k")).build().unwrap();
+    let example: serde_json::Value = client.functions().invoke("sum", &json!({"a": 2})).await.unwrap();
+    assert_eq!(example, json!({"a": 1, "b": 2}));
 }
 
 #[test]
