@@ -72,7 +72,7 @@ fn value(types: &[TypeDef], content: &Content) -> MockValue {
         Some(value) => (value.clone(), true),
         None => (sample(types, &content.ty), false),
     };
-    MockValue { value: fit(types, &content.ty, value, 0), documented }
+    MockValue { value: Fitter { types, steps: 0 }.fit(&content.ty, value, 0), documented }
 }
 
 /// The origin the mock's default replies name for its own object store: a reserved name
@@ -83,42 +83,59 @@ pub const MOCK_ORIGIN: &str = "http://cloudbase-mock.invalid";
 /// The path of the mock's object store on [`MOCK_ORIGIN`] (`cloudbase-mock`'s object URLs).
 const MOCK_OBJECTS: &str = "/_mock/objects/";
 
-/// `value` (of type `ty`) as typed code can take it: arrays of free-form items empty, URL
-/// fields on the mock's object store. Bounded by [`MAX_DEPTH`] like a sample.
-fn fit(types: &[TypeDef], ty: &Type, value: Value, depth: usize) -> Value {
-    if depth > MAX_DEPTH {
-        return value;
-    }
-    match (ty, value) {
-        (Type::Nullable(inner), value) => fit(types, inner, value, depth + 1),
-        (Type::Array(item), Value::Array(_)) if free_form(types, item, depth) => Value::Array(Vec::new()),
-        (Type::Array(item), Value::Array(items)) => {
-            Value::Array(items.into_iter().map(|v| fit(types, item, v, depth + 1)).collect())
+/// At most this many (type, value) pairs are fitted in one reply: a union's value is fitted to
+/// each variant, so unions of unions of a hostile spec would multiply the work level after
+/// level (`tests/hostile/mock--union-of-unions-example.yaml`). Past it, the rest of the value
+/// stays as it is.
+const MAX_FIT_STEPS: usize = 100_000;
+
+/// One reply being fitted, with the steps it took so far.
+struct Fitter<'a> {
+    types: &'a [TypeDef],
+    steps: usize,
+}
+
+impl Fitter<'_> {
+    /// `value` (of type `ty`) as typed code can take it: arrays of free-form items empty, URL
+    /// fields on the mock's object store. Bounded by [`MAX_DEPTH`] like a sample, and by
+    /// [`MAX_FIT_STEPS`].
+    fn fit(&mut self, ty: &Type, value: Value, depth: usize) -> Value {
+        self.steps += 1;
+        if depth > MAX_DEPTH || self.steps > MAX_FIT_STEPS {
+            return value;
         }
-        (Type::Named(id), value) => match (types.get(id.0).map(|def| &def.kind), value) {
-            (Some(TypeKind::Alias(target)), value) => fit(types, target, value, depth + 1),
-            // A union's value is fitted to each variant in turn: a field only one declares is
-            // fitted by that one, and fitting is idempotent.
-            (Some(TypeKind::Union(u)), value) => {
-                u.variants.iter().fold(value, |value, variant| fit(types, &variant.ty, value, depth + 1))
+        let types = self.types;
+        match (ty, value) {
+            (Type::Nullable(inner), value) => self.fit(inner, value, depth + 1),
+            (Type::Array(item), Value::Array(_)) if free_form(types, item, depth) => Value::Array(Vec::new()),
+            (Type::Array(item), Value::Array(items)) => {
+                Value::Array(items.into_iter().map(|v| self.fit(item, v, depth + 1)).collect())
             }
-            (Some(TypeKind::Struct(s)), Value::Object(mut fields)) => {
-                for field in &s.fields {
-                    if let Some(v) = fields.remove(&field.wire_name) {
-                        let v = match (field.shown, v) {
-                            (Shown::Url, Value::String(url)) if absolute(&url) => {
-                                Value::String(on_mock_store(&url, &field.wire_name))
-                            }
-                            (_, v) => fit(types, &field.ty, v, depth + 1),
-                        };
-                        fields.insert(field.wire_name.clone(), v);
-                    }
+            (Type::Named(id), value) => match (types.get(id.0).map(|def| &def.kind), value) {
+                (Some(TypeKind::Alias(target)), value) => self.fit(target, value, depth + 1),
+                // A union's value is fitted to each variant in turn: a field only one declares
+                // is fitted by that one, and fitting is idempotent.
+                (Some(TypeKind::Union(u)), value) => {
+                    u.variants.iter().fold(value, |value, variant| self.fit(&variant.ty, value, depth + 1))
                 }
-                Value::Object(fields)
-            }
+                (Some(TypeKind::Struct(s)), Value::Object(mut fields)) => {
+                    for field in &s.fields {
+                        if let Some(v) = fields.remove(&field.wire_name) {
+                            let v = match (field.shown, v) {
+                                (Shown::Url, Value::String(url)) if absolute(&url) => {
+                                    Value::String(on_mock_store(&url, &field.wire_name))
+                                }
+                                (_, v) => self.fit(&field.ty, v, depth + 1),
+                            };
+                            fields.insert(field.wire_name.clone(), v);
+                        }
+                    }
+                    Value::Object(fields)
+                }
+                (_, value) => value,
+            },
             (_, value) => value,
-        },
-        (_, value) => value,
+        }
     }
 }
 
