@@ -28,13 +28,21 @@
 //!   a body media type the operation does not take, 404 or 405 off the routes) with a
 //!   JSON body naming the operation and each rule, and recorded: [`MockServer::violations`].
 //! - **Replies.** A stub answers what a test tells it to; without one, the operation answers its
-//!   first documented success with the spec's example, or a value of the documented type. An
+//!   first documented success with the spec's example, or a value of the documented type, as
+//!   typed code can take it: an array of free-form items (rows, documents: the caller's type)
+//!   empty, each absolute URL one of the mock's own object store ([`MockServer::object_url`]). An
 //!   operation that streams answers a request that accepts `text/event-stream` with one event
 //!   and the spec's terminator.
+//! - **Strict stubs.** A request to an operation whose stubs' conditions ([`Stub::when`]) all
+//!   decline it is answered 501, naming the operation and each condition, and recorded as a
+//!   violation ([`Rule::Stub`]); [`MockServer::strict`] turns that off.
+//! - **Stubs from a file.** [`MockServer::load_stubs`] mounts the stubs of a YAML or JSON file
+//!   (operation, condition, reply), as the binary's `--stubs FILE` does.
 //! - **Faults.** Any status ([`Stub::status`]), a delay ([`Stub::delay`]), a reset connection
 //!   ([`Stub::reset`]), a stream cut off mid-way ([`Stub::cut_after`]).
 //! - **Assertions.** The typed requests each operation received, in order
-//!   ([`Stub::received`]); [`Stub::expect`] is checked when the server is dropped.
+//!   ([`Stub::received`]); [`Stub::expect`] is checked when the server is dropped, listing the
+//!   requests that came when it is not met.
 //!
 //! - **Stateful auth.** [`MockServer::auth_flows`] answers the auth operations from state:
 //!   verification codes that verify or not, users, tokens that expire, refresh and are revoked
@@ -51,7 +59,8 @@
 //!   [`HEADER_READ_TIMEOUT`] to send its headers is closed; a large body is checked on the
 //!   blocking pool, off the thread serving the other connections.
 //! - **A binary.** `cargo run -p cloudbase-mock` serves every area on `127.0.0.1:8787` for
-//!   local runs, logging each request and keeping the last 1,000.
+//!   local runs, logging each request and keeping the last 1,000; `--stubs FILE` mounts a
+//!   stubs file first, `--lenient` turns strictness off.
 //!
 //! One cargo feature per area, as in `cloudbase-api`, all on by default.
 
@@ -69,7 +78,7 @@ pub use flows::auth::{AuthFlows, MockUser};
 
 pub use generated::*;
 pub use runtime::check::{Rule, Violation};
-pub use runtime::{Answer, Form, FormPart, Received, Stub};
+pub use runtime::{Answer, Form, FormPart, Received, Stub, StubsFileError};
 
 use runtime::server::{State, lock, serve};
 use std::net::SocketAddr;
@@ -115,7 +124,7 @@ impl MockServer {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let routes = generated::ROUTES.iter().flat_map(|area| area.iter().copied()).collect();
-        let state = Arc::new(State::new(routes));
+        let state = Arc::new(State::new(routes, format!("http://{addr}")));
         let task = tokio::spawn(serve(listener, state.clone()));
         Ok(MockServer { addr, state, task })
     }
@@ -127,7 +136,7 @@ impl MockServer {
 
     /// Its base URL, e.g. `http://127.0.0.1:41234`: what `CLOUDBASE_BASE_URL` points at.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.state.origin.clone()
     }
 
     /// A client builder pointed at the server with an access token, to add settings to.
@@ -185,6 +194,8 @@ impl MockServer {
     /// A URL on the server that stores what is `PUT` (or `POST`ed) to it under `key` and answers
     /// a `GET` with it: the storage host for a stubbed upload or download URL, e.g. the
     /// `uploadUrl` of `getObjectsUploadInfo`, so an upload helper's second request lands here.
+    /// The default replies' URLs are URLs of this store too, under the path the spec's example
+    /// gives (`file.jpg?Expires=123` for `https://url/file.jpg%3FExpires%3D123`).
     ///
     /// Keys are taken as the PG storage API takes an object name (and `cloudbase-api` sends
     /// one): segments separated by `/`, none of them `.` or `..`, with `\` counted as a
@@ -224,6 +235,35 @@ impl MockServer {
         self.state.log.store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Whether a request is refused when its operation has stubs and the condition
+    /// ([`Stub::when`]) of every one declines it: on by default. The refusal is a 501 in the
+    /// area's error shape (`code` `MOCK_NO_STUB_MATCHED`), naming the operation and each stub's
+    /// condition, recorded in [`MockServer::violations`] as [`Rule::Stub`]. Off, such a request
+    /// gets the operation's default reply, as one to an operation without stubs does.
+    ///
+    /// A stub whose condition holds but which answered its [`Stub::times`] already passes the
+    /// request on either way: a fault `times(1)`, then the default reply.
+    ///
+    /// ```
+    /// # async fn run() {
+    /// use cloudbase_mock::{MockServer, Rule};
+    ///
+    /// let server = MockServer::start().await;
+    /// server.functions().invoke_function().when(|request| request.name == "hello").status(204);
+    /// let misspelled = server.client().functions().invoke_function().name("helo").send().await;
+    /// assert_eq!(misspelled.unwrap_err().status(), Some(501));
+    /// assert_eq!(server.violations()[0].rule, Rule::Stub);
+    ///
+    /// server.strict(false);
+    /// let lenient = server.client().functions().invoke_function().name("helo").send().await;
+    /// assert_eq!(lenient.unwrap().status(), 200); // the spec's documented reply
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run());
+    /// ```
+    pub fn strict(&self, on: bool) {
+        self.state.strict.store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Removes every stub and forgets what was received and stored.
     pub fn reset(&self) {
         lock(&self.state.stubs).clear();
@@ -234,16 +274,32 @@ impl MockServer {
     }
 
     /// Checks every [`Stub::expect`]: panics naming each stub that answered another number of
-    /// requests. Also run when the server is dropped.
+    /// requests, its condition, and the requests its operation received (or, when it received
+    /// none, every request the server received: a request meant for it may have gone to
+    /// another operation), at most [`LISTED_REQUESTS`] of them, credentials `<redacted>`.
+    /// Also run when the server is dropped.
     pub fn verify(&self) {
+        let received = self.received();
         let unmet: Vec<String> = lock(&self.state.stubs)
             .iter()
             .filter_map(|stub| {
                 let expected = stub.expect?;
                 (stub.answered != expected).then(|| {
+                    let own: Vec<&Received> =
+                        received.iter().filter(|r| r.route.is_some_and(|r| r.is(stub.route))).collect();
+                    let (what, listed) = if own.is_empty() {
+                        ("it received none; the server received", received.iter().collect())
+                    } else {
+                        ("it received", own)
+                    };
+                    let condition = stub.condition.as_ref().map(|c| format!(", {c}")).unwrap_or_default();
                     format!(
-                        "{} ({} {}): expected {expected}, answered {}",
-                        stub.route.id, stub.route.method, stub.route.path, stub.answered
+                        "{} ({} {}{condition}): expected {expected}, answered {}; {what} {}",
+                        stub.route.id,
+                        stub.route.method,
+                        stub.route.path,
+                        stub.answered,
+                        list_requests(&listed)
                     )
                 })
             })
@@ -253,6 +309,44 @@ impl MockServer {
         }
     }
 
+    /// Mounts the stubs of a file, after those already mounted: YAML, or JSON when the name
+    /// ends with `.json`; a list of entries, each an `operation` (its operationId, such as
+    /// `functionsPost`, or `area.method`, such as `functions.invoke_function`), an optional
+    /// `when` (`params`: path and query parameters by name; `headers`; `body`: a JSON value
+    /// the request's body contains), an optional `times` and the `reply` (`status`, 200 unless
+    /// given; `headers`; `body`, JSON, or a string sent as it is under a `content-type` header
+    /// that is not JSON). Returns the number of stubs mounted; nothing is mounted from a file
+    /// with an error, which names the file and the entry.
+    ///
+    /// ```yaml
+    /// - operation: functions.invoke_function
+    ///   when: {params: {name: sum}, body: {a: 1}}
+    ///   reply: {body: 3}
+    /// - operation: functionsPost
+    ///   reply: {status: 404, body: {code: FUNCTION_NOT_FOUND, message: no such function}}
+    /// ```
+    ///
+    /// A file's conditions are strict as [`Stub::when`]'s are ([`MockServer::strict`]): a
+    /// request no entry takes is refused, naming each entry's condition.
+    pub fn load_stubs(&self, path: impl AsRef<std::path::Path>) -> Result<usize, StubsFileError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| StubsFileError {
+            file: file.clone(),
+            entry: None,
+            message: format!("cannot be read: {e}"),
+        })?;
+        self.load_stubs_str(&file, &text)
+    }
+
+    /// Mounts the stubs of `text`, read as the file `file` ([`MockServer::load_stubs`]).
+    pub fn load_stubs_str(&self, file: &str, text: &str) -> Result<usize, StubsFileError> {
+        let rules = runtime::stubs_file::parse(file, text, &self.state.routes)?;
+        let n = rules.len();
+        lock(&self.state.stubs).extend(rules);
+        Ok(n)
+    }
+
     pub(crate) fn mount(&self, rule: runtime::stub::StubRule) {
         lock(&self.state.stubs).push(rule);
     }
@@ -260,6 +354,32 @@ impl MockServer {
     pub(crate) fn received_by(&self, route: &'static runtime::Route) -> Vec<Received> {
         lock(&self.state.received).iter().filter(|r| r.route.is_some_and(|r| r.is(route))).cloned().collect()
     }
+}
+
+/// The most requests an unmet [`Stub::expect`] lists ([`MockServer::verify`]); the rest are
+/// counted.
+pub const LISTED_REQUESTS: usize = 20;
+
+/// `n requests:` then each request's method, target (credentials redacted), operation and
+/// body length, one a line, the first [`LISTED_REQUESTS`] of them.
+fn list_requests(requests: &[&Received]) -> String {
+    let mut out = format!("{} request{}", requests.len(), if requests.len() == 1 { "" } else { "s" });
+    if !requests.is_empty() {
+        out.push(':');
+    }
+    for request in requests.iter().take(LISTED_REQUESTS) {
+        out.push_str(&format!(
+            "\n    {} {} ({}, a body of {} bytes)",
+            request.method(),
+            request.shown,
+            request.operation().unwrap_or("no operation"),
+            request.body_len
+        ));
+    }
+    if requests.len() > LISTED_REQUESTS {
+        out.push_str(&format!("\n    ... and {} more", requests.len() - LISTED_REQUESTS));
+    }
+    out
 }
 
 impl Drop for MockServer {

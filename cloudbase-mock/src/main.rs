@@ -1,6 +1,10 @@
-//! `cloudbase-mock [--addr <ip:port>]`: serves every enabled area on one port until stopped, for
-//! running an application or the examples locally. Prints the base URL to point a client at,
-//! then one line per request on stderr (the rules a refused request broke included).
+//! `cloudbase-mock [--addr <ip:port>] [--stubs FILE] [--lenient]`: serves every enabled area on
+//! one port until stopped, for running an application or the examples locally. Prints the base
+//! URL to point a client at, then one line per request on stderr (the rules a refused request
+//! broke included). `--stubs FILE` mounts the stubs of a YAML or JSON file first
+//! ([`MockServer::load_stubs`]); a file with an error stops it, naming the file and the entry.
+//! `--lenient` answers a request every stub of its operation declines with the operation's
+//! default reply instead of refusing it ([`MockServer::strict`]).
 //!
 //! It runs for long, so it keeps the last [`KEPT_REQUESTS`] requests (and violations) only, each
 //! body longer than [`cloudbase_mock::KEPT_BODY_BYTES`] as its length and digest.
@@ -19,28 +23,58 @@ fn configure(server: &MockServer) {
     server.keep_bodies_up_to(cloudbase_mock::KEPT_BODY_BYTES);
 }
 
-const USAGE: &str = "usage: cloudbase-mock [--addr <ip:port>] (default 127.0.0.1:8787)";
+const USAGE: &str = "usage: cloudbase-mock [--addr <ip:port>] [--stubs FILE] [--lenient] (default 127.0.0.1:8787)";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+struct Args {
+    addr: SocketAddr,
+    stubs: Option<String>,
+    lenient: bool,
+}
+
+/// The arguments, `Err` with what to print and the exit code otherwise (`--help`: usage, 0).
+fn parse(args: &[&str]) -> Result<Args, (String, u8)> {
+    let mut addr = "127.0.0.1:8787";
+    let mut stubs = None;
+    let mut lenient = false;
+    let mut rest = args;
+    loop {
+        match rest {
+            [] => break,
+            ["--help" | "-h", ..] => return Err((USAGE.to_owned(), 0)),
+            ["--addr", value, tail @ ..] => {
+                addr = value;
+                rest = tail;
+            }
+            ["--stubs", file, tail @ ..] => {
+                stubs = Some((*file).to_owned());
+                rest = tail;
+            }
+            ["--lenient", tail @ ..] => {
+                lenient = true;
+                rest = tail;
+            }
+            [other, ..] => return Err((format!("cloudbase-mock: unexpected argument `{other}`\n{USAGE}"), 2)),
+        }
+    }
+    let addr =
+        addr.parse().map_err(|e| (format!("cloudbase-mock: `{addr}` is not an ip:port address: {e}\n{USAGE}"), 2))?;
+    Ok(Args { addr, stubs, lenient })
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let addr = match args.as_slice() {
-        [] => "127.0.0.1:8787",
-        ["--addr", addr] => addr,
-        ["--help" | "-h"] => {
-            println!("{USAGE}");
+    let Args { addr, stubs, lenient } = match parse(&args) {
+        Ok(args) => args,
+        Err((message, 0)) => {
+            println!("{message}");
             return ExitCode::SUCCESS;
         }
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let addr: SocketAddr = match addr.parse() {
-        Ok(addr) => addr,
-        Err(e) => {
-            eprintln!("cloudbase-mock: `{addr}` is not an ip:port address: {e}\n{USAGE}");
-            return ExitCode::from(2);
+        Err((message, code)) => {
+            eprintln!("{message}");
+            return ExitCode::from(code);
         }
     };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -59,6 +93,16 @@ fn main() -> ExitCode {
             }
         };
         configure(&server);
+        server.strict(!lenient);
+        if let Some(file) = stubs {
+            match server.load_stubs(&file) {
+                Ok(n) => println!("cloudbase-mock: {n} stubs from {file}"),
+                Err(e) => {
+                    eprintln!("cloudbase-mock: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
         println!("cloudbase-mock: {} operations on {}", server.operations().len(), server.url());
         println!("CLOUDBASE_BASE_URL={}", server.url());
         // Serves until the process is stopped.
@@ -69,6 +113,18 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_arguments_come_in_any_order() {
+        let parsed = super::parse(&["--stubs", "s.yaml", "--addr", "127.0.0.1:9"]).unwrap();
+        let stubs = Some("s.yaml".to_owned());
+        assert_eq!(parsed, super::Args { addr: "127.0.0.1:9".parse().unwrap(), stubs, lenient: false });
+        assert!(super::parse(&["--lenient", "--stubs", "s.yaml"]).unwrap().lenient);
+        assert_eq!(super::parse(&[]).unwrap().addr.port(), 8787);
+        assert_eq!(super::parse(&["--stubs"]).unwrap_err().1, 2);
+        assert_eq!(super::parse(&["--addr", "nowhere"]).unwrap_err().1, 2);
+        assert_eq!(super::parse(&["-h"]).unwrap_err().1, 0);
+    }
+
     /// The binary's server keeps [`super::KEPT_REQUESTS`] requests, however many it answers.
     #[tokio::test]
     async fn the_binary_keeps_a_bounded_number_of_requests() {

@@ -37,10 +37,11 @@ async fn a_stub_answers_the_requests_it_matches_and_each_is_read_back_typed() {
     let client = server.client();
     let hello = client.functions().invoke_function().name("hello").webfn(true).body(json!({"a": 1})).send().await;
     assert_eq!(hello.unwrap().into_inner(), Body::Json(json!({"hi": 1})));
-    // Another name falls through to the operation's default: the spec's documented example.
+    // Another name is taken by the second stub, which has no condition.
+    server.functions().invoke_function().reply(Body::Json(json!({"any": 2})));
     let page = BTreeMap::from([("page".to_owned(), "2".to_owned())]);
     let other = client.functions().invoke_function().name("other").query(page.clone()).send().await.unwrap();
-    assert_eq!(other.into_inner(), Body::Json(json!({"a": 1, "b": 2})));
+    assert_eq!(other.into_inner(), Body::Json(json!({"any": 2})));
 
     let received = server.functions().invoke_function().received();
     assert_eq!(received.len(), 2);
@@ -50,6 +51,88 @@ async fn a_stub_answers_the_requests_it_matches_and_each_is_read_back_typed() {
     assert_eq!(received[1].query.as_ref(), Some(&page));
     assert_eq!(received[1].body, None);
     assert!(server.violations().is_empty());
+}
+
+/// A request every stub of its operation declines is refused, naming the operation and where
+/// each stub's condition was written, and recorded; `strict(false)` gives it the default reply.
+#[tokio::test]
+async fn a_request_no_stub_takes_is_refused_naming_each_condition() {
+    let server = MockServer::start().await;
+    let line = line!() + 1;
+    server.functions().invoke_function().when(|r| r.name == "hello").reply(Body::Json(json!({"hi": 1})));
+    server.functions().invoke_function().when(|r| r.name == "bye").reply(Body::Json(json!({"bye": 1})));
+    let client = server.client();
+    let err = client.functions().invoke_function().name("helo").send().await.unwrap_err();
+    assert_eq!(err.status(), Some(501), "{err:?}");
+    assert_eq!(err.code(), Some("MOCK_NO_STUB_MATCHED"), "{err:?}");
+    let message = err.message().unwrap_or_default().to_owned();
+    assert!(message.starts_with("functionsPost: no stub takes the request"), "{message}");
+    for (i, at) in [line, line + 1].into_iter().enumerate() {
+        let named = format!("stub {}: when at cloudbase-mock/tests/mock.rs:{at}:", i + 1);
+        assert!(message.contains(&named), "{message} lacks {named}");
+    }
+    let violations = server.violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!((violations[0].operation, violations[0].rule), (Some("functionsPost"), Rule::Stub));
+    assert_eq!(violations[0].message, message);
+    assert_eq!(server.functions().invoke_function().received().len(), 1, "the refused request is recorded");
+
+    // An operation without stubs is not concerned.
+    assert_eq!(client.functions().web_get().name("web-fn").send().await.unwrap().status(), 200);
+
+    // The auth service's error shape for its operations.
+    server.auth().check_username().when(|r| r.username == "li-bai").status(204);
+    let err = client.auth().check_username().username("du-fu").send().await.unwrap_err();
+    assert_eq!(err.status(), Some(501), "{err:?}");
+    assert!(err.message().unwrap_or_default().starts_with("Auth_CheckUsername: no stub takes"), "{err:?}");
+
+    server.strict(false);
+    let lenient = client.functions().invoke_function().name("helo").send().await.unwrap();
+    assert_eq!(lenient.into_inner(), Body::Json(json!({"a": 1, "b": 2})), "the spec's documented example");
+    assert_eq!(server.violations().len(), 2, "no violation once lenient");
+}
+
+/// A stub whose condition holds but that answered its `times` already passes the request on
+/// to the next stub or the default reply, strict or not.
+#[tokio::test]
+async fn a_used_up_stub_passes_the_request_on() {
+    let server = MockServer::start().await;
+    server.functions().invoke_function().when(|r| r.name == "hello").times(1).status(204);
+    let client = server.client();
+    let first = client.functions().invoke_function().name("hello").send().await.unwrap();
+    assert_eq!(first.status(), 204);
+    let second = client.functions().invoke_function().name("hello").send().await.unwrap();
+    assert_eq!(second.status(), 200);
+    assert_eq!(server.violations(), []);
+}
+
+/// An unmet `expect` lists the requests its operation received, or, when it received none,
+/// every request the server did, credentials redacted.
+#[tokio::test]
+async fn an_unmet_expectation_lists_the_requests_received() {
+    let server = MockServer::start().await;
+    server.functions().invoke_function().when(|r| r.name == "hello").expect(2).status(204);
+    server.storage().get_objects_upload_info().expect(1).status(204);
+    server.strict(false);
+    let client = server.client();
+    client.functions().invoke_function().name("hello").send().await.unwrap();
+    client.functions().invoke_function().name("other").send().await.unwrap();
+    client
+        .functions()
+        .web_get()
+        .name("web-fn")
+        .query(BTreeMap::from([("access_token".to_owned(), "s3cret".to_owned())]))
+        .send()
+        .await
+        .unwrap();
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.verify())).unwrap_err();
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(message.contains("functionsPost (POST /v1/functions/{name}, when at "), "{message}");
+    assert!(message.contains("expected 2, answered 1; it received 2 requests:\n    POST /v1/functions/hello (functionsPost, a body of 0 bytes)\n    POST /v1/functions/other (functionsPost"), "{message}");
+    assert!(message.contains("expected 1, answered 0; it received none; the server received 3 requests:"), "{message}");
+    assert!(message.contains("GET /v1/functions/web-fn?access_token=<redacted>&webfn=true (functionsGet"), "{message}");
+    assert!(!message.contains("s3cret"), "{message}");
+    server.reset();
 }
 
 #[tokio::test]
@@ -153,7 +236,7 @@ async fn an_unmet_expectation_fails_verify() {
     server.client().functions().web_get().name("web-fn").send().await.unwrap();
     let verdict = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.verify()));
     let message = *verdict.unwrap_err().downcast::<String>().unwrap();
-    assert!(message.contains("functionsGet (GET /v1/functions/{name}): expected 2, answered 1"), "{message}");
+    assert!(message.contains("functionsGet (GET /v1/functions/{name}): expected 2, answered 1; it received 1 request:\n    GET /v1/functions/web-fn?webfn=true (functionsGet, a body of 0 bytes)"), "{message}");
     server.reset();
 }
 
@@ -254,7 +337,8 @@ async fn the_binary_serves_every_area_and_logs_each_request() {
 fn the_binary_refuses_arguments_it_does_not_know() {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbase-mock")).arg("--port").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).starts_with("usage: cloudbase-mock"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("cloudbase-mock: unexpected argument `--port`\nusage: cloudbase-mock"), "{stderr}");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_cloudbase-mock"))
         .args(["--addr", "localhost"])
         .output()
@@ -369,4 +453,20 @@ async fn a_services_root_is_answered_with_a_trailing_slash_too() {
         raw(&server, &format!("POST /v1/functions/sum/ HTTP/1.1\r\n{BEARER}\r\nContent-Type: application/json"), "{}")
             .await;
     assert_eq!(status, 404);
+}
+
+/// Without a stub, the upload information's URL is one of the mock's own object store: the
+/// upload helper's second request lands there, and the download URL names the store too.
+#[tokio::test]
+async fn default_upload_urls_point_at_the_mock_object_store() {
+    let server = MockServer::start().await;
+    let client = server.client();
+    let id = client.storage().upload("poems/a.txt", cloudbase_api::ByteStream::from("床前明月光")).await.unwrap();
+    assert!(id.starts_with("cloud://"), "{id}");
+    // The spec's example gives `https://url/file.jpg%3FExpires%3D123`: its path, decoded.
+    assert_eq!(server.object("file.jpg?Expires=123").as_deref(), Some("床前明月光".as_bytes()));
+    let links = client.storage().download_urls([id.as_str()]).await.unwrap();
+    let url = links[0].as_ref().unwrap().download_url.clone().unwrap();
+    assert!(url.starts_with(&format!("{}/_mock/objects/", server.url())), "{url}");
+    assert_eq!(server.violations(), []);
 }

@@ -96,6 +96,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "ai_model",
             id: "CallLLM",
+            name: "call_llm",
             method: "POST",
             path: "/v1/ai/{provider}/{path}",
             params: &[
@@ -186,6 +187,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "ai_model",
             id: "createChatCompletion",
+            name: "create_chat_completion",
             method: "POST",
             path: "/v1/ai/{provider}/chat/completions",
             params: &[rt::Param::path("provider", rt::Shape::String)],
@@ -274,6 +276,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "ai_model",
             id: "createChatCompletionV1",
+            name: "create_chat_completion_v1",
             method: "POST",
             path: "/v1/ai/{provider}/v1/chat/completions",
             params: &[rt::Param::path("provider", rt::Shape::String)],
@@ -365,6 +368,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "ai_model",
             id: "createResponse",
+            name: "create_response",
             method: "POST",
             path: "/v1/ai/{provider}/responses",
             params: &[rt::Param::path("provider", rt::Shape::String)],
@@ -455,6 +459,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "ai_model",
             id: "createAnthropicMessage",
+            name: "create_anthropic_message",
             method: "POST",
             path: "/v1/ai/{provider}/v1/messages",
             params: &[

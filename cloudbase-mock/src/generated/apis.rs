@@ -103,6 +103,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisGet",
+            name: "get",
             method: "GET",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[
@@ -169,6 +170,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisPut",
+            name: "put",
             method: "PUT",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[
@@ -244,6 +246,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisPost",
+            name: "post",
             method: "POST",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[
@@ -319,6 +322,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisDelete",
+            name: "delete",
             method: "DELETE",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[
@@ -394,6 +398,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisOptions",
+            name: "options",
             method: "OPTIONS",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[
@@ -467,6 +472,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisHead",
+            name: "head",
             method: "HEAD",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[
@@ -528,6 +534,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "apis",
             id: "apisPatch",
+            name: "patch",
             method: "PATCH",
             path: "/v1/apis/{name}/{anyPath}",
             params: &[

@@ -505,6 +505,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignIn",
+            name: "sign_in",
             method: "POST",
             path: "/auth/v1/signin",
             params: &[
@@ -597,6 +598,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInAnonymously",
+            name: "anonymous_token",
             method: "POST",
             path: "/auth/v1/signin/anonymously",
             params: &[
@@ -681,6 +683,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignUp",
+            name: "sign_up",
             method: "POST",
             path: "/auth/v1/signup",
             params: &[
@@ -768,6 +771,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignOut",
+            name: "sign_out",
             method: "POST",
             path: "/auth/v1/user/signout",
             params: &[
@@ -840,6 +844,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GenProviderRedirectUri",
+            name: "gen_provider_redirect_uri",
             method: "GET",
             path: "/auth/v1/provider/uri",
             params: &[
@@ -909,6 +914,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GrantProviderToken",
+            name: "grant_provider_token",
             method: "POST",
             path: "/auth/v1/provider/token",
             params: &[
@@ -983,6 +989,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_PatchProviderToken",
+            name: "patch_provider_token",
             method: "PATCH",
             path: "/auth/v1/provider/token",
             params: &[
@@ -1052,6 +1059,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInWithProvider",
+            name: "sign_in_with_provider",
             method: "POST",
             path: "/auth/v1/signin/with/provider",
             params: &[
@@ -1126,6 +1134,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInCustom",
+            name: "sign_in_custom",
             method: "POST",
             path: "/auth/v1/signin/custom",
             params: &[
@@ -1195,6 +1204,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GrantToken",
+            name: "grant_token",
             method: "POST",
             path: "/auth/v1/token",
             params: &[
@@ -1262,6 +1272,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_TokenIntrospect",
+            name: "token_introspect",
             method: "GET",
             path: "/auth/v1/token/introspect",
             params: &[
@@ -1320,6 +1331,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_ClientCredential",
+            name: "client_credential",
             method: "POST",
             path: "/auth/v1/token/clientCredential",
             params: &[],
@@ -1384,6 +1396,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_Revoke",
+            name: "revoke",
             method: "POST",
             path: "/auth/v1/revoke",
             params: &[
@@ -1453,6 +1466,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GetCaptchaData",
+            name: "get_captcha_data",
             method: "POST",
             path: "/auth/v1/captcha/data",
             params: &[
@@ -1518,6 +1532,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_VerifyCaptchaData",
+            name: "verify_captcha_data",
             method: "POST",
             path: "/auth/v1/captcha/data/verify",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -1585,6 +1600,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SendVerification",
+            name: "send_verification",
             method: "POST",
             path: "/auth/v1/verification",
             params: &[
@@ -1667,6 +1683,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_VerifyVerification",
+            name: "verify_verification",
             method: "POST",
             path: "/auth/v1/verification/verify",
             params: &[
@@ -1736,6 +1753,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_ResetPassword",
+            name: "reset_password",
             method: "POST",
             path: "/auth/v1/reset",
             params: &[
@@ -1817,6 +1835,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_Sudo",
+            name: "user_sudo",
             method: "POST",
             path: "/auth/v1/user/sudo",
             params: &[
@@ -1884,6 +1903,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_Me",
+            name: "user_me",
             method: "GET",
             path: "/auth/v1/user/me",
             params: &[
@@ -1941,6 +1961,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_DeleteMe",
+            name: "user_delete_me",
             method: "DELETE",
             path: "/auth/v1/user/me",
             params: &[
@@ -2009,6 +2030,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_UpdatePassword",
+            name: "user_update_password",
             method: "PATCH",
             path: "/auth/v1/user/password",
             params: &[
@@ -2088,6 +2110,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_EditUserBasicInfo",
+            name: "user_edit_user_basic_info",
             method: "POST",
             path: "/auth/v1/user/basic/edit",
             params: &[
@@ -2154,6 +2177,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_BindWithProvider",
+            name: "user_bind_with_provider",
             method: "POST",
             path: "/auth/v1/user/provider/bind",
             params: &[
@@ -2222,6 +2246,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_UnBindProvider",
+            name: "user_un_bind_provider",
             method: "DELETE",
             path: "/auth/v1/user/provider/{provider_id}",
             params: &[
@@ -2278,6 +2303,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_Providers",
+            name: "user_providers",
             method: "GET",
             path: "/auth/v1/user/provider",
             params: &[
@@ -2333,6 +2359,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_InitCaptcha",
+            name: "init_captcha",
             method: "POST",
             path: "/auth/v1/captcha/init",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2352,7 +2379,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"captcha_token\":\"ct-2f9e\",\"expires_in\":600,\"url\":\"https://captcha.example.com/?token=ct-2f9e\"}",
+                    "{\"captcha_token\":\"ct-2f9e\",\"expires_in\":600,\"url\":\"http://cloudbase-mock.invalid/_mock/objects/url\"}",
                 )),
             },
             stream: None,
@@ -2396,6 +2423,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_TransByProvider",
+            name: "user_trans_by_provider",
             method: "PATCH",
             path: "/auth/v1/user/trans/by/provider",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2459,6 +2487,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_EditContact",
+            name: "user_edit_contact",
             method: "PATCH",
             path: "/auth/v1/user/contact",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2519,6 +2548,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_SetUserProfile",
+            name: "user_set_user_profile",
             method: "PATCH",
             path: "/auth/v1/user/profile",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2588,6 +2618,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_QueryUserProfile",
+            name: "user_query_user_profile",
             method: "GET",
             path: "/auth/v1/user/query",
             params: &[
@@ -2647,6 +2678,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_RevokeAllDevices",
+            name: "user_revoke_all_devices",
             method: "DELETE",
             path: "/auth/v1/user/revoke/all",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2695,6 +2727,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_RevokeDevice",
+            name: "user_revoke_device",
             method: "DELETE",
             path: "/auth/v1/user/authorized/devices/{device_id}",
             params: &[
@@ -2749,6 +2782,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_DeviceAuthorize",
+            name: "device_authorize",
             method: "POST",
             path: "/auth/v1/device/code",
             params: &[
@@ -2816,6 +2850,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_AuthorizeDevice",
+            name: "user_authorize_device",
             method: "POST",
             path: "/auth/v1/user/device/authorize",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2876,6 +2911,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_Authorize",
+            name: "user_authorize",
             method: "POST",
             path: "/auth/v1/user/authorize",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -2951,6 +2987,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_AuthorizeInfo",
+            name: "user_authorize_info",
             method: "GET",
             path: "/auth/v1/user/authorize/info",
             params: &[
@@ -3018,6 +3055,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_CheckUsername",
+            name: "check_username",
             method: "GET",
             path: "/auth/v1/checkUsername",
             params: &[
@@ -3072,6 +3110,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_CheckIfUserExist",
+            name: "check_if_user_exist",
             method: "GET",
             path: "/auth/v1/checkIfUserExist",
             params: &[
@@ -3128,6 +3167,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GetProviderSubType",
+            name: "get_provider_sub_type",
             method: "POST",
             path: "/auth/v1/mgr/provider/providerSubType",
             params: &[
@@ -3197,6 +3237,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInWithWechat",
+            name: "sign_in_with_wechat",
             method: "POST",
             path: "/auth/v1/signin/wechat/noauth",
             params: &[
@@ -3261,6 +3302,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_WedaUserInfo",
+            name: "user_weda_user_info",
             method: "GET",
             path: "/auth/v1/plugin/weda/userinfo",
             params: &[rt::Param::header("x-device-id", rt::Shape::String)],
@@ -3311,6 +3353,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GetMiniProgramQrCode",
+            name: "get_mini_program_qr_code",
             method: "POST",
             path: "/auth/v1/qrcode/generate",
             params: &[
@@ -3380,6 +3423,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GetMiniProgramQrCodeStatus",
+            name: "get_mini_program_qr_code_status",
             method: "POST",
             path: "/auth/v1/qrcode/get/status",
             params: &[
@@ -3453,6 +3497,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_GetUserBehaviorLog",
+            name: "user_get_user_behavior_log",
             method: "GET",
             path: "/auth/v1/user/security/history",
             params: &[
@@ -3528,6 +3573,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_ChangeBoundProvider",
+            name: "user_change_bound_provider",
             method: "POST",
             path: "/auth/v1/user/provider/{provider_id}/trans",
             params: &[
@@ -3594,6 +3640,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInV2",
+            name: "sign_in_v2",
             method: "POST",
             path: "/auth/v2/signin/username",
             params: &[
@@ -3663,6 +3710,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GrantTokenV2",
+            name: "grant_token_v2",
             method: "POST",
             path: "/auth/v2/token",
             params: &[
@@ -3730,6 +3778,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_MeV2",
+            name: "user_me_v2",
             method: "GET",
             path: "/auth/v2/user/me",
             params: &[
@@ -3785,6 +3834,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "User_DeleteMeV2",
+            name: "user_delete_me_v2",
             method: "DELETE",
             path: "/auth/v2/user/me",
             params: &[
@@ -3848,6 +3898,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInWithVerificationCodeV2",
+            name: "sign_in_with_verification_code_v2",
             method: "POST",
             path: "/auth/v2/signin/verificationcode",
             params: &[
@@ -3917,6 +3968,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_SignInWithProviderV2",
+            name: "sign_in_with_provider_v2",
             method: "POST",
             path: "/auth/v2/signin/with/provider",
             params: &[
@@ -3986,6 +4038,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_GetPublicKey",
+            name: "get_public_key",
             method: "POST",
             path: "/auth/v2/signin/publichkey",
             params: &[
@@ -4054,6 +4107,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "auth",
             id: "Auth_ModifyPasswordWithoutLogin",
+            name: "modify_password_without_login",
             method: "POST",
             path: "/auth/v2/signin/password/update",
             params: &[

@@ -146,6 +146,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunGet",
+            name: "get",
             method: "GET",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
@@ -234,6 +235,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunPut",
+            name: "put",
             method: "PUT",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
@@ -331,6 +333,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunPost",
+            name: "post",
             method: "POST",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
@@ -426,6 +429,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunDelete",
+            name: "delete",
             method: "DELETE",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
@@ -512,6 +516,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunHead",
+            name: "head",
             method: "HEAD",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
@@ -592,6 +597,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunPatch",
+            name: "patch",
             method: "PATCH",
             path: "/v1/cloudrun/{name}/{anyPath}",
             params: &[
@@ -682,6 +688,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunRootGet",
+            name: "root_get",
             method: "GET",
             path: "/v1/cloudrun/{name}",
             params: &[
@@ -763,6 +770,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunRootPut",
+            name: "root_put",
             method: "PUT",
             path: "/v1/cloudrun/{name}",
             params: &[
@@ -853,6 +861,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunRootPost",
+            name: "root_post",
             method: "POST",
             path: "/v1/cloudrun/{name}",
             params: &[
@@ -941,6 +950,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunRootDelete",
+            name: "root_delete",
             method: "DELETE",
             path: "/v1/cloudrun/{name}",
             params: &[
@@ -1020,6 +1030,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunRootHead",
+            name: "root_head",
             method: "HEAD",
             path: "/v1/cloudrun/{name}",
             params: &[
@@ -1093,6 +1104,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "cloudrun",
             id: "cloudrunRootPatch",
+            name: "root_patch",
             method: "PATCH",
             path: "/v1/cloudrun/{name}",
             params: &[

@@ -77,6 +77,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "functions",
             id: "functionsGet",
+            name: "web_get",
             method: "GET",
             path: "/v1/functions/{name}",
             params: &[
@@ -159,6 +160,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "functions",
             id: "functionsPost",
+            name: "invoke_function",
             method: "POST",
             path: "/v1/functions/{name}",
             params: &[
@@ -252,6 +254,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "functions",
             id: "functionsGetPath",
+            name: "web_get_path",
             method: "GET",
             path: "/v1/functions/{name}/{path}",
             params: &[
@@ -332,6 +335,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "functions",
             id: "functionsPostPath",
+            name: "web_post_path",
             method: "POST",
             path: "/v1/functions/{name}/{path}",
             params: &[

@@ -159,6 +159,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "createItem",
+            name: "create_item",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/create",
             params: &[
@@ -232,6 +233,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "createMany",
+            name: "create_many",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/createMany",
             params: &[
@@ -305,6 +307,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "updateItem",
+            name: "update_item",
             method: "PUT",
             path: "/v1/model/{envType}/{modelName}/update",
             params: &[
@@ -378,6 +381,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "updateMany",
+            name: "update_many",
             method: "PUT",
             path: "/v1/model/{envType}/{modelName}/updateMany",
             params: &[
@@ -451,6 +455,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "upsertItem",
+            name: "upsert_item",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/upsert",
             params: &[
@@ -524,6 +529,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "deleteItem",
+            name: "delete_item",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/delete",
             params: &[
@@ -597,6 +603,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "deleteMany",
+            name: "delete_many",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/deleteMany",
             params: &[
@@ -670,6 +677,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "getItem",
+            name: "get_item",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/get",
             params: &[
@@ -747,6 +755,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "getRecordsEasy",
+            name: "get_records_easy",
             method: "GET",
             path: "/v1/model/{envType}/{modelName}/list",
             params: &[
@@ -763,7 +772,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"data\":{\"records\":[{}],\"total\":0},\"requestId\":\"string\"}",
+                    "{\"data\":{\"records\":[],\"total\":0},\"requestId\":\"string\"}",
                 )),
             },
             stream: None,
@@ -815,6 +824,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "getRecords",
+            name: "get_records",
             method: "POST",
             path: "/v1/model/{envType}/{modelName}/list",
             params: &[
@@ -836,7 +846,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"data\":{\"records\":[{\"_id\":\"abc\",\"createdAt\":1717488585078,\"owner\":\"user123\"}],\"total\":42},\"requestId\":\"unique-request-id\"}",
+                    "{\"data\":{\"records\":[],\"total\":42},\"requestId\":\"unique-request-id\"}",
                 )),
             },
             stream: None,
@@ -888,6 +898,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "getItemById",
+            name: "get_item_by_id",
             method: "GET",
             path: "/v1/model/{envType}/{modelName}/{recordId}/get",
             params: &[
@@ -952,6 +963,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "deleteItemById",
+            name: "delete_item_by_id",
             method: "DELETE",
             path: "/v1/model/{envType}/{modelName}/{recordId}/delete",
             params: &[
@@ -1014,6 +1026,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "mysqlCommand",
+            name: "mysql_command",
             method: "POST",
             path: "/v1/model/plugin/{envType}/mysqlCommand",
             params: &[rt::Param::path("envType", rt::Shape::OneOf(&["prod", "pre"]))],
@@ -1080,6 +1093,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "model",
             id: "runSqlTemplate",
+            name: "run_sql_template",
             method: "POST",
             path: "/v1/sql/{envType}/{templateName}/run",
             params: &[

@@ -220,6 +220,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "queryRecords",
+            name: "query_records",
             method: "GET",
             path: "/v1/rdb/rest/{table}",
             params: &[
@@ -240,7 +241,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -319,6 +320,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "insertRecords",
+            name: "insert_records",
             method: "POST",
             path: "/v1/rdb/rest/{table}",
             params: &[
@@ -435,6 +437,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "deleteRecords",
+            name: "delete_records",
             method: "DELETE",
             path: "/v1/rdb/rest/{table}",
             params: &[
@@ -454,7 +457,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -539,6 +542,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "countRecords",
+            name: "count_records",
             method: "HEAD",
             path: "/v1/rdb/rest/{table}",
             params: &[
@@ -626,6 +630,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "updateRecords",
+            name: "update_records",
             method: "PATCH",
             path: "/v1/rdb/rest/{table}",
             params: &[
@@ -653,7 +658,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -751,6 +756,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "queryRecordsWithSchema",
+            name: "query_records_with_schema",
             method: "GET",
             path: "/v1/rdb/rest/{schema}/{table}",
             params: &[
@@ -772,7 +778,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -854,6 +860,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "insertRecordsWithSchema",
+            name: "insert_records_with_schema",
             method: "POST",
             path: "/v1/rdb/rest/{schema}/{table}",
             params: &[
@@ -974,6 +981,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "deleteRecordsWithSchema",
+            name: "delete_records_with_schema",
             method: "DELETE",
             path: "/v1/rdb/rest/{schema}/{table}",
             params: &[
@@ -994,7 +1002,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1088,6 +1096,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "updateRecordsWithSchema",
+            name: "update_records_with_schema",
             method: "PATCH",
             path: "/v1/rdb/rest/{schema}/{table}",
             params: &[
@@ -1116,7 +1125,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1217,6 +1226,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "queryRecordsWithInstance",
+            name: "query_records_with_instance",
             method: "GET",
             path: "/v1/rdb/rest/{instance}/{schema}/{table}",
             params: &[
@@ -1239,7 +1249,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1324,6 +1334,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "insertRecordsWithInstance",
+            name: "insert_records_with_instance",
             method: "POST",
             path: "/v1/rdb/rest/{instance}/{schema}/{table}",
             params: &[
@@ -1448,6 +1459,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "deleteRecordsWithInstance",
+            name: "delete_records_with_instance",
             method: "DELETE",
             path: "/v1/rdb/rest/{instance}/{schema}/{table}",
             params: &[
@@ -1469,7 +1481,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1566,6 +1578,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "updateRecordsWithInstance",
+            name: "update_records_with_instance",
             method: "PATCH",
             path: "/v1/rdb/rest/{instance}/{schema}/{table}",
             params: &[
@@ -1595,7 +1608,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,
@@ -1695,6 +1708,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "callRpcGet",
+            name: "call_rpc_get",
             method: "GET",
             path: "/v1/rdb/rest/rpc/{function}",
             params: &[
@@ -1796,6 +1810,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "callRpc",
+            name: "call_rpc",
             method: "POST",
             path: "/v1/rdb/rest/rpc/{function}",
             params: &[
@@ -1897,6 +1912,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "callRpcHead",
+            name: "call_rpc_head",
             method: "HEAD",
             path: "/v1/rdb/rest/rpc/{function}",
             params: &[
@@ -1961,6 +1977,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "mysqldb",
             id: "execPgsql",
+            name: "exec_pgsql",
             method: "POST",
             path: "/v1/rdb/exec-pgsql",
             params: &[],
@@ -1977,7 +1994,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "[{\"id\":1,\"name\":\"Li Bai\"}]")),
+                body: Some(("application/json", "[]")),
             },
             stream: None,
             trailing_slash: false,

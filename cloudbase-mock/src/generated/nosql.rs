@@ -151,6 +151,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "createCollection",
+            name: "create_collection",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/collections",
             params: &[
@@ -230,6 +231,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "queryDocuments",
+            name: "query_documents",
             method: "GET",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
             params: &[
@@ -251,7 +253,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "{\"limit\":20,\"list\":[{\"_id\":{\"$oid\":\"507f1f77bcf86cd799439011\"},\"age\":{\"$numberInt\":\"30\"},\"name\":\"John Doe\"}],\"offset\":0}",
+                    "{\"limit\":20,\"list\":[],\"offset\":0}",
                 )),
             },
             stream: None,
@@ -305,6 +307,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "insertDocuments",
+            name: "insert_documents",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
             params: &[
@@ -377,6 +380,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "updateDocuments",
+            name: "update_documents",
             method: "PATCH",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents",
             params: &[
@@ -453,6 +457,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "getDocumentById",
+            name: "get_document_by_id",
             method: "GET",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
             params: &[
@@ -522,6 +527,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "deleteDocumentById",
+            name: "delete_document_by_id",
             method: "DELETE",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
             params: &[
@@ -586,6 +592,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "updateDocumentById",
+            name: "update_document_by_id",
             method: "PATCH",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/{docId}",
             params: &[
@@ -660,6 +667,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "removeDocuments",
+            name: "remove_documents",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/remove",
             params: &[
@@ -729,6 +737,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "aggregate",
+            name: "aggregate",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/collections/{collectionName}/documents/aggregations",
             params: &[
@@ -749,7 +758,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some(("application/json", "{\"list\":[{}]}")),
+                body: Some(("application/json", "{\"list\":[]}")),
             },
             stream: None,
             trailing_slash: false,
@@ -794,6 +803,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "startTransaction",
+            name: "start_transaction",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/transactions",
             params: &[
@@ -851,6 +861,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "commitTransaction",
+            name: "commit_transaction",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/commit",
             params: &[
@@ -907,6 +918,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "rollbackTransaction",
+            name: "rollback_transaction",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/transactions/{transactionId}/rollback",
             params: &[
@@ -963,6 +975,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "nosql",
             id: "runCommands",
+            name: "run_commands",
             method: "POST",
             path: "/v1/database/instances/{instance}/databases/{database}/commands",
             params: &[
@@ -982,10 +995,7 @@ pub mod requests {
             security: &[rt::Security::Bearer],
             reply: rt::DefaultReply {
                 status: 200,
-                body: Some((
-                    "application/json",
-                    "{\"list\":[[{\"cursor\":{\"firstBatch\":[{\"_id\":{\"$oid\":\"507f1f77bcf86cd799439011\"},\"age\":{\"$numberInt\":\"30\"},\"name\":\"John\"}],\"id\":{\"$numberLong\":\"0\"},\"ns\":\"db.users\"},\"ok\":{\"$numberInt\":\"1\"}}]]}",
-                )),
+                body: Some(("application/json", "{\"list\":[[]]}")),
             },
             stream: None,
             trailing_slash: false,

@@ -79,6 +79,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "getObjectsUploadInfo",
+            name: "get_objects_upload_info",
             method: "POST",
             path: "/v1/storages/get-objects-upload-info",
             params: &[],
@@ -97,7 +98,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "[{\"authorization\":\"q-sign-algorithm=sha1&q-ak=\",\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg?Expires=123\",\"cloudObjectMeta\":\"metadata\",\"downloadUrl\":\"https://url/file.jpg?Expires=123\",\"downloadUrlEncoded\":\"https://url/file.jpg%3FExpires%3D123\",\"objectId\":\"file.jpg\",\"token\":\"token\",\"uploadUrl\":\"https://url/file.jpg%3FExpires%3D123\"},{\"code\":\"COS_ACTION_FAILED\",\"message\":\"Execute COS action failed.\"}]",
+                    "[{\"authorization\":\"q-sign-algorithm=sha1&q-ak=\",\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg?Expires=123\",\"cloudObjectMeta\":\"metadata\",\"downloadUrl\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg?Expires=123\",\"downloadUrlEncoded\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg%3FExpires%3D123\",\"objectId\":\"file.jpg\",\"token\":\"token\",\"uploadUrl\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg%3FExpires%3D123\"},{\"code\":\"COS_ACTION_FAILED\",\"message\":\"Execute COS action failed.\"}]",
                 )),
             },
             stream: None,
@@ -148,6 +149,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "getObjectsDownloadInfo",
+            name: "get_objects_download_info",
             method: "POST",
             path: "/v1/storages/get-objects-download-info",
             params: &[],
@@ -166,7 +168,7 @@ pub mod requests {
                 status: 200,
                 body: Some((
                     "application/json",
-                    "[{\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg\",\"downloadUrl\":\"https://url/file.jpg\",\"downloadUrlEncoded\":\"https://url/file.jpg\"},{\"code\":\"INVALID_PARAM\",\"message\":\"Invalid request param.\"}]",
+                    "[{\"cloudObjectId\":\"cloud://your-envId.bucket/file.jpg\",\"downloadUrl\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg\",\"downloadUrlEncoded\":\"http://cloudbase-mock.invalid/_mock/objects/file.jpg\"},{\"code\":\"INVALID_PARAM\",\"message\":\"Invalid request param.\"}]",
                 )),
             },
             stream: None,
@@ -217,6 +219,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "deleteObjects",
+            name: "delete_objects",
             method: "POST",
             path: "/v1/storages/delete-objects",
             params: &[],
@@ -286,6 +289,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage",
             id: "copyObjects",
+            name: "copy_objects",
             method: "POST",
             path: "/v1/storages/copy-objects",
             params: &[],

@@ -293,6 +293,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "listBuckets",
+            name: "list_buckets",
             method: "GET",
             path: "/v1/storages/bucket/",
             params: &[
@@ -368,6 +369,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "createBucket",
+            name: "create_bucket",
             method: "POST",
             path: "/v1/storages/bucket/",
             params: &[],
@@ -429,6 +431,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "getBucket",
+            name: "get_bucket",
             method: "GET",
             path: "/v1/storages/bucket/{bucketId}",
             params: &[rt::Param::path("bucketId", rt::Shape::String)],
@@ -485,6 +488,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "updateBucket",
+            name: "update_bucket",
             method: "PUT",
             path: "/v1/storages/bucket/{bucketId}",
             params: &[rt::Param::path("bucketId", rt::Shape::String)],
@@ -547,6 +551,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "deleteBucket",
+            name: "delete_bucket",
             method: "DELETE",
             path: "/v1/storages/bucket/{bucketId}",
             params: &[rt::Param::path("bucketId", rt::Shape::String)],
@@ -600,6 +605,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "listObjects",
+            name: "list_objects",
             method: "POST",
             path: "/v1/storages/object/list/{bucketId}",
             params: &[rt::Param::path("bucketId", rt::Shape::String)],
@@ -677,6 +683,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "downloadObject",
+            name: "download_object",
             method: "GET",
             path: "/v1/storages/object/{bucketId}/{objectName}",
             params: &[
@@ -814,6 +821,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "updateObject",
+            name: "update_object",
             method: "PUT",
             path: "/v1/storages/object/{bucketId}/{objectName}",
             params: &[
@@ -923,6 +931,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "uploadObject",
+            name: "upload_object",
             method: "POST",
             path: "/v1/storages/object/{bucketId}/{objectName}",
             params: &[
@@ -1012,6 +1021,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "deleteObject",
+            name: "delete_object",
             method: "DELETE",
             path: "/v1/storages/object/{bucketId}/{objectName}",
             params: &[
@@ -1076,6 +1086,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "headObject",
+            name: "head_object",
             method: "HEAD",
             path: "/v1/storages/object/{bucketId}/{objectName}",
             params: &[
@@ -1177,6 +1188,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "deleteObjects",
+            name: "delete_objects",
             method: "DELETE",
             path: "/v1/storages/object/{bucketId}",
             params: &[rt::Param::path("bucketId", rt::Shape::String)],
@@ -1246,6 +1258,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "copyObject",
+            name: "copy_object",
             method: "POST",
             path: "/v1/storages/object/copy",
             params: &[
@@ -1315,6 +1328,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "moveObject",
+            name: "move_object",
             method: "POST",
             path: "/v1/storages/object/move",
             params: &[],
@@ -1381,6 +1395,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "getObjectInfo",
+            name: "get_object_info",
             method: "GET",
             path: "/v1/storages/object/info/{bucketId}/{objectName}",
             params: &[
@@ -1441,6 +1456,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "createSignedUrls",
+            name: "create_signed_urls",
             method: "POST",
             path: "/v1/storages/object/sign/{bucketId}",
             params: &[rt::Param::path("bucketId", rt::Shape::String)],
@@ -1512,6 +1528,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "downloadObjectBySignedUrl",
+            name: "download_object_by_signed_url",
             method: "GET",
             path: "/v1/storages/object/sign/{bucketId}/{objectName}",
             params: &[
@@ -1621,6 +1638,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "createSignedUrl",
+            name: "create_signed_url",
             method: "POST",
             path: "/v1/storages/object/sign/{bucketId}/{objectName}",
             params: &[
@@ -1696,6 +1714,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "headObjectBySignedUrl",
+            name: "head_object_by_signed_url",
             method: "HEAD",
             path: "/v1/storages/object/sign/{bucketId}/{objectName}",
             params: &[
@@ -1823,6 +1842,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "uploadObjectBySignedUrl",
+            name: "upload_object_by_signed_url",
             method: "PUT",
             path: "/v1/storages/object/upload/sign/{bucketId}/{objectName}",
             params: &[
@@ -1926,6 +1946,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "createSignedUploadUrl",
+            name: "create_signed_upload_url",
             method: "POST",
             path: "/v1/storages/object/upload/sign/{bucketId}/{objectName}",
             params: &[
@@ -1990,6 +2011,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "downloadPublicObject",
+            name: "download_public_object",
             method: "GET",
             path: "/v1/storages/object/public/{bucketId}/{objectName}",
             params: &[
@@ -2086,6 +2108,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "headPublicObject",
+            name: "head_public_object",
             method: "HEAD",
             path: "/v1/storages/object/public/{bucketId}/{objectName}",
             params: &[
@@ -2188,6 +2211,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "downloadAuthenticatedObject",
+            name: "download_authenticated_object",
             method: "GET",
             path: "/v1/storages/object/authenticated/{bucketId}/{objectName}",
             params: &[
@@ -2307,6 +2331,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "headAuthenticatedObject",
+            name: "head_authenticated_object",
             method: "HEAD",
             path: "/v1/storages/object/authenticated/{bucketId}/{objectName}",
             params: &[
@@ -2408,6 +2433,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "getObjectInfoAuthenticated",
+            name: "get_object_info_authenticated",
             method: "GET",
             path: "/v1/storages/object/info/authenticated/{bucketId}/{objectName}",
             params: &[
@@ -2468,6 +2494,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "headObjectInfoAuthenticated",
+            name: "head_object_info_authenticated",
             method: "HEAD",
             path: "/v1/storages/object/info/authenticated/{bucketId}/{objectName}",
             params: &[
@@ -2525,6 +2552,7 @@ pub mod requests {
         const ROUTE: &'static rt::Route = &rt::Route {
             area: "storage_pg",
             id: "getObjectInfoPublic",
+            name: "get_object_info_public",
             method: "GET",
             path: "/v1/storages/object/info/public/{bucketId}/{objectName}",
             params: &[

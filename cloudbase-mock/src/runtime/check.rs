@@ -327,6 +327,9 @@ pub enum Rule {
     ContentType,
     /// The body does not decode into the operation's request body.
     Body,
+    /// The operation has stubs, and every one of them declined the request
+    /// ([`MockServer::strict`](crate::MockServer::strict)).
+    Stub,
 }
 
 impl Rule {
@@ -344,6 +347,7 @@ impl Rule {
             Rule::Constant => "constant",
             Rule::ContentType => "content-type",
             Rule::Body => "body",
+            Rule::Stub => "stub",
         }
     }
 }
@@ -599,6 +603,7 @@ mod tests {
     const ROUTE: Route = Route {
         area: "test",
         id: "withSecret",
+        name: "with_secret",
         method: "GET",
         path: "/v1/secret",
         params: &[Param::query("api_token", Shape::String).required().secret().rules(Rules {

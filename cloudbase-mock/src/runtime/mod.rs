@@ -6,6 +6,7 @@ pub(crate) mod form;
 pub(crate) mod route;
 pub(crate) mod server;
 pub(crate) mod stub;
+pub(crate) mod stubs_file;
 
 pub use check::{Received, Redacted};
 pub use form::{Form, FormPart};
@@ -13,4 +14,6 @@ pub use route::{
     BodyKind, BodySpec, Constant, DefaultReply, FormSpec, Location, Param, PartSpec, Route, Rules, Security, Shape,
     StreamSpec, any_body, decodes,
 };
+pub use server::MOCK_ORIGIN;
 pub use stub::{Answer, Request, Stub};
+pub use stubs_file::StubsFileError;

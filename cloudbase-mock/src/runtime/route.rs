@@ -8,6 +8,9 @@ pub struct Route {
     pub area: &'static str,
     /// operationId.
     pub id: &'static str,
+    /// The method of the area's mock (and of its client) for the operation, e.g.
+    /// `invoke_function`.
+    pub name: &'static str,
     /// The HTTP method.
     pub method: &'static str,
     /// The path template, e.g. `/v1/functions/{name}`.

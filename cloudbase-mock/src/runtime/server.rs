@@ -3,7 +3,7 @@
 
 use super::check::{self, Received, Rule, Violation};
 use super::route::{self, Route};
-use super::stub::{Answer, AnswerBody, StubRule};
+use super::stub::{Answer, AnswerBody, StubRule, Verdict};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
@@ -22,6 +22,9 @@ const PARSED_INLINE: usize = 64 << 10;
 /// Everything the server knows, shared by its connections and its handle.
 pub(crate) struct State {
     pub(crate) routes: Vec<&'static Route>,
+    /// The server's base URL, e.g. `http://127.0.0.1:41234`: what [`MOCK_ORIGIN`] in a default
+    /// reply becomes.
+    pub(crate) origin: String,
     pub(crate) stubs: Mutex<Vec<StubRule>>,
     pub(crate) received: Mutex<VecDeque<Received>>,
     pub(crate) violations: Mutex<VecDeque<Violation>>,
@@ -34,11 +37,18 @@ pub(crate) struct State {
     next_request: AtomicU64,
     /// Print one line per request on stderr.
     pub(crate) log: AtomicBool,
+    /// Refuse a request every stub of its operation declines (instead of the default reply).
+    pub(crate) strict: AtomicBool,
     /// Refuses bearer tokens the mock issued and has since expired or revoked (the auth flows).
     pub(crate) token_check: Mutex<Option<TokenCheck>>,
     /// What was stored under [`OBJECTS`], by key.
     pub(crate) objects: Mutex<std::collections::BTreeMap<String, Bytes>>,
 }
+
+/// The origin the generated default replies give the mock's own URLs under (each a URL of the
+/// object store): replaced with the server's base URL when it answers. A reserved name
+/// (RFC 2606), so a reply that escaped the replacement names no real host.
+pub const MOCK_ORIGIN: &str = "http://cloudbase-mock.invalid";
 
 /// The path under which the mock stores objects: the storage host a stubbed upload URL points
 /// at (`PUT` stores the body, `GET` returns it). No CloudBase route starts with it.
@@ -65,9 +75,10 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl State {
-    pub(crate) fn new(routes: Vec<&'static Route>) -> Self {
+    pub(crate) fn new(routes: Vec<&'static Route>, origin: String) -> Self {
         State {
             routes,
+            origin,
             stubs: Mutex::default(),
             received: Mutex::default(),
             violations: Mutex::default(),
@@ -76,6 +87,7 @@ impl State {
             header_read_timeout: Mutex::new(crate::HEADER_READ_TIMEOUT),
             next_request: AtomicU64::new(1),
             log: AtomicBool::new(false),
+            strict: AtomicBool::new(true),
             objects: Mutex::default(),
             token_check: Mutex::default(),
         }
@@ -298,15 +310,35 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
         state.log(request_id, &method, &target, Some(route.id), 401, &[(Rule::Credentials, refused.clone())]);
         return Ok(respond(request_id, &token_refusal(route, request_id, &refused)));
     }
-    let answer = {
+    let chosen = {
         let mut stubs = lock(&state.stubs);
-        stubs.iter_mut().find(|s| s.route.is(route) && s.takes(&received)).map(|stub| {
-            stub.answered += 1;
-            stub.answer.clone()
-        })
+        choose(stubs.iter_mut().filter(|stub| stub.route.is(route)), &received)
     };
-    let answer = answer.map(|reply| reply.answer(&received));
-    let answer = answer.unwrap_or_else(|| default_answer(route, &received));
+    let answer = match chosen {
+        Chosen::Stub(reply) => reply.answer(&received),
+        Chosen::Declined(conditions) if state.strict.load(Ordering::Relaxed) => {
+            let message = format!(
+                "{}: no stub takes the request; {}",
+                route.id,
+                conditions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| format!("stub {}: {c}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            state.record_violations([Violation {
+                operation: Some(route.id),
+                method: method.clone(),
+                target: target.clone(),
+                rule: Rule::Stub,
+                message: message.clone(),
+            }]);
+            state.log(request_id, &method, &target, Some(route.id), 501, &[(Rule::Stub, message.clone())]);
+            return Ok(respond(request_id, &no_stub_refusal(route, request_id, &message, &conditions)));
+        }
+        Chosen::Declined(_) | Chosen::Default => default_answer(route, &received, &state.origin),
+    };
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;
     }
@@ -316,6 +348,54 @@ async fn handle(state: Arc<State>, request: hyper::Request<Incoming>) -> Result<
     }
     state.log(request_id, &method, &target, Some(route.id), answer.status, &[]);
     Ok(respond(request_id, &answer))
+}
+
+/// What the stubs of one operation make of a request.
+enum Chosen {
+    /// The first stub that takes it answers.
+    Stub(super::stub::Reply),
+    /// The operation has stubs and each one's condition declined it: their conditions, in order.
+    Declined(Vec<String>),
+    /// No stub, or one whose condition holds but that answered its `times` already: the
+    /// operation's default reply.
+    Default,
+}
+
+/// The first stub of `stubs` (those of one operation, in the order they were mounted) that
+/// takes `received`, counted as answering it.
+fn choose<'a>(stubs: impl Iterator<Item = &'a mut StubRule>, received: &Received) -> Chosen {
+    let mut declined = Vec::new();
+    let mut used_up = false;
+    for stub in stubs {
+        match stub.verdict(received) {
+            Verdict::Takes => {
+                stub.answered += 1;
+                return Chosen::Stub(stub.answer.clone());
+            }
+            Verdict::Declines => declined.push(stub.describe()),
+            Verdict::UsedUp => used_up = true,
+        }
+    }
+    if declined.is_empty() || used_up { Chosen::Default } else { Chosen::Declined(declined) }
+}
+
+/// The refusal of a request every stub of its operation declined: 501 (the mock does not
+/// implement what the test did not stub; a 404 would read as the API's own "not found" to a
+/// client that expects one), in the area's error shape, naming the operation and each stub's
+/// condition.
+fn no_stub_refusal(route: &Route, request_id: &str, message: &str, conditions: &[String]) -> Answer {
+    let body = if route.area == "auth" {
+        serde_json::json!({"error": "mock_no_stub_matched", "error_description": message, "stubs": conditions})
+    } else {
+        serde_json::json!({
+            "code": "MOCK_NO_STUB_MATCHED",
+            "message": message,
+            "requestId": request_id,
+            "operation": route.id,
+            "stubs": conditions,
+        })
+    };
+    Answer::json(501, &body)
 }
 
 /// Why the request's bearer token is refused, when the auth flows issued it and it has expired
@@ -340,8 +420,8 @@ fn token_refusal(route: &Route, request_id: &str, why: &str) -> Answer {
 }
 
 /// The spec's reply: an event stream when the operation has one and the request asks for it,
-/// else the first documented success.
-fn default_answer(route: &'static Route, received: &Received) -> Answer {
+/// else the first documented success, each [`MOCK_ORIGIN`] in it the server's `origin`.
+fn default_answer(route: &'static Route, received: &Received, origin: &str) -> Answer {
     let wants_stream = received.header("accept").is_some_and(|accept| accept.contains("text/event-stream"));
     if let (Some(stream), true) = (&route.stream, wants_stream) {
         let event: serde_json::Value =
@@ -349,6 +429,9 @@ fn default_answer(route: &'static Route, received: &Received) -> Answer {
         return Answer::events(route, [event]);
     }
     match route.reply.body {
+        Some((media_type, text)) if text.contains(MOCK_ORIGIN) => {
+            Answer::bytes(route.reply.status, media_type, text.replace(MOCK_ORIGIN, origin))
+        }
         Some((media_type, text)) => Answer::bytes(route.reply.status, media_type, Bytes::from_static(text.as_bytes())),
         None => Answer::status(route.reply.status),
     }

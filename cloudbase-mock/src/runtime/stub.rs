@@ -107,6 +107,12 @@ impl Answer {
         self
     }
 
+    /// The same answer with this body, its headers (the media type among them) as they are.
+    pub(crate) fn with_raw_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = AnswerBody::Full(body.into());
+        self
+    }
+
     fn with_body(mut self, media_type: &str, body: impl Into<Bytes>) -> Self {
         self.headers.push(("content-type".to_owned(), media_type.to_owned()));
         self.body = AnswerBody::Full(body.into());
@@ -157,6 +163,9 @@ impl Reply {
 pub(crate) struct StubRule {
     pub(crate) route: &'static Route,
     pub(crate) matcher: Option<Matcher>,
+    /// What the condition is, for the refusal of a request every stub declines: where the
+    /// test wrote [`Stub::when`], or a stubs file's entry and its `when`.
+    pub(crate) condition: Option<String>,
     pub(crate) answer: Reply,
     /// Answers at most this many requests.
     pub(crate) times: Option<usize>,
@@ -165,9 +174,31 @@ pub(crate) struct StubRule {
     pub(crate) answered: usize,
 }
 
+/// What one stub makes of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// It answers the request.
+    Takes,
+    /// Its condition does not hold for the request.
+    Declines,
+    /// Its condition holds (or it has none), but it answered its [`Stub::times`] already.
+    UsedUp,
+}
+
 impl StubRule {
-    pub(crate) fn takes(&self, received: &Received) -> bool {
-        self.times.is_none_or(|n| self.answered < n) && self.matcher.as_ref().is_none_or(|m| m(received))
+    pub(crate) fn verdict(&self, received: &Received) -> Verdict {
+        if !self.matcher.as_ref().is_none_or(|m| m(received)) {
+            Verdict::Declines
+        } else if self.times.is_some_and(|n| self.answered >= n) {
+            Verdict::UsedUp
+        } else {
+            Verdict::Takes
+        }
+    }
+
+    /// The stub's condition as a refusal names it.
+    pub(crate) fn describe(&self) -> String {
+        self.condition.clone().unwrap_or_else(|| "no condition".to_owned())
     }
 }
 
@@ -178,6 +209,7 @@ impl StubRule {
 pub struct Stub<'s, R: Request> {
     server: &'s MockServer,
     matcher: Option<Matcher>,
+    condition: Option<String>,
     times: Option<usize>,
     expect: Option<usize>,
     shape: Shaping,
@@ -187,17 +219,35 @@ pub struct Stub<'s, R: Request> {
 impl<'s, R: Request> Stub<'s, R> {
     /// The stub of `R`'s operation on `server`.
     pub fn new(server: &'s MockServer) -> Self {
-        Stub { server, matcher: None, times: None, expect: None, shape: Shaping::default(), _request: PhantomData }
+        Stub {
+            server,
+            matcher: None,
+            condition: None,
+            times: None,
+            expect: None,
+            shape: Shaping::default(),
+            _request: PhantomData,
+        }
     }
 
     /// Answers only requests for which `matches` holds (a request that does not decode into
     /// `R` does not match).
+    ///
+    /// A request to the operation that every one of its stubs declines this way is refused
+    /// (501, naming the operation and where each stub's `when` was written) and recorded as a
+    /// [`Violation`](crate::Violation) of [`Rule::Stub`](crate::Rule::Stub), unless
+    /// [`MockServer::strict`] turned that off: a misspelled name fails the test instead of
+    /// getting the spec's example.
+    #[track_caller]
     pub fn when(mut self, matches: impl Fn(&R) -> bool + Send + Sync + 'static) -> Self {
+        let at = std::panic::Location::caller();
+        self.condition = Some(format!("when at {}:{}:{}", at.file(), at.line(), at.column()));
         self.matcher = Some(Arc::new(move |received: &Received| R::decode(received).is_ok_and(|r| matches(&r))));
         self
     }
 
-    /// Answers at most `n` requests; later ones fall through to the next stub or the default.
+    /// Answers at most `n` requests; later ones its condition takes go to the next stub, or to
+    /// the operation's default reply (strictness refuses only what every condition declines).
     pub fn times(mut self, n: usize) -> Self {
         self.times = Some(n);
         self
@@ -262,6 +312,7 @@ impl<'s, R: Request> Stub<'s, R> {
         let rule = StubRule {
             route: R::ROUTE,
             matcher: self.matcher,
+            condition: self.condition,
             answer,
             times: self.times,
             expect: self.expect,

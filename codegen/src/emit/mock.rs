@@ -336,6 +336,7 @@ fn request(api: &Api, op: &Operation) -> TokenStream {
 fn route(api: &Api, op: &Operation) -> TokenStream {
     let area = &api.area;
     let id = &op.id;
+    let name = &op.method_name;
     let method = op.method.as_str();
     let path = &op.path;
     let params = op.params.iter().map(|p| {
@@ -444,6 +445,7 @@ fn route(api: &Api, op: &Operation) -> TokenStream {
         rt::Route {
             area: #area,
             id: #id,
+            name: #name,
             method: #method,
             path: #path,
             params: &[#(#params),*],

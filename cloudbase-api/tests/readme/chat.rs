@@ -1,0 +1,16 @@
+use cloudbase_api::Client;
+use cloudbase_api::chat::ChatAccumulator;
+use futures_util::StreamExt;
+
+async fn chat(client: &Client) -> Result<(), cloudbase_api::Error> {
+    let reply = client.ai_model().chat("cloudbase", "hy3-preview").user("介绍一下李白").send().await?;
+    println!("{:?}", reply.choices);
+
+    let mut stream = client.ai_model().chat("cloudbase", "hy3-preview").user("写一首诗").send_stream().await?;
+    let mut message = ChatAccumulator::default();
+    while let Some(chunk) = stream.next().await {
+        message.push(&chunk?);
+    }
+    println!("{}", message.finish().content);
+    Ok(())
+}
