@@ -9,7 +9,7 @@
 
 mod postgrest;
 
-use cloudbase_api::rdb::{Is, Order, Resolution, Select};
+use cloudbase_api::rdb::{Embed, Is, Order, Resolution, Select, SelectList};
 use postgrest::{Cluster, Shim};
 use serde::Deserialize;
 use serde_json::json;
@@ -1209,4 +1209,174 @@ async fn the_test_server_embeds_as_postgrest_specifies() {
         let error = raw_read(&db, table, pairs).await.expect_err(label);
         assert_eq!((error.status(), error.code()), (Some(*status), Some(*code)), "{label}: {error}");
     }
+}
+
+/// The embedded rows of `select` as JSON, with the total (`count_exact`).
+async fn embedded(select: Select) -> (serde_json::Value, Option<u64>) {
+    let page = select.count_exact().fetch::<serde_json::Value>().await.unwrap();
+    (serde_json::Value::Array(page.rows), page.total)
+}
+
+fn cols(names: &[&str]) -> SelectList {
+    names.iter().fold(SelectList::new(), |list, name| list.column(*name))
+}
+
+/// Embedded resources through the builder: `!inner` joins, filters, logic groups, order and
+/// ranges on a referenced table, at two levels, by alias and by hint; the expected rows are
+/// those of PostgREST's specs for the same requests (`the_test_server_embeds_as_postgrest_specifies`).
+#[tokio::test]
+async fn embedded_resources_filter_order_and_page_on_the_referenced_table() {
+    let db = fixtures().await;
+    let from = |table: &str| db.client.mysqldb().from(table);
+
+    // EmbedInnerJoinSpec:36: projects whose client is 1.
+    let select = from("projects")
+        .select(cols(&["id"]).embed(Embed::new("clients").inner().select(cols(&["id"]))))
+        .on("clients", |c| c.eq("id", 1));
+    assert_eq!(embedded(select).await, (json!([{"id":1,"clients":{"id":1}}, {"id":2,"clients":{"id":1}}]), Some(2)));
+
+    // EmbedInnerJoinSpec:57: two levels of inner joins, filtered at the second.
+    let projects =
+        Embed::new("projects").inner().select(cols(&["id"]).embed(Embed::new("clients").inner().select(cols(&["id"]))));
+    let select = from("tasks")
+        .select(cols(&["id"]).embed(projects))
+        .on("projects", |p| p.on("clients", |c| c.eq("id", 1)))
+        .order("id", Order::asc());
+    let (rows, total) = embedded(select).await;
+    assert_eq!(
+        (rows.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>(), total),
+        (vec![1, 2, 3, 4], Some(4))
+    );
+
+    // RangeSpec:203: order and limit at three levels.
+    let select =
+        from("clients").select("id,projects(id,tasks(id))").order("id", Order::asc()).limit(1).on("projects", |p| {
+            p.order("id", Order::asc()).limit(2).on("tasks", |t| t.order("id", Order::asc()).limit(1))
+        });
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"projects":[{"id":1,"tasks":[{"id":1}]},{"id":2,"tasks":[{"id":3}]}]}]), Some(2))
+    );
+
+    // Offset and range on the referenced table: the second project of each client, newest first.
+    let select = from("clients")
+        .select(cols(&["id"]).embed(Embed::new("projects").select(cols(&["id"]))))
+        .order("id", Order::asc())
+        .on("projects", |p| p.order("id", Order::desc()).range(1, 1));
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"projects":[{"id":1}]}, {"id":2,"projects":[{"id":3}]}]), Some(2))
+    );
+    let select = from("clients")
+        .select("id,projects(id)")
+        .order("id", Order::asc())
+        .on("projects", |p| p.order("id", Order::asc()).offset(1));
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"projects":[{"id":2}]}, {"id":2,"projects":[{"id":4}]}]), Some(2))
+    );
+
+    // AndOrParamsSpec:28: an or group on the referenced table (a value with a space).
+    let select = from("entities")
+        .select("id,child_entities(id)")
+        .order("id", Order::asc())
+        .on("child_entities", |c| c.or(|g| g.eq("id", 1).eq("name", "child entity 2")).order("id", Order::asc()));
+    assert_eq!(
+        embedded(select).await.0,
+        json!([{"id": 1, "child_entities": [{"id": 1}, {"id": 2}]}, {"id": 2, "child_entities": []},
+               {"id": 3, "child_entities": []}, {"id": 4, "child_entities": []}])
+    );
+    // Two conditions on one column of the referenced table go as one `and` group.
+    let select = from("entities")
+        .select("id,child_entities!inner(id)")
+        .on("child_entities", |c| c.gt("id", 1).lt("id", 4).order("id", Order::asc()));
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"child_entities":[{"id":2}]}, {"id":2,"child_entities":[{"id":3}]}]), Some(2))
+    );
+
+    // QuerySpec:1160: by alias; QuerySpec:1460: joined and filtered but not shown.
+    let select = from("projects")
+        .select(cols(&["id", "name"]).embed(Embed::new("tasks").alias("the_tasks").select(cols(&["id", "name"]))))
+        .eq("id", 1)
+        .on("the_tasks", |t| t.order("name", Order::asc()));
+    assert_eq!(
+        embedded(select).await.0,
+        json!([{"id":1,"name":"Windows 7","the_tasks":[{"id":2,"name":"Code w7"},{"id":1,"name":"Design w7"}]}])
+    );
+    let select = from("clients")
+        .select(cols(&["id", "name"]).embed(Embed::new("projects").inner().select(SelectList::new())))
+        .on("projects", |p| p.eq("name", "IOS"));
+    assert_eq!(embedded(select).await, (json!([{"id":2,"name":"Apple"}]), Some(1)));
+
+    // EmbedDisambiguationSpec:46: the hint picks one of two foreign keys.
+    let heads = Embed::new("departments").hint("departments_head_id_fkey").select(cols(&["id"]));
+    let select = from("agents").select(cols(&["id"]).embed(heads)).order("id", Order::asc());
+    assert_eq!(
+        embedded(select).await.0,
+        json!([{"id":1,"departments":[{"id":1}]}, {"id":2,"departments":[]}, {"id":3,"departments":[{"id":2}]}, {"id":4,"departments":[]}])
+    );
+    let ambiguous =
+        from("agents").select(SelectList::all().embed(Embed::new("departments"))).fetch::<serde_json::Value>().await;
+    assert_eq!(ambiguous.unwrap_err().status(), Some(300));
+}
+
+/// Awkward names through the builder: tables, columns, aliases and foreign keys named like
+/// PostgREST's parameters and syntax (`or`, `order`, `limit`, `a.b`, `inner side`,
+/// `leftover`) stay names, and values with syntax characters stay values.
+#[tokio::test]
+async fn embedding_names_and_values_are_quoted_as_postgrest_reads_them() {
+    let db = fixtures().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE \"or\" (id int primary key, \"limit\" text);
+             CREATE TABLE \"order\" (id int primary key, \"a.b\" text, \"or\" int, leftover int,
+               CONSTRAINT \"inner side\" FOREIGN KEY (\"or\") REFERENCES \"or\"(id),
+               CONSTRAINT leftover FOREIGN KEY (leftover) REFERENCES \"or\"(id));
+             INSERT INTO \"or\" VALUES (1, 'x'), (2, 'y'), (3, 'z');
+             INSERT INTO \"order\" VALUES (1, 'x),or=(id.eq.1', 1, 3), (2, 'a,b', 1, 2), (3, 'a,b', 2, 2), (4, 'c', 3, 1);",
+        )
+        .await
+        .unwrap();
+    let or = || db.client.mysqldb().from("or");
+    let ids = |rows: &serde_json::Value, key: &str| -> Vec<Vec<i64>> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[key].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect())
+            .collect()
+    };
+    // Through `"inner side"` (quoted: `!inner` would be the join type), by an alias `not x`.
+    let orders = Embed::new("order").alias("not x").hint("inner side").inner().select(cols(&["id", "a.b"]));
+    let select = or()
+        .select(cols(&["id", "limit"]).embed(orders))
+        .order("id", Order::asc())
+        .on("not x", |o| o.eq("a.b", "a,b").order("id", Order::desc()));
+    let (rows, total) = embedded(select).await;
+    assert_eq!((ids(&rows, "not x"), total), (vec![vec![2], vec![3]], Some(2)));
+    assert_eq!(rows[0]["limit"], "x");
+    // A value that spells a logic tree stays one value, at the top and in a group.
+    let orders = Embed::new("order").hint("inner side").inner().select(cols(&["id"]));
+    let select = or().select(cols(&["id"]).embed(orders.clone())).on("order", |o| o.eq("a.b", "x),or=(id.eq.1"));
+    assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![1]]);
+    let select = or()
+        .select(cols(&["id"]).embed(orders))
+        .order("id", Order::asc())
+        .on("order", |o| o.or(|g| g.eq("a.b", "x),or=(id.eq.1").eq("a.b", "c")).order("id", Order::asc()));
+    assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![1], vec![4]]);
+    // Through `leftover` (quoted: `!left` would be the join type).
+    let orders = Embed::new("order").hint("leftover").select(cols(&["id"]));
+    let select =
+        or().select(cols(&["id"]).embed(orders)).order("id", Order::asc()).on("order", |o| o.order("id", Order::asc()));
+    assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![4], vec![2, 3], vec![1]]);
+
+    // What PostgREST cannot be told is refused before any I/O.
+    let counted = or().select(SelectList::all().embed(Embed::new("count"))).fetch::<serde_json::Value>().await;
+    assert!(matches!(counted, Err(cloudbase_api::Error::InvalidRequest { .. })), "{counted:?}");
+    let negated = or()
+        .select(SelectList::all().embed(Embed::new("order").alias("not").hint("leftover")))
+        .on("not", |o| o.or(|g| g.eq("id", 1).eq("id", 2)))
+        .fetch::<serde_json::Value>()
+        .await;
+    assert!(matches!(negated, Err(cloudbase_api::Error::InvalidRequest { .. })), "{negated:?}");
 }

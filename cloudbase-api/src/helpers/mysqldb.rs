@@ -53,12 +53,19 @@
 //!   PostgREST reserves as parameters (`select`, `order`, `limit`, `offset`, `and`, `or`,
 //!   `columns`, `on_conflict`) are quoted too, so `.eq("order", 3)` filters the column `order`.
 //!   A column argument is always one column, or a JSON path into one built as a [`Column`]
-//!   (`Column::new("data").text("city")` is `data->>"city"`, each key quoted); embedded
-//!   resources (`class.grade`) are not spelled through it.
+//!   (`Column::new("data").text("city")` is `data->>"city"`, each key quoted). A column of an
+//!   embedded resource is filtered through [`Select::on`] (`class.grade=gte.3`), never by
+//!   spelling the path into a column name.
 //! - `like` / `ilike` patterns use `*` (or `%`) as the wildcard, as PostgREST does.
 //! - The [`select`](Table::select) text is PostgREST's select syntax; whitespace outside
 //!   double-quoted names is taken out, as postgrest-js does, so it may span several lines (a
-//!   name holding a space is written in quotes: `"first name"`).
+//!   name holding a space is written in quotes: `"first name"`). A [`SelectList`] builds it
+//!   instead, each column, alias, embedded relation ([`Embed`], with `!inner` joins and
+//!   foreign-key hints) and JSON key written as PostgREST's select parser reads it.
+//! - Embedded resources take filters, logic groups, order and ranges of their own
+//!   ([`Select::on`], a [`Referenced`]): `orders.status=eq.paid`, `orders.or=(...)`,
+//!   `orders.order=total.desc`, `orders.limit=3`, the keys prefixed by the embedding's path
+//!   (its alias where it has one), each name in it quoted as needed.
 //! - A condition PostgREST cannot be told is refused rather than sent as something else: an
 //!   operator [`not`](Select::not) does not know, or an [`in_`](Select::in_) list of one empty
 //!   string. The call then fails with [`Error::InvalidRequest`] before any I/O.
@@ -332,8 +339,18 @@ impl Table {
     /// Reads rows: `columns` is `*` or a comma-separated list, with embedded relations such as
     /// `class_id(grade,class_number)` or `alias:director_id(name)`. Whitespace outside
     /// double-quoted names is dropped, so the list may span lines.
-    pub fn select(self, columns: impl Into<String>) -> Select {
-        Select { table: self, columns: Some(columns.into()), filters: Filters::default(), page: Page::default() }
+    ///
+    /// A [`SelectList`] builds the list item by item instead, every name quoted as PostgREST
+    /// requires, with [`Embed`] for embedded resources (and `!inner` joins); their filters,
+    /// order and range are [`Select::on`].
+    pub fn select(self, columns: impl Into<SelectList>) -> Select {
+        Select {
+            table: self,
+            columns: Some(columns.into()),
+            filters: Filters::default(),
+            page: Page::default(),
+            referenced: Vec::new(),
+        }
     }
 
     /// Counts the rows matching the filters (`HEAD` with `Prefer: count=exact`).
@@ -672,9 +689,16 @@ impl Filters {
     /// filters as a map, one pair per key, so conditions that share a key (two on one column,
     /// two `or` groups) go into one `and=(...)` group together.
     fn into_query(self) -> Result<BTreeMap<String, String>, String> {
+        self.into_query_at("")
+    }
+
+    /// [`into_query`](Self::into_query) for the embedded resource at `path` (its keys are
+    /// `path.column`, `path.or`, ...); the root when `path` is empty.
+    fn into_query_at(self, path: &str) -> Result<BTreeMap<String, String>, String> {
         if let Some(why) = self.refused {
             return Err(why);
         }
+        let at = |key: String| if path.is_empty() { key } else { format!("{path}.{key}") };
         let mut by_key: BTreeMap<String, Vec<Term>> = BTreeMap::new();
         for term in self.terms {
             by_key.entry(term.key()).or_default().push(term);
@@ -684,20 +708,26 @@ impl Filters {
         for (key, mut terms) in by_key {
             if terms.len() == 1 && key != "and" {
                 let (key, value) = terms.remove(0).pair();
-                query.insert(key, value);
+                query.insert(at(key), value);
             } else {
                 shared.extend(terms);
             }
         }
         if !shared.is_empty() {
             let inner: Vec<String> = shared.iter().map(Term::nested).collect();
-            query.insert("and".to_owned(), format!("({})", inner.join(",")));
+            query.insert(at("and".to_owned()), format!("({})", inner.join(",")));
         }
         Ok(query)
     }
 
     fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Whether the filters are sent with a logic-group key (`or`, `and`, `not.or`, ...).
+    fn has_groups(&self) -> bool {
+        let mut keys = std::collections::BTreeSet::new();
+        self.terms.iter().any(|t| matches!(t, Term::Group { .. }) || !keys.insert(t.key()))
     }
 }
 
@@ -1165,6 +1195,12 @@ filter_methods!(Count, filters);
 filter_methods!(Update, filters);
 filter_methods!(Delete, filters);
 filter_methods!(Rpc, filters);
+filter_methods!(Referenced, filters);
+
+#[path = "mysqldb/embed.rs"]
+mod embed;
+
+pub use embed::{Embed, Referenced, SelectList};
 
 /// Rows read by [`Select::fetch`], with the total when [`Select::count_exact`] asked for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -1321,13 +1357,14 @@ impl Page {
     }
 }
 
-/// A generated read builder (`$builder`) with the columns (`&Option<String>`) and the order,
+/// A generated read builder (`$builder`) with the columns (`&Option<String>`, the select text
+/// as sent) and the order,
 /// paging and count of a [`Page`] set on it.
 macro_rules! with_page {
     ($builder:expr, $columns:expr, $page:expr) => {{
         let (mut builder, page): (_, &Page) = ($builder, $page);
         if let Some(columns) = $columns {
-            builder = builder.select(select_text(columns));
+            builder = builder.select(columns);
         }
         if let Some(order) = page.order() {
             builder = builder.order(order);
@@ -1371,19 +1408,24 @@ fn select_text(columns: &str) -> String {
     text
 }
 
+/// One term of an `order` parameter: `column.asc`, `column.desc.nullslast`.
+fn order_term(column: Column, order: Order) -> String {
+    let mut term = format!("{}.{}", column.0, if order.descending { "desc" } else { "asc" });
+    match order.nulls {
+        Some(true) => term.push_str(".nullsfirst"),
+        Some(false) => term.push_str(".nullslast"),
+        None => {}
+    }
+    term
+}
+
 /// The paging methods, shared by the builders that read rows.
 macro_rules! page_methods {
     ($builder:ty) => {
         impl $builder {
             /// Sorts by `column`; later calls sort ties further.
             pub fn order(mut self, column: impl Into<Column>, order: Order) -> Self {
-                let mut spec = format!("{}.{}", column.into().0, if order.descending { "desc" } else { "asc" });
-                match order.nulls {
-                    Some(true) => spec.push_str(".nullsfirst"),
-                    Some(false) => spec.push_str(".nullslast"),
-                    None => {}
-                }
-                self.page.order.push(spec);
+                self.page.order.push(order_term(column.into(), order));
                 self
             }
 
@@ -1436,12 +1478,42 @@ page_methods!(Rpc);
 #[derive(Debug, Clone)]
 pub struct Select {
     table: Table,
-    columns: Option<String>,
+    columns: Option<SelectList>,
     filters: Filters,
     page: Page,
+    /// The conditions, order and range of each embedded resource, by its name.
+    referenced: Vec<(String, Referenced)>,
 }
 
 impl Select {
+    /// The filters, logic groups, order and range of the embedded resource `embedding` (its
+    /// alias, if the select gives it one): which of its rows come with each row, and, for an
+    /// [`Embed::inner`] join, which rows are read at all. The conditions are on the embedded
+    /// table's columns. Calling it again for the same embedding adds to it.
+    ///
+    /// ```no_run
+    /// use cloudbase_api::rdb::{Embed, Order, SelectList};
+    ///
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// // Customers with a paid order, each with its three largest paid orders:
+    /// // select=id,name,orders!inner(id,total)&orders.status=eq.paid
+    /// //   &orders.order=total.desc&orders.limit=3
+    /// let columns = SelectList::new()
+    ///     .column("id")
+    ///     .column("name")
+    ///     .embed(Embed::new("orders").inner().select(SelectList::new().column("id").column("total")));
+    /// let customers = client.mysqldb().from("customers")
+    ///     .select(columns)
+    ///     .on("orders", |orders| orders.eq("status", "paid").order("total", Order::desc()).limit(3))
+    ///     .fetch::<serde_json::Value>()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on(mut self, embedding: &str, referenced: impl FnOnce(Referenced) -> Referenced) -> Self {
+        embed::on(&mut self.referenced, embedding, referenced);
+        self
+    }
+
     /// The matching rows, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
         let (head, reply, total) = self.send(None).await?;
@@ -1475,8 +1547,10 @@ impl Select {
     }
 
     async fn send(self, accept: Option<&'static str>) -> Result<(Head, Reply, Option<u64>), Error> {
-        let Select { table, columns, filters, page } = self;
-        let query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
+        let Select { table, columns, filters, page, referenced } = self;
+        let mut query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
+        embed::referenced_pairs(referenced, &mut query).map_err(|why| refuse(QUERY, why))?;
+        let columns = columns.map(|c| c.text()).transpose().map_err(|why| refuse(QUERY, why))?;
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
             let mut b = with_page!(b.filters(query.clone()), &columns, &page);
             if let Some(accept) = accept {
@@ -1535,7 +1609,7 @@ pub struct Insert {
     resolution: Option<Resolution>,
     on_conflict: Option<String>,
     missing_default: bool,
-    columns: Option<String>,
+    columns: Option<SelectList>,
 }
 
 impl Insert {
@@ -1581,8 +1655,9 @@ impl Insert {
     }
 
     /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
-    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
-    pub fn select(mut self, columns: impl Into<String>) -> Self {
+    /// (`id,name`; whitespace outside double-quoted names dropped) or as a [`SelectList`];
+    /// every column without it.
+    pub fn select(mut self, columns: impl Into<SelectList>) -> Self {
         self.columns = Some(columns.into());
         self
     }
@@ -1599,7 +1674,7 @@ impl Insert {
 
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Insert { table, body, resolution, on_conflict, missing_default, columns: selected } = self;
-        let selected = returned_columns(selected, returning);
+        let selected = returned_columns("insertRecords", selected, returning)?;
         let body = body.map_err(|message| refuse("insertRecords", message))?;
         if on_conflict.is_some() && resolution.is_none() {
             return Err(refuse("insertRecords", "on_conflict() names the columns of an upsert: call .upsert(..) too"));
@@ -1643,8 +1718,16 @@ fn with_max_affected(returning: &str, max_affected: Option<u64>) -> String {
 }
 
 /// The `select` of a write: the columns asked for, when the write reads rows back.
-fn returned_columns(columns: Option<String>, returning: &str) -> Option<String> {
-    columns.filter(|_| returning == "return=representation").map(|c| select_text(&c))
+fn returned_columns(
+    operation: &'static str,
+    columns: Option<SelectList>,
+    returning: &str,
+) -> Result<Option<String>, Error> {
+    columns
+        .filter(|_| returning == "return=representation")
+        .map(|c| c.text())
+        .transpose()
+        .map_err(|why| refuse(operation, why))
 }
 
 /// The `columns` of a multi-row insert: every key of the rows, in the order they first appear,
@@ -1668,7 +1751,7 @@ pub struct Update {
     body: Result<Record, String>,
     filters: Filters,
     all_rows: bool,
-    columns: Option<String>,
+    columns: Option<SelectList>,
     max_affected: Option<u64>,
 }
 
@@ -1680,8 +1763,9 @@ impl Update {
     }
 
     /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
-    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
-    pub fn select(mut self, columns: impl Into<String>) -> Self {
+    /// (`id,name`; whitespace outside double-quoted names dropped) or as a [`SelectList`];
+    /// every column without it.
+    pub fn select(mut self, columns: impl Into<SelectList>) -> Self {
         self.columns = Some(columns.into());
         self
     }
@@ -1707,7 +1791,7 @@ impl Update {
 
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Update { table, body, filters, all_rows, columns, max_affected } = self;
-        let columns = returned_columns(columns, returning);
+        let columns = returned_columns("updateRecords", columns, returning)?;
         let prefer = with_max_affected(returning, max_affected);
         let body = body.map_err(|message| refuse("updateRecords", message))?;
         if filters.is_empty() && !all_rows {
@@ -1737,7 +1821,7 @@ pub struct Delete {
     table: Table,
     filters: Filters,
     all_rows: bool,
-    columns: Option<String>,
+    columns: Option<SelectList>,
     max_affected: Option<u64>,
 }
 
@@ -1749,8 +1833,9 @@ impl Delete {
     }
 
     /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
-    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
-    pub fn select(mut self, columns: impl Into<String>) -> Self {
+    /// (`id,name`; whitespace outside double-quoted names dropped) or as a [`SelectList`];
+    /// every column without it.
+    pub fn select(mut self, columns: impl Into<SelectList>) -> Self {
         self.columns = Some(columns.into());
         self
     }
@@ -1776,7 +1861,7 @@ impl Delete {
 
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Delete { table, filters, all_rows, columns, max_affected } = self;
-        let columns = returned_columns(columns, returning);
+        let columns = returned_columns("deleteRecords", columns, returning)?;
         let prefer = with_max_affected(returning, max_affected);
         if filters.is_empty() && !all_rows {
             return Err(refuse(
@@ -1961,6 +2046,7 @@ impl Rpc {
             return self.send_get().await;
         }
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
+        let columns = columns.map(|c| select_text(&c));
         let args = args.map_err(|message| refuse(RPC, message))?;
         let call = client
             .mysqldb()
@@ -1981,6 +2067,7 @@ impl Rpc {
 
     async fn send_get(self) -> Result<(Head, serde_json::Value, Option<u64>), Error> {
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
+        let columns = columns.map(|c| select_text(&c));
         let args = query_args(args)?;
         let call = client
             .mysqldb()
