@@ -9,7 +9,7 @@
 
 mod postgrest;
 
-use cloudbase_api::rdb::{Embed, Is, Order, Resolution, Select, SelectList};
+use cloudbase_api::rdb::{Embed, Explain, Is, Order, Resolution, Select, SelectList};
 use postgrest::{Cluster, Shim};
 use serde::Deserialize;
 use serde_json::json;
@@ -768,7 +768,7 @@ async fn the_test_server_reads_the_postgrest_grammar() {
     };
     let ids = |reply: cloudbase_api::Response<cloudbase_api::mysqldb::QueryRecordsResponse>| -> Vec<i64> {
         match reply.into_inner() {
-            cloudbase_api::mysqldb::QueryRecordsResponse::Json(rows) => {
+            cloudbase_api::mysqldb::QueryRecordsResponse::OkJson(rows) => {
                 let mut ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
                 ids.sort();
                 ids
@@ -961,7 +961,10 @@ async fn raw_read(
     let reply = builder.filters(pairs).send().await?;
     let range = reply.headers().get("content-range").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     match reply.into_inner() {
-        cloudbase_api::mysqldb::QueryRecordsResponse::Json(rows) => Ok((serde_json::to_value(rows).unwrap(), range)),
+        cloudbase_api::mysqldb::QueryRecordsResponse::OkJson(rows)
+        | cloudbase_api::mysqldb::QueryRecordsResponse::PartialContentJson(rows) => {
+            Ok((serde_json::to_value(rows).unwrap(), range))
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -972,7 +975,9 @@ async fn raw_read(
 #[tokio::test]
 async fn the_test_server_embeds_as_postgrest_specifies() {
     let db = fixtures().await;
-    let cases: &[(&str, &str, &[(&str, &str)], serde_json::Value, &str)] = &[
+    /// The spec and line, the table, the query pairs, the rows, the `Content-Range`.
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], serde_json::Value, &'a str);
+    let cases: &[Case] = &[
         (
             "EmbedInnerJoinSpec:19",
             "projects",
@@ -1186,7 +1191,8 @@ async fn the_test_server_embeds_as_postgrest_specifies() {
     assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
 
     // Refusals, with PostgREST's status and code.
-    let refusals: &[(&str, &str, &[(&str, &str)], u16, &str)] = &[
+    type Refusal<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+    let refusals: &[Refusal] = &[
         (
             "QuerySpec:529",
             "clients",
@@ -1379,4 +1385,126 @@ async fn embedding_names_and_values_are_quoted_as_postgrest_reads_them() {
         .fetch::<serde_json::Value>()
         .await;
     assert!(matches!(negated, Err(cloudbase_api::Error::InvalidRequest { .. })), "{negated:?}");
+}
+
+/// The ids of `select`, in the order read, and the total.
+async fn id_page(select: Select) -> Result<(Vec<i64>, Option<u64>), cloudbase_api::Error> {
+    let page = select.fetch::<Row>().await?;
+    Ok((page.rows.iter().map(|r| r.id).collect(), page.total))
+}
+
+/// CSV and plans by content negotiation, and paging by the `Range` header: PostgREST's
+/// `QuerySpec` ("should respond with CSV") and `RangeSpec` ("with range headers") cases on its
+/// `items` (ids 1 to 15) and `simple_pk` fixtures, with the statuses and `Content-Range` they
+/// expect.
+#[tokio::test]
+async fn reads_come_as_csv_or_a_plan_and_page_by_the_range_header() {
+    let db = fixtures().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE items (id bigserial primary key);
+             INSERT INTO items SELECT generate_series(1, 15);
+             CREATE TABLE simple_pk (PRIMARY KEY (k), k character varying NOT NULL, extra character varying NOT NULL);
+             INSERT INTO simple_pk VALUES ('xyyx', 'u'), ('xYYx', 'v');
+             CREATE TABLE notes (id int primary key, body text);
+             INSERT INTO notes VALUES (1, 'a,b'), (2, 'say \"hi\"'), (3, NULL);",
+        )
+        .await
+        .unwrap();
+    let from = |table: &str| db.client.mysqldb().from(table);
+
+    // QuerySpec:1234; a value holding `,` or `"` is quoted as PostgreSQL writes a record, NULL empty.
+    assert_eq!(from("simple_pk").select("*").order("k", Order::desc()).csv().await.unwrap(), "k,extra\nxyyx,u\nxYYx,v");
+    let notes = from("notes").select("id,body").order("id", Order::asc()).csv().await.unwrap();
+    assert_eq!(notes, "id,body\n1,\"a,b\"\n2,\"say \"\"hi\"\"\"\n3,");
+
+    // RangeSpec "with range headers": 0-1, open-ended, one item, truncation past the end.
+    let items = || from("items").select("id").order("id", Order::asc());
+    assert_eq!(id_page(items().range_header(0, 1)).await.unwrap(), (vec![1, 2], None));
+    assert_eq!(id_page(items().range_header(0, 0)).await.unwrap(), (vec![1], None));
+    assert_eq!(id_page(items().range_header(10, 100)).await.unwrap(), (vec![11, 12, 13, 14, 15], None));
+    assert_eq!(id_page(items().range_header_from(13)).await.unwrap(), (vec![14, 15], None));
+    // Counted, a partial range is 206 with the total; the header and limit/offset intersect.
+    assert_eq!(id_page(items().range_header(0, 1).count_exact()).await.unwrap(), (vec![1, 2], Some(15)));
+    assert_eq!(id_page(items().range_header(0, 9).offset(5).limit(2)).await.unwrap(), (vec![6, 7], None));
+    let raw = |range: &str| {
+        db.client.mysqldb().query_records().table("items").select("id").order("id").range_unit("items").range(range)
+    };
+    let reply = raw("0-1").prefer("count=exact").send().await.unwrap();
+    assert_eq!(reply.headers()["content-range"], "0-1/15");
+    assert!(
+        matches!(reply.into_inner(), cloudbase_api::mysqldb::QueryRecordsResponse::PartialContentJson(ref rows) if rows.len() == 2)
+    );
+    let reply = raw("0-20").prefer("count=exact").send().await.unwrap();
+    assert_eq!(reply.headers()["content-range"], "0-14/15");
+    assert!(
+        matches!(reply.into_inner(), cloudbase_api::mysqldb::QueryRecordsResponse::OkJson(ref rows) if rows.len() == 15)
+    );
+    // RangeSpec:105 and :134: an offside range, a start past the total.
+    let offside = raw("1-0").send().await.unwrap_err();
+    assert_eq!((offside.status(), offside.code()), (Some(416), Some("PGRST103")), "{offside}");
+    let past = items().range_header(100, 199).count_exact().fetch::<Row>().await.unwrap_err();
+    assert_eq!((past.status(), past.code()), (Some(416), Some("PGRST103")), "{past}");
+    let backwards = items().range_header(1, 0).fetch::<Row>().await.unwrap_err();
+    assert!(matches!(backwards, cloudbase_api::Error::InvalidRequest { .. }), "{backwards}");
+
+    // Plans: JSON and text, the options reaching EXPLAIN (ANALYZE gives actual rows; VERBOSE
+    // the output columns).
+    let plan = items().eq("id", 3).explain_json(Explain::new()).await.unwrap();
+    assert!(plan[0]["Plan"]["Node Type"].is_string(), "{plan}");
+    assert!(plan[0]["Plan"].get("Actual Rows").is_none(), "{plan}");
+    let analyzed = items().eq("id", 3).explain_json(Explain::new().analyze().buffers()).await.unwrap();
+    assert!(analyzed[0]["Plan"]["Actual Rows"].is_number(), "{analyzed}");
+    let text = items().eq("id", 3).explain_text(Explain::new().verbose()).await.unwrap();
+    assert!(text.contains("Output:") && text.contains("items"), "{text}");
+    let plain = items().eq("id", 3).explain_text(Explain::new()).await.unwrap();
+    assert!(!plain.contains("Output:") && !plain.contains("actual time"), "{plain}");
+}
+
+/// `return=headers-only` answers the one inserted row's `Location` by its primary key
+/// (PostgREST's `locationF`), and `missing_default()` gives the columns a row lacks their
+/// default instead of NULL (`Prefer: missing=default`, `fromJsonBodyF`).
+#[tokio::test]
+async fn inserts_answer_their_location_and_missing_columns_take_defaults() {
+    let db = fixtures().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE todo (id int primary key, title text, done boolean NOT NULL DEFAULT false, prio int DEFAULT 3);
+             CREATE TABLE log (msg text);",
+        )
+        .await
+        .unwrap();
+    let todo = || db.client.mysqldb().from("todo");
+    let location = todo().insert(json!({"id": 7, "title": "x", "done": true})).location().await.unwrap();
+    assert_eq!(location.as_deref(), Some("/todo?id=eq.7"));
+    let two = todo().insert(json!([{"id": 8, "done": true}, {"id": 9, "done": true}])).location().await.unwrap();
+    assert_eq!(two, None);
+    let no_key = db.client.mysqldb().from("log").insert(json!({"msg": "hi"})).location().await.unwrap();
+    assert_eq!(no_key, None);
+
+    // Without missing=default the absent `done` is NULL, which its NOT NULL refuses.
+    let rows = json!([{"id": 1, "title": "a"}, {"id": 2, "title": "b", "done": true, "prio": 1}]);
+    let refused = todo().insert(&rows).execute().await.unwrap_err();
+    assert_eq!(refused.status(), Some(400), "{refused}");
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Todo {
+        id: i64,
+        done: bool,
+        prio: Option<i64>,
+    }
+    let mut written: Vec<Todo> = todo().insert(&rows).missing_default().returning().await.unwrap();
+    written.sort_by_key(|t| t.id);
+    assert_eq!(written, [Todo { id: 1, done: false, prio: Some(3) }, Todo { id: 2, done: true, prio: Some(1) }]);
+    // An upsert too: the merged row takes the defaults of the named columns it lacks (`prio`,
+    // named by the other row); a column no row names (`done`) keeps its value.
+    let merged: Vec<Todo> = todo()
+        .insert(json!([{"id": 2, "title": "b2"}, {"id": 3, "title": "c", "prio": 5}]))
+        .upsert(Resolution::MergeDuplicates)
+        .missing_default()
+        .returning()
+        .await
+        .unwrap();
+    assert_eq!(merged.len(), 2);
+    let row2: Todo = todo().select("id,done,prio").eq("id", 2).single().await.unwrap();
+    assert_eq!(row2, Todo { id: 2, done: true, prio: Some(3) });
 }

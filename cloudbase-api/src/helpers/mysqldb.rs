@@ -1242,20 +1242,39 @@ macro_rules! on_target {
     }};
 }
 
-/// The rows a reply carries, whichever generated operation it came from.
+/// What a reply carries, whichever generated operation it came from: rows, or a read's other
+/// formats (CSV, a plan).
 enum Reply {
     Many(Vec<Record>),
     One(Record),
     Nothing,
+    Text(String),
+    Json(serde_json::Value),
+    Stream(crate::ByteStream),
 }
 
-macro_rules! reply_from {
-    ($($many:path, $one:path => $ty:ty;)*) => {$(
-        impl From<$ty> for Reply {
-            fn from(reply: $ty) -> Reply {
+impl Reply {
+    /// The reply's format, for an error saying it is not the one asked for.
+    fn kind(&self) -> &'static str {
+        match self {
+            Reply::Many(_) | Reply::One(_) | Reply::Nothing => "rows",
+            Reply::Text(_) => "CSV",
+            Reply::Json(_) => "a JSON plan",
+            Reply::Stream(_) => "a text plan",
+        }
+    }
+}
+
+macro_rules! query_reply_from {
+    ($($ty:ident),*) => {$(
+        impl From<g::$ty> for Reply {
+            fn from(reply: g::$ty) -> Reply {
                 match reply {
-                    $many(rows) => Reply::Many(rows),
-                    $one(row) => Reply::One(row),
+                    g::$ty::OkJson(rows) | g::$ty::PartialContentJson(rows) => Reply::Many(rows),
+                    g::$ty::OkPgrstObjectJson(row) | g::$ty::PartialContentPgrstObjectJson(row) => Reply::One(row),
+                    g::$ty::OkCsv(text) | g::$ty::PartialContentCsv(text) => Reply::Text(text),
+                    g::$ty::OkPgrstPlanJson(plan) => Reply::Json(plan),
+                    g::$ty::OkPgrstPlanText(plan) => Reply::Stream(plan),
                 }
             }
         }
@@ -1264,11 +1283,7 @@ macro_rules! reply_from {
 
 use crate::mysqldb as g;
 
-reply_from! {
-    g::QueryRecordsResponse::Json, g::QueryRecordsResponse::PgrstObjectJson => g::QueryRecordsResponse;
-    g::QueryRecordsWithSchemaResponse::Json, g::QueryRecordsWithSchemaResponse::PgrstObjectJson => g::QueryRecordsWithSchemaResponse;
-    g::QueryRecordsWithInstanceResponse::Json, g::QueryRecordsWithInstanceResponse::PgrstObjectJson => g::QueryRecordsWithInstanceResponse;
-}
+query_reply_from!(QueryRecordsResponse, QueryRecordsWithSchemaResponse, QueryRecordsWithInstanceResponse);
 
 macro_rules! write_reply_from {
     ($($ty:ident),*) => {$(
@@ -1318,7 +1333,14 @@ fn rows_of<T: DeserializeOwned>((head, reply): (Head, Reply)) -> Result<Vec<T>, 
         Reply::Many(rows) => rows.into_iter().map(|row| typed(&head, row)).collect(),
         Reply::One(row) => Ok(vec![typed(&head, row)?]),
         Reply::Nothing => Ok(Vec::new()),
+        other => Err(wrong_format(head, "rows", &other)),
     }
+}
+
+/// A reply in another format than the one asked for (a server that ignored `Accept`), as a
+/// decode error of the read.
+fn wrong_format(head: Head, expected: &str, reply: &Reply) -> Error {
+    crate::DecodeError::error(head, format!("expected {expected}, got {}", reply.kind()), b"")
 }
 
 /// A reply to `single()` that is not one row (when the server ignored the single-object form).
@@ -1343,6 +1365,8 @@ struct Page {
     limit: Option<i64>,
     offset: Option<i64>,
     count: Option<&'static str>,
+    /// The `Range` header's first and last row (none: to the end).
+    header_range: Option<(u64, Option<u64>)>,
 }
 
 impl Page {
@@ -1354,6 +1378,18 @@ impl Page {
     /// The `Prefer` value that asks for the total.
     fn prefer(&self) -> Option<&'static str> {
         self.count
+    }
+
+    /// The `Range` header's value (`0-9`, `10-`), if one was asked for.
+    fn header_range(&self) -> Result<Option<String>, Error> {
+        match self.header_range {
+            None => Ok(None),
+            Some((from, Some(to))) if to < from => {
+                Err(refuse(QUERY, format!("range_header({from}, {to}) ends before it starts")))
+            }
+            Some((from, Some(to))) => Ok(Some(format!("{from}-{to}"))),
+            Some((from, None)) => Ok(Some(format!("{from}-"))),
+        }
     }
 }
 
@@ -1474,6 +1510,76 @@ macro_rules! page_methods {
 page_methods!(Select);
 page_methods!(Rpc);
 
+/// The options of a plan ([`Select::explain_json`], [`Select::explain_text`]): PostgreSQL's
+/// `EXPLAIN` options, as PostgREST's plan media type carries them (`; options=analyze|verbose`).
+/// `analyze` runs the statement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Explain {
+    analyze: bool,
+    verbose: bool,
+    settings: bool,
+    buffers: bool,
+    wal: bool,
+}
+
+impl Explain {
+    /// No options: the plan PostgreSQL estimates, without running the statement.
+    pub fn new() -> Self {
+        Explain::default()
+    }
+
+    /// Runs the statement and reports the actual times and rows (`ANALYZE`).
+    pub fn analyze(mut self) -> Self {
+        self.analyze = true;
+        self
+    }
+
+    /// Also each node's output columns and more detail (`VERBOSE`).
+    pub fn verbose(mut self) -> Self {
+        self.verbose = true;
+        self
+    }
+
+    /// Also the configuration settings that differ from their defaults (`SETTINGS`).
+    pub fn settings(mut self) -> Self {
+        self.settings = true;
+        self
+    }
+
+    /// Also the buffer usage (`BUFFERS`; with `analyze`).
+    pub fn buffers(mut self) -> Self {
+        self.buffers = true;
+        self
+    }
+
+    /// Also the write-ahead log records made (`WAL`; with `analyze`).
+    pub fn wal(mut self) -> Self {
+        self.wal = true;
+        self
+    }
+
+    /// `application/vnd.pgrst.plan+<format>; for="application/json"[; options=...]`, as
+    /// postgrest-js writes it.
+    fn media_type(self, format: &str) -> String {
+        let options: Vec<&str> = [
+            (self.analyze, "analyze"),
+            (self.verbose, "verbose"),
+            (self.settings, "settings"),
+            (self.buffers, "buffers"),
+            (self.wal, "wal"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        let mut media_type = format!("application/vnd.pgrst.plan+{format}; for=\"application/json\"");
+        if !options.is_empty() {
+            media_type.push_str("; options=");
+            media_type.push_str(&options.join("|"));
+        }
+        media_type
+    }
+}
+
 /// A read; from [`Table::select`].
 #[derive(Debug, Clone)]
 pub struct Select {
@@ -1486,6 +1592,25 @@ pub struct Select {
 }
 
 impl Select {
+    /// Rows `from` to `to`, both included, counting from 0, asked for by the `Range` header
+    /// (`Range-Unit: items`, `Range: from-to`) rather than by `limit`/`offset`: PostgREST
+    /// answers 206 Partial Content when the range holds fewer rows than the counted total
+    /// ([`count_exact`](Self::count_exact)), 200 otherwise, with the same `Content-Range`
+    /// ([`Rows::total`]); a range starting past the total is 416 (`PGRST103`, an
+    /// [`Error::Api`]). With [`limit`](Self::limit) / [`offset`](Self::offset) too, PostgREST
+    /// reads the rows both allow. `to < from` is refused before any I/O.
+    pub fn range_header(mut self, from: u64, to: u64) -> Self {
+        self.page.header_range = Some((from, Some(to)));
+        self
+    }
+
+    /// The rows from `from` (counting from 0) to the end, asked for by the `Range` header
+    /// (`Range: from-`); see [`range_header`](Self::range_header).
+    pub fn range_header_from(mut self, from: u64) -> Self {
+        self.page.header_range = Some((from, None));
+        self
+    }
+
     /// The filters, logic groups, order and range of the embedded resource `embedding` (its
     /// alias, if the select gives it one): which of its rows come with each row, and, for an
     /// [`Embed::inner`] join, which rows are read at all. The conditions are on the embedded
@@ -1524,12 +1649,13 @@ impl Select {
     /// (`Accept: application/vnd.pgrst.object+json`): zero or several matching rows are an
     /// error (PostgREST answers 406, an [`Error::Api`]).
     pub async fn single<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (head, reply, _) = self.send(Some("application/vnd.pgrst.object+json")).await?;
+        let (head, reply, _) = self.send(Some("application/vnd.pgrst.object+json".to_owned())).await?;
         match reply {
             Reply::One(row) => typed(&head, row),
             Reply::Many(mut rows) if rows.len() == 1 => typed(&head, rows.remove(0)),
             Reply::Many(rows) => Err(not_one_row(head, rows.len())),
             Reply::Nothing => Err(not_one_row(head, 0)),
+            other => Err(wrong_format(head, "one row", &other)),
         }
     }
 
@@ -1543,18 +1669,71 @@ impl Select {
             Reply::Many(mut rows) if rows.len() <= 1 => rows.pop().map(|row| typed(&head, row)).transpose(),
             Reply::Many(rows) => Err(wrong_row_count(head, "at most one row", rows.len())),
             Reply::Nothing => Ok(None),
+            other => Err(wrong_format(head, "at most one row", &other)),
         }
     }
 
-    async fn send(self, accept: Option<&'static str>) -> Result<(Head, Reply, Option<u64>), Error> {
+    /// The matching rows as CSV (`Accept: text/csv`), as postgrest-js's `csv()`: a header line of
+    /// the column names, then one line per row, as PostgREST writes it.
+    pub async fn csv(self) -> Result<String, Error> {
+        let (head, reply, _) = self.send(Some("text/csv".to_owned())).await?;
+        match reply {
+            Reply::Text(text) => Ok(text),
+            other => Err(wrong_format(head, "CSV", &other)),
+        }
+    }
+
+    /// The plan PostgreSQL makes for the read, as JSON (`EXPLAIN (FORMAT JSON)`; `Accept:
+    /// application/vnd.pgrst.plan+json`), with the [`Explain`] options; postgrest-js's
+    /// `explain({format: "json"})`. PostgREST serves plans only where its configuration allows
+    /// it (`db-plan-enabled`); otherwise the call fails as the server answers.
+    ///
+    /// ```no_run
+    /// use cloudbase_api::rdb::Explain;
+    ///
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let plan = client.mysqldb().from("students").select("*").eq("grade", 3)
+    ///     .explain_json(Explain::new().analyze().buffers())
+    ///     .await?;
+    /// println!("{}", plan[0]["Plan"]["Node Type"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn explain_json(self, options: Explain) -> Result<serde_json::Value, Error> {
+        let (head, reply, _) = self.send(Some(options.media_type("json"))).await?;
+        match reply {
+            Reply::Json(plan) => Ok(plan),
+            other => Err(wrong_format(head, "a JSON plan", &other)),
+        }
+    }
+
+    /// The plan PostgreSQL makes for the read, as text (`EXPLAIN (FORMAT TEXT)`; `Accept:
+    /// application/vnd.pgrst.plan+text`), with the [`Explain`] options; see
+    /// [`explain_json`](Self::explain_json).
+    pub async fn explain_text(self, options: Explain) -> Result<String, Error> {
+        let (head, reply, _) = self.send(Some(options.media_type("text"))).await?;
+        match reply {
+            Reply::Stream(plan) => {
+                let bytes = plan.collect().await?;
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|e| crate::DecodeError::error(head, format!("the plan is not UTF-8: {e}"), &bytes))
+            }
+            other => Err(wrong_format(head, "a text plan", &other)),
+        }
+    }
+
+    async fn send(self, accept: Option<String>) -> Result<(Head, Reply, Option<u64>), Error> {
         let Select { table, columns, filters, page, referenced } = self;
+        let range = page.header_range()?;
         let mut query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
         embed::referenced_pairs(referenced, &mut query).map_err(|why| refuse(QUERY, why))?;
         let columns = columns.map(|c| c.text()).transpose().map_err(|why| refuse(QUERY, why))?;
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
             let mut b = with_page!(b.filters(query.clone()), &columns, &page);
-            if let Some(accept) = accept {
+            if let Some(accept) = &accept {
                 b = b.accept(accept);
+            }
+            if let Some(range) = &range {
+                b = b.range_unit("items").range(range);
             }
             b.send().await
         })?;
@@ -1670,6 +1849,21 @@ impl Insert {
     /// Inserts without reading anything back (`return=minimal`).
     pub async fn execute(self) -> Result<(), Error> {
         self.send("return=minimal").await.map(|_| ())
+    }
+
+    /// Inserts, reading back only the address of the new row (`return=headers-only`): its
+    /// `Location` header, `/students?id=eq.7`, by the primary key. PostgREST sends it when the
+    /// insert made exactly one row in a table with a primary key; `None` otherwise.
+    pub async fn location(self) -> Result<Option<String>, Error> {
+        let (head, _) = self.send("return=headers-only").await?;
+        let Some(value) = head.headers.get(reqwest::header::LOCATION) else { return Ok(None) };
+        match value.to_str() {
+            Ok(location) => Ok(Some(location.to_owned())),
+            Err(_) => {
+                let bytes = value.as_bytes().to_vec();
+                Err(crate::DecodeError::error(head, "the Location header is not visible ASCII", &bytes))
+            }
+        }
     }
 
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {

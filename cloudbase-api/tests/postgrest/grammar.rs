@@ -711,7 +711,7 @@ fn field_forest(p: &mut P) -> R<Vec<SelectItem>> {
 /// `pFieldTree`: `try pSpreadRelationSelect`, `try pRelationSelect` (each then the
 /// sub-forest in parentheses), else `pFieldSelect`.
 fn field_tree(p: &mut P) -> R<SelectItem> {
-    let relation = p.attempt(|p| spread_relation_select(p)).or_else(|()| p.attempt(|p| relation_select(p)));
+    let relation = p.attempt(spread_relation_select).or_else(|()| p.attempt(relation_select));
     match relation {
         Ok((name, alias, hint, inner, spread)) => {
             p.char('(')?;
@@ -750,7 +750,7 @@ fn spread_relation_select(p: &mut P) -> R<RelationHead> {
         p.string("...")?;
         let name = field_name(p)?;
         let (hint, inner) = embed_params(p)?;
-        p.attempt(|p| look_ahead_paren(p))?;
+        p.attempt(look_ahead_paren)?;
         Ok((name, None, hint, inner, true))
     })
 }
@@ -764,7 +764,7 @@ fn relation_select(p: &mut P) -> R<RelationHead> {
             return p.fail("a relation other than count");
         }
         let (hint, inner) = embed_params(p)?;
-        p.attempt(|p| look_ahead_paren(p))?;
+        p.attempt(look_ahead_paren)?;
         Ok((name, alias, hint, inner, false))
     })
 }

@@ -11,8 +11,18 @@
 //!   `like`/`ilike` turn `*` into `%`, `not.` is `NOT`, logic trees are parenthesized
 //!   `AND`/`OR`. A query string PostgREST's parser refuses is a 400 with code `PGRST100`.
 //!
-//! What the test server does not implement (embedding, aliases and casts in `select`, JSON
-//! paths, `Range` headers) is a 400 with code `SHIM_UNSUPPORTED`, never a guess.
+//!   Reads embed related tables as `readPlanToQuery` does (a `LEFT`/`INNER JOIN LATERAL` per
+//!   embedding over the catalog's foreign keys, found by `findRel`'s rules), each level with
+//!   its own filters, logic trees, order and `limit`/`offset`; the `Range` header pages a GET
+//!   (206, 416 as `rangeStatusHeader` answers); `Accept` picks JSON, the single object, CSV
+//!   (`asCsvF`) or a plan (`EXPLAIN` with the media type's options); inserts honour
+//!   `missing=default` and `return=headers-only` (`Location`).
+//!
+//! What the test server does not implement (casts, aggregates and spread embeddings in
+//! `select`, ordering by a related column, embedding in writes) is a 400 with code
+//! `SHIM_UNSUPPORTED`, never a guess. Many-to-many embedding through a junction table is not
+//! implemented either: such a request is answered as PostgREST answers a missing relationship
+//! (400 `PGRST200`).
 
 #![allow(dead_code)]
 
@@ -664,6 +674,8 @@ struct Prefer {
     /// `count=exact`, `count=planned` or `count=estimated`: `exact`, `planned`, `estimated`.
     count: Option<String>,
     representation: bool,
+    /// `return=headers-only`: an insert answers the `Location` of its one row.
+    headers_only: bool,
     resolution: Option<String>,
     missing_default: bool,
     /// `max-affected=N`, enforced with `handling=strict` only (`Preferences.hs`).
@@ -680,6 +692,7 @@ fn prefer(request: &Request) -> Prefer {
     Prefer {
         count: tokens.iter().find_map(|t| t.strip_prefix("count=").map(str::to_owned)),
         representation: tokens.iter().any(|t| t == "return=representation"),
+        headers_only: tokens.iter().any(|t| t == "return=headers-only"),
         resolution: tokens.iter().find_map(|t| t.strip_prefix("resolution=").map(str::to_owned)),
         missing_default: tokens.iter().any(|t| t == "missing=default"),
         max_affected: tokens
@@ -690,31 +703,62 @@ fn prefer(request: &Request) -> Prefer {
     }
 }
 
-/// Whether content negotiation picks the single-object form: the `Accept` entries by `q`
-/// (highest first, then in the order given), the first one this server produces decides.
-fn wants_object(request: &Request) -> bool {
-    let Some(accept) = request.header("accept") else { return false };
-    let mut entries: Vec<(f32, usize, String)> = accept
+/// The reply format content negotiation picks (`MediaType.hs`).
+#[derive(Debug, Clone, PartialEq)]
+enum Media {
+    Json,
+    Object,
+    Csv,
+    /// `application/vnd.pgrst.plan[+json|+text]`: JSON or text, and the `options=` given.
+    Plan {
+        json: bool,
+        options: Vec<String>,
+    },
+}
+
+/// The `Accept` entries by `q` (highest first, then in the order given); the first one this
+/// server produces decides, JSON when none does.
+fn media(request: &Request) -> Media {
+    let Some(accept) = request.header("accept") else { return Media::Json };
+    type Entry = (f32, usize, String, Vec<(String, String)>);
+    let mut entries: Vec<Entry> = accept
         .split(',')
         .enumerate()
         .map(|(i, entry)| {
             let mut parts = entry.split(';').map(str::trim);
             let media_type = parts.next().unwrap_or_default().to_ascii_lowercase();
-            let q = parts.find_map(|p| p.strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
-            (q, i, media_type)
+            let params: Vec<(String, String)> = parts
+                .filter_map(|p| p.split_once('='))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').to_owned()))
+                .collect();
+            let q = params.iter().find(|(k, _)| k == "q").and_then(|(_, q)| q.parse().ok()).unwrap_or(1.0);
+            (q, i, media_type, params)
         })
         .collect();
     entries.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries
-        .iter()
-        .find(|(q, _, m)| {
-            *q > 0.0
-                && matches!(
-                    m.as_str(),
-                    "application/json" | "application/vnd.pgrst.object+json" | "application/*" | "*/*"
-                )
-        })
-        .is_some_and(|(_, _, m)| m == "application/vnd.pgrst.object+json")
+    for (q, _, media_type, params) in entries {
+        if q <= 0.0 {
+            continue;
+        }
+        let options = || {
+            params
+                .iter()
+                .find(|(k, _)| k == "options")
+                .map(|(_, v)| v.split('|').map(str::to_owned).collect())
+                .unwrap_or_default()
+        };
+        return match media_type.as_str() {
+            "application/json" | "application/*" | "*/*" => Media::Json,
+            "application/vnd.pgrst.object+json" | "application/vnd.pgrst.object" => Media::Object,
+            "text/csv" => Media::Csv,
+            "application/vnd.pgrst.plan" | "application/vnd.pgrst.plan+text" => {
+                Media::Plan { json: false, options: options() }
+            }
+            "application/vnd.pgrst.plan+json" => Media::Plan { json: true, options: options() },
+            _ => continue,
+        };
+    }
+    Media::Json
 }
 
 fn db_error(error: tokio_postgres::Error) -> Reply {
@@ -1122,7 +1166,7 @@ async fn rows_json(db: &tokio_postgres::Client, rows_sql: &str) -> Result<(Strin
 /// The body for the requested media type: the array, or its one element as the single object
 /// (406 `PGRST116` when there are not exactly one).
 fn reply_rows(request: &Request, status: u16, rows: String, count: i64) -> Reply {
-    if wants_object(request) {
+    if media(request) == Media::Object {
         if count != 1 {
             return Reply::error(
                 406,
@@ -1151,10 +1195,34 @@ async fn read(
     } else {
         (Vec::new(), String::new(), String::new())
     };
-    let plan = read_plan(&keys, &schema, &name, table.to_owned(), query)?;
+    let mut plan = read_plan(&keys, &schema, &name, table.to_owned(), query)?;
+    // `getRanges`: the `Range` header (GET only) intersected with `limit`/`offset`; an empty
+    // intersection is 416 `PGRST103`, unless it is `limit=0`.
+    let limit_zero = plan.level.limit == Some(0);
+    if request.method == "GET" {
+        let (lower, upper) = intersect(header_range(request), level_range(&plan.level));
+        match upper {
+            Some(upper) if upper < lower && !limit_zero => {
+                return Err(Reply::error(
+                    416,
+                    "PGRST103",
+                    "Requested range not satisfiable",
+                    "The lower boundary must be lower than or equal to the upper boundary in the Range header.",
+                ));
+            }
+            _ if limit_zero => {}
+            Some(upper) => (plan.level.offset, plan.level.limit) = (Some(lower), Some(upper - lower + 1)),
+            None => (plan.level.offset, plan.level.limit) = (Some(lower), None),
+        }
+    }
     let sql = plan_sql(&plan, true)?;
     let unpaged = plan_sql(&plan, false)?;
     let offset = plan.level.offset.unwrap_or(0).max(0);
+    let media = media(request);
+    if let Media::Plan { json, options } = &media {
+        return explain(db, &sql, *json, options).await;
+    }
+    let csv = if media == Media::Csv { Some(rows_csv(db, &sql).await?) } else { None };
     let (rows, count) = rows_json(db, &sql).await?;
     // `exact` counts; `planned` is the planner's row estimate of the unpaged query
     // (PostgREST reads it from `EXPLAIN (FORMAT JSON)`); `estimated` counts up to the server's
@@ -1180,11 +1248,113 @@ async fn read(
         }
         Some(other) => return Err(unsupported(format!("Prefer: count={other}"))),
     };
-    let range = if count > 0 { format!("{offset}-{}/{total}", offset + count - 1) } else { format!("*/{total}") };
-    // PostgREST itself answers 206 for a partial page with a known total; the CloudBase
-    // reference (specs/mysqldb.yaml) documents 200 with the same Content-Range, and so does
-    // this server.
-    Ok(reply_rows(request, 200, rows, count).header("Content-Range", range))
+    // `rangeStatusHeader`: 416 past the total, 206 for fewer rows than the total, else 200.
+    let range = if count > 0 && total != "0" {
+        format!("{offset}-{}/{total}", offset + count - 1)
+    } else {
+        format!("*/{total}")
+    };
+    let status = match total.parse::<i64>() {
+        Ok(total) if offset > total => {
+            return Err(Reply::error(
+                416,
+                "PGRST103",
+                "Requested range not satisfiable",
+                format!("An offset of {offset} was requested, but there are only {total} rows."),
+            )
+            .header("Content-Range", format!("*/{total}")));
+        }
+        Ok(total) if count < total => 206,
+        _ => 200,
+    };
+    let reply = match csv {
+        Some(text) => Reply {
+            status,
+            headers: vec![("Content-Type".into(), "text/csv; charset=utf-8".into())],
+            body: text.into(),
+        },
+        None => reply_rows(request, status, rows, count),
+    };
+    Ok(reply.header("Content-Range", range))
+}
+
+/// `rangeParse` of the `Range` header: `^([0-9]+)-([0-9]*)$` gives the rows from the first
+/// number to the second (or the end); anything else, or no header, is every row.
+fn header_range(request: &Request) -> (i64, Option<i64>) {
+    let Some(value) = request.header("range") else { return (0, None) };
+    let Some((lower, upper)) = value.split_once('-') else { return (0, None) };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(lower) || !(upper.is_empty() || digits(upper)) {
+        return (0, None);
+    }
+    match (lower.parse(), upper.parse().ok()) {
+        (Ok(lower), upper) => (lower, upper),
+        _ => (0, None),
+    }
+}
+
+/// The rows `limit` and `offset` allow (`restrictRange`, `rangeGeq`).
+fn level_range(level: &Level) -> (i64, Option<i64>) {
+    let lower = level.offset.unwrap_or(0).max(0);
+    (lower, level.limit.map(|limit| lower + limit - 1))
+}
+
+fn intersect(a: (i64, Option<i64>), b: (i64, Option<i64>)) -> (i64, Option<i64>) {
+    let upper = match (a.1, b.1) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    (a.0.max(b.0), upper)
+}
+
+/// `asCsvF`: a header line of the first row's keys, then each row as its record text without
+/// the parentheses, one per line.
+async fn rows_csv(db: &tokio_postgres::Client, rows_sql: &str) -> Result<String, Reply> {
+    let sql = format!(
+        "WITH pgrst_source AS ({rows_sql}) SELECT (SELECT coalesce(string_agg(a.k, ','), '') FROM \
+         (SELECT json_object_keys(r)::text AS k FROM (SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) s) a) \
+         || E'\\n' || coalesce(string_agg(substring(t::text, 2, length(t::text) - 2), E'\\n'), '') FROM pgrst_source t"
+    );
+    let row = db.query_one(&sql, &[]).await.map_err(db_error)?;
+    Ok(row.get(0))
+}
+
+/// The plan of the read (`EXPLAIN (FORMAT JSON|TEXT, <options>)`), as PostgREST answers
+/// `application/vnd.pgrst.plan`: an unknown option is 406 `PGRST107`, as the media type is
+/// then not one PostgREST produces.
+async fn explain(db: &tokio_postgres::Client, sql: &str, json: bool, options: &[String]) -> Result<Reply, Reply> {
+    let mut explain = vec![if json { "FORMAT JSON" } else { "FORMAT TEXT" }.to_owned()];
+    for option in options {
+        match option.as_str() {
+            "analyze" | "verbose" | "settings" | "buffers" | "wal" => explain.push(option.to_ascii_uppercase()),
+            other => {
+                return Err(Reply::error(
+                    406,
+                    "PGRST107",
+                    format!("None of these media types are available: {other}"),
+                    "",
+                ));
+            }
+        }
+    }
+    let messages = db.simple_query(&format!("EXPLAIN ({}) {sql}", explain.join(", "))).await.map_err(db_error)?;
+    let lines: Vec<String> = messages
+        .into_iter()
+        .filter_map(|message| match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .collect();
+    let format = if json { "json" } else { "text" };
+    let mut media_type = format!("application/vnd.pgrst.plan+{format}; for=\"application/json\"");
+    if !options.is_empty() {
+        media_type.push_str(&format!("; options={}", options.join("|")));
+    }
+    Ok(Reply {
+        status: 200,
+        headers: vec![("Content-Type".into(), format!("{media_type}; charset=utf-8"))],
+        body: lines.join("\n").into(),
+    })
 }
 
 async fn primary_key(db: &tokio_postgres::Client, table: &str) -> Result<Vec<String>, Reply> {
@@ -1204,8 +1374,10 @@ fn json_body(request: &Request) -> Result<serde_json::Value, Reply> {
 
 /// POST: `INSERT ... SELECT ... FROM json_populate_recordset(...)`; the columns are `columns`,
 /// where a row's other keys are ignored and the ones it lacks are NULL, or else the keys of the
-/// rows (all rows must have the same keys, PGRST102 otherwise). An upsert's conflict target is
-/// `on_conflict`, or else the primary key. (`Prefer: missing=default` is not implemented.)
+/// rows (all rows must have the same keys, PGRST102 otherwise); with `Prefer: missing=default`
+/// a key a row lacks takes the column's default (`fromJsonBodyF`: the defaults as a JSON object
+/// under each row). An upsert's conflict target is `on_conflict`, or else the primary key. With
+/// `return=headers-only`, one inserted row's primary key is the `Location` (`locationF`).
 async fn insert(
     db: &tokio_postgres::Client,
     request: &Request,
@@ -1213,9 +1385,6 @@ async fn insert(
     query: &Query,
     prefer: &Prefer,
 ) -> Result<Reply, Reply> {
-    if prefer.missing_default {
-        return Err(unsupported("Prefer: missing=default"));
-    }
     let rows = match json_body(request)? {
         serde_json::Value::Array(rows) => rows,
         row @ serde_json::Value::Object(_) => vec![row],
@@ -1241,9 +1410,14 @@ async fn insert(
         }
     };
     let body = serde_json::Value::Array(rows).to_string();
+    let source = if prefer.missing_default {
+        let defaults = column_defaults(db, table, &columns).await?;
+        format!("(SELECT jsonb_agg({defaults} || elem) FROM jsonb_array_elements({}::jsonb) elem)", lit(&body)?)
+    } else {
+        format!("{}::jsonb", lit(&body)?)
+    };
     let mut sql = format!(
-        "INSERT INTO {table} ({columns}) SELECT {columns} FROM json_populate_recordset(NULL::{table}, {}::json)",
-        lit(&body)?
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_populate_recordset(NULL::{table}, {source})"
     );
     match prefer.resolution.as_deref() {
         None => {}
@@ -1261,8 +1435,66 @@ async fn insert(
         }
     }
     let (rows, count) = rows_json_of_write(db, &sql, &select_list(query)?).await?;
-    let reply = if prefer.representation { reply_rows(request, 201, rows, count) } else { Reply::new(201) };
+    let mut reply = if prefer.representation { reply_rows(request, 201, rows.clone(), count) } else { Reply::new(201) };
+    if prefer.headers_only
+        && count == 1
+        && let Some(location) = location(db, table, &rows).await?
+    {
+        reply = reply.header("Location", location);
+    }
     Ok(reply.header("Content-Range", format!("*/{count}")))
+}
+
+/// `jsonb_build_object('column', <its default>, ...)` for those of `columns` (quoted, as in
+/// the statement) that have a default.
+async fn column_defaults(db: &tokio_postgres::Client, table: &str, columns: &str) -> Result<String, Reply> {
+    let sql = format!(
+        "SELECT quote_ident(a.attname), a.attname::text, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a \
+         JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = {}::regclass",
+        lit(table)?
+    );
+    let rows = db.query(&sql, &[]).await.map_err(db_error)?;
+    let wanted: Vec<&str> = columns.split(", ").collect();
+    let mut pairs = Vec::new();
+    for row in rows {
+        let (name, default): (String, String) = (row.get(1), row.get(2));
+        if wanted.contains(&ident(&name)?.as_str()) {
+            pairs.push(format!("{}, {default}", lit(&name)?));
+        }
+    }
+    Ok(format!("jsonb_build_object({})", pairs.join(", ")))
+}
+
+/// `locationF`: `/<table>?<key>=eq.<value>` for each primary-key column of the one inserted
+/// row (`is.null` for a NULL), keys and values percent-encoded but for unreserved characters.
+async fn location(db: &tokio_postgres::Client, table: &str, rows: &str) -> Result<Option<String>, Reply> {
+    let keys = primary_key(db, table).await?;
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let (_, name) = table_name(db, table).await?;
+    let rows: serde_json::Value = serde_json::from_str(rows).map_err(|e| unsupported(e.to_string()))?;
+    let row = &rows[0];
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
+                b => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let pairs: Vec<String> = keys
+        .iter()
+        .map(|key| {
+            let value = match &row[key.as_str()] {
+                serde_json::Value::Null => "is.null".to_owned(),
+                serde_json::Value::String(text) => format!("eq.{text}"),
+                other => format!("eq.{other}"),
+            };
+            format!("{}={}", encode(key), encode(&value))
+        })
+        .collect();
+    Ok(Some(format!("/{name}?{}", pairs.join("&"))))
 }
 
 /// A data-modifying statement's rows, as a JSON array of the `select` columns (PostgREST's
