@@ -70,6 +70,12 @@
 //!   operator [`not`](Select::not) does not know, or an [`in_`](Select::in_) list of one empty
 //!   string. The call then fails with [`Error::InvalidRequest`] before any I/O.
 //!
+//! Besides rows, a read comes as CSV ([`Select::csv`]) or as its plan
+//! ([`Select::explain_json`], [`Select::explain_text`], with [`Explain`]'s options), and pages
+//! by the `Range` header as well as by `limit`/`offset` ([`Select::range_header`]; the server
+//! answers 206 for a part of a counted total). An insert can answer the new row's address
+//! ([`Insert::location`], `return=headers-only`).
+//!
 //! The URL layer then percent-encodes every query key and value. The filters go as a map, one
 //! pair per key, so two conditions on one key (two on a column, two `or` groups) are sent
 //! together in one `and=(...)` group. Updates and deletes without a filter are refused unless the caller says
