@@ -1370,6 +1370,13 @@ async fn embedding_names_and_values_are_quoted_as_postgrest_reads_them() {
         .order("id", Order::asc())
         .on("order", |o| o.or(|g| g.eq("a.b", "x),or=(id.eq.1").eq("a.b", "c")).order("id", Order::asc()));
     assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![1], vec![4]]);
+    // An alias holding `.` and a reserved word: its keys stay one path segment.
+    let orders = Embed::new("order").alias("x.order").hint("inner side").select(cols(&["id"]));
+    let select = or()
+        .select(cols(&["id"]).embed(orders))
+        .order("id", Order::asc())
+        .on("x.order", |o| o.order("id", Order::desc()).limit(1));
+    assert_eq!(ids(&embedded(select).await.0, "x.order"), vec![vec![2], vec![3], vec![4]]);
     // Through `leftover` (quoted: `!left` would be the join type).
     let orders = Embed::new("order").hint("leftover").select(cols(&["id"]));
     let select =
