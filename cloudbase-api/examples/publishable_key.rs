@@ -17,8 +17,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reply = client.mysqldb().query_records().table(table).select("*").limit(5).prefer("count=exact").send().await?;
     let total = reply.headers().get("content-range").and_then(|v| v.to_str().ok()).map(str::to_owned);
     match reply.into_inner() {
-        QueryRecordsResponse::Json(rows) => println!("{} rows (Content-Range {total:?}): {rows:?}", rows.len()),
-        QueryRecordsResponse::PgrstObjectJson(row) => println!("one row: {row:?}"),
+        QueryRecordsResponse::OkJson(rows) => println!("{} rows (Content-Range {total:?}): {rows:?}", rows.len()),
+        QueryRecordsResponse::OkPgrstObjectJson(row) => println!("one row: {row:?}"),
         // Success enums are #[non_exhaustive]: a reply the spec documents later is a new variant.
         other => println!("{other:?}"),
     }

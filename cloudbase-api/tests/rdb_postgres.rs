@@ -9,7 +9,7 @@
 
 mod postgrest;
 
-use cloudbase_api::rdb::{Is, Order, Resolution, Select};
+use cloudbase_api::rdb::{Embed, Explain, Is, Order, Resolution, Select, SelectList};
 use postgrest::{Cluster, Shim};
 use serde::Deserialize;
 use serde_json::json;
@@ -768,7 +768,7 @@ async fn the_test_server_reads_the_postgrest_grammar() {
     };
     let ids = |reply: cloudbase_api::Response<cloudbase_api::mysqldb::QueryRecordsResponse>| -> Vec<i64> {
         match reply.into_inner() {
-            cloudbase_api::mysqldb::QueryRecordsResponse::Json(rows) => {
+            cloudbase_api::mysqldb::QueryRecordsResponse::OkJson(rows) => {
                 let mut ids: Vec<i64> = rows.iter().map(|r| r["id"].as_i64().unwrap()).collect();
                 ids.sort();
                 ids
@@ -902,4 +902,616 @@ fn the_test_servers_parser_agrees_with_postgrest_doctests() {
         assert!(tree(bad).is_none(), "{bad}");
     }
     assert!(tree("or(id.eq.1,not.and(id.eq.2,id.in.(3,4)))").is_some());
+}
+
+/// PostgREST's own test fixtures (`test/spec/fixtures/schema.sql` and `data.sql`): the tables
+/// its embedding specs read, with their rows, foreign keys and constraint names.
+async fn fixtures() -> Db {
+    let cluster = Cluster::shared();
+    let database = cluster.database().await;
+    let sql = cluster.connect(&database).await;
+    sql.batch_execute(
+        "CREATE TABLE clients (id integer primary key, name text NOT NULL);
+         CREATE TABLE projects (id integer primary key, name text NOT NULL, client_id integer REFERENCES clients(id));
+         ALTER TABLE projects RENAME CONSTRAINT projects_client_id_fkey TO client;
+         CREATE TABLE tasks (id integer primary key, name text NOT NULL, project_id integer REFERENCES projects(id));
+         ALTER TABLE tasks RENAME CONSTRAINT tasks_project_id_fkey TO project;
+         CREATE TABLE entities (id integer primary key, name text, arr integer[], text_search_vector tsvector);
+         CREATE TABLE child_entities (id integer primary key, name text, parent_id integer references entities(id));
+         CREATE TABLE grandchild_entities (id integer primary key, name text, parent_id integer references child_entities(id),
+           or_starting_col text, and_starting_col text, jsonb_col jsonb);
+         CREATE TABLE agents (id int primary key, name text, department_id int);
+         CREATE TABLE departments (id int primary key, name text, head_id int references agents(id));
+         ALTER TABLE agents ADD CONSTRAINT agents_department_id_fkey foreign key (department_id) REFERENCES departments(id);
+         INSERT INTO clients VALUES (1, 'Microsoft'), (2, 'Apple');
+         INSERT INTO projects VALUES (1, 'Windows 7', 1), (2, 'Windows 10', 1), (3, 'IOS', 2), (4, 'OSX', 2), (5, 'Orphan', NULL);
+         INSERT INTO tasks VALUES (1, 'Design w7', 1), (2, 'Code w7', 1), (3, 'Design w10', 2), (4, 'Code w10', 2),
+           (5, 'Design IOS', 3), (6, 'Code IOS', 3), (7, 'Design OSX', 4), (8, 'Code OSX', 4);
+         INSERT INTO entities VALUES (1, 'entity 1', '{1}', '''bar'':2 ''foo'':1'), (2, 'entity 2', '{1,2}', '''baz'':1 ''qux'':2'),
+           (3, 'entity 3', '{1,2,3}', null), (4, null, null, null);
+         INSERT INTO child_entities VALUES (1, 'child entity 1', 1), (2, 'child entity 2', 1), (3, 'child entity 3', 2),
+           (4, 'child entity 4', 1), (5, 'child entity 5', 1), (6, 'child entity 6', 2);
+         INSERT INTO grandchild_entities VALUES (1, 'grandchild entity 1', 1, null, null, null),
+           (2, 'grandchild entity 2', 1, null, null, null), (3, 'grandchild entity 3', 2, null, null, null),
+           (4, '(grandchild,entity,4)', 2, null, null, '{\"a\": {\"b\":\"foo\"}}'), (5, '(grandchild,entity,5)', 2, null, null, '{\"b\":\"bar\"}');
+         INSERT INTO agents (id, name) VALUES (1, 'agent 1'), (2, 'agent 2'), (3, 'agent 3'), (4, 'agent 4');
+         INSERT INTO departments (id, name, head_id) VALUES (1, 'dep 1', 1), (2, 'dep 3', 3);
+         UPDATE agents SET department_id = 1 WHERE id in (1, 2);
+         UPDATE agents SET department_id = 2 WHERE id in (3, 4);",
+    )
+    .await
+    .unwrap();
+    let shim = Shim::start(cluster.connect(&database).await).await;
+    let client = postgrest::client(&shim);
+    Db { _shim: shim, client, sql, _cluster: cluster }
+}
+
+/// A read with the query pairs as they are (`select` among them) and `Prefer: count=exact`:
+/// the rows as JSON and the `Content-Range`, or the error.
+async fn raw_read(
+    db: &Db,
+    table: &str,
+    pairs: &[(&str, &str)],
+) -> Result<(serde_json::Value, String), cloudbase_api::Error> {
+    let mut pairs: BTreeMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut builder = db.client.mysqldb().query_records().table(table).prefer("count=exact");
+    if let Some(select) = pairs.remove("select") {
+        builder = builder.select(select);
+    }
+    let reply = builder.filters(pairs).send().await?;
+    let range = reply.headers().get("content-range").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    match reply.into_inner() {
+        cloudbase_api::mysqldb::QueryRecordsResponse::OkJson(rows)
+        | cloudbase_api::mysqldb::QueryRecordsResponse::PartialContentJson(rows) => {
+            Ok((serde_json::to_value(rows).unwrap(), range))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The test server embeds as PostgREST does: each case is a request of PostgREST's own specs
+/// (`test/spec/Feature/Query/*Spec.hs`, the file and line given) on its fixtures, with the
+/// rows and `Content-Range` (the count of the same request) the spec expects.
+#[tokio::test]
+async fn the_test_server_embeds_as_postgrest_specifies() {
+    let db = fixtures().await;
+    /// The spec and line, the table, the query pairs, the rows, the `Content-Range`.
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], serde_json::Value, &'a str);
+    let cases: &[Case] = &[
+        (
+            "EmbedInnerJoinSpec:19",
+            "projects",
+            &[("select", "id,clients!inner(id)")],
+            json!([{"id":1,"clients":{"id":1}}, {"id":2,"clients":{"id":1}}, {"id":3,"clients":{"id":2}}, {"id":4,"clients":{"id":2}}]),
+            "0-3/4",
+        ),
+        (
+            "EmbedInnerJoinSpec:24",
+            "projects",
+            &[("select", "id,clients!left(id)")],
+            json!([{"id":1,"clients":{"id":1}}, {"id":2,"clients":{"id":1}}, {"id":3,"clients":{"id":2}}, {"id":4,"clients":{"id":2}}, {"id":5,"clients":null}]),
+            "0-4/5",
+        ),
+        (
+            "EmbedInnerJoinSpec:36",
+            "projects",
+            &[("select", "id,clients!inner(id)"), ("clients.id", "eq.1")],
+            json!([{"id":1,"clients":{"id":1}}, {"id":2,"clients":{"id":1}}]),
+            "0-1/2",
+        ),
+        (
+            "EmbedInnerJoinSpec:46",
+            "projects",
+            &[("select", "id,clients!inner(id)"), ("clients.id", "eq.0")],
+            json!([]),
+            "*/0",
+        ),
+        (
+            "EmbedInnerJoinSpec:57",
+            "tasks",
+            &[("select", "id,projects!inner(id,clients!inner(id))"), ("projects.clients.id", "eq.1")],
+            json!([{"id":1,"projects":{"id":1,"clients":{"id":1}}}, {"id":2,"projects":{"id":1,"clients":{"id":1}}},
+                {"id":3,"projects":{"id":2,"clients":{"id":1}}}, {"id":4,"projects":{"id":2,"clients":{"id":1}}}]),
+            "0-3/4",
+        ),
+        (
+            "EmbedInnerJoinSpec:79",
+            "tasks",
+            &[("select", "id,projects(id,clients!inner(id))"), ("projects.clients.id", "eq.2"), ("order", "id")],
+            json!([{"id":1,"projects":null}, {"id":2,"projects":null}, {"id":3,"projects":null}, {"id":4,"projects":null},
+                {"id":5,"projects":{"id":3,"clients":{"id":2}}}, {"id":6,"projects":{"id":3,"clients":{"id":2}}},
+                {"id":7,"projects":{"id":4,"clients":{"id":2}}}, {"id":8,"projects":{"id":4,"clients":{"id":2}}}]),
+            "0-7/8",
+        ),
+        (
+            "EmbedInnerJoinSpec:111",
+            "entities",
+            &[("select", "id,child_entities!inner(id)")],
+            json!([{"id":1,"child_entities":[{"id":1}, {"id":2}, {"id":4}, {"id":5}]}, {"id":2,"child_entities":[{"id":3}, {"id":6}]}]),
+            "0-1/2",
+        ),
+        (
+            "EmbedInnerJoinSpec:116",
+            "entities",
+            &[("select", "id,child_entities!left(id)")],
+            json!([{"id":1,"child_entities":[{"id":1}, {"id":2}, {"id":4}, {"id":5}]}, {"id":2,"child_entities":[{"id":3}, {"id":6}]},
+                {"id":3,"child_entities":[]}, {"id":4,"child_entities":[]}]),
+            "0-3/4",
+        ),
+        (
+            "EmbedInnerJoinSpec:133",
+            "entities",
+            &[("select", "id,child_entities!inner(id)"), ("child_entities.id", "eq.3")],
+            json!([{"id":2,"child_entities":[{"id":3}]}]),
+            "0-0/1",
+        ),
+        (
+            "EmbedInnerJoinSpec:318",
+            "projects",
+            &[("select", "id,clients!client!inner(id)"), ("clients.id", "eq.2")],
+            json!([{"id":3,"clients":{"id":2}}, {"id":4,"clients":{"id":2}}]),
+            "0-1/2",
+        ),
+        (
+            "EmbedInnerJoinSpec:321",
+            "projects",
+            &[("select", "id,client!inner(id)"), ("client.id", "eq.2")],
+            json!([{"id":3,"client":{"id":2}}, {"id":4,"client":{"id":2}}]),
+            "0-1/2",
+        ),
+        (
+            "QuerySpec:524",
+            "clients",
+            &[("select", "id,projects(id,tasks(id,name))"), ("projects.tasks.name", "like.Design*")],
+            json!([{"id":1,"projects":[{"id":1,"tasks":[{"id":1,"name":"Design w7"}]},{"id":2,"tasks":[{"id":3,"name":"Design w10"}]}]},
+                {"id":2,"projects":[{"id":3,"tasks":[{"id":5,"name":"Design IOS"}]},{"id":4,"tasks":[{"id":7,"name":"Design OSX"}]}]}]),
+            "0-1/2",
+        ),
+        (
+            "QuerySpec:1155",
+            "projects",
+            &[("id", "eq.1"), ("select", "id, name, tasks(id, name)"), ("tasks.order", "name.asc")],
+            json!([{"id":1,"name":"Windows 7","tasks":[{"id":2,"name":"Code w7"},{"id":1,"name":"Design w7"}]}]),
+            "0-0/1",
+        ),
+        (
+            "QuerySpec:1160",
+            "projects",
+            &[("id", "eq.1"), ("select", "id, name, the_tasks:tasks(id, name)"), ("the_tasks.order", "name.asc")],
+            json!([{"id":1,"name":"Windows 7","the_tasks":[{"id":2,"name":"Code w7"},{"id":1,"name":"Design w7"}]}]),
+            "0-0/1",
+        ),
+        (
+            "QuerySpec:1170",
+            "projects",
+            &[("id", "eq.1"), ("select", "id, name, clients(id, name)"), ("clients.order", "name.asc")],
+            json!([{"id":1,"name":"Windows 7","clients":{"id":1,"name":"Microsoft"}}]),
+            "0-0/1",
+        ),
+        (
+            "QuerySpec:1450",
+            "projects",
+            &[("select", "id,name,clients!inner()"), ("clients.id", "eq.2")],
+            json!([{"id":3,"name":"IOS"}, {"id":4,"name":"OSX"}]),
+            "0-1/2",
+        ),
+        (
+            "QuerySpec:1460",
+            "clients",
+            &[("select", "id,name,projects!inner()"), ("projects.name", "eq.IOS")],
+            json!([{"id":2,"name":"Apple"}]),
+            "0-0/1",
+        ),
+        (
+            "RangeSpec:203",
+            "clients",
+            &[
+                ("select", "id,projects(id,tasks(id))"),
+                ("order", "id.asc"),
+                ("limit", "1"),
+                ("projects.order", "id.asc"),
+                ("projects.limit", "2"),
+                ("projects.tasks.order", "id.asc"),
+                ("projects.tasks.limit", "1"),
+            ],
+            json!([{"id":1,"projects":[{"id":1,"tasks":[{"id":1}]},{"id":2,"tasks":[{"id":3}]}]}]),
+            "0-0/2",
+        ),
+        (
+            "RangeSpec:227",
+            "clients",
+            &[
+                ("select", "id,projects(id,tasks(id))"),
+                ("order", "id.asc.nullslast"),
+                ("limit", "1"),
+                ("projects.order", "id.asc.nullsfirst"),
+                ("projects.limit", "2"),
+            ],
+            json!([{"id":1,"projects":[{"id": 1, "tasks": [{"id": 1}, {"id": 2}]}, {"id": 2, "tasks": [{"id": 3}, {"id": 4}]}]}]),
+            "0-0/2",
+        ),
+        (
+            "AndOrParamsSpec:28",
+            "entities",
+            &[("child_entities.or", "(id.eq.1,name.eq.child entity 2)"), ("select", "id,child_entities(id)")],
+            json!([{"id": 1, "child_entities": [{"id": 1}, {"id": 2}]}, {"id": 2, "child_entities": []},
+                {"id": 3, "child_entities": []}, {"id": 4, "child_entities": []}]),
+            "0-3/4",
+        ),
+        (
+            "AndOrParamsSpec:35",
+            "entities",
+            &[
+                ("child_entities.grandchild_entities.or", "(id.eq.1,id.eq.2)"),
+                ("select", "id,child_entities(id,grandchild_entities(id))"),
+            ],
+            json!([{"id": 1, "child_entities": [{"id": 1, "grandchild_entities": [{"id": 1}, {"id": 2}]}, {"id": 2, "grandchild_entities": []},
+                  {"id": 4, "grandchild_entities": []}, {"id": 5, "grandchild_entities": []}]},
+                {"id": 2, "child_entities": [{"id": 3, "grandchild_entities": []}, {"id": 6, "grandchild_entities": []}]},
+                {"id": 3, "child_entities": []}, {"id": 4, "child_entities": []}]),
+            "0-3/4",
+        ),
+        (
+            "QuerySpec:1065",
+            "entities",
+            &[
+                ("select", "id,children:child_entities(id,gChildren:grandchild_entities(id))"),
+                ("children.and", "(id.in.(1,2,3))"),
+                ("children.gChildren.or", "(id.eq.1,id.eq.2)"),
+            ],
+            json!([{"id": 1, "children": [{"id": 1, "gChildren": [{"id": 1}, {"id": 2}]}, {"id": 2, "gChildren": []}]},
+                {"id": 2, "children": [{"id": 3, "gChildren": []}]}, {"id": 3, "children": []}, {"id": 4, "children": []}]),
+            "0-3/4",
+        ),
+        // The two foreign keys between agents and departments, each named by its constraint
+        // (EmbedDisambiguationSpec:46's hint).
+        (
+            "EmbedDisambiguationSpec:61",
+            "agents",
+            &[("select", "id,departments!departments_head_id_fkey(id)"), ("order", "id")],
+            json!([{"id":1,"departments":[{"id":1}]}, {"id":2,"departments":[]}, {"id":3,"departments":[{"id":2}]}, {"id":4,"departments":[]}]),
+            "0-3/4",
+        ),
+        (
+            "EmbedDisambiguationSpec:61",
+            "agents",
+            &[("select", "id,departments!agents_department_id_fkey(id)"), ("order", "id")],
+            json!([{"id":1,"departments":{"id":1}}, {"id":2,"departments":{"id":1}}, {"id":3,"departments":{"id":2}}, {"id":4,"departments":{"id":2}}]),
+            "0-3/4",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (label, table, pairs, rows, range) in cases {
+        match raw_read(&db, table, pairs).await {
+            Ok((got, got_range)) if (&got, got_range.as_str()) == (rows, *range) => {}
+            Ok((got, got_range)) => failures.push(format!("{label}: got {got} {got_range}, expected {rows} {range}")),
+            Err(e) => failures.push(format!("{label}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} cases:\n{}", failures.len(), cases.len(), failures.join("\n"));
+
+    // Refusals, with PostgREST's status and code.
+    type Refusal<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], u16, &'a str);
+    let refusals: &[Refusal] = &[
+        (
+            "QuerySpec:529",
+            "clients",
+            &[("select", "*"), ("non_existent_projects.name", "like.*NonExistent*")],
+            400,
+            "PGRST108",
+        ),
+        (
+            "QuerySpec:1710",
+            "projects",
+            &[("id", "eq.1"), ("select", "id, name, the_tasks:tasks(id, name)"), ("tasks.name", "like.Code*")],
+            400,
+            "PGRST108",
+        ),
+        ("EmbedDisambiguationSpec:46", "agents", &[("select", "*,departments(*)")], 300, "PGRST201"),
+        ("no relationship", "clients", &[("select", "*,agents(*)")], 400, "PGRST200"),
+        ("pRelationSelect", "clients", &[("select", "id,projects(id")], 400, "PGRST100"),
+    ];
+    for (label, table, pairs, status, code) in refusals {
+        let error = raw_read(&db, table, pairs).await.expect_err(label);
+        assert_eq!((error.status(), error.code()), (Some(*status), Some(*code)), "{label}: {error}");
+    }
+}
+
+/// The embedded rows of `select` as JSON, with the total (`count_exact`).
+async fn embedded(select: Select) -> (serde_json::Value, Option<u64>) {
+    let page = select.count_exact().fetch::<serde_json::Value>().await.unwrap();
+    (serde_json::Value::Array(page.rows), page.total)
+}
+
+fn cols(names: &[&str]) -> SelectList {
+    names.iter().fold(SelectList::new(), |list, name| list.column(*name))
+}
+
+/// Embedded resources through the builder: `!inner` joins, filters, logic groups, order and
+/// ranges on a referenced table, at two levels, by alias and by hint; the expected rows are
+/// those of PostgREST's specs for the same requests (`the_test_server_embeds_as_postgrest_specifies`).
+#[tokio::test]
+async fn embedded_resources_filter_order_and_page_on_the_referenced_table() {
+    let db = fixtures().await;
+    let from = |table: &str| db.client.mysqldb().from(table);
+
+    // EmbedInnerJoinSpec:36: projects whose client is 1.
+    let select = from("projects")
+        .select(cols(&["id"]).embed(Embed::new("clients").inner().select(cols(&["id"]))))
+        .on("clients", |c| c.eq("id", 1));
+    assert_eq!(embedded(select).await, (json!([{"id":1,"clients":{"id":1}}, {"id":2,"clients":{"id":1}}]), Some(2)));
+
+    // EmbedInnerJoinSpec:57: two levels of inner joins, filtered at the second.
+    let projects =
+        Embed::new("projects").inner().select(cols(&["id"]).embed(Embed::new("clients").inner().select(cols(&["id"]))));
+    let select = from("tasks")
+        .select(cols(&["id"]).embed(projects))
+        .on("projects", |p| p.on("clients", |c| c.eq("id", 1)))
+        .order("id", Order::asc());
+    let (rows, total) = embedded(select).await;
+    assert_eq!(
+        (rows.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>(), total),
+        (vec![1, 2, 3, 4], Some(4))
+    );
+
+    // RangeSpec:203: order and limit at three levels.
+    let select =
+        from("clients").select("id,projects(id,tasks(id))").order("id", Order::asc()).limit(1).on("projects", |p| {
+            p.order("id", Order::asc()).limit(2).on("tasks", |t| t.order("id", Order::asc()).limit(1))
+        });
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"projects":[{"id":1,"tasks":[{"id":1}]},{"id":2,"tasks":[{"id":3}]}]}]), Some(2))
+    );
+
+    // Offset and range on the referenced table: the second project of each client, newest first.
+    let select = from("clients")
+        .select(cols(&["id"]).embed(Embed::new("projects").select(cols(&["id"]))))
+        .order("id", Order::asc())
+        .on("projects", |p| p.order("id", Order::desc()).range(1, 1));
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"projects":[{"id":1}]}, {"id":2,"projects":[{"id":3}]}]), Some(2))
+    );
+    let select = from("clients")
+        .select("id,projects(id)")
+        .order("id", Order::asc())
+        .on("projects", |p| p.order("id", Order::asc()).offset(1));
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"projects":[{"id":2}]}, {"id":2,"projects":[{"id":4}]}]), Some(2))
+    );
+
+    // AndOrParamsSpec:28: an or group on the referenced table (a value with a space).
+    let select = from("entities")
+        .select("id,child_entities(id)")
+        .order("id", Order::asc())
+        .on("child_entities", |c| c.or(|g| g.eq("id", 1).eq("name", "child entity 2")).order("id", Order::asc()));
+    assert_eq!(
+        embedded(select).await.0,
+        json!([{"id": 1, "child_entities": [{"id": 1}, {"id": 2}]}, {"id": 2, "child_entities": []},
+               {"id": 3, "child_entities": []}, {"id": 4, "child_entities": []}])
+    );
+    // Two conditions on one column of the referenced table go as one `and` group.
+    let select = from("entities")
+        .select("id,child_entities!inner(id)")
+        .on("child_entities", |c| c.gt("id", 1).lt("id", 4).order("id", Order::asc()));
+    assert_eq!(
+        embedded(select).await,
+        (json!([{"id":1,"child_entities":[{"id":2}]}, {"id":2,"child_entities":[{"id":3}]}]), Some(2))
+    );
+
+    // QuerySpec:1160: by alias; QuerySpec:1460: joined and filtered but not shown.
+    let select = from("projects")
+        .select(cols(&["id", "name"]).embed(Embed::new("tasks").alias("the_tasks").select(cols(&["id", "name"]))))
+        .eq("id", 1)
+        .on("the_tasks", |t| t.order("name", Order::asc()));
+    assert_eq!(
+        embedded(select).await.0,
+        json!([{"id":1,"name":"Windows 7","the_tasks":[{"id":2,"name":"Code w7"},{"id":1,"name":"Design w7"}]}])
+    );
+    let select = from("clients")
+        .select(cols(&["id", "name"]).embed(Embed::new("projects").inner().select(SelectList::new())))
+        .on("projects", |p| p.eq("name", "IOS"));
+    assert_eq!(embedded(select).await, (json!([{"id":2,"name":"Apple"}]), Some(1)));
+
+    // EmbedDisambiguationSpec:46: the hint picks one of two foreign keys.
+    let heads = Embed::new("departments").hint("departments_head_id_fkey").select(cols(&["id"]));
+    let select = from("agents").select(cols(&["id"]).embed(heads)).order("id", Order::asc());
+    assert_eq!(
+        embedded(select).await.0,
+        json!([{"id":1,"departments":[{"id":1}]}, {"id":2,"departments":[]}, {"id":3,"departments":[{"id":2}]}, {"id":4,"departments":[]}])
+    );
+    let ambiguous =
+        from("agents").select(SelectList::all().embed(Embed::new("departments"))).fetch::<serde_json::Value>().await;
+    assert_eq!(ambiguous.unwrap_err().status(), Some(300));
+}
+
+/// Awkward names through the builder: tables, columns, aliases and foreign keys named like
+/// PostgREST's parameters and syntax (`or`, `order`, `limit`, `a.b`, `inner side`,
+/// `leftover`) stay names, and values with syntax characters stay values.
+#[tokio::test]
+async fn embedding_names_and_values_are_quoted_as_postgrest_reads_them() {
+    let db = fixtures().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE \"or\" (id int primary key, \"limit\" text);
+             CREATE TABLE \"order\" (id int primary key, \"a.b\" text, \"or\" int, leftover int,
+               CONSTRAINT \"inner side\" FOREIGN KEY (\"or\") REFERENCES \"or\"(id),
+               CONSTRAINT leftover FOREIGN KEY (leftover) REFERENCES \"or\"(id));
+             INSERT INTO \"or\" VALUES (1, 'x'), (2, 'y'), (3, 'z');
+             INSERT INTO \"order\" VALUES (1, 'x),or=(id.eq.1', 1, 3), (2, 'a,b', 1, 2), (3, 'a,b', 2, 2), (4, 'c', 3, 1);",
+        )
+        .await
+        .unwrap();
+    let or = || db.client.mysqldb().from("or");
+    let ids = |rows: &serde_json::Value, key: &str| -> Vec<Vec<i64>> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[key].as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect())
+            .collect()
+    };
+    // Through `"inner side"` (quoted: `!inner` would be the join type), by an alias `not x`.
+    let orders = Embed::new("order").alias("not x").hint("inner side").inner().select(cols(&["id", "a.b"]));
+    let select = or()
+        .select(cols(&["id", "limit"]).embed(orders))
+        .order("id", Order::asc())
+        .on("not x", |o| o.eq("a.b", "a,b").order("id", Order::desc()));
+    let (rows, total) = embedded(select).await;
+    assert_eq!((ids(&rows, "not x"), total), (vec![vec![2], vec![3]], Some(2)));
+    assert_eq!(rows[0]["limit"], "x");
+    // A value that spells a logic tree stays one value, at the top and in a group.
+    let orders = Embed::new("order").hint("inner side").inner().select(cols(&["id"]));
+    let select = or().select(cols(&["id"]).embed(orders.clone())).on("order", |o| o.eq("a.b", "x),or=(id.eq.1"));
+    assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![1]]);
+    let select = or()
+        .select(cols(&["id"]).embed(orders))
+        .order("id", Order::asc())
+        .on("order", |o| o.or(|g| g.eq("a.b", "x),or=(id.eq.1").eq("a.b", "c")).order("id", Order::asc()));
+    assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![1], vec![4]]);
+    // An alias holding `.` and a reserved word: its keys stay one path segment.
+    let orders = Embed::new("order").alias("x.order").hint("inner side").select(cols(&["id"]));
+    let select = or()
+        .select(cols(&["id"]).embed(orders))
+        .order("id", Order::asc())
+        .on("x.order", |o| o.order("id", Order::desc()).limit(1));
+    assert_eq!(ids(&embedded(select).await.0, "x.order"), vec![vec![2], vec![3], vec![4]]);
+    // Through `leftover` (quoted: `!left` would be the join type).
+    let orders = Embed::new("order").hint("leftover").select(cols(&["id"]));
+    let select =
+        or().select(cols(&["id"]).embed(orders)).order("id", Order::asc()).on("order", |o| o.order("id", Order::asc()));
+    assert_eq!(ids(&embedded(select).await.0, "order"), vec![vec![4], vec![2, 3], vec![1]]);
+
+    // What PostgREST cannot be told is refused before any I/O.
+    let counted = or().select(SelectList::all().embed(Embed::new("count"))).fetch::<serde_json::Value>().await;
+    assert!(matches!(counted, Err(cloudbase_api::Error::InvalidRequest { .. })), "{counted:?}");
+    let negated = or()
+        .select(SelectList::all().embed(Embed::new("order").alias("not").hint("leftover")))
+        .on("not", |o| o.or(|g| g.eq("id", 1).eq("id", 2)))
+        .fetch::<serde_json::Value>()
+        .await;
+    assert!(matches!(negated, Err(cloudbase_api::Error::InvalidRequest { .. })), "{negated:?}");
+}
+
+/// The ids of `select`, in the order read, and the total.
+async fn id_page(select: Select) -> Result<(Vec<i64>, Option<u64>), cloudbase_api::Error> {
+    let page = select.fetch::<Row>().await?;
+    Ok((page.rows.iter().map(|r| r.id).collect(), page.total))
+}
+
+/// CSV and plans by content negotiation, and paging by the `Range` header: PostgREST's
+/// `QuerySpec` ("should respond with CSV") and `RangeSpec` ("with range headers") cases on its
+/// `items` (ids 1 to 15) and `simple_pk` fixtures, with the statuses and `Content-Range` they
+/// expect.
+#[tokio::test]
+async fn reads_come_as_csv_or_a_plan_and_page_by_the_range_header() {
+    let db = fixtures().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE items (id bigserial primary key);
+             INSERT INTO items SELECT generate_series(1, 15);
+             CREATE TABLE simple_pk (PRIMARY KEY (k), k character varying NOT NULL, extra character varying NOT NULL);
+             INSERT INTO simple_pk VALUES ('xyyx', 'u'), ('xYYx', 'v');
+             CREATE TABLE notes (id int primary key, body text);
+             INSERT INTO notes VALUES (1, 'a,b'), (2, 'say \"hi\"'), (3, NULL);",
+        )
+        .await
+        .unwrap();
+    let from = |table: &str| db.client.mysqldb().from(table);
+
+    // QuerySpec:1234; a value holding `,` or `"` is quoted as PostgreSQL writes a record, NULL empty.
+    assert_eq!(from("simple_pk").select("*").order("k", Order::desc()).csv().await.unwrap(), "k,extra\nxyyx,u\nxYYx,v");
+    let notes = from("notes").select("id,body").order("id", Order::asc()).csv().await.unwrap();
+    assert_eq!(notes, "id,body\n1,\"a,b\"\n2,\"say \"\"hi\"\"\"\n3,");
+
+    // RangeSpec "with range headers": 0-1, open-ended, one item, truncation past the end.
+    let items = || from("items").select("id").order("id", Order::asc());
+    assert_eq!(id_page(items().range_header(0, 1)).await.unwrap(), (vec![1, 2], None));
+    assert_eq!(id_page(items().range_header(0, 0)).await.unwrap(), (vec![1], None));
+    assert_eq!(id_page(items().range_header(10, 100)).await.unwrap(), (vec![11, 12, 13, 14, 15], None));
+    assert_eq!(id_page(items().range_header_from(13)).await.unwrap(), (vec![14, 15], None));
+    // Counted, a partial range is 206 with the total; the header and limit/offset intersect.
+    assert_eq!(id_page(items().range_header(0, 1).count_exact()).await.unwrap(), (vec![1, 2], Some(15)));
+    assert_eq!(id_page(items().range_header(0, 9).offset(5).limit(2)).await.unwrap(), (vec![6, 7], None));
+    let raw = |range: &str| {
+        db.client.mysqldb().query_records().table("items").select("id").order("id").range_unit("items").range(range)
+    };
+    let reply = raw("0-1").prefer("count=exact").send().await.unwrap();
+    assert_eq!(reply.headers()["content-range"], "0-1/15");
+    assert!(
+        matches!(reply.into_inner(), cloudbase_api::mysqldb::QueryRecordsResponse::PartialContentJson(ref rows) if rows.len() == 2)
+    );
+    let reply = raw("0-20").prefer("count=exact").send().await.unwrap();
+    assert_eq!(reply.headers()["content-range"], "0-14/15");
+    assert!(
+        matches!(reply.into_inner(), cloudbase_api::mysqldb::QueryRecordsResponse::OkJson(ref rows) if rows.len() == 15)
+    );
+    // RangeSpec:105 and :134: an offside range, a start past the total.
+    let offside = raw("1-0").send().await.unwrap_err();
+    assert_eq!((offside.status(), offside.code()), (Some(416), Some("PGRST103")), "{offside}");
+    let past = items().range_header(100, 199).count_exact().fetch::<Row>().await.unwrap_err();
+    assert_eq!((past.status(), past.code()), (Some(416), Some("PGRST103")), "{past}");
+    let backwards = items().range_header(1, 0).fetch::<Row>().await.unwrap_err();
+    assert!(matches!(backwards, cloudbase_api::Error::InvalidRequest { .. }), "{backwards}");
+
+    // Plans: JSON and text, the options reaching EXPLAIN (ANALYZE gives actual rows; VERBOSE
+    // the output columns).
+    let plan = items().eq("id", 3).explain_json(Explain::new()).await.unwrap();
+    assert!(plan[0]["Plan"]["Node Type"].is_string(), "{plan}");
+    assert!(plan[0]["Plan"].get("Actual Rows").is_none(), "{plan}");
+    let analyzed = items().eq("id", 3).explain_json(Explain::new().analyze().buffers()).await.unwrap();
+    assert!(analyzed[0]["Plan"]["Actual Rows"].is_number(), "{analyzed}");
+    let text = items().eq("id", 3).explain_text(Explain::new().verbose()).await.unwrap();
+    assert!(text.contains("Output:") && text.contains("items"), "{text}");
+    let plain = items().eq("id", 3).explain_text(Explain::new()).await.unwrap();
+    assert!(!plain.contains("Output:") && !plain.contains("actual time"), "{plain}");
+}
+
+/// `return=headers-only` answers the one inserted row's `Location` by its primary key
+/// (PostgREST's `locationF`), and `missing_default()` gives the columns a row lacks their
+/// default instead of NULL (`Prefer: missing=default`, `fromJsonBodyF`).
+#[tokio::test]
+async fn inserts_answer_their_location_and_missing_columns_take_defaults() {
+    let db = fixtures().await;
+    db.sql
+        .batch_execute(
+            "CREATE TABLE todo (id int primary key, title text, done boolean NOT NULL DEFAULT false, prio int DEFAULT 3);
+             CREATE TABLE log (msg text);",
+        )
+        .await
+        .unwrap();
+    let todo = || db.client.mysqldb().from("todo");
+    let location = todo().insert(json!({"id": 7, "title": "x", "done": true})).location().await.unwrap();
+    assert_eq!(location.as_deref(), Some("/todo?id=eq.7"));
+    let two = todo().insert(json!([{"id": 8, "done": true}, {"id": 9, "done": true}])).location().await.unwrap();
+    assert_eq!(two, None);
+    let no_key = db.client.mysqldb().from("log").insert(json!({"msg": "hi"})).location().await.unwrap();
+    assert_eq!(no_key, None);
+
+    // Without missing=default the absent `done` is NULL, which its NOT NULL refuses.
+    let rows = json!([{"id": 1, "title": "a"}, {"id": 2, "title": "b", "done": true, "prio": 1}]);
+    let refused = todo().insert(&rows).execute().await.unwrap_err();
+    assert_eq!(refused.status(), Some(400), "{refused}");
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Todo {
+        id: i64,
+        done: bool,
+        prio: Option<i64>,
+    }
+    let mut written: Vec<Todo> = todo().insert(&rows).missing_default().returning().await.unwrap();
+    written.sort_by_key(|t| t.id);
+    assert_eq!(written, [Todo { id: 1, done: false, prio: Some(3) }, Todo { id: 2, done: true, prio: Some(1) }]);
+    // An upsert too: the merged row takes the defaults of the named columns it lacks (`prio`,
+    // named by the other row); a column no row names (`done`) keeps its value.
+    let merged: Vec<Todo> = todo()
+        .insert(json!([{"id": 2, "title": "b2"}, {"id": 3, "title": "c", "prio": 5}]))
+        .upsert(Resolution::MergeDuplicates)
+        .missing_default()
+        .returning()
+        .await
+        .unwrap();
+    assert_eq!(merged.len(), 2);
+    let row2: Todo = todo().select("id,done,prio").eq("id", 2).single().await.unwrap();
+    assert_eq!(row2, Todo { id: 2, done: true, prio: Some(3) });
 }

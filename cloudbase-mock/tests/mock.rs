@@ -286,12 +286,12 @@ async fn requests_that_break_the_spec_are_refused_naming_each_rule() {
 async fn a_documented_response_header_reaches_the_helpers() {
     let server = MockServer::start().await;
     let row = serde_json::Map::from_iter([("id".to_owned(), json!(1))]);
-    server.mysqldb().query_records().header_content_range("0-0/42").reply_json(vec![row.clone()]);
+    server.mysqldb().query_records().header_content_range("0-0/42").reply_ok_json(vec![row.clone()]);
     let page = server.client().mysqldb().from("students").select("id").count_exact().fetch::<Value>().await.unwrap();
     assert_eq!((page.rows.len(), page.total), (1, Some(42)));
     // Any header, and a stub's own request id in place of the mock's.
     server.reset();
-    server.mysqldb().query_records().header("X-Request-Id", "req-7").header("X-Other", "1").reply_json(vec![row]);
+    server.mysqldb().query_records().header("X-Request-Id", "req-7").header("X-Other", "1").reply_ok_json(vec![row]);
     let reply = server.client().mysqldb().query_records().table("students").send().await.unwrap();
     assert_eq!(reply.request_id(), Some("req-7"));
     assert_eq!(reply.headers().get_all("x-request-id").iter().count(), 1);

@@ -84,6 +84,8 @@ impl MysqldbApi {
     ///     .order("id.desc")
     ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
     ///     .prefer("count=exact")
+    ///     .range("0-9")
+    ///     .range_unit("items")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", reply.into_inner());
@@ -267,6 +269,8 @@ impl MysqldbApi {
     ///     .order("id.desc")
     ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
     ///     .prefer("count=exact")
+    ///     .range("0-9")
+    ///     .range_unit("items")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", reply.into_inner());
@@ -418,6 +422,8 @@ impl MysqldbApi {
     ///     .order("id.desc")
     ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
     ///     .prefer("count=exact")
+    ///     .range("0-9")
+    ///     .range_unit("items")
     ///     .send()
     ///     .await?;
     /// println!("{:?}", reply.into_inner());
@@ -699,13 +705,25 @@ impl MysqldbApi {
 }
 
 /// The documented successful replies of [`builders::QueryRecords::send`]; the status and `Content-Type` decide the variant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum QueryRecordsResponse {
     /// 200 `application/json`: Query succeeded.
-    Json(RecordList),
+    OkJson(RecordList),
     /// 200 `application/vnd.pgrst.object+json`: Query succeeded.
-    PgrstObjectJson(Record),
+    OkPgrstObjectJson(Record),
+    /// 200 `text/csv`: Query succeeded.
+    OkCsv(String),
+    /// 200 `application/vnd.pgrst.plan+json`: Query succeeded.
+    OkPgrstPlanJson(serde_json::Value),
+    /// 200 `application/vnd.pgrst.plan+text`: Query succeeded.
+    OkPgrstPlanText(crate::ByteStream),
+    /// 206 `application/json`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentJson(RecordList),
+    /// 206 `application/vnd.pgrst.object+json`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentPgrstObjectJson(Record),
+    /// 206 `text/csv`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentCsv(String),
 }
 
 /// The documented successful replies of [`builders::InsertRecords::send`]; the status, the `Content-Type` and whether a body came decide the variant.
@@ -745,13 +763,25 @@ pub enum UpdateRecordsResponse {
 }
 
 /// The documented successful replies of [`builders::QueryRecordsWithSchema::send`]; the status and `Content-Type` decide the variant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum QueryRecordsWithSchemaResponse {
     /// 200 `application/json`: Query succeeded.
-    Json(RecordList),
+    OkJson(RecordList),
     /// 200 `application/vnd.pgrst.object+json`: Query succeeded.
-    PgrstObjectJson(Record),
+    OkPgrstObjectJson(Record),
+    /// 200 `text/csv`: Query succeeded.
+    OkCsv(String),
+    /// 200 `application/vnd.pgrst.plan+json`: Query succeeded.
+    OkPgrstPlanJson(serde_json::Value),
+    /// 200 `application/vnd.pgrst.plan+text`: Query succeeded.
+    OkPgrstPlanText(crate::ByteStream),
+    /// 206 `application/json`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentJson(RecordList),
+    /// 206 `application/vnd.pgrst.object+json`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentPgrstObjectJson(Record),
+    /// 206 `text/csv`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentCsv(String),
 }
 
 /// The documented successful replies of [`builders::InsertRecordsWithSchema::send`]; the status, the `Content-Type` and whether a body came decide the variant.
@@ -791,13 +821,25 @@ pub enum UpdateRecordsWithSchemaResponse {
 }
 
 /// The documented successful replies of [`builders::QueryRecordsWithInstance::send`]; the status and `Content-Type` decide the variant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum QueryRecordsWithInstanceResponse {
     /// 200 `application/json`: Query succeeded.
-    Json(RecordList),
+    OkJson(RecordList),
     /// 200 `application/vnd.pgrst.object+json`: Query succeeded.
-    PgrstObjectJson(Record),
+    OkPgrstObjectJson(Record),
+    /// 200 `text/csv`: Query succeeded.
+    OkCsv(String),
+    /// 200 `application/vnd.pgrst.plan+json`: Query succeeded.
+    OkPgrstPlanJson(serde_json::Value),
+    /// 200 `application/vnd.pgrst.plan+text`: Query succeeded.
+    OkPgrstPlanText(crate::ByteStream),
+    /// 206 `application/json`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentJson(RecordList),
+    /// 206 `application/vnd.pgrst.object+json`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentPgrstObjectJson(Record),
+    /// 206 `text/csv`: Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
+    PartialContentCsv(String),
 }
 
 /// The documented successful replies of [`builders::InsertRecordsWithInstance::send`]; the status, the `Content-Type` and whether a body came decide the variant.
@@ -1065,13 +1107,15 @@ pub mod builders {
         order: Option<String>,
         filters: Option<std::collections::BTreeMap<String, String>>,
         prefer: Option<String>,
+        range: Option<String>,
+        range_unit: Option<String>,
         accept: Option<String>,
         options: rt::Options,
     }
 
     rt::request_builder!(
         QueryRecords { table, x_db_instance, accept_profile, content_profile, select,
-        limit, offset, order, filters, prefer, accept }
+        limit, offset, order, filters, prefer, range, range_unit, accept }
     );
 
     impl QueryRecords {
@@ -1079,7 +1123,7 @@ pub mod builders {
             id: "queryRecords",
             method: rt::Method::Get,
             path: "/v1/rdb/rest/{table}",
-            accept: "application/json, application/vnd.pgrst.object+json",
+            accept: "application/json, application/vnd.pgrst.object+json, text/csv, application/vnd.pgrst.plan+json, application/vnd.pgrst.plan+text",
             security: &[rt::Security::Bearer],
         };
 
@@ -1155,7 +1199,19 @@ pub mod builders {
             self
         }
 
-        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        /// The rows to read, counting from 0: `0-9` (both included) or `10-` (to the end), in the unit `Range-Unit` names (`items`). Intersected with `limit` and `offset`. `Range`: header parameter, optional.
+        pub fn range(mut self, value: impl Into<String>) -> Self {
+            self.range = Some(value.into());
+            self
+        }
+
+        /// The unit of `Range`; PostgREST pages in `items` (rows). `Range-Unit`: header parameter, optional.
+        pub fn range_unit(mut self, value: impl Into<String>) -> Self {
+            self.range_unit = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`, `text/csv`, `application/vnd.pgrst.plan+json`, `application/vnd.pgrst.plan+text`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
         pub fn accept(mut self, media_type: impl Into<String>) -> Self {
             self.accept = Some(media_type.into());
             self
@@ -1163,22 +1219,57 @@ pub mod builders {
 
         /// Sends the request and decodes the documented reply.
         ///
-        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`, `text/csv`, `application/vnd.pgrst.plan+json`, `application/vnd.pgrst.plan+text`; headers `Content-Range`): Query succeeded.
         /// - 400 ([`Error::Api`], `application/json`): Invalid request.
         /// - 401 ([`Error::Api`], `application/json`): Authentication failed.
         /// - 404 ([`Error::Api`], `application/json`): The table does not exist.
+        /// - 206 (success, `application/json`, `application/vnd.pgrst.object+json`, `text/csv`; headers `Content-Range`): Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
         /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
         pub async fn send(self) -> Result<Response<super::QueryRecordsResponse>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
+            let raw = client
+                .execute_binary(
+                    request,
+                    |status, media| match (status, media) {
+                        (200, "application/json") => false,
+                        (200, "application/vnd.pgrst.object+json") => false,
+                        (200, "text/csv") => false,
+                        (200, "application/vnd.pgrst.plan+json") => false,
+                        (200, "application/vnd.pgrst.plan+text") => true,
+                        (206, "application/json") => false,
+                        (206, "application/vnd.pgrst.object+json") => false,
+                        (206, "text/csv") => false,
+                        _ => false,
+                    },
+                )
+                .await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, "application/json") => {
-                    super::QueryRecordsResponse::Json(raw.json()?)
+                    super::QueryRecordsResponse::OkJson(raw.json()?)
                 }
                 (200, "application/vnd.pgrst.object+json") => {
-                    super::QueryRecordsResponse::PgrstObjectJson(raw.json()?)
+                    super::QueryRecordsResponse::OkPgrstObjectJson(raw.json()?)
+                }
+                (200, "text/csv") => super::QueryRecordsResponse::OkCsv(raw.text()?),
+                (200, "application/vnd.pgrst.plan+json") => {
+                    super::QueryRecordsResponse::OkPgrstPlanJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.plan+text") => {
+                    super::QueryRecordsResponse::OkPgrstPlanText(raw.stream())
+                }
+                (206, "application/json") => {
+                    super::QueryRecordsResponse::PartialContentJson(raw.json()?)
+                }
+                (206, "application/vnd.pgrst.object+json") => {
+                    super::QueryRecordsResponse::PartialContentPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (206, "text/csv") => {
+                    super::QueryRecordsResponse::PartialContentCsv(raw.text()?)
                 }
                 (200, _) => return Err(raw.unexpected_media_type()),
+                (206, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
@@ -1190,6 +1281,16 @@ pub mod builders {
             let Some(table) = self.table else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "Range",
+                self.range.as_ref(),
+                rt::Rules {
+                    pattern: Some("^[0-9]+-[0-9]*$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&table)],
@@ -1203,10 +1304,18 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
+            request.header("Range", self.range.as_ref())?;
+            request.header("Range-Unit", self.range_unit.as_ref())?;
             request
                 .accept(
                     self.accept.as_deref(),
-                    &["application/json", "application/vnd.pgrst.object+json"],
+                    &[
+                        "application/json",
+                        "application/vnd.pgrst.object+json",
+                        "text/csv",
+                        "application/vnd.pgrst.plan+json",
+                        "application/vnd.pgrst.plan+text",
+                    ],
                 )?;
             request.options(self.options);
             Ok((self.client, request))
@@ -1278,7 +1387,8 @@ pub mod builders {
         }
 
         /// Write preferences (comma-separated when combined): `return=representation` returns the
-        /// inserted rows, `return=minimal` (default) returns no body;
+        /// inserted rows, `return=minimal` (default) returns no body, `return=headers-only` no body
+        /// but the `Location` of a single inserted row;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
         /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
         /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter, optional.
@@ -1313,7 +1423,7 @@ pub mod builders {
 
         /// Sends the request and decodes the documented reply.
         ///
-        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`, `Location`): Rows inserted. A body is present only with `Prefer: return=representation`.
         /// - 400 ([`Error::Api`], `application/json`): Invalid request.
         /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
         /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
@@ -1840,13 +1950,16 @@ pub mod builders {
         order: Option<String>,
         filters: Option<std::collections::BTreeMap<String, String>>,
         prefer: Option<String>,
+        range: Option<String>,
+        range_unit: Option<String>,
         accept: Option<String>,
         options: rt::Options,
     }
 
     rt::request_builder!(
         QueryRecordsWithSchema { schema, table, x_db_instance, accept_profile,
-        content_profile, select, limit, offset, order, filters, prefer, accept }
+        content_profile, select, limit, offset, order, filters, prefer, range,
+        range_unit, accept }
     );
 
     impl QueryRecordsWithSchema {
@@ -1854,7 +1967,7 @@ pub mod builders {
             id: "queryRecordsWithSchema",
             method: rt::Method::Get,
             path: "/v1/rdb/rest/{schema}/{table}",
-            accept: "application/json, application/vnd.pgrst.object+json",
+            accept: "application/json, application/vnd.pgrst.object+json, text/csv, application/vnd.pgrst.plan+json, application/vnd.pgrst.plan+text",
             security: &[rt::Security::Bearer],
         };
 
@@ -1938,7 +2051,19 @@ pub mod builders {
             self
         }
 
-        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        /// The rows to read, counting from 0: `0-9` (both included) or `10-` (to the end), in the unit `Range-Unit` names (`items`). Intersected with `limit` and `offset`. `Range`: header parameter, optional.
+        pub fn range(mut self, value: impl Into<String>) -> Self {
+            self.range = Some(value.into());
+            self
+        }
+
+        /// The unit of `Range`; PostgREST pages in `items` (rows). `Range-Unit`: header parameter, optional.
+        pub fn range_unit(mut self, value: impl Into<String>) -> Self {
+            self.range_unit = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`, `text/csv`, `application/vnd.pgrst.plan+json`, `application/vnd.pgrst.plan+text`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
         pub fn accept(mut self, media_type: impl Into<String>) -> Self {
             self.accept = Some(media_type.into());
             self
@@ -1946,21 +2071,60 @@ pub mod builders {
 
         /// Sends the request and decodes the documented reply.
         ///
-        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`, `text/csv`, `application/vnd.pgrst.plan+json`, `application/vnd.pgrst.plan+text`; headers `Content-Range`): Query succeeded.
+        /// - 206 (success, `application/json`, `application/vnd.pgrst.object+json`, `text/csv`; headers `Content-Range`): Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
         /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
         pub async fn send(
             self,
         ) -> Result<Response<super::QueryRecordsWithSchemaResponse>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
+            let raw = client
+                .execute_binary(
+                    request,
+                    |status, media| match (status, media) {
+                        (200, "application/json") => false,
+                        (200, "application/vnd.pgrst.object+json") => false,
+                        (200, "text/csv") => false,
+                        (200, "application/vnd.pgrst.plan+json") => false,
+                        (200, "application/vnd.pgrst.plan+text") => true,
+                        (206, "application/json") => false,
+                        (206, "application/vnd.pgrst.object+json") => false,
+                        (206, "text/csv") => false,
+                        _ => false,
+                    },
+                )
+                .await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, "application/json") => {
-                    super::QueryRecordsWithSchemaResponse::Json(raw.json()?)
+                    super::QueryRecordsWithSchemaResponse::OkJson(raw.json()?)
                 }
                 (200, "application/vnd.pgrst.object+json") => {
-                    super::QueryRecordsWithSchemaResponse::PgrstObjectJson(raw.json()?)
+                    super::QueryRecordsWithSchemaResponse::OkPgrstObjectJson(raw.json()?)
+                }
+                (200, "text/csv") => {
+                    super::QueryRecordsWithSchemaResponse::OkCsv(raw.text()?)
+                }
+                (200, "application/vnd.pgrst.plan+json") => {
+                    super::QueryRecordsWithSchemaResponse::OkPgrstPlanJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.plan+text") => {
+                    super::QueryRecordsWithSchemaResponse::OkPgrstPlanText(raw.stream())
+                }
+                (206, "application/json") => {
+                    super::QueryRecordsWithSchemaResponse::PartialContentJson(
+                        raw.json()?,
+                    )
+                }
+                (206, "application/vnd.pgrst.object+json") => {
+                    super::QueryRecordsWithSchemaResponse::PartialContentPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (206, "text/csv") => {
+                    super::QueryRecordsWithSchemaResponse::PartialContentCsv(raw.text()?)
                 }
                 (200, _) => return Err(raw.unexpected_media_type()),
+                (206, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
@@ -1985,6 +2149,16 @@ pub mod builders {
                     ..rt::Rules::NONE
                 },
             )?;
+
+            rt::check(
+                &Self::OPERATION,
+                "Range",
+                self.range.as_ref(),
+                rt::Rules {
+                    pattern: Some("^[0-9]+-[0-9]*$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&schema), rt::Segment(&table)],
@@ -1998,10 +2172,18 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
+            request.header("Range", self.range.as_ref())?;
+            request.header("Range-Unit", self.range_unit.as_ref())?;
             request
                 .accept(
                     self.accept.as_deref(),
-                    &["application/json", "application/vnd.pgrst.object+json"],
+                    &[
+                        "application/json",
+                        "application/vnd.pgrst.object+json",
+                        "text/csv",
+                        "application/vnd.pgrst.plan+json",
+                        "application/vnd.pgrst.plan+text",
+                    ],
                 )?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2082,7 +2264,8 @@ pub mod builders {
         }
 
         /// Write preferences (comma-separated when combined): `return=representation` returns the
-        /// inserted rows, `return=minimal` (default) returns no body;
+        /// inserted rows, `return=minimal` (default) returns no body, `return=headers-only` no body
+        /// but the `Location` of a single inserted row;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
         /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
         /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter, optional.
@@ -2117,7 +2300,7 @@ pub mod builders {
 
         /// Sends the request and decodes the documented reply.
         ///
-        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`, `Location`): Rows inserted. A body is present only with `Prefer: return=representation`.
         /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
         /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
         pub async fn send(
@@ -2566,6 +2749,8 @@ pub mod builders {
         order: Option<String>,
         filters: Option<std::collections::BTreeMap<String, String>>,
         prefer: Option<String>,
+        range: Option<String>,
+        range_unit: Option<String>,
         accept: Option<String>,
         options: rt::Options,
     }
@@ -2573,7 +2758,7 @@ pub mod builders {
     rt::request_builder!(
         QueryRecordsWithInstance { instance, schema, table, x_db_instance,
         accept_profile, content_profile, select, limit, offset, order, filters, prefer,
-        accept }
+        range, range_unit, accept }
     );
 
     impl QueryRecordsWithInstance {
@@ -2581,7 +2766,7 @@ pub mod builders {
             id: "queryRecordsWithInstance",
             method: rt::Method::Get,
             path: "/v1/rdb/rest/{instance}/{schema}/{table}",
-            accept: "application/json, application/vnd.pgrst.object+json",
+            accept: "application/json, application/vnd.pgrst.object+json, text/csv, application/vnd.pgrst.plan+json, application/vnd.pgrst.plan+text",
             security: &[rt::Security::Bearer],
         };
 
@@ -2669,7 +2854,19 @@ pub mod builders {
             self
         }
 
-        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
+        /// The rows to read, counting from 0: `0-9` (both included) or `10-` (to the end), in the unit `Range-Unit` names (`items`). Intersected with `limit` and `offset`. `Range`: header parameter, optional.
+        pub fn range(mut self, value: impl Into<String>) -> Self {
+            self.range = Some(value.into());
+            self
+        }
+
+        /// The unit of `Range`; PostgREST pages in `items` (rows). `Range-Unit`: header parameter, optional.
+        pub fn range_unit(mut self, value: impl Into<String>) -> Self {
+            self.range_unit = Some(value.into());
+            self
+        }
+
+        /// Asks for one of the documented reply media types (`application/json`, `application/vnd.pgrst.object+json`, `text/csv`, `application/vnd.pgrst.plan+json`, `application/vnd.pgrst.plan+text`) instead of all of them; the reply's `Content-Type` still decides the variant. Any other value is refused at `send()`.
         pub fn accept(mut self, media_type: impl Into<String>) -> Self {
             self.accept = Some(media_type.into());
             self
@@ -2677,21 +2874,66 @@ pub mod builders {
 
         /// Sends the request and decodes the documented reply.
         ///
-        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`; headers `Content-Range`): Query succeeded.
+        /// - 200 (success, `application/json`, `application/vnd.pgrst.object+json`, `text/csv`, `application/vnd.pgrst.plan+json`, `application/vnd.pgrst.plan+text`; headers `Content-Range`): Query succeeded.
+        /// - 206 (success, `application/json`, `application/vnd.pgrst.object+json`, `text/csv`; headers `Content-Range`): Partial content: the rows of the requested range, fewer than the counted total (`Content-Range: 0-9/100`).
         /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
         pub async fn send(
             self,
         ) -> Result<Response<super::QueryRecordsWithInstanceResponse>, Error> {
             let (client, request) = self.into_request()?;
-            let raw = client.execute(request).await?;
+            let raw = client
+                .execute_binary(
+                    request,
+                    |status, media| match (status, media) {
+                        (200, "application/json") => false,
+                        (200, "application/vnd.pgrst.object+json") => false,
+                        (200, "text/csv") => false,
+                        (200, "application/vnd.pgrst.plan+json") => false,
+                        (200, "application/vnd.pgrst.plan+text") => true,
+                        (206, "application/json") => false,
+                        (206, "application/vnd.pgrst.object+json") => false,
+                        (206, "text/csv") => false,
+                        _ => false,
+                    },
+                )
+                .await?;
             let value = match (raw.status(), raw.media_type()) {
                 (200, "application/json") => {
-                    super::QueryRecordsWithInstanceResponse::Json(raw.json()?)
+                    super::QueryRecordsWithInstanceResponse::OkJson(raw.json()?)
                 }
                 (200, "application/vnd.pgrst.object+json") => {
-                    super::QueryRecordsWithInstanceResponse::PgrstObjectJson(raw.json()?)
+                    super::QueryRecordsWithInstanceResponse::OkPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (200, "text/csv") => {
+                    super::QueryRecordsWithInstanceResponse::OkCsv(raw.text()?)
+                }
+                (200, "application/vnd.pgrst.plan+json") => {
+                    super::QueryRecordsWithInstanceResponse::OkPgrstPlanJson(raw.json()?)
+                }
+                (200, "application/vnd.pgrst.plan+text") => {
+                    super::QueryRecordsWithInstanceResponse::OkPgrstPlanText(
+                        raw.stream(),
+                    )
+                }
+                (206, "application/json") => {
+                    super::QueryRecordsWithInstanceResponse::PartialContentJson(
+                        raw.json()?,
+                    )
+                }
+                (206, "application/vnd.pgrst.object+json") => {
+                    super::QueryRecordsWithInstanceResponse::PartialContentPgrstObjectJson(
+                        raw.json()?,
+                    )
+                }
+                (206, "text/csv") => {
+                    super::QueryRecordsWithInstanceResponse::PartialContentCsv(
+                        raw.text()?,
+                    )
                 }
                 (200, _) => return Err(raw.unexpected_media_type()),
+                (206, _) => return Err(raw.unexpected_media_type()),
                 _ => return Err(error(raw)),
             };
             Ok(raw.into_response(value))
@@ -2711,6 +2953,16 @@ pub mod builders {
             ) else {
                 return Err(Error::missing_parameters(&Self::OPERATION, &missing));
             };
+
+            rt::check(
+                &Self::OPERATION,
+                "Range",
+                self.range.as_ref(),
+                rt::Rules {
+                    pattern: Some("^[0-9]+-[0-9]*$"),
+                    ..rt::Rules::NONE
+                },
+            )?;
             let mut request = rt::Request::new(
                 &Self::OPERATION,
                 &[rt::Segment(&instance), rt::Segment(&schema), rt::Segment(&table)],
@@ -2724,10 +2976,18 @@ pub mod builders {
             request.query("order", self.order.as_ref());
             request.query_exploded_map(self.filters.as_ref());
             request.header("Prefer", self.prefer.as_ref())?;
+            request.header("Range", self.range.as_ref())?;
+            request.header("Range-Unit", self.range_unit.as_ref())?;
             request
                 .accept(
                     self.accept.as_deref(),
-                    &["application/json", "application/vnd.pgrst.object+json"],
+                    &[
+                        "application/json",
+                        "application/vnd.pgrst.object+json",
+                        "text/csv",
+                        "application/vnd.pgrst.plan+json",
+                        "application/vnd.pgrst.plan+text",
+                    ],
                 )?;
             request.options(self.options);
             Ok((self.client, request))
@@ -2814,7 +3074,8 @@ pub mod builders {
         }
 
         /// Write preferences (comma-separated when combined): `return=representation` returns the
-        /// inserted rows, `return=minimal` (default) returns no body;
+        /// inserted rows, `return=minimal` (default) returns no body, `return=headers-only` no body
+        /// but the `Location` of a single inserted row;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
         /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
         /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter, optional.
@@ -2849,7 +3110,7 @@ pub mod builders {
 
         /// Sends the request and decodes the documented reply.
         ///
-        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`): Rows inserted. A body is present only with `Prefer: return=representation`.
+        /// - 201 (success, `application/json`, `application/vnd.pgrst.object+json` or no body; headers `Content-Range`, `Preference-Applied`, `Location`): Rows inserted. A body is present only with `Prefer: return=representation`.
         /// - 409 ([`Error::Api`], `application/json`): The write conflicts with existing rows: a unique or exclusion constraint (PostgreSQL code `DATABASE_23505`).
         /// - default ([`Error::Api`], `application/json`): Error. Documented statuses: 400 INVALID_PARAM / INVALID_REQUEST, 401 and 403
         pub async fn send(

@@ -53,15 +53,28 @@
 //!   PostgREST reserves as parameters (`select`, `order`, `limit`, `offset`, `and`, `or`,
 //!   `columns`, `on_conflict`) are quoted too, so `.eq("order", 3)` filters the column `order`.
 //!   A column argument is always one column, or a JSON path into one built as a [`Column`]
-//!   (`Column::new("data").text("city")` is `data->>"city"`, each key quoted); embedded
-//!   resources (`class.grade`) are not spelled through it.
+//!   (`Column::new("data").text("city")` is `data->>"city"`, each key quoted). A column of an
+//!   embedded resource is filtered through [`Select::on`] (`class.grade=gte.3`), never by
+//!   spelling the path into a column name.
 //! - `like` / `ilike` patterns use `*` (or `%`) as the wildcard, as PostgREST does.
 //! - The [`select`](Table::select) text is PostgREST's select syntax; whitespace outside
 //!   double-quoted names is taken out, as postgrest-js does, so it may span several lines (a
-//!   name holding a space is written in quotes: `"first name"`).
+//!   name holding a space is written in quotes: `"first name"`). A [`SelectList`] builds it
+//!   instead, each column, alias, embedded relation ([`Embed`], with `!inner` joins and
+//!   foreign-key hints) and JSON key written as PostgREST's select parser reads it.
+//! - Embedded resources take filters, logic groups, order and ranges of their own
+//!   ([`Select::on`], a [`Referenced`]): `orders.status=eq.paid`, `orders.or=(...)`,
+//!   `orders.order=total.desc`, `orders.limit=3`, the keys prefixed by the embedding's path
+//!   (its alias where it has one), each name in it quoted as needed.
 //! - A condition PostgREST cannot be told is refused rather than sent as something else: an
 //!   operator [`not`](Select::not) does not know, or an [`in_`](Select::in_) list of one empty
 //!   string. The call then fails with [`Error::InvalidRequest`] before any I/O.
+//!
+//! Besides rows, a read comes as CSV ([`Select::csv`]) or as its plan
+//! ([`Select::explain_json`], [`Select::explain_text`], with [`Explain`]'s options), and pages
+//! by the `Range` header as well as by `limit`/`offset` ([`Select::range_header`]; the server
+//! answers 206 for a part of a counted total). An insert can answer the new row's address
+//! ([`Insert::location`], `return=headers-only`).
 //!
 //! The URL layer then percent-encodes every query key and value. The filters go as a map, one
 //! pair per key, so two conditions on one key (two on a column, two `or` groups) are sent
@@ -332,8 +345,18 @@ impl Table {
     /// Reads rows: `columns` is `*` or a comma-separated list, with embedded relations such as
     /// `class_id(grade,class_number)` or `alias:director_id(name)`. Whitespace outside
     /// double-quoted names is dropped, so the list may span lines.
-    pub fn select(self, columns: impl Into<String>) -> Select {
-        Select { table: self, columns: Some(columns.into()), filters: Filters::default(), page: Page::default() }
+    ///
+    /// A [`SelectList`] builds the list item by item instead, every name quoted as PostgREST
+    /// requires, with [`Embed`] for embedded resources (and `!inner` joins); their filters,
+    /// order and range are [`Select::on`].
+    pub fn select(self, columns: impl Into<SelectList>) -> Select {
+        Select {
+            table: self,
+            columns: Some(columns.into()),
+            filters: Filters::default(),
+            page: Page::default(),
+            referenced: Vec::new(),
+        }
     }
 
     /// Counts the rows matching the filters (`HEAD` with `Prefer: count=exact`).
@@ -672,9 +695,16 @@ impl Filters {
     /// filters as a map, one pair per key, so conditions that share a key (two on one column,
     /// two `or` groups) go into one `and=(...)` group together.
     fn into_query(self) -> Result<BTreeMap<String, String>, String> {
+        self.into_query_at("")
+    }
+
+    /// [`into_query`](Self::into_query) for the embedded resource at `path` (its keys are
+    /// `path.column`, `path.or`, ...); the root when `path` is empty.
+    fn into_query_at(self, path: &str) -> Result<BTreeMap<String, String>, String> {
         if let Some(why) = self.refused {
             return Err(why);
         }
+        let at = |key: String| if path.is_empty() { key } else { format!("{path}.{key}") };
         let mut by_key: BTreeMap<String, Vec<Term>> = BTreeMap::new();
         for term in self.terms {
             by_key.entry(term.key()).or_default().push(term);
@@ -684,20 +714,26 @@ impl Filters {
         for (key, mut terms) in by_key {
             if terms.len() == 1 && key != "and" {
                 let (key, value) = terms.remove(0).pair();
-                query.insert(key, value);
+                query.insert(at(key), value);
             } else {
                 shared.extend(terms);
             }
         }
         if !shared.is_empty() {
             let inner: Vec<String> = shared.iter().map(Term::nested).collect();
-            query.insert("and".to_owned(), format!("({})", inner.join(",")));
+            query.insert(at("and".to_owned()), format!("({})", inner.join(",")));
         }
         Ok(query)
     }
 
     fn is_empty(&self) -> bool {
         self.terms.is_empty()
+    }
+
+    /// Whether the filters are sent with a logic-group key (`or`, `and`, `not.or`, ...).
+    fn has_groups(&self) -> bool {
+        let mut keys = std::collections::BTreeSet::new();
+        self.terms.iter().any(|t| matches!(t, Term::Group { .. }) || !keys.insert(t.key()))
     }
 }
 
@@ -1165,6 +1201,12 @@ filter_methods!(Count, filters);
 filter_methods!(Update, filters);
 filter_methods!(Delete, filters);
 filter_methods!(Rpc, filters);
+filter_methods!(Referenced, filters);
+
+#[path = "mysqldb/embed.rs"]
+mod embed;
+
+pub use embed::{Embed, Referenced, SelectList};
 
 /// Rows read by [`Select::fetch`], with the total when [`Select::count_exact`] asked for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -1206,20 +1248,39 @@ macro_rules! on_target {
     }};
 }
 
-/// The rows a reply carries, whichever generated operation it came from.
+/// What a reply carries, whichever generated operation it came from: rows, or a read's other
+/// formats (CSV, a plan).
 enum Reply {
     Many(Vec<Record>),
     One(Record),
     Nothing,
+    Text(String),
+    Json(serde_json::Value),
+    Stream(crate::ByteStream),
 }
 
-macro_rules! reply_from {
-    ($($many:path, $one:path => $ty:ty;)*) => {$(
-        impl From<$ty> for Reply {
-            fn from(reply: $ty) -> Reply {
+impl Reply {
+    /// The reply's format, for an error saying it is not the one asked for.
+    fn kind(&self) -> &'static str {
+        match self {
+            Reply::Many(_) | Reply::One(_) | Reply::Nothing => "rows",
+            Reply::Text(_) => "CSV",
+            Reply::Json(_) => "a JSON plan",
+            Reply::Stream(_) => "a text plan",
+        }
+    }
+}
+
+macro_rules! query_reply_from {
+    ($($ty:ident),*) => {$(
+        impl From<g::$ty> for Reply {
+            fn from(reply: g::$ty) -> Reply {
                 match reply {
-                    $many(rows) => Reply::Many(rows),
-                    $one(row) => Reply::One(row),
+                    g::$ty::OkJson(rows) | g::$ty::PartialContentJson(rows) => Reply::Many(rows),
+                    g::$ty::OkPgrstObjectJson(row) | g::$ty::PartialContentPgrstObjectJson(row) => Reply::One(row),
+                    g::$ty::OkCsv(text) | g::$ty::PartialContentCsv(text) => Reply::Text(text),
+                    g::$ty::OkPgrstPlanJson(plan) => Reply::Json(plan),
+                    g::$ty::OkPgrstPlanText(plan) => Reply::Stream(plan),
                 }
             }
         }
@@ -1228,11 +1289,7 @@ macro_rules! reply_from {
 
 use crate::mysqldb as g;
 
-reply_from! {
-    g::QueryRecordsResponse::Json, g::QueryRecordsResponse::PgrstObjectJson => g::QueryRecordsResponse;
-    g::QueryRecordsWithSchemaResponse::Json, g::QueryRecordsWithSchemaResponse::PgrstObjectJson => g::QueryRecordsWithSchemaResponse;
-    g::QueryRecordsWithInstanceResponse::Json, g::QueryRecordsWithInstanceResponse::PgrstObjectJson => g::QueryRecordsWithInstanceResponse;
-}
+query_reply_from!(QueryRecordsResponse, QueryRecordsWithSchemaResponse, QueryRecordsWithInstanceResponse);
 
 macro_rules! write_reply_from {
     ($($ty:ident),*) => {$(
@@ -1282,7 +1339,14 @@ fn rows_of<T: DeserializeOwned>((head, reply): (Head, Reply)) -> Result<Vec<T>, 
         Reply::Many(rows) => rows.into_iter().map(|row| typed(&head, row)).collect(),
         Reply::One(row) => Ok(vec![typed(&head, row)?]),
         Reply::Nothing => Ok(Vec::new()),
+        other => Err(wrong_format(head, "rows", &other)),
     }
+}
+
+/// A reply in another format than the one asked for (a server that ignored `Accept`), as a
+/// decode error of the read.
+fn wrong_format(head: Head, expected: &str, reply: &Reply) -> Error {
+    crate::DecodeError::error(head, format!("expected {expected}, got {}", reply.kind()), b"")
 }
 
 /// A reply to `single()` that is not one row (when the server ignored the single-object form).
@@ -1307,6 +1371,8 @@ struct Page {
     limit: Option<i64>,
     offset: Option<i64>,
     count: Option<&'static str>,
+    /// The `Range` header's first and last row (none: to the end).
+    header_range: Option<(u64, Option<u64>)>,
 }
 
 impl Page {
@@ -1319,15 +1385,28 @@ impl Page {
     fn prefer(&self) -> Option<&'static str> {
         self.count
     }
+
+    /// The `Range` header's value (`0-9`, `10-`), if one was asked for.
+    fn header_range(&self) -> Result<Option<String>, Error> {
+        match self.header_range {
+            None => Ok(None),
+            Some((from, Some(to))) if to < from => {
+                Err(refuse(QUERY, format!("range_header({from}, {to}) ends before it starts")))
+            }
+            Some((from, Some(to))) => Ok(Some(format!("{from}-{to}"))),
+            Some((from, None)) => Ok(Some(format!("{from}-"))),
+        }
+    }
 }
 
-/// A generated read builder (`$builder`) with the columns (`&Option<String>`) and the order,
+/// A generated read builder (`$builder`) with the columns (`&Option<String>`, the select text
+/// as sent) and the order,
 /// paging and count of a [`Page`] set on it.
 macro_rules! with_page {
     ($builder:expr, $columns:expr, $page:expr) => {{
         let (mut builder, page): (_, &Page) = ($builder, $page);
         if let Some(columns) = $columns {
-            builder = builder.select(select_text(columns));
+            builder = builder.select(columns);
         }
         if let Some(order) = page.order() {
             builder = builder.order(order);
@@ -1371,19 +1450,24 @@ fn select_text(columns: &str) -> String {
     text
 }
 
+/// One term of an `order` parameter: `column.asc`, `column.desc.nullslast`.
+fn order_term(column: Column, order: Order) -> String {
+    let mut term = format!("{}.{}", column.0, if order.descending { "desc" } else { "asc" });
+    match order.nulls {
+        Some(true) => term.push_str(".nullsfirst"),
+        Some(false) => term.push_str(".nullslast"),
+        None => {}
+    }
+    term
+}
+
 /// The paging methods, shared by the builders that read rows.
 macro_rules! page_methods {
     ($builder:ty) => {
         impl $builder {
             /// Sorts by `column`; later calls sort ties further.
             pub fn order(mut self, column: impl Into<Column>, order: Order) -> Self {
-                let mut spec = format!("{}.{}", column.into().0, if order.descending { "desc" } else { "asc" });
-                match order.nulls {
-                    Some(true) => spec.push_str(".nullsfirst"),
-                    Some(false) => spec.push_str(".nullslast"),
-                    None => {}
-                }
-                self.page.order.push(spec);
+                self.page.order.push(order_term(column.into(), order));
                 self
             }
 
@@ -1432,16 +1516,135 @@ macro_rules! page_methods {
 page_methods!(Select);
 page_methods!(Rpc);
 
+/// The options of a plan ([`Select::explain_json`], [`Select::explain_text`]): PostgreSQL's
+/// `EXPLAIN` options, as PostgREST's plan media type carries them (`; options=analyze|verbose`).
+/// `analyze` runs the statement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Explain {
+    analyze: bool,
+    verbose: bool,
+    settings: bool,
+    buffers: bool,
+    wal: bool,
+}
+
+impl Explain {
+    /// No options: the plan PostgreSQL estimates, without running the statement.
+    pub fn new() -> Self {
+        Explain::default()
+    }
+
+    /// Runs the statement and reports the actual times and rows (`ANALYZE`).
+    pub fn analyze(mut self) -> Self {
+        self.analyze = true;
+        self
+    }
+
+    /// Also each node's output columns and more detail (`VERBOSE`).
+    pub fn verbose(mut self) -> Self {
+        self.verbose = true;
+        self
+    }
+
+    /// Also the configuration settings that differ from their defaults (`SETTINGS`).
+    pub fn settings(mut self) -> Self {
+        self.settings = true;
+        self
+    }
+
+    /// Also the buffer usage (`BUFFERS`; with `analyze`).
+    pub fn buffers(mut self) -> Self {
+        self.buffers = true;
+        self
+    }
+
+    /// Also the write-ahead log records made (`WAL`; with `analyze`).
+    pub fn wal(mut self) -> Self {
+        self.wal = true;
+        self
+    }
+
+    /// `application/vnd.pgrst.plan+<format>; for="application/json"[; options=...]`, as
+    /// postgrest-js writes it.
+    fn media_type(self, format: &str) -> String {
+        let options: Vec<&str> = [
+            (self.analyze, "analyze"),
+            (self.verbose, "verbose"),
+            (self.settings, "settings"),
+            (self.buffers, "buffers"),
+            (self.wal, "wal"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        let mut media_type = format!("application/vnd.pgrst.plan+{format}; for=\"application/json\"");
+        if !options.is_empty() {
+            media_type.push_str("; options=");
+            media_type.push_str(&options.join("|"));
+        }
+        media_type
+    }
+}
+
 /// A read; from [`Table::select`].
 #[derive(Debug, Clone)]
 pub struct Select {
     table: Table,
-    columns: Option<String>,
+    columns: Option<SelectList>,
     filters: Filters,
     page: Page,
+    /// The conditions, order and range of each embedded resource, by its name.
+    referenced: Vec<(String, Referenced)>,
 }
 
 impl Select {
+    /// Rows `from` to `to`, both included, counting from 0, asked for by the `Range` header
+    /// (`Range-Unit: items`, `Range: from-to`) rather than by `limit`/`offset`: PostgREST
+    /// answers 206 Partial Content when the range holds fewer rows than the counted total
+    /// ([`count_exact`](Self::count_exact)), 200 otherwise, with the same `Content-Range`
+    /// ([`Rows::total`]); a range starting past the total is 416 (`PGRST103`, an
+    /// [`Error::Api`]). With [`limit`](Self::limit) / [`offset`](Self::offset) too, PostgREST
+    /// reads the rows both allow. `to < from` is refused before any I/O.
+    pub fn range_header(mut self, from: u64, to: u64) -> Self {
+        self.page.header_range = Some((from, Some(to)));
+        self
+    }
+
+    /// The rows from `from` (counting from 0) to the end, asked for by the `Range` header
+    /// (`Range: from-`); see [`range_header`](Self::range_header).
+    pub fn range_header_from(mut self, from: u64) -> Self {
+        self.page.header_range = Some((from, None));
+        self
+    }
+
+    /// The filters, logic groups, order and range of the embedded resource `embedding` (its
+    /// alias, if the select gives it one): which of its rows come with each row, and, for an
+    /// [`Embed::inner`] join, which rows are read at all. The conditions are on the embedded
+    /// table's columns. Calling it again for the same embedding adds to it.
+    ///
+    /// ```no_run
+    /// use cloudbase_api::rdb::{Embed, Order, SelectList};
+    ///
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// // Customers with a paid order, each with its three largest paid orders:
+    /// // select=id,name,orders!inner(id,total)&orders.status=eq.paid
+    /// //   &orders.order=total.desc&orders.limit=3
+    /// let columns = SelectList::new()
+    ///     .column("id")
+    ///     .column("name")
+    ///     .embed(Embed::new("orders").inner().select(SelectList::new().column("id").column("total")));
+    /// let customers = client.mysqldb().from("customers")
+    ///     .select(columns)
+    ///     .on("orders", |orders| orders.eq("status", "paid").order("total", Order::desc()).limit(3))
+    ///     .fetch::<serde_json::Value>()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on(mut self, embedding: &str, referenced: impl FnOnce(Referenced) -> Referenced) -> Self {
+        embed::on(&mut self.referenced, embedding, referenced);
+        self
+    }
+
     /// The matching rows, each decoded as `T`.
     pub async fn fetch<T: DeserializeOwned>(self) -> Result<Rows<T>, Error> {
         let (head, reply, total) = self.send(None).await?;
@@ -1452,12 +1655,13 @@ impl Select {
     /// (`Accept: application/vnd.pgrst.object+json`): zero or several matching rows are an
     /// error (PostgREST answers 406, an [`Error::Api`]).
     pub async fn single<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (head, reply, _) = self.send(Some("application/vnd.pgrst.object+json")).await?;
+        let (head, reply, _) = self.send(Some("application/vnd.pgrst.object+json".to_owned())).await?;
         match reply {
             Reply::One(row) => typed(&head, row),
             Reply::Many(mut rows) if rows.len() == 1 => typed(&head, rows.remove(0)),
             Reply::Many(rows) => Err(not_one_row(head, rows.len())),
             Reply::Nothing => Err(not_one_row(head, 0)),
+            other => Err(wrong_format(head, "one row", &other)),
         }
     }
 
@@ -1471,16 +1675,71 @@ impl Select {
             Reply::Many(mut rows) if rows.len() <= 1 => rows.pop().map(|row| typed(&head, row)).transpose(),
             Reply::Many(rows) => Err(wrong_row_count(head, "at most one row", rows.len())),
             Reply::Nothing => Ok(None),
+            other => Err(wrong_format(head, "at most one row", &other)),
         }
     }
 
-    async fn send(self, accept: Option<&'static str>) -> Result<(Head, Reply, Option<u64>), Error> {
-        let Select { table, columns, filters, page } = self;
-        let query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
+    /// The matching rows as CSV (`Accept: text/csv`), as postgrest-js's `csv()`: a header line of
+    /// the column names, then one line per row, as PostgREST writes it.
+    pub async fn csv(self) -> Result<String, Error> {
+        let (head, reply, _) = self.send(Some("text/csv".to_owned())).await?;
+        match reply {
+            Reply::Text(text) => Ok(text),
+            other => Err(wrong_format(head, "CSV", &other)),
+        }
+    }
+
+    /// The plan PostgreSQL makes for the read, as JSON (`EXPLAIN (FORMAT JSON)`; `Accept:
+    /// application/vnd.pgrst.plan+json`), with the [`Explain`] options; postgrest-js's
+    /// `explain({format: "json"})`. PostgREST serves plans only where its configuration allows
+    /// it (`db-plan-enabled`); otherwise the call fails as the server answers.
+    ///
+    /// ```no_run
+    /// use cloudbase_api::rdb::Explain;
+    ///
+    /// # async fn demo(client: cloudbase_api::Client) -> Result<(), cloudbase_api::Error> {
+    /// let plan = client.mysqldb().from("students").select("*").eq("grade", 3)
+    ///     .explain_json(Explain::new().analyze().buffers())
+    ///     .await?;
+    /// println!("{}", plan[0]["Plan"]["Node Type"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn explain_json(self, options: Explain) -> Result<serde_json::Value, Error> {
+        let (head, reply, _) = self.send(Some(options.media_type("json"))).await?;
+        match reply {
+            Reply::Json(plan) => Ok(plan),
+            other => Err(wrong_format(head, "a JSON plan", &other)),
+        }
+    }
+
+    /// The plan PostgreSQL makes for the read, as text (`EXPLAIN (FORMAT TEXT)`; `Accept:
+    /// application/vnd.pgrst.plan+text`), with the [`Explain`] options; see
+    /// [`explain_json`](Self::explain_json).
+    pub async fn explain_text(self, options: Explain) -> Result<String, Error> {
+        let (head, reply, _) = self.send(Some(options.media_type("text"))).await?;
+        match reply {
+            Reply::Stream(plan) => {
+                let bytes = plan.collect().await?;
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|e| crate::DecodeError::error(head, format!("the plan is not UTF-8: {e}"), &bytes))
+            }
+            other => Err(wrong_format(head, "a text plan", &other)),
+        }
+    }
+
+    async fn send(self, accept: Option<String>) -> Result<(Head, Reply, Option<u64>), Error> {
+        let Select { table, columns, filters, page, referenced } = self;
+        let range = page.header_range()?;
+        let mut query = filters.into_query().map_err(|why| refuse(QUERY, why))?;
+        embed::referenced_pairs(referenced, &mut query).map_err(|why| refuse(QUERY, why))?;
+        let columns = columns.map(|c| c.text()).transpose().map_err(|why| refuse(QUERY, why))?;
         let reply = on_target!(table, query_records, query_records_with_schema, query_records_with_instance, |b| {
             let mut b = with_page!(b.filters(query.clone()), &columns, &page);
-            if let Some(accept) = accept {
+            if let Some(accept) = &accept {
                 b = b.accept(accept);
+            }
+            if let Some(range) = &range {
+                b = b.range_unit("items").range(range);
             }
             b.send().await
         })?;
@@ -1535,7 +1794,7 @@ pub struct Insert {
     resolution: Option<Resolution>,
     on_conflict: Option<String>,
     missing_default: bool,
-    columns: Option<String>,
+    columns: Option<SelectList>,
 }
 
 impl Insert {
@@ -1581,8 +1840,9 @@ impl Insert {
     }
 
     /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
-    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
-    pub fn select(mut self, columns: impl Into<String>) -> Self {
+    /// (`id,name`; whitespace outside double-quoted names dropped) or as a [`SelectList`];
+    /// every column without it.
+    pub fn select(mut self, columns: impl Into<SelectList>) -> Self {
         self.columns = Some(columns.into());
         self
     }
@@ -1597,9 +1857,24 @@ impl Insert {
         self.send("return=minimal").await.map(|_| ())
     }
 
+    /// Inserts, reading back only the address of the new row (`return=headers-only`): its
+    /// `Location` header, `/students?id=eq.7`, by the primary key. PostgREST sends it when the
+    /// insert made exactly one row in a table with a primary key; `None` otherwise.
+    pub async fn location(self) -> Result<Option<String>, Error> {
+        let (head, _) = self.send("return=headers-only").await?;
+        let Some(value) = head.headers.get(reqwest::header::LOCATION) else { return Ok(None) };
+        match value.to_str() {
+            Ok(location) => Ok(Some(location.to_owned())),
+            Err(_) => {
+                let bytes = value.as_bytes().to_vec();
+                Err(crate::DecodeError::error(head, "the Location header is not visible ASCII", &bytes))
+            }
+        }
+    }
+
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Insert { table, body, resolution, on_conflict, missing_default, columns: selected } = self;
-        let selected = returned_columns(selected, returning);
+        let selected = returned_columns("insertRecords", selected, returning)?;
         let body = body.map_err(|message| refuse("insertRecords", message))?;
         if on_conflict.is_some() && resolution.is_none() {
             return Err(refuse("insertRecords", "on_conflict() names the columns of an upsert: call .upsert(..) too"));
@@ -1643,8 +1918,16 @@ fn with_max_affected(returning: &str, max_affected: Option<u64>) -> String {
 }
 
 /// The `select` of a write: the columns asked for, when the write reads rows back.
-fn returned_columns(columns: Option<String>, returning: &str) -> Option<String> {
-    columns.filter(|_| returning == "return=representation").map(|c| select_text(&c))
+fn returned_columns(
+    operation: &'static str,
+    columns: Option<SelectList>,
+    returning: &str,
+) -> Result<Option<String>, Error> {
+    columns
+        .filter(|_| returning == "return=representation")
+        .map(|c| c.text())
+        .transpose()
+        .map_err(|why| refuse(operation, why))
 }
 
 /// The `columns` of a multi-row insert: every key of the rows, in the order they first appear,
@@ -1668,7 +1951,7 @@ pub struct Update {
     body: Result<Record, String>,
     filters: Filters,
     all_rows: bool,
-    columns: Option<String>,
+    columns: Option<SelectList>,
     max_affected: Option<u64>,
 }
 
@@ -1680,8 +1963,9 @@ impl Update {
     }
 
     /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
-    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
-    pub fn select(mut self, columns: impl Into<String>) -> Self {
+    /// (`id,name`; whitespace outside double-quoted names dropped) or as a [`SelectList`];
+    /// every column without it.
+    pub fn select(mut self, columns: impl Into<SelectList>) -> Self {
         self.columns = Some(columns.into());
         self
     }
@@ -1707,7 +1991,7 @@ impl Update {
 
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Update { table, body, filters, all_rows, columns, max_affected } = self;
-        let columns = returned_columns(columns, returning);
+        let columns = returned_columns("updateRecords", columns, returning)?;
         let prefer = with_max_affected(returning, max_affected);
         let body = body.map_err(|message| refuse("updateRecords", message))?;
         if filters.is_empty() && !all_rows {
@@ -1737,7 +2021,7 @@ pub struct Delete {
     table: Table,
     filters: Filters,
     all_rows: bool,
-    columns: Option<String>,
+    columns: Option<SelectList>,
     max_affected: Option<u64>,
 }
 
@@ -1749,8 +2033,9 @@ impl Delete {
     }
 
     /// The columns [`returning`](Self::returning) reads back, in PostgREST's select syntax
-    /// (`id,name`; whitespace outside double-quoted names dropped); every column without it.
-    pub fn select(mut self, columns: impl Into<String>) -> Self {
+    /// (`id,name`; whitespace outside double-quoted names dropped) or as a [`SelectList`];
+    /// every column without it.
+    pub fn select(mut self, columns: impl Into<SelectList>) -> Self {
         self.columns = Some(columns.into());
         self
     }
@@ -1776,7 +2061,7 @@ impl Delete {
 
     async fn send(self, returning: &str) -> Result<(Head, Reply), Error> {
         let Delete { table, filters, all_rows, columns, max_affected } = self;
-        let columns = returned_columns(columns, returning);
+        let columns = returned_columns("deleteRecords", columns, returning)?;
         let prefer = with_max_affected(returning, max_affected);
         if filters.is_empty() && !all_rows {
             return Err(refuse(
@@ -1961,6 +2246,7 @@ impl Rpc {
             return self.send_get().await;
         }
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
+        let columns = columns.map(|c| select_text(&c));
         let args = args.map_err(|message| refuse(RPC, message))?;
         let call = client
             .mysqldb()
@@ -1981,6 +2267,7 @@ impl Rpc {
 
     async fn send_get(self) -> Result<(Head, serde_json::Value, Option<u64>), Error> {
         let Rpc { client, selection, function, args, columns, filters, page, .. } = self;
+        let columns = columns.map(|c| select_text(&c));
         let args = query_args(args)?;
         let call = client
             .mysqldb()

@@ -206,7 +206,7 @@ async fn exploded_filters_and_the_pgrst_object_form() {
         .await
         .unwrap();
     assert_eq!(reply.headers().get("content-range").unwrap(), "0-0/1");
-    let cloudbase_api::mysqldb::QueryRecordsResponse::PgrstObjectJson(row) = reply.into_inner() else { panic!() };
+    let cloudbase_api::mysqldb::QueryRecordsResponse::OkPgrstObjectJson(row) = reply.into_inner() else { panic!() };
     assert_eq!(row.get("name"), Some(&json!("a")));
     let request = server.only_request();
     assert_eq!(request.path(), "/v1/rdb/rest/students");
@@ -472,7 +472,7 @@ async fn accept_picks_one_documented_media_type() {
         .send()
         .await
         .unwrap();
-    assert!(matches!(*reply, cloudbase_api::mysqldb::QueryRecordsResponse::PgrstObjectJson(_)));
+    assert!(matches!(*reply, cloudbase_api::mysqldb::QueryRecordsResponse::OkPgrstObjectJson(_)));
     assert_eq!(server.only_request().header("accept"), Some("application/vnd.pgrst.object+json"));
 
     let error = client(&server).mysqldb().query_records().table("t").accept("text/html").send().await.unwrap_err();

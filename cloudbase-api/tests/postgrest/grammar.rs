@@ -663,25 +663,196 @@ pub fn columns(text: &str) -> R<Vec<String>> {
     Ok(names)
 }
 
-/// The plain-column subset of `pFieldForest`: `*` or column names separated by `,`. `None`
-/// when the text uses more of the grammar (embedding, aliases, casts, JSON paths), which this
-/// test server does not implement.
-pub fn plain_select(text: &str) -> Option<Vec<Option<String>>> {
+/// One item of `select` (`SelectItem`), with its sub-forest when it embeds a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectItem {
+    /// `*`
+    Star,
+    /// `alias:column->json::cast` (`SelectField`); `aggregate` when it names an aggregate
+    /// (`count()`, `col.sum()`), which this server does not run.
+    Field { alias: Option<String>, field: Field, cast: Option<String>, aggregate: bool },
+    /// `alias:relation!hint!inner(...)` (`SelectRelation`), or `...relation(...)` when `spread`.
+    Relation {
+        name: String,
+        alias: Option<String>,
+        hint: Option<String>,
+        /// `!inner`: `Some(true)`; `!left`: `Some(false)`.
+        inner: Option<bool>,
+        spread: bool,
+        children: Vec<SelectItem>,
+    },
+}
+
+/// `pFieldForest = pFieldTree `sepBy` lexeme (char ',')`, as `pRequestSelect` runs it (no
+/// `eof`: what follows a complete forest is ignored, as `P.parse` does).
+pub fn select(text: &str) -> Result<Vec<SelectItem>, P> {
     let mut p = P::new(text);
-    let mut columns = Vec::new();
-    loop {
-        p.ws();
-        if p.peek() == Some('*') {
-            p.pos += 1;
-            columns.push(None);
-        } else {
-            columns.push(Some(field_name(&mut p).ok()?));
+    match field_forest(&mut p) {
+        Ok(items) => Ok(items),
+        Err(()) => Err(p),
+    }
+}
+
+fn field_forest(p: &mut P) -> R<Vec<SelectItem>> {
+    // sepBy: no item at all when the first fails without consuming input.
+    let start = p.pos;
+    let first = match field_tree(p) {
+        Ok(item) => item,
+        Err(()) if p.pos == start => return Ok(Vec::new()),
+        Err(()) => return Err(()),
+    };
+    let mut items = vec![first];
+    while p.attempt(|p| p.lexeme(|p| p.char(','))).is_ok() {
+        items.push(field_tree(p)?);
+    }
+    Ok(items)
+}
+
+/// `pFieldTree`: `try pSpreadRelationSelect`, `try pRelationSelect` (each then the
+/// sub-forest in parentheses), else `pFieldSelect`.
+fn field_tree(p: &mut P) -> R<SelectItem> {
+    let relation = p.attempt(spread_relation_select).or_else(|()| p.attempt(relation_select));
+    match relation {
+        Ok((name, alias, hint, inner, spread)) => {
+            p.char('(')?;
+            let children = field_forest(p)?;
+            p.char(')')?;
+            Ok(SelectItem::Relation { name, alias, hint, inner, spread, children })
         }
-        p.ws();
-        match p.peek() {
-            None => return Some(columns),
-            Some(',') => p.pos += 1,
-            Some(_) => return None,
+        Err(()) => field_select(p),
+    }
+}
+
+type RelationHead = (String, Option<String>, Option<String>, Option<bool>, bool);
+
+/// `aliasSeparator = char ':' >> notFollowedBy (char ':')`
+fn alias_separator(p: &mut P) -> R<()> {
+    p.char(':')?;
+    if p.peek() == Some(':') {
+        return p.fail("not \":\"");
+    }
+    Ok(())
+}
+
+/// `optionMaybe (try (pFieldName <* aliasSeparator))`
+fn alias(p: &mut P) -> Option<String> {
+    p.attempt(|p| {
+        let name = field_name(p)?;
+        alias_separator(p)?;
+        Ok(name)
+    })
+    .ok()
+}
+
+/// `pSpreadRelationSelect`
+fn spread_relation_select(p: &mut P) -> R<RelationHead> {
+    p.lexeme(|p| {
+        p.string("...")?;
+        let name = field_name(p)?;
+        let (hint, inner) = embed_params(p)?;
+        p.attempt(look_ahead_paren)?;
+        Ok((name, None, hint, inner, true))
+    })
+}
+
+/// `pRelationSelect`: `guard (name /= "count")`, then the embed parameters and a `(` ahead.
+fn relation_select(p: &mut P) -> R<RelationHead> {
+    p.lexeme(|p| {
+        let alias = alias(p);
+        let name = field_name(p)?;
+        if name == "count" {
+            return p.fail("a relation other than count");
+        }
+        let (hint, inner) = embed_params(p)?;
+        p.attempt(look_ahead_paren)?;
+        Ok((name, alias, hint, inner, false))
+    })
+}
+
+fn look_ahead_paren(p: &mut P) -> R<()> {
+    if p.peek() == Some('(') { Ok(()) } else { p.fail("\"(\"") }
+}
+
+/// `pEmbedParams`: up to two of `!left`, `!inner`, `!hint`; the first hint and the first join
+/// type win.
+fn embed_params(p: &mut P) -> R<(Option<String>, Option<bool>)> {
+    let mut hint = None;
+    let mut inner = None;
+    for _ in 0..2 {
+        if p.peek() != Some('!') {
+            break;
+        }
+        p.pos += 1;
+        // try (string "left") <|> try (string "inner") <|> try (EPHint <$> pFieldName)
+        if p.attempt(|p| p.string("left")).is_ok() {
+            inner = inner.or(Some(false));
+        } else if p.attempt(|p| p.string("inner")).is_ok() {
+            inner = inner.or(Some(true));
+        } else {
+            let name = p.attempt(field_name)?;
+            hint = hint.or(Some(name));
         }
     }
+    Ok((hint, inner))
+}
+
+/// `pEnd = try (lookAhead ")") <|> try (lookAhead ",") <|> try eof`
+fn select_end(p: &mut P) -> R<()> {
+    match p.peek() {
+        None | Some(')' | ',') => Ok(()),
+        Some(_) => p.fail("\")\", \",\" or end of input"),
+    }
+}
+
+/// `pIdentifier` after `::` (a cast).
+fn cast_suffix(p: &mut P) -> R<Option<String>> {
+    if p.attempt(|p| p.string("::")).is_err() {
+        return Ok(None);
+    }
+    identifier(p).map(Some)
+}
+
+/// `pFieldSelect`
+fn field_select(p: &mut P) -> R<SelectItem> {
+    p.lexeme(|p| {
+        if p.attempt(|p| {
+            p.char('*')?;
+            select_end(p)
+        })
+        .is_ok()
+        {
+            return Ok(SelectItem::Star);
+        }
+        if let Ok(alias) = p.attempt(|p| {
+            let alias = alias(p);
+            p.string("count()")?;
+            cast_suffix(p)?;
+            select_end(p)?;
+            Ok(alias)
+        }) {
+            let field = Field { name: "*".to_owned(), json_path: Vec::new() };
+            return Ok(SelectItem::Field { alias, field, cast: None, aggregate: true });
+        }
+        let alias = alias(p);
+        let field = field(p)?;
+        let cast = cast_suffix(p)?;
+        let aggregate = p
+            .attempt(|p| {
+                p.char('.')?;
+                p.alt(&mut [
+                    &mut |p: &mut P| p.string("sum"),
+                    &mut |p: &mut P| p.string("avg"),
+                    &mut |p: &mut P| p.string("count"),
+                    &mut |p: &mut P| p.attempt(|p| p.string("max")),
+                    &mut |p: &mut P| p.attempt(|p| p.string("min")),
+                ])?;
+                p.string("()")
+            })
+            .is_ok();
+        if aggregate {
+            cast_suffix(p)?;
+        }
+        select_end(p)?;
+        Ok(SelectItem::Field { alias, field, cast, aggregate })
+    })
 }

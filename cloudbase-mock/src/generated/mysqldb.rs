@@ -214,6 +214,10 @@ pub mod requests {
         pub filters: Option<std::collections::BTreeMap<String, String>>,
         /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter.
         pub prefer: Option<String>,
+        /// The rows to read, counting from 0: `0-9` (both included) or `10-` (to the end), in the unit `Range-Unit` names (`items`). Intersected with `limit` and `offset`. `Range`: header parameter.
+        pub range: Option<String>,
+        /// The unit of `Range`; PostgREST pages in `items` (rows). `Range-Unit`: header parameter.
+        pub range_unit: Option<String>,
     }
 
     impl rt::Request for QueryRecords {
@@ -235,6 +239,12 @@ pub mod requests {
                 rt::Param::query("filters", rt::Shape::Map(&rt::Shape::String))
                     .exploded(),
                 rt::Param::header("Prefer", rt::Shape::String),
+                rt::Param::header("Range", rt::Shape::String)
+                    .rules(rt::Rules {
+                        pattern: Some("^[0-9]+-[0-9]*$"),
+                        ..rt::Rules::NONE
+                    }),
+                rt::Param::header("Range-Unit", rt::Shape::String),
             ],
             constants: &[],
             body: None,
@@ -259,6 +269,8 @@ pub mod requests {
                 order: received.optional(7)?,
                 filters: received.optional(8)?,
                 prefer: received.optional(9)?,
+                range: received.optional(10)?,
+                range_unit: received.optional(11)?,
             })
         }
     }
@@ -270,15 +282,49 @@ pub mod requests {
         }
 
         /// Mounts the stub: answers 200 with `body` as `application/json`.
-        pub fn reply_json(self, body: api::RecordList) {
+        pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
         }
 
         /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.object+json`.
-        pub fn reply_pgrst_object_json(self, body: api::Record) {
+        pub fn reply_ok_pgrst_object_json(self, body: api::Record) {
             self.answer(
                 rt::Answer::json_as(200, "application/vnd.pgrst.object+json", &body),
             );
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `text/csv`.
+        pub fn reply_ok_csv(self, body: impl Into<String>) {
+            self.answer(rt::Answer::text(200, "text/csv", body));
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.plan+json`.
+        pub fn reply_ok_pgrst_plan_json(self, body: serde_json::Value) {
+            self.answer(
+                rt::Answer::json_as(200, "application/vnd.pgrst.plan+json", &body),
+            );
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.plan+text`.
+        pub fn reply_ok_pgrst_plan_text(self, body: impl Into<bytes::Bytes>) {
+            self.answer(rt::Answer::bytes(200, "application/vnd.pgrst.plan+text", body));
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `application/json`.
+        pub fn reply_partial_content_json(self, body: api::RecordList) {
+            self.answer(rt::Answer::json_as(206, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `application/vnd.pgrst.object+json`.
+        pub fn reply_partial_content_pgrst_object_json(self, body: api::Record) {
+            self.answer(
+                rt::Answer::json_as(206, "application/vnd.pgrst.object+json", &body),
+            );
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `text/csv`.
+        pub fn reply_partial_content_csv(self, body: impl Into<String>) {
+            self.answer(rt::Answer::text(206, "text/csv", body));
         }
 
         /// Mounts the stub: answers `status` (an error status, for the client's error path) with
@@ -303,7 +349,8 @@ pub mod requests {
         /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter.
         pub select: Option<String>,
         /// Write preferences (comma-separated when combined): `return=representation` returns the
-        /// inserted rows, `return=minimal` (default) returns no body;
+        /// inserted rows, `return=minimal` (default) returns no body, `return=headers-only` no body
+        /// but the `Location` of a single inserted row;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
         /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
         /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter.
@@ -378,6 +425,11 @@ pub mod requests {
         /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
         pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
             self.header("Preference-Applied", value)
+        }
+
+        /// The inserted row's address by its primary key, such as `/students?id=eq.7` (URL-encoded). Adds the documented `Location` response header to the reply.
+        pub fn header_location(self, value: impl Into<String>) -> Self {
+            self.header("Location", value)
         }
 
         /// Mounts the stub: answers 201 without a body.
@@ -750,6 +802,10 @@ pub mod requests {
         pub filters: Option<std::collections::BTreeMap<String, String>>,
         /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter.
         pub prefer: Option<String>,
+        /// The rows to read, counting from 0: `0-9` (both included) or `10-` (to the end), in the unit `Range-Unit` names (`items`). Intersected with `limit` and `offset`. `Range`: header parameter.
+        pub range: Option<String>,
+        /// The unit of `Range`; PostgREST pages in `items` (rows). `Range-Unit`: header parameter.
+        pub range_unit: Option<String>,
     }
 
     impl rt::Request for QueryRecordsWithSchema {
@@ -772,6 +828,12 @@ pub mod requests {
                 rt::Param::query("filters", rt::Shape::Map(&rt::Shape::String))
                     .exploded(),
                 rt::Param::header("Prefer", rt::Shape::String),
+                rt::Param::header("Range", rt::Shape::String)
+                    .rules(rt::Rules {
+                        pattern: Some("^[0-9]+-[0-9]*$"),
+                        ..rt::Rules::NONE
+                    }),
+                rt::Param::header("Range-Unit", rt::Shape::String),
             ],
             constants: &[],
             body: None,
@@ -797,6 +859,8 @@ pub mod requests {
                 order: received.optional(8)?,
                 filters: received.optional(9)?,
                 prefer: received.optional(10)?,
+                range: received.optional(11)?,
+                range_unit: received.optional(12)?,
             })
         }
     }
@@ -808,15 +872,49 @@ pub mod requests {
         }
 
         /// Mounts the stub: answers 200 with `body` as `application/json`.
-        pub fn reply_json(self, body: api::RecordList) {
+        pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
         }
 
         /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.object+json`.
-        pub fn reply_pgrst_object_json(self, body: api::Record) {
+        pub fn reply_ok_pgrst_object_json(self, body: api::Record) {
             self.answer(
                 rt::Answer::json_as(200, "application/vnd.pgrst.object+json", &body),
             );
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `text/csv`.
+        pub fn reply_ok_csv(self, body: impl Into<String>) {
+            self.answer(rt::Answer::text(200, "text/csv", body));
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.plan+json`.
+        pub fn reply_ok_pgrst_plan_json(self, body: serde_json::Value) {
+            self.answer(
+                rt::Answer::json_as(200, "application/vnd.pgrst.plan+json", &body),
+            );
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.plan+text`.
+        pub fn reply_ok_pgrst_plan_text(self, body: impl Into<bytes::Bytes>) {
+            self.answer(rt::Answer::bytes(200, "application/vnd.pgrst.plan+text", body));
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `application/json`.
+        pub fn reply_partial_content_json(self, body: api::RecordList) {
+            self.answer(rt::Answer::json_as(206, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `application/vnd.pgrst.object+json`.
+        pub fn reply_partial_content_pgrst_object_json(self, body: api::Record) {
+            self.answer(
+                rt::Answer::json_as(206, "application/vnd.pgrst.object+json", &body),
+            );
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `text/csv`.
+        pub fn reply_partial_content_csv(self, body: impl Into<String>) {
+            self.answer(rt::Answer::text(206, "text/csv", body));
         }
 
         /// Mounts the stub: answers `status` (an error status, for the client's error path) with
@@ -843,7 +941,8 @@ pub mod requests {
         /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter.
         pub select: Option<String>,
         /// Write preferences (comma-separated when combined): `return=representation` returns the
-        /// inserted rows, `return=minimal` (default) returns no body;
+        /// inserted rows, `return=minimal` (default) returns no body, `return=headers-only` no body
+        /// but the `Location` of a single inserted row;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
         /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
         /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter.
@@ -920,6 +1019,11 @@ pub mod requests {
         /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
         pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
             self.header("Preference-Applied", value)
+        }
+
+        /// The inserted row's address by its primary key, such as `/students?id=eq.7` (URL-encoded). Adds the documented `Location` response header to the reply.
+        pub fn header_location(self, value: impl Into<String>) -> Self {
+            self.header("Location", value)
         }
 
         /// Mounts the stub: answers 201 without a body.
@@ -1220,6 +1324,10 @@ pub mod requests {
         pub filters: Option<std::collections::BTreeMap<String, String>>,
         /// Read preference; `count=exact` makes the total row count appear in `Content-Range`. `Prefer`: header parameter.
         pub prefer: Option<String>,
+        /// The rows to read, counting from 0: `0-9` (both included) or `10-` (to the end), in the unit `Range-Unit` names (`items`). Intersected with `limit` and `offset`. `Range`: header parameter.
+        pub range: Option<String>,
+        /// The unit of `Range`; PostgREST pages in `items` (rows). `Range-Unit`: header parameter.
+        pub range_unit: Option<String>,
     }
 
     impl rt::Request for QueryRecordsWithInstance {
@@ -1243,6 +1351,12 @@ pub mod requests {
                 rt::Param::query("filters", rt::Shape::Map(&rt::Shape::String))
                     .exploded(),
                 rt::Param::header("Prefer", rt::Shape::String),
+                rt::Param::header("Range", rt::Shape::String)
+                    .rules(rt::Rules {
+                        pattern: Some("^[0-9]+-[0-9]*$"),
+                        ..rt::Rules::NONE
+                    }),
+                rt::Param::header("Range-Unit", rt::Shape::String),
             ],
             constants: &[],
             body: None,
@@ -1269,6 +1383,8 @@ pub mod requests {
                 order: received.optional(9)?,
                 filters: received.optional(10)?,
                 prefer: received.optional(11)?,
+                range: received.optional(12)?,
+                range_unit: received.optional(13)?,
             })
         }
     }
@@ -1280,15 +1396,49 @@ pub mod requests {
         }
 
         /// Mounts the stub: answers 200 with `body` as `application/json`.
-        pub fn reply_json(self, body: api::RecordList) {
+        pub fn reply_ok_json(self, body: api::RecordList) {
             self.answer(rt::Answer::json_as(200, "application/json", &body));
         }
 
         /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.object+json`.
-        pub fn reply_pgrst_object_json(self, body: api::Record) {
+        pub fn reply_ok_pgrst_object_json(self, body: api::Record) {
             self.answer(
                 rt::Answer::json_as(200, "application/vnd.pgrst.object+json", &body),
             );
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `text/csv`.
+        pub fn reply_ok_csv(self, body: impl Into<String>) {
+            self.answer(rt::Answer::text(200, "text/csv", body));
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.plan+json`.
+        pub fn reply_ok_pgrst_plan_json(self, body: serde_json::Value) {
+            self.answer(
+                rt::Answer::json_as(200, "application/vnd.pgrst.plan+json", &body),
+            );
+        }
+
+        /// Mounts the stub: answers 200 with `body` as `application/vnd.pgrst.plan+text`.
+        pub fn reply_ok_pgrst_plan_text(self, body: impl Into<bytes::Bytes>) {
+            self.answer(rt::Answer::bytes(200, "application/vnd.pgrst.plan+text", body));
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `application/json`.
+        pub fn reply_partial_content_json(self, body: api::RecordList) {
+            self.answer(rt::Answer::json_as(206, "application/json", &body));
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `application/vnd.pgrst.object+json`.
+        pub fn reply_partial_content_pgrst_object_json(self, body: api::Record) {
+            self.answer(
+                rt::Answer::json_as(206, "application/vnd.pgrst.object+json", &body),
+            );
+        }
+
+        /// Mounts the stub: answers 206 with `body` as `text/csv`.
+        pub fn reply_partial_content_csv(self, body: impl Into<String>) {
+            self.answer(rt::Answer::text(206, "text/csv", body));
         }
 
         /// Mounts the stub: answers `status` (an error status, for the client's error path) with
@@ -1317,7 +1467,8 @@ pub mod requests {
         /// Columns to return for the written rows (`*` or a comma-separated list); used with `Prefer: return=representation`. `select`: query parameter.
         pub select: Option<String>,
         /// Write preferences (comma-separated when combined): `return=representation` returns the
-        /// inserted rows, `return=minimal` (default) returns no body;
+        /// inserted rows, `return=minimal` (default) returns no body, `return=headers-only` no body
+        /// but the `Location` of a single inserted row;
         /// `resolution=merge-duplicates` upserts by merging into conflicting rows,
         /// `resolution=ignore-duplicates` upserts by skipping conflicting rows;
         /// `missing=default` gives columns a row lacks their default rather than NULL. `Prefer`: header parameter.
@@ -1396,6 +1547,11 @@ pub mod requests {
         /// The `Prefer` values actually applied, e.g. `return=minimal`. Adds the documented `Preference-Applied` response header to the reply.
         pub fn header_preference_applied(self, value: impl Into<String>) -> Self {
             self.header("Preference-Applied", value)
+        }
+
+        /// The inserted row's address by its primary key, such as `/students?id=eq.7` (URL-encoded). Adds the documented `Location` response header to the reply.
+        pub fn header_location(self, value: impl Into<String>) -> Self {
+            self.header("Location", value)
         }
 
         /// Mounts the stub: answers 201 without a body.
