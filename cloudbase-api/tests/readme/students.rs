@@ -1,5 +1,5 @@
 use cloudbase_api::Client;
-use cloudbase_api::rdb::{Is, Order, Resolution};
+use cloudbase_api::rdb::{Embed, Is, Order, Resolution, SelectList};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -20,6 +20,14 @@ async fn students(client: &Client, new_rows: &[Student]) -> Result<(), cloudbase
     println!("{} of {:?}", page.rows.len(), page.total);
 
     let one: Student = client.mysqldb().from("students").select("*").eq("id", 7).single().await?;
+    // The classes with students named Li*, each with the five best of them:
+    // select=id,students!inner(name,grade)&students.name=like.Li*&students.order=grade.desc&students.limit=5
+    let classes = client.mysqldb().from("classes")
+        .select(SelectList::new().column("id")
+            .embed(Embed::new("students").inner().select(SelectList::new().column("name").column("grade"))))
+        .on("students", |s| s.like("name", "Li*").order("grade", Order::desc()).limit(5))
+        .fetch::<serde_json::Value>().await?;
+    println!("{:?}", classes.rows);
     client.mysqldb().from("students").insert(new_rows).upsert(Resolution::MergeDuplicates).execute().await?;
     // An upsert on another unique key than the primary one; missing columns take their defaults.
     client.mysqldb().from("students").insert(new_rows)
