@@ -158,6 +158,8 @@ fn rename_crates(copy: &Path) -> Result<(), String> {
                 text = text.replace(&own, &format!("[package]\nname = \"{package}\"\n"));
                 text.push_str(&format!("\n[lib]\nname = \"{lib}\"\n"));
             }
+            // The profile settings of a renamed package follow it.
+            text = text.replace(&format!("[profile.dev.package.{dir}]"), &format!("[profile.dev.package.{package}]"));
             // A dependency line `cloudbase-api = { path = ... }` keeps its key and names the package.
             let key = format!("\n{dir} = {{ ");
             text = text.replace(&key, &format!("\n{dir} = {{ package = \"{package}\", "));

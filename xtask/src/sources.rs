@@ -16,7 +16,7 @@ pub(crate) fn digest(root: &Path) -> String {
     digest_of(root, &SOURCES)
 }
 
-/// The digest of `sources` (paths relative to `root`), as [`digest`] takes it of all of them.
+/// The digest of `sources` (paths relative to `root`), as [`digest()`] takes it of all of them.
 pub(crate) fn digest_of(root: &Path, sources: &[&str]) -> String {
     let mut files = Vec::new();
     for source in sources {
