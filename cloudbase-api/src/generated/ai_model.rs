@@ -63,7 +63,7 @@ impl AiModelApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::Client;
@@ -73,8 +73,8 @@ impl AiModelApi {
     /// let reply = client
     ///     .ai_model()
     ///     .call_llm()
-    ///     .provider("<provider>")
-    ///     .path("<path>")
+    ///     .provider("cloudbase")
+    ///     .path("chat/completions")
     ///     .body(serde_json::json!({}))
     ///     .send()
     ///     .await?;
@@ -199,7 +199,7 @@ impl AiModelApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, ai_model::ResponsesRequest};
@@ -212,7 +212,7 @@ impl AiModelApi {
     /// let reply = client
     ///     .ai_model()
     ///     .create_response()
-    ///     .provider("<provider>")
+    ///     .provider("cloudbase")
     ///     .body(body)
     ///     .send()
     ///     .await?;

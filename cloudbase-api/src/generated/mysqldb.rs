@@ -110,7 +110,7 @@ impl MysqldbApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `table` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, mysqldb::RecordOrRecords};
@@ -122,6 +122,10 @@ impl MysqldbApi {
     ///     .mysqldb()
     ///     .insert_records()
     ///     .table("<table>")
+    ///     .select("*")
+    ///     .prefer("return=representation")
+    ///     .columns("\"name\",\"grade\"")
+    ///     .on_conflict("student_no")
     ///     .body(body)
     ///     .send()
     ///     .await?;
@@ -218,7 +222,7 @@ impl MysqldbApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `table` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::Client;
@@ -229,6 +233,9 @@ impl MysqldbApi {
     ///     .mysqldb()
     ///     .update_records()
     ///     .table("<table>")
+    ///     .select("*")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("return=representation")
     ///     .body(serde_json::json!({}))
     ///     .send()
     ///     .await?;
@@ -294,7 +301,7 @@ impl MysqldbApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `schema`, `table` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, mysqldb::RecordOrRecords};
@@ -307,6 +314,10 @@ impl MysqldbApi {
     ///     .insert_records_with_schema()
     ///     .schema("<schema>")
     ///     .table("<table>")
+    ///     .select("*")
+    ///     .prefer("return=representation")
+    ///     .columns("\"name\",\"grade\"")
+    ///     .on_conflict("student_no")
     ///     .body(body)
     ///     .send()
     ///     .await?;
@@ -369,7 +380,7 @@ impl MysqldbApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `schema`, `table` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::Client;
@@ -381,6 +392,9 @@ impl MysqldbApi {
     ///     .update_records_with_schema()
     ///     .schema("<schema>")
     ///     .table("<table>")
+    ///     .select("*")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("return=representation")
     ///     .body(serde_json::json!({}))
     ///     .send()
     ///     .await?;
@@ -447,7 +461,7 @@ impl MysqldbApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `instance`, `schema`, `table` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, mysqldb::RecordOrRecords};
@@ -461,6 +475,10 @@ impl MysqldbApi {
     ///     .instance("<instance>")
     ///     .schema("<schema>")
     ///     .table("<table>")
+    ///     .select("*")
+    ///     .prefer("return=representation")
+    ///     .columns("\"name\",\"grade\"")
+    ///     .on_conflict("student_no")
     ///     .body(body)
     ///     .send()
     ///     .await?;
@@ -524,7 +542,7 @@ impl MysqldbApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `instance`, `schema`, `table` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::Client;
@@ -537,6 +555,9 @@ impl MysqldbApi {
     ///     .instance("<instance>")
     ///     .schema("<schema>")
     ///     .table("<table>")
+    ///     .select("*")
+    ///     .filters([("id".to_owned(), "eq.1".to_owned()), ("name".to_owned(), "like.%value%".to_owned())])
+    ///     .prefer("return=representation")
     ///     .body(serde_json::json!({}))
     ///     .send()
     ///     .await?;

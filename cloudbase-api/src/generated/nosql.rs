@@ -31,7 +31,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::CreateCollectionRequest};
@@ -44,8 +44,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .create_collection()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .body(body)
     ///     .send()
     ///     .await?;
@@ -102,7 +102,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `collection_name` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::InsertDocumentsRequest};
@@ -117,8 +117,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .insert_documents()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .collection_name("<collectionName>")
     ///     .body(body)
     ///     .send()
@@ -142,7 +142,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `collection_name` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::UpdateDocumentsRequest};
@@ -156,8 +156,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .update_documents()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .collection_name("<collectionName>")
     ///     .body(body)
     ///     .send()
@@ -247,7 +247,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `collection_name`, `doc_id` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::UpdateDocumentByIdRequest};
@@ -260,8 +260,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .update_document_by_id()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .collection_name("<collectionName>")
     ///     .doc_id("<docId>")
     ///     .body(body)
@@ -286,7 +286,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `collection_name` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::RemoveDocumentsRequest};
@@ -299,8 +299,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .remove_documents()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .collection_name("<collectionName>")
     ///     .body(body)
     ///     .send()
@@ -324,7 +324,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for `collection_name` and the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::AggregateRequest};
@@ -339,8 +339,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .aggregate()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .collection_name("<collectionName>")
     ///     .body(body)
     ///     .send()
@@ -463,7 +463,7 @@ impl NosqlApi {
     ///
     /// # Example
     ///
-    /// A request with a stand-in value of its type for each value it requires (the spec documents no example):
+    /// A request with the values the spec documents (placeholders for the body, which it documents none for):
     ///
     /// ```
     /// use cloudbase_api::{Client, nosql::RunCommandsRequest};
@@ -478,8 +478,8 @@ impl NosqlApi {
     /// let reply = client
     ///     .nosql()
     ///     .run_commands()
-    ///     .instance("<instance>")
-    ///     .database("<database>")
+    ///     .instance("(default)")
+    ///     .database("(default)")
     ///     .body(body)
     ///     .send()
     ///     .await?;

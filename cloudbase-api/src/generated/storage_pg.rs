@@ -327,7 +327,7 @@ impl StoragePgApi {
     /// use cloudbase_api::{Client, storage_pg::UploadObjectMultipart};
     ///
     /// let body = UploadObjectMultipart {
-    ///     file: b"<file>".to_vec().into(),
+    ///     file: "<file>".as_bytes().to_vec().into(),
     ///     ..Default::default()
     /// };
     /// # let _never_polled = async move {
@@ -367,7 +367,7 @@ impl StoragePgApi {
     /// use cloudbase_api::{Client, storage_pg::UploadObjectMultipart};
     ///
     /// let body = UploadObjectMultipart {
-    ///     file: b"<file>".to_vec().into(),
+    ///     file: "<file>".as_bytes().to_vec().into(),
     ///     ..Default::default()
     /// };
     /// # let _never_polled = async move {
@@ -771,7 +771,7 @@ impl StoragePgApi {
     /// use cloudbase_api::{Client, storage_pg::UploadObjectMultipart};
     ///
     /// let body = UploadObjectMultipart {
-    ///     file: b"<file>".to_vec().into(),
+    ///     file: "<file>".as_bytes().to_vec().into(),
     ///     ..Default::default()
     /// };
     /// # let _never_polled = async move {

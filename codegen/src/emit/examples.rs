@@ -14,15 +14,17 @@ use std::fmt::Write as _;
 /// Indentation of the builder chain inside the example.
 const INDENT: &str = "    ";
 
-/// The operation's `# Example` section: the values the spec documents where it documents some
-/// (with placeholders for the required parameters it does not), else a request of stand-in
-/// values synthesized from the types. `None` only for a required body that has no finite value.
+/// The operation's `# Example` section: the values the spec documents, with a stand-in of its
+/// type for each required parameter it documents none for and for a required body it documents
+/// no value of. `None` only for a required body whose type has no finite value.
 pub fn section(api: &Api, op: &Operation) -> Option<String> {
-    let (placeholders, synthesized) = match op.example_request() {
-        ExampleRequest::Shown { placeholders } => (placeholders, false),
+    let request = op.example_request();
+    // The required parameters without a documented value (for `Shown`, the same list).
+    let placeholders: Vec<usize> = match &request {
+        ExampleRequest::Shown { placeholders } => placeholders.clone(),
         ExampleRequest::Undocumented | ExampleRequest::BodyUndocumented => {
-            let required = op.params.iter().enumerate().filter(|(_, p)| p.caller_sets()).map(|(i, _)| i);
-            (required.collect(), true)
+            let required = op.params.iter().enumerate().filter(|(_, p)| p.caller_sets() && p.example.is_none());
+            required.map(|(i, _)| i).collect()
         }
     };
     let mut imports = Imports::default();
@@ -30,14 +32,14 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
     let mut chain = vec![format!("client"), format!(".{}()", api.area), format!(".{}()", op.method_name)];
     for (index, p) in op.params.iter().enumerate() {
         let value = match &p.example {
-            Some(example) if !synthesized => documented(api, p, &p.ty, example, &mut imports, false),
-            _ if placeholders.contains(&index) => placeholder(api, p, &p.ty, &mut imports, false),
-            _ => continue,
+            Some(example) => documented(api, p, &p.ty, example, &mut imports, false),
+            None if placeholders.contains(&index) => placeholder(api, p, &p.ty, &mut imports, false),
+            None => continue,
         };
         chain.push(format!(".{}({value})", p.name));
     }
     let documented_body = op.body.as_ref().and_then(|b| b.forms.iter().find(|f| f.example.is_some()));
-    if let Some(body) = documented_body.filter(|_| !synthesized)
+    if let Some(body) = documented_body
         && let Some(example) = &body.example
     {
         let argument = match body.kind {
@@ -59,7 +61,7 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
             BodyKind::Multipart => String::new(),
         };
         chain.push(format!(".{}({argument})", body.setter));
-    } else if let Some(body) = op.body.as_ref().filter(|b| synthesized && b.required)
+    } else if let Some(body) = op.body.as_ref().filter(|b| b.required)
         && let Some(form) = body.forms.first()
     {
         let argument = stand_in_body(api, form, &mut imports, &mut code)?;
@@ -80,22 +82,28 @@ pub fn section(api: &Api, op: &Operation) -> Option<String> {
     text.push_str("println!(\"{:?}\", reply.into_inner());\n");
     text.push_str("# Ok::<(), cloudbase_api::Error>(())\n# };\n# Ok::<(), serde_json::Error>(())\n");
 
-    let stands_in = !placeholders.is_empty() || op.body.as_ref().is_some_and(|b| b.required);
-    let intro = if synthesized && !stands_in {
-        "A request (the operation requires no value):".to_owned()
-    } else if synthesized {
-        "A request with a stand-in value of its type for each value it requires (the spec documents no example):"
-            .to_owned()
-    } else if placeholders.is_empty() {
-        "A request with the values the spec documents:".to_owned()
-    } else {
-        let names: Vec<String> = placeholders.iter().map(|&i| docs::code(&op.params[i].name)).collect();
-        let names = match names.split_last() {
-            Some((last, [])) => last.clone(),
-            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-            None => String::new(),
-        };
-        format!("A request with the values the spec documents (placeholders for {names}, which it documents none for):")
+    let mut stood_in: Vec<String> = placeholders.iter().map(|&i| docs::code(&op.params[i].name)).collect();
+    if request == ExampleRequest::BodyUndocumented {
+        stood_in.push("the body".to_owned());
+    }
+    let stood_in = match stood_in.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let intro = match request {
+        ExampleRequest::Undocumented if stood_in.is_empty() && op.body.as_ref().is_none_or(|b| !b.required) => {
+            "A request (the operation requires no value):".to_owned()
+        }
+        ExampleRequest::Undocumented => {
+            "A request with a stand-in value of its type for each value it requires (the spec documents no example):"
+                .to_owned()
+        }
+        _ if stood_in.is_empty() => "A request with the values the spec documents:".to_owned(),
+        _ => format!(
+            "A request with the values the spec documents (placeholders for {stood_in}, which it documents none \
+             for):"
+        ),
     };
     Some(format!("# Example\n\n{intro}\n\n```\n{}```", text))
 }
@@ -231,7 +239,8 @@ fn stand_in_body(api: &Api, form: &BodyForm, imports: &mut Imports, code: &mut S
             let _ = writeln!(code, "let body = {name} {{");
             for f in fields.fields.iter().filter(|f| f.required) {
                 let value = match &f.ty {
-                    Type::Bytes => format!("b{:?}.to_vec().into()", format!("<{}>", f.wire_name)),
+                    // Not a byte string literal: a part name may be any text.
+                    Type::Bytes => format!("{:?}.as_bytes().to_vec().into()", format!("<{}>", f.wire_name)),
                     Type::String => format!("{:?}.to_owned()", format!("<{}>", f.wire_name)),
                     Type::Integer { .. } | Type::Number { .. } => "1".to_owned(),
                     Type::Boolean => "true".to_owned(),
