@@ -84,7 +84,6 @@ impl Client {
                     terminator,
                     self.inner.max_event_bytes,
                     self.inner.stream_timers,
-                    self.inner.origin.clone(),
                 ))
             }
             Reply::Whole(raw) if (200..300).contains(&raw.status()) => Err(raw.unexpected_media_type()),

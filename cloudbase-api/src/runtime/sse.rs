@@ -207,8 +207,6 @@ pub struct EventStream<T> {
     stall: Option<StallGuard>,
     /// The transfer deadline's timer.
     deadline: Option<Pin<Box<tokio::time::Sleep>>>,
-    /// Scheme, host and port of the server, for transport errors.
-    origin: String,
     /// Events yielded so far.
     events: u64,
     done: bool,
@@ -234,7 +232,6 @@ impl<T> EventStream<T> {
         terminator: Option<&'static str>,
         max_event_bytes: usize,
         timers: StreamTimers,
-        origin: String,
     ) -> Self {
         EventStream {
             operation,
@@ -247,7 +244,6 @@ impl<T> EventStream<T> {
             idle: IdleTimer::new(timers.idle),
             stall: StallGuard::new(timers.stall),
             deadline: timers.deadline().map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
-            origin,
             events: 0,
             done: false,
         }
@@ -305,10 +301,9 @@ impl<T> Stream for EventStream<T> {
                     }
                 }
                 Poll::Ready(Some(Err(e))) => {
-                    if e.is_timeout() || e.is_redirect() {
+                    if e.is_timeout() {
                         this.done = true;
-                        let error = crate::runtime::execute::transport_error(this.operation.id, &this.origin, e);
-                        return Poll::Ready(Some(Err(error)));
+                        return Poll::Ready(Some(Err(Error::Timeout { operation: this.operation.id })));
                     }
                     return this.cut(Some(e));
                 }
@@ -421,8 +416,7 @@ mod tests {
         let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
             receiver.recv().await.map(|chunk| (Ok(chunk), receiver))
         });
-        let origin = "http://127.0.0.1:1".to_owned();
-        EventStream::new(&CHAT, 200, HeaderMap::new(), Box::pin(chunks), raw, None, 1 << 20, timers, origin)
+        EventStream::new(&CHAT, 200, HeaderMap::new(), Box::pin(chunks), raw, None, 1 << 20, timers)
     }
 
     fn defaults() -> StreamTimers {
