@@ -384,17 +384,11 @@ fn choose<'a>(stubs: impl Iterator<Item = &'a mut StubRule>, received: &Received
 /// client that expects one), in the area's error shape, naming the operation and each stub's
 /// condition.
 fn no_stub_refusal(route: &Route, request_id: &str, message: &str, conditions: &[String]) -> Answer {
-    let body = if route.area == "auth" {
-        serde_json::json!({"error": "mock_no_stub_matched", "error_description": message, "stubs": conditions})
-    } else {
-        serde_json::json!({
-            "code": "MOCK_NO_STUB_MATCHED",
-            "message": message,
-            "requestId": request_id,
-            "operation": route.id,
-            "stubs": conditions,
-        })
-    };
+    let mut body = error_body(route, request_id, ("mock_no_stub_matched", "MOCK_NO_STUB_MATCHED"), message);
+    if route.area != "auth" {
+        body.insert("operation".to_owned(), route.id.into());
+    }
+    body.insert("stubs".to_owned(), conditions.into());
     Answer::json(501, &body)
 }
 
@@ -411,12 +405,22 @@ fn refused_token(state: &State, route: &Route, received: &Received) -> Option<St
 /// A 401 in the area's error shape: the auth service's `{error, error_description}`, else the
 /// gateway's `{code, message, requestId}`.
 fn token_refusal(route: &Route, request_id: &str, why: &str) -> Answer {
-    let body = if route.area == "auth" {
-        serde_json::json!({"error": "unauthenticated", "error_description": why})
-    } else {
-        serde_json::json!({"code": "INVALID_ACCESS_TOKEN", "message": why, "requestId": request_id})
-    };
-    Answer::json(401, &body)
+    Answer::json(401, &error_body(route, request_id, ("unauthenticated", "INVALID_ACCESS_TOKEN"), why))
+}
+
+/// An error body of the mock's own in the area's shape: auth's OAuth-style `error` (the first
+/// code) and `error_description`, every other area's gateway `code` (the second), `message` and
+/// `requestId`.
+fn error_body(
+    route: &Route,
+    request_id: &str,
+    (oauth_code, gateway_code): (&str, &str),
+    message: &str,
+) -> serde_json::Map<String, serde_json::Value> {
+    let auth = [("error", oauth_code), ("error_description", message)];
+    let gateway = [("code", gateway_code), ("message", message), ("requestId", request_id)];
+    let fields: &[(&str, &str)] = if route.area == "auth" { &auth } else { &gateway };
+    fields.iter().map(|(name, value)| ((*name).to_owned(), (*value).into())).collect()
 }
 
 /// The spec's reply: an event stream when the operation has one and the request asks for it,
