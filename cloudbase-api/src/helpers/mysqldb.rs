@@ -1461,6 +1461,12 @@ fn order_term(column: Column, order: Order) -> String {
     term
 }
 
+/// How many rows `from` to `to` (both included) are: none when `to` is before `from`; no
+/// overflow at the ends of `i64`.
+fn range_length(from: i64, to: i64) -> i64 {
+    to.saturating_sub(from).saturating_add(1).max(0)
+}
+
 /// The paging methods, shared by the builders that read rows.
 macro_rules! page_methods {
     ($builder:ty) => {
@@ -1485,7 +1491,7 @@ macro_rules! page_methods {
 
             /// Rows `from` to `to`, both included, counting from 0.
             pub fn range(self, from: i64, to: i64) -> Self {
-                self.offset(from).limit((to - from + 1).max(0))
+                self.offset(from).limit(range_length(from, to))
             }
 
             /// Also reports the number of all matching rows ([`Rows::total`]), counted
@@ -2387,6 +2393,12 @@ impl Sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_is_its_rows_counted_without_overflow() {
+        assert_eq!((range_length(0, 9), range_length(5, 5), range_length(5, 2)), (10, 1, 0));
+        assert_eq!((range_length(i64::MIN, i64::MAX), range_length(i64::MAX, i64::MIN)), (i64::MAX, 0));
+    }
 
     // PostgREST's `pQuotedValue`: `"..."`, with `\"` and `\\` as the escapes inside.
     #[test]

@@ -1,7 +1,7 @@
 //! Typed `select` lists with embedded resources ([`SelectList`], [`Embed`]) and the
 //! conditions, order and range of an embedded resource ([`Referenced`]).
 
-use super::{Column, Filters, Order, column_name, order_term, quote, select_text};
+use super::{Column, Filters, Order, column_name, order_term, quote, range_length, select_text};
 use std::collections::BTreeMap;
 
 /// What a read (or a write's [`returning`](super::Insert::returning)) selects: PostgREST's
@@ -263,7 +263,7 @@ impl Referenced {
 
     /// Embedded rows `from` to `to` of each row, both included, counting from 0.
     pub fn range(self, from: i64, to: i64) -> Self {
-        self.offset(from).limit(to.saturating_sub(from).saturating_add(1).max(0))
+        self.offset(from).limit(range_length(from, to))
     }
 
     /// The filters, order and range of `embedding`, a resource embedded in this one (by its
