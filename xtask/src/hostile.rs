@@ -23,11 +23,14 @@ use std::time::Instant;
 const CRATES: [(&str, &str); 2] =
     [("cloudbase-api", "hostile-cloudbase-api"), ("cloudbase-mock", "hostile-cloudbase-mock")];
 
-/// Every crate of the copy that is renamed: the two tested, and the generator they depend on.
-/// The copy shares the target directory, where a crate of the same name and version would be
-/// the same build unit as the checkout's, so a later build in the checkout could take the
-/// copy's (older) build of it as fresh.
-const RENAMED: [(&str, &str); 3] = [CRATES[0], CRATES[1], ("codegen", "hostile-codegen")];
+/// The directory of the copy that is the checkout's own, linked rather than copied: the
+/// generator, which the two crates depend on (for their tests). The copy shares the target
+/// directory, where the copy's generator is the same build unit as the checkout's; a copy of its
+/// files would leave that unit fingerprinted against the copy's files, which a later edit in
+/// the checkout does not touch, so the checkout's next build would link the copy's older build.
+/// Linked, the unit is built once and follows the checkout's files. (Nothing of the copy writes
+/// under it.)
+const LINKED: &str = "codegen";
 
 pub(crate) fn hostile() -> Result<(), String> {
     let started = Instant::now();
@@ -125,10 +128,12 @@ fn copy_tracked(root: &Path, copy: &Path) -> Result<(), String> {
     if !output.status.success() {
         return Err("`git ls-files` failed".to_owned());
     }
+    fs::create_dir_all(copy).map_err(|e| format!("{}: {e}", copy.display()))?;
+    let linked = link_dir(&root.join(LINKED), &copy.join(LINKED))?;
     for file in output.stdout.split(|&b| b == 0).filter(|f| !f.is_empty()) {
         let file = String::from_utf8_lossy(file);
         let (from, to) = (root.join(&*file), copy.join(&*file));
-        if !from.is_file() {
+        if !from.is_file() || (linked && file.starts_with(&format!("{LINKED}/"))) {
             continue;
         }
         if let Some(dir) = to.parent() {
@@ -139,27 +144,32 @@ fn copy_tracked(root: &Path, copy: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Links `to` to the directory `from`; false where links cannot be made (the files are then
+/// copied).
+#[cfg(unix)]
+fn link_dir(from: &Path, to: &Path) -> Result<bool, String> {
+    std::os::unix::fs::symlink(from, to).map_err(|e| format!("{} -> {}: {e}", to.display(), from.display()))?;
+    Ok(true)
+}
+
+#[cfg(not(unix))]
+fn link_dir(_from: &Path, _to: &Path) -> Result<bool, String> {
+    Ok(false)
+}
+
 /// Renames the copy's two crates (keeping their library names) and every dependency on them.
 fn rename_crates(copy: &Path) -> Result<(), String> {
-    let manifests = [
-        "Cargo.toml",
-        "cloudbase-api/Cargo.toml",
-        "cloudbase-mock/Cargo.toml",
-        "xtask/Cargo.toml",
-        "codegen/Cargo.toml",
-    ];
+    let manifests = ["Cargo.toml", "cloudbase-api/Cargo.toml", "cloudbase-mock/Cargo.toml", "xtask/Cargo.toml"];
     for manifest in manifests {
         let path = copy.join(manifest);
         let mut text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for (dir, package) in RENAMED {
+        for (dir, package) in CRATES {
             let lib = dir.replace('-', "_");
             let own = format!("[package]\nname = \"{dir}\"\n");
             if text.contains(&own) {
                 text = text.replace(&own, &format!("[package]\nname = \"{package}\"\n"));
                 text.push_str(&format!("\n[lib]\nname = \"{lib}\"\n"));
             }
-            // The profile settings of a renamed package follow it.
-            text = text.replace(&format!("[profile.dev.package.{dir}]"), &format!("[profile.dev.package.{package}]"));
             // A dependency line `cloudbase-api = { path = ... }` keeps its key and names the package.
             let key = format!("\n{dir} = {{ ");
             text = text.replace(&key, &format!("\n{dir} = {{ package = \"{package}\", "));
